@@ -1,0 +1,761 @@
+/* aw-cli.c: the headless commands; none of them opens a display
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include "aw-cli.h"
+
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+
+#include "aw-catalog.h"
+#include "aw-export.h"
+#include "aw-render.h"
+#include "aw-runner.h"
+#include "aw-trace-model.h"
+
+#define CLI_HEARTBEAT_MS 10
+
+typedef struct {
+  const char *name;
+  const char *summary;
+  int       (*run) (int argc, char **argv);
+} Command;
+
+static int cmd_list   (int argc, char **argv);
+static int cmd_run    (int argc, char **argv);
+static int cmd_render (int argc, char **argv);
+static int cmd_check  (int argc, char **argv);
+
+static const Command commands[] = {
+  { "list",   "List the bundled lesson scenarios, grouped by part", cmd_list },
+  { "run",    "Run a scenario for real and print what happened", cmd_run },
+  { "render", "Run a scenario and draw its timeline to PNG, SVG or PDF", cmd_render },
+  { "check",  "Check scenario files and explain any mistake", cmd_check },
+};
+
+static void G_GNUC_PRINTF (1, 2)
+print_error (const char *format,
+             ...)
+{
+  g_autofree char *msg = NULL;
+  va_list args;
+
+  va_start (args, format);
+  msg = g_strdup_vprintf (format, args);
+  va_end (args);
+  fprintf (stderr, "awaitscope: %s\n", msg);
+}
+
+static gboolean
+is_terminal (FILE *stream)
+{
+  return isatty (fileno (stream));
+}
+
+/* Parses options; on --help prints and sets *exit_code to 0. */
+static gboolean
+parse_options (const char   *command,
+               const char   *parameters,
+               const char   *summary,
+               GOptionEntry *entries,
+               int          *argc,
+               char       ***argv,
+               int          *exit_code)
+{
+  g_autofree char *usage = g_strdup_printf ("%s %s", command, parameters);
+  g_autoptr(GOptionContext) context = g_option_context_new (usage);
+  g_autoptr(GError) error = NULL;
+
+  g_option_context_set_summary (context, summary);
+  g_option_context_set_help_enabled (context, TRUE);
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, argc, argv, &error))
+    {
+      print_error ("%s: %s (see `awaitscope %s --help`)", command, error->message, command);
+      *exit_code = 2;
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+parse_speed (const char *text,
+             double     *speed)
+{
+  char *end = NULL;
+  double value;
+
+  if (text == NULL)
+    return TRUE;
+  value = g_ascii_strtod (text, &end);
+  if (end == text || *end != '\0' || !(value >= AW_RUNNER_MIN_SPEED && value <= AW_RUNNER_MAX_SPEED))
+    {
+      print_error ("--speed %s: give a number between %g and %g (0.25 is slow motion, 4 is four times faster)",
+                   text, AW_RUNNER_MIN_SPEED, AW_RUNNER_MAX_SPEED);
+      return FALSE;
+    }
+  *speed = value;
+  return TRUE;
+}
+
+static char *
+format_ms (double ms)
+{
+  if (ms >= 1000)
+    return g_strdup_printf ("%.2f s", ms / 1000);
+  return g_strdup_printf ("%.0f ms", ms);
+}
+
+/* Running -------------------------------------------------------------------- */
+
+typedef struct {
+  AwScenario      *scenario;
+  GArray          *indices;     /* guint: variants to run */
+  GPtrArray       *models;      /* AwTraceModel */
+  GArray          *variants;    /* AwRenderVariant */
+} RunSet;
+
+static void
+run_set_clear (RunSet *set)
+{
+  g_clear_object (&set->scenario);
+  g_clear_pointer (&set->indices, g_array_unref);
+  g_clear_pointer (&set->models, g_ptr_array_unref);
+  g_clear_pointer (&set->variants, g_array_unref);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (RunSet, run_set_clear)
+
+static gboolean
+run_set_prepare (RunSet     *set,
+                 const char *id,
+                 const char *variant)
+{
+  g_autoptr(GError) error = NULL;
+
+  set->scenario = aw_catalog_lookup (id, &error);
+  if (set->scenario == NULL)
+    {
+      print_error ("%s", error->message);
+      return FALSE;
+    }
+
+  set->indices = g_array_new (FALSE, FALSE, sizeof (guint));
+  if (variant != NULL)
+    {
+      guint index;
+
+      if (aw_scenario_find_variant (set->scenario, variant, &index) == NULL)
+        {
+          g_autoptr(GString) names = g_string_new (NULL);
+
+          for (guint i = 0; i < aw_scenario_get_n_variants (set->scenario); i++)
+            g_string_append_printf (names, "%s%s", i ? ", " : "",
+                                    aw_scenario_get_variant (set->scenario, i)->name);
+          print_error ("scenario \"%s\" has no variant \"%s\" (it has: %s)",
+                       aw_scenario_get_id (set->scenario), variant, names->str);
+          return FALSE;
+        }
+      g_array_append_val (set->indices, index);
+    }
+  else
+    {
+      for (guint i = 0; i < aw_scenario_get_n_variants (set->scenario); i++)
+        g_array_append_val (set->indices, i);
+    }
+
+  return TRUE;
+}
+
+static gboolean
+run_set_execute (RunSet             *set,
+                 const AwRunOptions *options)
+{
+  gboolean progress = is_terminal (stderr);
+
+  set->models = g_ptr_array_new_with_free_func ((GDestroyNotify) aw_trace_model_unref);
+  set->variants = g_array_new (FALSE, TRUE, sizeof (AwRenderVariant));
+
+  for (guint i = 0; i < set->indices->len; i++)
+    {
+      guint index = g_array_index (set->indices, guint, i);
+      const AwVariant *variant = aw_scenario_get_variant (set->scenario, index);
+      g_autoptr(AwRunner) runner = aw_runner_new (set->scenario, index, options);
+      g_autoptr(GError) error = NULL;
+      AwRenderVariant rv;
+      AwTraceModel *model;
+
+      if (progress)
+        fprintf (stderr, "running %s (%u of %u)...", variant->name, i + 1, set->indices->len);
+
+      if (!aw_runner_run_sync (runner, &error))
+        {
+          if (progress)
+            fputc ('\n', stderr);
+          print_error ("%s: %s", variant->name, error->message);
+          return FALSE;
+        }
+
+      model = aw_trace_model_new (aw_runner_get_trace (runner));
+      g_ptr_array_add (set->models, model);
+      if (progress)
+        {
+          g_autofree char *wall = format_ms (aw_trace_model_get_metrics (model)->wall_ms);
+          fprintf (stderr, " %s\n", wall);
+        }
+
+      rv.name = variant->name;
+      rv.title = variant->title;
+      rv.model = model;
+      g_array_append_val (set->variants, rv);
+    }
+
+  return TRUE;
+}
+
+/* list ------------------------------------------------------------------------ */
+
+static int
+cmd_list (int    argc,
+          char **argv)
+{
+  g_autoptr(GPtrArray) all = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean json = FALSE;
+  int exit_code = 0;
+  GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the list as JSON", NULL },
+    { NULL }
+  };
+  guint part = 0;
+
+  if (!parse_options ("list", "", "Lists the bundled lesson scenarios, grouped by the part of the lesson they teach.",
+                      entries, &argc, &argv, &exit_code))
+    return exit_code;
+  if (argc > 1)
+    {
+      print_error ("list: unexpected argument \"%s\"", argv[1]);
+      return 2;
+    }
+
+  if (!(all = aw_catalog_load_all (&error)))
+    {
+      print_error ("%s", error->message);
+      return 1;
+    }
+
+  if (json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+      g_autoptr(JsonGenerator) gen = json_generator_new ();
+      g_autoptr(JsonNode) root = NULL;
+      g_autofree char *text = NULL;
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "scenarios");
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < all->len; i++)
+        {
+          AwScenario *s = g_ptr_array_index (all, i);
+
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "id");
+          json_builder_add_string_value (builder, aw_scenario_get_id (s));
+          json_builder_set_member_name (builder, "title");
+          json_builder_add_string_value (builder, aw_scenario_get_title (s));
+          json_builder_set_member_name (builder, "part");
+          json_builder_add_int_value (builder, aw_scenario_get_part (s));
+          json_builder_set_member_name (builder, "variants");
+          json_builder_begin_array (builder);
+          for (guint v = 0; v < aw_scenario_get_n_variants (s); v++)
+            json_builder_add_string_value (builder, aw_scenario_get_variant (s, v)->name);
+          json_builder_end_array (builder);
+          json_builder_end_object (builder);
+        }
+      json_builder_end_array (builder);
+      json_builder_end_object (builder);
+      root = json_builder_get_root (builder);
+      json_generator_set_root (gen, root);
+      json_generator_set_pretty (gen, TRUE);
+      text = json_generator_to_data (gen, NULL);
+      printf ("%s\n", text);
+      return 0;
+    }
+
+  for (guint i = 0; i < all->len; i++)
+    {
+      AwScenario *s = g_ptr_array_index (all, i);
+
+      if (aw_scenario_get_part (s) != part)
+        {
+          part = aw_scenario_get_part (s);
+          printf ("%s%s\n", i ? "\n" : "", aw_scenario_get_part_title (s));
+        }
+      printf ("  %-20s %s (%u variant%s)\n", aw_scenario_get_id (s), aw_scenario_get_title (s),
+              aw_scenario_get_n_variants (s), aw_scenario_get_n_variants (s) == 1 ? "" : "s");
+    }
+
+  return 0;
+}
+
+/* run --------------------------------------------------------------------------- */
+
+static void
+add_metrics_json (JsonBuilder      *b,
+                  const AwVariant  *variant,
+                  AwTraceModel     *model)
+{
+  const AwMetrics *m = aw_trace_model_get_metrics (model);
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "name");
+  json_builder_add_string_value (b, variant->name);
+  json_builder_set_member_name (b, "title");
+  json_builder_add_string_value (b, variant->title);
+  json_builder_set_member_name (b, "outcome");
+  json_builder_add_string_value (b, m->outcome ? m->outcome : "unknown");
+  json_builder_set_member_name (b, "wall_ms");
+  json_builder_add_double_value (b, m->wall_ms);
+  json_builder_set_member_name (b, "tasks");
+  json_builder_add_int_value (b, m->tasks);
+  json_builder_set_member_name (b, "completed");
+  json_builder_add_int_value (b, m->completed);
+  json_builder_set_member_name (b, "failed");
+  json_builder_add_int_value (b, m->failed);
+  json_builder_set_member_name (b, "cancelled");
+  json_builder_add_int_value (b, m->cancelled);
+  json_builder_set_member_name (b, "sync_completed");
+  json_builder_add_int_value (b, m->sync_completed);
+  json_builder_set_member_name (b, "threads_used");
+  json_builder_add_int_value (b, m->threads_used);
+  json_builder_set_member_name (b, "gtasks_created");
+  json_builder_add_int_value (b, m->gtasks_created);
+  json_builder_set_member_name (b, "errors_observed");
+  json_builder_add_int_value (b, m->errors_observed);
+  json_builder_set_member_name (b, "errors_unobserved");
+  json_builder_add_int_value (b, m->errors_unobserved);
+  json_builder_set_member_name (b, "max_main_loop_gap_ms");
+  json_builder_add_double_value (b, m->max_main_loop_gap_ms);
+  json_builder_set_member_name (b, "frames_missed");
+  json_builder_add_int_value (b, m->frames_missed);
+  json_builder_set_member_name (b, "cancel_requested");
+  json_builder_add_boolean_value (b, m->cancel_requested);
+  json_builder_set_member_name (b, "cancel_latency_ms");
+  if (m->cancel_latency_ms >= 0)
+    json_builder_add_double_value (b, m->cancel_latency_ms);
+  else
+    json_builder_add_null_value (b);
+  json_builder_set_member_name (b, "wasted_ms");
+  json_builder_add_double_value (b, m->wasted_ms);
+  json_builder_set_member_name (b, "watchdog_fired");
+  json_builder_add_boolean_value (b, m->watchdog_fired);
+  json_builder_end_object (b);
+}
+
+static void
+print_run_json (RunSet             *set,
+                const AwRunOptions *options)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonGenerator) gen = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *compare = NULL;
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "scenario");
+  json_builder_add_string_value (b, aw_scenario_get_id (set->scenario));
+  json_builder_set_member_name (b, "title");
+  json_builder_add_string_value (b, aw_scenario_get_title (set->scenario));
+  json_builder_set_member_name (b, "clock");
+  json_builder_add_string_value (b, "real");
+  json_builder_set_member_name (b, "speed");
+  json_builder_add_double_value (b, options->speed);
+  json_builder_set_member_name (b, "workers");
+  json_builder_add_int_value (b, options->workers ? options->workers : aw_runner_default_workers ());
+  json_builder_set_member_name (b, "variants");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < set->indices->len; i++)
+    add_metrics_json (b, aw_scenario_get_variant (set->scenario, g_array_index (set->indices, guint, i)),
+                      g_ptr_array_index (set->models, i));
+  json_builder_end_array (b);
+  compare = aw_render_compare_text ((const AwRenderVariant *) (gpointer) set->variants->data,
+                                    set->variants->len);
+  if (compare != NULL)
+    {
+      json_builder_set_member_name (b, "comparison");
+      json_builder_add_string_value (b, compare);
+    }
+  json_builder_end_object (b);
+
+  root = json_builder_get_root (b);
+  json_generator_set_root (gen, root);
+  json_generator_set_pretty (gen, TRUE);
+  text = json_generator_to_data (gen, NULL);
+  printf ("%s\n", text);
+}
+
+static void
+print_run_table (RunSet             *set,
+                 const AwRunOptions *options)
+{
+  g_autofree char *compare = NULL;
+
+  printf ("%s: %s (real clock, speed %gx, %u worker threads)\n\n",
+          aw_scenario_get_id (set->scenario), aw_scenario_get_title (set->scenario),
+          options->speed, options->workers ? options->workers : aw_runner_default_workers ());
+  printf ("%-22s %10s %6s %5s %6s %9s %7s %6s %10s %9s\n",
+          "variant", "wall", "tasks", "done", "failed", "cancelled", "threads", "gtasks", "unobserved", "max gap");
+
+  for (guint i = 0; i < set->indices->len; i++)
+    {
+      const AwVariant *v = aw_scenario_get_variant (set->scenario, g_array_index (set->indices, guint, i));
+      const AwMetrics *m = aw_trace_model_get_metrics (g_ptr_array_index (set->models, i));
+      g_autofree char *wall = format_ms (m->wall_ms);
+      g_autofree char *gap = format_ms (m->max_main_loop_gap_ms);
+
+      printf ("%-22s %10s %6u %5u %6u %9u %7u %6u %10u %9s\n",
+              v->name, wall, m->tasks, m->completed, m->failed, m->cancelled,
+              m->threads_used, m->gtasks_created, m->errors_unobserved, gap);
+    }
+
+  for (guint i = 0; i < set->indices->len; i++)
+    {
+      const AwVariant *v = aw_scenario_get_variant (set->scenario, g_array_index (set->indices, guint, i));
+      const AwMetrics *m = aw_trace_model_get_metrics (g_ptr_array_index (set->models, i));
+
+      if (m->outcome != NULL && !g_str_equal (m->outcome, "completed"))
+        printf ("\n%s: %s", v->name, m->outcome);
+      if (m->cancel_latency_ms >= 0)
+        printf ("\n%s: cancellation took effect within %.1f ms; %.0f ms of work ran on after it",
+                v->name, m->cancel_latency_ms, m->wasted_ms);
+    }
+
+  compare = aw_render_compare_text ((const AwRenderVariant *) (gpointer) set->variants->data,
+                                    set->variants->len);
+  if (compare != NULL)
+    printf ("\n%s", compare);
+  printf ("\n");
+}
+
+static int
+cmd_run (int    argc,
+         char **argv)
+{
+  g_auto(RunSet) set = { 0 };
+  g_autofree char *variant = NULL;
+  g_autofree char *speed = NULL;
+  AwRunOptions options;
+  gboolean json = FALSE;
+  int cancel_after = -1;
+  int workers = 0;
+  int exit_code = 0;
+  GOptionEntry entries[] = {
+    { "variant", 0, 0, G_OPTION_ARG_STRING, &variant, "Run only this variant", "NAME" },
+    { "speed", 0, 0, G_OPTION_ARG_STRING, &speed, "Divide every duration by X (default 1)", "X" },
+    { "cancel-after", 0, 0, G_OPTION_ARG_INT, &cancel_after, "Press Cancel after MS milliseconds", "MS" },
+    { "workers", 0, 0, G_OPTION_ARG_INT, &workers, "Worker threads for cpu work (default: processors, 2 to 8)", "N" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print one JSON object instead of a table", NULL },
+    { NULL }
+  };
+
+  if (!parse_options ("run", "ID|FILE",
+                      "Runs every variant of a scenario (or one) for real, one after the other,\n"
+                      "and prints what each took: wall time, tasks, threads, GTasks, errors.",
+                      entries, &argc, &argv, &exit_code))
+    return exit_code;
+  if (argc != 2)
+    {
+      print_error ("run: give one scenario id or file (see `awaitscope list`)");
+      return 2;
+    }
+
+  aw_run_options_init (&options);
+  options.heartbeat_ms = CLI_HEARTBEAT_MS;
+  options.cancel_after_ms = cancel_after;
+  if (!parse_speed (speed, &options.speed))
+    return 2;
+  if (workers < 0 || workers > 64)
+    {
+      print_error ("--workers %d: give a number between 1 and 64", workers);
+      return 2;
+    }
+  options.workers = workers;
+
+  if (!run_set_prepare (&set, argv[1], variant) || !run_set_execute (&set, &options))
+    return 1;
+
+  if (json)
+    print_run_json (&set, &options);
+  else
+    print_run_table (&set, &options);
+
+  return 0;
+}
+
+/* render ------------------------------------------------------------------------ */
+
+static int
+cmd_render (int    argc,
+            char **argv)
+{
+  g_auto(RunSet) set = { 0 };
+  g_autofree char *variant = NULL;
+  g_autofree char *speed = NULL;
+  g_autofree char *output = NULL;
+  g_autofree char *size = NULL;
+  g_autofree char *theme_name = NULL;
+  g_autofree char *caption = NULL;
+  g_autoptr(GError) error = NULL;
+  AwRenderRequest request;
+  AwImageFormat format;
+  AwRunOptions options;
+  const AwTheme *theme;
+  double scale = 1;
+  int width = 1280, height = 720;
+  int exit_code = 0;
+  GOptionEntry entries[] = {
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Write the picture here (.png, .svg or .pdf)", "FILE" },
+    { "size", 0, 0, G_OPTION_ARG_STRING, &size, "Picture size (default 1280x720)", "WxH" },
+    { "theme", 0, 0, G_OPTION_ARG_STRING, &theme_name, "light, dark, high-contrast or projector", "THEME" },
+    { "scale", 0, 0, G_OPTION_ARG_DOUBLE, &scale, "Pixels per point for PNG (2 for HiDPI)", "N" },
+    { "variant", 0, 0, G_OPTION_ARG_STRING, &variant, "Draw only this variant", "NAME" },
+    { "speed", 0, 0, G_OPTION_ARG_STRING, &speed, "Divide every duration by X (default 1)", "X" },
+    { NULL }
+  };
+
+  if (!parse_options ("render", "ID|FILE -o FILE",
+                      "Runs a scenario for real and draws its timeline: every variant stacked on\n"
+                      "one time axis. The format follows the file name: .png, .svg or .pdf.",
+                      entries, &argc, &argv, &exit_code))
+    return exit_code;
+  if (argc != 2)
+    {
+      print_error ("render: give one scenario id or file (see `awaitscope list`)");
+      return 2;
+    }
+  if (output == NULL)
+    {
+      print_error ("render: say where to write the picture with -o FILE.png (or .svg, .pdf)");
+      return 2;
+    }
+
+  /* Refuse bad requests before spending seconds on a run. */
+  if (!aw_image_format_from_path (output, &format, &error) ||
+      (size != NULL && !aw_parse_size (size, &width, &height, &error)))
+    {
+      print_error ("%s", error->message);
+      return 2;
+    }
+  if (!(scale >= 0.5 && scale <= 4) || width * scale > AW_EXPORT_MAX_SIDE || height * scale > AW_EXPORT_MAX_SIDE)
+    {
+      print_error ("--scale %g: give a number between 0.5 and 4, with the scaled size at most %d pixels a side",
+                   scale, AW_EXPORT_MAX_SIDE);
+      return 2;
+    }
+  theme = aw_theme_lookup (theme_name ? theme_name : "light");
+  if (theme == NULL)
+    {
+      g_autofree char *names = g_strjoinv (", ", (char **) aw_theme_list_names ());
+      print_error ("unknown theme \"%s\" (themes: %s)", theme_name, names);
+      return 2;
+    }
+  {
+    g_autofree char *dir = g_path_get_dirname (output);
+    if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
+      {
+        print_error ("%s: cannot write: the folder %s does not exist", output, dir);
+        return 1;
+      }
+  }
+
+  aw_run_options_init (&options);
+  options.heartbeat_ms = CLI_HEARTBEAT_MS;
+  if (!parse_speed (speed, &options.speed))
+    return 2;
+
+  if (!run_set_prepare (&set, argv[1], variant) || !run_set_execute (&set, &options))
+    return 1;
+
+  caption = g_strdup_printf ("Recorded run, real clock, speed %gx, %u worker threads. %s",
+                             options.speed, aw_runner_default_workers (),
+                             aw_scenario_get_expected_text (set.scenario)
+                               ? aw_scenario_get_expected_text (set.scenario) : "");
+
+  aw_render_request_init (&request);
+  request.title = aw_scenario_get_title (set.scenario);
+  request.caption = caption;
+  request.variants = (const AwRenderVariant *) (gpointer) set.variants->data;
+  request.n_variants = set.variants->len;
+  request.theme = theme;
+  request.width = width;
+  request.height = height;
+
+  if (!aw_export_image (&request, output, scale, &error))
+    {
+      print_error ("%s", error->message);
+      return 1;
+    }
+
+  if (is_terminal (stderr))
+    fprintf (stderr, "wrote %s\n", output);
+
+  return 0;
+}
+
+/* check ------------------------------------------------------------------------ */
+
+static int
+cmd_check (int    argc,
+           char **argv)
+{
+  GOptionEntry entries[] = { { NULL } };
+  int exit_code = 0;
+  int failures = 0;
+
+  if (!parse_options ("check", "FILE.json...",
+                      "Checks scenario files: JSON syntax, node types, fields, durations and limits.\n"
+                      "Each problem is reported as FILE:LINE:COLUMN: explanation.",
+                      entries, &argc, &argv, &exit_code))
+    return exit_code;
+  if (argc < 2)
+    {
+      print_error ("check: give one or more scenario files");
+      return 2;
+    }
+
+  for (int i = 1; i < argc; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(AwScenario) scenario = aw_scenario_new_from_file (argv[i], &error);
+
+      if (scenario == NULL)
+        {
+          fprintf (stderr, "%s\n", error->message);
+          failures++;
+          continue;
+        }
+
+      printf ("%s: ok: \"%s\", %u variant%s\n", argv[i], aw_scenario_get_id (scenario),
+              aw_scenario_get_n_variants (scenario),
+              aw_scenario_get_n_variants (scenario) == 1 ? "" : "s");
+      for (guint v = 0; v < aw_scenario_get_n_variants (scenario); v++)
+        {
+          const AwVariant *variant = aw_scenario_get_variant (scenario, v);
+          printf ("  %-20s %" G_GUINT64_FORMAT " task%s\n", variant->name, variant->n_tasks,
+                  variant->n_tasks == 1 ? "" : "s");
+        }
+    }
+
+  return failures > 0 ? 1 : 0;
+}
+
+/* Dispatch ----------------------------------------------------------------------- */
+
+static void
+print_usage (FILE *stream)
+{
+  fprintf (stream,
+           "Usage: awaitscope [COMMAND] [OPTION...]\n\n"
+           "Awaitscope runs small asynchronous programs for real on GLib and draws\n"
+           "what happened on a timeline. Without a command it %s.\n\n"
+           "Commands (no display needed):\n",
+#ifdef AW_HAVE_GTK
+           "opens the window"
+#else
+           "renders the default scenario to a PNG"
+#endif
+           );
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    fprintf (stream, "  %-8s %s\n", commands[i].name, commands[i].summary);
+  fprintf (stream, "\nRun `awaitscope COMMAND --help` for a command's options.\n");
+}
+
+gboolean
+aw_cli_is_command (const char *name)
+{
+  if (name == NULL)
+    return FALSE;
+  if (g_str_equal (name, "help") || g_str_equal (name, "--help") || g_str_equal (name, "-h") ||
+      g_str_equal (name, "--version"))
+    return TRUE;
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    if (g_str_equal (name, commands[i].name))
+      return TRUE;
+  return FALSE;
+}
+
+int
+aw_cli_main (int    argc,
+             char **argv)
+{
+  const char *name = argv[1];
+
+  setlocale (LC_ALL, "");
+  aw_catalog_init ();
+
+  if (g_str_equal (name, "--version"))
+    {
+      printf ("awaitscope %s\n", PACKAGE_VERSION);
+      return 0;
+    }
+  if (g_str_equal (name, "help") || g_str_equal (name, "--help") || g_str_equal (name, "-h"))
+    {
+      print_usage (stdout);
+      return 0;
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    if (g_str_equal (name, commands[i].name))
+      {
+        g_autofree char *prgname = g_strdup_printf ("awaitscope %s", name);
+
+        g_set_prgname (prgname);
+        return commands[i].run (argc - 1, argv + 1);
+      }
+
+  print_error ("unknown command \"%s\"", name);
+  print_usage (stderr);
+  return 2;
+}
+
+/**
+ * aw_cli_render_default:
+ * @path: (nullable): where to write, or %NULL for a file in the cache folder
+ *
+ * Renders the default scenario to a PNG and prints where it went: what the
+ * app does without a command when it cannot open a window.
+ */
+int
+aw_cli_render_default (const char *path)
+{
+  g_autofree char *default_path = NULL;
+  char *args[] = { (char *) "render", (char *) AW_CATALOG_DEFAULT_ID, (char *) "-o", NULL, NULL };
+  int ret;
+
+  if (path == NULL)
+    {
+      g_autofree char *dir = g_build_filename (g_get_user_cache_dir (), "awaitscope", NULL);
+
+      g_mkdir_with_parents (dir, 0755);
+      default_path = g_build_filename (dir, AW_CATALOG_DEFAULT_ID ".png", NULL);
+      path = default_path;
+    }
+  args[3] = (char *) path;
+
+  aw_catalog_init ();
+  g_set_prgname ("awaitscope render");
+  ret = cmd_render (4, args);
+  if (ret == 0)
+    printf ("%s\n", path);
+
+  return ret;
+}

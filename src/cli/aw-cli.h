@@ -1,0 +1,17 @@
+/* aw-cli.h: the headless commands
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+gboolean aw_cli_is_command     (const char  *name);
+int      aw_cli_main           (int          argc,
+                                char       **argv);
+int      aw_cli_render_default (const char  *path);
+
+G_END_DECLS

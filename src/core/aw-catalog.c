@@ -1,0 +1,139 @@
+/* aw-catalog.c: the bundled lesson scenarios
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include "aw-catalog.h"
+#include "aw-core-resources.h"
+
+#include <string.h>
+
+/* Lesson order within each part; scenarios not listed follow, by id. */
+static const char * const lesson_order[] = {
+  "await-vs-block",
+  "valuetask",
+  "when-all",
+  "when-any",
+  "io-vs-cpu",
+  "scale",
+  "cancel",
+  "cooperative",
+  "timeout",
+  "timeout-race",
+  "deadlock",
+  "fire-and-forget",
+  "needless-async",
+  "no-cancellation",
+  "when-all-failures",
+  "workflow",
+};
+
+/**
+ * aw_catalog_init:
+ *
+ * Registers the bundled scenarios. Safe to call more than once.
+ */
+void
+aw_catalog_init (void)
+{
+  static gsize done;
+
+  if (g_once_init_enter (&done))
+    {
+      aw_core_register_resource ();
+      g_once_init_leave (&done, 1);
+    }
+}
+
+static guint
+order_of (const char *id)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (lesson_order); i++)
+    if (g_str_equal (lesson_order[i], id))
+      return i;
+  return G_N_ELEMENTS (lesson_order);
+}
+
+static gint
+compare_scenarios (gconstpointer a,
+                   gconstpointer b)
+{
+  AwScenario *sa = *(AwScenario **) a;
+  AwScenario *sb = *(AwScenario **) b;
+  guint oa, ob;
+
+  if (aw_scenario_get_part (sa) != aw_scenario_get_part (sb))
+    return aw_scenario_get_part (sa) < aw_scenario_get_part (sb) ? -1 : 1;
+  oa = order_of (aw_scenario_get_id (sa));
+  ob = order_of (aw_scenario_get_id (sb));
+  if (oa != ob)
+    return oa < ob ? -1 : 1;
+  return strcmp (aw_scenario_get_id (sa), aw_scenario_get_id (sb));
+}
+
+/**
+ * aw_catalog_load_all:
+ * @error: return location for an error
+ *
+ * Returns: (transfer full) (element-type AwScenario): every bundled
+ *   scenario, in lesson order
+ */
+GPtrArray *
+aw_catalog_load_all (GError **error)
+{
+  g_autoptr(GPtrArray) ret = g_ptr_array_new_with_free_func (g_object_unref);
+  g_auto(GStrv) names = NULL;
+
+  aw_catalog_init ();
+  names = g_resources_enumerate_children (AW_CATALOG_RESOURCE_PATH, 0, error);
+  if (names == NULL)
+    return NULL;
+
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      g_autofree char *path = NULL;
+      AwScenario *scenario;
+
+      if (!g_str_has_suffix (names[i], ".json"))
+        continue;
+      path = g_strconcat (AW_CATALOG_RESOURCE_PATH, names[i], NULL);
+      if (!(scenario = aw_scenario_new_from_resource (path, error)))
+        return NULL;
+      g_ptr_array_add (ret, scenario);
+    }
+
+  g_ptr_array_sort (ret, compare_scenarios);
+  return g_steal_pointer (&ret);
+}
+
+/**
+ * aw_catalog_lookup:
+ * @id_or_path: a bundled scenario's id, or the path of a scenario file
+ * @error: return location for an error
+ *
+ * Returns: (transfer full) (nullable): the scenario
+ */
+AwScenario *
+aw_catalog_lookup (const char  *id_or_path,
+                   GError     **error)
+{
+  g_autofree char *path = NULL;
+
+  aw_catalog_init ();
+
+  if (strchr (id_or_path, '/') != NULL || g_str_has_suffix (id_or_path, ".json"))
+    return aw_scenario_new_from_file (id_or_path, error);
+
+  path = g_strconcat (AW_CATALOG_RESOURCE_PATH, id_or_path, ".json", NULL);
+  if (!g_resources_get_info (path, 0, NULL, NULL, NULL))
+    {
+      g_set_error (error, AW_SCENARIO_ERROR, AW_SCENARIO_ERROR_NOT_FOUND,
+                   "no scenario named \"%s\"; `awaitscope list` shows them all, "
+                   "or give the path of a scenario file", id_or_path);
+      return NULL;
+    }
+
+  return aw_scenario_new_from_resource (path, error);
+}

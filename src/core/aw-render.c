@@ -1,0 +1,2394 @@
+/* aw-render.c: draws recorded runs into any cairo_t
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Drawing happens in two steps. aw_render_layout_new() decides where
+ * everything goes (title, comparison line, one block per variant with its
+ * lanes and task rows, the shared time axis, the legend), measuring text
+ * with the same Pango setup the drawing uses. aw_render_with_layout() then
+ * draws from the recorded model only, so the CLI, the tests and the widget
+ * see the same picture and can map between times and x.
+ *
+ * Speed comes from three habits: spans outside the view are culled with a
+ * binary search (task spans and lane busy spans are sorted by start); a row
+ * with more visible spans than it has pixels is rasterised into a coverage
+ * array, one entry per pixel column, so neighbouring sub-pixel spans become
+ * one rectangle; and rectangles of one style are batched into one path and
+ * filled once.
+ */
+
+#include "config.h"
+
+#include "aw-render.h"
+
+#include <math.h>
+#include <string.h>
+
+#include <pango/pangocairo.h>
+
+#define MIN_ROW_HEIGHT      3.0   /* below this, tasks share rows */
+#define MAX_MEASURED_LABELS 256   /* label column width is taken from these */
+#define MAX_LANE_WALK_BACK  64
+
+typedef enum {
+  BATCH_WAITING,
+  BATCH_QUEUED,
+  BATCH_RUNNING,
+  N_BATCHES
+} Batch;
+
+typedef struct {
+  double x;
+  double y;
+  double w;
+  double h;
+} Rect;
+
+typedef enum {
+  LEGEND_RUNNING,
+  LEGEND_WAITING,
+  LEGEND_QUEUED,
+  LEGEND_COMPLETED,
+  LEGEND_FAULTED,
+  LEGEND_CANCELLED,
+  LEGEND_SYNC,
+  LEGEND_HEARTBEAT,
+  LEGEND_FROZEN,
+  LEGEND_CANCEL_REQUEST,
+  LEGEND_WATCHDOG,
+  LEGEND_UNOBSERVED,
+  N_LEGEND
+} LegendItem;
+
+static const char *legend_labels[N_LEGEND] = {
+  [LEGEND_RUNNING] = "running on a thread",
+  [LEGEND_WAITING] = "waiting (holds no thread)",
+  [LEGEND_QUEUED] = "queued for a thread",
+  [LEGEND_COMPLETED] = "completed",
+  [LEGEND_FAULTED] = "faulted",
+  [LEGEND_CANCELLED] = "cancelled",
+  [LEGEND_SYNC] = "completed synchronously",
+  [LEGEND_HEARTBEAT] = "heartbeat (UI responsive)",
+  [LEGEND_FROZEN] = "UI frozen",
+  [LEGEND_CANCEL_REQUEST] = "cancel requested",
+  [LEGEND_WATCHDOG] = "watchdog fired",
+  [LEGEND_UNOBSERVED] = "unobserved error",
+};
+
+typedef struct {
+  cairo_t               *cr;
+  cairo_surface_t       *scratch;
+  const AwRenderRequest *request;
+  const AwTheme         *theme;
+  const AwRenderLayout  *layout;
+  PangoContext          *pango;
+  PangoLayout           *pl;
+  PangoFontDescription  *font;
+  double                 s;        /* text scale */
+  double                 f;        /* body font size */
+  double                 lw;       /* outline width */
+  double                 pad;      /* outer margin */
+  double                 clip_top;
+  double                 clip_bottom;
+  gboolean               legend_has[N_LEGEND];
+  guint8                *cover;    /* one entry per pixel column of the plot */
+  guint                  n_cover;
+  GArray                *batch[N_BATCHES];
+} Ctx;
+
+/* Font sizes, as multiples of the body size. */
+#define TITLE_SIZE   1.9
+#define COMPARE_SIZE 1.3
+#define HEADER_SIZE  1.15
+#define LABEL_SIZE   0.95
+#define LANE_SIZE    0.9
+#define SMALL_SIZE   0.82
+#define LEGEND_SIZE  0.95
+
+static const AwColor caution_stripe = { 0.08, 0.08, 0.08, 0.8 };
+static const AwColor white = { 1.0, 1.0, 1.0, 1.0 };
+
+/* Helpers: numbers and text {{{ */
+
+static void
+format_number (char       *buf,
+               gsize       len,
+               int         decimals,
+               double      value)
+{
+  char fmt[16];
+
+  g_snprintf (fmt, sizeof fmt, "%%.%df", CLAMP (decimals, 0, 9));
+  g_ascii_formatd (buf, len, fmt, value);
+}
+
+/**
+ * aw_render_format_duration:
+ * @ms: a duration in milliseconds
+ *
+ * Formats a duration the way the timeline shows it: "2.41 s" from one
+ * second up, "640 ms" below, with a fixed decimal point whatever the locale.
+ *
+ * Returns: (transfer full): the text
+ */
+char *
+aw_render_format_duration (double ms)
+{
+  char num[G_ASCII_DTOSTR_BUF_SIZE];
+
+  if (!isfinite (ms) || ms < 0)
+    return g_strdup ("–");
+
+  if (ms >= 999.5)
+    {
+      double sec = ms / 1000.0;
+
+      format_number (num, sizeof num, sec < 9.995 ? 2 : sec < 99.95 ? 1 : 0, sec);
+      return g_strdup_printf ("%s s", num);
+    }
+
+  format_number (num, sizeof num, ms >= 9.95 ? 0 : ms >= 0.995 ? 1 : 2, ms);
+  return g_strdup_printf ("%s ms", num);
+}
+
+static const char *
+variant_title (const AwRenderVariant *variant,
+               guint                  index,
+               char                  *buf,
+               gsize                  len)
+{
+  if (variant->title != NULL && variant->title[0] != '\0')
+    return variant->title;
+  if (variant->name != NULL && variant->name[0] != '\0')
+    return variant->name;
+  g_snprintf (buf, len, "Variant %u", index + 1);
+  return buf;
+}
+
+static gboolean
+outcome_is_completed (AwTraceModel *model)
+{
+  const AwMetrics *m = aw_trace_model_get_metrics (model);
+
+  if (!aw_trace_model_is_finished (model))
+    return FALSE;
+  return m->outcome == NULL || g_str_has_prefix (m->outcome, "completed");
+}
+
+/**
+ * aw_render_compare_text:
+ * @variants: (array length=n_variants): the variants
+ * @n_variants: how many
+ *
+ * Compares the fastest variant with the slowest by wall time, for example
+ * "WhenAll 1.00 s vs One by one 2.41 s: 2.4x faster". When at least two runs
+ * completed, only completed runs take part, so a run that stopped early on
+ * an error does not count as fast.
+ *
+ * Returns: (transfer full) (nullable): the text, or %NULL with fewer than
+ *   two runs to compare
+ */
+char *
+aw_render_compare_text (const AwRenderVariant *variants,
+                        guint                  n_variants)
+{
+  g_autofree char *fast_time = NULL;
+  g_autofree char *slow_time = NULL;
+  char fast_buf[32], slow_buf[32];
+  gint fast = -1, slow = -1;
+  guint n_completed = 0, n_runs = 0;
+  gboolean only_completed;
+  double fast_ms, slow_ms, ratio;
+
+  g_return_val_if_fail (variants != NULL || n_variants == 0, NULL);
+
+  for (guint i = 0; i < n_variants; i++)
+    {
+      if (variants[i].model == NULL)
+        continue;
+      n_runs++;
+      if (outcome_is_completed (variants[i].model))
+        n_completed++;
+    }
+  if (n_runs < 2)
+    return NULL;
+  only_completed = n_completed >= 2;
+
+  for (guint i = 0; i < n_variants; i++)
+    {
+      double ms;
+
+      if (variants[i].model == NULL)
+        continue;
+      if (only_completed && !outcome_is_completed (variants[i].model))
+        continue;
+
+      ms = aw_trace_model_get_metrics (variants[i].model)->wall_ms;
+      if (fast < 0 || ms < aw_trace_model_get_metrics (variants[fast].model)->wall_ms)
+        fast = i;
+      if (slow < 0 || ms > aw_trace_model_get_metrics (variants[slow].model)->wall_ms)
+        slow = i;
+    }
+
+  if (fast == slow)
+    {
+      /* All equal: compare the first two in order. */
+      fast = -1;
+      for (guint i = 0; i < n_variants && slow == fast; i++)
+        {
+          if (variants[i].model == NULL || (gint) i == slow)
+            continue;
+          if (only_completed && !outcome_is_completed (variants[i].model))
+            continue;
+          fast = i;
+        }
+      if (fast < 0)
+        return NULL;
+    }
+
+  fast_ms = aw_trace_model_get_metrics (variants[fast].model)->wall_ms;
+  slow_ms = aw_trace_model_get_metrics (variants[slow].model)->wall_ms;
+  fast_time = aw_render_format_duration (fast_ms);
+  slow_time = aw_render_format_duration (slow_ms);
+  ratio = fast_ms > 0 ? slow_ms / fast_ms : 0;
+
+  if (fast_ms > 0 && ratio < 1.05)
+    return g_strdup_printf ("%s %s vs %s %s: about the same",
+                            variant_title (&variants[fast], fast, fast_buf, sizeof fast_buf), fast_time,
+                            variant_title (&variants[slow], slow, slow_buf, sizeof slow_buf), slow_time);
+  else if (fast_ms > 0)
+    {
+      char num[G_ASCII_DTOSTR_BUF_SIZE];
+
+      format_number (num, sizeof num, ratio < 9.95 ? 1 : 0, ratio);
+      return g_strdup_printf ("%s %s vs %s %s: %sx faster",
+                              variant_title (&variants[fast], fast, fast_buf, sizeof fast_buf), fast_time,
+                              variant_title (&variants[slow], slow, slow_buf, sizeof slow_buf), slow_time,
+                              num);
+    }
+  else
+    return g_strdup_printf ("%s %s vs %s %s",
+                            variant_title (&variants[fast], fast, fast_buf, sizeof fast_buf), fast_time,
+                            variant_title (&variants[slow], slow, slow_buf, sizeof slow_buf), slow_time);
+}
+
+static void
+text_set (Ctx        *c,
+          const char *text,
+          double      size,
+          gboolean    bold,
+          double      max_width)
+{
+  pango_font_description_set_absolute_size (c->font, MAX (size, 1.0) * PANGO_SCALE);
+  pango_font_description_set_weight (c->font, bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
+  pango_layout_set_font_description (c->pl, c->font);
+  pango_layout_set_wrap (c->pl, PANGO_WRAP_WORD_CHAR);
+  pango_layout_set_height (c->pl, -1);
+  if (max_width > 0)
+    {
+      pango_layout_set_width (c->pl, (int) (max_width * PANGO_SCALE));
+      pango_layout_set_ellipsize (c->pl, PANGO_ELLIPSIZE_END);
+    }
+  else
+    {
+      pango_layout_set_width (c->pl, -1);
+      pango_layout_set_ellipsize (c->pl, PANGO_ELLIPSIZE_NONE);
+    }
+  pango_layout_set_text (c->pl, text, -1);
+}
+
+/* Wraps instead of ellipsizing. */
+static void
+text_set_wrapped (Ctx        *c,
+                  const char *text,
+                  double      size,
+                  double      width)
+{
+  text_set (c, text, size, FALSE, -1);
+  pango_layout_set_width (c->pl, (int) (MAX (width, 1.0) * PANGO_SCALE));
+}
+
+static void
+text_size (Ctx    *c,
+           double *width,
+           double *height)
+{
+  PangoRectangle logical;
+
+  pango_layout_get_extents (c->pl, NULL, &logical);
+  if (width != NULL)
+    *width = (double) logical.width / PANGO_SCALE;
+  if (height != NULL)
+    *height = (double) logical.height / PANGO_SCALE;
+}
+
+static double
+text_width (Ctx *c)
+{
+  double w;
+
+  text_size (c, &w, NULL);
+  return w;
+}
+
+static double
+line_height (Ctx      *c,
+             double    size,
+             gboolean  bold)
+{
+  double h;
+
+  text_set (c, "Ag", size, bold, -1);
+  text_size (c, NULL, &h);
+  return h;
+}
+
+static void
+text_draw (Ctx           *c,
+           double         x,
+           double         y,
+           const AwColor *color)
+{
+  cairo_set_source_rgba (c->cr, color->red, color->green, color->blue, color->alpha);
+  cairo_move_to (c->cr, x, y);
+  pango_cairo_show_layout (c->cr, c->pl);
+}
+
+/* }}} */
+
+/* Context {{{ */
+
+static void
+ctx_init (Ctx                   *c,
+          cairo_t               *cr,
+          const AwRenderRequest *request)
+{
+  cairo_font_options_t *options;
+
+  memset (c, 0, sizeof *c);
+
+  if (cr == NULL)
+    {
+      c->scratch = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 1, 1);
+      c->cr = cairo_create (c->scratch);
+    }
+  else
+    c->cr = cairo_reference (cr);
+
+  c->request = request;
+  c->theme = request->theme != NULL ? request->theme : aw_theme_lookup ("light");
+  c->s = request->text_scale > 0 && isfinite (request->text_scale) ? request->text_scale : 1.0;
+  c->f = c->theme->font_size * c->s;
+  c->lw = MAX (c->theme->line_width * c->s, 0.5);
+  c->pad = MAX (0.85 * c->f, 4.0);
+
+  /* Metrics without hinting: the layout measured here is then the same on
+   * image, SVG and PDF surfaces. */
+  c->pango = pango_cairo_create_context (c->cr);
+  options = cairo_font_options_create ();
+  cairo_font_options_set_hint_metrics (options, CAIRO_HINT_METRICS_OFF);
+  pango_cairo_context_set_font_options (c->pango, options);
+  cairo_font_options_destroy (options);
+  c->pl = pango_layout_new (c->pango);
+  c->font = pango_font_description_new ();
+  pango_font_description_set_family (c->font, c->theme->font_family != NULL
+                                                ? c->theme->font_family : "DejaVu Sans");
+
+  for (guint i = 0; i < N_BATCHES; i++)
+    c->batch[i] = g_array_new (FALSE, FALSE, sizeof (Rect));
+
+  /* Legend entries that only appear when the picture uses them. */
+  for (guint i = 0; i < N_LEGEND; i++)
+    c->legend_has[i] = i < LEGEND_SYNC || i == LEGEND_HEARTBEAT || i == LEGEND_FROZEN;
+  for (guint v = 0; v < request->n_variants; v++)
+    {
+      AwTraceModel *model = request->variants[v].model;
+      const AwMarker *markers;
+      guint n_markers;
+
+      if (model == NULL)
+        continue;
+      if (aw_trace_model_get_metrics (model)->sync_completed > 0)
+        c->legend_has[LEGEND_SYNC] = TRUE;
+      markers = aw_trace_model_get_markers (model, &n_markers);
+      for (guint i = 0; i < n_markers; i++)
+        {
+          if (markers[i].kind == AW_EVENT_CANCEL_REQUEST)
+            c->legend_has[LEGEND_CANCEL_REQUEST] = TRUE;
+          else if (markers[i].kind == AW_EVENT_WATCHDOG)
+            c->legend_has[LEGEND_WATCHDOG] = TRUE;
+          else if (markers[i].kind == AW_EVENT_ERROR_UNOBSERVED)
+            c->legend_has[LEGEND_UNOBSERVED] = TRUE;
+        }
+    }
+}
+
+static void
+ctx_clear (Ctx *c)
+{
+  for (guint i = 0; i < N_BATCHES; i++)
+    g_array_unref (c->batch[i]);
+  g_free (c->cover);
+  pango_font_description_free (c->font);
+  g_object_unref (c->pl);
+  g_object_unref (c->pango);
+  cairo_destroy (c->cr);
+  if (c->scratch != NULL)
+    cairo_surface_destroy (c->scratch);
+}
+
+/* }}} */
+
+/* Colours and shapes shared by the chart and the legend {{{ */
+
+static void
+set_color (cairo_t       *cr,
+           const AwColor *color)
+{
+  cairo_set_source_rgba (cr, color->red, color->green, color->blue, color->alpha);
+}
+
+static void
+set_color_mix (cairo_t       *cr,
+               const AwColor *a,
+               const AwColor *b,
+               double         t)
+{
+  AwColor mixed;
+
+  aw_color_mix (a, b, t, &mixed);
+  set_color (cr, &mixed);
+}
+
+static const AwColor *
+outcome_color (const AwTheme *theme,
+               AwOutcome      outcome)
+{
+  switch (outcome)
+    {
+    case AW_OUTCOME_FAULTED: return &theme->faulted;
+    case AW_OUTCOME_CANCELLED: return &theme->cancelled;
+    case AW_OUTCOME_COMPLETED: return &theme->completed;
+    case AW_OUTCOME_PENDING:
+    default: return &theme->muted;
+    }
+}
+
+/* Where a span of @phase sits in a row: running fills the row, waiting and
+ * queued are thinner bars centred in it. */
+static void
+phase_geometry (AwPhase  phase,
+                double   y,
+                double   h,
+                double  *out_y,
+                double  *out_h)
+{
+  double pad = h >= 8 ? MAX (1.0, h * 0.14) : h >= 4 ? 0.5 : 0.0;
+  double inner = h - 2 * pad;
+
+  if (phase == AW_PHASE_RUNNING || h < 8)
+    {
+      *out_y = y + pad;
+      *out_h = inner;
+    }
+  else
+    {
+      *out_h = inner * 0.62;
+      *out_y = y + (h - *out_h) / 2;
+    }
+}
+
+static gboolean
+batch_add (Ctx     *c,
+           AwPhase  phase,
+           double   x0,
+           double   x1,
+           double   y,
+           double   h)
+{
+  Rect r;
+
+  if (x1 - x0 < 1.0)
+    {
+      double mid = (x0 + x1) / 2;
+
+      x0 = mid - 0.5;
+      x1 = mid + 0.5;
+    }
+  phase_geometry (phase, y, h, &r.y, &r.h);
+  r.x = x0;
+  r.w = x1 - x0;
+  g_array_append_val (c->batch[MIN (phase, AW_PHASE_RUNNING)], r);
+
+  return TRUE;
+}
+
+static void
+batch_path (Ctx   *c,
+            Batch  batch)
+{
+  const Rect *rects = (const Rect *) (gconstpointer) c->batch[batch]->data;
+
+  cairo_new_path (c->cr);
+  for (guint i = 0; i < c->batch[batch]->len; i++)
+    cairo_rectangle (c->cr, rects[i].x, rects[i].y, rects[i].w, rects[i].h);
+}
+
+static void
+set_waiting_outline (Ctx *c)
+{
+  set_color_mix (c->cr, &c->theme->waiting, &c->theme->foreground, 0.3);
+  cairo_set_line_width (c->cr, MAX (1.0, c->lw * 0.8));
+  cairo_set_dash (c->cr, NULL, 0, 0);
+}
+
+static void
+set_queued_outline (Ctx *c)
+{
+  double dots[2];
+
+  dots[0] = 0.01;
+  dots[1] = MAX (2.0, c->lw * 2.2);
+  set_color_mix (c->cr, &c->theme->queued, &c->theme->foreground, 0.15);
+  cairo_set_line_width (c->cr, MAX (1.5, c->lw * 1.3));
+  cairo_set_line_cap (c->cr, CAIRO_LINE_CAP_ROUND);
+  cairo_set_dash (c->cr, dots, 2, 0);
+}
+
+/* Fills (and outlines, when rows are tall enough) every batched rectangle
+ * with one path per style. */
+static void
+batch_flush (Ctx      *c,
+             gboolean  outline)
+{
+  cairo_t *cr = c->cr;
+  const AwTheme *t = c->theme;
+
+  cairo_save (cr);
+
+  if (c->batch[BATCH_WAITING]->len > 0)
+    {
+      batch_path (c, BATCH_WAITING);
+      set_color_mix (cr, &t->background, &t->waiting, 0.5);
+      if (outline)
+        {
+          cairo_fill_preserve (cr);
+          set_waiting_outline (c);
+          cairo_stroke (cr);
+        }
+      else
+        cairo_fill (cr);
+    }
+
+  if (c->batch[BATCH_QUEUED]->len > 0)
+    {
+      batch_path (c, BATCH_QUEUED);
+      set_color_mix (cr, &t->background, &t->queued, outline ? 0.15 : 0.6);
+      if (outline)
+        {
+          cairo_fill_preserve (cr);
+          set_queued_outline (c);
+          cairo_stroke (cr);
+        }
+      else
+        cairo_fill (cr);
+    }
+
+  if (c->batch[BATCH_RUNNING]->len > 0)
+    {
+      batch_path (c, BATCH_RUNNING);
+      set_color (cr, &t->running);
+      cairo_fill (cr);
+    }
+
+  cairo_restore (cr);
+
+  for (guint i = 0; i < N_BATCHES; i++)
+    g_array_set_size (c->batch[i], 0);
+}
+
+/* A round badge in the outcome's colour with a glyph that tells the
+ * outcome apart without colour: a check, a cross, a slash. */
+static void
+draw_badge (Ctx       *c,
+            AwOutcome  outcome,
+            double     cx,
+            double     cy,
+            double     r)
+{
+  cairo_t *cr = c->cr;
+  double gw = MAX (1.2, r * 0.34);
+
+  cairo_save (cr);
+  cairo_new_path (cr);
+  cairo_arc (cr, cx, cy, r, 0, 2 * G_PI);
+  set_color (cr, outcome_color (c->theme, outcome));
+  cairo_fill_preserve (cr);
+  set_color_mix (cr, outcome_color (c->theme, outcome), &c->theme->foreground, 0.45);
+  cairo_set_line_width (cr, MAX (1.0, c->lw * 0.6));
+  cairo_stroke (cr);
+
+  set_color (cr, &white);
+  cairo_set_line_width (cr, gw);
+  cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
+  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
+
+  switch (outcome)
+    {
+    case AW_OUTCOME_COMPLETED:
+      cairo_move_to (cr, cx - 0.48 * r, cy + 0.02 * r);
+      cairo_line_to (cr, cx - 0.13 * r, cy + 0.38 * r);
+      cairo_line_to (cr, cx + 0.48 * r, cy - 0.36 * r);
+      break;
+
+    case AW_OUTCOME_FAULTED:
+      cairo_move_to (cr, cx - 0.4 * r, cy - 0.4 * r);
+      cairo_line_to (cr, cx + 0.4 * r, cy + 0.4 * r);
+      cairo_move_to (cr, cx + 0.4 * r, cy - 0.4 * r);
+      cairo_line_to (cr, cx - 0.4 * r, cy + 0.4 * r);
+      break;
+
+    case AW_OUTCOME_CANCELLED:
+      cairo_move_to (cr, cx - 0.5 * r, cy + 0.5 * r);
+      cairo_line_to (cr, cx + 0.5 * r, cy - 0.5 * r);
+      break;
+
+    case AW_OUTCOME_PENDING:
+    default:
+      break;
+    }
+  cairo_stroke (cr);
+  cairo_restore (cr);
+}
+
+static void
+draw_diamond (Ctx    *c,
+              double  cx,
+              double  cy,
+              double  r)
+{
+  cairo_t *cr = c->cr;
+
+  cairo_save (cr);
+  cairo_new_path (cr);
+  cairo_move_to (cr, cx, cy - r);
+  cairo_line_to (cr, cx + r, cy);
+  cairo_line_to (cr, cx, cy + r);
+  cairo_line_to (cr, cx - r, cy);
+  cairo_close_path (cr);
+  set_color (cr, &c->theme->completed);
+  cairo_fill_preserve (cr);
+  set_color (cr, &c->theme->foreground);
+  cairo_set_line_width (cr, MAX (1.0, c->lw * 0.7));
+  cairo_stroke (cr);
+  cairo_restore (cr);
+}
+
+/* The frozen main loop: a caution-tape band. */
+static void
+draw_frozen_band (Ctx    *c,
+                  double  x,
+                  double  y,
+                  double  w,
+                  double  h)
+{
+  cairo_t *cr = c->cr;
+  double step = MAX (6.0, 9.0 * c->s);
+
+  if (w <= 0 || h <= 0)
+    return;
+
+  cairo_save (cr);
+  cairo_new_path (cr);
+  cairo_rectangle (cr, x, y, w, h);
+  cairo_clip (cr);
+  set_color (cr, &c->theme->blocked);
+  cairo_paint (cr);
+  if (h >= 5)
+    {
+      set_color (cr, &caution_stripe);
+      cairo_set_line_width (cr, step * 0.35);
+      for (double sx = x - h - fmod (x, step); sx < x + w + step; sx += step)
+        {
+          cairo_move_to (cr, sx, y + h);
+          cairo_line_to (cr, sx + h, y);
+        }
+      cairo_stroke (cr);
+    }
+  cairo_restore (cr);
+}
+
+static const AwColor *
+marker_color (const AwTheme *theme,
+              guint          kind)
+{
+  switch (kind)
+    {
+    case AW_EVENT_CANCEL_REQUEST: return &theme->cancelled;
+    case AW_EVENT_ERROR_UNOBSERVED: return &theme->faulted;
+    case AW_EVENT_WATCHDOG:
+    default: return &theme->accent;
+    }
+}
+
+static const char *
+marker_label (const AwMarker *marker)
+{
+  switch (marker->kind)
+    {
+    case AW_EVENT_CANCEL_REQUEST: return "cancel";
+    case AW_EVENT_WATCHDOG: return "watchdog";
+    case AW_EVENT_ERROR_UNOBSERVED: return "unobserved error";
+    default: return marker->text;
+    }
+}
+
+static void
+draw_marker_head (Ctx           *c,
+                  const AwColor *color,
+                  double         x,
+                  double         y,
+                  double         size)
+{
+  cairo_t *cr = c->cr;
+
+  cairo_new_path (cr);
+  cairo_move_to (cr, x - size * 0.6, y);
+  cairo_line_to (cr, x + size * 0.6, y);
+  cairo_line_to (cr, x, y + size);
+  cairo_close_path (cr);
+  set_color (cr, color);
+  cairo_fill (cr);
+}
+
+static void
+set_marker_line (Ctx           *c,
+                 const AwColor *color)
+{
+  double dash[2];
+
+  dash[0] = 5.0 * c->s;
+  dash[1] = 3.0 * c->s;
+  set_color (c->cr, color);
+  cairo_set_line_width (c->cr, MAX (1.0, c->lw));
+  cairo_set_dash (c->cr, dash, 2, 0);
+}
+
+/* A rounded, nearly opaque plate under text drawn over the chart. */
+static void
+draw_plate (Ctx    *c,
+            double  x,
+            double  y,
+            double  w,
+            double  h)
+{
+  cairo_t *cr = c->cr;
+  double r = MIN (h / 2, 4 * c->s);
+  AwColor bg = c->theme->background;
+
+  bg.alpha = 0.92;
+  cairo_new_path (cr);
+  cairo_arc (cr, x + w - r, y + r, r, -G_PI / 2, 0);
+  cairo_arc (cr, x + w - r, y + h - r, r, 0, G_PI / 2);
+  cairo_arc (cr, x + r, y + h - r, r, G_PI / 2, G_PI);
+  cairo_arc (cr, x + r, y + r, r, G_PI, 3 * G_PI / 2);
+  cairo_close_path (cr);
+  set_color (cr, &bg);
+  cairo_fill (cr);
+}
+
+/* }}} */
+
+/* Legend {{{ */
+
+static void
+draw_legend_swatch (Ctx        *c,
+                    LegendItem  item,
+                    double      x,
+                    double      y,
+                    double      w,
+                    double      h)
+{
+  cairo_t *cr = c->cr;
+  double r = MIN (h * 0.42, w / 2);
+
+  switch (item)
+    {
+    case LEGEND_RUNNING:
+      batch_add (c, AW_PHASE_RUNNING, x, x + w, y, h);
+      batch_flush (c, TRUE);
+      break;
+
+    case LEGEND_WAITING:
+      batch_add (c, AW_PHASE_WAITING, x, x + w, y, h);
+      batch_flush (c, TRUE);
+      break;
+
+    case LEGEND_QUEUED:
+      batch_add (c, AW_PHASE_QUEUED, x, x + w, y, h);
+      batch_flush (c, TRUE);
+      break;
+
+    case LEGEND_COMPLETED:
+      draw_badge (c, AW_OUTCOME_COMPLETED, x + w / 2, y + h / 2, r);
+      break;
+
+    case LEGEND_FAULTED:
+      draw_badge (c, AW_OUTCOME_FAULTED, x + w / 2, y + h / 2, r);
+      break;
+
+    case LEGEND_CANCELLED:
+      draw_badge (c, AW_OUTCOME_CANCELLED, x + w / 2, y + h / 2, r);
+      break;
+
+    case LEGEND_SYNC:
+      draw_diamond (c, x + w / 2, y + h / 2, r);
+      break;
+
+    case LEGEND_HEARTBEAT:
+      cairo_save (cr);
+      cairo_new_path (cr);
+      for (guint i = 0; i < 5; i++)
+        {
+          double tx = round (x + w * (0.1 + 0.2 * i)) + 0.5;
+
+          cairo_move_to (cr, tx, y + h * 0.2);
+          cairo_line_to (cr, tx, y + h * 0.8);
+        }
+      set_color (cr, &c->theme->frame);
+      cairo_set_line_width (cr, MAX (1.0, c->lw * 0.8));
+      cairo_stroke (cr);
+      cairo_restore (cr);
+      break;
+
+    case LEGEND_FROZEN:
+      draw_frozen_band (c, x, y + h * 0.1, w, h * 0.8);
+      break;
+
+    case LEGEND_CANCEL_REQUEST:
+    case LEGEND_WATCHDOG:
+    case LEGEND_UNOBSERVED:
+      {
+        guint kind = item == LEGEND_CANCEL_REQUEST ? AW_EVENT_CANCEL_REQUEST
+                   : item == LEGEND_WATCHDOG ? AW_EVENT_WATCHDOG
+                   : AW_EVENT_ERROR_UNOBSERVED;
+        const AwColor *color = marker_color (c->theme, kind);
+
+        cairo_save (cr);
+        set_marker_line (c, color);
+        cairo_move_to (cr, x + w / 2, y);
+        cairo_line_to (cr, x + w / 2, y + h);
+        cairo_stroke (cr);
+        draw_marker_head (c, color, x + w / 2, y, h * 0.45);
+        cairo_restore (cr);
+      }
+      break;
+
+    case N_LEGEND:
+    default:
+      break;
+    }
+}
+
+/* Lays the legend out in rows that wrap at @width; draws it when @draw.
+ * Returns the height used. */
+static double
+legend_flow (Ctx      *c,
+             double    x0,
+             double    y0,
+             double    width,
+             gboolean  draw)
+{
+  double size = LEGEND_SIZE * c->f;
+  double item_h = MAX (line_height (c, size, FALSE), 1.2 * c->f);
+  double sw = 2.0 * c->f;
+  double sh = MIN (item_h * 0.8, c->theme->row_height * c->s * 0.8);
+  double gap = 0.45 * c->f;
+  double spacing = 1.3 * c->f;
+  double x = x0, y = y0;
+
+  for (guint i = 0; i < N_LEGEND; i++)
+    {
+      double tw, th, iw;
+
+      if (!c->legend_has[i])
+        continue;
+
+      text_set (c, legend_labels[i], size, FALSE, -1);
+      text_size (c, &tw, &th);
+      iw = sw + gap + tw;
+      if (x > x0 && x + iw > x0 + width)
+        {
+          x = x0;
+          y += item_h + 0.35 * c->f;
+        }
+      if (draw)
+        {
+          draw_legend_swatch (c, i, x, y + (item_h - sh) / 2, sw, sh);
+          text_set (c, legend_labels[i], size, FALSE, -1);
+          text_draw (c, x + sw + gap, y + (item_h - th) / 2, &c->theme->foreground);
+        }
+      x += iw + spacing;
+    }
+
+  return y + item_h - y0;
+}
+
+/* }}} */
+
+/* Layout {{{ */
+
+static gint64
+layout_time_span (const AwRenderLayout *layout)
+{
+  return MAX (layout->view_end_ns - layout->view_start_ns, 1);
+}
+
+/**
+ * aw_render_layout_time_to_x:
+ * @layout: a layout
+ * @time_ns: nanoseconds since a run's start
+ *
+ * Returns: the x of @time_ns; the same for every variant
+ */
+double
+aw_render_layout_time_to_x (const AwRenderLayout *layout,
+                            gint64                time_ns)
+{
+  g_return_val_if_fail (layout != NULL, 0);
+
+  return layout->plot_x + (double) (time_ns - layout->view_start_ns)
+                          * layout->plot_width / (double) layout_time_span (layout);
+}
+
+/**
+ * aw_render_layout_x_to_time:
+ * @layout: a layout
+ * @x: an x in the request's units
+ *
+ * Returns: the time at @x, in nanoseconds since a run's start
+ */
+gint64
+aw_render_layout_x_to_time (const AwRenderLayout *layout,
+                            double                x)
+{
+  g_return_val_if_fail (layout != NULL, 0);
+
+  return layout->view_start_ns
+         + (gint64) llround ((x - layout->plot_x) * (double) layout_time_span (layout)
+                             / MAX (layout->plot_width, 1.0));
+}
+
+/**
+ * aw_render_layout_task_row:
+ * @layout: a layout
+ * @variant: the variant's index
+ * @task_index: the task's index in aw_trace_model_get_tasks()
+ * @y: (out) (optional): top of the task's row
+ * @height: (out) (optional): its height
+ *
+ * Finds the row a task is drawn in. With bucketed rows several tasks share
+ * one.
+ *
+ * Returns: %TRUE if the task has a row
+ */
+gboolean
+aw_render_layout_task_row (const AwRenderLayout *layout,
+                           guint                 variant,
+                           guint                 task_index,
+                           double               *y,
+                           double               *height)
+{
+  const AwRenderVariantLayout *vl;
+  guint row;
+
+  g_return_val_if_fail (layout != NULL, FALSE);
+
+  if (variant >= layout->n_variants)
+    return FALSE;
+  vl = &layout->variants[variant];
+  row = task_index / MAX (vl->tasks_per_row, 1);
+  if (row >= vl->n_rows)
+    return FALSE;
+  if (y != NULL)
+    *y = vl->rows_y + row * vl->row_height;
+  if (height != NULL)
+    *height = vl->row_height;
+  return TRUE;
+}
+
+/**
+ * aw_render_layout_lane:
+ * @layout: a layout
+ * @variant: the variant's index
+ * @lane: 0 for the main-thread lane, 1 and up for worker lanes
+ * @y: (out) (optional): top of the lane
+ * @height: (out) (optional): its height
+ *
+ * Returns: %TRUE if the lane is drawn
+ */
+gboolean
+aw_render_layout_lane (const AwRenderLayout *layout,
+                       guint                 variant,
+                       guint                 lane,
+                       double               *y,
+                       double               *height)
+{
+  const AwRenderVariantLayout *vl;
+
+  g_return_val_if_fail (layout != NULL, FALSE);
+
+  if (variant >= layout->n_variants)
+    return FALSE;
+  vl = &layout->variants[variant];
+  if (lane == 0)
+    {
+      if (y != NULL)
+        *y = vl->main_y;
+      if (height != NULL)
+        *height = vl->main_height;
+      return vl->main_height > 0;
+    }
+  if (lane > vl->n_worker_lanes)
+    return FALSE;
+  if (y != NULL)
+    *y = vl->lanes_y + (lane - 1) * vl->lane_height;
+  if (height != NULL)
+    *height = vl->lane_height;
+  return TRUE;
+}
+
+/**
+ * aw_render_layout_pick:
+ * @layout: a layout
+ * @x: a point
+ * @y: a point
+ * @variant: (out) (optional): the variant under the point
+ * @task_index: (out) (optional): the first task of the row under the point
+ * @time_ns: (out) (optional): the time at @x
+ *
+ * Hit testing for tooltips: which task row is at a point.
+ *
+ * Returns: %TRUE if the point is on a task row
+ */
+gboolean
+aw_render_layout_pick (const AwRenderLayout *layout,
+                       double                x,
+                       double                y,
+                       guint                *variant,
+                       guint                *task_index,
+                       gint64               *time_ns)
+{
+  g_return_val_if_fail (layout != NULL, FALSE);
+
+  for (guint v = 0; v < layout->n_variants; v++)
+    {
+      const AwRenderVariantLayout *vl = &layout->variants[v];
+      guint row;
+
+      if (y < vl->rows_y || y >= vl->rows_y + vl->n_rows * vl->row_height || vl->row_height <= 0)
+        continue;
+      row = (guint) ((y - vl->rows_y) / vl->row_height);
+      if (row >= vl->n_rows)
+        continue;
+      if (variant != NULL)
+        *variant = v;
+      if (task_index != NULL)
+        *task_index = row * MAX (vl->tasks_per_row, 1);
+      if (time_ns != NULL)
+        *time_ns = aw_render_layout_x_to_time (layout, x);
+      return TRUE;
+    }
+
+  return FALSE;
+}
+
+static double
+label_indent (Ctx   *c,
+              guint  depth)
+{
+  return MIN (depth, 6) * 0.9 * c->f;
+}
+
+static double
+measure_label_column (Ctx *c)
+{
+  const AwRenderRequest *request = c->request;
+  double label_size = LABEL_SIZE * c->f;
+  double widest = 0;
+
+  text_set (c, "main thread", LANE_SIZE * c->f, TRUE, -1);
+  widest = text_width (c);
+
+  for (guint v = 0; v < request->n_variants; v++)
+    {
+      AwTraceModel *model = request->variants[v].model;
+      const AwTaskInfo *tasks;
+      guint n_tasks, n_lanes;
+
+      if (model == NULL)
+        continue;
+
+      n_lanes = aw_trace_model_get_n_lanes (model);
+      for (guint lane = 0; lane < n_lanes && lane < MAX_MEASURED_LABELS; lane++)
+        {
+          const char *name = aw_trace_get_lane_name (aw_trace_model_get_trace (model), lane);
+
+          if (name == NULL)
+            continue;
+          text_set (c, name, LANE_SIZE * c->f, TRUE, -1);
+          widest = MAX (widest, text_width (c));
+        }
+
+      tasks = aw_trace_model_get_tasks (model, &n_tasks);
+      for (guint i = 0; i < n_tasks && i < MAX_MEASURED_LABELS; i++)
+        {
+          text_set (c, tasks[i].name, label_size, FALSE, -1);
+          widest = MAX (widest, label_indent (c, tasks[i].depth) + text_width (c));
+        }
+    }
+
+  return widest + 1.0 * c->f;
+}
+
+typedef struct {
+  guint n_tasks;
+  guint n_workers;
+  guint rows;
+  guint index;
+} VariantCount;
+
+static gint
+compare_counts (gconstpointer a,
+                gconstpointer b)
+{
+  const VariantCount *ca = a, *cb = b;
+
+  return (ca->n_tasks > cb->n_tasks) - (ca->n_tasks < cb->n_tasks);
+}
+
+static void
+compute_layout (Ctx            *c,
+                AwRenderLayout *lay)
+{
+  const AwRenderRequest *request = c->request;
+  guint n = request->n_variants;
+  double W = MAX (request->width, 1.0), H = MAX (request->height, 1.0);
+  double f = c->f, pad = c->pad;
+  double R = MAX (c->theme->row_height * c->s, 4.0);
+  double y, bottom, space, header_h, gap, fixed, rows_space;
+  double main_nat, lanes_nat = 0, lane_scale = 1.0, rh = R, grow = 1.0;
+  double label_w, reserve;
+  guint total_tasks = 0, total_rows = 0;
+  g_autofree VariantCount *counts = g_new0 (VariantCount, MAX (n, 1));
+
+  lay->width = W;
+  lay->height = H;
+  lay->scale = c->s;
+  lay->font_size = f;
+  lay->n_variants = n;
+  lay->variants = g_new0 (AwRenderVariantLayout, MAX (n, 1));
+
+  /* Time window. */
+  if (request->view_end_ns > request->view_start_ns)
+    {
+      lay->view_start_ns = request->view_start_ns;
+      lay->view_end_ns = request->view_end_ns;
+    }
+  else
+    {
+      gint64 end = 0;
+
+      for (guint v = 0; v < n; v++)
+        {
+          AwTraceModel *model = request->variants[v].model;
+
+          if (model != NULL)
+            end = MAX (end, aw_trace_model_get_end_ns (model) - aw_trace_model_get_begin_ns (model));
+        }
+      lay->view_start_ns = 0;
+      lay->view_end_ns = end > 0 ? end : G_GINT64_CONSTANT (1000000000);
+    }
+
+  /* Columns: labels on the left, then time; room on the right for the
+   * outcome badge of a task that ends at the right edge. */
+  label_w = measure_label_column (c);
+  label_w = CLAMP (label_w, 6.5 * f, MAX (6.5 * f, 0.3 * W));
+  lay->label_x = pad;
+  lay->label_width = label_w;
+  lay->plot_x = lay->label_x + label_w + 0.6 * f;
+  reserve = R * 0.9 + pad;
+  lay->plot_width = MAX (W - reserve - lay->plot_x, 10.0);
+
+  /* Top: title and comparison line. */
+  y = pad * 0.8;
+  if (request->show_title && request->title != NULL && request->title[0] != '\0')
+    {
+      lay->title_y = y;
+      lay->title_height = line_height (c, TITLE_SIZE * f, TRUE);
+      y += lay->title_height + 0.25 * f;
+    }
+  if (n >= 2)
+    {
+      g_autofree char *compare = aw_render_compare_text (request->variants, n);
+
+      if (compare != NULL)
+        {
+          lay->compare_y = y;
+          lay->compare_height = line_height (c, COMPARE_SIZE * f, TRUE) + 0.5 * f;
+          y += lay->compare_height + 0.3 * f;
+        }
+    }
+  y += 0.5 * f;
+
+  /* Bottom: caption, legend and axis. */
+  bottom = H - pad * 0.8;
+  if (request->show_legend)
+    {
+      if (request->caption != NULL && request->caption[0] != '\0')
+        {
+          text_set_wrapped (c, request->caption, LEGEND_SIZE * f, W - 2 * pad);
+          text_size (c, NULL, &lay->caption_height);
+          bottom -= lay->caption_height;
+          lay->caption_y = bottom;
+          bottom -= 0.4 * f;
+        }
+      lay->legend_height = legend_flow (c, pad, 0, W - 2 * pad, FALSE);
+      bottom -= lay->legend_height;
+      lay->legend_y = bottom;
+      bottom -= 0.9 * f;
+    }
+  lay->axis_height = 0.4 * f + line_height (c, SMALL_SIZE * f, FALSE) + 0.2 * f;
+  bottom -= lay->axis_height;
+
+  /* The variants share what is left. */
+  space = MAX (bottom - y, 0.0);
+  header_h = line_height (c, HEADER_SIZE * f, TRUE) + 0.35 * f;
+  gap = 1.0 * f;
+  fixed = n * header_h + (n > 0 ? n - 1 : 0) * gap;
+  rows_space = MAX (space - fixed, 0.0);
+  main_nat = 1.4 * R;
+
+  for (guint v = 0; v < n; v++)
+    {
+      AwTraceModel *model = request->variants[v].model;
+      guint n_lanes = 0;
+
+      counts[v].index = v;
+      if (model != NULL)
+        {
+          aw_trace_model_get_tasks (model, &counts[v].n_tasks);
+          n_lanes = aw_trace_model_get_n_lanes (model);
+        }
+      counts[v].n_workers = n_lanes > 1 ? n_lanes - 1 : 0;
+      counts[v].rows = counts[v].n_tasks;
+      total_tasks += counts[v].n_tasks;
+      lanes_nat += main_nat + counts[v].n_workers * R;
+    }
+
+  if (total_tasks == 0)
+    {
+      lane_scale = lanes_nat > 0 ? MIN (1.0, rows_space / lanes_nat) : 1.0;
+    }
+  else if (lanes_nat + total_tasks * R <= rows_space)
+    {
+      /* Room to spare: grow a little, the rest stays empty. */
+      grow = MIN (1.3, rows_space / (lanes_nat + total_tasks * R));
+      rh = R * grow;
+    }
+  else
+    {
+      double lanes_budget = MIN (lanes_nat, MAX (0.4 * rows_space, rows_space - total_tasks * R));
+      double task_space = MAX (rows_space - lanes_budget, 0.0);
+
+      lane_scale = lanes_nat > 0 ? lanes_budget / lanes_nat : 1.0;
+      rh = task_space / total_tasks;
+
+      if (rh < MIN_ROW_HEIGHT)
+        {
+          /* Too many tasks for a row each: several tasks share a row. Rows
+           * go first to the variants with few tasks, so those keep a row
+           * per task when they can. */
+          guint max_rows = (guint) floor (task_space / MIN_ROW_HEIGHT);
+          guint left = max_rows, n_left = 0;
+          g_autofree VariantCount *sorted = g_memdup2 (counts, sizeof (VariantCount) * MAX (n, 1));
+
+          for (guint v = 0; v < n; v++)
+            if (counts[v].n_tasks > 0)
+              n_left++;
+          qsort (sorted, n, sizeof (VariantCount), compare_counts);
+          for (guint i = 0; i < n; i++)
+            {
+              VariantCount *vc = &counts[sorted[i].index];
+              guint share, per_row;
+
+              if (vc->n_tasks == 0)
+                continue;
+              share = MAX (left / MAX (n_left, 1), 1);
+              vc->rows = MIN (vc->n_tasks, share);
+              per_row = (vc->n_tasks + vc->rows - 1) / vc->rows;
+              vc->rows = (vc->n_tasks + per_row - 1) / per_row;
+              left = left > vc->rows ? left - vc->rows : 0;
+              n_left--;
+            }
+          total_rows = 0;
+          for (guint v = 0; v < n; v++)
+            total_rows += counts[v].rows;
+          rh = MIN (R, task_space / MAX (total_rows, 1));
+        }
+    }
+
+  for (guint v = 0; v < n; v++)
+    {
+      AwRenderVariantLayout *vl = &lay->variants[v];
+
+      vl->y = y;
+      vl->header_height = header_h;
+      y += header_h;
+      vl->main_y = y;
+      vl->main_height = main_nat * lane_scale * grow;
+      y += vl->main_height;
+      vl->rows_y = y;
+      vl->row_height = rh;
+      vl->n_rows = counts[v].rows;
+      vl->tasks_per_row = counts[v].rows > 0
+                          ? (counts[v].n_tasks + counts[v].rows - 1) / counts[v].rows : 1;
+      y += vl->n_rows * rh;
+      vl->lanes_y = y;
+      vl->lane_height = R * lane_scale * grow;
+      vl->n_worker_lanes = counts[v].n_workers;
+      y += vl->n_worker_lanes * vl->lane_height;
+      vl->height = y - vl->y;
+      y += gap;
+    }
+  if (n > 0)
+    y -= gap;
+
+  lay->axis_y = y + 0.3 * f;
+}
+
+/**
+ * aw_render_layout_new:
+ * @cr: (nullable): the context that will be drawn into, for text metrics
+ * @request: what to draw
+ *
+ * Computes where aw_render() puts everything for @request.
+ *
+ * Returns: (transfer full): the layout; free it with aw_render_layout_free()
+ */
+AwRenderLayout *
+aw_render_layout_new (cairo_t               *cr,
+                      const AwRenderRequest *request)
+{
+  AwRenderLayout *layout;
+  Ctx c;
+
+  g_return_val_if_fail (request != NULL, NULL);
+  g_return_val_if_fail (request->variants != NULL || request->n_variants == 0, NULL);
+
+  layout = g_new0 (AwRenderLayout, 1);
+  ctx_init (&c, cr, request);
+  compute_layout (&c, layout);
+  ctx_clear (&c);
+
+  return layout;
+}
+
+void
+aw_render_layout_free (AwRenderLayout *layout)
+{
+  if (layout == NULL)
+    return;
+  g_free (layout->variants);
+  g_free (layout);
+}
+
+/* }}} */
+
+/* Spans {{{ */
+
+static inline double
+time_to_x (Ctx    *c,
+           gint64  rel_ns)
+{
+  return aw_render_layout_time_to_x (c->layout, rel_ns);
+}
+
+/* First span whose end is after @t; task spans are sorted and disjoint, so
+ * their ends are sorted too. */
+static guint
+first_ending_after (const AwSpan *spans,
+                    guint         n,
+                    gint64        t)
+{
+  guint lo = 0, hi = n;
+
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+
+      if (spans[mid].end_ns <= t)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return lo;
+}
+
+/* First span starting after @t. */
+static guint
+first_starting_after (const AwSpan *spans,
+                      guint         n,
+                      gint64        t)
+{
+  guint lo = 0, hi = n;
+
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+
+      if (spans[mid].start_ns <= t)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return lo;
+}
+
+/* The visible part of a lane's busy spans: sorted by start, and nearly
+ * disjoint since a thread runs one thing at a time. */
+static void
+lane_visible_range (const AwSpan *spans,
+                    guint         n,
+                    gint64        from,
+                    gint64        to,
+                    guint        *first,
+                    guint        *last)
+{
+  guint i = first_starting_after (spans, n, from);
+  guint steps = 0;
+
+  while (i > 0 && steps < MAX_LANE_WALK_BACK && spans[i - 1].end_ns > from)
+    {
+      i--;
+      steps++;
+    }
+  *first = i;
+  *last = MAX (i, first_starting_after (spans, n, to));
+}
+
+static void
+cover_reset (Ctx *c)
+{
+  memset (c->cover, 0, c->n_cover);
+}
+
+static void
+cover_mark (Ctx          *c,
+            const AwSpan *spans,
+            guint         first,
+            guint         last,
+            gint64        begin,
+            gboolean      as_running)
+{
+  const AwRenderLayout *lay = c->layout;
+  double scale = lay->plot_width / (double) layout_time_span (lay);
+
+  for (guint i = first; i < last; i++)
+    {
+      double x0 = (double) (spans[i].start_ns - begin - lay->view_start_ns) * scale;
+      double x1 = (double) (spans[i].end_ns - begin - lay->view_start_ns) * scale;
+      guint8 rank = as_running ? AW_PHASE_RUNNING + 1 : MIN (spans[i].phase, AW_PHASE_RUNNING) + 1;
+      gint c0, c1;
+
+      if (x1 < 0 || x0 > lay->plot_width)
+        continue;
+      c0 = (gint) floor (MAX (x0, 0.0));
+      c1 = (gint) ceil (MIN (x1, lay->plot_width));
+      c0 = MIN (c0, (gint) c->n_cover - 1);
+      c1 = CLAMP (c1, c0 + 1, (gint) c->n_cover);
+      for (gint col = c0; col < c1; col++)
+        if (c->cover[col] < rank)
+          c->cover[col] = rank;
+    }
+}
+
+static void
+cover_mark_point (Ctx    *c,
+                  gint64  rel_ns)
+{
+  double x = time_to_x (c, rel_ns) - c->layout->plot_x;
+  gint col = (gint) floor (x);
+
+  if (col >= 0 && col < (gint) c->n_cover && c->cover[col] < AW_PHASE_RUNNING + 1)
+    c->cover[col] = AW_PHASE_RUNNING + 1;
+}
+
+/* Turns runs of equal coverage into batched rectangles. */
+static void
+cover_emit (Ctx    *c,
+            double  y,
+            double  h)
+{
+  double x0 = c->layout->plot_x;
+  guint col = 0;
+
+  while (col < c->n_cover)
+    {
+      guint8 rank = c->cover[col];
+      guint end = col + 1;
+
+      while (end < c->n_cover && c->cover[end] == rank)
+        end++;
+      if (rank > 0)
+        batch_add (c, rank - 1, x0 + col, x0 + end, y, h);
+      col = end;
+    }
+}
+
+/* Draws spans [first, last) into a row: exact rectangles when there are few,
+ * pixel coverage when there are more than the row has pixels for. */
+static void
+add_spans (Ctx          *c,
+           const AwSpan *spans,
+           guint         first,
+           guint         last,
+           gint64        begin,
+           double        y,
+           double        h,
+           gboolean      as_running)
+{
+  const AwRenderLayout *lay = c->layout;
+  double right = lay->plot_x + lay->plot_width;
+
+  if (last <= first)
+    return;
+
+  if ((double) (last - first) > lay->plot_width / 3.0)
+    {
+      cover_reset (c);
+      cover_mark (c, spans, first, last, begin, as_running);
+      cover_emit (c, y, h);
+      return;
+    }
+
+  for (guint i = first; i < last; i++)
+    {
+      double x0 = time_to_x (c, spans[i].start_ns - begin);
+      double x1 = time_to_x (c, spans[i].end_ns - begin);
+
+      if (x1 < lay->plot_x || x0 > right)
+        continue;
+      x0 = MAX (x0, lay->plot_x);
+      x1 = MIN (x1, right);
+      batch_add (c, as_running ? AW_PHASE_RUNNING : spans[i].phase, x0, x1, y, h);
+    }
+}
+
+/* }}} */
+
+/* Drawing {{{ */
+
+static void
+compute_ticks (Ctx    *c,
+               gint64 *first,
+               gint64 *step,
+               double *unit,
+               const char **unit_name,
+               int    *decimals)
+{
+  const AwRenderLayout *lay = c->layout;
+  gint64 span = layout_time_span (lay);
+  double max_ticks = MAX (lay->plot_width / (6.0 * c->f), 2.0);
+  double raw = span / max_ticks;
+  double mag = pow (10, floor (log10 (MAX (raw, 1.0))));
+  double nice;
+
+  if (raw <= mag)
+    nice = mag;
+  else if (raw <= 2 * mag)
+    nice = 2 * mag;
+  else if (raw <= 5 * mag)
+    nice = 5 * mag;
+  else
+    nice = 10 * mag;
+  *step = MAX ((gint64) llround (nice), 1);
+
+  if (span >= G_GINT64_CONSTANT (2000000000) || *step >= G_GINT64_CONSTANT (1000000000))
+    {
+      *unit = 1e9;
+      *unit_name = "s";
+    }
+  else if (span >= 2000000 || *step >= 1000000)
+    {
+      *unit = 1e6;
+      *unit_name = "ms";
+    }
+  else
+    {
+      *unit = 1e3;
+      *unit_name = "µs";
+    }
+  *decimals = (int) MAX (0.0, ceil (-log10 (*step / *unit) - 1e-9));
+
+  /* First tick at or after the view start. */
+  if (lay->view_start_ns >= 0)
+    *first = ((lay->view_start_ns + *step - 1) / *step) * *step;
+  else
+    *first = -((-lay->view_start_ns) / *step) * *step;
+}
+
+static void
+draw_grid (Ctx    *c,
+           double  top,
+           double  bottom)
+{
+  const AwRenderLayout *lay = c->layout;
+  cairo_t *cr = c->cr;
+  const char *unit_name;
+  gint64 first, step;
+  double unit;
+  int decimals;
+
+  compute_ticks (c, &first, &step, &unit, &unit_name, &decimals);
+
+  cairo_save (cr);
+  cairo_new_path (cr);
+  for (gint64 t = first; t <= lay->view_end_ns; t += step)
+    {
+      double x = round (time_to_x (c, t)) + 0.5;
+
+      cairo_move_to (cr, x, top);
+      cairo_line_to (cr, x, bottom);
+    }
+  set_color (cr, &c->theme->grid);
+  cairo_set_line_width (cr, 1.0);
+  cairo_stroke (cr);
+  cairo_restore (cr);
+}
+
+static void
+draw_axis (Ctx *c)
+{
+  const AwRenderLayout *lay = c->layout;
+  cairo_t *cr = c->cr;
+  double size = SMALL_SIZE * c->f;
+  double tick = 0.4 * c->f;
+  double y = lay->axis_y;
+  double right_limit = lay->width - c->pad * 0.3;
+  double last_right = -G_MAXDOUBLE;
+  const char *unit_name;
+  gint64 first, step;
+  double unit;
+  int decimals;
+
+  compute_ticks (c, &first, &step, &unit, &unit_name, &decimals);
+
+  cairo_save (cr);
+  cairo_new_path (cr);
+  cairo_move_to (cr, lay->plot_x, round (y) + 0.5);
+  cairo_line_to (cr, lay->plot_x + lay->plot_width, round (y) + 0.5);
+  for (gint64 t = first; t <= lay->view_end_ns; t += step)
+    {
+      double x = round (time_to_x (c, t)) + 0.5;
+
+      cairo_move_to (cr, x, y);
+      cairo_line_to (cr, x, y + tick);
+    }
+  set_color (cr, &c->theme->muted);
+  cairo_set_line_width (cr, 1.0);
+  cairo_stroke (cr);
+
+  for (gint64 t = first; t <= lay->view_end_ns; t += step)
+    {
+      char num[G_ASCII_DTOSTR_BUF_SIZE];
+      g_autofree char *label = NULL;
+      double x = time_to_x (c, t), tw, lx;
+
+      if (t == 0)
+        label = g_strdup ("0");
+      else
+        {
+          format_number (num, sizeof num, decimals, t / unit);
+          label = g_strdup_printf ("%s %s", num, unit_name);
+        }
+      text_set (c, label, size, FALSE, -1);
+      text_size (c, &tw, NULL);
+      lx = MIN (x - tw / 2, right_limit - tw);
+      if (lx < last_right + 0.5 * c->f)
+        continue;
+      text_draw (c, lx, y + tick + 0.1 * c->f, &c->theme->muted);
+      last_right = lx + tw;
+    }
+  cairo_restore (cr);
+}
+
+static void
+draw_header (Ctx                         *c,
+             guint                        v,
+             const AwRenderVariantLayout *vl)
+{
+  const AwRenderVariant *variant = &c->request->variants[v];
+  const AwRenderLayout *lay = c->layout;
+  const AwTheme *t = c->theme;
+  double size = HEADER_SIZE * c->f;
+  double x = lay->label_x, th, tw, right_w = 0;
+  double max_x = lay->width - c->pad;
+  g_autofree char *duration = NULL;
+  g_autofree char *main_text = NULL;
+  g_autofree char *status = NULL;
+  g_autofree char *summary = NULL;
+  const AwColor *status_color = &t->muted;
+  char buf[32];
+
+  if (variant->model != NULL)
+    {
+      const AwMetrics *m = aw_trace_model_get_metrics (variant->model);
+
+      duration = aw_render_format_duration (m->wall_ms);
+      main_text = g_strdup_printf ("%s: %s", variant_title (variant, v, buf, sizeof buf), duration);
+
+      if (!aw_trace_model_is_finished (variant->model))
+        status = g_strdup ("running");
+      else if (m->outcome != NULL && !g_str_has_prefix (m->outcome, "completed"))
+        {
+          status = g_strdup (m->outcome);
+          status_color = g_str_has_prefix (m->outcome, "cancel") ? &t->cancelled : &t->faulted;
+        }
+
+      summary = g_strdup_printf ("%u task%s · %u thread%s",
+                                 m->tasks, m->tasks == 1 ? "" : "s",
+                                 m->threads_used, m->threads_used == 1 ? "" : "s");
+    }
+  else
+    main_text = g_strdup_printf ("%s: no run", variant_title (variant, v, buf, sizeof buf));
+
+  /* Right: a muted summary, if the header leaves room for it. */
+  if (summary != NULL)
+    {
+      text_set (c, summary, SMALL_SIZE * c->f, FALSE, -1);
+      text_size (c, &right_w, NULL);
+    }
+
+  text_set (c, main_text, size, TRUE, max_x - x);
+  text_size (c, &tw, &th);
+  text_draw (c, x, vl->y + (vl->header_height - th) / 2 - 0.1 * c->f, &t->foreground);
+  x += tw;
+
+  if (status != NULL && x + 2 * c->f < max_x)
+    {
+      g_autofree char *text = g_strdup_printf ("  ·  %s", status);
+
+      text_set (c, text, size, TRUE, max_x - x);
+      text_size (c, &tw, &th);
+      text_draw (c, x, vl->y + (vl->header_height - th) / 2 - 0.1 * c->f, status_color);
+      x += tw;
+    }
+
+  if (summary != NULL && x + 2 * c->f + right_w <= max_x)
+    {
+      text_set (c, summary, SMALL_SIZE * c->f, FALSE, -1);
+      text_size (c, NULL, &th);
+      text_draw (c, max_x - right_w, vl->y + (vl->header_height - th) / 2 - 0.1 * c->f, &t->muted);
+    }
+}
+
+static void
+draw_row_label (Ctx           *c,
+                const char    *text,
+                double         x,
+                double         y,
+                double         h,
+                double         size,
+                gboolean       bold,
+                const AwColor *color,
+                double        *last_bottom)
+{
+  const AwRenderLayout *lay = c->layout;
+  double max_w = lay->label_x + lay->label_width - x;
+  double th;
+
+  if (max_w < c->f)
+    return;
+  text_set (c, text, size, bold, max_w);
+  text_size (c, NULL, &th);
+  if (y + (h - th) / 2 < *last_bottom)
+    return;
+  text_draw (c, x, y + (h - th) / 2, color);
+  *last_bottom = y + (h - th) / 2 + th;
+}
+
+static void
+draw_main_lane (Ctx                         *c,
+                AwTraceModel                *model,
+                const AwRenderVariantLayout *vl,
+                double                       bottom)
+{
+  const AwRenderLayout *lay = c->layout;
+  const AwTheme *t = c->theme;
+  cairo_t *cr = c->cr;
+  gint64 begin = aw_trace_model_get_begin_ns (model);
+  gint64 from = begin + lay->view_start_ns, to = begin + lay->view_end_ns;
+  double right = lay->plot_x + lay->plot_width;
+  double h = vl->main_height, y = vl->main_y;
+  const gint64 *frames;
+  const AwSpan *spans;
+  guint n, first, last;
+
+  if (h <= 0)
+    return;
+
+  /* Frozen main loop: a caution band in the lane and a faint wash over the
+   * whole variant, because nothing in it could move on the UI thread. */
+  spans = aw_trace_model_get_blocks (model, &n);
+  for (guint i = 0; i < n; i++)
+    {
+      double x0 = MAX (time_to_x (c, spans[i].start_ns - begin), lay->plot_x);
+      double x1 = MIN (time_to_x (c, spans[i].end_ns - begin), right);
+
+      if (x1 <= x0)
+        continue;
+      x1 = MAX (x1, x0 + 1);
+      cairo_save (cr);
+      cairo_new_path (cr);
+      cairo_rectangle (cr, x0, y + h, x1 - x0, bottom - (y + h));
+      cairo_set_source_rgba (cr, t->blocked.red, t->blocked.green, t->blocked.blue, 0.16);
+      cairo_fill (cr);
+      cairo_restore (cr);
+      draw_frozen_band (c, x0, y + 1, x1 - x0, h - 2);
+    }
+
+  /* Code running on the main thread, in the lower part of the lane. */
+  spans = aw_trace_model_get_lane_busy (model, 0, &n);
+  lane_visible_range (spans, n, from, to, &first, &last);
+  add_spans (c, spans, first, last, begin, y + h * 0.45, h * 0.5, TRUE);
+  batch_flush (c, FALSE);
+
+  /* Heartbeat ticks in the upper part, one per pixel column at most. */
+  frames = aw_trace_model_get_frames (model, &n);
+  if (n > 0)
+    {
+      guint lo = 0, hi = n;
+      gint last_col = G_MININT;
+
+      while (lo < hi)
+        {
+          guint mid = lo + (hi - lo) / 2;
+
+          if (frames[mid] < from)
+            lo = mid + 1;
+          else
+            hi = mid;
+        }
+
+      cairo_save (cr);
+      cairo_new_path (cr);
+      for (guint i = lo; i < n && frames[i] <= to; i++)
+        {
+          double x = time_to_x (c, frames[i] - begin);
+          gint col = (gint) floor (x);
+
+          if (col == last_col)
+            continue;
+          last_col = col;
+          cairo_move_to (cr, col + 0.5, y + h * 0.1);
+          cairo_line_to (cr, col + 0.5, y + h * 0.4);
+        }
+      set_color (cr, &t->frame);
+      cairo_set_line_width (cr, MAX (1.0, c->lw * 0.7));
+      cairo_stroke (cr);
+      cairo_restore (cr);
+    }
+
+  /* "frozen" on each band wide enough for it. */
+  spans = aw_trace_model_get_blocks (model, &n);
+  for (guint i = 0; i < n; i++)
+    {
+      double x0 = MAX (time_to_x (c, spans[i].start_ns - begin), lay->plot_x);
+      double x1 = MIN (time_to_x (c, spans[i].end_ns - begin), right);
+      double tw, th, size = MIN (SMALL_SIZE * c->f, h * 0.6);
+
+      text_set (c, "frozen", size, TRUE, -1);
+      text_size (c, &tw, &th);
+      if (x1 - x0 < tw + 1.2 * c->f || th > h)
+        continue;
+      draw_plate (c, (x0 + x1 - tw) / 2 - 0.3 * c->f, y + (h - th) / 2, tw + 0.6 * c->f, th);
+      text_draw (c, (x0 + x1 - tw) / 2, y + (h - th) / 2, &t->foreground);
+    }
+}
+
+static void
+draw_markers (Ctx                         *c,
+              AwTraceModel                *model,
+              const AwRenderVariantLayout *vl)
+{
+  const AwRenderLayout *lay = c->layout;
+  cairo_t *cr = c->cr;
+  gint64 begin = aw_trace_model_get_begin_ns (model);
+  double right = lay->plot_x + lay->plot_width;
+  double top = vl->main_y, bottom = vl->y + vl->height;
+  double head = MIN (vl->main_height * 0.4, 0.8 * c->f);
+  double size = MIN (SMALL_SIZE * c->f, vl->main_height * 0.55);
+  double last_label_right = -G_MAXDOUBLE;
+  const AwMarker *markers;
+  guint n;
+
+  markers = aw_trace_model_get_markers (model, &n);
+
+  cairo_save (cr);
+  for (guint i = 0; i < n; i++)
+    {
+      gint64 rel = markers[i].time_ns - begin;
+      double x = time_to_x (c, rel);
+
+      if (rel < lay->view_start_ns || rel > lay->view_end_ns)
+        continue;
+      cairo_new_path (cr);
+      set_marker_line (c, marker_color (c->theme, markers[i].kind));
+      cairo_move_to (cr, x, top);
+      cairo_line_to (cr, x, bottom);
+      cairo_stroke (cr);
+      draw_marker_head (c, marker_color (c->theme, markers[i].kind), x, top, head);
+    }
+  cairo_restore (cr);
+
+  /* Labels where they fit, in time order. */
+  for (guint i = 0; i < n; i++)
+    {
+      gint64 rel = markers[i].time_ns - begin;
+      const char *label = marker_label (&markers[i]);
+      double x = time_to_x (c, rel), tw, th, lx, ly;
+
+      if (rel < lay->view_start_ns || rel > lay->view_end_ns || label == NULL || size < 6)
+        continue;
+      text_set (c, label, size, TRUE, -1);
+      text_size (c, &tw, &th);
+      lx = x + head * 0.6 + 0.3 * c->f;
+      if (lx + tw > right + c->pad)
+        lx = x - head * 0.6 - 0.3 * c->f - tw;
+      if (lx < last_label_right + 0.3 * c->f || lx < lay->plot_x)
+        continue;
+      ly = vl->main_y + (vl->main_height - th) / 2;
+      draw_plate (c, lx - 0.2 * c->f, ly, tw + 0.4 * c->f, th);
+      text_draw (c, lx, ly, marker_color (c->theme, markers[i].kind));
+      last_label_right = lx + tw;
+    }
+}
+
+/* Where a task's end decorations go, and whether the row has room. */
+static void
+draw_task_decorations (Ctx              *c,
+                       const AwTaskInfo *task,
+                       gint64            begin,
+                       double            y,
+                       double            h)
+{
+  const AwRenderLayout *lay = c->layout;
+  const AwTheme *t = c->theme;
+  cairo_t *cr = c->cr;
+  double right = lay->plot_x + lay->plot_width;
+  double r = MIN (h * 0.36, 0.75 * c->f);
+  double cy = y + h / 2;
+  gint64 end_rel, req_rel;
+  double ex, inner_y, inner_h;
+
+  if (task->sync)
+    {
+      gint64 at = task->created_ns - begin;
+
+      if (at >= lay->view_start_ns && at <= lay->view_end_ns)
+        draw_diamond (c, time_to_x (c, at), cy, MIN (h * 0.38, 0.8 * c->f));
+      return;
+    }
+  if (task->end_ns < 0 || task->outcome == AW_OUTCOME_PENDING)
+    return;
+
+  end_rel = task->end_ns - begin;
+  ex = time_to_x (c, end_rel);
+  phase_geometry (AW_PHASE_RUNNING, y, h, &inner_y, &inner_h);
+
+  /* Cancelled: outline the stretch from the request to the stop, the time
+   * the work took to notice. */
+  if (task->outcome == AW_OUTCOME_CANCELLED && task->cancel_request_ns >= 0
+      && task->cancel_request_ns < task->end_ns)
+    {
+      double dash[2];
+      double x0;
+
+      req_rel = task->cancel_request_ns - begin;
+      x0 = MAX (time_to_x (c, req_rel), lay->plot_x);
+      if (ex - x0 >= 3 && end_rel >= lay->view_start_ns)
+        {
+          dash[0] = 4.0 * c->s;
+          dash[1] = 3.0 * c->s;
+          cairo_save (cr);
+          cairo_new_path (cr);
+          cairo_rectangle (cr, x0, inner_y, MIN (ex, right) - x0, inner_h);
+          set_color (cr, &t->cancelled);
+          cairo_set_line_width (cr, MAX (1.0, c->lw));
+          cairo_set_dash (cr, dash, 2, 0);
+          cairo_stroke (cr);
+          cairo_restore (cr);
+        }
+    }
+
+  if (end_rel < lay->view_start_ns || end_rel > lay->view_end_ns)
+    return;
+
+  /* End cap, then the badge just after it. */
+  cairo_save (cr);
+  cairo_new_path (cr);
+  cairo_rectangle (cr, ex - MAX (2.0, c->lw * 1.4), inner_y, MAX (2.0, c->lw * 1.4), inner_h);
+  set_color (cr, outcome_color (t, task->outcome));
+  cairo_fill (cr);
+  cairo_restore (cr);
+
+  if (h < 7)
+    return;
+
+  draw_badge (c, task->outcome, ex + r + 0.2 * c->f, cy, r);
+
+  if (task->outcome == AW_OUTCOME_FAULTED && task->error != NULL)
+    {
+      double size = MIN (SMALL_SIZE * c->f, h * 0.62);
+      double tx = ex + 2 * r + 0.5 * c->f;
+      double avail = lay->width - c->pad * 0.5 - tx;
+      double th;
+
+      if (avail >= 3 * c->f && size >= 6)
+        {
+          text_set (c, task->error, size, FALSE, avail);
+          text_size (c, NULL, &th);
+          text_draw (c, tx, cy - th / 2, &t->faulted);
+        }
+    }
+}
+
+static void
+bucket_label (const AwTaskInfo *tasks,
+              guint             first,
+              guint             count,
+              char             *buf,
+              gsize             len)
+{
+  gboolean same = TRUE;
+
+  for (guint i = 1; i < count && same; i++)
+    same = g_strcmp0 (tasks[first].name, tasks[first + i].name) == 0;
+
+  if (count <= 1)
+    g_snprintf (buf, len, "%s", tasks[first].name);
+  else if (same)
+    g_snprintf (buf, len, "%u × %s", count, tasks[first].name);
+  else
+    g_snprintf (buf, len, "%s (+%u)", tasks[first].name, count - 1);
+}
+
+static void
+draw_variant (Ctx   *c,
+              guint  v)
+{
+  const AwRenderLayout *lay = c->layout;
+  const AwRenderVariantLayout *vl = &lay->variants[v];
+  AwTraceModel *model = c->request->variants[v].model;
+  const AwTheme *t = c->theme;
+  cairo_t *cr = c->cr;
+  double band_right = lay->width - c->pad * 0.5;
+  double bottom = vl->y + vl->height;
+  double label_size, label_h, last_bottom;
+  const AwTaskInfo *tasks;
+  const AwSpan *spans;
+  AwTrace *trace;
+  gint64 begin, from, to;
+  guint n_tasks, n_spans, first_row, last_row;
+  guint tpr = MAX (vl->tasks_per_row, 1);
+  double rh = vl->row_height;
+
+  if (vl->y > c->clip_bottom || bottom < c->clip_top)
+    return;
+
+  draw_header (c, v, vl);
+  if (model == NULL)
+    return;
+
+  trace = aw_trace_model_get_trace (model);
+  begin = aw_trace_model_get_begin_ns (model);
+  from = begin + lay->view_start_ns;
+  to = begin + lay->view_end_ns;
+  tasks = aw_trace_model_get_tasks (model, &n_tasks);
+  spans = aw_trace_model_get_spans (model, &n_spans);
+
+  /* Rows in the clip only. */
+  first_row = 0;
+  last_row = vl->n_rows;
+  if (rh > 0)
+    {
+      if (c->clip_top > vl->rows_y)
+        first_row = MIN ((guint) ((c->clip_top - vl->rows_y) / rh), vl->n_rows);
+      if (c->clip_bottom < vl->rows_y + vl->n_rows * rh)
+        last_row = MIN ((guint) ((c->clip_bottom - vl->rows_y) / rh) + 1, vl->n_rows);
+    }
+
+  /* Backgrounds: lane bands and zebra rows. */
+  cairo_save (cr);
+  cairo_new_path (cr);
+  cairo_rectangle (cr, lay->label_x, vl->main_y + 1, band_right - lay->label_x, vl->main_height - 2);
+  for (guint lane = 0; lane < vl->n_worker_lanes; lane++)
+    {
+      double gap = vl->lane_height > 6 ? 1 : 0;
+
+      cairo_rectangle (cr, lay->label_x, vl->lanes_y + lane * vl->lane_height + gap,
+                       band_right - lay->label_x, vl->lane_height - 2 * gap);
+    }
+  set_color (cr, &t->surface);
+  cairo_fill (cr);
+  if (rh >= 10)
+    {
+      cairo_new_path (cr);
+      for (guint row = first_row | 1; row < last_row; row += 2)
+        cairo_rectangle (cr, lay->label_x, vl->rows_y + row * rh, band_right - lay->label_x, rh);
+      set_color_mix (cr, &t->background, &t->surface, 0.45);
+      cairo_fill (cr);
+    }
+  cairo_restore (cr);
+
+  draw_grid (c, vl->main_y, bottom);
+
+  /* Chart content stays inside the plot, apart from end badges. */
+  cairo_save (cr);
+  cairo_new_path (cr);
+  cairo_rectangle (cr, lay->plot_x, vl->main_y, band_right - lay->plot_x, bottom - vl->main_y);
+  cairo_clip (cr);
+
+  draw_main_lane (c, model, vl, bottom);
+
+  /* Task rows. */
+  for (guint row = first_row; row < last_row; row++)
+    {
+      double y = vl->rows_y + row * rh;
+      guint t0 = row * tpr, t1 = MIN (t0 + tpr, n_tasks);
+
+      if (tpr == 1)
+        {
+          const AwTaskInfo *task = &tasks[t0];
+          const AwSpan *ts = spans + task->first_span;
+          guint i0 = first_ending_after (ts, task->n_spans, from);
+          guint i1 = MAX (i0, first_starting_after (ts, task->n_spans, to));
+
+          add_spans (c, ts, i0, i1, begin, y, rh, FALSE);
+        }
+      else
+        {
+          cover_reset (c);
+          for (guint ti = t0; ti < t1; ti++)
+            {
+              const AwTaskInfo *task = &tasks[ti];
+              const AwSpan *ts = spans + task->first_span;
+              guint i0 = first_ending_after (ts, task->n_spans, from);
+              guint i1 = MAX (i0, first_starting_after (ts, task->n_spans, to));
+
+              cover_mark (c, ts, i0, i1, begin, FALSE);
+              if (task->sync && task->created_ns >= from && task->created_ns <= to)
+                cover_mark_point (c, task->created_ns - begin);
+            }
+          cover_emit (c, y, rh);
+        }
+    }
+  batch_flush (c, rh >= 10);
+
+  if (tpr == 1 && rh >= 4)
+    for (guint row = first_row; row < last_row; row++)
+      draw_task_decorations (c, &tasks[row], begin, vl->rows_y + row * rh, rh);
+
+  /* Worker lanes. */
+  for (guint lane = 1; lane <= vl->n_worker_lanes; lane++)
+    {
+      double y = vl->lanes_y + (lane - 1) * vl->lane_height;
+      guint first, last;
+
+      spans = aw_trace_model_get_lane_busy (model, lane, &n_spans);
+      lane_visible_range (spans, n_spans, from, to, &first, &last);
+      add_spans (c, spans, first, last, begin, y, vl->lane_height, TRUE);
+    }
+  batch_flush (c, FALSE);
+
+  draw_markers (c, model, vl);
+  cairo_restore (cr);
+
+  /* Labels. */
+  last_bottom = -G_MAXDOUBLE;
+  draw_row_label (c, aw_trace_get_lane_name (trace, 0) != NULL ? aw_trace_get_lane_name (trace, 0)
+                                                                : "main thread",
+                  lay->label_x + 0.4 * c->f, vl->main_y, vl->main_height,
+                  MIN (LANE_SIZE * c->f, MAX (vl->main_height * 0.62, 1)), TRUE,
+                  &t->foreground, &last_bottom);
+
+  label_size = CLAMP (rh * 0.72, 0.7 * c->f, LABEL_SIZE * c->f);
+  label_h = line_height (c, label_size, FALSE);
+  last_bottom = vl->rows_y - label_h * 0.2;
+  for (guint row = first_row; row < last_row; row++)
+    {
+      guint t0 = row * tpr, t1 = MIN (t0 + tpr, n_tasks);
+      char buf[256];
+
+      if (t0 >= n_tasks)
+        break;
+      bucket_label (tasks, t0, t1 - t0, buf, sizeof buf);
+      draw_row_label (c, buf, lay->label_x + 0.4 * c->f + (tpr == 1 ? label_indent (c, tasks[t0].depth) : 0),
+                      vl->rows_y + row * rh, rh, label_size, FALSE, &t->foreground, &last_bottom);
+    }
+
+  last_bottom = -G_MAXDOUBLE;
+  for (guint lane = 1; lane <= vl->n_worker_lanes; lane++)
+    {
+      const char *name = aw_trace_get_lane_name (trace, lane);
+      char buf[32];
+
+      if (name == NULL)
+        {
+          g_snprintf (buf, sizeof buf, "worker %u", lane);
+          name = buf;
+        }
+      draw_row_label (c, name, lay->label_x + 0.4 * c->f,
+                      vl->lanes_y + (lane - 1) * vl->lane_height, vl->lane_height,
+                      MIN (LANE_SIZE * c->f, MAX (vl->lane_height * 0.72, 0.7 * c->f)), TRUE,
+                      &t->muted, &last_bottom);
+    }
+}
+
+/**
+ * aw_render_with_layout:
+ * @cr: where to draw, in units of the request's width and height
+ * @request: what to draw
+ * @layout: aw_render_layout_new() of @request
+ *
+ * Draws like aw_render() with a layout computed earlier, so a caller that
+ * also hit-tests does not compute it twice.
+ */
+void
+aw_render_with_layout (cairo_t               *cr,
+                       const AwRenderRequest *request,
+                       const AwRenderLayout  *layout)
+{
+  const AwTheme *t;
+  double x1, y1, x2, y2;
+  Ctx c;
+
+  g_return_if_fail (cr != NULL);
+  g_return_if_fail (request != NULL);
+  g_return_if_fail (layout != NULL);
+
+  if (request->width <= 0 || request->height <= 0)
+    return;
+
+  ctx_init (&c, cr, request);
+  c.layout = layout;
+  t = c.theme;
+  c.n_cover = (guint) ceil (MAX (layout->plot_width, 1.0)) + 1;
+  c.cover = g_malloc0 (c.n_cover);
+
+  cairo_save (cr);
+  cairo_new_path (cr);
+  cairo_rectangle (cr, 0, 0, layout->width, layout->height);
+  cairo_clip (cr);
+  cairo_clip_extents (cr, &x1, &y1, &x2, &y2);
+  c.clip_top = y1;
+  c.clip_bottom = y2;
+
+  set_color (cr, &t->background);
+  cairo_paint (cr);
+
+  if (layout->title_height > 0)
+    {
+      text_set (&c, request->title, TITLE_SIZE * c.f, TRUE, layout->width - 2 * c.pad);
+      text_draw (&c, layout->label_x, layout->title_y, &t->foreground);
+    }
+
+  if (layout->compare_height > 0)
+    {
+      g_autofree char *compare = aw_render_compare_text (request->variants, request->n_variants);
+      double tw, th;
+
+      if (compare != NULL)
+        {
+          double bar = MAX (3.0, 4.0 * c.s);
+
+          text_set (&c, compare, COMPARE_SIZE * c.f, TRUE, layout->width - 2 * c.pad - 1.2 * c.f);
+          text_size (&c, &tw, &th);
+          cairo_save (cr);
+          cairo_new_path (cr);
+          cairo_rectangle (cr, layout->label_x, layout->compare_y, bar, layout->compare_height);
+          set_color (cr, &t->completed);
+          cairo_fill (cr);
+          cairo_restore (cr);
+          text_draw (&c, layout->label_x + bar + 0.6 * c.f,
+                     layout->compare_y + (layout->compare_height - th) / 2, &t->foreground);
+        }
+    }
+
+  for (guint v = 0; v < request->n_variants; v++)
+    draw_variant (&c, v);
+
+  if (request->n_variants > 0)
+    draw_axis (&c);
+
+  if (request->show_legend)
+    {
+      legend_flow (&c, c.pad, layout->legend_y, layout->width - 2 * c.pad, TRUE);
+      if (layout->caption_height > 0)
+        {
+          text_set_wrapped (&c, request->caption, LEGEND_SIZE * c.f, layout->width - 2 * c.pad);
+          text_draw (&c, c.pad, layout->caption_y, &t->muted);
+        }
+    }
+
+  cairo_restore (cr);
+  ctx_clear (&c);
+}
+
+/* }}} */
+
+/**
+ * aw_render_request_init:
+ * @request: a request to fill
+ *
+ * Fills @request with defaults: no variants, the light theme, 1280×720,
+ * the whole run in view, title and legend on, text scale 1.
+ */
+void
+aw_render_request_init (AwRenderRequest *request)
+{
+  g_return_if_fail (request != NULL);
+
+  memset (request, 0, sizeof *request);
+  request->theme = aw_theme_lookup ("light");
+  request->width = 1280;
+  request->height = 720;
+  request->show_title = TRUE;
+  request->show_legend = TRUE;
+  request->text_scale = 1.0;
+}
+
+/**
+ * aw_render:
+ * @cr: where to draw, in units of @request's width and height
+ * @request: what to draw
+ *
+ * Draws the timeline of every variant on one shared time axis, with title,
+ * comparison, axis and legend as @request asks. Works on any cairo surface.
+ */
+void
+aw_render (cairo_t               *cr,
+           const AwRenderRequest *request)
+{
+  g_autoptr(AwRenderLayout) layout = NULL;
+
+  g_return_if_fail (cr != NULL);
+  g_return_if_fail (request != NULL);
+
+  if (request->width <= 0 || request->height <= 0)
+    return;
+
+  layout = aw_render_layout_new (cr, request);
+  aw_render_with_layout (cr, request, layout);
+}

@@ -1,0 +1,180 @@
+/* aw-render.h: draws recorded runs into any cairo_t
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <cairo.h>
+#include <glib-object.h>
+
+#include "aw-theme.h"
+#include "aw-trace-model.h"
+
+G_BEGIN_DECLS
+
+/**
+ * AwRenderVariant:
+ * @name: the variant's id ("one-by-one")
+ * @title: what the variant is called on screen ("One by one")
+ * @model: the run, finished or live
+ */
+typedef struct {
+  const char   *name;
+  const char   *title;
+  AwTraceModel *model;
+} AwRenderVariant;
+
+/**
+ * AwRenderRequest:
+ * @title: (nullable): drawn at the top
+ * @caption: (nullable): drawn at the bottom, under the legend
+ * @variants: the runs, stacked on one shared time axis
+ * @theme: the theme
+ * @width: the width of the area to draw, in cairo units
+ * @height: the height
+ * @view_start_ns: first instant in view, relative to each run's start
+ * @view_end_ns: last instant in view; when <= @view_start_ns, fit every run
+ * @show_title: draw the title
+ * @show_legend: draw the legend and caption
+ * @text_scale: multiplies every font size (1.0 normal)
+ */
+typedef struct {
+  const char            *title;
+  const char            *caption;
+  const AwRenderVariant *variants;
+  guint                  n_variants;
+  const AwTheme         *theme;
+  double                 width;
+  double                 height;
+  gint64                 view_start_ns;
+  gint64                 view_end_ns;
+  gboolean               show_title;
+  gboolean               show_legend;
+  double                 text_scale;
+} AwRenderRequest;
+
+/**
+ * AwRenderVariantLayout:
+ * @y: top of the variant's block (its header line)
+ * @height: height of the block, header to last lane
+ * @header_height: height of the header line
+ * @main_y: top of the main-thread lane
+ * @main_height: its height
+ * @rows_y: top of the first task row
+ * @row_height: height of one task row
+ * @n_rows: the number of task rows
+ * @tasks_per_row: 1, or more when tasks share a row (the row shows their
+ *   merged coverage)
+ * @lanes_y: top of the first worker lane (lane 1)
+ * @lane_height: height of one worker lane
+ * @n_worker_lanes: the number of worker lanes
+ *
+ * Where one variant goes, in the request's cairo units.
+ */
+typedef struct {
+  double y;
+  double height;
+  double header_height;
+  double main_y;
+  double main_height;
+  double rows_y;
+  double row_height;
+  guint  n_rows;
+  guint  tasks_per_row;
+  double lanes_y;
+  double lane_height;
+  guint  n_worker_lanes;
+} AwRenderVariantLayout;
+
+/**
+ * AwRenderLayout:
+ * @width: the request's width
+ * @height: the request's height
+ * @scale: the text scale in use
+ * @font_size: the body font size, in cairo units
+ * @label_x: left edge of the label column
+ * @label_width: its width
+ * @plot_x: left edge of the time area (@view_start_ns)
+ * @plot_width: width of the time area (up to @view_end_ns)
+ * @view_start_ns: first instant in view, relative to each run's start
+ * @view_end_ns: last instant in view
+ * @title_y: top of the title (height 0 when not drawn)
+ * @title_height: its height
+ * @compare_y: top of the comparison line
+ * @compare_height: its height, 0 when not drawn
+ * @axis_y: the time axis baseline
+ * @axis_height: the axis with its tick labels
+ * @legend_y: top of the legend
+ * @legend_height: its height, 0 when not drawn
+ * @caption_y: top of the caption
+ * @caption_height: its height, 0 when not drawn
+ * @n_variants: the number of variants
+ * @variants: (array length=n_variants): where each variant goes
+ *
+ * The geometry aw_render() uses. Compute it with aw_render_layout_new() to
+ * map times to x and find rows, for hit testing or tests. A layout stays
+ * valid while the request and its models do not change.
+ */
+typedef struct {
+  double                 width;
+  double                 height;
+  double                 scale;
+  double                 font_size;
+  double                 label_x;
+  double                 label_width;
+  double                 plot_x;
+  double                 plot_width;
+  gint64                 view_start_ns;
+  gint64                 view_end_ns;
+  double                 title_y;
+  double                 title_height;
+  double                 compare_y;
+  double                 compare_height;
+  double                 axis_y;
+  double                 axis_height;
+  double                 legend_y;
+  double                 legend_height;
+  double                 caption_y;
+  double                 caption_height;
+  guint                  n_variants;
+  AwRenderVariantLayout *variants;
+} AwRenderLayout;
+
+void     aw_render_request_init   (AwRenderRequest       *request);
+void     aw_render                (cairo_t               *cr,
+                                   const AwRenderRequest *request);
+char    *aw_render_compare_text   (const AwRenderVariant *variants,
+                                   guint                  n_variants);
+char    *aw_render_format_duration (double                ms);
+
+AwRenderLayout *aw_render_layout_new        (cairo_t               *cr,
+                                             const AwRenderRequest *request);
+void            aw_render_layout_free       (AwRenderLayout        *layout);
+void            aw_render_with_layout       (cairo_t               *cr,
+                                             const AwRenderRequest *request,
+                                             const AwRenderLayout  *layout);
+double          aw_render_layout_time_to_x  (const AwRenderLayout  *layout,
+                                             gint64                 time_ns);
+gint64          aw_render_layout_x_to_time  (const AwRenderLayout  *layout,
+                                             double                 x);
+gboolean        aw_render_layout_task_row   (const AwRenderLayout  *layout,
+                                             guint                  variant,
+                                             guint                  task_index,
+                                             double                *y,
+                                             double                *height);
+gboolean        aw_render_layout_lane       (const AwRenderLayout  *layout,
+                                             guint                  variant,
+                                             guint                  lane,
+                                             double                *y,
+                                             double                *height);
+gboolean        aw_render_layout_pick       (const AwRenderLayout  *layout,
+                                             double                 x,
+                                             double                 y,
+                                             guint                 *variant,
+                                             guint                 *task_index,
+                                             gint64                *time_ns);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AwRenderLayout, aw_render_layout_free)
+
+G_END_DECLS

@@ -1,0 +1,1244 @@
+/* aw-runner.c: runs one variant of a scenario for real on GLib
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Every node of the program tree becomes a real GTask created on the
+ * caller's thread-default GMainContext, so its completion callback (the
+ * "await continuation") is dispatched by that main loop. Waiting nodes
+ * (delay, io) are timeout sources: they hold no thread. cpu nodes run on a
+ * worker pool the runner owns, so the pool size is known and shown. One
+ * GCancellable per run is the cancellation token; timeout and when_any
+ * nodes get child tokens linked to their parent's.
+ *
+ * Cancellation of waiting nodes does not connect one handler per node to the
+ * token (disconnecting thousands of handlers is quadratic): each scope keeps
+ * an intrusive list of its waiting nodes and walks it once when cancelled.
+ *
+ * Reference rule: an op lives as long as its GTask. The ref from g_task_new()
+ * is dropped by the completion callback, on the main thread, so ops are
+ * always freed there, even for tasks that returned from a worker thread.
+ */
+
+#include "config.h"
+
+#include "aw-runner.h"
+
+#include <math.h>
+
+typedef struct _Scope Scope;
+typedef struct _Op Op;
+
+struct _Scope {
+  guint         ref_count;
+  AwRunner     *run;
+  GCancellable *cancellable;
+  Scope        *parent;
+  gulong        handler;
+  gulong        parent_handler;
+  Op           *waiters;
+};
+
+struct _Op {
+  AwRunner     *run;
+  const AwNode *node;
+  guint32       id;
+  Scope        *scope;
+  Scope        *child_scope;
+  GTask        *task;            /* borrowed: see the reference rule */
+  GSource      *timer;
+  Op           *wprev;
+  Op           *wnext;
+  gboolean      in_waiters;
+  guint         next_child;
+  guint         outstanding;
+  GError       *error;
+  guint         n_errors;
+  guint         n_cancelled;
+  gboolean      done;
+  gboolean      timed_out;
+};
+
+struct _AwRunner {
+  GObject       parent_instance;
+
+  AwScenario   *scenario;
+  guint         variant_index;
+  AwRunOptions  options;
+
+  AwTrace      *trace;
+  GCancellable *cancellable;
+  Scope        *root_scope;
+  GThreadPool  *pool;
+  GMainContext *context;
+  GTask        *run_task;
+  GSource      *heartbeat;
+  GSource      *cancel_timer;
+  GSource      *finish_idle;
+  GHashTable   *cache_calls;     /* AwNode* -> calls so far */
+  GHashTable   *name_ids;        /* AwNode* -> interned name */
+  GCancellable *external;
+  gulong        external_handler;
+  guint32       next_id;
+  guint         live_ops;
+  gboolean      root_done;
+  gboolean      running;
+  gboolean      cancelled;
+};
+
+G_DEFINE_FINAL_TYPE (AwRunner, aw_runner, G_TYPE_OBJECT)
+
+static gboolean node_start (AwRunner            *run,
+                            const AwNode        *node,
+                            guint32              parent_id,
+                            Scope               *scope,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data);
+static void     child_done (GObject             *source,
+                            GAsyncResult        *result,
+                            gpointer             user_data);
+static void     maybe_finish (AwRunner          *run);
+
+/**
+ * aw_run_options_init:
+ * @options: options to fill with defaults
+ */
+void
+aw_run_options_init (AwRunOptions *options)
+{
+  options->speed = 1.0;
+  options->heartbeat_ms = 0;
+  options->workers = 0;
+  options->cancel_after_ms = -1;
+}
+
+/**
+ * aw_runner_default_workers:
+ *
+ * Returns: the worker pool size used when none is given: the processor
+ *   count, at least 2 and at most 8
+ */
+guint
+aw_runner_default_workers (void)
+{
+  return CLAMP (g_get_num_processors (), 2, 8);
+}
+
+static inline gint64
+scaled_us (AwRunner *run,
+           guint     ms)
+{
+  return (gint64) llround (ms * 1000.0 / run->options.speed);
+}
+
+static guint32
+node_name_id (AwRunner     *run,
+              const AwNode *node)
+{
+  gpointer id;
+
+  if (!g_hash_table_lookup_extended (run->name_ids, node, NULL, &id))
+    {
+      id = GUINT_TO_POINTER (aw_trace_intern (run->trace, node->name));
+      g_hash_table_insert (run->name_ids, (gpointer) node, id);
+    }
+  return GPOINTER_TO_UINT (id);
+}
+
+static inline void
+record (AwRunner    *run,
+        AwEventKind  kind,
+        guint32      task,
+        guint32      parent,
+        guint32      str)
+{
+  aw_trace_record (run->trace, kind, task, parent, str);
+}
+
+/* Scopes: one GCancellable each ---------------------------------------------- */
+
+static void op_finish (Op *op, GError *error);
+
+static void
+scope_cancelled (GCancellable *cancellable,
+                 Scope        *scope)
+{
+  g_autoptr(GPtrArray) ops = g_ptr_array_new ();
+
+  /* Take the list first: finishing an op may run continuations at once. */
+  for (Op *op = scope->waiters; op != NULL; op = op->wnext)
+    {
+      op->in_waiters = FALSE;
+      g_ptr_array_add (ops, g_object_ref (op->task));
+    }
+  scope->waiters = NULL;
+
+  for (guint i = 0; i < ops->len; i++)
+    {
+      GTask *task = g_ptr_array_index (ops, i);
+      Op *op = g_task_get_task_data (task);
+
+      if (!op->done)
+        op_finish (op, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                            "The operation was cancelled"));
+      g_object_unref (task);
+    }
+}
+
+static void
+parent_scope_cancelled (GCancellable *parent,
+                        Scope        *scope)
+{
+  g_cancellable_cancel (scope->cancellable);
+}
+
+static Scope *
+scope_new (AwRunner     *run,
+           Scope        *parent,
+           GCancellable *cancellable)
+{
+  Scope *scope = g_new0 (Scope, 1);
+
+  scope->ref_count = 1;
+  scope->run = run;
+  scope->cancellable = cancellable ? g_object_ref (cancellable) : g_cancellable_new ();
+  scope->handler = g_signal_connect (scope->cancellable, "cancelled",
+                                     G_CALLBACK (scope_cancelled), scope);
+  if (parent != NULL)
+    {
+      scope->parent = parent;
+      parent->ref_count++;
+      scope->parent_handler = g_signal_connect (parent->cancellable, "cancelled",
+                                                G_CALLBACK (parent_scope_cancelled), scope);
+      if (g_cancellable_is_cancelled (parent->cancellable))
+        g_cancellable_cancel (scope->cancellable);
+    }
+
+  return scope;
+}
+
+static Scope *
+scope_ref (Scope *scope)
+{
+  scope->ref_count++;
+  return scope;
+}
+
+static void
+scope_unref (Scope *scope)
+{
+  if (scope == NULL || --scope->ref_count > 0)
+    return;
+
+  g_assert (scope->waiters == NULL);
+  g_signal_handler_disconnect (scope->cancellable, scope->handler);
+  if (scope->parent != NULL)
+    {
+      g_signal_handler_disconnect (scope->parent->cancellable, scope->parent_handler);
+      scope_unref (scope->parent);
+    }
+  g_object_unref (scope->cancellable);
+  g_free (scope);
+}
+
+static void
+scope_add_waiter (Scope *scope,
+                  Op    *op)
+{
+  op->wprev = NULL;
+  op->wnext = scope->waiters;
+  if (scope->waiters != NULL)
+    scope->waiters->wprev = op;
+  scope->waiters = op;
+  op->in_waiters = TRUE;
+}
+
+static void
+scope_remove_waiter (Scope *scope,
+                     Op    *op)
+{
+  if (!op->in_waiters)
+    return;
+  if (op->wprev != NULL)
+    op->wprev->wnext = op->wnext;
+  else
+    scope->waiters = op->wnext;
+  if (op->wnext != NULL)
+    op->wnext->wprev = op->wprev;
+  op->wprev = op->wnext = NULL;
+  op->in_waiters = FALSE;
+}
+
+/* Ops ------------------------------------------------------------------------ */
+
+static void
+op_free (gpointer data)
+{
+  Op *op = data;
+  AwRunner *run = op->run;
+
+  g_assert (op->timer == NULL);
+  g_assert (!op->in_waiters);
+  scope_unref (op->child_scope);
+  scope_unref (op->scope);
+  g_clear_error (&op->error);
+  g_free (op);
+
+  g_assert (run->live_ops > 0);
+  run->live_ops--;
+  maybe_finish (run);
+}
+
+static Op *
+op_new (AwRunner            *run,
+        const AwNode        *node,
+        guint32              parent_id,
+        Scope               *scope,
+        GAsyncReadyCallback  callback,
+        gpointer             user_data)
+{
+  Op *op = g_new0 (Op, 1);
+
+  op->run = run;
+  op->node = node;
+  op->id = ++run->next_id;
+  op->scope = scope_ref (scope);
+  op->task = g_task_new (NULL, NULL, callback, user_data);
+  g_task_set_source_tag (op->task, node_start);
+  g_task_set_task_data (op->task, op, op_free);
+  run->live_ops++;
+
+  record (run, AW_EVENT_TASK_CREATED, op->id, parent_id, node_name_id (run, node));
+
+  return op;
+}
+
+static void
+op_clear_timer (Op *op)
+{
+  if (op->timer != NULL)
+    {
+      g_source_destroy (op->timer);
+      g_clear_pointer (&op->timer, g_source_unref);
+    }
+}
+
+/* Completes @op on the main thread, taking ownership of @error. */
+static void
+op_finish (Op     *op,
+           GError *error)
+{
+  AwRunner *run = op->run;
+
+  g_assert (!op->done);
+  op->done = TRUE;
+  op_clear_timer (op);
+  scope_remove_waiter (op->scope, op);
+
+  if (error == NULL)
+    {
+      record (run, AW_EVENT_TASK_COMPLETED, op->id, 0, 0);
+      g_task_return_boolean (op->task, TRUE);
+    }
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      record (run, AW_EVENT_TASK_CANCELLED, op->id, 0, aw_trace_intern (run->trace, error->message));
+      g_task_return_error (op->task, error);
+    }
+  else
+    {
+      record (run, AW_EVENT_TASK_FAULTED, op->id, 0, aw_trace_intern (run->trace, error->message));
+      g_task_return_error (op->task, error);
+    }
+}
+
+static GError *
+cancelled_error (const char *message)
+{
+  return g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                              message ? message : "The operation was cancelled");
+}
+
+/* Starts a child of @op, holding a ref on @op's task until it completes. */
+static gboolean
+op_start_child (Op           *op,
+                const AwNode *child,
+                Scope        *scope)
+{
+  g_object_ref (op->task);
+  if (node_start (op->run, child, op->id, scope, child_done, op))
+    {
+      op->outstanding++;
+      return TRUE;
+    }
+  g_object_unref (op->task);
+  return FALSE;
+}
+
+/* Leaves: timers ------------------------------------------------------------- */
+
+static gboolean
+timer_fired (gpointer data)
+{
+  Op *op = data;
+
+  g_clear_pointer (&op->timer, g_source_unref);
+  if (op->node->type == AW_NODE_FAIL)
+    op_finish (op, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_FAILED, op->node->message));
+  else
+    op_finish (op, NULL);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+op_start_timer (Op          *op,
+                gint64       us,
+                GSourceFunc  func)
+{
+  op->timer = g_timeout_source_new ((guint) MIN ((us + 500) / 1000, G_MAXUINT));
+  g_source_set_priority (op->timer, G_PRIORITY_DEFAULT);
+  g_source_set_callback (op->timer, func, op, NULL);
+  g_source_attach (op->timer, op->run->context);
+}
+
+static void
+start_wait (Op *op)
+{
+  record (op->run, AW_EVENT_TASK_WAITING, op->id, 0, 0);
+  if (g_cancellable_is_cancelled (op->scope->cancellable))
+    {
+      op_finish (op, cancelled_error (NULL));
+      return;
+    }
+  scope_add_waiter (op->scope, op);
+  op_start_timer (op, scaled_us (op->run, op->node->ms), timer_fired);
+}
+
+/* Leaves: cpu on the worker pool ---------------------------------------------- */
+
+static void
+burn_until (gint64 end_us)
+{
+  static volatile guint64 sink;
+  guint64 x = sink + 1;
+
+  while (g_get_monotonic_time () < end_us)
+    for (guint i = 0; i < 256; i++)
+      x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+  sink = x;
+}
+
+static void
+worker_run (gpointer data,
+            gpointer pool_data)
+{
+  Op *op = data;
+  AwRunner *run = op->run;
+  const AwNode *node = op->node;
+  GCancellable *token = op->scope->cancellable;
+  GTask *task = op->task;
+  gint64 duration = scaled_us (run, node->ms);
+  gint64 check = MAX (scaled_us (run, node->check_ms), 100);
+  gint64 start;
+  gboolean cancelled = FALSE;
+
+  /* Task.Run(work, token) does not start work whose token is already cancelled. */
+  if (node->cooperative && g_cancellable_is_cancelled (token))
+    {
+      cancelled = TRUE;
+    }
+  else
+    {
+      record (run, AW_EVENT_TASK_RUNNING, op->id, 0, 0);
+      start = g_get_monotonic_time ();
+      for (;;)
+        {
+          gint64 now = g_get_monotonic_time ();
+
+          if (now - start >= duration)
+            break;
+          burn_until (MIN (start + duration, now + check));
+          if (node->cooperative && g_cancellable_is_cancelled (token))
+            {
+              cancelled = TRUE;
+              break;
+            }
+        }
+    }
+
+  /* The op is only read on the main thread after the callback, which the
+   * GTask dispatches after this return. */
+  op->done = TRUE;
+  if (cancelled)
+    {
+      record (run, AW_EVENT_CANCEL_OBSERVED, op->id, 0, 0);
+      record (run, AW_EVENT_TASK_CANCELLED, op->id, 0, 0);
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                               "The worker saw the cancellation and stopped");
+    }
+  else
+    {
+      record (run, AW_EVENT_TASK_COMPLETED, op->id, 0, 0);
+      g_task_return_boolean (task, TRUE);
+    }
+  /* Do not touch the op or the task after returning it. */
+}
+
+/* Composites ------------------------------------------------------------------- */
+
+static const AwNode *
+nth_child (const AwNode *node,
+           guint         i)
+{
+  if (node->type == AW_NODE_REPEAT || node->type == AW_NODE_PARALLEL)
+    return node->children[0];
+  return node->children[i];
+}
+
+static guint
+child_count (const AwNode *node)
+{
+  if (node->type == AW_NODE_REPEAT || node->type == AW_NODE_PARALLEL)
+    return node->count;
+  return node->n_children;
+}
+
+static void
+sequence_advance (Op *op)
+{
+  guint total = child_count (op->node);
+
+  while (!op->done)
+    {
+      if (op->next_child >= total)
+        {
+          op_finish (op, NULL);
+          return;
+        }
+      if (g_cancellable_is_cancelled (op->scope->cancellable))
+        {
+          op_finish (op, cancelled_error (NULL));
+          return;
+        }
+      if (op_start_child (op, nth_child (op->node, op->next_child++), op->scope))
+        return;
+    }
+}
+
+static void
+join_complete (Op *op)
+{
+  if (op->error != NULL)
+    {
+      GError *error = g_steal_pointer (&op->error);
+
+      if (op->n_errors > 0)
+        g_prefix_error (&error, "%u more error%s in the aggregate; the first: ",
+                        op->n_errors, op->n_errors == 1 ? "" : "s");
+      op_finish (op, error);
+    }
+  else if (op->n_cancelled > 0)
+    op_finish (op, cancelled_error (NULL));
+  else
+    op_finish (op, NULL);
+}
+
+static void
+join_start (Op *op)
+{
+  guint total = child_count (op->node);
+
+  for (guint i = 0; i < total; i++)
+    op_start_child (op, nth_child (op->node, i), op->scope);
+
+  if (op->outstanding == 0)
+    join_complete (op);
+}
+
+static void
+any_cancel_rest (Op *op)
+{
+  AwRunner *run = op->run;
+
+  if (op->node->cancel_rest && !g_cancellable_is_cancelled (op->child_scope->cancellable))
+    {
+      record (run, AW_EVENT_CANCEL_REQUEST, op->id, 0,
+              aw_trace_intern (run->trace, "WhenAny has a winner: cancel the rest"));
+      g_cancellable_cancel (op->child_scope->cancellable);
+    }
+}
+
+static void
+any_start (Op *op)
+{
+  gboolean sync_winner = FALSE;
+
+  op->child_scope = scope_new (op->run, op->scope, NULL);
+  for (guint i = 0; i < op->node->n_children; i++)
+    if (!op_start_child (op, op->node->children[i], op->child_scope))
+      sync_winner = TRUE;
+
+  if (sync_winner)
+    {
+      op_finish (op, NULL);
+      any_cancel_rest (op);
+    }
+}
+
+static gboolean
+deadline_passed (gpointer data)
+{
+  Op *op = data;
+  AwRunner *run = op->run;
+  g_autofree char *why = g_strdup_printf ("Deadline of %u ms passed", op->node->ms);
+
+  g_clear_pointer (&op->timer, g_source_unref);
+  op->timed_out = TRUE;
+  record (run, AW_EVENT_CANCEL_REQUEST, op->id, 0, aw_trace_intern (run->trace, why));
+  g_cancellable_cancel (op->child_scope->cancellable);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+timeout_start (Op *op)
+{
+  op->child_scope = scope_new (op->run, op->scope, NULL);
+  op_start_timer (op, scaled_us (op->run, op->node->ms), deadline_passed);
+  if (!op_start_child (op, op->node->children[0], op->child_scope))
+    op_finish (op, NULL);
+}
+
+/* A child of @user_data (an op) completed: the await continuation. */
+static void
+child_done (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  Op *op = user_data;
+  GTask *child_task = G_TASK (result);
+  Op *child = g_task_get_task_data (child_task);
+  AwRunner *run = op->run;
+  GError *error = NULL;
+  gboolean cancelled;
+
+  g_task_propagate_boolean (child_task, &error);
+  cancelled = error != NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert (op->outstanding > 0);
+  op->outstanding--;
+
+  switch (op->node->type)
+    {
+    case AW_NODE_SEQUENCE:
+    case AW_NODE_REPEAT:
+      if (error != NULL)
+        {
+          if (!cancelled)
+            record (run, AW_EVENT_ERROR_OBSERVED, child->id, op->id, 0);
+          op_finish (op, g_steal_pointer (&error));
+        }
+      else
+        sequence_advance (op);
+      break;
+
+    case AW_NODE_WHEN_ALL:
+    case AW_NODE_PARALLEL:
+      if (cancelled)
+        op->n_cancelled++;
+      else if (error != NULL)
+        {
+          /* The aggregate holds every error: each one is observed. */
+          record (run, AW_EVENT_ERROR_OBSERVED, child->id, op->id, 0);
+          if (op->error == NULL)
+            op->error = g_steal_pointer (&error);
+          else
+            op->n_errors++;
+        }
+      if (op->outstanding == 0)
+        join_complete (op);
+      break;
+
+    case AW_NODE_WHEN_ANY:
+      if (!op->done)
+        {
+          if (error != NULL && !cancelled)
+            record (run, AW_EVENT_ERROR_OBSERVED, child->id, op->id, 0);
+          op_finish (op, g_steal_pointer (&error));
+          any_cancel_rest (op);
+        }
+      else if (error != NULL && !cancelled)
+        {
+          /* Nobody awaits the losers of a WhenAny. */
+          record (run, AW_EVENT_ERROR_UNOBSERVED, child->id, op->id,
+                  aw_trace_intern (run->trace, error->message));
+        }
+      break;
+
+    case AW_NODE_TIMEOUT:
+      op_clear_timer (op);
+      if (cancelled && op->timed_out)
+        {
+          g_autofree char *msg = g_strdup_printf ("Timed out after %u ms", op->node->ms);
+          op_finish (op, cancelled_error (msg));
+        }
+      else
+        {
+          if (error != NULL && !cancelled)
+            record (run, AW_EVENT_ERROR_OBSERVED, child->id, op->id, 0);
+          op_finish (op, g_steal_pointer (&error));
+        }
+      break;
+
+    default:
+      g_assert_not_reached ();
+    }
+
+  g_clear_error (&error);
+  /* Drop the child's creation ref, then the ref the child held on us. */
+  g_object_unref (child_task);
+  g_object_unref (op->task);
+}
+
+/* A fire-and-forget child completed: nobody looks at its result. */
+static void
+forgotten_done (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  AwRunner *run = user_data;
+  GTask *task = G_TASK (result);
+  Op *op = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  if (!g_task_propagate_boolean (task, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    record (run, AW_EVENT_ERROR_UNOBSERVED, op->id, 0,
+            aw_trace_intern (run->trace, error->message));
+
+  g_object_unref (task);
+}
+
+static gboolean
+cache_hits (AwRunner     *run,
+            const AwNode *node)
+{
+  guint calls = GPOINTER_TO_UINT (g_hash_table_lookup (run->cache_calls, node));
+  double r = node->hit_ratio;
+
+  g_hash_table_insert (run->cache_calls, (gpointer) node, GUINT_TO_POINTER (calls + 1));
+
+  /* A fixed pattern with exactly the given share of hits; the first call,
+   * with a cold cache, misses. */
+  return floor ((calls + 1) * r + 1e-9) > floor (calls * r + 1e-9);
+}
+
+/*
+ * Starts @node. Returns %TRUE if it runs asynchronously: @callback will be
+ * called with its GTask. Returns %FALSE if it completed synchronously and
+ * successfully, with no GTask (a ValueTask hit, a blocking call, a
+ * fire-and-forget start).
+ */
+static gboolean
+node_start (AwRunner            *run,
+            const AwNode        *node,
+            guint32              parent_id,
+            Scope               *scope,
+            GAsyncReadyCallback  callback,
+            gpointer             user_data)
+{
+  Op *op;
+
+  switch (node->type)
+    {
+    case AW_NODE_CACHED:
+      if (cache_hits (run, node))
+        {
+          if (node->value_task)
+            {
+              record (run, AW_EVENT_TASK_SYNC, ++run->next_id, parent_id, node_name_id (run, node));
+              return FALSE;
+            }
+          /* Task<T>: a completed GTask, whose callback still hops through the loop. */
+          op = op_new (run, node, parent_id, scope, callback, user_data);
+          op_finish (op, NULL);
+          return TRUE;
+        }
+      op = op_new (run, node, parent_id, scope, callback, user_data);
+      start_wait (op);
+      return TRUE;
+
+    case AW_NODE_DELAY:
+    case AW_NODE_IO:
+    case AW_NODE_FAIL:
+      op = op_new (run, node, parent_id, scope, callback, user_data);
+      start_wait (op);
+      return TRUE;
+
+    case AW_NODE_CPU:
+      op = op_new (run, node, parent_id, scope, callback, user_data);
+      record (run, AW_EVENT_TASK_QUEUED, op->id, 0, 0);
+      g_thread_pool_push (run->pool, op, NULL);
+      return TRUE;
+
+    case AW_NODE_SEQUENCE:
+    case AW_NODE_REPEAT:
+      op = op_new (run, node, parent_id, scope, callback, user_data);
+      record (run, AW_EVENT_TASK_WAITING, op->id, 0, 0);
+      sequence_advance (op);
+      return TRUE;
+
+    case AW_NODE_WHEN_ALL:
+    case AW_NODE_PARALLEL:
+      op = op_new (run, node, parent_id, scope, callback, user_data);
+      record (run, AW_EVENT_TASK_WAITING, op->id, 0, 0);
+      join_start (op);
+      return TRUE;
+
+    case AW_NODE_WHEN_ANY:
+      op = op_new (run, node, parent_id, scope, callback, user_data);
+      record (run, AW_EVENT_TASK_WAITING, op->id, 0, 0);
+      any_start (op);
+      return TRUE;
+
+    case AW_NODE_TIMEOUT:
+      op = op_new (run, node, parent_id, scope, callback, user_data);
+      record (run, AW_EVENT_TASK_WAITING, op->id, 0, 0);
+      timeout_start (op);
+      return TRUE;
+
+    case AW_NODE_FIRE_AND_FORGET:
+      {
+        guint32 id = ++run->next_id;
+
+        /* `_ = DoAsync();`: the call returns at once and nobody keeps the task. */
+        record (run, AW_EVENT_TASK_SYNC, id, parent_id, node_name_id (run, node));
+        node_start (run, node->children[0], id, scope, forgotten_done, run);
+        return FALSE;
+      }
+
+    case AW_NODE_BLOCK_UI:
+      {
+        guint32 id = ++run->next_id;
+
+        /* Thread.Sleep on the UI thread: nothing else on this loop runs. */
+        record (run, AW_EVENT_TASK_CALL, id, parent_id, node_name_id (run, node));
+        record (run, AW_EVENT_TASK_RUNNING, id, 0, 0);
+        record (run, AW_EVENT_UI_BLOCK_BEGIN, id, 0, 0);
+        g_usleep (scaled_us (run, node->ms));
+        record (run, AW_EVENT_UI_BLOCK_END, id, 0, 0);
+        record (run, AW_EVENT_TASK_COMPLETED, id, 0, 0);
+        return FALSE;
+      }
+
+    case AW_NODE_WAIT_BLOCKING:
+    case AW_NODE_LAST:
+    default:
+      {
+        guint32 id = ++run->next_id;
+
+        record (run, AW_EVENT_TASK_CALL, id, parent_id, node_name_id (run, node));
+        record (run, AW_EVENT_TASK_FAULTED, id, 0,
+                aw_trace_intern (run->trace, "This node type is not supported by this runner"));
+        record (run, AW_EVENT_ERROR_UNOBSERVED, id, 0, 0);
+        return FALSE;
+      }
+    }
+}
+
+/* The run -------------------------------------------------------------------- */
+
+static gboolean
+heartbeat_tick (gpointer data)
+{
+  AwRunner *run = data;
+
+  record (run, AW_EVENT_FRAME, 0, 0, 0);
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+finish_run (gpointer data)
+{
+  AwRunner *run = data;
+  GTask *task;
+
+  g_clear_pointer (&run->finish_idle, g_source_unref);
+  if (run->heartbeat != NULL)
+    {
+      g_source_destroy (run->heartbeat);
+      g_clear_pointer (&run->heartbeat, g_source_unref);
+    }
+  if (run->external_handler != 0)
+    {
+      g_cancellable_disconnect (run->external, run->external_handler);
+      run->external_handler = 0;
+    }
+  g_clear_object (&run->external);
+  g_clear_pointer (&run->root_scope, scope_unref);
+
+  /* Every op has completed, so the workers are idle or returning. */
+  g_thread_pool_free (g_steal_pointer (&run->pool), FALSE, TRUE);
+  aw_trace_merge (run->trace);
+
+  run->running = FALSE;
+  task = g_steal_pointer (&run->run_task);
+  g_task_return_boolean (task, TRUE);
+  g_object_unref (task);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+maybe_finish (AwRunner *run)
+{
+  if (!run->root_done || run->live_ops > 0 || run->finish_idle != NULL || run->run_task == NULL)
+    return;
+
+  run->finish_idle = g_idle_source_new ();
+  g_source_set_priority (run->finish_idle, G_PRIORITY_DEFAULT);
+  g_source_set_callback (run->finish_idle, finish_run, run, NULL);
+  g_source_attach (run->finish_idle, run->context);
+}
+
+static void
+root_complete (AwRunner *run,
+               GError   *error,
+               guint32   root_id)
+{
+  g_autofree char *outcome = NULL;
+
+  if (error == NULL)
+    outcome = g_strdup ("completed");
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    outcome = g_strdup_printf ("cancelled: %s", error->message);
+  else
+    {
+      /* The caller of the run awaits the root: its error is observed. */
+      record (run, AW_EVENT_ERROR_OBSERVED, root_id, 0, 0);
+      outcome = g_strdup_printf ("faulted: %s", error->message);
+    }
+
+  record (run, AW_EVENT_RUN_END, 0, 0, aw_trace_intern (run->trace, outcome));
+  run->root_done = TRUE;
+  if (run->cancel_timer != NULL)
+    {
+      g_source_destroy (run->cancel_timer);
+      g_clear_pointer (&run->cancel_timer, g_source_unref);
+    }
+  maybe_finish (run);
+}
+
+static void
+root_done (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  AwRunner *run = user_data;
+  GTask *task = G_TASK (result);
+  Op *op = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  g_task_propagate_boolean (task, &error);
+  root_complete (run, error, op->id);
+  g_object_unref (task);
+}
+
+static gboolean
+cancel_after_fired (gpointer data)
+{
+  AwRunner *run = data;
+  g_autofree char *why = g_strdup_printf ("Cancel pressed after %d ms", run->options.cancel_after_ms);
+
+  g_clear_pointer (&run->cancel_timer, g_source_unref);
+  aw_runner_cancel (run, why);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+external_cancel_cb (gpointer data)
+{
+  aw_runner_cancel (data, "Cancelled by the caller");
+  return G_SOURCE_REMOVE;
+}
+
+static void
+external_cancelled (GCancellable *cancellable,
+                    AwRunner     *run)
+{
+  /* May come from any thread: hop to the run's context. */
+  g_main_context_invoke_full (run->context, G_PRIORITY_HIGH, external_cancel_cb,
+                              g_object_ref (run), g_object_unref);
+}
+
+static void
+aw_runner_dispose (GObject *object)
+{
+  AwRunner *self = (AwRunner *) object;
+
+  /* A run in progress holds a ref on the runner through its task. */
+  g_assert (!self->running);
+  g_clear_object (&self->scenario);
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->trace, aw_trace_unref);
+  g_clear_pointer (&self->cache_calls, g_hash_table_unref);
+  g_clear_pointer (&self->name_ids, g_hash_table_unref);
+  g_clear_pointer (&self->context, g_main_context_unref);
+
+  G_OBJECT_CLASS (aw_runner_parent_class)->dispose (object);
+}
+
+static void
+aw_runner_class_init (AwRunnerClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = aw_runner_dispose;
+}
+
+static void
+aw_runner_init (AwRunner *self)
+{
+  aw_run_options_init (&self->options);
+}
+
+/**
+ * aw_runner_new:
+ * @scenario: a scenario
+ * @variant_index: which variant to run
+ * @options: (nullable): run options
+ *
+ * Returns: (transfer full): a runner for one run of the variant
+ */
+AwRunner *
+aw_runner_new (AwScenario         *scenario,
+               guint               variant_index,
+               const AwRunOptions *options)
+{
+  AwRunner *self;
+
+  g_return_val_if_fail (AW_IS_SCENARIO (scenario), NULL);
+  g_return_val_if_fail (variant_index < aw_scenario_get_n_variants (scenario), NULL);
+
+  self = g_object_new (AW_TYPE_RUNNER, NULL);
+  self->scenario = g_object_ref (scenario);
+  self->variant_index = variant_index;
+  if (options != NULL)
+    self->options = *options;
+  self->options.speed = CLAMP (self->options.speed, AW_RUNNER_MIN_SPEED, AW_RUNNER_MAX_SPEED);
+  if (self->options.workers == 0)
+    self->options.workers = aw_runner_default_workers ();
+  self->cancellable = g_cancellable_new ();
+  self->cache_calls = g_hash_table_new (NULL, NULL);
+  self->name_ids = g_hash_table_new (NULL, NULL);
+
+  return self;
+}
+
+AwScenario *
+aw_runner_get_scenario (AwRunner *self)
+{
+  return self->scenario;
+}
+
+const AwVariant *
+aw_runner_get_variant (AwRunner *self)
+{
+  return aw_scenario_get_variant (self->scenario, self->variant_index);
+}
+
+/**
+ * aw_runner_get_trace:
+ *
+ * Returns: (transfer none) (nullable): the trace of the run, once started
+ */
+AwTrace *
+aw_runner_get_trace (AwRunner *self)
+{
+  return self->trace;
+}
+
+/**
+ * aw_runner_get_cancellable:
+ *
+ * Returns: (transfer none): the run's token
+ */
+GCancellable *
+aw_runner_get_cancellable (AwRunner *self)
+{
+  return self->cancellable;
+}
+
+gboolean
+aw_runner_is_running (AwRunner *self)
+{
+  return self->running;
+}
+
+/**
+ * aw_runner_cancel:
+ * @self: a runner
+ * @why: (nullable): shown on the timeline
+ *
+ * Cancels the run's token, like pressing Cancel. Call it on the run's
+ * thread; use aw_runner_run_async()'s cancellable from other threads.
+ */
+void
+aw_runner_cancel (AwRunner   *self,
+                  const char *why)
+{
+  g_return_if_fail (AW_IS_RUNNER (self));
+
+  if (!self->running || self->cancelled || self->root_done)
+    return;
+
+  self->cancelled = TRUE;
+  record (self, AW_EVENT_CANCEL_REQUEST, 0, 0,
+          aw_trace_intern (self->trace, why ? why : "Cancel pressed"));
+  g_cancellable_cancel (self->cancellable);
+}
+
+/**
+ * aw_runner_run_async:
+ * @self: a runner that has not run yet
+ * @cancellable: (nullable): cancelling it cancels the run's token
+ * @callback: called on the thread-default main context when every task of
+ *   the run has completed
+ * @user_data: data for @callback
+ *
+ * Runs the variant on the caller's thread-default main context.
+ */
+void
+aw_runner_run_async (AwRunner            *self,
+                     GCancellable        *cancellable,
+                     GAsyncReadyCallback  callback,
+                     gpointer             user_data)
+{
+  const AwVariant *variant;
+  g_autofree char *speed = NULL;
+  g_autofree char *workers = NULL;
+  g_autoptr(GError) error = NULL;
+  GTask *task;
+
+  g_return_if_fail (AW_IS_RUNNER (self));
+  g_return_if_fail (self->trace == NULL);
+
+  variant = aw_runner_get_variant (self);
+  task = g_task_new (self, NULL, callback, user_data);
+  g_task_set_source_tag (task, aw_runner_run_async);
+
+  self->run_task = task;
+  self->running = TRUE;
+  self->context = g_main_context_ref_thread_default ();
+  self->trace = aw_trace_new ();
+  self->pool = g_thread_pool_new (worker_run, self, self->options.workers, FALSE, &error);
+  g_assert_no_error (error);
+
+  speed = g_strdup_printf ("%g", self->options.speed);
+  workers = g_strdup_printf ("%u", self->options.workers);
+  aw_trace_set_metadata (self->trace, "scenario", aw_scenario_get_id (self->scenario));
+  aw_trace_set_metadata (self->trace, "scenario_title", aw_scenario_get_title (self->scenario));
+  aw_trace_set_metadata (self->trace, "variant", variant->name);
+  aw_trace_set_metadata (self->trace, "variant_title", variant->title);
+  aw_trace_set_metadata (self->trace, "speed", speed);
+  aw_trace_set_metadata (self->trace, "workers", workers);
+  aw_trace_set_metadata (self->trace, "clock", "real");
+  if (self->options.heartbeat_ms > 0)
+    {
+      g_autofree char *hb = g_strdup_printf ("%u", self->options.heartbeat_ms);
+      aw_trace_set_metadata (self->trace, "heartbeat_ms", hb);
+    }
+
+  self->root_scope = scope_new (self, NULL, self->cancellable);
+
+  if (cancellable != NULL)
+    {
+      self->external = g_object_ref (cancellable);
+      self->external_handler = g_cancellable_connect (cancellable, G_CALLBACK (external_cancelled),
+                                                      self, NULL);
+    }
+
+  record (self, AW_EVENT_RUN_BEGIN, 0, 0, aw_trace_intern (self->trace, variant->name));
+
+  if (self->options.heartbeat_ms > 0)
+    {
+      self->heartbeat = g_timeout_source_new (self->options.heartbeat_ms);
+      g_source_set_priority (self->heartbeat, G_PRIORITY_HIGH);
+      g_source_set_callback (self->heartbeat, heartbeat_tick, self, NULL);
+      g_source_attach (self->heartbeat, self->context);
+      record (self, AW_EVENT_FRAME, 0, 0, 0);
+    }
+
+  if (self->options.cancel_after_ms >= 0)
+    {
+      self->cancel_timer = g_timeout_source_new (self->options.cancel_after_ms);
+      g_source_set_priority (self->cancel_timer, G_PRIORITY_HIGH);
+      g_source_set_callback (self->cancel_timer, cancel_after_fired, self, NULL);
+      g_source_attach (self->cancel_timer, self->context);
+    }
+
+  if (!node_start (self, variant->program, 0, self->root_scope, root_done, self))
+    root_complete (self, NULL, 0);
+}
+
+/**
+ * aw_runner_run_finish:
+ * @self: a runner
+ * @result: the result given to the callback
+ * @error: return location for an error
+ *
+ * A run that faulted or was cancelled still finishes successfully: its
+ * outcome is in the trace. This fails only if the run could not happen.
+ *
+ * Returns: %TRUE when the run happened
+ */
+gboolean
+aw_runner_run_finish (AwRunner      *self,
+                      GAsyncResult  *result,
+                      GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == aw_runner_run_async, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+typedef struct {
+  gboolean      done;
+  GAsyncResult *result;
+} SyncData;
+
+static void
+sync_done (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  SyncData *data = user_data;
+
+  data->result = g_object_ref (result);
+  data->done = TRUE;
+}
+
+/**
+ * aw_runner_run_sync:
+ * @self: a runner
+ * @error: return location for an error
+ *
+ * Runs the variant to its end, iterating the thread-default main context.
+ *
+ * Returns: %TRUE when the run happened
+ */
+gboolean
+aw_runner_run_sync (AwRunner  *self,
+                    GError   **error)
+{
+  g_autoptr(GMainContext) context = g_main_context_ref_thread_default ();
+  SyncData data = { FALSE, NULL };
+  gboolean ret;
+
+  aw_runner_run_async (self, NULL, sync_done, &data);
+  while (!data.done)
+    g_main_context_iteration (context, TRUE);
+
+  ret = aw_runner_run_finish (self, data.result, error);
+  g_object_unref (data.result);
+
+  return ret;
+}

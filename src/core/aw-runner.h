@@ -1,0 +1,60 @@
+/* aw-runner.h: runs one variant of a scenario for real on GLib
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+#include "aw-scenario.h"
+#include "aw-trace.h"
+
+G_BEGIN_DECLS
+
+#define AW_RUNNER_MIN_SPEED 0.05
+#define AW_RUNNER_MAX_SPEED 100.0
+
+/**
+ * AwRunOptions:
+ * @speed: every duration is divided by this (0.25 is slow motion, 4 is fast)
+ * @heartbeat_ms: when > 0, a main-loop timer records a heartbeat this often,
+ *   so a blocked main thread shows as a gap (the window uses its frame clock instead)
+ * @workers: size of the worker pool for cpu nodes, 0 for the default
+ * @cancel_after_ms: when >= 0, the run's token is cancelled after this many
+ *   milliseconds of real time, as if the user pressed Cancel
+ */
+typedef struct {
+  double speed;
+  guint  heartbeat_ms;
+  guint  workers;
+  gint   cancel_after_ms;
+} AwRunOptions;
+
+void aw_run_options_init (AwRunOptions *options);
+guint aw_runner_default_workers (void);
+
+#define AW_TYPE_RUNNER (aw_runner_get_type ())
+G_DECLARE_FINAL_TYPE (AwRunner, aw_runner, AW, RUNNER, GObject)
+
+AwRunner     *aw_runner_new             (AwScenario          *scenario,
+                                         guint                variant_index,
+                                         const AwRunOptions  *options);
+AwScenario   *aw_runner_get_scenario    (AwRunner            *self);
+const AwVariant *aw_runner_get_variant  (AwRunner            *self);
+AwTrace      *aw_runner_get_trace       (AwRunner            *self);
+GCancellable *aw_runner_get_cancellable (AwRunner            *self);
+void          aw_runner_cancel          (AwRunner            *self,
+                                         const char          *why);
+gboolean      aw_runner_is_running      (AwRunner            *self);
+void          aw_runner_run_async       (AwRunner            *self,
+                                         GCancellable        *cancellable,
+                                         GAsyncReadyCallback  callback,
+                                         gpointer             user_data);
+gboolean      aw_runner_run_finish      (AwRunner            *self,
+                                         GAsyncResult        *result,
+                                         GError             **error);
+gboolean      aw_runner_run_sync        (AwRunner            *self,
+                                         GError             **error);
+
+G_END_DECLS

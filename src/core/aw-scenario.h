@@ -1,0 +1,121 @@
+/* aw-scenario.h: the scenario language: small asynchronous programs as JSON
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+/* Limits of the scenario language, enforced by the parser. */
+#define AW_SCENARIO_MAX_FILE_SIZE   (1024 * 1024)  /* bytes */
+#define AW_SCENARIO_MAX_JSON_DEPTH  128            /* brackets, checked before parsing */
+#define AW_SCENARIO_MAX_DEPTH       64             /* nested program nodes */
+#define AW_SCENARIO_MAX_TASKS       1000000        /* tasks one variant may start */
+#define AW_SCENARIO_MAX_DURATION_MS 600000         /* 10 minutes */
+#define AW_SCENARIO_MAX_COUNT       1000000        /* repeat / parallel copies */
+#define AW_SCENARIO_MAX_VARIANTS    8
+#define AW_SCENARIO_MAX_CHILDREN    1000           /* literal children of one node */
+#define AW_SCENARIO_MAX_TEXT        (64 * 1024)    /* one text field, bytes */
+#define AW_SCENARIO_MAX_NAME        120            /* a task or variant name, characters */
+#define AW_WAIT_DEFAULT_DEADLINE_MS 5000
+#define AW_WAIT_MAX_DEADLINE_MS     30000
+
+#define AW_SCENARIO_ERROR (aw_scenario_error_quark ())
+
+typedef enum {
+  AW_SCENARIO_ERROR_IO,
+  AW_SCENARIO_ERROR_SYNTAX,
+  AW_SCENARIO_ERROR_INVALID,
+  AW_SCENARIO_ERROR_LIMIT,
+  AW_SCENARIO_ERROR_NOT_FOUND,
+} AwScenarioError;
+
+typedef enum {
+  AW_NODE_DELAY,
+  AW_NODE_IO,
+  AW_NODE_CPU,
+  AW_NODE_FAIL,
+  AW_NODE_CACHED,
+  AW_NODE_SEQUENCE,
+  AW_NODE_WHEN_ALL,
+  AW_NODE_WHEN_ANY,
+  AW_NODE_TIMEOUT,
+  AW_NODE_REPEAT,
+  AW_NODE_PARALLEL,
+  AW_NODE_FIRE_AND_FORGET,
+  AW_NODE_BLOCK_UI,
+  AW_NODE_WAIT_BLOCKING,
+  AW_NODE_LAST
+} AwNodeType;
+
+typedef struct _AwNode AwNode;
+
+/**
+ * AwNode:
+ *
+ * One node of a variant's program tree. Read-only once parsed.
+ */
+struct _AwNode {
+  AwNodeType  type;
+  char       *name;            /* shown on the timeline; never NULL after parsing */
+  guint       ms;              /* duration (leaves), deadline (timeout, wait_blocking) */
+  guint       count;           /* repeat, parallel */
+  double      hit_ratio;       /* cached: share of calls that hit, 0..1 */
+  gboolean    value_task;      /* cached: hits complete synchronously (ValueTask), else via a GTask */
+  gboolean    cooperative;     /* cpu: checks the token */
+  guint       check_ms;        /* cpu: how often a cooperative worker checks */
+  gboolean    cancel_rest;     /* when_any: cancel the losers */
+  gboolean    continue_on_worker; /* wait_blocking: ConfigureAwait(false) */
+  char       *message;         /* fail: the error message */
+  AwNode    **children;
+  guint       n_children;
+  guint       line;            /* where the node starts in its file */
+  guint       column;
+};
+
+typedef struct {
+  char   *name;                /* id, e.g. "one-by-one" */
+  char   *title;               /* e.g. "One by one" */
+  char   *description;
+  AwNode *program;
+  guint64 n_tasks;             /* tasks a run of this variant starts, at most */
+} AwVariant;
+
+#define AW_TYPE_SCENARIO (aw_scenario_get_type ())
+G_DECLARE_FINAL_TYPE (AwScenario, aw_scenario, AW, SCENARIO, GObject)
+
+AwScenario      *aw_scenario_new_from_file     (const char   *path,
+                                                GError      **error);
+AwScenario      *aw_scenario_new_from_data     (const char   *data,
+                                                gssize        length,
+                                                const char   *display_name,
+                                                GError      **error);
+AwScenario      *aw_scenario_new_from_resource (const char   *resource_path,
+                                                GError      **error);
+
+const char      *aw_scenario_get_id            (AwScenario   *self);
+const char      *aw_scenario_get_title         (AwScenario   *self);
+guint            aw_scenario_get_part          (AwScenario   *self);
+const char      *aw_scenario_get_part_title    (AwScenario   *self);
+const char      *aw_scenario_get_summary       (AwScenario   *self);
+const char      *aw_scenario_get_narration     (AwScenario   *self);
+const char      *aw_scenario_get_csharp        (AwScenario   *self);
+const char      *aw_scenario_get_c_code        (AwScenario   *self);
+const char      *aw_scenario_get_expected_text (AwScenario   *self);
+JsonObject      *aw_scenario_get_expected      (AwScenario   *self);
+const char      *aw_scenario_get_source        (AwScenario   *self);
+guint            aw_scenario_get_n_variants    (AwScenario   *self);
+const AwVariant *aw_scenario_get_variant       (AwScenario   *self,
+                                                guint         index);
+const AwVariant *aw_scenario_find_variant      (AwScenario   *self,
+                                                const char   *name,
+                                                guint        *index);
+
+const char      *aw_node_type_to_string        (AwNodeType    type);
+GQuark           aw_scenario_error_quark       (void);
+
+G_END_DECLS

@@ -1,0 +1,130 @@
+/* aw-trace-model.h: views derived from a trace (tasks, spans, lanes, metrics)
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "aw-trace.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  AW_OUTCOME_PENDING = 0,   /* no terminal event yet */
+  AW_OUTCOME_COMPLETED,
+  AW_OUTCOME_FAULTED,
+  AW_OUTCOME_CANCELLED,
+} AwOutcome;
+
+typedef enum {
+  AW_PHASE_WAITING = 0,     /* awaiting: holds no thread */
+  AW_PHASE_QUEUED,          /* ready, waiting for a worker thread */
+  AW_PHASE_RUNNING,         /* code runs on a thread (the span's lane) */
+} AwPhase;
+
+/**
+ * AwSpan:
+ * @start_ns: start, nanoseconds since the trace started
+ * @end_ns: end, or the model's end for a span still open
+ * @task: the task id
+ * @phase: an #AwPhase
+ * @lane: the lane, for running spans
+ */
+typedef struct {
+  gint64  start_ns;
+  gint64  end_ns;
+  guint32 task;
+  guint16 phase;
+  guint16 lane;
+} AwSpan;
+
+static inline gint64
+aw_span_duration (const AwSpan *span)
+{
+  return span->end_ns - span->start_ns;
+}
+
+typedef struct {
+  guint32     id;
+  guint32     parent;
+  guint       depth;
+  const char *name;
+  gint64      created_ns;
+  gint64      end_ns;            /* -1 while pending */
+  AwOutcome   outcome;
+  gboolean    sync;              /* completed synchronously, no GTask */
+  gboolean    gtask;             /* backed by a GTask */
+  const char *error;             /* the message of a fault */
+  gboolean    error_observed;
+  gboolean    error_unobserved;
+  gint64      cancel_request_ns; /* first cancel of this task or an ancestor's scope, or -1 */
+  gint64      cancel_seen_ns;    /* when a worker observed the token, or -1 */
+  guint       first_span;        /* index into aw_trace_model_get_spans() */
+  guint       n_spans;
+  guint       lane;              /* the lane its running spans were on (last) */
+} AwTaskInfo;
+
+typedef struct {
+  gint64  time_ns;
+  guint16 kind;                  /* an #AwEventKind: cancel, watchdog, unobserved error, mark */
+  guint32 task;
+  const char *text;
+} AwMarker;
+
+typedef struct {
+  double   wall_ms;              /* run begin to run end */
+  guint    tasks;
+  guint    completed;
+  guint    failed;
+  guint    cancelled;
+  guint    pending;
+  guint    sync_completed;
+  guint    threads_used;         /* distinct threads that ran task code or recorded task events */
+  guint    gtasks_created;
+  guint    errors_observed;
+  guint    errors_unobserved;
+  double   max_main_loop_gap_ms; /* longest stretch without a heartbeat; 0 without heartbeats */
+  guint    frames;
+  guint    frames_missed;        /* heartbeats that should have happened in gaps */
+  double   ui_blocked_ms;        /* total main-thread blocking recorded */
+  double   cancel_latency_ms;    /* longest request-to-stop among cancelled tasks, -1 if none */
+  double   wasted_ms;            /* work that ran on after its token was cancelled */
+  gboolean cancel_requested;
+  gboolean watchdog_fired;
+  const char *outcome;           /* text of RUN_END: "completed", "faulted: ...", "cancelled" */
+} AwMetrics;
+
+typedef struct _AwTraceModel AwTraceModel;
+
+AwTraceModel     *aw_trace_model_new          (AwTrace       *trace);
+AwTraceModel     *aw_trace_model_ref          (AwTraceModel  *self);
+void              aw_trace_model_unref        (AwTraceModel  *self);
+AwTrace          *aw_trace_model_get_trace    (AwTraceModel  *self);
+void              aw_trace_model_update       (AwTraceModel  *self);
+
+const AwTaskInfo *aw_trace_model_get_tasks    (AwTraceModel  *self,
+                                               guint         *n_tasks);
+const AwTaskInfo *aw_trace_model_find_task    (AwTraceModel  *self,
+                                               guint32        id);
+const AwSpan     *aw_trace_model_get_spans    (AwTraceModel  *self,
+                                               guint         *n_spans);
+guint             aw_trace_model_get_n_lanes  (AwTraceModel  *self);
+const AwSpan     *aw_trace_model_get_lane_busy (AwTraceModel *self,
+                                               guint          lane,
+                                               guint         *n_spans);
+const gint64     *aw_trace_model_get_frames   (AwTraceModel  *self,
+                                               guint         *n_frames);
+const AwSpan     *aw_trace_model_get_blocks   (AwTraceModel  *self,
+                                               guint         *n_blocks);
+const AwMarker   *aw_trace_model_get_markers  (AwTraceModel  *self,
+                                               guint         *n_markers);
+gint64            aw_trace_model_get_begin_ns (AwTraceModel  *self);
+gint64            aw_trace_model_get_end_ns   (AwTraceModel  *self);
+gboolean          aw_trace_model_is_finished  (AwTraceModel  *self);
+const AwMetrics  *aw_trace_model_get_metrics  (AwTraceModel  *self);
+
+const char       *aw_outcome_to_string        (AwOutcome      outcome);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AwTraceModel, aw_trace_model_unref)
+
+G_END_DECLS

@@ -1,0 +1,668 @@
+/* aw-trace.c: the append-only, thread-safe event log of a run
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Every thread that records gets a buffer of its own: a chain of fixed-size
+ * chunks that only that thread writes. Appending is a clock read, a store
+ * and one release-store of the published count; no lock is taken. The thread
+ * that merges (the main thread) walks each buffer up to its published count,
+ * frees the chunks it has consumed, and merges the new events into one array
+ * sorted by time. Readers of that array therefore always see a consistent,
+ * sorted prefix of the run.
+ */
+
+#include "config.h"
+
+#include "aw-trace.h"
+
+#include <string.h>
+#include <time.h>
+
+#define CHUNK_EVENTS 1024
+
+typedef struct _Chunk Chunk;
+struct _Chunk {
+  Chunk   *next;
+  AwEvent  events[CHUNK_EVENTS];
+};
+
+typedef struct {
+  GThread *owner;
+  guint    lane;
+
+  /* Writer side: only the owner thread touches these. */
+  Chunk   *tail;
+  guint    tail_fill;
+
+  /* Shared: total events published, written with release semantics. */
+  gsize    published;
+
+  /* Reader side: only the merging thread touches these. */
+  Chunk   *read_chunk;
+  guint    read_pos;
+  gsize    consumed;
+} Buffer;
+
+struct _AwTrace {
+  gatomicrefcount ref_count;
+  guint64     serial;
+  gint64      start_ns;
+
+  GMutex      buffers_lock;     /* buffers and lane names */
+  GPtrArray  *buffers;
+  GPtrArray  *lane_names;
+
+  GMutex      merge_lock;
+  GArray     *events;           /* merged, sorted by time */
+  GArray     *scratch;
+  GArray     *loaded;           /* events appended whole, e.g. by the loader */
+
+  GMutex      strings_lock;
+  GPtrArray  *strings;          /* id -> text; id 0 is NULL */
+  GHashTable *string_ids;       /* text -> id */
+
+  GHashTable *metadata;
+};
+
+G_DEFINE_BOXED_TYPE (AwTrace, aw_trace, aw_trace_ref, aw_trace_unref)
+
+static guint64 next_serial = 1;
+
+static __thread struct {
+  guint64  serial;
+  Buffer  *buffer;
+} tls_cache;
+
+static Buffer *get_buffer (AwTrace *self);
+
+static inline gint64
+monotonic_ns (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_MONOTONIC, &ts);
+  return (gint64) ts.tv_sec * G_GINT64_CONSTANT (1000000000) + ts.tv_nsec;
+}
+
+/**
+ * aw_trace_new:
+ *
+ * Creates an empty trace whose clock starts now. The calling thread becomes
+ * lane 0, the main thread.
+ *
+ * Returns: (transfer full): a new trace
+ */
+AwTrace *
+aw_trace_new (void)
+{
+  AwTrace *self = g_new0 (AwTrace, 1);
+
+  g_atomic_ref_count_init (&self->ref_count);
+  self->serial = __atomic_fetch_add (&next_serial, 1, __ATOMIC_RELAXED);
+  self->start_ns = monotonic_ns ();
+  g_mutex_init (&self->buffers_lock);
+  g_mutex_init (&self->merge_lock);
+  g_mutex_init (&self->strings_lock);
+  self->buffers = g_ptr_array_new ();
+  self->lane_names = g_ptr_array_new_with_free_func (g_free);
+  self->events = g_array_new (FALSE, FALSE, sizeof (AwEvent));
+  self->scratch = g_array_new (FALSE, FALSE, sizeof (AwEvent));
+  self->loaded = g_array_new (FALSE, FALSE, sizeof (AwEvent));
+  self->strings = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (self->strings, NULL);
+  self->string_ids = g_hash_table_new (g_str_hash, g_str_equal);
+  self->metadata = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+
+  /* Register the creating thread first so that it is lane 0. */
+  get_buffer (self);
+
+  return self;
+}
+
+AwTrace *
+aw_trace_ref (AwTrace *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  g_atomic_ref_count_inc (&self->ref_count);
+  return self;
+}
+
+static void
+buffer_free (Buffer *buffer)
+{
+  Chunk *chunk = buffer->read_chunk;
+
+  while (chunk != NULL)
+    {
+      Chunk *next = chunk->next;
+      g_free (chunk);
+      chunk = next;
+    }
+  g_free (buffer);
+}
+
+void
+aw_trace_unref (AwTrace *self)
+{
+  g_return_if_fail (self != NULL);
+
+  if (!g_atomic_ref_count_dec (&self->ref_count))
+    return;
+
+  for (guint i = 0; i < self->buffers->len; i++)
+    buffer_free (g_ptr_array_index (self->buffers, i));
+  g_ptr_array_unref (self->buffers);
+  g_ptr_array_unref (self->lane_names);
+  g_array_unref (self->events);
+  g_array_unref (self->scratch);
+  g_array_unref (self->loaded);
+  g_hash_table_unref (self->string_ids);
+  g_ptr_array_unref (self->strings);
+  g_hash_table_unref (self->metadata);
+  g_mutex_clear (&self->buffers_lock);
+  g_mutex_clear (&self->merge_lock);
+  g_mutex_clear (&self->strings_lock);
+  g_free (self);
+}
+
+/**
+ * aw_trace_now:
+ * @self: a trace
+ *
+ * Returns: nanoseconds since the trace started, from CLOCK_MONOTONIC
+ */
+gint64
+aw_trace_now (AwTrace *self)
+{
+  return monotonic_ns () - self->start_ns;
+}
+
+static Buffer *
+get_buffer_slow (AwTrace *self)
+{
+  GThread *thread = g_thread_self ();
+  Buffer *buffer = NULL;
+
+  g_mutex_lock (&self->buffers_lock);
+  for (guint i = 0; i < self->buffers->len; i++)
+    {
+      Buffer *b = g_ptr_array_index (self->buffers, i);
+      if (b->owner == thread)
+        {
+          buffer = b;
+          break;
+        }
+    }
+  if (buffer == NULL)
+    {
+      buffer = g_new0 (Buffer, 1);
+      buffer->owner = thread;
+      buffer->lane = self->buffers->len;
+      buffer->tail = g_new (Chunk, 1);
+      buffer->tail->next = NULL;
+      buffer->read_chunk = buffer->tail;
+      g_ptr_array_add (self->buffers, buffer);
+      while (self->lane_names->len <= buffer->lane)
+        g_ptr_array_add (self->lane_names, NULL);
+      if (g_ptr_array_index (self->lane_names, buffer->lane) == NULL)
+        g_ptr_array_index (self->lane_names, buffer->lane) =
+          buffer->lane == 0 ? g_strdup ("main thread")
+                            : g_strdup_printf ("worker %u", buffer->lane);
+    }
+  g_mutex_unlock (&self->buffers_lock);
+
+  tls_cache.serial = self->serial;
+  tls_cache.buffer = buffer;
+
+  return buffer;
+}
+
+static Buffer *
+get_buffer (AwTrace *self)
+{
+  if G_LIKELY (tls_cache.serial == self->serial)
+    return tls_cache.buffer;
+  return get_buffer_slow (self);
+}
+
+static inline void
+buffer_append (Buffer        *buffer,
+               const AwEvent *event)
+{
+  if G_UNLIKELY (buffer->tail_fill == CHUNK_EVENTS)
+    {
+      Chunk *chunk = g_new (Chunk, 1);
+
+      chunk->next = NULL;
+      /* Published together with the first event of the chunk below. */
+      buffer->tail->next = chunk;
+      buffer->tail = chunk;
+      buffer->tail_fill = 0;
+    }
+
+  buffer->tail->events[buffer->tail_fill++] = *event;
+  __atomic_store_n (&buffer->published, buffer->published + 1, __ATOMIC_RELEASE);
+}
+
+/**
+ * aw_trace_record_at:
+ * @self: a trace
+ * @time_ns: the event's time since the trace started
+ * @kind: what happened
+ * @task: the task id, or 0
+ * @parent: the parent task id, or 0
+ * @str: an interned string id from aw_trace_intern(), or 0
+ *
+ * Appends an event to the calling thread's buffer. Safe from any thread;
+ * takes no lock after the first event of a thread.
+ */
+void
+aw_trace_record_at (AwTrace     *self,
+                    gint64       time_ns,
+                    AwEventKind  kind,
+                    guint32      task,
+                    guint32      parent,
+                    guint32      str)
+{
+  Buffer *buffer = get_buffer (self);
+  AwEvent event = {
+    .time_ns = time_ns,
+    .task = task,
+    .parent = parent,
+    .str = str,
+    .kind = kind,
+    .lane = (guint16) MIN (buffer->lane, G_MAXUINT16),
+  };
+
+  buffer_append (buffer, &event);
+}
+
+/**
+ * aw_trace_record:
+ * @self: a trace
+ * @kind: what happened
+ * @task: the task id, or 0
+ * @parent: the parent task id, or 0
+ * @str: an interned string id, or 0
+ *
+ * Records an event stamped with the current time on the calling thread's lane.
+ */
+void
+aw_trace_record (AwTrace     *self,
+                 AwEventKind  kind,
+                 guint32      task,
+                 guint32      parent,
+                 guint32      str)
+{
+  aw_trace_record_at (self, aw_trace_now (self), kind, task, parent, str);
+}
+
+/**
+ * aw_trace_append_event:
+ * @self: a trace
+ * @event: an event with its own time and lane
+ *
+ * Adds an event as it is, lane included. Used to load saved traces; the
+ * event becomes visible at the next aw_trace_merge().
+ */
+void
+aw_trace_append_event (AwTrace       *self,
+                       const AwEvent *event)
+{
+  g_mutex_lock (&self->merge_lock);
+  g_array_append_val (self->loaded, *event);
+  g_mutex_unlock (&self->merge_lock);
+
+  g_mutex_lock (&self->buffers_lock);
+  while (self->lane_names->len <= event->lane)
+    g_ptr_array_add (self->lane_names, NULL);
+  if (g_ptr_array_index (self->lane_names, event->lane) == NULL)
+    g_ptr_array_index (self->lane_names, event->lane) =
+      event->lane == 0 ? g_strdup ("main thread")
+                       : g_strdup_printf ("worker %u", event->lane);
+  g_mutex_unlock (&self->buffers_lock);
+}
+
+/**
+ * aw_trace_intern:
+ * @self: a trace
+ * @text: (nullable): a string
+ *
+ * Returns: the id of @text in the trace's string table, 0 for %NULL
+ */
+guint32
+aw_trace_intern (AwTrace    *self,
+                 const char *text)
+{
+  gpointer id;
+  guint32 ret;
+
+  if (text == NULL)
+    return 0;
+
+  g_mutex_lock (&self->strings_lock);
+  if (g_hash_table_lookup_extended (self->string_ids, text, NULL, &id))
+    {
+      ret = GPOINTER_TO_UINT (id);
+    }
+  else
+    {
+      char *copy = g_strdup (text);
+
+      ret = self->strings->len;
+      g_ptr_array_add (self->strings, copy);
+      g_hash_table_insert (self->string_ids, copy, GUINT_TO_POINTER (ret));
+    }
+  g_mutex_unlock (&self->strings_lock);
+
+  return ret;
+}
+
+/**
+ * aw_trace_get_string:
+ * @self: a trace
+ * @str: a string id
+ *
+ * Returns: (nullable): the text, valid as long as the trace lives
+ */
+const char *
+aw_trace_get_string (AwTrace *self,
+                     guint32  str)
+{
+  const char *ret = NULL;
+
+  g_mutex_lock (&self->strings_lock);
+  if (str < self->strings->len)
+    ret = g_ptr_array_index (self->strings, str);
+  g_mutex_unlock (&self->strings_lock);
+
+  return ret;
+}
+
+guint
+aw_trace_get_n_strings (AwTrace *self)
+{
+  guint ret;
+
+  g_mutex_lock (&self->strings_lock);
+  ret = self->strings->len;
+  g_mutex_unlock (&self->strings_lock);
+
+  return ret;
+}
+
+static gint
+compare_events (gconstpointer a,
+                gconstpointer b)
+{
+  const AwEvent *ea = a;
+  const AwEvent *eb = b;
+
+  if (ea->time_ns < eb->time_ns)
+    return -1;
+  if (ea->time_ns > eb->time_ns)
+    return 1;
+  return 0;
+}
+
+static void
+buffer_drain (Buffer *buffer,
+              GArray *into)
+{
+  gsize published = __atomic_load_n (&buffer->published, __ATOMIC_ACQUIRE);
+
+  while (buffer->consumed < published)
+    {
+      guint n;
+
+      if (buffer->read_pos == CHUNK_EVENTS)
+        {
+          /* The writer has moved on: this chunk is ours to free. */
+          Chunk *done = buffer->read_chunk;
+
+          buffer->read_chunk = done->next;
+          buffer->read_pos = 0;
+          g_free (done);
+        }
+
+      n = MIN (CHUNK_EVENTS - buffer->read_pos, published - buffer->consumed);
+      g_array_append_vals (into, &buffer->read_chunk->events[buffer->read_pos], n);
+      buffer->read_pos += n;
+      buffer->consumed += n;
+    }
+}
+
+/**
+ * aw_trace_merge:
+ * @self: a trace
+ *
+ * Moves every event published so far by any thread into the sorted log.
+ * Call it from one thread (the main thread); events recorded concurrently
+ * appear at a later merge.
+ *
+ * Returns: how many events were added
+ */
+guint
+aw_trace_merge (AwTrace *self)
+{
+  GArray *scratch = self->scratch;
+  guint added;
+
+  g_mutex_lock (&self->merge_lock);
+
+  g_array_set_size (scratch, 0);
+  g_mutex_lock (&self->buffers_lock);
+  for (guint i = 0; i < self->buffers->len; i++)
+    buffer_drain (g_ptr_array_index (self->buffers, i), scratch);
+  g_mutex_unlock (&self->buffers_lock);
+
+  if (self->loaded->len > 0)
+    {
+      g_array_append_vals (scratch, self->loaded->data, self->loaded->len);
+      g_array_set_size (self->loaded, 0);
+    }
+
+  added = scratch->len;
+  if (added > 0)
+    {
+      AwEvent *ev;
+      guint n, k;
+      gint64 first;
+
+      /* Stable: events of one thread at the same instant keep their order. */
+      g_array_sort (scratch, compare_events);
+      first = g_array_index (scratch, AwEvent, 0).time_ns;
+
+      ev = (AwEvent *) (gpointer) self->events->data;
+      n = self->events->len;
+      k = n;
+      while (k > 0 && ev[k - 1].time_ns > first)
+        k--;
+
+      if (k == n)
+        {
+          g_array_append_vals (self->events, scratch->data, scratch->len);
+        }
+      else
+        {
+          /* Merge the overlapping tail of the log with the new events. */
+          guint tail_len = n - k;
+          AwEvent *tail = g_memdup2 (&ev[k], tail_len * sizeof (AwEvent));
+          const AwEvent *add = (const AwEvent *) (gconstpointer) scratch->data;
+          guint i = 0, j = 0, o;
+
+          g_array_set_size (self->events, n + added);
+          ev = (AwEvent *) (gpointer) self->events->data;
+          o = k;
+          while (i < tail_len && j < added)
+            ev[o++] = (add[j].time_ns < tail[i].time_ns) ? add[j++] : tail[i++];
+          while (i < tail_len)
+            ev[o++] = tail[i++];
+          while (j < added)
+            ev[o++] = add[j++];
+          g_free (tail);
+        }
+    }
+
+  g_mutex_unlock (&self->merge_lock);
+
+  return added;
+}
+
+/**
+ * aw_trace_get_events:
+ * @self: a trace
+ * @n_events: (out): the number of events
+ *
+ * The merged log, sorted by time. The pointer is valid until the next
+ * aw_trace_merge(), so use it on the merging thread.
+ *
+ * Returns: (transfer none) (array length=n_events): the events
+ */
+const AwEvent *
+aw_trace_get_events (AwTrace *self,
+                     guint   *n_events)
+{
+  *n_events = self->events->len;
+  return (const AwEvent *) (gconstpointer) self->events->data;
+}
+
+guint
+aw_trace_get_n_lanes (AwTrace *self)
+{
+  guint ret;
+
+  g_mutex_lock (&self->buffers_lock);
+  ret = self->lane_names->len;
+  g_mutex_unlock (&self->buffers_lock);
+
+  return ret;
+}
+
+const char *
+aw_trace_get_lane_name (AwTrace *self,
+                        guint    lane)
+{
+  const char *ret = NULL;
+
+  g_mutex_lock (&self->buffers_lock);
+  if (lane < self->lane_names->len)
+    ret = g_ptr_array_index (self->lane_names, lane);
+  g_mutex_unlock (&self->buffers_lock);
+
+  return ret;
+}
+
+void
+aw_trace_set_lane_name (AwTrace    *self,
+                        guint       lane,
+                        const char *name)
+{
+  g_mutex_lock (&self->buffers_lock);
+  while (self->lane_names->len <= lane)
+    g_ptr_array_add (self->lane_names, NULL);
+  g_free (g_ptr_array_index (self->lane_names, lane));
+  g_ptr_array_index (self->lane_names, lane) = g_strdup (name);
+  g_mutex_unlock (&self->buffers_lock);
+}
+
+/**
+ * aw_trace_get_memory_size:
+ * @self: a trace
+ *
+ * Returns: bytes held for events: the merged log plus unmerged chunks
+ */
+gsize
+aw_trace_get_memory_size (AwTrace *self)
+{
+  gsize size;
+
+  g_mutex_lock (&self->merge_lock);
+  size = (gsize) self->events->len * sizeof (AwEvent);
+  g_mutex_lock (&self->buffers_lock);
+  for (guint i = 0; i < self->buffers->len; i++)
+    {
+      Buffer *b = g_ptr_array_index (self->buffers, i);
+
+      for (Chunk *c = b->read_chunk; c != NULL; c = c->next)
+        size += sizeof (Chunk);
+    }
+  g_mutex_unlock (&self->buffers_lock);
+  g_mutex_unlock (&self->merge_lock);
+
+  return size;
+}
+
+void
+aw_trace_set_metadata (AwTrace    *self,
+                       const char *key,
+                       const char *value)
+{
+  g_return_if_fail (key != NULL);
+
+  if (value == NULL)
+    g_hash_table_remove (self->metadata, key);
+  else
+    g_hash_table_replace (self->metadata, g_strdup (key), g_strdup (value));
+}
+
+const char *
+aw_trace_get_metadata (AwTrace    *self,
+                       const char *key)
+{
+  return g_hash_table_lookup (self->metadata, key);
+}
+
+/**
+ * aw_trace_get_all_metadata:
+ *
+ * Returns: (transfer none): the key/value metadata (variant, speed, clock...)
+ */
+GHashTable *
+aw_trace_get_all_metadata (AwTrace *self)
+{
+  return self->metadata;
+}
+
+static const char *kind_names[AW_EVENT_LAST] = {
+  [AW_EVENT_RUN_BEGIN] = "run-begin",
+  [AW_EVENT_RUN_END] = "run-end",
+  [AW_EVENT_TASK_CREATED] = "created",
+  [AW_EVENT_TASK_SYNC] = "sync-completed",
+  [AW_EVENT_TASK_CALL] = "call",
+  [AW_EVENT_TASK_QUEUED] = "queued",
+  [AW_EVENT_TASK_RUNNING] = "running",
+  [AW_EVENT_TASK_WAITING] = "waiting",
+  [AW_EVENT_TASK_COMPLETED] = "completed",
+  [AW_EVENT_TASK_FAULTED] = "faulted",
+  [AW_EVENT_TASK_CANCELLED] = "cancelled",
+  [AW_EVENT_CANCEL_REQUEST] = "cancel-request",
+  [AW_EVENT_CANCEL_OBSERVED] = "cancel-observed",
+  [AW_EVENT_ERROR_OBSERVED] = "error-observed",
+  [AW_EVENT_ERROR_UNOBSERVED] = "error-unobserved",
+  [AW_EVENT_FRAME] = "frame",
+  [AW_EVENT_UI_BLOCK_BEGIN] = "ui-block-begin",
+  [AW_EVENT_UI_BLOCK_END] = "ui-block-end",
+  [AW_EVENT_WATCHDOG] = "watchdog",
+  [AW_EVENT_MARK] = "mark",
+};
+
+const char *
+aw_event_kind_to_string (AwEventKind kind)
+{
+  if (kind > 0 && kind < AW_EVENT_LAST)
+    return kind_names[kind];
+  return "unknown";
+}
+
+AwEventKind
+aw_event_kind_from_string (const char *name)
+{
+  if (name == NULL)
+    return 0;
+  for (guint i = 1; i < AW_EVENT_LAST; i++)
+    if (g_strcmp0 (kind_names[i], name) == 0)
+      return i;
+  return 0;
+}

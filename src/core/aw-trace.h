@@ -1,0 +1,115 @@
+/* aw-trace.h: the append-only, thread-safe event log of a run
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <glib-object.h>
+
+G_BEGIN_DECLS
+
+/**
+ * AwEventKind:
+ *
+ * What happened. Task events carry the task id; run-level events use task 0.
+ */
+typedef enum {
+  AW_EVENT_RUN_BEGIN = 1,     /* the variant starts; text: variant name */
+  AW_EVENT_RUN_END,           /* the root task finished; text: outcome */
+  AW_EVENT_TASK_CREATED,      /* a GTask-backed task exists; text: task name */
+  AW_EVENT_TASK_SYNC,         /* completed synchronously, no GTask; text: task name */
+  AW_EVENT_TASK_CALL,         /* a synchronous call that takes time, no GTask; text: name */
+  AW_EVENT_TASK_QUEUED,       /* waiting for a worker thread */
+  AW_EVENT_TASK_RUNNING,      /* code of the task runs on the event's lane */
+  AW_EVENT_TASK_WAITING,      /* awaiting (a timer or children): holds no thread */
+  AW_EVENT_TASK_COMPLETED,
+  AW_EVENT_TASK_FAULTED,      /* text: the error message */
+  AW_EVENT_TASK_CANCELLED,
+  AW_EVENT_CANCEL_REQUEST,    /* a token was cancelled; task: the scope owner; text: why */
+  AW_EVENT_CANCEL_OBSERVED,   /* a worker saw the token and stopped */
+  AW_EVENT_ERROR_OBSERVED,    /* a child's error reached its awaiting parent */
+  AW_EVENT_ERROR_UNOBSERVED,  /* a task faulted and nobody will ever see it */
+  AW_EVENT_FRAME,             /* main-loop heartbeat (a frame tick) */
+  AW_EVENT_UI_BLOCK_BEGIN,    /* the main thread stops serving its loop */
+  AW_EVENT_UI_BLOCK_END,
+  AW_EVENT_WATCHDOG,          /* a blocking wait hit its deadline */
+  AW_EVENT_MARK,              /* free annotation; text: label */
+  AW_EVENT_LAST
+} AwEventKind;
+
+/**
+ * AwEvent:
+ * @time_ns: nanoseconds since the trace's start (CLOCK_MONOTONIC)
+ * @task: the task id, 0 for run-level events
+ * @parent: the parent task id (meaningful on CREATED and SYNC)
+ * @str: interned string id, 0 for none (see aw_trace_get_string())
+ * @kind: an #AwEventKind
+ * @lane: the thread lane the event happened on (0 is the main thread)
+ *
+ * One recorded event, 24 bytes.
+ */
+typedef struct {
+  gint64  time_ns;
+  guint32 task;
+  guint32 parent;
+  guint32 str;
+  guint16 kind;
+  guint16 lane;
+} AwEvent;
+
+G_STATIC_ASSERT (sizeof (AwEvent) == 24);
+
+typedef struct _AwTrace AwTrace;
+
+#define AW_TYPE_TRACE (aw_trace_get_type ())
+GType        aw_trace_get_type        (void) G_GNUC_CONST;
+
+AwTrace     *aw_trace_new             (void);
+AwTrace     *aw_trace_ref             (AwTrace      *trace);
+void         aw_trace_unref           (AwTrace      *trace);
+
+gint64       aw_trace_now             (AwTrace      *trace);
+void         aw_trace_record          (AwTrace      *trace,
+                                       AwEventKind   kind,
+                                       guint32       task,
+                                       guint32       parent,
+                                       guint32       str);
+void         aw_trace_record_at       (AwTrace      *trace,
+                                       gint64        time_ns,
+                                       AwEventKind   kind,
+                                       guint32       task,
+                                       guint32       parent,
+                                       guint32       str);
+void         aw_trace_append_event    (AwTrace       *trace,
+                                       const AwEvent *event);
+guint32      aw_trace_intern          (AwTrace      *trace,
+                                       const char   *text);
+const char  *aw_trace_get_string      (AwTrace      *trace,
+                                       guint32       str);
+guint        aw_trace_get_n_strings   (AwTrace      *trace);
+
+guint        aw_trace_merge           (AwTrace      *trace);
+const AwEvent *aw_trace_get_events    (AwTrace      *trace,
+                                       guint        *n_events);
+guint        aw_trace_get_n_lanes     (AwTrace      *trace);
+const char  *aw_trace_get_lane_name   (AwTrace      *trace,
+                                       guint         lane);
+void         aw_trace_set_lane_name   (AwTrace      *trace,
+                                       guint         lane,
+                                       const char   *name);
+gsize        aw_trace_get_memory_size (AwTrace      *trace);
+
+void         aw_trace_set_metadata    (AwTrace      *trace,
+                                       const char   *key,
+                                       const char   *value);
+const char  *aw_trace_get_metadata    (AwTrace      *trace,
+                                       const char   *key);
+GHashTable  *aw_trace_get_all_metadata (AwTrace     *trace);
+
+const char  *aw_event_kind_to_string  (AwEventKind  kind);
+AwEventKind  aw_event_kind_from_string (const char  *name);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AwTrace, aw_trace_unref)
+
+G_END_DECLS

@@ -1,3 +1,299 @@
+/* test-runner.c: real runs on the GLib main loop take the time they should
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Timing bounds are generous and stated as ratios of the expected time, so
+ * they hold on a loaded two-core machine while still failing if work that
+ * should overlap runs one by one (or the other way round).
+ */
+
 #include "config.h"
-#include <glib.h>
-int main(int argc,char**argv){g_test_init(&argc,&argv,NULL);return g_test_run();}
+
+#include <string.h>
+
+#include "aw-catalog.h"
+#include "aw-runner.h"
+#include "aw-trace-model.h"
+
+static AwTraceModel *
+run_variant (AwScenario *scenario,
+             const char *variant,
+             double      speed,
+             int         cancel_after_ms,
+             guint       heartbeat_ms)
+{
+  g_autoptr(AwRunner) runner = NULL;
+  g_autoptr(GError) error = NULL;
+  AwRunOptions options;
+  guint index = 0;
+
+  g_assert_nonnull (aw_scenario_find_variant (scenario, variant, &index));
+  aw_run_options_init (&options);
+  options.speed = speed;
+  options.cancel_after_ms = cancel_after_ms;
+  options.heartbeat_ms = heartbeat_ms;
+  runner = aw_runner_new (scenario, index, &options);
+  g_assert_true (aw_runner_run_sync (runner, &error));
+  g_assert_no_error (error);
+  g_assert_false (aw_runner_is_running (runner));
+
+  return aw_trace_model_new (aw_runner_get_trace (runner));
+}
+
+static AwScenario *
+scenario_from_program (const char *program)
+{
+  g_autofree char *text = g_strdup_printf (
+    "{ \"id\": \"t\", \"title\": \"t\", \"part\": 1, \"narration\": \"n\", \"csharp\": \"c\", \"c\": \"c\",\n"
+    "  \"variants\": [ { \"name\": \"v\", \"title\": \"V\", \"program\": %s } ] }", program);
+  g_autoptr(GError) error = NULL;
+  AwScenario *s = aw_scenario_new_from_data (text, -1, "inline.json", &error);
+
+  g_assert_no_error (error);
+  return s;
+}
+
+static void
+assert_within (double      value,
+               double      expected,
+               double      below,
+               double      above,
+               const char *what)
+{
+  g_test_message ("%s: %.1f ms (expected %.1f ms, -%.0f%%/+%.0f%%)",
+                  what, value, expected, below * 100, above * 100);
+  g_assert_cmpfloat (value, >=, expected * (1 - below));
+  g_assert_cmpfloat (value, <=, expected * (1 + above));
+}
+
+static void
+check_when_all (double speed)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AwScenario) s = aw_catalog_lookup ("when-all", &error);
+  g_autoptr(AwTraceModel) seq = NULL;
+  g_autoptr(AwTraceModel) all = NULL;
+  const AwMetrics *ms, *ma;
+
+  g_assert_no_error (error);
+  seq = run_variant (s, "one-by-one", speed, -1, 0);
+  all = run_variant (s, "when-all", speed, -1, 0);
+  ms = aw_trace_model_get_metrics (seq);
+  ma = aw_trace_model_get_metrics (all);
+
+  /* One by one is about the sum, WhenAll about the longest. */
+  assert_within (ms->wall_ms, 2400 / speed, 0.05, 0.15, "one by one");
+  assert_within (ma->wall_ms, 1000 / speed, 0.05, 0.15, "WhenAll");
+  g_assert_cmpfloat (ms->wall_ms / ma->wall_ms, >=, 2.0);
+
+  g_assert_cmpuint (ms->tasks, ==, 4);
+  g_assert_cmpuint (ma->completed, ==, 4);
+  g_assert_cmpuint (ma->gtasks_created, ==, 4);
+  /* Timer waits hold no thread: only the main thread took part. */
+  g_assert_cmpuint (ma->threads_used, ==, 1);
+  g_assert_cmpstr (ma->outcome, ==, "completed");
+}
+
+static void
+test_when_all_speed1 (void)
+{
+  check_when_all (1.0);
+}
+
+static void
+test_when_all_speed4 (void)
+{
+  check_when_all (4.0);
+}
+
+/* The bundled cancel scenario: a deadline cancels both operations. */
+static void
+test_cancel_scenario (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AwScenario) s = aw_catalog_lookup ("cancel", &error);
+  g_autoptr(AwTraceModel) model = run_variant (s, "cancel-after", 1.0, -1, 0);
+  const AwMetrics *m = aw_trace_model_get_metrics (model);
+  const AwTaskInfo *tasks;
+  guint n;
+  gboolean saw_cpu = FALSE;
+
+  tasks = aw_trace_model_get_tasks (model, &n);
+  g_assert_cmpuint (m->cancelled, ==, 4);
+  for (guint i = 0; i < n; i++)
+    {
+      g_assert_cmpint (tasks[i].outcome, ==, AW_OUTCOME_CANCELLED);
+      g_assert_cmpint (tasks[i].cancel_request_ns, >=, 0);
+      /* Every task stops within 50 ms of the request. */
+      g_assert_cmpint (tasks[i].end_ns - tasks[i].cancel_request_ns, <=, 50 * 1000000);
+      if (strstr (tasks[i].name, "Resize"))
+        {
+          saw_cpu = TRUE;
+          g_assert_cmpuint (tasks[i].lane, !=, 0);
+          g_assert_cmpint (tasks[i].cancel_seen_ns, >=, 0);
+        }
+    }
+  g_assert_true (saw_cpu);
+  assert_within (m->wall_ms, 500, 0.02, 0.15, "cancelled run");
+  g_assert_cmpuint (m->threads_used, ==, 2);
+}
+
+/* Pressing Cancel mid-run: cooperative work stops within one check. */
+static void
+test_cancel_cooperative (void)
+{
+  g_autoptr(AwScenario) s = scenario_from_program (
+    "{ \"type\": \"when_all\", \"children\": ["
+    "  { \"type\": \"cpu\", \"ms\": 3000, \"cooperative\": true, \"check_ms\": 10, \"name\": \"coop\" },"
+    "  { \"type\": \"io\", \"ms\": 3000, \"name\": \"wait\" } ] }");
+  g_autoptr(AwTraceModel) model = run_variant (s, "v", 1.0, 300, 0);
+  const AwMetrics *m = aw_trace_model_get_metrics (model);
+
+  g_assert_true (m->cancel_requested);
+  g_assert_cmpuint (m->cancelled, ==, 3);
+  g_test_message ("cancel latency %.2f ms", m->cancel_latency_ms);
+  g_assert_cmpfloat (m->cancel_latency_ms, >=, 0);
+  g_assert_cmpfloat (m->cancel_latency_ms, <=, 50);
+  g_assert_cmpfloat (m->wall_ms, <, 300 + 100);
+  g_assert_true (g_str_has_prefix (m->outcome, "cancelled"));
+}
+
+/* Work that never checks the token runs to its end although cancelled. */
+static void
+test_cancel_ignored (void)
+{
+  g_autoptr(AwScenario) s = scenario_from_program (
+    "{ \"type\": \"cpu\", \"ms\": 600, \"cooperative\": false, \"name\": \"stubborn\" }");
+  g_autoptr(AwTraceModel) model = run_variant (s, "v", 1.0, 100, 0);
+  const AwMetrics *m = aw_trace_model_get_metrics (model);
+  const AwTaskInfo *tasks;
+  guint n;
+
+  tasks = aw_trace_model_get_tasks (model, &n);
+  g_assert_cmpuint (n, ==, 1);
+  g_assert_cmpint (tasks[0].outcome, ==, AW_OUTCOME_COMPLETED);
+  g_assert_cmpint (tasks[0].cancel_request_ns, >=, 0);
+  assert_within (m->wall_ms, 600, 0.05, 0.2, "ignored cancel");
+  /* About 500 ms of work ran after the user had cancelled. */
+  assert_within (m->wasted_ms, 500, 0.1, 0.2, "wasted");
+}
+
+/* WhenAny: the first wins, the rest are cancelled. */
+static void
+test_when_any (void)
+{
+  g_autoptr(AwScenario) s = scenario_from_program (
+    "{ \"type\": \"when_any\", \"children\": ["
+    "  { \"type\": \"io\", \"ms\": 400, \"name\": \"slow\" },"
+    "  { \"type\": \"io\", \"ms\": 100, \"name\": \"fast\" },"
+    "  { \"type\": \"cpu\", \"ms\": 400, \"name\": \"worker\" } ] }");
+  g_autoptr(AwTraceModel) model = run_variant (s, "v", 1.0, -1, 0);
+  const AwMetrics *m = aw_trace_model_get_metrics (model);
+  const AwTaskInfo *tasks;
+  guint n;
+
+  tasks = aw_trace_model_get_tasks (model, &n);
+  g_assert_cmpuint (n, ==, 4);
+  g_assert_cmpint (tasks[0].outcome, ==, AW_OUTCOME_COMPLETED);
+  g_assert_cmpint (tasks[1].outcome, ==, AW_OUTCOME_CANCELLED);
+  g_assert_cmpint (tasks[2].outcome, ==, AW_OUTCOME_COMPLETED);
+  g_assert_cmpint (tasks[3].outcome, ==, AW_OUTCOME_CANCELLED);
+  assert_within (m->wall_ms, 100, 0.05, 0.5, "WhenAny");
+  /* The losers stop soon after the winner. */
+  g_assert_cmpint (tasks[3].end_ns - tasks[2].end_ns, <, 50 * 1000000);
+}
+
+/* Errors: awaited ones are observed, forgotten ones are not. */
+static void
+test_errors (void)
+{
+  g_autoptr(AwScenario) s = scenario_from_program (
+    "{ \"type\": \"sequence\", \"children\": ["
+    "  { \"type\": \"fire_and_forget\", \"child\": { \"type\": \"fail\", \"ms\": 20, \"message\": \"lost\" } },"
+    "  { \"type\": \"when_all\", \"children\": ["
+    "    { \"type\": \"fail\", \"ms\": 30, \"message\": \"first\" },"
+    "    { \"type\": \"fail\", \"ms\": 60, \"message\": \"second\" },"
+    "    { \"type\": \"io\", \"ms\": 10 } ] } ] }");
+  g_autoptr(AwTraceModel) model = run_variant (s, "v", 1.0, -1, 0);
+  const AwMetrics *m = aw_trace_model_get_metrics (model);
+
+  g_assert_cmpuint (m->errors_unobserved, ==, 1);
+  /* Both WhenAll errors are in the aggregate, then the sequence's and the root's. */
+  g_assert_cmpuint (m->errors_observed, >=, 2);
+  g_assert_true (g_str_has_prefix (m->outcome, "faulted"));
+  g_assert_nonnull (strstr (m->outcome, "first"));
+  g_assert_nonnull (strstr (m->outcome, "1 more error"));
+}
+
+/* ValueTask hits complete synchronously and create no GTask. */
+static void
+test_cached (void)
+{
+  g_autoptr(AwScenario) vt = scenario_from_program (
+    "{ \"type\": \"repeat\", \"count\": 100, \"child\": { \"type\": \"cached\", \"ms\": 1, \"hit_ratio\": 0.9 } }");
+  g_autoptr(AwScenario) tt = scenario_from_program (
+    "{ \"type\": \"repeat\", \"count\": 100, \"child\": { \"type\": \"cached\", \"ms\": 1, \"hit_ratio\": 0.9, \"value_task\": false } }");
+  g_autoptr(AwTraceModel) mv = run_variant (vt, "v", 1.0, -1, 0);
+  g_autoptr(AwTraceModel) mt = run_variant (tt, "v", 1.0, -1, 0);
+
+  g_assert_cmpuint (aw_trace_model_get_metrics (mv)->tasks, ==, 101);
+  g_assert_cmpuint (aw_trace_model_get_metrics (mv)->sync_completed, ==, 90);
+  g_assert_cmpuint (aw_trace_model_get_metrics (mv)->gtasks_created, ==, 11);
+  g_assert_cmpuint (aw_trace_model_get_metrics (mt)->gtasks_created, ==, 101);
+}
+
+/* A blocked main thread stops the heartbeat. */
+static void
+test_block_ui (void)
+{
+  g_autoptr(AwScenario) block = scenario_from_program (
+    "{ \"type\": \"sequence\", \"children\": ["
+    "  { \"type\": \"delay\", \"ms\": 50 }, { \"type\": \"block_ui\", \"ms\": 300 }, { \"type\": \"delay\", \"ms\": 50 } ] }");
+  g_autoptr(AwScenario) await = scenario_from_program (
+    "{ \"type\": \"sequence\", \"children\": ["
+    "  { \"type\": \"delay\", \"ms\": 50 }, { \"type\": \"delay\", \"ms\": 300 }, { \"type\": \"delay\", \"ms\": 50 } ] }");
+  g_autoptr(AwTraceModel) mb = run_variant (block, "v", 1.0, -1, 10);
+  g_autoptr(AwTraceModel) ma = run_variant (await, "v", 1.0, -1, 10);
+
+  assert_within (aw_trace_model_get_metrics (mb)->max_main_loop_gap_ms, 300, 0.02, 0.3, "blocked gap");
+  assert_within (aw_trace_model_get_metrics (mb)->ui_blocked_ms, 300, 0.02, 0.3, "blocked");
+  g_assert_cmpfloat (aw_trace_model_get_metrics (ma)->max_main_loop_gap_ms, <, 100);
+  g_assert_cmpuint (aw_trace_model_get_metrics (mb)->frames_missed, >=, 15);
+}
+
+/* Many timer awaits on one thread, and a cancelled parallel batch. */
+static void
+test_many (void)
+{
+  g_autoptr(AwScenario) s = scenario_from_program (
+    "{ \"type\": \"parallel\", \"count\": 2000, \"child\": { \"type\": \"delay\", \"ms\": 200 } }");
+  g_autoptr(AwTraceModel) done = run_variant (s, "v", 1.0, -1, 0);
+  g_autoptr(AwTraceModel) cancelled = run_variant (s, "v", 1.0, 50, 0);
+
+  g_assert_cmpuint (aw_trace_model_get_metrics (done)->completed, ==, 2001);
+  g_assert_cmpuint (aw_trace_model_get_metrics (done)->threads_used, ==, 1);
+  assert_within (aw_trace_model_get_metrics (done)->wall_ms, 200, 0.02, 0.5, "2000 awaits");
+  g_assert_cmpuint (aw_trace_model_get_metrics (cancelled)->cancelled, ==, 2001);
+  g_assert_cmpfloat (aw_trace_model_get_metrics (cancelled)->wall_ms, <, 150);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  aw_catalog_init ();
+
+  g_test_add_func ("/aw/runner/when-all/speed-1", test_when_all_speed1);
+  g_test_add_func ("/aw/runner/when-all/speed-4", test_when_all_speed4);
+  g_test_add_func ("/aw/runner/cancel/scenario", test_cancel_scenario);
+  g_test_add_func ("/aw/runner/cancel/cooperative", test_cancel_cooperative);
+  g_test_add_func ("/aw/runner/cancel/ignored", test_cancel_ignored);
+  g_test_add_func ("/aw/runner/when-any", test_when_any);
+  g_test_add_func ("/aw/runner/errors", test_errors);
+  g_test_add_func ("/aw/runner/cached", test_cached);
+  g_test_add_func ("/aw/runner/block-ui", test_block_ui);
+  g_test_add_func ("/aw/runner/many", test_many);
+
+  return g_test_run ();
+}

@@ -143,11 +143,19 @@ aw_render_to_bytes (const AwRenderRequest  *request,
   aw_render (cr, request);
   status = cairo_status (cr);
   cairo_destroy (cr);
-  cairo_surface_finish (surface);
-  if (status == CAIRO_STATUS_SUCCESS)
-    status = cairo_surface_status (surface);
-  if (status == CAIRO_STATUS_SUCCESS && format == AW_IMAGE_PNG)
-    status = cairo_surface_write_to_png_stream (surface, append_to_array, bytes);
+  if (format == AW_IMAGE_PNG)
+    {
+      cairo_surface_flush (surface);
+      if (status == CAIRO_STATUS_SUCCESS)
+        status = cairo_surface_write_to_png_stream (surface, append_to_array, bytes);
+    }
+  else
+    {
+      /* Finishing a vector surface writes its last bytes to the stream. */
+      cairo_surface_finish (surface);
+      if (status == CAIRO_STATUS_SUCCESS)
+        status = cairo_surface_status (surface);
+    }
   cairo_surface_destroy (surface);
 
   if (status != CAIRO_STATUS_SUCCESS)

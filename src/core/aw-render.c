@@ -75,6 +75,30 @@ static const char *legend_labels[N_LEGEND] = {
   [LEGEND_UNOBSERVED] = "unobserved error",
 };
 
+/* Title, comparison, headers, legend and caption: the "chrome" around the
+ * chart. When the chart is short of room, the layout takes a more compact
+ * level before it squeezes rows. */
+typedef struct {
+  double   title;
+  double   compare;
+  double   header;
+  double   legend;
+  gboolean caption_one_line;
+  gboolean no_caption;
+} Chrome;
+
+static const Chrome chrome_levels[] = {
+  { 1.9, 1.3, 1.15, 0.95, FALSE, FALSE },
+  { 1.6, 1.15, 1.05, 0.82, TRUE, FALSE },
+  { 1.45, 1.05, 1.0, 0.75, TRUE, TRUE },
+};
+
+/* Rows and lanes shrink together down to this share of their natural
+ * height; below it, variants with few tasks keep rows of this share and the
+ * crowded ones split the rest. */
+#define MIN_UNIFORM_SCALE 0.4
+#define MAX_GROW          1.45
+
 typedef struct {
   cairo_t               *cr;
   cairo_surface_t       *scratch;
@@ -90,20 +114,19 @@ typedef struct {
   double                 pad;      /* outer margin */
   double                 clip_top;
   double                 clip_bottom;
+  const Chrome          *chrome;
   gboolean               legend_has[N_LEGEND];
+  GArray                *taken;    /* x ranges of labels in the main lane */
   guint8                *cover;    /* one entry per pixel column of the plot */
   guint                  n_cover;
   GArray                *batch[N_BATCHES];
 } Ctx;
 
 /* Font sizes, as multiples of the body size. */
-#define TITLE_SIZE   1.9
-#define COMPARE_SIZE 1.3
-#define HEADER_SIZE  1.15
 #define LABEL_SIZE   0.95
 #define LANE_SIZE    0.9
 #define SMALL_SIZE   0.82
-#define LEGEND_SIZE  0.95
+
 
 static const AwColor caution_stripe = { 0.08, 0.08, 0.08, 0.8 };
 static const AwColor white = { 1.0, 1.0, 1.0, 1.0 };
@@ -149,6 +172,26 @@ aw_render_format_duration (double ms)
 
   format_number (num, sizeof num, ms >= 9.95 ? 0 : ms >= 0.995 ? 1 : 2, ms);
   return g_strdup_printf ("%s ms", num);
+}
+
+/* 10000 -> "10,000" */
+static void
+format_count (char  *buf,
+              gsize  len,
+              guint  count)
+{
+  char digits[16];
+  guint n, o = 0;
+
+  g_snprintf (digits, sizeof digits, "%u", count);
+  n = strlen (digits);
+  for (guint i = 0; i < n && o + 2 < len; i++)
+    {
+      if (i > 0 && (n - i) % 3 == 0)
+        buf[o++] = ',';
+      buf[o++] = digits[i];
+    }
+  buf[o] = '\0';
 }
 
 static const char *
@@ -309,6 +352,17 @@ text_set_wrapped (Ctx        *c,
 }
 
 static void
+caption_set (Ctx        *c,
+             const char *caption,
+             double      width)
+{
+  if (c->chrome->caption_one_line)
+    text_set (c, caption, c->chrome->legend * c->f, FALSE, width);
+  else
+    text_set_wrapped (c, caption, c->chrome->legend * c->f, width);
+}
+
+static void
 text_size (Ctx    *c,
            double *width,
            double *height)
@@ -354,6 +408,20 @@ text_draw (Ctx           *c,
   pango_cairo_show_layout (c->cr, c->pl);
 }
 
+/* Text in a state colour, pulled towards the text colour so that it
+ * reads on the background (Okabe-Ito purple on white is too faint). */
+static void
+text_draw_tinted (Ctx           *c,
+                  double         x,
+                  double         y,
+                  const AwColor *color)
+{
+  AwColor mixed;
+
+  aw_color_mix (color, &c->theme->foreground, 0.3, &mixed);
+  text_draw (c, x, y, &mixed);
+}
+
 /* }}} */
 
 /* Context {{{ */
@@ -381,6 +449,7 @@ ctx_init (Ctx                   *c,
   c->f = c->theme->font_size * c->s;
   c->lw = MAX (c->theme->line_width * c->s, 0.5);
   c->pad = MAX (0.85 * c->f, 4.0);
+  c->chrome = &chrome_levels[0];
 
   /* Metrics without hinting: the layout measured here is then the same on
    * image, SVG and PDF surfaces. */
@@ -396,6 +465,7 @@ ctx_init (Ctx                   *c,
 
   for (guint i = 0; i < N_BATCHES; i++)
     c->batch[i] = g_array_new (FALSE, FALSE, sizeof (Rect));
+  c->taken = g_array_new (FALSE, FALSE, sizeof (double));
 
   /* Legend entries that only appear when the picture uses them. */
   for (guint i = 0; i < N_LEGEND; i++)
@@ -428,6 +498,7 @@ ctx_clear (Ctx *c)
 {
   for (guint i = 0; i < N_BATCHES; i++)
     g_array_unref (c->batch[i]);
+  g_array_unref (c->taken);
   g_free (c->cover);
   pango_font_description_free (c->font);
   g_object_unref (c->pl);
@@ -458,6 +529,14 @@ set_color_mix (cairo_t       *cr,
 
   aw_color_mix (a, b, t, &mixed);
   set_color (cr, &mixed);
+}
+
+static gboolean
+theme_is_dark (const AwTheme *theme)
+{
+  const AwColor *bg = &theme->background;
+
+  return 0.2126 * bg->red + 0.7152 * bg->green + 0.0722 * bg->blue < 0.4;
 }
 
 static const AwColor *
@@ -569,7 +648,7 @@ batch_flush (Ctx      *c,
   if (c->batch[BATCH_WAITING]->len > 0)
     {
       batch_path (c, BATCH_WAITING);
-      set_color_mix (cr, &t->background, &t->waiting, 0.5);
+      set_color_mix (cr, &t->background, &t->waiting, theme_is_dark (t) ? 0.65 : 0.5);
       if (outline)
         {
           cairo_fill_preserve (cr);
@@ -899,7 +978,7 @@ legend_flow (Ctx      *c,
              double    width,
              gboolean  draw)
 {
-  double size = LEGEND_SIZE * c->f;
+  double size = c->chrome->legend * c->f;
   double item_h = MAX (line_height (c, size, FALSE), 1.2 * c->f);
   double sw = 2.0 * c->f;
   double sh = MIN (item_h * 0.8, c->theme->row_height * c->s * 0.8);
@@ -1152,10 +1231,11 @@ measure_label_column (Ctx *c)
 }
 
 typedef struct {
-  guint n_tasks;
-  guint n_workers;
-  guint rows;
-  guint index;
+  guint  n_tasks;
+  guint  n_workers;
+  guint  rows;
+  double row_height;
+  guint  index;
 } VariantCount;
 
 static gint
@@ -1167,6 +1247,226 @@ compare_counts (gconstpointer a,
   return (ca->n_tasks > cb->n_tasks) - (ca->n_tasks < cb->n_tasks);
 }
 
+/* Shares @task_space among variants too crowded for a row per task at
+ * @rh: the variants with few tasks keep rows of @rh, the others split what
+ * is left evenly, and a variant whose rows would fall under
+ * MIN_ROW_HEIGHT puts several tasks in each row. */
+static void
+share_rows (VariantCount *counts,
+            guint         n,
+            double        task_space,
+            double        rh)
+{
+  g_autofree VariantCount *sorted = g_memdup2 (counts, sizeof (VariantCount) * MAX (n, 1));
+  double left = task_space;
+  guint n_left = 0;
+
+  for (guint v = 0; v < n; v++)
+    if (counts[v].n_tasks > 0)
+      n_left++;
+
+  qsort (sorted, n, sizeof (VariantCount), compare_counts);
+  for (guint i = 0; i < n; i++)
+    {
+      VariantCount *vc = &counts[sorted[i].index];
+      double fair;
+
+      if (vc->n_tasks == 0)
+        continue;
+
+      fair = left / MAX (n_left, 1);
+      n_left--;
+
+      if (vc->n_tasks * rh <= fair)
+        {
+          vc->rows = vc->n_tasks;
+          vc->row_height = rh;
+        }
+      else if (fair / vc->n_tasks >= MIN_ROW_HEIGHT)
+        {
+          vc->rows = vc->n_tasks;
+          vc->row_height = fair / vc->n_tasks;
+        }
+      else
+        {
+          guint max_rows = MAX ((guint) floor (fair / MIN_ROW_HEIGHT), 1);
+          guint per_row = (vc->n_tasks + max_rows - 1) / max_rows;
+
+          vc->rows = (vc->n_tasks + per_row - 1) / per_row;
+          vc->row_height = MIN (rh, fair / vc->rows);
+        }
+      left = MAX (left - vc->rows * vc->row_height, 0.0);
+    }
+}
+
+/* Lays out the picture with the chrome of @level. Returns how well the
+ * chart fits: 1 or more when every row gets its natural height. */
+static double
+compute_layout_level (Ctx            *c,
+                      AwRenderLayout *lay,
+                      guint           level)
+{
+  const AwRenderRequest *request = c->request;
+  const Chrome *chrome = &chrome_levels[level];
+  guint n = request->n_variants;
+  double W = lay->width, H = lay->height;
+  double f = c->f, pad = c->pad;
+  double R = MAX (c->theme->row_height * c->s, 4.0);
+  double y, bottom, space, header_h, gap, extra_gap = 0, fixed, rows_space;
+  double main_nat, lanes_nat = 0, nat, fit, lane_scale = 1.0;
+  double legend_h = 0, caption_h = 0;
+  guint total_tasks = 0;
+  g_autofree VariantCount *counts = g_new0 (VariantCount, MAX (n, 1));
+
+  c->chrome = chrome;
+  lay->compact = level;
+  lay->title_y = lay->title_height = 0;
+  lay->compare_y = lay->compare_height = 0;
+  lay->legend_y = lay->legend_height = 0;
+  lay->caption_y = lay->caption_height = 0;
+
+  /* Top: title and comparison line. */
+  y = pad * 0.8;
+  if (request->show_title && request->title != NULL && request->title[0] != '\0')
+    {
+      lay->title_y = y;
+      lay->title_height = line_height (c, chrome->title * f, TRUE);
+      y += lay->title_height + 0.25 * f;
+    }
+  if (n >= 2)
+    {
+      g_autofree char *compare = aw_render_compare_text (request->variants, n);
+
+      if (compare != NULL)
+        {
+          lay->compare_y = y;
+          lay->compare_height = line_height (c, chrome->compare * f, TRUE) + 0.5 * f;
+          y += lay->compare_height + 0.3 * f;
+        }
+    }
+  y += 0.5 * f;
+
+  /* Bottom: axis, legend and caption. */
+  bottom = H - pad * 0.8;
+  lay->axis_height = 0.4 * f + line_height (c, SMALL_SIZE * f, FALSE) + 0.2 * f;
+  bottom -= lay->axis_height + 0.3 * f;
+  if (request->show_legend)
+    {
+      legend_h = legend_flow (c, pad, 0, W - 2 * pad, FALSE);
+      bottom -= legend_h + 0.9 * f;
+      if (request->caption != NULL && request->caption[0] != '\0' && !chrome->no_caption)
+        {
+          caption_set (c, request->caption, W - 2 * pad);
+          text_size (c, NULL, &caption_h);
+          bottom -= caption_h + 0.4 * f;
+        }
+    }
+
+  /* The variants share what is left. */
+  space = MAX (bottom - y, 0.0);
+  header_h = line_height (c, chrome->header * f, TRUE) + 0.35 * f;
+  gap = 1.0 * f;
+  fixed = n * header_h + (n > 0 ? n - 1 : 0) * gap;
+  rows_space = MAX (space - fixed, 0.0);
+  main_nat = 1.4 * R;
+
+  for (guint v = 0; v < n; v++)
+    {
+      AwTraceModel *model = request->variants[v].model;
+      guint n_lanes = 0;
+
+      counts[v].index = v;
+      if (model != NULL)
+        {
+          aw_trace_model_get_tasks (model, &counts[v].n_tasks);
+          n_lanes = aw_trace_model_get_n_lanes (model);
+          lanes_nat += main_nat;
+        }
+      counts[v].n_workers = n_lanes > 1 ? n_lanes - 1 : 0;
+      counts[v].rows = counts[v].n_tasks;
+      counts[v].row_height = R;
+      total_tasks += counts[v].n_tasks;
+      lanes_nat += counts[v].n_workers * R;
+    }
+
+  nat = lanes_nat + total_tasks * R;
+  fit = nat > 0 ? rows_space / nat : 1.0;
+
+  if (fit >= 1.0)
+    {
+      /* Room to spare: grow a little, then widen the gaps a little; the
+       * rest stays empty at the bottom. */
+      double grow = MIN (MAX_GROW, fit);
+
+      lane_scale = grow;
+      for (guint v = 0; v < n; v++)
+        counts[v].row_height = R * grow;
+      if (n > 1)
+        extra_gap = MIN ((rows_space - nat * grow) / (n - 1), 1.0 * f);
+    }
+  else if (fit >= MIN_UNIFORM_SCALE)
+    {
+      lane_scale = fit;
+      for (guint v = 0; v < n; v++)
+        counts[v].row_height = R * fit;
+    }
+  else
+    {
+      /* Crowded: lanes keep their height unless they would take more
+       * than 40%, variants with few tasks keep natural rows, the crowded
+       * ones share the rest. */
+      double lanes = MIN (lanes_nat, 0.4 * rows_space);
+
+      if (total_tasks == 0)
+        lanes = MIN (lanes_nat, rows_space);
+      lane_scale = lanes_nat > 0 ? lanes / lanes_nat : 1.0;
+      share_rows (counts, n, rows_space - lanes, R);
+    }
+
+  for (guint v = 0; v < n; v++)
+    {
+      AwRenderVariantLayout *vl = &lay->variants[v];
+      gboolean has_model = request->variants[v].model != NULL;
+
+      vl->y = y;
+      vl->header_height = header_h;
+      y += header_h;
+      vl->main_y = y;
+      vl->main_height = has_model ? main_nat * lane_scale : 0;
+      y += vl->main_height;
+      vl->rows_y = y;
+      vl->row_height = counts[v].row_height;
+      vl->n_rows = counts[v].rows;
+      vl->tasks_per_row = counts[v].rows > 0
+                          ? (counts[v].n_tasks + counts[v].rows - 1) / counts[v].rows : 1;
+      y += vl->n_rows * vl->row_height;
+      vl->lanes_y = y;
+      vl->lane_height = R * lane_scale;
+      vl->n_worker_lanes = counts[v].n_workers;
+      y += vl->n_worker_lanes * vl->lane_height;
+      vl->height = y - vl->y;
+      y += gap + extra_gap;
+    }
+  if (n > 0)
+    y -= gap + extra_gap;
+
+  lay->axis_y = y + 0.3 * f;
+  y = lay->axis_y + lay->axis_height;
+  if (request->show_legend)
+    {
+      lay->legend_y = y + 0.9 * f;
+      lay->legend_height = legend_h;
+      y = lay->legend_y + legend_h;
+      if (caption_h > 0)
+        {
+          lay->caption_y = y + 0.4 * f;
+          lay->caption_height = caption_h;
+        }
+    }
+
+  return fit;
+}
+
 static void
 compute_layout (Ctx            *c,
                 AwRenderLayout *lay)
@@ -1176,11 +1476,7 @@ compute_layout (Ctx            *c,
   double W = MAX (request->width, 1.0), H = MAX (request->height, 1.0);
   double f = c->f, pad = c->pad;
   double R = MAX (c->theme->row_height * c->s, 4.0);
-  double y, bottom, space, header_h, gap, fixed, rows_space;
-  double main_nat, lanes_nat = 0, lane_scale = 1.0, rh = R, grow = 1.0;
   double label_w, reserve;
-  guint total_tasks = 0, total_rows = 0;
-  g_autofree VariantCount *counts = g_new0 (VariantCount, MAX (n, 1));
 
   lay->width = W;
   lay->height = H;
@@ -1220,151 +1516,24 @@ compute_layout (Ctx            *c,
   reserve = R * 0.9 + pad;
   lay->plot_width = MAX (W - reserve - lay->plot_x, 10.0);
 
-  /* Top: title and comparison line. */
-  y = pad * 0.8;
-  if (request->show_title && request->title != NULL && request->title[0] != '\0')
-    {
-      lay->title_y = y;
-      lay->title_height = line_height (c, TITLE_SIZE * f, TRUE);
-      y += lay->title_height + 0.25 * f;
-    }
-  if (n >= 2)
-    {
-      g_autofree char *compare = aw_render_compare_text (request->variants, n);
+  /* The least compact chrome that leaves rows 75% of their height; if
+   * none does, the least compact that avoids sharing rows; if even the
+   * most compact would share rows, compacting is no help. */
+  {
+    double fits[G_N_ELEMENTS (chrome_levels)];
+    guint best = 0;
 
-      if (compare != NULL)
-        {
-          lay->compare_y = y;
-          lay->compare_height = line_height (c, COMPARE_SIZE * f, TRUE) + 0.5 * f;
-          y += lay->compare_height + 0.3 * f;
-        }
-    }
-  y += 0.5 * f;
-
-  /* Bottom: caption, legend and axis. */
-  bottom = H - pad * 0.8;
-  if (request->show_legend)
-    {
-      if (request->caption != NULL && request->caption[0] != '\0')
-        {
-          text_set_wrapped (c, request->caption, LEGEND_SIZE * f, W - 2 * pad);
-          text_size (c, NULL, &lay->caption_height);
-          bottom -= lay->caption_height;
-          lay->caption_y = bottom;
-          bottom -= 0.4 * f;
-        }
-      lay->legend_height = legend_flow (c, pad, 0, W - 2 * pad, FALSE);
-      bottom -= lay->legend_height;
-      lay->legend_y = bottom;
-      bottom -= 0.9 * f;
-    }
-  lay->axis_height = 0.4 * f + line_height (c, SMALL_SIZE * f, FALSE) + 0.2 * f;
-  bottom -= lay->axis_height;
-
-  /* The variants share what is left. */
-  space = MAX (bottom - y, 0.0);
-  header_h = line_height (c, HEADER_SIZE * f, TRUE) + 0.35 * f;
-  gap = 1.0 * f;
-  fixed = n * header_h + (n > 0 ? n - 1 : 0) * gap;
-  rows_space = MAX (space - fixed, 0.0);
-  main_nat = 1.4 * R;
-
-  for (guint v = 0; v < n; v++)
-    {
-      AwTraceModel *model = request->variants[v].model;
-      guint n_lanes = 0;
-
-      counts[v].index = v;
-      if (model != NULL)
-        {
-          aw_trace_model_get_tasks (model, &counts[v].n_tasks);
-          n_lanes = aw_trace_model_get_n_lanes (model);
-        }
-      counts[v].n_workers = n_lanes > 1 ? n_lanes - 1 : 0;
-      counts[v].rows = counts[v].n_tasks;
-      total_tasks += counts[v].n_tasks;
-      lanes_nat += main_nat + counts[v].n_workers * R;
-    }
-
-  if (total_tasks == 0)
-    {
-      lane_scale = lanes_nat > 0 ? MIN (1.0, rows_space / lanes_nat) : 1.0;
-    }
-  else if (lanes_nat + total_tasks * R <= rows_space)
-    {
-      /* Room to spare: grow a little, the rest stays empty. */
-      grow = MIN (1.3, rows_space / (lanes_nat + total_tasks * R));
-      rh = R * grow;
-    }
-  else
-    {
-      double lanes_budget = MIN (lanes_nat, MAX (0.4 * rows_space, rows_space - total_tasks * R));
-      double task_space = MAX (rows_space - lanes_budget, 0.0);
-
-      lane_scale = lanes_nat > 0 ? lanes_budget / lanes_nat : 1.0;
-      rh = task_space / total_tasks;
-
-      if (rh < MIN_ROW_HEIGHT)
-        {
-          /* Too many tasks for a row each: several tasks share a row. Rows
-           * go first to the variants with few tasks, so those keep a row
-           * per task when they can. */
-          guint max_rows = (guint) floor (task_space / MIN_ROW_HEIGHT);
-          guint left = max_rows, n_left = 0;
-          g_autofree VariantCount *sorted = g_memdup2 (counts, sizeof (VariantCount) * MAX (n, 1));
-
-          for (guint v = 0; v < n; v++)
-            if (counts[v].n_tasks > 0)
-              n_left++;
-          qsort (sorted, n, sizeof (VariantCount), compare_counts);
-          for (guint i = 0; i < n; i++)
-            {
-              VariantCount *vc = &counts[sorted[i].index];
-              guint share, per_row;
-
-              if (vc->n_tasks == 0)
-                continue;
-              share = MAX (left / MAX (n_left, 1), 1);
-              vc->rows = MIN (vc->n_tasks, share);
-              per_row = (vc->n_tasks + vc->rows - 1) / vc->rows;
-              vc->rows = (vc->n_tasks + per_row - 1) / per_row;
-              left = left > vc->rows ? left - vc->rows : 0;
-              n_left--;
-            }
-          total_rows = 0;
-          for (guint v = 0; v < n; v++)
-            total_rows += counts[v].rows;
-          rh = MIN (R, task_space / MAX (total_rows, 1));
-        }
-    }
-
-  for (guint v = 0; v < n; v++)
-    {
-      AwRenderVariantLayout *vl = &lay->variants[v];
-
-      vl->y = y;
-      vl->header_height = header_h;
-      y += header_h;
-      vl->main_y = y;
-      vl->main_height = main_nat * lane_scale * grow;
-      y += vl->main_height;
-      vl->rows_y = y;
-      vl->row_height = rh;
-      vl->n_rows = counts[v].rows;
-      vl->tasks_per_row = counts[v].rows > 0
-                          ? (counts[v].n_tasks + counts[v].rows - 1) / counts[v].rows : 1;
-      y += vl->n_rows * rh;
-      vl->lanes_y = y;
-      vl->lane_height = R * lane_scale * grow;
-      vl->n_worker_lanes = counts[v].n_workers;
-      y += vl->n_worker_lanes * vl->lane_height;
-      vl->height = y - vl->y;
-      y += gap;
-    }
-  if (n > 0)
-    y -= gap;
-
-  lay->axis_y = y + 0.3 * f;
+    for (guint level = 0; level < G_N_ELEMENTS (chrome_levels); level++)
+      {
+        fits[level] = compute_layout_level (c, lay, level);
+        if (fits[level] >= 0.75)
+          return;
+      }
+    for (guint level = G_N_ELEMENTS (chrome_levels); level > 0; level--)
+      if (fits[level - 1] >= MIN_UNIFORM_SCALE)
+        best = level - 1;
+    compute_layout_level (c, lay, best);
+  }
 }
 
 /**
@@ -1731,7 +1900,7 @@ draw_header (Ctx                         *c,
   const AwRenderVariant *variant = &c->request->variants[v];
   const AwRenderLayout *lay = c->layout;
   const AwTheme *t = c->theme;
-  double size = HEADER_SIZE * c->f;
+  double size = c->chrome->header * c->f;
   double x = lay->label_x, th, tw, right_w = 0;
   double max_x = lay->width - c->pad;
   g_autofree char *duration = NULL;
@@ -1744,6 +1913,7 @@ draw_header (Ctx                         *c,
   if (variant->model != NULL)
     {
       const AwMetrics *m = aw_trace_model_get_metrics (variant->model);
+      char count[32];
 
       duration = aw_render_format_duration (m->wall_ms);
       main_text = g_strdup_printf ("%s: %s", variant_title (variant, v, buf, sizeof buf), duration);
@@ -1756,8 +1926,9 @@ draw_header (Ctx                         *c,
           status_color = g_str_has_prefix (m->outcome, "cancel") ? &t->cancelled : &t->faulted;
         }
 
-      summary = g_strdup_printf ("%u task%s · %u thread%s",
-                                 m->tasks, m->tasks == 1 ? "" : "s",
+      format_count (count, sizeof count, m->tasks);
+      summary = g_strdup_printf ("%s task%s · %u thread%s",
+                                 count, m->tasks == 1 ? "" : "s",
                                  m->threads_used, m->threads_used == 1 ? "" : "s");
     }
   else
@@ -1781,7 +1952,7 @@ draw_header (Ctx                         *c,
 
       text_set (c, text, size, TRUE, max_x - x);
       text_size (c, &tw, &th);
-      text_draw (c, x, vl->y + (vl->header_height - th) / 2 - 0.1 * c->f, status_color);
+      text_draw_tinted (c, x, vl->y + (vl->header_height - th) / 2 - 0.1 * c->f, status_color);
       x += tw;
     }
 
@@ -1818,6 +1989,28 @@ draw_row_label (Ctx           *c,
   *last_bottom = y + (h - th) / 2 + th;
 }
 
+static gboolean
+is_taken (Ctx    *c,
+          double  x0,
+          double  x1)
+{
+  const double *r = (const double *) (gconstpointer) c->taken->data;
+
+  for (guint i = 0; i + 1 < c->taken->len; i += 2)
+    if (x0 < r[i + 1] && r[i] < x1)
+      return TRUE;
+  return FALSE;
+}
+
+static void
+take (Ctx    *c,
+      double  x0,
+      double  x1)
+{
+  g_array_append_val (c->taken, x0);
+  g_array_append_val (c->taken, x1);
+}
+
 static void
 draw_main_lane (Ctx                         *c,
                 AwTraceModel                *model,
@@ -1852,7 +2045,8 @@ draw_main_lane (Ctx                         *c,
       cairo_save (cr);
       cairo_new_path (cr);
       cairo_rectangle (cr, x0, y + h, x1 - x0, bottom - (y + h));
-      cairo_set_source_rgba (cr, t->blocked.red, t->blocked.green, t->blocked.blue, 0.16);
+      cairo_set_source_rgba (cr, t->blocked.red, t->blocked.green, t->blocked.blue,
+                             theme_is_dark (t) ? 0.1 : 0.16);
       cairo_fill (cr);
       cairo_restore (cr);
       draw_frozen_band (c, x0, y + 1, x1 - x0, h - 2);
@@ -1900,20 +2094,56 @@ draw_main_lane (Ctx                         *c,
       cairo_restore (cr);
     }
 
-  /* "frozen" on each band wide enough for it. */
+}
+
+/* "frozen" on each band wide enough for it, clear of marker labels. */
+static void
+draw_frozen_labels (Ctx                         *c,
+                    AwTraceModel                *model,
+                    const AwRenderVariantLayout *vl)
+{
+  const AwRenderLayout *lay = c->layout;
+  gint64 begin = aw_trace_model_get_begin_ns (model);
+  double right = lay->plot_x + lay->plot_width;
+  double h = vl->main_height, y = vl->main_y;
+  double size = MIN (SMALL_SIZE * c->f, h * 0.6);
+  double margin = 0.3 * c->f;
+  const AwSpan *spans;
+  double tw, th;
+  guint n;
+
   spans = aw_trace_model_get_blocks (model, &n);
+  if (n == 0 || size < 6)
+    return;
+
+  text_set (c, "frozen", size, TRUE, -1);
+  text_size (c, &tw, &th);
+  if (th > h)
+    return;
+
   for (guint i = 0; i < n; i++)
     {
       double x0 = MAX (time_to_x (c, spans[i].start_ns - begin), lay->plot_x);
       double x1 = MIN (time_to_x (c, spans[i].end_ns - begin), right);
-      double tw, th, size = MIN (SMALL_SIZE * c->f, h * 0.6);
+      double candidates[3];
 
-      text_set (c, "frozen", size, TRUE, -1);
-      text_size (c, &tw, &th);
-      if (x1 - x0 < tw + 1.2 * c->f || th > h)
+      if (x1 - x0 < tw + 4 * margin)
         continue;
-      draw_plate (c, (x0 + x1 - tw) / 2 - 0.3 * c->f, y + (h - th) / 2, tw + 0.6 * c->f, th);
-      text_draw (c, (x0 + x1 - tw) / 2, y + (h - th) / 2, &t->foreground);
+      candidates[0] = (x0 + x1 - tw) / 2;
+      candidates[1] = x0 + 2 * margin;
+      candidates[2] = x1 - 2 * margin - tw;
+      for (guint k = 0; k < G_N_ELEMENTS (candidates); k++)
+        {
+          double lx = candidates[k];
+
+          if (is_taken (c, lx - margin, lx + tw + margin))
+            continue;
+          draw_plate (c, lx - margin, y + (h - th) / 2, tw + 2 * margin, th);
+          text_set (c, "frozen", size, TRUE, -1);
+          text_draw (c, lx, y + (h - th) / 2, &c->theme->foreground);
+          take (c, lx - margin, lx + tw + margin);
+          break;
+        }
     }
 }
 
@@ -1970,7 +2200,8 @@ draw_markers (Ctx                         *c,
         continue;
       ly = vl->main_y + (vl->main_height - th) / 2;
       draw_plate (c, lx - 0.2 * c->f, ly, tw + 0.4 * c->f, th);
-      text_draw (c, lx, ly, marker_color (c->theme, markers[i].kind));
+      text_draw_tinted (c, lx, ly, marker_color (c->theme, markers[i].kind));
+      take (c, lx - 0.2 * c->f, lx + tw + 0.2 * c->f);
       last_label_right = lx + tw;
     }
 }
@@ -2013,7 +2244,7 @@ draw_task_decorations (Ctx              *c,
       && task->cancel_request_ns < task->end_ns)
     {
       double dash[2];
-      double x0;
+      double x0, x1, step;
 
       req_rel = task->cancel_request_ns - begin;
       x0 = MAX (time_to_x (c, req_rel), lay->plot_x);
@@ -2021,12 +2252,24 @@ draw_task_decorations (Ctx              *c,
         {
           dash[0] = 4.0 * c->s;
           dash[1] = 3.0 * c->s;
+          x1 = MIN (ex, right);
+          step = MAX (5.0, 7.0 * c->s);
           cairo_save (cr);
           cairo_new_path (cr);
-          cairo_rectangle (cr, x0, inner_y, MIN (ex, right) - x0, inner_h);
+          cairo_rectangle (cr, x0, inner_y, x1 - x0, inner_h);
+          cairo_clip_preserve (cr);
           set_color (cr, &t->cancelled);
           cairo_set_line_width (cr, MAX (1.0, c->lw));
           cairo_set_dash (cr, dash, 2, 0);
+          cairo_stroke (cr);
+          /* Stripes: the work went on after it was no longer wanted. */
+          cairo_set_dash (cr, NULL, 0, 0);
+          cairo_set_line_width (cr, step * 0.3);
+          for (double sx = x0 - inner_h; sx < x1; sx += step)
+            {
+              cairo_move_to (cr, sx, inner_y + inner_h);
+              cairo_line_to (cr, sx + inner_h, inner_y);
+            }
           cairo_stroke (cr);
           cairo_restore (cr);
         }
@@ -2059,9 +2302,18 @@ draw_task_decorations (Ctx              *c,
         {
           text_set (c, task->error, size, FALSE, avail);
           text_size (c, NULL, &th);
-          text_draw (c, tx, cy - th / 2, &t->faulted);
+          text_draw_tinted (c, tx, cy - th / 2, &t->faulted);
         }
     }
+}
+
+static double
+lane_label_size (Ctx    *c,
+                 double  lane_height)
+{
+  double size = MIN (lane_height * 0.72, LANE_SIZE * c->f);
+
+  return size < 8.0 * c->s ? 0.7 * c->f : size;
 }
 
 static void
@@ -2157,7 +2409,8 @@ draw_variant (Ctx   *c,
   /* Chart content stays inside the plot, apart from end badges. */
   cairo_save (cr);
   cairo_new_path (cr);
-  cairo_rectangle (cr, lay->plot_x, vl->main_y, band_right - lay->plot_x, bottom - vl->main_y);
+  cairo_rectangle (cr, lay->plot_x - 0.5 * c->f, vl->main_y,
+                   band_right - lay->plot_x + 0.5 * c->f, bottom - vl->main_y);
   cairo_clip (cr);
 
   draw_main_lane (c, model, vl, bottom);
@@ -2212,7 +2465,9 @@ draw_variant (Ctx   *c,
     }
   batch_flush (c, FALSE);
 
+  g_array_set_size (c->taken, 0);
   draw_markers (c, model, vl);
+  draw_frozen_labels (c, model, vl);
   cairo_restore (cr);
 
   /* Labels. */
@@ -2220,10 +2475,14 @@ draw_variant (Ctx   *c,
   draw_row_label (c, aw_trace_get_lane_name (trace, 0) != NULL ? aw_trace_get_lane_name (trace, 0)
                                                                 : "main thread",
                   lay->label_x + 0.4 * c->f, vl->main_y, vl->main_height,
-                  MIN (LANE_SIZE * c->f, MAX (vl->main_height * 0.62, 1)), TRUE,
+                  lane_label_size (c, vl->main_height), TRUE,
                   &t->foreground, &last_bottom);
 
-  label_size = CLAMP (rh * 0.72, 0.7 * c->f, LABEL_SIZE * c->f);
+  /* Labels shrink with rows down to a legible size; below it, only rows
+   * with room above them get one. */
+  label_size = MIN (rh * 0.8, LABEL_SIZE * c->f);
+  if (label_size < 8.0 * c->s)
+    label_size = 0.7 * c->f;
   label_h = line_height (c, label_size, FALSE);
   last_bottom = vl->rows_y - label_h * 0.2;
   for (guint row = first_row; row < last_row; row++)
@@ -2251,7 +2510,7 @@ draw_variant (Ctx   *c,
         }
       draw_row_label (c, name, lay->label_x + 0.4 * c->f,
                       vl->lanes_y + (lane - 1) * vl->lane_height, vl->lane_height,
-                      MIN (LANE_SIZE * c->f, MAX (vl->lane_height * 0.72, 0.7 * c->f)), TRUE,
+                      lane_label_size (c, vl->lane_height), TRUE,
                       &t->muted, &last_bottom);
     }
 }
@@ -2283,6 +2542,7 @@ aw_render_with_layout (cairo_t               *cr,
 
   ctx_init (&c, cr, request);
   c.layout = layout;
+  c.chrome = &chrome_levels[MIN (layout->compact, G_N_ELEMENTS (chrome_levels) - 1)];
   t = c.theme;
   c.n_cover = (guint) ceil (MAX (layout->plot_width, 1.0)) + 1;
   c.cover = g_malloc0 (c.n_cover);
@@ -2300,7 +2560,7 @@ aw_render_with_layout (cairo_t               *cr,
 
   if (layout->title_height > 0)
     {
-      text_set (&c, request->title, TITLE_SIZE * c.f, TRUE, layout->width - 2 * c.pad);
+      text_set (&c, request->title, c.chrome->title * c.f, TRUE, layout->width - 2 * c.pad);
       text_draw (&c, layout->label_x, layout->title_y, &t->foreground);
     }
 
@@ -2313,7 +2573,7 @@ aw_render_with_layout (cairo_t               *cr,
         {
           double bar = MAX (3.0, 4.0 * c.s);
 
-          text_set (&c, compare, COMPARE_SIZE * c.f, TRUE, layout->width - 2 * c.pad - 1.2 * c.f);
+          text_set (&c, compare, c.chrome->compare * c.f, TRUE, layout->width - 2 * c.pad - 1.2 * c.f);
           text_size (&c, &tw, &th);
           cairo_save (cr);
           cairo_new_path (cr);
@@ -2337,7 +2597,7 @@ aw_render_with_layout (cairo_t               *cr,
       legend_flow (&c, c.pad, layout->legend_y, layout->width - 2 * c.pad, TRUE);
       if (layout->caption_height > 0)
         {
-          text_set_wrapped (&c, request->caption, LEGEND_SIZE * c.f, layout->width - 2 * c.pad);
+          caption_set (&c, request->caption, layout->width - 2 * c.pad);
           text_draw (&c, c.pad, layout->caption_y, &t->muted);
         }
     }

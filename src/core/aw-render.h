@@ -109,6 +109,8 @@ typedef struct {
  * @legend_height: its height, 0 when not drawn
  * @caption_y: top of the caption
  * @caption_height: its height, 0 when not drawn
+ * @compact: 0, or how far title, legend and caption were made smaller
+ *   to leave room for the chart
  * @n_variants: the number of variants
  * @variants: (array length=n_variants): where each variant goes
  *
@@ -137,6 +139,7 @@ typedef struct {
   double                 legend_height;
   double                 caption_y;
   double                 caption_height;
+  guint                  compact;
   guint                  n_variants;
   AwRenderVariantLayout *variants;
 } AwRenderLayout;

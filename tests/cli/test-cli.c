@@ -1,3 +1,394 @@
+/* test-cli.c: the headless commands, run as a user runs them, with no display
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define _GNU_SOURCE
 #include "config.h"
-#include <glib.h>
-int main(int argc,char**argv){g_test_init(&argc,&argv,NULL);return g_test_run();}
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <cairo.h>
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+
+typedef struct {
+  int   status;
+  char *out;
+  char *err;
+} Result;
+
+static void
+result_clear (Result *r)
+{
+  g_clear_pointer (&r->out, g_free);
+  g_clear_pointer (&r->err, g_free);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Result, result_clear)
+
+static char *tmpdir;
+
+static void
+run_cli (Result     *r,
+         const char *first,
+         ...)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                                                       G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *arg;
+  va_list args;
+
+  g_ptr_array_add (argv, (gpointer) g_getenv ("AWAITSCOPE"));
+  va_start (args, first);
+  for (arg = first; arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (gpointer) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  /* No display at all: a CLI command must never need one. */
+  g_subprocess_launcher_unsetenv (launcher, "DISPLAY");
+  g_subprocess_launcher_unsetenv (launcher, "WAYLAND_DISPLAY");
+  g_subprocess_launcher_setenv (launcher, "XDG_CACHE_HOME", tmpdir, TRUE);
+
+  proc = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (proc, NULL, NULL, &r->out, &r->err, &error);
+  g_assert_no_error (error);
+  r->status = g_subprocess_get_if_exited (proc) ? g_subprocess_get_exit_status (proc) : -1;
+  g_test_message ("exit %d\nstdout: %s\nstderr: %s", r->status, r->out, r->err);
+}
+
+static char *
+tmp_path (const char *name)
+{
+  return g_build_filename (tmpdir, name, NULL);
+}
+
+static void
+assert_no_temp_files (void)
+{
+  g_autoptr(GDir) dir = g_dir_open (tmpdir, 0, NULL);
+  const char *name;
+
+  while ((name = g_dir_read_name (dir)))
+    g_assert_false (g_str_has_prefix (name, ".awaitscope-"));
+}
+
+static void
+test_list (void)
+{
+  g_auto(Result) r = { 0 };
+
+  run_cli (&r, "list", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, "when-all"));
+  g_assert_nonnull (strstr (r.out, "cancel"));
+  g_assert_nonnull (strstr (r.out, "Part 2"));
+}
+
+static void
+test_run_json (void)
+{
+  g_auto(Result) r = { 0 };
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  JsonObject *root, *seq, *all;
+  JsonArray *variants;
+
+  run_cli (&r, "run", "when-all", "--json", "--speed", "4", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  json_parser_load_from_data (parser, r.out, -1, &error);
+  g_assert_no_error (error);
+  root = json_node_get_object (json_parser_get_root (parser));
+  variants = json_object_get_array_member (root, "variants");
+  g_assert_cmpuint (json_array_get_length (variants), ==, 2);
+  seq = json_array_get_object_element (variants, 0);
+  all = json_array_get_object_element (variants, 1);
+  g_assert_cmpstr (json_object_get_string_member (seq, "name"), ==, "one-by-one");
+  g_assert_cmpstr (json_object_get_string_member (all, "name"), ==, "when-all");
+
+  for (guint i = 0; i < 2; i++)
+    {
+      JsonObject *v = json_array_get_object_element (variants, i);
+      const char *fields[] = { "wall_ms", "tasks", "completed", "failed", "cancelled",
+                               "threads_used", "gtasks_created", "errors_unobserved" };
+
+      for (guint f = 0; f < G_N_ELEMENTS (fields); f++)
+        g_assert_true (json_object_has_member (v, fields[f]));
+      g_assert_cmpint (json_object_get_int_member (v, "tasks"), ==, 4);
+      g_assert_cmpint (json_object_get_int_member (v, "completed"), ==, 4);
+    }
+
+  /* WhenAll at least twice as fast as one by one. */
+  g_assert_cmpfloat (json_object_get_double_member (seq, "wall_ms"), >=,
+                     2.0 * json_object_get_double_member (all, "wall_ms"));
+}
+
+static void
+test_run_table (void)
+{
+  g_auto(Result) r = { 0 };
+
+  run_cli (&r, "run", "cancel", "--variant", "cancel-after", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, "cancel-after"));
+  g_assert_nonnull (strstr (r.out, "cancellation took effect"));
+  g_assert_null (strstr (r.out, "no-deadline"));
+}
+
+static void
+check_png (const char *path,
+           int         width,
+           int         height)
+{
+  cairo_surface_t *surface = cairo_image_surface_create_from_png (path);
+  unsigned char *data;
+  int stride;
+  guint32 first;
+  gboolean varied = FALSE;
+
+  g_assert_cmpint (cairo_surface_status (surface), ==, CAIRO_STATUS_SUCCESS);
+  g_assert_cmpint (cairo_image_surface_get_width (surface), ==, width);
+  g_assert_cmpint (cairo_image_surface_get_height (surface), ==, height);
+
+  /* Not blank: the picture has more than one colour. */
+  data = cairo_image_surface_get_data (surface);
+  stride = cairo_image_surface_get_stride (surface);
+  first = *(guint32 *) data;
+  for (int y = 0; y < height && !varied; y += 7)
+    for (int x = 0; x < width && !varied; x += 7)
+      varied = *(guint32 *) (data + y * stride + x * 4) != first;
+  g_assert_true (varied);
+  cairo_surface_destroy (surface);
+}
+
+static void
+test_render_formats (void)
+{
+  g_autofree char *png = tmp_path ("when-all.png");
+  g_autofree char *svg = tmp_path ("when-all.svg");
+  g_autofree char *pdf = tmp_path ("when-all.pdf");
+  g_autofree char *small = tmp_path ("small.png");
+  g_autofree char *contents = NULL;
+  gsize length;
+
+  {
+    g_auto(Result) r = { 0 };
+    run_cli (&r, "render", "when-all", "-o", png, "--speed", "4", NULL);
+    g_assert_cmpint (r.status, ==, 0);
+    check_png (png, 1280, 720);
+  }
+  {
+    g_auto(Result) r = { 0 };
+    run_cli (&r, "render", "when-all", "-o", svg, "--speed", "4", "--theme", "dark", NULL);
+    g_assert_cmpint (r.status, ==, 0);
+    g_assert_true (g_file_get_contents (svg, &contents, &length, NULL));
+    g_assert_nonnull (strstr (contents, "<svg"));
+    g_assert_nonnull (strstr (contents, "</svg>"));
+    g_clear_pointer (&contents, g_free);
+  }
+  {
+    g_auto(Result) r = { 0 };
+    run_cli (&r, "render", "cancel", "-o", pdf, "--speed", "4", NULL);
+    g_assert_cmpint (r.status, ==, 0);
+    g_assert_true (g_file_get_contents (pdf, &contents, &length, NULL));
+    g_assert_true (g_str_has_prefix (contents, "%PDF"));
+    g_assert_nonnull (memmem (contents + length - MIN (length, 64), MIN (length, 64), "%%EOF", 5));
+  }
+  {
+    g_auto(Result) r = { 0 };
+    run_cli (&r, "render", "when-all", "-o", small, "--size", "800x600", "--speed", "4",
+             "--variant", "when-all", NULL);
+    g_assert_cmpint (r.status, ==, 0);
+    check_png (small, 800, 600);
+  }
+  assert_no_temp_files ();
+}
+
+/* Without a command and without a display, the app renders the default
+ * scenario and says where the picture is. */
+static void
+test_no_command (void)
+{
+  g_auto(Result) r = { 0 };
+  g_autofree char *expected = g_build_filename (tmpdir, "awaitscope", "when-all.png", NULL);
+
+  run_cli (&r, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, expected));
+  check_png (expected, 1280, 720);
+}
+
+typedef struct {
+  const char *name;
+  const char *args[8];
+  const char *words;   /* in stderr */
+} BadInput;
+
+static const BadInput bad_inputs[] = {
+  { "unknown-command", { "frobnicate", NULL }, "unknown command" },
+  { "unknown-option", { "run", "when-all", "--frobnicate", NULL }, "Unknown option" },
+  { "unknown-scenario", { "run", "no-such-thing", NULL }, "no scenario named" },
+  { "unknown-variant", { "run", "when-all", "--variant", "nope", NULL }, "has no variant" },
+  { "bad-speed", { "run", "when-all", "--speed", "0", NULL }, "--speed" },
+  { "bad-speed-text", { "run", "when-all", "--speed", "fast", NULL }, "--speed" },
+  { "render-no-output", { "render", "when-all", NULL }, "-o FILE" },
+  { "render-bad-format", { "render", "when-all", "-o", "@TMP@/out.gif", NULL }, ".png, .svg or .pdf" },
+  { "render-missing-folder", { "render", "when-all", "-o", "@TMP@/no/such/dir/out.png", NULL }, "does not exist" },
+  { "render-bad-size", { "render", "when-all", "-o", "@TMP@/out.png", "--size", "10x10", NULL }, "out of range" },
+  { "render-absurd-size", { "render", "when-all", "-o", "@TMP@/out.png", "--size", "100000x100000", NULL }, "out of range" },
+  { "render-size-text", { "render", "when-all", "-o", "@TMP@/out.png", "--size", "big", NULL }, "WIDTHxHEIGHT" },
+  { "render-bad-theme", { "render", "when-all", "-o", "@TMP@/out.png", "--theme", "neon", NULL }, "unknown theme" },
+  { "render-read-only", { "render", "when-all", "-o", "/proc/awaitscope.png", "--speed", "8", NULL }, "/proc/awaitscope.png" },
+  { "check-none", { "check", NULL }, "give one or more" },
+};
+
+static void
+test_bad_input (gconstpointer data)
+{
+  const BadInput *c = data;
+  g_auto(Result) r = { 0 };
+  g_autofree char *out = tmp_path ("out.png");
+  const char *args[9] = { NULL };
+
+  for (guint i = 0; c->args[i] != NULL; i++)
+    args[i] = g_str_has_prefix (c->args[i], "@TMP@")
+      ? g_strconcat (tmpdir, c->args[i] + 5, NULL)
+      : c->args[i];
+
+  run_cli (&r, args[0], args[1], args[2], args[3], args[4], args[5], args[6], args[7], NULL);
+  g_assert_cmpint (r.status, !=, 0);
+  g_assert_cmpstr (r.out, ==, "");
+  if (c->words != NULL)
+    g_assert_nonnull (strstr (r.err, c->words));
+  g_assert_cmpuint (strlen (r.err), >, 0);
+  g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
+  assert_no_temp_files ();
+
+  for (guint i = 0; c->args[i] != NULL; i++)
+    if (g_str_has_prefix (c->args[i], "@TMP@"))
+      g_free ((char *) args[i]);
+}
+
+static void
+test_output_not_clobbered (void)
+{
+  g_autofree char *keep = tmp_path ("keep.png");
+  g_autofree char *contents = NULL;
+  g_auto(Result) r = { 0 };
+
+  g_assert_true (g_file_set_contents (keep, "keep me", -1, NULL));
+  run_cli (&r, "render", "when-all", "-o", keep, "--variant", "missing", NULL);
+  g_assert_cmpint (r.status, !=, 0);
+  g_assert_true (g_file_get_contents (keep, &contents, NULL, NULL));
+  g_assert_cmpstr (contents, ==, "keep me");
+  g_unlink (keep);
+}
+
+static void
+test_dev_full (void)
+{
+  g_auto(Result) r = { 0 };
+  GStatBuf st;
+
+  if (g_stat ("/dev/full", &st) != 0)
+    {
+      g_test_skip ("no /dev/full");
+      return;
+    }
+  /* A device is never replaced by a picture. */
+  run_cli (&r, "render", "when-all", "-o", "/dev/full", "--speed", "8", NULL);
+  g_assert_cmpint (r.status, !=, 0);
+  g_assert_nonnull (strstr (r.err, "/dev/full"));
+  g_assert_cmpint (g_stat ("/dev/full", &st), ==, 0);
+  g_assert_true (S_ISCHR (st.st_mode));
+}
+
+static void
+test_check (void)
+{
+  g_autofree char *bad = g_test_build_filename (G_TEST_DIST, "fixtures", "bad", "negative-ms.json", NULL);
+  g_autofree char *good = g_test_build_filename (G_TEST_DIST, "fixtures", "good", "minimal.json", NULL);
+  g_autofree char *expected = g_strdup_printf ("%s:13:25:", bad);
+  g_auto(Result) r1 = { 0 };
+  g_auto(Result) r2 = { 0 };
+
+  run_cli (&r1, "check", bad, NULL);
+  g_assert_cmpint (r1.status, ==, 1);
+  g_assert_nonnull (strstr (r1.err, expected));
+  g_assert_nonnull (strstr (r1.err, "negative"));
+
+  run_cli (&r2, "check", good, NULL);
+  g_assert_cmpint (r2.status, ==, 0);
+  g_assert_nonnull (strstr (r2.out, "ok"));
+}
+
+static void
+test_help (void)
+{
+  const char *cmds[] = { "list", "run", "render", "check" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cmds); i++)
+    {
+      g_auto(Result) r = { 0 };
+
+      run_cli (&r, cmds[i], "--help", NULL);
+      g_assert_cmpint (r.status, ==, 0);
+      g_assert_nonnull (strstr (r.out, "Usage:"));
+      g_assert_nonnull (strstr (r.out, cmds[i]));
+    }
+  {
+    g_auto(Result) r = { 0 };
+    run_cli (&r, "--help", NULL);
+    g_assert_cmpint (r.status, ==, 0);
+    g_assert_nonnull (strstr (r.out, "render"));
+  }
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  int ret;
+
+  g_test_init (&argc, &argv, NULL);
+
+  if (g_getenv ("AWAITSCOPE") == NULL)
+    {
+      g_print ("1..0 # SKIP AWAITSCOPE is not set (run through meson test)\n");
+      return 0;
+    }
+  tmpdir = g_dir_make_tmp ("awaitscope-cli-XXXXXX", NULL);
+
+  g_test_add_func ("/aw/cli/list", test_list);
+  g_test_add_func ("/aw/cli/run-json", test_run_json);
+  g_test_add_func ("/aw/cli/run-table", test_run_table);
+  g_test_add_func ("/aw/cli/render-formats", test_render_formats);
+  g_test_add_func ("/aw/cli/no-command", test_no_command);
+  g_test_add_func ("/aw/cli/check", test_check);
+  g_test_add_func ("/aw/cli/help", test_help);
+  g_test_add_func ("/aw/cli/output-not-clobbered", test_output_not_clobbered);
+  g_test_add_func ("/aw/cli/dev-full", test_dev_full);
+  for (guint i = 0; i < G_N_ELEMENTS (bad_inputs); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/aw/cli/bad-input/%s", bad_inputs[i].name);
+      g_test_add_data_func (path, &bad_inputs[i], test_bad_input);
+    }
+
+  ret = g_test_run ();
+
+  {
+    g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", tmpdir);
+    if (system (cmd) != 0)
+      g_printerr ("# could not remove %s\n", tmpdir);
+  }
+  g_free (tmpdir);
+
+  return ret;
+}

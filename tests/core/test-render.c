@@ -1,3 +1,1085 @@
+/* test-render.c: the cairo timeline renderer, checked pixel by pixel
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Traces are built by hand with explicit times and lanes, drawn on an image
+ * surface, and the pixels are checked where aw_render_layout_new() says
+ * things go.
+ */
+
 #include "config.h"
-#include <glib.h>
-int main(int argc,char**argv){g_test_init(&argc,&argv,NULL);return g_test_run();}
+
+#include "aw-render.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <glib/gstdio.h>
+#include <cairo-pdf.h>
+#include <cairo-svg.h>
+
+#define MS G_GINT64_CONSTANT (1000000)
+#define US G_GINT64_CONSTANT (1000)
+
+/* Trace building {{{ */
+
+static void
+ev (AwTrace     *trace,
+    gint64       time_ns,
+    AwEventKind  kind,
+    guint32      task,
+    guint32      parent,
+    const char  *text,
+    guint        lane)
+{
+  AwEvent event = {
+    .time_ns = time_ns,
+    .task = task,
+    .parent = parent,
+    .str = aw_trace_intern (trace, text),
+    .kind = kind,
+    .lane = lane,
+  };
+
+  aw_trace_append_event (trace, &event);
+}
+
+static void
+run_begin (AwTrace *trace)
+{
+  ev (trace, 0, AW_EVENT_RUN_BEGIN, 0, 0, "test", 0);
+}
+
+static void
+run_end (AwTrace    *trace,
+         gint64      at,
+         const char *outcome)
+{
+  ev (trace, at, AW_EVENT_RUN_END, 0, 0, outcome, 0);
+}
+
+/* One task in one phase from @start to @end, then @outcome. */
+static void
+simple_task (AwTrace     *trace,
+             guint32      id,
+             const char  *name,
+             AwEventKind  phase,
+             guint        lane,
+             gint64       start,
+             gint64       end,
+             AwEventKind  outcome)
+{
+  ev (trace, start, AW_EVENT_TASK_CREATED, id, 0, name, 0);
+  ev (trace, start, phase, id, 0, NULL, lane);
+  ev (trace, end, outcome, id, 0, outcome == AW_EVENT_TASK_FAULTED ? "boom" : NULL, lane);
+}
+
+static AwTraceModel *
+model_new (AwTrace *trace)
+{
+  return aw_trace_model_new (trace);
+}
+
+/* }}} */
+
+/* Pixels {{{ */
+
+typedef struct {
+  guint8 r, g, b, a;
+} Pixel;
+
+static Pixel
+get_pixel (cairo_surface_t *surface,
+           double           x,
+           double           y)
+{
+  int ix = (int) floor (x), iy = (int) floor (y);
+  int stride = cairo_image_surface_get_stride (surface);
+  const guint8 *data;
+  guint32 v;
+  Pixel p;
+
+  cairo_surface_flush (surface);
+  g_assert_cmpint (ix, >=, 0);
+  g_assert_cmpint (iy, >=, 0);
+  g_assert_cmpint (ix, <, cairo_image_surface_get_width (surface));
+  g_assert_cmpint (iy, <, cairo_image_surface_get_height (surface));
+  data = cairo_image_surface_get_data (surface);
+  v = *(const guint32 *) (gconstpointer) (data + iy * stride + ix * 4);
+  p.a = v >> 24;
+  p.r = (v >> 16) & 0xff;
+  p.g = (v >> 8) & 0xff;
+  p.b = v & 0xff;
+  return p;
+}
+
+static gboolean
+pixel_is (Pixel          p,
+          const AwColor *color,
+          int            tolerance)
+{
+  return abs (p.r - (int) lround (color->red * 255)) <= tolerance
+         && abs (p.g - (int) lround (color->green * 255)) <= tolerance
+         && abs (p.b - (int) lround (color->blue * 255)) <= tolerance;
+}
+
+static int
+pixel_distance (Pixel a,
+                Pixel b)
+{
+  return abs (a.r - b.r) + abs (a.g - b.g) + abs (a.b - b.b);
+}
+
+static char *
+pixel_to_string (Pixel p)
+{
+  return g_strdup_printf ("#%02x%02x%02x", p.r, p.g, p.b);
+}
+
+static void
+assert_pixel_is (cairo_surface_t *surface,
+                 double           x,
+                 double           y,
+                 const AwColor   *color)
+{
+  Pixel p = get_pixel (surface, x, y);
+
+  if (!pixel_is (p, color, 3))
+    {
+      g_autofree char *got = pixel_to_string (p);
+      g_autofree char *msg = g_strdup_printf ("pixel at %.1f,%.1f is %s, expected #%02x%02x%02x",
+                                              x, y, got,
+                                              (int) lround (color->red * 255),
+                                              (int) lround (color->green * 255),
+                                              (int) lround (color->blue * 255));
+      g_test_fail_printf ("%s", msg);
+    }
+}
+
+/* }}} */
+
+/* Fixtures {{{ */
+
+typedef struct {
+  cairo_surface_t *surface;
+  cairo_t         *cr;
+  AwRenderRequest  request;
+  AwRenderVariant  variants[4];
+  AwRenderLayout  *layout;
+} Picture;
+
+static void
+picture_init (Picture     *pic,
+              const char  *theme,
+              int          width,
+              int          height)
+{
+  memset (pic, 0, sizeof *pic);
+  pic->surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
+  pic->cr = cairo_create (pic->surface);
+  aw_render_request_init (&pic->request);
+  pic->request.theme = aw_theme_lookup (theme);
+  g_assert_nonnull (pic->request.theme);
+  pic->request.width = width;
+  pic->request.height = height;
+  pic->request.title = "Test";
+  pic->request.variants = pic->variants;
+}
+
+static void
+picture_add (Picture      *pic,
+             const char   *title,
+             AwTraceModel *model)
+{
+  g_assert_cmpuint (pic->request.n_variants, <, G_N_ELEMENTS (pic->variants));
+  pic->variants[pic->request.n_variants].name = title;
+  pic->variants[pic->request.n_variants].title = title;
+  pic->variants[pic->request.n_variants].model = model;
+  pic->request.n_variants++;
+}
+
+static void
+picture_draw (Picture *pic)
+{
+  g_clear_pointer (&pic->layout, aw_render_layout_free);
+  pic->layout = aw_render_layout_new (pic->cr, &pic->request);
+  aw_render (pic->cr, &pic->request);
+  g_assert_cmpint (cairo_status (pic->cr), ==, CAIRO_STATUS_SUCCESS);
+  cairo_surface_flush (pic->surface);
+}
+
+static void
+picture_clear (Picture *pic)
+{
+  for (guint i = 0; i < pic->request.n_variants; i++)
+    aw_trace_model_unref (pic->variants[i].model);
+  g_clear_pointer (&pic->layout, aw_render_layout_free);
+  cairo_destroy (pic->cr);
+  cairo_surface_destroy (pic->surface);
+}
+
+static const AwTheme *
+picture_theme (Picture *pic)
+{
+  return pic->request.theme;
+}
+
+/* Centre of the row of task @index in variant @variant at @time_ns. */
+static void
+task_point (Picture *pic,
+            guint    variant,
+            guint    index,
+            gint64   time_ns,
+            double  *x,
+            double  *y)
+{
+  double ry, rh;
+
+  g_assert_true (aw_render_layout_task_row (pic->layout, variant, index, &ry, &rh));
+  *x = aw_render_layout_time_to_x (pic->layout, time_ns);
+  *y = ry + rh / 2;
+}
+
+/* }}} */
+
+static void
+test_theme_lookup (void)
+{
+  const char **names = aw_theme_list_names ();
+  const AwTheme *light = aw_theme_lookup ("light");
+  const AwTheme *projector = aw_theme_lookup ("projector");
+  guint n = 0;
+
+  g_assert_null (aw_theme_lookup (NULL));
+  g_assert_null (aw_theme_lookup ("no-such-theme"));
+  g_assert_null (aw_theme_lookup (""));
+
+  g_assert_nonnull (names);
+  for (; names[n] != NULL; n++)
+    {
+      const AwTheme *theme = aw_theme_lookup (names[n]);
+
+      g_assert_nonnull (theme);
+      g_assert_cmpstr (theme->name, ==, names[n]);
+      g_assert_nonnull (theme->font_family);
+      g_assert_cmpfloat (theme->font_size, >, 0);
+      g_assert_cmpfloat (theme->row_height, >, 0);
+      /* States use Okabe-Ito in every theme: running is its blue. */
+      g_assert_cmpfloat_with_epsilon (theme->running.blue, 0xB2 / 255.0, 1e-6);
+    }
+  g_assert_cmpuint (n, >=, 4);
+  g_assert_nonnull (aw_theme_lookup ("dark"));
+  g_assert_nonnull (aw_theme_lookup ("high-contrast"));
+
+  g_assert_nonnull (light);
+  g_assert_nonnull (projector);
+  g_assert_cmpfloat (projector->font_size, >=, 1.6 * light->font_size - 1e-9);
+  g_assert_cmpfloat (projector->row_height, >=, 28);
+  g_assert_cmpfloat (projector->line_width, >, light->line_width);
+}
+
+static void
+test_format (void)
+{
+  struct {
+    double ms;
+    const char *text;
+  } cases[] = {
+    { 640, "640 ms" },
+    { 2410, "2.41 s" },
+    { 1000, "1.00 s" },
+    { 999.7, "1.00 s" },
+    { 12345, "12.3 s" },
+    { 5.26, "5.3 ms" },
+    { 0.5, "0.50 ms" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = aw_render_format_duration (cases[i].ms);
+
+      g_assert_cmpstr (text, ==, cases[i].text);
+    }
+}
+
+static AwTraceModel *
+delays_model (gboolean together)
+{
+  g_autoptr(AwTrace) trace = aw_trace_new ();
+  gint64 lengths[3] = { 800 * MS, 600 * MS, 1000 * MS };
+  gint64 t = 0;
+
+  run_begin (trace);
+  for (guint i = 0; i < 3; i++)
+    {
+      gint64 start = together ? 0 : t;
+
+      simple_task (trace, i + 1, "delay", AW_EVENT_TASK_WAITING, 0,
+                   start, start + lengths[i], AW_EVENT_TASK_COMPLETED);
+      t += lengths[i];
+    }
+  run_end (trace, together ? 1000 * MS : 2410 * MS, "completed");
+
+  return model_new (trace);
+}
+
+static void
+test_compare_text (void)
+{
+  AwRenderVariant variants[2] = {
+    { "one-by-one", "One by one", delays_model (FALSE) },
+    { "when-all", "WhenAll", delays_model (TRUE) },
+  };
+  g_autofree char *text = aw_render_compare_text (variants, 2);
+  g_autofree char *single = aw_render_compare_text (variants, 1);
+
+  g_assert_cmpstr (text, ==, "WhenAll 1.00 s vs One by one 2.41 s: 2.4x faster");
+  g_assert_null (single);
+
+  aw_trace_model_unref (variants[0].model);
+  aw_trace_model_unref (variants[1].model);
+}
+
+static void
+test_background (void)
+{
+  Picture pic;
+  g_autoptr(AwTrace) trace = aw_trace_new ();
+
+  run_begin (trace);
+  simple_task (trace, 1, "work", AW_EVENT_TASK_RUNNING, 0, 100 * MS, 900 * MS,
+               AW_EVENT_TASK_COMPLETED);
+  run_end (trace, 1000 * MS, "completed");
+
+  picture_init (&pic, "light", 640, 360);
+  picture_add (&pic, "Only", model_new (trace));
+  picture_draw (&pic);
+
+  assert_pixel_is (pic.surface, 0, 0, &picture_theme (&pic)->background);
+  assert_pixel_is (pic.surface, 639, 359, &picture_theme (&pic)->background);
+  assert_pixel_is (pic.surface, 639, 0, &picture_theme (&pic)->background);
+
+  picture_clear (&pic);
+}
+
+static void
+test_running_span (void)
+{
+  Picture pic;
+  g_autoptr(AwTrace) trace = aw_trace_new ();
+  double x, y;
+
+  run_begin (trace);
+  simple_task (trace, 1, "waits", AW_EVENT_TASK_WAITING, 0, 0, 1000 * MS,
+               AW_EVENT_TASK_COMPLETED);
+  simple_task (trace, 2, "runs", AW_EVENT_TASK_RUNNING, 0, 200 * MS, 800 * MS,
+               AW_EVENT_TASK_COMPLETED);
+  run_end (trace, 1000 * MS, "completed");
+
+  picture_init (&pic, "light", 1280, 720);
+  picture_add (&pic, "Only", model_new (trace));
+  picture_draw (&pic);
+
+  /* Rows at their natural height when there is room. */
+  g_assert_cmpfloat (pic.layout->variants[0].row_height, >=, picture_theme (&pic)->row_height);
+  g_assert_cmpuint (pic.layout->variants[0].tasks_per_row, ==, 1);
+  g_assert_cmpuint (pic.layout->variants[0].n_rows, ==, 2);
+
+  /* Inside the running span: the running colour. */
+  task_point (&pic, 0, 1, 500 * MS, &x, &y);
+  assert_pixel_is (pic.surface, x, y, &picture_theme (&pic)->running);
+  task_point (&pic, 0, 1, 250 * MS, &x, &y);
+  assert_pixel_is (pic.surface, x, y, &picture_theme (&pic)->running);
+
+  /* Before it starts: not running. */
+  task_point (&pic, 0, 1, 100 * MS, &x, &y);
+  g_assert_false (pixel_is (get_pixel (pic.surface, x, y), &picture_theme (&pic)->running, 40));
+
+  /* Waiting looks different from running, and from the background. */
+  task_point (&pic, 0, 0, 500 * MS, &x, &y);
+  g_assert_false (pixel_is (get_pixel (pic.surface, x, y), &picture_theme (&pic)->running, 40));
+  g_assert_false (pixel_is (get_pixel (pic.surface, x, y), &picture_theme (&pic)->background, 10));
+  g_assert_cmpint (pixel_distance (get_pixel (pic.surface, x, y),
+                                   get_pixel (pic.surface, x, y - pic.layout->variants[0].row_height)),
+                   >, 60);
+
+  picture_clear (&pic);
+}
+
+static void
+test_queued_span (void)
+{
+  Picture pic;
+  g_autoptr(AwTrace) trace = aw_trace_new ();
+  double x, y, ry, rh;
+  gboolean found_outline = FALSE;
+
+  run_begin (trace);
+  ev (trace, 0, AW_EVENT_TASK_CREATED, 1, 0, "queued then runs", 0);
+  ev (trace, 0, AW_EVENT_TASK_QUEUED, 1, 0, NULL, 0);
+  ev (trace, 500 * MS, AW_EVENT_TASK_RUNNING, 1, 0, NULL, 1);
+  ev (trace, 1000 * MS, AW_EVENT_TASK_COMPLETED, 1, 0, NULL, 1);
+  run_end (trace, 1000 * MS, "completed");
+
+  picture_init (&pic, "light", 1280, 720);
+  picture_add (&pic, "Only", model_new (trace));
+  picture_draw (&pic);
+
+  /* Queued is an outline: the middle of the bar is pale, not a solid
+   * state colour, while the running part is solid. */
+  task_point (&pic, 0, 0, 250 * MS, &x, &y);
+  g_assert_false (pixel_is (get_pixel (pic.surface, x, y), &picture_theme (&pic)->queued, 40));
+  g_assert_false (pixel_is (get_pixel (pic.surface, x, y), &picture_theme (&pic)->running, 40));
+  task_point (&pic, 0, 0, 750 * MS, &x, &y);
+  assert_pixel_is (pic.surface, x, y, &picture_theme (&pic)->running);
+
+  /* Somewhere on the column through the queued bar there is its outline. */
+  task_point (&pic, 0, 0, 250 * MS, &x, &y);
+  g_assert_true (aw_render_layout_task_row (pic.layout, 0, 0, &ry, &rh));
+  for (double py = ry; py < ry + rh; py += 1)
+    for (double px = x - 4; px <= x + 4; px += 1)
+      {
+        Pixel p = get_pixel (pic.surface, px, py);
+
+        if (p.r > 150 && p.b < 120 && p.r - p.b > 80)
+          found_outline = TRUE;
+      }
+  g_assert_true (found_outline);
+
+  /* The running part is on worker lane 1 too. */
+  g_assert_cmpuint (pic.layout->variants[0].n_worker_lanes, ==, 1);
+  g_assert_true (aw_render_layout_lane (pic.layout, 0, 1, &ry, &rh));
+  assert_pixel_is (pic.surface, aw_render_layout_time_to_x (pic.layout, 750 * MS), ry + rh / 2,
+                   &picture_theme (&pic)->running);
+  g_assert_false (pixel_is (get_pixel (pic.surface, aw_render_layout_time_to_x (pic.layout, 250 * MS),
+                                       ry + rh / 2),
+                            &picture_theme (&pic)->running, 40));
+
+  picture_clear (&pic);
+}
+
+/* The pixels right after a task's end, where its outcome is drawn. */
+static GArray *
+end_marker_pixels (Picture *pic,
+                   guint    index,
+                   gint64   end_ns)
+{
+  GArray *pixels = g_array_new (FALSE, FALSE, sizeof (Pixel));
+  double x, y, ry, rh;
+
+  task_point (pic, 0, index, end_ns, &x, &y);
+  g_assert_true (aw_render_layout_task_row (pic->layout, 0, index, &ry, &rh));
+  for (double py = ry; py < ry + rh; py += 1)
+    for (double px = x - 2; px < x + 2 * rh; px += 1)
+      {
+        Pixel p = get_pixel (pic->surface, px, py);
+        g_array_append_val (pixels, p);
+      }
+  return pixels;
+}
+
+static guint
+pixels_differing (GArray   *a,
+                  GArray   *b,
+                  gboolean  shape_only)
+{
+  guint n = 0;
+
+  g_assert_cmpuint (a->len, ==, b->len);
+  for (guint i = 0; i < a->len; i++)
+    {
+      Pixel pa = g_array_index (a, Pixel, i), pb = g_array_index (b, Pixel, i);
+
+      if (shape_only)
+        {
+          /* On the dark theme only the glyphs are near white: compare
+           * where they are, whatever the colours around them. */
+          gboolean wa = pa.r > 220 && pa.g > 220 && pa.b > 220;
+          gboolean wb = pb.r > 220 && pb.g > 220 && pb.b > 220;
+
+          n += wa != wb;
+        }
+      else
+        n += pixel_distance (pa, pb) > 60;
+    }
+  return n;
+}
+
+static void
+check_outcomes (const char *theme,
+                gboolean    shape_only)
+{
+  Picture pic;
+  g_autoptr(AwTrace) trace = aw_trace_new ();
+  GArray *completed, *faulted, *cancelled;
+  guint min_diff = shape_only ? 8 : 20;
+
+  run_begin (trace);
+  simple_task (trace, 1, "completes", AW_EVENT_TASK_WAITING, 0, 0, 500 * MS, AW_EVENT_TASK_COMPLETED);
+  simple_task (trace, 2, "faults", AW_EVENT_TASK_WAITING, 0, 0, 500 * MS, AW_EVENT_TASK_FAULTED);
+  simple_task (trace, 3, "is cancelled", AW_EVENT_TASK_WAITING, 0, 0, 500 * MS, AW_EVENT_TASK_CANCELLED);
+  /* The same row parity for all three: a spacer task between them would
+   * change the zebra stripes, so compare rows 0, 2 and 4. */
+  ev (trace, 0, AW_EVENT_TASK_CREATED, 10, 0, "spacer", 0);
+  run_end (trace, 1000 * MS, "completed");
+
+  /* Reorder: put the outcomes on even rows by building a second trace. */
+  {
+    g_autoptr(AwTrace) t2 = aw_trace_new ();
+
+    run_begin (t2);
+    simple_task (t2, 1, "completes", AW_EVENT_TASK_WAITING, 0, 0, 500 * MS, AW_EVENT_TASK_COMPLETED);
+    ev (t2, 0, AW_EVENT_TASK_CREATED, 11, 0, "spacer", 0);
+    simple_task (t2, 2, "faults", AW_EVENT_TASK_WAITING, 0, 0, 500 * MS, AW_EVENT_TASK_FAULTED);
+    ev (t2, 0, AW_EVENT_TASK_CREATED, 12, 0, "spacer", 0);
+    simple_task (t2, 3, "is cancelled", AW_EVENT_TASK_WAITING, 0, 0, 500 * MS, AW_EVENT_TASK_CANCELLED);
+    run_end (t2, 1000 * MS, "completed");
+
+    picture_init (&pic, theme, 1280, 720);
+    picture_add (&pic, "Outcomes", model_new (t2));
+  }
+  picture_draw (&pic);
+
+  completed = end_marker_pixels (&pic, 0, 500 * MS);
+  faulted = end_marker_pixels (&pic, 2, 500 * MS);
+  cancelled = end_marker_pixels (&pic, 4, 500 * MS);
+
+  g_assert_cmpuint (pixels_differing (completed, faulted, shape_only), >=, min_diff);
+  g_assert_cmpuint (pixels_differing (completed, cancelled, shape_only), >=, min_diff);
+  g_assert_cmpuint (pixels_differing (faulted, cancelled, shape_only), >=, min_diff);
+
+  /* Something is drawn there at all: not just the row background. */
+  {
+    double x, y;
+    guint drawn = 0;
+    Pixel bg;
+
+    task_point (&pic, 0, 0, 800 * MS, &x, &y);
+    bg = get_pixel (pic.surface, x, y);
+    for (guint i = 0; i < completed->len; i++)
+      drawn += pixel_distance (g_array_index (completed, Pixel, i), bg) > 60;
+    g_assert_cmpuint (drawn, >=, 30);
+  }
+
+  g_array_unref (completed);
+  g_array_unref (faulted);
+  g_array_unref (cancelled);
+  picture_clear (&pic);
+}
+
+static void
+test_outcomes_colour (void)
+{
+  check_outcomes ("light", FALSE);
+}
+
+static void
+test_outcomes_shape (void)
+{
+  /* Without colour: the white glyphs alone must differ. */
+  check_outcomes ("dark", TRUE);
+}
+
+/* The first run of columns along the row centre in a saturated colour: the
+ * running bar with its end cap, antialiased edges included. Background,
+ * grid lines and the gap before the badge are grey or white. */
+static void
+running_extent (Picture *pic,
+                guint    variant,
+                guint    index,
+                int     *first,
+                int     *last)
+{
+  double ry, rh, y;
+  int w = cairo_image_surface_get_width (pic->surface);
+
+  g_assert_true (aw_render_layout_task_row (pic->layout, variant, index, &ry, &rh));
+  y = ry + rh / 2;
+  *first = -1;
+  *last = -1;
+  for (int x = 0; x < w; x++)
+    {
+      Pixel p = get_pixel (pic->surface, x, y);
+
+      if (MAX (p.r, MAX (p.g, p.b)) - MIN (p.r, MIN (p.g, p.b)) > 30)
+        {
+          if (*first < 0)
+            *first = x;
+          *last = x;
+        }
+      else if (*first >= 0)
+        break;
+    }
+  g_assert_cmpint (*first, >=, 0);
+}
+
+static void
+test_shared_axis (void)
+{
+  Picture pic;
+  g_autoptr(AwTrace) a = aw_trace_new ();
+  g_autoptr(AwTrace) b = aw_trace_new ();
+  int a0, a1, b0, b1;
+  double wa, wb;
+
+  run_begin (a);
+  simple_task (a, 1, "one second", AW_EVENT_TASK_RUNNING, 0, 0, 1000 * MS, AW_EVENT_TASK_CANCELLED);
+  run_end (a, 1000 * MS, "completed");
+
+  run_begin (b);
+  simple_task (b, 1, "two seconds", AW_EVENT_TASK_RUNNING, 0, 0, 2000 * MS, AW_EVENT_TASK_CANCELLED);
+  run_end (b, 2000 * MS, "completed");
+
+  picture_init (&pic, "light", 1280, 720);
+  picture_add (&pic, "A", model_new (a));
+  picture_add (&pic, "B", model_new (b));
+  picture_draw (&pic);
+
+  /* The view fits the longest run. */
+  g_assert_cmpint (pic.layout->view_start_ns, ==, 0);
+  g_assert_cmpint (pic.layout->view_end_ns, >=, 2000 * MS);
+  g_assert_cmpfloat (aw_render_layout_time_to_x (pic.layout, 2000 * MS), <=,
+                     pic.layout->plot_x + pic.layout->plot_width + 0.5);
+
+  /* B sits below A. */
+  g_assert_cmpfloat (pic.layout->variants[1].y, >=,
+                     pic.layout->variants[0].y + pic.layout->variants[0].height);
+
+  running_extent (&pic, 0, 0, &a0, &a1);
+  running_extent (&pic, 1, 0, &b0, &b1);
+  wa = a1 - a0 + 1;
+  wb = b1 - b0 + 1;
+  g_test_message ("1 s task: %d..%d, 2 s task: %d..%d", a0, a1, b0, b1);
+    }
+
+  g_assert_cmpint (abs (a0 - b0), <=, 1);
+  g_assert_cmpfloat (fabs (wa - wb / 2), <=, 2.0);
+  g_assert_cmpfloat (wb, >, 200);
+
+  picture_clear (&pic);
+}
+
+static void
+test_view_window (void)
+{
+  Picture pic;
+  g_autoptr(AwTrace) trace = aw_trace_new ();
+  double x, y;
+
+  run_begin (trace);
+  simple_task (trace, 1, "early", AW_EVENT_TASK_RUNNING, 0, 0, 500 * MS, AW_EVENT_TASK_COMPLETED);
+  simple_task (trace, 2, "late", AW_EVENT_TASK_RUNNING, 0, 600 * MS, 2000 * MS, AW_EVENT_TASK_COMPLETED);
+  run_end (trace, 2000 * MS, "completed");
+
+  picture_init (&pic, "light", 1280, 720);
+  picture_add (&pic, "Zoomed", model_new (trace));
+  pic.request.view_start_ns = 550 * MS;
+  pic.request.view_end_ns = 1050 * MS;
+  picture_draw (&pic);
+
+  g_assert_cmpint (pic.layout->view_start_ns, ==, 550 * MS);
+  g_assert_cmpfloat_with_epsilon (aw_render_layout_time_to_x (pic.layout, 550 * MS),
+                                  pic.layout->plot_x, 1e-6);
+  g_assert_cmpfloat_with_epsilon (aw_render_layout_time_to_x (pic.layout, 1050 * MS),
+                                  pic.layout->plot_x + pic.layout->plot_width, 1e-6);
+  g_assert_cmpint (llabs (aw_render_layout_x_to_time (pic.layout, pic.layout->plot_x) - 550 * MS),
+                   <=, 1);
+
+  /* The early task ended before the view: nothing of it in its row. */
+  for (double px = pic.layout->plot_x + 2; px < pic.layout->plot_x + pic.layout->plot_width;
+       px += 7)
+    {
+      task_point (&pic, 0, 0, 0, &x, &y);
+      g_assert_false (pixel_is (get_pixel (pic.surface, px, y), &picture_theme (&pic)->running, 40));
+    }
+
+  /* The late one fills its row across the view. */
+  task_point (&pic, 0, 1, 700 * MS, &x, &y);
+  assert_pixel_is (pic.surface, x, y, &picture_theme (&pic)->running);
+  task_point (&pic, 0, 1, 1040 * MS, &x, &y);
+  assert_pixel_is (pic.surface, x, y, &picture_theme (&pic)->running);
+
+  picture_clear (&pic);
+}
+
+static void
+test_main_lane (void)
+{
+  Picture pic;
+  g_autoptr(AwTrace) trace = aw_trace_new ();
+  double ly, lh, x;
+  gboolean found_blocked = FALSE, found_tick = FALSE;
+
+  run_begin (trace);
+  for (gint64 t = 0; t < 1000 * MS; t += 16 * MS)
+    if (t < 400 * MS || t > 700 * MS)
+      ev (trace, t, AW_EVENT_FRAME, 0, 0, NULL, 0);
+  ev (trace, 400 * MS, AW_EVENT_UI_BLOCK_BEGIN, 0, 0, NULL, 0);
+  ev (trace, 700 * MS, AW_EVENT_UI_BLOCK_END, 0, 0, NULL, 0);
+  simple_task (trace, 1, "sync work", AW_EVENT_TASK_RUNNING, 0, 400 * MS, 700 * MS, AW_EVENT_TASK_COMPLETED);
+  ev (trace, 300 * MS, AW_EVENT_TASK_SYNC, 2, 0, "cached", 0);
+  run_end (trace, 1000 * MS, "completed");
+
+  picture_init (&pic, "light", 1280, 720);
+  picture_add (&pic, "Blocking", model_new (trace));
+  picture_draw (&pic);
+
+  g_assert_true (aw_render_layout_lane (pic.layout, 0, 0, &ly, &lh));
+  g_assert_cmpfloat (lh, >, 10);
+
+  /* The frozen band shows the blocked colour. */
+  x = aw_render_layout_time_to_x (pic.layout, 420 * MS);
+  for (double py = ly; py < ly + lh; py += 1)
+    for (double px = x; px < x + 12; px += 1)
+      found_blocked |= pixel_is (get_pixel (pic.surface, px, py), &picture_theme (&pic)->blocked, 8);
+  g_assert_true (found_blocked);
+
+  /* A heartbeat tick in the upper part of the lane. */
+  for (double px = aw_render_layout_time_to_x (pic.layout, 96 * MS) - 3;
+       px < aw_render_layout_time_to_x (pic.layout, 96 * MS) + 4; px += 1)
+    found_tick |= pixel_is (get_pixel (pic.surface, px, ly + lh * 0.25), &picture_theme (&pic)->frame, 40);
+  g_assert_true (found_tick);
+
+  /* No tick while frozen, outside the band: the row below has no frames. */
+  g_assert_false (pixel_is (get_pixel (pic.surface, aw_render_layout_time_to_x (pic.layout, 850 * MS) + 5,
+                                       ly + lh * 0.75),
+                            &picture_theme (&pic)->running, 40));
+
+  /* The synchronous task: a diamond in the completed colour. */
+  {
+    double dx, dy;
+
+    task_point (&pic, 0, 1, 300 * MS, &dx, &dy);
+    assert_pixel_is (pic.surface, dx, dy, &picture_theme (&pic)->completed);
+  }
+
+  picture_clear (&pic);
+}
+
+static void
+test_many_spans (void)
+{
+  Picture pic;
+  g_autoptr(AwTrace) trace = aw_trace_new ();
+  const guint n = 100000;
+  gint64 t0;
+  double elapsed, x, y;
+  guint n_spans;
+
+  run_begin (trace);
+  ev (trace, 0, AW_EVENT_TASK_CREATED, 1, 0, "busy", 0);
+  for (guint i = 0; i < n; i++)
+    {
+      gboolean running = (i % 2) == 0;
+
+      ev (trace, i * 10 * US, running ? AW_EVENT_TASK_RUNNING : AW_EVENT_TASK_WAITING,
+          1, 0, NULL, running ? 1 : 0);
+    }
+  ev (trace, n * 10 * US, AW_EVENT_TASK_COMPLETED, 1, 0, NULL, 0);
+  run_end (trace, n * 10 * US, "completed");
+
+  picture_init (&pic, "light", 1280, 720);
+  picture_add (&pic, "Many", model_new (trace));
+  aw_trace_model_get_spans (pic.variants[0].model, &n_spans);
+  g_assert_cmpuint (n_spans, ==, n);
+
+  t0 = g_get_monotonic_time ();
+  picture_draw (&pic);
+  elapsed = (g_get_monotonic_time () - t0) / 1e6;
+  g_test_message ("%u spans (and %u lane spans) in view: %.1f ms (layout included)", n, n / 2,
+                  elapsed * 1000);
+  g_assert_cmpfloat (elapsed, <, 1.0);
+
+  /* Merged, the dense row reads as running (it runs half the time, in
+   * slices far below a pixel). */
+  task_point (&pic, 0, 0, 500 * MS, &x, &y);
+  assert_pixel_is (pic.surface, x, y, &picture_theme (&pic)->running);
+
+  /* A second draw of the same picture, to time the drawing alone. */
+  t0 = g_get_monotonic_time ();
+  aw_render_with_layout (pic.cr, &pic.request, pic.layout);
+  elapsed = (g_get_monotonic_time () - t0) / 1e6;
+  g_test_message ("redraw with a layout: %.1f ms", elapsed * 1000);
+  g_assert_cmpfloat (elapsed, <, 1.0);
+
+  picture_clear (&pic);
+}
+
+static void
+test_many_tasks (void)
+{
+  Picture pic;
+  g_autoptr(AwTrace) trace = aw_trace_new ();
+  g_autoptr(AwTrace) small = aw_trace_new ();
+  const guint n = 10000;
+  const AwRenderVariantLayout *vl;
+  gint64 t0;
+  double elapsed, x, y;
+
+  run_begin (trace);
+  for (guint i = 0; i < n; i++)
+    {
+      gint64 start = (i % 100) * MS;
+
+      simple_task (trace, i + 1, "Task.Delay(100)", AW_EVENT_TASK_WAITING, 0,
+                   start, start + 100 * MS, AW_EVENT_TASK_COMPLETED);
+    }
+  run_end (trace, 200 * MS, "completed");
+
+  run_begin (small);
+  simple_task (small, 1, "one", AW_EVENT_TASK_RUNNING, 0, 0, 150 * MS, AW_EVENT_TASK_COMPLETED);
+  run_end (small, 150 * MS, "completed");
+
+  picture_init (&pic, "light", 1280, 720);
+  picture_add (&pic, "Small", model_new (small));
+  picture_add (&pic, "Ten thousand", model_new (trace));
+  t0 = g_get_monotonic_time ();
+  picture_draw (&pic);
+  elapsed = (g_get_monotonic_time () - t0) / 1e6;
+  g_test_message ("%u tasks: %.1f ms", n, elapsed * 1000);
+  g_assert_cmpfloat (elapsed, <, 1.0);
+
+  /* The crowded variant shares rows, each at least 3 px tall, and all
+   * fits in the picture. */
+  vl = &pic.layout->variants[1];
+  g_assert_cmpuint (vl->tasks_per_row, >, 1);
+  g_assert_cmpuint (vl->n_rows * vl->tasks_per_row, >=, n);
+  g_assert_cmpfloat (vl->row_height, >=, 3.0 - 1e-9);
+  g_assert_cmpfloat (vl->y + vl->height, <=, pic.layout->axis_y);
+  g_assert_cmpfloat (pic.layout->axis_y, <, 720);
+
+  /* The small variant keeps a full row. */
+  g_assert_cmpuint (pic.layout->variants[0].tasks_per_row, ==, 1);
+  g_assert_cmpfloat (pic.layout->variants[0].row_height, >=, picture_theme (&pic)->row_height * 0.9);
+
+  /* Bucketed rows show merged coverage: waiting, not background. */
+  task_point (&pic, 1, 0, 150 * MS, &x, &y);
+  g_assert_false (pixel_is (get_pixel (pic.surface, x, y), &picture_theme (&pic)->background, 10));
+
+  /* Hit testing finds the first task of a row. */
+  {
+    guint variant = 99, task = 99;
+    gint64 at = 0;
+
+    g_assert_true (aw_render_layout_pick (pic.layout, x, y, &variant, &task, &at));
+    g_assert_cmpuint (variant, ==, 1);
+    g_assert_cmpuint (task, ==, 0);
+    g_assert_cmpint (llabs (at - 150 * MS), <, MS);
+    g_assert_false (aw_render_layout_pick (pic.layout, x, 1, NULL, NULL, NULL));
+  }
+
+  picture_clear (&pic);
+}
+
+static void
+test_themes_differ (void)
+{
+  const char **names = aw_theme_list_names ();
+  Pixel light_bg = { 0 }, dark_bg = { 0 };
+
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      Picture pic;
+
+      picture_init (&pic, names[i], 800, 450);
+      picture_add (&pic, "One by one", delays_model (FALSE));
+      picture_add (&pic, "WhenAll", delays_model (TRUE));
+      pic.request.caption = "A caption under the legend.";
+      picture_draw (&pic);
+
+      assert_pixel_is (pic.surface, 1, 1, &picture_theme (&pic)->background);
+      if (g_str_equal (names[i], "light"))
+        light_bg = get_pixel (pic.surface, 1, 1);
+      else if (g_str_equal (names[i], "dark"))
+        dark_bg = get_pixel (pic.surface, 1, 1);
+
+      /* The legend and caption fit under the axis. */
+      g_assert_cmpfloat (pic.layout->legend_height, >, 0);
+      g_assert_cmpfloat (pic.layout->legend_y, >, pic.layout->axis_y);
+      g_assert_cmpfloat (pic.layout->legend_y + pic.layout->legend_height, <=, 450);
+      if (pic.layout->caption_height > 0)
+        g_assert_cmpfloat (pic.layout->caption_y + pic.layout->caption_height, <=, 450 + 0.5);
+
+      picture_clear (&pic);
+    }
+
+  g_assert_cmpint (pixel_distance (light_bg, dark_bg), >, 300);
+}
+
+static void
+test_text_scale (void)
+{
+  Picture one, two;
+
+  picture_init (&one, "light", 1280, 1400);
+  picture_add (&one, "One by one", delays_model (FALSE));
+  picture_draw (&one);
+
+  picture_init (&two, "light", 1280, 1400);
+  picture_add (&two, "One by one", delays_model (FALSE));
+  two.request.text_scale = 2.0;
+  picture_draw (&two);
+
+  g_assert_cmpfloat_with_epsilon (two.layout->font_size, 2 * one.layout->font_size, 1e-9);
+  g_assert_cmpfloat (two.layout->variants[0].row_height, >, one.layout->variants[0].row_height * 1.5);
+  g_assert_cmpfloat (two.layout->variants[0].header_height, >, one.layout->variants[0].header_height * 1.5);
+  g_assert_cmpfloat (two.layout->title_height, >, one.layout->title_height * 1.5);
+
+  picture_clear (&one);
+  picture_clear (&two);
+}
+
+static void
+test_empty (void)
+{
+  Picture pic;
+  cairo_surface_t *tiny;
+  cairo_t *cr;
+  AwRenderRequest request;
+
+  /* No variants at all. */
+  picture_init (&pic, "dark", 320, 200);
+  picture_draw (&pic);
+  assert_pixel_is (pic.surface, 10, 190, &picture_theme (&pic)->background);
+  picture_clear (&pic);
+
+  /* A run with no tasks, still going. */
+  {
+    g_autoptr(AwTrace) trace = aw_trace_new ();
+
+    run_begin (trace);
+    ev (trace, 10 * MS, AW_EVENT_FRAME, 0, 0, NULL, 0);
+    picture_init (&pic, "light", 320, 200);
+    picture_add (&pic, "Nothing", model_new (trace));
+    picture_draw (&pic);
+    picture_clear (&pic);
+  }
+
+  /* Absurdly small surfaces must not crash or error. */
+  tiny = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 3, 3);
+  cr = cairo_create (tiny);
+  aw_render_request_init (&request);
+  request.width = 3;
+  request.height = 3;
+  request.title = "tiny";
+  aw_render (cr, &request);
+  g_assert_cmpint (cairo_status (cr), ==, CAIRO_STATUS_SUCCESS);
+  cairo_destroy (cr);
+  cairo_surface_destroy (tiny);
+}
+
+static void
+render_vector (const char *kind)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("aw-render-XXXXXX", &error);
+  g_autofree char *path = NULL;
+  cairo_surface_t *surface;
+  AwRenderVariant variants[2];
+  AwRenderRequest request;
+  cairo_t *cr;
+  GStatBuf st;
+
+  g_assert_no_error (error);
+  path = g_build_filename (dir, g_str_equal (kind, "svg") ? "out.svg" : "out.pdf", NULL);
+  if (g_str_equal (kind, "svg"))
+    surface = cairo_svg_surface_create (path, 1280, 720);
+  else
+    surface = cairo_pdf_surface_create (path, 1280, 720);
+  g_assert_cmpint (cairo_surface_status (surface), ==, CAIRO_STATUS_SUCCESS);
+
+  variants[0] = (AwRenderVariant) { "one-by-one", "One by one", delays_model (FALSE) };
+  variants[1] = (AwRenderVariant) { "when-all", "WhenAll", delays_model (TRUE) };
+  aw_render_request_init (&request);
+  request.title = "Vector";
+  request.caption = "Drawn into a vector surface.";
+  request.variants = variants;
+  request.n_variants = 2;
+  request.theme = aw_theme_lookup ("projector");
+
+  cr = cairo_create (surface);
+  aw_render (cr, &request);
+  g_assert_cmpint (cairo_status (cr), ==, CAIRO_STATUS_SUCCESS);
+  cairo_destroy (cr);
+  cairo_surface_finish (surface);
+  g_assert_cmpint (cairo_surface_status (surface), ==, CAIRO_STATUS_SUCCESS);
+  cairo_surface_destroy (surface);
+
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_cmpint (st.st_size, >, 1000);
+
+  g_unlink (path);
+  g_rmdir (dir);
+  aw_trace_model_unref (variants[0].model);
+  aw_trace_model_unref (variants[1].model);
+}
+
+static void
+test_svg (void)
+{
+  render_vector ("svg");
+}
+
+static void
+test_pdf (void)
+{
+  render_vector ("pdf");
+}
+
+static void
+test_scaled_context (void)
+{
+  Picture pic;
+  cairo_surface_t *big;
+  cairo_t *cr;
+  double x, y;
+
+  /* A HiDPI widget draws with a scaled context: the same picture, twice as
+   * many pixels. */
+  picture_init (&pic, "light", 640, 360);
+  picture_add (&pic, "One by one", delays_model (FALSE));
+  picture_draw (&pic);
+
+  big = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 1280, 720);
+  cr = cairo_create (big);
+  cairo_scale (cr, 2, 2);
+  aw_render (cr, &pic.request);
+  g_assert_cmpint (cairo_status (cr), ==, CAIRO_STATUS_SUCCESS);
+  cairo_surface_flush (big);
+
+  task_point (&pic, 0, 0, 400 * MS, &x, &y);
+  g_assert_cmpint (pixel_distance (get_pixel (pic.surface, x, y), get_pixel (big, 2 * x, 2 * y)), <, 10);
+
+  cairo_destroy (cr);
+  cairo_surface_destroy (big);
+  picture_clear (&pic);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/aw/render/theme/lookup", test_theme_lookup);
+  g_test_add_func ("/aw/render/format-duration", test_format);
+  g_test_add_func ("/aw/render/compare-text", test_compare_text);
+  g_test_add_func ("/aw/render/background", test_background);
+  g_test_add_func ("/aw/render/running-span", test_running_span);
+  g_test_add_func ("/aw/render/queued-span", test_queued_span);
+  g_test_add_func ("/aw/render/outcomes/colour", test_outcomes_colour);
+  g_test_add_func ("/aw/render/outcomes/shape", test_outcomes_shape);
+  g_test_add_func ("/aw/render/shared-axis", test_shared_axis);
+  g_test_add_func ("/aw/render/view-window", test_view_window);
+  g_test_add_func ("/aw/render/main-lane", test_main_lane);
+  g_test_add_func ("/aw/render/perf/many-spans", test_many_spans);
+  g_test_add_func ("/aw/render/perf/many-tasks", test_many_tasks);
+  g_test_add_func ("/aw/render/themes", test_themes_differ);
+  g_test_add_func ("/aw/render/text-scale", test_text_scale);
+  g_test_add_func ("/aw/render/empty", test_empty);
+  g_test_add_func ("/aw/render/surface/svg", test_svg);
+  g_test_add_func ("/aw/render/surface/pdf", test_pdf);
+  g_test_add_func ("/aw/render/surface/scaled", test_scaled_context);
+
+  return g_test_run ();
+}

@@ -9,6 +9,12 @@
 
 #include "aw-cli.h"
 
+#ifdef AW_HAVE_GTK
+# include <gtk/gtk.h>
+# include "aw-application.h"
+# include "aw-screenshot.h"
+#endif
+
 int
 main (int    argc,
       char **argv)
@@ -16,12 +22,24 @@ main (int    argc,
   if (argc > 1 && aw_cli_is_command (argv[1]))
     return aw_cli_main (argc, argv);
 
+#ifdef AW_HAVE_GTK
+  if (argc > 1 && g_str_equal (argv[1], "screenshot"))
+    return aw_screenshot_main (argc - 1, argv + 1);
+#endif
+
   if (argc > 1)
     {
       g_printerr ("awaitscope: unknown command \"%s\"; `awaitscope --help` lists the commands\n", argv[1]);
       return 2;
     }
 
-  /* The window is not built yet: show the default scenario as a picture. */
+#ifdef AW_HAVE_GTK
+  /* A window needs a display; without one, show the default scenario as a
+   * picture instead and say where it is. */
+  if (gtk_init_check ())
+    return aw_application_main (argc, argv);
+  g_printerr ("awaitscope: no display, so here is the default scenario as a picture:\n");
+#endif
+
   return aw_cli_render_default (NULL);
 }

@@ -39,6 +39,7 @@ static const Command commands[] = {
   { "run",    "Run a scenario for real and print what happened", cmd_run },
   { "render", "Run a scenario and draw its timeline to PNG, SVG or PDF", cmd_render },
   { "check",  "Check scenario files and explain any mistake", cmd_check },
+  
 };
 
 static void G_GNUC_PRINTF (1, 2)

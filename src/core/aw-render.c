@@ -94,8 +94,9 @@ static const Chrome chrome_levels[] = {
 };
 
 /* Rows and lanes shrink together down to this share of their natural
- * height; below it, variants with few tasks keep rows of this share and the
- * crowded ones split the rest. */
+ * height; below it, lanes and variants with few tasks keep their natural
+ * height and the crowded variants split the rest, sharing rows if they
+ * must. When there is room to spare, everything grows up to MAX_GROW. */
 #define MIN_UNIFORM_SCALE 0.4
 #define MAX_GROW          1.45
 
@@ -117,6 +118,7 @@ typedef struct {
   const Chrome          *chrome;
   gboolean               legend_has[N_LEGEND];
   GArray                *taken;    /* x ranges of labels in the main lane */
+  double                 label_limit;
   guint8                *cover;    /* one entry per pixel column of the plot */
   guint                  n_cover;
   GArray                *batch[N_BATCHES];
@@ -218,6 +220,33 @@ outcome_is_completed (AwTraceModel *model)
   return m->outcome == NULL || g_str_has_prefix (m->outcome, "completed");
 }
 
+/* "WhenAll 1.00 s", or "Timeout 511 ms (cancelled)" for a run that did not
+ * complete. */
+static char *
+describe_run (const AwRenderVariant *variant,
+              guint                  index)
+{
+  const AwMetrics *m = aw_trace_model_get_metrics (variant->model);
+  g_autofree char *duration = aw_render_format_duration (m->wall_ms);
+  char buf[32];
+
+  if (outcome_is_completed (variant->model))
+    return g_strdup_printf ("%s %s", variant_title (variant, index, buf, sizeof buf), duration);
+  else if (!aw_trace_model_is_finished (variant->model))
+    return g_strdup_printf ("%s %s (running)", variant_title (variant, index, buf, sizeof buf),
+                            duration);
+  else
+    {
+      g_autofree char *outcome = g_strdup (m->outcome);
+      char *colon = strchr (outcome, ':');
+
+      if (colon != NULL)
+        *colon = '\0';
+      return g_strdup_printf ("%s %s (%s)", variant_title (variant, index, buf, sizeof buf),
+                              duration, outcome);
+    }
+}
+
 /**
  * aw_render_compare_text:
  * @variants: (array length=n_variants): the variants
@@ -225,8 +254,9 @@ outcome_is_completed (AwTraceModel *model)
  *
  * Compares the fastest variant with the slowest by wall time, for example
  * "WhenAll 1.00 s vs One by one 2.41 s: 2.4x faster". When at least two runs
- * completed, only completed runs take part, so a run that stopped early on
- * an error does not count as fast.
+ * completed, only completed runs take part. A run that stopped early on an
+ * error or a cancel is never called faster: the text then names its
+ * outcome, as in "Timeout 511 ms (cancelled) vs No deadline 2.00 s".
  *
  * Returns: (transfer full) (nullable): the text, or %NULL with fewer than
  *   two runs to compare
@@ -235,9 +265,8 @@ char *
 aw_render_compare_text (const AwRenderVariant *variants,
                         guint                  n_variants)
 {
-  g_autofree char *fast_time = NULL;
-  g_autofree char *slow_time = NULL;
-  char fast_buf[32], slow_buf[32];
+  g_autofree char *fast_text = NULL;
+  g_autofree char *slow_text = NULL;
   gint fast = -1, slow = -1;
   guint n_completed = 0, n_runs = 0;
   gboolean only_completed;
@@ -275,9 +304,9 @@ aw_render_compare_text (const AwRenderVariant *variants,
 
   if (fast == slow)
     {
-      /* All equal: compare the first two in order. */
+      /* All equal: compare with another one in order. */
       fast = -1;
-      for (guint i = 0; i < n_variants && slow == fast; i++)
+      for (guint i = 0; i < n_variants && fast < 0; i++)
         {
           if (variants[i].model == NULL || (gint) i == slow)
             continue;
@@ -291,28 +320,23 @@ aw_render_compare_text (const AwRenderVariant *variants,
 
   fast_ms = aw_trace_model_get_metrics (variants[fast].model)->wall_ms;
   slow_ms = aw_trace_model_get_metrics (variants[slow].model)->wall_ms;
-  fast_time = aw_render_format_duration (fast_ms);
-  slow_time = aw_render_format_duration (slow_ms);
+  fast_text = describe_run (&variants[fast], fast);
+  slow_text = describe_run (&variants[slow], slow);
   ratio = fast_ms > 0 ? slow_ms / fast_ms : 0;
 
-  if (fast_ms > 0 && ratio < 1.05)
-    return g_strdup_printf ("%s %s vs %s %s: about the same",
-                            variant_title (&variants[fast], fast, fast_buf, sizeof fast_buf), fast_time,
-                            variant_title (&variants[slow], slow, slow_buf, sizeof slow_buf), slow_time);
-  else if (fast_ms > 0)
+  /* A run that stopped early on an error or a cancel is not "faster". */
+  if (!outcome_is_completed (variants[fast].model) || !outcome_is_completed (variants[slow].model)
+      || fast_ms <= 0)
+    return g_strdup_printf ("%s vs %s", fast_text, slow_text);
+  else if (ratio < 1.05)
+    return g_strdup_printf ("%s vs %s: about the same", fast_text, slow_text);
+  else
     {
       char num[G_ASCII_DTOSTR_BUF_SIZE];
 
       format_number (num, sizeof num, ratio < 9.95 ? 1 : 0, ratio);
-      return g_strdup_printf ("%s %s vs %s %s: %sx faster",
-                              variant_title (&variants[fast], fast, fast_buf, sizeof fast_buf), fast_time,
-                              variant_title (&variants[slow], slow, slow_buf, sizeof slow_buf), slow_time,
-                              num);
+      return g_strdup_printf ("%s vs %s: %sx faster", fast_text, slow_text, num);
     }
-  else
-    return g_strdup_printf ("%s %s vs %s %s",
-                            variant_title (&variants[fast], fast, fast_buf, sizeof fast_buf), fast_time,
-                            variant_title (&variants[slow], slow, slow_buf, sizeof slow_buf), slow_time);
 }
 
 static void
@@ -889,7 +913,7 @@ draw_legend_swatch (Ctx        *c,
                     double      h)
 {
   cairo_t *cr = c->cr;
-  double r = MIN (h * 0.42, w / 2);
+  double r = MIN (MIN (h * 0.45, w / 2), 0.75 * c->f);
 
   switch (item)
     {
@@ -981,7 +1005,7 @@ legend_flow (Ctx      *c,
   double size = c->chrome->legend * c->f;
   double item_h = MAX (line_height (c, size, FALSE), 1.2 * c->f);
   double sw = 2.0 * c->f;
-  double sh = MIN (item_h * 0.8, c->theme->row_height * c->s * 0.8);
+  double sh = MIN (item_h, c->theme->row_height * c->s);
   double gap = 0.45 * c->f;
   double spacing = 1.3 * c->f;
   double x = x0, y = y0;
@@ -1500,7 +1524,8 @@ compute_layout (Ctx            *c,
           AwTraceModel *model = request->variants[v].model;
 
           if (model != NULL)
-            end = MAX (end, aw_trace_model_get_end_ns (model) - aw_trace_model_get_begin_ns (model));
+            end = MAX (end, aw_trace_model_get_end_ns (model)
+                            - aw_trace_model_get_begin_ns (model));
         }
       lay->view_start_ns = 0;
       lay->view_end_ns = end > 0 ? end : G_GINT64_CONSTANT (1000000000);
@@ -1516,23 +1541,31 @@ compute_layout (Ctx            *c,
   reserve = R * 0.9 + pad;
   lay->plot_width = MAX (W - reserve - lay->plot_x, 10.0);
 
-  /* The least compact chrome that leaves rows 75% of their height; if
-   * none does, the least compact that avoids sharing rows; if even the
-   * most compact would share rows, compacting is no help. */
+  /* The least compact chrome that leaves rows 75% of their height. If none
+   * does, the least compact that avoids sharing rows; failing that, the
+   * most compact if it buys a real gain in room (a small picture), else
+   * none (ten thousand tasks share rows whatever the chrome). */
   {
     double fits[G_N_ELEMENTS (chrome_levels)];
+    guint last = G_N_ELEMENTS (chrome_levels) - 1;
     guint best = 0;
 
-    for (guint level = 0; level < G_N_ELEMENTS (chrome_levels); level++)
+    for (guint level = 0; level <= last; level++)
       {
         fits[level] = compute_layout_level (c, lay, level);
         if (fits[level] >= 0.75)
           return;
       }
-    for (guint level = G_N_ELEMENTS (chrome_levels); level > 0; level--)
-      if (fits[level - 1] >= MIN_UNIFORM_SCALE)
-        best = level - 1;
-    compute_layout_level (c, lay, best);
+    if (fits[last] >= MIN_UNIFORM_SCALE)
+      {
+        for (guint level = last + 1; level > 0; level--)
+          if (fits[level - 1] >= MIN_UNIFORM_SCALE)
+            best = level - 1;
+      }
+    else if (fits[last] > 1.25 * fits[0])
+      best = last;
+    if (best != last)
+      compute_layout_level (c, lay, best);
   }
 }
 
@@ -1983,7 +2016,8 @@ draw_row_label (Ctx           *c,
     return;
   text_set (c, text, size, bold, max_w);
   text_size (c, NULL, &th);
-  if (y + (h - th) / 2 < *last_bottom)
+  /* Never over the label above, nor below the variant. */
+  if (y + (h - th) / 2 < *last_bottom || y + (h - th) / 2 + th > c->label_limit)
     return;
   text_draw (c, x, y + (h - th) / 2, color);
   *last_bottom = y + (h - th) / 2 + th;
@@ -2290,21 +2324,6 @@ draw_task_decorations (Ctx              *c,
     return;
 
   draw_badge (c, task->outcome, ex + r + 0.2 * c->f, cy, r);
-
-  if (task->outcome == AW_OUTCOME_FAULTED && task->error != NULL)
-    {
-      double size = MIN (SMALL_SIZE * c->f, h * 0.62);
-      double tx = ex + 2 * r + 0.5 * c->f;
-      double avail = lay->width - c->pad * 0.5 - tx;
-      double th;
-
-      if (avail >= 3 * c->f && size >= 6)
-        {
-          text_set (c, task->error, size, FALSE, avail);
-          text_size (c, NULL, &th);
-          text_draw_tinted (c, tx, cy - th / 2, &t->faulted);
-        }
-    }
 }
 
 static double
@@ -2314,6 +2333,44 @@ lane_label_size (Ctx    *c,
   double size = MIN (lane_height * 0.72, LANE_SIZE * c->f);
 
   return size < 8.0 * c->s ? 0.7 * c->f : size;
+}
+
+/* The message of a fault, after its badge. Drawn after the markers so that
+ * their lines do not cross it. */
+static void
+draw_task_error (Ctx              *c,
+                 const AwTaskInfo *task,
+                 gint64            begin,
+                 double            y,
+                 double            h)
+{
+  const AwRenderLayout *lay = c->layout;
+  double r = MIN (h * 0.36, 0.75 * c->f);
+  double cy = y + h / 2;
+  gint64 end_rel;
+  double ex;
+
+  if (task->outcome != AW_OUTCOME_FAULTED || task->error == NULL || task->end_ns < 0 || h < 7)
+    return;
+  end_rel = task->end_ns - begin;
+  if (end_rel < lay->view_start_ns || end_rel > lay->view_end_ns)
+    return;
+  ex = time_to_x (c, end_rel);
+
+  {
+    double size = MIN (SMALL_SIZE * c->f, h * 0.62);
+    double tx = ex + 2 * r + 0.5 * c->f;
+    double avail = lay->width - c->pad * 0.5 - tx;
+    double th;
+
+    if (avail >= 3 * c->f && size >= 6)
+      {
+        text_set (c, task->error, size, FALSE, avail);
+        text_size (c, NULL, &th);
+        draw_plate (c, tx - 0.15 * c->f, cy - th / 2, MIN (text_width (c), avail) + 0.3 * c->f, th);
+        text_draw_tinted (c, tx, cy - th / 2, &c->theme->faulted);
+      }
+  }
 }
 
 static void
@@ -2384,7 +2441,8 @@ draw_variant (Ctx   *c,
   /* Backgrounds: lane bands and zebra rows. */
   cairo_save (cr);
   cairo_new_path (cr);
-  cairo_rectangle (cr, lay->label_x, vl->main_y + 1, band_right - lay->label_x, vl->main_height - 2);
+  cairo_rectangle (cr, lay->label_x, vl->main_y + 1,
+                   band_right - lay->label_x, vl->main_height - 2);
   for (guint lane = 0; lane < vl->n_worker_lanes; lane++)
     {
       double gap = vl->lane_height > 6 ? 1 : 0;
@@ -2468,10 +2526,14 @@ draw_variant (Ctx   *c,
   g_array_set_size (c->taken, 0);
   draw_markers (c, model, vl);
   draw_frozen_labels (c, model, vl);
+  if (tpr == 1)
+    for (guint row = first_row; row < last_row; row++)
+      draw_task_error (c, &tasks[row], begin, vl->rows_y + row * rh, rh);
   cairo_restore (cr);
 
   /* Labels. */
-  last_bottom = -G_MAXDOUBLE;
+  last_bottom = vl->main_y - 0.15 * c->f;
+  c->label_limit = bottom + 0.15 * c->f;
   draw_row_label (c, aw_trace_get_lane_name (trace, 0) != NULL ? aw_trace_get_lane_name (trace, 0)
                                                                 : "main thread",
                   lay->label_x + 0.4 * c->f, vl->main_y, vl->main_height,
@@ -2484,20 +2546,21 @@ draw_variant (Ctx   *c,
   if (label_size < 8.0 * c->s)
     label_size = 0.7 * c->f;
   label_h = line_height (c, label_size, FALSE);
-  last_bottom = vl->rows_y - label_h * 0.2;
+  last_bottom = MAX (last_bottom, vl->rows_y - label_h * 0.2);
   for (guint row = first_row; row < last_row; row++)
     {
       guint t0 = row * tpr, t1 = MIN (t0 + tpr, n_tasks);
       char buf[256];
+      double indent;
 
       if (t0 >= n_tasks)
         break;
       bucket_label (tasks, t0, t1 - t0, buf, sizeof buf);
-      draw_row_label (c, buf, lay->label_x + 0.4 * c->f + (tpr == 1 ? label_indent (c, tasks[t0].depth) : 0),
+      indent = tpr == 1 ? label_indent (c, tasks[t0].depth) : 0;
+      draw_row_label (c, buf, lay->label_x + 0.4 * c->f + indent,
                       vl->rows_y + row * rh, rh, label_size, FALSE, &t->foreground, &last_bottom);
     }
 
-  last_bottom = -G_MAXDOUBLE;
   for (guint lane = 1; lane <= vl->n_worker_lanes; lane++)
     {
       const char *name = aw_trace_get_lane_name (trace, lane);
@@ -2573,7 +2636,8 @@ aw_render_with_layout (cairo_t               *cr,
         {
           double bar = MAX (3.0, 4.0 * c.s);
 
-          text_set (&c, compare, c.chrome->compare * c.f, TRUE, layout->width - 2 * c.pad - 1.2 * c.f);
+          text_set (&c, compare, c.chrome->compare * c.f, TRUE,
+                    layout->width - 2 * c.pad - 1.2 * c.f);
           text_size (&c, &tw, &th);
           cairo_save (cr);
           cairo_new_path (cr);

@@ -1,0 +1,189 @@
+/* aw-application.c: the GtkApplication: actions, accelerators, settings
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include "aw-application.h"
+#include "aw-catalog.h"
+#include "aw-window.h"
+
+struct _AwApplication {
+  GtkApplication  parent_instance;
+  GSettings      *settings;
+};
+
+G_DEFINE_FINAL_TYPE (AwApplication, aw_application, GTK_TYPE_APPLICATION)
+
+static void
+about_action (GSimpleAction *action,
+              GVariant      *parameter,
+              gpointer       user_data)
+{
+  GtkApplication *app = user_data;
+  static const char *authors[] = { "The Awaitscope developers", NULL };
+
+  gtk_show_about_dialog (gtk_application_get_active_window (app),
+                         "program-name", "Awaitscope",
+                         "logo-icon-name", APP_ID,
+                         "version", PACKAGE_VERSION,
+                         "comments", "Watch asynchronous code run for real: await, WhenAll, "
+                                     "cancellation and deadlocks on a timeline.",
+                         "license-type", GTK_LICENSE_GPL_3_0,
+                         "authors", authors,
+                         NULL);
+}
+
+static void
+quit_action (GSimpleAction *action,
+             GVariant      *parameter,
+             gpointer       user_data)
+{
+  GtkApplication *app = user_data;
+  GList *windows = gtk_application_get_windows (app);
+
+  /* Closing each window cancels its run first. */
+  for (GList *l = windows; l != NULL; )
+    {
+      GtkWindow *window = l->data;
+      l = l->next;
+      gtk_window_destroy (window);
+    }
+}
+
+static const GActionEntry app_actions[] = {
+  { "about", about_action },
+  { "quit", quit_action },
+};
+
+static void
+aw_application_startup (GApplication *application)
+{
+  AwApplication *self = AW_APPLICATION (application);
+  g_autoptr(GtkCssProvider) css = NULL;
+  GdkDisplay *display;
+  static const struct { const char *action; const char *accels[3]; } accels[] = {
+    { "win.run", { "F5", "<Control>r", NULL } },
+    { "win.cancel", { "Escape", NULL } },
+    { "win.open", { "<Control>o", NULL } },
+    { "win.export", { "<Control>e", NULL } },
+    { "win.sidebar", { "F9", NULL } },
+    { "win.search", { "<Control>f", NULL } },
+    { "app.quit", { "<Control>q", NULL } },
+  };
+
+  G_APPLICATION_CLASS (aw_application_parent_class)->startup (application);
+
+  aw_catalog_init ();
+  g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions), self);
+  for (guint i = 0; i < G_N_ELEMENTS (accels); i++)
+    gtk_application_set_accels_for_action (GTK_APPLICATION (self), accels[i].action, accels[i].accels);
+
+  /* A plain GtkApplication does not load our CSS: do it here. */
+  display = gdk_display_get_default ();
+  css = gtk_css_provider_new ();
+  gtk_css_provider_load_from_resource (css, "/org/awaitscope/Awaitscope/style.css");
+  gtk_style_context_add_provider_for_display (display, GTK_STYLE_PROVIDER (css),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  gtk_icon_theme_add_resource_path (gtk_icon_theme_get_for_display (display),
+                                    "/org/awaitscope/Awaitscope/icons");
+  gtk_window_set_default_icon_name (APP_ID);
+}
+
+static void
+aw_application_activate (GApplication *application)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (application));
+
+  if (window == NULL)
+    window = GTK_WINDOW (aw_window_new (AW_APPLICATION (application)));
+  gtk_window_present (window);
+}
+
+static void
+aw_application_dispose (GObject *object)
+{
+  AwApplication *self = AW_APPLICATION (object);
+
+  g_clear_object (&self->settings);
+
+  G_OBJECT_CLASS (aw_application_parent_class)->dispose (object);
+}
+
+static void
+aw_application_class_init (AwApplicationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  object_class->dispose = aw_application_dispose;
+  app_class->startup = aw_application_startup;
+  app_class->activate = aw_application_activate;
+}
+
+static void
+aw_application_init (AwApplication *self)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+
+  /* Without an installed schema (a build tree, a test) the app still runs,
+   * with defaults it does not keep. */
+  if (source != NULL)
+    schema = g_settings_schema_source_lookup (source, APP_ID, TRUE);
+  if (schema != NULL)
+    self->settings = g_settings_new_full (schema, NULL, NULL);
+}
+
+AwApplication *
+aw_application_new (GApplicationFlags flags)
+{
+  return g_object_new (AW_TYPE_APPLICATION,
+                       "application-id", APP_ID,
+                       "flags", flags,
+                       "resource-base-path", "/org/awaitscope/Awaitscope",
+                       NULL);
+}
+
+/**
+ * aw_application_get_settings:
+ *
+ * Returns: (transfer none) (nullable): the settings, or %NULL when the
+ *   schema is not installed
+ */
+GSettings *
+aw_application_get_settings (AwApplication *self)
+{
+  return self->settings;
+}
+
+static gboolean
+have_session_bus (void)
+{
+  g_autofree char *bus = NULL;
+
+  if (g_getenv ("DBUS_SESSION_BUS_ADDRESS") != NULL)
+    return TRUE;
+  bus = g_build_filename (g_get_user_runtime_dir (), "bus", NULL);
+  return g_file_test (bus, G_FILE_TEST_EXISTS);
+}
+
+/**
+ * aw_application_main:
+ *
+ * Runs the window. One instance per session when there is a session bus.
+ */
+int
+aw_application_main (int    argc,
+                     char **argv)
+{
+  g_autoptr(AwApplication) app = NULL;
+  GApplicationFlags flags = G_APPLICATION_DEFAULT_FLAGS;
+
+  if (!have_session_bus ())
+    flags |= G_APPLICATION_NON_UNIQUE;
+
+  app = aw_application_new (flags);
+  return g_application_run (G_APPLICATION (app), argc, argv);
+}

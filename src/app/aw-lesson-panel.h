@@ -1,0 +1,24 @@
+/* aw-lesson-panel.h: narration, code side by side, and the outcome card
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "aw-scenario.h"
+
+G_BEGIN_DECLS
+
+#define AW_TYPE_LESSON_PANEL (aw_lesson_panel_get_type ())
+G_DECLARE_FINAL_TYPE (AwLessonPanel, aw_lesson_panel, AW, LESSON_PANEL, GtkWidget)
+
+GtkWidget  *aw_lesson_panel_new         (void);
+void        aw_lesson_panel_set_scenario (AwLessonPanel *self,
+                                          AwScenario    *scenario);
+void        aw_lesson_panel_set_outcome  (AwLessonPanel *self,
+                                          const char    *text);
+const char *aw_lesson_panel_get_outcome  (AwLessonPanel *self);
+
+G_END_DECLS

@@ -1,0 +1,300 @@
+/* aw-screenshot.c: `awaitscope screenshot`: the real window, saved as PNG
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The window is drawn in-process through its own renderer, so the picture
+ * is what the window shows, at any size, on any display (Xvfb is fine).
+ */
+
+#include "config.h"
+
+#include "aw-screenshot.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "aw-application.h"
+#include "aw-catalog.h"
+#include "aw-export.h"
+#include "aw-window.h"
+
+#define SCREENSHOT_TIMEOUT_S 120
+
+typedef struct {
+  AwWindow *window;
+  char     *id;
+  char     *output;
+  int       width;
+  int       height;
+  double    speed;
+  double    scale;
+  gboolean  run;
+  int       status;
+  guint     frames;
+  gboolean  run_started;
+  gboolean  run_done;
+  guint     attempts;
+} Shot;
+
+static cairo_status_t
+append_bytes (void                *closure,
+              const unsigned char *data,
+              unsigned int         length)
+{
+  g_byte_array_append (closure, data, length);
+  return CAIRO_STATUS_SUCCESS;
+}
+
+/**
+ * aw_screenshot_save_widget:
+ * @widget: a realized, drawn widget
+ * @path: a .png file
+ * @scale: 2 for a HiDPI picture
+ *
+ * Returns: %TRUE if the whole PNG was written
+ */
+gboolean
+aw_screenshot_save_widget (GtkWidget   *widget,
+                           const char  *path,
+                           double       scale,
+                           GError     **error)
+{
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autoptr(GBytes) png = NULL;
+  GByteArray *bytes;
+  GtkSnapshot *snapshot;
+  GskRenderer *renderer;
+  cairo_surface_t *surface;
+  cairo_status_t status;
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+
+  renderer = gtk_widget_get_native (widget) ? gtk_native_get_renderer (gtk_widget_get_native (widget)) : NULL;
+  if (width <= 0 || height <= 0 || renderer == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_PENDING, "the window has not been drawn yet");
+      return FALSE;
+    }
+
+  paintable = gtk_widget_paintable_new (widget);
+  snapshot = gtk_snapshot_new ();
+  gtk_snapshot_scale (snapshot, scale, scale);
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  if (node == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_PENDING, "the window drew nothing");
+      return FALSE;
+    }
+  texture = gsk_renderer_render_texture (renderer, node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width * scale, height * scale));
+
+  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, gdk_texture_get_width (texture),
+                                        gdk_texture_get_height (texture));
+  gdk_texture_download (texture, cairo_image_surface_get_data (surface),
+                        cairo_image_surface_get_stride (surface));
+  cairo_surface_mark_dirty (surface);
+  bytes = g_byte_array_new ();
+  status = cairo_surface_write_to_png_stream (surface, append_bytes, bytes);
+  cairo_surface_destroy (surface);
+  png = g_byte_array_free_to_bytes (bytes);
+
+  if (status != CAIRO_STATUS_SUCCESS)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "encoding the PNG failed: %s",
+                   cairo_status_to_string (status));
+      return FALSE;
+    }
+
+  return aw_write_file_atomic (path, png, error);
+}
+
+/* Returns FALSE to try again at a later frame. */
+static gboolean
+shoot (Shot *shot)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (aw_screenshot_save_widget (GTK_WIDGET (shot->window), shot->output, shot->scale, &error))
+    {
+      shot->status = 0;
+      printf ("%s\n", shot->output);
+    }
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PENDING) && ++shot->attempts < 60)
+    return FALSE;
+  else
+    {
+      g_printerr ("awaitscope screenshot: %s\n", error->message);
+      shot->status = 1;
+    }
+  gtk_window_destroy (GTK_WINDOW (shot->window));
+  return TRUE;
+}
+
+static void
+on_run_finished (AwWindow *window,
+                 Shot     *shot)
+{
+  shot->run_done = TRUE;
+  shot->frames = 0;
+}
+
+/* Wait for real frames before taking the picture: a few after the window
+ * appears, and a few after the run ends so the last state is drawn. */
+static gboolean
+on_tick (GtkWidget     *widget,
+         GdkFrameClock *clock,
+         gpointer       user_data)
+{
+  Shot *shot = user_data;
+
+  shot->frames++;
+  if (shot->run && !shot->run_started && shot->frames >= 3)
+    {
+      shot->run_started = TRUE;
+      gtk_widget_activate_action (widget, "win.run", NULL);
+      return G_SOURCE_CONTINUE;
+    }
+  if ((!shot->run || shot->run_done) && shot->frames >= 5)
+    return shoot (shot) ? G_SOURCE_REMOVE : G_SOURCE_CONTINUE;
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+on_timeout (gpointer user_data)
+{
+  Shot *shot = user_data;
+
+  g_printerr ("awaitscope screenshot: gave up after %d s without a finished frame\n", SCREENSHOT_TIMEOUT_S);
+  shot->status = 1;
+  if (shot->window != NULL)
+    gtk_window_destroy (GTK_WINDOW (shot->window));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_activate (GApplication *app,
+             Shot         *shot)
+{
+  shot->window = aw_window_new (AW_APPLICATION (app));
+  if (!aw_window_select_scenario (shot->window, shot->id))
+    {
+      g_printerr ("awaitscope screenshot: no scenario named \"%s\"; `awaitscope list` shows them all\n", shot->id);
+      shot->status = 1;
+      gtk_window_destroy (GTK_WINDOW (shot->window));
+      return;
+    }
+  aw_window_set_speed (shot->window, shot->speed);
+  gtk_window_unmaximize (GTK_WINDOW (shot->window));
+  gtk_window_set_default_size (GTK_WINDOW (shot->window), shot->width, shot->height);
+  g_signal_connect (shot->window, "run-finished", G_CALLBACK (on_run_finished), shot);
+  gtk_widget_add_tick_callback (GTK_WIDGET (shot->window), on_tick, shot, NULL);
+  gtk_window_present (GTK_WINDOW (shot->window));
+  g_timeout_add_seconds (SCREENSHOT_TIMEOUT_S, on_timeout, shot);
+}
+
+/**
+ * aw_screenshot_main:
+ *
+ * `awaitscope screenshot ID -o FILE.png [--size WxH] [--run]`
+ *
+ * Returns: the exit status
+ */
+int
+aw_screenshot_main (int    argc,
+                    char **argv)
+{
+  g_autoptr(GOptionContext) context = g_option_context_new ("ID -o FILE.png");
+  g_autoptr(AwApplication) app = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *output = NULL;
+  g_autofree char *size = NULL;
+  g_autofree char *speed = NULL;
+  AwImageFormat format;
+  gboolean run = FALSE;
+  double scale = 1;
+  Shot shot = { 0 };
+  GOptionEntry entries[] = {
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Write the PNG here", "FILE" },
+    { "size", 0, 0, G_OPTION_ARG_STRING, &size, "Window size (default 1280x800)", "WxH" },
+    { "run", 0, 0, G_OPTION_ARG_NONE, &run, "Run the scenario to its end first", NULL },
+    { "speed", 0, 0, G_OPTION_ARG_STRING, &speed, "Divide every duration by X (default 1)", "X" },
+    { "scale", 0, 0, G_OPTION_ARG_DOUBLE, &scale, "Pixels per point (2 for HiDPI)", "N" },
+    { NULL }
+  };
+
+  g_set_prgname ("awaitscope screenshot");
+  g_option_context_set_summary (context,
+                                "Opens the window (this needs a display; Xvfb is fine), optionally runs\n"
+                                "the scenario to its end, and saves the whole window as a PNG.");
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      g_printerr ("awaitscope screenshot: %s (see `awaitscope screenshot --help`)\n", error->message);
+      return 2;
+    }
+  if (argc != 2 || output == NULL)
+    {
+      g_printerr ("awaitscope screenshot: give one scenario id and -o FILE.png\n");
+      return 2;
+    }
+  shot.width = 1280;
+  shot.height = 800;
+  shot.speed = 1;
+  if (!aw_image_format_from_path (output, &format, &error) ||
+      (size != NULL && !aw_parse_size (size, &shot.width, &shot.height, &error)))
+    {
+      g_printerr ("awaitscope screenshot: %s\n", error->message);
+      return 2;
+    }
+  if (format != AW_IMAGE_PNG)
+    {
+      g_printerr ("awaitscope screenshot: %s: a screenshot is a PNG; use `awaitscope render` for SVG or PDF\n", output);
+      return 2;
+    }
+  if (!(scale >= 0.5 && scale <= 4))
+    {
+      g_printerr ("awaitscope screenshot: --scale %g: give a number between 0.5 and 4\n", scale);
+      return 2;
+    }
+  if (speed != NULL)
+    {
+      char *end = NULL;
+
+      shot.speed = g_ascii_strtod (speed, &end);
+      if (end == speed || *end != '\0' || !(shot.speed >= 0.05 && shot.speed <= 100))
+        {
+          g_printerr ("awaitscope screenshot: --speed %s: give a number between 0.05 and 100\n", speed);
+          return 2;
+        }
+    }
+  {
+    g_autofree char *dir = g_path_get_dirname (output);
+    if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
+      {
+        g_printerr ("awaitscope screenshot: %s: cannot write: the folder %s does not exist\n", output, dir);
+        return 1;
+      }
+  }
+
+  if (!gtk_init_check ())
+    {
+      g_printerr ("awaitscope screenshot: cannot open a display; run it under a desktop session or "
+                  "`xvfb-run -a awaitscope screenshot ...` (`awaitscope render` needs no display)\n");
+      return 1;
+    }
+
+  shot.id = argv[1];
+  shot.output = output;
+  shot.run = run;
+  shot.scale = scale;
+  shot.status = 1;
+
+  app = aw_application_new (G_APPLICATION_NON_UNIQUE);
+  g_signal_connect (app, "activate", G_CALLBACK (on_activate), &shot);
+  g_application_run (G_APPLICATION (app), 0, NULL);
+
+  return shot.status;
+}

@@ -1,0 +1,731 @@
+/* aw-timeline-view.c: the timeline widget, drawn by the core renderer
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The core renderer draws the recorded runs into a cairo node, which is
+ * cached until the size, the data or the view changes. Hover feedback is
+ * drawn as native nodes on top, so pointer motion never re-runs cairo.
+ */
+
+#include "config.h"
+
+#include "aw-timeline-view.h"
+
+#include "aw-summary.h"
+
+#define MIN_SPAN_NS G_GINT64_CONSTANT (10000)   /* 10 µs */
+
+struct _AwTimelineView {
+  GtkWidget       parent_instance;
+
+  char           *title;
+  GArray         *variants;    /* AwRenderVariant; names and models owned */
+  const AwTheme  *theme;
+  double          text_scale;
+
+  gboolean        fitted;
+  gint64          view_start_ns;
+  gint64          view_end_ns;
+
+  GskRenderNode  *cache;
+  AwRenderLayout *layout;
+  int             cache_width;
+  int             cache_height;
+
+  gboolean        hovering;
+  double          hover_x;
+  double          hover_y;
+
+  gint64          drag_start_ns;
+  gint64          drag_end_ns;
+  gint64          pinch_start_ns;
+  gint64          pinch_end_ns;
+};
+
+G_DEFINE_FINAL_TYPE (AwTimelineView, aw_timeline_view, GTK_TYPE_WIDGET)
+
+static void
+clear_variants (AwTimelineView *self)
+{
+  for (guint i = 0; i < self->variants->len; i++)
+    {
+      AwRenderVariant *v = &g_array_index (self->variants, AwRenderVariant, i);
+
+      g_free ((char *) v->name);
+      g_free ((char *) v->title);
+      aw_trace_model_unref (v->model);
+    }
+  g_array_set_size (self->variants, 0);
+}
+
+static void
+invalidate (AwTimelineView *self)
+{
+  g_clear_pointer (&self->cache, gsk_render_node_unref);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+request_init (AwTimelineView  *self,
+              AwRenderRequest *request,
+              int              width,
+              int              height)
+{
+  aw_render_request_init (request);
+  request->title = NULL;
+  request->show_title = FALSE;
+  request->show_legend = TRUE;
+  request->caption = NULL;
+  request->variants = (const AwRenderVariant *) (gpointer) self->variants->data;
+  request->n_variants = self->variants->len;
+  request->theme = self->theme;
+  request->width = width;
+  request->height = height;
+  request->text_scale = self->text_scale;
+  if (!self->fitted)
+    {
+      request->view_start_ns = self->view_start_ns;
+      request->view_end_ns = self->view_end_ns;
+    }
+}
+
+static void
+ensure_cache (AwTimelineView *self,
+              int             width,
+              int             height)
+{
+  AwRenderRequest request;
+  GtkSnapshot *snapshot;
+  cairo_t *cr;
+
+  if (self->cache != NULL && width == self->cache_width && height == self->cache_height)
+    return;
+
+  g_clear_pointer (&self->cache, gsk_render_node_unref);
+  g_clear_pointer (&self->layout, aw_render_layout_free);
+  self->cache_width = width;
+  self->cache_height = height;
+
+  request_init (self, &request, width, height);
+  snapshot = gtk_snapshot_new ();
+  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  self->layout = aw_render_layout_new (cr, &request);
+  aw_render_with_layout (cr, &request, self->layout);
+  cairo_destroy (cr);
+  self->cache = gtk_snapshot_free_to_node (snapshot);
+}
+
+static void
+aw_timeline_view_snapshot (GtkWidget   *widget,
+                           GtkSnapshot *snapshot)
+{
+  AwTimelineView *self = AW_TIMELINE_VIEW (widget);
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+
+  if (width <= 0 || height <= 0)
+    return;
+
+  ensure_cache (self, width, height);
+  if (self->cache != NULL)
+    gtk_snapshot_append_node (snapshot, self->cache);
+
+  if (self->variants->len == 0)
+    {
+      PangoLayout *layout = gtk_widget_create_pango_layout (widget, NULL);
+      GdkRGBA fg = { self->theme->muted.red, self->theme->muted.green, self->theme->muted.blue, 1 };
+      PangoFontDescription *font = pango_font_description_from_string ("Sans 16");
+      int lw, lh;
+
+      pango_font_description_set_absolute_size (font, 18 * self->text_scale * PANGO_SCALE);
+      pango_layout_set_font_description (layout, font);
+      pango_layout_set_alignment (layout, PANGO_ALIGN_CENTER);
+      pango_layout_set_text (layout, "Press Run (F5) to run this scenario for real", -1);
+      pango_layout_get_pixel_size (layout, &lw, &lh);
+      gtk_snapshot_save (snapshot);
+      gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT ((width - lw) / 2.0, (height - lh) / 2.0));
+      gtk_snapshot_append_layout (snapshot, layout, &fg);
+      gtk_snapshot_restore (snapshot);
+      pango_font_description_free (font);
+      g_object_unref (layout);
+      return;
+    }
+
+  if (self->hovering && self->layout != NULL)
+    {
+      guint variant, task;
+      gint64 t;
+      double y, h;
+      GdkRGBA shade = { self->theme->foreground.red, self->theme->foreground.green,
+                        self->theme->foreground.blue, 0.08 };
+      GdkRGBA cursor = { self->theme->foreground.red, self->theme->foreground.green,
+                         self->theme->foreground.blue, 0.45 };
+
+      if (aw_render_layout_pick (self->layout, self->hover_x, self->hover_y, &variant, &task, &t) &&
+          aw_render_layout_task_row (self->layout, variant, task, &y, &h))
+        gtk_snapshot_append_color (snapshot, &shade, &GRAPHENE_RECT_INIT (0, y, width, h));
+
+      if (self->hover_x >= self->layout->plot_x &&
+          self->hover_x <= self->layout->plot_x + self->layout->plot_width)
+        gtk_snapshot_append_color (snapshot, &cursor,
+                                   &GRAPHENE_RECT_INIT (self->hover_x, self->layout->variants[0].y,
+                                                        1, self->layout->axis_y - self->layout->variants[0].y));
+    }
+}
+
+static void
+aw_timeline_view_measure (GtkWidget      *widget,
+                          GtkOrientation  orientation,
+                          int             for_size,
+                          int            *minimum,
+                          int            *natural,
+                          int            *minimum_baseline,
+                          int            *natural_baseline)
+{
+  if (orientation == GTK_ORIENTATION_HORIZONTAL)
+    {
+      *minimum = 320;
+      *natural = 900;
+    }
+  else
+    {
+      *minimum = 200;
+      *natural = 480;
+    }
+}
+
+static void
+aw_timeline_view_size_allocate (GtkWidget *widget,
+                                int        width,
+                                int        height,
+                                int        baseline)
+{
+  /* The cache checks its size itself; nothing to keep here. */
+}
+
+/* View window ---------------------------------------------------------------- */
+
+static void
+current_view (AwTimelineView *self,
+              gint64         *start,
+              gint64         *end)
+{
+  int width = gtk_widget_get_width (GTK_WIDGET (self));
+  int height = gtk_widget_get_height (GTK_WIDGET (self));
+
+  if (width > 0 && height > 0)
+    ensure_cache (self, width, height);
+  if (self->layout != NULL)
+    {
+      *start = self->layout->view_start_ns;
+      *end = self->layout->view_end_ns;
+    }
+  else
+    {
+      *start = self->view_start_ns;
+      *end = MAX (self->view_end_ns, self->view_start_ns + MIN_SPAN_NS);
+    }
+}
+
+static void
+set_view (AwTimelineView *self,
+          gint64          start,
+          gint64          end)
+{
+  if (end - start < MIN_SPAN_NS)
+    {
+      gint64 mid = (start + end) / 2;
+      start = mid - MIN_SPAN_NS / 2;
+      end = mid + MIN_SPAN_NS / 2;
+    }
+  self->fitted = FALSE;
+  self->view_start_ns = start;
+  self->view_end_ns = end;
+  invalidate (self);
+}
+
+/**
+ * aw_timeline_view_zoom:
+ * @factor: > 1 zooms in, < 1 zooms out
+ * @anchor_x: the x coordinate that keeps its time, or -1 for the centre
+ */
+void
+aw_timeline_view_zoom (AwTimelineView *self,
+                       double          factor,
+                       double          anchor_x)
+{
+  gint64 start, end, anchor;
+  double frac, span;
+
+  g_return_if_fail (AW_IS_TIMELINE_VIEW (self));
+
+  current_view (self, &start, &end);
+  if (self->layout == NULL || self->layout->plot_width <= 0 || factor <= 0)
+    return;
+
+  if (anchor_x < 0)
+    anchor_x = self->layout->plot_x + self->layout->plot_width / 2;
+  frac = CLAMP ((anchor_x - self->layout->plot_x) / self->layout->plot_width, 0, 1);
+  anchor = start + (gint64) (frac * (end - start));
+  span = (end - start) / factor;
+  span = CLAMP (span, MIN_SPAN_NS, 3600.0 * G_USEC_PER_SEC * 1000);
+  set_view (self, anchor - (gint64) (frac * span), anchor + (gint64) ((1 - frac) * span));
+}
+
+/**
+ * aw_timeline_view_pan:
+ * @pixels: how far to move the view to the right (negative: left)
+ */
+void
+aw_timeline_view_pan (AwTimelineView *self,
+                      double          pixels)
+{
+  gint64 start, end, dt;
+
+  g_return_if_fail (AW_IS_TIMELINE_VIEW (self));
+
+  current_view (self, &start, &end);
+  if (self->layout == NULL || self->layout->plot_width <= 0)
+    return;
+  dt = (gint64) (pixels / self->layout->plot_width * (end - start));
+  set_view (self, start + dt, end + dt);
+}
+
+void
+aw_timeline_view_fit (AwTimelineView *self)
+{
+  g_return_if_fail (AW_IS_TIMELINE_VIEW (self));
+
+  self->fitted = TRUE;
+  invalidate (self);
+}
+
+gboolean
+aw_timeline_view_is_fitted (AwTimelineView *self)
+{
+  return self->fitted;
+}
+
+void
+aw_timeline_view_get_view (AwTimelineView *self,
+                           gint64         *start_ns,
+                           gint64         *end_ns)
+{
+  current_view (self, start_ns, end_ns);
+}
+
+/* Input ---------------------------------------------------------------------- */
+
+static void
+on_motion (GtkEventControllerMotion *controller,
+           double                    x,
+           double                    y,
+           AwTimelineView           *self)
+{
+  self->hovering = TRUE;
+  self->hover_x = x;
+  self->hover_y = y;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+on_leave (GtkEventControllerMotion *controller,
+          AwTimelineView           *self)
+{
+  self->hovering = FALSE;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static gboolean
+on_scroll (GtkEventControllerScroll *controller,
+           double                    dx,
+           double                    dy,
+           AwTimelineView           *self)
+{
+  GdkModifierType state = gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (controller));
+
+  if (state & GDK_CONTROL_MASK)
+    {
+      aw_timeline_view_zoom (self, dy < 0 ? 1.25 : 0.8, self->hovering ? self->hover_x : -1);
+      return TRUE;
+    }
+  if (dx != 0 || (state & GDK_SHIFT_MASK))
+    {
+      aw_timeline_view_pan (self, 40 * (dx != 0 ? dx : dy));
+      return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+on_drag_begin (GtkGestureDrag *gesture,
+               double          x,
+               double          y,
+               AwTimelineView *self)
+{
+  current_view (self, &self->drag_start_ns, &self->drag_end_ns);
+  gtk_widget_grab_focus (GTK_WIDGET (self));
+}
+
+static void
+on_drag_update (GtkGestureDrag *gesture,
+                double          dx,
+                double          dy,
+                AwTimelineView *self)
+{
+  gint64 dt;
+
+  if (self->layout == NULL || self->layout->plot_width <= 0)
+    return;
+  dt = (gint64) (-dx / self->layout->plot_width * (self->drag_end_ns - self->drag_start_ns));
+  set_view (self, self->drag_start_ns + dt, self->drag_end_ns + dt);
+}
+
+static void
+on_pinch_begin (GtkGesture       *gesture,
+                GdkEventSequence *sequence,
+                AwTimelineView   *self)
+{
+  current_view (self, &self->pinch_start_ns, &self->pinch_end_ns);
+}
+
+static void
+on_pinch_scale (GtkGestureZoom *gesture,
+                double          scale,
+                AwTimelineView *self)
+{
+  double cx, cy, span;
+  gint64 anchor;
+  double frac;
+
+  if (self->layout == NULL || self->layout->plot_width <= 0 || scale <= 0)
+    return;
+  if (!gtk_gesture_get_bounding_box_center (GTK_GESTURE (gesture), &cx, &cy))
+    cx = self->layout->plot_x + self->layout->plot_width / 2;
+  frac = CLAMP ((cx - self->layout->plot_x) / self->layout->plot_width, 0, 1);
+  anchor = self->pinch_start_ns + (gint64) (frac * (self->pinch_end_ns - self->pinch_start_ns));
+  span = (self->pinch_end_ns - self->pinch_start_ns) / scale;
+  set_view (self, anchor - (gint64) (frac * span), anchor + (gint64) ((1 - frac) * span));
+}
+
+static gboolean
+on_key_pressed (GtkEventControllerKey *controller,
+                guint                  keyval,
+                guint                  keycode,
+                GdkModifierType        state,
+                AwTimelineView        *self)
+{
+  if (state & (GDK_CONTROL_MASK | GDK_ALT_MASK))
+    return FALSE;
+
+  switch (keyval)
+    {
+    case GDK_KEY_w: case GDK_KEY_W: case GDK_KEY_plus: case GDK_KEY_KP_Add:
+      aw_timeline_view_zoom (self, 1.5, -1);
+      return TRUE;
+    case GDK_KEY_s: case GDK_KEY_S: case GDK_KEY_minus: case GDK_KEY_KP_Subtract:
+      aw_timeline_view_zoom (self, 1 / 1.5, -1);
+      return TRUE;
+    case GDK_KEY_a: case GDK_KEY_A:
+      aw_timeline_view_pan (self, -80);
+      return TRUE;
+    case GDK_KEY_d: case GDK_KEY_D:
+      aw_timeline_view_pan (self, 80);
+      return TRUE;
+    case GDK_KEY_f: case GDK_KEY_F:
+      aw_timeline_view_fit (self);
+      return TRUE;
+    default:
+      return FALSE;
+    }
+}
+
+/**
+ * aw_timeline_view_describe_at:
+ *
+ * Returns: (transfer full) (nullable): what the timeline shows at a point:
+ *   task, state, start, duration and thread
+ */
+char *
+aw_timeline_view_describe_at (AwTimelineView *self,
+                              double          x,
+                              double          y)
+{
+  const AwRenderVariant *variant;
+  const AwTaskInfo *tasks, *task;
+  const AwSpan *spans;
+  AwTrace *trace;
+  g_autofree char *start = NULL;
+  g_autofree char *duration = NULL;
+  const char *state = NULL;
+  const char *thread = "none: it waited without a thread";
+  guint v, index, n_tasks, n_spans;
+  gint64 t, begin, end;
+
+  if (self->layout == NULL || !aw_render_layout_pick (self->layout, x, y, &v, &index, &t))
+    return NULL;
+  if (v >= self->variants->len)
+    return NULL;
+
+  variant = &g_array_index (self->variants, AwRenderVariant, v);
+  tasks = aw_trace_model_get_tasks (variant->model, &n_tasks);
+  if (index >= n_tasks)
+    return NULL;
+  task = &tasks[index];
+  trace = aw_trace_model_get_trace (variant->model);
+  spans = aw_trace_model_get_spans (variant->model, &n_spans);
+  begin = aw_trace_model_get_begin_ns (variant->model);
+  end = task->end_ns >= 0 ? task->end_ns : aw_trace_model_get_end_ns (variant->model);
+
+  for (guint s = task->first_span; s < task->first_span + task->n_spans; s++)
+    {
+      if (spans[s].phase == AW_PHASE_RUNNING)
+        thread = aw_trace_get_lane_name (trace, spans[s].lane);
+      if (t >= spans[s].start_ns - begin && t < spans[s].end_ns - begin)
+        state = spans[s].phase == AW_PHASE_RUNNING ? "running"
+              : spans[s].phase == AW_PHASE_QUEUED ? "queued for a worker thread"
+              : "waiting (holds no thread)";
+    }
+  if (task->sync)
+    {
+      state = "completed synchronously (no GTask)";
+      thread = aw_trace_get_lane_name (trace, task->lane);
+    }
+  if (state == NULL)
+    state = aw_outcome_to_string (task->outcome);
+
+  start = aw_summary_format_duration ((task->created_ns - begin) / 1e6);
+  duration = aw_summary_format_duration ((end - task->created_ns) / 1e6);
+
+  return g_strdup_printf ("%s\n%s at this moment; %s in the end%s%s\nstarted at %s, took %s\nthread: %s",
+                          task->name, state, aw_outcome_to_string (task->outcome),
+                          task->error ? ": " : "", task->error ? task->error : "",
+                          start, duration, thread ? thread : "?");
+}
+
+static gboolean
+on_query_tooltip (GtkWidget      *widget,
+                  int             x,
+                  int             y,
+                  gboolean        keyboard,
+                  GtkTooltip     *tooltip,
+                  AwTimelineView *self)
+{
+  g_autofree char *text = aw_timeline_view_describe_at (self, x, y);
+
+  if (text == NULL)
+    return FALSE;
+  gtk_tooltip_set_text (tooltip, text);
+  return TRUE;
+}
+
+/* Data ----------------------------------------------------------------------- */
+
+/**
+ * aw_timeline_view_set_runs:
+ * @self: a timeline
+ * @title: (nullable): what the runs are, for the accessible label
+ * @variants: (array length=n_variants): the runs; models are referenced
+ * @n_variants: how many
+ */
+void
+aw_timeline_view_set_runs (AwTimelineView        *self,
+                           const char            *title,
+                           const AwRenderVariant *variants,
+                           guint                  n_variants)
+{
+  g_autofree char *label = NULL;
+
+  g_return_if_fail (AW_IS_TIMELINE_VIEW (self));
+
+  clear_variants (self);
+  for (guint i = 0; i < n_variants; i++)
+    {
+      AwRenderVariant copy = {
+        g_strdup (variants[i].name),
+        g_strdup (variants[i].title),
+        aw_trace_model_ref (variants[i].model),
+      };
+      g_array_append_val (self->variants, copy);
+    }
+  g_free (self->title);
+  self->title = g_strdup (title);
+
+  label = g_strdup_printf ("Timeline: %s", title ? title : "no scenario");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, label,
+                                  -1);
+  aw_timeline_view_refresh (self);
+}
+
+/**
+ * aw_timeline_view_refresh:
+ *
+ * The runs have new events: derive the views again and redraw once.
+ */
+void
+aw_timeline_view_refresh (AwTimelineView *self)
+{
+  g_autofree char *description = NULL;
+
+  g_return_if_fail (AW_IS_TIMELINE_VIEW (self));
+
+  for (guint i = 0; i < self->variants->len; i++)
+    aw_trace_model_update (g_array_index (self->variants, AwRenderVariant, i).model);
+
+  description = aw_summary_accessible ((const AwRenderVariant *) (gpointer) self->variants->data,
+                                       self->variants->len);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, description,
+                                  -1);
+  invalidate (self);
+}
+
+guint
+aw_timeline_view_get_n_runs (AwTimelineView *self)
+{
+  return self->variants->len;
+}
+
+guint
+aw_timeline_view_get_n_tasks (AwTimelineView *self)
+{
+  guint total = 0;
+
+  for (guint i = 0; i < self->variants->len; i++)
+    {
+      guint n;
+      aw_trace_model_get_tasks (g_array_index (self->variants, AwRenderVariant, i).model, &n);
+      total += n;
+    }
+  return total;
+}
+
+void
+aw_timeline_view_set_theme (AwTimelineView *self,
+                            const AwTheme  *theme)
+{
+  g_return_if_fail (AW_IS_TIMELINE_VIEW (self));
+  g_return_if_fail (theme != NULL);
+
+  if (self->theme == theme)
+    return;
+  self->theme = theme;
+  invalidate (self);
+}
+
+const AwTheme *
+aw_timeline_view_get_theme (AwTimelineView *self)
+{
+  return self->theme;
+}
+
+void
+aw_timeline_view_set_text_scale (AwTimelineView *self,
+                                 double          text_scale)
+{
+  g_return_if_fail (AW_IS_TIMELINE_VIEW (self));
+
+  text_scale = CLAMP (text_scale, 0.5, 4.0);
+  if (self->text_scale == text_scale)
+    return;
+  self->text_scale = text_scale;
+  invalidate (self);
+}
+
+/* GObject -------------------------------------------------------------------- */
+
+static void
+aw_timeline_view_dispose (GObject *object)
+{
+  AwTimelineView *self = AW_TIMELINE_VIEW (object);
+
+  g_clear_pointer (&self->cache, gsk_render_node_unref);
+  g_clear_pointer (&self->layout, aw_render_layout_free);
+  if (self->variants != NULL)
+    clear_variants (self);
+
+  G_OBJECT_CLASS (aw_timeline_view_parent_class)->dispose (object);
+}
+
+static void
+aw_timeline_view_finalize (GObject *object)
+{
+  AwTimelineView *self = AW_TIMELINE_VIEW (object);
+
+  g_clear_pointer (&self->variants, g_array_unref);
+  g_free (self->title);
+
+  G_OBJECT_CLASS (aw_timeline_view_parent_class)->finalize (object);
+}
+
+static void
+aw_timeline_view_class_init (AwTimelineViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = aw_timeline_view_dispose;
+  object_class->finalize = aw_timeline_view_finalize;
+  widget_class->snapshot = aw_timeline_view_snapshot;
+  widget_class->measure = aw_timeline_view_measure;
+  widget_class->size_allocate = aw_timeline_view_size_allocate;
+
+  gtk_widget_class_set_css_name (widget_class, "timeline");
+  /* A picture of the runs, described in words; the task table is the
+   * equivalent view to navigate. */
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
+}
+
+static void
+aw_timeline_view_init (AwTimelineView *self)
+{
+  GtkEventController *controller;
+  GtkGesture *gesture;
+
+  self->variants = g_array_new (FALSE, TRUE, sizeof (AwRenderVariant));
+  self->theme = aw_theme_lookup ("light");
+  self->text_scale = 1.0;
+  self->fitted = TRUE;
+
+  gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
+  gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
+  gtk_widget_set_hexpand (GTK_WIDGET (self), TRUE);
+  gtk_widget_set_vexpand (GTK_WIDGET (self), TRUE);
+  g_signal_connect (self, "query-tooltip", G_CALLBACK (on_query_tooltip), self);
+
+  controller = gtk_event_controller_motion_new ();
+  g_signal_connect (controller, "motion", G_CALLBACK (on_motion), self);
+  g_signal_connect (controller, "enter", G_CALLBACK (on_motion), self);
+  g_signal_connect (controller, "leave", G_CALLBACK (on_leave), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), controller);
+
+  controller = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_BOTH_AXES);
+  g_signal_connect (controller, "scroll", G_CALLBACK (on_scroll), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), controller);
+
+  gesture = gtk_gesture_drag_new ();
+  g_signal_connect (gesture, "drag-begin", G_CALLBACK (on_drag_begin), self);
+  g_signal_connect (gesture, "drag-update", G_CALLBACK (on_drag_update), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (gesture));
+
+  gesture = gtk_gesture_zoom_new ();
+  g_signal_connect (gesture, "begin", G_CALLBACK (on_pinch_begin), self);
+  g_signal_connect (gesture, "scale-changed", G_CALLBACK (on_pinch_scale), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (gesture));
+
+  controller = gtk_event_controller_key_new ();
+  g_signal_connect (controller, "key-pressed", G_CALLBACK (on_key_pressed), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), controller);
+
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, "Timeline",
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, "Not run yet",
+                                  -1);
+}
+
+GtkWidget *
+aw_timeline_view_new (void)
+{
+  return g_object_new (AW_TYPE_TIMELINE_VIEW, NULL);
+}

@@ -34,6 +34,7 @@ typedef struct {
   gboolean  run_started;
   gboolean  run_done;
   guint     attempts;
+  gboolean  sized;
 } Shot;
 
 static cairo_status_t
@@ -151,6 +152,25 @@ on_tick (GtkWidget     *widget,
   Shot *shot = user_data;
 
   shot->frames++;
+
+  /* Client-side decorations keep an invisible border inside the requested
+   * size: grow the request until the window itself has the size asked for. */
+  if (!shot->sized && shot->frames >= 2)
+    {
+      int dw = shot->width - gtk_widget_get_width (widget);
+      int dh = shot->height - gtk_widget_get_height (widget);
+
+      shot->sized = TRUE;
+      if (dw != 0 || dh != 0)
+        {
+          gtk_widget_set_size_request (widget, shot->width + dw, shot->height + dh);
+          shot->frames = 0;
+          return G_SOURCE_CONTINUE;
+        }
+    }
+  if (!shot->sized)
+    return G_SOURCE_CONTINUE;
+
   if (shot->run && !shot->run_started && shot->frames >= 3)
     {
       shot->run_started = TRUE;
@@ -187,8 +207,10 @@ on_activate (GApplication *app,
       return;
     }
   aw_window_set_speed (shot->window, shot->speed);
+  aw_timeline_view_set_show_hover (aw_window_get_timeline (shot->window), FALSE);
   gtk_window_unmaximize (GTK_WINDOW (shot->window));
-  gtk_window_set_default_size (GTK_WINDOW (shot->window), shot->width, shot->height);
+  gtk_window_set_resizable (GTK_WINDOW (shot->window), FALSE);
+  gtk_widget_set_size_request (GTK_WIDGET (shot->window), shot->width, shot->height);
   g_signal_connect (shot->window, "run-finished", G_CALLBACK (on_run_finished), shot);
   gtk_widget_add_tick_callback (GTK_WIDGET (shot->window), on_tick, shot, NULL);
   gtk_window_present (GTK_WINDOW (shot->window));

@@ -33,6 +33,7 @@ struct _AwTimelineView {
   int             cache_height;
 
   gboolean        hovering;
+  gboolean        show_hover;
   double          hover_x;
   double          hover_y;
 
@@ -151,7 +152,7 @@ aw_timeline_view_snapshot (GtkWidget   *widget,
       return;
     }
 
-  if (self->hovering && self->layout != NULL)
+  if (self->hovering && self->show_hover && self->layout != NULL)
     {
       guint variant, task;
       gint64 t;
@@ -687,6 +688,7 @@ aw_timeline_view_init (AwTimelineView *self)
   self->theme = aw_theme_lookup ("light");
   self->text_scale = 1.0;
   self->fitted = TRUE;
+  self->show_hover = TRUE;
 
   gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
   gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
@@ -722,6 +724,25 @@ aw_timeline_view_init (AwTimelineView *self)
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, "Timeline",
                                   GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, "Not run yet",
                                   -1);
+}
+
+/**
+ * aw_timeline_view_set_show_hover:
+ *
+ * Whether the row and the time under the pointer are highlighted; off for
+ * screenshots, where the pointer is not part of the picture.
+ */
+void
+aw_timeline_view_set_show_hover (AwTimelineView *self,
+                                 gboolean        show_hover)
+{
+  g_return_if_fail (AW_IS_TIMELINE_VIEW (self));
+
+  show_hover = !!show_hover;
+  if (self->show_hover == show_hover)
+    return;
+  self->show_hover = show_hover;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
 GtkWidget *

@@ -37,6 +37,8 @@ gboolean        aw_timeline_view_is_fitted      (AwTimelineView        *self);
 void            aw_timeline_view_get_view       (AwTimelineView        *self,
                                                  gint64                *start_ns,
                                                  gint64                *end_ns);
+void            aw_timeline_view_set_show_hover (AwTimelineView      *self,
+                                                 gboolean               show_hover);
 char           *aw_timeline_view_describe_at    (AwTimelineView        *self,
                                                  double                 x,
                                                  double                 y);

@@ -1,0 +1,306 @@
+/* test-window.c: the window, driven as a user drives it (run under xvfb-run)
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include <gtk/gtk.h>
+
+#include "aw-application.h"
+#include "aw-lesson-panel.h"
+#include "aw-summary.h"
+#include "aw-timeline-view.h"
+#include "aw-window.h"
+
+static AwApplication *app;
+
+static gboolean
+timed_out_cb (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Iterates the main loop until *flag or a timeout; returns whether *flag. */
+static gboolean
+wait_for (gboolean *flag,
+          guint     timeout_ms)
+{
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add (timeout_ms, timed_out_cb, &timed_out);
+
+  while (!*flag && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  if (!timed_out)
+    g_source_remove (id);
+  return *flag;
+}
+
+static void
+wait_ms (guint ms)
+{
+  gboolean never = FALSE;
+  wait_for (&never, ms);
+}
+
+static void
+set_flag (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+}
+
+static AwWindow *
+new_window (void)
+{
+  AwWindow *window = aw_window_new (app);
+  gboolean mapped = FALSE;
+
+  g_signal_connect_swapped (window, "map", G_CALLBACK (set_flag), &mapped);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (wait_for (&mapped, 10000));
+  wait_ms (100);
+  return window;
+}
+
+static void
+close_window (AwWindow *window)
+{
+  gtk_window_destroy (GTK_WINDOW (window));
+  wait_ms (50);
+}
+
+static gboolean
+run_and_wait (AwWindow *window,
+              guint     timeout_ms)
+{
+  gboolean finished = FALSE;
+  gulong id = g_signal_connect_swapped (window, "run-finished", G_CALLBACK (set_flag), &finished);
+
+  g_action_group_activate_action (G_ACTION_GROUP (window), "run", NULL);
+  g_assert_true (aw_window_is_running (window));
+  wait_for (&finished, timeout_ms);
+  g_signal_handler_disconnect (window, id);
+  return finished;
+}
+
+static void
+test_default (void)
+{
+  AwWindow *window = new_window ();
+  AwTimelineView *timeline = aw_window_get_timeline (window);
+
+  /* Opens on the default scenario, ready to run. */
+  g_assert_cmpstr (aw_scenario_get_id (aw_window_get_scenario (window)), ==, "when-all");
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "One by one vs Task.WhenAll");
+  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "run"));
+  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "cancel"));
+  g_assert_cmpuint (aw_timeline_view_get_n_runs (timeline), ==, 0);
+  g_assert_true (g_str_has_prefix (aw_lesson_panel_get_outcome (aw_window_get_lesson_panel (window)),
+                                   "Not run yet"));
+  close_window (window);
+}
+
+static void
+test_accessible (void)
+{
+  AwWindow *window = new_window ();
+  GtkWidget *timeline = GTK_WIDGET (aw_window_get_timeline (window));
+
+  gtk_test_accessible_assert_role (aw_window_get_run_button (window), GTK_ACCESSIBLE_ROLE_BUTTON);
+  gtk_test_accessible_assert_role (aw_window_get_cancel_button (window), GTK_ACCESSIBLE_ROLE_BUTTON);
+  gtk_test_accessible_assert_role (timeline, GTK_ACCESSIBLE_ROLE_IMG);
+  gtk_test_accessible_assert_property (timeline, GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                       "Timeline: One by one vs Task.WhenAll");
+  gtk_test_accessible_assert_property (timeline, GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, "Not run yet");
+  g_assert_true (gtk_widget_get_focusable (timeline));
+  close_window (window);
+}
+
+static void
+test_run_compare (void)
+{
+  AwWindow *window = new_window ();
+  AwTimelineView *timeline = aw_window_get_timeline (window);
+  g_autoptr(GPtrArray) traces = NULL;
+  g_autofree char *expected = NULL;
+  const char *card;
+  GPtrArray *models = g_ptr_array_new_with_free_func ((GDestroyNotify) aw_trace_model_unref);
+  AwRenderVariant variants[2];
+
+  aw_window_set_speed (window, 4);
+  aw_window_set_variant (window, -1);
+  g_assert_true (run_and_wait (window, 30000));
+
+  /* Both variants ran: task rows in the timeline and an outcome card. */
+  g_assert_cmpuint (aw_timeline_view_get_n_runs (timeline), ==, 2);
+  g_assert_cmpuint (aw_timeline_view_get_n_tasks (timeline), ==, 8);
+  card = aw_lesson_panel_get_outcome (aw_window_get_lesson_panel (window));
+  g_test_message ("card: %s", card);
+  g_assert_nonnull (strstr (card, "WhenAll"));
+  g_assert_nonnull (strstr (card, "faster"));
+  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "run"));
+
+  /* The accessible description summarises what ran. */
+  traces = aw_window_get_last_traces (window);
+  g_assert_cmpuint (traces->len, ==, 2);
+  for (guint i = 0; i < 2; i++)
+    {
+      AwTraceModel *model = aw_trace_model_new (g_ptr_array_index (traces, i));
+      g_ptr_array_add (models, model);
+      variants[i].name = aw_trace_get_metadata (g_ptr_array_index (traces, i), "variant");
+      variants[i].title = aw_trace_get_metadata (g_ptr_array_index (traces, i), "variant_title");
+      variants[i].model = model;
+    }
+  expected = aw_summary_accessible (variants, 2);
+  g_assert_nonnull (strstr (expected, "One by one: 4 tasks, all completed"));
+  gtk_test_accessible_assert_property (GTK_WIDGET (timeline), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, expected);
+
+  g_ptr_array_unref (models);
+  close_window (window);
+}
+
+/* The heartbeat lane is fed by the frame clock while a run is live. */
+static void
+test_heartbeat (void)
+{
+  AwWindow *window = new_window ();
+  g_autoptr(GPtrArray) traces = NULL;
+  g_autoptr(AwTraceModel) model = NULL;
+  const AwMetrics *m;
+
+  aw_window_set_speed (window, 1);
+  aw_window_set_variant (window, 1);
+  g_assert_true (run_and_wait (window, 10000));
+  traces = aw_window_get_last_traces (window);
+  g_assert_cmpuint (traces->len, ==, 1);
+  model = aw_trace_model_new (g_ptr_array_index (traces, 0));
+  m = aw_trace_model_get_metrics (model);
+  g_test_message ("%u frames in %.0f ms, longest gap %.1f ms", m->frames, m->wall_ms, m->max_main_loop_gap_ms);
+  /* A responsive loop draws many frames in a second, with no long gap. */
+  g_assert_cmpuint (m->frames, >=, 10);
+  g_assert_cmpfloat (m->max_main_loop_gap_ms, <, 250);
+  close_window (window);
+}
+
+static void
+test_cancel (void)
+{
+  AwWindow *window = new_window ();
+  g_autoptr(GPtrArray) traces = NULL;
+  g_autoptr(AwTraceModel) model = NULL;
+  const AwMarker *markers;
+  const AwMetrics *m;
+  gboolean finished = FALSE;
+  guint n_markers;
+  gint64 cancel_ns = -1, end_ns;
+  const char *card;
+
+  g_assert_true (aw_window_select_scenario (window, "cancel"));
+  aw_window_set_speed (window, 1);
+  aw_window_set_variant (window, 1);   /* no deadline: only the user can cancel */
+  g_signal_connect_swapped (window, "run-finished", G_CALLBACK (set_flag), &finished);
+  g_action_group_activate_action (G_ACTION_GROUP (window), "run", NULL);
+  wait_ms (400);
+  g_assert_true (aw_window_is_running (window));
+  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "cancel"));
+  g_action_group_activate_action (G_ACTION_GROUP (window), "cancel", NULL);
+  g_assert_true (wait_for (&finished, 5000));
+
+  traces = aw_window_get_last_traces (window);
+  model = aw_trace_model_new (g_ptr_array_index (traces, 0));
+  m = aw_trace_model_get_metrics (model);
+  markers = aw_trace_model_get_markers (model, &n_markers);
+  for (guint i = 0; i < n_markers; i++)
+    if (markers[i].kind == AW_EVENT_CANCEL_REQUEST && cancel_ns < 0)
+      cancel_ns = markers[i].time_ns;
+  end_ns = aw_trace_model_get_end_ns (model);
+  g_assert_cmpint (cancel_ns, >, 0);
+  g_test_message ("stopped %.1f ms after Cancel", (end_ns - cancel_ns) / 1e6);
+  /* Every task stopped within 100 ms of the click. */
+  g_assert_cmpint (end_ns - cancel_ns, <=, 100 * 1000000);
+  g_assert_cmpuint (m->cancelled, ==, 3);
+
+  card = aw_lesson_panel_get_outcome (aw_window_get_lesson_panel (window));
+  g_test_message ("card: %s", card);
+  g_assert_nonnull (strstr (card, "Cancelled after"));
+  g_assert_nonnull (strstr (card, "3 tasks stopped, 0 ignored the token"));
+  close_window (window);
+}
+
+static void
+test_open_file (void)
+{
+  AwWindow *window = new_window ();
+  g_autofree char *bad = g_test_build_filename (G_TEST_DIST, "fixtures", "bad", "negative-ms.json", NULL);
+  g_autofree char *good = g_test_build_filename (G_TEST_DIST, "fixtures", "good", "minimal.json", NULL);
+  g_autofree char *where = g_strdup_printf ("%s:13:25:", bad);
+
+  g_assert_true (aw_window_select_scenario (window, "when-all"));
+  /* A broken file: a clear message with file, line and column; nothing changes. */
+  g_assert_false (aw_window_open_file (window, bad));
+  g_assert_nonnull (aw_window_get_error (window));
+  g_assert_true (g_str_has_prefix (aw_window_get_error (window), where));
+  g_assert_cmpstr (aw_scenario_get_id (aw_window_get_scenario (window)), ==, "when-all");
+
+  /* A good file runs like a built-in scenario. */
+  g_assert_true (aw_window_open_file (window, good));
+  g_assert_null (aw_window_get_error (window));
+  g_assert_cmpstr (aw_scenario_get_id (aw_window_get_scenario (window)), ==, "fixture");
+  g_assert_true (run_and_wait (window, 10000));
+  g_assert_cmpuint (aw_timeline_view_get_n_tasks (aw_window_get_timeline (window)), ==, 1);
+  close_window (window);
+}
+
+/* Switching scenarios and closing the window during a run are safe. */
+static void
+test_switch_and_close_during_run (void)
+{
+  AwWindow *window = new_window ();
+
+  aw_window_set_speed (window, 1);
+  g_action_group_activate_action (G_ACTION_GROUP (window), "run", NULL);
+  wait_ms (150);
+  g_assert_true (aw_window_select_scenario (window, "cancel"));
+  g_assert_false (aw_window_is_running (window));
+  g_action_group_activate_action (G_ACTION_GROUP (window), "run", NULL);
+  wait_ms (150);
+  g_assert_true (aw_window_is_running (window));
+  close_window (window);
+  /* The abandoned runs finish in the background without touching the window. */
+  wait_ms (700);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  int ret;
+
+  g_test_init (&argc, &argv, NULL);
+  if (!gtk_init_check ())
+    {
+      g_print ("1..0 # SKIP no display (run under xvfb-run)\n");
+      return 0;
+    }
+
+  app = aw_application_new (G_APPLICATION_NON_UNIQUE);
+  g_application_register (G_APPLICATION (app), NULL, NULL);
+  g_application_hold (G_APPLICATION (app));
+
+  g_test_add_func ("/aw/app/window/default", test_default);
+  g_test_add_func ("/aw/app/window/accessible", test_accessible);
+  g_test_add_func ("/aw/app/window/run-compare", test_run_compare);
+  g_test_add_func ("/aw/app/window/heartbeat", test_heartbeat);
+  g_test_add_func ("/aw/app/window/cancel", test_cancel);
+  g_test_add_func ("/aw/app/window/open-file", test_open_file);
+  g_test_add_func ("/aw/app/window/switch-and-close", test_switch_and_close_during_run);
+
+  ret = g_test_run ();
+
+  g_application_release (G_APPLICATION (app));
+  g_clear_object (&app);
+  return ret;
+}

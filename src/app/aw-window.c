@@ -36,6 +36,8 @@ struct _AwWindow {
   GtkDropDown          *variant_dropdown;
   GtkRevealer          *error_revealer;
   GtkLabel             *error_label;
+  GtkRevealer          *notice_revealer;
+  GtkLabel             *notice_label;
   GtkPaned             *main_paned;
   GtkWidget            *sidebar;
   GtkSearchEntry       *search_entry;
@@ -50,6 +52,7 @@ struct _AwWindow {
   GPtrArray            *scenarios;
   AwScenario           *scenario;
   double                speed;
+  guint                 wait_deadline_ms;
   char                 *error;
   char                 *status;
   guint                 status_timeout;
@@ -62,6 +65,7 @@ struct _AwWindow {
   GPtrArray            *models;
   GArray               *run_variants;
   guint                 tick_id;
+  guint                 start_delay_id;
   gboolean              running;
   gboolean              cancelled;
 
@@ -143,6 +147,8 @@ static void
 abandon_run (AwWindow *self)
 {
   self->generation++;
+  g_clear_handle_id (&self->start_delay_id, g_source_remove);
+  gtk_revealer_set_reveal_child (self->notice_revealer, FALSE);
   if (self->runner != NULL)
     aw_runner_cancel (self->runner, "The window moved on");
   g_clear_object (&self->runner);
@@ -183,6 +189,7 @@ finish_run (AwWindow *self)
       self->tick_id = 0;
     }
   self->running = FALSE;
+  gtk_revealer_set_reveal_child (self->notice_revealer, FALSE);
   aw_timeline_view_refresh (self->timeline);
 
   card = aw_summary_outcome_card ((const AwRenderVariant *) (gpointer) self->run_variants->data,
@@ -243,6 +250,7 @@ start_next_variant (AwWindow *self)
 
   aw_run_options_init (&options);
   options.speed = self->speed;
+  options.wait_deadline_ms = self->wait_deadline_ms;
   self->runner = aw_runner_new (self->run_scenario, index, &options);
 
   ctx = g_new0 (RunContext, 1);
@@ -265,10 +273,39 @@ start_next_variant (AwWindow *self)
                              self->run_variants->len);
 }
 
+static gboolean
+start_after_notice (gpointer data)
+{
+  AwWindow *self = data;
+
+  self->start_delay_id = 0;
+  start_next_variant (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* The longest the queued variants will freeze the window, in ms. */
+static guint
+queued_freeze_ms (AwWindow *self)
+{
+  AwRunOptions options;
+  guint longest = 0;
+
+  aw_run_options_init (&options);
+  options.speed = self->speed;
+  options.wait_deadline_ms = self->wait_deadline_ms;
+  for (guint i = 0; i < self->queue->len; i++)
+    {
+      const AwVariant *v = aw_scenario_get_variant (self->run_scenario, g_array_index (self->queue, guint, i));
+      longest = MAX (longest, aw_run_estimate_freeze_ms (v->program, &options));
+    }
+  return longest;
+}
+
 static void
 start_run (AwWindow *self)
 {
   guint selected;
+  guint freeze_ms;
 
   if (self->running || self->scenario == NULL)
     return;
@@ -298,6 +335,23 @@ start_run (AwWindow *self)
   self->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self->timeline), on_tick, self, NULL);
   update_actions (self);
 
+  /* A run that freezes the window is announced first, and starts only once
+   * the notice has been drawn and can be read: a frozen window paints nothing. */
+  freeze_ms = queued_freeze_ms (self);
+  if (freeze_ms >= 250)
+    {
+      g_autofree char *notice = g_strdup_printf (
+        "This run will freeze the window for about %.1f s. That is the point: the UI thread will be "
+        "blocked, so nothing repaints and clicks wait. It will recover by itself.", freeze_ms / 1000.0);
+
+      gtk_label_set_text (self->notice_label, notice);
+      gtk_revealer_set_reveal_child (self->notice_revealer, TRUE);
+      aw_lesson_panel_set_outcome (self->lesson, "About to freeze the window…");
+      self->start_delay_id = g_timeout_add (1500, start_after_notice, self);
+      return;
+    }
+
+  gtk_revealer_set_reveal_child (self->notice_revealer, FALSE);
   start_next_variant (self);
 }
 
@@ -845,6 +899,8 @@ aw_window_class_init (AwWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AwWindow, variant_dropdown);
   gtk_widget_class_bind_template_child (widget_class, AwWindow, error_revealer);
   gtk_widget_class_bind_template_child (widget_class, AwWindow, error_label);
+  gtk_widget_class_bind_template_child (widget_class, AwWindow, notice_revealer);
+  gtk_widget_class_bind_template_child (widget_class, AwWindow, notice_label);
   gtk_widget_class_bind_template_child (widget_class, AwWindow, main_paned);
   gtk_widget_class_bind_template_child (widget_class, AwWindow, sidebar);
   gtk_widget_class_bind_template_child (widget_class, AwWindow, search_entry);
@@ -927,6 +983,7 @@ aw_window_new (AwApplication *application)
         if (G_APPROX_VALUE (speeds[i], speed, 1e-6))
           gtk_drop_down_set_selected (self->speed_dropdown, i);
       last = g_settings_get_string (settings, "last-scenario");
+      self->wait_deadline_ms = g_settings_get_int (settings, "watchdog-ms");
       if (aw_theme_lookup (theme) != NULL)
         aw_timeline_view_set_theme (self->timeline, aw_theme_lookup (theme));
     }
@@ -957,6 +1014,19 @@ aw_window_set_speed (AwWindow *self,
       }
   /* Speeds outside the menu (tests, the screenshot command) still apply. */
   self->speed = CLAMP (speed, AW_RUNNER_MIN_SPEED, AW_RUNNER_MAX_SPEED);
+}
+
+/**
+ * aw_window_set_wait_deadline:
+ * @ms: the watchdog deadline of blocking waits, 0 for the scenario's own
+ */
+void
+aw_window_set_wait_deadline (AwWindow *self,
+                             guint     ms)
+{
+  g_return_if_fail (AW_IS_WINDOW (self));
+
+  self->wait_deadline_ms = MIN (ms, AW_WAIT_MAX_DEADLINE_MS);
 }
 
 /**

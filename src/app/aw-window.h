@@ -23,6 +23,8 @@ gboolean        aw_window_select_scenario    (AwWindow      *self,
 AwScenario     *aw_window_get_scenario       (AwWindow      *self);
 void            aw_window_set_speed          (AwWindow      *self,
                                               double         speed);
+void            aw_window_set_wait_deadline  (AwWindow      *self,
+                                              guint          ms);
 void            aw_window_set_variant        (AwWindow      *self,
                                               int            index);
 gboolean        aw_window_open_file          (AwWindow      *self,

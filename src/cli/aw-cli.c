@@ -107,6 +107,20 @@ parse_speed (const char *text,
   return TRUE;
 }
 
+static gboolean
+parse_deadline (int           deadline,
+                AwRunOptions *options)
+{
+  if (deadline < 0 || deadline > AW_WAIT_MAX_DEADLINE_MS)
+    {
+      print_error ("--deadline %d: give a number of milliseconds between 1 and %d",
+                   deadline, AW_WAIT_MAX_DEADLINE_MS);
+      return FALSE;
+    }
+  options->wait_deadline_ms = deadline;
+  return TRUE;
+}
+
 static char *
 format_ms (double ms)
 {
@@ -438,6 +452,11 @@ print_run_table (RunSet             *set,
       if (m->cancel_latency_ms >= 0)
         printf ("\n%s: cancellation took effect within %.1f ms; %.0f ms of work ran on after it",
                 v->name, m->cancel_latency_ms, m->wasted_ms);
+      if (m->watchdog_fired)
+        printf ("\n%s: deadlock: the main loop stopped for %.2f s until the watchdog broke the wait",
+                v->name, m->max_main_loop_gap_ms / 1000);
+      else if (m->max_main_loop_gap_ms >= 100)
+        printf ("\n%s: the main loop was blocked for %.2f s", v->name, m->max_main_loop_gap_ms / 1000);
     }
 
   compare = aw_render_compare_text ((const AwRenderVariant *) (gpointer) set->variants->data,
@@ -458,12 +477,14 @@ cmd_run (int    argc,
   gboolean json = FALSE;
   int cancel_after = -1;
   int workers = 0;
+  int deadline = 0;
   int exit_code = 0;
   GOptionEntry entries[] = {
     { "variant", 0, 0, G_OPTION_ARG_STRING, &variant, "Run only this variant", "NAME" },
     { "speed", 0, 0, G_OPTION_ARG_STRING, &speed, "Divide every duration by X (default 1)", "X" },
     { "cancel-after", 0, 0, G_OPTION_ARG_INT, &cancel_after, "Press Cancel after MS milliseconds", "MS" },
     { "workers", 0, 0, G_OPTION_ARG_INT, &workers, "Worker threads for cpu work (default: processors, 2 to 8)", "N" },
+    { "deadline", 0, 0, G_OPTION_ARG_INT, &deadline, "Watchdog deadline of blocking waits (.Result), 1 to 30000 ms", "MS" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print one JSON object instead of a table", NULL },
     { NULL }
   };
@@ -490,6 +511,8 @@ cmd_run (int    argc,
       return 2;
     }
   options.workers = workers;
+  if (!parse_deadline (deadline, &options))
+    return 2;
 
   if (!run_set_prepare (&set, argv[1], variant) || !run_set_execute (&set, &options))
     return 1;
@@ -522,6 +545,7 @@ cmd_render (int    argc,
   const AwTheme *theme;
   double scale = 1;
   int width = 1280, height = 720;
+  int deadline = 0;
   int exit_code = 0;
   GOptionEntry entries[] = {
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Write the picture here (.png, .svg or .pdf)", "FILE" },
@@ -530,6 +554,7 @@ cmd_render (int    argc,
     { "scale", 0, 0, G_OPTION_ARG_DOUBLE, &scale, "Pixels per point for PNG (2 for HiDPI)", "N" },
     { "variant", 0, 0, G_OPTION_ARG_STRING, &variant, "Draw only this variant", "NAME" },
     { "speed", 0, 0, G_OPTION_ARG_STRING, &speed, "Divide every duration by X (default 1)", "X" },
+    { "deadline", 0, 0, G_OPTION_ARG_INT, &deadline, "Watchdog deadline of blocking waits (.Result), 1 to 30000 ms", "MS" },
     { NULL }
   };
 
@@ -580,7 +605,7 @@ cmd_render (int    argc,
 
   aw_run_options_init (&options);
   options.heartbeat_ms = CLI_HEARTBEAT_MS;
-  if (!parse_speed (speed, &options.speed))
+  if (!parse_speed (speed, &options.speed) || !parse_deadline (deadline, &options))
     return 2;
 
   if (!run_set_prepare (&set, argv[1], variant) || !run_set_execute (&set, &options))

@@ -286,6 +286,42 @@ aw_render_compare_text (const AwRenderVariant *variants,
     return NULL;
   only_completed = n_completed >= 2;
 
+  /* When a run froze the main loop, how long it froze is the comparison
+   * that matters, not how long it took. */
+  {
+    gboolean froze = FALSE;
+
+    for (guint i = 0; i < n_variants; i++)
+      if (variants[i].model != NULL &&
+          aw_trace_model_get_metrics (variants[i].model)->max_main_loop_gap_ms >= 100)
+        froze = TRUE;
+
+    if (froze)
+      {
+        GString *s = g_string_new ("Main loop frozen: ");
+
+        for (guint i = 0, k = 0; i < n_variants; i++)
+          {
+            const AwMetrics *m;
+
+            if (variants[i].model == NULL)
+              continue;
+            m = aw_trace_model_get_metrics (variants[i].model);
+            g_string_append_printf (s, "%s%s ", k++ ? ", " : "", variants[i].title);
+            if (m->max_main_loop_gap_ms >= 100)
+              {
+                g_autofree char *gap = aw_render_format_duration (m->max_main_loop_gap_ms);
+                g_string_append (s, gap);
+                if (m->watchdog_fired)
+                  g_string_append (s, " (deadlock)");
+              }
+            else
+              g_string_append (s, "never");
+          }
+        return g_string_free (s, FALSE);
+      }
+  }
+
   for (guint i = 0; i < n_variants; i++)
     {
       double ms;

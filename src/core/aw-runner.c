@@ -29,8 +29,9 @@ typedef struct _Scope Scope;
 typedef struct _Op Op;
 
 struct _Scope {
-  guint         ref_count;
+  gint          ref_count;       /* atomic: wait_blocking children live on another thread */
   AwRunner     *run;
+  GMainContext *context;         /* where this scope's tasks complete */
   GCancellable *cancellable;
   Scope        *parent;
   gulong        handler;
@@ -74,12 +75,15 @@ struct _AwRunner {
   GSource      *heartbeat;
   GSource      *cancel_timer;
   GSource      *finish_idle;
+  gint          cancel_after_ms; /* as shown: the option's real ms, or the variant's scenario ms */
+  GMutex        lock;            /* cache_calls and name_ids */
   GHashTable   *cache_calls;     /* AwNode* -> calls so far */
   GHashTable   *name_ids;        /* AwNode* -> interned name */
+  GThread      *main_thread;
   GCancellable *external;
   gulong        external_handler;
-  guint32       next_id;
-  guint         live_ops;
+  guint32       next_id;         /* atomic */
+  gint          live_ops;        /* atomic */
   gboolean      root_done;
   gboolean      running;
   gboolean      cancelled;
@@ -109,6 +113,42 @@ aw_run_options_init (AwRunOptions *options)
   options->heartbeat_ms = 0;
   options->workers = 0;
   options->cancel_after_ms = -1;
+  options->wait_deadline_ms = 0;
+}
+
+/**
+ * aw_run_estimate_freeze_ms:
+ * @program: a variant's program
+ * @options: the options it would run with
+ *
+ * How long a run of @program may block the main thread at once, at most:
+ * the longest block_ui, or the deadline of a blocking wait. The window warns
+ * before such a run, so that a class knows the freeze is the point.
+ *
+ * Returns: milliseconds of real time, 0 if the main thread is never blocked
+ */
+guint
+aw_run_estimate_freeze_ms (const AwNode       *program,
+                           const AwRunOptions *options)
+{
+  guint longest = 0;
+
+  if (program->type == AW_NODE_BLOCK_UI)
+    longest = (guint) (program->ms / options->speed);
+  else if (program->type == AW_NODE_WAIT_BLOCKING)
+    {
+      guint deadline = options->wait_deadline_ms > 0 ? options->wait_deadline_ms : program->ms;
+
+      longest = MIN (deadline, AW_WAIT_MAX_DEADLINE_MS);
+      if (program->continue_on_worker)
+        longest = MIN (longest, aw_run_estimate_freeze_ms (program->children[0], options) +
+                                (guint) (program->children[0]->ms / options->speed));
+    }
+
+  for (guint i = 0; i < program->n_children; i++)
+    longest = MAX (longest, aw_run_estimate_freeze_ms (program->children[i], options));
+
+  return longest;
 }
 
 /**
@@ -136,11 +176,13 @@ node_name_id (AwRunner     *run,
 {
   gpointer id;
 
+  g_mutex_lock (&run->lock);
   if (!g_hash_table_lookup_extended (run->name_ids, node, NULL, &id))
     {
       id = GUINT_TO_POINTER (aw_trace_intern (run->trace, node->name));
       g_hash_table_insert (run->name_ids, (gpointer) node, id);
     }
+  g_mutex_unlock (&run->lock);
   return GPOINTER_TO_UINT (id);
 }
 
@@ -152,6 +194,12 @@ record (AwRunner    *run,
         guint32      str)
 {
   aw_trace_record (run->trace, kind, task, parent, str);
+}
+
+static inline guint32
+new_id (AwRunner *run)
+{
+  return (guint32) g_atomic_int_add ((gint *) &run->next_id, 1) + 1;
 }
 
 /* Scopes: one GCancellable each ---------------------------------------------- */
@@ -184,29 +232,47 @@ scope_cancelled (GCancellable *cancellable,
     }
 }
 
+static gboolean
+cancel_in_context (gpointer data)
+{
+  Scope *scope = data;
+
+  g_cancellable_cancel (scope->cancellable);
+  return G_SOURCE_REMOVE;
+}
+
+static Scope *scope_ref (Scope *scope);
+static void scope_unref (Scope *scope);
+
 static void
 parent_scope_cancelled (GCancellable *parent,
                         Scope        *scope)
 {
-  g_cancellable_cancel (scope->cancellable);
+  /* A scope's waiting tasks are finished on the thread that runs its context. */
+  if (scope->context == scope->parent->context)
+    g_cancellable_cancel (scope->cancellable);
+  else
+    g_main_context_invoke_full (scope->context, G_PRIORITY_HIGH, cancel_in_context,
+                                scope_ref (scope), (GDestroyNotify) scope_unref);
 }
 
 static Scope *
 scope_new (AwRunner     *run,
            Scope        *parent,
-           GCancellable *cancellable)
+           GCancellable *cancellable,
+           GMainContext *context)
 {
   Scope *scope = g_new0 (Scope, 1);
 
   scope->ref_count = 1;
   scope->run = run;
+  scope->context = g_main_context_ref (context ? context : parent ? parent->context : run->context);
   scope->cancellable = cancellable ? g_object_ref (cancellable) : g_cancellable_new ();
   scope->handler = g_signal_connect (scope->cancellable, "cancelled",
                                      G_CALLBACK (scope_cancelled), scope);
   if (parent != NULL)
     {
-      scope->parent = parent;
-      parent->ref_count++;
+      scope->parent = scope_ref (parent);
       scope->parent_handler = g_signal_connect (parent->cancellable, "cancelled",
                                                 G_CALLBACK (parent_scope_cancelled), scope);
       if (g_cancellable_is_cancelled (parent->cancellable))
@@ -219,14 +285,14 @@ scope_new (AwRunner     *run,
 static Scope *
 scope_ref (Scope *scope)
 {
-  scope->ref_count++;
+  g_atomic_int_inc (&scope->ref_count);
   return scope;
 }
 
 static void
 scope_unref (Scope *scope)
 {
-  if (scope == NULL || --scope->ref_count > 0)
+  if (scope == NULL || !g_atomic_int_dec_and_test (&scope->ref_count))
     return;
 
   g_assert (scope->waiters == NULL);
@@ -237,6 +303,7 @@ scope_unref (Scope *scope)
       scope_unref (scope->parent);
     }
   g_object_unref (scope->cancellable);
+  g_main_context_unref (scope->context);
   g_free (scope);
 }
 
@@ -283,9 +350,9 @@ op_free (gpointer data)
   g_clear_error (&op->error);
   g_free (op);
 
-  g_assert (run->live_ops > 0);
-  run->live_ops--;
-  maybe_finish (run);
+  g_assert (g_atomic_int_get (&run->live_ops) > 0);
+  if (g_atomic_int_dec_and_test (&run->live_ops))
+    maybe_finish (run);
 }
 
 static Op *
@@ -300,12 +367,12 @@ op_new (AwRunner            *run,
 
   op->run = run;
   op->node = node;
-  op->id = ++run->next_id;
+  op->id = new_id (run);
   op->scope = scope_ref (scope);
   op->task = g_task_new (NULL, NULL, callback, user_data);
   g_task_set_source_tag (op->task, node_start);
   g_task_set_task_data (op->task, op, op_free);
-  run->live_ops++;
+  g_atomic_int_inc (&run->live_ops);
 
   record (run, AW_EVENT_TASK_CREATED, op->id, parent_id, node_name_id (run, node));
 
@@ -398,7 +465,7 @@ op_start_timer (Op          *op,
   op->timer = g_timeout_source_new ((guint) MIN ((us + 500) / 1000, G_MAXUINT));
   g_source_set_priority (op->timer, G_PRIORITY_DEFAULT);
   g_source_set_callback (op->timer, func, op, NULL);
-  g_source_attach (op->timer, op->run->context);
+  g_source_attach (op->timer, op->scope->context);
 }
 
 static void
@@ -457,7 +524,12 @@ worker_run (gpointer data,
 
           if (now - start >= duration)
             break;
-          burn_until (MIN (start + duration, now + check));
+          /* A blocking worker holds its thread without using the CPU, like a
+           * synchronous I/O call inside Task.Run. */
+          if (node->blocking)
+            g_usleep (MIN (start + duration, now + check) - now);
+          else
+            burn_until (MIN (start + duration, now + check));
           if (node->cooperative && g_cancellable_is_cancelled (token))
             {
               cancelled = TRUE;
@@ -573,7 +645,7 @@ any_start (Op *op)
 {
   gboolean sync_winner = FALSE;
 
-  op->child_scope = scope_new (op->run, op->scope, NULL);
+  op->child_scope = scope_new (op->run, op->scope, NULL, NULL);
   for (guint i = 0; i < op->node->n_children; i++)
     if (!op_start_child (op, op->node->children[i], op->child_scope))
       sync_winner = TRUE;
@@ -603,10 +675,210 @@ deadline_passed (gpointer data)
 static void
 timeout_start (Op *op)
 {
-  op->child_scope = scope_new (op->run, op->scope, NULL);
+  op->child_scope = scope_new (op->run, op->scope, NULL, NULL);
   op_start_timer (op, scaled_us (op->run, op->node->ms), deadline_passed);
   if (!op_start_child (op, op->node->children[0], op->child_scope))
     op_finish (op, NULL);
+}
+
+/* Blocking waits (.Result) --------------------------------------------------------- */
+
+typedef struct {
+  gint          ref_count;
+  AwRunner     *run;
+  guint32       wait_id;
+  const AwNode *child;
+  Scope        *scope;       /* the child's scope */
+  GMutex        lock;
+  GCond         cond;
+  gboolean      done;        /* the child's completion callback ran */
+  gboolean      abandoned;   /* the waiter gave up at its deadline */
+  GError       *error;
+  gboolean      loop_done;   /* worker mode: the worker's loop may stop */
+} WaitState;
+
+static WaitState *
+wait_state_ref (WaitState *ws)
+{
+  g_atomic_int_inc (&ws->ref_count);
+  return ws;
+}
+
+static void
+wait_state_unref (WaitState *ws)
+{
+  if (!g_atomic_int_dec_and_test (&ws->ref_count))
+    return;
+  g_clear_error (&ws->error);
+  scope_unref (ws->scope);
+  g_mutex_clear (&ws->lock);
+  g_cond_clear (&ws->cond);
+  g_free (ws);
+}
+
+/* The child finished: on the main thread (after a deadlock, once the loop
+ * runs again) or on the ConfigureAwait(false) worker. */
+static void
+wait_child_done (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  WaitState *ws = user_data;
+  GTask *task = G_TASK (result);
+  Op *child = g_task_get_task_data (task);
+  GError *error = NULL;
+  gboolean abandoned;
+
+  g_task_propagate_boolean (task, &error);
+
+  g_mutex_lock (&ws->lock);
+  abandoned = ws->abandoned;
+  ws->done = TRUE;
+  ws->loop_done = TRUE;
+  if (!abandoned)
+    ws->error = error;
+  g_cond_broadcast (&ws->cond);
+  g_mutex_unlock (&ws->lock);
+
+  if (abandoned)
+    {
+      /* The continuation was stranded behind the blocked loop: it runs now,
+       * after the watchdog, and its result goes nowhere. */
+      record (ws->run, AW_EVENT_MARK, child->id, ws->wait_id,
+              aw_trace_intern (ws->run->trace, "stranded callback ran"));
+      if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        record (ws->run, AW_EVENT_ERROR_UNOBSERVED, child->id, ws->wait_id,
+                aw_trace_intern (ws->run->trace, error->message));
+      g_clear_error (&error);
+    }
+
+  g_object_unref (task);
+  wait_state_unref (ws);
+}
+
+/* ConfigureAwait(false): the child runs and completes on a thread the engine
+ * owns, with its own main context, so the blocked main thread is not needed. */
+static gpointer
+wait_worker (gpointer data)
+{
+  WaitState *ws = data;
+  AwRunner *run = ws->run;
+  GMainContext *context = ws->scope->context;
+
+  g_main_context_push_thread_default (context);
+  aw_trace_name_this_lane (run->trace, "ConfigureAwait(false) thread");
+  if (node_start (run, ws->child, ws->wait_id, ws->scope, wait_child_done, wait_state_ref (ws)))
+    {
+      for (;;)
+        {
+          gboolean stop;
+
+          g_mutex_lock (&ws->lock);
+          stop = ws->loop_done;
+          g_mutex_unlock (&ws->lock);
+          if (stop)
+            break;
+          g_main_context_iteration (context, TRUE);
+        }
+      /* Let the child's GTask finish its own dispatch. */
+      while (g_main_context_iteration (context, FALSE))
+        ;
+    }
+  else
+    {
+      g_mutex_lock (&ws->lock);
+      ws->done = TRUE;
+      g_cond_broadcast (&ws->cond);
+      g_mutex_unlock (&ws->lock);
+      wait_state_unref (ws);
+    }
+  g_main_context_pop_thread_default (context);
+
+  wait_state_unref (ws);
+  if (g_atomic_int_dec_and_test (&run->live_ops))
+    maybe_finish (run);
+  g_object_unref (run);
+
+  return NULL;
+}
+
+/*
+ * `.Result` on the UI thread: start the child, then block this (main) thread
+ * on a condition until the child's callback says it finished. When the
+ * callback needs this very thread's loop, nothing can ever say so: a real
+ * deadlock. The deadline of the wait is its own watchdog, since no timer of
+ * the blocked loop can fire.
+ */
+static void
+wait_start (Op *op)
+{
+  AwRunner *run = op->run;
+  const AwNode *node = op->node;
+  guint deadline_ms = run->options.wait_deadline_ms > 0 ? run->options.wait_deadline_ms : node->ms;
+  WaitState *ws = g_new0 (WaitState, 1);
+  gint64 deadline;
+  gboolean done;
+
+  deadline_ms = MIN (deadline_ms, AW_WAIT_MAX_DEADLINE_MS);
+  ws->ref_count = 1;
+  ws->run = run;
+  ws->wait_id = op->id;
+  ws->child = node->children[0];
+  g_mutex_init (&ws->lock);
+  g_cond_init (&ws->cond);
+
+  record (run, AW_EVENT_TASK_RUNNING, op->id, 0, 0);
+  record (run, AW_EVENT_UI_BLOCK_BEGIN, op->id, 0, 0);
+
+  if (node->continue_on_worker)
+    {
+      g_autoptr(GMainContext) context = g_main_context_new ();
+      GThread *thread;
+
+      ws->scope = scope_new (run, op->scope, NULL, context);
+      g_atomic_int_inc (&run->live_ops);
+      g_object_ref (run);
+      thread = g_thread_new ("awaitscope-configureawait", wait_worker, wait_state_ref (ws));
+      g_thread_unref (thread);
+    }
+  else
+    {
+      ws->scope = scope_ref (op->scope);
+      if (!node_start (run, ws->child, op->id, ws->scope, wait_child_done, wait_state_ref (ws)))
+        {
+          ws->done = TRUE;
+          wait_state_unref (ws);
+        }
+    }
+
+  deadline = g_get_monotonic_time () + (gint64) deadline_ms * 1000;
+  g_mutex_lock (&ws->lock);
+  while (!ws->done)
+    if (!g_cond_wait_until (&ws->cond, &ws->lock, deadline))
+      break;
+  done = ws->done;
+  if (!done)
+    ws->abandoned = TRUE;
+  g_mutex_unlock (&ws->lock);
+
+  if (done)
+    {
+      record (run, AW_EVENT_UI_BLOCK_END, op->id, 0, 0);
+      op_finish (op, g_steal_pointer (&ws->error));
+    }
+  else
+    {
+      g_autofree char *why = g_strdup_printf ("watchdog: .Result gave up after %.2f s", deadline_ms / 1000.0);
+
+      record (run, AW_EVENT_WATCHDOG, op->id, 0, aw_trace_intern (run->trace, why));
+      record (run, AW_EVENT_UI_BLOCK_END, op->id, 0, 0);
+      op_finish (op, g_error_new (G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
+                                  "Deadlock: .Result blocked the main thread that the task needed "
+                                  "to finish; the watchdog broke the wait after %.2f s",
+                                  deadline_ms / 1000.0));
+    }
+
+  wait_state_unref (ws);
 }
 
 /* A child of @user_data (an op) completed: the await continuation. */
@@ -645,6 +917,13 @@ child_done (GObject      *source,
     case AW_NODE_PARALLEL:
       if (cancelled)
         op->n_cancelled++;
+      else if (error != NULL && op->error != NULL && op->node->first_error_only)
+        {
+          /* `await Task.WhenAll` rethrows the first error only: the others
+           * stay in an aggregate that no code reads. */
+          record (run, AW_EVENT_ERROR_UNOBSERVED, child->id, op->id,
+                  aw_trace_intern (run->trace, error->message));
+        }
       else if (error != NULL)
         {
           /* The aggregate holds every error: each one is observed. */
@@ -722,10 +1001,13 @@ static gboolean
 cache_hits (AwRunner     *run,
             const AwNode *node)
 {
-  guint calls = GPOINTER_TO_UINT (g_hash_table_lookup (run->cache_calls, node));
   double r = node->hit_ratio;
+  guint calls;
 
+  g_mutex_lock (&run->lock);
+  calls = GPOINTER_TO_UINT (g_hash_table_lookup (run->cache_calls, node));
   g_hash_table_insert (run->cache_calls, (gpointer) node, GUINT_TO_POINTER (calls + 1));
+  g_mutex_unlock (&run->lock);
 
   /* A fixed pattern with exactly the given share of hits; the first call,
    * with a cold cache, misses. */
@@ -755,7 +1037,7 @@ node_start (AwRunner            *run,
         {
           if (node->value_task)
             {
-              record (run, AW_EVENT_TASK_SYNC, ++run->next_id, parent_id, node_name_id (run, node));
+              record (run, AW_EVENT_TASK_SYNC, new_id (run), parent_id, node_name_id (run, node));
               return FALSE;
             }
           /* Task<T>: a completed GTask, whose callback still hops through the loop. */
@@ -808,7 +1090,7 @@ node_start (AwRunner            *run,
 
     case AW_NODE_FIRE_AND_FORGET:
       {
-        guint32 id = ++run->next_id;
+        guint32 id = new_id (run);
 
         /* `_ = DoAsync();`: the call returns at once and nobody keeps the task. */
         record (run, AW_EVENT_TASK_SYNC, id, parent_id, node_name_id (run, node));
@@ -818,7 +1100,7 @@ node_start (AwRunner            *run,
 
     case AW_NODE_BLOCK_UI:
       {
-        guint32 id = ++run->next_id;
+        guint32 id = new_id (run);
 
         /* Thread.Sleep on the UI thread: nothing else on this loop runs. */
         record (run, AW_EVENT_TASK_CALL, id, parent_id, node_name_id (run, node));
@@ -831,10 +1113,14 @@ node_start (AwRunner            *run,
       }
 
     case AW_NODE_WAIT_BLOCKING:
+      op = op_new (run, node, parent_id, scope, callback, user_data);
+      wait_start (op);
+      return TRUE;
+
     case AW_NODE_LAST:
     default:
       {
-        guint32 id = ++run->next_id;
+        guint32 id = new_id (run);
 
         record (run, AW_EVENT_TASK_CALL, id, parent_id, node_name_id (run, node));
         record (run, AW_EVENT_TASK_FAULTED, id, 0,
@@ -888,16 +1174,30 @@ finish_run (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-static void
-maybe_finish (AwRunner *run)
+static gboolean
+maybe_finish_cb (gpointer data)
 {
-  if (!run->root_done || run->live_ops > 0 || run->finish_idle != NULL || run->run_task == NULL)
-    return;
+  AwRunner *run = data;
+
+  if (!run->root_done || g_atomic_int_get (&run->live_ops) > 0 ||
+      run->finish_idle != NULL || run->run_task == NULL)
+    return G_SOURCE_REMOVE;
 
   run->finish_idle = g_idle_source_new ();
   g_source_set_priority (run->finish_idle, G_PRIORITY_DEFAULT);
   g_source_set_callback (run->finish_idle, finish_run, run, NULL);
   g_source_attach (run->finish_idle, run->context);
+  return G_SOURCE_REMOVE;
+}
+
+/* The last op may be freed on a wait_blocking worker: decide on the run's thread. */
+static void
+maybe_finish (AwRunner *run)
+{
+  if (g_thread_self () == run->main_thread)
+    maybe_finish_cb (run);
+  else
+    g_main_context_invoke (run->context, maybe_finish_cb, run);
 }
 
 static void
@@ -947,7 +1247,7 @@ static gboolean
 cancel_after_fired (gpointer data)
 {
   AwRunner *run = data;
-  g_autofree char *why = g_strdup_printf ("Cancel pressed after %d ms", run->options.cancel_after_ms);
+  g_autofree char *why = g_strdup_printf ("Cancel pressed after %d ms", run->cancel_after_ms);
 
   g_clear_pointer (&run->cancel_timer, g_source_unref);
   aw_runner_cancel (run, why);
@@ -988,9 +1288,20 @@ aw_runner_dispose (GObject *object)
 }
 
 static void
+aw_runner_finalize (GObject *object)
+{
+  AwRunner *self = (AwRunner *) object;
+
+  g_mutex_clear (&self->lock);
+
+  G_OBJECT_CLASS (aw_runner_parent_class)->finalize (object);
+}
+
+static void
 aw_runner_class_init (AwRunnerClass *klass)
 {
   G_OBJECT_CLASS (klass)->dispose = aw_runner_dispose;
+  G_OBJECT_CLASS (klass)->finalize = aw_runner_finalize;
 }
 
 static void
@@ -1028,6 +1339,7 @@ aw_runner_new (AwScenario         *scenario,
   self->cancellable = g_cancellable_new ();
   self->cache_calls = g_hash_table_new (NULL, NULL);
   self->name_ids = g_hash_table_new (NULL, NULL);
+  g_mutex_init (&self->lock);
 
   return self;
 }
@@ -1127,6 +1439,7 @@ aw_runner_run_async (AwRunner            *self,
   self->run_task = task;
   self->running = TRUE;
   self->context = g_main_context_ref_thread_default ();
+  self->main_thread = g_thread_self ();
   self->trace = aw_trace_new ();
   self->pool = g_thread_pool_new (worker_run, self, self->options.workers, FALSE, &error);
   g_assert_no_error (error);
@@ -1146,7 +1459,7 @@ aw_runner_run_async (AwRunner            *self,
       aw_trace_set_metadata (self->trace, "heartbeat_ms", hb);
     }
 
-  self->root_scope = scope_new (self, NULL, self->cancellable);
+  self->root_scope = scope_new (self, NULL, self->cancellable, self->context);
 
   if (cancellable != NULL)
     {
@@ -1166,6 +1479,13 @@ aw_runner_run_async (AwRunner            *self,
       record (self, AW_EVENT_FRAME, 0, 0, 0);
     }
 
+  /* A variant may say when its user presses Cancel; --cancel-after wins. */
+  self->cancel_after_ms = self->options.cancel_after_ms;
+  if (self->options.cancel_after_ms < 0 && variant->cancel_after_ms >= 0)
+    {
+      self->cancel_after_ms = variant->cancel_after_ms;
+      self->options.cancel_after_ms = (gint) ((scaled_us (self, variant->cancel_after_ms) + 500) / 1000);
+    }
   if (self->options.cancel_after_ms >= 0)
     {
       self->cancel_timer = g_timeout_source_new (self->options.cancel_after_ms);

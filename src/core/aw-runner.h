@@ -23,15 +23,21 @@ G_BEGIN_DECLS
  * @workers: size of the worker pool for cpu nodes, 0 for the default
  * @cancel_after_ms: when >= 0, the run's token is cancelled after this many
  *   milliseconds of real time, as if the user pressed Cancel
+ * @wait_deadline_ms: when > 0, the watchdog deadline of every blocking wait
+ *   (`.Result`), instead of the one in the scenario; at most
+ *   %AW_WAIT_MAX_DEADLINE_MS. Real milliseconds: the speed does not apply.
  */
 typedef struct {
   double speed;
   guint  heartbeat_ms;
   guint  workers;
   gint   cancel_after_ms;
+  guint  wait_deadline_ms;
 } AwRunOptions;
 
 void aw_run_options_init (AwRunOptions *options);
+guint aw_run_estimate_freeze_ms (const AwNode       *program,
+                                 const AwRunOptions *options);
 guint aw_runner_default_workers (void);
 
 #define AW_TYPE_RUNNER (aw_runner_get_type ())

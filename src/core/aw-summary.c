@@ -153,7 +153,35 @@ aw_summary_outcome_card (const AwRenderVariant *variants,
       if (m->errors_unobserved > 0)
         g_string_append_printf (s, "\n%s%s%u error%s never observed", who ? who : "", who ? ": " : "",
                                 m->errors_unobserved, m->errors_unobserved == 1 ? " was" : "s were");
-      if (m->max_main_loop_gap_ms >= 100)
+      if (m->watchdog_fired)
+        {
+          g_autofree char *gap = aw_summary_format_duration (m->max_main_loop_gap_ms);
+          g_autofree char *late = NULL;
+          const AwMarker *markers;
+          guint n_markers;
+          gint64 watchdog = -1, stranded = -1;
+
+          markers = aw_trace_model_get_markers (variants[i].model, &n_markers);
+          for (guint k = 0; k < n_markers; k++)
+            {
+              if (markers[k].kind == AW_EVENT_WATCHDOG && watchdog < 0)
+                watchdog = markers[k].time_ns;
+              else if (markers[k].kind == AW_EVENT_MARK && stranded < 0 &&
+                       g_strcmp0 (markers[k].text, "stranded callback ran") == 0)
+                stranded = markers[k].time_ns;
+            }
+          if (watchdog >= 0 && stranded >= watchdog)
+            late = aw_summary_format_duration ((stranded - watchdog) / 1e6);
+
+          g_string_append_printf (s, "\n%s%sDeadlock: the window was frozen for %s (%u frames missed) "
+                                  "until the watchdog broke the wait",
+                                  who ? who : "", who ? ": " : "", gap, m->frames_missed);
+          if (late != NULL)
+            g_string_append_printf (s, "; the stranded callback ran %s later", late);
+          g_string_append (s, ". Clicks made during the freeze were queued and handled afterwards. "
+                              "The fix: await the task instead of blocking on .Result.");
+        }
+      else if (m->max_main_loop_gap_ms >= 100)
         {
           g_autofree char *gap = aw_summary_format_duration (m->max_main_loop_gap_ms);
           g_string_append_printf (s, "\n%s%sThe main loop was blocked for %s (%u frames missed)",

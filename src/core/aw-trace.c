@@ -568,6 +568,22 @@ aw_trace_set_lane_name (AwTrace    *self,
 }
 
 /**
+ * aw_trace_name_this_lane:
+ * @self: a trace
+ * @name: what to call the calling thread's lane
+ *
+ * Names the lane of the calling thread, registering it if needed.
+ */
+void
+aw_trace_name_this_lane (AwTrace    *self,
+                         const char *name)
+{
+  Buffer *buffer = get_buffer (self);
+
+  aw_trace_set_lane_name (self, buffer->lane, name);
+}
+
+/**
  * aw_trace_get_memory_size:
  * @self: a trace
  *

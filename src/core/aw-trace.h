@@ -98,6 +98,8 @@ const char  *aw_trace_get_lane_name   (AwTrace      *trace,
 void         aw_trace_set_lane_name   (AwTrace      *trace,
                                        guint         lane,
                                        const char   *name);
+void         aw_trace_name_this_lane  (AwTrace      *trace,
+                                       const char   *name);
 gsize        aw_trace_get_memory_size (AwTrace      *trace);
 
 void         aw_trace_set_metadata    (AwTrace      *trace,

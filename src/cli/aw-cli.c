@@ -20,6 +20,7 @@
 #include "aw-render.h"
 #include "aw-runner.h"
 #include "aw-trace-model.h"
+#include "aw-verdict.h"
 
 #define CLI_HEARTBEAT_MS 10
 
@@ -324,6 +325,41 @@ cmd_list (int    argc,
 /* run --------------------------------------------------------------------------- */
 
 static void
+add_warnings_json (JsonBuilder  *b,
+                   AwTraceModel *model)
+{
+  g_autoptr(GPtrArray) warnings = aw_lint_run (model);
+
+  json_builder_begin_array (b);
+  for (guint i = 0; i < warnings->len; i++)
+    {
+      const AwWarning *w = g_ptr_array_index (warnings, i);
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "kind");
+      json_builder_add_string_value (b, aw_warning_kind_to_string (w->kind));
+      json_builder_set_member_name (b, "task");
+      if (w->task_name != NULL)
+        json_builder_add_string_value (b, w->task_name);
+      else
+        json_builder_add_null_value (b);
+      json_builder_set_member_name (b, "task_id");
+      json_builder_add_int_value (b, w->task);
+      json_builder_set_member_name (b, "ms");
+      if (w->ms >= 0)
+        json_builder_add_double_value (b, w->ms);
+      else
+        json_builder_add_null_value (b);
+      json_builder_set_member_name (b, "count");
+      json_builder_add_int_value (b, w->count);
+      json_builder_set_member_name (b, "message");
+      json_builder_add_string_value (b, w->message);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+}
+
+static void
 add_metrics_json (JsonBuilder      *b,
                   const AwVariant  *variant,
                   AwTraceModel     *model)
@@ -372,6 +408,80 @@ add_metrics_json (JsonBuilder      *b,
   json_builder_add_double_value (b, m->wasted_ms);
   json_builder_set_member_name (b, "watchdog_fired");
   json_builder_add_boolean_value (b, m->watchdog_fired);
+  json_builder_set_member_name (b, "abandoned_work_ms");
+  json_builder_add_double_value (b, aw_lint_abandoned_work_ms (model, NULL));
+  json_builder_set_member_name (b, "warnings");
+  add_warnings_json (b, model);
+  json_builder_end_object (b);
+}
+
+static void
+add_verdict_json (JsonBuilder *b,
+                  RunSet      *set)
+{
+  g_autoptr(AwVerdict) verdict = aw_verdict_check (set->scenario,
+                                                   (const AwRenderVariant *) (gpointer) set->variants->data,
+                                                   set->variants->len);
+  g_autofree char *summary = aw_verdict_to_string (verdict);
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "met");
+  json_builder_add_boolean_value (b, verdict->met);
+  json_builder_set_member_name (b, "summary");
+  json_builder_add_string_value (b, summary);
+  json_builder_set_member_name (b, "checks");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < verdict->checks->len; i++)
+    {
+      const AwCheck *c = g_ptr_array_index (verdict->checks, i);
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "metric");
+      json_builder_add_string_value (b, c->metric);
+      json_builder_set_member_name (b, "variant");
+      json_builder_add_string_value (b, c->variant);
+      json_builder_set_member_name (b, "operator");
+      json_builder_add_string_value (b, c->op);
+      json_builder_set_member_name (b, "bound");
+      if (c->expected_outcome != NULL)
+        json_builder_add_string_value (b, c->expected_outcome);
+      else
+        json_builder_add_double_value (b, c->bound);
+      if (c->of != NULL)
+        {
+          json_builder_set_member_name (b, "of");
+          json_builder_add_string_value (b, c->of);
+        }
+      json_builder_set_member_name (b, "status");
+      json_builder_add_string_value (b, aw_check_status_to_string (c->status));
+      json_builder_set_member_name (b, "met");
+      if (c->status == AW_CHECK_NOT_CHECKED)
+        json_builder_add_null_value (b);
+      else
+        json_builder_add_boolean_value (b, c->status == AW_CHECK_MET);
+      if (c->status != AW_CHECK_NOT_CHECKED)
+        {
+          json_builder_set_member_name (b, "value");
+          if (c->outcome != NULL)
+            json_builder_add_string_value (b, c->outcome);
+          else
+            json_builder_add_double_value (b, c->value);
+          if (c->of != NULL)
+            {
+              json_builder_set_member_name (b, "other");
+              json_builder_add_double_value (b, c->other);
+              json_builder_set_member_name (b, "ratio");
+              if (c->ratio >= 0 && c->ratio < G_MAXDOUBLE)
+                json_builder_add_double_value (b, c->ratio);
+              else
+                json_builder_add_null_value (b);
+            }
+        }
+      json_builder_set_member_name (b, "text");
+      json_builder_add_string_value (b, c->text);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
   json_builder_end_object (b);
 }
 
@@ -409,6 +519,13 @@ print_run_json (RunSet             *set,
       json_builder_set_member_name (b, "comparison");
       json_builder_add_string_value (b, compare);
     }
+  if (aw_scenario_get_expected_text (set->scenario) != NULL)
+    {
+      json_builder_set_member_name (b, "expected");
+      json_builder_add_string_value (b, aw_scenario_get_expected_text (set->scenario));
+    }
+  json_builder_set_member_name (b, "verdict");
+  add_verdict_json (b, set);
   json_builder_end_object (b);
 
   root = json_builder_get_root (b);
@@ -416,6 +533,43 @@ print_run_json (RunSet             *set,
   json_generator_set_pretty (gen, TRUE);
   text = json_generator_to_data (gen, NULL);
   printf ("%s\n", text);
+}
+
+static void
+print_warnings_and_verdict (RunSet *set)
+{
+  g_autoptr(AwVerdict) verdict = NULL;
+  g_autofree char *summary = NULL;
+  gboolean header = FALSE;
+
+  for (guint i = 0; i < set->indices->len; i++)
+    {
+      const AwVariant *v = aw_scenario_get_variant (set->scenario, g_array_index (set->indices, guint, i));
+      g_autoptr(GPtrArray) warnings = aw_lint_run (g_ptr_array_index (set->models, i));
+
+      for (guint k = 0; k < warnings->len; k++)
+        {
+          const AwWarning *w = g_ptr_array_index (warnings, k);
+
+          if (!header)
+            printf ("\nWarnings:\n");
+          header = TRUE;
+          printf ("  %s: %s: %s\n", v->name, aw_warning_kind_title (w->kind), w->message);
+        }
+    }
+
+  verdict = aw_verdict_check (set->scenario, (const AwRenderVariant *) (gpointer) set->variants->data,
+                              set->variants->len);
+  summary = aw_verdict_to_string (verdict);
+  if (aw_scenario_get_expected_text (set->scenario) != NULL)
+    printf ("\nExpected: %s\n", aw_scenario_get_expected_text (set->scenario));
+  printf ("%s%s\n", aw_scenario_get_expected_text (set->scenario) ? "" : "\n", summary);
+  for (guint i = 0; i < verdict->checks->len; i++)
+    {
+      const AwCheck *c = g_ptr_array_index (verdict->checks, i);
+
+      printf ("  %-11s %s\n", aw_check_status_to_string (c->status), c->text);
+    }
 }
 
 static void
@@ -464,6 +618,8 @@ print_run_table (RunSet             *set,
   if (compare != NULL)
     printf ("\n%s", compare);
   printf ("\n");
+
+  print_warnings_and_verdict (set);
 }
 
 static int
@@ -611,10 +767,19 @@ cmd_render (int    argc,
   if (!run_set_prepare (&set, argv[1], variant) || !run_set_execute (&set, &options))
     return 1;
 
-  caption = g_strdup_printf ("Recorded run, real clock, speed %gx, %u worker threads. %s",
-                             options.speed, aw_runner_default_workers (),
-                             aw_scenario_get_expected_text (set.scenario)
-                               ? aw_scenario_get_expected_text (set.scenario) : "");
+  {
+    g_autoptr(AwVerdict) verdict = aw_verdict_check (set.scenario,
+                                                     (const AwRenderVariant *) (gpointer) set.variants->data,
+                                                     set.variants->len);
+    g_autofree char *summary = aw_verdict_to_string (verdict);
+
+    caption = g_strdup_printf ("Recorded run, real clock, speed %gx, %u worker threads. %s%s%s.",
+                               options.speed, aw_runner_default_workers (),
+                               aw_scenario_get_expected_text (set.scenario)
+                                 ? aw_scenario_get_expected_text (set.scenario) : "",
+                               aw_scenario_get_expected_text (set.scenario) ? " " : "",
+                               summary);
+  }
 
   aw_render_request_init (&request);
   request.title = aw_scenario_get_title (set.scenario);

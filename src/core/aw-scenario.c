@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include "aw-scenario.h"
+#include "aw-verdict.h"
 
 #include <string.h>
 #include <sys/stat.h>
@@ -73,11 +74,11 @@ static const char *node_type_names[AW_NODE_LAST] = {
 static const char *node_fields[AW_NODE_LAST] = {
   [AW_NODE_DELAY] = "ms",
   [AW_NODE_IO] = "ms",
-  [AW_NODE_CPU] = "ms cooperative check_ms",
+  [AW_NODE_CPU] = "ms cooperative check_ms blocking",
   [AW_NODE_FAIL] = "ms message",
   [AW_NODE_CACHED] = "ms hit_ratio value_task",
   [AW_NODE_SEQUENCE] = "children",
-  [AW_NODE_WHEN_ALL] = "children",
+  [AW_NODE_WHEN_ALL] = "children errors",
   [AW_NODE_WHEN_ANY] = "children cancel_rest",
   [AW_NODE_TIMEOUT] = "ms child",
   [AW_NODE_REPEAT] = "count child",
@@ -717,7 +718,8 @@ parse_node (ParseContext *ctx,
     case AW_NODE_CPU:
       ok = get_uint (ctx, object, "ms", TRUE, 0, AW_SCENARIO_MAX_DURATION_MS, what, "ms", &node->ms, error) &&
            get_bool (ctx, object, "cooperative", &node->cooperative, error) &&
-           get_uint (ctx, object, "check_ms", FALSE, 1, 10000, what, "ms", &node->check_ms, error);
+           get_uint (ctx, object, "check_ms", FALSE, 1, 10000, what, "ms", &node->check_ms, error) &&
+           get_bool (ctx, object, "blocking", &node->blocking, error);
       break;
 
     case AW_NODE_FAIL:
@@ -756,8 +758,26 @@ parse_node (ParseContext *ctx,
       break;
 
     case AW_NODE_SEQUENCE:
-    case AW_NODE_WHEN_ALL:
       ok = parse_children (ctx, object, what, depth, node, &child_tasks, error);
+      break;
+
+    case AW_NODE_WHEN_ALL:
+      {
+        g_autofree char *errors = NULL;
+
+        ok = get_text (ctx, object, "errors", FALSE, what, &errors, error);
+        if (ok && errors != NULL)
+          {
+            if (g_str_equal (errors, "first"))
+              node->first_error_only = TRUE;
+            else if (!g_str_equal (errors, "all"))
+              ok = fail_at (ctx, error, AW_SCENARIO_ERROR_INVALID, object, "errors",
+                            "\"errors\" must be \"all\" (the aggregate) or \"first\" (what await rethrows), not \"%s\"",
+                            errors);
+          }
+        if (ok)
+          ok = parse_children (ctx, object, what, depth, node, &child_tasks, error);
+      }
       break;
 
     case AW_NODE_WHEN_ANY:
@@ -852,10 +872,11 @@ parse_variant (ParseContext *ctx,
                     "each variant must be an object with \"name\", \"title\" and \"program\"");
   object = json_node_get_object (json);
 
-  if (!check_known_members (ctx, object, "name title description program", "a variant", error))
+  if (!check_known_members (ctx, object, "name title description cancel_after_ms program", "a variant", error))
     return FALSE;
 
   variant = g_new0 (AwVariant, 1);
+  variant->cancel_after_ms = -1;
   g_ptr_array_add (self->variants, variant);
 
   if (!get_text (ctx, object, "name", TRUE, "a variant", &variant->name, error) ||
@@ -863,6 +884,15 @@ parse_variant (ParseContext *ctx,
       !get_text (ctx, object, "title", TRUE, "a variant", &variant->title, error) ||
       !get_text (ctx, object, "description", FALSE, "a variant", &variant->description, error))
     return FALSE;
+  if (json_object_has_member (object, "cancel_after_ms"))
+    {
+      guint ms = 0;
+
+      if (!get_uint (ctx, object, "cancel_after_ms", TRUE, 0, AW_SCENARIO_MAX_DURATION_MS,
+                     "a variant", "ms", &ms, error))
+        return FALSE;
+      variant->cancel_after_ms = (gint) ms;
+    }
 
   for (guint i = 0; i + 1 < self->variants->len; i++)
     {
@@ -879,6 +909,46 @@ parse_variant (ParseContext *ctx,
 
   variant->program = parse_node (ctx, program, object, "program", 1, &variant->n_tasks, error);
   return variant->program != NULL;
+}
+
+/* "expected": a text, and checks on the figures of a run (aw-verdict.c reads them). */
+static gboolean
+parse_expected_checks (ParseContext *ctx,
+                       AwScenario   *self,
+                       GError      **error)
+{
+  JsonNode *checks;
+  JsonArray *array;
+
+  if (self->expected == NULL)
+    return TRUE;
+  if (!check_known_members (ctx, self->expected, "text checks", "\"expected\"", error))
+    return FALSE;
+  checks = json_object_get_member (self->expected, "checks");
+  if (checks == NULL)
+    return TRUE;
+  if (!JSON_NODE_HOLDS_ARRAY (checks))
+    return fail_at (ctx, error, AW_SCENARIO_ERROR_INVALID, self->expected, "checks",
+                    "\"checks\" must be an array of checks such as "
+                    "{\"metric\": \"wall_ms\", \"variant\": \"when-all\", \"at_most\": 1200}");
+
+  array = json_node_get_array (checks);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *item = json_array_get_element (array, i);
+      g_autofree char *message = NULL;
+      const char *member = NULL;
+
+      if (!JSON_NODE_HOLDS_OBJECT (item))
+        return fail_at (ctx, error, AW_SCENARIO_ERROR_INVALID, self->expected, "checks",
+                        "check %u is not an object like {\"metric\": \"wall_ms\", \"variant\": \"v\", \"at_most\": 1200}",
+                        i + 1);
+      if (!aw_verdict_validate_check (self, json_node_get_object (item), &member, &message))
+        return fail_at (ctx, error, AW_SCENARIO_ERROR_INVALID, json_node_get_object (item), member,
+                        "%s", message);
+    }
+
+  return TRUE;
 }
 
 static gboolean
@@ -944,7 +1014,7 @@ parse_scenario (ParseContext *ctx,
     if (!parse_variant (ctx, self, json_array_get_element (array, i), object, error))
       return FALSE;
 
-  return TRUE;
+  return parse_expected_checks (ctx, self, error);
 }
 
 /**

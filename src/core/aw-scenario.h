@@ -68,6 +68,8 @@ struct _AwNode {
   gboolean    value_task;      /* cached: hits complete synchronously (ValueTask), else via a GTask */
   gboolean    cooperative;     /* cpu: checks the token */
   guint       check_ms;        /* cpu: how often a cooperative worker checks */
+  gboolean    blocking;        /* cpu: the worker sleeps (holds its thread) instead of burning CPU */
+  gboolean    first_error_only; /* when_all: await rethrows the first error, the rest are never seen */
   gboolean    cancel_rest;     /* when_any: cancel the losers */
   gboolean    continue_on_worker; /* wait_blocking: ConfigureAwait(false) */
   char       *message;         /* fail: the error message */
@@ -83,6 +85,7 @@ typedef struct {
   char   *description;
   AwNode *program;
   guint64 n_tasks;             /* tasks a run of this variant starts, at most */
+  gint    cancel_after_ms;     /* the run's token is cancelled after this (scenario ms), or -1 */
 } AwVariant;
 
 #define AW_TYPE_SCENARIO (aw_scenario_get_type ())

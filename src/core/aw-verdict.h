@@ -1,0 +1,146 @@
+/* aw-verdict.h: warnings computed from a run, and the expected outcome checked
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "aw-render.h"
+#include "aw-scenario.h"
+#include "aw-trace-model.h"
+
+G_BEGIN_DECLS
+
+/* Thresholds of the lints, in real milliseconds. */
+#define AW_LINT_BLOCKED_MS         100  /* main loop blocked longer than this */
+#define AW_LINT_CANCEL_IGNORED_MS   50  /* work kept running this long after a cancel */
+#define AW_LINT_ABANDONED_MS        50  /* work after the caller gave up, in total */
+
+/**
+ * AwWarningKind:
+ * @AW_WARNING_ERROR_UNOBSERVED: a task failed and no code ever saw its error
+ * @AW_WARNING_MAIN_LOOP_BLOCKED: the main loop went more than 100 ms without a frame
+ * @AW_WARNING_CANCEL_IGNORED: work kept running more than 50 ms after its token was cancelled
+ * @AW_WARNING_COMPLETED_SYNC: GTasks that completed without waiting: none was needed
+ * @AW_WARNING_WORK_WASTED: work ran after its caller had given up on it
+ *
+ * What a warning is about. The order is the order warnings are reported in.
+ */
+typedef enum {
+  AW_WARNING_ERROR_UNOBSERVED,
+  AW_WARNING_MAIN_LOOP_BLOCKED,
+  AW_WARNING_CANCEL_IGNORED,
+  AW_WARNING_COMPLETED_SYNC,
+  AW_WARNING_WORK_WASTED,
+  AW_WARNING_LAST
+} AwWarningKind;
+
+/**
+ * AwWarning:
+ * @kind: an #AwWarningKind
+ * @task: the task it is about, or 0 for the run as a whole
+ * @task_name: (nullable): that task's name
+ * @ms: the duration it is about (the gap, the time run after a cancel, the
+ *   work wasted, when the error happened), in real milliseconds, or -1
+ * @count: how many tasks it covers (1 for a single task)
+ * @message: what happened and what to do, in plain words for a student
+ *
+ * One lint result: something in the trace a teacher would point at.
+ */
+typedef struct {
+  AwWarningKind kind;
+  guint32       task;
+  char         *task_name;
+  double        ms;
+  guint         count;
+  char         *message;
+} AwWarning;
+
+GPtrArray   *aw_lint_run                   (AwTraceModel   *model);
+void         aw_warning_free               (AwWarning      *warning);
+const char  *aw_warning_kind_to_string     (AwWarningKind   kind);
+const char  *aw_warning_kind_title         (AwWarningKind   kind);
+double       aw_lint_abandoned_work_ms     (AwTraceModel   *model,
+                                            guint32        *worst_task);
+
+/**
+ * AwCheckStatus:
+ * @AW_CHECK_MET: the figure is within the bound
+ * @AW_CHECK_NOT_MET: the figure is outside the bound, or missing
+ * @AW_CHECK_NOT_CHECKED: a variant the check needs was not run
+ */
+typedef enum {
+  AW_CHECK_MET,
+  AW_CHECK_NOT_MET,
+  AW_CHECK_NOT_CHECKED,
+} AwCheckStatus;
+
+/**
+ * AwCheck:
+ * @metric: a metric name (see aw_verdict_list_metrics())
+ * @variant: the variant whose figure is checked
+ * @op: "at_most", "at_least", "at_most_ratio", "at_least_ratio" or "is"
+ * @bound: the bound (a ratio for the ratio operators)
+ * @of: (nullable): the variant a ratio compares with
+ * @expected_outcome: (nullable): for "is": completed, faulted or cancelled
+ * @status: the result
+ * @value: the figure measured on @variant; durations are scenario
+ *   milliseconds (measured time multiplied by the run's speed)
+ * @other: the figure measured on @of, for ratios
+ * @ratio: @value / @other, for ratios
+ * @outcome: (nullable): for "is": the outcome measured
+ * @text: the check with its figures in one line
+ */
+typedef struct {
+  char          *metric;
+  char          *variant;
+  const char    *op;
+  double         bound;
+  char          *of;
+  char          *expected_outcome;
+  AwCheckStatus  status;
+  double         value;
+  double         other;
+  double         ratio;
+  char          *outcome;
+  char          *text;
+} AwCheck;
+
+/**
+ * AwVerdict:
+ * @met: at least one check ran and every check that ran held
+ * @n_met: checks that held
+ * @n_not_met: checks that failed
+ * @n_not_checked: checks naming a variant that was not run
+ * @checks: (element-type AwCheck): every check, in file order
+ */
+typedef struct {
+  gboolean   met;
+  guint      n_met;
+  guint      n_not_met;
+  guint      n_not_checked;
+  GPtrArray *checks;
+} AwVerdict;
+
+AwVerdict          *aw_verdict_check          (AwScenario            *scenario,
+                                               const AwRenderVariant *variants,
+                                               guint                  n_variants);
+void                aw_verdict_free           (AwVerdict             *verdict);
+char               *aw_verdict_to_string      (const AwVerdict       *verdict);
+const char         *aw_check_status_to_string (AwCheckStatus          status);
+
+const char * const *aw_verdict_list_metrics   (void);
+gboolean            aw_verdict_get_metric     (AwTraceModel          *model,
+                                               const char            *metric,
+                                               double                *value);
+gboolean            aw_verdict_validate_check (AwScenario            *scenario,
+                                               JsonObject            *check,
+                                               const char           **member,
+                                               char                 **message);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AwWarning, aw_warning_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AwVerdict, aw_verdict_free)
+
+G_END_DECLS

@@ -30,6 +30,7 @@ struct _AwWindow {
   /* Template children */
   GtkLabel             *title_label;
   GtkLabel             *subtitle_label;
+  GtkWidget            *sidebar_button;
   GtkWidget            *run_button;
   GtkWidget            *cancel_button;
   GtkDropDown          *speed_dropdown;
@@ -260,7 +261,6 @@ start_next_variant (AwWindow *self)
 
   trace = aw_runner_get_trace (self->runner);
   aw_trace_set_metadata (trace, "heartbeat_ms", "16.667");
-  aw_trace_record (trace, AW_EVENT_FRAME, 0, 0, 0);
 
   model = aw_trace_model_new (trace);
   g_ptr_array_add (self->models, model);
@@ -893,6 +893,7 @@ aw_window_class_init (AwWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, "/org/awaitscope/Awaitscope/aw-window.ui");
   gtk_widget_class_bind_template_child (widget_class, AwWindow, title_label);
   gtk_widget_class_bind_template_child (widget_class, AwWindow, subtitle_label);
+  gtk_widget_class_bind_template_child (widget_class, AwWindow, sidebar_button);
   gtk_widget_class_bind_template_child (widget_class, AwWindow, run_button);
   gtk_widget_class_bind_template_child (widget_class, AwWindow, cancel_button);
   gtk_widget_class_bind_template_child (widget_class, AwWindow, speed_dropdown);
@@ -1076,6 +1077,12 @@ GtkWidget *
 aw_window_get_cancel_button (AwWindow *self)
 {
   return self->cancel_button;
+}
+
+GtkWidget *
+aw_window_get_sidebar_button (AwWindow *self)
+{
+  return self->sidebar_button;
 }
 
 /**

@@ -35,6 +35,7 @@ AwTimelineView *aw_window_get_timeline       (AwWindow      *self);
 AwLessonPanel  *aw_window_get_lesson_panel   (AwWindow      *self);
 GtkWidget      *aw_window_get_run_button     (AwWindow      *self);
 GtkWidget      *aw_window_get_cancel_button  (AwWindow      *self);
+GtkWidget      *aw_window_get_sidebar_button (AwWindow      *self);
 GPtrArray      *aw_window_get_last_traces    (AwWindow      *self);
 
 G_END_DECLS

@@ -234,19 +234,29 @@ compute_metrics (AwTraceModel *self,
     m->ui_blocked_ms += aw_span_duration (&g_array_index (self->blocks, AwSpan, i)) / 1e6;
 
   m->frames = self->frames->len;
-  if (self->frames->len >= 2)
+  /* A run with a heartbeat source but no heartbeat at all was blocked throughout. */
+  if (self->frames->len >= 1 || aw_trace_get_metadata (self->trace, "heartbeat_ms") != NULL)
     {
       const gint64 *f = (const gint64 *) (gconstpointer) self->frames->data;
       const char *hb = aw_trace_get_metadata (self->trace, "heartbeat_ms");
+      guint n = self->frames->len;
       double max_gap = 0;
 
       if (hb != NULL && g_ascii_strtod (hb, NULL) > 0)
         nominal_ms = g_ascii_strtod (hb, NULL);
 
-      for (guint i = 1; i < self->frames->len; i++)
+      /* Gaps between heartbeats, and from the start of the run to the first
+       * one and from the last one to the end: a loop blocked from the start
+       * of a run draws its first frame only when it is free again. */
+      for (guint i = 0; i <= n; i++)
         {
-          double gap = (f[i] - f[i - 1]) / 1e6;
+          gint64 from = i == 0 ? self->begin_ns : f[i - 1];
+          gint64 to = i == n ? run_end : f[i];
+          double gap;
 
+          if (to <= from)
+            continue;
+          gap = (to - from) / 1e6;
           max_gap = MAX (max_gap, gap);
           if (gap > 1.5 * nominal_ms)
             m->frames_missed += (guint) (gap / nominal_ms + 0.5) - 1;

@@ -130,6 +130,35 @@ test_run_json (void)
                      2.0 * json_object_get_double_member (all, "wall_ms"));
 }
 
+/* The deadlock reproduced headless: the main loop stops until the watchdog. */
+static void
+test_run_deadlock (void)
+{
+  g_auto(Result) r = { 0 };
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  JsonArray *variants;
+  JsonObject *result, *configure, *awaited;
+
+  run_cli (&r, "run", "deadlock", "--json", "--deadline", "1000", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  json_parser_load_from_data (parser, r.out, -1, &error);
+  g_assert_no_error (error);
+  variants = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)), "variants");
+  result = json_array_get_object_element (variants, 0);
+  configure = json_array_get_object_element (variants, 1);
+  awaited = json_array_get_object_element (variants, 2);
+
+  g_assert_true (json_object_get_boolean_member (result, "watchdog_fired"));
+  g_assert_cmpfloat (json_object_get_double_member (result, "max_main_loop_gap_ms"), >=, 800);
+  g_assert_cmpfloat (json_object_get_double_member (result, "max_main_loop_gap_ms"), <=, 1200);
+  g_assert_false (json_object_get_boolean_member (configure, "watchdog_fired"));
+  g_assert_cmpfloat (json_object_get_double_member (configure, "max_main_loop_gap_ms"), >=, 400);
+  g_assert_cmpfloat (json_object_get_double_member (configure, "max_main_loop_gap_ms"), <=, 700);
+  g_assert_false (json_object_get_boolean_member (awaited, "watchdog_fired"));
+  g_assert_cmpfloat (json_object_get_double_member (awaited, "max_main_loop_gap_ms"), <, 100);
+}
+
 static void
 test_run_table (void)
 {
@@ -139,7 +168,8 @@ test_run_table (void)
   g_assert_cmpint (r.status, ==, 0);
   g_assert_nonnull (strstr (r.out, "cancel-after"));
   g_assert_nonnull (strstr (r.out, "cancellation took effect"));
-  g_assert_null (strstr (r.out, "no-deadline"));
+  /* Only the variant asked for ran: no table row for the other one. */
+  g_assert_null (strstr (r.out, "\nno-deadline "));
 }
 
 static void
@@ -238,6 +268,7 @@ static const BadInput bad_inputs[] = {
   { "unknown-variant", { "run", "when-all", "--variant", "nope", NULL }, "has no variant" },
   { "bad-speed", { "run", "when-all", "--speed", "0", NULL }, "--speed" },
   { "bad-speed-text", { "run", "when-all", "--speed", "fast", NULL }, "--speed" },
+  { "bad-deadline", { "run", "deadlock", "--deadline", "99999", NULL }, "--deadline" },
   { "render-no-output", { "render", "when-all", NULL }, "-o FILE" },
   { "render-bad-format", { "render", "when-all", "-o", "@TMP@/out.gif", NULL }, ".png, .svg or .pdf" },
   { "render-missing-folder", { "render", "when-all", "-o", "@TMP@/no/such/dir/out.png", NULL }, "does not exist" },
@@ -369,6 +400,7 @@ main (int    argc,
   g_test_add_func ("/aw/cli/list", test_list);
   g_test_add_func ("/aw/cli/run-json", test_run_json);
   g_test_add_func ("/aw/cli/run-table", test_run_table);
+  g_test_add_func ("/aw/cli/run-deadlock", test_run_deadlock);
   g_test_add_func ("/aw/cli/render-formats", test_render_formats);
   g_test_add_func ("/aw/cli/no-command", test_no_command);
   g_test_add_func ("/aw/cli/check", test_check);

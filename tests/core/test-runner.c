@@ -277,6 +277,52 @@ test_many (void)
   g_assert_cmpfloat (aw_trace_model_get_metrics (cancelled)->wall_ms, <, 150);
 }
 
+static gint64
+marker_time (AwTraceModel *model,
+             AwEventKind   kind,
+             const char   *text)
+{
+  const AwMarker *markers;
+  guint n;
+
+  markers = aw_trace_model_get_markers (model, &n);
+  for (guint i = 0; i < n; i++)
+    if (markers[i].kind == kind && (text == NULL || g_strcmp0 (markers[i].text, text) == 0))
+      return markers[i].time_ns;
+  return -1;
+}
+
+/* .Result on the main thread: a real deadlock, broken by the wait's deadline. */
+static void
+test_wait_blocking (void)
+{
+  g_autoptr(AwScenario) result = scenario_from_program (
+    "{ \"type\": \"wait_blocking\", \"deadline_ms\": 600, \"child\": { \"type\": \"io\", \"ms\": 200 } }");
+  g_autoptr(AwScenario) configure = scenario_from_program (
+    "{ \"type\": \"wait_blocking\", \"deadline_ms\": 600, \"continue_on\": \"worker\","
+    "  \"child\": { \"type\": \"io\", \"ms\": 200 } }");
+  g_autoptr(AwTraceModel) mr = run_variant (result, "v", 1.0, -1, 10);
+  g_autoptr(AwTraceModel) mc = run_variant (configure, "v", 1.0, -1, 10);
+  const AwMetrics *r = aw_trace_model_get_metrics (mr);
+  const AwMetrics *c = aw_trace_model_get_metrics (mc);
+  gint64 watchdog = marker_time (mr, AW_EVENT_WATCHDOG, NULL);
+  gint64 stranded = marker_time (mr, AW_EVENT_MARK, "stranded callback ran");
+
+  /* The 200 ms child cannot finish while its loop is blocked: the whole deadline passes. */
+  g_assert_true (r->watchdog_fired);
+  assert_within (r->max_main_loop_gap_ms, 600, 0.02, 0.2, "deadlocked loop");
+  g_assert_true (g_str_has_prefix (r->outcome, "faulted: Deadlock"));
+  g_assert_cmpint (watchdog, >, 0);
+  g_assert_cmpint (stranded, >=, watchdog);
+  g_assert_cmpint (stranded - watchdog, <=, 50 * 1000000);
+
+  /* ConfigureAwait(false): the child finishes elsewhere, the wait returns after it. */
+  g_assert_false (c->watchdog_fired);
+  assert_within (c->max_main_loop_gap_ms, 200, 0.02, 0.3, "blocked, no deadlock");
+  g_assert_cmpstr (c->outcome, ==, "completed");
+  g_assert_cmpuint (c->threads_used, ==, 2);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -294,6 +340,7 @@ main (int    argc,
   g_test_add_func ("/aw/runner/cached", test_cached);
   g_test_add_func ("/aw/runner/block-ui", test_block_ui);
   g_test_add_func ("/aw/runner/many", test_many);
+  g_test_add_func ("/aw/runner/wait-blocking", test_wait_blocking);
 
   return g_test_run ();
 }

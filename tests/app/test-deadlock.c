@@ -1,0 +1,506 @@
+/* test-deadlock.c: the .Result deadlock really freezes the window, and it comes back
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Run under xvfb-run. While the main thread is frozen, a helper thread of
+ * this test takes X screenshots and sends a real click with xdotool, so what
+ * is checked is what a class would see on the projector.
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include <cairo.h>
+#include <glib/gstdio.h>
+#include <gtk/gtk.h>
+
+#include "aw-application.h"
+#include "aw-lesson-panel.h"
+#include "aw-trace-model.h"
+#include "aw-window.h"
+
+#define DEADLINE_MS 1000
+
+static AwApplication *app;
+static char *tmpdir;
+
+static gboolean
+timed_out_cb (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+wait_for (gboolean *flag,
+          guint     timeout_ms)
+{
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add (timeout_ms, timed_out_cb, &timed_out);
+
+  while (!*flag && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  if (!timed_out)
+    g_source_remove (id);
+  return *flag;
+}
+
+static void
+wait_ms (guint ms)
+{
+  gboolean never = FALSE;
+  wait_for (&never, ms);
+}
+
+static void
+set_flag (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+}
+
+static AwWindow *
+new_window (void)
+{
+  AwWindow *window = aw_window_new (app);
+  gboolean mapped = FALSE;
+
+  g_signal_connect_swapped (window, "map", G_CALLBACK (set_flag), &mapped);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (wait_for (&mapped, 10000));
+  wait_ms (200);
+  aw_window_set_wait_deadline (window, DEADLINE_MS);
+  aw_window_set_speed (window, 1);
+  g_assert_true (aw_window_select_scenario (window, "deadlock"));
+  return window;
+}
+
+static AwTraceModel *
+run_variant (AwWindow *window,
+             int       index)
+{
+  g_autoptr(GPtrArray) traces = NULL;
+  gboolean finished = FALSE;
+  gulong id;
+
+  aw_window_set_variant (window, index);
+  id = g_signal_connect_swapped (window, "run-finished", G_CALLBACK (set_flag), &finished);
+  g_action_group_activate_action (G_ACTION_GROUP (window), "run", NULL);
+  g_assert_true (wait_for (&finished, 20000));
+  g_signal_handler_disconnect (window, id);
+
+  traces = aw_window_get_last_traces (window);
+  g_assert_cmpuint (traces->len, ==, 1);
+  return aw_trace_model_new (g_ptr_array_index (traces, 0));
+}
+
+static gint64
+first_marker (AwTraceModel *model,
+              AwEventKind   kind,
+              const char   *text)
+{
+  const AwMarker *markers;
+  guint n;
+
+  markers = aw_trace_model_get_markers (model, &n);
+  for (guint i = 0; i < n; i++)
+    if (markers[i].kind == kind && (text == NULL || g_strcmp0 (markers[i].text, text) == 0))
+      return markers[i].time_ns;
+  return -1;
+}
+
+static gboolean
+have_tools (void)
+{
+  g_autofree char *import = g_find_program_in_path ("import");
+  g_autofree char *xdotool = g_find_program_in_path ("xdotool");
+
+  return import != NULL && xdotool != NULL && g_getenv ("DISPLAY") != NULL;
+}
+
+static void
+x_screenshot (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+  const char *argv[] = { "import", "-window", "root", path, NULL };
+
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL,
+                               NULL, NULL, NULL, NULL, &status, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+}
+
+typedef struct {
+  gint      ticks;       /* bumped by the main thread at every frame */
+  int       click_x;
+  int       click_y;
+  char     *before;
+  char     *during;
+  gint64    click_sent;
+  gboolean  saw_freeze;
+} Probe;
+
+static gboolean
+count_tick (GtkWidget     *widget,
+            GdkFrameClock *clock,
+            gpointer       data)
+{
+  Probe *probe = data;
+
+  g_atomic_int_inc (&probe->ticks);
+  return G_SOURCE_CONTINUE;
+}
+
+/* Off the main thread: photograph the screen while the window still draws,
+ * notice when its frames stop, photograph it frozen, then click. */
+static gpointer
+probe_thread (gpointer data)
+{
+  Probe *probe = data;
+  gint64 give_up = g_get_monotonic_time () + 8 * G_USEC_PER_SEC;
+  gint last = g_atomic_int_get (&probe->ticks);
+  gint64 last_change = g_get_monotonic_time ();
+
+  while (g_get_monotonic_time () < give_up)
+    {
+      gint now_ticks = g_atomic_int_get (&probe->ticks);
+
+      if (now_ticks != last)
+        {
+          last = now_ticks;
+          last_change = g_get_monotonic_time ();
+          /* Still drawing: this is the picture "just before". */
+          x_screenshot (probe->before);
+          continue;
+        }
+      if (g_get_monotonic_time () - last_change > 250 * 1000)
+        {
+          g_autofree char *x = g_strdup_printf ("%d", probe->click_x);
+          g_autofree char *y = g_strdup_printf ("%d", probe->click_y);
+          const char *argv[] = { "xdotool", "mousemove", x, y, "click", "1", NULL };
+          int status = 0;
+
+          probe->saw_freeze = TRUE;
+          x_screenshot (probe->during);
+          probe->click_sent = g_get_monotonic_time ();
+          g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, &status, NULL);
+          break;
+        }
+      g_usleep (20 * 1000);
+    }
+
+  return NULL;
+}
+
+typedef struct {
+  gint64   at;
+  gboolean seen;
+} Activation;
+
+static void
+on_sidebar_activate (GSimpleAction *action,
+                     GVariant      *parameter,
+                     Activation    *activation)
+{
+  if (!activation->seen)
+    {
+      activation->seen = TRUE;
+      activation->at = g_get_monotonic_time ();
+    }
+}
+
+static cairo_surface_t *
+load_png (const char *path)
+{
+  cairo_surface_t *surface = cairo_image_surface_create_from_png (path);
+
+  g_assert_cmpint (cairo_surface_status (surface), ==, CAIRO_STATUS_SUCCESS);
+  return surface;
+}
+
+static gboolean
+same_pixels (cairo_surface_t *a,
+             cairo_surface_t *b)
+{
+  int h = cairo_image_surface_get_height (a);
+  int w = cairo_image_surface_get_width (a);
+
+  if (w != cairo_image_surface_get_width (b) || h != cairo_image_surface_get_height (b))
+    return FALSE;
+  for (int y = 0; y < h; y++)
+    if (memcmp (cairo_image_surface_get_data (a) + y * cairo_image_surface_get_stride (a),
+                cairo_image_surface_get_data (b) + y * cairo_image_surface_get_stride (b), w * 4) != 0)
+      return FALSE;
+  return TRUE;
+}
+
+/* The frozen band is drawn with the projector-safe yellow of the theme. */
+static guint
+count_yellow (cairo_surface_t *surface)
+{
+  unsigned char *data = cairo_image_surface_get_data (surface);
+  int stride = cairo_image_surface_get_stride (surface);
+  guint n = 0;
+
+  for (int y = 0; y < cairo_image_surface_get_height (surface); y++)
+    for (int x = 0; x < cairo_image_surface_get_width (surface); x++)
+      {
+        guint32 p = *(guint32 *) (data + y * stride + x * 4);
+        int r = (p >> 16) & 0xff, g = (p >> 8) & 0xff, b = p & 0xff;
+
+        if (r > 200 && g > 190 && b < 120)
+          n++;
+      }
+  return n;
+}
+
+static void
+test_result_freezes (void)
+{
+  AwWindow *window;
+  g_autoptr(AwTraceModel) model = NULL;
+  g_autofree char *after = NULL;
+  cairo_surface_t *before_png, *during_png, *after_png;
+  GtkWidget *button;
+  graphene_point_t centre;
+  double sx, sy;
+  const AwMetrics *m;
+  Activation activation = { 0, FALSE };
+  Probe probe = { 0 };
+  GThread *thread;
+  gint64 watchdog, stranded;
+  guint tick_id;
+
+  if (!have_tools ())
+    {
+      g_test_skip ("needs an X display, ImageMagick's import and xdotool");
+      return;
+    }
+
+  window = new_window ();
+  probe.before = g_build_filename (tmpdir, "before.png", NULL);
+  probe.during = g_build_filename (tmpdir, "during.png", NULL);
+  after = g_build_filename (tmpdir, "after.png", NULL);
+
+  /* Where a real click on the catalogue button lands, in screen pixels
+   * (no window manager: the window sits at 0,0). */
+  button = aw_window_get_sidebar_button (window);
+  g_assert_true (gtk_widget_compute_point (button, GTK_WIDGET (window),
+                                           &GRAPHENE_POINT_INIT (gtk_widget_get_width (button) / 2.0,
+                                                                 gtk_widget_get_height (button) / 2.0),
+                                           &centre));
+  gtk_native_get_surface_transform (GTK_NATIVE (window), &sx, &sy);
+  probe.click_x = (int) (centre.x + sx);
+  probe.click_y = (int) (centre.y + sy);
+  g_signal_connect (g_action_map_lookup_action (G_ACTION_MAP (window), "sidebar"), "activate",
+                    G_CALLBACK (on_sidebar_activate), &activation);
+
+  tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (window), count_tick, &probe, NULL);
+  thread = g_thread_new ("probe", probe_thread, &probe);
+  model = run_variant (window, 0);
+  g_thread_join (thread);
+  gtk_widget_remove_tick_callback (GTK_WIDGET (window), tick_id);
+  wait_ms (300);
+  x_screenshot (after);
+
+  m = aw_trace_model_get_metrics (model);
+  g_test_message ("longest frame gap %.0f ms, %u frames missed", m->max_main_loop_gap_ms, m->frames_missed);
+
+  /* The frame clock stopped for about the deadline, and the watchdog fired. */
+  g_assert_true (m->watchdog_fired);
+  g_assert_cmpfloat (m->max_main_loop_gap_ms, >=, DEADLINE_MS * 0.8);
+  g_assert_cmpfloat (m->max_main_loop_gap_ms, <=, DEADLINE_MS * 1.2);
+
+  /* The stranded callback ran right after the watchdog. */
+  watchdog = first_marker (model, AW_EVENT_WATCHDOG, NULL);
+  stranded = first_marker (model, AW_EVENT_MARK, "stranded callback ran");
+  g_assert_cmpint (watchdog, >, 0);
+  g_assert_cmpint (stranded, >=, watchdog);
+  g_test_message ("stranded callback %.1f ms after the watchdog", (stranded - watchdog) / 1e6);
+  g_assert_cmpint (stranded - watchdog, <=, 50 * 1000000);
+
+  /* During the freeze the screen did not change at all. */
+  g_assert_true (probe.saw_freeze);
+  before_png = load_png (probe.before);
+  during_png = load_png (probe.during);
+  after_png = load_png (after);
+  g_assert_true (same_pixels (before_png, during_png));
+
+  /* Afterwards the timeline shows the frozen band. */
+  g_assert_false (same_pixels (during_png, after_png));
+  g_test_message ("%u frozen-band pixels after, %u during", count_yellow (after_png), count_yellow (during_png));
+  g_assert_cmpuint (count_yellow (after_png), >, count_yellow (during_png) + 500);
+
+  /* The click made during the freeze was handled only after it. */
+  g_assert_true (activation.seen);
+  g_test_message ("click handled %.0f ms after it was sent", (activation.at - probe.click_sent) / 1e3);
+  g_assert_cmpint (activation.at - probe.click_sent, >=, 200 * 1000);
+
+  /* The card explains what happened and the fix. */
+  g_assert_nonnull (strstr (aw_lesson_panel_get_outcome (aw_window_get_lesson_panel (window)), "Deadlock"));
+  g_assert_nonnull (strstr (aw_lesson_panel_get_outcome (aw_window_get_lesson_panel (window)), "await"));
+
+  cairo_surface_destroy (before_png);
+  cairo_surface_destroy (during_png);
+  cairo_surface_destroy (after_png);
+  g_free (probe.before);
+  g_free (probe.during);
+
+  /* A second run works. */
+  g_clear_pointer (&model, aw_trace_model_unref);
+  model = run_variant (window, 0);
+  g_assert_true (aw_trace_model_get_metrics (model)->watchdog_fired);
+  gtk_window_destroy (GTK_WINDOW (window));
+  wait_ms (100);
+}
+
+static void
+test_configure_await (void)
+{
+  AwWindow *window = new_window ();
+  g_autoptr(AwTraceModel) model = run_variant (window, 1);
+  const AwMetrics *m = aw_trace_model_get_metrics (model);
+
+  /* Blocked for about the child's 500 ms, and no deadlock. */
+  g_test_message ("longest frame gap %.0f ms", m->max_main_loop_gap_ms);
+  g_assert_false (m->watchdog_fired);
+  g_assert_cmpfloat (m->max_main_loop_gap_ms, >=, 500 * 0.8);
+  g_assert_cmpfloat (m->max_main_loop_gap_ms, <=, 500 * 1.2);
+  g_assert_cmpstr (m->outcome, ==, "completed");
+  gtk_window_destroy (GTK_WINDOW (window));
+  wait_ms (100);
+}
+
+static void
+test_await (void)
+{
+  AwWindow *window = new_window ();
+  g_autoptr(AwTraceModel) model = run_variant (window, 2);
+  const AwMetrics *m = aw_trace_model_get_metrics (model);
+
+  /* The fix: the window keeps drawing frames the whole time. */
+  g_test_message ("longest frame gap %.0f ms over %u frames", m->max_main_loop_gap_ms, m->frames);
+  g_assert_false (m->watchdog_fired);
+  g_assert_cmpuint (m->frames, >=, 5);
+  g_assert_cmpfloat (m->max_main_loop_gap_ms, <, 100);
+  gtk_window_destroy (GTK_WINDOW (window));
+  wait_ms (100);
+}
+
+/* Cancel and quit pressed during a freeze queue up and are handled after it:
+ * no crash, no hang. */
+typedef struct {
+  gint ticks;
+  gboolean sent;
+} KeyProbe;
+
+static gboolean
+count_key_tick (GtkWidget     *widget,
+                GdkFrameClock *clock,
+                gpointer       data)
+{
+  g_atomic_int_inc (&((KeyProbe *) data)->ticks);
+  return G_SOURCE_CONTINUE;
+}
+
+static gpointer
+key_probe_thread (gpointer data)
+{
+  KeyProbe *probe = data;
+  gint64 give_up = g_get_monotonic_time () + 8 * G_USEC_PER_SEC;
+  gint last = g_atomic_int_get (&probe->ticks);
+  gint64 last_change = g_get_monotonic_time ();
+
+  while (g_get_monotonic_time () < give_up)
+    {
+      gint now_ticks = g_atomic_int_get (&probe->ticks);
+
+      if (now_ticks != last)
+        {
+          last = now_ticks;
+          last_change = g_get_monotonic_time ();
+        }
+      else if (g_get_monotonic_time () - last_change > 250 * 1000)
+        {
+          const char *argv[] = { "xdotool", "mousemove", "640", "400", "key", "Escape", "key", "ctrl+q", NULL };
+          int status = 0;
+
+          g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, &status, NULL);
+          probe->sent = TRUE;
+          break;
+        }
+      g_usleep (20 * 1000);
+    }
+  return NULL;
+}
+
+static void
+test_quit_during_freeze (void)
+{
+  AwWindow *window;
+  KeyProbe probe = { 0, FALSE };
+  gboolean destroyed = FALSE;
+  GThread *thread;
+
+  if (!have_tools ())
+    {
+      g_test_skip ("needs an X display and xdotool");
+      return;
+    }
+
+  window = new_window ();
+  aw_window_set_variant (window, 0);
+  g_signal_connect_swapped (window, "destroy", G_CALLBACK (set_flag), &destroyed);
+  gtk_widget_add_tick_callback (GTK_WIDGET (window), count_key_tick, &probe, NULL);
+  thread = g_thread_new ("keys", key_probe_thread, &probe);
+  g_action_group_activate_action (G_ACTION_GROUP (window), "run", NULL);
+  g_assert_true (wait_for (&destroyed, 15000));
+  g_thread_join (thread);
+  g_assert_true (probe.sent);
+  /* What the abandoned run still had to do ends quietly. */
+  wait_ms (300);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  int ret;
+
+  g_test_init (&argc, &argv, NULL);
+  if (!gtk_init_check ())
+    {
+      g_print ("1..0 # SKIP no display (run under xvfb-run)\n");
+      return 0;
+    }
+  tmpdir = g_dir_make_tmp ("awaitscope-deadlock-XXXXXX", NULL);
+
+  app = aw_application_new (G_APPLICATION_NON_UNIQUE);
+  g_application_register (G_APPLICATION (app), NULL, NULL);
+  g_application_hold (G_APPLICATION (app));
+
+  g_test_add_func ("/aw/app/deadlock/result-freezes", test_result_freezes);
+  g_test_add_func ("/aw/app/deadlock/configure-await", test_configure_await);
+  g_test_add_func ("/aw/app/deadlock/await", test_await);
+  g_test_add_func ("/aw/app/deadlock/quit-during-freeze", test_quit_during_freeze);
+
+  ret = g_test_run ();
+
+  g_application_release (G_APPLICATION (app));
+  g_clear_object (&app);
+  {
+    g_autoptr(GDir) dir = g_dir_open (tmpdir, 0, NULL);
+    const char *name;
+
+    while (dir && (name = g_dir_read_name (dir)))
+      {
+        g_autofree char *path = g_build_filename (tmpdir, name, NULL);
+        g_unlink (path);
+      }
+    g_rmdir (tmpdir);
+  }
+  g_free (tmpdir);
+  return ret;
+}

@@ -149,7 +149,7 @@ abandon_run (AwWindow *self)
 {
   self->generation++;
   g_clear_handle_id (&self->start_delay_id, g_source_remove);
-  gtk_revealer_set_reveal_child (self->notice_revealer, FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->notice_revealer), FALSE);
   if (self->runner != NULL)
     aw_runner_cancel (self->runner, "The window moved on");
   g_clear_object (&self->runner);
@@ -190,7 +190,7 @@ finish_run (AwWindow *self)
       self->tick_id = 0;
     }
   self->running = FALSE;
-  gtk_revealer_set_reveal_child (self->notice_revealer, FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->notice_revealer), FALSE);
   aw_timeline_view_refresh (self->timeline);
 
   card = aw_summary_outcome_card ((const AwRenderVariant *) (gpointer) self->run_variants->data,
@@ -345,13 +345,13 @@ start_run (AwWindow *self)
         "blocked, so nothing repaints and clicks wait. It will recover by itself.", freeze_ms / 1000.0);
 
       gtk_label_set_text (self->notice_label, notice);
-      gtk_revealer_set_reveal_child (self->notice_revealer, TRUE);
+      gtk_widget_set_visible (GTK_WIDGET (self->notice_revealer), TRUE);
       aw_lesson_panel_set_outcome (self->lesson, "About to freeze the window…");
       self->start_delay_id = g_timeout_add (1500, start_after_notice, self);
       return;
     }
 
-  gtk_revealer_set_reveal_child (self->notice_revealer, FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->notice_revealer), FALSE);
   start_next_variant (self);
 }
 

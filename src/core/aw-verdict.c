@@ -136,6 +136,48 @@ gave_up_ns (AwTraceModel     *model,
   return at;
 }
 
+/* Whether @task ran on long enough after its own token was cancelled for
+ * the cancel-ignored lint to name it. */
+static gboolean
+ignored_cancel (AwTraceModel     *model,
+                const AwTaskInfo *task)
+{
+  return task->cancel_request_ns >= 0 &&
+         running_after (model, task, task->cancel_request_ns) > AW_LINT_CANCEL_IGNORED_MS;
+}
+
+static double
+abandoned_ms (AwTraceModel *model,
+              gboolean      skip_ignored_cancels,
+              guint32      *worst_task)
+{
+  const AwTaskInfo *tasks;
+  guint n_tasks;
+  double total = 0, worst = 0;
+
+  if (worst_task != NULL)
+    *worst_task = 0;
+  tasks = aw_trace_model_get_tasks (model, &n_tasks);
+  for (guint i = 0; i < n_tasks; i++)
+    {
+      gint64 at = gave_up_ns (model, &tasks[i]);
+      double ms;
+
+      if (at < 0 || (skip_ignored_cancels && ignored_cancel (model, &tasks[i])))
+        continue;
+      ms = running_after (model, &tasks[i], at);
+      total += ms;
+      if (ms > worst)
+        {
+          worst = ms;
+          if (worst_task != NULL)
+            *worst_task = tasks[i].id;
+        }
+    }
+
+  return total;
+}
+
 /**
  * aw_lint_abandoned_work_ms:
  * @model: a run
@@ -150,31 +192,7 @@ double
 aw_lint_abandoned_work_ms (AwTraceModel *model,
                            guint32      *worst_task)
 {
-  const AwTaskInfo *tasks;
-  guint n_tasks;
-  double total = 0, worst = 0;
-
-  if (worst_task != NULL)
-    *worst_task = 0;
-  tasks = aw_trace_model_get_tasks (model, &n_tasks);
-  for (guint i = 0; i < n_tasks; i++)
-    {
-      gint64 at = gave_up_ns (model, &tasks[i]);
-      double ms;
-
-      if (at < 0)
-        continue;
-      ms = running_after (model, &tasks[i], at);
-      total += ms;
-      if (ms > worst)
-        {
-          worst = ms;
-          if (worst_task != NULL)
-            *worst_task = tasks[i].id;
-        }
-    }
-
-  return total;
+  return abandoned_ms (model, FALSE, worst_task);
 }
 
 static void
@@ -197,11 +215,17 @@ lint_unobserved (AwTraceModel *model,
         continue;
 
       parent = t->parent ? aw_trace_model_find_task (model, t->parent) : NULL;
-      if (parent != NULL && parent->gtask)
+      if (parent != NULL && parent->gtask && parent->end_ns >= 0 && t->end_ns >= 0 &&
+          parent->end_ns <= t->end_ns)
         message = g_strdup_printf ("\u201c%s\u201d failed (\u201c%s\u201d) and no code ever saw that error: "
-                                   "\u201c%s\u201d passed on only another one (await rethrows just the first "
-                                   "error of WhenAll, and nobody awaits the losers of WhenAny). Read the "
-                                   "task's Exception to see every error.",
+                                   "\u201c%s\u201d had already finished with another task, so nobody awaited "
+                                   "this one any more. Cancel the losers, or observe their exceptions.",
+                                   t->name, why, parent->name);
+      else if (parent != NULL && parent->gtask)
+        message = g_strdup_printf ("\u201c%s\u201d failed (\u201c%s\u201d) and no code ever saw that error: "
+                                   "\u201c%s\u201d passed on only the first error of the group (that is what "
+                                   "await rethrows); this one stayed in the aggregate that no code read. Read "
+                                   "the task's Exception.InnerExceptions to see every error.",
                                    t->name, why, parent->name);
       else
         message = g_strdup_printf ("\u201c%s\u201d failed (\u201c%s\u201d) and no code ever saw that error: "
@@ -285,22 +309,21 @@ lint_cancel_ignored (AwTraceModel *model,
       g_autofree char *after = NULL;
       double ms;
 
-      if (t->cancel_request_ns < 0)
+      if (!ignored_cancel (model, t))
         continue;
       ms = running_after (model, t, t->cancel_request_ns);
-      if (ms <= AW_LINT_CANCEL_IGNORED_MS)
-        continue;
 
       after = aw_summary_format_duration (ms);
       if (t->outcome == AW_OUTCOME_CANCELLED)
         warning_new (warnings, AW_WARNING_CANCEL_IGNORED, t, ms, 1,
-                     g_strdup_printf ("\u201c%s\u201d stopped only %s after its token was cancelled: "
-                                      "it checks the token too rarely. Check it every few milliseconds of work.",
+                     g_strdup_printf ("\u201c%s\u201d stopped only %s after its token was cancelled, "
+                                      "work done for nothing: it checks the token too rarely. Check it every "
+                                      "few milliseconds of work.",
                                       t->name, after));
       else
         warning_new (warnings, AW_WARNING_CANCEL_IGNORED, t, ms, 1,
                      g_strdup_printf ("\u201c%s\u201d kept running %s after its token was cancelled, to its "
-                                      "very end: it never checks the token. Call "
+                                      "very end, for a result nobody wanted: it never checks the token. Call "
                                       "ThrowIfCancellationRequested() (g_cancellable_set_error_if_cancelled()) "
                                       "in its loop.",
                                       t->name, after));
@@ -345,7 +368,8 @@ lint_abandoned (AwTraceModel *model,
                 GPtrArray    *warnings)
 {
   guint32 worst = 0;
-  double ms = aw_lint_abandoned_work_ms (model, &worst);
+  /* Work already named by the cancel-ignored lint is not counted twice. */
+  double ms = abandoned_ms (model, TRUE, &worst);
   const AwTaskInfo *task;
   g_autofree char *wasted = NULL;
 
@@ -775,8 +799,10 @@ format_ratio (double ratio)
 {
   if (ratio >= 9.95)
     return g_strdup_printf ("%.0fx", ratio);
+  if (ratio >= 0.995)
+    return g_strdup_printf ("%.1fx", ratio);
   if (ratio >= 0.095)
-    return g_strdup_printf ("%.2gx", ratio);
+    return g_strdup_printf ("%.2fx", ratio);
   return g_strdup_printf ("%.3fx", ratio);
 }
 

@@ -71,6 +71,12 @@ aw_application_startup (GApplication *application)
     { "win.sidebar", { "F9", NULL } },
     { "win.search", { "<Control>f", NULL } },
     { "app.quit", { "<Control>q", NULL } },
+    { "win.presentation", { "F11", NULL } },
+    { "win.next-scenario", { "Page_Down", NULL } },
+    { "win.prev-scenario", { "Page_Up", NULL } },
+    { "win.text-bigger", { "<Control>plus", "<Control>equal", NULL } },
+    { "win.text-smaller", { "<Control>minus", NULL } },
+    { "win.text-reset", { "<Control>0", NULL } },
   };
 
   G_APPLICATION_CLASS (aw_application_parent_class)->startup (application);

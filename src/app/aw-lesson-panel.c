@@ -15,6 +15,8 @@ struct _AwLessonPanel {
   GtkLabel    *narration_label;
   GtkTextView *csharp_view;
   GtkTextView *c_view;
+  guint        csharp_line;
+  guint        c_line;
 };
 
 G_DEFINE_FINAL_TYPE (AwLessonPanel, aw_lesson_panel, GTK_TYPE_WIDGET)
@@ -53,6 +55,60 @@ static void
 aw_lesson_panel_init (AwLessonPanel *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  gtk_text_buffer_create_tag (gtk_text_view_get_buffer (self->csharp_view), "step",
+                              "background", "#F0E442", "foreground", "#000000", "weight", PANGO_WEIGHT_BOLD, NULL);
+  gtk_text_buffer_create_tag (gtk_text_view_get_buffer (self->c_view), "step",
+                              "background", "#F0E442", "foreground", "#000000", "weight", PANGO_WEIGHT_BOLD, NULL);
+}
+
+static void
+highlight_line (GtkTextView *view,
+                guint        line)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (view);
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  gtk_text_buffer_remove_tag_by_name (buffer, "step", &start, &end);
+  if (line == 0 || (int) line > gtk_text_buffer_get_line_count (buffer))
+    return;
+  gtk_text_buffer_get_iter_at_line (buffer, &start, line - 1);
+  end = start;
+  gtk_text_iter_forward_to_line_end (&end);
+  gtk_text_buffer_apply_tag_by_name (buffer, "step", &start, &end);
+  gtk_text_view_scroll_to_iter (view, &start, 0.1, FALSE, 0, 0);
+}
+
+/**
+ * aw_lesson_panel_highlight:
+ * @csharp_line: the line of the C# snippet to mark, 1-based, or 0
+ * @c_line: the line of the GLib C snippet, or 0
+ *
+ * Marks the code that the replay's current step stands for.
+ */
+void
+aw_lesson_panel_highlight (AwLessonPanel *self,
+                           guint          csharp_line,
+                           guint          c_line)
+{
+  g_return_if_fail (AW_IS_LESSON_PANEL (self));
+
+  if (self->csharp_line == csharp_line && self->c_line == c_line)
+    return;
+  self->csharp_line = csharp_line;
+  self->c_line = c_line;
+  highlight_line (self->csharp_view, csharp_line);
+  highlight_line (self->c_view, c_line);
+}
+
+void
+aw_lesson_panel_get_highlight (AwLessonPanel *self,
+                               guint         *csharp_line,
+                               guint         *c_line)
+{
+  *csharp_line = self->csharp_line;
+  *c_line = self->c_line;
 }
 
 GtkWidget *
@@ -82,6 +138,7 @@ aw_lesson_panel_set_scenario (AwLessonPanel *self,
       gtk_label_set_text (self->expected_label, text);
     }
   gtk_widget_set_visible (GTK_WIDGET (self->expected_label), expected != NULL);
+  self->csharp_line = self->c_line = 0;
   aw_lesson_panel_set_outcome (self, NULL);
 }
 

@@ -20,5 +20,11 @@ void        aw_lesson_panel_set_scenario (AwLessonPanel *self,
 void        aw_lesson_panel_set_outcome  (AwLessonPanel *self,
                                           const char    *text);
 const char *aw_lesson_panel_get_outcome  (AwLessonPanel *self);
+void        aw_lesson_panel_highlight    (AwLessonPanel *self,
+                                          guint          csharp_line,
+                                          guint          c_line);
+void        aw_lesson_panel_get_highlight (AwLessonPanel *self,
+                                          guint         *csharp_line,
+                                          guint         *c_line);
 
 G_END_DECLS

@@ -17,12 +17,16 @@
 #include "aw-export.h"
 #include "aw-runner.h"
 #include "aw-summary.h"
+#include "aw-task-table.h"
 
 #include <string.h>
 
 #define USER_FILES_PART 99
 
 static const double speeds[] = { 0.25, 0.5, 1.0, 2.0 };
+static const double replay_speeds[] = { 0.25, 0.5, 1.0, 2.0, 4.0 };
+
+#define PRESENTATION_TEXT_SCALE 1.6
 
 struct _AwWindow {
   GtkApplicationWindow  parent_instance;
@@ -44,9 +48,17 @@ struct _AwWindow {
   GtkSearchEntry       *search_entry;
   GtkListBox           *scenario_list;
   GtkBox               *timeline_box;
+  GtkBox               *table_box;
   GtkBox               *lesson_box;
+  GtkWidget            *replay_bar;
+  GtkAdjustment        *replay_adjustment;
+  GtkLabel             *replay_label;
+  GtkDropDown          *replay_speed_dropdown;
+  GtkStack             *view_stack;
 
   AwTimelineView       *timeline;
+  AwTaskTable          *table;
+  GtkCssProvider       *text_css;
   AwLessonPanel        *lesson;
   GSettings            *settings;
 
@@ -71,6 +83,25 @@ struct _AwWindow {
   gboolean              cancelled;
 
   GtkNativeDialog      *chooser;
+
+  /* Looks */
+  char                 *theme_name;
+  char                 *saved_theme;     /* the theme before presentation mode */
+  double                text_scale;
+  gboolean              presentation;
+
+  /* Replay of the last run: a playhead over its recorded events */
+  GArray               *steps;           /* gint64: times of the events, since the run's start */
+  gint64                replay_end_ns;
+  gint64                replay_pos_ns;   /* -1: the whole run */
+  guint                 replay_tick_id;
+  gint64                replay_last_frame;
+  gboolean              updating_scale;
+
+  /* Predict, then reveal */
+  gboolean              quiz;
+  GArray               *predictions;     /* double seconds per variant index, < 0 none */
+  GtkWindow            *quiz_dialog;
 };
 
 G_DEFINE_FINAL_TYPE (AwWindow, aw_window, GTK_TYPE_APPLICATION_WINDOW)
@@ -87,7 +118,17 @@ typedef struct {
   guint    generation;
 } RunContext;
 
-static void start_next_variant (AwWindow *self);
+static void start_next_variant        (AwWindow *self);
+static void start_run_now             (AwWindow *self);
+static void collect_steps             (AwWindow *self);
+static void show_outcome              (AwWindow *self);
+static void update_replay_sensitivity (AwWindow *self);
+static void apply_replay              (AwWindow *self);
+static void ask_predictions           (AwWindow *self);
+static void stop_replay               (AwWindow *self);
+static void on_row_selected           (GtkListBox    *box,
+                                       GtkListBoxRow *row,
+                                       AwWindow      *self);
 
 /* State ------------------------------------------------------------------------ */
 
@@ -182,7 +223,7 @@ on_tick (GtkWidget     *widget,
 static void
 finish_run (AwWindow *self)
 {
-  g_autofree char *card = NULL;
+  const char *card = NULL;
 
   if (self->tick_id != 0)
     {
@@ -193,19 +234,25 @@ finish_run (AwWindow *self)
   gtk_widget_set_visible (GTK_WIDGET (self->notice_revealer), FALSE);
   aw_timeline_view_refresh (self->timeline);
 
-  card = aw_summary_outcome_card ((const AwRenderVariant *) (gpointer) self->run_variants->data,
-                                  self->run_variants->len);
+  collect_steps (self);
+  self->replay_pos_ns = -1;
+  aw_task_table_set_runs (self->table, (const AwRenderVariant *) (gpointer) self->run_variants->data,
+                          self->run_variants->len);
+  show_outcome (self);
   if (self->cancelled && self->queue->len > 0)
     {
-      g_autofree char *more = g_strdup_printf ("%s\n%u variant%s not run after the cancel", card,
+      g_autofree char *more = g_strdup_printf ("%s\n%u variant%s not run after the cancel",
+                                               aw_lesson_panel_get_outcome (self->lesson),
                                                self->queue->len, self->queue->len == 1 ? "" : "s");
       aw_lesson_panel_set_outcome (self->lesson, more);
     }
-  else
-    aw_lesson_panel_set_outcome (self->lesson, card);
+  (void) card;
 
   self->cancelled = FALSE;
   update_actions (self);
+  update_replay_sensitivity (self);
+  apply_replay (self);
+  show_outcome (self);
   g_signal_emit (self, signals[RUN_FINISHED], 0);
 }
 
@@ -304,12 +351,29 @@ queued_freeze_ms (AwWindow *self)
 static void
 start_run (AwWindow *self)
 {
+  if (self->running || self->scenario == NULL)
+    return;
+  if (self->quiz && self->quiz_dialog == NULL)
+    {
+      ask_predictions (self);
+      return;
+    }
+  start_run_now (self);
+}
+
+static void
+start_run_now (AwWindow *self)
+{
   guint selected;
   guint freeze_ms;
 
   if (self->running || self->scenario == NULL)
     return;
 
+  stop_replay (self);
+  self->replay_pos_ns = -1;
+  if (!self->quiz)
+    g_array_set_size (self->predictions, 0);
   abandon_run (self);
   clear_run (self);
   show_error (self, NULL);
@@ -334,6 +398,8 @@ start_run (AwWindow *self)
   aw_timeline_view_fit (self->timeline);
   self->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self->timeline), on_tick, self, NULL);
   update_actions (self);
+  update_replay_sensitivity (self);
+  aw_lesson_panel_highlight (self->lesson, 0, 0);
 
   /* A run that freezes the window is announced first, and starts only once
    * the notice has been drawn and can be read: a frozen window paints nothing. */
@@ -390,9 +456,14 @@ set_scenario (AwWindow   *self,
   if (self->scenario == scenario)
     return;
 
+  stop_replay (self);
   abandon_run (self);
   clear_run (self);
   g_set_object (&self->scenario, scenario);
+  self->replay_pos_ns = -1;
+  g_array_set_size (self->predictions, 0);
+  aw_task_table_set_runs (self->table, NULL, 0);
+  update_replay_sensitivity (self);
 
   gtk_label_set_text (self->title_label, aw_scenario_get_title (scenario));
   gtk_label_set_text (self->subtitle_label, aw_scenario_get_part_title (scenario));
@@ -546,6 +617,655 @@ aw_window_select_scenario (AwWindow   *self,
   gtk_list_box_select_row (self->scenario_list, row);
   on_row_selected (self->scenario_list, row, self);
   return TRUE;
+}
+
+/* Replay ------------------------------------------------------------------------ */
+
+static gint64
+model_length_ns (AwTraceModel *model)
+{
+  guint n;
+  const AwEvent *events = aw_trace_get_events (aw_trace_model_get_trace (model), &n);
+
+  return n > 0 ? events[n - 1].time_ns - events[0].time_ns : 0;
+}
+
+static gint
+compare_gint64 (gconstpointer a,
+                gconstpointer b)
+{
+  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+  return (x > y) - (x < y);
+}
+
+/* The moments a step can land on: every recorded event but heartbeats. */
+static void
+collect_steps (AwWindow *self)
+{
+  g_array_set_size (self->steps, 0);
+  self->replay_end_ns = 0;
+
+  for (guint i = 0; i < self->models->len; i++)
+    {
+      AwTraceModel *model = g_ptr_array_index (self->models, i);
+      guint n;
+      const AwEvent *events = aw_trace_get_events (aw_trace_model_get_trace (model), &n);
+
+      for (guint e = 0; e < n; e++)
+        if (events[e].kind != AW_EVENT_FRAME)
+          {
+            gint64 t = events[e].time_ns - events[0].time_ns;
+            g_array_append_val (self->steps, t);
+          }
+      self->replay_end_ns = MAX (self->replay_end_ns, model_length_ns (model));
+    }
+
+  g_array_sort (self->steps, compare_gint64);
+  /* Keep each instant once. */
+  for (guint i = 1; i < self->steps->len; )
+    if (g_array_index (self->steps, gint64, i) == g_array_index (self->steps, gint64, i - 1))
+      g_array_remove_index (self->steps, i);
+    else
+      i++;
+}
+
+static const AwNode *
+find_node_named (const AwNode *node,
+                 const char   *name)
+{
+  if (g_strcmp0 (node->name, name) == 0 && (node->csharp_line > 0 || node->c_line > 0))
+    return node;
+  for (guint i = 0; i < node->n_children; i++)
+    {
+      const AwNode *found = find_node_named (node->children[i], name);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The code lines of the most recent event, where the scenario marks them. */
+static void
+highlight_code_at (AwWindow *self,
+                   gint64    pos)
+{
+  gint64 best_time = -1;
+  const AwNode *best = NULL;
+
+  if (self->run_scenario != NULL && pos >= 0)
+    for (guint i = 0; i < self->models->len; i++)
+      {
+        AwTraceModel *model = g_ptr_array_index (self->models, i);
+        const AwVariant *variant = aw_scenario_find_variant (self->run_scenario,
+                                                             aw_trace_get_metadata (aw_trace_model_get_trace (model), "variant"),
+                                                             NULL);
+        guint n;
+        const AwEvent *events = aw_trace_get_events (aw_trace_model_get_trace (model), &n);
+
+        if (variant == NULL)
+          continue;
+        for (guint e = 0; e < n; e++)
+          {
+            gint64 t = events[e].time_ns - events[0].time_ns;
+            const AwTaskInfo *task;
+            const AwNode *node;
+
+            if (t > pos)
+              break;
+            if (events[e].task == 0 || t < best_time)
+              continue;
+            task = aw_trace_model_find_task (model, events[e].task);
+            if (task == NULL)
+              continue;
+            node = find_node_named (variant->program, task->name);
+            if (node != NULL)
+              {
+                best = node;
+                best_time = t;
+              }
+          }
+      }
+
+  aw_lesson_panel_highlight (self->lesson, best ? best->csharp_line : 0, best ? best->c_line : 0);
+}
+
+static void
+apply_replay (AwWindow *self)
+{
+  g_autofree char *pos_text = NULL;
+  g_autofree char *end_text = NULL;
+  g_autofree char *label = NULL;
+  gint64 pos = self->replay_pos_ns;
+
+  for (guint i = 0; i < self->models->len; i++)
+    aw_trace_model_set_cutoff (g_ptr_array_index (self->models, i), pos);
+
+  aw_timeline_view_refresh (self->timeline);
+  aw_task_table_set_runs (self->table, (const AwRenderVariant *) (gpointer) self->run_variants->data,
+                          self->run_variants->len);
+  highlight_code_at (self, pos);
+  show_outcome (self);
+
+  pos_text = aw_summary_format_duration ((pos < 0 ? self->replay_end_ns : pos) / 1e6);
+  end_text = aw_summary_format_duration (self->replay_end_ns / 1e6);
+  label = g_strdup_printf ("%s / %s", pos_text, end_text);
+  gtk_label_set_text (self->replay_label, label);
+
+  self->updating_scale = TRUE;
+  gtk_adjustment_configure (self->replay_adjustment,
+                            (pos < 0 ? self->replay_end_ns : pos) / 1e9,
+                            0, MAX (self->replay_end_ns / 1e9, 0.001), 0.01, 0.1, 0);
+  self->updating_scale = FALSE;
+}
+
+static void
+set_replay_pos (AwWindow *self,
+                gint64    pos)
+{
+  if (self->models->len == 0 || self->running)
+    return;
+  if (pos >= self->replay_end_ns)
+    pos = -1;
+  else
+    pos = MAX (pos, 0);
+  self->replay_pos_ns = pos;
+  apply_replay (self);
+}
+
+static void
+stop_replay (AwWindow *self)
+{
+  GAction *replay = g_action_map_lookup_action (G_ACTION_MAP (self), "replay");
+
+  if (self->replay_tick_id != 0)
+    {
+      gtk_widget_remove_tick_callback (GTK_WIDGET (self->timeline), self->replay_tick_id);
+      self->replay_tick_id = 0;
+    }
+  if (replay != NULL)
+    g_simple_action_set_state (G_SIMPLE_ACTION (replay), g_variant_new_boolean (FALSE));
+}
+
+static gboolean
+replay_tick (GtkWidget     *widget,
+             GdkFrameClock *clock,
+             gpointer       user_data)
+{
+  AwWindow *self = user_data;
+  gint64 now = gdk_frame_clock_get_frame_time (clock);
+  guint selected = gtk_drop_down_get_selected (self->replay_speed_dropdown);
+  double factor = selected < G_N_ELEMENTS (replay_speeds) ? replay_speeds[selected] : 1.0;
+  gint64 pos = self->replay_pos_ns < 0 ? 0 : self->replay_pos_ns;
+
+  if (self->replay_last_frame != 0)
+    pos += (gint64) ((now - self->replay_last_frame) * 1000 * factor);
+  self->replay_last_frame = now;
+
+  set_replay_pos (self, pos);
+  if (self->replay_pos_ns < 0)
+    {
+      self->replay_tick_id = 0;
+      stop_replay (self);
+      return G_SOURCE_REMOVE;
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+replay_action (GSimpleAction *action,
+               GVariant      *parameter,
+               gpointer       user_data)
+{
+  AwWindow *self = AW_WINDOW (user_data);
+  gboolean playing = !g_variant_get_boolean (g_action_get_state (G_ACTION (action)));
+
+  if (self->models->len == 0 || self->running)
+    playing = FALSE;
+  if (!playing)
+    {
+      stop_replay (self);
+      return;
+    }
+  g_simple_action_set_state (action, g_variant_new_boolean (TRUE));
+  if (self->replay_pos_ns < 0)
+    set_replay_pos (self, 0);
+  self->replay_last_frame = 0;
+  if (self->replay_tick_id == 0)
+    self->replay_tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self->timeline), replay_tick, self, NULL);
+}
+
+/**
+ * aw_window_step:
+ * @direction: 1 for the next event, -1 for the previous one
+ *
+ * Moves the playhead to the next or previous recorded event.
+ */
+void
+aw_window_step (AwWindow *self,
+                int       direction)
+{
+  gint64 pos = self->replay_pos_ns < 0 ? self->replay_end_ns : self->replay_pos_ns;
+  gint64 target = direction > 0 ? self->replay_end_ns : 0;
+
+  if (self->models->len == 0 || self->running)
+    return;
+  stop_replay (self);
+
+  if (direction > 0)
+    {
+      for (guint i = 0; i < self->steps->len; i++)
+        if (g_array_index (self->steps, gint64, i) > pos)
+          {
+            target = g_array_index (self->steps, gint64, i);
+            break;
+          }
+    }
+  else
+    {
+      for (guint i = self->steps->len; i > 0; i--)
+        if (g_array_index (self->steps, gint64, i - 1) < pos)
+          {
+            target = g_array_index (self->steps, gint64, i - 1);
+            break;
+          }
+    }
+  set_replay_pos (self, target);
+}
+
+gint64
+aw_window_get_replay_position (AwWindow *self)
+{
+  return self->replay_pos_ns;
+}
+
+static void
+step_back_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  aw_window_step (AW_WINDOW (user_data), -1);
+}
+
+static void
+step_forward_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  aw_window_step (AW_WINDOW (user_data), 1);
+}
+
+static void
+replay_start_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  AwWindow *self = AW_WINDOW (user_data);
+
+  stop_replay (self);
+  set_replay_pos (self, 0);
+}
+
+static void
+replay_end_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  AwWindow *self = AW_WINDOW (user_data);
+
+  stop_replay (self);
+  set_replay_pos (self, self->replay_end_ns);
+}
+
+static void
+on_replay_scale_changed (GtkAdjustment *adjustment,
+                         AwWindow      *self)
+{
+  if (self->updating_scale)
+    return;
+  stop_replay (self);
+  set_replay_pos (self, (gint64) (gtk_adjustment_get_value (adjustment) * 1e9));
+}
+
+static void
+update_replay_sensitivity (AwWindow *self)
+{
+  gboolean can = !self->running && self->models->len > 0;
+  const char *names[] = { "replay", "step-back", "step-forward", "replay-start", "replay-end" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self), names[i])), can);
+  gtk_widget_set_sensitive (self->replay_bar, can);
+}
+
+/* Outcome card, with the prediction when the class made one ------------------------- */
+
+static void
+show_outcome (AwWindow *self)
+{
+  g_autofree char *card = NULL;
+  GString *text = g_string_new (NULL);
+
+  card = aw_summary_outcome_card ((const AwRenderVariant *) (gpointer) self->run_variants->data,
+                                  self->run_variants->len);
+  if (self->replay_pos_ns >= 0)
+    {
+      g_autofree char *at = aw_summary_format_duration (self->replay_pos_ns / 1e6);
+      g_string_append_printf (text, "Replay at %s: ", at);
+    }
+  g_string_append (text, card);
+
+  if (self->predictions->len > 0 && self->replay_pos_ns < 0)
+    {
+      gboolean any = FALSE;
+
+      for (guint i = 0; i < self->models->len; i++)
+        {
+          AwTraceModel *model = g_ptr_array_index (self->models, i);
+          const AwVariant *variant = NULL;
+          guint index = 0;
+          double predicted;
+          const AwMetrics *m = aw_trace_model_get_metrics (model);
+
+          variant = aw_scenario_find_variant (self->run_scenario,
+                                              aw_trace_get_metadata (aw_trace_model_get_trace (model), "variant"),
+                                              &index);
+          if (variant == NULL || index >= self->predictions->len)
+            continue;
+          predicted = g_array_index (self->predictions, double, index);
+          if (predicted < 0)
+            continue;
+          if (!any)
+            g_string_append (text, "\nPrediction vs measurement:");
+          any = TRUE;
+          {
+            g_autofree char *measured = aw_summary_format_duration (m->wall_ms);
+            g_autofree char *said = aw_summary_format_duration (predicted * 1000);
+            g_autofree char *off = aw_summary_format_duration (ABS (m->wall_ms - predicted * 1000));
+            g_string_append_printf (text, "\n  %s: predicted %s, measured %s (off by %s)",
+                                    variant->title, said, measured, off);
+          }
+        }
+    }
+
+  aw_lesson_panel_set_outcome (self->lesson, text->str);
+  g_string_free (text, TRUE);
+}
+
+/**
+ * aw_window_set_prediction:
+ * @index: a variant index of the current scenario
+ * @seconds: the predicted wall time, or < 0 for none
+ */
+void
+aw_window_set_prediction (AwWindow *self,
+                          guint     index,
+                          double    seconds)
+{
+  g_return_if_fail (AW_IS_WINDOW (self));
+
+  while (self->predictions->len <= index)
+    {
+      double none = -1;
+      g_array_append_val (self->predictions, none);
+    }
+  g_array_index (self->predictions, double, index) = seconds;
+}
+
+typedef struct {
+  AwWindow *window;
+  GPtrArray *spins;
+} QuizForm;
+
+static void
+quiz_form_free (QuizForm *form)
+{
+  g_ptr_array_unref (form->spins);
+  g_free (form);
+}
+
+static void
+on_quiz_run (GtkButton *button,
+             QuizForm  *form)
+{
+  AwWindow *self = form->window;
+
+  g_array_set_size (self->predictions, 0);
+  for (guint i = 0; i < form->spins->len; i++)
+    aw_window_set_prediction (self, i, gtk_spin_button_get_value (g_ptr_array_index (form->spins, i)));
+  gtk_window_destroy (self->quiz_dialog);
+  start_run_now (self);
+}
+
+static void
+on_quiz_destroy (GtkWindow *dialog,
+                 AwWindow  *self)
+{
+  if (self->quiz_dialog == dialog)
+    self->quiz_dialog = NULL;
+}
+
+/* Before the run: how long will each variant take? */
+static void
+ask_predictions (AwWindow *self)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+  GtkWidget *grid = gtk_grid_new ();
+  GtkWidget *intro = gtk_label_new ("Predict first: how long will each variant take?");
+  GtkWidget *run = gtk_button_new_with_mnemonic ("_Run and Compare");
+  QuizForm *form = g_new0 (QuizForm, 1);
+
+  form->window = self;
+  form->spins = g_ptr_array_new ();
+  gtk_widget_add_css_class (intro, "title-3");
+  gtk_label_set_wrap (GTK_LABEL (intro), TRUE);
+  gtk_grid_set_row_spacing (GTK_GRID (grid), 8);
+  gtk_grid_set_column_spacing (GTK_GRID (grid), 12);
+  for (guint i = 0; i < aw_scenario_get_n_variants (self->scenario); i++)
+    {
+      const AwVariant *v = aw_scenario_get_variant (self->scenario, i);
+      GtkWidget *label = gtk_label_new (v->title);
+      GtkWidget *spin = gtk_spin_button_new_with_range (0, 600, 0.1);
+      g_autofree char *a11y = g_strdup_printf ("Predicted seconds for %s", v->title);
+
+      gtk_label_set_xalign (GTK_LABEL (label), 0);
+      gtk_spin_button_set_digits (GTK_SPIN_BUTTON (spin), 1);
+      gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), 1.0);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (spin), GTK_ACCESSIBLE_PROPERTY_LABEL, a11y, -1);
+      gtk_grid_attach (GTK_GRID (grid), label, 0, i, 1, 1);
+      gtk_grid_attach (GTK_GRID (grid), spin, 1, i, 1, 1);
+      gtk_grid_attach (GTK_GRID (grid), gtk_label_new ("s"), 2, i, 1, 1);
+      g_ptr_array_add (form->spins, spin);
+    }
+
+  gtk_widget_add_css_class (run, "suggested-action");
+  gtk_widget_set_halign (run, GTK_ALIGN_END);
+  g_signal_connect_data (run, "clicked", G_CALLBACK (on_quiz_run), form, (GClosureNotify) (void (*) (void)) quiz_form_free, 0);
+  gtk_box_append (GTK_BOX (box), intro);
+  gtk_box_append (GTK_BOX (box), grid);
+  gtk_box_append (GTK_BOX (box), run);
+  gtk_widget_set_margin_start (box, 24);
+  gtk_widget_set_margin_end (box, 24);
+  gtk_widget_set_margin_top (box, 24);
+  gtk_widget_set_margin_bottom (box, 24);
+
+  self->quiz_dialog = GTK_WINDOW (gtk_window_new ());
+  gtk_window_set_title (self->quiz_dialog, "Predict, Then Run");
+  gtk_window_set_transient_for (self->quiz_dialog, GTK_WINDOW (self));
+  gtk_window_set_modal (self->quiz_dialog, TRUE);
+  gtk_window_set_child (self->quiz_dialog, box);
+  gtk_window_set_default_widget (self->quiz_dialog, run);
+  g_signal_connect (self->quiz_dialog, "destroy", G_CALLBACK (on_quiz_destroy), self);
+  gtk_window_present (self->quiz_dialog);
+}
+
+static void
+quiz_action (GSimpleAction *action,
+             GVariant      *parameter,
+             gpointer       user_data)
+{
+  AwWindow *self = AW_WINDOW (user_data);
+
+  self->quiz = !g_variant_get_boolean (g_action_get_state (G_ACTION (action)));
+  g_simple_action_set_state (action, g_variant_new_boolean (self->quiz));
+  if (!self->quiz)
+    g_array_set_size (self->predictions, 0);
+}
+
+/* Looks: theme, text size, presentation mode ------------------------------------- */
+
+static void
+apply_looks (AwWindow *self)
+{
+  const char *name = self->presentation ? "projector" : self->theme_name;
+  const AwTheme *theme = aw_theme_lookup (name);
+  GtkSettings *settings = gtk_settings_get_default ();
+  double scale = self->text_scale * (self->presentation ? PRESENTATION_TEXT_SCALE : 1.0);
+  g_autofree char *css = NULL;
+
+  if (theme == NULL)
+    theme = aw_theme_lookup ("light");
+  aw_timeline_view_set_theme (self->timeline, theme);
+  aw_timeline_view_set_text_scale (self->timeline, scale);
+
+  if (settings != NULL)
+    {
+      gboolean hc = g_str_equal (name, "high-contrast") || g_str_equal (name, "projector");
+
+      g_object_set (settings,
+                    "gtk-application-prefer-dark-theme", g_str_equal (name, "dark"),
+                    "gtk-theme-name", hc ? "Default-hc" : "Default",
+                    NULL);
+    }
+
+  css = g_strdup_printf ("lessonpanel { font-size: %.2fem; }\n"
+                         "window.presentation headerbar { font-size: 1.3em; }\n", scale);
+  gtk_css_provider_load_from_data (self->text_css, css, -1);
+
+  if (self->presentation)
+    gtk_widget_add_css_class (GTK_WIDGET (self), "presentation");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self), "presentation");
+}
+
+static void
+theme_action (GSimpleAction *action,
+              GVariant      *parameter,
+              gpointer       user_data)
+{
+  AwWindow *self = AW_WINDOW (user_data);
+  const char *name = g_variant_get_string (parameter, NULL);
+
+  if (aw_theme_lookup (name) == NULL)
+    return;
+  g_simple_action_set_state (action, parameter);
+  g_free (self->theme_name);
+  self->theme_name = g_strdup (name);
+  if (self->settings != NULL)
+    g_settings_set_string (self->settings, "theme", name);
+  apply_looks (self);
+}
+
+static void
+set_text_scale (AwWindow *self,
+                double    scale)
+{
+  self->text_scale = CLAMP (scale, 0.6, 2.5);
+  if (self->settings != NULL)
+    g_settings_set_double (self->settings, "text-scale", self->text_scale);
+  apply_looks (self);
+}
+
+static void
+text_bigger_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  AwWindow *self = AW_WINDOW (user_data);
+  set_text_scale (self, self->text_scale + 0.1);
+}
+
+static void
+text_smaller_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  AwWindow *self = AW_WINDOW (user_data);
+  set_text_scale (self, self->text_scale - 0.1);
+}
+
+static void
+text_reset_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  set_text_scale (AW_WINDOW (user_data), 1.0);
+}
+
+/**
+ * aw_window_set_presentation:
+ *
+ * Presentation mode: full screen, no sidebar, the projector theme and
+ * large type, for a class at the back of the room.
+ */
+void
+aw_window_set_presentation (AwWindow *self,
+                            gboolean  presentation)
+{
+  GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), "presentation");
+
+  presentation = !!presentation;
+  if (self->presentation == presentation)
+    return;
+  self->presentation = presentation;
+  g_simple_action_set_state (G_SIMPLE_ACTION (action), g_variant_new_boolean (presentation));
+
+  gtk_widget_set_visible (self->sidebar, !presentation);
+  if (presentation)
+    gtk_window_fullscreen (GTK_WINDOW (self));
+  else
+    gtk_window_unfullscreen (GTK_WINDOW (self));
+  apply_looks (self);
+}
+
+gboolean
+aw_window_get_presentation (AwWindow *self)
+{
+  return self->presentation;
+}
+
+static void
+presentation_action (GSimpleAction *action,
+                     GVariant      *parameter,
+                     gpointer       user_data)
+{
+  AwWindow *self = AW_WINDOW (user_data);
+
+  aw_window_set_presentation (self, !self->presentation);
+}
+
+/* Moving through the lesson --------------------------------------------------------- */
+
+static void
+move_scenario (AwWindow *self,
+               int       direction)
+{
+  GtkListBoxRow *row = gtk_list_box_get_selected_row (self->scenario_list);
+  int index = row ? gtk_list_box_row_get_index (row) : -1;
+  GtkListBoxRow *next = gtk_list_box_get_row_at_index (self->scenario_list, index + direction);
+
+  if (next == NULL)
+    return;
+  gtk_list_box_select_row (self->scenario_list, next);
+  on_row_selected (self->scenario_list, next, self);
+}
+
+static void
+next_scenario_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  move_scenario (AW_WINDOW (user_data), 1);
+}
+
+static void
+prev_scenario_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  move_scenario (AW_WINDOW (user_data), -1);
+}
+
+static void
+compare_toggle_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  AwWindow *self = AW_WINDOW (user_data);
+  guint selected = gtk_drop_down_get_selected (self->variant_dropdown);
+
+  if (self->scenario == NULL || aw_scenario_get_n_variants (self->scenario) < 2)
+    return;
+  gtk_drop_down_set_selected (self->variant_dropdown, selected == 0 ? 1 : 0);
 }
 
 /* Files -------------------------------------------------------------------------- */
@@ -761,6 +1481,20 @@ static const GActionEntry win_actions[] = {
   { "fit", fit_action },
   { "sidebar", NULL, NULL, "true", sidebar_action },
   { "search", search_action },
+  { "replay", NULL, NULL, "false", replay_action },
+  { "step-back", step_back_action },
+  { "step-forward", step_forward_action },
+  { "replay-start", replay_start_action },
+  { "replay-end", replay_end_action },
+  { "quiz", NULL, NULL, "false", quiz_action },
+  { "theme", NULL, "s", "'light'", theme_action },
+  { "text-bigger", text_bigger_action },
+  { "text-smaller", text_smaller_action },
+  { "text-reset", text_reset_action },
+  { "presentation", NULL, NULL, "false", presentation_action },
+  { "next-scenario", next_scenario_action },
+  { "prev-scenario", prev_scenario_action },
+  { "compare-toggle", compare_toggle_action },
 };
 
 static void
@@ -804,6 +1538,36 @@ on_window_key (GtkEventControllerKey *controller,
                         gtk_widget_get_ancestor (focus, GTK_TYPE_EDITABLE) != NULL ||
                         gtk_widget_get_ancestor (focus, GTK_TYPE_SEARCH_ENTRY) != NULL))
     return FALSE;
+  if ((state & (GDK_CONTROL_MASK | GDK_ALT_MASK)) == 0)
+    {
+      switch (keyval)
+        {
+        case GDK_KEY_space:
+          start_run (self);
+          return TRUE;
+        case GDK_KEY_c: case GDK_KEY_C:
+          compare_toggle_action (NULL, NULL, self);
+          return TRUE;
+        case GDK_KEY_Left:
+          aw_window_step (self, -1);
+          return TRUE;
+        case GDK_KEY_Right:
+          aw_window_step (self, 1);
+          return TRUE;
+        case GDK_KEY_Home:
+          replay_start_action (NULL, NULL, self);
+          return TRUE;
+        case GDK_KEY_End:
+          replay_end_action (NULL, NULL, self);
+          return TRUE;
+        case GDK_KEY_question:
+          g_action_group_activate_action (G_ACTION_GROUP (self), "show-help-overlay", NULL);
+          return TRUE;
+        default:
+          break;
+        }
+    }
+
   if (focus == GTK_WIDGET (self->timeline))
     return FALSE;
 
@@ -838,6 +1602,17 @@ aw_window_dispose (GObject *object)
   AwWindow *self = AW_WINDOW (object);
 
   abandon_run (self);
+  if (self->replay_tick_id != 0 && self->timeline != NULL)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self->timeline), self->replay_tick_id);
+  self->replay_tick_id = 0;
+  if (self->quiz_dialog != NULL)
+    gtk_window_destroy (self->quiz_dialog);
+  if (self->text_css != NULL)
+    {
+      gtk_style_context_remove_provider_for_display (gtk_widget_get_display (GTK_WIDGET (self)),
+                                                     GTK_STYLE_PROVIDER (self->text_css));
+      g_clear_object (&self->text_css);
+    }
   g_clear_handle_id (&self->status_timeout, g_source_remove);
   if (self->chooser != NULL)
     {
@@ -862,6 +1637,10 @@ aw_window_finalize (GObject *object)
   g_clear_pointer (&self->queue, g_array_unref);
   g_clear_pointer (&self->models, g_ptr_array_unref);
   g_clear_pointer (&self->run_variants, g_array_unref);
+  g_clear_pointer (&self->steps, g_array_unref);
+  g_clear_pointer (&self->predictions, g_array_unref);
+  g_free (self->theme_name);
+  g_free (self->saved_theme);
   g_free (self->error);
   g_free (self->status);
 
@@ -908,6 +1687,12 @@ aw_window_class_init (AwWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AwWindow, scenario_list);
   gtk_widget_class_bind_template_child (widget_class, AwWindow, timeline_box);
   gtk_widget_class_bind_template_child (widget_class, AwWindow, lesson_box);
+  gtk_widget_class_bind_template_child (widget_class, AwWindow, table_box);
+  gtk_widget_class_bind_template_child (widget_class, AwWindow, replay_bar);
+  gtk_widget_class_bind_template_child (widget_class, AwWindow, replay_adjustment);
+  gtk_widget_class_bind_template_child (widget_class, AwWindow, replay_label);
+  gtk_widget_class_bind_template_child (widget_class, AwWindow, replay_speed_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, AwWindow, view_stack);
 }
 
 static void
@@ -927,6 +1712,20 @@ aw_window_init (AwWindow *self)
 
   self->timeline = AW_TIMELINE_VIEW (aw_timeline_view_new ());
   gtk_box_append (self->timeline_box, GTK_WIDGET (self->timeline));
+  self->table = AW_TASK_TABLE (aw_task_table_new ());
+  gtk_widget_set_hexpand (GTK_WIDGET (self->table), TRUE);
+  gtk_widget_set_vexpand (GTK_WIDGET (self->table), TRUE);
+  gtk_box_append (self->table_box, GTK_WIDGET (self->table));
+  self->steps = g_array_new (FALSE, FALSE, sizeof (gint64));
+  self->predictions = g_array_new (FALSE, FALSE, sizeof (double));
+  self->replay_pos_ns = -1;
+  self->text_scale = 1.0;
+  self->theme_name = g_strdup ("light");
+  self->text_css = gtk_css_provider_new ();
+  gtk_style_context_add_provider_for_display (gtk_widget_get_display (GTK_WIDGET (self)),
+                                              GTK_STYLE_PROVIDER (self->text_css),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION + 1);
+  g_signal_connect (self->replay_adjustment, "value-changed", G_CALLBACK (on_replay_scale_changed), self);
   self->lesson = AW_LESSON_PANEL (aw_lesson_panel_new ());
   gtk_widget_set_hexpand (GTK_WIDGET (self->lesson), TRUE);
   gtk_widget_set_vexpand (GTK_WIDGET (self->lesson), TRUE);
@@ -954,6 +1753,7 @@ aw_window_init (AwWindow *self)
     gtk_list_box_append (self->scenario_list, make_row (g_ptr_array_index (self->scenarios, i), FALSE));
 
   update_actions (self);
+  update_replay_sensitivity (self);
 }
 
 /**
@@ -985,9 +1785,16 @@ aw_window_new (AwApplication *application)
           gtk_drop_down_set_selected (self->speed_dropdown, i);
       last = g_settings_get_string (settings, "last-scenario");
       self->wait_deadline_ms = g_settings_get_int (settings, "watchdog-ms");
+      self->text_scale = g_settings_get_double (settings, "text-scale");
       if (aw_theme_lookup (theme) != NULL)
-        aw_timeline_view_set_theme (self->timeline, aw_theme_lookup (theme));
+        {
+          g_free (self->theme_name);
+          self->theme_name = g_strdup (theme);
+          g_simple_action_set_state (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self), "theme")),
+                                     g_variant_new_string (theme));
+        }
     }
+  apply_looks (self);
 
   if (last == NULL || !aw_window_select_scenario (self, last))
     aw_window_select_scenario (self, AW_CATALOG_DEFAULT_ID);
@@ -1077,6 +1884,12 @@ GtkWidget *
 aw_window_get_cancel_button (AwWindow *self)
 {
   return self->cancel_button;
+}
+
+AwTaskTable *
+aw_window_get_task_table (AwWindow *self)
+{
+  return self->table;
 }
 
 GtkWidget *

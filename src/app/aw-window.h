@@ -10,6 +10,7 @@
 #include "aw-application.h"
 #include "aw-lesson-panel.h"
 #include "aw-scenario.h"
+#include "aw-task-table.h"
 #include "aw-timeline-view.h"
 
 G_BEGIN_DECLS
@@ -37,5 +38,15 @@ GtkWidget      *aw_window_get_run_button     (AwWindow      *self);
 GtkWidget      *aw_window_get_cancel_button  (AwWindow      *self);
 GtkWidget      *aw_window_get_sidebar_button (AwWindow      *self);
 GPtrArray      *aw_window_get_last_traces    (AwWindow      *self);
+void            aw_window_step               (AwWindow      *self,
+                                              int            direction);
+gint64          aw_window_get_replay_position (AwWindow     *self);
+void            aw_window_set_prediction     (AwWindow      *self,
+                                              guint          index,
+                                              double         seconds);
+void            aw_window_set_presentation   (AwWindow      *self,
+                                              gboolean       presentation);
+gboolean        aw_window_get_presentation   (AwWindow      *self);
+AwTaskTable    *aw_window_get_task_table     (AwWindow      *self);
 
 G_END_DECLS

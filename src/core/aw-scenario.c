@@ -692,7 +692,7 @@ parse_node (ParseContext *ctx,
     }
 
   what = g_strdup_printf ("a %s node", node_type_names[type]);
-  known = g_string_new ("type name ");
+  known = g_string_new ("type name csharp_line c_line ");
   g_string_append (known, node_fields[type]);
   if (!check_known_members (ctx, object, known->str, what, error))
     return NULL;
@@ -827,7 +827,9 @@ parse_node (ParseContext *ctx,
     }
 
   if (ok)
-    ok = get_text (ctx, object, "name", FALSE, what, &node->name, error);
+    ok = get_text (ctx, object, "name", FALSE, what, &node->name, error) &&
+         get_uint (ctx, object, "csharp_line", FALSE, 1, 10000, what, NULL, &node->csharp_line, error) &&
+         get_uint (ctx, object, "c_line", FALSE, 1, 10000, what, NULL, &node->c_line, error);
   if (ok && node->name != NULL && g_utf8_strlen (node->name, -1) > AW_SCENARIO_MAX_NAME)
     ok = fail_at (ctx, error, AW_SCENARIO_ERROR_LIMIT, object, "name",
                   "\"name\" is longer than %d characters", AW_SCENARIO_MAX_NAME);

@@ -73,6 +73,8 @@ struct _AwNode {
   gboolean    cancel_rest;     /* when_any: cancel the losers */
   gboolean    continue_on_worker; /* wait_blocking: ConfigureAwait(false) */
   char       *message;         /* fail: the error message */
+  guint       csharp_line;     /* the line of the C# snippet this node stands for, 0 if none */
+  guint       c_line;          /* the line of the GLib C snippet, 0 if none */
   AwNode    **children;
   guint       n_children;
   guint       line;            /* where the node starts in its file */

@@ -27,6 +27,7 @@ struct _AwTraceModel {
   gint64      begin_ns;
   gint64      end_ns;
   gint64      run_end_ns;
+  gint64      cutoff_ns;   /* replay: only events up to this time since the first, or -1 */
   AwMetrics   metrics;
 };
 
@@ -45,9 +46,37 @@ aw_trace_model_new (AwTrace *trace)
   self->blocks = g_array_new (FALSE, FALSE, sizeof (AwSpan));
   self->markers = g_array_new (FALSE, FALSE, sizeof (AwMarker));
   self->n_events_seen = G_MAXUINT;
+  self->cutoff_ns = -1;
   aw_trace_model_update (self);
 
   return self;
+}
+
+/**
+ * aw_trace_model_set_cutoff:
+ * @self: a model
+ * @cutoff_ns: nanoseconds since the trace's first event, or -1 for all
+ *
+ * Replay: derive everything as it stood at @cutoff_ns. Spans still open
+ * then are drawn up to it; later events are ignored.
+ */
+void
+aw_trace_model_set_cutoff (AwTraceModel *self,
+                           gint64        cutoff_ns)
+{
+  if (cutoff_ns < 0)
+    cutoff_ns = -1;
+  if (self->cutoff_ns == cutoff_ns)
+    return;
+  self->cutoff_ns = cutoff_ns;
+  self->n_events_seen = G_MAXUINT;
+  aw_trace_model_update (self);
+}
+
+gint64
+aw_trace_model_get_cutoff (AwTraceModel *self)
+{
+  return self->cutoff_ns;
 }
 
 AwTraceModel *
@@ -304,7 +333,18 @@ aw_trace_model_update (AwTraceModel *self)
   g_array_set_size (self->blocks, 0);
   g_array_set_size (self->markers, 0);
   self->begin_ns = n_events > 0 ? events[0].time_ns : 0;
-  self->end_ns = n_events > 0 ? events[n_events - 1].time_ns : 0;
+  if (self->cutoff_ns >= 0 && n_events > 0)
+    {
+      gint64 limit = events[0].time_ns + self->cutoff_ns;
+      guint kept = 0;
+
+      while (kept < n_events && events[kept].time_ns <= limit)
+        kept++;
+      n_events = kept;
+      self->end_ns = limit;
+    }
+  else
+    self->end_ns = n_events > 0 ? events[n_events - 1].time_ns : 0;
   self->run_end_ns = -1;
   self->metrics.outcome = NULL;
 
@@ -454,7 +494,7 @@ aw_trace_model_update (AwTraceModel *self)
         }
     }
 
-  if (self->run_end_ns >= 0)
+  if (self->run_end_ns >= 0 && self->cutoff_ns < 0)
     self->end_ns = MAX (self->end_ns, self->run_end_ns);
 
   /* Spans still open are drawn up to the present end. */

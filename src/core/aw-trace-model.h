@@ -101,6 +101,9 @@ AwTraceModel     *aw_trace_model_ref          (AwTraceModel  *self);
 void              aw_trace_model_unref        (AwTraceModel  *self);
 AwTrace          *aw_trace_model_get_trace    (AwTraceModel  *self);
 void              aw_trace_model_update       (AwTraceModel  *self);
+void              aw_trace_model_set_cutoff   (AwTraceModel  *self,
+                                               gint64         cutoff_ns);
+gint64            aw_trace_model_get_cutoff   (AwTraceModel  *self);
 
 const AwTaskInfo *aw_trace_model_get_tasks    (AwTraceModel  *self,
                                                guint         *n_tasks);

@@ -29,6 +29,7 @@ typedef struct {
   double    speed;
   double    scale;
   gboolean  run;
+  gboolean  presentation;
   int       status;
   guint     frames;
   gboolean  run_started;
@@ -208,7 +209,10 @@ on_activate (GApplication *app,
     }
   aw_window_set_speed (shot->window, shot->speed);
   aw_timeline_view_set_show_hover (aw_window_get_timeline (shot->window), FALSE);
+  if (shot->presentation)
+    aw_window_set_presentation_full (shot->window, TRUE, FALSE);
   gtk_window_unmaximize (GTK_WINDOW (shot->window));
+  gtk_window_set_default_size (GTK_WINDOW (shot->window), shot->width, shot->height);
   gtk_window_set_resizable (GTK_WINDOW (shot->window), FALSE);
   gtk_widget_set_size_request (GTK_WIDGET (shot->window), shot->width, shot->height);
   g_signal_connect (shot->window, "run-finished", G_CALLBACK (on_run_finished), shot);
@@ -236,6 +240,7 @@ aw_screenshot_main (int    argc,
   g_autofree char *speed = NULL;
   AwImageFormat format;
   gboolean run = FALSE;
+  gboolean presentation = FALSE;
   double scale = 1;
   Shot shot = { 0 };
   GOptionEntry entries[] = {
@@ -244,6 +249,7 @@ aw_screenshot_main (int    argc,
     { "run", 0, 0, G_OPTION_ARG_NONE, &run, "Run the scenario to its end first", NULL },
     { "speed", 0, 0, G_OPTION_ARG_STRING, &speed, "Divide every duration by X (default 1)", "X" },
     { "scale", 0, 0, G_OPTION_ARG_DOUBLE, &scale, "Pixels per point (2 for HiDPI)", "N" },
+    { "presentation", 0, 0, G_OPTION_ARG_NONE, &presentation, "In presentation mode (projector theme, large type)", NULL },
     { NULL }
   };
 
@@ -311,6 +317,7 @@ aw_screenshot_main (int    argc,
   shot.id = argv[1];
   shot.output = output;
   shot.run = run;
+  shot.presentation = presentation;
   shot.scale = scale;
   shot.status = 1;
 

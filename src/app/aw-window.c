@@ -55,6 +55,9 @@ struct _AwWindow {
   GtkLabel             *replay_label;
   GtkDropDown          *replay_speed_dropdown;
   GtkStack             *view_stack;
+  GtkWidget            *view_switcher;
+  GtkPaned             *content_paned;
+  int                   saved_paned_position;
 
   AwTimelineView       *timeline;
   AwTaskTable          *table;
@@ -1117,7 +1120,8 @@ apply_looks (AwWindow *self)
   if (theme == NULL)
     theme = aw_theme_lookup ("light");
   aw_timeline_view_set_theme (self->timeline, theme);
-  aw_timeline_view_set_text_scale (self->timeline, scale);
+  /* The projector theme has its large type built in. */
+  aw_timeline_view_set_text_scale (self->timeline, self->text_scale);
 
   if (settings != NULL)
     {
@@ -1197,6 +1201,18 @@ void
 aw_window_set_presentation (AwWindow *self,
                             gboolean  presentation)
 {
+  aw_window_set_presentation_full (self, presentation, TRUE);
+}
+
+/**
+ * aw_window_set_presentation_full:
+ * @fullscreen: whether to go full screen too (not for screenshots of a given size)
+ */
+void
+aw_window_set_presentation_full (AwWindow *self,
+                                 gboolean  presentation,
+                                 gboolean  fullscreen)
+{
   GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), "presentation");
 
   presentation = !!presentation;
@@ -1206,9 +1222,18 @@ aw_window_set_presentation (AwWindow *self,
   g_simple_action_set_state (G_SIMPLE_ACTION (action), g_variant_new_boolean (presentation));
 
   gtk_widget_set_visible (self->sidebar, !presentation);
+  /* The timeline gets the room; the lesson panel keeps the outcome card. */
+  gtk_widget_set_visible (self->view_switcher, !presentation);
   if (presentation)
+    {
+      self->saved_paned_position = gtk_paned_get_position (self->content_paned);
+      gtk_paned_set_position (self->content_paned, G_MAXINT / 2);
+    }
+  else if (self->saved_paned_position > 0)
+    gtk_paned_set_position (self->content_paned, self->saved_paned_position);
+  if (presentation && fullscreen)
     gtk_window_fullscreen (GTK_WINDOW (self));
-  else
+  else if (!presentation)
     gtk_window_unfullscreen (GTK_WINDOW (self));
   apply_looks (self);
 }
@@ -1693,6 +1718,8 @@ aw_window_class_init (AwWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AwWindow, replay_label);
   gtk_widget_class_bind_template_child (widget_class, AwWindow, replay_speed_dropdown);
   gtk_widget_class_bind_template_child (widget_class, AwWindow, view_stack);
+  gtk_widget_class_bind_template_child (widget_class, AwWindow, view_switcher);
+  gtk_widget_class_bind_template_child (widget_class, AwWindow, content_paned);
 }
 
 static void

@@ -46,6 +46,9 @@ void            aw_window_set_prediction     (AwWindow      *self,
                                               double         seconds);
 void            aw_window_set_presentation   (AwWindow      *self,
                                               gboolean       presentation);
+void            aw_window_set_presentation_full (AwWindow   *self,
+                                                 gboolean    presentation,
+                                                 gboolean    fullscreen);
 gboolean        aw_window_get_presentation   (AwWindow      *self);
 AwTaskTable    *aw_window_get_task_table     (AwWindow      *self);
 

@@ -694,6 +694,7 @@ cmd_render (int    argc,
   g_autofree char *size = NULL;
   g_autofree char *theme_name = NULL;
   g_autofree char *caption = NULL;
+  g_autofree char *headline = NULL;
   g_autoptr(GError) error = NULL;
   AwRenderRequest request;
   AwImageFormat format;
@@ -772,18 +773,34 @@ cmd_render (int    argc,
                                                      (const AwRenderVariant *) (gpointer) set.variants->data,
                                                      set.variants->len);
     g_autofree char *summary = aw_verdict_to_string (verdict);
+    GString *text = g_string_new (NULL);
 
-    caption = g_strdup_printf ("Recorded run, real clock, speed %gx, %u worker threads. %s%s%s.",
-                               options.speed, aw_runner_default_workers (),
-                               aw_scenario_get_expected_text (set.scenario)
-                                 ? aw_scenario_get_expected_text (set.scenario) : "",
-                               aw_scenario_get_expected_text (set.scenario) ? " " : "",
-                               summary);
+    g_string_append_printf (text, "Recorded run, real clock, speed %gx, %u worker threads. ",
+                            options.speed, aw_runner_default_workers ());
+    if (aw_scenario_get_expected_text (set.scenario) != NULL)
+      g_string_append_printf (text, "%s ", aw_scenario_get_expected_text (set.scenario));
+    g_string_append_printf (text, "%s.", summary);
+    caption = g_string_free (text, FALSE);
+
+    /* Wall times have their own comparison line; other claims (GTasks,
+     * errors, gaps, wasted work) are shown with their figures instead. */
+    for (guint i = 0; i < verdict->checks->len; i++)
+      {
+        const AwCheck *check = g_ptr_array_index (verdict->checks, i);
+
+        if (check->status == AW_CHECK_NOT_CHECKED)
+          continue;
+        if (!g_str_equal (check->metric, "wall_ms"))
+          headline = aw_verdict_headline (verdict, (const AwRenderVariant *) (gpointer) set.variants->data,
+                                          set.variants->len);
+        break;
+      }
   }
 
   aw_render_request_init (&request);
   request.title = aw_scenario_get_title (set.scenario);
   request.caption = caption;
+  request.headline = headline;
   request.variants = (const AwRenderVariant *) (gpointer) set.variants->data;
   request.n_variants = set.variants->len;
   request.theme = theme;

@@ -1395,7 +1395,8 @@ compute_layout_level (Ctx            *c,
     }
   if (n >= 2)
     {
-      g_autofree char *compare = aw_render_compare_text (request->variants, n);
+      g_autofree char *compare = request->headline ? g_strdup (request->headline)
+                                                   : aw_render_compare_text (request->variants, n);
 
       if (compare != NULL)
         {
@@ -1996,9 +1997,22 @@ draw_header (Ctx                         *c,
         }
 
       format_count (count, sizeof count, m->tasks);
-      summary = g_strdup_printf ("%s task%s · %u thread%s",
-                                 count, m->tasks == 1 ? "" : "s",
-                                 m->threads_used, m->threads_used == 1 ? "" : "s");
+      if (m->gtasks_created != m->tasks)
+        {
+          char gtasks[32];
+
+          /* Tasks that needed no GTask (synchronous completions) are the point
+           * of some lessons: say how many GTasks there really were. */
+          format_count (gtasks, sizeof gtasks, m->gtasks_created);
+          summary = g_strdup_printf ("%s task%s · %s GTask%s · %u thread%s",
+                                     count, m->tasks == 1 ? "" : "s",
+                                     gtasks, m->gtasks_created == 1 ? "" : "s",
+                                     m->threads_used, m->threads_used == 1 ? "" : "s");
+        }
+      else
+        summary = g_strdup_printf ("%s task%s · %u thread%s",
+                                   count, m->tasks == 1 ? "" : "s",
+                                   m->threads_used, m->threads_used == 1 ? "" : "s");
     }
   else
     main_text = g_strdup_printf ("%s: no run", variant_title (variant, v, buf, sizeof buf));
@@ -2279,6 +2293,7 @@ draw_markers (Ctx                         *c,
 /* Where a task's end decorations go, and whether the row has room. */
 static void
 draw_task_decorations (Ctx              *c,
+                       AwTraceModel     *model,
                        const AwTaskInfo *task,
                        gint64            begin,
                        double            y,
@@ -2290,8 +2305,9 @@ draw_task_decorations (Ctx              *c,
   double right = lay->plot_x + lay->plot_width;
   double r = MIN (h * 0.36, 0.75 * c->f);
   double cy = y + h / 2;
-  gint64 end_rel, req_rel;
+  gint64 end_rel, req_rel, from_ns;
   double ex, inner_y, inner_h;
+  const AwTaskInfo *parent;
 
   if (task->sync)
     {
@@ -2309,14 +2325,25 @@ draw_task_decorations (Ctx              *c,
   phase_geometry (AW_PHASE_RUNNING, y, h, &inner_y, &inner_h);
 
   /* Cancelled: outline the stretch from the request to the stop, the time
-   * the work took to notice. */
-  if (task->outcome == AW_OUTCOME_CANCELLED && task->cancel_request_ns >= 0
-      && task->cancel_request_ns < task->end_ns)
+   * the work took to notice. Work on a worker that ignored its token, or
+   * whose awaiting task had already finished, is outlined the same way from
+   * the moment its caller gave up. */
+  from_ns = -1;
+  if (task->outcome == AW_OUTCOME_CANCELLED)
+    from_ns = task->cancel_request_ns;
+  else if (task->lane != 0)
+    {
+      parent = task->parent ? aw_trace_model_find_task (model, task->parent) : NULL;
+      from_ns = task->cancel_request_ns;
+      if (parent != NULL && parent->gtask && parent->end_ns >= 0 && parent->end_ns < task->end_ns)
+        from_ns = from_ns < 0 ? parent->end_ns : MIN (from_ns, parent->end_ns);
+    }
+  if (from_ns >= 0 && from_ns < task->end_ns)
     {
       double dash[2];
       double x0, x1, step;
 
-      req_rel = task->cancel_request_ns - begin;
+      req_rel = from_ns - begin;
       x0 = MAX (time_to_x (c, req_rel), lay->plot_x);
       if (ex - x0 >= 3 && end_rel >= lay->view_start_ns)
         {
@@ -2535,7 +2562,10 @@ draw_variant (Ctx   *c,
               guint i1 = MAX (i0, first_starting_after (ts, task->n_spans, to));
 
               cover_mark (c, ts, i0, i1, begin, FALSE);
-              if (task->sync && task->created_ns >= from && task->created_ns <= to)
+              /* Calls with no span (synchronous, or a GTask complete at once)
+               * still show where they happened. */
+              if ((task->sync || task->n_spans == 0) && task->end_ns >= 0 &&
+                  task->created_ns >= from && task->created_ns <= to)
                 cover_mark_point (c, task->created_ns - begin);
             }
           cover_emit (c, y, rh);
@@ -2545,7 +2575,7 @@ draw_variant (Ctx   *c,
 
   if (tpr == 1 && rh >= 4)
     for (guint row = first_row; row < last_row; row++)
-      draw_task_decorations (c, &tasks[row], begin, vl->rows_y + row * rh, rh);
+      draw_task_decorations (c, model, &tasks[row], begin, vl->rows_y + row * rh, rh);
 
   /* Worker lanes. */
   for (guint lane = 1; lane <= vl->n_worker_lanes; lane++)
@@ -2665,7 +2695,8 @@ aw_render_with_layout (cairo_t               *cr,
 
   if (layout->compare_height > 0)
     {
-      g_autofree char *compare = aw_render_compare_text (request->variants, request->n_variants);
+      g_autofree char *compare = request->headline ? g_strdup (request->headline)
+                                                   : aw_render_compare_text (request->variants, request->n_variants);
       double tw, th;
 
       if (compare != NULL)

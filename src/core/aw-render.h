@@ -38,6 +38,8 @@ typedef struct {
  * @show_title: draw the title
  * @show_legend: draw the legend and caption
  * @text_scale: multiplies every font size (1.0 normal)
+ * @headline: (nullable): the line under the title; %NULL for the comparison
+ *   of wall times from aw_render_compare_text()
  */
 typedef struct {
   const char            *title;
@@ -52,6 +54,7 @@ typedef struct {
   gboolean               show_title;
   gboolean               show_legend;
   double                 text_scale;
+  const char            *headline;
 } AwRenderRequest;
 
 /**

@@ -791,6 +791,23 @@ format_figure (Unit   unit,
     return aw_summary_format_duration (value);
   if (unit == UNIT_FLAG)
     return g_strdup (value != 0 ? "yes" : "no");
+  if (value >= 1000 && value < 1e15)
+    {
+      /* 10001 -> "10,001" */
+      char digits[32];
+      GString *s = g_string_new (NULL);
+      guint n;
+
+      g_snprintf (digits, sizeof digits, "%.0f", value);
+      n = strlen (digits);
+      for (guint i = 0; i < n; i++)
+        {
+          if (i > 0 && (n - i) % 3 == 0)
+            g_string_append_c (s, ',');
+          g_string_append_c (s, digits[i]);
+        }
+      return g_string_free (s, FALSE);
+    }
   return g_strdup_printf ("%.0f", value);
 }
 
@@ -996,4 +1013,59 @@ aw_verdict_to_string (const AwVerdict *verdict)
     g_string_append_printf (s, "; %u not checked: a variant they need was not run", verdict->n_not_checked);
 
   return g_string_free (s, FALSE);
+}
+
+static const char *
+variant_title (const AwRenderVariant *variants,
+               guint                  n_variants,
+               const char            *name)
+{
+  for (guint i = 0; i < n_variants; i++)
+    if (g_strcmp0 (variants[i].name, name) == 0 && variants[i].title != NULL)
+      return variants[i].title;
+  return name;
+}
+
+/**
+ * aw_verdict_headline:
+ * @verdict: a verdict
+ * @variants: (array length=n_variants): the runs it was checked on, for their titles
+ * @n_variants: how many
+ *
+ * The scenario's headline claim with its figures, for the line under a
+ * picture's title: the first check that ran, in words, e.g. "ValueTask<T>
+ * — GTasks created: 101 vs 1,001 for Task<T> (0.10x)".
+ *
+ * Returns: (transfer full) (nullable): the line, or %NULL if no check ran
+ */
+char *
+aw_verdict_headline (const AwVerdict       *verdict,
+                     const AwRenderVariant *variants,
+                     guint                  n_variants)
+{
+  for (guint i = 0; i < verdict->checks->len; i++)
+    {
+      const AwCheck *c = g_ptr_array_index (verdict->checks, i);
+      gint index = find_metric (c->metric);
+      const char *title = variant_title (variants, n_variants, c->variant);
+      g_autofree char *value = NULL;
+
+      if (c->status == AW_CHECK_NOT_CHECKED)
+        continue;
+      if (c->outcome != NULL)
+        return g_strdup_printf ("%s \u2014 outcome: %s", title, c->outcome);
+
+      value = format_figure (metrics[index].unit, c->value);
+      if (c->of != NULL && c->ratio >= 0)
+        {
+          g_autofree char *other = format_figure (metrics[index].unit, c->other);
+          g_autofree char *ratio = isinf (c->ratio) ? g_strdup ("more than none") : format_ratio (c->ratio);
+
+          return g_strdup_printf ("%s \u2014 %s: %s vs %s for %s (%s)", title, metrics[index].words,
+                                  value, other, variant_title (variants, n_variants, c->of), ratio);
+        }
+      return g_strdup_printf ("%s \u2014 %s: %s", title, metrics[index].words, value);
+    }
+
+  return NULL;
 }

@@ -129,6 +129,9 @@ AwVerdict          *aw_verdict_check          (AwScenario            *scenario,
                                                guint                  n_variants);
 void                aw_verdict_free           (AwVerdict             *verdict);
 char               *aw_verdict_to_string      (const AwVerdict       *verdict);
+char               *aw_verdict_headline       (const AwVerdict       *verdict,
+                                               const AwRenderVariant *variants,
+                                               guint                  n_variants);
 const char         *aw_check_status_to_string (AwCheckStatus          status);
 
 const char * const *aw_verdict_list_metrics   (void);

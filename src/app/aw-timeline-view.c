@@ -582,6 +582,22 @@ aw_timeline_view_refresh (AwTimelineView *self)
   invalidate (self);
 }
 
+/**
+ * aw_timeline_view_get_layout:
+ *
+ * Returns: (nullable): where the last drawing put everything
+ */
+const AwRenderLayout *
+aw_timeline_view_get_layout (AwTimelineView *self)
+{
+  int width = gtk_widget_get_width (GTK_WIDGET (self));
+  int height = gtk_widget_get_height (GTK_WIDGET (self));
+
+  if (width > 0 && height > 0)
+    ensure_cache (self, width, height);
+  return self->layout;
+}
+
 guint
 aw_timeline_view_get_n_runs (AwTimelineView *self)
 {

@@ -39,6 +39,7 @@ void            aw_timeline_view_get_view       (AwTimelineView        *self,
                                                  gint64                *end_ns);
 void            aw_timeline_view_set_show_hover (AwTimelineView      *self,
                                                  gboolean               show_hover);
+const AwRenderLayout *aw_timeline_view_get_layout (AwTimelineView  *self);
 char           *aw_timeline_view_describe_at    (AwTimelineView        *self,
                                                  double                 x,
                                                  double                 y);

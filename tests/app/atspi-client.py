@@ -1,0 +1,93 @@
+#!/usr/bin/python3
+# An assistive-technology client drives the window through AT-SPI, as a
+# screen reader user would: find the Run button and the timeline by name,
+# run a scenario through the button's action, read the updated summary.
+import os
+import subprocess
+import sys
+import time
+
+import pyatspi
+
+AWAITSCOPE = os.environ["AWAITSCOPE"]
+
+
+def find(root, predicate, depth=0):
+    if root is None or depth > 40:
+        return None
+    try:
+        if predicate(root):
+            return root
+        for i in range(root.childCount):
+            found = find(root.getChildAtIndex(i), predicate, depth + 1)
+            if found is not None:
+                return found
+    except Exception:
+        return None
+    return None
+
+
+def wait_for(what, timeout=20.0):
+    end = time.time() + timeout
+    while time.time() < end:
+        value = what()
+        if value:
+            return value
+        time.sleep(0.2)
+    return None
+
+
+def main():
+    env = dict(os.environ)
+    env.pop("GTK_A11Y", None)
+    env["GSETTINGS_BACKEND"] = "memory"
+    app = subprocess.Popen([AWAITSCOPE], env=env)
+    try:
+        desktop = pyatspi.Registry.getDesktop(0)
+
+        def find_app():
+            for i in range(desktop.childCount):
+                child = desktop.getChildAtIndex(i)
+                if child is not None and child.name in ("awaitscope", "Awaitscope"):
+                    return child
+            return None
+
+        accessible_app = wait_for(find_app)
+        if accessible_app is None:
+            print("not ok: the app never appeared on the accessibility bus")
+            return 1
+
+        run = wait_for(lambda: find(accessible_app, lambda a: a.name == "Run"
+                                    and a.getRoleName() in ("push button", "button")))
+        timeline = wait_for(lambda: find(accessible_app, lambda a: a.name.startswith("Timeline:")))
+        if run is None or timeline is None:
+            print("not ok: Run button %s, timeline %s" % (run, timeline))
+            return 1
+        print("found the Run button and '%s' (%s)" % (timeline.name, timeline.getRoleName()))
+        before = timeline.description
+        print("before: %s" % before)
+
+        action = run.queryAction()
+        names = [action.getName(i) for i in range(action.nActions)]
+        index = names.index("click") if "click" in names else 0
+        action.doAction(index)
+
+        summary = wait_for(lambda: timeline.description
+                           if timeline.description.count("all completed") >= 2
+                           and "running" not in timeline.description else None, timeout=30)
+        if summary is None:
+            print("not ok: the timeline's description did not report a finished run: %s" % timeline.description)
+            return 1
+        print("after: %s" % summary)
+        print("ok")
+        return 0
+    finally:
+        app.terminate()
+        try:
+            app.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            app.kill()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,438 @@
+/* test-classroom.c: presentation, replay, predictions and accessibility
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include <gtk/gtk.h>
+
+#include "aw-application.h"
+#include "aw-lesson-panel.h"
+#include "aw-task-table.h"
+#include "aw-timeline-view.h"
+#include "aw-window.h"
+
+static AwApplication *app;
+
+static gboolean
+timed_out_cb (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+wait_for (gboolean *flag,
+          guint     timeout_ms)
+{
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add (timeout_ms, timed_out_cb, &timed_out);
+
+  while (!*flag && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  if (!timed_out)
+    g_source_remove (id);
+  return *flag;
+}
+
+static void
+wait_ms (guint ms)
+{
+  gboolean never = FALSE;
+  wait_for (&never, ms);
+}
+
+static void
+set_flag (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+}
+
+static AwWindow *
+new_window (int width,
+            int height)
+{
+  AwWindow *window = aw_window_new (app);
+  gboolean mapped = FALSE;
+
+  g_signal_connect_swapped (window, "map", G_CALLBACK (set_flag), &mapped);
+  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (wait_for (&mapped, 10000));
+  wait_ms (200);
+  return window;
+}
+
+static void
+run_and_wait (AwWindow *window)
+{
+  gboolean finished = FALSE;
+  gulong id = g_signal_connect_swapped (window, "run-finished", G_CALLBACK (set_flag), &finished);
+
+  g_action_group_activate_action (G_ACTION_GROUP (window), "run", NULL);
+  g_assert_true (wait_for (&finished, 30000));
+  g_signal_handler_disconnect (window, id);
+  wait_ms (100);
+}
+
+/* Every task event of the runs, as times since each run's start, sorted. */
+static GArray *
+event_times (AwWindow *window)
+{
+  g_autoptr(GPtrArray) traces = aw_window_get_last_traces (window);
+  GArray *times = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+  for (guint i = 0; i < traces->len; i++)
+    {
+      guint n;
+      const AwEvent *events = aw_trace_get_events (g_ptr_array_index (traces, i), &n);
+
+      for (guint e = 0; e < n; e++)
+        if (events[e].kind != AW_EVENT_FRAME)
+          {
+            gint64 t = events[e].time_ns - events[0].time_ns;
+            gboolean seen = FALSE;
+
+            for (guint k = 0; k < times->len; k++)
+              seen |= g_array_index (times, gint64, k) == t;
+            if (!seen)
+              g_array_append_val (times, t);
+          }
+    }
+  for (guint i = 0; i < times->len; i++)
+    for (guint j = i + 1; j < times->len; j++)
+      if (g_array_index (times, gint64, j) < g_array_index (times, gint64, i))
+        {
+          gint64 tmp = g_array_index (times, gint64, i);
+          g_array_index (times, gint64, i) = g_array_index (times, gint64, j);
+          g_array_index (times, gint64, j) = tmp;
+        }
+  return times;
+}
+
+static void
+test_step (void)
+{
+  AwWindow *window = new_window (1280, 800);
+  g_autoptr(GArray) times = NULL;
+  guint csharp, c;
+  const char *card;
+
+  g_assert_true (aw_window_select_scenario (window, "deadlock"));
+  aw_window_set_variant (window, 2);   /* await: no freeze */
+  aw_window_set_speed (window, 4);
+  run_and_wait (window);
+  times = event_times (window);
+  g_assert_cmpuint (times->len, >=, 4);
+  g_assert_cmpint (aw_window_get_replay_position (window), ==, -1);
+
+  /* Home: the start; then each step lands on the next recorded event. */
+  g_action_group_activate_action (G_ACTION_GROUP (window), "replay-start", NULL);
+  g_assert_cmpint (aw_window_get_replay_position (window), ==, 0);
+  for (guint i = 1; i < times->len; i++)
+    {
+      aw_window_step (window, 1);
+      if (i + 1 < times->len)
+        g_assert_cmpint (aw_window_get_replay_position (window), ==, g_array_index (times, gint64, i));
+    }
+  /* Past the last event: the whole run again. */
+  aw_window_step (window, 1);
+  g_assert_cmpint (aw_window_get_replay_position (window), ==, -1);
+
+  /* And back, one event at a time (the whole run ends on the last event). */
+  aw_window_step (window, -1);
+  g_assert_cmpint (aw_window_get_replay_position (window), ==, g_array_index (times, gint64, times->len - 2));
+  aw_window_step (window, -1);
+  g_assert_cmpint (aw_window_get_replay_position (window), ==, g_array_index (times, gint64, times->len - 3));
+
+  /* Once the awaited call has started, its code lines are marked; the
+   * table and the card show the run as it stood then. */
+  g_action_group_activate_action (G_ACTION_GROUP (window), "replay-start", NULL);
+  csharp = c = 0;
+  for (guint i = 0; i < 4 && csharp == 0; i++)
+    {
+      aw_window_step (window, 1);
+      aw_lesson_panel_get_highlight (aw_window_get_lesson_panel (window), &csharp, &c);
+    }
+  g_assert_cmpuint (csharp, ==, 15);
+  g_assert_cmpuint (c, ==, 14);
+  card = aw_lesson_panel_get_outcome (aw_window_get_lesson_panel (window));
+  g_test_message ("card: %s", card);
+  g_assert_true (g_str_has_prefix (card, "Replay at "));
+  g_assert_nonnull (strstr (card, "running"));
+  g_assert_cmpuint (aw_task_table_get_n_rows (aw_window_get_task_table (window)), ==, 2);
+
+  /* End: everything again, nothing marked as in progress. */
+  g_action_group_activate_action (G_ACTION_GROUP (window), "replay-end", NULL);
+  g_assert_cmpint (aw_window_get_replay_position (window), ==, -1);
+  card = aw_lesson_panel_get_outcome (aw_window_get_lesson_panel (window));
+  g_assert_false (g_str_has_prefix (card, "Replay at "));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  wait_ms (50);
+}
+
+static void
+test_replay_plays (void)
+{
+  AwWindow *window = new_window (1280, 800);
+  gboolean done = FALSE;
+  GAction *replay;
+
+  aw_window_set_speed (window, 4);
+  aw_window_set_variant (window, 1);
+  run_and_wait (window);
+
+  /* Play the recording back at 4x: it ends by itself. */
+  g_action_group_activate_action (G_ACTION_GROUP (window), "replay-start", NULL);
+  g_action_group_activate_action (G_ACTION_GROUP (window), "replay", NULL);
+  replay = g_action_map_lookup_action (G_ACTION_MAP (window), "replay");
+  g_assert_true (g_variant_get_boolean (g_action_get_state (replay)));
+  wait_ms (100);
+  g_assert_cmpint (aw_window_get_replay_position (window), >, 0);
+  for (guint i = 0; i < 100 && !done; i++)
+    {
+      wait_ms (50);
+      done = aw_window_get_replay_position (window) == -1;
+    }
+  g_assert_true (done);
+  g_assert_false (g_variant_get_boolean (g_action_get_state (replay)));
+  gtk_window_destroy (GTK_WINDOW (window));
+  wait_ms (50);
+}
+
+static void
+test_predict (void)
+{
+  AwWindow *window = new_window (1280, 800);
+  const char *card;
+
+  g_assert_true (aw_window_select_scenario (window, "when-all"));
+  aw_window_set_speed (window, 4);
+  aw_window_set_variant (window, -1);
+  /* The quiz toggle: Run now asks the class first. */
+  g_action_group_activate_action (G_ACTION_GROUP (window), "quiz", NULL);
+  g_assert_true (g_variant_get_boolean (g_action_group_get_action_state (G_ACTION_GROUP (window), "quiz")));
+
+  {
+    gboolean finished = FALSE;
+    gulong id = g_signal_connect_swapped (window, "run-finished", G_CALLBACK (set_flag), &finished);
+    GList *toplevels_before = gtk_window_list_toplevels ();
+    GList *toplevels_after;
+    GtkWindow *dialog = NULL;
+
+    /* Run opens the prediction dialog instead of running; its answers
+     * default to 1.0 s each. */
+    g_action_group_activate_action (G_ACTION_GROUP (window), "run", NULL);
+    wait_ms (200);
+    g_assert_false (aw_window_is_running (window));
+    toplevels_after = gtk_window_list_toplevels ();
+    for (GList *l = toplevels_after; l != NULL; l = l->next)
+      if (g_list_find (toplevels_before, l->data) == NULL && gtk_widget_get_visible (l->data))
+        dialog = l->data;
+    g_assert_nonnull (dialog);
+    g_assert_cmpstr (gtk_window_get_title (dialog), ==, "Predict, Then Run");
+    gtk_widget_activate_default (GTK_WIDGET (dialog));
+    g_list_free (toplevels_before);
+    g_list_free (toplevels_after);
+
+    g_assert_true (wait_for (&finished, 30000));
+    g_signal_handler_disconnect (window, id);
+  }
+
+  card = aw_lesson_panel_get_outcome (aw_window_get_lesson_panel (window));
+  g_test_message ("card: %s", card);
+  g_assert_nonnull (strstr (card, "Prediction vs measurement"));
+  g_assert_nonnull (strstr (card, "One by one: predicted 1.00 s, measured"));
+  gtk_window_destroy (GTK_WINDOW (window));
+  wait_ms (50);
+}
+
+/* No label in the window is cut: each has at least its minimum width. */
+static void
+assert_labels_fit (GtkWidget *widget,
+                   guint     *checked)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (!gtk_widget_get_mapped (child))
+        continue;
+      if (GTK_IS_LABEL (child))
+        {
+          int min_w, min_h;
+
+          gtk_widget_measure (child, GTK_ORIENTATION_HORIZONTAL, -1, &min_w, NULL, NULL, NULL);
+          gtk_widget_measure (child, GTK_ORIENTATION_VERTICAL, gtk_widget_get_width (child), &min_h, NULL, NULL, NULL);
+          if (gtk_widget_get_width (child) < min_w || gtk_widget_get_height (child) < min_h)
+            g_error ("label \"%s\" is cut: %dx%d for %dx%d", gtk_label_get_text (GTK_LABEL (child)),
+                     gtk_widget_get_width (child), gtk_widget_get_height (child), min_w, min_h);
+          (*checked)++;
+        }
+      assert_labels_fit (child, checked);
+    }
+}
+
+static void
+check_presentation (int width,
+                    int height)
+{
+  AwWindow *window = new_window (width, height);
+  const AwRenderLayout *layout;
+  guint checked = 0;
+  int min_w;
+
+  g_assert_true (aw_window_select_scenario (window, "when-all"));
+  aw_window_set_speed (window, 4);
+  aw_window_set_variant (window, -1);
+  aw_window_set_presentation_full (window, TRUE, FALSE);
+  g_assert_true (aw_window_get_presentation (window));
+  run_and_wait (window);
+  wait_ms (200);
+
+  /* The window fits the projector. */
+  gtk_widget_measure (GTK_WIDGET (window), GTK_ORIENTATION_HORIZONTAL, -1, &min_w, NULL, NULL, NULL);
+  g_assert_cmpint (min_w, <=, width);
+  assert_labels_fit (GTK_WIDGET (window), &checked);
+  g_test_message ("%u labels checked at %dx%d", checked, width, height);
+  g_assert_cmpuint (checked, >, 5);
+
+  /* The timeline: variants stacked without overlap, rows tall enough to read. */
+  layout = aw_timeline_view_get_layout (aw_window_get_timeline (window));
+  g_assert_nonnull (layout);
+  g_assert_cmpuint (layout->n_variants, ==, 2);
+  g_assert_cmpfloat (layout->variants[0].y + layout->variants[0].height, <=, layout->variants[1].y + 0.5);
+  g_assert_cmpfloat (layout->variants[1].y + layout->variants[1].height, <=, layout->axis_y + 0.5);
+  g_assert_cmpfloat (layout->axis_y + layout->axis_height, <=, layout->legend_y + 0.5);
+  g_test_message ("task rows %.1f px high", layout->variants[0].row_height);
+  g_assert_cmpuint (layout->variants[0].tasks_per_row, ==, 1);
+  if (height >= 1080)
+    g_assert_cmpfloat (layout->variants[0].row_height, >=, 28);
+  else
+    g_assert_cmpfloat (layout->variants[0].row_height, >=, 12);
+
+  aw_window_set_presentation_full (window, FALSE, FALSE);
+  gtk_window_destroy (GTK_WINDOW (window));
+  wait_ms (50);
+}
+
+static void
+test_presentation_1024 (void)
+{
+  check_presentation (1024, 768);
+}
+
+static void
+test_presentation_1366 (void)
+{
+  check_presentation (1366, 768);
+}
+
+static void
+test_presentation_1920 (void)
+{
+  check_presentation (1920, 1080);
+}
+
+static void
+test_accessible (void)
+{
+  AwWindow *window = new_window (1280, 800);
+  GtkWidget *timeline = GTK_WIDGET (aw_window_get_timeline (window));
+  AwTaskTable *table = aw_window_get_task_table (window);
+
+  g_assert_true (aw_window_select_scenario (window, "when-all"));
+  gtk_test_accessible_assert_role (timeline, GTK_ACCESSIBLE_ROLE_IMG);
+  gtk_test_accessible_assert_property (timeline, GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                       "Timeline: One by one vs Task.WhenAll");
+  gtk_test_accessible_assert_property (aw_window_get_sidebar_button (window),
+                                       GTK_ACCESSIBLE_PROPERTY_LABEL, "Show catalogue");
+  gtk_test_accessible_assert_property (GTK_WIDGET (aw_task_table_get_view (table)),
+                                       GTK_ACCESSIBLE_PROPERTY_LABEL, "Tasks of the last run");
+
+  aw_window_set_speed (window, 4);
+  aw_window_set_variant (window, 0);
+  run_and_wait (window);
+
+  /* The description says what happened (for one run it is the card's
+   * sentence), and the table has one row per task. */
+  g_assert_cmpuint (aw_task_table_get_n_rows (table), ==, 4);
+  g_assert_true (g_str_has_prefix (aw_lesson_panel_get_outcome (aw_window_get_lesson_panel (window)),
+                                   "One by one: 4 tasks, all completed, "));
+  gtk_test_accessible_assert_property (timeline, GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                       aw_lesson_panel_get_outcome (aw_window_get_lesson_panel (window)));
+  gtk_window_destroy (GTK_WINDOW (window));
+  wait_ms (50);
+}
+
+static void
+test_text_size_and_theme (void)
+{
+  AwWindow *window = new_window (1280, 800);
+  GSettings *settings = aw_application_get_settings (app);
+
+  g_action_group_activate_action (G_ACTION_GROUP (window), "text-bigger", NULL);
+  g_action_group_activate_action (G_ACTION_GROUP (window), "text-bigger", NULL);
+  if (settings != NULL)
+    g_assert_cmpfloat_with_epsilon (g_settings_get_double (settings, "text-scale"), 1.2, 1e-6);
+  g_action_group_activate_action (G_ACTION_GROUP (window), "text-reset", NULL);
+  if (settings != NULL)
+    g_assert_cmpfloat_with_epsilon (g_settings_get_double (settings, "text-scale"), 1.0, 1e-6);
+
+  g_action_group_activate_action (G_ACTION_GROUP (window), "theme", g_variant_new_string ("dark"));
+  g_assert_cmpstr (aw_timeline_view_get_theme (aw_window_get_timeline (window))->name, ==, "dark");
+  if (settings != NULL)
+    {
+      g_autofree char *theme = g_settings_get_string (settings, "theme");
+      g_assert_cmpstr (theme, ==, "dark");
+    }
+  g_action_group_activate_action (G_ACTION_GROUP (window), "theme", g_variant_new_string ("high-contrast"));
+  g_assert_cmpstr (aw_timeline_view_get_theme (aw_window_get_timeline (window))->name, ==, "high-contrast");
+  g_action_group_activate_action (G_ACTION_GROUP (window), "theme", g_variant_new_string ("light"));
+
+  /* Page Down and Page Up walk the lesson. */
+  g_assert_true (aw_window_select_scenario (window, "when-all"));
+  g_action_group_activate_action (G_ACTION_GROUP (window), "next-scenario", NULL);
+  g_assert_cmpstr (aw_scenario_get_id (aw_window_get_scenario (window)), !=, "when-all");
+  g_action_group_activate_action (G_ACTION_GROUP (window), "prev-scenario", NULL);
+  g_assert_cmpstr (aw_scenario_get_id (aw_window_get_scenario (window)), ==, "when-all");
+  gtk_window_destroy (GTK_WINDOW (window));
+  wait_ms (50);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  int ret;
+
+  g_test_init (&argc, &argv, NULL);
+  if (!gtk_init_check ())
+    {
+      g_print ("1..0 # SKIP no display (run under xvfb-run)\n");
+      return 0;
+    }
+
+  app = aw_application_new (G_APPLICATION_NON_UNIQUE);
+  g_application_register (G_APPLICATION (app), NULL, NULL);
+  g_application_hold (G_APPLICATION (app));
+
+  g_test_add_func ("/aw/app/classroom/step", test_step);
+  g_test_add_func ("/aw/app/classroom/replay-plays", test_replay_plays);
+  g_test_add_func ("/aw/app/classroom/predict", test_predict);
+  g_test_add_func ("/aw/app/classroom/presentation-1024x768", test_presentation_1024);
+  g_test_add_func ("/aw/app/classroom/presentation-1366x768", test_presentation_1366);
+  g_test_add_func ("/aw/app/classroom/presentation-1920x1080", test_presentation_1920);
+  g_test_add_func ("/aw/app/classroom/accessible", test_accessible);
+  g_test_add_func ("/aw/app/classroom/text-size-and-theme", test_text_size_and_theme);
+
+  ret = g_test_run ();
+
+  g_application_release (G_APPLICATION (app));
+  g_clear_object (&app);
+  return ret;
+}

@@ -19,6 +19,7 @@
 #include "aw-export.h"
 #include "aw-render.h"
 #include "aw-runner.h"
+#include "aw-trace-io.h"
 #include "aw-trace-model.h"
 #include "aw-verdict.h"
 
@@ -34,12 +35,14 @@ static int cmd_list   (int argc, char **argv);
 static int cmd_run    (int argc, char **argv);
 static int cmd_render (int argc, char **argv);
 static int cmd_check  (int argc, char **argv);
+static int cmd_replay (int argc, char **argv);
 
 static const Command commands[] = {
   { "list",   "List the bundled lesson scenarios, grouped by part", cmd_list },
   { "run",    "Run a scenario for real and print what happened", cmd_run },
   { "render", "Run a scenario and draw its timeline to PNG, SVG or PDF", cmd_render },
   { "check",  "Check scenario files and explain any mistake", cmd_check },
+  { "replay", "Draw a saved trace (ours or another tool's) to PNG, SVG or PDF", cmd_replay },
   
 };
 
@@ -119,6 +122,19 @@ parse_deadline (int           deadline,
       return FALSE;
     }
   options->wait_deadline_ms = deadline;
+  return TRUE;
+}
+
+static gboolean
+check_output_folder (const char *path)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+
+  if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
+    {
+      print_error ("%s: cannot write: the folder %s does not exist", path, dir);
+      return FALSE;
+    }
   return TRUE;
 }
 
@@ -631,12 +647,14 @@ cmd_run (int    argc,
   g_autofree char *speed = NULL;
   AwRunOptions options;
   gboolean json = FALSE;
+  g_autofree char *trace_path = NULL;
   int cancel_after = -1;
   int workers = 0;
   int deadline = 0;
   int exit_code = 0;
   GOptionEntry entries[] = {
     { "variant", 0, 0, G_OPTION_ARG_STRING, &variant, "Run only this variant", "NAME" },
+    { "trace", 0, 0, G_OPTION_ARG_FILENAME, &trace_path, "Save the runs as Trace Event JSON (opens in Perfetto)", "FILE" },
     { "speed", 0, 0, G_OPTION_ARG_STRING, &speed, "Divide every duration by X (default 1)", "X" },
     { "cancel-after", 0, 0, G_OPTION_ARG_INT, &cancel_after, "Press Cancel after MS milliseconds", "MS" },
     { "workers", 0, 0, G_OPTION_ARG_INT, &workers, "Worker threads for cpu work (default: processors, 2 to 8)", "N" },
@@ -669,9 +687,27 @@ cmd_run (int    argc,
   options.workers = workers;
   if (!parse_deadline (deadline, &options))
     return 2;
+  if (trace_path != NULL && !check_output_folder (trace_path))
+    return 1;
 
   if (!run_set_prepare (&set, argv[1], variant) || !run_set_execute (&set, &options))
     return 1;
+
+  if (trace_path != NULL)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GPtrArray) traces = g_ptr_array_new ();
+
+      for (guint i = 0; i < set.models->len; i++)
+        g_ptr_array_add (traces, aw_trace_model_get_trace (g_ptr_array_index (set.models, i)));
+      if (!aw_traces_save ((AwTrace **) traces->pdata, traces->len, trace_path, &error))
+        {
+          print_error ("%s", error->message);
+          return 1;
+        }
+      if (is_terminal (stderr))
+        fprintf (stderr, "wrote %s\n", trace_path);
+    }
 
   if (json)
     print_run_json (&set, &options);
@@ -813,6 +849,128 @@ cmd_render (int    argc,
       return 1;
     }
 
+  if (is_terminal (stderr))
+    fprintf (stderr, "wrote %s\n", output);
+
+  return 0;
+}
+
+/* replay ------------------------------------------------------------------------ */
+
+static int
+cmd_replay (int    argc,
+            char **argv)
+{
+  g_autofree char *output = NULL;
+  g_autofree char *size = NULL;
+  g_autofree char *theme_name = NULL;
+  g_autofree char *caption = NULL;
+  g_autofree char *base = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) traces = NULL;
+  g_autoptr(GPtrArray) models = NULL;
+  g_autoptr(GPtrArray) names = NULL;
+  g_autoptr(GArray) variants = NULL;
+  AwRenderRequest request;
+  AwImageFormat format;
+  const AwTheme *theme;
+  const char *clock;
+  double scale = 1;
+  int width = 1280, height = 720;
+  int exit_code = 0;
+  GOptionEntry entries[] = {
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Write the picture here (.png, .svg or .pdf)", "FILE" },
+    { "size", 0, 0, G_OPTION_ARG_STRING, &size, "Picture size (default 1280x720)", "WxH" },
+    { "theme", 0, 0, G_OPTION_ARG_STRING, &theme_name, "light, dark, high-contrast or projector", "THEME" },
+    { "scale", 0, 0, G_OPTION_ARG_DOUBLE, &scale, "Pixels per point for PNG (2 for HiDPI)", "N" },
+    { NULL }
+  };
+
+  if (!parse_options ("replay", "TRACE.json -o FILE",
+                      "Draws a saved trace: one saved by `awaitscope run --trace` (every run it\n"
+                      "holds, exactly as recorded) or a Trace Event file from another tool.",
+                      entries, &argc, &argv, &exit_code))
+    return exit_code;
+  if (argc != 2)
+    {
+      print_error ("replay: give one trace file");
+      return 2;
+    }
+  if (output == NULL)
+    {
+      print_error ("replay: say where to write the picture with -o FILE.png (or .svg, .pdf)");
+      return 2;
+    }
+  if (!aw_image_format_from_path (output, &format, &error) ||
+      (size != NULL && !aw_parse_size (size, &width, &height, &error)))
+    {
+      print_error ("%s", error->message);
+      return 2;
+    }
+  if (!(scale >= 0.5 && scale <= 4) || width * scale > AW_EXPORT_MAX_SIDE || height * scale > AW_EXPORT_MAX_SIDE)
+    {
+      print_error ("--scale %g: give a number between 0.5 and 4, with the scaled size at most %d pixels a side",
+                   scale, AW_EXPORT_MAX_SIDE);
+      return 2;
+    }
+  theme = aw_theme_lookup (theme_name ? theme_name : "light");
+  if (theme == NULL)
+    {
+      g_autofree char *themes = g_strjoinv (", ", (char **) aw_theme_list_names ());
+      print_error ("unknown theme \"%s\" (themes: %s)", theme_name, themes);
+      return 2;
+    }
+  if (!check_output_folder (output))
+    return 1;
+
+  traces = aw_traces_load_from_file (argv[1], &error);
+  if (traces == NULL)
+    {
+      print_error ("%s", error->message);
+      return 1;
+    }
+
+  models = g_ptr_array_new_with_free_func ((GDestroyNotify) aw_trace_model_unref);
+  names = g_ptr_array_new_with_free_func (g_free);
+  variants = g_array_new (FALSE, TRUE, sizeof (AwRenderVariant));
+  for (guint i = 0; i < traces->len; i++)
+    {
+      AwTrace *trace = g_ptr_array_index (traces, i);
+      const char *title = aw_trace_get_metadata (trace, "variant_title");
+      AwRenderVariant rv;
+      char *fallback = g_strdup_printf ("run %u", i + 1);
+
+      g_ptr_array_add (names, fallback);
+      g_ptr_array_add (models, aw_trace_model_new (trace));
+      rv.name = aw_trace_get_metadata (trace, "variant") ? aw_trace_get_metadata (trace, "variant") : fallback;
+      rv.title = title ? title : rv.name;
+      rv.model = g_ptr_array_index (models, i);
+      g_array_append_val (variants, rv);
+    }
+
+  base = g_path_get_basename (argv[1]);
+  clock = aw_trace_get_metadata (g_ptr_array_index (traces, 0), "clock");
+  caption = g_strdup_printf ("Replayed from %s (%s).", base,
+                             g_strcmp0 (clock, "virtual") == 0 ? "simulated timing"
+                             : g_strcmp0 (clock, "real") == 0 ? "recorded run, real clock"
+                             : "imported from another tool");
+
+  aw_render_request_init (&request);
+  request.title = aw_trace_get_metadata (g_ptr_array_index (traces, 0), "scenario_title");
+  if (request.title == NULL)
+    request.title = base;
+  request.caption = caption;
+  request.variants = (const AwRenderVariant *) (gpointer) variants->data;
+  request.n_variants = variants->len;
+  request.theme = theme;
+  request.width = width;
+  request.height = height;
+
+  if (!aw_export_image (&request, output, scale, &error))
+    {
+      print_error ("%s", error->message);
+      return 1;
+    }
   if (is_terminal (stderr))
     fprintf (stderr, "wrote %s\n", output);
 

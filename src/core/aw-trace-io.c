@@ -229,8 +229,7 @@ static void
 add_raw_log (JsonBuilder *b,
              AwTrace     *trace)
 {
-  GHashTableIter iter;
-  gpointer key, value;
+  g_autoptr(GList) keys = NULL;
   const AwEvent *events;
   guint n;
 
@@ -239,13 +238,14 @@ add_raw_log (JsonBuilder *b,
 
   json_builder_begin_object (b);
 
+  /* Sorted, so that the same trace is always the same file. */
   json_builder_set_member_name (b, "metadata");
   json_builder_begin_object (b);
-  g_hash_table_iter_init (&iter, aw_trace_get_all_metadata (trace));
-  while (g_hash_table_iter_next (&iter, &key, &value))
+  keys = g_list_sort (g_hash_table_get_keys (aw_trace_get_all_metadata (trace)), (GCompareFunc) strcmp);
+  for (const GList *l = keys; l != NULL; l = l->next)
     {
-      json_builder_set_member_name (b, key);
-      json_builder_add_string_value (b, value);
+      json_builder_set_member_name (b, l->data);
+      json_builder_add_string_value (b, aw_trace_get_metadata (trace, l->data));
     }
   json_builder_end_object (b);
 

@@ -278,6 +278,9 @@ static const BadInput bad_inputs[] = {
   { "render-bad-theme", { "render", "when-all", "-o", "@TMP@/out.png", "--theme", "neon", NULL }, "unknown theme" },
   { "render-read-only", { "render", "when-all", "-o", "/proc/awaitscope.png", "--speed", "8", NULL }, "/proc/awaitscope.png" },
   { "check-none", { "check", NULL }, "give one or more" },
+  { "replay-missing", { "replay", "/nonexistent/trace.json", "-o", "@TMP@/out.png", NULL }, "cannot read" },
+  { "replay-not-a-trace", { "replay", "@SRC@/fixtures/traces/not-events.json", "-o", "@TMP@/out.png", NULL }, "not a trace" },
+  { "trace-missing-folder", { "run", "when-all", "--trace", "/nonexistent/dir/t.json", NULL }, "does not exist" },
 };
 
 static void
@@ -289,9 +292,9 @@ test_bad_input (gconstpointer data)
   const char *args[9] = { NULL };
 
   for (guint i = 0; c->args[i] != NULL; i++)
-    args[i] = g_str_has_prefix (c->args[i], "@TMP@")
-      ? g_strconcat (tmpdir, c->args[i] + 5, NULL)
-      : c->args[i];
+    args[i] = g_str_has_prefix (c->args[i], "@TMP@") ? g_strconcat (tmpdir, c->args[i] + 5, NULL)
+            : g_str_has_prefix (c->args[i], "@SRC@") ? g_strconcat (g_test_get_dir (G_TEST_DIST), c->args[i] + 5, NULL)
+            : c->args[i];
 
   run_cli (&r, args[0], args[1], args[2], args[3], args[4], args[5], args[6], args[7], NULL);
   g_assert_cmpint (r.status, !=, 0);
@@ -303,7 +306,7 @@ test_bad_input (gconstpointer data)
   assert_no_temp_files ();
 
   for (guint i = 0; c->args[i] != NULL; i++)
-    if (g_str_has_prefix (c->args[i], "@TMP@"))
+    if (g_str_has_prefix (c->args[i], "@TMP@") || g_str_has_prefix (c->args[i], "@SRC@"))
       g_free ((char *) args[i]);
 }
 
@@ -339,6 +342,37 @@ test_dev_full (void)
   g_assert_nonnull (strstr (r.err, "/dev/full"));
   g_assert_cmpint (g_stat ("/dev/full", &st), ==, 0);
   g_assert_true (S_ISCHR (st.st_mode));
+}
+
+static void
+test_trace_and_replay (void)
+{
+  g_autofree char *trace = tmp_path ("runs.json");
+  g_autofree char *picture = tmp_path ("replayed.png");
+  g_autofree char *foreign = g_test_build_filename (G_TEST_DIST, "fixtures", "traces", "foreign.json", NULL);
+  g_autofree char *foreign_png = tmp_path ("foreign.png");
+  g_autofree char *contents = NULL;
+
+  {
+    g_auto(Result) r = { 0 };
+    run_cli (&r, "run", "when-all", "--speed", "8", "--trace", trace, NULL);
+    g_assert_cmpint (r.status, ==, 0);
+    g_assert_true (g_file_get_contents (trace, &contents, NULL, NULL));
+    g_assert_nonnull (strstr (contents, "\"traceEvents\""));
+  }
+  {
+    g_auto(Result) r = { 0 };
+    run_cli (&r, "replay", trace, "-o", picture, NULL);
+    g_assert_cmpint (r.status, ==, 0);
+    check_png (picture, 1280, 720);
+  }
+  {
+    g_auto(Result) r = { 0 };
+    run_cli (&r, "replay", foreign, "-o", foreign_png, "--size", "800x400", NULL);
+    g_assert_cmpint (r.status, ==, 0);
+    check_png (foreign_png, 800, 400);
+  }
+  assert_no_temp_files ();
 }
 
 static void
@@ -404,6 +438,7 @@ main (int    argc,
   g_test_add_func ("/aw/cli/render-formats", test_render_formats);
   g_test_add_func ("/aw/cli/no-command", test_no_command);
   g_test_add_func ("/aw/cli/check", test_check);
+  g_test_add_func ("/aw/cli/trace-and-replay", test_trace_and_replay);
   g_test_add_func ("/aw/cli/help", test_help);
   g_test_add_func ("/aw/cli/output-not-clobbered", test_output_not_clobbered);
   g_test_add_func ("/aw/cli/dev-full", test_dev_full);

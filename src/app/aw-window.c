@@ -18,6 +18,7 @@
 #include "aw-runner.h"
 #include "aw-summary.h"
 #include "aw-task-table.h"
+#include "aw-trace-io.h"
 
 #include <string.h>
 
@@ -75,7 +76,9 @@ struct _AwWindow {
 
   /* The run in progress, or the last one */
   guint                 generation;
-  AwScenario           *run_scenario;
+  AwScenario           *run_scenario;    /* NULL for a trace loaded from a file */
+  char                 *run_title;
+  GPtrArray            *run_strings;     /* names of loaded runs */
   AwRunner             *runner;
   GArray               *queue;
   GPtrArray            *models;
@@ -141,10 +144,13 @@ update_actions (AwWindow *self)
   GAction *run = g_action_map_lookup_action (G_ACTION_MAP (self), "run");
   GAction *cancel = g_action_map_lookup_action (G_ACTION_MAP (self), "cancel");
   GAction *export = g_action_map_lookup_action (G_ACTION_MAP (self), "export");
+  GAction *export_trace = g_action_map_lookup_action (G_ACTION_MAP (self), "export-trace");
 
   g_simple_action_set_enabled (G_SIMPLE_ACTION (run), !self->running && self->scenario != NULL);
   g_simple_action_set_enabled (G_SIMPLE_ACTION (cancel), self->running && !self->cancelled);
   g_simple_action_set_enabled (G_SIMPLE_ACTION (export), !self->running && self->run_variants->len > 0);
+  if (export_trace != NULL)
+    g_simple_action_set_enabled (G_SIMPLE_ACTION (export_trace), !self->running && self->run_variants->len > 0);
 }
 
 static void
@@ -184,6 +190,9 @@ clear_run (AwWindow *self)
   g_ptr_array_set_size (self->models, 0);
   g_array_set_size (self->run_variants, 0);
   g_clear_object (&self->run_scenario);
+  g_clear_pointer (&self->run_title, g_free);
+  if (self->run_strings != NULL)
+    g_ptr_array_set_size (self->run_strings, 0);
 }
 
 /* Stops following a run; a run in progress is cancelled and left to finish
@@ -382,6 +391,7 @@ start_run_now (AwWindow *self)
   show_error (self, NULL);
 
   self->run_scenario = g_object_ref (self->scenario);
+  self->run_title = g_strdup (aw_scenario_get_title (self->scenario));
   selected = gtk_drop_down_get_selected (self->variant_dropdown);
   if (selected == 0 || selected == GTK_INVALID_LIST_POSITION ||
       selected > aw_scenario_get_n_variants (self->scenario))
@@ -949,7 +959,7 @@ show_outcome (AwWindow *self)
     }
   g_string_append (text, card);
 
-  if (self->predictions->len > 0 && self->replay_pos_ns < 0)
+  if (self->predictions->len > 0 && self->replay_pos_ns < 0 && self->run_scenario != NULL)
     {
       gboolean any = FALSE;
 
@@ -1374,9 +1384,17 @@ open_action (GSimpleAction *action,
   gtk_native_dialog_show (self->chooser);
 }
 
-static gboolean
-export_to (AwWindow   *self,
-           const char *path)
+/**
+ * aw_window_export_image:
+ * @path: a .png, .svg or .pdf file
+ *
+ * Draws the last runs as `awaitscope render` does, 1280x720.
+ *
+ * Returns: %TRUE if the whole picture was written
+ */
+gboolean
+aw_window_export_image (AwWindow   *self,
+                        const char *path)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *caption = NULL;
@@ -1384,11 +1402,14 @@ export_to (AwWindow   *self,
   g_autofree char *base = NULL;
   AwRenderRequest request;
 
-  caption = g_strdup_printf ("Recorded run, real clock, speed %gx. %s", self->speed,
-                             aw_scenario_get_expected_text (self->run_scenario)
-                               ? aw_scenario_get_expected_text (self->run_scenario) : "");
+  if (self->run_scenario != NULL)
+    caption = g_strdup_printf ("Recorded run, real clock, speed %gx. %s", self->speed,
+                               aw_scenario_get_expected_text (self->run_scenario)
+                                 ? aw_scenario_get_expected_text (self->run_scenario) : "");
+  else
+    caption = g_strdup ("From a saved trace.");
   aw_render_request_init (&request);
-  request.title = aw_scenario_get_title (self->run_scenario);
+  request.title = self->run_title;
   request.caption = caption;
   request.variants = (const AwRenderVariant *) (gpointer) self->run_variants->data;
   request.n_variants = self->run_variants->len;
@@ -1425,7 +1446,7 @@ on_export_response (GtkNativeDialog *dialog,
           path = with_ext;
         }
       if (path != NULL)
-        export_to (self, path);
+        aw_window_export_image (self, path);
     }
   g_clear_object (&self->chooser);
 }
@@ -1449,10 +1470,171 @@ export_action (GSimpleAction *action,
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), png);
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), svg);
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), pdf);
-  name = g_strdup_printf ("%s.png", aw_scenario_get_id (self->run_scenario));
+  name = g_strdup_printf ("%s.png", self->run_scenario ? aw_scenario_get_id (self->run_scenario) : "trace");
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->chooser), name);
   gtk_native_dialog_set_modal (self->chooser, TRUE);
   g_signal_connect (self->chooser, "response", G_CALLBACK (on_export_response), self);
+  gtk_native_dialog_show (self->chooser);
+}
+
+/**
+ * aw_window_open_trace:
+ * @path: a trace saved by Awaitscope, or a Trace Event file from another tool
+ *
+ * Shows the runs a trace holds, ready to replay. A broken file is explained
+ * in the window and changes nothing.
+ *
+ * Returns: %TRUE if the trace was loaded
+ */
+gboolean
+aw_window_open_trace (AwWindow   *self,
+                      const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) traces = aw_traces_load_from_file (path, &error);
+  g_autofree char *base = NULL;
+  g_autofree char *subtitle = NULL;
+  const char *title;
+
+  if (traces == NULL)
+    {
+      show_error (self, error->message);
+      return FALSE;
+    }
+
+  show_error (self, NULL);
+  stop_replay (self);
+  abandon_run (self);
+  clear_run (self);
+  g_array_set_size (self->predictions, 0);
+
+  base = g_path_get_basename (path);
+  title = aw_trace_get_metadata (g_ptr_array_index (traces, 0), "scenario_title");
+  self->run_title = g_strdup (title ? title : base);
+  for (guint i = 0; i < traces->len; i++)
+    {
+      AwTrace *trace = g_ptr_array_index (traces, i);
+      AwTraceModel *model = aw_trace_model_new (trace);
+      char *fallback = g_strdup_printf ("run %u", i + 1);
+      AwRenderVariant rv;
+
+      g_ptr_array_add (self->run_strings, fallback);
+      g_ptr_array_add (self->models, model);
+      rv.name = aw_trace_get_metadata (trace, "variant") ? aw_trace_get_metadata (trace, "variant") : fallback;
+      rv.title = aw_trace_get_metadata (trace, "variant_title") ? aw_trace_get_metadata (trace, "variant_title") : rv.name;
+      rv.model = model;
+      g_array_append_val (self->run_variants, rv);
+    }
+
+  gtk_label_set_text (self->title_label, self->run_title);
+  subtitle = g_strdup_printf ("Saved trace: %s", base);
+  gtk_label_set_text (self->subtitle_label, subtitle);
+  aw_timeline_view_fit (self->timeline);
+  aw_timeline_view_set_runs (self->timeline, self->run_title,
+                             (const AwRenderVariant *) (gpointer) self->run_variants->data,
+                             self->run_variants->len);
+  collect_steps (self);
+  self->replay_pos_ns = -1;
+  update_actions (self);
+  update_replay_sensitivity (self);
+  apply_replay (self);
+  return TRUE;
+}
+
+/**
+ * aw_window_export_trace:
+ * @path: where to save the last runs as Trace Event JSON
+ *
+ * Returns: %TRUE if the whole file was written
+ */
+gboolean
+aw_window_export_trace (AwWindow   *self,
+                        const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) traces = aw_window_get_last_traces (self);
+  g_autofree char *base = NULL;
+  g_autofree char *status = NULL;
+
+  if (traces->len == 0 || !aw_traces_save ((AwTrace **) traces->pdata, traces->len, path, &error))
+    {
+      show_error (self, error ? error->message : "Run the scenario first: a trace is a recorded run.");
+      return FALSE;
+    }
+  base = g_path_get_basename (path);
+  status = g_strdup_printf ("Saved %s", base);
+  show_status (self, status);
+  return TRUE;
+}
+
+static void
+on_open_trace_response (GtkNativeDialog *dialog,
+                        int              response,
+                        AwWindow        *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autofree char *path = g_file_get_path (file);
+
+      if (path != NULL)
+        aw_window_open_trace (self, path);
+    }
+  g_clear_object (&self->chooser);
+}
+
+static void
+open_trace_action (GSimpleAction *action,
+                   GVariant      *parameter,
+                   gpointer       user_data)
+{
+  AwWindow *self = AW_WINDOW (user_data);
+  g_autoptr(GtkFileFilter) filter = make_filter ("Trace files (*.json)", "*.json");
+
+  if (self->chooser != NULL || self->running)
+    return;
+  self->chooser = GTK_NATIVE_DIALOG (gtk_file_chooser_native_new ("Open Trace", GTK_WINDOW (self),
+                                                                  GTK_FILE_CHOOSER_ACTION_OPEN,
+                                                                  "_Open", "_Cancel"));
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), filter);
+  gtk_native_dialog_set_modal (self->chooser, TRUE);
+  g_signal_connect (self->chooser, "response", G_CALLBACK (on_open_trace_response), self);
+  gtk_native_dialog_show (self->chooser);
+}
+
+static void
+on_export_trace_response (GtkNativeDialog *dialog,
+                          int              response,
+                          AwWindow        *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autofree char *path = g_file_get_path (file);
+
+      if (path != NULL)
+        aw_window_export_trace (self, path);
+    }
+  g_clear_object (&self->chooser);
+}
+
+static void
+export_trace_action (GSimpleAction *action,
+                     GVariant      *parameter,
+                     gpointer       user_data)
+{
+  AwWindow *self = AW_WINDOW (user_data);
+  g_autofree char *name = NULL;
+
+  if (self->chooser != NULL || self->run_variants->len == 0 || self->running)
+    return;
+  self->chooser = GTK_NATIVE_DIALOG (gtk_file_chooser_native_new ("Export Trace", GTK_WINDOW (self),
+                                                                  GTK_FILE_CHOOSER_ACTION_SAVE,
+                                                                  "_Export", "_Cancel"));
+  name = g_strdup_printf ("%s-trace.json", self->run_scenario ? aw_scenario_get_id (self->run_scenario) : "awaitscope");
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->chooser), name);
+  gtk_native_dialog_set_modal (self->chooser, TRUE);
+  g_signal_connect (self->chooser, "response", G_CALLBACK (on_export_trace_response), self);
   gtk_native_dialog_show (self->chooser);
 }
 
@@ -1520,6 +1702,8 @@ static const GActionEntry win_actions[] = {
   { "next-scenario", next_scenario_action },
   { "prev-scenario", prev_scenario_action },
   { "compare-toggle", compare_toggle_action },
+  { "open-trace", open_trace_action },
+  { "export-trace", export_trace_action },
 };
 
 static void
@@ -1663,6 +1847,7 @@ aw_window_finalize (GObject *object)
   g_clear_pointer (&self->models, g_ptr_array_unref);
   g_clear_pointer (&self->run_variants, g_array_unref);
   g_clear_pointer (&self->steps, g_array_unref);
+  g_clear_pointer (&self->run_strings, g_ptr_array_unref);
   g_clear_pointer (&self->predictions, g_array_unref);
   g_free (self->theme_name);
   g_free (self->saved_theme);
@@ -1744,6 +1929,7 @@ aw_window_init (AwWindow *self)
   gtk_widget_set_vexpand (GTK_WIDGET (self->table), TRUE);
   gtk_box_append (self->table_box, GTK_WIDGET (self->table));
   self->steps = g_array_new (FALSE, FALSE, sizeof (gint64));
+  self->run_strings = g_ptr_array_new_with_free_func (g_free);
   self->predictions = g_array_new (FALSE, FALSE, sizeof (double));
   self->replay_pos_ns = -1;
   self->text_scale = 1.0;

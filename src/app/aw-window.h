@@ -30,6 +30,12 @@ void            aw_window_set_variant        (AwWindow      *self,
                                               int            index);
 gboolean        aw_window_open_file          (AwWindow      *self,
                                               const char    *path);
+gboolean        aw_window_open_trace         (AwWindow      *self,
+                                              const char    *path);
+gboolean        aw_window_export_image       (AwWindow      *self,
+                                              const char    *path);
+gboolean        aw_window_export_trace       (AwWindow      *self,
+                                              const char    *path);
 gboolean        aw_window_is_running         (AwWindow      *self);
 const char     *aw_window_get_error          (AwWindow      *self);
 AwTimelineView *aw_window_get_timeline       (AwWindow      *self);

@@ -7,6 +7,7 @@
 
 #include <string.h>
 
+#include <glib/gstdio.h>
 #include <gtk/gtk.h>
 
 #include "aw-application.h"
@@ -254,6 +255,55 @@ test_open_file (void)
   close_window (window);
 }
 
+/* Export the picture and the trace, then open the trace again. */
+static void
+test_export_and_open_trace (void)
+{
+  AwWindow *window = new_window ();
+  g_autofree char *dir = g_dir_make_tmp ("awaitscope-window-XXXXXX", NULL);
+  g_autofree char *png = g_build_filename (dir, "runs.png", NULL);
+  g_autofree char *svg = g_build_filename (dir, "runs.svg", NULL);
+  g_autofree char *trace = g_build_filename (dir, "runs.json", NULL);
+  g_autofree char *broken = g_test_build_filename (G_TEST_DIST, "fixtures", "traces", "bad-kind.json", NULL);
+  AwTimelineView *timeline = aw_window_get_timeline (window);
+  cairo_surface_t *surface;
+
+  g_assert_true (aw_window_select_scenario (window, "when-all"));
+  aw_window_set_speed (window, 4);
+  aw_window_set_variant (window, -1);
+  g_assert_true (run_and_wait (window, 30000));
+
+  g_assert_true (aw_window_export_image (window, png));
+  surface = cairo_image_surface_create_from_png (png);
+  g_assert_cmpint (cairo_surface_status (surface), ==, CAIRO_STATUS_SUCCESS);
+  g_assert_cmpint (cairo_image_surface_get_width (surface), ==, 1280);
+  cairo_surface_destroy (surface);
+  g_assert_true (aw_window_export_image (window, svg));
+  g_assert_true (aw_window_export_trace (window, trace));
+
+  /* A broken trace is explained and changes nothing. */
+  g_assert_false (aw_window_open_trace (window, broken));
+  g_assert_true (g_str_has_prefix (aw_window_get_error (window), broken));
+  g_assert_cmpuint (aw_timeline_view_get_n_runs (timeline), ==, 2);
+
+  /* Switch away, then open the saved trace: the same runs, ready to replay. */
+  g_assert_true (aw_window_select_scenario (window, "cancel"));
+  g_assert_cmpuint (aw_timeline_view_get_n_runs (timeline), ==, 0);
+  g_assert_true (aw_window_open_trace (window, trace));
+  g_assert_null (aw_window_get_error (window));
+  g_assert_cmpuint (aw_timeline_view_get_n_runs (timeline), ==, 2);
+  g_assert_cmpuint (aw_timeline_view_get_n_tasks (timeline), ==, 8);
+  g_assert_nonnull (strstr (aw_lesson_panel_get_outcome (aw_window_get_lesson_panel (window)), "faster"));
+  aw_window_step (window, -1);
+  g_assert_cmpint (aw_window_get_replay_position (window), >, 0);
+
+  g_unlink (png);
+  g_unlink (svg);
+  g_unlink (trace);
+  g_rmdir (dir);
+  close_window (window);
+}
+
 /* Switching scenarios and closing the window during a run are safe. */
 static void
 test_switch_and_close_during_run (void)
@@ -297,6 +347,7 @@ main (int    argc,
   g_test_add_func ("/aw/app/window/cancel", test_cancel);
   g_test_add_func ("/aw/app/window/open-file", test_open_file);
   g_test_add_func ("/aw/app/window/switch-and-close", test_switch_and_close_during_run);
+  g_test_add_func ("/aw/app/window/export-and-open-trace", test_export_and_open_trace);
 
   ret = g_test_run ();
 

@@ -216,7 +216,7 @@ lint_unobserved (AwTraceModel *model,
 
       parent = t->parent ? aw_trace_model_find_task (model, t->parent) : NULL;
       if (parent != NULL && parent->gtask && parent->end_ns >= 0 && t->end_ns >= 0 &&
-          parent->end_ns <= t->end_ns)
+          parent->end_ns < t->end_ns)
         message = g_strdup_printf ("\u201c%s\u201d failed (\u201c%s\u201d) and no code ever saw that error: "
                                    "\u201c%s\u201d had already finished with another task, so nobody awaited "
                                    "this one any more. Cancel the losers, or observe their exceptions.",

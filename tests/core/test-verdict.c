@@ -1,0 +1,632 @@
+/* test-verdict.c: the lints on hand-made traces, the verdict's arithmetic,
+ * and the parser's checks of the "expected" schema
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Traces are built event by event, with exact times and lanes, so every
+ * threshold can be tested on both sides without running anything.
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include "aw-scenario.h"
+#include "aw-trace-model.h"
+#include "aw-verdict.h"
+
+#define MS 1000000  /* ns */
+
+static void
+ev (AwTrace     *trace,
+    double       ms,
+    AwEventKind  kind,
+    guint32      task,
+    guint32      parent,
+    const char  *text,
+    guint16      lane)
+{
+  AwEvent event = {
+    .time_ns = (gint64) (ms * MS),
+    .task = task,
+    .parent = parent,
+    .str = aw_trace_intern (trace, text),
+    .kind = kind,
+    .lane = lane,
+  };
+
+  aw_trace_append_event (trace, &event);
+}
+
+static AwTrace *
+trace_new (const char *variant)
+{
+  AwTrace *trace = aw_trace_new ();
+
+  aw_trace_set_metadata (trace, "variant", variant);
+  aw_trace_set_metadata (trace, "speed", "1");
+  ev (trace, 0, AW_EVENT_RUN_BEGIN, 0, 0, variant, 0);
+  return trace;
+}
+
+static AwTraceModel *
+model_of (AwTrace *trace)
+{
+  return aw_trace_model_new (trace);
+}
+
+static guint
+count_kind (GPtrArray     *warnings,
+            AwWarningKind  kind)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < warnings->len; i++)
+    if (((AwWarning *) g_ptr_array_index (warnings, i))->kind == kind)
+      n++;
+  return n;
+}
+
+static const AwWarning *
+find_kind (GPtrArray     *warnings,
+           AwWarningKind  kind)
+{
+  for (guint i = 0; i < warnings->len; i++)
+    if (((AwWarning *) g_ptr_array_index (warnings, i))->kind == kind)
+      return g_ptr_array_index (warnings, i);
+  return NULL;
+}
+
+static void
+log_warnings (GPtrArray *warnings)
+{
+  for (guint i = 0; i < warnings->len; i++)
+    {
+      const AwWarning *w = g_ptr_array_index (warnings, i);
+      g_test_message ("%s: %s", aw_warning_kind_to_string (w->kind), w->message);
+    }
+}
+
+/* Error never observed ----------------------------------------------------------- */
+
+static void
+test_lint_unobserved (void)
+{
+  g_autoptr(AwTrace) forgot = trace_new ("forget");
+  g_autoptr(AwTrace) awaited = trace_new ("await");
+  g_autoptr(AwTraceModel) mf = NULL;
+  g_autoptr(AwTraceModel) ma = NULL;
+  g_autoptr(GPtrArray) wf = NULL;
+  g_autoptr(GPtrArray) wa = NULL;
+  const AwWarning *w;
+
+  /* `_ = SaveDraftAsync();` then a toast: the save fails, nobody looks. */
+  ev (forgot, 0, AW_EVENT_TASK_CREATED, 1, 0, "OnSaveClicked", 0);
+  ev (forgot, 0, AW_EVENT_TASK_WAITING, 1, 0, NULL, 0);
+  ev (forgot, 0, AW_EVENT_TASK_SYNC, 2, 1, "_ = SaveDraftAsync()", 0);
+  ev (forgot, 0, AW_EVENT_TASK_CREATED, 3, 2, "SaveDraftAsync", 0);
+  ev (forgot, 0, AW_EVENT_TASK_WAITING, 3, 0, NULL, 0);
+  ev (forgot, 300, AW_EVENT_TASK_FAULTED, 3, 0, "disk full", 0);
+  ev (forgot, 300, AW_EVENT_ERROR_UNOBSERVED, 3, 0, "disk full", 0);
+  ev (forgot, 800, AW_EVENT_TASK_COMPLETED, 1, 0, NULL, 0);
+  ev (forgot, 800, AW_EVENT_RUN_END, 0, 0, "completed", 0);
+
+  /* The same failure, awaited: its error reaches the caller. */
+  ev (awaited, 0, AW_EVENT_TASK_CREATED, 1, 0, "OnSaveClicked", 0);
+  ev (awaited, 0, AW_EVENT_TASK_WAITING, 1, 0, NULL, 0);
+  ev (awaited, 0, AW_EVENT_TASK_CREATED, 2, 1, "SaveDraftAsync", 0);
+  ev (awaited, 0, AW_EVENT_TASK_WAITING, 2, 0, NULL, 0);
+  ev (awaited, 300, AW_EVENT_TASK_FAULTED, 2, 0, "disk full", 0);
+  ev (awaited, 300, AW_EVENT_ERROR_OBSERVED, 2, 1, NULL, 0);
+  ev (awaited, 300, AW_EVENT_TASK_FAULTED, 1, 0, "disk full", 0);
+  ev (awaited, 300, AW_EVENT_RUN_END, 0, 0, "faulted: disk full", 0);
+
+  mf = model_of (forgot);
+  ma = model_of (awaited);
+  wf = aw_lint_run (mf);
+  wa = aw_lint_run (ma);
+  log_warnings (wf);
+
+  g_assert_cmpuint (wf->len, ==, 1);
+  w = g_ptr_array_index (wf, 0);
+  g_assert_cmpint (w->kind, ==, AW_WARNING_ERROR_UNOBSERVED);
+  g_assert_cmpstr (aw_warning_kind_to_string (w->kind), ==, "error-unobserved");
+  g_assert_cmpuint (w->task, ==, 3);
+  g_assert_cmpstr (w->task_name, ==, "SaveDraftAsync");
+  g_assert_cmpfloat_with_epsilon (w->ms, 300, 0.01);
+  g_assert_nonnull (strstr (w->message, "disk full"));
+  g_assert_nonnull (strstr (w->message, "nothing awaited"));
+
+  g_assert_cmpuint (wa->len, ==, 0);
+}
+
+/* An error left in a WhenAll aggregate, and one from a WhenAny loser, say why. */
+static void
+test_lint_unobserved_groups (void)
+{
+  g_autoptr(AwTrace) all = trace_new ("await");
+  g_autoptr(AwTrace) any = trace_new ("any");
+  g_autoptr(AwTraceModel) m_all = NULL;
+  g_autoptr(AwTraceModel) m_any = NULL;
+  g_autoptr(GPtrArray) w_all = NULL;
+  g_autoptr(GPtrArray) w_any = NULL;
+
+  ev (all, 0, AW_EVENT_TASK_CREATED, 1, 0, "await Task.WhenAll(...)", 0);
+  ev (all, 0, AW_EVENT_TASK_WAITING, 1, 0, NULL, 0);
+  ev (all, 0, AW_EVENT_TASK_CREATED, 2, 1, "ChargeCardAsync", 0);
+  ev (all, 0, AW_EVENT_TASK_CREATED, 3, 1, "ReserveStockAsync", 0);
+  ev (all, 0, AW_EVENT_TASK_WAITING, 2, 0, NULL, 0);
+  ev (all, 0, AW_EVENT_TASK_WAITING, 3, 0, NULL, 0);
+  ev (all, 300, AW_EVENT_TASK_FAULTED, 2, 0, "card declined", 0);
+  ev (all, 300, AW_EVENT_ERROR_OBSERVED, 2, 1, NULL, 0);
+  ev (all, 500, AW_EVENT_TASK_FAULTED, 3, 0, "out of stock", 0);
+  ev (all, 500, AW_EVENT_ERROR_UNOBSERVED, 3, 1, "out of stock", 0);
+  ev (all, 500, AW_EVENT_TASK_FAULTED, 1, 0, "card declined", 0);
+  ev (all, 500, AW_EVENT_RUN_END, 0, 0, "faulted: card declined", 0);
+
+  ev (any, 0, AW_EVENT_TASK_CREATED, 1, 0, "Task.WhenAny", 0);
+  ev (any, 0, AW_EVENT_TASK_WAITING, 1, 0, NULL, 0);
+  ev (any, 0, AW_EVENT_TASK_CREATED, 2, 1, "fast", 0);
+  ev (any, 0, AW_EVENT_TASK_CREATED, 3, 1, "failing loser", 0);
+  ev (any, 0, AW_EVENT_TASK_WAITING, 2, 0, NULL, 0);
+  ev (any, 0, AW_EVENT_TASK_WAITING, 3, 0, NULL, 0);
+  ev (any, 100, AW_EVENT_TASK_COMPLETED, 2, 0, NULL, 0);
+  ev (any, 100, AW_EVENT_TASK_COMPLETED, 1, 0, NULL, 0);
+  ev (any, 100, AW_EVENT_RUN_END, 0, 0, "completed", 0);
+  ev (any, 200, AW_EVENT_TASK_FAULTED, 3, 0, "mirror down", 0);
+  ev (any, 200, AW_EVENT_ERROR_UNOBSERVED, 3, 1, "mirror down", 0);
+
+  m_all = model_of (all);
+  m_any = model_of (any);
+  w_all = aw_lint_run (m_all);
+  w_any = aw_lint_run (m_any);
+  log_warnings (w_all);
+  log_warnings (w_any);
+
+  g_assert_cmpuint (count_kind (w_all, AW_WARNING_ERROR_UNOBSERVED), ==, 1);
+  g_assert_cmpstr (find_kind (w_all, AW_WARNING_ERROR_UNOBSERVED)->task_name, ==, "ReserveStockAsync");
+  g_assert_nonnull (strstr (find_kind (w_all, AW_WARNING_ERROR_UNOBSERVED)->message, "InnerExceptions"));
+
+  g_assert_cmpuint (count_kind (w_any, AW_WARNING_ERROR_UNOBSERVED), ==, 1);
+  g_assert_nonnull (strstr (find_kind (w_any, AW_WARNING_ERROR_UNOBSERVED)->message, "already finished"));
+}
+
+/* Main loop blocked ---------------------------------------------------------------- */
+
+static AwTrace *
+heartbeat_trace (double gap_start,
+                 double gap_ms,
+                 gboolean with_block)
+{
+  AwTrace *trace = trace_new ("hb");
+  double end = gap_start + gap_ms + 100;
+
+  aw_trace_set_metadata (trace, "heartbeat_ms", "10");
+  ev (trace, 0, AW_EVENT_TASK_CREATED, 1, 0, "OnRefreshClicked", 0);
+  ev (trace, 0, AW_EVENT_TASK_WAITING, 1, 0, NULL, 0);
+  for (double t = 0; t <= gap_start; t += 10)
+    ev (trace, t, AW_EVENT_FRAME, 0, 0, NULL, 0);
+  if (with_block)
+    {
+      ev (trace, gap_start, AW_EVENT_TASK_CALL, 2, 1, "Thread.Sleep(1000)", 0);
+      ev (trace, gap_start, AW_EVENT_TASK_RUNNING, 2, 0, NULL, 0);
+      ev (trace, gap_start, AW_EVENT_UI_BLOCK_BEGIN, 2, 0, NULL, 0);
+      ev (trace, gap_start + gap_ms, AW_EVENT_UI_BLOCK_END, 2, 0, NULL, 0);
+      ev (trace, gap_start + gap_ms, AW_EVENT_TASK_COMPLETED, 2, 0, NULL, 0);
+    }
+  for (double t = gap_start + gap_ms; t <= end; t += 10)
+    ev (trace, t, AW_EVENT_FRAME, 0, 0, NULL, 0);
+  ev (trace, end, AW_EVENT_TASK_COMPLETED, 1, 0, NULL, 0);
+  ev (trace, end, AW_EVENT_RUN_END, 0, 0, "completed", 0);
+
+  return trace;
+}
+
+static void
+test_lint_blocked (void)
+{
+  g_autoptr(AwTrace) blocked = heartbeat_trace (100, 1000, TRUE);
+  g_autoptr(AwTrace) fine = heartbeat_trace (100, 100, FALSE);
+  g_autoptr(AwTrace) over = heartbeat_trace (100, 101, FALSE);
+  g_autoptr(AwTraceModel) mb = model_of (blocked);
+  g_autoptr(AwTraceModel) mf = model_of (fine);
+  g_autoptr(AwTraceModel) mo = model_of (over);
+  g_autoptr(GPtrArray) wb = aw_lint_run (mb);
+  g_autoptr(GPtrArray) wf = aw_lint_run (mf);
+  g_autoptr(GPtrArray) wo = aw_lint_run (mo);
+  const AwWarning *w;
+
+  log_warnings (wb);
+  g_assert_cmpuint (wb->len, ==, 1);
+  w = find_kind (wb, AW_WARNING_MAIN_LOOP_BLOCKED);
+  g_assert_nonnull (w);
+  g_assert_cmpfloat_with_epsilon (w->ms, 1000, 0.01);
+  g_assert_cmpstr (w->task_name, ==, "Thread.Sleep(1000)");
+  g_assert_nonnull (strstr (w->message, "1.00 s"));
+  g_assert_nonnull (strstr (w->message, "99 frames missed"));
+
+  /* The threshold: 100 ms is tolerated, anything longer is not. */
+  g_assert_cmpuint (wf->len, ==, 0);
+  g_assert_cmpuint (count_kind (wo, AW_WARNING_MAIN_LOOP_BLOCKED), ==, 1);
+  g_assert_null (find_kind (wo, AW_WARNING_MAIN_LOOP_BLOCKED)->task_name);
+}
+
+/* Cancellation ignored, work wasted ------------------------------------------------- */
+
+/* One worker task of 2 s; Cancel at 500 ms; the worker stops at @stop_ms
+ * (cancelled), or runs to its end when @stop_ms < 0. */
+static AwTrace *
+cpu_trace (double stop_ms)
+{
+  AwTrace *trace = trace_new ("cpu");
+  double end = stop_ms >= 0 ? stop_ms : 2000;
+
+  ev (trace, 0, AW_EVENT_TASK_CREATED, 1, 0, "CompressFiles", 0);
+  ev (trace, 0, AW_EVENT_TASK_QUEUED, 1, 0, NULL, 0);
+  ev (trace, 1, AW_EVENT_TASK_RUNNING, 1, 0, NULL, 1);
+  ev (trace, 500, AW_EVENT_CANCEL_REQUEST, 0, 0, "Cancel pressed after 500 ms", 0);
+  if (stop_ms >= 0)
+    {
+      ev (trace, end, AW_EVENT_CANCEL_OBSERVED, 1, 0, NULL, 1);
+      ev (trace, end, AW_EVENT_TASK_CANCELLED, 1, 0, NULL, 1);
+      ev (trace, end, AW_EVENT_RUN_END, 0, 0, "cancelled: The worker saw the cancellation", 0);
+    }
+  else
+    {
+      ev (trace, end, AW_EVENT_TASK_COMPLETED, 1, 0, NULL, 1);
+      ev (trace, end, AW_EVENT_RUN_END, 0, 0, "completed", 0);
+    }
+  return trace;
+}
+
+static void
+test_lint_cancel_ignored (void)
+{
+  g_autoptr(AwTrace) often = cpu_trace (530);
+  g_autoptr(AwTrace) rarely = cpu_trace (800);
+  g_autoptr(AwTrace) never = cpu_trace (-1);
+  g_autoptr(AwTraceModel) m_often = model_of (often);
+  g_autoptr(AwTraceModel) m_rarely = model_of (rarely);
+  g_autoptr(AwTraceModel) m_never = model_of (never);
+  g_autoptr(GPtrArray) w_often = aw_lint_run (m_often);
+  g_autoptr(GPtrArray) w_rarely = aw_lint_run (m_rarely);
+  g_autoptr(GPtrArray) w_never = aw_lint_run (m_never);
+  const AwWarning *w;
+
+  log_warnings (w_rarely);
+  log_warnings (w_never);
+
+  /* 30 ms after the cancel is within the 50 ms allowed. */
+  g_assert_cmpuint (w_often->len, ==, 0);
+
+  w = find_kind (w_rarely, AW_WARNING_CANCEL_IGNORED);
+  g_assert_nonnull (w);
+  g_assert_cmpfloat_with_epsilon (w->ms, 300, 0.01);
+  g_assert_nonnull (strstr (w->message, "too rarely"));
+
+  w = find_kind (w_never, AW_WARNING_CANCEL_IGNORED);
+  g_assert_nonnull (w);
+  g_assert_cmpstr (w->task_name, ==, "CompressFiles");
+  g_assert_cmpfloat_with_epsilon (w->ms, 1500, 0.01);
+  g_assert_nonnull (strstr (w->message, "never checks"));
+
+  /* The same time is not reported twice, but the figure counts it. */
+  g_assert_cmpuint (count_kind (w_never, AW_WARNING_WORK_WASTED), ==, 0);
+  g_assert_cmpfloat_with_epsilon (aw_lint_abandoned_work_ms (m_never, NULL), 1500, 0.01);
+}
+
+static void
+test_lint_work_wasted (void)
+{
+  g_autoptr(AwTrace) trace = trace_new ("race");
+  g_autoptr(AwTraceModel) model = NULL;
+  g_autoptr(GPtrArray) warnings = NULL;
+  const AwWarning *w;
+  guint32 worst = 0;
+
+  /* WhenAny(work, delay): the delay wins at 1 s, nobody cancels the work. */
+  ev (trace, 0, AW_EVENT_TASK_CREATED, 1, 0, "Task.WhenAny(work, delay)", 0);
+  ev (trace, 0, AW_EVENT_TASK_WAITING, 1, 0, NULL, 0);
+  ev (trace, 0, AW_EVENT_TASK_CREATED, 2, 1, "BuildReport (worker)", 0);
+  ev (trace, 0, AW_EVENT_TASK_QUEUED, 2, 0, NULL, 0);
+  ev (trace, 0, AW_EVENT_TASK_CREATED, 3, 1, "Task.Delay(1000)", 0);
+  ev (trace, 0, AW_EVENT_TASK_WAITING, 3, 0, NULL, 0);
+  ev (trace, 1, AW_EVENT_TASK_RUNNING, 2, 0, NULL, 1);
+  ev (trace, 1000, AW_EVENT_TASK_COMPLETED, 3, 0, NULL, 0);
+  ev (trace, 1000, AW_EVENT_TASK_COMPLETED, 1, 0, NULL, 0);
+  ev (trace, 1000, AW_EVENT_RUN_END, 0, 0, "completed", 0);
+  ev (trace, 2000, AW_EVENT_TASK_COMPLETED, 2, 0, NULL, 1);
+
+  model = model_of (trace);
+  warnings = aw_lint_run (model);
+  log_warnings (warnings);
+
+  g_assert_cmpuint (warnings->len, ==, 1);
+  w = find_kind (warnings, AW_WARNING_WORK_WASTED);
+  g_assert_nonnull (w);
+  g_assert_cmpuint (w->task, ==, 2);
+  g_assert_cmpfloat_with_epsilon (w->ms, 1000, 0.01);
+  g_assert_cmpfloat_with_epsilon (aw_lint_abandoned_work_ms (model, &worst), 1000, 0.01);
+  g_assert_cmpuint (worst, ==, 2);
+  /* Nothing was cancelled: the metric that counts work after a cancel is 0. */
+  g_assert_cmpfloat (aw_trace_model_get_metrics (model)->wasted_ms, ==, 0);
+}
+
+/* Completed synchronously --------------------------------------------------------------- */
+
+static void
+test_lint_completed_sync (void)
+{
+  g_autoptr(AwTrace) gtasks = trace_new ("task");
+  g_autoptr(AwTrace) values = trace_new ("valuetask");
+  g_autoptr(AwTraceModel) mg = NULL;
+  g_autoptr(AwTraceModel) mv = NULL;
+  g_autoptr(GPtrArray) wg = NULL;
+  g_autoptr(GPtrArray) wv = NULL;
+  const AwWarning *w;
+
+  ev (gtasks, 0, AW_EVENT_TASK_CREATED, 1, 0, "repeat", 0);
+  ev (gtasks, 0, AW_EVENT_TASK_WAITING, 1, 0, NULL, 0);
+  ev (values, 0, AW_EVENT_TASK_CREATED, 1, 0, "repeat", 0);
+  ev (values, 0, AW_EVENT_TASK_WAITING, 1, 0, NULL, 0);
+  for (guint i = 0; i < 3; i++)
+    {
+      /* A Task<T> cache hit: a GTask, complete as soon as it exists. */
+      ev (gtasks, i, AW_EVENT_TASK_CREATED, 2 + i, 1, "GetPriceAsync", 0);
+      ev (gtasks, i, AW_EVENT_TASK_COMPLETED, 2 + i, 0, NULL, 0);
+      /* A ValueTask hit: no GTask at all. */
+      ev (values, i, AW_EVENT_TASK_SYNC, 2 + i, 1, "GetPriceFastAsync", 0);
+    }
+  ev (gtasks, 3, AW_EVENT_TASK_COMPLETED, 1, 0, NULL, 0);
+  ev (gtasks, 3, AW_EVENT_RUN_END, 0, 0, "completed", 0);
+  ev (values, 3, AW_EVENT_TASK_COMPLETED, 1, 0, NULL, 0);
+  ev (values, 3, AW_EVENT_RUN_END, 0, 0, "completed", 0);
+
+  mg = model_of (gtasks);
+  mv = model_of (values);
+  wg = aw_lint_run (mg);
+  wv = aw_lint_run (mv);
+  log_warnings (wg);
+
+  g_assert_cmpuint (wg->len, ==, 1);
+  w = g_ptr_array_index (wg, 0);
+  g_assert_cmpint (w->kind, ==, AW_WARNING_COMPLETED_SYNC);
+  g_assert_cmpuint (w->count, ==, 3);
+  g_assert_cmpstr (w->task_name, ==, "GetPriceAsync");
+  g_assert_cmpfloat (w->ms, <, 0);
+  g_assert_nonnull (strstr (w->message, "3 GTasks"));
+
+  g_assert_cmpuint (wv->len, ==, 0);
+}
+
+/* The verdict ----------------------------------------------------------------------------- */
+
+static const char *verdict_scenario =
+  "{ \"id\": \"t\", \"title\": \"t\", \"part\": 2, \"narration\": \"n\", \"csharp\": \"c\", \"c\": \"c\",\n"
+  "  \"expected\": { \"text\": \"fast is at most half of slow\",\n"
+  "    \"checks\": [\n"
+  "      { \"metric\": \"wall_ms\", \"variant\": \"fast\", \"at_most_ratio\": 0.5, \"of\": \"slow\" },\n"
+  "      { \"metric\": \"wall_ms\", \"variant\": \"fast\", \"at_most\": 1100 },\n"
+  "      { \"metric\": \"errors_unobserved\", \"variant\": \"slow\", \"at_least\": 1 },\n"
+  "      { \"metric\": \"outcome\", \"variant\": \"fast\", \"is\": \"completed\" } ] },\n"
+  "  \"variants\": [\n"
+  "    { \"name\": \"slow\", \"title\": \"Slow\", \"program\": { \"type\": \"delay\", \"ms\": 10 } },\n"
+  "    { \"name\": \"fast\", \"title\": \"Fast\", \"program\": { \"type\": \"delay\", \"ms\": 10 } } ] }";
+
+/* A run of @wall_ms real milliseconds at @speed, with @unobserved lost errors. */
+static AwTraceModel *
+timed_run (const char *variant,
+           double      wall_ms,
+           const char *speed,
+           guint       unobserved)
+{
+  g_autoptr(AwTrace) trace = trace_new (variant);
+
+  aw_trace_set_metadata (trace, "speed", speed);
+  ev (trace, 0, AW_EVENT_TASK_CREATED, 1, 0, "root", 0);
+  ev (trace, 0, AW_EVENT_TASK_WAITING, 1, 0, NULL, 0);
+  for (guint i = 0; i < unobserved; i++)
+    {
+      ev (trace, 0, AW_EVENT_TASK_SYNC, 10 + i, 1, "forget", 0);
+      ev (trace, 0, AW_EVENT_TASK_CREATED, 20 + i, 10 + i, "lost", 0);
+      ev (trace, 1, AW_EVENT_TASK_FAULTED, 20 + i, 0, "boom", 0);
+      ev (trace, 1, AW_EVENT_ERROR_UNOBSERVED, 20 + i, 0, "boom", 0);
+    }
+  ev (trace, wall_ms, AW_EVENT_TASK_COMPLETED, 1, 0, NULL, 0);
+  ev (trace, wall_ms, AW_EVENT_RUN_END, 0, 0, "completed", 0);
+
+  return aw_trace_model_new (trace);
+}
+
+static AwCheck *
+check_at (AwVerdict *verdict,
+          guint      i)
+{
+  g_assert_cmpuint (i, <, verdict->checks->len);
+  return g_ptr_array_index (verdict->checks, i);
+}
+
+static void
+test_verdict_checks (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AwScenario) s = aw_scenario_new_from_data (verdict_scenario, -1, "verdict.json", &error);
+  g_autoptr(AwTraceModel) slow = NULL;
+  g_autoptr(AwTraceModel) fast = NULL;
+  g_autoptr(AwTraceModel) too_slow = NULL;
+  g_autoptr(AwVerdict) met = NULL;
+  g_autoptr(AwVerdict) failed = NULL;
+  g_autoptr(AwVerdict) partial = NULL;
+  g_autofree char *text = NULL;
+  AwRenderVariant runs[2];
+
+  g_assert_no_error (error);
+
+  /* At speed 2, 250 real ms are 500 scenario ms. */
+  slow = timed_run ("slow", 1200, "2", 1);
+  fast = timed_run ("fast", 250, "2", 0);
+  runs[0] = (AwRenderVariant) { "slow", "Slow", slow };
+  runs[1] = (AwRenderVariant) { "fast", "Fast", fast };
+  met = aw_verdict_check (s, runs, 2);
+  for (guint i = 0; i < met->checks->len; i++)
+    g_test_message ("%s", check_at (met, i)->text);
+  g_assert_true (met->met);
+  g_assert_cmpuint (met->n_met, ==, 4);
+  g_assert_cmpfloat_with_epsilon (check_at (met, 0)->value, 500, 0.01);
+  g_assert_cmpfloat_with_epsilon (check_at (met, 0)->other, 2400, 0.01);
+  g_assert_cmpfloat_with_epsilon (check_at (met, 0)->ratio, 500.0 / 2400, 1e-6);
+  g_assert_cmpint (check_at (met, 3)->status, ==, AW_CHECK_MET);
+  g_assert_cmpstr (check_at (met, 3)->outcome, ==, "completed");
+  text = aw_verdict_to_string (met);
+  g_assert_cmpstr (text, ==, "Expected outcome met (4 of 4 checks)");
+  g_clear_pointer (&text, g_free);
+  text = aw_verdict_headline (met, runs, 2);
+  g_assert_nonnull (strstr (text, "Fast"));
+  g_assert_nonnull (strstr (text, "for Slow"));
+  g_clear_pointer (&text, g_free);
+
+  /* 700 real ms at speed 2 is 1400 scenario ms: both time checks fail. */
+  too_slow = timed_run ("fast", 700, "2", 0);
+  runs[1].model = too_slow;
+  failed = aw_verdict_check (s, runs, 2);
+  g_assert_false (failed->met);
+  g_assert_cmpuint (failed->n_not_met, ==, 2);
+  g_assert_cmpint (check_at (failed, 0)->status, ==, AW_CHECK_NOT_MET);
+  g_assert_cmpint (check_at (failed, 1)->status, ==, AW_CHECK_NOT_MET);
+  g_assert_cmpint (check_at (failed, 2)->status, ==, AW_CHECK_MET);
+  text = aw_verdict_to_string (failed);
+  g_assert_nonnull (strstr (text, "NOT met"));
+  g_clear_pointer (&text, g_free);
+
+  /* Only "fast" was run: checks needing "slow" are not checked, not failed. */
+  runs[0] = (AwRenderVariant) { "fast", "Fast", fast };
+  partial = aw_verdict_check (s, runs, 1);
+  g_assert_true (partial->met);
+  g_assert_cmpuint (partial->n_met, ==, 2);
+  g_assert_cmpuint (partial->n_not_checked, ==, 2);
+  g_assert_cmpint (check_at (partial, 0)->status, ==, AW_CHECK_NOT_CHECKED);
+  g_assert_nonnull (strstr (check_at (partial, 0)->text, "slow was not run"));
+}
+
+static void
+test_verdict_no_figure (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AwScenario) s = aw_scenario_new_from_data (
+    "{ \"id\": \"t\", \"title\": \"t\", \"part\": 3, \"narration\": \"n\", \"csharp\": \"c\", \"c\": \"c\",\n"
+    "  \"expected\": { \"text\": \"x\", \"checks\": [\n"
+    "    { \"metric\": \"cancel_latency_ms\", \"variant\": \"v\", \"at_most\": 50 } ] },\n"
+    "  \"variants\": [ { \"name\": \"v\", \"title\": \"V\", \"program\": { \"type\": \"delay\", \"ms\": 1 } } ] }",
+    -1, "latency.json", &error);
+  g_autoptr(AwTraceModel) run = timed_run ("v", 10, "1", 0);
+  g_autoptr(AwVerdict) verdict = NULL;
+  AwRenderVariant rv = { "v", "V", run };
+
+  g_assert_no_error (error);
+  /* Nothing was cancelled, so there is no latency to hold within 50 ms. */
+  verdict = aw_verdict_check (s, &rv, 1);
+  g_assert_false (verdict->met);
+  g_assert_cmpint (check_at (verdict, 0)->status, ==, AW_CHECK_NOT_MET);
+}
+
+/* The schema, checked by the parser ----------------------------------------------------------- */
+
+typedef struct {
+  const char *checks;     /* the "checks" member's value */
+  const char *position;   /* "LINE:COLUMN" expected in the message */
+  const char *words;
+} BadCheck;
+
+static const BadCheck bad_checks[] = {
+  { "[ { \"metric\": \"wal_ms\", \"variant\": \"a\", \"at_most\": 1 } ]", "4:17", "unknown metric \"wal_ms\"" },
+  { "[ { \"metric\": \"wall_ms\", \"variant\": \"c\", \"at_most\": 1 } ]", "4:38", "no variant named \"c\"" },
+  { "[ { \"metric\": \"wall_ms\", \"variant\": \"a\", \"below\": 1 } ]", "4:54", "unknown field \"below\"" },
+  { "[ { \"metric\": \"wall_ms\", \"variant\": \"a\", \"at_most\": 1, \"at_least\": 2 } ]", "4:15", "exactly one operator" },
+  { "[ { \"metric\": \"wall_ms\", \"variant\": \"a\" } ]", "4:15", "exactly one operator" },
+  { "[ { \"metric\": \"wall_ms\", \"variant\": \"a\", \"at_most_ratio\": 0.5 } ]", "4:54", "needs \"of\"" },
+  { "[ { \"metric\": \"wall_ms\", \"variant\": \"a\", \"at_most_ratio\": 0.5, \"of\": \"a\" } ]", "4:76", "needs \"of\"" },
+  { "[ { \"metric\": \"wall_ms\", \"variant\": \"a\", \"at_most\": 5, \"of\": \"b\" } ]", "4:68", "\"of\" only goes with" },
+  { "[ { \"metric\": \"wall_ms\", \"variant\": \"a\", \"at_most\": \"fast\" } ]", "4:54", "must be a number" },
+  { "[ { \"metric\": \"wall_ms\", \"variant\": \"a\", \"is\": \"completed\" } ]", "4:54", "\"is\" compares the outcome" },
+  { "[ { \"metric\": \"outcome\", \"variant\": \"a\", \"is\": \"finished\" } ]", "4:54", "\"completed\", \"faulted\" or \"cancelled\"" },
+  { "[ { \"metric\": \"outcome\", \"variant\": \"a\", \"at_least\": 1 } ]", "4:54", "check it with \"is\"" },
+  { "[ 42 ]", "4:3", "check 1 is not an object" },
+  { "{ }", "4:3", "\"checks\" must be an array" },
+};
+
+static void
+test_schema_errors (void)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (bad_checks); i++)
+    {
+      g_autofree char *text = g_strdup_printf (
+        "{ \"id\": \"t\", \"title\": \"t\", \"part\": 2, \"narration\": \"n\", \"csharp\": \"c\", \"c\": \"c\",\n"
+        "  \"expected\": {\n"
+        "    \"text\": \"x\",\n"
+        "  \"checks\": %s },\n"
+        "  \"variants\": [ { \"name\": \"a\", \"title\": \"A\", \"program\": { \"type\": \"delay\", \"ms\": 1 } },\n"
+        "                { \"name\": \"b\", \"title\": \"B\", \"program\": { \"type\": \"delay\", \"ms\": 1 } } ] }",
+        bad_checks[i].checks);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(AwScenario) s = aw_scenario_new_from_data (text, -1, "checks.json", &error);
+      g_autofree char *prefix = g_strdup_printf ("checks.json:%s:", bad_checks[i].position);
+
+      g_assert_null (s);
+      g_assert_error (error, AW_SCENARIO_ERROR, AW_SCENARIO_ERROR_INVALID);
+      g_test_message ("%s", error->message);
+      g_assert_true (g_str_has_prefix (error->message, prefix));
+      g_assert_nonnull (strstr (error->message, bad_checks[i].words));
+    }
+}
+
+static void
+test_schema_expected_fields (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AwScenario) s = aw_scenario_new_from_data (
+    "{ \"id\": \"t\", \"title\": \"t\", \"part\": 2, \"narration\": \"n\", \"csharp\": \"c\", \"c\": \"c\",\n"
+    "  \"expected\": { \"text\": \"x\", \"min_ratio\": 2 },\n"
+    "  \"variants\": [ { \"name\": \"a\", \"title\": \"A\", \"program\": { \"type\": \"delay\", \"ms\": 1 } } ] }",
+    -1, "fields.json", &error);
+  g_autoptr(AwScenario) good = NULL;
+
+  g_assert_null (s);
+  g_assert_true (g_str_has_prefix (error->message, "fields.json:2:30:"));
+  g_assert_nonnull (strstr (error->message, "unknown field \"min_ratio\""));
+  g_clear_error (&error);
+
+  /* Every operator, well formed. */
+  good = aw_scenario_new_from_data (
+    "{ \"id\": \"t\", \"title\": \"t\", \"part\": 2, \"narration\": \"n\", \"csharp\": \"c\", \"c\": \"c\",\n"
+    "  \"expected\": { \"text\": \"x\", \"checks\": [\n"
+    "    { \"metric\": \"wall_ms\", \"variant\": \"a\", \"at_most\": 1 },\n"
+    "    { \"metric\": \"tasks\", \"variant\": \"a\", \"at_least\": 1 },\n"
+    "    { \"metric\": \"gtasks_created\", \"variant\": \"a\", \"at_most_ratio\": 0.2, \"of\": \"b\" },\n"
+    "    { \"metric\": \"abandoned_work_ms\", \"variant\": \"b\", \"at_least_ratio\": 3, \"of\": \"a\" },\n"
+    "    { \"metric\": \"outcome\", \"variant\": \"b\", \"is\": \"cancelled\" } ] },\n"
+    "  \"variants\": [ { \"name\": \"a\", \"title\": \"A\", \"program\": { \"type\": \"delay\", \"ms\": 1 } },\n"
+    "                { \"name\": \"b\", \"title\": \"B\", \"program\": { \"type\": \"delay\", \"ms\": 1 } } ] }",
+    -1, "good.json", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (good);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/aw/lint/error-unobserved", test_lint_unobserved);
+  g_test_add_func ("/aw/lint/error-unobserved-groups", test_lint_unobserved_groups);
+  g_test_add_func ("/aw/lint/main-loop-blocked", test_lint_blocked);
+  g_test_add_func ("/aw/lint/cancel-ignored", test_lint_cancel_ignored);
+  g_test_add_func ("/aw/lint/work-wasted", test_lint_work_wasted);
+  g_test_add_func ("/aw/lint/completed-sync", test_lint_completed_sync);
+  g_test_add_func ("/aw/verdict/checks", test_verdict_checks);
+  g_test_add_func ("/aw/verdict/no-figure", test_verdict_no_figure);
+  g_test_add_func ("/aw/verdict/schema-errors", test_schema_errors);
+  g_test_add_func ("/aw/verdict/schema-expected", test_schema_expected_fields);
+
+  return g_test_run ();
+}

@@ -1,0 +1,610 @@
+/* test-scenarios.c: every lesson scenario proves its point in a real run
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Each test runs one bundled scenario for real on the GLib main loop (with
+ * the CLI's 10 ms heartbeat) and asserts its teaching claim, with generous
+ * bounds stated as ratios, so they hold on a loaded two-core machine and on
+ * eight cores while still failing if the claim is false. Long scenarios run
+ * faster (the speed factor divides every duration); figures called
+ * "scenario ms" are measured times multiplied by the speed, as the
+ * scenario files state them. The last test checks that every bundled
+ * scenario's own expected outcome is met at speed 1, as `awaitscope run`
+ * reports it.
+ */
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "aw-catalog.h"
+#include "aw-runner.h"
+#include "aw-trace-model.h"
+#include "aw-verdict.h"
+
+#define HEARTBEAT_MS 10
+
+/* The scenarios of the lesson, with their ids fixed. */
+static const char * const lesson_ids[] = {
+  "await-vs-block", "valuetask",
+  "when-all", "when-any", "io-vs-cpu", "scale",
+  "cancel", "cooperative", "timeout", "timeout-race",
+  "fire-and-forget", "needless-async", "no-cancellation", "when-all-failures",
+  "workflow",
+};
+
+typedef struct {
+  AwScenario *scenario;
+  double      speed;
+  GPtrArray  *models;     /* AwTraceModel, one per variant */
+  GArray     *variants;   /* AwRenderVariant */
+} Runs;
+
+static void
+runs_free (Runs *runs)
+{
+  g_object_unref (runs->scenario);
+  g_ptr_array_unref (runs->models);
+  g_array_unref (runs->variants);
+  g_free (runs);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Runs, runs_free)
+
+/* Runs every variant of the bundled scenario @id, one after the other. */
+static Runs *
+runs_new (const char *id,
+          double      speed)
+{
+  g_autoptr(GError) error = NULL;
+  Runs *runs = g_new0 (Runs, 1);
+
+  runs->scenario = aw_catalog_lookup (id, &error);
+  g_assert_no_error (error);
+  runs->speed = speed;
+  runs->models = g_ptr_array_new_with_free_func ((GDestroyNotify) aw_trace_model_unref);
+  runs->variants = g_array_new (FALSE, TRUE, sizeof (AwRenderVariant));
+
+  for (guint i = 0; i < aw_scenario_get_n_variants (runs->scenario); i++)
+    {
+      const AwVariant *variant = aw_scenario_get_variant (runs->scenario, i);
+      g_autoptr(AwRunner) runner = NULL;
+      AwRunOptions options;
+      AwRenderVariant rv;
+      AwTraceModel *model;
+
+      aw_run_options_init (&options);
+      options.speed = speed;
+      options.heartbeat_ms = HEARTBEAT_MS;
+      runner = aw_runner_new (runs->scenario, i, &options);
+      g_assert_true (aw_runner_run_sync (runner, &error));
+      g_assert_no_error (error);
+
+      model = aw_trace_model_new (aw_runner_get_trace (runner));
+      g_ptr_array_add (runs->models, model);
+      rv.name = variant->name;
+      rv.title = variant->title;
+      rv.model = model;
+      g_array_append_val (runs->variants, rv);
+      g_test_message ("%s/%s at speed %g: %.1f ms, %s", id, variant->name, speed,
+                      aw_trace_model_get_metrics (model)->wall_ms,
+                      aw_trace_model_get_metrics (model)->outcome);
+    }
+
+  return runs;
+}
+
+static AwTraceModel *
+model (Runs       *runs,
+       const char *variant)
+{
+  guint index = 0;
+
+  g_assert_nonnull (aw_scenario_find_variant (runs->scenario, variant, &index));
+  return g_ptr_array_index (runs->models, index);
+}
+
+static const AwMetrics *
+metrics (Runs       *runs,
+         const char *variant)
+{
+  return aw_trace_model_get_metrics (model (runs, variant));
+}
+
+/* A measured duration in scenario milliseconds. */
+static double
+scen (Runs   *runs,
+      double  real_ms)
+{
+  return real_ms * runs->speed;
+}
+
+static guint
+warnings_of_kind (Runs          *runs,
+                  const char    *variant,
+                  AwWarningKind  kind)
+{
+  g_autoptr(GPtrArray) warnings = aw_lint_run (model (runs, variant));
+  guint n = 0;
+
+  for (guint i = 0; i < warnings->len; i++)
+    {
+      const AwWarning *w = g_ptr_array_index (warnings, i);
+
+      if (w->kind == kind)
+        {
+          g_test_message ("%s: %s: %s", variant, aw_warning_kind_to_string (w->kind), w->message);
+          n++;
+        }
+    }
+  return n;
+}
+
+static guint
+warnings_total (Runs       *runs,
+                const char *variant)
+{
+  g_autoptr(GPtrArray) warnings = aw_lint_run (model (runs, variant));
+
+  return warnings->len;
+}
+
+static void
+assert_verdict_met (Runs *runs)
+{
+  g_autoptr(AwVerdict) verdict = aw_verdict_check (runs->scenario,
+                                                   (const AwRenderVariant *) (gpointer) runs->variants->data,
+                                                   runs->variants->len);
+  g_autofree char *summary = aw_verdict_to_string (verdict);
+
+  for (guint i = 0; i < verdict->checks->len; i++)
+    {
+      const AwCheck *check = g_ptr_array_index (verdict->checks, i);
+      g_test_message ("  %s: %s", aw_check_status_to_string (check->status), check->text);
+    }
+  g_test_message ("%s: %s", aw_scenario_get_id (runs->scenario), summary);
+  g_assert_cmpuint (verdict->n_not_checked, ==, 0);
+  g_assert_cmpuint (verdict->n_not_met, ==, 0);
+  g_assert_true (verdict->met);
+}
+
+static void
+assert_ratio_at_least (double      value,
+                       double      other,
+                       double      bound,
+                       const char *what)
+{
+  g_test_message ("%s: %.2f / %.2f = %.2fx (at least %.2fx)", what, value, other,
+                  other > 0 ? value / other : INFINITY, bound);
+  g_assert_cmpfloat (value, >=, bound * other);
+}
+
+static void
+assert_ratio_at_most (double      value,
+                      double      other,
+                      double      bound,
+                      const char *what)
+{
+  g_test_message ("%s: %.2f / %.2f = %.2fx (at most %.2fx)", what, value, other,
+                  other > 0 ? value / other : INFINITY, bound);
+  g_assert_cmpfloat (value, <=, bound * other);
+}
+
+static gboolean
+outcome_is (const AwMetrics *m,
+            const char      *word)
+{
+  return m->outcome != NULL && g_str_has_prefix (m->outcome, word);
+}
+
+/* Part 1 ------------------------------------------------------------------------------- */
+
+/* Awaiting a delay leaves the main loop free; Thread.Sleep stops the heartbeat. */
+static void
+test_await_vs_block (void)
+{
+  g_autoptr(Runs) runs = runs_new ("await-vs-block", 1.0);
+  const AwMetrics *await = metrics (runs, "await");
+  const AwMetrics *block = metrics (runs, "block");
+
+  /* The heartbeat stops for about the whole second of Thread.Sleep... */
+  assert_ratio_at_least (block->max_main_loop_gap_ms, 1000, 0.8, "blocked gap vs 1 s");
+  g_assert_cmpuint (block->frames_missed, >=, 50);
+  /* ...and never while awaiting: a tick or two at most. */
+  g_assert_cmpfloat (await->max_main_loop_gap_ms, <, 100);
+  g_assert_cmpuint (await->frames_missed, <=, 10);
+  assert_ratio_at_least (block->max_main_loop_gap_ms, await->max_main_loop_gap_ms, 5, "gap ratio");
+  /* Not a matter of speed: both take the same time. */
+  assert_ratio_at_most (block->wall_ms, await->wall_ms, 1.3, "block vs await wall");
+  assert_ratio_at_most (await->wall_ms, block->wall_ms, 1.3, "await vs block wall");
+
+  g_assert_cmpuint (warnings_of_kind (runs, "block", AW_WARNING_MAIN_LOOP_BLOCKED), ==, 1);
+  g_assert_cmpuint (warnings_total (runs, "await"), ==, 0);
+  assert_verdict_met (runs);
+}
+
+/* ValueTask hits complete synchronously: at least 5x fewer GTasks. */
+static void
+test_valuetask (void)
+{
+  g_autoptr(Runs) runs = runs_new ("valuetask", 1.0);
+  const AwMetrics *task = metrics (runs, "task");
+  const AwMetrics *value = metrics (runs, "valuetask");
+
+  g_assert_cmpuint (task->tasks, ==, 1001);
+  g_assert_cmpuint (value->tasks, ==, 1001);
+  g_assert_cmpuint (task->gtasks_created, ==, 1001);
+  g_assert_cmpuint (value->sync_completed, ==, 900);
+  assert_ratio_at_most (value->gtasks_created, task->gtasks_created, 0.2, "GTasks");
+  /* The fast path is never slower. */
+  assert_ratio_at_most (value->wall_ms, task->wall_ms, 1.1, "wall");
+
+  g_assert_cmpuint (warnings_of_kind (runs, "task", AW_WARNING_COMPLETED_SYNC), ==, 1);
+  g_assert_cmpuint (warnings_total (runs, "valuetask"), ==, 0);
+  assert_verdict_met (runs);
+}
+
+/* Part 2 ------------------------------------------------------------------------------- */
+
+static void
+test_when_all (void)
+{
+  g_autoptr(Runs) runs = runs_new ("when-all", 2.0);
+  const AwMetrics *seq = metrics (runs, "one-by-one");
+  const AwMetrics *all = metrics (runs, "when-all");
+
+  /* About the sum (2.4 s) against about the longest (1.0 s). */
+  assert_ratio_at_most (all->wall_ms, seq->wall_ms, 0.5, "WhenAll vs one by one");
+  assert_ratio_at_least (scen (runs, seq->wall_ms), 2400, 0.95, "one by one vs the sum");
+  assert_ratio_at_most (scen (runs, all->wall_ms), 1000, 1.3, "WhenAll vs the longest");
+  g_assert_cmpuint (all->threads_used, ==, 1);
+  assert_verdict_met (runs);
+}
+
+/* Three mirrors: the first wins, the other two are cancelled at once. */
+static void
+test_when_any (void)
+{
+  g_autoptr(Runs) runs = runs_new ("when-any", 2.0);
+  const AwMetrics *one = metrics (runs, "one-mirror");
+  const AwMetrics *any = metrics (runs, "when-any");
+  const AwTaskInfo *tasks;
+  guint n;
+
+  assert_ratio_at_most (any->wall_ms, one->wall_ms, 0.5, "WhenAny vs one mirror");
+  assert_ratio_at_most (scen (runs, any->wall_ms), 400, 1.3, "WhenAny vs the fastest");
+  g_assert_cmpuint (any->cancelled, ==, 2);
+  g_assert_true (outcome_is (any, "completed"));
+
+  /* The winner is the fastest mirror; the losers stop right after it. */
+  tasks = aw_trace_model_get_tasks (model (runs, "when-any"), &n);
+  g_assert_cmpuint (n, ==, 4);
+  for (guint i = 1; i < n; i++)
+    {
+      gboolean winner = strstr (tasks[i].name, "(us)") != NULL;
+
+      g_assert_cmpint (tasks[i].outcome, ==, winner ? AW_OUTCOME_COMPLETED : AW_OUTCOME_CANCELLED);
+      g_assert_cmpint (tasks[i].end_ns - tasks[0].end_ns, <, 50 * 1000000);
+    }
+  assert_verdict_met (runs);
+}
+
+/* Timer waits overlap on one thread; CPU work is bounded by the pool. */
+static void
+test_io_vs_cpu (void)
+{
+  g_autoptr(Runs) runs = runs_new ("io-vs-cpu", 2.0);
+  const AwMetrics *io = metrics (runs, "io");
+  const AwMetrics *cpu = metrics (runs, "cpu");
+  guint workers = aw_runner_default_workers ();
+  double rounds = ceil (16.0 / workers);
+
+  g_assert_cmpuint (io->threads_used, ==, 1);
+  g_assert_cmpuint (cpu->threads_used, ==, workers + 1);
+  assert_ratio_at_most (scen (runs, io->wall_ms), 250, 1.4, "16 waits vs one wait");
+  /* 16 computations take (16 / workers) rounds of 250 ms. */
+  assert_ratio_at_least (scen (runs, cpu->wall_ms), rounds * 250, 0.9, "16 computations vs rounds");
+  assert_ratio_at_least (cpu->wall_ms, io->wall_ms, 1.5, "CPU vs I/O");
+  assert_verdict_met (runs);
+}
+
+/* 10,000 timer awaits in about a second on one thread; thread-bound waits queue. */
+static void
+test_scale (void)
+{
+  g_autoptr(Runs) runs = runs_new ("scale", 2.0);
+  const AwMetrics *awaits = metrics (runs, "awaits");
+  const AwMetrics *bound = metrics (runs, "thread-bound");
+  guint workers = aw_runner_default_workers ();
+  double rounds = ceil (16.0 / workers);
+
+  g_assert_cmpuint (awaits->completed, ==, 10001);
+  g_assert_cmpuint (awaits->threads_used, ==, 1);
+  assert_ratio_at_most (scen (runs, awaits->wall_ms), 1000, 1.5, "10,000 awaits vs one");
+  g_assert_cmpuint (bound->threads_used, ==, workers + 1);
+  assert_ratio_at_least (scen (runs, bound->wall_ms), rounds * 1000, 0.9, "thread-bound vs rounds");
+  assert_ratio_at_least (bound->wall_ms, awaits->wall_ms, 1.5, "thread-bound vs awaits");
+  assert_verdict_met (runs);
+}
+
+/* Part 3 ------------------------------------------------------------------------------- */
+
+static void
+test_cancel (void)
+{
+  g_autoptr(Runs) runs = runs_new ("cancel", 2.0);
+  const AwMetrics *after = metrics (runs, "cancel-after");
+  const AwMetrics *none = metrics (runs, "no-deadline");
+
+  g_assert_true (outcome_is (after, "cancelled"));
+  g_assert_cmpuint (after->cancelled, ==, after->tasks);
+  g_assert_cmpfloat (scen (runs, after->cancel_latency_ms), <=, 50);
+  assert_ratio_at_most (after->wall_ms, none->wall_ms, 0.4, "cancelled vs full");
+  g_assert_cmpuint (warnings_total (runs, "cancel-after"), ==, 0);
+  assert_verdict_met (runs);
+}
+
+/* A worker stops within its check interval; one that never checks runs on. */
+static void
+test_cooperative (void)
+{
+  g_autoptr(Runs) runs = runs_new ("cooperative", 2.0);
+  const AwMetrics *often = metrics (runs, "checks-often");
+  const AwMetrics *rarely = metrics (runs, "checks-rarely");
+  const AwMetrics *never = metrics (runs, "never-checks");
+
+  g_assert_true (outcome_is (often, "cancelled"));
+  g_assert_true (outcome_is (rarely, "cancelled"));
+  g_assert_true (outcome_is (never, "completed"));
+  g_assert_true (never->cancel_requested);
+  /* Latency follows the check interval: 10 ms, 400 ms, never. */
+  g_assert_cmpfloat (scen (runs, often->cancel_latency_ms), <=, 50);
+  g_assert_cmpfloat (scen (runs, rarely->cancel_latency_ms), >=, 100);
+  g_assert_cmpfloat (scen (runs, rarely->cancel_latency_ms), <=, 450);
+  assert_ratio_at_least (scen (runs, never->wasted_ms), 1500, 0.8, "work after the cancel");
+  assert_ratio_at_least (never->wall_ms, often->wall_ms, 3, "never vs often");
+
+  g_assert_cmpuint (warnings_total (runs, "checks-often"), ==, 0);
+  g_assert_cmpuint (warnings_of_kind (runs, "checks-rarely", AW_WARNING_CANCEL_IGNORED), ==, 1);
+  g_assert_cmpuint (warnings_of_kind (runs, "never-checks", AW_WARNING_CANCEL_IGNORED), ==, 1);
+  assert_verdict_met (runs);
+}
+
+/* CancelAfter: the slow operation is cancelled at its deadline, the quick one completes. */
+static void
+test_timeout (void)
+{
+  g_autoptr(Runs) runs = runs_new ("timeout", 2.0);
+  const AwMetrics *fits = metrics (runs, "fits");
+  const AwMetrics *slow = metrics (runs, "too-slow");
+
+  g_assert_true (outcome_is (fits, "completed"));
+  g_assert_cmpuint (fits->cancelled, ==, 0);
+  g_assert_true (outcome_is (slow, "cancelled"));
+  g_assert_nonnull (strstr (slow->outcome, "Timed out"));
+  /* Stopped at the 1 s deadline, not at the 2.5 s answer. */
+  assert_ratio_at_least (scen (runs, slow->wall_ms), 1000, 0.98, "deadline");
+  assert_ratio_at_most (scen (runs, slow->wall_ms), 1000, 1.2, "deadline");
+  assert_verdict_met (runs);
+}
+
+/* WhenAny(work, delay): the loser must be cancelled, or it burns on. */
+static void
+test_timeout_race (void)
+{
+  g_autoptr(Runs) runs = runs_new ("timeout-race", 2.0);
+  const AwMetrics *in_time = metrics (runs, "in-time");
+  const AwMetrics *late = metrics (runs, "too-late");
+  double forgotten = aw_lint_abandoned_work_ms (model (runs, "too-late-not-cancelled"), NULL);
+  double cancelled = aw_lint_abandoned_work_ms (model (runs, "too-late"), NULL);
+
+  assert_ratio_at_most (scen (runs, in_time->wall_ms), 600, 1.3, "work wins");
+  assert_ratio_at_most (scen (runs, late->wall_ms), 1000, 1.2, "delay wins");
+  g_assert_cmpuint (late->cancelled, ==, 1);
+  assert_ratio_at_least (scen (runs, forgotten), 1000, 0.8, "work after giving up, not cancelled");
+  g_assert_cmpfloat (scen (runs, cancelled), <=, 60);
+
+  g_assert_cmpuint (warnings_of_kind (runs, "too-late-not-cancelled", AW_WARNING_WORK_WASTED), ==, 1);
+  g_assert_cmpuint (warnings_total (runs, "too-late"), ==, 0);
+  g_assert_cmpuint (warnings_total (runs, "in-time"), ==, 0);
+  assert_verdict_met (runs);
+}
+
+/* Part 4 ------------------------------------------------------------------------------- */
+
+/* The ignored task fails silently; the awaited one's error reaches the caller. */
+static void
+test_fire_and_forget (void)
+{
+  g_autoptr(Runs) runs = runs_new ("fire-and-forget", 2.0);
+  const AwMetrics *forget = metrics (runs, "forget");
+  const AwMetrics *await = metrics (runs, "await");
+
+  g_assert_true (outcome_is (forget, "completed"));
+  g_assert_cmpuint (forget->failed, ==, 1);
+  g_assert_cmpuint (forget->errors_unobserved, ==, 1);
+  g_assert_true (outcome_is (await, "faulted"));
+  g_assert_nonnull (strstr (await->outcome, "disk full"));
+  g_assert_cmpuint (await->errors_unobserved, ==, 0);
+  g_assert_cmpuint (await->errors_observed, >=, 1);
+
+  g_assert_cmpuint (warnings_of_kind (runs, "forget", AW_WARNING_ERROR_UNOBSERVED), ==, 1);
+  g_assert_cmpuint (warnings_total (runs, "await"), ==, 0);
+  assert_verdict_met (runs);
+}
+
+/* Trivial operations: direct calls against an async hop each. */
+static void
+test_needless_async (void)
+{
+  g_autoptr(Runs) runs = runs_new ("needless-async", 1.0);
+  const AwMetrics *direct = metrics (runs, "direct");
+  const AwMetrics *wrapped = metrics (runs, "async-wrapper");
+
+  g_assert_cmpuint (direct->gtasks_created, ==, 1);
+  g_assert_cmpuint (direct->sync_completed, ==, 10000);
+  g_assert_cmpuint (wrapped->gtasks_created, ==, 10001);
+  assert_ratio_at_least (wrapped->wall_ms, direct->wall_ms, 3, "async hops vs direct calls");
+
+  g_assert_cmpuint (warnings_of_kind (runs, "async-wrapper", AW_WARNING_COMPLETED_SYNC), ==, 1);
+  g_assert_cmpuint (warnings_total (runs, "direct"), ==, 0);
+  assert_verdict_met (runs);
+}
+
+/* The user leaves after 300 ms: without a token the work burns on. */
+static void
+test_no_cancellation (void)
+{
+  g_autoptr(Runs) runs = runs_new ("no-cancellation", 2.0);
+  const AwMetrics *none = metrics (runs, "no-token");
+  const AwMetrics *token = metrics (runs, "with-token");
+
+  g_assert_true (none->cancel_requested);
+  g_assert_true (outcome_is (none, "completed"));
+  assert_ratio_at_least (scen (runs, none->wasted_ms), 1700, 0.8, "work for nobody");
+  g_assert_true (outcome_is (token, "cancelled"));
+  g_assert_cmpfloat (scen (runs, token->wasted_ms), <=, 50);
+  assert_ratio_at_most (token->wall_ms, none->wall_ms, 0.3, "with vs without a token");
+
+  g_assert_cmpuint (warnings_of_kind (runs, "no-token", AW_WARNING_CANCEL_IGNORED), ==, 1);
+  g_assert_cmpuint (warnings_total (runs, "with-token"), ==, 0);
+  assert_verdict_met (runs);
+}
+
+/* Two of three fail: await surfaces the first, the aggregate holds both. */
+static void
+test_when_all_failures (void)
+{
+  g_autoptr(Runs) runs = runs_new ("when-all-failures", 2.0);
+  const AwMetrics *await = metrics (runs, "await");
+  const AwMetrics *aggregate = metrics (runs, "aggregate");
+
+  /* Both runs saw the same two failures... */
+  g_assert_cmpuint (await->failed, ==, 3);
+  g_assert_cmpuint (aggregate->failed, ==, 3);
+  /* ...await passes on only the first... */
+  g_assert_cmpstr (await->outcome, ==, "faulted: card declined");
+  g_assert_cmpuint (await->errors_unobserved, ==, 1);
+  /* ...the aggregate holds both. */
+  g_assert_nonnull (strstr (aggregate->outcome, "1 more error"));
+  g_assert_cmpuint (aggregate->errors_unobserved, ==, 0);
+  g_assert_cmpuint (aggregate->errors_observed, ==, 3);
+
+  g_assert_cmpuint (warnings_of_kind (runs, "await", AW_WARNING_ERROR_UNOBSERVED), ==, 1);
+  g_assert_cmpuint (warnings_total (runs, "aggregate"), ==, 0);
+  assert_verdict_met (runs);
+}
+
+/* The practical workflow: concurrent fetches, one timeout, the sync path, errors, cancel. */
+static void
+test_workflow (void)
+{
+  g_autoptr(Runs) runs = runs_new ("workflow", 2.0);
+  const AwMetrics *normal = metrics (runs, "normal");
+  const AwMetrics *slow = metrics (runs, "slow-server");
+  const AwMetrics *fail = metrics (runs, "orders-fail");
+  const AwMetrics *leaves = metrics (runs, "user-leaves");
+
+  /* The two fetches overlap: 0.9 + 0.2 s, not 0.7 + 0.9 + 0.2 s. */
+  g_assert_true (outcome_is (normal, "completed"));
+  assert_ratio_at_most (scen (runs, normal->wall_ms), 1100, 1.25, "normal load");
+  g_assert_cmpuint (normal->sync_completed, ==, 1);
+  g_assert_cmpuint (normal->gtasks_created, ==, normal->tasks - 1);
+
+  g_assert_true (outcome_is (slow, "cancelled"));
+  assert_ratio_at_most (scen (runs, slow->wall_ms), 2000, 1.15, "deadline");
+
+  g_assert_true (outcome_is (fail, "faulted"));
+  g_assert_nonnull (strstr (fail->outcome, "500"));
+
+  g_assert_true (outcome_is (leaves, "cancelled"));
+  g_assert_cmpfloat (scen (runs, leaves->cancel_latency_ms), <=, 50);
+  g_assert_cmpuint (leaves->completed, ==, 1);   /* the synchronous settings read only */
+
+  for (guint i = 0; i < runs->variants->len; i++)
+    g_assert_cmpuint (warnings_total (runs, g_array_index (runs->variants, AwRenderVariant, i).name), ==, 0);
+  assert_verdict_met (runs);
+}
+
+/* Every bundled scenario ---------------------------------------------------------------- */
+
+/* The catalogue holds the whole lesson, each with checks on its outcome. */
+static void
+test_catalogue (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) all = aw_catalog_load_all (&error);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (lesson_ids); i++)
+    {
+      g_autoptr(AwScenario) s = aw_catalog_lookup (lesson_ids[i], &error);
+      JsonObject *expected;
+      JsonNode *checks;
+
+      g_assert_no_error (error);
+      g_assert_cmpuint (aw_scenario_get_part (s), >=, 1);
+      g_assert_cmpuint (aw_scenario_get_part (s), <=, 4);
+      g_assert_nonnull (aw_scenario_get_expected_text (s));
+      expected = aw_scenario_get_expected (s);
+      checks = json_object_get_member (expected, "checks");
+      g_assert_nonnull (checks);
+      g_assert_cmpuint (json_array_get_length (json_node_get_array (checks)), >=, 3);
+    }
+}
+
+/* `awaitscope run ID` at speed 1: every expected outcome is met. */
+static void
+test_all_verdicts (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) all = aw_catalog_load_all (&error);
+  guint checked = 0;
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < all->len; i++)
+    {
+      AwScenario *s = g_ptr_array_index (all, i);
+      JsonObject *expected = aw_scenario_get_expected (s);
+      g_autoptr(Runs) runs = NULL;
+
+      if (expected == NULL || !json_object_has_member (expected, "checks"))
+        {
+          g_test_message ("%s: no checks to verify", aw_scenario_get_id (s));
+          continue;
+        }
+      runs = runs_new (aw_scenario_get_id (s), 1.0);
+      assert_verdict_met (runs);
+      checked++;
+    }
+  g_assert_cmpuint (checked, >=, G_N_ELEMENTS (lesson_ids));
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  aw_catalog_init ();
+
+  g_test_add_func ("/aw/scenarios/await-vs-block", test_await_vs_block);
+  g_test_add_func ("/aw/scenarios/valuetask", test_valuetask);
+  g_test_add_func ("/aw/scenarios/when-all", test_when_all);
+  g_test_add_func ("/aw/scenarios/when-any", test_when_any);
+  g_test_add_func ("/aw/scenarios/io-vs-cpu", test_io_vs_cpu);
+  g_test_add_func ("/aw/scenarios/scale", test_scale);
+  g_test_add_func ("/aw/scenarios/cancel", test_cancel);
+  g_test_add_func ("/aw/scenarios/cooperative", test_cooperative);
+  g_test_add_func ("/aw/scenarios/timeout", test_timeout);
+  g_test_add_func ("/aw/scenarios/timeout-race", test_timeout_race);
+  g_test_add_func ("/aw/scenarios/fire-and-forget", test_fire_and_forget);
+  g_test_add_func ("/aw/scenarios/needless-async", test_needless_async);
+  g_test_add_func ("/aw/scenarios/no-cancellation", test_no_cancellation);
+  g_test_add_func ("/aw/scenarios/when-all-failures", test_when_all_failures);
+  g_test_add_func ("/aw/scenarios/workflow", test_workflow);
+  g_test_add_func ("/aw/scenarios/catalogue", test_catalogue);
+  g_test_add_func ("/aw/scenarios/all-verdicts-met", test_all_verdicts);
+
+  return g_test_run ();
+}

@@ -12,6 +12,8 @@ struct _AwLessonPanel {
 
   GtkLabel    *outcome_label;
   GtkLabel    *expected_label;
+  GtkWidget   *warnings_card;
+  GtkLabel    *warnings_label;
   GtkLabel    *narration_label;
   GtkTextView *csharp_view;
   GtkTextView *c_view;
@@ -44,6 +46,8 @@ aw_lesson_panel_class_init (AwLessonPanelClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, "/org/awaitscope/Awaitscope/aw-lesson-panel.ui");
   gtk_widget_class_bind_template_child (widget_class, AwLessonPanel, outcome_label);
   gtk_widget_class_bind_template_child (widget_class, AwLessonPanel, expected_label);
+  gtk_widget_class_bind_template_child (widget_class, AwLessonPanel, warnings_card);
+  gtk_widget_class_bind_template_child (widget_class, AwLessonPanel, warnings_label);
   gtk_widget_class_bind_template_child (widget_class, AwLessonPanel, narration_label);
   gtk_widget_class_bind_template_child (widget_class, AwLessonPanel, csharp_view);
   gtk_widget_class_bind_template_child (widget_class, AwLessonPanel, c_view);
@@ -140,6 +144,7 @@ aw_lesson_panel_set_scenario (AwLessonPanel *self,
   gtk_widget_set_visible (GTK_WIDGET (self->expected_label), expected != NULL);
   self->csharp_line = self->c_line = 0;
   aw_lesson_panel_set_outcome (self, NULL);
+  aw_lesson_panel_set_warnings (self, NULL);
 }
 
 /**
@@ -154,6 +159,26 @@ aw_lesson_panel_set_outcome (AwLessonPanel *self,
 
   gtk_label_set_text (self->outcome_label,
                       text ? text : "Not run yet. Press Run (F5) to run this scenario for real.");
+}
+
+/**
+ * aw_lesson_panel_set_warnings:
+ * @text: (nullable): the warnings of the last run, one per line, or %NULL
+ */
+void
+aw_lesson_panel_set_warnings (AwLessonPanel *self,
+                              const char    *text)
+{
+  g_return_if_fail (AW_IS_LESSON_PANEL (self));
+
+  gtk_label_set_text (self->warnings_label, text ? text : "");
+  gtk_widget_set_visible (self->warnings_card, text != NULL && *text != '\0');
+}
+
+const char *
+aw_lesson_panel_get_warnings (AwLessonPanel *self)
+{
+  return gtk_widget_get_visible (self->warnings_card) ? gtk_label_get_text (self->warnings_label) : NULL;
 }
 
 const char *

@@ -19,6 +19,7 @@
 #include "aw-summary.h"
 #include "aw-task-table.h"
 #include "aw-trace-io.h"
+#include "aw-verdict.h"
 
 #include <string.h>
 
@@ -408,6 +409,7 @@ start_run_now (AwWindow *self)
   self->running = TRUE;
   self->cancelled = FALSE;
   aw_lesson_panel_set_outcome (self->lesson, "Running…");
+  aw_lesson_panel_set_warnings (self->lesson, NULL);
   aw_timeline_view_fit (self->timeline);
   self->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self->timeline), on_tick, self, NULL);
   update_actions (self);
@@ -992,8 +994,38 @@ show_outcome (AwWindow *self)
         }
     }
 
+  /* The expected outcome, checked against what was measured. */
+  if (self->run_scenario != NULL && self->replay_pos_ns < 0 && !self->running)
+    {
+      g_autoptr(AwVerdict) verdict = aw_verdict_check (self->run_scenario,
+                                                       (const AwRenderVariant *) (gpointer) self->run_variants->data,
+                                                       self->run_variants->len);
+      g_autofree char *summary = aw_verdict_to_string (verdict);
+
+      g_string_append_printf (text, "\n%s", summary);
+    }
   aw_lesson_panel_set_outcome (self->lesson, text->str);
   g_string_free (text, TRUE);
+
+  /* The lints, beside the card. */
+  {
+    GString *warnings = g_string_new (NULL);
+
+    for (guint i = 0; i < self->run_variants->len; i++)
+      {
+        const AwRenderVariant *v = &g_array_index (self->run_variants, AwRenderVariant, i);
+        g_autoptr(GPtrArray) found = aw_lint_run (v->model);
+
+        for (guint k = 0; k < found->len; k++)
+          {
+            const AwWarning *w = g_ptr_array_index (found, k);
+
+            g_string_append_printf (warnings, "%s%s: %s", warnings->len ? "\n" : "", v->title, w->message);
+          }
+      }
+    aw_lesson_panel_set_warnings (self->lesson, warnings->len ? warnings->str : NULL);
+    g_string_free (warnings, TRUE);
+  }
 }
 
 /**

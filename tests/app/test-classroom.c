@@ -363,8 +363,10 @@ test_accessible (void)
   g_assert_cmpuint (aw_task_table_get_n_rows (table), ==, 4);
   g_assert_true (g_str_has_prefix (aw_lesson_panel_get_outcome (aw_window_get_lesson_panel (window)),
                                    "One by one: 4 tasks, all completed, "));
-  gtk_test_accessible_assert_property (timeline, GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
-                                       aw_lesson_panel_get_outcome (aw_window_get_lesson_panel (window)));
+  {
+    g_auto(GStrv) lines = g_strsplit (aw_lesson_panel_get_outcome (aw_window_get_lesson_panel (window)), "\n", 2);
+    gtk_test_accessible_assert_property (timeline, GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, lines[0]);
+  }
   gtk_window_destroy (GTK_WINDOW (window));
   wait_ms (50);
 }

@@ -11,6 +11,57 @@
 
 #include "aw-json.h"
 
+static gint
+hex4 (const char *p,
+      gsize       left)
+{
+  gint value = 0;
+
+  if (left < 4)
+    return -1;
+  for (guint i = 0; i < 4; i++)
+    {
+      gint digit = g_ascii_xdigit_value (p[i]);
+
+      if (digit < 0)
+        return -1;
+      value = value * 16 + digit;
+    }
+  return value;
+}
+
+/**
+ * aw_json_unicode_escape:
+ * @data: the text
+ * @length: its length in bytes
+ * @at: the index of the `u` of a `\u` escape inside a string
+ *
+ * json-glib decodes half of a surrogate pair (`\ud800` not followed by a low
+ * surrogate) into bytes that are not UTF-8, which would then reach labels,
+ * pictures and terminals. Prechecks refuse such escapes.
+ *
+ * Returns: -1 for half of a surrogate pair; otherwise how many bytes after
+ *   @at the escape covers (4, 10 for a pair, 0 if it is malformed, which the
+ *   parser reports)
+ */
+gssize
+aw_json_unicode_escape (const char *data,
+                        gsize       length,
+                        gsize       at)
+{
+  gint unit = hex4 (data + at + 1, length - at - 1);
+  gint low;
+
+  if (unit < 0)
+    return 0;
+  if (unit < 0xD800 || unit > 0xDFFF)
+    return 4;
+  if (unit <= 0xDBFF && length - at - 1 >= 10 && data[at + 5] == '\\' && data[at + 6] == 'u' &&
+      (low = hex4 (data + at + 7, length - at - 7)) >= 0xDC00 && low <= 0xDFFF)
+    return 10;
+  return -1;
+}
+
 /**
  * aw_json_precheck:
  * @data: the text
@@ -82,7 +133,20 @@ aw_json_precheck (const char  *data,
       if (in_string)
         {
           if (escaped)
-            escaped = FALSE;
+            {
+              gssize skip = c == 'u' ? aw_json_unicode_escape (data, length, i) : 0;
+
+              escaped = FALSE;
+              if (skip < 0)
+                {
+                  g_set_error (error, domain, syntax_code,
+                               "%s:%u:%u: \"\\%.5s\" is half of a surrogate pair, not a character",
+                               display_name, line, column - 2, data + i);
+                  return FALSE;
+                }
+              i += skip;
+              column += skip;
+            }
           else if (c == '\\')
             escaped = TRUE;
           else if (c == '"')

@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include "aw-scenario.h"
+#include "aw-json.h"
 #include "aw-verdict.h"
 
 #include <string.h>
@@ -321,7 +322,20 @@ precheck (ParseContext *ctx,
       if (in_string)
         {
           if (escaped)
-            escaped = FALSE;
+            {
+              gssize skip = c == 'u' ? aw_json_unicode_escape (ctx->data, ctx->length, i) : 0;
+
+              escaped = FALSE;
+              if (skip < 0)
+                {
+                  g_set_error (error, AW_SCENARIO_ERROR, AW_SCENARIO_ERROR_SYNTAX,
+                               "%s:%u:%u: \"\\%.5s\" is half of a surrogate pair, not a character",
+                               ctx->name, line, column - 2, ctx->data + i);
+                  return FALSE;
+                }
+              i += skip;
+              column += skip;
+            }
           else if (c == '\\')
             escaped = TRUE;
           else if (c == '"')

@@ -597,12 +597,23 @@ foreign_ts (JsonObject *ev,
 {
   JsonNode *node = json_object_get_member (ev, member);
 
+  /* Times beyond about 8.9 years are ignored like missing ones: in
+   * nanoseconds, relative to the first event and plus a duration, they stay
+   * far from overflowing and within what a saved trace may hold. */
+  const gint64 max_us = G_GINT64_CONSTANT (1) << 48;
+
   if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
     return G_MININT64;
   if (json_node_get_value_type (node) == G_TYPE_INT64)
-    return json_node_get_int (node) * 1000;
+    {
+      gint64 us = json_node_get_int (node);
+      return us >= -max_us && us <= max_us ? us * 1000 : G_MININT64;
+    }
   if (json_node_get_value_type (node) == G_TYPE_DOUBLE)
-    return (gint64) (json_node_get_double (node) * 1000);
+    {
+      double us = json_node_get_double (node);
+      return us >= -max_us && us <= max_us ? (gint64) (us * 1000) : G_MININT64;
+    }
   return G_MININT64;
 }
 

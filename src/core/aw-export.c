@@ -87,6 +87,79 @@ bad:
   return FALSE;
 }
 
+/* A PNG text chunk (tEXt) before IEND: the picture says how it was made. */
+static guint32
+png_crc (const guint8 *data,
+         gsize         length,
+         guint32       crc)
+{
+  static guint32 table[256];
+
+  if (table[1] == 0)
+    for (guint32 n = 0; n < 256; n++)
+      {
+        guint32 c = n;
+
+        for (int k = 0; k < 8; k++)
+          c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+        table[n] = c;
+      }
+  for (gsize i = 0; i < length; i++)
+    crc = table[(crc ^ data[i]) & 0xff] ^ (crc >> 8);
+  return crc;
+}
+
+static void
+png_add_text (GByteArray *png,
+              const char *keyword,
+              const char *text)
+{
+  g_autoptr(GByteArray) chunk = g_byte_array_new ();
+  guint32 length = strlen (keyword) + 1 + strlen (text);
+  guint8 be[4];
+  guint32 crc;
+  gsize iend;
+
+  if (png->len < 12)
+    return;
+  iend = png->len - 12;   /* IEND: length, type, CRC */
+
+  be[0] = length >> 24; be[1] = length >> 16; be[2] = length >> 8; be[3] = length;
+  g_byte_array_append (chunk, be, 4);
+  g_byte_array_append (chunk, (const guint8 *) "tEXt", 4);
+  g_byte_array_append (chunk, (const guint8 *) keyword, strlen (keyword) + 1);
+  g_byte_array_append (chunk, (const guint8 *) text, strlen (text));
+  crc = png_crc (chunk->data + 4, chunk->len - 4, 0xffffffffu) ^ 0xffffffffu;
+  be[0] = crc >> 24; be[1] = crc >> 16; be[2] = crc >> 8; be[3] = crc;
+  g_byte_array_append (chunk, be, 4);
+
+  g_byte_array_set_size (png, png->len + chunk->len);
+  memmove (png->data + iend + chunk->len, png->data + iend, 12);
+  memcpy (png->data + iend, chunk->data, chunk->len);
+}
+
+/* An SVG <desc> right after the opening <svg ...> tag. */
+static void
+svg_add_description (GByteArray *svg,
+                     const char *text)
+{
+  g_autofree char *escaped = g_markup_escape_text (text, -1);
+  g_autofree char *element = g_strdup_printf ("\n<desc>%s</desc>", escaped);
+  const char *open = g_strstr_len ((const char *) svg->data, svg->len, "<svg");
+  const char *close;
+  gsize at;
+
+  if (open == NULL)
+    return;
+  close = memchr (open, '>', svg->len - (open - (const char *) svg->data));
+  if (close == NULL)
+    return;
+  at = close + 1 - (const char *) svg->data;
+  g_byte_array_set_size (svg, svg->len + strlen (element));
+  memmove (svg->data + at + strlen (element), svg->data + at, svg->len - strlen (element) - at);
+  memcpy (svg->data + at, element, strlen (element));
+}
+
 static cairo_status_t
 append_to_array (void                *closure,
                  const unsigned char *data,
@@ -132,6 +205,13 @@ aw_render_to_bytes (const AwRenderRequest  *request,
     case AW_IMAGE_PDF:
       surface = cairo_pdf_surface_create_for_stream (append_to_array, bytes,
                                                      request->width, request->height);
+      /* A fixed date keeps the same picture the same file. */
+      cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATE_DATE, "2000-01-01T00:00:00Z");
+      cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATOR, "Awaitscope");
+      if (request->title != NULL)
+        cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE, request->title);
+      if (request->description != NULL)
+        cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_SUBJECT, request->description);
       break;
     default:
       g_return_val_if_reached (NULL);
@@ -164,6 +244,11 @@ aw_render_to_bytes (const AwRenderRequest  *request,
                    "drawing failed: %s", cairo_status_to_string (status));
       return NULL;
     }
+
+  if (request->description != NULL && format == AW_IMAGE_PNG)
+    png_add_text (bytes, "Description", request->description);
+  else if (request->description != NULL && format == AW_IMAGE_SVG)
+    svg_add_description (bytes, request->description);
 
   return g_byte_array_free_to_bytes (g_steal_pointer (&bytes));
 }

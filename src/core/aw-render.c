@@ -2684,8 +2684,11 @@ aw_render_with_layout (cairo_t               *cr,
   c.clip_top = y1;
   c.clip_bottom = y2;
 
-  set_color (cr, &t->background);
-  cairo_paint (cr);
+  if (!request->transparent)
+    {
+      set_color (cr, &t->background);
+      cairo_paint (cr);
+    }
 
   if (layout->title_height > 0)
     {

@@ -40,6 +40,9 @@ typedef struct {
  * @text_scale: multiplies every font size (1.0 normal)
  * @headline: (nullable): the line under the title; %NULL for the comparison
  *   of wall times from aw_render_compare_text()
+ * @transparent: leave the background unpainted (PNG for slides)
+ * @description: (nullable): stored in the file's metadata (PNG text, SVG
+ *   description, PDF subject), e.g. "simulated timing"
  */
 typedef struct {
   const char            *title;
@@ -55,6 +58,8 @@ typedef struct {
   gboolean               show_legend;
   double                 text_scale;
   const char            *headline;
+  gboolean               transparent;
+  const char            *description;
 } AwRenderRequest;
 
 /**

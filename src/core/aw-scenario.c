@@ -12,6 +12,7 @@
 
 #include "aw-scenario.h"
 #include "aw-json.h"
+#include "aw-json.h"
 #include "aw-verdict.h"
 
 #include <string.h>
@@ -265,100 +266,6 @@ fail_at (ParseContext *ctx,
     g_set_error (error, AW_SCENARIO_ERROR, code, "%s: %s", ctx->name, message);
 
   return FALSE;
-}
-
-/* Checks before json-glib sees the text --------------------------------------- */
-
-static gboolean
-precheck (ParseContext *ctx,
-          GError      **error)
-{
-  const char *invalid = NULL;
-  guint line = 1, column = 1, depth = 0;
-  gboolean in_string = FALSE, escaped = FALSE;
-
-  if (ctx->length == 0)
-    {
-      g_set_error (error, AW_SCENARIO_ERROR, AW_SCENARIO_ERROR_SYNTAX,
-                   "%s: the file is empty; a scenario is a JSON object", ctx->name);
-      return FALSE;
-    }
-  if (ctx->length > AW_SCENARIO_MAX_FILE_SIZE)
-    {
-      g_set_error (error, AW_SCENARIO_ERROR, AW_SCENARIO_ERROR_LIMIT,
-                   "%s: the file is %" G_GSIZE_FORMAT " bytes; scenario files may be at most %d bytes",
-                   ctx->name, ctx->length, AW_SCENARIO_MAX_FILE_SIZE);
-      return FALSE;
-    }
-  if (!g_utf8_validate (ctx->data, ctx->length, &invalid))
-    {
-      for (const char *p = ctx->data; p < invalid; p++)
-        {
-          if (*p == '\n')
-            line++, column = 1;
-          else if (((guchar) *p & 0xC0) != 0x80)
-            column++;
-        }
-      g_set_error (error, AW_SCENARIO_ERROR, AW_SCENARIO_ERROR_SYNTAX,
-                   "%s:%u:%u: the file is not UTF-8 text (a binary file?)",
-                   ctx->name, line, column);
-      return FALSE;
-    }
-
-  /* json-glib parses recursively: refuse absurd nesting before it does. */
-  for (gsize i = 0; i < ctx->length; i++)
-    {
-      char c = ctx->data[i];
-
-      if (c == '\n')
-        {
-          line++;
-          column = 1;
-          continue;
-        }
-      if (((guchar) c & 0xC0) != 0x80)
-        column++;
-
-      if (in_string)
-        {
-          if (escaped)
-            {
-              gssize skip = c == 'u' ? aw_json_unicode_escape (ctx->data, ctx->length, i) : 0;
-
-              escaped = FALSE;
-              if (skip < 0)
-                {
-                  g_set_error (error, AW_SCENARIO_ERROR, AW_SCENARIO_ERROR_SYNTAX,
-                               "%s:%u:%u: \"\\%.5s\" is half of a surrogate pair, not a character",
-                               ctx->name, line, column - 2, ctx->data + i);
-                  return FALSE;
-                }
-              i += skip;
-              column += skip;
-            }
-          else if (c == '\\')
-            escaped = TRUE;
-          else if (c == '"')
-            in_string = FALSE;
-          continue;
-        }
-      if (c == '"')
-        in_string = TRUE;
-      else if (c == '{' || c == '[')
-        {
-          if (++depth > AW_SCENARIO_MAX_JSON_DEPTH)
-            {
-              g_set_error (error, AW_SCENARIO_ERROR, AW_SCENARIO_ERROR_LIMIT,
-                           "%s:%u:%u: nesting too deep: more than %d levels of brackets",
-                           ctx->name, line, column - 1, AW_SCENARIO_MAX_JSON_DEPTH);
-              return FALSE;
-            }
-        }
-      else if ((c == '}' || c == ']') && depth > 0)
-        depth--;
-    }
-
-  return TRUE;
 }
 
 /* Fields ---------------------------------------------------------------- */
@@ -1059,7 +966,14 @@ aw_scenario_new_from_data (const char  *data,
   ctx.data = data ? data : "";
   ctx.length = length < 0 ? strlen (data) : (gsize) length;
 
-  if (!precheck (&ctx, error))
+  if (ctx.length == 0)
+    {
+      g_set_error (error, AW_SCENARIO_ERROR, AW_SCENARIO_ERROR_SYNTAX,
+                   "%s: the file is empty; a scenario is a JSON object", ctx.name);
+      return NULL;
+    }
+  if (!aw_json_precheck (ctx.data, ctx.length, ctx.name, AW_SCENARIO_MAX_FILE_SIZE, AW_SCENARIO_MAX_JSON_DEPTH,
+                         AW_SCENARIO_ERROR, AW_SCENARIO_ERROR_SYNTAX, AW_SCENARIO_ERROR_LIMIT, error))
     return NULL;
 
   ctx.stack = g_array_new (FALSE, FALSE, sizeof (Pos));

@@ -11,6 +11,8 @@
 
 #include "aw-json.h"
 
+#include <string.h>
+
 static gint
 hex4 (const char *p,
       gsize       left)
@@ -31,29 +33,34 @@ hex4 (const char *p,
 }
 
 /**
- * aw_json_unicode_escape:
+ * aw_json_check_escape:
  * @data: the text
  * @length: its length in bytes
- * @at: the index of the `u` of a `\u` escape inside a string
+ * @at: the index of the character after a backslash inside a string
  *
- * json-glib decodes half of a surrogate pair (`\ud800` not followed by a low
- * surrogate) into bytes that are not UTF-8, which would then reach labels,
- * pictures and terminals. Prechecks refuse such escapes.
+ * json-glib also decodes escapes that JSON does not have (octal ones such as
+ * `\377`, short `\u` ones) and half of a surrogate pair (`\ud800` alone)
+ * into bytes that are not UTF-8, which would then reach labels, pictures and
+ * terminals. Prechecks refuse every escape that JSON does not allow.
  *
- * Returns: -1 for half of a surrogate pair; otherwise how many bytes after
- *   @at the escape covers (4, 10 for a pair, 0 if it is malformed, which the
- *   parser reports)
+ * Returns: how many bytes after @at the escape still covers (0, 4 for
+ *   `\uXXXX`, 10 for a surrogate pair), or -1 if JSON does not allow it
  */
 gssize
-aw_json_unicode_escape (const char *data,
-                        gsize       length,
-                        gsize       at)
+aw_json_check_escape (const char *data,
+                      gsize       length,
+                      gsize       at)
 {
-  gint unit = hex4 (data + at + 1, length - at - 1);
-  gint low;
+  gint unit, low;
 
-  if (unit < 0)
+  if (strchr ("\"\\/bfnrt", data[at]) != NULL && data[at] != '\0')
     return 0;
+  if (data[at] != 'u')
+    return -1;
+
+  unit = hex4 (data + at + 1, length - at - 1);
+  if (unit < 0)
+    return -1;
   if (unit < 0xD800 || unit > 0xDFFF)
     return 4;
   if (unit <= 0xDBFF && length - at - 1 >= 10 && data[at + 5] == '\\' && data[at + 6] == 'u' &&
@@ -134,14 +141,16 @@ aw_json_precheck (const char  *data,
         {
           if (escaped)
             {
-              gssize skip = c == 'u' ? aw_json_unicode_escape (data, length, i) : 0;
+              gssize skip = aw_json_check_escape (data, length, i);
 
               escaped = FALSE;
               if (skip < 0)
                 {
                   g_set_error (error, domain, syntax_code,
-                               "%s:%u:%u: \"\\%.5s\" is half of a surrogate pair, not a character",
-                               display_name, line, column - 2, data + i);
+                               "%s:%u:%u: this escape is not JSON: a string may use \\\" \\\\ \\/ "
+                               "\\b \\f \\n \\r \\t and \\u with four hex digits (a character "
+                               "beyond U+FFFF as a surrogate pair)",
+                               display_name, line, column - 2);
                   return FALSE;
                 }
               i += skip;

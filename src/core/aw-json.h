@@ -18,8 +18,8 @@ gboolean aw_json_precheck (const char  *data,
                            gint         syntax_code,
                            gint         limit_code,
                            GError     **error);
-gssize   aw_json_unicode_escape (const char *data,
-                                 gsize       length,
-                                 gsize       at);
+gssize   aw_json_check_escape (const char *data,
+                               gsize       length,
+                               gsize       at);
 
 G_END_DECLS

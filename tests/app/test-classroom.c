@@ -14,69 +14,9 @@
 #include "aw-task-table.h"
 #include "aw-timeline-view.h"
 #include "aw-window.h"
+#include "window-test-util.h"
 
 static AwApplication *app;
-
-static gboolean
-timed_out_cb (gpointer data)
-{
-  *(gboolean *) data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-wait_for (gboolean *flag,
-          guint     timeout_ms)
-{
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add (timeout_ms, timed_out_cb, &timed_out);
-
-  while (!*flag && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  if (!timed_out)
-    g_source_remove (id);
-  return *flag;
-}
-
-static void
-wait_ms (guint ms)
-{
-  gboolean never = FALSE;
-  wait_for (&never, ms);
-}
-
-static void
-set_flag (gpointer data)
-{
-  *(gboolean *) data = TRUE;
-}
-
-static AwWindow *
-new_window (int width,
-            int height)
-{
-  AwWindow *window = aw_window_new (app);
-  gboolean mapped = FALSE;
-
-  g_signal_connect_swapped (window, "map", G_CALLBACK (set_flag), &mapped);
-  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
-  gtk_window_present (GTK_WINDOW (window));
-  g_assert_true (wait_for (&mapped, 10000));
-  wait_ms (200);
-  return window;
-}
-
-static void
-run_and_wait (AwWindow *window)
-{
-  gboolean finished = FALSE;
-  gulong id = g_signal_connect_swapped (window, "run-finished", G_CALLBACK (set_flag), &finished);
-
-  g_action_group_activate_action (G_ACTION_GROUP (window), "run", NULL);
-  g_assert_true (wait_for (&finished, 30000));
-  g_signal_handler_disconnect (window, id);
-  wait_ms (100);
-}
 
 /* Every task event of the runs, as times since each run's start, sorted. */
 static GArray *
@@ -116,7 +56,7 @@ event_times (AwWindow *window)
 static void
 test_step (void)
 {
-  AwWindow *window = new_window (1280, 800);
+  AwWindow *window = test_window_new (app, 1280, 800);
   g_autoptr(GArray) times = NULL;
   guint csharp, c;
   const char *card;
@@ -124,7 +64,8 @@ test_step (void)
   g_assert_true (aw_window_select_scenario (window, "deadlock"));
   aw_window_set_variant (window, 2);   /* await: no freeze */
   aw_window_set_speed (window, 4);
-  run_and_wait (window);
+  g_assert_true (test_run_and_wait (window, 30000));
+  test_wait_ms (100);
   times = event_times (window);
   g_assert_cmpuint (times->len, >=, 4);
   g_assert_cmpint (aw_window_get_replay_position (window), ==, -1);
@@ -172,42 +113,43 @@ test_step (void)
   g_assert_false (g_str_has_prefix (card, "Replay at "));
 
   gtk_window_destroy (GTK_WINDOW (window));
-  wait_ms (50);
+  test_wait_ms (50);
 }
 
 static void
 test_replay_plays (void)
 {
-  AwWindow *window = new_window (1280, 800);
+  AwWindow *window = test_window_new (app, 1280, 800);
   gboolean done = FALSE;
   GAction *replay;
 
   aw_window_set_speed (window, 4);
   aw_window_set_variant (window, 1);
-  run_and_wait (window);
+  g_assert_true (test_run_and_wait (window, 30000));
+  test_wait_ms (100);
 
   /* Play the recording back at 4x: it ends by itself. */
   g_action_group_activate_action (G_ACTION_GROUP (window), "replay-start", NULL);
   g_action_group_activate_action (G_ACTION_GROUP (window), "replay", NULL);
   replay = g_action_map_lookup_action (G_ACTION_MAP (window), "replay");
   g_assert_true (g_variant_get_boolean (g_action_get_state (replay)));
-  wait_ms (100);
+  test_wait_ms (100);
   g_assert_cmpint (aw_window_get_replay_position (window), >, 0);
   for (guint i = 0; i < 100 && !done; i++)
     {
-      wait_ms (50);
+      test_wait_ms (50);
       done = aw_window_get_replay_position (window) == -1;
     }
   g_assert_true (done);
   g_assert_false (g_variant_get_boolean (g_action_get_state (replay)));
   gtk_window_destroy (GTK_WINDOW (window));
-  wait_ms (50);
+  test_wait_ms (50);
 }
 
 static void
 test_predict (void)
 {
-  AwWindow *window = new_window (1280, 800);
+  AwWindow *window = test_window_new (app, 1280, 800);
   const char *card;
 
   g_assert_true (aw_window_select_scenario (window, "when-all"));
@@ -219,7 +161,7 @@ test_predict (void)
 
   {
     gboolean finished = FALSE;
-    gulong id = g_signal_connect_swapped (window, "run-finished", G_CALLBACK (set_flag), &finished);
+    gulong id = g_signal_connect_swapped (window, "run-finished", G_CALLBACK (test_set_flag), &finished);
     GList *toplevels_before = gtk_window_list_toplevels ();
     GList *toplevels_after;
     GtkWindow *dialog = NULL;
@@ -227,7 +169,7 @@ test_predict (void)
     /* Run opens the prediction dialog instead of running; its answers
      * default to 1.0 s each. */
     g_action_group_activate_action (G_ACTION_GROUP (window), "run", NULL);
-    wait_ms (200);
+    test_wait_ms (200);
     g_assert_false (aw_window_is_running (window));
     toplevels_after = gtk_window_list_toplevels ();
     for (GList *l = toplevels_after; l != NULL; l = l->next)
@@ -239,7 +181,7 @@ test_predict (void)
     g_list_free (toplevels_before);
     g_list_free (toplevels_after);
 
-    g_assert_true (wait_for (&finished, 30000));
+    g_assert_true (test_wait_for (&finished, 30000));
     g_signal_handler_disconnect (window, id);
   }
 
@@ -248,7 +190,7 @@ test_predict (void)
   g_assert_nonnull (strstr (card, "Prediction vs measurement"));
   g_assert_nonnull (strstr (card, "One by one: predicted 1.00 s, measured"));
   gtk_window_destroy (GTK_WINDOW (window));
-  wait_ms (50);
+  test_wait_ms (50);
 }
 
 /* No label in the window is cut: each has at least its minimum width. */
@@ -281,7 +223,7 @@ static void
 check_presentation (int width,
                     int height)
 {
-  AwWindow *window = new_window (width, height);
+  AwWindow *window = test_window_new (app, width, height);
   const AwRenderLayout *layout;
   guint checked = 0;
   int min_w;
@@ -291,8 +233,9 @@ check_presentation (int width,
   aw_window_set_variant (window, -1);
   aw_window_set_presentation_full (window, TRUE, FALSE);
   g_assert_true (aw_window_get_presentation (window));
-  run_and_wait (window);
-  wait_ms (200);
+  g_assert_true (test_run_and_wait (window, 30000));
+  test_wait_ms (100);
+  test_wait_ms (200);
 
   /* The window fits the projector. */
   gtk_widget_measure (GTK_WIDGET (window), GTK_ORIENTATION_HORIZONTAL, -1, &min_w, NULL, NULL, NULL);
@@ -317,7 +260,7 @@ check_presentation (int width,
 
   aw_window_set_presentation_full (window, FALSE, FALSE);
   gtk_window_destroy (GTK_WINDOW (window));
-  wait_ms (50);
+  test_wait_ms (50);
 }
 
 static void
@@ -341,7 +284,7 @@ test_presentation_1920 (void)
 static void
 test_accessible (void)
 {
-  AwWindow *window = new_window (1280, 800);
+  AwWindow *window = test_window_new (app, 1280, 800);
   GtkWidget *timeline = GTK_WIDGET (aw_window_get_timeline (window));
   AwTaskTable *table = aw_window_get_task_table (window);
 
@@ -356,7 +299,8 @@ test_accessible (void)
 
   aw_window_set_speed (window, 4);
   aw_window_set_variant (window, 0);
-  run_and_wait (window);
+  g_assert_true (test_run_and_wait (window, 30000));
+  test_wait_ms (100);
 
   /* The description says what happened (for one run it is the card's
    * sentence), and the table has one row per task. */
@@ -368,13 +312,13 @@ test_accessible (void)
     gtk_test_accessible_assert_property (timeline, GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, lines[0]);
   }
   gtk_window_destroy (GTK_WINDOW (window));
-  wait_ms (50);
+  test_wait_ms (50);
 }
 
 static void
 test_text_size_and_theme (void)
 {
-  AwWindow *window = new_window (1280, 800);
+  AwWindow *window = test_window_new (app, 1280, 800);
   GSettings *settings = aw_application_get_settings (app);
 
   g_action_group_activate_action (G_ACTION_GROUP (window), "text-bigger", NULL);
@@ -403,7 +347,7 @@ test_text_size_and_theme (void)
   g_action_group_activate_action (G_ACTION_GROUP (window), "prev-scenario", NULL);
   g_assert_cmpstr (aw_scenario_get_id (aw_window_get_scenario (window)), ==, "when-all");
   gtk_window_destroy (GTK_WINDOW (window));
-  wait_ms (50);
+  test_wait_ms (50);
 }
 
 int
@@ -419,9 +363,7 @@ main (int    argc,
       return 0;
     }
 
-  app = aw_application_new (G_APPLICATION_NON_UNIQUE);
-  g_application_register (G_APPLICATION (app), NULL, NULL);
-  g_application_hold (G_APPLICATION (app));
+  app = test_app_new ();
 
   g_test_add_func ("/aw/app/classroom/step", test_step);
   g_test_add_func ("/aw/app/classroom/replay-plays", test_replay_plays);

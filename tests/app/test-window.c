@@ -15,82 +15,23 @@
 #include "aw-summary.h"
 #include "aw-timeline-view.h"
 #include "aw-window.h"
+#include "window-test-util.h"
 
 static AwApplication *app;
 
-static gboolean
-timed_out_cb (gpointer data)
-{
-  *(gboolean *) data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
 /* Iterates the main loop until *flag or a timeout; returns whether *flag. */
-static gboolean
-wait_for (gboolean *flag,
-          guint     timeout_ms)
-{
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add (timeout_ms, timed_out_cb, &timed_out);
-
-  while (!*flag && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  if (!timed_out)
-    g_source_remove (id);
-  return *flag;
-}
-
-static void
-wait_ms (guint ms)
-{
-  gboolean never = FALSE;
-  wait_for (&never, ms);
-}
-
-static void
-set_flag (gpointer data)
-{
-  *(gboolean *) data = TRUE;
-}
-
-static AwWindow *
-new_window (void)
-{
-  AwWindow *window = aw_window_new (app);
-  gboolean mapped = FALSE;
-
-  g_signal_connect_swapped (window, "map", G_CALLBACK (set_flag), &mapped);
-  gtk_window_present (GTK_WINDOW (window));
-  g_assert_true (wait_for (&mapped, 10000));
-  wait_ms (100);
-  return window;
-}
 
 static void
 close_window (AwWindow *window)
 {
   gtk_window_destroy (GTK_WINDOW (window));
-  wait_ms (50);
-}
-
-static gboolean
-run_and_wait (AwWindow *window,
-              guint     timeout_ms)
-{
-  gboolean finished = FALSE;
-  gulong id = g_signal_connect_swapped (window, "run-finished", G_CALLBACK (set_flag), &finished);
-
-  g_action_group_activate_action (G_ACTION_GROUP (window), "run", NULL);
-  g_assert_true (aw_window_is_running (window));
-  wait_for (&finished, timeout_ms);
-  g_signal_handler_disconnect (window, id);
-  return finished;
+  test_wait_ms (50);
 }
 
 static void
 test_default (void)
 {
-  AwWindow *window = new_window ();
+  AwWindow *window = test_window_new (app, 1280, 800);
   AwTimelineView *timeline = aw_window_get_timeline (window);
 
   /* Opens on the default scenario, ready to run. */
@@ -107,7 +48,7 @@ test_default (void)
 static void
 test_accessible (void)
 {
-  AwWindow *window = new_window ();
+  AwWindow *window = test_window_new (app, 1280, 800);
   GtkWidget *timeline = GTK_WIDGET (aw_window_get_timeline (window));
 
   gtk_test_accessible_assert_role (aw_window_get_run_button (window), GTK_ACCESSIBLE_ROLE_BUTTON);
@@ -123,7 +64,7 @@ test_accessible (void)
 static void
 test_run_compare (void)
 {
-  AwWindow *window = new_window ();
+  AwWindow *window = test_window_new (app, 1280, 800);
   AwTimelineView *timeline = aw_window_get_timeline (window);
   g_autoptr(GPtrArray) traces = NULL;
   g_autofree char *expected = NULL;
@@ -133,7 +74,7 @@ test_run_compare (void)
 
   aw_window_set_speed (window, 4);
   aw_window_set_variant (window, -1);
-  g_assert_true (run_and_wait (window, 30000));
+  g_assert_true (test_run_and_wait (window, 30000));
 
   /* Both variants ran: task rows in the timeline and an outcome card. */
   g_assert_cmpuint (aw_timeline_view_get_n_runs (timeline), ==, 2);
@@ -167,14 +108,14 @@ test_run_compare (void)
 static void
 test_heartbeat (void)
 {
-  AwWindow *window = new_window ();
+  AwWindow *window = test_window_new (app, 1280, 800);
   g_autoptr(GPtrArray) traces = NULL;
   g_autoptr(AwTraceModel) model = NULL;
   const AwMetrics *m;
 
   aw_window_set_speed (window, 1);
   aw_window_set_variant (window, 1);
-  g_assert_true (run_and_wait (window, 10000));
+  g_assert_true (test_run_and_wait (window, 10000));
   traces = aw_window_get_last_traces (window);
   g_assert_cmpuint (traces->len, ==, 1);
   model = aw_trace_model_new (g_ptr_array_index (traces, 0));
@@ -189,7 +130,7 @@ test_heartbeat (void)
 static void
 test_cancel (void)
 {
-  AwWindow *window = new_window ();
+  AwWindow *window = test_window_new (app, 1280, 800);
   g_autoptr(GPtrArray) traces = NULL;
   g_autoptr(AwTraceModel) model = NULL;
   const AwMarker *markers;
@@ -202,13 +143,13 @@ test_cancel (void)
   g_assert_true (aw_window_select_scenario (window, "cancel"));
   aw_window_set_speed (window, 1);
   aw_window_set_variant (window, 1);   /* no deadline: only the user can cancel */
-  g_signal_connect_swapped (window, "run-finished", G_CALLBACK (set_flag), &finished);
+  g_signal_connect_swapped (window, "run-finished", G_CALLBACK (test_set_flag), &finished);
   g_action_group_activate_action (G_ACTION_GROUP (window), "run", NULL);
-  wait_ms (400);
+  test_wait_ms (400);
   g_assert_true (aw_window_is_running (window));
   g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "cancel"));
   g_action_group_activate_action (G_ACTION_GROUP (window), "cancel", NULL);
-  g_assert_true (wait_for (&finished, 5000));
+  g_assert_true (test_wait_for (&finished, 5000));
 
   traces = aw_window_get_last_traces (window);
   model = aw_trace_model_new (g_ptr_array_index (traces, 0));
@@ -234,7 +175,7 @@ test_cancel (void)
 static void
 test_open_file (void)
 {
-  AwWindow *window = new_window ();
+  AwWindow *window = test_window_new (app, 1280, 800);
   g_autofree char *bad = g_test_build_filename (G_TEST_DIST, "fixtures", "bad", "negative-ms.json", NULL);
   g_autofree char *good = g_test_build_filename (G_TEST_DIST, "fixtures", "good", "minimal.json", NULL);
   g_autofree char *where = g_strdup_printf ("%s:13:25:", bad);
@@ -250,7 +191,7 @@ test_open_file (void)
   g_assert_true (aw_window_open_file (window, good));
   g_assert_null (aw_window_get_error (window));
   g_assert_cmpstr (aw_scenario_get_id (aw_window_get_scenario (window)), ==, "fixture");
-  g_assert_true (run_and_wait (window, 10000));
+  g_assert_true (test_run_and_wait (window, 10000));
   g_assert_cmpuint (aw_timeline_view_get_n_tasks (aw_window_get_timeline (window)), ==, 1);
   close_window (window);
 }
@@ -259,7 +200,7 @@ test_open_file (void)
 static void
 test_export_and_open_trace (void)
 {
-  AwWindow *window = new_window ();
+  AwWindow *window = test_window_new (app, 1280, 800);
   g_autofree char *dir = g_dir_make_tmp ("awaitscope-window-XXXXXX", NULL);
   g_autofree char *png = g_build_filename (dir, "runs.png", NULL);
   g_autofree char *svg = g_build_filename (dir, "runs.svg", NULL);
@@ -271,7 +212,7 @@ test_export_and_open_trace (void)
   g_assert_true (aw_window_select_scenario (window, "when-all"));
   aw_window_set_speed (window, 4);
   aw_window_set_variant (window, -1);
-  g_assert_true (run_and_wait (window, 30000));
+  g_assert_true (test_run_and_wait (window, 30000));
 
   g_assert_true (aw_window_export_image (window, png));
   surface = cairo_image_surface_create_from_png (png);
@@ -308,19 +249,19 @@ test_export_and_open_trace (void)
 static void
 test_switch_and_close_during_run (void)
 {
-  AwWindow *window = new_window ();
+  AwWindow *window = test_window_new (app, 1280, 800);
 
   aw_window_set_speed (window, 1);
   g_action_group_activate_action (G_ACTION_GROUP (window), "run", NULL);
-  wait_ms (150);
+  test_wait_ms (150);
   g_assert_true (aw_window_select_scenario (window, "cancel"));
   g_assert_false (aw_window_is_running (window));
   g_action_group_activate_action (G_ACTION_GROUP (window), "run", NULL);
-  wait_ms (150);
+  test_wait_ms (150);
   g_assert_true (aw_window_is_running (window));
   close_window (window);
   /* The abandoned runs finish in the background without touching the window. */
-  wait_ms (700);
+  test_wait_ms (700);
 }
 
 int
@@ -336,9 +277,7 @@ main (int    argc,
       return 0;
     }
 
-  app = aw_application_new (G_APPLICATION_NON_UNIQUE);
-  g_application_register (G_APPLICATION (app), NULL, NULL);
-  g_application_hold (G_APPLICATION (app));
+  app = test_app_new ();
 
   g_test_add_func ("/aw/app/window/default", test_default);
   g_test_add_func ("/aw/app/window/accessible", test_accessible);

@@ -134,21 +134,23 @@ probe_thread (gpointer data)
         {
           last = now_ticks;
           last_change = g_get_monotonic_time ();
-          /* Still drawing: this is the picture "just before". */
-          x_screenshot (probe->before);
+          /* Still drawing, shortly before the freeze: the picture "just before". */
+          if (last_change > probe->not_before - 500 * 1000)
+            x_screenshot (probe->before);
           continue;
         }
-      if (g_get_monotonic_time () - last_change > 250 * 1000 && g_get_monotonic_time () > probe->not_before)
+      if (g_get_monotonic_time () - last_change > 150 * 1000 && g_get_monotonic_time () > probe->not_before)
         {
           g_autofree char *x = g_strdup_printf ("%d", probe->click_x);
           g_autofree char *y = g_strdup_printf ("%d", probe->click_y);
           const char *argv[] = { "xdotool", "mousemove", x, y, "click", "1", NULL };
           int status = 0;
 
+          /* Click first, then photograph: a frozen window repaints nothing either way. */
           probe->saw_freeze = TRUE;
-          x_screenshot (probe->during);
           probe->click_sent = g_get_monotonic_time ();
           g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, &status, NULL);
+          x_screenshot (probe->during);
           break;
         }
       g_usleep (20 * 1000);

@@ -6,6 +6,9 @@
 #include "config.h"
 
 #include "aw-application.h"
+
+#include <stdio.h>
+
 #include "aw-catalog.h"
 #include "aw-window.h"
 
@@ -97,6 +100,18 @@ aw_application_startup (GApplication *application)
   gtk_window_set_default_icon_name (APP_ID);
 }
 
+/* AWAITSCOPE_BENCH_EXIT_AFTER_FIRST_FRAME: the start-up benchmark times the
+ * process from its start to this line, then the app quits. */
+static void
+first_frame_painted (GdkFrameClock  *clock,
+                     GApplication   *application)
+{
+  g_signal_handlers_disconnect_by_func (clock, first_frame_painted, application);
+  fputs ("first-frame\n", stdout);
+  fflush (stdout);
+  g_application_quit (application);
+}
+
 static void
 aw_application_activate (GApplication *application)
 {
@@ -105,6 +120,10 @@ aw_application_activate (GApplication *application)
   if (window == NULL)
     window = GTK_WINDOW (aw_window_new (AW_APPLICATION (application)));
   gtk_window_present (window);
+
+  if (g_getenv ("AWAITSCOPE_BENCH_EXIT_AFTER_FIRST_FRAME") != NULL)
+    g_signal_connect_after (gtk_widget_get_frame_clock (GTK_WIDGET (window)), "after-paint",
+                            G_CALLBACK (first_frame_painted), application);
 }
 
 static void

@@ -138,6 +138,43 @@ check_output_folder (const char *path)
   return TRUE;
 }
 
+/* The options every picture command shares; returns an exit status, 0 if fine. */
+static int
+parse_picture_options (const char     *output,
+                       const char     *size,
+                       double          scale,
+                       const char     *theme_name,
+                       AwImageFormat  *format,
+                       int            *width,
+                       int            *height,
+                       const AwTheme **theme)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!aw_image_format_from_path (output, format, &error) ||
+      (size != NULL && !aw_parse_size (size, width, height, &error)))
+    {
+      print_error ("%s", error->message);
+      return 2;
+    }
+  if (!(scale >= 0.5 && scale <= 4) || *width * scale > AW_EXPORT_MAX_SIDE || *height * scale > AW_EXPORT_MAX_SIDE)
+    {
+      print_error ("--scale %g: give a number between 0.5 and 4, with the scaled size at most %d pixels a side",
+                   scale, AW_EXPORT_MAX_SIDE);
+      return 2;
+    }
+  *theme = aw_theme_lookup (theme_name ? theme_name : "light");
+  if (*theme == NULL)
+    {
+      g_autofree char *names = g_strjoinv (", ", (char **) aw_theme_list_names ());
+      print_error ("unknown theme \"%s\" (themes: %s)", theme_name, names);
+      return 2;
+    }
+  if (!check_output_folder (output))
+    return 1;
+  return 0;
+}
+
 static char *
 format_ms (double ms)
 {
@@ -768,33 +805,8 @@ cmd_render (int    argc,
     }
 
   /* Refuse bad requests before spending seconds on a run. */
-  if (!aw_image_format_from_path (output, &format, &error) ||
-      (size != NULL && !aw_parse_size (size, &width, &height, &error)))
-    {
-      print_error ("%s", error->message);
-      return 2;
-    }
-  if (!(scale >= 0.5 && scale <= 4) || width * scale > AW_EXPORT_MAX_SIDE || height * scale > AW_EXPORT_MAX_SIDE)
-    {
-      print_error ("--scale %g: give a number between 0.5 and 4, with the scaled size at most %d pixels a side",
-                   scale, AW_EXPORT_MAX_SIDE);
-      return 2;
-    }
-  theme = aw_theme_lookup (theme_name ? theme_name : "light");
-  if (theme == NULL)
-    {
-      g_autofree char *names = g_strjoinv (", ", (char **) aw_theme_list_names ());
-      print_error ("unknown theme \"%s\" (themes: %s)", theme_name, names);
-      return 2;
-    }
-  {
-    g_autofree char *dir = g_path_get_dirname (output);
-    if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
-      {
-        print_error ("%s: cannot write: the folder %s does not exist", output, dir);
-        return 1;
-      }
-  }
+  if ((exit_code = parse_picture_options (output, size, scale, theme_name, &format, &width, &height, &theme)) != 0)
+    return exit_code;
 
   aw_run_options_init (&options);
   options.heartbeat_ms = CLI_HEARTBEAT_MS;
@@ -901,27 +913,8 @@ cmd_replay (int    argc,
       print_error ("replay: say where to write the picture with -o FILE.png (or .svg, .pdf)");
       return 2;
     }
-  if (!aw_image_format_from_path (output, &format, &error) ||
-      (size != NULL && !aw_parse_size (size, &width, &height, &error)))
-    {
-      print_error ("%s", error->message);
-      return 2;
-    }
-  if (!(scale >= 0.5 && scale <= 4) || width * scale > AW_EXPORT_MAX_SIDE || height * scale > AW_EXPORT_MAX_SIDE)
-    {
-      print_error ("--scale %g: give a number between 0.5 and 4, with the scaled size at most %d pixels a side",
-                   scale, AW_EXPORT_MAX_SIDE);
-      return 2;
-    }
-  theme = aw_theme_lookup (theme_name ? theme_name : "light");
-  if (theme == NULL)
-    {
-      g_autofree char *themes = g_strjoinv (", ", (char **) aw_theme_list_names ());
-      print_error ("unknown theme \"%s\" (themes: %s)", theme_name, themes);
-      return 2;
-    }
-  if (!check_output_folder (output))
-    return 1;
+  if ((exit_code = parse_picture_options (output, size, scale, theme_name, &format, &width, &height, &theme)) != 0)
+    return exit_code;
 
   traces = aw_traces_load_from_file (argv[1], &error);
   if (traces == NULL)

@@ -12,9 +12,9 @@
 
 #include "aw-scenario.h"
 #include "aw-json.h"
-#include "aw-json.h"
 #include "aw-verdict.h"
 
+#include <math.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -370,12 +370,13 @@ get_uint (ParseContext *ctx,
     return fail_at (ctx, error, AW_SCENARIO_ERROR_INVALID, object, member,
                     "\"%s\" is negative (%g); it must be between %u and %u%s%s",
                     member, value, min, max, unit ? " " : "", unit ? unit : "");
-  if (value != (double) (guint64) value)
+  /* No cast before the range check: 1e300 does not fit any integer. */
+  if (value != floor (value))
     return fail_at (ctx, error, AW_SCENARIO_ERROR_INVALID, object, member,
                     "\"%s\" must be a whole number, not %g", member, value);
   if (value < min || value > max)
     return fail_at (ctx, error, AW_SCENARIO_ERROR_LIMIT, object, member,
-                    "\"%s\" is %.0f; it must be between %u and %u%s%s",
+                    "\"%s\" is %.15g; it must be between %u and %u%s%s",
                     member, value, min, max, unit ? " " : "", unit ? unit : "");
 
   *out = (guint) value;

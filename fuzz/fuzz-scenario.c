@@ -26,6 +26,18 @@ LLVMFuzzerInitialize (int    *argc,
   return 0;
 }
 
+static void
+assert_text (const char *text,
+             gboolean    nullable)
+{
+  if (text == NULL)
+    {
+      g_assert_true (nullable);
+      return;
+    }
+  g_assert_true (g_utf8_validate (text, -1, NULL));
+}
+
 static guint64
 check_node (const AwNode *node,
             guint         depth)
@@ -35,8 +47,8 @@ check_node (const AwNode *node,
   g_assert_nonnull (node);
   g_assert_cmpint (node->type, <, AW_NODE_LAST);
   g_assert_cmpuint (depth, <=, AW_SCENARIO_MAX_DEPTH);
-  g_assert_nonnull (node->name);
-  g_assert_true (g_utf8_validate (node->name, -1, NULL));
+  assert_text (node->name, FALSE);
+  assert_text (node->message, TRUE);
   g_assert_cmpuint (g_utf8_strlen (node->name, -1), <=, AW_SCENARIO_MAX_NAME);
   g_assert_cmpuint (node->ms, <=, AW_SCENARIO_MAX_DURATION_MS);
   g_assert_cmpuint (node->count, <=, AW_SCENARIO_MAX_COUNT);
@@ -96,14 +108,17 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
 
   g_assert_no_error (error);
   g_assert_cmpuint (size, <=, AW_SCENARIO_MAX_FILE_SIZE);
-  g_assert_nonnull (aw_scenario_get_id (scenario));
-  g_assert_nonnull (aw_scenario_get_title (scenario));
-  g_assert_nonnull (aw_scenario_get_narration (scenario));
-  g_assert_nonnull (aw_scenario_get_csharp (scenario));
-  g_assert_nonnull (aw_scenario_get_c_code (scenario));
+  /* Every text goes to labels, pictures and terminals: UTF-8 only. */
+  assert_text (aw_scenario_get_id (scenario), FALSE);
+  assert_text (aw_scenario_get_title (scenario), FALSE);
+  assert_text (aw_scenario_get_narration (scenario), FALSE);
+  assert_text (aw_scenario_get_csharp (scenario), FALSE);
+  assert_text (aw_scenario_get_c_code (scenario), FALSE);
+  assert_text (aw_scenario_get_summary (scenario), TRUE);
+  assert_text (aw_scenario_get_expected_text (scenario), TRUE);
+  assert_text (aw_scenario_get_part_title (scenario), TRUE);
   g_assert_cmpuint (aw_scenario_get_n_variants (scenario), >=, 1);
   g_assert_cmpuint (aw_scenario_get_n_variants (scenario), <=, AW_SCENARIO_MAX_VARIANTS);
-  (void) aw_scenario_get_part_title (scenario);
 
   aw_run_options_init (&options);
   for (guint i = 0; i < aw_scenario_get_n_variants (scenario); i++)
@@ -111,7 +126,9 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
       const AwVariant *variant = aw_scenario_get_variant (scenario, i);
       guint64 tasks;
 
-      g_assert_nonnull (variant->name);
+      assert_text (variant->name, FALSE);
+      assert_text (variant->title, FALSE);
+      assert_text (variant->description, TRUE);
       g_assert_true (aw_scenario_find_variant (scenario, variant->name, NULL) == variant);
       g_assert_cmpint (variant->cancel_after_ms, <=, AW_SCENARIO_MAX_DURATION_MS);
       tasks = check_node (variant->program, 1);

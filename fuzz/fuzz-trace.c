@@ -101,6 +101,18 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
       const AwMetrics *metrics;
       guint n_events, n_tasks;
 
+      /* Every text of a run goes to labels, pictures and terminals. */
+      for (guint s = 0; s < aw_trace_get_n_strings (trace); s++)
+        {
+          const char *text = aw_trace_get_string (trace, s);
+          g_assert_true (text == NULL || g_utf8_validate (text, -1, NULL));
+        }
+      for (guint l = 0; l < aw_trace_get_n_lanes (trace); l++)
+        {
+          const char *text = aw_trace_get_lane_name (trace, l);
+          g_assert_true (text == NULL || g_utf8_validate (text, -1, NULL));
+        }
+
       aw_trace_get_events (trace, &n_events);
       total += n_events;
       g_assert_cmpuint (total, <=, AW_TRACE_MAX_EVENTS * 3 + 2 * traces->len);

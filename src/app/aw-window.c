@@ -1370,52 +1370,6 @@ aw_window_open_file (AwWindow   *self,
   return TRUE;
 }
 
-static void
-on_open_response (GtkNativeDialog *dialog,
-                  int              response,
-                  AwWindow        *self)
-{
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-      g_autofree char *path = g_file_get_path (file);
-
-      if (path != NULL)
-        aw_window_open_file (self, path);
-    }
-  g_clear_object (&self->chooser);
-}
-
-static GtkFileFilter *
-make_filter (const char *name,
-             const char *pattern)
-{
-  GtkFileFilter *filter = gtk_file_filter_new ();
-
-  gtk_file_filter_set_name (filter, name);
-  gtk_file_filter_add_pattern (filter, pattern);
-  return filter;
-}
-
-static void
-open_action (GSimpleAction *action,
-             GVariant      *parameter,
-             gpointer       user_data)
-{
-  AwWindow *self = AW_WINDOW (user_data);
-  g_autoptr(GtkFileFilter) filter = make_filter ("Scenario files (*.json)", "*.json");
-
-  if (self->chooser != NULL)
-    return;
-  self->chooser = GTK_NATIVE_DIALOG (gtk_file_chooser_native_new ("Open Scenario File", GTK_WINDOW (self),
-                                                                  GTK_FILE_CHOOSER_ACTION_OPEN,
-                                                                  "_Open", "_Cancel"));
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), filter);
-  gtk_native_dialog_set_modal (self->chooser, TRUE);
-  g_signal_connect (self->chooser, "response", G_CALLBACK (on_open_response), self);
-  gtk_native_dialog_show (self->chooser);
-}
-
 /**
  * aw_window_export_image:
  * @path: a .png, .svg or .pdf file
@@ -1458,55 +1412,6 @@ aw_window_export_image (AwWindow   *self,
   status = g_strdup_printf ("Saved %s", base);
   show_status (self, status);
   return TRUE;
-}
-
-static void
-on_export_response (GtkNativeDialog *dialog,
-                    int              response,
-                    AwWindow        *self)
-{
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-      g_autofree char *path = g_file_get_path (file);
-
-      if (path != NULL && !g_str_has_suffix (path, ".png") && !g_str_has_suffix (path, ".svg") &&
-          !g_str_has_suffix (path, ".pdf"))
-        {
-          char *with_ext = g_strconcat (path, ".png", NULL);
-          g_free (path);
-          path = with_ext;
-        }
-      if (path != NULL)
-        aw_window_export_image (self, path);
-    }
-  g_clear_object (&self->chooser);
-}
-
-static void
-export_action (GSimpleAction *action,
-               GVariant      *parameter,
-               gpointer       user_data)
-{
-  AwWindow *self = AW_WINDOW (user_data);
-  g_autofree char *name = NULL;
-  g_autoptr(GtkFileFilter) png = make_filter ("PNG image", "*.png");
-  g_autoptr(GtkFileFilter) svg = make_filter ("SVG drawing", "*.svg");
-  g_autoptr(GtkFileFilter) pdf = make_filter ("PDF document", "*.pdf");
-
-  if (self->chooser != NULL || self->run_variants->len == 0 || self->running)
-    return;
-  self->chooser = GTK_NATIVE_DIALOG (gtk_file_chooser_native_new ("Export Image", GTK_WINDOW (self),
-                                                                  GTK_FILE_CHOOSER_ACTION_SAVE,
-                                                                  "_Export", "_Cancel"));
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), png);
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), svg);
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), pdf);
-  name = g_strdup_printf ("%s.png", self->run_scenario ? aw_scenario_get_id (self->run_scenario) : "trace");
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->chooser), name);
-  gtk_native_dialog_set_modal (self->chooser, TRUE);
-  g_signal_connect (self->chooser, "response", G_CALLBACK (on_export_response), self);
-  gtk_native_dialog_show (self->chooser);
 }
 
 /**
@@ -1599,20 +1504,96 @@ aw_window_export_trace (AwWindow   *self,
   return TRUE;
 }
 
+typedef gboolean (*ChooserDone) (AwWindow   *self,
+                                 const char *path);
+
 static void
-on_open_trace_response (GtkNativeDialog *dialog,
-                        int              response,
-                        AwWindow        *self)
+on_chooser_response (GtkNativeDialog *dialog,
+                     int              response,
+                     AwWindow        *self)
 {
+  ChooserDone done = g_object_get_data (G_OBJECT (dialog), "done");
+  const char *extension = g_object_get_data (G_OBJECT (dialog), "extension");
+
   if (response == GTK_RESPONSE_ACCEPT)
     {
       g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
       g_autofree char *path = g_file_get_path (file);
 
+      /* A name typed without an extension gets the default one. */
+      if (path != NULL && extension != NULL && strrchr (path, '.') <= strrchr (path, '/'))
+        {
+          char *with_ext = g_strconcat (path, extension, NULL);
+          g_free (path);
+          path = with_ext;
+        }
       if (path != NULL)
-        aw_window_open_trace (self, path);
+        done (self, path);
     }
   g_clear_object (&self->chooser);
+}
+
+/* One file chooser at a time; @filters is a NULL-terminated list of
+ * name, pattern pairs. */
+static void
+run_chooser (AwWindow             *self,
+             const char           *title,
+             GtkFileChooserAction  action,
+             const char           *current_name,
+             const char           *extension,
+             ChooserDone           done,
+             ...)
+{
+  const char *name;
+  va_list filters;
+
+  if (self->chooser != NULL)
+    return;
+  self->chooser = GTK_NATIVE_DIALOG (gtk_file_chooser_native_new (title, GTK_WINDOW (self), action,
+                                                                  action == GTK_FILE_CHOOSER_ACTION_SAVE ? "_Export" : "_Open",
+                                                                  "_Cancel"));
+  va_start (filters, done);
+  while ((name = va_arg (filters, const char *)) != NULL)
+    {
+      g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+
+      gtk_file_filter_set_name (filter, name);
+      gtk_file_filter_add_pattern (filter, va_arg (filters, const char *));
+      gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), filter);
+    }
+  va_end (filters);
+
+  if (current_name != NULL)
+    gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->chooser), current_name);
+  g_object_set_data (G_OBJECT (self->chooser), "done", done);
+  g_object_set_data (G_OBJECT (self->chooser), "extension", (gpointer) extension);
+  gtk_native_dialog_set_modal (self->chooser, TRUE);
+  g_signal_connect (self->chooser, "response", G_CALLBACK (on_chooser_response), self);
+  gtk_native_dialog_show (self->chooser);
+}
+
+static void
+open_action (GSimpleAction *action,
+             GVariant      *parameter,
+             gpointer       user_data)
+{
+  run_chooser (AW_WINDOW (user_data), "Open Scenario File", GTK_FILE_CHOOSER_ACTION_OPEN, NULL, NULL,
+               aw_window_open_file, "Scenario files (*.json)", "*.json", NULL);
+}
+
+static void
+export_action (GSimpleAction *action,
+               GVariant      *parameter,
+               gpointer       user_data)
+{
+  AwWindow *self = AW_WINDOW (user_data);
+  g_autofree char *name = NULL;
+
+  if (self->run_variants->len == 0 || self->running)
+    return;
+  name = g_strdup_printf ("%s.png", self->run_scenario ? aw_scenario_get_id (self->run_scenario) : "trace");
+  run_chooser (self, "Export Image", GTK_FILE_CHOOSER_ACTION_SAVE, name, ".png", aw_window_export_image,
+               "PNG image", "*.png", "SVG drawing", "*.svg", "PDF document", "*.pdf", NULL);
 }
 
 static void
@@ -1621,33 +1602,11 @@ open_trace_action (GSimpleAction *action,
                    gpointer       user_data)
 {
   AwWindow *self = AW_WINDOW (user_data);
-  g_autoptr(GtkFileFilter) filter = make_filter ("Trace files (*.json)", "*.json");
 
-  if (self->chooser != NULL || self->running)
+  if (self->running)
     return;
-  self->chooser = GTK_NATIVE_DIALOG (gtk_file_chooser_native_new ("Open Trace", GTK_WINDOW (self),
-                                                                  GTK_FILE_CHOOSER_ACTION_OPEN,
-                                                                  "_Open", "_Cancel"));
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), filter);
-  gtk_native_dialog_set_modal (self->chooser, TRUE);
-  g_signal_connect (self->chooser, "response", G_CALLBACK (on_open_trace_response), self);
-  gtk_native_dialog_show (self->chooser);
-}
-
-static void
-on_export_trace_response (GtkNativeDialog *dialog,
-                          int              response,
-                          AwWindow        *self)
-{
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-      g_autofree char *path = g_file_get_path (file);
-
-      if (path != NULL)
-        aw_window_export_trace (self, path);
-    }
-  g_clear_object (&self->chooser);
+  run_chooser (self, "Open Trace", GTK_FILE_CHOOSER_ACTION_OPEN, NULL, NULL, aw_window_open_trace,
+               "Trace files (*.json)", "*.json", NULL);
 }
 
 static void
@@ -1658,16 +1617,11 @@ export_trace_action (GSimpleAction *action,
   AwWindow *self = AW_WINDOW (user_data);
   g_autofree char *name = NULL;
 
-  if (self->chooser != NULL || self->run_variants->len == 0 || self->running)
+  if (self->run_variants->len == 0 || self->running)
     return;
-  self->chooser = GTK_NATIVE_DIALOG (gtk_file_chooser_native_new ("Export Trace", GTK_WINDOW (self),
-                                                                  GTK_FILE_CHOOSER_ACTION_SAVE,
-                                                                  "_Export", "_Cancel"));
   name = g_strdup_printf ("%s-trace.json", self->run_scenario ? aw_scenario_get_id (self->run_scenario) : "awaitscope");
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->chooser), name);
-  gtk_native_dialog_set_modal (self->chooser, TRUE);
-  g_signal_connect (self->chooser, "response", G_CALLBACK (on_export_trace_response), self);
-  gtk_native_dialog_show (self->chooser);
+  run_chooser (self, "Export Trace", GTK_FILE_CHOOSER_ACTION_SAVE, name, ".json", aw_window_export_trace,
+               "Trace Event JSON", "*.json", NULL);
 }
 
 /* Other actions -------------------------------------------------------------------- */

@@ -6,19 +6,24 @@
  * chunks that only that thread writes. Appending is a clock read, a store
  * and one release-store of the published count; no lock is taken. The thread
  * that merges (the main thread) walks each buffer up to its published count,
- * frees the chunks it has consumed, and merges the new events into one array
- * sorted by time. Readers of that array therefore always see a consistent,
- * sorted prefix of the run.
+ * hands the chunks it has consumed back to a small pool the writers take
+ * new chunks from, and merges the new events into one array sorted by time.
+ * Readers of that array therefore always see a consistent, sorted prefix of
+ * the run. A merge that had to put late events before earlier ones is
+ * logged, so that views derived from the log can tell when the part they
+ * have seen changed (aw-trace-private.h).
  */
 
 #include "config.h"
 
 #include "aw-trace.h"
+#include "aw-trace-private.h"
 
 #include <string.h>
 #include <time.h>
 
 #define CHUNK_EVENTS 1024
+#define POOL_CHUNKS  64     /* chunks kept for reuse: 1.5 MiB */
 
 typedef struct _Chunk Chunk;
 struct _Chunk {
@@ -26,6 +31,11 @@ struct _Chunk {
   AwEvent  events[CHUNK_EVENTS];
 };
 
+#define CACHE_LINE 64
+
+/* Writer and reader fields sit on cache lines of their own, and buffers
+ * are allocated aligned, so that threads recording at once never share a
+ * line. */
 typedef struct {
   GThread *owner;
   guint    lane;
@@ -36,6 +46,8 @@ typedef struct {
 
   /* Shared: total events published, written with release semantics. */
   gsize    published;
+
+  char     pad[CACHE_LINE];
 
   /* Reader side: only the merging thread touches these. */
   Chunk   *read_chunk;
@@ -52,10 +64,17 @@ struct _AwTrace {
   GPtrArray  *buffers;
   GPtrArray  *lane_names;
 
+  /* Chunks the merge has consumed, for writers to fill again: a live run
+   * then records into memory that is already there, page faults and all. */
+  GMutex      pool_lock;
+  Chunk      *pool;
+  guint       pool_len;
+
   GMutex      merge_lock;
   GArray     *events;           /* merged, sorted by time */
-  GArray     *scratch;
   GArray     *loaded;           /* events appended whole, e.g. by the loader */
+  guint64     merge_serial;     /* merges that added events */
+  GArray     *reorders;         /* Reorder: merges that inserted before the end */
 
   GMutex      strings_lock;
   GPtrArray  *strings;          /* id -> text; id 0 is NULL */
@@ -63,6 +82,12 @@ struct _AwTrace {
 
   GHashTable *metadata;
 };
+
+/* A merge that put events before ones merged earlier, at @index. */
+typedef struct {
+  guint64 serial;
+  guint   index;
+} Reorder;
 
 G_DEFINE_BOXED_TYPE (AwTrace, aw_trace, aw_trace_ref, aw_trace_unref)
 
@@ -103,11 +128,12 @@ aw_trace_new (void)
   g_mutex_init (&self->buffers_lock);
   g_mutex_init (&self->merge_lock);
   g_mutex_init (&self->strings_lock);
+  g_mutex_init (&self->pool_lock);
   self->buffers = g_ptr_array_new ();
   self->lane_names = g_ptr_array_new_with_free_func (g_free);
   self->events = g_array_new (FALSE, FALSE, sizeof (AwEvent));
-  self->scratch = g_array_new (FALSE, FALSE, sizeof (AwEvent));
   self->loaded = g_array_new (FALSE, FALSE, sizeof (AwEvent));
+  self->reorders = g_array_new (FALSE, FALSE, sizeof (Reorder));
   self->strings = g_ptr_array_new_with_free_func (g_free);
   g_ptr_array_add (self->strings, NULL);
   self->string_ids = g_hash_table_new (g_str_hash, g_str_equal);
@@ -139,7 +165,7 @@ buffer_free (Buffer *buffer)
       g_free (chunk);
       chunk = next;
     }
-  g_free (buffer);
+  g_aligned_free (buffer);
 }
 
 void
@@ -155,11 +181,18 @@ aw_trace_unref (AwTrace *self)
   g_ptr_array_unref (self->buffers);
   g_ptr_array_unref (self->lane_names);
   g_array_unref (self->events);
-  g_array_unref (self->scratch);
   g_array_unref (self->loaded);
+  g_array_unref (self->reorders);
   g_hash_table_unref (self->string_ids);
   g_ptr_array_unref (self->strings);
   g_hash_table_unref (self->metadata);
+  while (self->pool != NULL)
+    {
+      Chunk *next = self->pool->next;
+      g_free (self->pool);
+      self->pool = next;
+    }
+  g_mutex_clear (&self->pool_lock);
   g_mutex_clear (&self->buffers_lock);
   g_mutex_clear (&self->merge_lock);
   g_mutex_clear (&self->strings_lock);
@@ -176,6 +209,42 @@ gint64
 aw_trace_now (AwTrace *self)
 {
   return monotonic_ns () - self->start_ns;
+}
+
+static Chunk *
+chunk_new (AwTrace *self)
+{
+  Chunk *chunk;
+
+  g_mutex_lock (&self->pool_lock);
+  chunk = self->pool;
+  if (chunk != NULL)
+    {
+      self->pool = chunk->next;
+      self->pool_len--;
+    }
+  g_mutex_unlock (&self->pool_lock);
+
+  if (chunk == NULL)
+    chunk = g_new (Chunk, 1);
+  chunk->next = NULL;
+  return chunk;
+}
+
+static void
+chunk_release (AwTrace *self,
+               Chunk   *chunk)
+{
+  g_mutex_lock (&self->pool_lock);
+  if (self->pool_len < POOL_CHUNKS)
+    {
+      chunk->next = self->pool;
+      self->pool = chunk;
+      self->pool_len++;
+      chunk = NULL;
+    }
+  g_mutex_unlock (&self->pool_lock);
+  g_free (chunk);
 }
 
 static Buffer *
@@ -196,11 +265,10 @@ get_buffer_slow (AwTrace *self)
     }
   if (buffer == NULL)
     {
-      buffer = g_new0 (Buffer, 1);
+      buffer = g_aligned_alloc0 (1, sizeof (Buffer), CACHE_LINE);
       buffer->owner = thread;
       buffer->lane = self->buffers->len;
-      buffer->tail = g_new (Chunk, 1);
-      buffer->tail->next = NULL;
+      buffer->tail = chunk_new (self);
       buffer->read_chunk = buffer->tail;
       g_ptr_array_add (self->buffers, buffer);
       while (self->lane_names->len <= buffer->lane)
@@ -227,14 +295,14 @@ get_buffer (AwTrace *self)
 }
 
 static inline void
-buffer_append (Buffer        *buffer,
+buffer_append (AwTrace       *self,
+               Buffer        *buffer,
                const AwEvent *event)
 {
   if G_UNLIKELY (buffer->tail_fill == CHUNK_EVENTS)
     {
-      Chunk *chunk = g_new (Chunk, 1);
+      Chunk *chunk = chunk_new (self);
 
-      chunk->next = NULL;
       /* Published together with the first event of the chunk below. */
       buffer->tail->next = chunk;
       buffer->tail = chunk;
@@ -275,7 +343,7 @@ aw_trace_record_at (AwTrace     *self,
     .lane = (guint16) MIN (buffer->lane, G_MAXUINT16),
   };
 
-  buffer_append (buffer, &event);
+  buffer_append (self, buffer, &event);
 }
 
 /**
@@ -394,7 +462,8 @@ aw_trace_get_n_strings (AwTrace *self)
 
 static gint
 compare_events (gconstpointer a,
-                gconstpointer b)
+                gconstpointer b,
+                gpointer      user_data)
 {
   const AwEvent *ea = a;
   const AwEvent *eb = b;
@@ -406,9 +475,20 @@ compare_events (gconstpointer a,
   return 0;
 }
 
+static gboolean
+events_sorted (const AwEvent *ev,
+               guint          n)
+{
+  for (guint i = 1; i < n; i++)
+    if (ev[i].time_ns < ev[i - 1].time_ns)
+      return FALSE;
+  return TRUE;
+}
+
 static void
-buffer_drain (Buffer *buffer,
-              GArray *into)
+buffer_drain (AwTrace *self,
+              Buffer  *buffer,
+              GArray  *into)
 {
   gsize published = __atomic_load_n (&buffer->published, __ATOMIC_ACQUIRE);
 
@@ -423,7 +503,7 @@ buffer_drain (Buffer *buffer,
 
           buffer->read_chunk = done->next;
           buffer->read_pos = 0;
-          g_free (done);
+          chunk_release (self, done);
         }
 
       n = MIN (CHUNK_EVENTS - buffer->read_pos, published - buffer->consumed);
@@ -446,68 +526,103 @@ buffer_drain (Buffer *buffer,
 guint
 aw_trace_merge (AwTrace *self)
 {
-  GArray *scratch = self->scratch;
-  guint added;
+  guint n, added;
 
   g_mutex_lock (&self->merge_lock);
 
-  g_array_set_size (scratch, 0);
+  /* The new events go straight to the end of the log, then into place:
+   * no second copy of a big merge is ever held. */
+  n = self->events->len;
   g_mutex_lock (&self->buffers_lock);
   for (guint i = 0; i < self->buffers->len; i++)
-    buffer_drain (g_ptr_array_index (self->buffers, i), scratch);
+    buffer_drain (self, g_ptr_array_index (self->buffers, i), self->events);
   g_mutex_unlock (&self->buffers_lock);
 
   if (self->loaded->len > 0)
     {
-      g_array_append_vals (scratch, self->loaded->data, self->loaded->len);
-      g_array_set_size (self->loaded, 0);
+      g_array_append_vals (self->events, self->loaded->data, self->loaded->len);
+      g_array_unref (self->loaded);
+      self->loaded = g_array_new (FALSE, FALSE, sizeof (AwEvent));
     }
 
-  added = scratch->len;
+  added = self->events->len - n;
   if (added > 0)
     {
-      AwEvent *ev;
-      guint n, k;
-      gint64 first;
+      AwEvent *ev = (AwEvent *) (gpointer) self->events->data;
+      AwEvent *add = ev + n;
+      guint k = n;
 
       /* Stable: events of one thread at the same instant keep their order. */
-      g_array_sort (scratch, compare_events);
-      first = g_array_index (scratch, AwEvent, 0).time_ns;
+      if (!events_sorted (add, added))
+        g_qsort_with_data (add, added, sizeof (AwEvent), compare_events, NULL);
 
-      ev = (AwEvent *) (gpointer) self->events->data;
-      n = self->events->len;
-      k = n;
-      while (k > 0 && ev[k - 1].time_ns > first)
+      self->merge_serial++;
+      while (k > 0 && ev[k - 1].time_ns > add[0].time_ns)
         k--;
 
-      if (k == n)
+      if (k < n)
         {
-          g_array_append_vals (self->events, scratch->data, scratch->len);
-        }
-      else
-        {
-          /* Merge the overlapping tail of the log with the new events. */
+          /* Merge the overlapping tail of the log with the new events, in
+           * place: the write position never passes the next new event. */
           guint tail_len = n - k;
           AwEvent *tail = g_memdup2 (&ev[k], tail_len * sizeof (AwEvent));
-          const AwEvent *add = (const AwEvent *) (gconstpointer) scratch->data;
-          guint i = 0, j = 0, o;
+          Reorder reorder = { self->merge_serial, k };
+          guint i = 0, j = 0, o = k;
 
-          g_array_set_size (self->events, n + added);
-          ev = (AwEvent *) (gpointer) self->events->data;
-          o = k;
           while (i < tail_len && j < added)
             ev[o++] = (add[j].time_ns < tail[i].time_ns) ? add[j++] : tail[i++];
           while (i < tail_len)
             ev[o++] = tail[i++];
-          while (j < added)
-            ev[o++] = add[j++];
           g_free (tail);
+          g_array_append_val (self->reorders, reorder);
         }
     }
 
   g_mutex_unlock (&self->merge_lock);
 
   return added;
+}
+
+/*
+ * _aw_trace_get_merge_serial:
+ *
+ * Counts the merges that added events. With
+ * _aw_trace_first_change_since(), a reader that keeps what it derived from
+ * the log can tell whether the part it has seen is still as it was.
+ */
+guint64
+_aw_trace_get_merge_serial (AwTrace *self)
+{
+  guint64 serial;
+
+  g_mutex_lock (&self->merge_lock);
+  serial = self->merge_serial;
+  g_mutex_unlock (&self->merge_lock);
+
+  return serial;
+}
+
+/*
+ * _aw_trace_first_change_since:
+ * @serial: a value of _aw_trace_get_merge_serial()
+ *
+ * Returns: the lowest index of the log that merges after @serial changed,
+ *   or %G_MAXUINT if they only appended
+ */
+guint
+_aw_trace_first_change_since (AwTrace *self,
+                              guint64  serial)
+{
+  const Reorder *r;
+  guint first = G_MAXUINT;
+
+  g_mutex_lock (&self->merge_lock);
+  r = (const Reorder *) (gconstpointer) self->reorders->data;
+  for (guint i = self->reorders->len; i > 0 && r[i - 1].serial > serial; i--)
+    first = MIN (first, r[i - 1].index);
+  g_mutex_unlock (&self->merge_lock);
+
+  return first;
 }
 
 /**
@@ -587,7 +702,8 @@ aw_trace_name_this_lane (AwTrace    *self,
  * aw_trace_get_memory_size:
  * @self: a trace
  *
- * Returns: bytes held for events: the merged log plus unmerged chunks
+ * Returns: bytes held for events: the merged log, unmerged chunks and
+ *   chunks kept for reuse
  */
 gsize
 aw_trace_get_memory_size (AwTrace *self)
@@ -605,6 +721,9 @@ aw_trace_get_memory_size (AwTrace *self)
         size += sizeof (Chunk);
     }
   g_mutex_unlock (&self->buffers_lock);
+  g_mutex_lock (&self->pool_lock);
+  size += (gsize) self->pool_len * sizeof (Chunk);
+  g_mutex_unlock (&self->pool_lock);
   g_mutex_unlock (&self->merge_lock);
 
   return size;

@@ -1213,6 +1213,23 @@ set_text_scale (AwWindow *self,
   apply_looks (self);
 }
 
+/* Preference: how long a blocking wait may freeze the window. */
+static void
+watchdog_action (GSimpleAction *action,
+                 GVariant      *parameter,
+                 gpointer       user_data)
+{
+  AwWindow *self = AW_WINDOW (user_data);
+  int ms = g_variant_get_int32 (parameter);
+
+  if (ms < 500 || ms > AW_WAIT_MAX_DEADLINE_MS)
+    return;
+  g_simple_action_set_state (action, parameter);
+  self->wait_deadline_ms = ms;
+  if (self->settings != NULL)
+    g_settings_set_int (self->settings, "watchdog-ms", ms);
+}
+
 static void
 text_bigger_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
@@ -1689,6 +1706,7 @@ static const GActionEntry win_actions[] = {
   { "prev-scenario", prev_scenario_action },
   { "compare-toggle", compare_toggle_action },
   { "open-trace", open_trace_action },
+  { "watchdog", NULL, "i", "5000", watchdog_action },
   { "export-trace", export_trace_action },
 };
 
@@ -1984,6 +2002,8 @@ aw_window_new (AwApplication *application)
           gtk_drop_down_set_selected (self->speed_dropdown, i);
       last = g_settings_get_string (settings, "last-scenario");
       self->wait_deadline_ms = g_settings_get_int (settings, "watchdog-ms");
+      g_simple_action_set_state (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self), "watchdog")),
+                                 g_variant_new_int32 (self->wait_deadline_ms));
       self->text_scale = g_settings_get_double (settings, "text-scale");
       if (aw_theme_lookup (theme) != NULL)
         {

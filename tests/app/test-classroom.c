@@ -340,6 +340,11 @@ test_text_size_and_theme (void)
   g_assert_cmpstr (aw_timeline_view_get_theme (aw_window_get_timeline (window))->name, ==, "high-contrast");
   g_action_group_activate_action (G_ACTION_GROUP (window), "theme", g_variant_new_string ("light"));
 
+  /* The watchdog deadline is a preference. */
+  g_action_group_activate_action (G_ACTION_GROUP (window), "watchdog", g_variant_new_int32 (2000));
+  if (settings != NULL)
+    g_assert_cmpint (g_settings_get_int (settings, "watchdog-ms"), ==, 2000);
+
   /* Page Down and Page Up walk the lesson. */
   g_assert_true (aw_window_select_scenario (window, "when-all"));
   g_action_group_activate_action (G_ACTION_GROUP (window), "next-scenario", NULL);

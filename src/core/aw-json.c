@@ -96,6 +96,7 @@ aw_json_precheck (const char  *data,
 {
   const char *invalid = NULL;
   guint line = 1, column = 1, depth = 0;
+  guint escape_line = 0, escape_column = 0;
   gboolean in_string = FALSE, escaped = FALSE;
 
   if (length == 0)
@@ -124,6 +125,9 @@ aw_json_precheck (const char  *data,
       return FALSE;
     }
 
+  /* The scan must see strings exactly where json-glib does, or brackets
+   * hidden from it reach json-glib's recursion: json-glib also accepts
+   * comments and single-quoted strings, so those are refused here. */
   for (gsize i = 0; i < length; i++)
     {
       char c = data[i];
@@ -132,9 +136,8 @@ aw_json_precheck (const char  *data,
         {
           line++;
           column = 1;
-          continue;
         }
-      if (((guchar) c & 0xC0) != 0x80)
+      else if (((guchar) c & 0xC0) != 0x80)
         column++;
 
       if (in_string)
@@ -150,20 +153,31 @@ aw_json_precheck (const char  *data,
                                "%s:%u:%u: this escape is not JSON: a string may use \\\" \\\\ \\/ "
                                "\\b \\f \\n \\r \\t and \\u with four hex digits (a character "
                                "beyond U+FFFF as a surrogate pair)",
-                               display_name, line, column - 2);
+                               display_name, escape_line, escape_column);
                   return FALSE;
                 }
               i += skip;
               column += skip;
             }
           else if (c == '\\')
-            escaped = TRUE;
+            {
+              escaped = TRUE;
+              escape_line = line;
+              escape_column = column - 1;
+            }
           else if (c == '"')
             in_string = FALSE;
           continue;
         }
       if (c == '"')
         in_string = TRUE;
+      else if (c == '/' || c == '\'')
+        {
+          g_set_error (error, domain, syntax_code,
+                       "%s:%u:%u: %s are not JSON", display_name, line, column - 1,
+                       c == '/' ? "comments" : "single-quoted strings");
+          return FALSE;
+        }
       else if (c == '{' || c == '[')
         {
           if (++depth > max_depth)

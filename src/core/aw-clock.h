@@ -1,0 +1,18 @@
+/* aw-clock.h: the virtual clock: a variant run as a deterministic simulation
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "aw-runner.h"
+#include "aw-scenario.h"
+#include "aw-trace.h"
+
+G_BEGIN_DECLS
+
+AwTrace *aw_clock_simulate (AwScenario         *scenario,
+                            guint               variant_index,
+                            const AwRunOptions *options);
+
+G_END_DECLS

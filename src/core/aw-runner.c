@@ -486,7 +486,9 @@ start_wait (Op *op)
 static void
 burn_until (gint64 end_us)
 {
-  static volatile guint64 sink;
+  /* Keeps the loop from being optimized away; one per thread, since
+   * workers burn at the same time. */
+  static _Thread_local volatile guint64 sink;
   guint64 x = sink + 1;
 
   while (g_get_monotonic_time () < end_us)
@@ -1190,6 +1192,26 @@ maybe_finish_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* Runs @func later on the thread that iterates @context. Not
+ * g_main_context_invoke() from another thread: when @context is free and is
+ * that thread's default too (the global default context is every thread's
+ * default unless it pushed its own), it calls @func right there, on the
+ * wrong thread, racing with the run's own. */
+static void
+defer_to_context (GMainContext   *context,
+                  gint            priority,
+                  GSourceFunc     func,
+                  gpointer        data,
+                  GDestroyNotify  notify)
+{
+  GSource *source = g_idle_source_new ();
+
+  g_source_set_priority (source, priority);
+  g_source_set_callback (source, func, data, notify);
+  g_source_attach (source, context);
+  g_source_unref (source);
+}
+
 /* The last op may be freed on a wait_blocking worker: decide on the run's thread. */
 static void
 maybe_finish (AwRunner *run)
@@ -1197,7 +1219,7 @@ maybe_finish (AwRunner *run)
   if (g_thread_self () == run->main_thread)
     maybe_finish_cb (run);
   else
-    g_main_context_invoke (run->context, maybe_finish_cb, run);
+    defer_to_context (run->context, G_PRIORITY_DEFAULT, maybe_finish_cb, g_object_ref (run), g_object_unref);
 }
 
 static void
@@ -1265,9 +1287,13 @@ static void
 external_cancelled (GCancellable *cancellable,
                     AwRunner     *run)
 {
-  /* May come from any thread: hop to the run's context. */
-  g_main_context_invoke_full (run->context, G_PRIORITY_HIGH, external_cancel_cb,
-                              g_object_ref (run), g_object_unref);
+  /* May come from any thread: hop to the run's thread. */
+  if (g_thread_self () == run->main_thread)
+    g_main_context_invoke_full (run->context, G_PRIORITY_HIGH, external_cancel_cb,
+                                g_object_ref (run), g_object_unref);
+  else
+    defer_to_context (run->context, G_PRIORITY_HIGH, external_cancel_cb,
+                      g_object_ref (run), g_object_unref);
 }
 
 static void

@@ -7,8 +7,9 @@
  * AW_STRESS_SEED=N repeats a sequence. AW_STRESS_RUNS=N changes how many
  * runs are cancelled (1,000 by default). Resident memory is read from
  * /proc/self/statm after each run; after a warm-up it may not grow by more
- * than 10%. Under AddressSanitizer (freed memory is held in quarantine) and
- * valgrind the figures are printed but not held to that bound.
+ * than 10%. Under the sanitizers (freed memory is held in quarantine, shadow
+ * memory grows) and valgrind the figures are printed but not held to that
+ * bound.
  */
 
 #include "config.h"
@@ -21,15 +22,15 @@
 #include "aw-runner.h"
 #include "aw-trace-model.h"
 
-#if defined(__SANITIZE_ADDRESS__)
-# define AW_UNDER_ASAN 1
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+# define AW_UNDER_SANITIZER 1
 #elif defined(__has_feature)
-# if __has_feature(address_sanitizer)
-#  define AW_UNDER_ASAN 1
+# if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+#  define AW_UNDER_SANITIZER 1
 # endif
 #endif
-#ifndef AW_UNDER_ASAN
-# define AW_UNDER_ASAN 0
+#ifndef AW_UNDER_SANITIZER
+# define AW_UNDER_SANITIZER 0
 #endif
 
 #define RUN_WATCHDOG_S 30
@@ -75,7 +76,7 @@ slow_checker (void)
 static gboolean
 memory_bound_holds (void)
 {
-  return !AW_UNDER_ASAN && !slow_checker ();
+  return !AW_UNDER_SANITIZER && !slow_checker ();
 }
 
 static gsize
@@ -314,6 +315,41 @@ test_cancel_at_random (void)
     g_test_message ("memory bound not checked under a sanitizer or valgrind");
 }
 
+/* A cancel from another thread lands on the run's own thread, even when the
+ * run's context is free at that moment: g_main_context_invoke() would run
+ * it on the cancelling thread, racing with the run. */
+static void
+test_cancel_from_thread_lands_on_run_thread (void)
+{
+  g_autoptr(AwScenario) scenario = scenario_from_program (
+    "{ \"type\": \"parallel\", \"count\": 50, \"child\": { \"type\": \"delay\", \"ms\": 2000 } }");
+  g_autoptr(AwRunner) runner = aw_runner_new (scenario, 0, NULL);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  CancelLater later = { cancellable, 0 };
+  Done done = { FALSE, NULL };
+  const AwEvent *events;
+  GThread *thread;
+  guint n, cancels = 0;
+
+  aw_runner_run_async (runner, cancellable, on_run_done, &done);
+  /* The main thread does not iterate while the other thread cancels. */
+  thread = g_thread_new ("cancel-now", cancel_later, &later);
+  g_thread_join (thread);
+  while (!done.done)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (aw_runner_run_finish (runner, done.result, NULL));
+  g_object_unref (done.result);
+
+  events = aw_trace_get_events (aw_runner_get_trace (runner), &n);
+  for (guint i = 0; i < n; i++)
+    if (events[i].kind == AW_EVENT_CANCEL_REQUEST && events[i].task == 0)
+      {
+        g_assert_cmpuint (events[i].lane, ==, 0);
+        cancels++;
+      }
+  g_assert_cmpuint (cancels, ==, 1);
+}
+
 static void
 test_catalog_twice (void)
 {
@@ -369,6 +405,7 @@ main (int    argc,
 {
   g_test_init (&argc, &argv, NULL);
 
+  g_test_add_func ("/aw/stress/cancel-from-thread", test_cancel_from_thread_lands_on_run_thread);
   g_test_add_func ("/aw/stress/cancel-at-random", test_cancel_at_random);
   g_test_add_func ("/aw/stress/catalog-twice", test_catalog_twice);
 

@@ -51,7 +51,8 @@
 #include <unistd.h>
 
 /* AddressSanitizer must be told about every stack switch, or its fake
- * stacks (detect_stack_use_after_return) mix the coroutines' frames up. */
+ * stacks (detect_stack_use_after_return) mix the coroutines' frames up;
+ * ThreadSanitizer keeps a context per fiber. */
 #if defined(__SANITIZE_ADDRESS__)
 # define AW_CLOCK_ASAN 1
 #elif defined(__has_feature)
@@ -61,6 +62,16 @@
 #endif
 #ifdef AW_CLOCK_ASAN
 # include <sanitizer/common_interface_defs.h>
+#endif
+#if defined(__SANITIZE_THREAD__)
+# define AW_CLOCK_TSAN 1
+#elif defined(__has_feature)
+# if __has_feature(thread_sanitizer)
+#  define AW_CLOCK_TSAN 1
+# endif
+#endif
+#ifdef AW_CLOCK_TSAN
+# include <sanitizer/tsan_interface.h>
 #endif
 
 /* Valgrind, likewise, is told where the coroutines' stacks are. */
@@ -210,6 +221,7 @@ struct _Thread {
   WaitState   *waiting_on;
   WaitState   *ws;              /* a ConfigureAwait(false) thread's wait */
   void        *fake_stack;      /* AddressSanitizer's, while suspended */
+  void        *tsan_fiber;
   unsigned     valgrind_stack;
 };
 
@@ -334,6 +346,7 @@ struct _Sim {
   const void      *scheduler_stack;
   size_t           scheduler_stack_size;
   void            *scheduler_fake_stack;
+  void            *scheduler_tsan_fiber;
   Thread          *current;     /* the thread whose code runs, NULL for a worker */
   Thread          *main;
   Context         *main_context;
@@ -520,6 +533,14 @@ fiber_switch_end (void        *fake_stack_save,
 #endif
 }
 
+static inline void
+tsan_switch_to (void *fiber)
+{
+#ifdef AW_CLOCK_TSAN
+  __tsan_switch_to_fiber (fiber, 0);
+#endif
+}
+
 /* Workers are not coroutines: their steps run on whichever stack pops them. */
 static void
 run_worker_entry (Sim            *sim,
@@ -567,6 +588,7 @@ thread_yield (Sim    *sim,
     }
 
   fiber_switch_begin (&self->fake_stack, sim->scheduler_stack, sim->scheduler_stack_size);
+  tsan_switch_to (sim->scheduler_tsan_fiber);
   swapcontext (&self->uc, &sim->scheduler);
   fiber_switch_end (self->fake_stack, &sim->scheduler_stack, &sim->scheduler_stack_size);
   self->state = THREAD_RUNNING;
@@ -628,6 +650,7 @@ thread_entry (unsigned int hi,
   /* Back to the scheduler for good: this stack is freed there. */
   self->state = THREAD_DONE;
   fiber_switch_begin (NULL, sim->scheduler_stack, sim->scheduler_stack_size);
+  tsan_switch_to (sim->scheduler_tsan_fiber);
   setcontext (&sim->scheduler);
 }
 
@@ -666,6 +689,10 @@ thread_free_stack (Thread *thread)
 #ifdef AW_CLOCK_VALGRIND
       VALGRIND_STACK_DEREGISTER (thread->valgrind_stack);
 #endif
+#ifdef AW_CLOCK_TSAN
+      __tsan_destroy_fiber (thread->tsan_fiber);
+      thread->tsan_fiber = NULL;
+#endif
       munmap (thread->stack, thread->stack_size);
       thread->stack = NULL;
     }
@@ -690,6 +717,9 @@ thread_resume (Sim    *sim,
 #ifdef AW_CLOCK_VALGRIND
       thread->valgrind_stack = VALGRIND_STACK_REGISTER (thread->stack + page, thread->stack + thread->stack_size);
 #endif
+#ifdef AW_CLOCK_TSAN
+      thread->tsan_fiber = __tsan_create_fiber (0);
+#endif
 
       getcontext (&thread->uc);
       thread->uc.uc_stack.ss_sp = thread->stack + page;
@@ -702,6 +732,7 @@ thread_resume (Sim    *sim,
   thread->state = THREAD_RUNNING;
   sim->current = thread;
   fiber_switch_begin (&sim->scheduler_fake_stack, thread->uc.uc_stack.ss_sp, thread->uc.uc_stack.ss_size);
+  tsan_switch_to (thread->tsan_fiber);
   swapcontext (&sim->scheduler, &thread->uc);
   fiber_switch_end (sim->scheduler_fake_stack, NULL, NULL);
   sim->current = NULL;
@@ -2310,6 +2341,9 @@ aw_clock_simulate (AwScenario         *scenario,
   sim->wait_states = g_hash_table_new (NULL, NULL);
   g_queue_init (&sim->jobs);
 
+#ifdef AW_CLOCK_TSAN
+  sim->scheduler_tsan_fiber = __tsan_get_current_fiber ();
+#endif
   sim->main_context = context_new (sim);
   sim->main = thread_new (sim, sim->main_context, TRUE);
   sim->main->lane = 0;

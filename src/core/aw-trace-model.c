@@ -4,32 +4,86 @@
  *
  * Everything here is computed from the recorded events and nothing else, so
  * a live run, a finished run and a trace loaded from a file look the same.
+ *
+ * The views are a left fold over the time-sorted log, so an update folds in
+ * only the events it has not seen (a live run merges once per frame). What
+ * depends on the present end (spans still open, the metrics) is finished
+ * after each fold. Spans are kept grouped by task and lane busy lists sorted
+ * as they arrive; when an event breaks that order it is restored once, and
+ * when a merge put late events before ones already folded in, everything is
+ * derived again from the start. Either way the result is the same as
+ * deriving everything from scratch.
  */
 
 #include "config.h"
 
 #include "aw-trace-model.h"
+#include "aw-trace-private.h"
 
 #include <string.h>
+
+#define NONE G_MAXUINT
+
+/* What the incremental update keeps per task, beside its AwTaskInfo. */
+typedef struct {
+  guint open_span;     /* index of its open span in spans, or NONE */
+  guint open_slot;     /* its place in open, or NONE */
+  guint pending_slot;  /* its place in pending, or NONE */
+  guint lane_pos;      /* index of its open running span's copy in lane_busy, or NONE */
+} TaskState;
 
 struct _AwTraceModel {
   gatomicrefcount ref_count;
   AwTrace    *trace;
-  guint       n_events_seen;
+  guint       n_log_seen;   /* the log's length at the last update, NONE: update */
+  guint       n_processed;  /* events folded into the views, NONE: start again */
+  guint64     merge_serial; /* the trace's merge serial at the last update */
 
   GArray     *tasks;       /* AwTaskInfo, in creation order */
+  GArray     *states;      /* TaskState, one per task */
   GHashTable *task_index;  /* id -> index + 1 */
   GArray     *spans;       /* AwSpan, grouped by task */
+  GArray     *span_owner;  /* guint: the task index of each span */
+  gboolean    regroup;     /* spans were appended out of task order */
+  GArray     *open;        /* guint: tasks with an open span */
+  GArray     *pending;     /* guint: tasks with no end yet */
   GPtrArray  *lane_busy;   /* GArray of AwSpan per lane */
+  gboolean    lanes_resort; /* a running span arrived out of (start, task) order */
   GArray     *frames;      /* gint64 */
-  GArray     *blocks;      /* AwSpan */
+  GArray     *raw_blocks;  /* AwSpan, end -1 while open */
+  GArray     *blocks;      /* AwSpan, as shown: open ones end at the end */
   GArray     *markers;     /* AwMarker */
+  GHashTable *lanes_used;
   gint64      begin_ns;
   gint64      end_ns;
   gint64      run_end_ns;
   gint64      cutoff_ns;   /* replay: only events up to this time since the first, or -1 */
   AwMetrics   metrics;
 };
+
+static void
+reset (AwTraceModel *self)
+{
+  g_array_set_size (self->tasks, 0);
+  g_array_set_size (self->states, 0);
+  g_hash_table_remove_all (self->task_index);
+  g_array_set_size (self->spans, 0);
+  g_array_set_size (self->span_owner, 0);
+  g_array_set_size (self->open, 0);
+  g_array_set_size (self->pending, 0);
+  g_ptr_array_set_size (self->lane_busy, 0);
+  g_array_set_size (self->frames, 0);
+  g_array_set_size (self->raw_blocks, 0);
+  g_array_set_size (self->blocks, 0);
+  g_array_set_size (self->markers, 0);
+  g_hash_table_remove_all (self->lanes_used);
+  self->regroup = FALSE;
+  self->lanes_resort = FALSE;
+  self->begin_ns = 0;
+  self->end_ns = 0;
+  self->run_end_ns = -1;
+  self->metrics.outcome = NULL;
+}
 
 AwTraceModel *
 aw_trace_model_new (AwTrace *trace)
@@ -39,13 +93,21 @@ aw_trace_model_new (AwTrace *trace)
   g_atomic_ref_count_init (&self->ref_count);
   self->trace = aw_trace_ref (trace);
   self->tasks = g_array_new (FALSE, TRUE, sizeof (AwTaskInfo));
+  self->states = g_array_new (FALSE, FALSE, sizeof (TaskState));
   self->task_index = g_hash_table_new (NULL, NULL);
   self->spans = g_array_new (FALSE, FALSE, sizeof (AwSpan));
+  self->span_owner = g_array_new (FALSE, FALSE, sizeof (guint));
+  self->open = g_array_new (FALSE, FALSE, sizeof (guint));
+  self->pending = g_array_new (FALSE, FALSE, sizeof (guint));
   self->lane_busy = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
   self->frames = g_array_new (FALSE, FALSE, sizeof (gint64));
+  self->raw_blocks = g_array_new (FALSE, FALSE, sizeof (AwSpan));
   self->blocks = g_array_new (FALSE, FALSE, sizeof (AwSpan));
   self->markers = g_array_new (FALSE, FALSE, sizeof (AwMarker));
-  self->n_events_seen = G_MAXUINT;
+  self->lanes_used = g_hash_table_new (NULL, NULL);
+  self->n_log_seen = NONE;
+  self->n_processed = NONE;
+  self->run_end_ns = -1;
   self->cutoff_ns = -1;
   aw_trace_model_update (self);
 
@@ -58,18 +120,24 @@ aw_trace_model_new (AwTrace *trace)
  * @cutoff_ns: nanoseconds since the trace's first event, or -1 for all
  *
  * Replay: derive everything as it stood at @cutoff_ns. Spans still open
- * then are drawn up to it; later events are ignored.
+ * then are drawn up to it; later events are ignored. Moving the cutoff
+ * forward only folds in the events in between.
  */
 void
 aw_trace_model_set_cutoff (AwTraceModel *self,
                            gint64        cutoff_ns)
 {
+  gboolean forward;
+
   if (cutoff_ns < 0)
     cutoff_ns = -1;
   if (self->cutoff_ns == cutoff_ns)
     return;
+  forward = self->cutoff_ns >= 0 && (cutoff_ns < 0 || cutoff_ns > self->cutoff_ns);
   self->cutoff_ns = cutoff_ns;
-  self->n_events_seen = G_MAXUINT;
+  if (!forward)
+    self->n_processed = NONE;
+  self->n_log_seen = NONE;
   aw_trace_model_update (self);
 }
 
@@ -94,12 +162,18 @@ aw_trace_model_unref (AwTraceModel *self)
 
   aw_trace_unref (self->trace);
   g_array_unref (self->tasks);
+  g_array_unref (self->states);
   g_hash_table_unref (self->task_index);
   g_array_unref (self->spans);
+  g_array_unref (self->span_owner);
+  g_array_unref (self->open);
+  g_array_unref (self->pending);
   g_ptr_array_unref (self->lane_busy);
   g_array_unref (self->frames);
+  g_array_unref (self->raw_blocks);
   g_array_unref (self->blocks);
   g_array_unref (self->markers);
+  g_hash_table_unref (self->lanes_used);
   g_free (self);
 }
 
@@ -109,18 +183,60 @@ aw_trace_model_get_trace (AwTraceModel *self)
   return self->trace;
 }
 
+static guint
+find_index (AwTraceModel *self,
+            guint32       id)
+{
+  guint idx = GPOINTER_TO_UINT (g_hash_table_lookup (self->task_index, GUINT_TO_POINTER (id)));
+
+  return idx == 0 ? NONE : idx - 1;
+}
+
 static AwTaskInfo *
 find_task (AwTraceModel *self,
            guint32       id)
 {
-  guint idx = GPOINTER_TO_UINT (g_hash_table_lookup (self->task_index, GUINT_TO_POINTER (id)));
+  guint idx = find_index (self, id);
 
-  if (idx == 0)
+  if (idx == NONE)
     return NULL;
-  return &g_array_index (self->tasks, AwTaskInfo, idx - 1);
+  return &g_array_index (self->tasks, AwTaskInfo, idx);
 }
 
-static AwTaskInfo *
+#define TASK(self, i)  (&g_array_index ((self)->tasks, AwTaskInfo, (i)))
+#define STATE(self, i) (&g_array_index ((self)->states, TaskState, (i)))
+
+/* Sets of task indices with O(1) removal: each task knows its slot. */
+static void
+set_add (GArray *set,
+         guint  *slot,
+         guint   task)
+{
+  if (*slot != NONE)
+    return;
+  *slot = set->len;
+  g_array_append_val (set, task);
+}
+
+static void
+set_remove (AwTraceModel *self,
+            GArray       *set,
+            gsize         slot_offset,
+            guint         task)
+{
+  guint *slot = G_STRUCT_MEMBER_P (STATE (self, task), slot_offset);
+  guint last;
+
+  if (*slot == NONE)
+    return;
+  last = g_array_index (set, guint, set->len - 1);
+  g_array_index (set, guint, *slot) = last;
+  *(guint *) G_STRUCT_MEMBER_P (STATE (self, last), slot_offset) = *slot;
+  g_array_set_size (set, set->len - 1);
+  *slot = NONE;
+}
+
+static guint
 add_task (AwTraceModel  *self,
           const AwEvent *ev)
 {
@@ -134,6 +250,7 @@ add_task (AwTraceModel  *self,
     .cancel_seen_ns = -1,
     .lane = ev->lane,
   };
+  TaskState state = { NONE, NONE, NONE, NONE };
   AwTaskInfo *parent = ev->parent ? find_task (self, ev->parent) : NULL;
 
   if (parent != NULL)
@@ -145,10 +262,11 @@ add_task (AwTraceModel  *self,
     info.name = "task";
 
   g_array_append_val (self->tasks, info);
+  g_array_append_val (self->states, state);
   g_hash_table_insert (self->task_index, GUINT_TO_POINTER (ev->task),
                        GUINT_TO_POINTER (self->tasks->len));
 
-  return &g_array_index (self->tasks, AwTaskInfo, self->tasks->len - 1);
+  return self->tasks->len - 1;
 }
 
 static gboolean
@@ -167,19 +285,284 @@ is_descendant (AwTraceModel *self,
   return FALSE;
 }
 
-static gint
-compare_span_task_then_start (gconstpointer a,
-                              gconstpointer b,
-                              gpointer      user_data)
+static GArray *
+lane_array (AwTraceModel *self,
+            guint         lane)
 {
-  AwTraceModel *self = user_data;
-  const AwSpan *sa = a, *sb = b;
-  guint ia = GPOINTER_TO_UINT (g_hash_table_lookup (self->task_index, GUINT_TO_POINTER (sa->task)));
-  guint ib = GPOINTER_TO_UINT (g_hash_table_lookup (self->task_index, GUINT_TO_POINTER (sb->task)));
+  while (self->lane_busy->len <= lane)
+    g_ptr_array_add (self->lane_busy, g_array_new (FALSE, FALSE, sizeof (AwSpan)));
+  return g_ptr_array_index (self->lane_busy, lane);
+}
 
-  if (ia != ib)
-    return ia < ib ? -1 : 1;
-  return (sa->start_ns > sb->start_ns) - (sa->start_ns < sb->start_ns);
+/* The task's open span ends at @at. */
+static void
+close_span (AwTraceModel *self,
+            guint         t,
+            gint64        at)
+{
+  TaskState *st = STATE (self, t);
+  AwSpan *span;
+
+  if (st->open_span == NONE)
+    return;
+  span = &g_array_index (self->spans, AwSpan, st->open_span);
+  span->end_ns = MAX (at, span->start_ns);
+  if (st->lane_pos != NONE)
+    g_array_index (lane_array (self, span->lane), AwSpan, st->lane_pos).end_ns = span->end_ns;
+  st->lane_pos = NONE;
+  st->open_span = NONE;
+  set_remove (self, self->open, G_STRUCT_OFFSET (TaskState, open_slot), t);
+}
+
+/* Spans stay grouped by task, in time order within a task, as long as they
+ * arrive for the newest task with spans; otherwise they are regrouped once
+ * the events at hand are folded in. */
+static void
+open_span (AwTraceModel *self,
+           guint         t,
+           const AwSpan *span)
+{
+  AwTaskInfo *task = TASK (self, t);
+  TaskState *st = STATE (self, t);
+  guint index = self->spans->len;
+
+  if (!self->regroup)
+    {
+      if (task->n_spans == 0)
+        {
+          if (index > 0 && g_array_index (self->span_owner, guint, index - 1) > t)
+            self->regroup = TRUE;
+          else
+            task->first_span = index;
+        }
+      else if (task->first_span + task->n_spans != index)
+        self->regroup = TRUE;
+    }
+  task->n_spans++;
+  g_array_append_val (self->spans, *span);
+  g_array_append_val (self->span_owner, t);
+  st->open_span = index;
+  set_add (self->open, &st->open_slot, t);
+
+  /* Busy intervals per lane: where task code ran, sorted by start and then
+   * by task. */
+  if (span->phase == AW_PHASE_RUNNING)
+    {
+      GArray *lane = lane_array (self, span->lane);
+
+      if (!self->lanes_resort && lane->len > 0)
+        {
+          const AwSpan *last = &g_array_index (lane, AwSpan, lane->len - 1);
+
+          if (span->start_ns < last->start_ns ||
+              (span->start_ns == last->start_ns && find_index (self, last->task) > t))
+            self->lanes_resort = TRUE;
+        }
+      g_array_append_val (lane, *span);
+      st->lane_pos = lane->len - 1;
+    }
+}
+
+/* Folds events [@from, @to) into the views. */
+static void
+process (AwTraceModel  *self,
+         const AwEvent *events,
+         guint          from,
+         guint          to)
+{
+  for (guint i = from; i < to; i++)
+    {
+      const AwEvent *ev = &events[i];
+      AwTaskInfo *task = NULL;
+      guint t;
+
+      if (ev->kind >= AW_EVENT_TASK_CREATED && ev->kind <= AW_EVENT_TASK_CANCELLED)
+        g_hash_table_add (self->lanes_used, GUINT_TO_POINTER ((guint) ev->lane + 1));
+
+      switch ((AwEventKind) ev->kind)
+        {
+        case AW_EVENT_RUN_BEGIN:
+          self->begin_ns = ev->time_ns;
+          break;
+
+        case AW_EVENT_RUN_END:
+          self->run_end_ns = ev->time_ns;
+          self->metrics.outcome = aw_trace_get_string (self->trace, ev->str);
+          break;
+
+        case AW_EVENT_TASK_CREATED:
+        case AW_EVENT_TASK_CALL:
+          if (find_index (self, ev->task) == NONE)
+            {
+              t = add_task (self, ev);
+              TASK (self, t)->gtask = ev->kind == AW_EVENT_TASK_CREATED;
+              set_add (self->pending, &STATE (self, t)->pending_slot, t);
+            }
+          break;
+
+        case AW_EVENT_TASK_SYNC:
+          if (find_index (self, ev->task) == NONE)
+            {
+              t = add_task (self, ev);
+              task = TASK (self, t);
+              task->sync = TRUE;
+              task->outcome = AW_OUTCOME_COMPLETED;
+              task->end_ns = ev->time_ns;
+            }
+          break;
+
+        case AW_EVENT_TASK_QUEUED:
+        case AW_EVENT_TASK_RUNNING:
+        case AW_EVENT_TASK_WAITING:
+          if ((t = find_index (self, ev->task)) != NONE && TASK (self, t)->end_ns < 0)
+            {
+              AwSpan span = {
+                .start_ns = ev->time_ns,
+                .end_ns = -1,
+                .task = ev->task,
+                .phase = ev->kind == AW_EVENT_TASK_RUNNING ? AW_PHASE_RUNNING
+                       : ev->kind == AW_EVENT_TASK_QUEUED ? AW_PHASE_QUEUED
+                       : AW_PHASE_WAITING,
+                .lane = ev->lane,
+              };
+
+              close_span (self, t, ev->time_ns);
+              open_span (self, t, &span);
+              if (span.phase == AW_PHASE_RUNNING)
+                TASK (self, t)->lane = ev->lane;
+            }
+          break;
+
+        case AW_EVENT_TASK_COMPLETED:
+        case AW_EVENT_TASK_FAULTED:
+        case AW_EVENT_TASK_CANCELLED:
+          if ((t = find_index (self, ev->task)) != NONE && TASK (self, t)->end_ns < 0)
+            {
+              close_span (self, t, ev->time_ns);
+              set_remove (self, self->pending, G_STRUCT_OFFSET (TaskState, pending_slot), t);
+              task = TASK (self, t);
+              task->end_ns = ev->time_ns;
+              task->outcome = ev->kind == AW_EVENT_TASK_COMPLETED ? AW_OUTCOME_COMPLETED
+                            : ev->kind == AW_EVENT_TASK_FAULTED ? AW_OUTCOME_FAULTED
+                            : AW_OUTCOME_CANCELLED;
+              if (ev->kind == AW_EVENT_TASK_FAULTED)
+                task->error = aw_trace_get_string (self->trace, ev->str);
+            }
+          break;
+
+        case AW_EVENT_CANCEL_REQUEST:
+          {
+            AwMarker mk = { ev->time_ns, ev->kind, ev->task, aw_trace_get_string (self->trace, ev->str) };
+
+            /* Only tasks still pending can be affected. */
+            g_array_append_val (self->markers, mk);
+            for (guint p = 0; p < self->pending->len; p++)
+              {
+                AwTaskInfo *info = TASK (self, g_array_index (self->pending, guint, p));
+
+                if (info->cancel_request_ns >= 0)
+                  continue;
+                if (ev->task == 0 || is_descendant (self, info, ev->task))
+                  info->cancel_request_ns = ev->time_ns;
+              }
+          }
+          break;
+
+        case AW_EVENT_CANCEL_OBSERVED:
+          if ((task = find_task (self, ev->task)) != NULL && task->cancel_seen_ns < 0)
+            task->cancel_seen_ns = ev->time_ns;
+          break;
+
+        case AW_EVENT_ERROR_OBSERVED:
+          if ((task = find_task (self, ev->task)) != NULL)
+            task->error_observed = TRUE;
+          break;
+
+        case AW_EVENT_ERROR_UNOBSERVED:
+          if ((task = find_task (self, ev->task)) != NULL)
+            task->error_unobserved = TRUE;
+          G_GNUC_FALLTHROUGH;
+        case AW_EVENT_WATCHDOG:
+        case AW_EVENT_MARK:
+          if (ev->kind != AW_EVENT_MARK || ev->str != 0)
+            {
+              AwMarker mk = { ev->time_ns, ev->kind, ev->task, aw_trace_get_string (self->trace, ev->str) };
+              g_array_append_val (self->markers, mk);
+            }
+          break;
+
+        case AW_EVENT_FRAME:
+          g_array_append_val (self->frames, ev->time_ns);
+          break;
+
+        case AW_EVENT_UI_BLOCK_BEGIN:
+          {
+            AwSpan span = { ev->time_ns, -1, ev->task, AW_PHASE_RUNNING, ev->lane };
+            g_array_append_val (self->raw_blocks, span);
+          }
+          break;
+
+        case AW_EVENT_UI_BLOCK_END:
+          if (self->raw_blocks->len > 0)
+            {
+              AwSpan *span = &g_array_index (self->raw_blocks, AwSpan, self->raw_blocks->len - 1);
+              if (span->end_ns < 0)
+                span->end_ns = ev->time_ns;
+            }
+          break;
+
+        case AW_EVENT_LAST:
+        default:
+          break;
+        }
+    }
+}
+
+/* Groups spans by task, in time order within a task: a stable counting
+ * sort on the task index, since each task's spans arrive in time order. */
+static void
+regroup_spans (AwTraceModel *self)
+{
+  guint n_tasks = self->tasks->len, n_spans = self->spans->len;
+  g_autofree guint *next = g_new (guint, MAX (n_tasks, 1));
+  GArray *spans = g_array_sized_new (FALSE, FALSE, sizeof (AwSpan), n_spans);
+  GArray *owner = g_array_sized_new (FALSE, FALSE, sizeof (guint), n_spans);
+  const AwSpan *from = (const AwSpan *) (gconstpointer) self->spans->data;
+  const guint *from_owner = (const guint *) (gconstpointer) self->span_owner->data;
+  guint offset = 0;
+
+  for (guint t = 0; t < n_tasks; t++)
+    {
+      AwTaskInfo *task = TASK (self, t);
+
+      next[t] = offset;
+      task->first_span = task->n_spans > 0 ? offset : 0;
+      offset += task->n_spans;
+    }
+  g_assert (offset == n_spans);
+
+  g_array_set_size (spans, n_spans);
+  g_array_set_size (owner, n_spans);
+  for (guint i = 0; i < n_spans; i++)
+    {
+      guint at = next[from_owner[i]]++;
+
+      g_array_index (spans, AwSpan, at) = from[i];
+      g_array_index (owner, guint, at) = from_owner[i];
+    }
+
+  g_array_unref (self->spans);
+  g_array_unref (self->span_owner);
+  self->spans = spans;
+  self->span_owner = owner;
+  self->regroup = FALSE;
+
+  for (guint i = 0; i < self->open->len; i++)
+    {
+      guint t = g_array_index (self->open, guint, i);
+
+      STATE (self, t)->open_span = TASK (self, t)->first_span + TASK (self, t)->n_spans - 1;
+    }
 }
 
 static gint
@@ -191,26 +574,57 @@ compare_span_start (gconstpointer a,
   return (sa->start_ns > sb->start_ns) - (sa->start_ns < sb->start_ns);
 }
 
+/* Busy intervals per lane from scratch, when running spans arrived out of
+ * order (ties at one instant in a loaded trace): the running spans in task
+ * order, then a stable sort by start. */
 static void
-close_span (AwTraceModel *self,
-            GHashTable   *open,
-            guint32       task,
-            gint64        at)
+rebuild_lanes (AwTraceModel *self)
 {
-  gpointer idx;
-
-  if (g_hash_table_lookup_extended (open, GUINT_TO_POINTER (task), NULL, &idx))
+  for (guint i = 0; i < self->lane_busy->len; i++)
+    g_array_set_size (g_ptr_array_index (self->lane_busy, i), 0);
+  for (guint i = 0; i < self->spans->len; i++)
     {
-      AwSpan *span = &g_array_index (self->spans, AwSpan, GPOINTER_TO_UINT (idx));
+      const AwSpan *span = &g_array_index (self->spans, AwSpan, i);
 
-      span->end_ns = MAX (at, span->start_ns);
-      g_hash_table_remove (open, GUINT_TO_POINTER (task));
+      if (span->phase == AW_PHASE_RUNNING)
+        g_array_append_val (lane_array (self, span->lane), *span);
     }
+  for (guint i = 0; i < self->lane_busy->len; i++)
+    g_array_sort (g_ptr_array_index (self->lane_busy, i), compare_span_start);
+
+  /* Find the copies of the open running spans again: the last copy of the
+   * task's span among those that start when it does. */
+  for (guint i = 0; i < self->open->len; i++)
+    {
+      guint t = g_array_index (self->open, guint, i);
+      TaskState *st = STATE (self, t);
+      const AwSpan *span = &g_array_index (self->spans, AwSpan, st->open_span);
+      GArray *lane;
+      guint lo = 0, hi;
+
+      st->lane_pos = NONE;
+      if (span->phase != AW_PHASE_RUNNING)
+        continue;
+      lane = lane_array (self, span->lane);
+      hi = lane->len;
+      while (lo < hi)
+        {
+          guint mid = lo + (hi - lo) / 2;
+
+          if (g_array_index (lane, AwSpan, mid).start_ns < span->start_ns)
+            lo = mid + 1;
+          else
+            hi = mid;
+        }
+      for (; lo < lane->len && g_array_index (lane, AwSpan, lo).start_ns == span->start_ns; lo++)
+        if (g_array_index (lane, AwSpan, lo).task == span->task)
+          st->lane_pos = lo;
+    }
+  self->lanes_resort = FALSE;
 }
 
 static void
-compute_metrics (AwTraceModel *self,
-                 GHashTable   *lanes_used)
+compute_metrics (AwTraceModel *self)
 {
   AwMetrics *m = &self->metrics;
   const AwTaskInfo *tasks = (const AwTaskInfo *) (gconstpointer) self->tasks->data;
@@ -223,7 +637,7 @@ compute_metrics (AwTraceModel *self,
   m->wall_ms = (run_end - self->begin_ns) / 1e6;
   m->tasks = self->tasks->len;
   m->cancel_latency_ms = -1;
-  m->threads_used = g_hash_table_size (lanes_used);
+  m->threads_used = g_hash_table_size (self->lanes_used);
 
   for (guint i = 0; i < self->tasks->len; i++)
     {
@@ -304,206 +718,43 @@ compute_metrics (AwTraceModel *self,
     }
 }
 
-/**
- * aw_trace_model_update:
- * @self: a model
- *
- * Merges what the trace's threads have published and derives the views
- * again if anything new arrived. Call it on the thread that merges.
- */
-void
-aw_trace_model_update (AwTraceModel *self)
+/* What depends on the present end: spans and blocks still open end there,
+ * then the metrics. */
+static void
+finish (AwTraceModel  *self,
+        const AwEvent *events,
+        guint          n_events)
 {
-  g_autoptr(GHashTable) open = NULL;
-  g_autoptr(GHashTable) lanes_used = NULL;
-  const AwEvent *events;
-  guint n_events;
+  guint n_lanes = aw_trace_get_n_lanes (self->trace);
 
-  aw_trace_merge (self->trace);
-  events = aw_trace_get_events (self->trace, &n_events);
-  if (n_events == self->n_events_seen)
-    return;
-  self->n_events_seen = n_events;
-
-  g_array_set_size (self->tasks, 0);
-  g_hash_table_remove_all (self->task_index);
-  g_array_set_size (self->spans, 0);
-  g_ptr_array_set_size (self->lane_busy, 0);
-  g_array_set_size (self->frames, 0);
-  g_array_set_size (self->blocks, 0);
-  g_array_set_size (self->markers, 0);
-  self->begin_ns = n_events > 0 ? events[0].time_ns : 0;
-  if (self->cutoff_ns >= 0 && n_events > 0)
-    {
-      gint64 limit = events[0].time_ns + self->cutoff_ns;
-      guint kept = 0;
-
-      while (kept < n_events && events[kept].time_ns <= limit)
-        kept++;
-      n_events = kept;
-      self->end_ns = limit;
-    }
+  if (n_events == 0)
+    self->end_ns = 0;
+  else if (self->cutoff_ns >= 0)
+    self->end_ns = events[0].time_ns + self->cutoff_ns;
   else
-    self->end_ns = n_events > 0 ? events[n_events - 1].time_ns : 0;
-  self->run_end_ns = -1;
-  self->metrics.outcome = NULL;
-
-  open = g_hash_table_new (NULL, NULL);
-  lanes_used = g_hash_table_new (NULL, NULL);
-
-  for (guint i = 0; i < n_events; i++)
-    {
-      const AwEvent *ev = &events[i];
-      AwTaskInfo *task = NULL;
-
-      if (ev->kind >= AW_EVENT_TASK_CREATED && ev->kind <= AW_EVENT_TASK_CANCELLED)
-        g_hash_table_add (lanes_used, GUINT_TO_POINTER ((guint) ev->lane + 1));
-
-      switch ((AwEventKind) ev->kind)
-        {
-        case AW_EVENT_RUN_BEGIN:
-          self->begin_ns = ev->time_ns;
-          break;
-
-        case AW_EVENT_RUN_END:
-          self->run_end_ns = ev->time_ns;
-          self->metrics.outcome = aw_trace_get_string (self->trace, ev->str);
-          break;
-
-        case AW_EVENT_TASK_CREATED:
-        case AW_EVENT_TASK_CALL:
-          if (find_task (self, ev->task) == NULL)
-            {
-              task = add_task (self, ev);
-              task->gtask = ev->kind == AW_EVENT_TASK_CREATED;
-            }
-          break;
-
-        case AW_EVENT_TASK_SYNC:
-          if (find_task (self, ev->task) == NULL)
-            {
-              task = add_task (self, ev);
-              task->sync = TRUE;
-              task->outcome = AW_OUTCOME_COMPLETED;
-              task->end_ns = ev->time_ns;
-            }
-          break;
-
-        case AW_EVENT_TASK_QUEUED:
-        case AW_EVENT_TASK_RUNNING:
-        case AW_EVENT_TASK_WAITING:
-          if ((task = find_task (self, ev->task)) != NULL && task->end_ns < 0)
-            {
-              AwSpan span = {
-                .start_ns = ev->time_ns,
-                .end_ns = -1,
-                .task = ev->task,
-                .phase = ev->kind == AW_EVENT_TASK_RUNNING ? AW_PHASE_RUNNING
-                       : ev->kind == AW_EVENT_TASK_QUEUED ? AW_PHASE_QUEUED
-                       : AW_PHASE_WAITING,
-                .lane = ev->lane,
-              };
-
-              close_span (self, open, ev->task, ev->time_ns);
-              g_array_append_val (self->spans, span);
-              g_hash_table_insert (open, GUINT_TO_POINTER (ev->task),
-                                   GUINT_TO_POINTER (self->spans->len - 1));
-              if (span.phase == AW_PHASE_RUNNING)
-                task->lane = ev->lane;
-            }
-          break;
-
-        case AW_EVENT_TASK_COMPLETED:
-        case AW_EVENT_TASK_FAULTED:
-        case AW_EVENT_TASK_CANCELLED:
-          if ((task = find_task (self, ev->task)) != NULL && task->end_ns < 0)
-            {
-              close_span (self, open, ev->task, ev->time_ns);
-              task->end_ns = ev->time_ns;
-              task->outcome = ev->kind == AW_EVENT_TASK_COMPLETED ? AW_OUTCOME_COMPLETED
-                            : ev->kind == AW_EVENT_TASK_FAULTED ? AW_OUTCOME_FAULTED
-                            : AW_OUTCOME_CANCELLED;
-              if (ev->kind == AW_EVENT_TASK_FAULTED)
-                task->error = aw_trace_get_string (self->trace, ev->str);
-            }
-          break;
-
-        case AW_EVENT_CANCEL_REQUEST:
-          {
-            AwMarker mk = { ev->time_ns, ev->kind, ev->task, aw_trace_get_string (self->trace, ev->str) };
-
-            g_array_append_val (self->markers, mk);
-            for (guint t = 0; t < self->tasks->len; t++)
-              {
-                AwTaskInfo *info = &g_array_index (self->tasks, AwTaskInfo, t);
-
-                if (info->end_ns >= 0 || info->cancel_request_ns >= 0)
-                  continue;
-                if (ev->task == 0 || is_descendant (self, info, ev->task))
-                  info->cancel_request_ns = ev->time_ns;
-              }
-          }
-          break;
-
-        case AW_EVENT_CANCEL_OBSERVED:
-          if ((task = find_task (self, ev->task)) != NULL && task->cancel_seen_ns < 0)
-            task->cancel_seen_ns = ev->time_ns;
-          break;
-
-        case AW_EVENT_ERROR_OBSERVED:
-          if ((task = find_task (self, ev->task)) != NULL)
-            task->error_observed = TRUE;
-          break;
-
-        case AW_EVENT_ERROR_UNOBSERVED:
-          if ((task = find_task (self, ev->task)) != NULL)
-            task->error_unobserved = TRUE;
-          G_GNUC_FALLTHROUGH;
-        case AW_EVENT_WATCHDOG:
-        case AW_EVENT_MARK:
-          if (ev->kind != AW_EVENT_MARK || ev->str != 0)
-            {
-              AwMarker mk = { ev->time_ns, ev->kind, ev->task, aw_trace_get_string (self->trace, ev->str) };
-              g_array_append_val (self->markers, mk);
-            }
-          break;
-
-        case AW_EVENT_FRAME:
-          g_array_append_val (self->frames, ev->time_ns);
-          break;
-
-        case AW_EVENT_UI_BLOCK_BEGIN:
-          {
-            AwSpan span = { ev->time_ns, -1, ev->task, AW_PHASE_RUNNING, ev->lane };
-            g_array_append_val (self->blocks, span);
-          }
-          break;
-
-        case AW_EVENT_UI_BLOCK_END:
-          if (self->blocks->len > 0)
-            {
-              AwSpan *span = &g_array_index (self->blocks, AwSpan, self->blocks->len - 1);
-              if (span->end_ns < 0)
-                span->end_ns = ev->time_ns;
-            }
-          break;
-
-        case AW_EVENT_LAST:
-        default:
-          break;
-        }
-    }
-
+    self->end_ns = events[n_events - 1].time_ns;
   if (self->run_end_ns >= 0 && self->cutoff_ns < 0)
     self->end_ns = MAX (self->end_ns, self->run_end_ns);
 
-  /* Spans still open are drawn up to the present end. */
-  for (guint i = 0; i < self->spans->len; i++)
+  if (self->regroup)
+    regroup_spans (self);
+  if (n_lanes > 0)
+    lane_array (self, n_lanes - 1);
+  if (self->lanes_resort)
+    rebuild_lanes (self);
+
+  for (guint i = 0; i < self->open->len; i++)
     {
-      AwSpan *span = &g_array_index (self->spans, AwSpan, i);
-      if (span->end_ns < 0)
-        span->end_ns = self->end_ns;
+      TaskState *st = STATE (self, g_array_index (self->open, guint, i));
+      AwSpan *span = &g_array_index (self->spans, AwSpan, st->open_span);
+
+      span->end_ns = self->end_ns;
+      if (st->lane_pos != NONE)
+        g_array_index (lane_array (self, span->lane), AwSpan, st->lane_pos).end_ns = self->end_ns;
     }
+
+  g_array_set_size (self->blocks, 0);
+  g_array_append_vals (self->blocks, self->raw_blocks->data, self->raw_blocks->len);
   for (guint i = 0; i < self->blocks->len; i++)
     {
       AwSpan *span = &g_array_index (self->blocks, AwSpan, i);
@@ -511,38 +762,58 @@ aw_trace_model_update (AwTraceModel *self)
         span->end_ns = self->end_ns;
     }
 
-  /* Group spans by task, keep them in time order within a task. */
-  g_array_sort_with_data (self->spans, compare_span_task_then_start, self);
-  for (guint i = 0; i < self->spans->len; )
-    {
-      const AwSpan *span = &g_array_index (self->spans, AwSpan, i);
-      AwTaskInfo *task = find_task (self, span->task);
-      guint j = i;
+  compute_metrics (self);
+}
 
-      while (j < self->spans->len && g_array_index (self->spans, AwSpan, j).task == span->task)
-        j++;
-      task->first_span = i;
-      task->n_spans = j - i;
-      i = j;
+/**
+ * aw_trace_model_update:
+ * @self: a model
+ *
+ * Merges what the trace's threads have published and folds the new events
+ * into the views. Only events the model has not seen are processed, unless
+ * a merge put late events before ones it had seen: then everything is
+ * derived again. Call it on the thread that merges.
+ */
+void
+aw_trace_model_update (AwTraceModel *self)
+{
+  const AwEvent *events;
+  guint n_events, kept;
+  guint64 serial;
+
+  aw_trace_merge (self->trace);
+  events = aw_trace_get_events (self->trace, &n_events);
+  if (n_events == self->n_log_seen)
+    return;
+  self->n_log_seen = n_events;
+
+  serial = _aw_trace_get_merge_serial (self->trace);
+  if (self->n_processed != NONE && serial != self->merge_serial &&
+      _aw_trace_first_change_since (self->trace, self->merge_serial) < self->n_processed)
+    self->n_processed = NONE;
+  self->merge_serial = serial;
+
+  if (self->n_processed == NONE)
+    {
+      reset (self);
+      self->n_processed = 0;
+    }
+  if (self->n_processed == 0 && n_events > 0)
+    self->begin_ns = events[0].time_ns;
+
+  kept = n_events;
+  if (self->cutoff_ns >= 0 && n_events > 0)
+    {
+      gint64 limit = events[0].time_ns + self->cutoff_ns;
+
+      kept = self->n_processed;
+      while (kept < n_events && events[kept].time_ns <= limit)
+        kept++;
     }
 
-  /* Busy intervals per lane: where task code ran. */
-  for (guint i = 0; i < aw_trace_get_n_lanes (self->trace); i++)
-    g_ptr_array_add (self->lane_busy, g_array_new (FALSE, FALSE, sizeof (AwSpan)));
-  for (guint i = 0; i < self->spans->len; i++)
-    {
-      const AwSpan *span = &g_array_index (self->spans, AwSpan, i);
-
-      if (span->phase != AW_PHASE_RUNNING)
-        continue;
-      while (self->lane_busy->len <= span->lane)
-        g_ptr_array_add (self->lane_busy, g_array_new (FALSE, FALSE, sizeof (AwSpan)));
-      g_array_append_val (g_ptr_array_index (self->lane_busy, span->lane), *span);
-    }
-  for (guint i = 0; i < self->lane_busy->len; i++)
-    g_array_sort (g_ptr_array_index (self->lane_busy, i), compare_span_start);
-
-  compute_metrics (self, lanes_used);
+  process (self, events, self->n_processed, kept);
+  self->n_processed = kept;
+  finish (self, events, n_events);
 }
 
 const AwTaskInfo *

@@ -7,6 +7,7 @@
 
 #include "aw-cli.h"
 
+#include <errno.h>
 #include <locale.h>
 #include <stdio.h>
 #include <string.h>
@@ -16,6 +17,7 @@
 #include <json-glib/json-glib.h>
 
 #include "aw-catalog.h"
+#include "aw-clock.h"
 #include "aw-export.h"
 #include "aw-render.h"
 #include "aw-runner.h"
@@ -36,6 +38,7 @@ static int cmd_run    (int argc, char **argv);
 static int cmd_render (int argc, char **argv);
 static int cmd_check  (int argc, char **argv);
 static int cmd_replay (int argc, char **argv);
+static int cmd_gallery (int argc, char **argv);
 
 static const Command commands[] = {
   { "list",   "List the bundled lesson scenarios, grouped by part", cmd_list },
@@ -43,6 +46,7 @@ static const Command commands[] = {
   { "render", "Run a scenario and draw its timeline to PNG, SVG or PDF", cmd_render },
   { "check",  "Check scenario files and explain any mistake", cmd_check },
   { "replay", "Draw a saved trace (ours or another tool's) to PNG, SVG or PDF", cmd_replay },
+  { "gallery", "Draw every scenario, variant and comparison into a folder, with an index", cmd_gallery },
   
 };
 
@@ -140,7 +144,8 @@ check_output_folder (const char *path)
 
 /* The options every picture command shares; returns an exit status, 0 if fine. */
 static int
-parse_picture_options (const char     *output,
+parse_picture_options (gboolean        check_folder,
+                       const char     *output,
                        const char     *size,
                        double          scale,
                        const char     *theme_name,
@@ -170,7 +175,7 @@ parse_picture_options (const char     *output,
       print_error ("unknown theme \"%s\" (themes: %s)", theme_name, names);
       return 2;
     }
-  if (!check_output_folder (output))
+  if (check_folder && !check_output_folder (output))
     return 1;
   return 0;
 }
@@ -190,6 +195,9 @@ typedef struct {
   GArray          *indices;     /* guint: variants to run */
   GPtrArray       *models;      /* AwTraceModel */
   GArray          *variants;    /* AwRenderVariant */
+  gboolean         virtual_clock; /* simulate instead of running */
+  gboolean         predict;     /* also simulate, to set the prediction beside the run */
+  GPtrArray       *predictions; /* AwTraceModel of the simulations, when predicting */
 } RunSet;
 
 static void
@@ -199,6 +207,7 @@ run_set_clear (RunSet *set)
   g_clear_pointer (&set->indices, g_array_unref);
   g_clear_pointer (&set->models, g_ptr_array_unref);
   g_clear_pointer (&set->variants, g_array_unref);
+  g_clear_pointer (&set->predictions, g_ptr_array_unref);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (RunSet, run_set_clear)
@@ -248,37 +257,51 @@ static gboolean
 run_set_execute (RunSet             *set,
                  const AwRunOptions *options)
 {
-  gboolean progress = is_terminal (stderr);
+  gboolean progress = is_terminal (stderr) && !set->virtual_clock;
 
   set->models = g_ptr_array_new_with_free_func ((GDestroyNotify) aw_trace_model_unref);
   set->variants = g_array_new (FALSE, TRUE, sizeof (AwRenderVariant));
+  if (set->predict)
+    set->predictions = g_ptr_array_new_with_free_func ((GDestroyNotify) aw_trace_model_unref);
 
   for (guint i = 0; i < set->indices->len; i++)
     {
       guint index = g_array_index (set->indices, guint, i);
       const AwVariant *variant = aw_scenario_get_variant (set->scenario, index);
-      g_autoptr(AwRunner) runner = aw_runner_new (set->scenario, index, options);
-      g_autoptr(GError) error = NULL;
+      g_autoptr(AwTrace) trace = NULL;
       AwRenderVariant rv;
       AwTraceModel *model;
 
-      if (progress)
-        fprintf (stderr, "running %s (%u of %u)...", variant->name, i + 1, set->indices->len);
-
-      if (!aw_runner_run_sync (runner, &error))
+      if (set->virtual_clock)
+        trace = aw_clock_simulate (set->scenario, index, options);
+      else
         {
+          g_autoptr(AwRunner) runner = aw_runner_new (set->scenario, index, options);
+          g_autoptr(GError) error = NULL;
+
           if (progress)
-            fputc ('\n', stderr);
-          print_error ("%s: %s", variant->name, error->message);
-          return FALSE;
+            fprintf (stderr, "running %s (%u of %u)...", variant->name, i + 1, set->indices->len);
+          if (!aw_runner_run_sync (runner, &error))
+            {
+              if (progress)
+                fputc ('\n', stderr);
+              print_error ("%s: %s", variant->name, error->message);
+              return FALSE;
+            }
+          trace = aw_trace_ref (aw_runner_get_trace (runner));
         }
 
-      model = aw_trace_model_new (aw_runner_get_trace (runner));
+      model = aw_trace_model_new (trace);
       g_ptr_array_add (set->models, model);
       if (progress)
         {
           g_autofree char *wall = format_ms (aw_trace_model_get_metrics (model)->wall_ms);
           fprintf (stderr, " %s\n", wall);
+        }
+      if (set->predict)
+        {
+          g_autoptr(AwTrace) simulated = aw_clock_simulate (set->scenario, index, options);
+          g_ptr_array_add (set->predictions, aw_trace_model_new (simulated));
         }
 
       rv.name = variant->name;
@@ -288,6 +311,61 @@ run_set_execute (RunSet             *set,
     }
 
   return TRUE;
+}
+
+/* The picture of a set of runs: title, headline, caption and metadata. */
+static void
+run_set_request (RunSet             *set,
+                 const AwRunOptions *options,
+                 AwRenderRequest    *request,
+                 char              **caption,
+                 char              **headline,
+                 char              **description)
+{
+  g_autoptr(AwVerdict) verdict = aw_verdict_check (set->scenario,
+                                                   (const AwRenderVariant *) (gpointer) set->variants->data,
+                                                   set->variants->len);
+  g_autofree char *summary = aw_verdict_to_string (verdict);
+  GString *text = g_string_new (NULL);
+
+  *description = set->virtual_clock
+    ? g_strdup_printf ("Awaitscope: simulated timing (virtual clock), speed %gx, %u worker threads",
+                       options->speed, options->workers ? options->workers : aw_runner_default_workers ())
+    : g_strdup_printf ("Awaitscope: recorded run, real clock, speed %gx, %u worker threads",
+                       options->speed, options->workers ? options->workers : aw_runner_default_workers ());
+  g_string_append_printf (text, "%s. ", *description + strlen ("Awaitscope: "));
+  text->str[0] = g_ascii_toupper (text->str[0]);
+  if (aw_scenario_get_expected_text (set->scenario) != NULL)
+    g_string_append_printf (text, "%s ", aw_scenario_get_expected_text (set->scenario));
+  g_string_append_printf (text, "%s.", summary);
+  *caption = g_string_free (text, FALSE);
+
+  /* Wall times, and main-loop freezes, have their own comparison line;
+   * other claims (GTasks, errors, wasted work) are shown with their figures. */
+  *headline = NULL;
+  for (guint i = 0; i < set->models->len; i++)
+    if (aw_trace_model_get_metrics (g_ptr_array_index (set->models, i))->max_main_loop_gap_ms >= 100)
+      goto done;
+  for (guint i = 0; i < verdict->checks->len; i++)
+    {
+      const AwCheck *check = g_ptr_array_index (verdict->checks, i);
+
+      if (check->status == AW_CHECK_NOT_CHECKED)
+        continue;
+      if (!g_str_equal (check->metric, "wall_ms"))
+        *headline = aw_verdict_headline (verdict, (const AwRenderVariant *) (gpointer) set->variants->data,
+                                         set->variants->len);
+      break;
+    }
+
+done:
+  aw_render_request_init (request);
+  request->title = aw_scenario_get_title (set->scenario);
+  request->caption = *caption;
+  request->headline = *headline;
+  request->description = *description;
+  request->variants = (const AwRenderVariant *) (gpointer) set->variants->data;
+  request->n_variants = set->variants->len;
 }
 
 /* list ------------------------------------------------------------------------ */
@@ -554,7 +632,7 @@ print_run_json (RunSet             *set,
   json_builder_set_member_name (b, "title");
   json_builder_add_string_value (b, aw_scenario_get_title (set->scenario));
   json_builder_set_member_name (b, "clock");
-  json_builder_add_string_value (b, "real");
+  json_builder_add_string_value (b, set->virtual_clock ? "virtual" : "real");
   json_builder_set_member_name (b, "speed");
   json_builder_add_double_value (b, options->speed);
   json_builder_set_member_name (b, "workers");
@@ -565,6 +643,29 @@ print_run_json (RunSet             *set,
     add_metrics_json (b, aw_scenario_get_variant (set->scenario, g_array_index (set->indices, guint, i)),
                       g_ptr_array_index (set->models, i));
   json_builder_end_array (b);
+  if (set->predictions != NULL)
+    {
+      json_builder_set_member_name (b, "predictions");
+      json_builder_begin_array (b);
+      for (guint i = 0; i < set->predictions->len; i++)
+        {
+          const AwVariant *v = aw_scenario_get_variant (set->scenario, g_array_index (set->indices, guint, i));
+          double measured = aw_trace_model_get_metrics (g_ptr_array_index (set->models, i))->wall_ms;
+          double predicted = aw_trace_model_get_metrics (g_ptr_array_index (set->predictions, i))->wall_ms;
+
+          json_builder_begin_object (b);
+          json_builder_set_member_name (b, "name");
+          json_builder_add_string_value (b, v->name);
+          json_builder_set_member_name (b, "measured_wall_ms");
+          json_builder_add_double_value (b, measured);
+          json_builder_set_member_name (b, "predicted_wall_ms");
+          json_builder_add_double_value (b, predicted);
+          json_builder_set_member_name (b, "difference_ms");
+          json_builder_add_double_value (b, measured - predicted);
+          json_builder_end_object (b);
+        }
+      json_builder_end_array (b);
+    }
   compare = aw_render_compare_text ((const AwRenderVariant *) (gpointer) set->variants->data,
                                     set->variants->len);
   if (compare != NULL)
@@ -631,8 +732,9 @@ print_run_table (RunSet             *set,
 {
   g_autofree char *compare = NULL;
 
-  printf ("%s: %s (real clock, speed %gx, %u worker threads)\n\n",
+  printf ("%s: %s (%s, speed %gx, %u worker threads)\n\n",
           aw_scenario_get_id (set->scenario), aw_scenario_get_title (set->scenario),
+          set->virtual_clock ? "virtual clock: simulated timing" : "real clock",
           options->speed, options->workers ? options->workers : aw_runner_default_workers ());
   printf ("%-22s %10s %6s %5s %6s %9s %7s %6s %10s %9s\n",
           "variant", "wall", "tasks", "done", "failed", "cancelled", "threads", "gtasks", "unobserved", "max gap");
@@ -672,6 +774,23 @@ print_run_table (RunSet             *set,
     printf ("\n%s", compare);
   printf ("\n");
 
+  if (set->predictions != NULL)
+    {
+      printf ("\nPredicted by the virtual clock vs measured:\n");
+      for (guint i = 0; i < set->predictions->len; i++)
+        {
+          const AwVariant *v = aw_scenario_get_variant (set->scenario, g_array_index (set->indices, guint, i));
+          double measured = aw_trace_model_get_metrics (g_ptr_array_index (set->models, i))->wall_ms;
+          double predicted = aw_trace_model_get_metrics (g_ptr_array_index (set->predictions, i))->wall_ms;
+          g_autofree char *m_text = format_ms (measured);
+          g_autofree char *p_text = format_ms (predicted);
+
+          printf ("  %-22s predicted %10s  measured %10s  difference %+.1f ms (%+.1f%%)\n",
+                  v->name, p_text, m_text, measured - predicted,
+                  predicted > 0 ? (measured - predicted) / predicted * 100 : 0.0);
+        }
+    }
+
   print_warnings_and_verdict (set);
 }
 
@@ -697,6 +816,8 @@ cmd_run (int    argc,
     { "workers", 0, 0, G_OPTION_ARG_INT, &workers, "Worker threads for cpu work (default: processors, 2 to 8)", "N" },
     { "deadline", 0, 0, G_OPTION_ARG_INT, &deadline, "Watchdog deadline of blocking waits (.Result), 1 to 30000 ms", "MS" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print one JSON object instead of a table", NULL },
+    { "virtual-clock", 0, 0, G_OPTION_ARG_NONE, &set.virtual_clock, "Simulate instead of running: instant, deterministic, simulated timing", NULL },
+    { "predict", 0, 0, G_OPTION_ARG_NONE, &set.predict, "Also simulate, and print the prediction beside the measurement", NULL },
     { NULL }
   };
 
@@ -768,17 +889,21 @@ cmd_render (int    argc,
   g_autofree char *theme_name = NULL;
   g_autofree char *caption = NULL;
   g_autofree char *headline = NULL;
+  g_autofree char *description = NULL;
   g_autoptr(GError) error = NULL;
   AwRenderRequest request;
   AwImageFormat format;
   AwRunOptions options;
   const AwTheme *theme;
+  gboolean transparent = FALSE;
   double scale = 1;
   int width = 1280, height = 720;
   int deadline = 0;
   int exit_code = 0;
   GOptionEntry entries[] = {
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Write the picture here (.png, .svg or .pdf)", "FILE" },
+    { "virtual-clock", 0, 0, G_OPTION_ARG_NONE, &set.virtual_clock, "Simulate instead of running: instant, reproducible, simulated timing", NULL },
+    { "transparent", 0, 0, G_OPTION_ARG_NONE, &transparent, "Leave the background transparent", NULL },
     { "size", 0, 0, G_OPTION_ARG_STRING, &size, "Picture size (default 1280x720)", "WxH" },
     { "theme", 0, 0, G_OPTION_ARG_STRING, &theme_name, "light, dark, high-contrast or projector", "THEME" },
     { "scale", 0, 0, G_OPTION_ARG_DOUBLE, &scale, "Pixels per point for PNG (2 for HiDPI)", "N" },
@@ -805,7 +930,7 @@ cmd_render (int    argc,
     }
 
   /* Refuse bad requests before spending seconds on a run. */
-  if ((exit_code = parse_picture_options (output, size, scale, theme_name, &format, &width, &height, &theme)) != 0)
+  if ((exit_code = parse_picture_options (TRUE, output, size, scale, theme_name, &format, &width, &height, &theme)) != 0)
     return exit_code;
 
   aw_run_options_init (&options);
@@ -816,44 +941,11 @@ cmd_render (int    argc,
   if (!run_set_prepare (&set, argv[1], variant) || !run_set_execute (&set, &options))
     return 1;
 
-  {
-    g_autoptr(AwVerdict) verdict = aw_verdict_check (set.scenario,
-                                                     (const AwRenderVariant *) (gpointer) set.variants->data,
-                                                     set.variants->len);
-    g_autofree char *summary = aw_verdict_to_string (verdict);
-    GString *text = g_string_new (NULL);
-
-    g_string_append_printf (text, "Recorded run, real clock, speed %gx, %u worker threads. ",
-                            options.speed, aw_runner_default_workers ());
-    if (aw_scenario_get_expected_text (set.scenario) != NULL)
-      g_string_append_printf (text, "%s ", aw_scenario_get_expected_text (set.scenario));
-    g_string_append_printf (text, "%s.", summary);
-    caption = g_string_free (text, FALSE);
-
-    /* Wall times have their own comparison line; other claims (GTasks,
-     * errors, gaps, wasted work) are shown with their figures instead. */
-    for (guint i = 0; i < verdict->checks->len; i++)
-      {
-        const AwCheck *check = g_ptr_array_index (verdict->checks, i);
-
-        if (check->status == AW_CHECK_NOT_CHECKED)
-          continue;
-        if (!g_str_equal (check->metric, "wall_ms"))
-          headline = aw_verdict_headline (verdict, (const AwRenderVariant *) (gpointer) set.variants->data,
-                                          set.variants->len);
-        break;
-      }
-  }
-
-  aw_render_request_init (&request);
-  request.title = aw_scenario_get_title (set.scenario);
-  request.caption = caption;
-  request.headline = headline;
-  request.variants = (const AwRenderVariant *) (gpointer) set.variants->data;
-  request.n_variants = set.variants->len;
+  run_set_request (&set, &options, &request, &caption, &headline, &description);
   request.theme = theme;
   request.width = width;
   request.height = height;
+  request.transparent = transparent;
 
   if (!aw_export_image (&request, output, scale, &error))
     {
@@ -913,7 +1005,7 @@ cmd_replay (int    argc,
       print_error ("replay: say where to write the picture with -o FILE.png (or .svg, .pdf)");
       return 2;
     }
-  if ((exit_code = parse_picture_options (output, size, scale, theme_name, &format, &width, &height, &theme)) != 0)
+  if ((exit_code = parse_picture_options (TRUE, output, size, scale, theme_name, &format, &width, &height, &theme)) != 0)
     return exit_code;
 
   traces = aw_traces_load_from_file (argv[1], &error);
@@ -968,6 +1060,243 @@ cmd_replay (int    argc,
     fprintf (stderr, "wrote %s\n", output);
 
   return 0;
+}
+
+/* gallery ------------------------------------------------------------------------ */
+
+typedef struct {
+  const AwTheme *theme;
+  int            width;
+  int            height;
+  double         scale;
+  gboolean       transparent;
+  gboolean       real;         /* run for real instead of simulating */
+  gboolean       formats[3];   /* by AwImageFormat */
+  AwRunOptions   options;
+} GalleryStyle;
+
+static const char *format_extensions[] = { "png", "svg", "pdf" };
+
+/* Draws one picture of @set in every format asked for; appends the HTML. */
+static gboolean
+gallery_picture (RunSet             *set,
+                 const GalleryStyle *style,
+                 const char         *dir,
+                 const char         *stem,
+                 const char         *heading,
+                 GString            *html,
+                 GError            **error)
+{
+  g_autofree char *caption = NULL;
+  g_autofree char *headline = NULL;
+  g_autofree char *description = NULL;
+  g_autofree char *escaped_caption = NULL;
+  g_autofree char *escaped_heading = NULL;
+  AwRenderRequest request;
+  gboolean first = TRUE;
+
+  run_set_request (set, &style->options, &request, &caption, &headline, &description);
+  request.theme = style->theme;
+  request.width = style->width;
+  request.height = style->height;
+  request.transparent = style->transparent;
+
+  escaped_caption = g_markup_escape_text (caption, -1);
+  escaped_heading = g_markup_escape_text (heading, -1);
+  g_string_append_printf (html, "    <figure>\n      <figcaption><strong>%s</strong></figcaption>\n", escaped_heading);
+
+  for (guint f = 0; f < G_N_ELEMENTS (format_extensions); f++)
+    {
+      g_autofree char *name = NULL;
+      g_autofree char *path = NULL;
+
+      if (!style->formats[f])
+        continue;
+      name = g_strdup_printf ("%s.%s", stem, format_extensions[f]);
+      path = g_build_filename (dir, name, NULL);
+      if (!aw_export_image (&request, path, style->scale, error))
+        return FALSE;
+      if (first && f != AW_IMAGE_PDF)
+        g_string_append_printf (html, "      <img src=\"%s\" alt=\"%s\" width=\"%d\">\n", name, escaped_heading,
+                                style->width);
+      else
+        g_string_append_printf (html, "      <a href=\"%s\">%s</a>\n", name, format_extensions[f]);
+      first = FALSE;
+    }
+  g_string_append_printf (html, "      <p>%s</p>\n    </figure>\n", escaped_caption);
+  return TRUE;
+}
+
+static gboolean
+gallery_scenario (AwScenario         *scenario,
+                  const GalleryStyle *style,
+                  const char         *dir,
+                  GString            *html,
+                  GError            **error)
+{
+  guint n = aw_scenario_get_n_variants (scenario);
+  g_autofree char *title = g_markup_escape_text (aw_scenario_get_title (scenario), -1);
+  g_autofree char *summary = g_markup_escape_text (aw_scenario_get_summary (scenario)
+                                                     ? aw_scenario_get_summary (scenario) : "", -1);
+
+  g_string_append_printf (html, "  <section id=\"%s\">\n    <h2>%s</h2>\n    <p>%s</p>\n",
+                          aw_scenario_get_id (scenario), title, summary);
+
+  /* The comparison of every variant, then each variant alone. */
+  for (int v = -1; v < (int) n; v++)
+    {
+      g_auto(RunSet) set = { 0 };
+      g_autofree char *stem = NULL;
+      g_autofree char *heading = NULL;
+
+      if (v >= 0 && n == 1)
+        break;
+      set.scenario = g_object_ref (scenario);
+      set.virtual_clock = !style->real;
+      set.indices = g_array_new (FALSE, FALSE, sizeof (guint));
+      for (guint i = 0; i < n; i++)
+        if (v < 0 || (guint) v == i)
+          g_array_append_val (set.indices, i);
+
+      if (!run_set_execute (&set, &style->options))
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "the run failed");
+          return FALSE;
+        }
+
+      stem = v < 0 ? g_strdup (aw_scenario_get_id (scenario))
+                   : g_strdup_printf ("%s-%s", aw_scenario_get_id (scenario), aw_scenario_get_variant (scenario, v)->name);
+      heading = v < 0 ? g_strdup (n > 1 ? "All variants on one time axis" : aw_scenario_get_variant (scenario, 0)->title)
+                      : g_strdup (aw_scenario_get_variant (scenario, v)->title);
+      if (!gallery_picture (&set, style, dir, stem, heading, html, error))
+        return FALSE;
+    }
+
+  g_string_append (html, "  </section>\n");
+  return TRUE;
+}
+
+static int
+cmd_gallery (int    argc,
+             char **argv)
+{
+  g_autofree char *formats = NULL;
+  g_autofree char *size = NULL;
+  g_autofree char *theme_name = NULL;
+  g_autofree char *index_path = NULL;
+  g_autoptr(GPtrArray) all = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) html = g_string_new (NULL);
+  g_autoptr(GBytes) index = NULL;
+  g_auto(GStrv) format_list = NULL;
+  GalleryStyle style = { 0 };
+  gboolean progress = is_terminal (stderr);
+  guint failures = 0;
+  int exit_code = 0;
+  GOptionEntry entries[] = {
+    { "format", 0, 0, G_OPTION_ARG_STRING, &formats, "Comma-separated formats: png, svg, pdf (default png)", "LIST" },
+    { "theme", 0, 0, G_OPTION_ARG_STRING, &theme_name, "light, dark, high-contrast or projector", "THEME" },
+    { "size", 0, 0, G_OPTION_ARG_STRING, &size, "Picture size (default 1280x720)", "WxH" },
+    { "scale", 0, 0, G_OPTION_ARG_DOUBLE, &style.scale, "Pixels per point for PNG (2 for HiDPI)", "N" },
+    { "transparent", 0, 0, G_OPTION_ARG_NONE, &style.transparent, "Leave the background transparent", NULL },
+    { "real", 0, 0, G_OPTION_ARG_NONE, &style.real, "Run every scenario for real instead of simulating (slow, not reproducible)", NULL },
+    { NULL }
+  };
+
+  if (!parse_options ("gallery", "DIR",
+                      "Draws every scenario into DIR: the comparison of its variants and each variant\n"
+                      "alone, with an index.html of the pictures, titles and captions. Timing is\n"
+                      "simulated (the virtual clock), so two runs give identical files.",
+                      entries, &argc, &argv, &exit_code))
+    return exit_code;
+  if (argc != 2)
+    {
+      print_error ("gallery: give the folder to draw into");
+      return 2;
+    }
+
+  style.width = 1280;
+  style.height = 720;
+  if (style.scale == 0)
+    style.scale = 1;
+  format_list = g_strsplit (formats ? formats : "png", ",", -1);
+  for (guint i = 0; format_list[i] != NULL; i++)
+    {
+      g_autofree char *f = g_strstrip (g_ascii_strdown (format_list[i], -1));
+      gboolean known = FALSE;
+
+      for (guint k = 0; k < G_N_ELEMENTS (format_extensions); k++)
+        if (g_str_equal (f, format_extensions[k]))
+          known = style.formats[k] = TRUE;
+      if (!known)
+        {
+          print_error ("--format: unknown format \"%s\" (png, svg, pdf)", f);
+          return 2;
+        }
+    }
+  {
+    g_autofree char *probe = g_build_filename (argv[1], "x.png", NULL);
+    AwImageFormat format;
+
+    if ((exit_code = parse_picture_options (FALSE, probe, size, style.scale, theme_name, &format, &style.width,
+                                            &style.height, &style.theme)) != 0)
+      return exit_code;
+  }
+  if (g_mkdir_with_parents (argv[1], 0755) != 0)
+    {
+      print_error ("%s: cannot create the folder: %s", argv[1], g_strerror (errno));
+      return 1;
+    }
+
+  aw_run_options_init (&style.options);
+  style.options.heartbeat_ms = CLI_HEARTBEAT_MS;
+  style.options.wait_deadline_ms = 2000;
+
+  if (!(all = aw_catalog_load_all (&error)))
+    {
+      print_error ("%s", error->message);
+      return 1;
+    }
+
+  g_string_append (html,
+                   "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n  <meta charset=\"utf-8\">\n"
+                   "  <title>Awaitscope gallery</title>\n"
+                   "  <style>body { font-family: \"DejaVu Sans\", sans-serif; max-width: 1340px; margin: 2em auto; }\n"
+                   "  figure { margin: 1em 0 2em; } img { max-width: 100%; height: auto; border: 1px solid #ccc; }\n"
+                   "  figcaption { margin-bottom: 0.4em; } p { color: #444; }</style>\n</head>\n<body>\n"
+                   "  <h1>Awaitscope gallery</h1>\n");
+  g_string_append_printf (html, "  <p>%s. Regenerate with <code>awaitscope gallery DIR</code>.</p>\n",
+                          style.real ? "Recorded runs, real clock" : "Simulated timing (virtual clock)");
+
+  for (guint i = 0; i < all->len; i++)
+    {
+      AwScenario *scenario = g_ptr_array_index (all, i);
+      g_autoptr(GError) local_error = NULL;
+      gsize mark = html->len;
+
+      if (progress)
+        fprintf (stderr, "[%u/%u] %s\n", i + 1, all->len, aw_scenario_get_id (scenario));
+      if (!gallery_scenario (scenario, &style, argv[1], html, &local_error))
+        {
+          /* Report it and go on with the others. */
+          print_error ("gallery: %s: %s", aw_scenario_get_id (scenario), local_error->message);
+          g_string_truncate (html, mark);
+          failures++;
+        }
+    }
+  g_string_append (html, "</body>\n</html>\n");
+
+  index_path = g_build_filename (argv[1], "index.html", NULL);
+  index = g_bytes_new (html->str, html->len);
+  if (!aw_write_file_atomic (index_path, index, &error))
+    {
+      print_error ("%s", error->message);
+      return 1;
+    }
+  if (progress)
+    fprintf (stderr, "wrote %s\n", index_path);
+
+  return failures > 0 ? 1 : 0;
 }
 
 /* check ------------------------------------------------------------------------ */

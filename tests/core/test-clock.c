@@ -17,7 +17,17 @@
 #include "aw-runner.h"
 #include "aw-trace-model.h"
 
+#include "../test-timing.h"
+
 #define MS(x) ((gint64) ((x) * G_GINT64_CONSTANT (1000000)))
+
+#if defined(__SANITIZE_ADDRESS__)
+# define SANITIZED 1
+#elif defined(__has_feature)
+# if __has_feature(address_sanitizer)
+#  define SANITIZED 1
+# endif
+#endif
 
 static AwScenario *
 scenario_from_program (const char *program)
@@ -693,7 +703,8 @@ test_performance (void)
       g_test_message ("%u tasks simulated in %.1f ms", aw_trace_model_get_metrics (m)->tasks, took_ms);
       g_assert_cmpuint (aw_trace_model_get_metrics (m)->tasks, >=, 10001);
       g_assert_cmpint (run_end_ns (t), ==, MS (expected_ms[i]));
-      g_assert_cmpfloat (took_ms, <, 1000);
+      if (test_timing_checked ())
+        g_assert_cmpfloat (took_ms, <, 1000);
     }
 }
 
@@ -716,6 +727,11 @@ static const Skip timing_skips[] = {
   { "scale", "awaits",
     "creating and dispatching 10,000 timers costs the main thread 25 to 50 ms on top of the 250 ms wait, "
     "over 100 under AddressSanitizer" },
+#ifdef SANITIZED
+  { "valuetask", "task",
+    "under AddressSanitizer, its 900 main-loop hops and 100 timers of 1 ms cost the main thread "
+    "more than 30 ms on top of the 100 ms wait (10 to 25 ms without it)" },
+#endif
 };
 
 static const char *
@@ -795,6 +811,7 @@ test_prediction (void)
   g_autoptr(GString) table = g_string_new ("\n");
   guint checked = 0, variants = 0;
 
+  TEST_SKIP_IF_SLOW ();
   g_assert_no_error (error);
 
   for (guint i = 0; i < all->len; i++)

@@ -134,7 +134,8 @@ test_replay_plays (void)
   replay = g_action_map_lookup_action (G_ACTION_MAP (window), "replay");
   g_assert_true (g_variant_get_boolean (g_action_get_state (replay)));
   test_wait_ms (100);
-  g_assert_cmpint (aw_window_get_replay_position (window), >, 0);
+  if (test_timing_checked ())
+    g_assert_cmpint (aw_window_get_replay_position (window), >, 0);
   for (guint i = 0; i < 100 && !done; i++)
     {
       test_wait_ms (50);

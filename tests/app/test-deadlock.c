@@ -238,6 +238,9 @@ test_result_freezes (void)
   gint64 watchdog, stranded, freeze_end;
   guint tick_id;
 
+  /* X screenshots and a click timed against a one-second freeze. */
+  TEST_SKIP_IF_SLOW ();
+
   if (!have_tools ())
     {
       g_test_skip ("needs an X display, ImageMagick's import and xdotool");
@@ -339,8 +342,11 @@ test_configure_await (void)
   /* Blocked for about the child's 500 ms, and no deadlock. */
   g_test_message ("longest frame gap %.0f ms", m->max_main_loop_gap_ms);
   g_assert_false (m->watchdog_fired);
-  g_assert_cmpfloat (m->max_main_loop_gap_ms, >=, 500 * 0.8);
-  g_assert_cmpfloat (m->max_main_loop_gap_ms, <=, 500 * 1.2);
+  if (test_timing_checked ())
+    {
+      g_assert_cmpfloat (m->max_main_loop_gap_ms, >=, 500 * 0.8);
+      g_assert_cmpfloat (m->max_main_loop_gap_ms, <=, 500 * 1.2);
+    }
   g_assert_cmpstr (m->outcome, ==, "completed");
   gtk_window_destroy (GTK_WINDOW (window));
   test_wait_ms (100);
@@ -357,7 +363,8 @@ test_await (void)
   g_test_message ("longest frame gap %.0f ms over %u frames", m->max_main_loop_gap_ms, m->frames);
   g_assert_false (m->watchdog_fired);
   g_assert_cmpuint (m->frames, >=, 5);
-  g_assert_cmpfloat (m->max_main_loop_gap_ms, <, 100);
+  if (test_timing_checked ())
+    g_assert_cmpfloat (m->max_main_loop_gap_ms, <, 100);
   gtk_window_destroy (GTK_WINDOW (window));
   test_wait_ms (100);
 }
@@ -418,6 +425,8 @@ test_quit_during_freeze (void)
   gboolean destroyed = FALSE;
   GThread *thread;
 
+  /* Keys timed against the freeze. */
+  TEST_SKIP_IF_SLOW ();
   if (!have_tools ())
     {
       g_test_skip ("needs an X display and xdotool");

@@ -82,7 +82,8 @@ test_run_compare (void)
   card = aw_lesson_panel_get_outcome (aw_window_get_lesson_panel (window));
   g_test_message ("card: %s", card);
   g_assert_nonnull (strstr (card, "WhenAll"));
-  g_assert_nonnull (strstr (card, "faster"));
+  if (test_timing_checked ())
+    g_assert_nonnull (strstr (card, "faster"));
   g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "run"));
 
   /* The accessible description summarises what ran. */
@@ -123,7 +124,8 @@ test_heartbeat (void)
   g_test_message ("%u frames in %.0f ms, longest gap %.1f ms", m->frames, m->wall_ms, m->max_main_loop_gap_ms);
   /* A responsive loop draws many frames in a second, with no long gap. */
   g_assert_cmpuint (m->frames, >=, 10);
-  g_assert_cmpfloat (m->max_main_loop_gap_ms, <, 250);
+  if (test_timing_checked ())
+    g_assert_cmpfloat (m->max_main_loop_gap_ms, <, 250);
   close_window (window);
 }
 
@@ -162,7 +164,8 @@ test_cancel (void)
   g_assert_cmpint (cancel_ns, >, 0);
   g_test_message ("stopped %.1f ms after Cancel", (end_ns - cancel_ns) / 1e6);
   /* Every task stopped within 100 ms of the click. */
-  g_assert_cmpint (end_ns - cancel_ns, <=, 100 * 1000000);
+  if (test_timing_checked ())
+    g_assert_cmpint (end_ns - cancel_ns, <=, 100 * 1000000);
   g_assert_cmpuint (m->cancelled, ==, 3);
 
   card = aw_lesson_panel_get_outcome (aw_window_get_lesson_panel (window));
@@ -234,7 +237,8 @@ test_export_and_open_trace (void)
   g_assert_null (aw_window_get_error (window));
   g_assert_cmpuint (aw_timeline_view_get_n_runs (timeline), ==, 2);
   g_assert_cmpuint (aw_timeline_view_get_n_tasks (timeline), ==, 8);
-  g_assert_nonnull (strstr (aw_lesson_panel_get_outcome (aw_window_get_lesson_panel (window)), "faster"));
+  if (test_timing_checked ())
+    g_assert_nonnull (strstr (aw_lesson_panel_get_outcome (aw_window_get_lesson_panel (window)), "faster"));
   aw_window_step (window, -1);
   g_assert_cmpint (aw_window_get_replay_position (window), >, 0);
 

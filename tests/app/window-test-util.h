@@ -9,6 +9,7 @@
 
 #include "aw-application.h"
 #include "aw-window.h"
+#include "../test-timing.h"
 
 G_BEGIN_DECLS
 

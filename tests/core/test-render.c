@@ -18,6 +18,8 @@
 #include <cairo-pdf.h>
 #include <cairo-svg.h>
 
+#include "../test-timing.h"
+
 #define MS G_GINT64_CONSTANT (1000000)
 #define US G_GINT64_CONSTANT (1000)
 
@@ -887,7 +889,8 @@ test_many_tasks (void)
   picture_draw (&pic);
   elapsed = (g_get_monotonic_time () - t0) / 1e6;
   g_test_message ("%u tasks: %.1f ms", n, elapsed * 1000);
-  g_assert_cmpfloat (elapsed, <, 1.0);
+  if (test_timing_checked ())
+    g_assert_cmpfloat (elapsed, <, 1.0);
 
   /* The crowded variant shares rows, each at least 3 px tall, and all
    * fits in the picture. */

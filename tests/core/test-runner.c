@@ -15,6 +15,8 @@
 #include "aw-runner.h"
 #include "aw-trace-model.h"
 
+#include "../test-timing.h"
+
 static AwTraceModel *
 run_variant (AwScenario *scenario,
              const char *variant,
@@ -62,6 +64,8 @@ assert_within (double      value,
 {
   g_test_message ("%s: %.1f ms (expected %.1f ms, -%.0f%%/+%.0f%%)",
                   what, value, expected, below * 100, above * 100);
+  if (!test_timing_checked ())
+    return;
   g_assert_cmpfloat (value, >=, expected * (1 - below));
   g_assert_cmpfloat (value, <=, expected * (1 + above));
 }
@@ -84,7 +88,8 @@ check_when_all (double speed)
   /* One by one is about the sum, WhenAll about the longest. */
   assert_within (ms->wall_ms, 2400 / speed, 0.05, 0.15, "one by one");
   assert_within (ma->wall_ms, 1000 / speed, 0.05, 0.15, "WhenAll");
-  g_assert_cmpfloat (ms->wall_ms / ma->wall_ms, >=, 2.0);
+  if (test_timing_checked ())
+    g_assert_cmpfloat (ms->wall_ms / ma->wall_ms, >=, 2.0);
 
   g_assert_cmpuint (ms->tasks, ==, 4);
   g_assert_cmpuint (ma->completed, ==, 4);
@@ -125,7 +130,8 @@ test_cancel_scenario (void)
       g_assert_cmpint (tasks[i].outcome, ==, AW_OUTCOME_CANCELLED);
       g_assert_cmpint (tasks[i].cancel_request_ns, >=, 0);
       /* Every task stops within 50 ms of the request. */
-      g_assert_cmpint (tasks[i].end_ns - tasks[i].cancel_request_ns, <=, 50 * 1000000);
+      if (test_timing_checked ())
+        g_assert_cmpint (tasks[i].end_ns - tasks[i].cancel_request_ns, <=, 50 * 1000000);
       if (strstr (tasks[i].name, "Resize"))
         {
           saw_cpu = TRUE;
@@ -153,8 +159,11 @@ test_cancel_cooperative (void)
   g_assert_cmpuint (m->cancelled, ==, 3);
   g_test_message ("cancel latency %.2f ms", m->cancel_latency_ms);
   g_assert_cmpfloat (m->cancel_latency_ms, >=, 0);
-  g_assert_cmpfloat (m->cancel_latency_ms, <=, 50);
-  g_assert_cmpfloat (m->wall_ms, <, 300 + 100);
+  if (test_timing_checked ())
+    {
+      g_assert_cmpfloat (m->cancel_latency_ms, <=, 50);
+      g_assert_cmpfloat (m->wall_ms, <, 300 + 100);
+    }
   g_assert_true (g_str_has_prefix (m->outcome, "cancelled"));
 }
 
@@ -200,7 +209,8 @@ test_when_any (void)
   g_assert_cmpint (tasks[3].outcome, ==, AW_OUTCOME_CANCELLED);
   assert_within (m->wall_ms, 100, 0.05, 0.5, "WhenAny");
   /* The losers stop soon after the winner. */
-  g_assert_cmpint (tasks[3].end_ns - tasks[2].end_ns, <, 50 * 1000000);
+  if (test_timing_checked ())
+    g_assert_cmpint (tasks[3].end_ns - tasks[2].end_ns, <, 50 * 1000000);
 }
 
 /* Errors: awaited ones are observed, forgotten ones are not. */
@@ -257,7 +267,8 @@ test_block_ui (void)
 
   assert_within (aw_trace_model_get_metrics (mb)->max_main_loop_gap_ms, 300, 0.02, 0.3, "blocked gap");
   assert_within (aw_trace_model_get_metrics (mb)->ui_blocked_ms, 300, 0.02, 0.3, "blocked");
-  g_assert_cmpfloat (aw_trace_model_get_metrics (ma)->max_main_loop_gap_ms, <, 100);
+  if (test_timing_checked ())
+    g_assert_cmpfloat (aw_trace_model_get_metrics (ma)->max_main_loop_gap_ms, <, 100);
   g_assert_cmpuint (aw_trace_model_get_metrics (mb)->frames_missed, >=, 15);
 }
 
@@ -274,7 +285,8 @@ test_many (void)
   g_assert_cmpuint (aw_trace_model_get_metrics (done)->threads_used, ==, 1);
   assert_within (aw_trace_model_get_metrics (done)->wall_ms, 200, 0.02, 0.5, "2000 awaits");
   g_assert_cmpuint (aw_trace_model_get_metrics (cancelled)->cancelled, ==, 2001);
-  g_assert_cmpfloat (aw_trace_model_get_metrics (cancelled)->wall_ms, <, 150);
+  if (test_timing_checked ())
+    g_assert_cmpfloat (aw_trace_model_get_metrics (cancelled)->wall_ms, <, 150);
 }
 
 static gint64
@@ -314,13 +326,35 @@ test_wait_blocking (void)
   g_assert_true (g_str_has_prefix (r->outcome, "faulted: Deadlock"));
   g_assert_cmpint (watchdog, >, 0);
   g_assert_cmpint (stranded, >=, watchdog);
-  g_assert_cmpint (stranded - watchdog, <=, 50 * 1000000);
+  if (test_timing_checked ())
+    g_assert_cmpint (stranded - watchdog, <=, 50 * 1000000);
 
   /* ConfigureAwait(false): the child finishes elsewhere, the wait returns after it. */
   g_assert_false (c->watchdog_fired);
   assert_within (c->max_main_loop_gap_ms, 200, 0.02, 0.3, "blocked, no deadlock");
   g_assert_cmpstr (c->outcome, ==, "completed");
   g_assert_cmpuint (c->threads_used, ==, 2);
+}
+
+/* Tasks a ConfigureAwait(false) child leaves running on its thread still
+ * finish, and the run with them. */
+static void
+test_wait_blocking_leftovers (void)
+{
+  g_autoptr(AwScenario) s = scenario_from_program (
+    "{ \"type\": \"wait_blocking\", \"deadline_ms\": 2000, \"continue_on\": \"worker\","
+    "  \"child\": { \"type\": \"sequence\", \"children\": ["
+    "    { \"type\": \"when_any\", \"cancel_rest\": false, \"children\": ["
+    "      { \"type\": \"io\", \"ms\": 50 }, { \"type\": \"io\", \"ms\": 300, \"name\": \"loser\" } ] },"
+    "    { \"type\": \"fire_and_forget\", \"child\": { \"type\": \"delay\", \"ms\": 200, \"name\": \"forgotten\" } } ] } }");
+  g_autoptr(AwTraceModel) model = run_variant (s, "v", 1.0, -1, 0);
+  const AwMetrics *m = aw_trace_model_get_metrics (model);
+
+  g_assert_cmpuint (m->pending, ==, 0);
+  g_assert_false (m->watchdog_fired);
+  assert_within (m->wall_ms, 50, 0.0, 1.0, "wait returns with the child");
+  /* The loser and the forgotten task completed on the thread afterwards. */
+  g_assert_cmpint (aw_trace_model_get_end_ns (model) - aw_trace_model_get_begin_ns (model), >=, 290 * 1000000);
 }
 
 int
@@ -341,6 +375,7 @@ main (int    argc,
   g_test_add_func ("/aw/runner/block-ui", test_block_ui);
   g_test_add_func ("/aw/runner/many", test_many);
   g_test_add_func ("/aw/runner/wait-blocking", test_wait_blocking);
+  g_test_add_func ("/aw/runner/wait-blocking-leftovers", test_wait_blocking_leftovers);
 
   return g_test_run ();
 }

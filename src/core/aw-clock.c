@@ -1671,7 +1671,8 @@ configure_await_body (Sim    *sim,
   self->lane = new_lane (sim, "ConfigureAwait(false) thread");
   if (node_start (sim, ws->child, ws->wait_id, ws->scope, CALLBACK_WAIT_CHILD, wait_state_ref (ws)))
     {
-      while (!ws->loop_done)
+      /* Until the child and every task it left on this thread are done. */
+      while (!ws->loop_done || ws->scope->ref_count > 1)
         context_iterate (sim, self, TRUE);
       /* Let the child's GTask finish its own dispatch. */
       while (context_iterate (sim, self, FALSE))

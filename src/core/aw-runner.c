@@ -775,8 +775,11 @@ wait_worker (gpointer data)
         {
           gboolean stop;
 
+          /* Serve this context until the child is done and so is every
+           * task it left behind here (a WhenAny loser, a forgotten task):
+           * each holds a ref on the scope, the wait state holds the last. */
           g_mutex_lock (&ws->lock);
-          stop = ws->loop_done;
+          stop = ws->loop_done && g_atomic_int_get (&ws->scope->ref_count) == 1;
           g_mutex_unlock (&ws->lock);
           if (stop)
             break;

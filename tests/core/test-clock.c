@@ -656,7 +656,7 @@ test_wait_blocking (void)
 /* A run the runner never finishes (its last callback queued on a
  * ConfigureAwait(false) thread that has ended) still ends in the simulation. */
 static void
-test_stalled_run (void)
+test_leftovers (void)
 {
   g_autoptr(AwScenario) s = scenario_from_program (
     "{ \"type\": \"wait_blocking\", \"deadline_ms\": 2000, \"continue_on\": \"worker\","
@@ -669,11 +669,12 @@ test_stalled_run (void)
 
   g_assert_cmpstr (aw_trace_model_get_metrics (m)->outcome, ==, "completed");
   g_assert_cmpint (run_end_ns (t), ==, MS (100));
-  /* The loser stops at its next check, at 120; its callback never runs, and
-   * the heartbeat stops there instead of ticking for ever: frames at 0, at
-   * 100 when the wait ends, 110 and 120. */
+  /* The loser stops at its next check, at 120, and its callback still runs on
+   * the ConfigureAwait(false) thread, which serves its context until then;
+   * the run ends with it: frames at 0, at 100 when the wait ends, 110 and 120. */
   g_assert_cmpint (task_named (m, "loser")->end_ns, ==, MS (120));
   g_assert_cmpint (task_named (m, "loser")->outcome, ==, AW_OUTCOME_CANCELLED);
+  g_assert_cmpuint (aw_trace_model_get_metrics (m)->pending, ==, 0);
   g_assert_cmpuint (aw_trace_model_get_metrics (m)->frames, ==, 4);
 }
 
@@ -895,7 +896,7 @@ main (int    argc,
   g_test_add_func ("/aw/clock/block-ui", test_block_ui);
   g_test_add_func ("/aw/clock/heartbeat", test_heartbeat);
   g_test_add_func ("/aw/clock/wait-blocking", test_wait_blocking);
-  g_test_add_func ("/aw/clock/stalled-run", test_stalled_run);
+  g_test_add_func ("/aw/clock/configure-await-leftovers", test_leftovers);
   g_test_add_func ("/aw/clock/performance", test_performance);
   g_test_add_func ("/aw/clock/prediction", test_prediction);
 

@@ -987,7 +987,10 @@ aw_scenario_new_from_data (const char  *data,
 
   if (!json_parser_load_from_data (ctx.parser, ctx.data, ctx.length, &local_error))
     {
-      const char *msg = local_error->message;
+      /* json-glib quotes the bad token cut to a number of bytes, which
+       * may split a character: keep the message UTF-8. */
+      g_autofree char *valid = g_utf8_make_valid (local_error->message, -1);
+      const char *msg = valid;
 
       /* json-glib says "<data>:LINE:COL: Parse error: ..."; name the file instead. */
       if (g_str_has_prefix (msg, "<data>:"))

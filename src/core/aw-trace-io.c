@@ -824,7 +824,10 @@ aw_traces_load_from_data (const char  *data,
   parser = json_parser_new_immutable ();
   if (!json_parser_load_from_data (parser, data, length, &local_error))
     {
-      const char *msg = local_error->message;
+      /* json-glib quotes the bad token cut to a number of bytes, which
+       * may split a character: keep the message UTF-8. */
+      g_autofree char *valid = g_utf8_make_valid (local_error->message, -1);
+      const char *msg = valid;
 
       if (g_str_has_prefix (msg, "<data>:"))
         msg += strlen ("<data>:");

@@ -275,6 +275,10 @@ static const Hostile hostile[] = {
   { "line-comment", "{ // \"\n }", -1, AW_SCENARIO_ERROR_SYNTAX, "comments are not JSON" },
   { "single-quotes", "['\"', [[[[]]]]]", -1, AW_SCENARIO_ERROR_SYNTAX, "single-quoted" },
   { "truncated", "{ \"id\": \"a", -1, AW_SCENARIO_ERROR_SYNTAX, NULL },
+  /* json-glib quotes the bad token cut short, in the middle of a character. */
+  { "token-cut-in-a-character",
+    "{\n  \"id\": \"f-----------------@,\xef\xbb\xbf\xd9\x9c" "at\xef\xbb\xbfiv\xdb\x9c\"\xef\xbb\xbf\". "
+    "T]ariants\": [\n  ]\n}\n", -1, AW_SCENARIO_ERROR_SYNTAX, "Parse error" },
   { "array", "[1, 2, 3]", -1, AW_SCENARIO_ERROR_INVALID, "must be a JSON object" },
 };
 

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,10 +31,34 @@ fuzz_log_writer (GLogLevelFlags   level,
   return G_LOG_WRITER_HANDLED;
 }
 
+/* How the inputs fared, printed at exit for scripts/fuzz: accepted, and
+ * rejected by error code (0 I/O, 1 syntax, 2 invalid, 3 over a limit). */
+static guint64 fuzz_accepted;
+static guint64 fuzz_rejected[4];
+
+static void
+fuzz_report (void)
+{
+  fprintf (stderr, "fuzz-report: %" G_GUINT64_FORMAT " accepted, %" G_GUINT64_FORMAT " rejected "
+           "(%" G_GUINT64_FORMAT " syntax, %" G_GUINT64_FORMAT " invalid, %" G_GUINT64_FORMAT " over a limit)\n",
+           fuzz_accepted, fuzz_rejected[1] + fuzz_rejected[2] + fuzz_rejected[3],
+           fuzz_rejected[1], fuzz_rejected[2], fuzz_rejected[3]);
+}
+
 static inline void
 fuzz_init (void)
 {
   g_log_set_writer_func (fuzz_log_writer, NULL, NULL);
+  atexit (fuzz_report);
+}
+
+static inline void
+fuzz_count (const GError *error)
+{
+  if (error == NULL)
+    fuzz_accepted++;
+  else if (error->code >= 0 && error->code < (gint) G_N_ELEMENTS (fuzz_rejected))
+    fuzz_rejected[error->code]++;
 }
 
 /* Every error a file can cause is shown to a user: it must say something,

@@ -100,6 +100,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   AwRunOptions options;
 
   scenario = aw_scenario_new_from_data ((const char *) data, (gssize) size, NAME, &error);
+  fuzz_count (error);
   if (scenario == NULL)
     {
       fuzz_check_error (error, AW_SCENARIO_ERROR, NAME);

@@ -83,6 +83,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   guint total = 0;
 
   traces = aw_traces_load_from_data ((const char *) data, size, NAME, &error);
+  fuzz_count (error);
   if (traces == NULL)
     {
       fuzz_check_error (error, AW_TRACE_ERROR, NAME);

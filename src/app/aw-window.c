@@ -832,7 +832,8 @@ replay_action (GSimpleAction *action,
                gpointer       user_data)
 {
   AwWindow *self = AW_WINDOW (user_data);
-  gboolean playing = !g_variant_get_boolean (g_action_get_state (G_ACTION (action)));
+  g_autoptr(GVariant) state = g_action_get_state (G_ACTION (action));
+  gboolean playing = !g_variant_get_boolean (state);
 
   if (self->models->len == 0 || self->running)
     playing = FALSE;
@@ -1141,8 +1142,9 @@ quiz_action (GSimpleAction *action,
              gpointer       user_data)
 {
   AwWindow *self = AW_WINDOW (user_data);
+  g_autoptr(GVariant) state = g_action_get_state (G_ACTION (action));
 
-  self->quiz = !g_variant_get_boolean (g_action_get_state (G_ACTION (action)));
+  self->quiz = !g_variant_get_boolean (state);
   g_simple_action_set_state (action, g_variant_new_boolean (self->quiz));
   if (!self->quiz)
     g_array_set_size (self->predictions, 0);

@@ -122,6 +122,7 @@ test_replay_plays (void)
   AwWindow *window = test_window_new (app, 1280, 800);
   gboolean done = FALSE;
   GAction *replay;
+  GVariant *state;
 
   aw_window_set_speed (window, 4);
   aw_window_set_variant (window, 1);
@@ -132,7 +133,9 @@ test_replay_plays (void)
   g_action_group_activate_action (G_ACTION_GROUP (window), "replay-start", NULL);
   g_action_group_activate_action (G_ACTION_GROUP (window), "replay", NULL);
   replay = g_action_map_lookup_action (G_ACTION_MAP (window), "replay");
-  g_assert_true (g_variant_get_boolean (g_action_get_state (replay)));
+  state = g_action_get_state (replay);
+  g_assert_true (g_variant_get_boolean (state));
+  g_clear_pointer (&state, g_variant_unref);
   test_wait_ms (100);
   if (test_timing_checked ())
     g_assert_cmpint (aw_window_get_replay_position (window), >, 0);
@@ -142,7 +145,9 @@ test_replay_plays (void)
       done = aw_window_get_replay_position (window) == -1;
     }
   g_assert_true (done);
-  g_assert_false (g_variant_get_boolean (g_action_get_state (replay)));
+  state = g_action_get_state (replay);
+  g_assert_false (g_variant_get_boolean (state));
+  g_clear_pointer (&state, g_variant_unref);
   gtk_window_destroy (GTK_WINDOW (window));
   test_wait_ms (50);
 }
@@ -158,7 +163,10 @@ test_predict (void)
   aw_window_set_variant (window, -1);
   /* The quiz toggle: Run now asks the class first. */
   g_action_group_activate_action (G_ACTION_GROUP (window), "quiz", NULL);
-  g_assert_true (g_variant_get_boolean (g_action_group_get_action_state (G_ACTION_GROUP (window), "quiz")));
+  {
+    g_autoptr(GVariant) quiz = g_action_group_get_action_state (G_ACTION_GROUP (window), "quiz");
+    g_assert_true (g_variant_get_boolean (quiz));
+  }
 
   {
     gboolean finished = FALSE;

@@ -362,9 +362,11 @@ test_await (void)
   /* The fix: the window keeps drawing frames the whole time. */
   g_test_message ("longest frame gap %.0f ms over %u frames", m->max_main_loop_gap_ms, m->frames);
   g_assert_false (m->watchdog_fired);
-  g_assert_cmpuint (m->frames, >=, 5);
   if (test_timing_checked ())
-    g_assert_cmpfloat (m->max_main_loop_gap_ms, <, 100);
+    {
+      g_assert_cmpuint (m->frames, >=, 5);
+      g_assert_cmpfloat (m->max_main_loop_gap_ms, <, 100);
+    }
   gtk_window_destroy (GTK_WINDOW (window));
   test_wait_ms (100);
 }

@@ -123,9 +123,11 @@ test_heartbeat (void)
   m = aw_trace_model_get_metrics (model);
   g_test_message ("%u frames in %.0f ms, longest gap %.1f ms", m->frames, m->wall_ms, m->max_main_loop_gap_ms);
   /* A responsive loop draws many frames in a second, with no long gap. */
-  g_assert_cmpuint (m->frames, >=, 10);
   if (test_timing_checked ())
-    g_assert_cmpfloat (m->max_main_loop_gap_ms, <, 250);
+    {
+      g_assert_cmpuint (m->frames, >=, 10);
+      g_assert_cmpfloat (m->max_main_loop_gap_ms, <, 250);
+    }
   close_window (window);
 }
 

@@ -33,6 +33,9 @@ run_cli (char      **out,
   g_autoptr(GError) error = NULL;
   va_list args;
 
+  /* The same out and err may be given again: drop what they held. */
+  g_clear_pointer (out, g_free);
+  g_clear_pointer (err, g_free);
   g_ptr_array_add (argv, (gpointer) g_getenv ("AWAITSCOPE"));
   va_start (args, first);
   for (const char *a = first; a != NULL; a = va_arg (args, const char *))
@@ -157,7 +160,10 @@ test_gallery_reproducible (void)
   /* Every scenario, each variant and the comparison, in two formats. */
   g_assert_cmpuint (files, >, 60);
 
-  index = read_all (g_build_filename (one, "index.html", NULL));
+  {
+    g_autofree char *index_path = g_build_filename (one, "index.html", NULL);
+    index = read_all (index_path);
+  }
   g_assert_nonnull (strstr (index, "<img src=\"when-all.png\""));
   g_assert_nonnull (strstr (index, "when-all-one-by-one.png"));
   g_assert_nonnull (strstr (index, "deadlock-result.svg"));

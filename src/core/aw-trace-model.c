@@ -835,8 +835,12 @@ const AwSpan *
 aw_trace_model_get_spans (AwTraceModel *self,
                           guint        *n_spans)
 {
+  static const AwSpan none[1];
+
+  /* Never NULL: callers add a task's first_span to it even when no task
+   * has a span (NULL + 0 is undefined behaviour). */
   *n_spans = self->spans->len;
-  return (const AwSpan *) (gconstpointer) self->spans->data;
+  return self->spans->len > 0 ? (const AwSpan *) (gconstpointer) self->spans->data : none;
 }
 
 guint

@@ -47,6 +47,9 @@ run_cli (char      **out,
   g_subprocess_launcher_unsetenv (launcher, "WAYLAND_DISPLAY");
   proc = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
   g_assert_no_error (error);
+  /* Callers run several commands into the same two strings. */
+  g_clear_pointer (out, g_free);
+  g_clear_pointer (err, g_free);
   g_subprocess_communicate_utf8 (proc, NULL, NULL, out, err, &error);
   g_assert_no_error (error);
   return g_subprocess_get_exit_status (proc);

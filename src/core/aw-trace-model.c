@@ -701,8 +701,11 @@ compute_metrics (AwTraceModel *self)
             continue;
           gap = (to - from) / 1e6;
           max_gap = MAX (max_gap, gap);
+          /* A loaded trace may claim any heartbeat and any span of time:
+           * count in doubles and cap, rather than overflow the cast. */
           if (gap > 1.5 * nominal_ms)
-            m->frames_missed += (guint) (gap / nominal_ms + 0.5) - 1;
+            m->frames_missed = (guint) MIN ((double) m->frames_missed + (gap / nominal_ms + 0.5) - 1,
+                                            (double) G_MAXUINT);
         }
       m->max_main_loop_gap_ms = max_gap;
     }

@@ -24,6 +24,38 @@
 
 #define NONE G_MAXUINT
 
+/* Spans summarised for drawing at coarse scales, level by level: at level
+ * 0, spans of one phase that overlap or touch are one; at level k, also
+ * those less than level_gap (k) apart. Drawn at a scale where that gap is
+ * under half a pixel, a level covers the same pixel columns as the spans
+ * themselves. Levels are made when asked for, and again once the spans
+ * changed. */
+#define LEVELS        12      /* up to gaps of about a second */
+#define LEVEL_GAP_NS  G_GINT64_CONSTANT (1000)
+
+typedef struct {
+  gboolean  dirty;
+  GArray   *levels[LEVELS];
+} Summary;
+
+/* A block of AW_TRACE_MODEL_BLOCK_TASKS consecutive tasks, summarised for
+ * drawing them in one row: their spans at every level in one allocation,
+ * the tasks shown as points, their name if they share it. A block is
+ * summarised once its tasks stay the same from one drawing to the next: in
+ * a live run most change every frame, and are drawn one by one. */
+typedef struct {
+  gboolean     computed;
+  gboolean     asked;         /* asked for since its tasks last changed */
+  AwSpan      *spans;         /* every level, one after the other */
+  guint        level_first[LEVELS];
+  guint        level_n[LEVELS];
+  gint64      *points;
+  guint        n_points;
+  const char  *name;          /* the name every task of the block has, or NULL */
+} Block;
+
+#define LANE_MIN_SPANS 1024    /* below this, a lane's own spans are drawn */
+
 /* What the incremental update keeps per task, beside its AwTaskInfo. */
 typedef struct {
   guint open_span;     /* index of its open span in spans, or NONE */
@@ -48,11 +80,14 @@ struct _AwTraceModel {
   GArray     *open;        /* guint: tasks with an open span */
   GArray     *pending;     /* guint: tasks with no end yet */
   GPtrArray  *lane_busy;   /* GArray of AwSpan per lane */
+  GArray     *lane_summaries; /* Summary per lane, made when asked for */
   gboolean    lanes_resort; /* a running span arrived out of (start, task) order */
   GArray     *frames;      /* gint64 */
   GArray     *raw_blocks;  /* AwSpan, end -1 while open */
   GArray     *blocks;      /* AwSpan, as shown: open ones end at the end */
   GArray     *markers;     /* AwMarker */
+  GArray     *task_blocks; /* Block */
+  GArray     *block_scratch[4];
   GHashTable *lanes_used;
   gint64      begin_ns;
   gint64      end_ns;
@@ -60,6 +95,49 @@ struct _AwTraceModel {
   gint64      cutoff_ns;   /* replay: only events up to this time since the first, or -1 */
   AwMetrics   metrics;
 };
+
+static void
+summary_clear (gpointer data)
+{
+  Summary *summary = data;
+
+  for (guint k = 0; k < LEVELS; k++)
+    g_clear_pointer (&summary->levels[k], g_array_unref);
+}
+
+static void
+block_clear (gpointer data)
+{
+  Block *block = data;
+
+  g_free (block->spans);
+  g_free (block->points);
+}
+
+/* The lane's summary needs computing again before it is drawn. */
+static inline void
+lane_touch (AwTraceModel *self,
+            guint         lane)
+{
+  if (lane < self->lane_summaries->len)
+    g_array_index (self->lane_summaries, Summary, lane).dirty = TRUE;
+}
+
+/* The task's block needs computing again before it is drawn. */
+static inline void
+touch (AwTraceModel *self,
+       guint         t)
+{
+  guint b = t / AW_TRACE_MODEL_BLOCK_TASKS;
+
+  if (b < self->task_blocks->len)
+    {
+      Block *block = &g_array_index (self->task_blocks, Block, b);
+
+      block->computed = FALSE;
+      block->asked = FALSE;
+    }
+}
 
 static void
 reset (AwTraceModel *self)
@@ -72,10 +150,12 @@ reset (AwTraceModel *self)
   g_array_set_size (self->open, 0);
   g_array_set_size (self->pending, 0);
   g_ptr_array_set_size (self->lane_busy, 0);
+  g_array_set_size (self->lane_summaries, 0);
   g_array_set_size (self->frames, 0);
   g_array_set_size (self->raw_blocks, 0);
   g_array_set_size (self->blocks, 0);
   g_array_set_size (self->markers, 0);
+  g_array_set_size (self->task_blocks, 0);
   g_hash_table_remove_all (self->lanes_used);
   self->regroup = FALSE;
   self->lanes_resort = FALSE;
@@ -100,10 +180,16 @@ aw_trace_model_new (AwTrace *trace)
   self->open = g_array_new (FALSE, FALSE, sizeof (guint));
   self->pending = g_array_new (FALSE, FALSE, sizeof (guint));
   self->lane_busy = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
+  self->lane_summaries = g_array_new (FALSE, TRUE, sizeof (Summary));
+  g_array_set_clear_func (self->lane_summaries, summary_clear);
   self->frames = g_array_new (FALSE, FALSE, sizeof (gint64));
   self->raw_blocks = g_array_new (FALSE, FALSE, sizeof (AwSpan));
   self->blocks = g_array_new (FALSE, FALSE, sizeof (AwSpan));
   self->markers = g_array_new (FALSE, FALSE, sizeof (AwMarker));
+  self->task_blocks = g_array_new (FALSE, TRUE, sizeof (Block));
+  g_array_set_clear_func (self->task_blocks, block_clear);
+  for (guint i = 0; i < G_N_ELEMENTS (self->block_scratch); i++)
+    self->block_scratch[i] = g_array_new (FALSE, FALSE, i == 3 ? sizeof (gint64) : sizeof (AwSpan));
   self->lanes_used = g_hash_table_new (NULL, NULL);
   self->n_log_seen = NONE;
   self->n_processed = NONE;
@@ -169,10 +255,14 @@ aw_trace_model_unref (AwTraceModel *self)
   g_array_unref (self->open);
   g_array_unref (self->pending);
   g_ptr_array_unref (self->lane_busy);
+  g_array_unref (self->lane_summaries);
   g_array_unref (self->frames);
   g_array_unref (self->raw_blocks);
   g_array_unref (self->blocks);
   g_array_unref (self->markers);
+  g_array_unref (self->task_blocks);
+  for (guint i = 0; i < G_N_ELEMENTS (self->block_scratch); i++)
+    g_array_unref (self->block_scratch[i]);
   g_hash_table_unref (self->lanes_used);
   g_free (self);
 }
@@ -265,6 +355,11 @@ add_task (AwTraceModel  *self,
   g_array_append_val (self->states, state);
   g_hash_table_insert (self->task_index, GUINT_TO_POINTER (ev->task),
                        GUINT_TO_POINTER (self->tasks->len));
+  if (self->tasks->len % AW_TRACE_MODEL_BLOCK_TASKS == 0)
+    {
+      Block block = { 0 };
+      g_array_append_val (self->task_blocks, block);
+    }
 
   return self->tasks->len - 1;
 }
@@ -308,10 +403,14 @@ close_span (AwTraceModel *self,
   span = &g_array_index (self->spans, AwSpan, st->open_span);
   span->end_ns = MAX (at, span->start_ns);
   if (st->lane_pos != NONE)
-    g_array_index (lane_array (self, span->lane), AwSpan, st->lane_pos).end_ns = span->end_ns;
+    {
+      g_array_index (lane_array (self, span->lane), AwSpan, st->lane_pos).end_ns = span->end_ns;
+      lane_touch (self, span->lane);
+    }
   st->lane_pos = NONE;
   st->open_span = NONE;
   set_remove (self, self->open, G_STRUCT_OFFSET (TaskState, open_slot), t);
+  touch (self, t);
 }
 
 /* Spans stay grouped by task, in time order within a task, as long as they
@@ -343,6 +442,7 @@ open_span (AwTraceModel *self,
   g_array_append_val (self->span_owner, t);
   st->open_span = index;
   set_add (self->open, &st->open_slot, t);
+  touch (self, t);
 
   /* Busy intervals per lane: where task code ran, sorted by start and then
    * by task. */
@@ -360,6 +460,7 @@ open_span (AwTraceModel *self,
         }
       g_array_append_val (lane, *span);
       st->lane_pos = lane->len - 1;
+      lane_touch (self, span->lane);
     }
 }
 
@@ -442,6 +543,7 @@ process (AwTraceModel  *self,
               set_remove (self, self->pending, G_STRUCT_OFFSET (TaskState, pending_slot), t);
               task = TASK (self, t);
               task->end_ns = ev->time_ns;
+              touch (self, t);
               task->outcome = ev->kind == AW_EVENT_TASK_COMPLETED ? AW_OUTCOME_COMPLETED
                             : ev->kind == AW_EVENT_TASK_FAULTED ? AW_OUTCOME_FAULTED
                             : AW_OUTCOME_CANCELLED;
@@ -590,7 +692,10 @@ rebuild_lanes (AwTraceModel *self)
         g_array_append_val (lane_array (self, span->lane), *span);
     }
   for (guint i = 0; i < self->lane_busy->len; i++)
-    g_array_sort (g_ptr_array_index (self->lane_busy, i), compare_span_start);
+    {
+      g_array_sort (g_ptr_array_index (self->lane_busy, i), compare_span_start);
+      lane_touch (self, i);
+    }
 
   /* Find the copies of the open running spans again: the last copy of the
    * task's span among those that start when it does. */
@@ -748,12 +853,17 @@ finish (AwTraceModel  *self,
 
   for (guint i = 0; i < self->open->len; i++)
     {
-      TaskState *st = STATE (self, g_array_index (self->open, guint, i));
+      guint t = g_array_index (self->open, guint, i);
+      TaskState *st = STATE (self, t);
       AwSpan *span = &g_array_index (self->spans, AwSpan, st->open_span);
 
       span->end_ns = self->end_ns;
+      touch (self, t);
       if (st->lane_pos != NONE)
-        g_array_index (lane_array (self, span->lane), AwSpan, st->lane_pos).end_ns = self->end_ns;
+        {
+          g_array_index (lane_array (self, span->lane), AwSpan, st->lane_pos).end_ns = self->end_ns;
+          lane_touch (self, span->lane);
+        }
     }
 
   g_array_set_size (self->blocks, 0);
@@ -872,6 +982,255 @@ aw_trace_model_get_lane_busy (AwTraceModel *self,
   arr = g_ptr_array_index (self->lane_busy, lane);
   *n_spans = arr->len;
   return (const AwSpan *) (gconstpointer) arr->data;
+}
+
+static gint
+compare_phase_then_start (gconstpointer a,
+                          gconstpointer b)
+{
+  const AwSpan *sa = a, *sb = b;
+
+  if (sa->phase != sb->phase)
+    return sa->phase < sb->phase ? -1 : 1;
+  return (sa->start_ns > sb->start_ns) - (sa->start_ns < sb->start_ns);
+}
+
+static inline gint64
+level_gap (guint k)
+{
+  return k == 0 ? 1 : LEVEL_GAP_NS << (2 * (k - 1));
+}
+
+/* Spans sorted by phase and start: those of one phase less than @gap apart
+ * (or overlapping) made one, into @out. An empty span that would become the
+ * end of one stays apart, since it is drawn at least a column wide. */
+static GArray *
+merge_close_into (const AwSpan *spans,
+                  guint         n,
+                  gint64        gap,
+                  GArray       *out)
+{
+  g_array_set_size (out, 0);
+  for (guint i = 0; i < n; i++)
+    {
+      AwSpan *last = out->len > 0 ? &g_array_index (out, AwSpan, out->len - 1) : NULL;
+
+      if (last != NULL && last->phase == spans[i].phase && spans[i].start_ns - last->end_ns < gap &&
+          !(spans[i].start_ns == spans[i].end_ns && spans[i].end_ns >= last->end_ns))
+        last->end_ns = MAX (last->end_ns, spans[i].end_ns);
+      else
+        g_array_append_val (out, spans[i]);
+    }
+  return out;
+}
+
+/* The coarsest level of @summary whose gap is at most @max_gap_ns, made
+ * from @spans (sorted by phase and start) as needed. */
+static GArray *
+merge_close (const AwSpan *spans,
+             guint         n,
+             gint64        gap)
+{
+  return merge_close_into (spans, n, gap, g_array_new (FALSE, FALSE, sizeof (AwSpan)));
+}
+
+static GArray *
+summary_get (Summary      *summary,
+             const AwSpan *spans,
+             guint         n,
+             gint64        max_gap_ns)
+{
+  GArray *level = NULL;
+
+  if (summary->dirty)
+    {
+      summary_clear (summary);
+      summary->dirty = FALSE;
+    }
+  for (guint k = 0; k < LEVELS && (k == 0 || level_gap (k) <= max_gap_ns); k++)
+    {
+      if (summary->levels[k] == NULL)
+        summary->levels[k] = k == 0 ? merge_close (spans, n, level_gap (0))
+                                    : merge_close ((const AwSpan *) (gconstpointer) level->data,
+                                                   level->len, level_gap (k));
+      level = summary->levels[k];
+    }
+  return level;
+}
+
+/* The level of a summary for drawing with gaps of at most @max_gap_ns. */
+static guint
+level_for (gint64 max_gap_ns)
+{
+  guint k = 0;
+
+  while (k + 1 < LEVELS && level_gap (k + 1) <= max_gap_ns)
+    k++;
+  return k;
+}
+
+static void
+block_compute (AwTraceModel *self,
+               guint         b,
+               Block        *block)
+{
+  const AwTaskInfo *tasks = TASK (self, b * AW_TRACE_MODEL_BLOCK_TASKS);
+  const AwSpan *spans = (const AwSpan *) (gconstpointer) self->spans->data;
+  GArray *level = self->block_scratch[0];
+  GArray *next = self->block_scratch[1];
+  GArray *out = self->block_scratch[2];
+  GArray *points = self->block_scratch[3];
+
+  g_array_set_size (level, 0);
+  g_array_set_size (out, 0);
+  g_array_set_size (points, 0);
+  block->name = tasks[0].name;
+  for (guint i = 0; i < AW_TRACE_MODEL_BLOCK_TASKS; i++)
+    {
+      const AwTaskInfo *task = &tasks[i];
+
+      if (block->name != task->name && g_strcmp0 (block->name, task->name) != 0)
+        block->name = NULL;
+      g_array_append_vals (level, spans + task->first_span, task->n_spans);
+      if ((task->sync || task->n_spans == 0) && task->end_ns >= 0)
+        g_array_append_val (points, task->created_ns);
+    }
+  g_array_sort (level, compare_phase_then_start);
+
+  /* Every level, each made from the one before; a level that merges
+   * nothing more shares the previous one's spans. */
+  for (guint k = 0; k < LEVELS; k++)
+    {
+      GArray *swap;
+
+      merge_close_into ((const AwSpan *) (gconstpointer) level->data, level->len, level_gap (k), next);
+      if (k > 0 && next->len == level->len)
+        {
+          block->level_first[k] = block->level_first[k - 1];
+          block->level_n[k] = block->level_n[k - 1];
+          continue;
+        }
+      block->level_first[k] = out->len;
+      block->level_n[k] = next->len;
+      g_array_append_vals (out, next->data, next->len);
+      swap = level;
+      level = next;
+      next = swap;
+    }
+
+  g_free (block->spans);
+  block->spans = g_memdup2 (out->data, out->len * sizeof (AwSpan));
+  g_free (block->points);
+  block->n_points = points->len;
+  block->points = points->len > 0 ? g_memdup2 (points->data, points->len * sizeof (gint64)) : NULL;
+  block->computed = TRUE;
+}
+
+/**
+ * aw_trace_model_get_block:
+ * @self: a model
+ * @block: tasks [@block × %AW_TRACE_MODEL_BLOCK_TASKS, and the next ones)
+ *   of aw_trace_model_get_tasks()
+ * @max_gap_ns: how far apart spans of one phase may be and still be drawn
+ *   as one
+ * @spans: (out) (transfer none): the tasks' spans per phase, those that
+ *   overlap, touch, or are less than some gap of at most @max_gap_ns apart
+ *   made one (@task is that of the first); sorted by phase, then start
+ * @n_spans: (out): how many
+ * @points: (out) (transfer none): when tasks that ended with no span
+ *   (synchronous ones, GTasks complete at once) were created
+ * @n_points: (out): how many
+ * @name: (out) (transfer none) (nullable): the name all the tasks share, or
+ *   %NULL when they differ
+ *
+ * A summary of consecutive tasks for drawing them in one row. Drawn at a
+ * scale where @max_gap_ns is under half a pixel, the spans cover the same
+ * pixel columns as the tasks' own spans. Valid until the next update.
+ *
+ * A block is summarised the second time it is asked for with no change
+ * to its tasks in between, so that a live run's changing tasks are not
+ * summarised in vain every frame.
+ *
+ * Returns: %FALSE if the block does not hold that many tasks (yet) or has
+ *   no summary (yet): then draw its tasks one by one
+ */
+gboolean
+aw_trace_model_get_block (AwTraceModel  *self,
+                          guint          block,
+                          gint64         max_gap_ns,
+                          const AwSpan **spans,
+                          guint         *n_spans,
+                          const gint64 **points,
+                          guint         *n_points,
+                          const char   **name)
+{
+  Block *b;
+  guint k;
+
+  if (block >= self->task_blocks->len)
+    return FALSE;
+  b = &g_array_index (self->task_blocks, Block, block);
+  if (!b->computed)
+    {
+      if (!b->asked)
+        {
+          b->asked = TRUE;
+          return FALSE;
+        }
+      block_compute (self, block, b);
+    }
+  k = level_for (max_gap_ns);
+  *spans = b->spans + b->level_first[k];
+  *n_spans = b->level_n[k];
+  *points = b->points;
+  *n_points = b->n_points;
+  *name = b->name;
+  return TRUE;
+}
+
+/**
+ * aw_trace_model_get_lane_summary:
+ * @self: a model
+ * @lane: a lane
+ * @max_gap_ns: how far apart busy spans may be and still be drawn as one
+ * @n_spans: (out): how many spans
+ *
+ * The lane's busy spans for drawing at a coarse scale: those that overlap,
+ * touch, or are less than some gap of at most @max_gap_ns apart are made
+ * one. Drawn at a scale where @max_gap_ns is under half a pixel, they cover
+ * the same pixel columns as the busy spans themselves. Valid until the next
+ * update.
+ *
+ * Returns: the spans, sorted by start: disjoint, unless they are the busy
+ *   spans themselves (when there are few)
+ */
+const AwSpan *
+aw_trace_model_get_lane_summary (AwTraceModel *self,
+                                 guint         lane,
+                                 gint64        max_gap_ns,
+                                 guint        *n_spans)
+{
+  GArray *raw, *level;
+
+  if (lane >= self->lane_busy->len)
+    {
+      *n_spans = 0;
+      return NULL;
+    }
+  raw = g_ptr_array_index (self->lane_busy, lane);
+  if (raw->len < LANE_MIN_SPANS)
+    {
+      *n_spans = raw->len;
+      return (const AwSpan *) (gconstpointer) raw->data;
+    }
+
+  if (self->lane_summaries->len <= lane)
+    g_array_set_size (self->lane_summaries, lane + 1);
+  /* Busy spans are all running: sorted by start, they are sorted by phase. */
+  level = summary_get (&g_array_index (self->lane_summaries, Summary, lane),
+                       (const AwSpan *) (gconstpointer) raw->data, raw->len, max_gap_ns);
+  *n_spans = level->len;
+  return (const AwSpan *) (gconstpointer) level->data;
 }
 
 const gint64 *

@@ -94,6 +94,9 @@ typedef struct {
   const char *outcome;           /* text of RUN_END: "completed", "faulted: ...", "cancelled" */
 } AwMetrics;
 
+/* Tasks per block: see aw_trace_model_get_block(). */
+#define AW_TRACE_MODEL_BLOCK_TASKS 16
+
 typedef struct _AwTraceModel AwTraceModel;
 
 AwTraceModel     *aw_trace_model_new          (AwTrace       *trace);
@@ -115,6 +118,18 @@ guint             aw_trace_model_get_n_lanes  (AwTraceModel  *self);
 const AwSpan     *aw_trace_model_get_lane_busy (AwTraceModel *self,
                                                guint          lane,
                                                guint         *n_spans);
+const AwSpan     *aw_trace_model_get_lane_summary (AwTraceModel *self,
+                                                   guint         lane,
+                                                   gint64        max_gap_ns,
+                                                   guint        *n_spans);
+gboolean          aw_trace_model_get_block    (AwTraceModel  *self,
+                                               guint          block,
+                                               gint64         max_gap_ns,
+                                               const AwSpan **spans,
+                                               guint         *n_spans,
+                                               const gint64 **points,
+                                               guint         *n_points,
+                                               const char   **name);
 const gint64     *aw_trace_model_get_frames   (AwTraceModel  *self,
                                                guint         *n_frames);
 const AwSpan     *aw_trace_model_get_blocks   (AwTraceModel  *self,

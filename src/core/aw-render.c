@@ -106,8 +106,11 @@ typedef struct {
   const AwRenderRequest *request;
   const AwTheme         *theme;
   const AwRenderLayout  *layout;
-  PangoContext          *pango;
-  PangoLayout           *pl;
+  AwRenderCache         *cache;    /* the request's, or one for this drawing */
+  gboolean               own_cache;
+  GString               *key;
+  PangoLayout           *pl;       /* the text set last, owned by the cache */
+  const double          *pl_size;  /* its logical width and height */
   PangoFontDescription  *font;
   double                 s;        /* text scale */
   double                 f;        /* body font size */
@@ -119,10 +122,125 @@ typedef struct {
   gboolean               legend_has[N_LEGEND];
   GArray                *taken;    /* x ranges of labels in the main lane */
   double                 label_limit;
-  guint8                *cover;    /* one entry per pixel column of the plot */
+  gint64                *cover;    /* per pixel column of the plot: see cover_add() */
   guint                  n_cover;
+  guint                  cover_lo; /* the columns touched since the last reset */
+  guint                  cover_hi;
   GArray                *batch[N_BATCHES];
 } Ctx;
+
+/* Shaped text, kept between drawings by the same cache: a live timeline
+ * draws the same labels every frame, and shaping them is most of the cost
+ * of drawing text. */
+struct _AwRenderCache {
+  PangoContext   *pango;
+  gulong          target;      /* what the layouts were made for: font options */
+  cairo_matrix_t  matrix;      /* and the transformation, at the last drawing */
+  GHashTable     *texts;       /* key -> CachedText */
+  guint64         drawings;    /* drawings that used the cache */
+};
+
+typedef struct {
+  PangoLayout *layout;
+  double       size[2];      /* logical width and height */
+  guint64      used;         /* the drawing that last used it */
+} CachedText;
+
+#define CACHE_KEEP 256       /* texts kept beyond those the last drawing used */
+
+static void
+cached_text_free (gpointer data)
+{
+  CachedText *t = data;
+
+  g_object_unref (t->layout);
+  g_free (t);
+}
+
+/**
+ * aw_render_cache_new:
+ *
+ * A cache of shaped text for drawings that repeat, such as the frames of a
+ * live timeline. Pass it in [struct@Aw.RenderRequest]'s @cache; it adapts
+ * itself when the target's font options or transformation change.
+ *
+ * Returns: (transfer full): a new cache
+ */
+AwRenderCache *
+aw_render_cache_new (void)
+{
+  AwRenderCache *cache = g_new0 (AwRenderCache, 1);
+
+  cache->texts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, cached_text_free);
+  return cache;
+}
+
+void
+aw_render_cache_free (AwRenderCache *cache)
+{
+  if (cache == NULL)
+    return;
+  g_hash_table_unref (cache->texts);
+  g_clear_object (&cache->pango);
+  g_free (cache);
+}
+
+/* Makes the cache's context match @cr; shaped text made for another
+ * target's font options or another transformation is dropped. */
+static void
+cache_prepare (AwRenderCache *cache,
+               cairo_t       *cr)
+{
+  cairo_font_options_t *options = cairo_font_options_create ();
+  cairo_matrix_t matrix;
+  gulong target;
+
+  cairo_surface_get_font_options (cairo_get_target (cr), options);
+  target = cairo_font_options_hash (options);
+  cairo_font_options_destroy (options);
+  cairo_get_matrix (cr, &matrix);
+  matrix.x0 = matrix.y0 = 0;
+
+  if (cache->pango == NULL)
+    {
+      /* Metrics without hinting: the layout measured here is then the same
+       * on image, SVG and PDF surfaces. */
+      cache->pango = pango_cairo_create_context (cr);
+      options = cairo_font_options_create ();
+      cairo_font_options_set_hint_metrics (options, CAIRO_HINT_METRICS_OFF);
+      pango_cairo_context_set_font_options (cache->pango, options);
+      cairo_font_options_destroy (options);
+    }
+  else if (target != cache->target || memcmp (&matrix, &cache->matrix, sizeof matrix) != 0)
+    {
+      pango_cairo_update_context (cr, cache->pango);
+      g_hash_table_remove_all (cache->texts);
+    }
+  cache->target = target;
+  cache->matrix = matrix;
+  cache->drawings++;
+}
+
+/* Drops what neither this drawing nor recent ones used, once there is a
+ * fair amount of it (the header of a live run changes every frame). */
+static void
+cache_trim (AwRenderCache *cache)
+{
+  GHashTableIter iter;
+  CachedText *t;
+  guint used = 0;
+
+  g_hash_table_iter_init (&iter, cache->texts);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &t))
+    used += t->used == cache->drawings;
+  if (g_hash_table_size (cache->texts) <= used + CACHE_KEEP)
+    return;
+
+  g_hash_table_iter_init (&iter, cache->texts);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &t))
+    if (t->used + 1 < cache->drawings)
+      g_hash_table_iter_remove (&iter);
+}
 
 /* Font sizes, as multiples of the body size. */
 #define LABEL_SIZE   0.95
@@ -375,6 +493,74 @@ aw_render_compare_text (const AwRenderVariant *variants,
     }
 }
 
+/* Cheaper than printf: text keys are made for every text drawn. */
+static void
+key_append_int (GString *key,
+                int      value)
+{
+  char digits[16];
+  guint n = 0, v = value < 0 ? -(guint) value : (guint) value;
+
+  do
+    digits[n++] = '0' + v % 10;
+  while ((v /= 10) > 0);
+  if (value < 0)
+    g_string_append_c (key, '-');
+  while (n > 0)
+    g_string_append_c (key, digits[--n]);
+  g_string_append_c (key, '|');
+}
+
+/* Sets the text that text_size() and text_draw() work on: shaped once per
+ * cache for its font, size, weight and width. With @wrap_width > 0 the text
+ * wraps at that width; else with @max_width > 0 it is ellipsized there. */
+static void
+text_set_full (Ctx        *c,
+               const char *text,
+               double      size,
+               gboolean    bold,
+               double      max_width,
+               double      wrap_width)
+{
+  int abs_size = (int) (MAX (size, 1.0) * PANGO_SCALE);
+  int width = wrap_width > 0 ? (int) (MAX (wrap_width, 1.0) * PANGO_SCALE)
+            : max_width > 0 ? (int) (max_width * PANGO_SCALE) : -1;
+  gboolean ellipsize = wrap_width <= 0 && max_width > 0;
+  CachedText *t;
+
+  g_string_truncate (c->key, 0);
+  key_append_int (c->key, abs_size);
+  key_append_int (c->key, bold);
+  key_append_int (c->key, width);
+  key_append_int (c->key, ellipsize);
+  g_string_append (c->key, pango_font_description_get_family (c->font));
+  g_string_append_c (c->key, '|');
+  g_string_append (c->key, text);
+  t = g_hash_table_lookup (c->cache->texts, c->key->str);
+  if (t == NULL)
+    {
+      PangoRectangle logical;
+
+      t = g_new0 (CachedText, 1);
+      t->layout = pango_layout_new (c->cache->pango);
+      pango_font_description_set_absolute_size (c->font, abs_size);
+      pango_font_description_set_weight (c->font, bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
+      pango_layout_set_font_description (t->layout, c->font);
+      pango_layout_set_wrap (t->layout, PANGO_WRAP_WORD_CHAR);
+      pango_layout_set_height (t->layout, -1);
+      pango_layout_set_width (t->layout, width);
+      pango_layout_set_ellipsize (t->layout, ellipsize ? PANGO_ELLIPSIZE_END : PANGO_ELLIPSIZE_NONE);
+      pango_layout_set_text (t->layout, text, -1);
+      pango_layout_get_extents (t->layout, NULL, &logical);
+      t->size[0] = (double) logical.width / PANGO_SCALE;
+      t->size[1] = (double) logical.height / PANGO_SCALE;
+      g_hash_table_insert (c->cache->texts, g_strdup (c->key->str), t);
+    }
+  t->used = c->cache->drawings;
+  c->pl = t->layout;
+  c->pl_size = t->size;
+}
+
 static void
 text_set (Ctx        *c,
           const char *text,
@@ -382,22 +568,7 @@ text_set (Ctx        *c,
           gboolean    bold,
           double      max_width)
 {
-  pango_font_description_set_absolute_size (c->font, MAX (size, 1.0) * PANGO_SCALE);
-  pango_font_description_set_weight (c->font, bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
-  pango_layout_set_font_description (c->pl, c->font);
-  pango_layout_set_wrap (c->pl, PANGO_WRAP_WORD_CHAR);
-  pango_layout_set_height (c->pl, -1);
-  if (max_width > 0)
-    {
-      pango_layout_set_width (c->pl, (int) (max_width * PANGO_SCALE));
-      pango_layout_set_ellipsize (c->pl, PANGO_ELLIPSIZE_END);
-    }
-  else
-    {
-      pango_layout_set_width (c->pl, -1);
-      pango_layout_set_ellipsize (c->pl, PANGO_ELLIPSIZE_NONE);
-    }
-  pango_layout_set_text (c->pl, text, -1);
+  text_set_full (c, text, size, bold, max_width, -1);
 }
 
 /* Wraps instead of ellipsizing. */
@@ -407,8 +578,7 @@ text_set_wrapped (Ctx        *c,
                   double      size,
                   double      width)
 {
-  text_set (c, text, size, FALSE, -1);
-  pango_layout_set_width (c->pl, (int) (MAX (width, 1.0) * PANGO_SCALE));
+  text_set_full (c, text, size, FALSE, -1, width);
 }
 
 static void
@@ -427,13 +597,10 @@ text_size (Ctx    *c,
            double *width,
            double *height)
 {
-  PangoRectangle logical;
-
-  pango_layout_get_extents (c->pl, NULL, &logical);
   if (width != NULL)
-    *width = (double) logical.width / PANGO_SCALE;
+    *width = c->pl_size[0];
   if (height != NULL)
-    *height = (double) logical.height / PANGO_SCALE;
+    *height = c->pl_size[1];
 }
 
 static double
@@ -491,8 +658,6 @@ ctx_init (Ctx                   *c,
           cairo_t               *cr,
           const AwRenderRequest *request)
 {
-  cairo_font_options_t *options;
-
   memset (c, 0, sizeof *c);
 
   if (cr == NULL)
@@ -511,14 +676,14 @@ ctx_init (Ctx                   *c,
   c->pad = MAX (0.85 * c->f, 4.0);
   c->chrome = &chrome_levels[0];
 
-  /* Metrics without hinting: the layout measured here is then the same on
-   * image, SVG and PDF surfaces. */
-  c->pango = pango_cairo_create_context (c->cr);
-  options = cairo_font_options_create ();
-  cairo_font_options_set_hint_metrics (options, CAIRO_HINT_METRICS_OFF);
-  pango_cairo_context_set_font_options (c->pango, options);
-  cairo_font_options_destroy (options);
-  c->pl = pango_layout_new (c->pango);
+  c->cache = request->cache;
+  if (c->cache == NULL)
+    {
+      c->cache = aw_render_cache_new ();
+      c->own_cache = TRUE;
+    }
+  cache_prepare (c->cache, c->cr);
+  c->key = g_string_new (NULL);
   c->font = pango_font_description_new ();
   pango_font_description_set_family (c->font, c->theme->font_family != NULL
                                                 ? c->theme->font_family : "DejaVu Sans");
@@ -561,8 +726,11 @@ ctx_clear (Ctx *c)
   g_array_unref (c->taken);
   g_free (c->cover);
   pango_font_description_free (c->font);
-  g_object_unref (c->pl);
-  g_object_unref (c->pango);
+  g_string_free (c->key, TRUE);
+  if (c->own_cache)
+    aw_render_cache_free (c->cache);
+  else
+    cache_trim (c->cache);
   cairo_destroy (c->cr);
   if (c->scratch != NULL)
     cairo_surface_destroy (c->scratch);
@@ -1716,10 +1884,37 @@ lane_visible_range (const AwSpan *spans,
   *last = MAX (i, first_starting_after (spans, n, to));
 }
 
+/* Coverage of a row: per pixel column, how many spans of each rank
+ * (phase + 1) start there minus how many stop there, the three counts
+ * packed in one integer (COVER_BITS each). A sweep over the columns adds
+ * them up, and the highest rank with a count above zero is the rank of the
+ * column; counts never go below zero, so the packed sums stay exact. A span
+ * costs the same however many columns it covers, and only the touched
+ * columns are cleared and scanned. */
+#define COVER_BITS 21      /* more spans than a trace may hold */
+G_STATIC_ASSERT (N_BATCHES * COVER_BITS < 64);
+
 static void
 cover_reset (Ctx *c)
 {
-  memset (c->cover, 0, c->n_cover);
+  if (c->cover_lo <= c->cover_hi)
+    memset (c->cover + c->cover_lo, 0, (c->cover_hi - c->cover_lo + 1) * sizeof (gint64));
+  c->cover_lo = c->n_cover;
+  c->cover_hi = 0;
+}
+
+static inline void
+cover_add (Ctx   *c,
+           guint  rank,
+           gint   c0,
+           gint   c1)
+{
+  gint64 one = (gint64) 1 << (COVER_BITS * (rank - 1));
+
+  c->cover[c0] += one;
+  c->cover[c1] -= one;
+  c->cover_lo = MIN (c->cover_lo, (guint) c0);
+  c->cover_hi = MAX (c->cover_hi, (guint) c1);
 }
 
 static void
@@ -1737,18 +1932,21 @@ cover_mark (Ctx          *c,
     {
       double x0 = (double) (spans[i].start_ns - begin - lay->view_start_ns) * scale;
       double x1 = (double) (spans[i].end_ns - begin - lay->view_start_ns) * scale;
-      guint8 rank = as_running ? AW_PHASE_RUNNING + 1 : MIN (spans[i].phase, AW_PHASE_RUNNING) + 1;
+      guint rank = as_running ? AW_PHASE_RUNNING + 1 : MIN (spans[i].phase, AW_PHASE_RUNNING) + 1;
       gint c0, c1;
 
       if (x1 < 0 || x0 > lay->plot_width)
         continue;
-      c0 = (gint) floor (MAX (x0, 0.0));
-      c1 = (gint) ceil (MIN (x1, lay->plot_width));
+      /* Both within [0, plot width] here: truncation is floor, and
+       * truncation plus one for a fraction is ceil, without a libm call. */
+      x0 = MAX (x0, 0.0);
+      x1 = MIN (x1, lay->plot_width);
+      c0 = (gint) x0;
+      c1 = (gint) x1;
+      c1 += (double) c1 < x1;
       c0 = MIN (c0, (gint) c->n_cover - 1);
       c1 = CLAMP (c1, c0 + 1, (gint) c->n_cover);
-      for (gint col = c0; col < c1; col++)
-        if (c->cover[col] < rank)
-          c->cover[col] = rank;
+      cover_add (c, rank, c0, c1);
     }
 }
 
@@ -1759,8 +1957,8 @@ cover_mark_point (Ctx    *c,
   double x = time_to_x (c, rel_ns) - c->layout->plot_x;
   gint col = (gint) floor (x);
 
-  if (col >= 0 && col < (gint) c->n_cover && c->cover[col] < AW_PHASE_RUNNING + 1)
-    c->cover[col] = AW_PHASE_RUNNING + 1;
+  if (col >= 0 && col < (gint) c->n_cover)
+    cover_add (c, AW_PHASE_RUNNING + 1, col, col + 1);
 }
 
 /* Turns runs of equal coverage into batched rectangles. */
@@ -1769,19 +1967,26 @@ cover_emit (Ctx    *c,
             double  y,
             double  h)
 {
+  const gint64 *cover = c->cover;
   double x0 = c->layout->plot_x;
-  guint col = 0;
+  guint run_start = 0, run_rank = 0;
+  gint64 sum = 0;
 
-  while (col < c->n_cover)
+  for (guint col = c->cover_lo; col <= c->cover_hi; col++)
     {
-      guint8 rank = c->cover[col];
-      guint end = col + 1;
+      guint rank;
 
-      while (end < c->n_cover && c->cover[end] == rank)
-        end++;
-      if (rank > 0)
-        batch_add (c, rank - 1, x0 + col, x0 + end, y, h);
-      col = end;
+      sum += cover[col];
+      rank = sum >= (gint64) 1 << (2 * COVER_BITS) ? 3
+           : sum >= (gint64) 1 << COVER_BITS ? 2
+           : sum > 0 ? 1 : 0;
+      if (rank != run_rank)
+        {
+          if (run_rank > 0)
+            batch_add (c, run_rank - 1, x0 + run_start, x0 + col, y, h);
+          run_start = col;
+          run_rank = rank;
+        }
     }
 }
 
@@ -1822,6 +2027,71 @@ add_spans (Ctx          *c,
       x1 = MIN (x1, right);
       batch_add (c, as_running ? AW_PHASE_RUNNING : spans[i].phase, x0, x1, y, h);
     }
+}
+
+static gboolean
+block_within (const AwSpan *spans,
+              guint         n,
+              gint64        to)
+{
+  for (guint k = 0; k < n; k++)
+    if (spans[k].end_ns > to)
+      return FALSE;
+  return TRUE;
+}
+
+/* A lane's busy spans. With more of them in view than the lane has pixels,
+ * the model's summary of the lane at this scale covers the same columns at
+ * a fraction of the cost. */
+static void
+add_lane_spans (Ctx          *c,
+                AwTraceModel *model,
+                guint         lane,
+                gint64        begin,
+                gint64        from,
+                gint64        to,
+                double        y,
+                double        h)
+{
+  const AwRenderLayout *lay = c->layout;
+  const AwSpan *spans;
+  guint n, first, last;
+
+  spans = aw_trace_model_get_lane_busy (model, lane, &n);
+  lane_visible_range (spans, n, from, to, &first, &last);
+  if ((double) (last - first) > lay->plot_width / 3.0)
+    {
+      double ns_per_px = (double) layout_time_span (lay) / MAX (lay->plot_width, 1.0);
+      const AwSpan *busy = spans;
+      guint busy_last = last;
+
+      spans = aw_trace_model_get_lane_summary (model, lane, (gint64) (ns_per_px / 2), &n);
+      lane_visible_range (spans, n, from, to, &first, &last);
+      cover_reset (c);
+      if (last > first && spans[last - 1].end_ns > to)
+        {
+          /* The last span may hold busy spans that start after the view:
+           * they are not drawn, so it ends where those in view end. */
+          AwSpan edge = spans[last - 1];
+          gint64 end = G_MININT64;
+
+          for (guint k = busy_last, steps = 0;
+               k > 0 && busy[k - 1].start_ns >= edge.start_ns && steps < MAX_LANE_WALK_BACK && end < to;
+               k--, steps++)
+            end = MAX (end, busy[k - 1].end_ns);
+          edge.end_ns = MIN (edge.end_ns, MAX (end, edge.start_ns));
+          cover_mark (c, &edge, 0, 1, begin, TRUE);
+          /* The last busy span in view, on its own: one starting right at
+           * the view's end is drawn a column wide. */
+          if (busy_last > 0)
+            cover_mark (c, busy, busy_last - 1, busy_last, begin, TRUE);
+          last--;
+        }
+      cover_mark (c, spans, first, last, begin, TRUE);
+      cover_emit (c, y, h);
+      return;
+    }
+  add_spans (c, spans, first, last, begin, y, h, TRUE);
 }
 
 /* }}} */
@@ -2110,7 +2380,7 @@ draw_main_lane (Ctx                         *c,
   double h = vl->main_height, y = vl->main_y;
   const gint64 *frames;
   const AwSpan *spans;
-  guint n, first, last;
+  guint n;
 
   if (h <= 0)
     return;
@@ -2137,9 +2407,7 @@ draw_main_lane (Ctx                         *c,
     }
 
   /* Code running on the main thread, in the lower part of the lane. */
-  spans = aw_trace_model_get_lane_busy (model, 0, &n);
-  lane_visible_range (spans, n, from, to, &first, &last);
-  add_spans (c, spans, first, last, begin, y + h * 0.45, h * 0.5, TRUE);
+  add_lane_spans (c, model, 0, begin, from, to, y + h * 0.45, h * 0.5);
   batch_flush (c, FALSE);
 
   /* Heartbeat ticks in the upper part, one per pixel column at most. */
@@ -2436,24 +2704,28 @@ draw_task_error (Ctx              *c,
   }
 }
 
+/* @same: whether all @count tasks have the name of the first */
 static void
 bucket_label (const AwTaskInfo *tasks,
               guint             first,
               guint             count,
+              gboolean          same,
               char             *buf,
               gsize             len)
 {
-  gboolean same = TRUE;
-
-  for (guint i = 1; i < count && same; i++)
-    same = g_strcmp0 (tasks[first].name, tasks[first + i].name) == 0;
-
   if (count <= 1)
     g_snprintf (buf, len, "%s", tasks[first].name);
   else if (same)
     g_snprintf (buf, len, "%u × %s", count, tasks[first].name);
   else
     g_snprintf (buf, len, "%s (+%u)", tasks[first].name, count - 1);
+}
+
+static inline gboolean
+same_name (const char *a,
+           const char *b)
+{
+  return a == b || g_strcmp0 (a, b) == 0;
 }
 
 static void
@@ -2474,7 +2746,9 @@ draw_variant (Ctx   *c,
   gint64 begin, from, to;
   guint n_tasks, n_spans, first_row, last_row;
   guint tpr = MAX (vl->tasks_per_row, 1);
+  g_autofree gboolean *row_same = NULL;
   double rh = vl->row_height;
+  gint64 max_gap = (gint64) (layout_time_span (lay) / MAX (lay->plot_width, 1.0) / 2);
 
   if (vl->y > c->clip_bottom || bottom < c->clip_top)
     return;
@@ -2536,11 +2810,14 @@ draw_variant (Ctx   *c,
 
   draw_main_lane (c, model, vl, bottom);
 
-  /* Task rows. */
+  /* Task rows. A shared row also finds out whether its tasks share a name,
+   * for its label. */
+  row_same = g_new0 (gboolean, MAX (last_row, first_row + 1) - first_row);
   for (guint row = first_row; row < last_row; row++)
     {
       double y = vl->rows_y + row * rh;
       guint t0 = row * tpr, t1 = MIN (t0 + tpr, n_tasks);
+      gboolean same = TRUE;
 
       if (tpr == 1)
         {
@@ -2554,22 +2831,50 @@ draw_variant (Ctx   *c,
       else
         {
           cover_reset (c);
-          for (guint ti = t0; ti < t1; ti++)
+          for (guint ti = t0; ti < t1; )
             {
-              const AwTaskInfo *task = &tasks[ti];
-              const AwSpan *ts = spans + task->first_span;
-              guint i0 = first_ending_after (ts, task->n_spans, from);
-              guint i1 = MAX (i0, first_starting_after (ts, task->n_spans, to));
+              const AwTaskInfo *task;
+              const AwSpan *ts;
+              const gint64 *points;
+              const char *name;
+              guint i0, i1, n_points;
 
+              /* A whole block of tasks at once: its spans merged where
+               * less than half a pixel apart cover the same columns as its
+               * spans one by one, unless one runs past the view's end (a
+               * span starting right there is drawn a column wide). */
+              if (ti % AW_TRACE_MODEL_BLOCK_TASKS == 0 && ti + AW_TRACE_MODEL_BLOCK_TASKS <= t1 &&
+                  aw_trace_model_get_block (model, ti / AW_TRACE_MODEL_BLOCK_TASKS, max_gap,
+                                            &ts, &i1, &points, &n_points, &name) &&
+                  (i1 == 0 || block_within (ts, i1, to)))
+                {
+                  same = same && name != NULL && same_name (name, tasks[t0].name);
+                  for (guint k = 0; k < i1; k++)
+                    if (ts[k].end_ns > from && ts[k].start_ns <= to)
+                      cover_mark (c, ts, k, k + 1, begin, FALSE);
+                  for (guint k = 0; k < n_points; k++)
+                    if (points[k] >= from && points[k] <= to)
+                      cover_mark_point (c, points[k] - begin);
+                  ti += AW_TRACE_MODEL_BLOCK_TASKS;
+                  continue;
+                }
+
+              task = &tasks[ti];
+              same = same && same_name (task->name, tasks[t0].name);
+              ts = spans + task->first_span;
+              i0 = first_ending_after (ts, task->n_spans, from);
+              i1 = MAX (i0, first_starting_after (ts, task->n_spans, to));
               cover_mark (c, ts, i0, i1, begin, FALSE);
               /* Calls with no span (synchronous, or a GTask complete at once)
                * still show where they happened. */
               if ((task->sync || task->n_spans == 0) && task->end_ns >= 0 &&
                   task->created_ns >= from && task->created_ns <= to)
                 cover_mark_point (c, task->created_ns - begin);
+              ti++;
             }
           cover_emit (c, y, rh);
         }
+      row_same[row - first_row] = same;
     }
   batch_flush (c, rh >= 10);
 
@@ -2581,11 +2886,8 @@ draw_variant (Ctx   *c,
   for (guint lane = 1; lane <= vl->n_worker_lanes; lane++)
     {
       double y = vl->lanes_y + (lane - 1) * vl->lane_height;
-      guint first, last;
 
-      spans = aw_trace_model_get_lane_busy (model, lane, &n_spans);
-      lane_visible_range (spans, n_spans, from, to, &first, &last);
-      add_spans (c, spans, first, last, begin, y, vl->lane_height, TRUE);
+      add_lane_spans (c, model, lane, begin, from, to, y, vl->lane_height);
     }
   batch_flush (c, FALSE);
 
@@ -2621,7 +2923,7 @@ draw_variant (Ctx   *c,
 
       if (t0 >= n_tasks)
         break;
-      bucket_label (tasks, t0, t1 - t0, buf, sizeof buf);
+      bucket_label (tasks, t0, t1 - t0, row_same[row - first_row], buf, sizeof buf);
       indent = tpr == 1 ? label_indent (c, tasks[t0].depth) : 0;
       draw_row_label (c, buf, lay->label_x + 0.4 * c->f + indent,
                       vl->rows_y + row * rh, rh, label_size, FALSE, &t->foreground, &last_bottom);
@@ -2674,7 +2976,8 @@ aw_render_with_layout (cairo_t               *cr,
   c.chrome = &chrome_levels[MIN (layout->compact, G_N_ELEMENTS (chrome_levels) - 1)];
   t = c.theme;
   c.n_cover = (guint) ceil (MAX (layout->plot_width, 1.0)) + 1;
-  c.cover = g_malloc0 (c.n_cover);
+  c.cover = g_new0 (gint64, c.n_cover + 1);
+  c.cover_lo = c.n_cover;
 
   cairo_save (cr);
   cairo_new_path (cr);

@@ -13,6 +13,8 @@
 
 G_BEGIN_DECLS
 
+typedef struct _AwRenderCache AwRenderCache;
+
 /**
  * AwRenderVariant:
  * @name: the variant's id ("one-by-one")
@@ -43,6 +45,8 @@ typedef struct {
  * @transparent: leave the background unpainted (PNG for slides)
  * @description: (nullable): stored in the file's metadata (PNG text, SVG
  *   description, PDF subject), e.g. "simulated timing"
+ * @cache: (nullable): shaped text kept from one drawing to the next (see
+ *   aw_render_cache_new()); %NULL shapes text for this drawing only
  */
 typedef struct {
   const char            *title;
@@ -60,6 +64,7 @@ typedef struct {
   const char            *headline;
   gboolean               transparent;
   const char            *description;
+  AwRenderCache         *cache;
 } AwRenderRequest;
 
 /**
@@ -152,6 +157,9 @@ typedef struct {
   AwRenderVariantLayout *variants;
 } AwRenderLayout;
 
+AwRenderCache *aw_render_cache_new  (void);
+void           aw_render_cache_free (AwRenderCache        *cache);
+
 void     aw_render_request_init   (AwRenderRequest       *request);
 void     aw_render                (cairo_t               *cr,
                                    const AwRenderRequest *request);
@@ -187,5 +195,6 @@ gboolean        aw_render_layout_pick       (const AwRenderLayout  *layout,
                                              gint64                *time_ns);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AwRenderLayout, aw_render_layout_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AwRenderCache, aw_render_cache_free)
 
 G_END_DECLS

@@ -13,6 +13,8 @@
 
 #include "aw-summary.h"
 
+#include <time.h>
+
 #define MIN_SPAN_NS G_GINT64_CONSTANT (10000)   /* 10 µs */
 
 struct _AwTimelineView {
@@ -29,6 +31,8 @@ struct _AwTimelineView {
 
   GskRenderNode  *cache;
   AwRenderLayout *layout;
+  AwRenderCache  *render_cache;  /* shaped text, kept from frame to frame */
+  gint64          draw_ns;       /* CPU time the last drawing took */
   int             cache_width;
   int             cache_height;
 
@@ -83,11 +87,21 @@ request_init (AwTimelineView  *self,
   request->width = width;
   request->height = height;
   request->text_scale = self->text_scale;
+  request->cache = self->render_cache;
   if (!self->fitted)
     {
       request->view_start_ns = self->view_start_ns;
       request->view_end_ns = self->view_end_ns;
     }
+}
+
+static gint64
+thread_cpu_ns (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
+  return (gint64) ts.tv_sec * G_GINT64_CONSTANT (1000000000) + ts.tv_nsec;
 }
 
 static void
@@ -97,6 +111,7 @@ ensure_cache (AwTimelineView *self,
 {
   AwRenderRequest request;
   GtkSnapshot *snapshot;
+  gint64 start;
   cairo_t *cr;
 
   if (self->cache != NULL && width == self->cache_width && height == self->cache_height)
@@ -110,8 +125,10 @@ ensure_cache (AwTimelineView *self,
   request_init (self, &request, width, height);
   snapshot = gtk_snapshot_new ();
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  start = thread_cpu_ns ();
   self->layout = aw_render_layout_new (cr, &request);
   aw_render_with_layout (cr, &request, self->layout);
+  self->draw_ns = thread_cpu_ns () - start;
   cairo_destroy (cr);
   self->cache = gtk_snapshot_free_to_node (snapshot);
 }
@@ -598,6 +615,21 @@ aw_timeline_view_get_layout (AwTimelineView *self)
   return self->layout;
 }
 
+/**
+ * aw_timeline_view_get_draw_time:
+ *
+ * For profiling and the benchmarks: how long the last drawing of the
+ * picture took (layout and cairo drawing, not the repaints of the cached
+ * picture), in nanoseconds of the main thread's CPU time.
+ */
+gint64
+aw_timeline_view_get_draw_time (AwTimelineView *self)
+{
+  g_return_val_if_fail (AW_IS_TIMELINE_VIEW (self), 0);
+
+  return self->draw_ns;
+}
+
 guint
 aw_timeline_view_get_n_runs (AwTimelineView *self)
 {
@@ -671,6 +703,7 @@ aw_timeline_view_finalize (GObject *object)
   AwTimelineView *self = AW_TIMELINE_VIEW (object);
 
   g_clear_pointer (&self->variants, g_array_unref);
+  g_clear_pointer (&self->render_cache, aw_render_cache_free);
   g_free (self->title);
 
   G_OBJECT_CLASS (aw_timeline_view_parent_class)->finalize (object);
@@ -701,6 +734,7 @@ aw_timeline_view_init (AwTimelineView *self)
   GtkGesture *gesture;
 
   self->variants = g_array_new (FALSE, TRUE, sizeof (AwRenderVariant));
+  self->render_cache = aw_render_cache_new ();
   self->theme = aw_theme_lookup ("light");
   self->text_scale = 1.0;
   self->fitted = TRUE;

@@ -20,6 +20,7 @@ void            aw_timeline_view_set_runs       (AwTimelineView        *self,
                                                  const AwRenderVariant *variants,
                                                  guint                  n_variants);
 guint           aw_timeline_view_get_n_runs     (AwTimelineView        *self);
+gint64          aw_timeline_view_get_draw_time  (AwTimelineView        *self);
 guint           aw_timeline_view_get_n_tasks    (AwTimelineView        *self);
 void            aw_timeline_view_refresh        (AwTimelineView        *self);
 void            aw_timeline_view_set_theme      (AwTimelineView        *self,

@@ -16,6 +16,9 @@
 
 #include <stdio.h>
 #include <string.h>
+#ifdef __GLIBC__
+# include <malloc.h>
+#endif
 #include <unistd.h>
 
 #include "aw-catalog.h"
@@ -85,6 +88,12 @@ resident_kb (void)
   g_autofree char *text = NULL;
   unsigned long size = 0, resident = 0;
 
+#ifdef __GLIBC__
+  /* Memory freed but kept by malloc (each worker thread's arena keeps its
+   * own) is not a leak: give it back first, so only memory still in use
+   * counts. */
+  malloc_trim (0);
+#endif
   g_assert_true (g_file_get_contents ("/proc/self/statm", &text, NULL, NULL));
   g_assert_cmpint (sscanf (text, "%lu %lu", &size, &resident), ==, 2);
   return resident * (gsize) sysconf (_SC_PAGESIZE) / 1024;
@@ -350,19 +359,24 @@ test_cancel_from_thread_lands_on_run_thread (void)
   g_assert_cmpuint (cancels, ==, 1);
 }
 
+/* Every lesson, every variant, at speed 4: a warm-up round, then the two
+ * rounds that are compared. The warm-up makes what a process makes once
+ * (worker threads, their malloc arenas, GType classes, cached fonts), so
+ * what the second measured round adds over the first is what runs leak. */
 static void
 test_catalog_twice (void)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) all = aw_catalog_load_all (&error);
-  gsize kb[2] = { 0, 0 };
+  gsize kb[3] = { 0, 0, 0 };
   guint runs = 0;
   gint64 start = g_get_monotonic_time ();
 
   g_assert_no_error (error);
   g_assert_cmpuint (all->len, >, 0);
 
-  for (guint round = 0; round < 2; round++)
+  /* Where memory is not checked (sanitizers, valgrind) the warm-up is left out. */
+  for (guint round = memory_bound_holds () ? 0 : 1; round < 3; round++)
     {
       for (guint i = 0; i < all->len; i++)
         {
@@ -370,8 +384,9 @@ test_catalog_twice (void)
 
           for (guint v = 0; v < aw_scenario_get_n_variants (scenario); v++)
             {
-              g_autofree char *what = g_strdup_printf ("%s/%s (round %u)", aw_scenario_get_id (scenario),
-                                                       aw_scenario_get_variant (scenario, v)->name, round + 1);
+              g_autofree char *what = g_strdup_printf ("%s/%s (%s)", aw_scenario_get_id (scenario),
+                                                       aw_scenario_get_variant (scenario, v)->name,
+                                                       round == 0 ? "warm-up" : round == 1 ? "first round" : "second round");
               g_autoptr(AwRunner) runner = NULL;
               g_autoptr(AwTraceModel) model = NULL;
               AwRunOptions options;
@@ -392,11 +407,11 @@ test_catalog_twice (void)
     }
 
   g_test_message ("%u scenarios, %u runs at speed 4 in %.1f s; resident memory %zu KiB after the "
-                  "first round, %zu KiB after the second (%+.1f%%)",
-                  all->len, runs, (g_get_monotonic_time () - start) / 1e6, kb[0], kb[1],
-                  100.0 * ((double) kb[1] / kb[0] - 1));
+                  "warm-up round, %zu KiB after the first round, %zu KiB after the second (%+.1f%%)",
+                  all->len, runs, (g_get_monotonic_time () - start) / 1e6, kb[0], kb[1], kb[2],
+                  100.0 * ((double) kb[2] / kb[1] - 1));
   if (memory_bound_holds ())
-    g_assert_cmpfloat ((double) kb[1], <=, kb[0] * (1 + MAX_GROWTH));
+    g_assert_cmpfloat ((double) kb[2], <=, kb[1] * (1 + MAX_GROWTH));
 }
 
 int

@@ -23,20 +23,32 @@
 
 #include "aw-runner.h"
 
+#include <errno.h>
 #include <math.h>
+#include <unistd.h>
+
+#ifdef __linux__
+# include <sys/timerfd.h>
+#endif
 
 typedef struct _Scope Scope;
 typedef struct _Op Op;
+typedef struct _TimerList TimerList;
+
+typedef struct _Timers Timers;
 
 struct _Scope {
   gint          ref_count;       /* atomic: wait_blocking children live on another thread */
   AwRunner     *run;
   GMainContext *context;         /* where this scope's tasks complete */
+  Timers       *timers;          /* the waits of that context; owned by the scope that made it */
+  gboolean      owns_timers;
   GCancellable *cancellable;
   Scope        *parent;
   gulong        handler;
   gulong        parent_handler;
   Op           *waiters;
+  gboolean      loop_gone;       /* its context's thread stopped serving it (under run->lock) */
 };
 
 struct _Op {
@@ -46,7 +58,12 @@ struct _Op {
   Scope        *scope;
   Scope        *child_scope;
   GTask        *task;            /* borrowed: see the reference rule */
-  GSource      *timer;
+  TimerList    *timer;           /* the list the op's wait is in, or NULL */
+  GSourceFunc   timer_func;
+  gint64        deadline;        /* monotonic microseconds */
+  guint64       timer_seq;
+  Op           *tprev;
+  Op           *tnext;
   Op           *wprev;
   Op           *wnext;
   gboolean      in_waiters;
@@ -101,6 +118,11 @@ static void     child_done (GObject             *source,
                             GAsyncResult        *result,
                             gpointer             user_data);
 static void     maybe_finish (AwRunner          *run);
+static void     defer_to_context (GMainContext   *context,
+                                  gint            priority,
+                                  GSourceFunc     func,
+                                  gpointer        data,
+                                  GDestroyNotify  notify);
 
 /**
  * aw_run_options_init:
@@ -202,6 +224,225 @@ new_id (AwRunner *run)
   return (guint32) g_atomic_int_add ((gint *) &run->next_id, 1) + 1;
 }
 
+/* Timers --------------------------------------------------------------------
+ *
+ * Every wait is a timer, and a run may wait on a hundred thousand at once.
+ * One GSource per wait would make the main loop walk all of them at every
+ * iteration; instead the waits of one context share one source whose ready
+ * time is the earliest deadline. Waits of one duration that start in order
+ * end in order, so each duration keeps a list in deadline order and the
+ * earliest deadline is at the head of one of them. A wait's deadline is
+ * what a timeout source of the same duration would have: now plus the
+ * duration in whole milliseconds. Where the system has timerfd, the source
+ * wakes the loop at the deadline itself: a main loop's own timeouts are
+ * whole milliseconds, up to one late.
+ */
+
+struct _TimerList {
+  gint64  interval_us;
+  Op     *head;
+  Op     *tail;
+};
+
+struct _Timers {
+  GSource     source;
+  GPtrArray  *lists;          /* TimerList, one per duration */
+  guint64     next_seq;
+  gint64      armed;          /* the deadline the source waits for, or -1 */
+  int         fd;             /* a timerfd, or -1 */
+};
+
+static Op *
+timers_earliest (Timers *timers)
+{
+  Op *earliest = NULL;
+
+  for (guint i = 0; i < timers->lists->len; i++)
+    {
+      Op *head = ((TimerList *) g_ptr_array_index (timers->lists, i))->head;
+
+      if (head != NULL && (earliest == NULL || head->deadline < earliest->deadline ||
+                           (head->deadline == earliest->deadline && head->timer_seq < earliest->timer_seq)))
+        earliest = head;
+    }
+  return earliest;
+}
+
+/* Wakes the loop at @deadline (monotonic microseconds), or never for -1. */
+static void
+timers_arm (Timers *timers,
+            gint64  deadline)
+{
+  timers->armed = deadline;
+#ifdef __linux__
+  if (timers->fd >= 0)
+    {
+      struct itimerspec at = { { 0, 0 }, { 0, 0 } };
+
+      /* Zero disarms: a deadline at time zero is already past anyway. */
+      if (deadline >= 0)
+        {
+          at.it_value.tv_sec = deadline / G_USEC_PER_SEC;
+          at.it_value.tv_nsec = (deadline % G_USEC_PER_SEC) * 1000 + (deadline == 0);
+        }
+      if (timerfd_settime (timers->fd, TFD_TIMER_ABSTIME, &at, NULL) == 0)
+        return;
+    }
+#endif
+  g_source_set_ready_time (&timers->source, deadline);
+}
+
+static void
+timers_update (Timers *timers)
+{
+  Op *earliest = timers_earliest (timers);
+
+  timers_arm (timers, earliest != NULL ? earliest->deadline : -1);
+}
+
+static void
+timer_remove (Op *op)
+{
+  TimerList *list = op->timer;
+
+  if (op->tprev != NULL)
+    op->tprev->tnext = op->tnext;
+  else
+    list->head = op->tnext;
+  if (op->tnext != NULL)
+    op->tnext->tprev = op->tprev;
+  else
+    list->tail = op->tprev;
+  op->tprev = op->tnext = NULL;
+  op->timer = NULL;
+}
+
+/* Fires the waits that are due, in deadline order. Waits started meanwhile
+ * wait for the next iteration, as a new timeout source would. */
+static gboolean
+timers_dispatch (GSource     *source,
+                 GSourceFunc  callback,
+                 gpointer     user_data)
+{
+  Timers *timers = (Timers *) source;
+  gint64 now = g_source_get_time (source);
+  guint64 limit = timers->next_seq;
+  Op *op;
+
+#ifdef __linux__
+  if (timers->fd >= 0)
+    {
+      guint64 expirations;
+
+      while (read (timers->fd, &expirations, sizeof expirations) < 0 && errno == EINTR)
+        ;
+    }
+#endif
+
+  while ((op = timers_earliest (timers)) != NULL && op->deadline <= now && op->timer_seq < limit)
+    {
+      GSourceFunc func = op->timer_func;
+
+      timer_remove (op);
+      func (op);
+    }
+  timers_update (timers);
+
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+timers_finalize (GSource *source)
+{
+  Timers *timers = (Timers *) source;
+
+  g_ptr_array_unref (timers->lists);
+  if (timers->fd >= 0)
+    close (timers->fd);
+}
+
+static GSourceFuncs timers_funcs = {
+  .dispatch = timers_dispatch,
+  .finalize = timers_finalize,
+};
+
+static Timers *
+timers_new (GMainContext *context)
+{
+  Timers *timers = (Timers *) g_source_new (&timers_funcs, sizeof (Timers));
+
+  timers->lists = g_ptr_array_new_with_free_func (g_free);
+  timers->armed = -1;
+  timers->fd = -1;
+#ifdef __linux__
+  timers->fd = timerfd_create (CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+  if (timers->fd >= 0)
+    g_source_add_unix_fd (&timers->source, timers->fd, G_IO_IN);
+#endif
+  g_source_set_priority (&timers->source, G_PRIORITY_DEFAULT);
+  g_source_set_name (&timers->source, "[awaitscope] waits");
+  g_source_attach (&timers->source, context);
+
+  return timers;
+}
+
+static void
+timers_free (Timers *timers)
+{
+  g_source_destroy (&timers->source);
+  g_source_unref (&timers->source);
+}
+
+/* Starts the op's wait: @func (@op) runs on the scope's context after @us. */
+static void
+op_start_timer (Op          *op,
+                gint64       us,
+                GSourceFunc  func)
+{
+  Timers *timers = op->scope->timers;
+  gint64 interval = MIN ((us + 500) / 1000, G_MAXUINT) * 1000;
+  TimerList *list = NULL;
+  gboolean earliest;
+
+  for (guint i = 0; i < timers->lists->len && list == NULL; i++)
+    if (((TimerList *) g_ptr_array_index (timers->lists, i))->interval_us == interval)
+      list = g_ptr_array_index (timers->lists, i);
+  if (list == NULL)
+    {
+      list = g_new0 (TimerList, 1);
+      list->interval_us = interval;
+      g_ptr_array_add (timers->lists, list);
+    }
+
+  g_assert (op->timer == NULL);
+  op->timer = list;
+  op->timer_func = func;
+  op->deadline = g_get_monotonic_time () + interval;
+  op->timer_seq = timers->next_seq++;
+
+  /* The clock only goes forward: the list stays in deadline order. */
+  g_assert (list->tail == NULL || list->tail->deadline <= op->deadline);
+  op->tprev = list->tail;
+  op->tnext = NULL;
+  if (list->tail != NULL)
+    list->tail->tnext = op;
+  else
+    list->head = op;
+  list->tail = op;
+
+  earliest = timers->armed < 0 || op->deadline < timers->armed;
+  if (earliest)
+    timers_arm (timers, op->deadline);
+}
+
+static void
+op_clear_timer (Op *op)
+{
+  /* The shared source may wake up for it anyway, and find nothing due. */
+  if (op->timer != NULL)
+    timer_remove (op);
+}
+
 /* Scopes: one GCancellable each ---------------------------------------------- */
 
 static void op_finish (Op *op, GError *error);
@@ -252,8 +493,16 @@ parent_scope_cancelled (GCancellable *parent,
   if (scope->context == scope->parent->context)
     g_cancellable_cancel (scope->cancellable);
   else
-    g_main_context_invoke_full (scope->context, G_PRIORITY_HIGH, cancel_in_context,
-                                scope_ref (scope), (GDestroyNotify) scope_unref);
+    {
+      /* Nothing is posted to a context whose thread stopped serving it: it
+       * would never run, and it would hold the scope, which holds the
+       * context, forever. */
+      g_mutex_lock (&scope->run->lock);
+      if (!scope->loop_gone)
+        g_main_context_invoke_full (scope->context, G_PRIORITY_HIGH, cancel_in_context,
+                                    scope_ref (scope), (GDestroyNotify) scope_unref);
+      g_mutex_unlock (&scope->run->lock);
+    }
 }
 
 static Scope *
@@ -267,6 +516,15 @@ scope_new (AwRunner     *run,
   scope->ref_count = 1;
   scope->run = run;
   scope->context = g_main_context_ref (context ? context : parent ? parent->context : run->context);
+  /* A scope on the context of its parent shares its parent's timers; its
+   * parent outlives it. */
+  if (parent != NULL && parent->context == scope->context)
+    scope->timers = parent->timers;
+  else
+    {
+      scope->timers = timers_new (scope->context);
+      scope->owns_timers = TRUE;
+    }
   scope->cancellable = cancellable ? g_object_ref (cancellable) : g_cancellable_new ();
   scope->handler = g_signal_connect (scope->cancellable, "cancelled",
                                      G_CALLBACK (scope_cancelled), scope);
@@ -303,6 +561,8 @@ scope_unref (Scope *scope)
       scope_unref (scope->parent);
     }
   g_object_unref (scope->cancellable);
+  if (scope->owns_timers)
+    timers_free (scope->timers);
   g_main_context_unref (scope->context);
   g_free (scope);
 }
@@ -370,23 +630,15 @@ op_new (AwRunner            *run,
   op->id = new_id (run);
   op->scope = scope_ref (scope);
   op->task = g_task_new (NULL, NULL, callback, user_data);
-  g_task_set_source_tag (op->task, node_start);
+  /* The function, not the macro: the macro also names each task after the
+   * tag, a string copied into every one of thousands of tasks. */
+  (g_task_set_source_tag) (op->task, node_start);
   g_task_set_task_data (op->task, op, op_free);
   g_atomic_int_inc (&run->live_ops);
 
   record (run, AW_EVENT_TASK_CREATED, op->id, parent_id, node_name_id (run, node));
 
   return op;
-}
-
-static void
-op_clear_timer (Op *op)
-{
-  if (op->timer != NULL)
-    {
-      g_source_destroy (op->timer);
-      g_clear_pointer (&op->timer, g_source_unref);
-    }
 }
 
 /* Completes @op on the main thread, taking ownership of @error. */
@@ -448,24 +700,12 @@ timer_fired (gpointer data)
 {
   Op *op = data;
 
-  g_clear_pointer (&op->timer, g_source_unref);
   if (op->node->type == AW_NODE_FAIL)
     op_finish (op, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_FAILED, op->node->message));
   else
     op_finish (op, NULL);
 
   return G_SOURCE_REMOVE;
-}
-
-static void
-op_start_timer (Op          *op,
-                gint64       us,
-                GSourceFunc  func)
-{
-  op->timer = g_timeout_source_new ((guint) MIN ((us + 500) / 1000, G_MAXUINT));
-  g_source_set_priority (op->timer, G_PRIORITY_DEFAULT);
-  g_source_set_callback (op->timer, func, op, NULL);
-  g_source_attach (op->timer, op->scope->context);
 }
 
 static void
@@ -666,7 +906,6 @@ deadline_passed (gpointer data)
   AwRunner *run = op->run;
   g_autofree char *why = g_strdup_printf ("Deadline of %u ms passed", op->node->ms);
 
-  g_clear_pointer (&op->timer, g_source_unref);
   op->timed_out = TRUE;
   record (run, AW_EVENT_CANCEL_REQUEST, op->id, 0, aw_trace_intern (run->trace, why));
   g_cancellable_cancel (op->child_scope->cancellable);
@@ -758,6 +997,13 @@ wait_child_done (GObject      *source,
   wait_state_unref (ws);
 }
 
+static gboolean
+wait_state_release (gpointer data)
+{
+  wait_state_unref (data);
+  return G_SOURCE_REMOVE;
+}
+
 /* ConfigureAwait(false): the child runs and completes on a thread the engine
  * owns, with its own main context, so the blocked main thread is not needed. */
 static gpointer
@@ -797,9 +1043,20 @@ wait_worker (gpointer data)
       g_mutex_unlock (&ws->lock);
       wait_state_unref (ws);
     }
+  /* From here on nothing more is posted to this context (see
+   * parent_scope_cancelled()): run what already was. */
+  g_mutex_lock (&run->lock);
+  ws->scope->loop_gone = TRUE;
+  g_mutex_unlock (&run->lock);
+  while (g_main_context_iteration (context, FALSE))
+    ;
   g_main_context_pop_thread_default (context);
 
-  wait_state_unref (ws);
+  /* This may be the last reference, and the child's scope hangs on the
+   * token of its parent, which the run's thread may be cancelling right now:
+   * dropping the scope here would free it under that signal's emission.
+   * Release it on the run's thread instead. */
+  defer_to_context (run->context, G_PRIORITY_DEFAULT, wait_state_release, ws, NULL);
   if (g_atomic_int_dec_and_test (&run->live_ops))
     maybe_finish (run);
   g_object_unref (run);

@@ -7,9 +7,9 @@
  * ThreadSanitizer cannot see, so every access our code makes under a GMutex
  * would look like a race. Each wrapper below calls GLib's own function and
  * adds the happens-before edge it implies: unlocking a mutex releases it,
- * locking acquires it; pushing to a thread pool, invoking in a main context
- * and returning a GTask release what they hand over, and the receiving side
- * acquires it. Nothing else changes: the races that remain are ours.
+ * locking acquires it; pushing to a thread pool, invoking in a main context,
+ * setting a source's callback and returning a GTask release what they hand
+ * over, and the receiving side acquires it. Nothing else changes: the races that remain are ours.
  */
 
 #define _GNU_SOURCE
@@ -203,6 +203,24 @@ g_main_context_invoke_full (GMainContext   *context,
   inv->notify = notify;
   __tsan_release (inv);
   real_g_main_context_invoke_full (context, priority, invoke_trampoline, inv, invoke_free);
+}
+
+/* A source made by hand (an idle attached to another thread's context):
+ * what was written before its callback was set is handed over with it. */
+void
+g_source_set_callback (GSource        *source,
+                       GSourceFunc     func,
+                       gpointer        data,
+                       GDestroyNotify  notify)
+{
+  Invoke *inv = g_new (Invoke, 1);
+
+  REAL (g_source_set_callback);
+  inv->func = func;
+  inv->data = data;
+  inv->notify = notify;
+  __tsan_release (inv);
+  real_g_source_set_callback (source, invoke_trampoline, inv, invoke_free);
 }
 
 void

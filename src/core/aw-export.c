@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <png.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -87,55 +88,135 @@ bad:
   return FALSE;
 }
 
-/* A PNG text chunk (tEXt) before IEND: the picture says how it was made. */
-static guint32
-png_crc (const guint8 *data,
-         gsize         length,
-         guint32       crc)
+/* PNG ---------------------------------------------------------------------
+ *
+ * Written with libpng directly rather than cairo's PNG writer, which lets
+ * libpng try all five row filters on every row at zlib's default level:
+ * that costs more than drawing the picture. A timeline is flat colour and
+ * text, so the "up" filter at zlib level 4 comes within a tenth of the size
+ * in a third of the time. The pixels are the same. */
+
+typedef struct {
+  char message[200];
+} PngFailure;
+
+static void
+png_write_to_array (png_structp  png,
+                    png_bytep    data,
+                    png_size_t   length)
 {
-  static guint32 table[256];
-
-  if (table[1] == 0)
-    for (guint32 n = 0; n < 256; n++)
-      {
-        guint32 c = n;
-
-        for (int k = 0; k < 8; k++)
-          c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-        table[n] = c;
-      }
-  for (gsize i = 0; i < length; i++)
-    crc = table[(crc ^ data[i]) & 0xff] ^ (crc >> 8);
-  return crc;
+  g_byte_array_append (png_get_io_ptr (png), data, length);
 }
 
 static void
-png_add_text (GByteArray *png,
-              const char *keyword,
-              const char *text)
+png_flush_nothing (png_structp png)
 {
-  g_autoptr(GByteArray) chunk = g_byte_array_new ();
-  guint32 length = strlen (keyword) + 1 + strlen (text);
-  guint8 be[4];
-  guint32 crc;
-  gsize iend;
+}
 
-  if (png->len < 12)
-    return;
-  iend = png->len - 12;   /* IEND: length, type, CRC */
+G_GNUC_NORETURN static void
+png_failed (png_structp     png,
+            png_const_charp message)
+{
+  PngFailure *failure = png_get_error_ptr (png);
 
-  be[0] = length >> 24; be[1] = length >> 16; be[2] = length >> 8; be[3] = length;
-  g_byte_array_append (chunk, be, 4);
-  g_byte_array_append (chunk, (const guint8 *) "tEXt", 4);
-  g_byte_array_append (chunk, (const guint8 *) keyword, strlen (keyword) + 1);
-  g_byte_array_append (chunk, (const guint8 *) text, strlen (text));
-  crc = png_crc (chunk->data + 4, chunk->len - 4, 0xffffffffu) ^ 0xffffffffu;
-  be[0] = crc >> 24; be[1] = crc >> 16; be[2] = crc >> 8; be[3] = crc;
-  g_byte_array_append (chunk, be, 4);
+  g_strlcpy (failure->message, message, sizeof failure->message);
+  png_longjmp (png, 1);
+}
 
-  g_byte_array_set_size (png, png->len + chunk->len);
-  memmove (png->data + iend + chunk->len, png->data + iend, 12);
-  memcpy (png->data + iend, chunk->data, chunk->len);
+static void
+png_warned (png_structp     png,
+            png_const_charp message)
+{
+}
+
+/* Encodes an ARGB32 image surface, with its alpha or without, and an
+ * optional tEXt Description. */
+static gboolean
+encode_png (cairo_surface_t *surface,
+            gboolean         alpha,
+            const char      *description,
+            GByteArray      *out,
+            GError         **error)
+{
+  int width = cairo_image_surface_get_width (surface);
+  int height = cairo_image_surface_get_height (surface);
+  int stride = cairo_image_surface_get_stride (surface);
+  const guint8 *pixels = cairo_image_surface_get_data (surface);
+  guint channels = alpha ? 4 : 3;
+  PngFailure failure = { "" };
+  png_structp png;
+  png_infop info = NULL;
+  guint8 *volatile row = NULL;
+
+  png = png_create_write_struct (PNG_LIBPNG_VER_STRING, &failure, png_failed, png_warned);
+  if (png != NULL)
+    info = png_create_info_struct (png);
+  if (info == NULL)
+    {
+      png_destroy_write_struct (&png, NULL);
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, "writing PNG failed: out of memory");
+      return FALSE;
+    }
+  if (setjmp (png_jmpbuf (png)))
+    {
+      png_destroy_write_struct (&png, &info);
+      g_free (row);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "writing PNG failed: %s", failure.message);
+      return FALSE;
+    }
+
+  row = g_malloc ((gsize) width * channels);
+  png_set_write_fn (png, out, png_write_to_array, png_flush_nothing);
+  png_set_IHDR (png, info, width, height, 8, alpha ? PNG_COLOR_TYPE_RGB_ALPHA : PNG_COLOR_TYPE_RGB,
+                PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+  png_set_filter (png, PNG_FILTER_TYPE_BASE, PNG_FILTER_UP);
+  png_set_compression_level (png, 4);
+  if (description != NULL)
+    {
+      png_text text = { 0 };
+
+      text.compression = PNG_TEXT_COMPRESSION_NONE;
+      text.key = (png_charp) "Description";
+      text.text = (png_charp) description;
+      png_set_text (png, info, &text, 1);
+    }
+  png_write_info (png, info);
+
+  for (int y = 0; y < height; y++)
+    {
+      const guint32 *src = (const guint32 *) (pixels + (gsize) y * stride);
+      guint8 *dst = row;
+
+      for (int x = 0; x < width; x++, dst += channels)
+        {
+          guint32 p = src[x];
+          guint a = p >> 24;
+          guint r = (p >> 16) & 0xff, g = (p >> 8) & 0xff, b = p & 0xff;
+
+          if (alpha)
+            {
+              /* Cairo keeps colour premultiplied by alpha; PNG does not. */
+              if (a == 0)
+                r = g = b = 0;
+              else if (a < 255)
+                {
+                  r = (r * 255 + a / 2) / a;
+                  g = (g * 255 + a / 2) / a;
+                  b = (b * 255 + a / 2) / a;
+                }
+              dst[3] = a;
+            }
+          dst[0] = r;
+          dst[1] = g;
+          dst[2] = b;
+        }
+      png_write_row (png, row);
+    }
+  png_write_end (png, info);
+  png_destroy_write_struct (&png, &info);
+  g_free (row);
+
+  return TRUE;
 }
 
 /* An SVG <desc> right after the opening <svg ...> tag. */
@@ -226,8 +307,12 @@ aw_render_to_bytes (const AwRenderRequest  *request,
   if (format == AW_IMAGE_PNG)
     {
       cairo_surface_flush (surface);
-      if (status == CAIRO_STATUS_SUCCESS)
-        status = cairo_surface_write_to_png_stream (surface, append_to_array, bytes);
+      if (status == CAIRO_STATUS_SUCCESS &&
+          !encode_png (surface, request->transparent, request->description, bytes, error))
+        {
+          cairo_surface_destroy (surface);
+          return NULL;
+        }
     }
   else
     {
@@ -245,9 +330,7 @@ aw_render_to_bytes (const AwRenderRequest  *request,
       return NULL;
     }
 
-  if (request->description != NULL && format == AW_IMAGE_PNG)
-    png_add_text (bytes, "Description", request->description);
-  else if (request->description != NULL && format == AW_IMAGE_SVG)
+  if (request->description != NULL && format == AW_IMAGE_SVG)
     svg_add_description (bytes, request->description);
 
   return g_byte_array_free_to_bytes (g_steal_pointer (&bytes));

@@ -66,6 +66,8 @@ typedef struct {
   double max_ratio;      /* the longest await over the delay */
   double p99_late_ms;
   double max_late_ms;
+  double create_ms;      /* first await created to last */
+  double finish_ms;      /* first await finished to last */
   guint  workers_used;
   guint  completed;
 } TimerRun;
@@ -94,6 +96,20 @@ measure_timers (guint     count,
   out->p99_late_ms = aw_bench_percentile (late, n_late, 99);
   out->workers_used = m->threads_used > 0 ? m->threads_used - 1 : 0;
   out->completed = m->completed;
+  {
+    gint64 first_created = G_MAXINT64, last_created = 0, first_end = G_MAXINT64, last_end = 0;
+
+    for (guint i = 0; i < n_tasks; i++)
+      if (tasks[i].depth == 1 && tasks[i].end_ns >= 0)
+        {
+          first_created = MIN (first_created, tasks[i].created_ns);
+          last_created = MAX (last_created, tasks[i].created_ns);
+          first_end = MIN (first_end, tasks[i].end_ns);
+          last_end = MAX (last_end, tasks[i].end_ns);
+        }
+    out->create_ms = (last_created - first_created) / 1e6;
+    out->finish_ms = (last_end - first_end) / 1e6;
+  }
 }
 
 static void
@@ -165,6 +181,8 @@ timer_goals (AwBench    *bench,
   g_autofree double *longest = g_new (double, repeats);
   g_autofree double *p99 = g_new (double, repeats);
   g_autofree double *floor_ms = g_new (double, repeats);
+  g_autofree double *create_ms = g_new (double, repeats);
+  g_autofree double *finish_ms = g_new (double, repeats);
   guint workers = 0, incomplete = 0;
   AwBenchGoal *g;
   g_autofree char *what = NULL;
@@ -179,6 +197,8 @@ timer_goals (AwBench    *bench,
       wall[r] = run.wall_ratio;
       longest[r] = run.max_ratio;
       p99[r] = run.p99_late_ms;
+      create_ms[r] = run.create_ms;
+      finish_ms[r] = run.finish_ms;
       workers = MAX (workers, run.workers_used);
       if (run.completed < count + 1)
         incomplete++;
@@ -190,6 +210,8 @@ timer_goals (AwBench    *bench,
   aw_bench_note (g, "longest single await %.4fx the delay; GLib alone (%u GTasks created, then "
                  "returned from a timer) takes %.1f ms",
                  aw_bench_median (longest, repeats), count, aw_bench_median (floor_ms, repeats));
+  aw_bench_note (g, "the awaits were created over %.1f ms and finished over %.1f ms",
+                 aw_bench_median (create_ms, repeats), aw_bench_median (finish_ms, repeats));
   if (incomplete > 0)
     {
       g->pass = FALSE;

@@ -1170,11 +1170,20 @@ apply_looks (AwWindow *self)
   if (settings != NULL)
     {
       gboolean hc = g_str_equal (name, "high-contrast") || g_str_equal (name, "projector");
+      gboolean dark = g_str_equal (name, "dark");
+      const char *wanted = hc ? "Default-hc" : "Default";
+      g_autofree char *current = NULL;
+      gboolean prefer_dark = FALSE;
 
-      g_object_set (settings,
-                    "gtk-application-prefer-dark-theme", g_str_equal (name, "dark"),
-                    "gtk-theme-name", hc ? "Default-hc" : "Default",
+      /* Each change reloads the whole GTK theme: change only what differs. */
+      g_object_get (settings,
+                    "gtk-application-prefer-dark-theme", &prefer_dark,
+                    "gtk-theme-name", &current,
                     NULL);
+      if (prefer_dark != dark)
+        g_object_set (settings, "gtk-application-prefer-dark-theme", dark, NULL);
+      if (g_strcmp0 (current, wanted) != 0)
+        g_object_set (settings, "gtk-theme-name", wanted, NULL);
     }
 
   css = g_strdup_printf ("lessonpanel { font-size: %.2fem; }\n"

@@ -321,14 +321,22 @@ timer_remove (Op *op)
 }
 
 /* Fires the waits that are due, in deadline order. Waits started meanwhile
- * wait for the next iteration, as a new timeout source would. */
+ * wait for the next iteration, as a new timeout source would. "Due" is by
+ * the clock now, not by the time cached when this loop iteration began:
+ * thousands of waits started a microsecond apart come due a microsecond
+ * apart, and a loop iteration (poll, timerfd, every source checked) per
+ * handful of them would make the last ones late. One dispatch fires for at
+ * most TIMERS_BUDGET_US, so other sources still get their turn. */
+#define TIMERS_BUDGET_US 4000
+
 static gboolean
 timers_dispatch (GSource     *source,
                  GSourceFunc  callback,
                  gpointer     user_data)
 {
   Timers *timers = (Timers *) source;
-  gint64 now = g_source_get_time (source);
+  gint64 now = g_get_monotonic_time ();
+  gint64 stop = now + TIMERS_BUDGET_US;
   guint64 limit = timers->next_seq;
   Op *op;
 
@@ -342,10 +350,16 @@ timers_dispatch (GSource     *source,
     }
 #endif
 
-  while ((op = timers_earliest (timers)) != NULL && op->deadline <= now && op->timer_seq < limit)
+  while ((op = timers_earliest (timers)) != NULL && op->timer_seq < limit)
     {
       GSourceFunc func = op->timer_func;
 
+      if (op->deadline > now)
+        {
+          now = g_get_monotonic_time ();
+          if (op->deadline > now || now > stop)
+            break;
+        }
       timer_remove (op);
       func (op);
     }

@@ -80,6 +80,7 @@ aw_application_startup (GApplication *application)
     { "win.text-bigger", { "<Control>plus", "<Control>equal", NULL } },
     { "win.text-smaller", { "<Control>minus", NULL } },
     { "win.text-reset", { "<Control>0", NULL } },
+    { "win.show-help-overlay", { "<Control>question", NULL } },
   };
 
   G_APPLICATION_CLASS (aw_application_parent_class)->startup (application);

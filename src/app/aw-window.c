@@ -109,6 +109,7 @@ struct _AwWindow {
   gboolean              quiz;
   GArray               *predictions;     /* double seconds per variant index, < 0 none */
   GtkWindow            *quiz_dialog;
+  GtkWindow            *help_overlay;
 };
 
 G_DEFINE_FINAL_TYPE (AwWindow, aw_window, GTK_TYPE_APPLICATION_WINDOW)
@@ -1693,6 +1694,28 @@ search_action (GSimpleAction *action,
   gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
 }
 
+/* The shortcuts window is built when first asked for, not with the window:
+ * it has a hundred widgets, and start-up does not need them. */
+static void
+show_help_overlay_action (GSimpleAction *action,
+                          GVariant      *parameter,
+                          gpointer       user_data)
+{
+  AwWindow *self = AW_WINDOW (user_data);
+
+  if (self->help_overlay == NULL)
+    {
+      g_autoptr(GtkBuilder) builder =
+        gtk_builder_new_from_resource ("/org/awaitscope/Awaitscope/help-overlay.ui");
+
+      self->help_overlay = GTK_WINDOW (g_object_ref (gtk_builder_get_object (builder, "help_overlay")));
+      gtk_window_set_transient_for (self->help_overlay, GTK_WINDOW (self));
+      gtk_window_set_modal (self->help_overlay, TRUE);
+      gtk_window_set_hide_on_close (self->help_overlay, TRUE);
+    }
+  gtk_window_present (self->help_overlay);
+}
+
 static const GActionEntry win_actions[] = {
   { "run", run_action },
   { "cancel", cancel_action },
@@ -1719,6 +1742,7 @@ static const GActionEntry win_actions[] = {
   { "open-trace", open_trace_action },
   { "watchdog", NULL, "i", "5000", watchdog_action },
   { "export-trace", export_trace_action },
+  { "show-help-overlay", show_help_overlay_action },
 };
 
 static void
@@ -1831,6 +1855,11 @@ aw_window_dispose (GObject *object)
   self->replay_tick_id = 0;
   if (self->quiz_dialog != NULL)
     gtk_window_destroy (self->quiz_dialog);
+  if (self->help_overlay != NULL)
+    {
+      gtk_window_destroy (self->help_overlay);
+      g_clear_object (&self->help_overlay);
+    }
   if (self->text_css != NULL)
     {
       gtk_style_context_remove_provider_for_display (gtk_widget_get_display (GTK_WIDGET (self)),

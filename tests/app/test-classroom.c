@@ -364,6 +364,56 @@ test_text_size_and_theme (void)
   test_wait_ms (50);
 }
 
+static GtkWindow *
+shortcuts_window_of (AwWindow *window)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();  /* owned by GTK */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, i);
+
+      if (GTK_IS_SHORTCUTS_WINDOW (w) && gtk_window_get_transient_for (w) == GTK_WINDOW (window))
+        return w;
+    }
+  return NULL;
+}
+
+/* ? and Ctrl+? show the shortcuts; the window is built the first time. */
+static void
+test_shortcuts (void)
+{
+  AwWindow *window = test_window_new (app, 1280, 800);
+  g_auto(GStrv) accels = gtk_application_get_accels_for_action (GTK_APPLICATION (app), "win.show-help-overlay");
+  GtkWindow *shortcuts;
+  GLogLevelFlags fatal;
+
+  /* GTK 4.8's shortcuts window measures one of its own labels at -4 px
+   * and warns about it: for this test, warnings are not fatal. */
+  fatal = g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL);
+  g_assert_true (g_strv_contains ((const char * const *) accels, "<Control>question"));
+  g_assert_null (shortcuts_window_of (window));
+
+  g_action_group_activate_action (G_ACTION_GROUP (window), "show-help-overlay", NULL);
+  test_wait_ms (200);
+  shortcuts = shortcuts_window_of (window);
+  g_assert_nonnull (shortcuts);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (shortcuts)));
+
+  /* Closing hides it; asking again shows the same one. */
+  gtk_window_close (shortcuts);
+  test_wait_ms (100);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (shortcuts)));
+  g_action_group_activate_action (G_ACTION_GROUP (window), "show-help-overlay", NULL);
+  test_wait_ms (100);
+  g_assert_true (shortcuts_window_of (window) == shortcuts);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (shortcuts)));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  test_wait_ms (50);
+  g_log_set_always_fatal (fatal);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -387,6 +437,7 @@ main (int    argc,
   g_test_add_func ("/aw/app/classroom/presentation-1920x1080", test_presentation_1920);
   g_test_add_func ("/aw/app/classroom/accessible", test_accessible);
   g_test_add_func ("/aw/app/classroom/text-size-and-theme", test_text_size_and_theme);
+  g_test_add_func ("/aw/app/classroom/shortcuts", test_shortcuts);
 
   ret = g_test_run ();
 

@@ -766,7 +766,8 @@ compute_metrics (AwTraceModel *self)
 
       if (t->cancel_request_ns >= 0)
         {
-          const AwSpan *spans = &g_array_index (self->spans, AwSpan, t->first_span);
+          /* A task with no spans has no index into the (maybe empty) array. */
+          const AwSpan *spans = t->n_spans > 0 ? &g_array_index (self->spans, AwSpan, t->first_span) : NULL;
 
           if (t->outcome == AW_OUTCOME_CANCELLED && t->end_ns >= t->cancel_request_ns)
             m->cancel_latency_ms = MAX (m->cancel_latency_ms,
@@ -1091,7 +1092,8 @@ block_compute (AwTraceModel *self,
 
       if (block->name != task->name && g_strcmp0 (block->name, task->name) != 0)
         block->name = NULL;
-      g_array_append_vals (level, spans + task->first_span, task->n_spans);
+      if (task->n_spans > 0)
+        g_array_append_vals (level, spans + task->first_span, task->n_spans);
       if ((task->sync || task->n_spans == 0) && task->end_ns >= 0)
         g_array_append_val (points, task->created_ns);
     }
@@ -1180,7 +1182,7 @@ aw_trace_model_get_block (AwTraceModel  *self,
       block_compute (self, block, b);
     }
   k = level_for (max_gap_ns);
-  *spans = b->spans + b->level_first[k];
+  *spans = b->spans != NULL ? b->spans + b->level_first[k] : NULL;
   *n_spans = b->level_n[k];
   *points = b->points;
   *n_points = b->n_points;

@@ -205,6 +205,31 @@ test_bad (gconstpointer data)
   g_assert_nonnull (strstr (error->message, c->words));
 }
 
+/* Found by fuzzing: a saved run whose tasks have cancel requests but no
+ * spans at all. It loads, and its metrics and picture are made without
+ * reading past the (empty) span array. */
+static void
+test_cancel_without_spans (void)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "fixtures", "traces", "cancel-no-spans.json", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) traces = aw_traces_load_from_file (path, &error);
+  guint n_spans = 0;
+
+  g_assert_no_error (error);
+  g_assert_nonnull (traces);
+  g_assert_cmpuint (traces->len, >, 0);
+  for (guint i = 0; i < traces->len; i++)
+    {
+      g_autoptr(AwTraceModel) model = aw_trace_model_new (g_ptr_array_index (traces, i));
+      const AwMetrics *m = aw_trace_model_get_metrics (model);
+
+      g_assert_nonnull (aw_trace_model_get_spans (model, &n_spans));
+      g_assert_cmpfloat (m->wasted_ms, ==, 0);
+      g_assert_cmpuint (m->tasks, >, 0);
+    }
+}
+
 static void
 test_limits (void)
 {
@@ -245,6 +270,7 @@ main (int    argc,
   g_test_add_func ("/aw/trace-io/trace-event-format", test_trace_event_format);
   g_test_add_func ("/aw/trace-io/foreign", test_foreign);
   g_test_add_func ("/aw/trace-io/limits", test_limits);
+  g_test_add_func ("/aw/trace-io/cancel-without-spans", test_cancel_without_spans);
   for (guint i = 0; i < G_N_ELEMENTS (bad_traces); i++)
     {
       g_autofree char *name = g_strdup_printf ("/aw/trace-io/bad/%s", bad_traces[i].file);

@@ -100,6 +100,8 @@ struct _AwRunner {
   GHashTable   *cache_calls;     /* AwNode* -> calls so far */
   GHashTable   *name_ids;        /* AwNode* -> interned name */
   GThread      *main_thread;
+  GPtrArray    *released;        /* finished children's GTasks, freed after the burst */
+  GSource      *release_idle;
   GCancellable *external;
   gulong        external_handler;
   guint32       next_id;         /* atomic */
@@ -1162,6 +1164,54 @@ wait_start (Op *op)
   wait_state_unref (ws);
 }
 
+/* Finished children ------------------------------------------------------------
+ *
+ * A finished child's GTask, and with it its op, is freed after the burst of
+ * completions it came in, not inside it: when thousands of waits come due
+ * together, their continuations run first and the freeing follows, so the
+ * last of them is not late by the cost of freeing the others. The idle that
+ * frees them has a lower priority than the waits. Ops keep the run going
+ * (live_ops) until they are freed, so the run outlives the idle. */
+
+static gboolean
+release_now (gpointer data)
+{
+  AwRunner *run = data;
+
+  g_clear_pointer (&run->release_idle, g_source_unref);
+  while (run->released != NULL && run->released->len > 0)
+    {
+      g_autoptr(GPtrArray) batch = g_steal_pointer (&run->released);
+
+      run->released = g_ptr_array_new ();
+      for (guint i = 0; i < batch->len; i++)
+        g_object_unref (g_ptr_array_index (batch, i));
+    }
+  return G_SOURCE_REMOVE;
+}
+
+static void
+release_task (AwRunner *run,
+              GTask    *task)
+{
+  if (g_thread_self () != run->main_thread)
+    {
+      g_object_unref (task);
+      return;
+    }
+  if (run->released == NULL)
+    run->released = g_ptr_array_new ();
+  g_ptr_array_add (run->released, task);
+  if (run->release_idle == NULL)
+    {
+      run->release_idle = g_idle_source_new ();
+      g_source_set_priority (run->release_idle, G_PRIORITY_DEFAULT + 10);
+      g_source_set_callback (run->release_idle, release_now, run, NULL);
+      g_source_set_name (run->release_idle, "[awaitscope] release finished tasks");
+      g_source_attach (run->release_idle, run->context);
+    }
+}
+
 /* A child of @user_data (an op) completed: the await continuation. */
 static void
 child_done (GObject      *source,
@@ -1255,7 +1305,7 @@ child_done (GObject      *source,
 
   g_clear_error (&error);
   /* Drop the child's creation ref, then the ref the child held on us. */
-  g_object_unref (child_task);
+  release_task (run, child_task);
   g_object_unref (op->task);
 }
 
@@ -1588,6 +1638,9 @@ aw_runner_dispose (GObject *object)
   g_clear_pointer (&self->cache_calls, g_hash_table_unref);
   g_clear_pointer (&self->name_ids, g_hash_table_unref);
   g_clear_pointer (&self->context, g_main_context_unref);
+  /* Finished while running: nothing is left to release. */
+  g_assert (self->release_idle == NULL);
+  g_clear_pointer (&self->released, g_ptr_array_unref);
 
   G_OBJECT_CLASS (aw_runner_parent_class)->dispose (object);
 }

@@ -188,6 +188,21 @@ invoke_free (gpointer data)
   g_free (inv);
 }
 
+/* What the calling thread wrote so far goes with the callback. */
+static Invoke *
+invoke_hand_over (GSourceFunc    func,
+                  gpointer       data,
+                  GDestroyNotify notify)
+{
+  Invoke *inv = g_new (Invoke, 1);
+
+  inv->func = func;
+  inv->data = data;
+  inv->notify = notify;
+  __tsan_release (inv);
+  return inv;
+}
+
 void
 g_main_context_invoke_full (GMainContext   *context,
                             gint            priority,
@@ -195,14 +210,9 @@ g_main_context_invoke_full (GMainContext   *context,
                             gpointer        data,
                             GDestroyNotify  notify)
 {
-  Invoke *inv = g_new (Invoke, 1);
-
   REAL (g_main_context_invoke_full);
-  inv->func = function;
-  inv->data = data;
-  inv->notify = notify;
-  __tsan_release (inv);
-  real_g_main_context_invoke_full (context, priority, invoke_trampoline, inv, invoke_free);
+  real_g_main_context_invoke_full (context, priority, invoke_trampoline,
+                                   invoke_hand_over (function, data, notify), invoke_free);
 }
 
 /* A source made by hand (an idle attached to another thread's context):
@@ -213,14 +223,8 @@ g_source_set_callback (GSource        *source,
                        gpointer        data,
                        GDestroyNotify  notify)
 {
-  Invoke *inv = g_new (Invoke, 1);
-
   REAL (g_source_set_callback);
-  inv->func = func;
-  inv->data = data;
-  inv->notify = notify;
-  __tsan_release (inv);
-  real_g_source_set_callback (source, invoke_trampoline, inv, invoke_free);
+  real_g_source_set_callback (source, invoke_trampoline, invoke_hand_over (func, data, notify), invoke_free);
 }
 
 void

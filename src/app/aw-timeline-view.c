@@ -152,10 +152,13 @@ aw_timeline_view_snapshot (GtkWidget   *widget,
     {
       PangoLayout *layout = gtk_widget_create_pango_layout (widget, NULL);
       GdkRGBA fg = { self->theme->muted.red, self->theme->muted.green, self->theme->muted.blue, 1 };
-      PangoFontDescription *font = pango_font_description_from_string ("Sans 16");
+      PangoFontDescription *font = pango_font_description_new ();
       int lw, lh;
 
-      pango_font_description_set_absolute_size (font, 18 * self->text_scale * PANGO_SCALE);
+      /* A little larger than the theme's body text, so the projector
+       * theme's large type holds here too. */
+      pango_font_description_set_family (font, self->theme->font_family);
+      pango_font_description_set_absolute_size (font, self->theme->font_size * 1.3 * self->text_scale * PANGO_SCALE);
       pango_layout_set_font_description (layout, font);
       pango_layout_set_alignment (layout, PANGO_ALIGN_CENTER);
       pango_layout_set_text (layout, "Press Run (F5) to run this scenario for real", -1);

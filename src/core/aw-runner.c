@@ -87,6 +87,7 @@ struct _AwRunner {
 
   AwTrace      *trace;
   guint32       cancelled_text;  /* CANCELLED_MESSAGE, interned once */
+  GError       *spare_cancelled; /* a cancellation error to hand out again (main thread) */
   GCancellable *cancellable;
   Scope        *root_scope;
   GThreadPool  *pool;
@@ -468,29 +469,50 @@ op_clear_timer (Op *op)
 /* Scopes: one GCancellable each ---------------------------------------------- */
 
 static void op_finish (Op *op, GError *error);
+static void scope_remove_waiter (Scope *scope, Op *op);
+
+/* Cancellation errors. When a token cancels thousands of waiting tasks, each
+ * returns a GError, and the continuation that receives one is done with it
+ * before the next task is cancelled. The run keeps that error and hands it
+ * out again, so a burst of cancellations allocates one. */
+static GError *
+take_cancelled_error (AwRunner *run)
+{
+  if (run->spare_cancelled != NULL && g_thread_self () == run->main_thread)
+    return g_steal_pointer (&run->spare_cancelled);
+  return g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, CANCELLED_MESSAGE);
+}
+
+/* Frees @error, or keeps it for take_cancelled_error(). */
+static void
+drop_error (AwRunner *run,
+            GError   *error)
+{
+  if (error == NULL)
+    return;
+  if (run->spare_cancelled == NULL && g_thread_self () == run->main_thread &&
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
+      strcmp (error->message, CANCELLED_MESSAGE) == 0)
+    run->spare_cancelled = error;
+  else
+    g_error_free (error);
+}
 
 static void
 scope_cancelled (GCancellable *cancellable,
                  Scope        *scope)
 {
-  g_autoptr(GPtrArray) ops = g_ptr_array_new ();
+  Op *op;
 
-  /* Take the list first: finishing an op may run continuations at once. */
-  for (Op *op = scope->waiters; op != NULL; op = op->wnext)
+  /* Finishing an op runs its continuation at once, and that may finish
+   * other waiters of this scope (each leaves the list as it finishes) but
+   * adds none: a wait that starts in a cancelled scope finishes at once.
+   * So the head of the list is always a waiter still to finish, and an op
+   * on the list is alive: its GTask holds it until it completes. */
+  while ((op = scope->waiters) != NULL)
     {
-      op->in_waiters = FALSE;
-      g_ptr_array_add (ops, g_object_ref (op->task));
-    }
-  scope->waiters = NULL;
-
-  for (guint i = 0; i < ops->len; i++)
-    {
-      GTask *task = g_ptr_array_index (ops, i);
-      Op *op = g_task_get_task_data (task);
-
-      if (!op->done)
-        op_finish (op, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, CANCELLED_MESSAGE));
-      g_object_unref (task);
+      scope_remove_waiter (scope, op);
+      op_finish (op, take_cancelled_error (scope->run));
     }
 }
 
@@ -695,10 +717,12 @@ op_finish (Op     *op,
 }
 
 static GError *
-cancelled_error (const char *message)
+cancelled_error (AwRunner   *run,
+                 const char *message)
 {
-  return g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
-                              message ? message : CANCELLED_MESSAGE);
+  if (message == NULL)
+    return take_cancelled_error (run);
+  return g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, message);
 }
 
 /* Starts a child of @op, holding a ref on @op's task until it completes. */
@@ -738,7 +762,7 @@ start_wait (Op *op)
   record (op->run, AW_EVENT_TASK_WAITING, op->id, 0, 0);
   if (g_cancellable_is_cancelled (op->scope->cancellable))
     {
-      op_finish (op, cancelled_error (NULL));
+      op_finish (op, cancelled_error (op->run, NULL));
       return;
     }
   scope_add_waiter (op->scope, op);
@@ -855,7 +879,7 @@ sequence_advance (Op *op)
         }
       if (g_cancellable_is_cancelled (op->scope->cancellable))
         {
-          op_finish (op, cancelled_error (NULL));
+          op_finish (op, cancelled_error (op->run, NULL));
           return;
         }
       if (op_start_child (op, nth_child (op->node, op->next_child++), op->scope))
@@ -876,7 +900,7 @@ join_complete (Op *op)
       op_finish (op, error);
     }
   else if (op->n_cancelled > 0)
-    op_finish (op, cancelled_error (NULL));
+    op_finish (op, cancelled_error (op->run, NULL));
   else
     op_finish (op, NULL);
 }
@@ -1171,10 +1195,11 @@ wait_start (Op *op)
  *
  * A finished child's GTask, and with it its op, is freed after the burst of
  * completions it came in, not inside it: when thousands of waits come due
- * together, their continuations run first and the freeing follows, so the
- * last of them is not late by the cost of freeing the others. The idle that
- * frees them has a lower priority than the waits. Ops keep the run going
- * (live_ops) until they are freed, so the run outlives the idle. */
+ * together, or are cancelled together, their continuations run first and
+ * the freeing follows, so the last of them is not late by the cost of
+ * freeing the others. The idle that frees them has a lower priority than
+ * the waits. Ops keep the run going (live_ops) until they are freed, so the
+ * run outlives the idle. */
 
 static gboolean
 release_now (gpointer data)
@@ -1292,7 +1317,7 @@ child_done (GObject      *source,
       if (cancelled && op->timed_out)
         {
           g_autofree char *msg = g_strdup_printf ("Timed out after %u ms", op->node->ms);
-          op_finish (op, cancelled_error (msg));
+          op_finish (op, cancelled_error (op->run, msg));
         }
       else
         {
@@ -1306,7 +1331,7 @@ child_done (GObject      *source,
       g_assert_not_reached ();
     }
 
-  g_clear_error (&error);
+  drop_error (run, g_steal_pointer (&error));
   /* Drop the child's creation ref, then the ref the child held on us. */
   release_task (run, child_task);
   g_object_unref (op->task);
@@ -1644,6 +1669,7 @@ aw_runner_dispose (GObject *object)
   /* Finished while running: nothing is left to release. */
   g_assert (self->release_idle == NULL);
   g_clear_pointer (&self->released, g_ptr_array_unref);
+  g_clear_error (&self->spare_cancelled);
 
   G_OBJECT_CLASS (aw_runner_parent_class)->dispose (object);
 }

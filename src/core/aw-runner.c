@@ -97,7 +97,7 @@ struct _AwRunner {
   GSource      *cancel_timer;
   GSource      *finish_idle;
   gint          cancel_after_ms; /* as shown: the option's real ms, or the variant's scenario ms */
-  GMutex        lock;            /* cache_calls and name_ids */
+  GMutex        lock;            /* cache_calls */
   GHashTable   *cache_calls;     /* AwNode* -> calls so far */
   GHashTable   *name_ids;        /* AwNode* -> interned name */
   GThread      *main_thread;
@@ -198,20 +198,29 @@ scaled_us (AwRunner *run,
   return (gint64) llround (ms * 1000.0 / run->options.speed);
 }
 
+/* Every node's name is interned when the run starts, so the lookup needs
+ * no lock: the table is only read while the run's threads are running. */
 static guint32
 node_name_id (AwRunner     *run,
               const AwNode *node)
 {
   gpointer id;
 
-  g_mutex_lock (&run->lock);
-  if (!g_hash_table_lookup_extended (run->name_ids, node, NULL, &id))
-    {
-      id = GUINT_TO_POINTER (aw_trace_intern (run->trace, node->name));
-      g_hash_table_insert (run->name_ids, (gpointer) node, id);
-    }
-  g_mutex_unlock (&run->lock);
-  return GPOINTER_TO_UINT (id);
+  if (g_hash_table_lookup_extended (run->name_ids, node, NULL, &id))
+    return GPOINTER_TO_UINT (id);
+  return aw_trace_intern (run->trace, node->name);
+}
+
+static void
+intern_names (AwRunner     *run,
+              const AwNode *node)
+{
+  if (node == NULL || g_hash_table_contains (run->name_ids, node))
+    return;
+  g_hash_table_insert (run->name_ids, (gpointer) node,
+                       GUINT_TO_POINTER (aw_trace_intern (run->trace, node->name)));
+  for (guint i = 0; i < node->n_children; i++)
+    intern_names (run, node->children[i]);
 }
 
 static inline void
@@ -416,11 +425,13 @@ timers_free (Timers *timers)
   g_source_unref (&timers->source);
 }
 
-/* Starts the op's wait: @func (@op) runs on the scope's context after @us. */
+/* Starts the op's wait at @start (monotonic microseconds): @func (@op) runs
+ * on the scope's context @us later. */
 static void
-op_start_timer (Op          *op,
-                gint64       us,
-                GSourceFunc  func)
+op_start_timer_at (Op          *op,
+                   gint64       start,
+                   gint64       us,
+                   GSourceFunc  func)
 {
   Timers *timers = op->scope->timers;
   gint64 interval = MIN ((us + 500) / 1000, G_MAXUINT) * 1000;
@@ -440,7 +451,7 @@ op_start_timer (Op          *op,
   g_assert (op->timer == NULL);
   op->timer = list;
   op->timer_func = func;
-  op->deadline = g_get_monotonic_time () + interval;
+  op->deadline = start + interval;
   op->timer_seq = timers->next_seq++;
 
   /* The clock only goes forward: the list stays in deadline order. */
@@ -456,6 +467,15 @@ op_start_timer (Op          *op,
   earliest = timers->armed < 0 || op->deadline < timers->armed;
   if (earliest)
     timers_arm (timers, op->deadline);
+}
+
+/* Starts the op's wait now: @func (@op) runs on the scope's context after @us. */
+static void
+op_start_timer (Op          *op,
+                gint64       us,
+                GSourceFunc  func)
+{
+  op_start_timer_at (op, g_get_monotonic_time (), us, func);
 }
 
 static void
@@ -759,14 +779,19 @@ timer_fired (gpointer data)
 static void
 start_wait (Op *op)
 {
-  record (op->run, AW_EVENT_TASK_WAITING, op->id, 0, 0);
+  AwTrace *trace = op->run->trace;
+  gint64 now = aw_trace_now (trace);
+
+  /* One clock reading: the wait starts when the task is seen waiting. */
+  aw_trace_record_at (trace, now, AW_EVENT_TASK_WAITING, op->id, 0, 0);
   if (g_cancellable_is_cancelled (op->scope->cancellable))
     {
       op_finish (op, cancelled_error (op->run, NULL));
       return;
     }
   scope_add_waiter (op->scope, op);
-  op_start_timer (op, scaled_us (op->run, op->node->ms), timer_fired);
+  op_start_timer_at (op, (aw_trace_get_origin_ns (trace) + now) / 1000,
+                     scaled_us (op->run, op->node->ms), timer_fired);
 }
 
 /* Leaves: cpu on the worker pool ---------------------------------------------- */
@@ -1829,6 +1854,7 @@ aw_runner_run_async (AwRunner            *self,
   self->main_thread = g_thread_self ();
   self->trace = aw_trace_new ();
   self->cancelled_text = aw_trace_intern (self->trace, CANCELLED_MESSAGE);
+  intern_names (self, variant->program);
   self->pool = g_thread_pool_new (worker_run, self, self->options.workers, FALSE, &error);
   g_assert_no_error (error);
 

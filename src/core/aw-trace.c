@@ -211,6 +211,19 @@ aw_trace_now (AwTrace *self)
   return monotonic_ns () - self->start_ns;
 }
 
+/**
+ * aw_trace_get_origin_ns:
+ * @self: a trace
+ *
+ * Returns: the CLOCK_MONOTONIC reading, in nanoseconds, that is time zero
+ *   of the trace: add it to a trace time to compare with the system clock
+ */
+gint64
+aw_trace_get_origin_ns (AwTrace *self)
+{
+  return self->start_ns;
+}
+
 static Chunk *
 chunk_new (AwTrace *self)
 {

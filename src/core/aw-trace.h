@@ -70,6 +70,7 @@ AwTrace     *aw_trace_ref             (AwTrace      *trace);
 void         aw_trace_unref           (AwTrace      *trace);
 
 gint64       aw_trace_now             (AwTrace      *trace);
+gint64       aw_trace_get_origin_ns   (AwTrace      *trace);
 void         aw_trace_record          (AwTrace      *trace,
                                        AwEventKind   kind,
                                        guint32       task,

@@ -13,6 +13,7 @@
 # include <gtk/gtk.h>
 # include "aw-application.h"
 # include "aw-screenshot.h"
+# include "aw-catalog.h"
 #endif
 
 int
@@ -36,8 +37,17 @@ main (int    argc,
 #ifdef AW_HAVE_GTK
   /* A window needs a display; without one, show the default scenario as a
    * picture instead and say where it is. */
+  /* The lessons are parsed on a second core while GTK starts. */
+  aw_catalog_preload ();
   if (gtk_init_check ())
-    return aw_application_main (argc, argv);
+    {
+      int status = aw_application_main (argc, argv);
+
+      /* Nothing took it when another instance had the window already. */
+      aw_catalog_preload_drop ();
+      return status;
+    }
+  aw_catalog_preload_drop ();
   g_printerr ("awaitscope: no display, so here is the default scenario as a picture:\n");
 #endif
 

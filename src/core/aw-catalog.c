@@ -73,15 +73,8 @@ compare_scenarios (gconstpointer a,
   return strcmp (aw_scenario_get_id (sa), aw_scenario_get_id (sb));
 }
 
-/**
- * aw_catalog_load_all:
- * @error: return location for an error
- *
- * Returns: (transfer full) (element-type AwScenario): every bundled
- *   scenario, in lesson order
- */
-GPtrArray *
-aw_catalog_load_all (GError **error)
+static GPtrArray *
+load_all_now (GError **error)
 {
   g_autoptr(GPtrArray) ret = g_ptr_array_new_with_free_func (g_object_unref);
   g_auto(GStrv) names = NULL;
@@ -106,6 +99,84 @@ aw_catalog_load_all (GError **error)
 
   g_ptr_array_sort (ret, compare_scenarios);
   return g_steal_pointer (&ret);
+}
+
+typedef struct {
+  GPtrArray *scenarios;
+  GError    *error;
+} Preload;
+
+static GThread *preload_thread;
+
+static gpointer
+preload_run (gpointer data)
+{
+  Preload *preload = data;
+
+  preload->scenarios = load_all_now (&preload->error);
+  return preload;
+}
+
+static Preload *
+preload_join (void)
+{
+  if (preload_thread == NULL)
+    return NULL;
+  return g_thread_join (g_steal_pointer (&preload_thread));
+}
+
+/**
+ * aw_catalog_preload:
+ *
+ * Starts parsing the bundled scenarios on a thread of their own, so that
+ * the window's start-up can do other work meanwhile; the next
+ * aw_catalog_load_all() takes the result. Call both from the same thread.
+ */
+void
+aw_catalog_preload (void)
+{
+  aw_catalog_init ();
+  if (preload_thread == NULL)
+    preload_thread = g_thread_new ("awaitscope-catalog", preload_run, g_new0 (Preload, 1));
+}
+
+/**
+ * aw_catalog_preload_drop:
+ *
+ * Waits for a preload that nobody will take, and frees its result.
+ */
+void
+aw_catalog_preload_drop (void)
+{
+  Preload *preload = preload_join ();
+
+  if (preload == NULL)
+    return;
+  g_clear_pointer (&preload->scenarios, g_ptr_array_unref);
+  g_clear_error (&preload->error);
+  g_free (preload);
+}
+
+/**
+ * aw_catalog_load_all:
+ * @error: return location for an error
+ *
+ * Returns: (transfer full) (element-type AwScenario): every bundled
+ *   scenario, in lesson order
+ */
+GPtrArray *
+aw_catalog_load_all (GError **error)
+{
+  Preload *preload = preload_join ();
+  GPtrArray *scenarios;
+
+  if (preload == NULL)
+    return load_all_now (error);
+  scenarios = preload->scenarios;
+  if (scenarios == NULL)
+    g_propagate_error (error, preload->error);
+  g_free (preload);
+  return scenarios;
 }
 
 /**

@@ -12,9 +12,11 @@ G_BEGIN_DECLS
 #define AW_CATALOG_RESOURCE_PATH "/org/awaitscope/Awaitscope/scenarios/"
 #define AW_CATALOG_DEFAULT_ID    "when-all"
 
-void        aw_catalog_init      (void);
-GPtrArray  *aw_catalog_load_all  (GError     **error);
-AwScenario *aw_catalog_lookup    (const char  *id_or_path,
-                                  GError     **error);
+void        aw_catalog_init         (void);
+void        aw_catalog_preload      (void);
+void        aw_catalog_preload_drop (void);
+GPtrArray  *aw_catalog_load_all     (GError     **error);
+AwScenario *aw_catalog_lookup       (const char  *id_or_path,
+                                     GError     **error);
 
 G_END_DECLS

@@ -110,6 +110,8 @@ struct _AwWindow {
   GArray               *predictions;     /* double seconds per variant index, < 0 none */
   GtkWindow            *quiz_dialog;
   GtkWindow            *help_overlay;
+  GtkMenuButton        *menu_button;
+  GMenuModel           *primary_menu;
 };
 
 G_DEFINE_FINAL_TYPE (AwWindow, aw_window, GTK_TYPE_APPLICATION_WINDOW)
@@ -1924,6 +1926,8 @@ aw_window_class_init (AwWindowClass *klass)
   g_type_ensure (AW_TYPE_LESSON_PANEL);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/awaitscope/Awaitscope/aw-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, AwWindow, menu_button);
+  gtk_widget_class_bind_template_child (widget_class, AwWindow, primary_menu);
   gtk_widget_class_bind_template_child (widget_class, AwWindow, title_label);
   gtk_widget_class_bind_template_child (widget_class, AwWindow, subtitle_label);
   gtk_widget_class_bind_template_child (widget_class, AwWindow, sidebar_button);
@@ -1949,6 +1953,18 @@ aw_window_class_init (AwWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AwWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, AwWindow, view_switcher);
   gtk_widget_class_bind_template_child (widget_class, AwWindow, content_paned);
+}
+
+/* The main menu's popover, some thirty widgets, is built the first time it
+ * opens rather than before the window's first frame. */
+static void
+create_primary_menu (GtkMenuButton *button,
+                     gpointer       user_data)
+{
+  AwWindow *self = user_data;
+
+  if (gtk_menu_button_get_popover (button) == NULL)
+    gtk_menu_button_set_menu_model (button, self->primary_menu);
 }
 
 static void
@@ -1983,6 +1999,7 @@ aw_window_init (AwWindow *self)
                                               GTK_STYLE_PROVIDER (self->text_css),
                                               GTK_STYLE_PROVIDER_PRIORITY_APPLICATION + 1);
   g_signal_connect (self->replay_adjustment, "value-changed", G_CALLBACK (on_replay_scale_changed), self);
+  gtk_menu_button_set_create_popup_func (self->menu_button, create_primary_menu, self, NULL);
   self->lesson = AW_LESSON_PANEL (aw_lesson_panel_new ());
   gtk_widget_set_hexpand (GTK_WIDGET (self->lesson), TRUE);
   gtk_widget_set_vexpand (GTK_WIDGET (self->lesson), TRUE);

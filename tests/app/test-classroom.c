@@ -414,6 +414,60 @@ test_shortcuts (void)
   g_log_set_always_fatal (fatal);
 }
 
+static GtkMenuButton *
+find_menu_button (GtkWidget *widget)
+{
+  if (GTK_IS_MENU_BUTTON (widget))
+    return GTK_MENU_BUTTON (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkMenuButton *found = find_menu_button (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The main menu is built when it first opens, with every item, and the same
+ * popover opens the next time. */
+static void
+test_main_menu (void)
+{
+  AwWindow *window = test_window_new (app, 1280, 800);
+  GtkWidget *titlebar = gtk_window_get_titlebar (GTK_WINDOW (window));
+  GtkMenuButton *button = find_menu_button (titlebar);
+  GtkPopover *popover;
+  GMenuModel *model;
+
+  g_assert_nonnull (button);
+  g_assert_true (gtk_menu_button_get_primary (button));
+  g_assert_null (gtk_menu_button_get_popover (button));
+
+  gtk_menu_button_popup (button);
+  test_wait_ms (100);
+  popover = gtk_menu_button_get_popover (button);
+  g_assert_true (GTK_IS_POPOVER_MENU (popover));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (popover)));
+  model = gtk_popover_menu_get_menu_model (GTK_POPOVER_MENU (popover));
+  g_assert_nonnull (model);
+  /* Files; view; help and about. */
+  g_assert_cmpint (g_menu_model_get_n_items (model), >=, 3);
+
+  gtk_menu_button_popdown (button);
+  test_wait_ms (50);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (popover)));
+  gtk_menu_button_popup (button);
+  test_wait_ms (50);
+  g_assert_true (gtk_menu_button_get_popover (button) == popover);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (popover)));
+  gtk_menu_button_popdown (button);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  test_wait_ms (50);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -438,6 +492,7 @@ main (int    argc,
   g_test_add_func ("/aw/app/classroom/accessible", test_accessible);
   g_test_add_func ("/aw/app/classroom/text-size-and-theme", test_text_size_and_theme);
   g_test_add_func ("/aw/app/classroom/shortcuts", test_shortcuts);
+  g_test_add_func ("/aw/app/classroom/main-menu", test_main_menu);
 
   ret = g_test_run ();
 

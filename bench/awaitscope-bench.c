@@ -5,7 +5,7 @@
  * Prints, per goal, our figure, the limit it is compared with (measured in
  * this same process run), the ratio, the goal and PASS or FAIL; --json
  * prints the same as one JSON object. Run it under a display for the window
- * goals: `xvfb-run -a build/bench/awaitscope-bench`.
+ * goals: `xvfb-run -a dbus-run-session -- build/bench/awaitscope-bench`.
  */
 
 #include "config.h"

@@ -67,12 +67,12 @@ print_table (AwBench *bench)
       const AwBenchGoal *g = g_ptr_array_index (bench->goals, i);
       g_autofree char *value = NULL, *limit = NULL, *ratio = NULL, *goal = NULL;
 
-      goal = g_strdup_printf ("<= %.3gx", g->goal);
+      goal = g_strdup_printf ("<= %.4gx", g->goal);
       if (g->measured)
         {
-          value = g_strdup_printf ("%.4g %s", g->value, g->unit);
+          value = g_strdup_printf ("%.5g %s", g->value, g->unit);
           limit = g_strdup_printf ("%.4g %s", g->limit, g->unit);
-          ratio = g_strdup_printf ("%.3fx", g->ratio);
+          ratio = g_strdup_printf ("%.4fx", g->ratio);
           measured++;
           passed += g->pass;
         }

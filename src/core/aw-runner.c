@@ -797,15 +797,6 @@ op_finish (Op     *op,
     }
 }
 
-static GError *
-cancelled_error (AwRunner   *run,
-                 const char *message)
-{
-  if (message == NULL)
-    return take_cancelled_error (run);
-  return g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, message);
-}
-
 /* Starts a child of @op, holding a ref on @op's task until it completes. */
 static gboolean
 op_start_child (Op           *op,
@@ -847,7 +838,7 @@ start_wait (Op *op)
   aw_trace_record_at (trace, now, AW_EVENT_TASK_WAITING, op->id, 0, 0);
   if (g_cancellable_is_cancelled (op->scope->cancellable))
     {
-      op_finish (op, cancelled_error (op->run, NULL));
+      op_finish (op, take_cancelled_error (op->run));
       return;
     }
   scope_add_waiter (op->scope, op);
@@ -965,7 +956,7 @@ sequence_advance (Op *op)
         }
       if (g_cancellable_is_cancelled (op->scope->cancellable))
         {
-          op_finish (op, cancelled_error (op->run, NULL));
+          op_finish (op, take_cancelled_error (op->run));
           return;
         }
       if (op_start_child (op, nth_child (op->node, op->next_child++), op->scope))
@@ -986,7 +977,7 @@ join_complete (Op *op)
       op_finish (op, error);
     }
   else if (op->n_cancelled > 0)
-    op_finish (op, cancelled_error (op->run, NULL));
+    op_finish (op, take_cancelled_error (op->run));
   else
     op_finish (op, NULL);
 }
@@ -1403,7 +1394,7 @@ child_done (GObject      *source,
       if (cancelled && op->timed_out)
         {
           g_autofree char *msg = g_strdup_printf ("Timed out after %u ms", op->node->ms);
-          op_finish (op, cancelled_error (op->run, msg));
+          op_finish (op, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, msg));
         }
       else
         {

@@ -86,6 +86,8 @@ struct _AwWindow {
   GArray               *run_variants;
   guint                 tick_id;
   guint                 start_delay_id;
+  guint                 start_tick_id;   /* a variant waiting for the window to be drawn */
+  guint                 start_ticks;
   gboolean              running;
   gboolean              cancelled;
 
@@ -128,17 +130,18 @@ typedef struct {
   guint    generation;
 } RunContext;
 
-static void start_next_variant        (AwWindow *self);
-static void start_run_now             (AwWindow *self);
-static void collect_steps             (AwWindow *self);
-static void show_outcome              (AwWindow *self);
-static void update_replay_sensitivity (AwWindow *self);
-static void apply_replay              (AwWindow *self);
-static void ask_predictions           (AwWindow *self);
-static void stop_replay               (AwWindow *self);
-static void on_row_selected           (GtkListBox    *box,
-                                       GtkListBoxRow *row,
-                                       AwWindow      *self);
+static void start_next_variant            (AwWindow *self);
+static void start_next_variant_when_drawn (AwWindow *self);
+static void start_run_now                 (AwWindow *self);
+static void collect_steps                 (AwWindow *self);
+static void show_outcome                  (AwWindow *self);
+static void update_replay_sensitivity     (AwWindow *self);
+static void apply_replay                  (AwWindow *self);
+static void ask_predictions               (AwWindow *self);
+static void stop_replay                   (AwWindow *self);
+static void on_row_selected               (GtkListBox    *box,
+                                           GtkListBoxRow *row,
+                                           AwWindow      *self);
 
 /* State ------------------------------------------------------------------------ */
 
@@ -206,6 +209,11 @@ abandon_run (AwWindow *self)
 {
   self->generation++;
   g_clear_handle_id (&self->start_delay_id, g_source_remove);
+  if (self->start_tick_id != 0)
+    {
+      gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->start_tick_id);
+      self->start_tick_id = 0;
+    }
   gtk_widget_set_visible (GTK_WIDGET (self->notice_revealer), FALSE);
   if (self->runner != NULL)
     aw_runner_cancel (self->runner, "The window moved on");
@@ -288,7 +296,7 @@ on_variant_done (GObject      *source,
     {
       g_clear_object (&self->runner);
       if (!self->cancelled && self->queue->len > 0)
-        start_next_variant (self);
+        start_next_variant_when_drawn (self);
       else
         finish_run (self);
     }
@@ -321,6 +329,9 @@ start_next_variant (AwWindow *self)
   g_weak_ref_init (&ctx->window, self);
   ctx->generation = self->generation;
   aw_runner_run_async (self->runner, NULL, on_variant_done, ctx);
+  /* Cancel was pressed before this variant started. */
+  if (self->cancelled)
+    aw_runner_cancel (self->runner, "Cancel pressed");
 
   trace = aw_runner_get_trace (self->runner);
   aw_trace_set_metadata (trace, "heartbeat_ms", "16.667");
@@ -334,6 +345,39 @@ start_next_variant (AwWindow *self)
   aw_timeline_view_set_runs (self->timeline, aw_scenario_get_title (self->run_scenario),
                              (const AwRenderVariant *) (gpointer) self->run_variants->data,
                              self->run_variants->len);
+}
+
+/* Starting a run changes what the window shows (the last run cleared, new
+ * labels, a new block on the timeline), and laying that out and drawing it
+ * takes the main loop a frame: up to about 100 ms in presentation mode's
+ * large type. A variant starts once that frame has been painted, so the
+ * main-loop gaps its trace records are its own, not the window's. The first
+ * tick is the frame that draws the new state; the second comes after it. */
+static gboolean
+start_when_drawn (GtkWidget     *widget,
+                  GdkFrameClock *clock,
+                  gpointer       user_data)
+{
+  AwWindow *self = AW_WINDOW (widget);
+
+  if (++self->start_ticks < 2)
+    return G_SOURCE_CONTINUE;
+  self->start_tick_id = 0;
+  start_next_variant (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+start_next_variant_when_drawn (AwWindow *self)
+{
+  if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
+    {
+      start_next_variant (self);
+      return;
+    }
+  g_assert (self->start_tick_id == 0);
+  self->start_ticks = 0;
+  self->start_tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), start_when_drawn, NULL, NULL);
 }
 
 static gboolean
@@ -436,7 +480,7 @@ start_run_now (AwWindow *self)
     }
 
   gtk_widget_set_visible (GTK_WIDGET (self->notice_revealer), FALSE);
-  start_next_variant (self);
+  start_next_variant_when_drawn (self);
 }
 
 static void

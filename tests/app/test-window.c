@@ -177,6 +177,38 @@ test_cancel (void)
   close_window (window);
 }
 
+/* A variant starts once the window has drawn the run's new state; Cancel
+ * pressed before that cancels the variant as it starts, and nothing runs
+ * its full length. */
+static void
+test_cancel_before_start (void)
+{
+  AwWindow *window = test_window_new (app, 1280, 800);
+  g_autoptr(GPtrArray) traces = NULL;
+  g_autoptr(AwTraceModel) model = NULL;
+  gboolean finished = FALSE;
+  gint64 t0;
+
+  g_assert_true (aw_window_select_scenario (window, "cancel"));
+  aw_window_set_speed (window, 1);
+  aw_window_set_variant (window, 1);   /* no deadline: 2 s unless cancelled */
+  g_signal_connect_swapped (window, "run-finished", G_CALLBACK (test_set_flag), &finished);
+  t0 = g_get_monotonic_time ();
+  g_action_group_activate_action (G_ACTION_GROUP (window), "run", NULL);
+  g_action_group_activate_action (G_ACTION_GROUP (window), "cancel", NULL);
+  g_assert_true (test_wait_for (&finished, 5000));
+  g_test_message ("finished %.0f ms after Run", (g_get_monotonic_time () - t0) / 1e3);
+
+  traces = aw_window_get_last_traces (window);
+  g_assert_cmpuint (traces->len, ==, 1);
+  model = aw_trace_model_new (g_ptr_array_index (traces, 0));
+  g_assert_cmpuint (aw_trace_model_get_metrics (model)->cancelled, ==, 3);
+  g_assert_cmpuint (aw_trace_model_get_metrics (model)->completed, ==, 0);
+  if (test_timing_checked ())
+    g_assert_cmpint (g_get_monotonic_time () - t0, <, 1000 * 1000);
+  close_window (window);
+}
+
 static void
 test_open_file (void)
 {
@@ -289,6 +321,7 @@ main (int    argc,
   g_test_add_func ("/aw/app/window/accessible", test_accessible);
   g_test_add_func ("/aw/app/window/run-compare", test_run_compare);
   g_test_add_func ("/aw/app/window/heartbeat", test_heartbeat);
+  g_test_add_func ("/aw/app/window/cancel-before-start", test_cancel_before_start);
   g_test_add_func ("/aw/app/window/cancel", test_cancel);
   g_test_add_func ("/aw/app/window/open-file", test_open_file);
   g_test_add_func ("/aw/app/window/switch-and-close", test_switch_and_close_during_run);

@@ -14,6 +14,7 @@ G_DECLARE_FINAL_TYPE (AwApplication, aw_application, AW, APPLICATION, GtkApplica
 
 AwApplication *aw_application_new          (GApplicationFlags  flags);
 GSettings     *aw_application_get_settings (AwApplication     *self);
+const char    *aw_application_get_renderer_info (AwApplication *self);
 int            aw_application_main         (int                argc,
                                             char             **argv);
 

@@ -85,6 +85,11 @@ struct _AwWindow {
   GPtrArray            *models;
   GArray               *run_variants;
   guint                 tick_id;
+  GdkFrameClock        *live_clock;      /* whose after-paint tells what a live frame took */
+  gulong                after_paint_id;
+  gint64                live_redraw_at;  /* when this frame's live redraw was asked for, or 0 */
+  gint64                live_redrawn_at; /* the last live redraw */
+  gint64                live_paint_us;   /* what a frame with a live redraw takes, smoothed */
   guint                 start_delay_id;
   guint                 start_tick_id;   /* a variant waiting for the window to be drawn */
   guint                 start_ticks;
@@ -202,6 +207,8 @@ clear_run (AwWindow *self)
     g_ptr_array_set_size (self->run_strings, 0);
 }
 
+static void live_drawing_stop (AwWindow *self);
+
 /* Stops following a run; a run in progress is cancelled and left to finish
  * by itself (its callback sees a newer generation and does nothing). */
 static void
@@ -218,16 +225,36 @@ abandon_run (AwWindow *self)
   if (self->runner != NULL)
     aw_runner_cancel (self->runner, "The window moved on");
   g_clear_object (&self->runner);
-  if (self->tick_id != 0)
-    {
-      gtk_widget_remove_tick_callback (GTK_WIDGET (self->timeline), self->tick_id);
-      self->tick_id = 0;
-    }
+  live_drawing_stop (self);
   self->running = FALSE;
   self->cancelled = FALSE;
 }
 
 /* Running ---------------------------------------------------------------------- */
+
+/* Live drawing keeps off the program's timers.
+ *
+ * While the window paints, the run's callbacks wait: a timer due in the
+ * middle of a frame fires when the frame is done. With a fast renderer that
+ * is a few milliseconds, but a large timeline on a slow one (a projector's
+ * resolution, software rendering, a sanitizer build) takes tens, and the
+ * lesson would record the window's painting as the program's lateness. So a
+ * frame redraws the live timeline only if, going by what such frames have
+ * taken, it will be done before the run's next timer is due. The picture
+ * never falls more than LIVE_MAX_HOLD_US behind. */
+#define LIVE_MARGIN_US   (2 * G_TIME_SPAN_MILLISECOND)
+#define LIVE_MAX_HOLD_US (250 * G_TIME_SPAN_MILLISECOND)
+
+static gboolean
+live_redraw_would_delay_timer (AwWindow *self,
+                               gint64    now)
+{
+  gint64 next = self->runner != NULL ? aw_runner_get_next_deadline (self->runner) : -1;
+
+  if (next < 0 || now - self->live_redrawn_at >= LIVE_MAX_HOLD_US)
+    return FALSE;
+  return next <= now + self->live_paint_us + LIVE_MARGIN_US;
+}
 
 static gboolean
 on_tick (GtkWidget     *widget,
@@ -235,13 +262,64 @@ on_tick (GtkWidget     *widget,
          gpointer       user_data)
 {
   AwWindow *self = user_data;
+  gint64 now = g_get_monotonic_time ();
 
   /* The heartbeat lane: one event per frame the loop managed to draw. */
   if (self->runner != NULL && aw_runner_get_trace (self->runner) != NULL)
     aw_trace_record (aw_runner_get_trace (self->runner), AW_EVENT_FRAME, 0, 0, 0);
 
+  if (live_redraw_would_delay_timer (self, now))
+    return G_SOURCE_CONTINUE;
+
+  self->live_redraw_at = now;
+  self->live_redrawn_at = now;
   aw_timeline_view_refresh (self->timeline);
   return G_SOURCE_CONTINUE;
+}
+
+/* Learns what a frame with a live redraw takes: at once when it grows,
+ * slowly when it shrinks. */
+static void
+on_after_paint (GdkFrameClock *clock,
+                AwWindow      *self)
+{
+  gint64 took;
+
+  if (self->live_redraw_at == 0)
+    return;
+  took = g_get_monotonic_time () - self->live_redraw_at;
+  self->live_redraw_at = 0;
+  self->live_paint_us = took > self->live_paint_us ? took : (self->live_paint_us * 7 + took) / 8;
+}
+
+static void
+live_drawing_start (AwWindow *self)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self->timeline));
+
+  g_assert (self->tick_id == 0 && self->live_clock == NULL);
+  self->live_redraw_at = 0;
+  self->live_redrawn_at = g_get_monotonic_time ();
+  self->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self->timeline), on_tick, self, NULL);
+  if (clock != NULL)
+    {
+      self->live_clock = g_object_ref (clock);
+      self->after_paint_id = g_signal_connect_after (clock, "after-paint", G_CALLBACK (on_after_paint), self);
+    }
+}
+
+static void
+live_drawing_stop (AwWindow *self)
+{
+  if (self->tick_id != 0 && self->timeline != NULL)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self->timeline), self->tick_id);
+  self->tick_id = 0;
+  /* A clock disposed with its surface has dropped its handlers already. */
+  if (self->live_clock != NULL && g_signal_handler_is_connected (self->live_clock, self->after_paint_id))
+    g_signal_handler_disconnect (self->live_clock, self->after_paint_id);
+  self->after_paint_id = 0;
+  g_clear_object (&self->live_clock);
+  self->live_redraw_at = 0;
 }
 
 static void
@@ -249,11 +327,7 @@ finish_run (AwWindow *self)
 {
   const char *card = NULL;
 
-  if (self->tick_id != 0)
-    {
-      gtk_widget_remove_tick_callback (GTK_WIDGET (self->timeline), self->tick_id);
-      self->tick_id = 0;
-    }
+  live_drawing_stop (self);
   self->running = FALSE;
   gtk_widget_set_visible (GTK_WIDGET (self->notice_revealer), FALSE);
   aw_timeline_view_refresh (self->timeline);
@@ -458,7 +532,7 @@ start_run_now (AwWindow *self)
   aw_lesson_panel_set_outcome (self->lesson, "Running…");
   aw_lesson_panel_set_warnings (self->lesson, NULL);
   aw_timeline_view_fit (self->timeline);
-  self->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self->timeline), on_tick, self, NULL);
+  live_drawing_start (self);
   update_actions (self);
   update_replay_sensitivity (self);
   aw_lesson_panel_highlight (self->lesson, 0, 0);
@@ -2020,6 +2094,7 @@ aw_window_init (AwWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->speed = 1.0;
+  self->live_paint_us = 8 * G_TIME_SPAN_MILLISECOND;   /* until a live frame is measured */
   self->queue = g_array_new (FALSE, FALSE, sizeof (guint));
   self->models = g_ptr_array_new_with_free_func ((GDestroyNotify) aw_trace_model_unref);
   self->run_variants = g_array_new (FALSE, TRUE, sizeof (AwRenderVariant));

@@ -1858,6 +1858,39 @@ aw_runner_is_running (AwRunner *self)
 }
 
 /**
+ * aw_runner_get_next_deadline:
+ * @self: a runner
+ *
+ * When the next timer of the run's own main context is due: the earliest
+ * wait or deadline of the program, or the run's cancel-after. A window that
+ * paints for a while can hold off starting a frame that would make it late.
+ * Timers of the contexts the run owns (ConfigureAwait(false)) are not
+ * counted: painting does not delay them. Call it on the run's thread.
+ *
+ * Returns: monotonic microseconds, maybe already past; -1 if none is pending
+ */
+gint64
+aw_runner_get_next_deadline (AwRunner *self)
+{
+  gint64 next = -1;
+
+  g_return_val_if_fail (AW_IS_RUNNER (self), -1);
+
+  if (!self->running)
+    return -1;
+  if (self->root_scope != NULL && self->root_scope->timers != NULL)
+    next = self->root_scope->timers->armed;
+  if (self->cancel_timer != NULL && !g_source_is_destroyed (self->cancel_timer))
+    {
+      gint64 at = g_source_get_ready_time (self->cancel_timer);
+
+      if (at >= 0 && (next < 0 || at < next))
+        next = at;
+    }
+  return next;
+}
+
+/**
  * aw_runner_cancel:
  * @self: a runner
  * @why: (nullable): shown on the timeline

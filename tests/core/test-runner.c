@@ -289,6 +289,61 @@ test_many (void)
     g_assert_cmpfloat (aw_trace_model_get_metrics (cancelled)->wall_ms, <, 150);
 }
 
+static void
+set_done (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_assert_true (aw_runner_run_finish (AW_RUNNER (source), result, NULL));
+  *(gboolean *) user_data = TRUE;
+}
+
+static void
+set_flag (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+}
+
+/* A window asks when the run's next timer is due, to keep its painting off
+ * it: the earliest pending wait on the run's own loop, then none. */
+static void
+test_next_deadline (void)
+{
+  g_autoptr(AwScenario) s = scenario_from_program (
+    "{ \"type\": \"when_all\", \"children\": ["
+    "  { \"type\": \"delay\", \"ms\": 300, \"name\": \"late\" },"
+    "  { \"type\": \"delay\", \"ms\": 100, \"name\": \"early\" } ] }");
+  g_autoptr(AwRunner) runner = NULL;
+  AwRunOptions options;
+  gboolean done = FALSE, woke = FALSE;
+  gint64 start, next;
+
+  aw_run_options_init (&options);
+  runner = aw_runner_new (s, 0, &options);
+  g_assert_cmpint (aw_runner_get_next_deadline (runner), ==, -1);
+
+  start = g_get_monotonic_time ();
+  aw_runner_run_async (runner, NULL, set_done, &done);
+  next = aw_runner_get_next_deadline (runner);
+  g_test_message ("first deadline in %.1f ms", (next - start) / 1000.0);
+  g_assert_cmpint (next, >=, start + 100 * 1000);
+  if (test_timing_checked ())
+    g_assert_cmpint (next, <=, start + 150 * 1000);
+
+  /* Once the early wait is over, the late one is next. */
+  g_timeout_add_once (200, set_flag, &woke);
+  while (!woke)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (done);
+  next = aw_runner_get_next_deadline (runner);
+  g_test_message ("then in %.1f ms", (next - start) / 1000.0);
+  g_assert_cmpint (next, >=, start + 300 * 1000);
+
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpint (aw_runner_get_next_deadline (runner), ==, -1);
+}
+
 static gint64
 marker_time (AwTraceModel *model,
              AwEventKind   kind,
@@ -374,6 +429,7 @@ main (int    argc,
   g_test_add_func ("/aw/runner/cached", test_cached);
   g_test_add_func ("/aw/runner/block-ui", test_block_ui);
   g_test_add_func ("/aw/runner/many", test_many);
+  g_test_add_func ("/aw/runner/next-deadline", test_next_deadline);
   g_test_add_func ("/aw/runner/wait-blocking", test_wait_blocking);
   g_test_add_func ("/aw/runner/wait-blocking-leftovers", test_wait_blocking_leftovers);
 

@@ -6,7 +6,8 @@
  * loop, so what the window shows is what really happened to the window's
  * own loop. While a run is live, a frame-clock tick records a heartbeat into
  * the trace (a blocked loop shows as a gap), merges what the workers have
- * published and redraws the timeline once per frame.
+ * published and redraws the timeline, once per frame unless that frame would
+ * make the run's next timer late (see "Live drawing" below).
  */
 
 #include "config.h"

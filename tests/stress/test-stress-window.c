@@ -204,11 +204,18 @@ test_switch_during_run (void)
         g_action_group_activate_action (G_ACTION_GROUP (window), "run", NULL);
     }
 
-  /* The last choice wins: a whole run of it, and only of it. */
+  /* The last choice wins: a whole run of it, and only of it. If the last
+   * cycle ran this same scenario, choosing it again keeps that run; and a
+   * run just cancelled is still winding down. Run comes back when it has. */
   g_assert_true (aw_window_select_scenario (window, "when-all"));
   last = "when-all";
   aw_window_set_variant (window, -1);   /* every variant */
   aw_window_set_speed (window, 2);
+  for (guint waited = 0; !g_action_group_get_action_enabled (G_ACTION_GROUP (window), "run"); waited += 10)
+    {
+      g_assert_cmpuint (waited, <, 30000);
+      test_wait_ms (10);
+    }
   g_assert_true (test_run_and_wait (window, 20000));
   traces = aw_window_get_last_traces (window);
   g_assert_cmpuint (traces->len, ==, 2);

@@ -455,12 +455,8 @@ main (int    argc,
 {
   int ret;
 
-  g_test_init (&argc, &argv, NULL);
-  if (!gtk_init_check ())
-    {
-      g_print ("1..0 # SKIP no display (run under xvfb-run)\n");
-      return 0;
-    }
+  if (!test_app_init (&argc, &argv))
+    return 0;
   tmpdir = g_dir_make_tmp ("awaitscope-deadlock-XXXXXX", NULL);
 
   app = test_app_new ();
@@ -470,10 +466,7 @@ main (int    argc,
   g_test_add_func ("/aw/app/deadlock/await", test_await);
   g_test_add_func ("/aw/app/deadlock/quit-during-freeze", test_quit_during_freeze);
 
-  ret = g_test_run ();
-
-  g_application_release (G_APPLICATION (app));
-  g_clear_object (&app);
+  ret = test_app_run (&app);
   {
     g_autoptr(GDir) dir = g_dir_open (tmpdir, 0, NULL);
     const char *name;

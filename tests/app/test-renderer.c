@@ -129,23 +129,13 @@ int
 main (int    argc,
       char **argv)
 {
-  int ret;
-
-  g_test_init (&argc, &argv, NULL);
-  if (!gtk_init_check ())
-    {
-      g_print ("1..0 # SKIP no display (run under xvfb-run)\n");
-      return 0;
-    }
+  if (!test_app_init (&argc, &argv))
+    return 0;
 
   app = test_app_new ();
 
   g_test_add_func ("/aw/app/renderer/choice", test_choice);
   g_test_add_func ("/aw/app/renderer/presentation-cancel", test_presentation_cancel);
 
-  ret = g_test_run ();
-
-  g_application_release (G_APPLICATION (app));
-  g_clear_object (&app);
-  return ret;
+  return test_app_run (&app);
 }

@@ -306,14 +306,8 @@ int
 main (int    argc,
       char **argv)
 {
-  int ret;
-
-  g_test_init (&argc, &argv, NULL);
-  if (!gtk_init_check ())
-    {
-      g_print ("1..0 # SKIP no display (run under xvfb-run)\n");
-      return 0;
-    }
+  if (!test_app_init (&argc, &argv))
+    return 0;
 
   app = test_app_new ();
 
@@ -327,9 +321,5 @@ main (int    argc,
   g_test_add_func ("/aw/app/window/switch-and-close", test_switch_and_close_during_run);
   g_test_add_func ("/aw/app/window/export-and-open-trace", test_export_and_open_trace);
 
-  ret = g_test_run ();
-
-  g_application_release (G_APPLICATION (app));
-  g_clear_object (&app);
-  return ret;
+  return test_app_run (&app);
 }

@@ -7,6 +7,32 @@
 
 #include "window-test-util.h"
 
+/* g_test_init() and a display. Without a display it prints TAP's skip line
+ * and returns FALSE: the program then exits 0. */
+gboolean
+test_app_init (int    *argc,
+               char ***argv)
+{
+  g_test_init (argc, argv, NULL);
+  if (!gtk_init_check ())
+    {
+      g_print ("1..0 # SKIP no display (run under xvfb-run)\n");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Runs the added tests, then lets *@app go. */
+int
+test_app_run (AwApplication **app)
+{
+  int ret = g_test_run ();
+
+  g_application_release (G_APPLICATION (*app));
+  g_clear_object (app);
+  return ret;
+}
+
 /* An application that stays up between tests and needs no session bus. */
 AwApplication *
 test_app_new (void)

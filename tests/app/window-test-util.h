@@ -13,7 +13,10 @@
 
 G_BEGIN_DECLS
 
+gboolean       test_app_init       (int       *argc,
+                                    char    ***argv);
 AwApplication *test_app_new        (void);
+int            test_app_run        (AwApplication **app);
 gboolean       test_wait_for       (gboolean  *flag,
                                     guint      timeout_ms);
 void           test_wait_ms        (guint      ms);

@@ -233,12 +233,8 @@ main (int    argc,
   const char *seed_env;
   int ret;
 
-  g_test_init (&argc, &argv, NULL);
-  if (!gtk_init_check ())
-    {
-      g_print ("1..0 # SKIP no display (run under xvfb-run)\n");
-      return 0;
-    }
+  if (!test_app_init (&argc, &argv))
+    return 0;
 
   seed_env = g_getenv ("AW_STRESS_SEED");
   seed = seed_env ? (guint32) g_ascii_strtoull (seed_env, NULL, 10) : g_random_int ();
@@ -251,10 +247,7 @@ main (int    argc,
   g_test_add_func ("/aw/stress/window/close-during-freeze", test_close_during_freeze);
   g_test_add_func ("/aw/stress/window/switch-during-run", test_switch_during_run);
 
-  ret = g_test_run ();
-
-  g_application_release (G_APPLICATION (app));
-  g_clear_object (&app);
+  ret = test_app_run (&app);
   g_rand_free (rand_);
   return ret;
 }

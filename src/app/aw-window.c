@@ -1117,7 +1117,9 @@ show_outcome (AwWindow *self)
         }
     }
 
-  /* The expected outcome, checked against what was measured. */
+  /* The expected outcome, checked against what was measured. In
+   * presentation mode the timeline shows the comparison in large type and
+   * the card has room for two lines, so the verdict comes first there. */
   if (self->run_scenario != NULL && self->replay_pos_ns < 0 && !self->running)
     {
       g_autoptr(AwVerdict) verdict = aw_verdict_check (self->run_scenario,
@@ -1125,7 +1127,10 @@ show_outcome (AwWindow *self)
                                                        self->run_variants->len);
       g_autofree char *summary = aw_verdict_to_string (verdict);
 
-      g_string_append_printf (text, "\n%s", summary);
+      if (self->presentation)
+        g_string_prepend (g_string_prepend_c (text, '\n'), summary);
+      else
+        g_string_append_printf (text, "\n%s", summary);
     }
   aw_lesson_panel_set_outcome (self->lesson, text->str);
   g_string_free (text, TRUE);
@@ -1423,11 +1428,14 @@ aw_window_set_presentation_full (AwWindow *self,
     }
   else if (self->saved_paned_position > 0)
     gtk_paned_set_position (self->content_paned, self->saved_paned_position);
+  gtk_widget_set_size_request (GTK_WIDGET (self->lesson_box), -1, presentation ? 110 : 160);
   if (presentation && fullscreen)
     gtk_window_fullscreen (GTK_WINDOW (self));
   else if (!presentation)
     gtk_window_unfullscreen (GTK_WINDOW (self));
   apply_looks (self);
+  if (!self->running && self->run_variants->len > 0)
+    show_outcome (self);
 }
 
 gboolean

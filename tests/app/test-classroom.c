@@ -267,7 +267,15 @@ check_presentation (int width,
   else
     g_assert_cmpfloat (layout->variants[0].row_height, >=, 12);
 
+  /* The card's two lines a class can see start with the verdict; out of
+   * presentation mode the verdict goes back to the end. */
+  g_assert_true (g_str_has_prefix (aw_lesson_panel_get_outcome (aw_window_get_lesson_panel (window)),
+                                   "Expected outcome met"));
   aw_window_set_presentation_full (window, FALSE, FALSE);
+  g_assert_false (g_str_has_prefix (aw_lesson_panel_get_outcome (aw_window_get_lesson_panel (window)),
+                                    "Expected outcome"));
+  g_assert_nonnull (strstr (aw_lesson_panel_get_outcome (aw_window_get_lesson_panel (window)),
+                            "\nExpected outcome met"));
   gtk_window_destroy (GTK_WINDOW (window));
   test_wait_ms (50);
 }

@@ -1,0 +1,212 @@
+/* aw-engine-private.h: one interpreter of the program tree, two back-ends
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * What a program means is written once, in aw-interp.c: which tasks a node
+ * starts, what each continuation does with a child's result, which errors
+ * are observed, what cancellation finishes, and every text recorded into a
+ * trace. How it happens is a back-end's: the real one (aw-runner.c: GTask,
+ * the shared wait source, GCancellable, a GThreadPool, GCond) and the
+ * simulated one (aw-clock.c: an event queue, fibers, simulated main contexts
+ * and pool). A back-end embeds an AwEngine, fills in an AwEngineBackend, and
+ * calls the interpreter's entry points below when its timers fire, its
+ * tasks' callbacks run, its tokens are cancelled and its workers take jobs.
+ *
+ * The contract between the two, which the differential test holds them to:
+ *
+ * - op_return() completes a task; its continuation, the back-end's call of
+ *   _aw_engine_op_returned(), runs on the thread of the context the task was
+ *   made on, at once or in a later loop iteration as GLib's g_task_return()
+ *   decides (the back-end's header says how it models that).
+ * - An op lives as long as its task: one reference from its creation, which
+ *   the interpreter drops through op_release() after the continuation ran,
+ *   and one for each child running, which the child's continuation drops.
+ * - A scope is a cancellation token. scope_cancel() sets it and, on the
+ *   thread of the scope's context, calls _aw_engine_scope_cancelled() before
+ *   the scopes made from it are cancelled, in the order they were made.
+ * - record() appends an event at the back-end's "now" on the calling thread's
+ *   lane (a worker's lane for a worker's job).
+ */
+
+#pragma once
+
+#include <math.h>
+
+#include "aw-runner.h"
+#include "aw-scenario.h"
+#include "aw-trace.h"
+
+G_BEGIN_DECLS
+
+typedef struct _AwEngine        AwEngine;
+typedef struct _AwEngineBackend AwEngineBackend;
+typedef struct _AwOp            AwOp;
+typedef struct _AwScope         AwScope;
+typedef struct _AwWait          AwWait;
+
+/* Who receives a task's result. */
+typedef enum {
+  AW_CONT_CHILD,       /* the parent op in cont_data: an await in a composite */
+  AW_CONT_ROOT,        /* the run itself */
+  AW_CONT_FORGOTTEN,   /* nobody: fire and forget */
+  AW_CONT_WAIT,        /* the blocking wait (AwWait) in cont_data: .Result */
+} AwContinuation;
+
+typedef enum {
+  AW_TIMER_WAIT,       /* a leaf's wait ends: _aw_engine_timer_fired () */
+  AW_TIMER_DEADLINE,   /* a timeout node's deadline passes */
+} AwTimerKind;
+
+/* A cancellation token and the waits that end when it is cancelled. */
+struct _AwScope {
+  AwOp *waiters;
+};
+
+/* One task of the program: the interpreter's part. A back-end allocates a
+ * larger struct that starts with it. */
+struct _AwOp {
+  const AwNode   *node;
+  guint32         id;
+  AwScope        *scope;
+  AwScope        *child_scope;      /* when_any's and timeout's token for their children */
+  AwContinuation  cont;
+  gpointer        cont_data;
+  AwOp           *wprev;            /* in scope->waiters */
+  AwOp           *wnext;
+  gboolean        in_waiters;
+  guint           next_child;
+  guint           outstanding;      /* children started, not yet completed */
+  GError         *error;            /* when_all: the error it will rethrow */
+  guint           n_errors;         /* when_all: further errors in the aggregate */
+  guint           n_cancelled;
+  gboolean        done;
+  gboolean        timed_out;
+};
+
+/* A blocking wait's interpreter part; the back-end's struct starts with it. */
+struct _AwWait {
+  guint32       wait_id;
+  const AwNode *child;
+  AwScope      *scope;              /* the child's token */
+};
+
+struct _AwEngineBackend {
+  /* The trace: returns the time of the event in the back-end's own clock,
+   * the one timer_start() takes. */
+  gint64    (*record)             (AwEngine *engine, AwEventKind kind, guint32 task,
+                                   guint32 parent, guint32 str);
+  gint64    (*now)                (AwEngine *engine);
+
+  /* Tasks */
+  AwOp     *(*op_alloc)           (AwEngine *engine);
+  void      (*op_ref)             (AwEngine *engine, AwOp *op);
+  void      (*op_unref)           (AwEngine *engine, AwOp *op);
+  void      (*op_release)         (AwEngine *engine, AwOp *op);
+  void      (*op_return)          (AwEngine *engine, AwOp *op, GError *error);
+
+  /* Timers: the op's wait or deadline, @us after @at (back-end clock). */
+  void      (*timer_start)        (AwEngine *engine, AwOp *op, AwTimerKind kind, gint64 at, gint64 us);
+  void      (*timer_clear)        (AwEngine *engine, AwOp *op);
+
+  /* The worker pool: the job calls _aw_engine_job_begin () and _end (). */
+  void      (*pool_push)          (AwEngine *engine, AwOp *op);
+
+  /* Blocking the calling thread: Thread.Sleep, and .Result. block_on()
+   * starts @child (on a thread of its own with its own context when
+   * @on_worker) through _aw_engine_wait_start_child(), then blocks until its
+   * continuation has run or @deadline_ms passed. Returns whether it ran;
+   * then @error holds the child's error. */
+  void      (*sleep)              (AwEngine *engine, gint64 us);
+  gboolean  (*block_on)           (AwEngine *engine, AwOp *op, const AwNode *child,
+                                   gboolean on_worker, guint deadline_ms, GError **error);
+  /* The child of a blocking wait finished: wake the waiter. Returns TRUE
+   * if it had given up (the continuation was stranded); else takes @error. */
+  gboolean  (*wait_complete)      (AwEngine *engine, AwWait *wait, GError **error);
+  void      (*wait_unref)         (AwEngine *engine, AwWait *wait);
+
+  /* Tokens */
+  AwScope  *(*scope_new)          (AwEngine *engine, AwScope *parent);
+  AwScope  *(*scope_ref)          (AwEngine *engine, AwScope *scope);
+  void      (*scope_unref)        (AwEngine *engine, AwScope *scope);
+  void      (*scope_cancel)       (AwEngine *engine, AwScope *scope);
+  gboolean  (*scope_is_cancelled) (AwEngine *engine, AwScope *scope);
+
+  /* The run's root has completed: stop its cancel-after timer and finish
+   * once every task is gone. */
+  void      (*root_done)          (AwEngine *engine);
+  /* Whether the caller is the run's own thread, which may reuse errors. */
+  gboolean  (*on_run_thread)      (AwEngine *engine);
+};
+
+struct _AwEngine {
+  const AwEngineBackend *backend;
+  AwScenario            *scenario;
+  const AwVariant       *variant;
+  AwRunOptions           options;
+  AwTrace               *trace;
+  AwScope               *root_scope;
+
+  guint32                cancelled_text;  /* the cancellation message, interned once */
+  GError                *spare_cancelled; /* a cancellation error to hand out again */
+  GMutex                 lock;            /* cache_calls */
+  GHashTable            *cache_calls;     /* AwNode* -> calls so far */
+  GHashTable            *name_ids;        /* AwNode* -> interned name, read-only while running */
+  guint32                next_id;         /* atomic */
+  gint                   cancel_after_ms; /* as shown: the option's real ms, or the variant's scenario ms */
+  gboolean               root_done;
+  gboolean               running;
+  gboolean               cancelled;
+};
+
+/* The lane name of a ConfigureAwait(false) wait's own thread. */
+#define AW_ENGINE_CONFIGURE_AWAIT_LANE "ConfigureAwait(false) thread"
+
+void      _aw_engine_init                (AwEngine              *engine,
+                                          const AwEngineBackend *backend,
+                                          AwScenario            *scenario,
+                                          guint                  variant_index,
+                                          const AwRunOptions    *options);
+void      _aw_engine_clear               (AwEngine              *engine);
+void      _aw_engine_begin               (AwEngine              *engine,
+                                          AwTrace               *trace,
+                                          const char            *clock);
+gint      _aw_engine_cancel_after_ms     (AwEngine              *engine);
+void      _aw_engine_start               (AwEngine              *engine);
+gboolean  _aw_engine_cancel              (AwEngine              *engine,
+                                          const char            *why);
+void      _aw_engine_cancel_after_fired  (AwEngine              *engine);
+
+gboolean  _aw_engine_node_start          (AwEngine              *engine,
+                                          const AwNode          *node,
+                                          guint32                parent_id,
+                                          AwScope               *scope,
+                                          AwContinuation         cont,
+                                          gpointer               cont_data);
+void      _aw_engine_op_returned         (AwEngine              *engine,
+                                          AwOp                  *op,
+                                          GError                *error);
+void      _aw_engine_op_clear            (AwEngine              *engine,
+                                          AwOp                  *op);
+void      _aw_engine_timer_fired         (AwEngine              *engine,
+                                          AwOp                  *op,
+                                          AwTimerKind            kind);
+void      _aw_engine_scope_cancelled     (AwEngine              *engine,
+                                          AwScope               *scope);
+gboolean  _aw_engine_job_begin           (AwEngine              *engine,
+                                          AwOp                  *op);
+GError   *_aw_engine_job_end             (AwEngine              *engine,
+                                          AwOp                  *op,
+                                          gboolean               cancelled);
+gboolean  _aw_engine_wait_start_child    (AwEngine              *engine,
+                                          AwWait                *wait);
+void      _aw_engine_drop_error          (AwEngine              *engine,
+                                          GError                *error);
+
+static inline gint64
+_aw_engine_scaled_us (AwEngine *engine,
+                      guint     ms)
+{
+  return (gint64) llround (ms * 1000.0 / engine->options.speed);
+}
+
+G_END_DECLS

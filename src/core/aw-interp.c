@@ -1,0 +1,973 @@
+/* aw-interp.c: what a program means, for both back-ends
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The one interpreter of the program tree. node start, the continuation of
+ * each composite, cancellation of a scope's waits, the worker's job, the
+ * blocking wait and the end of the run are written here once, and so is
+ * every text recorded into a trace. The back-ends (aw-runner.c for real
+ * GLib, aw-clock.c for the virtual clock) supply tasks, timers, tokens, a
+ * worker pool and blocking, through AwEngineBackend; see
+ * aw-engine-private.h for the contract between them.
+ */
+
+#include "config.h"
+
+#include "aw-engine-private.h"
+
+#include <math.h>
+#include <string.h>
+
+/* Texts recorded into traces. */
+#define CANCELLED_MESSAGE  "The operation was cancelled"
+#define WORKER_STOPPED     "The worker saw the cancellation and stopped"
+#define WHEN_ANY_CANCEL    "WhenAny has a winner: cancel the rest"
+#define DEADLINE_PASSED    "Deadline of %u ms passed"
+#define TIMED_OUT          "Timed out after %u ms"
+#define STRANDED           "stranded callback ran"
+#define WATCHDOG           "watchdog: .Result gave up after %.2f s"
+#define DEADLOCK           "Deadlock: .Result blocked the main thread that the task needed " \
+                           "to finish; the watchdog broke the wait after %.2f s"
+#define AGGREGATE          "%u more error%s in the aggregate; the first: "
+#define CANCEL_AFTER       "Cancel pressed after %d ms"
+#define UNSUPPORTED        "This node type is not supported by this runner"
+
+/**
+ * aw_run_options_init:
+ * @options: options to fill with defaults
+ */
+void
+aw_run_options_init (AwRunOptions *options)
+{
+  options->speed = 1.0;
+  options->heartbeat_ms = 0;
+  options->workers = 0;
+  options->cancel_after_ms = -1;
+  options->wait_deadline_ms = 0;
+}
+
+/**
+ * aw_run_estimate_freeze_ms:
+ * @program: a variant's program
+ * @options: the options it would run with
+ *
+ * How long a run of @program may block the main thread at once, at most:
+ * the longest block_ui, or the deadline of a blocking wait. The window warns
+ * before such a run, so that a class knows the freeze is the point.
+ *
+ * Returns: milliseconds of real time, 0 if the main thread is never blocked
+ */
+guint
+aw_run_estimate_freeze_ms (const AwNode       *program,
+                           const AwRunOptions *options)
+{
+  guint longest = 0;
+
+  if (program->type == AW_NODE_BLOCK_UI)
+    longest = (guint) (program->ms / options->speed);
+  else if (program->type == AW_NODE_WAIT_BLOCKING)
+    {
+      guint deadline = options->wait_deadline_ms > 0 ? options->wait_deadline_ms : program->ms;
+
+      longest = MIN (deadline, AW_WAIT_MAX_DEADLINE_MS);
+      if (program->continue_on_worker)
+        longest = MIN (longest, aw_run_estimate_freeze_ms (program->children[0], options) +
+                                (guint) (program->children[0]->ms / options->speed));
+    }
+
+  for (guint i = 0; i < program->n_children; i++)
+    longest = MAX (longest, aw_run_estimate_freeze_ms (program->children[i], options));
+
+  return longest;
+}
+
+/**
+ * aw_runner_default_workers:
+ *
+ * Returns: the worker pool size used when none is given: the processor
+ *   count, at least 2 and at most 8
+ */
+guint
+aw_runner_default_workers (void)
+{
+  return CLAMP (g_get_num_processors (), 2, 8);
+}
+
+static inline gint64
+record (AwEngine    *engine,
+        AwEventKind  kind,
+        guint32      task,
+        guint32      parent,
+        guint32      str)
+{
+  return engine->backend->record (engine, kind, task, parent, str);
+}
+
+static inline guint32
+intern (AwEngine   *engine,
+        const char *text)
+{
+  return aw_trace_intern (engine->trace, text);
+}
+
+static inline guint32
+new_id (AwEngine *engine)
+{
+  return (guint32) g_atomic_int_add ((gint *) &engine->next_id, 1) + 1;
+}
+
+static inline gboolean
+is_cancelled (AwEngine *engine,
+              AwScope  *scope)
+{
+  return engine->backend->scope_is_cancelled (engine, scope);
+}
+
+/* Every node's name is interned when the run starts, so the lookup needs
+ * no lock: the table is only read while the run's threads are running. */
+static guint32
+node_name_id (AwEngine     *engine,
+              const AwNode *node)
+{
+  gpointer id;
+
+  if (g_hash_table_lookup_extended (engine->name_ids, node, NULL, &id))
+    return GPOINTER_TO_UINT (id);
+  return intern (engine, node->name);
+}
+
+static void
+intern_names (AwEngine     *engine,
+              const AwNode *node)
+{
+  if (node == NULL || g_hash_table_contains (engine->name_ids, node))
+    return;
+  g_hash_table_insert (engine->name_ids, (gpointer) node,
+                       GUINT_TO_POINTER (intern (engine, node->name)));
+  for (guint i = 0; i < node->n_children; i++)
+    intern_names (engine, node->children[i]);
+}
+
+/* Cancellation errors. When a token cancels thousands of waiting tasks, each
+ * returns a GError, and the continuation that receives one is done with it
+ * before the next task is cancelled. The run keeps that error and hands it
+ * out again, so a burst of cancellations allocates one. */
+static GError *
+take_cancelled_error (AwEngine *engine)
+{
+  if (engine->spare_cancelled != NULL && engine->backend->on_run_thread (engine))
+    return g_steal_pointer (&engine->spare_cancelled);
+  return g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, CANCELLED_MESSAGE);
+}
+
+/* Frees @error, or keeps it for take_cancelled_error(). */
+void
+_aw_engine_drop_error (AwEngine *engine,
+                       GError   *error)
+{
+  if (error == NULL)
+    return;
+  if (engine->spare_cancelled == NULL && engine->backend->on_run_thread (engine) &&
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
+      strcmp (error->message, CANCELLED_MESSAGE) == 0)
+    engine->spare_cancelled = error;
+  else
+    g_error_free (error);
+}
+
+static inline gboolean
+is_cancellation (const GError *error)
+{
+  return error != NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+}
+
+/* The engine ----------------------------------------------------------------- */
+
+void
+_aw_engine_init (AwEngine              *engine,
+                 const AwEngineBackend *backend,
+                 AwScenario            *scenario,
+                 guint                  variant_index,
+                 const AwRunOptions    *options)
+{
+  engine->backend = backend;
+  engine->scenario = g_object_ref (scenario);
+  engine->variant = aw_scenario_get_variant (scenario, variant_index);
+  aw_run_options_init (&engine->options);
+  if (options != NULL)
+    engine->options = *options;
+  engine->options.speed = CLAMP (engine->options.speed, AW_RUNNER_MIN_SPEED, AW_RUNNER_MAX_SPEED);
+  if (engine->options.workers == 0)
+    engine->options.workers = aw_runner_default_workers ();
+  engine->cache_calls = g_hash_table_new (NULL, NULL);
+  engine->name_ids = g_hash_table_new (NULL, NULL);
+  engine->cancel_after_ms = -1;
+  g_mutex_init (&engine->lock);
+}
+
+void
+_aw_engine_clear (AwEngine *engine)
+{
+  g_clear_object (&engine->scenario);
+  g_clear_pointer (&engine->cache_calls, g_hash_table_unref);
+  g_clear_pointer (&engine->name_ids, g_hash_table_unref);
+  g_clear_error (&engine->spare_cancelled);
+  g_mutex_clear (&engine->lock);
+}
+
+/* The run begins: its metadata, then its first event. */
+void
+_aw_engine_begin (AwEngine   *engine,
+                  AwTrace    *trace,
+                  const char *clock)
+{
+  const AwVariant *variant = engine->variant;
+  g_autofree char *speed = g_strdup_printf ("%g", engine->options.speed);
+  g_autofree char *workers = g_strdup_printf ("%u", engine->options.workers);
+
+  engine->trace = trace;
+  engine->running = TRUE;
+  engine->cancelled_text = intern (engine, CANCELLED_MESSAGE);
+  intern_names (engine, variant->program);
+
+  aw_trace_set_metadata (trace, "scenario", aw_scenario_get_id (engine->scenario));
+  aw_trace_set_metadata (trace, "scenario_title", aw_scenario_get_title (engine->scenario));
+  aw_trace_set_metadata (trace, "variant", variant->name);
+  aw_trace_set_metadata (trace, "variant_title", variant->title);
+  aw_trace_set_metadata (trace, "speed", speed);
+  aw_trace_set_metadata (trace, "workers", workers);
+  aw_trace_set_metadata (trace, "clock", clock);
+  if (engine->options.heartbeat_ms > 0)
+    {
+      g_autofree char *hb = g_strdup_printf ("%u", engine->options.heartbeat_ms);
+      aw_trace_set_metadata (trace, "heartbeat_ms", hb);
+    }
+
+  record (engine, AW_EVENT_RUN_BEGIN, 0, 0, intern (engine, variant->name));
+}
+
+/* When the user presses Cancel, in real milliseconds from the start, or -1.
+ * A variant may say when; the option wins. */
+gint
+_aw_engine_cancel_after_ms (AwEngine *engine)
+{
+  const AwVariant *variant = engine->variant;
+
+  engine->cancel_after_ms = engine->options.cancel_after_ms;
+  if (engine->options.cancel_after_ms < 0 && variant->cancel_after_ms >= 0)
+    {
+      engine->cancel_after_ms = variant->cancel_after_ms;
+      engine->options.cancel_after_ms =
+        (gint) ((_aw_engine_scaled_us (engine, variant->cancel_after_ms) + 500) / 1000);
+    }
+  return engine->options.cancel_after_ms;
+}
+
+static void
+root_complete (AwEngine *engine,
+               GError   *error,
+               guint32   root_id)
+{
+  g_autofree char *outcome = NULL;
+
+  if (error == NULL)
+    outcome = g_strdup ("completed");
+  else if (is_cancellation (error))
+    outcome = g_strdup_printf ("cancelled: %s", error->message);
+  else
+    {
+      /* The caller of the run awaits the root: its error is observed. */
+      record (engine, AW_EVENT_ERROR_OBSERVED, root_id, 0, 0);
+      outcome = g_strdup_printf ("faulted: %s", error->message);
+    }
+
+  record (engine, AW_EVENT_RUN_END, 0, 0, intern (engine, outcome));
+  engine->root_done = TRUE;
+  engine->backend->root_done (engine);
+}
+
+/* Starts the program on the calling thread, in the root scope. */
+void
+_aw_engine_start (AwEngine *engine)
+{
+  if (!_aw_engine_node_start (engine, engine->variant->program, 0, engine->root_scope, AW_CONT_ROOT, NULL))
+    root_complete (engine, NULL, 0);
+}
+
+/* Cancels the run's token, like pressing Cancel. Returns whether it did. */
+gboolean
+_aw_engine_cancel (AwEngine   *engine,
+                   const char *why)
+{
+  if (!engine->running || engine->cancelled || engine->root_done)
+    return FALSE;
+
+  engine->cancelled = TRUE;
+  record (engine, AW_EVENT_CANCEL_REQUEST, 0, 0, intern (engine, why));
+  engine->backend->scope_cancel (engine, engine->root_scope);
+  return TRUE;
+}
+
+void
+_aw_engine_cancel_after_fired (AwEngine *engine)
+{
+  g_autofree char *why = g_strdup_printf (CANCEL_AFTER, engine->cancel_after_ms);
+
+  _aw_engine_cancel (engine, why);
+}
+
+/* Tasks ------------------------------------------------------------------------ */
+
+static void
+scope_add_waiter (AwScope *scope,
+                  AwOp    *op)
+{
+  op->wprev = NULL;
+  op->wnext = scope->waiters;
+  if (scope->waiters != NULL)
+    scope->waiters->wprev = op;
+  scope->waiters = op;
+  op->in_waiters = TRUE;
+}
+
+static void
+scope_remove_waiter (AwScope *scope,
+                     AwOp    *op)
+{
+  if (!op->in_waiters)
+    return;
+  if (op->wprev != NULL)
+    op->wprev->wnext = op->wnext;
+  else
+    scope->waiters = op->wnext;
+  if (op->wnext != NULL)
+    op->wnext->wprev = op->wprev;
+  op->wprev = op->wnext = NULL;
+  op->in_waiters = FALSE;
+}
+
+static AwOp *
+op_new (AwEngine       *engine,
+        const AwNode   *node,
+        guint32         parent_id,
+        AwScope        *scope,
+        AwContinuation  cont,
+        gpointer        cont_data)
+{
+  AwOp *op = engine->backend->op_alloc (engine);
+
+  op->node = node;
+  op->id = new_id (engine);
+  op->scope = engine->backend->scope_ref (engine, scope);
+  op->cont = cont;
+  op->cont_data = cont_data;
+
+  record (engine, AW_EVENT_TASK_CREATED, op->id, parent_id, node_name_id (engine, node));
+
+  return op;
+}
+
+/* What the interpreter holds in @op: for the back-end's free function. */
+void
+_aw_engine_op_clear (AwEngine *engine,
+                     AwOp     *op)
+{
+  g_assert (!op->in_waiters);
+  if (op->child_scope != NULL)
+    engine->backend->scope_unref (engine, g_steal_pointer (&op->child_scope));
+  if (op->scope != NULL)
+    engine->backend->scope_unref (engine, g_steal_pointer (&op->scope));
+  g_clear_error (&op->error);
+}
+
+/* Completes @op on its scope's thread, taking ownership of @error. */
+static void
+op_finish (AwEngine *engine,
+           AwOp     *op,
+           GError   *error)
+{
+  g_assert (!op->done);
+  op->done = TRUE;
+  engine->backend->timer_clear (engine, op);
+  scope_remove_waiter (op->scope, op);
+
+  if (error == NULL)
+    record (engine, AW_EVENT_TASK_COMPLETED, op->id, 0, 0);
+  else if (is_cancellation (error))
+    /* A cancelled token cancels thousands of tasks with one message. */
+    record (engine, AW_EVENT_TASK_CANCELLED, op->id, 0,
+            strcmp (error->message, CANCELLED_MESSAGE) == 0 ? engine->cancelled_text
+                                                            : intern (engine, error->message));
+  else
+    record (engine, AW_EVENT_TASK_FAULTED, op->id, 0, intern (engine, error->message));
+
+  engine->backend->op_return (engine, op, error);
+}
+
+/* Starts a child of @op, holding a ref on @op until it completes. */
+static gboolean
+op_start_child (AwEngine     *engine,
+                AwOp         *op,
+                const AwNode *child,
+                AwScope      *scope)
+{
+  engine->backend->op_ref (engine, op);
+  if (_aw_engine_node_start (engine, child, op->id, scope, AW_CONT_CHILD, op))
+    {
+      op->outstanding++;
+      return TRUE;
+    }
+  engine->backend->op_unref (engine, op);
+  return FALSE;
+}
+
+/* A token was cancelled: its waits end now, on the thread of its context. */
+void
+_aw_engine_scope_cancelled (AwEngine *engine,
+                            AwScope  *scope)
+{
+  AwOp *op;
+
+  /* Finishing an op runs its continuation at once, and that may finish
+   * other waiters of this scope (each leaves the list as it finishes) but
+   * adds none: a wait that starts in a cancelled scope finishes at once.
+   * So the head of the list is always a waiter still to finish, and an op
+   * on the list is alive: its task holds it until it completes. */
+  while ((op = scope->waiters) != NULL)
+    {
+      scope_remove_waiter (scope, op);
+      op_finish (engine, op, take_cancelled_error (engine));
+    }
+}
+
+/* Leaves: waits ------------------------------------------------------------------ */
+
+static void
+start_wait (AwEngine *engine,
+            AwOp     *op)
+{
+  /* One clock reading: the wait starts when the task is seen waiting. */
+  gint64 at = record (engine, AW_EVENT_TASK_WAITING, op->id, 0, 0);
+
+  if (is_cancelled (engine, op->scope))
+    {
+      op_finish (engine, op, take_cancelled_error (engine));
+      return;
+    }
+  scope_add_waiter (op->scope, op);
+  engine->backend->timer_start (engine, op, AW_TIMER_WAIT, at, _aw_engine_scaled_us (engine, op->node->ms));
+}
+
+static void
+deadline_passed (AwEngine *engine,
+                 AwOp     *op)
+{
+  g_autofree char *why = g_strdup_printf (DEADLINE_PASSED, op->node->ms);
+
+  op->timed_out = TRUE;
+  record (engine, AW_EVENT_CANCEL_REQUEST, op->id, 0, intern (engine, why));
+  engine->backend->scope_cancel (engine, op->child_scope);
+}
+
+/* A timer of @op fired, on its scope's thread. */
+void
+_aw_engine_timer_fired (AwEngine    *engine,
+                        AwOp        *op,
+                        AwTimerKind  kind)
+{
+  if (kind == AW_TIMER_DEADLINE)
+    deadline_passed (engine, op);
+  else if (op->node->type == AW_NODE_FAIL)
+    op_finish (engine, op, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_FAILED, op->node->message));
+  else
+    op_finish (engine, op, NULL);
+}
+
+/* Leaves: cpu on the worker pool ----------------------------------------------------- */
+
+/* A worker takes the job: returns FALSE if it must not start, when
+ * Task.Run(work, token) sees its token already cancelled. */
+gboolean
+_aw_engine_job_begin (AwEngine *engine,
+                      AwOp     *op)
+{
+  if (op->node->cooperative && is_cancelled (engine, op->scope))
+    return FALSE;
+  record (engine, AW_EVENT_TASK_RUNNING, op->id, 0, 0);
+  return TRUE;
+}
+
+/* The job ran, or stopped at a check of its token: the error to return its
+ * task with. The op is only read on the run's thread after the task's
+ * callback, which runs after the worker returns it. */
+GError *
+_aw_engine_job_end (AwEngine *engine,
+                    AwOp     *op,
+                    gboolean  cancelled)
+{
+  op->done = TRUE;
+  if (cancelled)
+    {
+      record (engine, AW_EVENT_CANCEL_OBSERVED, op->id, 0, 0);
+      record (engine, AW_EVENT_TASK_CANCELLED, op->id, 0, 0);
+      return g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, WORKER_STOPPED);
+    }
+  record (engine, AW_EVENT_TASK_COMPLETED, op->id, 0, 0);
+  return NULL;
+}
+
+/* Composites ---------------------------------------------------------------------------- */
+
+static const AwNode *
+nth_child (const AwNode *node,
+           guint         i)
+{
+  if (node->type == AW_NODE_REPEAT || node->type == AW_NODE_PARALLEL)
+    return node->children[0];
+  return node->children[i];
+}
+
+static guint
+child_count (const AwNode *node)
+{
+  if (node->type == AW_NODE_REPEAT || node->type == AW_NODE_PARALLEL)
+    return node->count;
+  return node->n_children;
+}
+
+static void
+sequence_advance (AwEngine *engine,
+                  AwOp     *op)
+{
+  guint total = child_count (op->node);
+
+  while (!op->done)
+    {
+      if (op->next_child >= total)
+        {
+          op_finish (engine, op, NULL);
+          return;
+        }
+      if (is_cancelled (engine, op->scope))
+        {
+          op_finish (engine, op, take_cancelled_error (engine));
+          return;
+        }
+      if (op_start_child (engine, op, nth_child (op->node, op->next_child++), op->scope))
+        return;
+    }
+}
+
+static void
+join_complete (AwEngine *engine,
+               AwOp     *op)
+{
+  if (op->error != NULL)
+    {
+      GError *error = g_steal_pointer (&op->error);
+
+      if (op->n_errors > 0)
+        g_prefix_error (&error, AGGREGATE, op->n_errors, op->n_errors == 1 ? "" : "s");
+      op_finish (engine, op, error);
+    }
+  else if (op->n_cancelled > 0)
+    op_finish (engine, op, take_cancelled_error (engine));
+  else
+    op_finish (engine, op, NULL);
+}
+
+static void
+join_start (AwEngine *engine,
+            AwOp     *op)
+{
+  guint total = child_count (op->node);
+
+  for (guint i = 0; i < total; i++)
+    op_start_child (engine, op, nth_child (op->node, i), op->scope);
+
+  if (op->outstanding == 0)
+    join_complete (engine, op);
+}
+
+static void
+any_cancel_rest (AwEngine *engine,
+                 AwOp     *op)
+{
+  if (op->node->cancel_rest && !is_cancelled (engine, op->child_scope))
+    {
+      record (engine, AW_EVENT_CANCEL_REQUEST, op->id, 0, intern (engine, WHEN_ANY_CANCEL));
+      engine->backend->scope_cancel (engine, op->child_scope);
+    }
+}
+
+static void
+any_start (AwEngine *engine,
+           AwOp     *op)
+{
+  gboolean sync_winner = FALSE;
+
+  op->child_scope = engine->backend->scope_new (engine, op->scope);
+  for (guint i = 0; i < op->node->n_children; i++)
+    if (!op_start_child (engine, op, op->node->children[i], op->child_scope))
+      sync_winner = TRUE;
+
+  if (sync_winner)
+    {
+      op_finish (engine, op, NULL);
+      any_cancel_rest (engine, op);
+    }
+}
+
+static void
+timeout_start (AwEngine *engine,
+               AwOp     *op)
+{
+  op->child_scope = engine->backend->scope_new (engine, op->scope);
+  engine->backend->timer_start (engine, op, AW_TIMER_DEADLINE, engine->backend->now (engine),
+                                _aw_engine_scaled_us (engine, op->node->ms));
+  if (!op_start_child (engine, op, op->node->children[0], op->child_scope))
+    op_finish (engine, op, NULL);
+}
+
+/* Blocking waits (.Result) ------------------------------------------------------------------ */
+
+/* Starts the child of a blocking wait, on the calling thread. Returns TRUE
+ * if its continuation will come; the back-end holds a reference on @wait
+ * for it. */
+gboolean
+_aw_engine_wait_start_child (AwEngine *engine,
+                             AwWait   *wait)
+{
+  return _aw_engine_node_start (engine, wait->child, wait->wait_id, wait->scope, AW_CONT_WAIT, wait);
+}
+
+/*
+ * `.Result` on the UI thread: start the child, then block this thread until
+ * the child's continuation says it finished. When the continuation needs
+ * this very thread's loop, nothing can ever say so: a real deadlock. The
+ * deadline of the wait is its own watchdog, since no timer of the blocked
+ * loop can fire.
+ */
+static void
+wait_start (AwEngine *engine,
+            AwOp     *op)
+{
+  const AwNode *node = op->node;
+  guint deadline_ms = engine->options.wait_deadline_ms > 0 ? engine->options.wait_deadline_ms : node->ms;
+  GError *error = NULL;
+
+  deadline_ms = MIN (deadline_ms, AW_WAIT_MAX_DEADLINE_MS);
+  record (engine, AW_EVENT_TASK_RUNNING, op->id, 0, 0);
+  record (engine, AW_EVENT_UI_BLOCK_BEGIN, op->id, 0, 0);
+
+  if (engine->backend->block_on (engine, op, node->children[0], node->continue_on_worker, deadline_ms, &error))
+    {
+      record (engine, AW_EVENT_UI_BLOCK_END, op->id, 0, 0);
+      op_finish (engine, op, error);
+    }
+  else
+    {
+      g_autofree char *why = g_strdup_printf (WATCHDOG, deadline_ms / 1000.0);
+
+      record (engine, AW_EVENT_WATCHDOG, op->id, 0, intern (engine, why));
+      record (engine, AW_EVENT_UI_BLOCK_END, op->id, 0, 0);
+      op_finish (engine, op, g_error_new (G_IO_ERROR, G_IO_ERROR_TIMED_OUT, DEADLOCK, deadline_ms / 1000.0));
+    }
+}
+
+/* The child of a blocking wait finished: on the waiting thread (after a
+ * deadlock, once its loop runs again) or on the ConfigureAwait(false)
+ * thread. */
+static void
+wait_child_done (AwEngine *engine,
+                 AwWait   *wait,
+                 AwOp     *child,
+                 GError   *error)
+{
+  if (engine->backend->wait_complete (engine, wait, &error))
+    {
+      /* The continuation was stranded behind the blocked loop: it runs now,
+       * after the watchdog, and its result goes nowhere. */
+      record (engine, AW_EVENT_MARK, child->id, wait->wait_id, intern (engine, STRANDED));
+      if (error != NULL && !is_cancellation (error))
+        record (engine, AW_EVENT_ERROR_UNOBSERVED, child->id, wait->wait_id, intern (engine, error->message));
+    }
+  _aw_engine_drop_error (engine, error);
+  engine->backend->op_release (engine, child);
+  engine->backend->wait_unref (engine, wait);
+}
+
+/* Continuations ------------------------------------------------------------------------------ */
+
+/* A child of @op completed: the await continuation. Takes @error. */
+static void
+child_done (AwEngine *engine,
+            AwOp     *op,
+            AwOp     *child,
+            GError   *error)
+{
+  gboolean cancelled = is_cancellation (error);
+
+  g_assert (op->outstanding > 0);
+  op->outstanding--;
+
+  switch (op->node->type)
+    {
+    case AW_NODE_SEQUENCE:
+    case AW_NODE_REPEAT:
+      if (error != NULL)
+        {
+          if (!cancelled)
+            record (engine, AW_EVENT_ERROR_OBSERVED, child->id, op->id, 0);
+          op_finish (engine, op, g_steal_pointer (&error));
+        }
+      else
+        sequence_advance (engine, op);
+      break;
+
+    case AW_NODE_WHEN_ALL:
+    case AW_NODE_PARALLEL:
+      if (cancelled)
+        op->n_cancelled++;
+      else if (error != NULL && op->error != NULL && op->node->first_error_only)
+        {
+          /* `await Task.WhenAll` rethrows the first error only: the others
+           * stay in an aggregate that no code reads. */
+          record (engine, AW_EVENT_ERROR_UNOBSERVED, child->id, op->id, intern (engine, error->message));
+        }
+      else if (error != NULL)
+        {
+          /* The aggregate holds every error: each one is observed. */
+          record (engine, AW_EVENT_ERROR_OBSERVED, child->id, op->id, 0);
+          if (op->error == NULL)
+            op->error = g_steal_pointer (&error);
+          else
+            op->n_errors++;
+        }
+      if (op->outstanding == 0)
+        join_complete (engine, op);
+      break;
+
+    case AW_NODE_WHEN_ANY:
+      if (!op->done)
+        {
+          if (error != NULL && !cancelled)
+            record (engine, AW_EVENT_ERROR_OBSERVED, child->id, op->id, 0);
+          op_finish (engine, op, g_steal_pointer (&error));
+          any_cancel_rest (engine, op);
+        }
+      else if (error != NULL && !cancelled)
+        {
+          /* Nobody awaits the losers of a WhenAny. */
+          record (engine, AW_EVENT_ERROR_UNOBSERVED, child->id, op->id, intern (engine, error->message));
+        }
+      break;
+
+    case AW_NODE_TIMEOUT:
+      engine->backend->timer_clear (engine, op);
+      if (cancelled && op->timed_out)
+        {
+          g_autofree char *msg = g_strdup_printf (TIMED_OUT, op->node->ms);
+
+          op_finish (engine, op, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, msg));
+        }
+      else
+        {
+          if (error != NULL && !cancelled)
+            record (engine, AW_EVENT_ERROR_OBSERVED, child->id, op->id, 0);
+          op_finish (engine, op, g_steal_pointer (&error));
+        }
+      break;
+
+    default:
+      g_assert_not_reached ();
+    }
+
+  _aw_engine_drop_error (engine, error);
+}
+
+/* The task of @op completed and its callback runs: on the thread of the
+ * context it was made on. Takes @error. */
+void
+_aw_engine_op_returned (AwEngine *engine,
+                        AwOp     *op,
+                        GError   *error)
+{
+  switch (op->cont)
+    {
+    case AW_CONT_CHILD:
+      {
+        AwOp *parent = op->cont_data;
+
+        child_done (engine, parent, op, error);
+        /* Drop the child's creation ref, then the ref the child held on us. */
+        engine->backend->op_release (engine, op);
+        engine->backend->op_unref (engine, parent);
+      }
+      break;
+
+    case AW_CONT_ROOT:
+      root_complete (engine, error, op->id);
+      _aw_engine_drop_error (engine, error);
+      engine->backend->op_release (engine, op);
+      break;
+
+    case AW_CONT_FORGOTTEN:
+      /* Nobody looks at the result of a forgotten task. */
+      if (error != NULL && !is_cancellation (error))
+        record (engine, AW_EVENT_ERROR_UNOBSERVED, op->id, 0, intern (engine, error->message));
+      _aw_engine_drop_error (engine, error);
+      engine->backend->op_release (engine, op);
+      break;
+
+    case AW_CONT_WAIT:
+      wait_child_done (engine, op->cont_data, op, error);
+      break;
+
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static gboolean
+cache_hits (AwEngine     *engine,
+            const AwNode *node)
+{
+  double r = node->hit_ratio;
+  guint calls;
+
+  g_mutex_lock (&engine->lock);
+  calls = GPOINTER_TO_UINT (g_hash_table_lookup (engine->cache_calls, node));
+  g_hash_table_insert (engine->cache_calls, (gpointer) node, GUINT_TO_POINTER (calls + 1));
+  g_mutex_unlock (&engine->lock);
+
+  /* A fixed pattern with exactly the given share of hits; the first call,
+   * with a cold cache, misses unless every call hits. */
+  return floor ((calls + 1) * r + 1e-9) > floor (calls * r + 1e-9);
+}
+
+/* Records a call that completes synchronously, with no task. */
+static guint32
+record_call (AwEngine     *engine,
+             AwEventKind   kind,
+             const AwNode *node,
+             guint32       parent_id)
+{
+  guint32 id = new_id (engine);
+
+  record (engine, kind, id, parent_id, node_name_id (engine, node));
+  return id;
+}
+
+/*
+ * Starts @node on the calling thread. Returns %TRUE if it runs
+ * asynchronously: its continuation @cont will run with its task. Returns
+ * %FALSE if it completed synchronously and successfully, with no task (a
+ * ValueTask hit, a blocking call, a fire-and-forget start).
+ */
+gboolean
+_aw_engine_node_start (AwEngine       *engine,
+                       const AwNode   *node,
+                       guint32         parent_id,
+                       AwScope        *scope,
+                       AwContinuation  cont,
+                       gpointer        cont_data)
+{
+  AwOp *op;
+
+  switch (node->type)
+    {
+    case AW_NODE_CACHED:
+      if (cache_hits (engine, node))
+        {
+          if (node->value_task)
+            {
+              record_call (engine, AW_EVENT_TASK_SYNC, node, parent_id);
+              return FALSE;
+            }
+          /* Task<T>: a completed GTask, whose callback still hops through the loop. */
+          op = op_new (engine, node, parent_id, scope, cont, cont_data);
+          op_finish (engine, op, NULL);
+          return TRUE;
+        }
+      op = op_new (engine, node, parent_id, scope, cont, cont_data);
+      start_wait (engine, op);
+      return TRUE;
+
+    case AW_NODE_DELAY:
+    case AW_NODE_IO:
+    case AW_NODE_FAIL:
+      op = op_new (engine, node, parent_id, scope, cont, cont_data);
+      start_wait (engine, op);
+      return TRUE;
+
+    case AW_NODE_CPU:
+      op = op_new (engine, node, parent_id, scope, cont, cont_data);
+      record (engine, AW_EVENT_TASK_QUEUED, op->id, 0, 0);
+      engine->backend->pool_push (engine, op);
+      return TRUE;
+
+    case AW_NODE_SEQUENCE:
+    case AW_NODE_REPEAT:
+      op = op_new (engine, node, parent_id, scope, cont, cont_data);
+      record (engine, AW_EVENT_TASK_WAITING, op->id, 0, 0);
+      sequence_advance (engine, op);
+      return TRUE;
+
+    case AW_NODE_WHEN_ALL:
+    case AW_NODE_PARALLEL:
+      op = op_new (engine, node, parent_id, scope, cont, cont_data);
+      record (engine, AW_EVENT_TASK_WAITING, op->id, 0, 0);
+      join_start (engine, op);
+      return TRUE;
+
+    case AW_NODE_WHEN_ANY:
+      op = op_new (engine, node, parent_id, scope, cont, cont_data);
+      record (engine, AW_EVENT_TASK_WAITING, op->id, 0, 0);
+      any_start (engine, op);
+      return TRUE;
+
+    case AW_NODE_TIMEOUT:
+      op = op_new (engine, node, parent_id, scope, cont, cont_data);
+      record (engine, AW_EVENT_TASK_WAITING, op->id, 0, 0);
+      timeout_start (engine, op);
+      return TRUE;
+
+    case AW_NODE_FIRE_AND_FORGET:
+      {
+        /* `_ = DoAsync();`: the call returns at once and nobody keeps the task. */
+        guint32 id = record_call (engine, AW_EVENT_TASK_SYNC, node, parent_id);
+
+        _aw_engine_node_start (engine, node->children[0], id, scope, AW_CONT_FORGOTTEN, NULL);
+        return FALSE;
+      }
+
+    case AW_NODE_BLOCK_UI:
+      {
+        /* Thread.Sleep on this thread: nothing else of its loop runs. */
+        guint32 id = record_call (engine, AW_EVENT_TASK_CALL, node, parent_id);
+
+        record (engine, AW_EVENT_TASK_RUNNING, id, 0, 0);
+        record (engine, AW_EVENT_UI_BLOCK_BEGIN, id, 0, 0);
+        engine->backend->sleep (engine, _aw_engine_scaled_us (engine, node->ms));
+        record (engine, AW_EVENT_UI_BLOCK_END, id, 0, 0);
+        record (engine, AW_EVENT_TASK_COMPLETED, id, 0, 0);
+        return FALSE;
+      }
+
+    case AW_NODE_WAIT_BLOCKING:
+      op = op_new (engine, node, parent_id, scope, cont, cont_data);
+      wait_start (engine, op);
+      return TRUE;
+
+    case AW_NODE_LAST:
+    default:
+      {
+        guint32 id = record_call (engine, AW_EVENT_TASK_CALL, node, parent_id);
+
+        record (engine, AW_EVENT_TASK_FAULTED, id, 0, intern (engine, UNSUPPORTED));
+        record (engine, AW_EVENT_ERROR_UNOBSERVED, id, 0, 0);
+        return FALSE;
+      }
+    }
+}

@@ -1,0 +1,370 @@
+/* test-differential.c: random programs, simulated and run for real, must agree
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The virtual clock is a prediction of what the runner does. Both back-ends
+ * share one interpreter, so what a program means is written once; what each
+ * back-end adds (GLib's GTask delivery, real threads and timers against a
+ * simulated loop and pool) is checked here: random valid programs, seeded
+ * (the seed is printed; AW_DIFF_SEED repeats it, AW_DIFF_COUNT sets how
+ * many), each simulated and run for real at four times the speed. Both must
+ * give the same tasks (ids, parents, names), the same outcomes, the same
+ * error messages, and times that agree within the stated tolerance.
+ *
+ * The generator keeps clear of what would make the answer depend on which
+ * real thread is faster: the leaves of one program have distinct durations
+ * (no two timers come due together), races are decided by margins of at
+ * least MARGIN_MS, and a blocking wait holds no blocking wait and no
+ * forgotten task. A real run that disagrees is tried again (a loaded machine
+ * only delays a real run); only a disagreement on every try fails.
+ *
+ * With AW_DIFF_DUMP=DIR the test writes its programs as scenario files there
+ * and runs nothing.
+ */
+
+#include "config.h"
+
+#include <math.h>
+
+#include "aw-clock.h"
+#include "aw-runner.h"
+#include "aw-scenario.h"
+#include "aw-trace-model.h"
+
+#include "../test-timing.h"
+
+#define SPEED        4.0
+#define MARGIN_MS    40     /* scenario ms between two durations of one program */
+#define TIME_SLACK   0.15   /* of the run's wall time */
+#define TIME_FLOOR   25.0   /* real ms */
+#define TRIES        3
+
+typedef struct {
+  GRand   *rand;
+  GString *json;
+  guint    budget;        /* nodes left */
+  guint    next_ms;       /* the next free leaf duration */
+  GArray  *durations;     /* every leaf's duration, shuffled into the program */
+  guint    used;
+  guint    name;
+} Gen;
+
+static guint
+next_duration (Gen *g)
+{
+  if (g->used < g->durations->len)
+    return g_array_index (g->durations, guint, g->used++);
+  return 10 + MARGIN_MS * g->used++;
+}
+
+static void gen_node (Gen *g, guint depth, gboolean may_block_wait);
+
+static void
+gen_children (Gen      *g,
+              guint     depth,
+              guint     n,
+              gboolean  may_block_wait)
+{
+  g_string_append (g->json, ", \"children\": [");
+  for (guint i = 0; i < n; i++)
+    {
+      if (i > 0)
+        g_string_append (g->json, ", ");
+      gen_node (g, depth + 1, may_block_wait);
+    }
+  g_string_append (g->json, "]");
+}
+
+static void
+gen_child (Gen      *g,
+           guint     depth,
+           gboolean  may_block_wait)
+{
+  g_string_append (g->json, ", \"child\": ");
+  gen_node (g, depth + 1, may_block_wait);
+}
+
+static void
+gen_node (Gen      *g,
+          guint     depth,
+          gboolean  may_block_wait)
+{
+  static const char *leaves[] = { "delay", "io", "cpu", "fail", "cached", "block_ui" };
+  static const char *composites[] = { "sequence", "when_all", "when_any", "timeout",
+                                      "repeat", "parallel", "fire_and_forget", "wait_blocking" };
+  gboolean leaf = depth > 0 && (depth >= 4 || g->budget <= 1 || g_rand_int_range (g->rand, 0, 100) < 30);
+  const char *type;
+
+  if (g->budget > 0)
+    g->budget--;
+  if (leaf)
+    type = leaves[g_rand_int_range (g->rand, 0, G_N_ELEMENTS (leaves))];
+  else
+    {
+      type = composites[g_rand_int_range (g->rand, 0, G_N_ELEMENTS (composites))];
+      /* No blocking wait inside another or inside a forgotten task, and
+       * nothing forgotten inside a blocking wait: those never finish for
+       * real (the wait's own thread stops serving its context). */
+      if ((g_str_equal (type, "wait_blocking") || g_str_equal (type, "fire_and_forget")) && !may_block_wait)
+        type = "sequence";
+    }
+
+  g_string_append_printf (g->json, "{ \"type\": \"%s\", \"name\": \"%s %u\"", type, type, ++g->name);
+
+  if (g_str_equal (type, "delay") || g_str_equal (type, "io"))
+    g_string_append_printf (g->json, ", \"ms\": %u", next_duration (g));
+  else if (g_str_equal (type, "block_ui"))
+    g_string_append_printf (g->json, ", \"ms\": %u", 10 + 10 * g_rand_int_range (g->rand, 0, 3));
+  else if (g_str_equal (type, "cpu"))
+    g_string_append_printf (g->json, ", \"ms\": %u, \"cooperative\": %s, \"check_ms\": %u, \"blocking\": %s",
+                            next_duration (g),
+                            g_rand_boolean (g->rand) ? "true" : "false",
+                            5 + 5 * g_rand_int_range (g->rand, 0, 3),
+                            g_rand_boolean (g->rand) ? "true" : "false");
+  else if (g_str_equal (type, "fail"))
+    g_string_append_printf (g->json, ", \"ms\": %u, \"message\": \"error %u\"", next_duration (g), g->name);
+  else if (g_str_equal (type, "cached"))
+    g_string_append_printf (g->json, ", \"ms\": %u, \"hit_ratio\": %s, \"value_task\": %s",
+                            next_duration (g),
+                            (const char *[]) { "0", "0.5", "1" }[g_rand_int_range (g->rand, 0, 3)],
+                            g_rand_boolean (g->rand) ? "true" : "false");
+  else if (g_str_equal (type, "sequence"))
+    gen_children (g, depth, g_rand_int_range (g->rand, 1, 4), may_block_wait);
+  else if (g_str_equal (type, "when_all"))
+    {
+      g_string_append_printf (g->json, ", \"errors\": \"%s\"", g_rand_boolean (g->rand) ? "all" : "first");
+      gen_children (g, depth, g_rand_int_range (g->rand, 1, 4), may_block_wait);
+    }
+  else if (g_str_equal (type, "when_any"))
+    {
+      g_string_append_printf (g->json, ", \"cancel_rest\": %s", g_rand_boolean (g->rand) ? "true" : "false");
+      gen_children (g, depth, g_rand_int_range (g->rand, 1, 4), may_block_wait);
+    }
+  else if (g_str_equal (type, "timeout"))
+    {
+      g_string_append_printf (g->json, ", \"ms\": %u", next_duration (g));
+      gen_child (g, depth, may_block_wait);
+    }
+  else if (g_str_equal (type, "repeat") || g_str_equal (type, "parallel"))
+    {
+      g_string_append_printf (g->json, ", \"count\": %u", g_rand_int_range (g->rand, 1, 4));
+      gen_child (g, depth, may_block_wait);
+    }
+  else if (g_str_equal (type, "fire_and_forget"))
+    gen_child (g, depth, FALSE);
+  else if (g_str_equal (type, "wait_blocking"))
+    {
+      g_string_append_printf (g->json, ", \"deadline_ms\": %u, \"continue_on\": \"%s\"",
+                              next_duration (g) * 2, g_rand_boolean (g->rand) ? "worker" : "main");
+      gen_child (g, depth, FALSE);
+    }
+
+  g_string_append (g->json, " }");
+}
+
+/* A scenario of one variant, whose leaves and deadlines all differ by at
+ * least MARGIN_MS. Its text is returned in @json_out. */
+static AwScenario *
+generate (guint32   seed,
+          guint     index,
+          char    **json_out)
+{
+  Gen g = { 0 };
+  g_autoptr(GError) error = NULL;
+  AwScenario *scenario;
+
+  g.rand = g_rand_new_with_seed (seed + index * 7919u);
+  g.json = g_string_new (NULL);
+  g.budget = g_rand_int_range (g.rand, 3, 16);
+  g.durations = g_array_new (FALSE, FALSE, sizeof (guint));
+  for (guint i = 0; i < 32; i++)
+    {
+      guint ms = 10 + MARGIN_MS * i;
+
+      g_array_append_val (g.durations, ms);
+    }
+  for (guint i = g.durations->len - 1; i > 0; i--)
+    {
+      guint j = g_rand_int_range (g.rand, 0, i + 1);
+      guint t = g_array_index (g.durations, guint, i);
+
+      g_array_index (g.durations, guint, i) = g_array_index (g.durations, guint, j);
+      g_array_index (g.durations, guint, j) = t;
+    }
+
+  g_string_append_printf (g.json,
+                          "{ \"id\": \"random-%u-%u\", \"title\": \"Random program %u\", \"part\": 2,\n"
+                          "  \"narration\": \"generated\", \"csharp\": \"-\", \"c\": \"-\",\n"
+                          "  \"variants\": [ { \"name\": \"v\", \"title\": \"V\",%s \"program\": ",
+                          seed, index, index,
+                          g_rand_int_range (g.rand, 0, 5) == 0 ? " \"cancel_after_ms\": 250," : "");
+  gen_node (&g, 0, TRUE);
+  g_string_append (g.json, " } ] }\n");
+
+  scenario = aw_scenario_new_from_data (g.json->str, g.json->len, "random.json", &error);
+  if (scenario == NULL)
+    g_error ("The generator wrote a program the parser refuses (seed %u, program %u): %s\n%s",
+             seed, index, error->message, g.json->str);
+
+  if (json_out != NULL)
+    *json_out = g_strdup (g.json->str);
+  g_string_free (g.json, TRUE);
+  g_array_unref (g.durations);
+  g_rand_free (g.rand);
+  return scenario;
+}
+
+static guint32
+test_seed (void)
+{
+  const char *env = g_getenv ("AW_DIFF_SEED");
+
+  return env != NULL ? (guint32) g_ascii_strtoull (env, NULL, 10) : g_random_int ();
+}
+
+static guint
+test_count (void)
+{
+  const char *env = g_getenv ("AW_DIFF_COUNT");
+
+  /* Under valgrind, fewer programs and no timing. */
+  if (env != NULL)
+    return (guint) g_ascii_strtoull (env, NULL, 10);
+  return test_timing_checked () ? 200 : 20;
+}
+
+/* What both runs must share; NULL if they do. */
+static char *
+difference (AwTraceModel *sim,
+            AwTraceModel *real)
+{
+  const AwMetrics *ms = aw_trace_model_get_metrics (sim);
+  const AwMetrics *mr = aw_trace_model_get_metrics (real);
+  const AwTaskInfo *ts, *tr;
+  guint ns, nr;
+  double slack;
+  gboolean timed = test_timing_checked ();
+
+  if (g_strcmp0 (ms->outcome, mr->outcome) != 0)
+    return g_strdup_printf ("outcome: simulated \"%s\", real \"%s\"", ms->outcome, mr->outcome);
+  if (ms->errors_observed != mr->errors_observed || ms->errors_unobserved != mr->errors_unobserved)
+    return g_strdup_printf ("errors observed/unobserved: simulated %u/%u, real %u/%u",
+                            ms->errors_observed, ms->errors_unobserved, mr->errors_observed, mr->errors_unobserved);
+  if (ms->watchdog_fired != mr->watchdog_fired)
+    return g_strdup_printf ("watchdog: simulated %d, real %d", ms->watchdog_fired, mr->watchdog_fired);
+
+  ts = aw_trace_model_get_tasks (sim, &ns);
+  tr = aw_trace_model_get_tasks (real, &nr);
+  if (ns != nr)
+    return g_strdup_printf ("%u tasks simulated, %u real", ns, nr);
+
+  slack = MAX (TIME_SLACK * mr->wall_ms, TIME_FLOOR);
+  if (timed && fabs (ms->wall_ms - mr->wall_ms) > slack)
+    return g_strdup_printf ("wall time: simulated %.1f ms, real %.1f ms (tolerance %.1f ms)",
+                            ms->wall_ms, mr->wall_ms, slack);
+
+  for (guint i = 0; i < ns; i++)
+    {
+      if (ts[i].id != tr[i].id || ts[i].parent != tr[i].parent || g_strcmp0 (ts[i].name, tr[i].name) != 0)
+        return g_strdup_printf ("task %u: simulated %u \"%s\" (parent %u), real %u \"%s\" (parent %u)",
+                                i, ts[i].id, ts[i].name, ts[i].parent, tr[i].id, tr[i].name, tr[i].parent);
+      if (ts[i].outcome != tr[i].outcome || ts[i].sync != tr[i].sync || ts[i].gtask != tr[i].gtask)
+        return g_strdup_printf ("task %u \"%s\": simulated %s, real %s", ts[i].id, ts[i].name,
+                                aw_outcome_to_string (ts[i].outcome), aw_outcome_to_string (tr[i].outcome));
+      if (g_strcmp0 (ts[i].error, tr[i].error) != 0)
+        return g_strdup_printf ("task %u \"%s\": simulated error \"%s\", real \"%s\"", ts[i].id, ts[i].name,
+                                ts[i].error, tr[i].error);
+      if (timed &&
+          (fabs ((double) (ts[i].created_ns - tr[i].created_ns)) / 1e6 > slack ||
+           fabs ((double) (ts[i].end_ns - tr[i].end_ns)) / 1e6 > slack))
+        return g_strdup_printf ("task %u \"%s\": simulated %.1f to %.1f ms, real %.1f to %.1f ms (tolerance %.1f ms)",
+                                ts[i].id, ts[i].name, ts[i].created_ns / 1e6, ts[i].end_ns / 1e6,
+                                tr[i].created_ns / 1e6, tr[i].end_ns / 1e6, slack);
+    }
+
+  return NULL;
+}
+
+static void
+test_differential (void)
+{
+  guint32 seed = test_seed ();
+  guint count = test_count ();
+  guint retried = 0, tasks = 0;
+
+  g_test_message ("seed %u (AW_DIFF_SEED=%u repeats it), %u programs", seed, seed, count);
+
+  for (guint i = 0; i < count; i++)
+    {
+      g_autofree char *json = NULL;
+      g_autoptr(AwScenario) scenario = generate (seed, i, &json);
+      g_autofree char *last = NULL;
+      AwRunOptions options;
+      g_autoptr(AwTrace) simulated = NULL;
+      g_autoptr(AwTraceModel) sim = NULL;
+
+      aw_run_options_init (&options);
+      options.speed = SPEED;
+      options.workers = 2;
+      simulated = aw_clock_simulate (scenario, 0, &options);
+      sim = aw_trace_model_new (simulated);
+      tasks += aw_trace_model_get_metrics (sim)->tasks;
+
+      for (guint attempt = 0; attempt < TRIES; attempt++)
+        {
+          g_autoptr(AwRunner) runner = aw_runner_new (scenario, 0, &options);
+          g_autoptr(AwTraceModel) real = NULL;
+          g_autoptr(GError) error = NULL;
+
+          g_assert_true (aw_runner_run_sync (runner, &error));
+          g_assert_no_error (error);
+          real = aw_trace_model_new (aw_runner_get_trace (runner));
+          g_clear_pointer (&last, g_free);
+          last = difference (sim, real);
+          if (last == NULL)
+            break;
+          retried++;
+        }
+
+      if (last != NULL)
+        g_error ("Seed %u, program %u: the simulation and %u real runs disagree: %s\n%s",
+                 seed, i, TRIES, last, json);
+    }
+
+  g_test_message ("%u programs (%u tasks) agreed; %u real runs were tried again", count, tasks, retried);
+}
+
+static void
+dump (const char *dir)
+{
+  guint32 seed = test_seed ();
+  guint count = test_count ();
+
+  g_mkdir_with_parents (dir, 0755);
+  for (guint i = 0; i < count; i++)
+    {
+      g_autofree char *json = NULL;
+      g_autoptr(AwScenario) scenario = generate (seed, i, &json);
+      g_autofree char *name = g_strdup_printf ("random-%u-%03u.json", seed, i);
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_autoptr(GError) error = NULL;
+
+      if (!g_file_set_contents (path, json, -1, &error))
+        g_error ("%s", error->message);
+    }
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  if (g_getenv ("AW_DIFF_DUMP") != NULL)
+    {
+      dump (g_getenv ("AW_DIFF_DUMP"));
+      return 0;
+    }
+
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/aw/engine/differential", test_differential);
+  return g_test_run ();
+}

@@ -8,6 +8,12 @@
  * iteration. While a dispatch blocks its thread (block_ui, a blocking
  * wait), nothing else of that context runs; due sources run when the thread
  * is free again, like GLib's.
+ *
+ * The waits of a context (leaves' timers and timeouts' deadlines) are not
+ * sources of their own: like the runner's (aw-wait-source.c), they share one
+ * source, made with the first scope on the context, which fires every wait
+ * that is due in (deadline, order added) order, up to a budget of real time
+ * that only blocking inside a continuation uses up.
  */
 
 #include "config.h"
@@ -34,6 +40,59 @@ source_push (Source *source)
   context->n_live++;
 }
 
+/* g_source_attach() from another thread wakes the context's loop up. */
+static void
+wake_owner (Sim     *sim,
+            Context *context)
+{
+  Thread *owner = context->owner;
+
+  if (owner != sim->current && owner->state == THREAD_POLLING)
+    _aw_clock_thread_schedule (sim, owner, sim->now);
+}
+
+/* The wait source of @context: made once, where the runner makes it. */
+void
+_aw_clock_context_add_waits (Sim     *sim,
+                             Context *context)
+{
+  Source *source;
+
+  if (context->waits_source != NULL)
+    return;
+  source = g_new0 (Source, 1);
+  source->context = context;
+  source->kind = SOURCE_WAITS;
+  source->seq = sim->seq++;
+  context->waits_source = source;
+}
+
+/* Adds a wait to the wait source of @context. */
+Source *
+_aw_clock_wait_attach (Sim        *sim,
+                       Context    *context,
+                       SourceKind  kind,
+                       gint64      ready_ns,
+                       gpointer    data)
+{
+  Source *source = g_new0 (Source, 1);
+  AwHeapItem item;
+
+  g_assert (context->waits_source != NULL);
+  source->context = context;
+  source->kind = kind;
+  source->ready_ns = ready_ns;
+  source->seq = context->next_wait_seq++;
+  source->data = data;
+  source->in_heap = TRUE;
+  item = (AwHeapItem) { ready_ns, source->seq, source, 0, 0 };
+  aw_clock_heap_push (&context->waits, &item);
+  context->n_live++;
+  wake_owner (sim, context);
+
+  return source;
+}
+
 Source *
 _aw_clock_source_attach (Sim        *sim,
                          Context    *context,
@@ -43,7 +102,6 @@ _aw_clock_source_attach (Sim        *sim,
                          gpointer    data)
 {
   Source *source = g_new0 (Source, 1);
-  Thread *owner = context->owner;
 
   source->context = context;
   source->kind = kind;
@@ -52,10 +110,7 @@ _aw_clock_source_attach (Sim        *sim,
   source->seq = sim->seq++;
   source->data = data;
   source_push (source);
-
-  /* g_source_attach() from another thread wakes the context's loop up. */
-  if (owner != sim->current && owner->state == THREAD_POLLING)
-    _aw_clock_thread_schedule (sim, owner, sim->now);
+  wake_owner (sim, context);
 
   return source;
 }
@@ -74,10 +129,10 @@ _aw_clock_source_destroy (Source *source)
 static gint64
 context_next_ready (Context *context)
 {
-  AwHeap *heaps[2] = { &context->high, &context->normal };
+  AwHeap *heaps[3] = { &context->high, &context->normal, &context->waits };
   gint64 next = NEVER;
 
-  for (guint i = 0; i < 2; i++)
+  for (guint i = 0; i < 3; i++)
     {
       const AwHeapItem *top;
 
@@ -137,8 +192,56 @@ context_select (Sim       *sim,
       g_ptr_array_add (out, source);
     }
 
+  /* The wait source is of the default priority. */
+  top = aw_clock_heap_peek (&context->waits);
+  if (heap == &context->normal && top != NULL && top->time <= sim->now)
+    g_ptr_array_add (out, context->waits_source);
+
   if (out->len > 1)
     g_ptr_array_sort (out, compare_source_seq);
+}
+
+/* Fires the waits that are due, in deadline order, as aw-wait-source.c
+ * does: waits added meanwhile wait for the next iteration, and the clock is
+ * read again when the cached reading says "not yet" and every 64 waits,
+ * stopping once the dispatch has taken longer than its budget. */
+#define WAITS_BUDGET_NS (4000 * NS_PER_US)
+
+static void
+context_dispatch_waits (Sim     *sim,
+                        Context *context)
+{
+  gint64 now = sim->now;
+  gint64 stop = now + WAITS_BUDGET_NS;
+  guint64 limit = context->next_wait_seq;
+  guint fired = 0;
+  const AwHeapItem *top;
+
+  while ((top = aw_clock_heap_peek (&context->waits)) != NULL)
+    {
+      AwHeapItem item = *top;
+      Source *source = item.ptr;
+
+      if (source->destroyed)
+        {
+          aw_clock_heap_pop (&context->waits, &item);
+          g_free (source);
+          continue;
+        }
+      if (item.seq >= limit)
+        break;
+      if (item.time > now || ++fired % 64 == 0)
+        {
+          now = sim->now;
+          if (item.time > now || now > stop)
+            break;
+        }
+      aw_clock_heap_pop (&context->waits, &item);
+      source->in_heap = FALSE;
+      context->n_live--;
+      _aw_clock_source_dispatch (sim, source);
+      g_free (source);
+    }
 }
 
 /* A run whose main loop has nothing left but its heartbeat would tick for
@@ -205,6 +308,12 @@ _aw_clock_context_iterate (Sim      *sim,
         }
 
       self->dispatching = source;
+      if (source->kind == SOURCE_WAITS)
+        {
+          context_dispatch_waits (sim, context);
+          self->dispatching = outer;
+          continue;
+        }
       _aw_clock_source_dispatch (sim, source);
       self->dispatching = outer;
 

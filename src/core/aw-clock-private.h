@@ -67,6 +67,9 @@ struct _Context {
   Thread  *owner;
   AwHeap   high;                /* G_PRIORITY_HIGH sources */
   AwHeap   normal;              /* G_PRIORITY_DEFAULT sources */
+  AwHeap   waits;               /* the waits of the shared wait source, by (deadline, seq) */
+  Source  *waits_source;        /* that source, once a scope on this context made it */
+  guint64  next_wait_seq;
   guint    n_live;              /* attached, not yet dispatched or destroyed */
   guint64  iteration;           /* iterations started so far */
   gint64   iteration_ns;        /* when the current one started: g_source_get_time () */
@@ -81,6 +84,7 @@ typedef enum {
   SOURCE_MAYBE_FINISH,          /* maybe_finish_cb, invoked from another thread */
   SOURCE_FINISH,                /* finish_run */
   SOURCE_CANCEL_SCOPE,          /* cancel_in_context */
+  SOURCE_WAITS,                 /* the runner's one source for every wait of a context */
 } SourceKind;
 
 struct _Source {
@@ -218,6 +222,13 @@ Source   *_aw_clock_source_attach    (Sim            *sim,
                                       gint64          ready_ns,
                                       gpointer        data);
 void      _aw_clock_source_destroy   (Source         *source);
+void      _aw_clock_context_add_waits (Sim           *sim,
+                                      Context        *context);
+Source   *_aw_clock_wait_attach      (Sim            *sim,
+                                      Context        *context,
+                                      SourceKind      kind,
+                                      gint64          ready_ns,
+                                      gpointer        data);
 gboolean  _aw_clock_context_iterate  (Sim            *sim,
                                       Thread         *self,
                                       gboolean        may_block);

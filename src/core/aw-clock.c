@@ -185,6 +185,9 @@ scope_new (Sim     *sim,
 
   scope->ref_count = 1;
   scope->context = context ? context : parent ? parent->context : sim->main_context;
+  /* A scope on a context of its own makes that context's wait source. */
+  if (parent == NULL || parent->context != scope->context)
+    _aw_clock_context_add_waits (sim, scope->context);
   scope->all_next = sim->scopes;
   if (sim->scopes != NULL)
     sim->scopes->all_prev = scope;
@@ -420,9 +423,9 @@ sim_timer_start (AwEngine    *engine,
 {
   Sim *sim = SIM (engine);
 
-  OP (op)->timer = _aw_clock_source_attach (sim, SCOPE (op->scope)->context,
-                                            kind == AW_TIMER_DEADLINE ? SOURCE_DEADLINE : SOURCE_TIMER,
-                                            FALSE, at + timer_ns (us), op);
+  OP (op)->timer = _aw_clock_wait_attach (sim, SCOPE (op->scope)->context,
+                                          kind == AW_TIMER_DEADLINE ? SOURCE_DEADLINE : SOURCE_TIMER,
+                                          at + timer_ns (us), op);
 }
 
 static void
@@ -887,14 +890,15 @@ sim_free_leftovers (Sim *sim)
   for (guint i = 0; i < sim->contexts->len; i++)
     {
       Context *context = g_ptr_array_index (sim->contexts, i);
-      AwHeap *heaps[2] = { &context->high, &context->normal };
+      AwHeap *heaps[3] = { &context->high, &context->normal, &context->waits };
 
-      for (guint h = 0; h < 2; h++)
+      for (guint h = 0; h < 3; h++)
         {
           for (gsize k = 0; k < heaps[h]->len; k++)
             g_free (heaps[h]->items[k].ptr);
           aw_clock_heap_clear (heaps[h]);
         }
+      g_free (context->waits_source);
       g_free (context);
     }
   g_ptr_array_unref (sim->contexts);

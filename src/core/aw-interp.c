@@ -432,12 +432,17 @@ _aw_engine_scope_cancelled (AwEngine *engine,
    * other waiters of this scope (each leaves the list as it finishes) but
    * adds none: a wait that starts in a cancelled scope finishes at once.
    * So the head of the list is always a waiter still to finish, and an op
-   * on the list is alive: its task holds it until it completes. */
+   * on the list is alive: its task holds it until it completes. The
+   * continuations may free the last task that holds the scope (a timeout
+   * whose deadline cancels its child finishes inside this walk): the walk
+   * holds it too. */
+  engine->backend->scope_ref (engine, scope);
   while ((op = scope->waiters) != NULL)
     {
       scope_remove_waiter (scope, op);
       op_finish (engine, op, take_cancelled_error (engine));
     }
+  engine->backend->scope_unref (engine, scope);
 }
 
 /* Leaves: waits ------------------------------------------------------------------ */

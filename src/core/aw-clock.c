@@ -77,7 +77,9 @@ record_on_lane (Sim         *sim,
   aw_trace_append_event (sim->engine.trace, &event);
 }
 
-/* A thread's lane is the next free one, named when the thread first records. */
+/* A thread's lane is the next free one, taken when the thread first
+ * records; the trace names a lane it is given no name for as it names a
+ * real thread's. */
 static guint
 new_lane (Sim        *sim,
           const char *name)
@@ -86,11 +88,6 @@ new_lane (Sim        *sim,
 
   if (name != NULL)
     aw_trace_set_lane_name (sim->engine.trace, MIN (lane, G_MAXUINT16), name);
-  else
-    {
-      g_autofree char *worker = g_strdup_printf ("worker %u", lane);
-      aw_trace_set_lane_name (sim->engine.trace, MIN (lane, G_MAXUINT16), worker);
-    }
   return lane;
 }
 

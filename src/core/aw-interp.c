@@ -24,7 +24,6 @@
 #define WHEN_ANY_CANCEL    "WhenAny has a winner: cancel the rest"
 #define DEADLINE_PASSED    "Deadline of %u ms passed"
 #define TIMED_OUT          "Timed out after %u ms"
-#define STRANDED           "stranded callback ran"
 #define WATCHDOG           "watchdog: .Result gave up after %.2f s"
 #define DEADLOCK           "Deadlock: .Result blocked the main thread that the task needed " \
                            "to finish; the watchdog broke the wait after %.2f s"
@@ -230,17 +229,17 @@ _aw_engine_begin (AwEngine   *engine,
   engine->cancelled_text = intern (engine, CANCELLED_MESSAGE);
   intern_names (engine, variant->program);
 
-  aw_trace_set_metadata (trace, "scenario", aw_scenario_get_id (engine->scenario));
-  aw_trace_set_metadata (trace, "scenario_title", aw_scenario_get_title (engine->scenario));
-  aw_trace_set_metadata (trace, "variant", variant->name);
-  aw_trace_set_metadata (trace, "variant_title", variant->title);
-  aw_trace_set_metadata (trace, "speed", speed);
-  aw_trace_set_metadata (trace, "workers", workers);
-  aw_trace_set_metadata (trace, "clock", clock);
+  aw_trace_set_metadata (trace, AW_META_SCENARIO, aw_scenario_get_id (engine->scenario));
+  aw_trace_set_metadata (trace, AW_META_SCENARIO_TITLE, aw_scenario_get_title (engine->scenario));
+  aw_trace_set_metadata (trace, AW_META_VARIANT, variant->name);
+  aw_trace_set_metadata (trace, AW_META_VARIANT_TITLE, variant->title);
+  aw_trace_set_metadata (trace, AW_META_SPEED, speed);
+  aw_trace_set_metadata (trace, AW_META_WORKERS, workers);
+  aw_trace_set_metadata (trace, AW_META_CLOCK, clock);
   if (engine->options.heartbeat_ms > 0)
     {
       g_autofree char *hb = g_strdup_printf ("%u", engine->options.heartbeat_ms);
-      aw_trace_set_metadata (trace, "heartbeat_ms", hb);
+      aw_trace_set_metadata (trace, AW_META_HEARTBEAT_MS, hb);
     }
 
   record (engine, AW_EVENT_RUN_BEGIN, 0, 0, intern (engine, variant->name));
@@ -271,14 +270,14 @@ root_complete (AwEngine *engine,
   g_autofree char *outcome = NULL;
 
   if (error == NULL)
-    outcome = g_strdup ("completed");
+    outcome = g_strdup (AW_RUN_COMPLETED);
   else if (is_cancellation (error))
-    outcome = g_strdup_printf ("cancelled: %s", error->message);
+    outcome = g_strdup_printf (AW_RUN_CANCELLED ": %s", error->message);
   else
     {
       /* The caller of the run awaits the root: its error is observed. */
       record (engine, AW_EVENT_ERROR_OBSERVED, root_id, 0, 0);
-      outcome = g_strdup_printf ("faulted: %s", error->message);
+      outcome = g_strdup_printf (AW_RUN_FAULTED ": %s", error->message);
     }
 
   record (engine, AW_EVENT_RUN_END, 0, 0, intern (engine, outcome));
@@ -693,7 +692,7 @@ wait_child_done (AwEngine *engine,
     {
       /* The continuation was stranded behind the blocked loop: it runs now,
        * after the watchdog, and its result goes nowhere. */
-      record (engine, AW_EVENT_MARK, child->id, wait->wait_id, intern (engine, STRANDED));
+      record (engine, AW_EVENT_MARK, child->id, wait->wait_id, intern (engine, AW_MARK_STRANDED));
       if (error != NULL && !is_cancellation (error))
         record (engine, AW_EVENT_ERROR_UNOBSERVED, child->id, wait->wait_id, intern (engine, error->message));
     }

@@ -167,7 +167,7 @@ aw_summary_outcome_card (const AwRenderVariant *variants,
               if (markers[k].kind == AW_EVENT_WATCHDOG && watchdog < 0)
                 watchdog = markers[k].time_ns;
               else if (markers[k].kind == AW_EVENT_MARK && stranded < 0 &&
-                       g_strcmp0 (markers[k].text, "stranded callback ran") == 0)
+                       g_strcmp0 (markers[k].text, AW_MARK_STRANDED) == 0)
                 stranded = markers[k].time_ns;
             }
           if (watchdog >= 0 && stranded >= watchdog)

@@ -674,8 +674,8 @@ load_foreign (JsonArray   *events,
           f->lanes = g_hash_table_new (NULL, NULL);
           f->open_async = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
           f->stacks = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_array_unref);
-          aw_trace_set_metadata (f->trace, "clock", "imported");
-          aw_trace_set_metadata (f->trace, "variant", "imported");
+          aw_trace_set_metadata (f->trace, AW_META_CLOCK, "imported");
+          aw_trace_set_metadata (f->trace, AW_META_VARIANT, "imported");
           g_hash_table_insert (by_pid, GINT_TO_POINTER (pid), f);
           g_array_append_val (order, pid);
           foreign_record (f, 0, AW_EVENT_RUN_BEGIN, 0, 0, 0, "imported");

@@ -224,6 +224,14 @@ aw_trace_get_origin_ns (AwTrace *self)
   return self->start_ns;
 }
 
+/* The name of a thread that was given none: the first to record is the
+ * main thread, the others are workers. */
+static char *
+default_lane_name (guint lane)
+{
+  return lane == 0 ? g_strdup ("main thread") : g_strdup_printf ("worker %u", lane);
+}
+
 static Chunk *
 chunk_new (AwTrace *self)
 {
@@ -288,8 +296,7 @@ get_buffer_slow (AwTrace *self)
         g_ptr_array_add (self->lane_names, NULL);
       if (g_ptr_array_index (self->lane_names, buffer->lane) == NULL)
         g_ptr_array_index (self->lane_names, buffer->lane) =
-          buffer->lane == 0 ? g_strdup ("main thread")
-                            : g_strdup_printf ("worker %u", buffer->lane);
+          default_lane_name (buffer->lane);
     }
   g_mutex_unlock (&self->buffers_lock);
 
@@ -400,8 +407,7 @@ aw_trace_append_event (AwTrace       *self,
     g_ptr_array_add (self->lane_names, NULL);
   if (g_ptr_array_index (self->lane_names, event->lane) == NULL)
     g_ptr_array_index (self->lane_names, event->lane) =
-      event->lane == 0 ? g_strdup ("main thread")
-                       : g_strdup_printf ("worker %u", event->lane);
+      default_lane_name (event->lane);
   g_mutex_unlock (&self->buffers_lock);
 }
 

@@ -62,6 +62,24 @@ G_STATIC_ASSERT (sizeof (AwEvent) == 24);
 
 typedef struct _AwTrace AwTrace;
 
+/* Metadata keys a run records (aw_trace_set_metadata()); saved traces keep them. */
+#define AW_META_SCENARIO       "scenario"
+#define AW_META_SCENARIO_TITLE "scenario_title"
+#define AW_META_VARIANT        "variant"
+#define AW_META_VARIANT_TITLE  "variant_title"
+#define AW_META_SPEED          "speed"
+#define AW_META_WORKERS        "workers"
+#define AW_META_CLOCK          "clock"         /* "real", "virtual" or "imported" */
+#define AW_META_HEARTBEAT_MS   "heartbeat_ms"
+
+/* Texts of recorded events that readers look for: a RUN_END's outcome
+ * starts with one of the first three; a MARK says a blocking wait's
+ * continuation ran after the watchdog gave up on it. */
+#define AW_RUN_COMPLETED       "completed"
+#define AW_RUN_CANCELLED       "cancelled"
+#define AW_RUN_FAULTED         "faulted"
+#define AW_MARK_STRANDED       "stranded callback ran"
+
 #define AW_TYPE_TRACE (aw_trace_get_type ())
 GType        aw_trace_get_type        (void) G_GNUC_CONST;
 

@@ -482,7 +482,7 @@ aw_verdict_list_metrics (void)
 static double
 run_speed (AwTraceModel *model)
 {
-  const char *speed = aw_trace_get_metadata (aw_trace_model_get_trace (model), "speed");
+  const char *speed = aw_trace_get_metadata (aw_trace_model_get_trace (model), AW_META_SPEED);
   double value = speed ? g_ascii_strtod (speed, NULL) : 1.0;
 
   return value > 0 ? value : 1.0;

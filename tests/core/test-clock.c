@@ -555,12 +555,13 @@ test_block_ui (void)
   const gint64 *frames;
   guint n_frames;
 
-  /* Both timers were due during the block: they fire when it ends, in the
-   * order they were attached, like GLib's sources. */
+  /* Both timers were due during the block: they fire when it ends, in
+   * deadline order, as the runner's one wait source fires them (not in the
+   * order they were started, as separate GLib sources would). */
   g_assert_cmpint (late->end_ns, ==, MS (300));
   g_assert_cmpint (early->end_ns, ==, MS (300));
-  g_assert_cmpint (find_event (t, 0, AW_EVENT_TASK_COMPLETED, late->id, NULL), <,
-                   find_event (t, 0, AW_EVENT_TASK_COMPLETED, early->id, NULL));
+  g_assert_cmpint (find_event (t, 0, AW_EVENT_TASK_COMPLETED, early->id, NULL), <,
+                   find_event (t, 0, AW_EVENT_TASK_COMPLETED, late->id, NULL));
   g_assert_cmpint (event_time (t, find_event (t, 0, AW_EVENT_UI_BLOCK_END, G_MAXUINT32, NULL)), ==, MS (300));
 
   /* The heartbeat at 0, then nothing until the block ends, then every 10 ms. */

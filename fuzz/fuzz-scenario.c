@@ -4,19 +4,26 @@
  *
  * Any bytes may come from a stranger's scenario file. The parser must either
  * return a scenario that keeps every documented limit, or an error that
- * names the file; never crash, hang, leak or read out of bounds.
+ * names the file; never crash, hang, leak or read out of bounds. A program
+ * it accepts must also run: each variant of a small enough one goes through
+ * the interpreter on the virtual clock, which takes no real time.
  */
 
 #include "config.h"
 
 #include <string.h>
 
+#include "aw-clock.h"
 #include "aw-runner.h"
 #include "aw-scenario.h"
+#include "aw-trace-model.h"
 
 #include "fuzz-common.h"
 
 #define NAME "fuzz.json"
+
+/* Programs up to this many tasks are simulated. */
+#define SIMULATED_TASKS 2000
 
 int
 LLVMFuzzerInitialize (int    *argc,
@@ -139,6 +146,20 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
       /* What the window warns about before a freeze. */
       g_assert_cmpuint (aw_run_estimate_freeze_ms (variant->program, &options), <=,
                         MAX (AW_SCENARIO_MAX_DURATION_MS, AW_WAIT_MAX_DEADLINE_MS));
+
+      if (variant->n_tasks <= SIMULATED_TASKS)
+        {
+          AwRunOptions sim_options;
+          g_autoptr(AwTrace) trace = NULL;
+          g_autoptr(AwTraceModel) model = NULL;
+
+          aw_run_options_init (&sim_options);
+          sim_options.workers = 2;
+          trace = aw_clock_simulate (scenario, i, &sim_options);
+          model = aw_trace_model_new (trace);
+          /* The interpreter starts no more tasks than the parser counted. */
+          g_assert_cmpuint (aw_trace_model_get_metrics (model)->tasks, <=, variant->n_tasks);
+        }
     }
 
   return 0;

@@ -394,25 +394,60 @@ test_check (void)
   g_assert_nonnull (strstr (r2.out, "ok"));
 }
 
+/* The line under "Usage:", e.g. "awaitscope run [OPTION…] ID|FILE". */
+static char *
+usage_line (const char *help)
+{
+  const char *start = strstr (help, "Usage:\n");
+  const char *end;
+
+  g_assert_nonnull (start);
+  start += strlen ("Usage:\n");
+  end = strchr (start, '\n');
+  g_assert_nonnull (end);
+  return g_strstrip (g_strndup (start, end - start));
+}
+
 static void
 test_help (void)
 {
-  const char *cmds[] = { "list", "run", "render", "check" };
+  const char *cmds[] = { "list", "run", "render", "check", "replay", "gallery" };
 
   for (guint i = 0; i < G_N_ELEMENTS (cmds); i++)
     {
       g_auto(Result) r = { 0 };
+      g_autofree char *usage = NULL;
+      g_autofree char *prefix = g_strdup_printf ("awaitscope %s [OPTION", cmds[i]);
+      g_autofree char *twice = g_strdup_printf ("] %s", cmds[i]);
+      const char *after;
 
       run_cli (&r, cmds[i], "--help", NULL);
       g_assert_cmpint (r.status, ==, 0);
       g_assert_nonnull (strstr (r.out, "Usage:"));
       g_assert_nonnull (strstr (r.out, cmds[i]));
+
+      /* The usage line names the command once, so it can be typed as shown. */
+      usage = usage_line (r.out);
+      g_assert_true (g_str_has_prefix (usage, prefix));
+      after = strchr (usage, ']');
+      g_assert_nonnull (after);
+      g_assert_false (g_str_has_prefix (after, twice));
+      g_assert_null (strstr (after, cmds[i]));
     }
   {
     g_auto(Result) r = { 0 };
     run_cli (&r, "--help", NULL);
     g_assert_cmpint (r.status, ==, 0);
     g_assert_nonnull (strstr (r.out, "render"));
+    for (guint i = 0; i < G_N_ELEMENTS (cmds); i++)
+      {
+        g_autofree char *row = g_strdup_printf ("\n  %s ", cmds[i]);
+        g_assert_nonnull (strstr (r.out, row));
+      }
+#ifdef AW_HAVE_GTK
+    /* Listed like every other command, though main.c runs it. */
+    g_assert_nonnull (strstr (r.out, "\n  screenshot "));
+#endif
   }
 }
 

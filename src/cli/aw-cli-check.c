@@ -11,6 +11,8 @@
 
 #include "aw-cli-private.h"
 
+#include "aw-catalog.h"
+
 int
 aw_cli_check (int    argc,
               char **argv)
@@ -33,7 +35,7 @@ aw_cli_check (int    argc,
   for (int i = 1; i < argc; i++)
     {
       g_autoptr(GError) error = NULL;
-      g_autoptr(AwScenario) scenario = aw_scenario_new_from_file (argv[i], &error);
+      g_autoptr(AwScenario) scenario = aw_catalog_load_file (argv[i], &error);
 
       if (scenario == NULL)
         {

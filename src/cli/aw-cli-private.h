@@ -115,7 +115,7 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (AwCliPicture, aw_cli_picture_clear)
  * @scenario: the scenario
  * @indices: (element-type guint): the variants to run, by index
  * @models: (element-type AwTraceModel): one finished run per index
- * @variants: (element-type AwRenderVariant): the same runs, named
+ * @variants: (element-type AwNamedRun): the same runs, named
  * @virtual_clock: simulate instead of running
  * @predict: also simulate, to set the prediction beside each run
  * @predictions: (element-type AwTraceModel) (nullable): the simulations,

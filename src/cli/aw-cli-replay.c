@@ -59,12 +59,12 @@ aw_cli_replay (int    argc,
 
   models = g_ptr_array_new_with_free_func ((GDestroyNotify) aw_trace_model_unref);
   names = g_ptr_array_new_with_free_func (g_free);
-  variants = g_array_new (FALSE, TRUE, sizeof (AwRenderVariant));
+  variants = g_array_new (FALSE, TRUE, sizeof (AwNamedRun));
   for (guint i = 0; i < traces->len; i++)
     {
       AwTrace *trace = g_ptr_array_index (traces, i);
       const char *title = aw_trace_get_metadata (trace, "variant_title");
-      AwRenderVariant rv;
+      AwNamedRun rv;
       char *fallback = g_strdup_printf ("run %u", i + 1);
 
       g_ptr_array_add (names, fallback);
@@ -87,7 +87,7 @@ aw_cli_replay (int    argc,
   if (request.title == NULL)
     request.title = base;
   request.caption = caption;
-  request.variants = (const AwRenderVariant *) (gpointer) variants->data;
+  request.variants = (const AwNamedRun *) (gpointer) variants->data;
   request.n_variants = variants->len;
   request.theme = picture.theme;
   request.width = picture.width;

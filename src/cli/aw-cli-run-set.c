@@ -79,7 +79,7 @@ aw_cli_run_set_execute (AwCliRunSet        *set,
   gboolean progress = aw_cli_is_terminal (stderr) && !set->virtual_clock;
 
   set->models = g_ptr_array_new_with_free_func ((GDestroyNotify) aw_trace_model_unref);
-  set->variants = g_array_new (FALSE, TRUE, sizeof (AwRenderVariant));
+  set->variants = g_array_new (FALSE, TRUE, sizeof (AwNamedRun));
   if (set->predict)
     set->predictions = g_ptr_array_new_with_free_func ((GDestroyNotify) aw_trace_model_unref);
 
@@ -88,7 +88,7 @@ aw_cli_run_set_execute (AwCliRunSet        *set,
       guint index = g_array_index (set->indices, guint, i);
       const AwVariant *variant = aw_scenario_get_variant (set->scenario, index);
       g_autoptr(AwTrace) trace = NULL;
-      AwRenderVariant rv;
+      AwNamedRun rv;
       AwTraceModel *model;
 
       if (set->virtual_clock)
@@ -142,7 +142,7 @@ aw_cli_run_set_request (AwCliRunSet         *set,
                         char               **description)
 {
   g_autoptr(AwVerdict) verdict = aw_verdict_check (set->scenario,
-                                                   (const AwRenderVariant *) (gpointer) set->variants->data,
+                                                   (const AwNamedRun *) (gpointer) set->variants->data,
                                                    set->variants->len);
   g_autofree char *summary = aw_verdict_to_string (verdict);
   GString *text = g_string_new (NULL);
@@ -172,7 +172,7 @@ aw_cli_run_set_request (AwCliRunSet         *set,
       if (check->status == AW_CHECK_NOT_CHECKED)
         continue;
       if (!g_str_equal (check->metric, "wall_ms"))
-        *headline = aw_verdict_headline (verdict, (const AwRenderVariant *) (gpointer) set->variants->data,
+        *headline = aw_verdict_headline (verdict, (const AwNamedRun *) (gpointer) set->variants->data,
                                          set->variants->len);
       break;
     }
@@ -183,6 +183,6 @@ done:
   request->caption = *caption;
   request->headline = *headline;
   request->description = *description;
-  request->variants = (const AwRenderVariant *) (gpointer) set->variants->data;
+  request->variants = (const AwNamedRun *) (gpointer) set->variants->data;
   request->n_variants = set->variants->len;
 }

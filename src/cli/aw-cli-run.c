@@ -14,6 +14,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "aw-summary.h"
 #include "aw-trace-io.h"
 #include "aw-verdict.h"
 
@@ -113,7 +114,7 @@ add_verdict_json (JsonBuilder *b,
                   AwCliRunSet *set)
 {
   g_autoptr(AwVerdict) verdict = aw_verdict_check (set->scenario,
-                                                   (const AwRenderVariant *) (gpointer) set->variants->data,
+                                                   (const AwNamedRun *) (gpointer) set->variants->data,
                                                    set->variants->len);
   g_autofree char *summary = aw_verdict_to_string (verdict);
 
@@ -228,7 +229,7 @@ print_run_json (AwCliRunSet        *set,
         }
       json_builder_end_array (b);
     }
-  compare = aw_render_compare_text ((const AwRenderVariant *) (gpointer) set->variants->data,
+  compare = aw_summary_compare_text ((const AwNamedRun *) (gpointer) set->variants->data,
                                     set->variants->len);
   if (compare != NULL)
     {
@@ -274,7 +275,7 @@ print_warnings_and_verdict (AwCliRunSet *set)
         }
     }
 
-  verdict = aw_verdict_check (set->scenario, (const AwRenderVariant *) (gpointer) set->variants->data,
+  verdict = aw_verdict_check (set->scenario, (const AwNamedRun *) (gpointer) set->variants->data,
                               set->variants->len);
   summary = aw_verdict_to_string (verdict);
   if (aw_scenario_get_expected_text (set->scenario) != NULL)
@@ -330,7 +331,7 @@ print_run_table (AwCliRunSet        *set,
         printf ("\n%s: the main loop was blocked for %.2f s", v->name, m->max_main_loop_gap_ms / 1000);
     }
 
-  compare = aw_render_compare_text ((const AwRenderVariant *) (gpointer) set->variants->data,
+  compare = aw_summary_compare_text ((const AwNamedRun *) (gpointer) set->variants->data,
                                     set->variants->len);
   if (compare != NULL)
     printf ("\n%s", compare);

@@ -346,7 +346,7 @@ compute_layout_level (Ctx            *c,
   if (n >= 2)
     {
       g_autofree char *compare = request->headline ? g_strdup (request->headline)
-                                                   : aw_render_compare_text (request->variants, n);
+                                                   : aw_summary_compare_text (request->variants, n);
 
       if (compare != NULL)
         {

@@ -15,7 +15,9 @@
 
 #include <pango/pangocairo.h>
 
+#include "aw-format.h"
 #include "aw-render.h"
+#include "aw-summary.h"
 
 G_BEGIN_DECLS
 
@@ -109,17 +111,9 @@ void         _aw_render_ctx_clear            (Ctx                         *c);
 void         _aw_render_cache_prepare        (AwRenderCache               *cache,
                                               cairo_t                     *cr);
 void         _aw_render_cache_trim           (AwRenderCache               *cache);
-void         _aw_render_format_number        (char                        *buf,
-                                              gsize                        len,
-                                              int                          decimals,
-                                              double                       value);
 void         _aw_render_format_count         (char                        *buf,
                                               gsize                        len,
                                               guint                        count);
-const char  *_aw_render_variant_title        (const AwRenderVariant       *variant,
-                                              guint                        index,
-                                              char                        *buf,
-                                              gsize                        len);
 void         _aw_render_text_set             (Ctx                         *c,
                                               const char                  *text,
                                               double                       size,

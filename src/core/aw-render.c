@@ -226,7 +226,7 @@ draw_axis (Ctx *c)
         label = g_strdup ("0");
       else
         {
-          _aw_render_format_number (num, sizeof num, decimals, t / unit);
+          aw_format_number (num, sizeof num, decimals, t / unit);
           label = g_strdup_printf ("%s %s", num, unit_name);
         }
       _aw_render_text_set (c, label, size, FALSE, -1);
@@ -245,7 +245,7 @@ draw_header (Ctx                         *c,
              guint                        v,
              const AwRenderVariantLayout *vl)
 {
-  const AwRenderVariant *variant = &c->request->variants[v];
+  const AwNamedRun *variant = &c->request->variants[v];
   const AwRenderLayout *lay = c->layout;
   const AwTheme *t = c->theme;
   double size = c->chrome->header * c->f;
@@ -263,8 +263,8 @@ draw_header (Ctx                         *c,
       const AwMetrics *m = aw_trace_model_get_metrics (variant->model);
       char count[32];
 
-      duration = aw_render_format_duration (m->wall_ms);
-      main_text = g_strdup_printf ("%s: %s", _aw_render_variant_title (variant, v, buf, sizeof buf), duration);
+      duration = aw_format_duration (m->wall_ms);
+      main_text = g_strdup_printf ("%s: %s", aw_named_run_get_title (variant, v, buf, sizeof buf), duration);
 
       if (!aw_trace_model_is_finished (variant->model))
         status = g_strdup ("running");
@@ -293,7 +293,7 @@ draw_header (Ctx                         *c,
                                    m->threads_used, m->threads_used == 1 ? "" : "s");
     }
   else
-    main_text = g_strdup_printf ("%s: no run", _aw_render_variant_title (variant, v, buf, sizeof buf));
+    main_text = g_strdup_printf ("%s: no run", aw_named_run_get_title (variant, v, buf, sizeof buf));
 
   /* Right: a muted summary, if the header leaves room for it. */
   if (summary != NULL)
@@ -658,7 +658,7 @@ aw_render_with_layout (cairo_t               *cr,
   if (layout->compare_height > 0)
     {
       g_autofree char *compare = request->headline ? g_strdup (request->headline)
-                                                   : aw_render_compare_text (request->variants, request->n_variants);
+                                                   : aw_summary_compare_text (request->variants, request->n_variants);
       double tw, th;
 
       if (compare != NULL)

@@ -119,6 +119,15 @@ const AwVariant *aw_scenario_get_variant       (AwScenario   *self,
 const AwVariant *aw_scenario_find_variant      (AwScenario   *self,
                                                 const char   *name,
                                                 guint        *index);
+guint            aw_scenario_get_n_checks      (AwScenario   *self);
+JsonObject      *aw_scenario_get_check         (AwScenario   *self,
+                                                guint         index);
+void             aw_scenario_set_check_error   (AwScenario   *self,
+                                                guint         index,
+                                                const char   *member,
+                                                GError      **error,
+                                                const char   *format,
+                                                ...) G_GNUC_PRINTF (5, 6);
 
 const char      *aw_node_type_to_string        (AwNodeType    type);
 GQuark           aw_scenario_error_quark       (void);

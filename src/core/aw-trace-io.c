@@ -26,7 +26,7 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
-#include "aw-export.h"
+#include "aw-file-util.h"
 #include "aw-json.h"
 #include "aw-trace-model.h"
 

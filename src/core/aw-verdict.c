@@ -737,6 +737,47 @@ aw_verdict_validate_check (AwScenario  *scenario,
   return TRUE;
 }
 
+/**
+ * aw_verdict_validate_scenario:
+ * @scenario: a parsed scenario
+ * @error: return location for the first error, as FILE:LINE:COLUMN: words
+ *
+ * Validates the checks of @scenario's expected outcome against the schema
+ * (see aw_verdict_validate_check()), in file order. The scenario parser
+ * keeps the checks as written; the catalogue calls this on every scenario
+ * it loads, so a bad check is reported like any other mistake in the file.
+ *
+ * Returns: %TRUE if every check is well formed
+ */
+gboolean
+aw_verdict_validate_scenario (AwScenario  *scenario,
+                              GError     **error)
+{
+  g_return_val_if_fail (AW_IS_SCENARIO (scenario), FALSE);
+
+  for (guint i = 0; i < aw_scenario_get_n_checks (scenario); i++)
+    {
+      JsonObject *check = aw_scenario_get_check (scenario, i);
+      g_autofree char *message = NULL;
+      const char *member = NULL;
+
+      if (check == NULL)
+        {
+          aw_scenario_set_check_error (scenario, i, NULL, error,
+                                       "check %u is not an object like {\"metric\": \"wall_ms\", "
+                                       "\"variant\": \"v\", \"at_most\": 1200}", i + 1);
+          return FALSE;
+        }
+      if (!aw_verdict_validate_check (scenario, check, &member, &message))
+        {
+          aw_scenario_set_check_error (scenario, i, member, error, "%s", message);
+          return FALSE;
+        }
+    }
+
+  return TRUE;
+}
+
 /* Checks: against the runs ---------------------------------------------------------- */
 
 static void
@@ -773,9 +814,9 @@ aw_check_status_to_string (AwCheckStatus status)
 }
 
 static AwTraceModel *
-find_run (const AwRenderVariant *variants,
-          guint                  n_variants,
-          const char            *name)
+find_run (const AwNamedRun *variants,
+          guint             n_variants,
+          const char       *name)
 {
   for (guint i = 0; i < n_variants; i++)
     if (variants[i].model != NULL && g_strcmp0 (variants[i].name, name) == 0)
@@ -825,9 +866,9 @@ format_ratio (double ratio)
 
 /* Fills in @check's figures, status and text from the runs. */
 static void
-evaluate (AwCheck               *check,
-          const AwRenderVariant *variants,
-          guint                  n_variants)
+evaluate (AwCheck          *check,
+          const AwNamedRun *variants,
+          guint             n_variants)
 {
   AwTraceModel *run = find_run (variants, n_variants, check->variant);
   AwTraceModel *other = check->of ? find_run (variants, n_variants, check->of) : NULL;
@@ -923,62 +964,49 @@ evaluate (AwCheck               *check,
  * Returns: (transfer full): the verdict
  */
 AwVerdict *
-aw_verdict_check (AwScenario            *scenario,
-                  const AwRenderVariant *variants,
-                  guint                  n_variants)
+aw_verdict_check (AwScenario       *scenario,
+                  const AwNamedRun *variants,
+                  guint             n_variants)
 {
   AwVerdict *verdict = g_new0 (AwVerdict, 1);
-  JsonObject *expected;
-  JsonNode *checks;
 
   verdict->checks = g_ptr_array_new_with_free_func ((GDestroyNotify) aw_check_free);
 
   g_return_val_if_fail (AW_IS_SCENARIO (scenario), verdict);
 
-  expected = aw_scenario_get_expected (scenario);
-  checks = expected ? json_object_get_member (expected, "checks") : NULL;
-  if (checks != NULL && JSON_NODE_HOLDS_ARRAY (checks))
+  for (guint i = 0; i < aw_scenario_get_n_checks (scenario); i++)
     {
-      JsonArray *array = json_node_get_array (checks);
+      JsonObject *object = aw_scenario_get_check (scenario, i);
+      const char *member = NULL;
+      g_autofree char *message = NULL;
+      AwCheck *check;
 
-      for (guint i = 0; i < json_array_get_length (array); i++)
+      /* The catalogue validated the schema; stay safe with others. */
+      if (object == NULL || !aw_verdict_validate_check (scenario, object, &member, &message))
+        continue;
+
+      check = g_new0 (AwCheck, 1);
+      check->metric = g_strdup (member_string (object, "metric"));
+      check->variant = g_strdup (member_string (object, "variant"));
+      check->of = g_strdup (member_string (object, "of"));
+      for (guint k = 0; operators[k] != NULL; k++)
+        if (json_object_has_member (object, operators[k]))
+          check->op = operators[k];
+      if (g_str_equal (check->op, "is"))
+        check->expected_outcome = g_strdup (member_string (object, "is"));
+      else
+        check->bound = member_number (object, check->op);
+      check->ratio = -1;
+
+      evaluate (check, variants, n_variants);
+      switch (check->status)
         {
-          JsonNode *item = json_array_get_element (array, i);
-          JsonObject *object;
-          const char *member = NULL;
-          g_autofree char *message = NULL;
-          AwCheck *check;
-
-          /* The parser validated the schema; stay safe with hand-built scenarios. */
-          if (!JSON_NODE_HOLDS_OBJECT (item))
-            continue;
-          object = json_node_get_object (item);
-          if (!aw_verdict_validate_check (scenario, object, &member, &message))
-            continue;
-
-          check = g_new0 (AwCheck, 1);
-          check->metric = g_strdup (member_string (object, "metric"));
-          check->variant = g_strdup (member_string (object, "variant"));
-          check->of = g_strdup (member_string (object, "of"));
-          for (guint k = 0; operators[k] != NULL; k++)
-            if (json_object_has_member (object, operators[k]))
-              check->op = operators[k];
-          if (g_str_equal (check->op, "is"))
-            check->expected_outcome = g_strdup (member_string (object, "is"));
-          else
-            check->bound = member_number (object, check->op);
-          check->ratio = -1;
-
-          evaluate (check, variants, n_variants);
-          switch (check->status)
-            {
-            case AW_CHECK_MET: verdict->n_met++; break;
-            case AW_CHECK_NOT_MET: verdict->n_not_met++; break;
-            case AW_CHECK_NOT_CHECKED:
-            default: verdict->n_not_checked++; break;
-            }
-          g_ptr_array_add (verdict->checks, check);
+        case AW_CHECK_MET: verdict->n_met++; break;
+        case AW_CHECK_NOT_MET: verdict->n_not_met++; break;
+        case AW_CHECK_NOT_CHECKED:
+        default: verdict->n_not_checked++; break;
         }
+      g_ptr_array_add (verdict->checks, check);
     }
 
   verdict->met = verdict->n_met > 0 && verdict->n_not_met == 0;
@@ -1016,9 +1044,9 @@ aw_verdict_to_string (const AwVerdict *verdict)
 }
 
 static const char *
-variant_title (const AwRenderVariant *variants,
-               guint                  n_variants,
-               const char            *name)
+variant_title (const AwNamedRun *variants,
+               guint             n_variants,
+               const char       *name)
 {
   for (guint i = 0; i < n_variants; i++)
     if (g_strcmp0 (variants[i].name, name) == 0 && variants[i].title != NULL)
@@ -1039,9 +1067,9 @@ variant_title (const AwRenderVariant *variants,
  * Returns: (transfer full) (nullable): the line, or %NULL if no check ran
  */
 char *
-aw_verdict_headline (const AwVerdict       *verdict,
-                     const AwRenderVariant *variants,
-                     guint                  n_variants)
+aw_verdict_headline (const AwVerdict  *verdict,
+                     const AwNamedRun *variants,
+                     guint             n_variants)
 {
   for (guint i = 0; i < verdict->checks->len; i++)
     {

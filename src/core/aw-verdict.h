@@ -7,7 +7,7 @@
 
 #include <json-glib/json-glib.h>
 
-#include "aw-render.h"
+#include "aw-named-run.h"
 #include "aw-scenario.h"
 #include "aw-trace-model.h"
 
@@ -124,14 +124,14 @@ typedef struct {
   GPtrArray *checks;
 } AwVerdict;
 
-AwVerdict          *aw_verdict_check          (AwScenario            *scenario,
-                                               const AwRenderVariant *variants,
-                                               guint                  n_variants);
+AwVerdict          *aw_verdict_check          (AwScenario       *scenario,
+                                               const AwNamedRun *variants,
+                                               guint             n_variants);
 void                aw_verdict_free           (AwVerdict             *verdict);
 char               *aw_verdict_to_string      (const AwVerdict       *verdict);
-char               *aw_verdict_headline       (const AwVerdict       *verdict,
-                                               const AwRenderVariant *variants,
-                                               guint                  n_variants);
+char               *aw_verdict_headline       (const AwVerdict  *verdict,
+                                               const AwNamedRun *variants,
+                                               guint             n_variants);
 const char         *aw_check_status_to_string (AwCheckStatus          status);
 
 const char * const *aw_verdict_list_metrics   (void);
@@ -142,6 +142,8 @@ gboolean            aw_verdict_validate_check (AwScenario            *scenario,
                                                JsonObject            *check,
                                                const char           **member,
                                                char                 **message);
+gboolean            aw_verdict_validate_scenario (AwScenario         *scenario,
+                                                  GError            **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AwWarning, aw_warning_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AwVerdict, aw_verdict_free)

@@ -17,6 +17,7 @@
 #include <glib.h>
 
 #include "aw-export.h"
+#include "aw-format.h"
 #include "aw-render.h"
 #include "aw-runner.h"
 #include "aw-scenario.h"
@@ -58,7 +59,6 @@ gboolean aw_cli_parse_speed         (const char    *text,
 gboolean aw_cli_parse_deadline      (int            deadline,
                                      AwRunOptions  *options);
 gboolean aw_cli_check_output_folder (const char    *path);
-char    *aw_cli_format_ms           (double         ms);
 
 /**
  * AwCliPictureFlags:

@@ -114,7 +114,7 @@ aw_cli_run_set_execute (AwCliRunSet        *set,
       g_ptr_array_add (set->models, model);
       if (progress)
         {
-          g_autofree char *wall = aw_cli_format_ms (aw_trace_model_get_metrics (model)->wall_ms);
+          g_autofree char *wall = aw_format_duration (aw_trace_model_get_metrics (model)->wall_ms);
           fprintf (stderr, " %s\n", wall);
         }
       if (set->predict)
@@ -145,13 +145,14 @@ aw_cli_run_set_request (AwCliRunSet         *set,
                                                    (const AwNamedRun *) (gpointer) set->variants->data,
                                                    set->variants->len);
   g_autofree char *summary = aw_verdict_to_string (verdict);
+  g_autofree char *speed = aw_format_speed (options->speed);
   GString *text = g_string_new (NULL);
 
   *description = set->virtual_clock
-    ? g_strdup_printf ("Awaitscope: simulated timing (virtual clock), speed %gx, %u worker threads",
-                       options->speed, options->workers ? options->workers : aw_runner_default_workers ())
-    : g_strdup_printf ("Awaitscope: recorded run, real clock, speed %gx, %u worker threads",
-                       options->speed, options->workers ? options->workers : aw_runner_default_workers ());
+    ? g_strdup_printf ("Awaitscope: simulated timing (virtual clock), speed %s, %u worker threads",
+                       speed, options->workers ? options->workers : aw_runner_default_workers ())
+    : g_strdup_printf ("Awaitscope: recorded run, real clock, speed %s, %u worker threads",
+                       speed, options->workers ? options->workers : aw_runner_default_workers ());
   g_string_append_printf (text, "%s. ", *description + strlen ("Awaitscope: "));
   text->str[0] = g_ascii_toupper (text->str[0]);
   if (aw_scenario_get_expected_text (set->scenario) != NULL)

@@ -12,6 +12,8 @@
 
 #include "aw-cli-private.h"
 
+#include <math.h>
+
 #include <json-glib/json-glib.h>
 
 #include "aw-summary.h"
@@ -230,7 +232,7 @@ print_run_json (AwCliRunSet        *set,
       json_builder_end_array (b);
     }
   compare = aw_summary_compare_text ((const AwNamedRun *) (gpointer) set->variants->data,
-                                    set->variants->len);
+                                     set->variants->len);
   if (compare != NULL)
     {
       json_builder_set_member_name (b, "comparison");
@@ -289,16 +291,26 @@ print_warnings_and_verdict (AwCliRunSet *set)
     }
 }
 
+/* A signed difference of durations: "+12 ms", "-1.20 s". */
+static char *
+format_difference (double ms)
+{
+  g_autofree char *size = aw_format_duration (fabs (ms));
+
+  return g_strdup_printf ("%c%s", ms < 0 ? '-' : '+', size);
+}
+
 static void
 print_run_table (AwCliRunSet        *set,
                  const AwRunOptions *options)
 {
   g_autofree char *compare = NULL;
+  g_autofree char *speed = aw_format_speed (options->speed);
 
-  printf ("%s: %s (%s, speed %gx, %u worker threads)\n\n",
+  printf ("%s: %s (%s, speed %s, %u worker threads)\n\n",
           aw_scenario_get_id (set->scenario), aw_scenario_get_title (set->scenario),
           set->virtual_clock ? "virtual clock: simulated timing" : "real clock",
-          options->speed, options->workers ? options->workers : aw_runner_default_workers ());
+          speed, options->workers ? options->workers : aw_runner_default_workers ());
   printf ("%-22s %10s %6s %5s %6s %9s %7s %6s %10s %9s\n",
           "variant", "wall", "tasks", "done", "failed", "cancelled", "threads", "gtasks", "unobserved", "max gap");
 
@@ -306,8 +318,8 @@ print_run_table (AwCliRunSet        *set,
     {
       const AwVariant *v = aw_scenario_get_variant (set->scenario, g_array_index (set->indices, guint, i));
       const AwMetrics *m = aw_trace_model_get_metrics (g_ptr_array_index (set->models, i));
-      g_autofree char *wall = aw_cli_format_ms (m->wall_ms);
-      g_autofree char *gap = aw_cli_format_ms (m->max_main_loop_gap_ms);
+      g_autofree char *wall = aw_format_duration (m->wall_ms);
+      g_autofree char *gap = aw_format_duration (m->max_main_loop_gap_ms);
 
       printf ("%-22s %10s %6u %5u %6u %9u %7u %6u %10u %9s\n",
               v->name, wall, m->tasks, m->completed, m->failed, m->cancelled,
@@ -318,21 +330,27 @@ print_run_table (AwCliRunSet        *set,
     {
       const AwVariant *v = aw_scenario_get_variant (set->scenario, g_array_index (set->indices, guint, i));
       const AwMetrics *m = aw_trace_model_get_metrics (g_ptr_array_index (set->models, i));
+      g_autofree char *gap = aw_format_duration (m->max_main_loop_gap_ms);
 
       if (m->outcome != NULL && !g_str_equal (m->outcome, "completed"))
         printf ("\n%s: %s", v->name, m->outcome);
       if (m->cancel_latency_ms >= 0)
-        printf ("\n%s: cancellation took effect within %.1f ms; %.0f ms of work ran on after it",
-                v->name, m->cancel_latency_ms, m->wasted_ms);
+        {
+          g_autofree char *latency = aw_format_duration (m->cancel_latency_ms);
+          g_autofree char *wasted = aw_format_duration (m->wasted_ms);
+
+          printf ("\n%s: cancellation took effect within %s; %s of work ran on after it",
+                  v->name, latency, wasted);
+        }
       if (m->watchdog_fired)
-        printf ("\n%s: deadlock: the main loop stopped for %.2f s until the watchdog broke the wait",
-                v->name, m->max_main_loop_gap_ms / 1000);
+        printf ("\n%s: deadlock: the main loop stopped for %s until the watchdog broke the wait",
+                v->name, gap);
       else if (m->max_main_loop_gap_ms >= 100)
-        printf ("\n%s: the main loop was blocked for %.2f s", v->name, m->max_main_loop_gap_ms / 1000);
+        printf ("\n%s: the main loop was blocked for %s", v->name, gap);
     }
 
   compare = aw_summary_compare_text ((const AwNamedRun *) (gpointer) set->variants->data,
-                                    set->variants->len);
+                                     set->variants->len);
   if (compare != NULL)
     printf ("\n%s", compare);
   printf ("\n");
@@ -345,12 +363,15 @@ print_run_table (AwCliRunSet        *set,
           const AwVariant *v = aw_scenario_get_variant (set->scenario, g_array_index (set->indices, guint, i));
           double measured = aw_trace_model_get_metrics (g_ptr_array_index (set->models, i))->wall_ms;
           double predicted = aw_trace_model_get_metrics (g_ptr_array_index (set->predictions, i))->wall_ms;
-          g_autofree char *m_text = aw_cli_format_ms (measured);
-          g_autofree char *p_text = aw_cli_format_ms (predicted);
+          g_autofree char *m_text = aw_format_duration (measured);
+          g_autofree char *p_text = aw_format_duration (predicted);
+          g_autofree char *d_text = format_difference (measured - predicted);
+          char percent[G_ASCII_DTOSTR_BUF_SIZE];
 
-          printf ("  %-22s predicted %10s  measured %10s  difference %+.1f ms (%+.1f%%)\n",
-                  v->name, p_text, m_text, measured - predicted,
-                  predicted > 0 ? (measured - predicted) / predicted * 100 : 0.0);
+          g_ascii_formatd (percent, sizeof percent, "%+.1f",
+                           predicted > 0 ? (measured - predicted) / predicted * 100 : 0.0);
+          printf ("  %-22s predicted %10s  measured %10s  difference %s (%s%%)\n",
+                  v->name, p_text, m_text, d_text, percent);
         }
     }
 

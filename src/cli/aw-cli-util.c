@@ -129,14 +129,6 @@ aw_cli_check_output_folder (const char *path)
   return TRUE;
 }
 
-char *
-aw_cli_format_ms (double ms)
-{
-  if (ms >= 1000)
-    return g_strdup_printf ("%.2f s", ms / 1000);
-  return g_strdup_printf ("%.0f ms", ms);
-}
-
 /* Picture options ------------------------------------------------------------- */
 
 void

@@ -41,8 +41,12 @@ aw_format_number (char   *buf,
  * aw_format_duration:
  * @ms: a duration in milliseconds
  *
- * Formats a duration the way the timeline shows it: "2.41 s" from one
- * second up, "640 ms" below, with a fixed decimal point whatever the locale.
+ * Formats a duration the one way every view shows it: three significant
+ * digits, "640 ms" below a second and "2.41 s", "12.3 s", "120 s" from one
+ * second up, with a decimal point whatever the locale. A value that rounds
+ * to 1000 ms at millisecond precision (999.5 ms and up) is "1.00 s", never
+ * "1000 ms". Below 1 ms, two decimals: "0.40 ms", "0.00 ms". A negative or
+ * non-finite value is "–". This is the rule the chart has always used.
  *
  * Returns: (transfer full): the text
  */
@@ -64,4 +68,20 @@ aw_format_duration (double ms)
 
   aw_format_number (num, sizeof num, ms >= 9.95 ? 0 : ms >= 0.995 ? 1 : 2, ms);
   return g_strdup_printf ("%s ms", num);
+}
+
+/**
+ * aw_format_speed:
+ * @speed: a speed factor (0.25 is slow motion)
+ *
+ * Returns: (transfer full): e.g. "0.25x" or "2x", with a decimal point
+ *   whatever the locale
+ */
+char *
+aw_format_speed (double speed)
+{
+  char num[G_ASCII_DTOSTR_BUF_SIZE];
+
+  g_ascii_formatd (num, sizeof num, "%g", speed);
+  return g_strdup_printf ("%sx", num);
 }

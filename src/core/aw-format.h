@@ -14,5 +14,6 @@ void  aw_format_number   (char   *buf,
                           int     decimals,
                           double  value);
 char *aw_format_duration (double  ms);
+char *aw_format_speed    (double  speed);
 
 G_END_DECLS

@@ -20,16 +20,15 @@
  * aw_summary_format_duration:
  * @ms: milliseconds
  *
+ * The same as aw_format_duration(), which new code should call: the window
+ * still calls it by this name.
+ *
  * Returns: (transfer full): "640 ms" below a second, "2.41 s" above
  */
 char *
 aw_summary_format_duration (double ms)
 {
-  if (ms >= 1000)
-    return g_strdup_printf ("%.2f s", ms / 1000);
-  if (ms >= 10)
-    return g_strdup_printf ("%.0f ms", ms);
-  return g_strdup_printf ("%.1f ms", ms);
+  return aw_format_duration (ms);
 }
 
 /* Tasks that were cancelled, and tasks whose token was cancelled but that
@@ -242,7 +241,7 @@ char *
 aw_summary_variant (const AwNamedRun *variant)
 {
   const AwMetrics *m = aw_trace_model_get_metrics (variant->model);
-  g_autofree char *wall = aw_summary_format_duration (m->wall_ms);
+  g_autofree char *wall = aw_format_duration (m->wall_ms);
   GString *s = g_string_new (NULL);
 
   g_string_append_printf (s, "%s: %u task%s, ", variant->title, m->tasks, m->tasks == 1 ? "" : "s");
@@ -314,13 +313,13 @@ aw_summary_outcome_card (const AwNamedRun *variants,
             if (markers[k].kind == AW_EVENT_CANCEL_REQUEST)
               first_cancel = markers[k].time_ns - aw_trace_model_get_begin_ns (variants[i].model);
           count_cancellation (variants[i].model, &stopped, &ignored);
-          when = aw_summary_format_duration (first_cancel / 1e6);
+          when = aw_format_duration (first_cancel / 1e6);
           g_string_append_printf (s, "\n%s%sCancelled after %s: %u task%s stopped, %u ignored the token",
                                   who ? who : "", who ? ": " : "", when,
                                   stopped, stopped == 1 ? "" : "s", ignored);
           if (m->wasted_ms >= 1)
             {
-              g_autofree char *wasted = aw_summary_format_duration (m->wasted_ms);
+              g_autofree char *wasted = aw_format_duration (m->wasted_ms);
               g_string_append_printf (s, " (%s of work after the cancel)", wasted);
             }
         }
@@ -329,7 +328,7 @@ aw_summary_outcome_card (const AwNamedRun *variants,
                                 m->errors_unobserved, m->errors_unobserved == 1 ? " was" : "s were");
       if (m->watchdog_fired)
         {
-          g_autofree char *gap = aw_summary_format_duration (m->max_main_loop_gap_ms);
+          g_autofree char *gap = aw_format_duration (m->max_main_loop_gap_ms);
           g_autofree char *late = NULL;
           const AwMarker *markers;
           guint n_markers;
@@ -345,7 +344,7 @@ aw_summary_outcome_card (const AwNamedRun *variants,
                 stranded = markers[k].time_ns;
             }
           if (watchdog >= 0 && stranded >= watchdog)
-            late = aw_summary_format_duration ((stranded - watchdog) / 1e6);
+            late = aw_format_duration ((stranded - watchdog) / 1e6);
 
           g_string_append_printf (s, "\n%s%sDeadlock: the window was frozen for %s (%u frames missed) "
                                   "until the watchdog broke the wait",
@@ -357,7 +356,7 @@ aw_summary_outcome_card (const AwNamedRun *variants,
         }
       else if (m->max_main_loop_gap_ms >= 100)
         {
-          g_autofree char *gap = aw_summary_format_duration (m->max_main_loop_gap_ms);
+          g_autofree char *gap = aw_format_duration (m->max_main_loop_gap_ms);
           g_string_append_printf (s, "\n%s%sThe main loop was blocked for %s (%u frames missed)",
                                   who ? who : "", who ? ": " : "", gap, m->frames_missed);
         }

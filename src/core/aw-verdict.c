@@ -31,7 +31,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "aw-summary.h"
+#include "aw-format.h"
 
 /* Lints ---------------------------------------------------------------------- */
 
@@ -284,7 +284,7 @@ lint_blocked (AwTraceModel *model,
     if (blocks[i].start_ns < gap_end && blocks[i].end_ns > gap_start)
       blocker = aw_trace_model_find_task (model, blocks[i].task);
 
-  gap = aw_summary_format_duration (gap_ms);
+  gap = aw_format_duration (gap_ms);
   if (blocker != NULL)
     blocked_by = g_strdup_printf (" \u201c%s\u201d held the main thread.", blocker->name);
   warning_new (warnings, AW_WARNING_MAIN_LOOP_BLOCKED, blocker, gap_ms, 1,
@@ -313,7 +313,7 @@ lint_cancel_ignored (AwTraceModel *model,
         continue;
       ms = running_after (model, t, t->cancel_request_ns);
 
-      after = aw_summary_format_duration (ms);
+      after = aw_format_duration (ms);
       if (t->outcome == AW_OUTCOME_CANCELLED)
         warning_new (warnings, AW_WARNING_CANCEL_IGNORED, t, ms, 1,
                      g_strdup_printf ("\u201c%s\u201d stopped only %s after its token was cancelled, "
@@ -377,7 +377,7 @@ lint_abandoned (AwTraceModel *model,
     return;
 
   task = aw_trace_model_find_task (model, worst);
-  wasted = aw_summary_format_duration (ms);
+  wasted = aw_format_duration (ms);
   warning_new (warnings, AW_WARNING_WORK_WASTED, task, ms, 1,
                g_strdup_printf ("%s of work ran after its caller had given up (the token was cancelled, "
                                 "or the task awaiting it had already finished), most of it in \u201c%s\u201d: "
@@ -828,40 +828,38 @@ static char *
 format_figure (Unit   unit,
                double value)
 {
+  char digits[G_ASCII_DTOSTR_BUF_SIZE];
+  GString *s;
+  guint n;
+
   if (unit == UNIT_MS)
-    return aw_summary_format_duration (value);
+    return aw_format_duration (value);
   if (unit == UNIT_FLAG)
     return g_strdup (value != 0 ? "yes" : "no");
-  if (value >= 1000 && value < 1e15)
-    {
-      /* 10001 -> "10,001" */
-      char digits[32];
-      GString *s = g_string_new (NULL);
-      guint n;
 
-      g_snprintf (digits, sizeof digits, "%.0f", value);
-      n = strlen (digits);
-      for (guint i = 0; i < n; i++)
-        {
-          if (i > 0 && (n - i) % 3 == 0)
-            g_string_append_c (s, ',');
-          g_string_append_c (s, digits[i]);
-        }
-      return g_string_free (s, FALSE);
+  aw_format_number (digits, sizeof digits, 0, value);
+  if (!(value >= 1000 && value < 1e15))
+    return g_strdup (digits);
+
+  /* 10001 -> "10,001" */
+  s = g_string_new (NULL);
+  n = strlen (digits);
+  for (guint i = 0; i < n; i++)
+    {
+      if (i > 0 && (n - i) % 3 == 0)
+        g_string_append_c (s, ',');
+      g_string_append_c (s, digits[i]);
     }
-  return g_strdup_printf ("%.0f", value);
+  return g_string_free (s, FALSE);
 }
 
 static char *
 format_ratio (double ratio)
 {
-  if (ratio >= 9.95)
-    return g_strdup_printf ("%.0fx", ratio);
-  if (ratio >= 0.995)
-    return g_strdup_printf ("%.1fx", ratio);
-  if (ratio >= 0.095)
-    return g_strdup_printf ("%.2fx", ratio);
-  return g_strdup_printf ("%.3fx", ratio);
+  char num[G_ASCII_DTOSTR_BUF_SIZE];
+
+  aw_format_number (num, sizeof num, ratio >= 9.95 ? 0 : ratio >= 0.995 ? 1 : ratio >= 0.095 ? 2 : 3, ratio);
+  return g_strdup_printf ("%sx", num);
 }
 
 /* Fills in @check's figures, status and text from the runs. */

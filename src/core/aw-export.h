@@ -8,6 +8,7 @@
 #include <gio/gio.h>
 
 #include "aw-file-util.h"
+#include "aw-render-enums.h"
 #include "aw-render.h"
 
 G_BEGIN_DECLS

@@ -78,22 +78,6 @@ typedef struct {
   JsonParser *parser;
 } ParseContext;
 
-static const char *node_type_names[AW_NODE_LAST] = {
-  [AW_NODE_DELAY] = "delay",
-  [AW_NODE_IO] = "io",
-  [AW_NODE_CPU] = "cpu",
-  [AW_NODE_FAIL] = "fail",
-  [AW_NODE_CACHED] = "cached",
-  [AW_NODE_SEQUENCE] = "sequence",
-  [AW_NODE_WHEN_ALL] = "when_all",
-  [AW_NODE_WHEN_ANY] = "when_any",
-  [AW_NODE_TIMEOUT] = "timeout",
-  [AW_NODE_REPEAT] = "repeat",
-  [AW_NODE_PARALLEL] = "parallel",
-  [AW_NODE_FIRE_AND_FORGET] = "fire_and_forget",
-  [AW_NODE_BLOCK_UI] = "block_ui",
-  [AW_NODE_WAIT_BLOCKING] = "wait_blocking",
-};
 
 /* The fields each node type accepts, beyond "type" and "name". */
 static const char *node_fields[AW_NODE_LAST] = {
@@ -113,12 +97,31 @@ static const char *node_fields[AW_NODE_LAST] = {
   [AW_NODE_WAIT_BLOCKING] = "child deadline_ms continue_on",
 };
 
+/* The types as glib-mkenums registered them: their nicks are the words of
+ * the scenario language. */
+static GEnumClass *
+node_types (void)
+{
+  static GEnumClass *klass;
+
+  if (g_once_init_enter (&klass))
+    g_once_init_leave (&klass, g_type_class_ref (AW_TYPE_NODE_TYPE));
+  return klass;
+}
+
+/**
+ * aw_node_type_to_string:
+ * @type: a node type
+ *
+ * Returns: (transfer none): the type's "type" in scenario files, such as
+ *   "when_all", or "unknown"
+ */
 const char *
 aw_node_type_to_string (AwNodeType type)
 {
-  if (type < AW_NODE_LAST)
-    return node_type_names[type];
-  return "unknown";
+  GEnumValue *value = g_enum_get_value (node_types (), type);
+
+  return value != NULL ? value->value_nick : "unknown";
 }
 
 static void
@@ -573,7 +576,7 @@ default_name (AwNode *node)
     case AW_NODE_FAIL:
     case AW_NODE_CACHED:
     case AW_NODE_BLOCK_UI:
-      return g_strdup_printf ("%s %u ms", node_type_names[node->type], node->ms);
+      return g_strdup_printf ("%s %u ms", aw_node_type_to_string (node->type), node->ms);
     case AW_NODE_SEQUENCE: return g_strdup ("one by one");
     case AW_NODE_WHEN_ALL: return g_strdup ("WhenAll");
     case AW_NODE_WHEN_ANY: return g_strdup ("WhenAny");
@@ -624,21 +627,24 @@ parse_node (ParseContext *ctx,
 
   if (!get_text (ctx, object, "type", TRUE, "a program node", &type_name, error))
     return NULL;
-  for (guint i = 0; i < AW_NODE_LAST; i++)
-    if (g_strcmp0 (type_name, node_type_names[i]) == 0)
-      type = i;
+  {
+    GEnumValue *value = g_enum_get_value_by_nick (node_types (), type_name);
+
+    if (value != NULL)
+      type = value->value;
+  }
   if (type < 0)
     {
       g_autoptr(GString) list = g_string_new (NULL);
 
       for (guint i = 0; i < AW_NODE_LAST; i++)
-        g_string_append_printf (list, "%s%s", i ? ", " : "", node_type_names[i]);
+        g_string_append_printf (list, "%s%s", i ? ", " : "", aw_node_type_to_string (i));
       fail_at (ctx, error, AW_SCENARIO_ERROR_INVALID, object, "type",
                "unknown node type \"%s\" (known types: %s)", type_name, list->str);
       return NULL;
     }
 
-  what = g_strdup_printf ("a %s node", node_type_names[type]);
+  what = g_strdup_printf ("a %s node", aw_node_type_to_string (type));
   known = g_string_new ("type name csharp_line c_line ");
   g_string_append (known, node_fields[type]);
   if (!check_known_members (ctx, object, known->str, what, error))

@@ -8,6 +8,8 @@
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
+#include "aw-engine-enums.h"
+
 G_BEGIN_DECLS
 
 /* Limits of the scenario language, enforced by the parser. */
@@ -34,22 +36,28 @@ typedef enum {
   AW_SCENARIO_ERROR_NOT_FOUND,
 } AwScenarioError;
 
-typedef enum {
+/**
+ * AwNodeType:
+ *
+ * A program node's type. Each type's nick is its "type" in scenario files
+ * (see aw_node_type_to_string()).
+ */
+typedef enum /*< prefix=AW_NODE >*/ {
   AW_NODE_DELAY,
   AW_NODE_IO,
   AW_NODE_CPU,
   AW_NODE_FAIL,
   AW_NODE_CACHED,
   AW_NODE_SEQUENCE,
-  AW_NODE_WHEN_ALL,
-  AW_NODE_WHEN_ANY,
+  AW_NODE_WHEN_ALL,            /*< nick=when_all >*/
+  AW_NODE_WHEN_ANY,            /*< nick=when_any >*/
   AW_NODE_TIMEOUT,
   AW_NODE_REPEAT,
   AW_NODE_PARALLEL,
-  AW_NODE_FIRE_AND_FORGET,
-  AW_NODE_BLOCK_UI,
-  AW_NODE_WAIT_BLOCKING,
-  AW_NODE_LAST
+  AW_NODE_FIRE_AND_FORGET,     /*< nick=fire_and_forget >*/
+  AW_NODE_BLOCK_UI,            /*< nick=block_ui >*/
+  AW_NODE_WAIT_BLOCKING,       /*< nick=wait_blocking >*/
+  AW_NODE_LAST                 /*< skip >*/
 } AwNodeType;
 
 typedef struct _AwNode AwNode;

@@ -1283,6 +1283,15 @@ aw_trace_model_get_metrics (AwTraceModel *self)
   return &self->metrics;
 }
 
+/**
+ * aw_outcome_to_string:
+ * @outcome: an outcome
+ *
+ * The word the task table, the tooltips and saved traces show. Not the
+ * enum's nick: a pending task reads "running".
+ *
+ * Returns: (transfer none): "completed", "faulted", "cancelled" or "running"
+ */
 const char *
 aw_outcome_to_string (AwOutcome outcome)
 {

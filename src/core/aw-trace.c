@@ -773,44 +773,46 @@ aw_trace_get_all_metadata (AwTrace *self)
   return self->metadata;
 }
 
-static const char *kind_names[AW_EVENT_LAST] = {
-  [AW_EVENT_RUN_BEGIN] = "run-begin",
-  [AW_EVENT_RUN_END] = "run-end",
-  [AW_EVENT_TASK_CREATED] = "created",
-  [AW_EVENT_TASK_SYNC] = "sync-completed",
-  [AW_EVENT_TASK_CALL] = "call",
-  [AW_EVENT_TASK_QUEUED] = "queued",
-  [AW_EVENT_TASK_RUNNING] = "running",
-  [AW_EVENT_TASK_WAITING] = "waiting",
-  [AW_EVENT_TASK_COMPLETED] = "completed",
-  [AW_EVENT_TASK_FAULTED] = "faulted",
-  [AW_EVENT_TASK_CANCELLED] = "cancelled",
-  [AW_EVENT_CANCEL_REQUEST] = "cancel-request",
-  [AW_EVENT_CANCEL_OBSERVED] = "cancel-observed",
-  [AW_EVENT_ERROR_OBSERVED] = "error-observed",
-  [AW_EVENT_ERROR_UNOBSERVED] = "error-unobserved",
-  [AW_EVENT_FRAME] = "frame",
-  [AW_EVENT_UI_BLOCK_BEGIN] = "ui-block-begin",
-  [AW_EVENT_UI_BLOCK_END] = "ui-block-end",
-  [AW_EVENT_WATCHDOG] = "watchdog",
-  [AW_EVENT_MARK] = "mark",
-};
+/* The kinds as glib-mkenums registered them: their nicks are the names
+ * saved traces use. */
+static GEnumClass *
+event_kinds (void)
+{
+  static GEnumClass *klass;
 
+  if (g_once_init_enter (&klass))
+    g_once_init_leave (&klass, g_type_class_ref (AW_TYPE_EVENT_KIND));
+  return klass;
+}
+
+/**
+ * aw_event_kind_to_string:
+ * @kind: a kind
+ *
+ * Returns: (transfer none): the kind's name in saved traces (its nick, such
+ *   as "created" or "cancel-request"), or "unknown"
+ */
 const char *
 aw_event_kind_to_string (AwEventKind kind)
 {
-  if (kind > 0 && kind < AW_EVENT_LAST)
-    return kind_names[kind];
-  return "unknown";
+  GEnumValue *value = g_enum_get_value (event_kinds (), kind);
+
+  return value != NULL ? value->value_nick : "unknown";
 }
 
+/**
+ * aw_event_kind_from_string:
+ * @name: (nullable): a kind's name in a saved trace
+ *
+ * Returns: the kind, or 0 for an unknown name
+ */
 AwEventKind
 aw_event_kind_from_string (const char *name)
 {
+  GEnumValue *value;
+
   if (name == NULL)
     return 0;
-  for (guint i = 1; i < AW_EVENT_LAST; i++)
-    if (g_strcmp0 (kind_names[i], name) == 0)
-      return i;
-  return 0;
+  value = g_enum_get_value_by_nick (event_kinds (), name);
+  return value != NULL ? (AwEventKind) value->value : 0;
 }

@@ -7,6 +7,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "aw-analysis-enums.h"
 #include "aw-named-run.h"
 #include "aw-scenario.h"
 #include "aw-trace-model.h"
@@ -26,7 +27,8 @@ G_BEGIN_DECLS
  * @AW_WARNING_COMPLETED_SYNC: GTasks that completed without waiting: none was needed
  * @AW_WARNING_WORK_WASTED: work ran after its caller had given up on it
  *
- * What a warning is about. The order is the order warnings are reported in.
+ * What a warning is about. The order is the order warnings are reported in;
+ * each kind's nick is its id in `run --json` (see aw_warning_kind_to_string()).
  */
 typedef enum {
   AW_WARNING_ERROR_UNOBSERVED,
@@ -34,7 +36,7 @@ typedef enum {
   AW_WARNING_CANCEL_IGNORED,
   AW_WARNING_COMPLETED_SYNC,
   AW_WARNING_WORK_WASTED,
-  AW_WARNING_LAST
+  AW_WARNING_LAST                 /*< skip >*/
 } AwWarningKind;
 
 /**

@@ -12,12 +12,16 @@ import os
 import re
 import sys
 
-# Headers with no .c file of the same name, and the layer they belong to.
+# Headers with no .c file of the same name in the source folder (some are
+# generated), and the layer they belong to.
 HEADER_ONLY = {
     'aw-trace-private.h': 'trace',
-    'aw-named-run.h': 'trace',
-    'aw-render-private.h': 'render',
+    'aw-trace-enums.h': 'trace',
+    'aw-engine-enums.h': 'engine',
+    'aw-analysis-enums.h': 'analysis',
     'aw-core-resources.h': 'analysis',
+    'aw-render-private.h': 'render',
+    'aw-render-enums.h': 'render',
 }
 
 def main():

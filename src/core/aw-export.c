@@ -18,6 +18,14 @@
 #include <string.h>
 
 
+/**
+ * aw_image_format_from_path:
+ * @path: a file name
+ * @format: (out): the format its ending names
+ * @error: return location for an error
+ *
+ * Returns: %TRUE if @path ends in .png, .svg or .pdf (in any case)
+ */
 gboolean
 aw_image_format_from_path (const char     *path,
                            AwImageFormat  *format,

@@ -583,6 +583,12 @@ aw_render_layout_new (cairo_t               *cr,
   return layout;
 }
 
+/**
+ * aw_render_layout_free:
+ * @layout: (nullable): a layout
+ *
+ * Frees the layout and its per-variant geometry.
+ */
 void
 aw_render_layout_free (AwRenderLayout *layout)
 {

@@ -61,6 +61,13 @@ aw_render_cache_new (void)
   return cache;
 }
 
+/**
+ * aw_render_cache_free:
+ * @cache: (nullable): a cache
+ *
+ * Frees the cache and the text it shaped. A request that named it must not
+ * be drawn again.
+ */
 void
 aw_render_cache_free (AwRenderCache *cache)
 {

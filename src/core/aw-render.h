@@ -36,6 +36,11 @@ typedef struct _AwRenderCache AwRenderCache;
  *   description, PDF subject), e.g. "simulated timing"
  * @cache: (nullable): shaped text kept from one drawing to the next (see
  *   aw_render_cache_new()); %NULL shapes text for this drawing only
+ *
+ * What to draw. The request owns nothing: its strings, theme, runs and
+ * cache are the caller's and must stay valid while the request is laid out
+ * or drawn. The runs' models must not be updated between
+ * aw_render_layout_new() and a drawing with that layout.
  */
 typedef struct {
   const char            *title;

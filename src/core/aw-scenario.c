@@ -1131,6 +1131,10 @@ aw_scenario_new_from_resource (const char  *resource_path,
   return aw_scenario_new_from_data (data, size, resource_path, error);
 }
 
+/* The getters: strings owned by the scenario, valid as long as it (see
+ * AwScenario in aw-scenario.h). The summary, the expected text and the
+ * expected object are %NULL when the file has none; the part title falls
+ * back to the lesson's, and is %NULL only for a part with no default. */
 const char *aw_scenario_get_id (AwScenario *self) { return self->id; }
 const char *aw_scenario_get_title (AwScenario *self) { return self->title; }
 guint aw_scenario_get_part (AwScenario *self) { return self->part; }
@@ -1240,6 +1244,13 @@ aw_scenario_get_part_title (AwScenario *self)
   return self->part < G_N_ELEMENTS (defaults) ? defaults[self->part] : NULL;
 }
 
+/**
+ * aw_scenario_get_variant:
+ * @self: a scenario
+ * @index: a variant's index, below aw_scenario_get_n_variants()
+ *
+ * Returns: (transfer none): the variant, valid as long as @self
+ */
 const AwVariant *
 aw_scenario_get_variant (AwScenario *self,
                          guint       index)
@@ -1254,7 +1265,8 @@ aw_scenario_get_variant (AwScenario *self,
  * @name: a variant name
  * @index: (out) (optional): its index
  *
- * Returns: (nullable): the variant named @name
+ * Returns: (transfer none) (nullable): the variant named @name, valid as
+ *   long as @self
  */
 const AwVariant *
 aw_scenario_find_variant (AwScenario *self,

@@ -89,6 +89,12 @@ struct _AwNode {
   guint       column;
 };
 
+/**
+ * AwVariant:
+ *
+ * One way of running the scenario's work. Owned by its scenario and
+ * read-only, program tree included: valid as long as the scenario.
+ */
 typedef struct {
   char   *name;                /* id, e.g. "one-by-one" */
   char   *title;               /* e.g. "One by one" */
@@ -98,6 +104,16 @@ typedef struct {
   gint    cancel_after_ms;     /* the run's token is cancelled after this (scenario ms), or -1 */
 } AwVariant;
 
+/**
+ * AwScenario:
+ *
+ * A parsed scenario file. It never changes after parsing, so any thread
+ * may read it. Every string, variant, node and JSON object a getter
+ * returns is owned by the scenario and valid as long as it lives (hold a
+ * reference, as a run does, to keep them). The checks of the expected
+ * outcome are kept as written; aw_verdict_validate_scenario() (analysis)
+ * validates them, and the catalogue hands out only validated scenarios.
+ */
 #define AW_TYPE_SCENARIO (aw_scenario_get_type ())
 G_DECLARE_FINAL_TYPE (AwScenario, aw_scenario, AW, SCENARIO, GObject)
 

@@ -271,7 +271,7 @@ aw_summary_variant (const AwNamedRun *variant)
 
 /**
  * aw_summary_outcome_card:
- * @variants: the runs of one scenario
+ * @variants: (array length=n_variants): the runs of one scenario, finished
  * @n_variants: how many
  *
  * Returns: (transfer full): the outcome in a few lines, e.g.
@@ -367,6 +367,8 @@ aw_summary_outcome_card (const AwNamedRun *variants,
 
 /**
  * aw_summary_accessible:
+ * @variants: (array length=n_variants): the runs shown on the timeline
+ * @n_variants: how many
  *
  * Returns: (transfer full): every run in one sentence, for screen readers:
  *   "WhenAll: 4 tasks, all completed, 1.00 s; One by one: 4 tasks, ..."

@@ -76,6 +76,12 @@ aw_warning_kind_title (AwWarningKind kind)
   return kind < AW_WARNING_LAST ? warning_titles[kind] : "Warning";
 }
 
+/**
+ * aw_warning_free:
+ * @warning: (nullable): a warning
+ *
+ * Frees the warning with its task name and message.
+ */
 void
 aw_warning_free (AwWarning *warning)
 {
@@ -798,6 +804,12 @@ aw_check_free (AwCheck *check)
   g_free (check);
 }
 
+/**
+ * aw_verdict_free:
+ * @verdict: (nullable): a verdict
+ *
+ * Frees the verdict with every check and its strings.
+ */
 void
 aw_verdict_free (AwVerdict *verdict)
 {

@@ -49,7 +49,9 @@ typedef enum {
  * @count: how many tasks it covers (1 for a single task)
  * @message: what happened and what to do, in plain words for a student
  *
- * One lint result: something in the trace a teacher would point at.
+ * One lint result: something in the trace a teacher would point at. It
+ * owns its strings (a copy of the task's name, the message): they stay
+ * valid after the model is updated or freed, until aw_warning_free().
  */
 typedef struct {
   AwWarningKind kind;
@@ -117,6 +119,10 @@ typedef struct {
  * @n_not_met: checks that failed
  * @n_not_checked: checks naming a variant that was not run
  * @checks: (element-type AwCheck): every check, in file order
+ *
+ * The verdict owns its checks and their strings (copies, except @op, a
+ * static string): they stay valid after the scenario and the runs are
+ * freed, until aw_verdict_free().
  */
 typedef struct {
   gboolean   met;

@@ -125,7 +125,7 @@ render_goal (AwBench    *bench,
   g_autoptr(AwRenderCache) cache = aw_render_cache_new ();
   g_autoptr(AwRenderCache) raster_cache = aw_render_cache_new ();
   cairo_surface_t *image = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 1920, 1080);
-  AwRenderVariant variant = { "synthetic", "Synthetic run", model };
+  AwNamedRun variant = { "synthetic", "Synthetic run", model };
   AwRenderRequest request;
   g_autofree char *what = NULL;
   double first, second;

@@ -13,6 +13,7 @@
 
 #include <string.h>
 
+#include "aw-catalog.h"
 #include "aw-clock.h"
 #include "aw-runner.h"
 #include "aw-scenario.h"
@@ -106,7 +107,8 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   g_autoptr(AwScenario) scenario = NULL;
   AwRunOptions options;
 
-  scenario = aw_scenario_new_from_data ((const char *) data, (gssize) size, NAME, &error);
+  /* As the catalogue loads a file: the language, then the checks. */
+  scenario = aw_catalog_load_data ((const char *) data, (gssize) size, NAME, &error);
   fuzz_count (error);
   if (scenario == NULL)
     {

@@ -39,7 +39,7 @@ static void
 draw (AwTraceModel **models,
       guint          n_models)
 {
-  g_autofree AwRenderVariant *variants = g_new0 (AwRenderVariant, n_models);
+  g_autofree AwNamedRun *variants = g_new0 (AwNamedRun, n_models);
   cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 320, 200);
   cairo_t *cr = cairo_create (surface);
   AwRenderRequest request;

@@ -161,9 +161,9 @@ task_state (const AwTaskInfo *task)
  * Shows every task of @variants, one row each, in creation order.
  */
 void
-aw_task_table_set_runs (AwTaskTable           *self,
-                        const AwRenderVariant *variants,
-                        guint                  n_variants)
+aw_task_table_set_runs (AwTaskTable      *self,
+                        const AwNamedRun *variants,
+                        guint             n_variants)
 {
   g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func (g_object_unref);
 

@@ -15,9 +15,9 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (AwTaskTable, aw_task_table, AW, TASK_TABLE, GtkWidget)
 
 GtkWidget *aw_task_table_new      (void);
-void       aw_task_table_set_runs (AwTaskTable           *self,
-                                   const AwRenderVariant *variants,
-                                   guint                  n_variants);
+void       aw_task_table_set_runs (AwTaskTable      *self,
+                                   const AwNamedRun *variants,
+                                   guint             n_variants);
 guint      aw_task_table_get_n_rows (AwTaskTable         *self);
 GtkColumnView *aw_task_table_get_view (AwTaskTable       *self);
 

@@ -21,7 +21,7 @@ struct _AwTimelineView {
   GtkWidget       parent_instance;
 
   char           *title;
-  GArray         *variants;    /* AwRenderVariant; names and models owned */
+  GArray         *variants;    /* AwNamedRun; names and models owned */
   const AwTheme  *theme;
   double          text_scale;
 
@@ -54,7 +54,7 @@ clear_variants (AwTimelineView *self)
 {
   for (guint i = 0; i < self->variants->len; i++)
     {
-      AwRenderVariant *v = &g_array_index (self->variants, AwRenderVariant, i);
+      AwNamedRun *v = &g_array_index (self->variants, AwNamedRun, i);
 
       g_free ((char *) v->name);
       g_free ((char *) v->title);
@@ -81,7 +81,7 @@ request_init (AwTimelineView  *self,
   request->show_title = FALSE;
   request->show_legend = TRUE;
   request->caption = NULL;
-  request->variants = (const AwRenderVariant *) (gpointer) self->variants->data;
+  request->variants = (const AwNamedRun *) (gpointer) self->variants->data;
   request->n_variants = self->variants->len;
   request->theme = self->theme;
   request->width = width;
@@ -472,7 +472,7 @@ aw_timeline_view_describe_at (AwTimelineView *self,
                               double          x,
                               double          y)
 {
-  const AwRenderVariant *variant;
+  const AwNamedRun *variant;
   const AwTaskInfo *tasks, *task;
   const AwSpan *spans;
   AwTrace *trace;
@@ -488,7 +488,7 @@ aw_timeline_view_describe_at (AwTimelineView *self,
   if (v >= self->variants->len)
     return NULL;
 
-  variant = &g_array_index (self->variants, AwRenderVariant, v);
+  variant = &g_array_index (self->variants, AwNamedRun, v);
   tasks = aw_trace_model_get_tasks (variant->model, &n_tasks);
   if (index >= n_tasks)
     return NULL;
@@ -550,10 +550,10 @@ on_query_tooltip (GtkWidget      *widget,
  * @n_variants: how many
  */
 void
-aw_timeline_view_set_runs (AwTimelineView        *self,
-                           const char            *title,
-                           const AwRenderVariant *variants,
-                           guint                  n_variants)
+aw_timeline_view_set_runs (AwTimelineView   *self,
+                           const char       *title,
+                           const AwNamedRun *variants,
+                           guint             n_variants)
 {
   g_autofree char *label = NULL;
 
@@ -562,7 +562,7 @@ aw_timeline_view_set_runs (AwTimelineView        *self,
   clear_variants (self);
   for (guint i = 0; i < n_variants; i++)
     {
-      AwRenderVariant copy = {
+      AwNamedRun copy = {
         g_strdup (variants[i].name),
         g_strdup (variants[i].title),
         aw_trace_model_ref (variants[i].model),
@@ -592,9 +592,9 @@ aw_timeline_view_refresh (AwTimelineView *self)
   g_return_if_fail (AW_IS_TIMELINE_VIEW (self));
 
   for (guint i = 0; i < self->variants->len; i++)
-    aw_trace_model_update (g_array_index (self->variants, AwRenderVariant, i).model);
+    aw_trace_model_update (g_array_index (self->variants, AwNamedRun, i).model);
 
-  description = aw_summary_accessible ((const AwRenderVariant *) (gpointer) self->variants->data,
+  description = aw_summary_accessible ((const AwNamedRun *) (gpointer) self->variants->data,
                                        self->variants->len);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                   GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, description,
@@ -647,7 +647,7 @@ aw_timeline_view_get_n_tasks (AwTimelineView *self)
   for (guint i = 0; i < self->variants->len; i++)
     {
       guint n;
-      aw_trace_model_get_tasks (g_array_index (self->variants, AwRenderVariant, i).model, &n);
+      aw_trace_model_get_tasks (g_array_index (self->variants, AwNamedRun, i).model, &n);
       total += n;
     }
   return total;
@@ -736,7 +736,7 @@ aw_timeline_view_init (AwTimelineView *self)
   GtkEventController *controller;
   GtkGesture *gesture;
 
-  self->variants = g_array_new (FALSE, TRUE, sizeof (AwRenderVariant));
+  self->variants = g_array_new (FALSE, TRUE, sizeof (AwNamedRun));
   self->render_cache = aw_render_cache_new ();
   self->theme = aw_theme_lookup ("light");
   self->text_scale = 1.0;

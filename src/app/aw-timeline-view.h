@@ -15,10 +15,10 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (AwTimelineView, aw_timeline_view, AW, TIMELINE_VIEW, GtkWidget)
 
 GtkWidget      *aw_timeline_view_new            (void);
-void            aw_timeline_view_set_runs       (AwTimelineView        *self,
-                                                 const char            *title,
-                                                 const AwRenderVariant *variants,
-                                                 guint                  n_variants);
+void            aw_timeline_view_set_runs       (AwTimelineView   *self,
+                                                 const char       *title,
+                                                 const AwNamedRun *variants,
+                                                 guint             n_variants);
 guint           aw_timeline_view_get_n_runs     (AwTimelineView        *self);
 gint64          aw_timeline_view_get_draw_time  (AwTimelineView        *self);
 guint           aw_timeline_view_get_n_tasks    (AwTimelineView        *self);

@@ -335,7 +335,7 @@ finish_run (AwWindow *self)
 
   collect_steps (self);
   self->replay_pos_ns = -1;
-  aw_task_table_set_runs (self->table, (const AwRenderVariant *) (gpointer) self->run_variants->data,
+  aw_task_table_set_runs (self->table, (const AwNamedRun *) (gpointer) self->run_variants->data,
                           self->run_variants->len);
   show_outcome (self);
   if (self->cancelled && self->queue->len > 0)
@@ -385,7 +385,7 @@ start_next_variant (AwWindow *self)
 {
   const AwVariant *variant;
   AwRunOptions options;
-  AwRenderVariant rv;
+  AwNamedRun rv;
   RunContext *ctx;
   AwTraceModel *model;
   AwTrace *trace;
@@ -418,7 +418,7 @@ start_next_variant (AwWindow *self)
   rv.model = model;
   g_array_append_val (self->run_variants, rv);
   aw_timeline_view_set_runs (self->timeline, aw_scenario_get_title (self->run_scenario),
-                             (const AwRenderVariant *) (gpointer) self->run_variants->data,
+                             (const AwNamedRun *) (gpointer) self->run_variants->data,
                              self->run_variants->len);
 }
 
@@ -878,7 +878,7 @@ apply_replay (AwWindow *self)
     aw_trace_model_set_cutoff (g_ptr_array_index (self->models, i), pos);
 
   aw_timeline_view_refresh (self->timeline);
-  aw_task_table_set_runs (self->table, (const AwRenderVariant *) (gpointer) self->run_variants->data,
+  aw_task_table_set_runs (self->table, (const AwNamedRun *) (gpointer) self->run_variants->data,
                           self->run_variants->len);
   highlight_code_at (self, pos);
   show_outcome (self);
@@ -1075,7 +1075,7 @@ show_outcome (AwWindow *self)
   g_autofree char *card = NULL;
   GString *text = g_string_new (NULL);
 
-  card = aw_summary_outcome_card ((const AwRenderVariant *) (gpointer) self->run_variants->data,
+  card = aw_summary_outcome_card ((const AwNamedRun *) (gpointer) self->run_variants->data,
                                   self->run_variants->len);
   if (self->replay_pos_ns >= 0)
     {
@@ -1123,7 +1123,7 @@ show_outcome (AwWindow *self)
   if (self->run_scenario != NULL && self->replay_pos_ns < 0 && !self->running)
     {
       g_autoptr(AwVerdict) verdict = aw_verdict_check (self->run_scenario,
-                                                       (const AwRenderVariant *) (gpointer) self->run_variants->data,
+                                                       (const AwNamedRun *) (gpointer) self->run_variants->data,
                                                        self->run_variants->len);
       g_autofree char *summary = aw_verdict_to_string (verdict);
 
@@ -1141,7 +1141,7 @@ show_outcome (AwWindow *self)
 
     for (guint i = 0; i < self->run_variants->len; i++)
       {
-        const AwRenderVariant *v = &g_array_index (self->run_variants, AwRenderVariant, i);
+        const AwNamedRun *v = &g_array_index (self->run_variants, AwNamedRun, i);
         g_autoptr(GPtrArray) found = aw_lint_run (v->model);
 
         for (guint k = 0; k < found->len; k++)
@@ -1510,7 +1510,7 @@ aw_window_open_file (AwWindow   *self,
                      const char *path)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(AwScenario) scenario = aw_scenario_new_from_file (path, &error);
+  g_autoptr(AwScenario) scenario = aw_catalog_load_file (path, &error);
   GtkWidget *row;
 
   if (scenario == NULL)
@@ -1555,7 +1555,7 @@ aw_window_export_image (AwWindow   *self,
   aw_render_request_init (&request);
   request.title = self->run_title;
   request.caption = caption;
-  request.variants = (const AwRenderVariant *) (gpointer) self->run_variants->data;
+  request.variants = (const AwNamedRun *) (gpointer) self->run_variants->data;
   request.n_variants = self->run_variants->len;
   request.theme = aw_timeline_view_get_theme (self->timeline);
   request.width = 1280;
@@ -1611,7 +1611,7 @@ aw_window_open_trace (AwWindow   *self,
       AwTrace *trace = g_ptr_array_index (traces, i);
       AwTraceModel *model = aw_trace_model_new (trace);
       char *fallback = g_strdup_printf ("run %u", i + 1);
-      AwRenderVariant rv;
+      AwNamedRun rv;
 
       g_ptr_array_add (self->run_strings, fallback);
       g_ptr_array_add (self->models, model);
@@ -1626,7 +1626,7 @@ aw_window_open_trace (AwWindow   *self,
   gtk_label_set_text (self->subtitle_label, subtitle);
   aw_timeline_view_fit (self->timeline);
   aw_timeline_view_set_runs (self->timeline, self->run_title,
-                             (const AwRenderVariant *) (gpointer) self->run_variants->data,
+                             (const AwNamedRun *) (gpointer) self->run_variants->data,
                              self->run_variants->len);
   collect_steps (self);
   self->replay_pos_ns = -1;
@@ -2106,7 +2106,7 @@ aw_window_init (AwWindow *self)
   self->live_paint_us = 8 * G_TIME_SPAN_MILLISECOND;   /* until a live frame is measured */
   self->queue = g_array_new (FALSE, FALSE, sizeof (guint));
   self->models = g_ptr_array_new_with_free_func ((GDestroyNotify) aw_trace_model_unref);
-  self->run_variants = g_array_new (FALSE, TRUE, sizeof (AwRenderVariant));
+  self->run_variants = g_array_new (FALSE, TRUE, sizeof (AwNamedRun));
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), win_actions, G_N_ELEMENTS (win_actions), self);
 

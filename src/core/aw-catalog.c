@@ -1,6 +1,13 @@
-/* aw-catalog.c: the bundled lesson scenarios
+/* aw-catalog.c: the bundled lesson scenarios, and scenario files checked whole
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The catalogue hands out scenarios ready for every view: parsed by the
+ * engine's parser and with their expected outcome's checks validated
+ * against the metrics the analysis layer defines. That is why it sits in
+ * the analysis layer, above the parser: a user's file with a check naming
+ * an unknown metric is refused here, at its line and column, like any
+ * other mistake in the file.
  */
 
 #include "config.h"
@@ -9,6 +16,8 @@
 #include "aw-core-resources.h"
 
 #include <string.h>
+
+#include "aw-verdict.h"
 
 /* Lesson order within each part; scenarios not listed follow, by id. */
 static const char * const lesson_order[] = {
@@ -95,6 +104,8 @@ load_all_now (GError **error)
       if (!(scenario = aw_scenario_new_from_resource (path, error)))
         return NULL;
       g_ptr_array_add (ret, scenario);
+      if (!aw_verdict_validate_scenario (scenario, error))
+        return NULL;
     }
 
   g_ptr_array_sort (ret, compare_scenarios);
@@ -179,6 +190,53 @@ aw_catalog_load_all (GError **error)
   return scenarios;
 }
 
+/* A parsed scenario, kept only if its checks are well formed too. */
+static AwScenario *
+validated (AwScenario  *scenario,
+           GError     **error)
+{
+  if (scenario != NULL && !aw_verdict_validate_scenario (scenario, error))
+    g_clear_object (&scenario);
+  return scenario;
+}
+
+/**
+ * aw_catalog_load_file:
+ * @path: a scenario file
+ * @error: return location for an error naming file, line, column and problem
+ *
+ * Loads a user's scenario file: the scenario language, and the checks of
+ * its expected outcome.
+ *
+ * Returns: (transfer full) (nullable): the scenario
+ */
+AwScenario *
+aw_catalog_load_file (const char  *path,
+                      GError     **error)
+{
+  return validated (aw_scenario_new_from_file (path, error), error);
+}
+
+/**
+ * aw_catalog_load_data:
+ * @data: the JSON text
+ * @length: its length, or -1 if nul-terminated
+ * @display_name: the name to use in messages (a file name)
+ * @error: return location for an error naming line, column and problem
+ *
+ * Like aw_catalog_load_file(), for a scenario in memory.
+ *
+ * Returns: (transfer full) (nullable): the scenario
+ */
+AwScenario *
+aw_catalog_load_data (const char  *data,
+                      gssize       length,
+                      const char  *display_name,
+                      GError     **error)
+{
+  return validated (aw_scenario_new_from_data (data, length, display_name, error), error);
+}
+
 /**
  * aw_catalog_lookup:
  * @id_or_path: a bundled scenario's id, or the path of a scenario file
@@ -195,7 +253,7 @@ aw_catalog_lookup (const char  *id_or_path,
   aw_catalog_init ();
 
   if (strchr (id_or_path, '/') != NULL || g_str_has_suffix (id_or_path, ".json"))
-    return aw_scenario_new_from_file (id_or_path, error);
+    return aw_catalog_load_file (id_or_path, error);
 
   path = g_strconcat (AW_CATALOG_RESOURCE_PATH, id_or_path, ".json", NULL);
   if (!g_resources_get_info (path, 0, NULL, NULL, NULL))
@@ -206,5 +264,5 @@ aw_catalog_lookup (const char  *id_or_path,
       return NULL;
     }
 
-  return aw_scenario_new_from_resource (path, error);
+  return validated (aw_scenario_new_from_resource (path, error), error);
 }

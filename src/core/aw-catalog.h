@@ -1,4 +1,4 @@
-/* aw-catalog.h: the bundled lesson scenarios
+/* aw-catalog.h: the bundled lesson scenarios, and scenario files checked whole
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -17,6 +17,12 @@ void        aw_catalog_preload      (void);
 void        aw_catalog_preload_drop (void);
 GPtrArray  *aw_catalog_load_all     (GError     **error);
 AwScenario *aw_catalog_lookup       (const char  *id_or_path,
+                                     GError     **error);
+AwScenario *aw_catalog_load_file    (const char  *path,
+                                     GError     **error);
+AwScenario *aw_catalog_load_data    (const char  *data,
+                                     gssize       length,
+                                     const char  *display_name,
                                      GError     **error);
 
 G_END_DECLS

@@ -2,8 +2,8 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * A picture is rendered into memory first, then written to a temporary file
- * beside the target, flushed and renamed over it. A failure at any step
+ * A picture is rendered into memory first, then written whole or not at
+ * all by aw_write_file_atomic() (aw-file-util.c): a failure at any step
  * leaves the target as it was and no temporary file behind.
  */
 
@@ -13,16 +13,19 @@
 
 #include <cairo-pdf.h>
 #include <cairo-svg.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <math.h>
 #include <png.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
-#include <glib/gstdio.h>
 
+/**
+ * aw_image_format_from_path:
+ * @path: a file name
+ * @format: (out): the format its ending names
+ * @error: return location for an error
+ *
+ * Returns: %TRUE if @path ends in .png, .svg or .pdf (in any case)
+ */
 gboolean
 aw_image_format_from_path (const char     *path,
                            AwImageFormat  *format,
@@ -335,93 +338,6 @@ aw_render_to_bytes (const AwRenderRequest  *request,
     svg_add_description (bytes, request->description);
 
   return g_byte_array_free_to_bytes (g_steal_pointer (&bytes));
-}
-
-/**
- * aw_write_file_atomic:
- * @path: the target file
- * @contents: what to write
- *
- * Writes a temporary file beside @path, syncs it and renames it over
- * @path. Refuses targets that exist and are not regular files (such as
- * /dev/full), so a device is never replaced.
- *
- * Returns: %TRUE if @path now holds @contents, whole
- */
-gboolean
-aw_write_file_atomic (const char  *path,
-                      GBytes      *contents,
-                      GError     **error)
-{
-  g_autofree char *dir = g_path_get_dirname (path);
-  g_autofree char *base = g_path_get_basename (path);
-  g_autofree char *tmpl = NULL;
-  const guint8 *data;
-  gsize size, written = 0;
-  GStatBuf st;
-  int fd;
-
-  if (g_stat (path, &st) == 0 && !S_ISREG (st.st_mode))
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_REGULAR_FILE,
-                   "%s: cannot write here: it exists and is not a regular file", path);
-      return FALSE;
-    }
-  if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                   "%s: cannot write: the folder %s does not exist", path, dir);
-      return FALSE;
-    }
-
-  tmpl = g_build_filename (dir, ".awaitscope-XXXXXX", NULL);
-  fd = g_mkstemp_full (tmpl, O_WRONLY | O_CLOEXEC, 0644);
-  if (fd < 0)
-    {
-      int saved = errno;
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
-                   "%s: cannot write in %s: %s", path, dir, g_strerror (saved));
-      return FALSE;
-    }
-
-  data = g_bytes_get_data (contents, &size);
-  while (written < size)
-    {
-      gssize n = write (fd, data + written, size - written);
-
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n <= 0)
-        {
-          int saved = n < 0 ? errno : ENOSPC;
-          close (fd);
-          g_unlink (tmpl);
-          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
-                       "%s: writing failed: %s; the file was left as it was", path, g_strerror (saved));
-          return FALSE;
-        }
-      written += n;
-    }
-
-  if (fsync (fd) != 0 || close (fd) != 0)
-    {
-      int saved = errno;
-      g_unlink (tmpl);
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
-                   "%s: writing failed: %s; the file was left as it was", path, g_strerror (saved));
-      return FALSE;
-    }
-
-  if (g_rename (tmpl, path) != 0)
-    {
-      int saved = errno;
-      g_unlink (tmpl);
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
-                   "%s: cannot replace the file: %s", path, g_strerror (saved));
-      return FALSE;
-    }
-
-  return TRUE;
 }
 
 /**

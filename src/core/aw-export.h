@@ -7,6 +7,8 @@
 
 #include <gio/gio.h>
 
+#include "aw-file-util.h"
+#include "aw-render-enums.h"
 #include "aw-render.h"
 
 G_BEGIN_DECLS
@@ -34,9 +36,6 @@ GBytes  *aw_render_to_bytes        (const AwRenderRequest  *request,
 gboolean aw_export_image           (const AwRenderRequest  *request,
                                     const char             *path,
                                     double                  scale,
-                                    GError                **error);
-gboolean aw_write_file_atomic      (const char             *path,
-                                    GBytes                 *contents,
                                     GError                **error);
 
 G_END_DECLS

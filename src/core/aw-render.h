@@ -8,24 +8,13 @@
 #include <cairo.h>
 #include <glib-object.h>
 
+#include "aw-named-run.h"
 #include "aw-theme.h"
 #include "aw-trace-model.h"
 
 G_BEGIN_DECLS
 
 typedef struct _AwRenderCache AwRenderCache;
-
-/**
- * AwRenderVariant:
- * @name: the variant's id ("one-by-one")
- * @title: what the variant is called on screen ("One by one")
- * @model: the run, finished or live
- */
-typedef struct {
-  const char   *name;
-  const char   *title;
-  AwTraceModel *model;
-} AwRenderVariant;
 
 /**
  * AwRenderRequest:
@@ -41,17 +30,22 @@ typedef struct {
  * @show_legend: draw the legend and caption
  * @text_scale: multiplies every font size (1.0 normal)
  * @headline: (nullable): the line under the title; %NULL for the comparison
- *   of wall times from aw_render_compare_text()
+ *   of wall times from aw_summary_compare_text()
  * @transparent: leave the background unpainted (PNG for slides)
  * @description: (nullable): stored in the file's metadata (PNG text, SVG
  *   description, PDF subject), e.g. "simulated timing"
  * @cache: (nullable): shaped text kept from one drawing to the next (see
  *   aw_render_cache_new()); %NULL shapes text for this drawing only
+ *
+ * What to draw. The request owns nothing: its strings, theme, runs and
+ * cache are the caller's and must stay valid while the request is laid out
+ * or drawn. The runs' models must not be updated between
+ * aw_render_layout_new() and a drawing with that layout.
  */
 typedef struct {
   const char            *title;
   const char            *caption;
-  const AwRenderVariant *variants;
+  const AwNamedRun      *variants;
   guint                  n_variants;
   const AwTheme         *theme;
   double                 width;
@@ -163,9 +157,6 @@ void           aw_render_cache_free (AwRenderCache        *cache);
 void     aw_render_request_init   (AwRenderRequest       *request);
 void     aw_render                (cairo_t               *cr,
                                    const AwRenderRequest *request);
-char    *aw_render_compare_text   (const AwRenderVariant *variants,
-                                   guint                  n_variants);
-char    *aw_render_format_duration (double                ms);
 
 AwRenderLayout *aw_render_layout_new        (cairo_t               *cr,
                                              const AwRenderRequest *request);

@@ -6,13 +6,18 @@
  * paths, commands or addresses. The parser rejects anything it does not know
  * and says where, so a teacher editing a file sees "line 12, column 9: a
  * delay needs \"ms\"" rather than a run that silently does something else.
+ *
+ * The expected outcome's checks name metrics, which the analysis layer
+ * defines: the parser checks only that "checks" is an array and keeps each
+ * item as written, with where it and its members start, so that
+ * aw_verdict_validate_scenario() reports its errors at the right line and
+ * column, in file order, without the parser knowing any metric.
  */
 
 #include "config.h"
 
 #include "aw-scenario.h"
 #include "aw-json.h"
-#include "aw-verdict.h"
 
 #include <math.h>
 #include <string.h>
@@ -35,6 +40,7 @@ struct _AwScenario {
   JsonObject *expected;
   char       *source;
   GPtrArray  *variants;
+  GPtrArray  *checks;    /* CheckSource: "expected"."checks", as written */
 };
 
 G_DEFINE_FINAL_TYPE (AwScenario, aw_scenario, G_TYPE_OBJECT)
@@ -44,6 +50,23 @@ typedef struct {
   guint line;
   guint column;
 } Pos;
+
+/* One check as written, and where it and each of its members start. */
+typedef struct {
+  JsonObject *object;    /* NULL if the item is not an object */
+  Pos         pos;
+  GHashTable *members;   /* name -> Pos* */
+} CheckSource;
+
+static void
+check_source_free (gpointer data)
+{
+  CheckSource *check = data;
+
+  g_clear_pointer (&check->object, json_object_unref);
+  g_hash_table_unref (check->members);
+  g_free (check);
+}
 
 typedef struct {
   const char *name;      /* file name for messages */
@@ -55,22 +78,6 @@ typedef struct {
   JsonParser *parser;
 } ParseContext;
 
-static const char *node_type_names[AW_NODE_LAST] = {
-  [AW_NODE_DELAY] = "delay",
-  [AW_NODE_IO] = "io",
-  [AW_NODE_CPU] = "cpu",
-  [AW_NODE_FAIL] = "fail",
-  [AW_NODE_CACHED] = "cached",
-  [AW_NODE_SEQUENCE] = "sequence",
-  [AW_NODE_WHEN_ALL] = "when_all",
-  [AW_NODE_WHEN_ANY] = "when_any",
-  [AW_NODE_TIMEOUT] = "timeout",
-  [AW_NODE_REPEAT] = "repeat",
-  [AW_NODE_PARALLEL] = "parallel",
-  [AW_NODE_FIRE_AND_FORGET] = "fire_and_forget",
-  [AW_NODE_BLOCK_UI] = "block_ui",
-  [AW_NODE_WAIT_BLOCKING] = "wait_blocking",
-};
 
 /* The fields each node type accepts, beyond "type" and "name". */
 static const char *node_fields[AW_NODE_LAST] = {
@@ -90,12 +97,31 @@ static const char *node_fields[AW_NODE_LAST] = {
   [AW_NODE_WAIT_BLOCKING] = "child deadline_ms continue_on",
 };
 
+/* The types as glib-mkenums registered them: their nicks are the words of
+ * the scenario language. */
+static GEnumClass *
+node_types (void)
+{
+  static GEnumClass *klass;
+
+  if (g_once_init_enter (&klass))
+    g_once_init_leave (&klass, g_type_class_ref (AW_TYPE_NODE_TYPE));
+  return klass;
+}
+
+/**
+ * aw_node_type_to_string:
+ * @type: a node type
+ *
+ * Returns: (transfer none): the type's "type" in scenario files, such as
+ *   "when_all", or "unknown"
+ */
 const char *
 aw_node_type_to_string (AwNodeType type)
 {
-  if (type < AW_NODE_LAST)
-    return node_type_names[type];
-  return "unknown";
+  GEnumValue *value = g_enum_get_value (node_types (), type);
+
+  return value != NULL ? value->value_nick : "unknown";
 }
 
 static void
@@ -137,6 +163,7 @@ aw_scenario_finalize (GObject *object)
   g_clear_pointer (&self->expected, json_object_unref);
   g_free (self->source);
   g_clear_pointer (&self->variants, g_ptr_array_unref);
+  g_clear_pointer (&self->checks, g_ptr_array_unref);
 
   G_OBJECT_CLASS (aw_scenario_parent_class)->finalize (object);
 }
@@ -151,6 +178,7 @@ static void
 aw_scenario_init (AwScenario *self)
 {
   self->variants = g_ptr_array_new_with_free_func ((GDestroyNotify) aw_variant_free);
+  self->checks = g_ptr_array_new_with_free_func (check_source_free);
 }
 
 /* Positions --------------------------------------------------------------- */
@@ -548,7 +576,7 @@ default_name (AwNode *node)
     case AW_NODE_FAIL:
     case AW_NODE_CACHED:
     case AW_NODE_BLOCK_UI:
-      return g_strdup_printf ("%s %u ms", node_type_names[node->type], node->ms);
+      return g_strdup_printf ("%s %u ms", aw_node_type_to_string (node->type), node->ms);
     case AW_NODE_SEQUENCE: return g_strdup ("one by one");
     case AW_NODE_WHEN_ALL: return g_strdup ("WhenAll");
     case AW_NODE_WHEN_ANY: return g_strdup ("WhenAny");
@@ -599,21 +627,24 @@ parse_node (ParseContext *ctx,
 
   if (!get_text (ctx, object, "type", TRUE, "a program node", &type_name, error))
     return NULL;
-  for (guint i = 0; i < AW_NODE_LAST; i++)
-    if (g_strcmp0 (type_name, node_type_names[i]) == 0)
-      type = i;
+  {
+    GEnumValue *value = g_enum_get_value_by_nick (node_types (), type_name);
+
+    if (value != NULL)
+      type = value->value;
+  }
   if (type < 0)
     {
       g_autoptr(GString) list = g_string_new (NULL);
 
       for (guint i = 0; i < AW_NODE_LAST; i++)
-        g_string_append_printf (list, "%s%s", i ? ", " : "", node_type_names[i]);
+        g_string_append_printf (list, "%s%s", i ? ", " : "", aw_node_type_to_string (i));
       fail_at (ctx, error, AW_SCENARIO_ERROR_INVALID, object, "type",
                "unknown node type \"%s\" (known types: %s)", type_name, list->str);
       return NULL;
     }
 
-  what = g_strdup_printf ("a %s node", node_type_names[type]);
+  what = g_strdup_printf ("a %s node", aw_node_type_to_string (type));
   known = g_string_new ("type name csharp_line c_line ");
   g_string_append (known, node_fields[type]);
   if (!check_known_members (ctx, object, known->str, what, error))
@@ -835,7 +866,8 @@ parse_variant (ParseContext *ctx,
   return variant->program != NULL;
 }
 
-/* "expected": a text, and checks on the figures of a run (aw-verdict.c reads them). */
+/* "expected": a text, and checks on the figures of a run, kept as written
+ * with their positions (aw-verdict.c validates and reads them). */
 static gboolean
 parse_expected_checks (ParseContext *ctx,
                        AwScenario   *self,
@@ -860,16 +892,31 @@ parse_expected_checks (ParseContext *ctx,
   for (guint i = 0; i < json_array_get_length (array); i++)
     {
       JsonNode *item = json_array_get_element (array, i);
-      g_autofree char *message = NULL;
-      const char *member = NULL;
+      g_autoptr(GList) members = NULL;
+      JsonObject *object;
+      CheckSource *check;
 
+      check = g_new0 (CheckSource, 1);
+      check->members = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+      g_ptr_array_add (self->checks, check);
+      /* Not an object: the validation says so, at "checks", in its turn. */
       if (!JSON_NODE_HOLDS_OBJECT (item))
-        return fail_at (ctx, error, AW_SCENARIO_ERROR_INVALID, self->expected, "checks",
-                        "check %u is not an object like {\"metric\": \"wall_ms\", \"variant\": \"v\", \"at_most\": 1200}",
-                        i + 1);
-      if (!aw_verdict_validate_check (self, json_node_get_object (item), &member, &message))
-        return fail_at (ctx, error, AW_SCENARIO_ERROR_INVALID, json_node_get_object (item), member,
-                        "%s", message);
+        {
+          check->pos = position_of (ctx, self->expected, "checks");
+          continue;
+        }
+      object = json_node_get_object (item);
+      members = json_object_get_members (object);
+      check->object = json_object_ref (object);
+      check->pos = position_of (ctx, object, NULL);
+      for (const GList *l = members; l != NULL; l = l->next)
+        {
+          g_autofree char *key = g_strdup_printf ("%p/%s", (gpointer) object, (const char *) l->data);
+          Pos *pos = g_hash_table_lookup (ctx->members, key);
+
+          if (pos != NULL)
+            g_hash_table_insert (check->members, g_strdup (l->data), g_memdup2 (pos, sizeof *pos));
+        }
     }
 
   return TRUE;
@@ -1084,6 +1131,10 @@ aw_scenario_new_from_resource (const char  *resource_path,
   return aw_scenario_new_from_data (data, size, resource_path, error);
 }
 
+/* The getters: strings owned by the scenario, valid as long as it (see
+ * AwScenario in aw-scenario.h). The summary, the expected text and the
+ * expected object are %NULL when the file has none; the part title falls
+ * back to the lesson's, and is %NULL only for a part with no default. */
 const char *aw_scenario_get_id (AwScenario *self) { return self->id; }
 const char *aw_scenario_get_title (AwScenario *self) { return self->title; }
 guint aw_scenario_get_part (AwScenario *self) { return self->part; }
@@ -1095,6 +1146,87 @@ const char *aw_scenario_get_expected_text (AwScenario *self) { return self->expe
 JsonObject *aw_scenario_get_expected (AwScenario *self) { return self->expected; }
 const char *aw_scenario_get_source (AwScenario *self) { return self->source; }
 guint aw_scenario_get_n_variants (AwScenario *self) { return self->variants->len; }
+
+/**
+ * aw_scenario_get_n_checks:
+ * @self: a scenario
+ *
+ * Returns: how many items "expected"."checks" holds
+ */
+guint
+aw_scenario_get_n_checks (AwScenario *self)
+{
+  g_return_val_if_fail (AW_IS_SCENARIO (self), 0);
+
+  return self->checks->len;
+}
+
+/**
+ * aw_scenario_get_check:
+ * @self: a scenario
+ * @index: a check's index, in file order
+ *
+ * The check as written, not validated: the analysis layer knows the
+ * metrics and validates it (see aw_verdict_validate_scenario()).
+ *
+ * Returns: (transfer none) (nullable): the check's object, valid as long
+ *   as @self, or %NULL if the item is not a JSON object
+ */
+JsonObject *
+aw_scenario_get_check (AwScenario *self,
+                       guint       index)
+{
+  g_return_val_if_fail (AW_IS_SCENARIO (self), NULL);
+  g_return_val_if_fail (index < self->checks->len, NULL);
+
+  return ((CheckSource *) g_ptr_array_index (self->checks, index))->object;
+}
+
+/**
+ * aw_scenario_set_check_error:
+ * @self: a scenario
+ * @index: the check at fault
+ * @member: (nullable): its member at fault, or %NULL for the whole check
+ * @error: return location for the error
+ * @format: what is wrong, printf-style
+ * @...: its arguments
+ *
+ * Sets @error to %AW_SCENARIO_ERROR_INVALID with the message the parser
+ * gives for any mistake: "FILE:LINE:COLUMN: what is wrong", pointing at
+ * @member if the check has it, else at the check.
+ */
+void
+aw_scenario_set_check_error (AwScenario  *self,
+                             guint        index,
+                             const char  *member,
+                             GError     **error,
+                             const char  *format,
+                             ...)
+{
+  g_autofree char *message = NULL;
+  const CheckSource *check;
+  const Pos *pos = NULL;
+  va_list args;
+
+  g_return_if_fail (AW_IS_SCENARIO (self));
+  g_return_if_fail (index < self->checks->len);
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  check = g_ptr_array_index (self->checks, index);
+  if (member != NULL)
+    pos = g_hash_table_lookup (check->members, member);
+  if (pos == NULL)
+    pos = &check->pos;
+
+  if (pos->line > 0)
+    g_set_error (error, AW_SCENARIO_ERROR, AW_SCENARIO_ERROR_INVALID, "%s:%u:%u: %s",
+                 self->source, pos->line, MAX (pos->column, 1), message);
+  else
+    g_set_error (error, AW_SCENARIO_ERROR, AW_SCENARIO_ERROR_INVALID, "%s: %s", self->source, message);
+}
 
 const char *
 aw_scenario_get_part_title (AwScenario *self)
@@ -1112,6 +1244,13 @@ aw_scenario_get_part_title (AwScenario *self)
   return self->part < G_N_ELEMENTS (defaults) ? defaults[self->part] : NULL;
 }
 
+/**
+ * aw_scenario_get_variant:
+ * @self: a scenario
+ * @index: a variant's index, below aw_scenario_get_n_variants()
+ *
+ * Returns: (transfer none): the variant, valid as long as @self
+ */
 const AwVariant *
 aw_scenario_get_variant (AwScenario *self,
                          guint       index)
@@ -1126,7 +1265,8 @@ aw_scenario_get_variant (AwScenario *self,
  * @name: a variant name
  * @index: (out) (optional): its index
  *
- * Returns: (nullable): the variant named @name
+ * Returns: (transfer none) (nullable): the variant named @name, valid as
+ *   long as @self
  */
 const AwVariant *
 aw_scenario_find_variant (AwScenario *self,

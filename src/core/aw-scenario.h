@@ -8,6 +8,8 @@
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
+#include "aw-engine-enums.h"
+
 G_BEGIN_DECLS
 
 /* Limits of the scenario language, enforced by the parser. */
@@ -34,22 +36,28 @@ typedef enum {
   AW_SCENARIO_ERROR_NOT_FOUND,
 } AwScenarioError;
 
-typedef enum {
+/**
+ * AwNodeType:
+ *
+ * A program node's type. Each type's nick is its "type" in scenario files
+ * (see aw_node_type_to_string()).
+ */
+typedef enum /*< prefix=AW_NODE >*/ {
   AW_NODE_DELAY,
   AW_NODE_IO,
   AW_NODE_CPU,
   AW_NODE_FAIL,
   AW_NODE_CACHED,
   AW_NODE_SEQUENCE,
-  AW_NODE_WHEN_ALL,
-  AW_NODE_WHEN_ANY,
+  AW_NODE_WHEN_ALL,            /*< nick=when_all >*/
+  AW_NODE_WHEN_ANY,            /*< nick=when_any >*/
   AW_NODE_TIMEOUT,
   AW_NODE_REPEAT,
   AW_NODE_PARALLEL,
-  AW_NODE_FIRE_AND_FORGET,
-  AW_NODE_BLOCK_UI,
-  AW_NODE_WAIT_BLOCKING,
-  AW_NODE_LAST
+  AW_NODE_FIRE_AND_FORGET,     /*< nick=fire_and_forget >*/
+  AW_NODE_BLOCK_UI,            /*< nick=block_ui >*/
+  AW_NODE_WAIT_BLOCKING,       /*< nick=wait_blocking >*/
+  AW_NODE_LAST                 /*< skip >*/
 } AwNodeType;
 
 typedef struct _AwNode AwNode;
@@ -81,6 +89,12 @@ struct _AwNode {
   guint       column;
 };
 
+/**
+ * AwVariant:
+ *
+ * One way of running the scenario's work. Owned by its scenario and
+ * read-only, program tree included: valid as long as the scenario.
+ */
 typedef struct {
   char   *name;                /* id, e.g. "one-by-one" */
   char   *title;               /* e.g. "One by one" */
@@ -90,6 +104,16 @@ typedef struct {
   gint    cancel_after_ms;     /* the run's token is cancelled after this (scenario ms), or -1 */
 } AwVariant;
 
+/**
+ * AwScenario:
+ *
+ * A parsed scenario file. It never changes after parsing, so any thread
+ * may read it. Every string, variant, node and JSON object a getter
+ * returns is owned by the scenario and valid as long as it lives (hold a
+ * reference, as a run does, to keep them). The checks of the expected
+ * outcome are kept as written; aw_verdict_validate_scenario() (analysis)
+ * validates them, and the catalogue hands out only validated scenarios.
+ */
 #define AW_TYPE_SCENARIO (aw_scenario_get_type ())
 G_DECLARE_FINAL_TYPE (AwScenario, aw_scenario, AW, SCENARIO, GObject)
 
@@ -119,6 +143,15 @@ const AwVariant *aw_scenario_get_variant       (AwScenario   *self,
 const AwVariant *aw_scenario_find_variant      (AwScenario   *self,
                                                 const char   *name,
                                                 guint        *index);
+guint            aw_scenario_get_n_checks      (AwScenario   *self);
+JsonObject      *aw_scenario_get_check         (AwScenario   *self,
+                                                guint         index);
+void             aw_scenario_set_check_error   (AwScenario   *self,
+                                                guint         index,
+                                                const char   *member,
+                                                GError      **error,
+                                                const char   *format,
+                                                ...) G_GNUC_PRINTF (5, 6);
 
 const char      *aw_node_type_to_string        (AwNodeType    type);
 GQuark           aw_scenario_error_quark       (void);

@@ -1,26 +1,34 @@
 /* aw-summary.c: plain words for what a run did (outcome card, accessible text)
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The same facts the chart shows, as text: the comparison line under the
+ * chart's title, the window's outcome card, and the description a screen
+ * reader gets for the timeline. They read the models only, so they belong
+ * to the analysis layer, below the renderer that draws the comparison.
  */
 
 #include "config.h"
 
 #include "aw-summary.h"
 
+#include <string.h>
+
+#include "aw-format.h"
+
 /**
  * aw_summary_format_duration:
  * @ms: milliseconds
+ *
+ * The same as aw_format_duration(), which new code should call: the window
+ * still calls it by this name.
  *
  * Returns: (transfer full): "640 ms" below a second, "2.41 s" above
  */
 char *
 aw_summary_format_duration (double ms)
 {
-  if (ms >= 1000)
-    return g_strdup_printf ("%.2f s", ms / 1000);
-  if (ms >= 10)
-    return g_strdup_printf ("%.0f ms", ms);
-  return g_strdup_printf ("%.1f ms", ms);
+  return aw_format_duration (ms);
 }
 
 /* Tasks that were cancelled, and tasks whose token was cancelled but that
@@ -58,6 +66,171 @@ count_cancellation (AwTraceModel *model,
     }
 }
 
+static gboolean
+outcome_is_completed (AwTraceModel *model)
+{
+  const AwMetrics *m = aw_trace_model_get_metrics (model);
+
+  if (!aw_trace_model_is_finished (model))
+    return FALSE;
+  return m->outcome == NULL || g_str_has_prefix (m->outcome, "completed");
+}
+
+/* "WhenAll 1.00 s", or "Timeout 511 ms (cancelled)" for a run that did not
+ * complete. */
+static char *
+describe_run (const AwNamedRun *variant,
+              guint             index)
+{
+  const AwMetrics *m = aw_trace_model_get_metrics (variant->model);
+  g_autofree char *duration = aw_format_duration (m->wall_ms);
+  char buf[32];
+
+  if (outcome_is_completed (variant->model))
+    return g_strdup_printf ("%s %s", aw_named_run_get_title (variant, index, buf, sizeof buf), duration);
+  else if (!aw_trace_model_is_finished (variant->model))
+    return g_strdup_printf ("%s %s (running)", aw_named_run_get_title (variant, index, buf, sizeof buf),
+                            duration);
+  else
+    {
+      g_autofree char *outcome = g_strdup (m->outcome);
+      char *colon = strchr (outcome, ':');
+
+      if (colon != NULL)
+        *colon = '\0';
+      return g_strdup_printf ("%s %s (%s)", aw_named_run_get_title (variant, index, buf, sizeof buf),
+                              duration, outcome);
+    }
+}
+
+/**
+ * aw_summary_compare_text:
+ * @variants: (array length=n_variants): the variants
+ * @n_variants: how many
+ *
+ * Compares the fastest variant with the slowest by wall time, for example
+ * "WhenAll 1.00 s vs One by one 2.41 s: 2.4x faster". When at least two runs
+ * completed, only completed runs take part. A run that stopped early on an
+ * error or a cancel is never called faster: the text then names its
+ * outcome, as in "Timeout 511 ms (cancelled) vs No deadline 2.00 s".
+ *
+ * Returns: (transfer full) (nullable): the text, or %NULL with fewer than
+ *   two runs to compare
+ */
+char *
+aw_summary_compare_text (const AwNamedRun *variants,
+                         guint             n_variants)
+{
+  g_autofree char *fast_text = NULL;
+  g_autofree char *slow_text = NULL;
+  gint fast = -1, slow = -1;
+  guint n_completed = 0, n_runs = 0;
+  gboolean only_completed;
+  double fast_ms, slow_ms, ratio;
+
+  g_return_val_if_fail (variants != NULL || n_variants == 0, NULL);
+
+  for (guint i = 0; i < n_variants; i++)
+    {
+      if (variants[i].model == NULL)
+        continue;
+      n_runs++;
+      if (outcome_is_completed (variants[i].model))
+        n_completed++;
+    }
+  if (n_runs < 2)
+    return NULL;
+  only_completed = n_completed >= 2;
+
+  /* When a run froze the main loop, how long it froze is the comparison
+   * that matters, not how long it took. */
+  {
+    gboolean froze = FALSE;
+
+    for (guint i = 0; i < n_variants; i++)
+      if (variants[i].model != NULL &&
+          aw_trace_model_get_metrics (variants[i].model)->max_main_loop_gap_ms >= 100)
+        froze = TRUE;
+
+    if (froze)
+      {
+        GString *s = g_string_new ("Main loop frozen: ");
+
+        for (guint i = 0, k = 0; i < n_variants; i++)
+          {
+            const AwMetrics *m;
+
+            if (variants[i].model == NULL)
+              continue;
+            m = aw_trace_model_get_metrics (variants[i].model);
+            g_string_append_printf (s, "%s%s ", k++ ? ", " : "", variants[i].title);
+            if (m->max_main_loop_gap_ms >= 100)
+              {
+                g_autofree char *gap = aw_format_duration (m->max_main_loop_gap_ms);
+                g_string_append (s, gap);
+                if (m->watchdog_fired)
+                  g_string_append (s, " (deadlock)");
+              }
+            else
+              g_string_append (s, "never");
+          }
+        return g_string_free (s, FALSE);
+      }
+  }
+
+  for (guint i = 0; i < n_variants; i++)
+    {
+      double ms;
+
+      if (variants[i].model == NULL)
+        continue;
+      if (only_completed && !outcome_is_completed (variants[i].model))
+        continue;
+
+      ms = aw_trace_model_get_metrics (variants[i].model)->wall_ms;
+      if (fast < 0 || ms < aw_trace_model_get_metrics (variants[fast].model)->wall_ms)
+        fast = i;
+      if (slow < 0 || ms > aw_trace_model_get_metrics (variants[slow].model)->wall_ms)
+        slow = i;
+    }
+
+  if (fast == slow)
+    {
+      /* All equal: compare with another one in order. */
+      fast = -1;
+      for (guint i = 0; i < n_variants && fast < 0; i++)
+        {
+          if (variants[i].model == NULL || (gint) i == slow)
+            continue;
+          if (only_completed && !outcome_is_completed (variants[i].model))
+            continue;
+          fast = i;
+        }
+      if (fast < 0)
+        return NULL;
+    }
+
+  fast_ms = aw_trace_model_get_metrics (variants[fast].model)->wall_ms;
+  slow_ms = aw_trace_model_get_metrics (variants[slow].model)->wall_ms;
+  fast_text = describe_run (&variants[fast], fast);
+  slow_text = describe_run (&variants[slow], slow);
+  ratio = fast_ms > 0 ? slow_ms / fast_ms : 0;
+
+  /* A run that stopped early on an error or a cancel is not "faster". */
+  if (!outcome_is_completed (variants[fast].model) || !outcome_is_completed (variants[slow].model)
+      || fast_ms <= 0)
+    return g_strdup_printf ("%s vs %s", fast_text, slow_text);
+  else if (ratio < 1.05)
+    return g_strdup_printf ("%s vs %s: about the same", fast_text, slow_text);
+  else
+    {
+      char num[G_ASCII_DTOSTR_BUF_SIZE];
+
+      aw_format_number (num, sizeof num, ratio < 9.95 ? 1 : 0, ratio);
+      return g_strdup_printf ("%s vs %s: %sx faster", fast_text, slow_text, num);
+    }
+}
+
 /**
  * aw_summary_variant:
  * @variant: one run
@@ -65,10 +238,10 @@ count_cancellation (AwTraceModel *model,
  * Returns: (transfer full): e.g. "WhenAll: 4 tasks, all completed, 1.00 s"
  */
 char *
-aw_summary_variant (const AwRenderVariant *variant)
+aw_summary_variant (const AwNamedRun *variant)
 {
   const AwMetrics *m = aw_trace_model_get_metrics (variant->model);
-  g_autofree char *wall = aw_summary_format_duration (m->wall_ms);
+  g_autofree char *wall = aw_format_duration (m->wall_ms);
   GString *s = g_string_new (NULL);
 
   g_string_append_printf (s, "%s: %u task%s, ", variant->title, m->tasks, m->tasks == 1 ? "" : "s");
@@ -98,15 +271,15 @@ aw_summary_variant (const AwRenderVariant *variant)
 
 /**
  * aw_summary_outcome_card:
- * @variants: the runs of one scenario
+ * @variants: (array length=n_variants): the runs of one scenario, finished
  * @n_variants: how many
  *
  * Returns: (transfer full): the outcome in a few lines, e.g.
  *   "One by one 2.41 s, WhenAll 1.00 s: 2.4x faster"
  */
 char *
-aw_summary_outcome_card (const AwRenderVariant *variants,
-                         guint                  n_variants)
+aw_summary_outcome_card (const AwNamedRun *variants,
+                         guint             n_variants)
 {
   GString *s = g_string_new (NULL);
   g_autofree char *compare = NULL;
@@ -114,7 +287,7 @@ aw_summary_outcome_card (const AwRenderVariant *variants,
   if (n_variants == 0)
     return g_string_free (s, FALSE);
 
-  compare = aw_render_compare_text (variants, n_variants);
+  compare = aw_summary_compare_text (variants, n_variants);
   if (compare != NULL)
     g_string_append (s, compare);
   else
@@ -140,13 +313,13 @@ aw_summary_outcome_card (const AwRenderVariant *variants,
             if (markers[k].kind == AW_EVENT_CANCEL_REQUEST)
               first_cancel = markers[k].time_ns - aw_trace_model_get_begin_ns (variants[i].model);
           count_cancellation (variants[i].model, &stopped, &ignored);
-          when = aw_summary_format_duration (first_cancel / 1e6);
+          when = aw_format_duration (first_cancel / 1e6);
           g_string_append_printf (s, "\n%s%sCancelled after %s: %u task%s stopped, %u ignored the token",
                                   who ? who : "", who ? ": " : "", when,
                                   stopped, stopped == 1 ? "" : "s", ignored);
           if (m->wasted_ms >= 1)
             {
-              g_autofree char *wasted = aw_summary_format_duration (m->wasted_ms);
+              g_autofree char *wasted = aw_format_duration (m->wasted_ms);
               g_string_append_printf (s, " (%s of work after the cancel)", wasted);
             }
         }
@@ -155,7 +328,7 @@ aw_summary_outcome_card (const AwRenderVariant *variants,
                                 m->errors_unobserved, m->errors_unobserved == 1 ? " was" : "s were");
       if (m->watchdog_fired)
         {
-          g_autofree char *gap = aw_summary_format_duration (m->max_main_loop_gap_ms);
+          g_autofree char *gap = aw_format_duration (m->max_main_loop_gap_ms);
           g_autofree char *late = NULL;
           const AwMarker *markers;
           guint n_markers;
@@ -171,7 +344,7 @@ aw_summary_outcome_card (const AwRenderVariant *variants,
                 stranded = markers[k].time_ns;
             }
           if (watchdog >= 0 && stranded >= watchdog)
-            late = aw_summary_format_duration ((stranded - watchdog) / 1e6);
+            late = aw_format_duration ((stranded - watchdog) / 1e6);
 
           g_string_append_printf (s, "\n%s%sDeadlock: the window was frozen for %s (%u frames missed) "
                                   "until the watchdog broke the wait",
@@ -183,7 +356,7 @@ aw_summary_outcome_card (const AwRenderVariant *variants,
         }
       else if (m->max_main_loop_gap_ms >= 100)
         {
-          g_autofree char *gap = aw_summary_format_duration (m->max_main_loop_gap_ms);
+          g_autofree char *gap = aw_format_duration (m->max_main_loop_gap_ms);
           g_string_append_printf (s, "\n%s%sThe main loop was blocked for %s (%u frames missed)",
                                   who ? who : "", who ? ": " : "", gap, m->frames_missed);
         }
@@ -194,13 +367,15 @@ aw_summary_outcome_card (const AwRenderVariant *variants,
 
 /**
  * aw_summary_accessible:
+ * @variants: (array length=n_variants): the runs shown on the timeline
+ * @n_variants: how many
  *
  * Returns: (transfer full): every run in one sentence, for screen readers:
  *   "WhenAll: 4 tasks, all completed, 1.00 s; One by one: 4 tasks, ..."
  */
 char *
-aw_summary_accessible (const AwRenderVariant *variants,
-                       guint                  n_variants)
+aw_summary_accessible (const AwNamedRun *variants,
+                       guint             n_variants)
 {
   GString *s = g_string_new (NULL);
 

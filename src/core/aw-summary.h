@@ -5,15 +5,17 @@
 
 #pragma once
 
-#include "aw-render.h"
+#include "aw-named-run.h"
 
 G_BEGIN_DECLS
 
-char *aw_summary_format_duration (double                 ms);
-char *aw_summary_variant         (const AwRenderVariant *variant);
-char *aw_summary_outcome_card    (const AwRenderVariant *variants,
-                                  guint                  n_variants);
-char *aw_summary_accessible      (const AwRenderVariant *variants,
-                                  guint                  n_variants);
+char *aw_summary_format_duration (double            ms);
+char *aw_summary_variant         (const AwNamedRun *variant);
+char *aw_summary_compare_text    (const AwNamedRun *variants,
+                                  guint             n_variants);
+char *aw_summary_outcome_card    (const AwNamedRun *variants,
+                                  guint             n_variants);
+char *aw_summary_accessible      (const AwNamedRun *variants,
+                                  guint             n_variants);
 
 G_END_DECLS

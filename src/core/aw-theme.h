@@ -47,6 +47,7 @@ typedef struct {
 const AwTheme *aw_theme_lookup       (const char *name);
 const char   **aw_theme_list_names   (void);
 
+/* @out = @a + (@b - @a) × @t, channel by channel (alpha too). */
 static inline void
 aw_color_mix (const AwColor *a,
               const AwColor *b,

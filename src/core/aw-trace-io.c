@@ -26,7 +26,7 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
-#include "aw-export.h"
+#include "aw-file-util.h"
 #include "aw-json.h"
 #include "aw-trace-model.h"
 
@@ -327,6 +327,12 @@ aw_traces_to_json (AwTrace **traces,
   return g_bytes_new_take (text, length);
 }
 
+/**
+ * aw_trace_to_json:
+ * @trace: one run
+ *
+ * Returns: (transfer full): Trace Event JSON of @trace alone
+ */
 GBytes *
 aw_trace_to_json (AwTrace *trace)
 {
@@ -335,7 +341,10 @@ aw_trace_to_json (AwTrace *trace)
 
 /**
  * aw_traces_save:
+ * @traces: (array length=n_traces): the runs, merged
+ * @n_traces: how many
  * @path: the file; written whole or not at all
+ * @error: return location for an error
  *
  * Returns: %TRUE if the file was written
  */

@@ -165,6 +165,16 @@ reset (AwTraceModel *self)
   self->metrics.outcome = NULL;
 }
 
+/**
+ * aw_trace_model_new:
+ * @trace: a trace, finished or still recording
+ *
+ * Derives the views of @trace as it stands (it merges what the trace's
+ * threads have published); call aw_trace_model_update() to fold in what
+ * comes later.
+ *
+ * Returns: (transfer full): a new model, holding a reference to @trace
+ */
 AwTraceModel *
 aw_trace_model_new (AwTrace *trace)
 {
@@ -227,12 +237,24 @@ aw_trace_model_set_cutoff (AwTraceModel *self,
   aw_trace_model_update (self);
 }
 
+/**
+ * aw_trace_model_get_cutoff:
+ * @self: a model
+ *
+ * Returns: the replay cutoff, or -1 when every event is shown
+ */
 gint64
 aw_trace_model_get_cutoff (AwTraceModel *self)
 {
   return self->cutoff_ns;
 }
 
+/**
+ * aw_trace_model_ref:
+ * @self: a model
+ *
+ * Returns: (transfer full): @self
+ */
 AwTraceModel *
 aw_trace_model_ref (AwTraceModel *self)
 {
@@ -240,6 +262,13 @@ aw_trace_model_ref (AwTraceModel *self)
   return self;
 }
 
+/**
+ * aw_trace_model_unref:
+ * @self: a model
+ *
+ * Drops a reference; the last one frees every view and the model's
+ * reference to its trace.
+ */
 void
 aw_trace_model_unref (AwTraceModel *self)
 {
@@ -267,6 +296,12 @@ aw_trace_model_unref (AwTraceModel *self)
   g_free (self);
 }
 
+/**
+ * aw_trace_model_get_trace:
+ * @self: a model
+ *
+ * Returns: (transfer none): the trace, valid as long as the model
+ */
 AwTrace *
 aw_trace_model_get_trace (AwTraceModel *self)
 {
@@ -930,6 +965,14 @@ aw_trace_model_update (AwTraceModel *self)
   finish (self, events, n_events);
 }
 
+/**
+ * aw_trace_model_get_tasks:
+ * @self: a model
+ * @n_tasks: (out): how many tasks
+ *
+ * Returns: (transfer none) (array length=n_tasks): every task in creation
+ *   order; valid until the next update (see #AwTraceModel)
+ */
 const AwTaskInfo *
 aw_trace_model_get_tasks (AwTraceModel *self,
                           guint        *n_tasks)
@@ -938,6 +981,14 @@ aw_trace_model_get_tasks (AwTraceModel *self,
   return (const AwTaskInfo *) (gconstpointer) self->tasks->data;
 }
 
+/**
+ * aw_trace_model_find_task:
+ * @self: a model
+ * @id: a task id
+ *
+ * Returns: (transfer none) (nullable): the task, or %NULL; valid until the
+ *   next update
+ */
 const AwTaskInfo *
 aw_trace_model_find_task (AwTraceModel *self,
                           guint32       id)
@@ -945,6 +996,18 @@ aw_trace_model_find_task (AwTraceModel *self,
   return find_task (self, id);
 }
 
+/**
+ * aw_trace_model_get_spans:
+ * @self: a model
+ * @n_spans: (out): how many spans
+ *
+ * Every task's waiting, queued and running spans, grouped by task (a
+ * task's are [first_span, first_span + n_spans)) and sorted by start
+ * within a task.
+ *
+ * Returns: (transfer none) (array length=n_spans): the spans, never %NULL;
+ *   valid until the next update
+ */
 const AwSpan *
 aw_trace_model_get_spans (AwTraceModel *self,
                           guint        *n_spans)
@@ -957,6 +1020,12 @@ aw_trace_model_get_spans (AwTraceModel *self,
   return self->spans->len > 0 ? (const AwSpan *) (gconstpointer) self->spans->data : none;
 }
 
+/**
+ * aw_trace_model_get_n_lanes:
+ * @self: a model
+ *
+ * Returns: how many thread lanes the run used; lane 0 is the main thread
+ */
 guint
 aw_trace_model_get_n_lanes (AwTraceModel *self)
 {
@@ -965,8 +1034,12 @@ aw_trace_model_get_n_lanes (AwTraceModel *self)
 
 /**
  * aw_trace_model_get_lane_busy:
+ * @self: a model
+ * @lane: a lane
+ * @n_spans: (out): how many spans
  *
- * Returns: the running spans on @lane, sorted by start
+ * Returns: (transfer none) (array length=n_spans) (nullable): the running
+ *   spans on @lane, sorted by start; valid until the next update
  */
 const AwSpan *
 aw_trace_model_get_lane_busy (AwTraceModel *self,
@@ -1200,11 +1273,11 @@ aw_trace_model_get_block (AwTraceModel  *self,
  * The lane's busy spans for drawing at a coarse scale: those that overlap,
  * touch, or are less than some gap of at most @max_gap_ns apart are made
  * one. Drawn at a scale where @max_gap_ns is under half a pixel, they cover
- * the same pixel columns as the busy spans themselves. Valid until the next
- * update.
+ * the same pixel columns as the busy spans themselves.
  *
- * Returns: the spans, sorted by start: disjoint, unless they are the busy
- *   spans themselves (when there are few)
+ * Returns: (transfer none) (array length=n_spans) (nullable): the spans,
+ *   sorted by start: disjoint, unless they are the busy spans themselves
+ *   (when there are few); valid until the next update
  */
 const AwSpan *
 aw_trace_model_get_lane_summary (AwTraceModel *self,
@@ -1235,6 +1308,14 @@ aw_trace_model_get_lane_summary (AwTraceModel *self,
   return (const AwSpan *) (gconstpointer) level->data;
 }
 
+/**
+ * aw_trace_model_get_frames:
+ * @self: a model
+ * @n_frames: (out): how many heartbeats
+ *
+ * Returns: (transfer none) (array length=n_frames): the main loop's
+ *   heartbeats, in trace time, sorted; valid until the next update
+ */
 const gint64 *
 aw_trace_model_get_frames (AwTraceModel *self,
                            guint        *n_frames)
@@ -1243,6 +1324,15 @@ aw_trace_model_get_frames (AwTraceModel *self,
   return (const gint64 *) (gconstpointer) self->frames->data;
 }
 
+/**
+ * aw_trace_model_get_blocks:
+ * @self: a model
+ * @n_blocks: (out): how many
+ *
+ * Returns: (transfer none) (array length=n_blocks): the stretches in which
+ *   the main thread was blocked (frozen bands), sorted; valid until the
+ *   next update
+ */
 const AwSpan *
 aw_trace_model_get_blocks (AwTraceModel *self,
                            guint        *n_blocks)
@@ -1251,6 +1341,15 @@ aw_trace_model_get_blocks (AwTraceModel *self,
   return (const AwSpan *) (gconstpointer) self->blocks->data;
 }
 
+/**
+ * aw_trace_model_get_markers:
+ * @self: a model
+ * @n_markers: (out): how many
+ *
+ * Returns: (transfer none) (array length=n_markers): cancels, watchdogs,
+ *   unobserved errors and marks, in time order; valid until the next
+ *   update (their texts as long as the model)
+ */
 const AwMarker *
 aw_trace_model_get_markers (AwTraceModel *self,
                             guint        *n_markers)
@@ -1259,30 +1358,67 @@ aw_trace_model_get_markers (AwTraceModel *self,
   return (const AwMarker *) (gconstpointer) self->markers->data;
 }
 
+/**
+ * aw_trace_model_get_begin_ns:
+ * @self: a model
+ *
+ * Returns: the time of the trace's first event: times the views show are
+ *   relative to it
+ */
 gint64
 aw_trace_model_get_begin_ns (AwTraceModel *self)
 {
   return self->begin_ns;
 }
 
+/**
+ * aw_trace_model_get_end_ns:
+ * @self: a model
+ *
+ * Returns: the end of what the model shows, in the trace's time like
+ *   aw_trace_model_get_begin_ns(): its last event, or the replay cutoff
+ *   (spans still open end here)
+ */
 gint64
 aw_trace_model_get_end_ns (AwTraceModel *self)
 {
   return self->end_ns;
 }
 
+/**
+ * aw_trace_model_is_finished:
+ * @self: a model
+ *
+ * Returns: whether the model has seen the run's end
+ */
 gboolean
 aw_trace_model_is_finished (AwTraceModel *self)
 {
   return self->run_end_ns >= 0;
 }
 
+/**
+ * aw_trace_model_get_metrics:
+ * @self: a model
+ *
+ * Returns: (transfer none): the run's figures. The pointer is valid for the
+ *   model's life; the figures change with every update.
+ */
 const AwMetrics *
 aw_trace_model_get_metrics (AwTraceModel *self)
 {
   return &self->metrics;
 }
 
+/**
+ * aw_outcome_to_string:
+ * @outcome: an outcome
+ *
+ * The word the task table, the tooltips and saved traces show. Not the
+ * enum's nick: a pending task reads "running".
+ *
+ * Returns: (transfer none): "completed", "faulted", "cancelled" or "running"
+ */
 const char *
 aw_outcome_to_string (AwOutcome outcome)
 {

@@ -97,6 +97,27 @@ typedef struct {
 /* Tasks per block: see aw_trace_model_get_block(). */
 #define AW_TRACE_MODEL_BLOCK_TASKS 16
 
+/**
+ * AwTraceModel:
+ *
+ * Views of one trace, derived from its events alone: tasks, spans, lanes,
+ * heartbeats, frozen bands, markers and metrics. Reference counted; it
+ * holds a reference to its trace.
+ *
+ * Ownership and lifetimes: everything a getter returns is owned by the
+ * model. The arrays (tasks, spans, lane busy spans, summaries, blocks,
+ * frames, frozen bands, markers) live in storage that
+ * aw_trace_model_update() appends to, moves or rebuilds, and that
+ * aw_trace_model_set_cutoff() (which updates) rebuilds: a pointer into
+ * them, and an #AwTaskInfo or #AwSpan pointer taken from them, is valid
+ * only until the next update of the same model. Indices stay meaningful
+ * across updates that only append (a live run); keep indices or task ids,
+ * not pointers, from one frame to the next. The #AwMetrics pointer stays
+ * valid for the model's life, its figures change with each update. The
+ * strings inside (task names, errors, marker texts, the outcome) belong to
+ * the trace's string table and stay valid as long as the model. Use a
+ * model on one thread: the one that updates it.
+ */
 typedef struct _AwTraceModel AwTraceModel;
 
 AwTraceModel     *aw_trace_model_new          (AwTrace       *trace);

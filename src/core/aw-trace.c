@@ -145,6 +145,14 @@ aw_trace_new (void)
   return self;
 }
 
+/**
+ * aw_trace_ref:
+ * @self: a trace
+ *
+ * Takes a reference; any thread may hold one.
+ *
+ * Returns: (transfer full): @self
+ */
 AwTrace *
 aw_trace_ref (AwTrace *self)
 {
@@ -168,6 +176,13 @@ buffer_free (Buffer *buffer)
   g_aligned_free (buffer);
 }
 
+/**
+ * aw_trace_unref:
+ * @self: a trace
+ *
+ * Drops a reference; the last one frees the log, its strings and its
+ * metadata, so every pointer the trace handed out goes with it.
+ */
 void
 aw_trace_unref (AwTrace *self)
 {
@@ -416,6 +431,8 @@ aw_trace_append_event (AwTrace       *self,
  * @self: a trace
  * @text: (nullable): a string
  *
+ * Copies @text into the trace's string table once; any thread may call it.
+ *
  * Returns: the id of @text in the trace's string table, 0 for %NULL
  */
 guint32
@@ -451,7 +468,9 @@ aw_trace_intern (AwTrace    *self,
  * @self: a trace
  * @str: a string id
  *
- * Returns: (nullable): the text, valid as long as the trace lives
+ * Returns: (transfer none) (nullable): the text, owned by the trace and
+ *   valid as long as the trace lives (interned strings are never freed
+ *   before it)
  */
 const char *
 aw_trace_get_string (AwTrace *self,
@@ -467,6 +486,12 @@ aw_trace_get_string (AwTrace *self,
   return ret;
 }
 
+/**
+ * aw_trace_get_n_strings:
+ * @self: a trace
+ *
+ * Returns: the size of the string table; ids below it are valid
+ */
 guint
 aw_trace_get_n_strings (AwTrace *self)
 {
@@ -649,8 +674,10 @@ _aw_trace_first_change_since (AwTrace *self,
  * @self: a trace
  * @n_events: (out): the number of events
  *
- * The merged log, sorted by time. The pointer is valid until the next
- * aw_trace_merge(), so use it on the merging thread.
+ * The merged log, sorted by time, owned by the trace. The pointer is valid
+ * until the next aw_trace_merge() (which aw_trace_model_update() calls): a
+ * merge may move the array and reorder its tail. Use it on the merging
+ * thread.
  *
  * Returns: (transfer none) (array length=n_events): the events
  */
@@ -662,6 +689,13 @@ aw_trace_get_events (AwTrace *self,
   return (const AwEvent *) (gconstpointer) self->events->data;
 }
 
+/**
+ * aw_trace_get_n_lanes:
+ * @self: a trace
+ *
+ * Returns: how many thread lanes the trace has registered or named; lane 0
+ *   is the thread that made the trace
+ */
 guint
 aw_trace_get_n_lanes (AwTrace *self)
 {
@@ -674,6 +708,14 @@ aw_trace_get_n_lanes (AwTrace *self)
   return ret;
 }
 
+/**
+ * aw_trace_get_lane_name:
+ * @self: a trace
+ * @lane: a lane
+ *
+ * Returns: (transfer none) (nullable): the lane's name, owned by the trace:
+ *   valid until the lane is named again or the trace is freed
+ */
 const char *
 aw_trace_get_lane_name (AwTrace *self,
                         guint    lane)
@@ -688,6 +730,15 @@ aw_trace_get_lane_name (AwTrace *self,
   return ret;
 }
 
+/**
+ * aw_trace_set_lane_name:
+ * @self: a trace
+ * @lane: a lane, registered or not
+ * @name: (nullable): its name, copied
+ *
+ * Names a lane (a loaded trace names every lane it has). The lane's
+ * previous name is freed.
+ */
 void
 aw_trace_set_lane_name (AwTrace    *self,
                         guint       lane,
@@ -748,6 +799,15 @@ aw_trace_get_memory_size (AwTrace *self)
   return size;
 }
 
+/**
+ * aw_trace_set_metadata:
+ * @self: a trace
+ * @key: a key such as "variant", "speed" or "clock"
+ * @value: (nullable): its value, copied; %NULL removes the key
+ *
+ * Metadata is not locked: set it on one thread, before the trace is shared
+ * with readers on others (the runner and the clock set it before a run).
+ */
 void
 aw_trace_set_metadata (AwTrace    *self,
                        const char *key,
@@ -761,6 +821,14 @@ aw_trace_set_metadata (AwTrace    *self,
     g_hash_table_replace (self->metadata, g_strdup (key), g_strdup (value));
 }
 
+/**
+ * aw_trace_get_metadata:
+ * @self: a trace
+ * @key: a key
+ *
+ * Returns: (transfer none) (nullable): the value, owned by the trace: valid
+ *   until @key is set again or the trace is freed
+ */
 const char *
 aw_trace_get_metadata (AwTrace    *self,
                        const char *key)
@@ -770,8 +838,10 @@ aw_trace_get_metadata (AwTrace    *self,
 
 /**
  * aw_trace_get_all_metadata:
+ * @self: a trace
  *
- * Returns: (transfer none): the key/value metadata (variant, speed, clock...)
+ * Returns: (transfer none) (element-type utf8 utf8): the key/value metadata
+ *   (variant, speed, clock...), owned by the trace; do not change it
  */
 GHashTable *
 aw_trace_get_all_metadata (AwTrace *self)
@@ -779,44 +849,46 @@ aw_trace_get_all_metadata (AwTrace *self)
   return self->metadata;
 }
 
-static const char *kind_names[AW_EVENT_LAST] = {
-  [AW_EVENT_RUN_BEGIN] = "run-begin",
-  [AW_EVENT_RUN_END] = "run-end",
-  [AW_EVENT_TASK_CREATED] = "created",
-  [AW_EVENT_TASK_SYNC] = "sync-completed",
-  [AW_EVENT_TASK_CALL] = "call",
-  [AW_EVENT_TASK_QUEUED] = "queued",
-  [AW_EVENT_TASK_RUNNING] = "running",
-  [AW_EVENT_TASK_WAITING] = "waiting",
-  [AW_EVENT_TASK_COMPLETED] = "completed",
-  [AW_EVENT_TASK_FAULTED] = "faulted",
-  [AW_EVENT_TASK_CANCELLED] = "cancelled",
-  [AW_EVENT_CANCEL_REQUEST] = "cancel-request",
-  [AW_EVENT_CANCEL_OBSERVED] = "cancel-observed",
-  [AW_EVENT_ERROR_OBSERVED] = "error-observed",
-  [AW_EVENT_ERROR_UNOBSERVED] = "error-unobserved",
-  [AW_EVENT_FRAME] = "frame",
-  [AW_EVENT_UI_BLOCK_BEGIN] = "ui-block-begin",
-  [AW_EVENT_UI_BLOCK_END] = "ui-block-end",
-  [AW_EVENT_WATCHDOG] = "watchdog",
-  [AW_EVENT_MARK] = "mark",
-};
+/* The kinds as glib-mkenums registered them: their nicks are the names
+ * saved traces use. */
+static GEnumClass *
+event_kinds (void)
+{
+  static GEnumClass *klass;
 
+  if (g_once_init_enter (&klass))
+    g_once_init_leave (&klass, g_type_class_ref (AW_TYPE_EVENT_KIND));
+  return klass;
+}
+
+/**
+ * aw_event_kind_to_string:
+ * @kind: a kind
+ *
+ * Returns: (transfer none): the kind's name in saved traces (its nick, such
+ *   as "created" or "cancel-request"), or "unknown"
+ */
 const char *
 aw_event_kind_to_string (AwEventKind kind)
 {
-  if (kind > 0 && kind < AW_EVENT_LAST)
-    return kind_names[kind];
-  return "unknown";
+  GEnumValue *value = g_enum_get_value (event_kinds (), kind);
+
+  return value != NULL ? value->value_nick : "unknown";
 }
 
+/**
+ * aw_event_kind_from_string:
+ * @name: (nullable): a kind's name in a saved trace
+ *
+ * Returns: the kind, or 0 for an unknown name
+ */
 AwEventKind
 aw_event_kind_from_string (const char *name)
 {
+  GEnumValue *value;
+
   if (name == NULL)
     return 0;
-  for (guint i = 1; i < AW_EVENT_LAST; i++)
-    if (g_strcmp0 (kind_names[i], name) == 0)
-      return i;
-  return 0;
+  value = g_enum_get_value_by_nick (event_kinds (), name);
+  return value != NULL ? (AwEventKind) value->value : 0;
 }

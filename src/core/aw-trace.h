@@ -7,35 +7,60 @@
 
 #include <glib-object.h>
 
+#include "aw-trace-enums.h"
+
 G_BEGIN_DECLS
 
 /**
  * AwEventKind:
+ * @AW_EVENT_RUN_BEGIN: the variant starts; text: variant name
+ * @AW_EVENT_RUN_END: the root task finished; text: outcome
+ * @AW_EVENT_TASK_CREATED: a GTask-backed task exists; text: task name
+ * @AW_EVENT_TASK_SYNC: completed synchronously, no GTask; text: task name
+ * @AW_EVENT_TASK_CALL: a synchronous call that takes time, no GTask; text: name
+ * @AW_EVENT_TASK_QUEUED: waiting for a worker thread
+ * @AW_EVENT_TASK_RUNNING: code of the task runs on the event's lane
+ * @AW_EVENT_TASK_WAITING: awaiting (a timer or children): holds no thread
+ * @AW_EVENT_TASK_COMPLETED: the task completed
+ * @AW_EVENT_TASK_FAULTED: the task failed; text: the error message
+ * @AW_EVENT_TASK_CANCELLED: the task was cancelled
+ * @AW_EVENT_CANCEL_REQUEST: a token was cancelled; task: the scope owner; text: why
+ * @AW_EVENT_CANCEL_OBSERVED: a worker saw the token and stopped
+ * @AW_EVENT_ERROR_OBSERVED: a child's error reached its awaiting parent
+ * @AW_EVENT_ERROR_UNOBSERVED: a task faulted and nobody will ever see it
+ * @AW_EVENT_FRAME: main-loop heartbeat (a frame tick)
+ * @AW_EVENT_UI_BLOCK_BEGIN: the main thread stops serving its loop
+ * @AW_EVENT_UI_BLOCK_END: the main thread serves its loop again
+ * @AW_EVENT_WATCHDOG: a blocking wait hit its deadline
+ * @AW_EVENT_MARK: free annotation; text: label
  *
  * What happened. Task events carry the task id; run-level events use task 0.
+ * Each kind's nick is its name in saved traces (see
+ * aw_event_kind_to_string()); the annotations give the nicks that differ
+ * from the value's name.
  */
-typedef enum {
-  AW_EVENT_RUN_BEGIN = 1,     /* the variant starts; text: variant name */
-  AW_EVENT_RUN_END,           /* the root task finished; text: outcome */
-  AW_EVENT_TASK_CREATED,      /* a GTask-backed task exists; text: task name */
-  AW_EVENT_TASK_SYNC,         /* completed synchronously, no GTask; text: task name */
-  AW_EVENT_TASK_CALL,         /* a synchronous call that takes time, no GTask; text: name */
-  AW_EVENT_TASK_QUEUED,       /* waiting for a worker thread */
-  AW_EVENT_TASK_RUNNING,      /* code of the task runs on the event's lane */
-  AW_EVENT_TASK_WAITING,      /* awaiting (a timer or children): holds no thread */
-  AW_EVENT_TASK_COMPLETED,
-  AW_EVENT_TASK_FAULTED,      /* text: the error message */
-  AW_EVENT_TASK_CANCELLED,
-  AW_EVENT_CANCEL_REQUEST,    /* a token was cancelled; task: the scope owner; text: why */
-  AW_EVENT_CANCEL_OBSERVED,   /* a worker saw the token and stopped */
-  AW_EVENT_ERROR_OBSERVED,    /* a child's error reached its awaiting parent */
-  AW_EVENT_ERROR_UNOBSERVED,  /* a task faulted and nobody will ever see it */
-  AW_EVENT_FRAME,             /* main-loop heartbeat (a frame tick) */
-  AW_EVENT_UI_BLOCK_BEGIN,    /* the main thread stops serving its loop */
+typedef enum /*< prefix=AW_EVENT >*/ {
+  AW_EVENT_RUN_BEGIN = 1,
+  AW_EVENT_RUN_END,
+  AW_EVENT_TASK_CREATED,      /*< nick=created >*/
+  AW_EVENT_TASK_SYNC,         /*< nick=sync-completed >*/
+  AW_EVENT_TASK_CALL,         /*< nick=call >*/
+  AW_EVENT_TASK_QUEUED,       /*< nick=queued >*/
+  AW_EVENT_TASK_RUNNING,      /*< nick=running >*/
+  AW_EVENT_TASK_WAITING,      /*< nick=waiting >*/
+  AW_EVENT_TASK_COMPLETED,    /*< nick=completed >*/
+  AW_EVENT_TASK_FAULTED,      /*< nick=faulted >*/
+  AW_EVENT_TASK_CANCELLED,    /*< nick=cancelled >*/
+  AW_EVENT_CANCEL_REQUEST,
+  AW_EVENT_CANCEL_OBSERVED,
+  AW_EVENT_ERROR_OBSERVED,
+  AW_EVENT_ERROR_UNOBSERVED,
+  AW_EVENT_FRAME,
+  AW_EVENT_UI_BLOCK_BEGIN,
   AW_EVENT_UI_BLOCK_END,
-  AW_EVENT_WATCHDOG,          /* a blocking wait hit its deadline */
-  AW_EVENT_MARK,              /* free annotation; text: label */
-  AW_EVENT_LAST
+  AW_EVENT_WATCHDOG,
+  AW_EVENT_MARK,
+  AW_EVENT_LAST               /*< skip >*/
 } AwEventKind;
 
 /**

@@ -31,31 +31,37 @@
 #include <math.h>
 #include <string.h>
 
-#include "aw-summary.h"
+#include "aw-format.h"
 
 /* Lints ---------------------------------------------------------------------- */
 
-static const struct {
-  const char *id;
-  const char *title;
-} warning_kinds[AW_WARNING_LAST] = {
-  [AW_WARNING_ERROR_UNOBSERVED] = { "error-unobserved", "Error never observed" },
-  [AW_WARNING_MAIN_LOOP_BLOCKED] = { "main-loop-blocked", "Main loop blocked" },
-  [AW_WARNING_CANCEL_IGNORED] = { "cancel-ignored", "Cancellation ignored" },
-  [AW_WARNING_COMPLETED_SYNC] = { "completed-sync", "Completed synchronously: no GTask needed" },
-  [AW_WARNING_WORK_WASTED] = { "work-wasted", "Work wasted after the caller gave up" },
+/* What a teacher reads; the ids are the enum's nicks. */
+static const char *warning_titles[AW_WARNING_LAST] = {
+  [AW_WARNING_ERROR_UNOBSERVED] = "Error never observed",
+  [AW_WARNING_MAIN_LOOP_BLOCKED] = "Main loop blocked",
+  [AW_WARNING_CANCEL_IGNORED] = "Cancellation ignored",
+  [AW_WARNING_COMPLETED_SYNC] = "Completed synchronously: no GTask needed",
+  [AW_WARNING_WORK_WASTED] = "Work wasted after the caller gave up",
 };
 
 /**
  * aw_warning_kind_to_string:
  * @kind: a kind
  *
- * Returns: its stable id, e.g. "error-unobserved"
+ * Returns: its stable id, e.g. "error-unobserved": the nick glib-mkenums
+ *   gave it
  */
 const char *
 aw_warning_kind_to_string (AwWarningKind kind)
 {
-  return kind < AW_WARNING_LAST ? warning_kinds[kind].id : "unknown";
+  static GEnumClass *klass;
+  GEnumValue *value;
+
+  if (g_once_init_enter (&klass))
+    g_once_init_leave (&klass, g_type_class_ref (AW_TYPE_WARNING_KIND));
+  value = g_enum_get_value (klass, kind);
+
+  return value != NULL ? value->value_nick : "unknown";
 }
 
 /**
@@ -67,9 +73,15 @@ aw_warning_kind_to_string (AwWarningKind kind)
 const char *
 aw_warning_kind_title (AwWarningKind kind)
 {
-  return kind < AW_WARNING_LAST ? warning_kinds[kind].title : "Warning";
+  return kind < AW_WARNING_LAST ? warning_titles[kind] : "Warning";
 }
 
+/**
+ * aw_warning_free:
+ * @warning: (nullable): a warning
+ *
+ * Frees the warning with its task name and message.
+ */
 void
 aw_warning_free (AwWarning *warning)
 {
@@ -284,7 +296,7 @@ lint_blocked (AwTraceModel *model,
     if (blocks[i].start_ns < gap_end && blocks[i].end_ns > gap_start)
       blocker = aw_trace_model_find_task (model, blocks[i].task);
 
-  gap = aw_summary_format_duration (gap_ms);
+  gap = aw_format_duration (gap_ms);
   if (blocker != NULL)
     blocked_by = g_strdup_printf (" \u201c%s\u201d held the main thread.", blocker->name);
   warning_new (warnings, AW_WARNING_MAIN_LOOP_BLOCKED, blocker, gap_ms, 1,
@@ -313,7 +325,7 @@ lint_cancel_ignored (AwTraceModel *model,
         continue;
       ms = running_after (model, t, t->cancel_request_ns);
 
-      after = aw_summary_format_duration (ms);
+      after = aw_format_duration (ms);
       if (t->outcome == AW_OUTCOME_CANCELLED)
         warning_new (warnings, AW_WARNING_CANCEL_IGNORED, t, ms, 1,
                      g_strdup_printf ("\u201c%s\u201d stopped only %s after its token was cancelled, "
@@ -377,7 +389,7 @@ lint_abandoned (AwTraceModel *model,
     return;
 
   task = aw_trace_model_find_task (model, worst);
-  wasted = aw_summary_format_duration (ms);
+  wasted = aw_format_duration (ms);
   warning_new (warnings, AW_WARNING_WORK_WASTED, task, ms, 1,
                g_strdup_printf ("%s of work ran after its caller had given up (the token was cancelled, "
                                 "or the task awaiting it had already finished), most of it in \u201c%s\u201d: "
@@ -737,6 +749,47 @@ aw_verdict_validate_check (AwScenario  *scenario,
   return TRUE;
 }
 
+/**
+ * aw_verdict_validate_scenario:
+ * @scenario: a parsed scenario
+ * @error: return location for the first error, as FILE:LINE:COLUMN: words
+ *
+ * Validates the checks of @scenario's expected outcome against the schema
+ * (see aw_verdict_validate_check()), in file order. The scenario parser
+ * keeps the checks as written; the catalogue calls this on every scenario
+ * it loads, so a bad check is reported like any other mistake in the file.
+ *
+ * Returns: %TRUE if every check is well formed
+ */
+gboolean
+aw_verdict_validate_scenario (AwScenario  *scenario,
+                              GError     **error)
+{
+  g_return_val_if_fail (AW_IS_SCENARIO (scenario), FALSE);
+
+  for (guint i = 0; i < aw_scenario_get_n_checks (scenario); i++)
+    {
+      JsonObject *check = aw_scenario_get_check (scenario, i);
+      g_autofree char *message = NULL;
+      const char *member = NULL;
+
+      if (check == NULL)
+        {
+          aw_scenario_set_check_error (scenario, i, NULL, error,
+                                       "check %u is not an object like {\"metric\": \"wall_ms\", "
+                                       "\"variant\": \"v\", \"at_most\": 1200}", i + 1);
+          return FALSE;
+        }
+      if (!aw_verdict_validate_check (scenario, check, &member, &message))
+        {
+          aw_scenario_set_check_error (scenario, i, member, error, "%s", message);
+          return FALSE;
+        }
+    }
+
+  return TRUE;
+}
+
 /* Checks: against the runs ---------------------------------------------------------- */
 
 static void
@@ -751,6 +804,12 @@ aw_check_free (AwCheck *check)
   g_free (check);
 }
 
+/**
+ * aw_verdict_free:
+ * @verdict: (nullable): a verdict
+ *
+ * Frees the verdict with every check and its strings.
+ */
 void
 aw_verdict_free (AwVerdict *verdict)
 {
@@ -760,6 +819,15 @@ aw_verdict_free (AwVerdict *verdict)
   g_free (verdict);
 }
 
+/**
+ * aw_check_status_to_string:
+ * @status: a status
+ *
+ * The words `run` prints and `run --json` gives as "status". Not the
+ * enum's nicks ("not-met"): these are words with spaces, kept as they were.
+ *
+ * Returns: (transfer none): "met", "not met" or "not checked"
+ */
 const char *
 aw_check_status_to_string (AwCheckStatus status)
 {
@@ -773,9 +841,9 @@ aw_check_status_to_string (AwCheckStatus status)
 }
 
 static AwTraceModel *
-find_run (const AwRenderVariant *variants,
-          guint                  n_variants,
-          const char            *name)
+find_run (const AwNamedRun *variants,
+          guint             n_variants,
+          const char       *name)
 {
   for (guint i = 0; i < n_variants; i++)
     if (variants[i].model != NULL && g_strcmp0 (variants[i].name, name) == 0)
@@ -787,47 +855,45 @@ static char *
 format_figure (Unit   unit,
                double value)
 {
+  char digits[G_ASCII_DTOSTR_BUF_SIZE];
+  GString *s;
+  guint n;
+
   if (unit == UNIT_MS)
-    return aw_summary_format_duration (value);
+    return aw_format_duration (value);
   if (unit == UNIT_FLAG)
     return g_strdup (value != 0 ? "yes" : "no");
-  if (value >= 1000 && value < 1e15)
-    {
-      /* 10001 -> "10,001" */
-      char digits[32];
-      GString *s = g_string_new (NULL);
-      guint n;
 
-      g_snprintf (digits, sizeof digits, "%.0f", value);
-      n = strlen (digits);
-      for (guint i = 0; i < n; i++)
-        {
-          if (i > 0 && (n - i) % 3 == 0)
-            g_string_append_c (s, ',');
-          g_string_append_c (s, digits[i]);
-        }
-      return g_string_free (s, FALSE);
+  aw_format_number (digits, sizeof digits, 0, value);
+  if (!(value >= 1000 && value < 1e15))
+    return g_strdup (digits);
+
+  /* 10001 -> "10,001" */
+  s = g_string_new (NULL);
+  n = strlen (digits);
+  for (guint i = 0; i < n; i++)
+    {
+      if (i > 0 && (n - i) % 3 == 0)
+        g_string_append_c (s, ',');
+      g_string_append_c (s, digits[i]);
     }
-  return g_strdup_printf ("%.0f", value);
+  return g_string_free (s, FALSE);
 }
 
 static char *
 format_ratio (double ratio)
 {
-  if (ratio >= 9.95)
-    return g_strdup_printf ("%.0fx", ratio);
-  if (ratio >= 0.995)
-    return g_strdup_printf ("%.1fx", ratio);
-  if (ratio >= 0.095)
-    return g_strdup_printf ("%.2fx", ratio);
-  return g_strdup_printf ("%.3fx", ratio);
+  char num[G_ASCII_DTOSTR_BUF_SIZE];
+
+  aw_format_number (num, sizeof num, ratio >= 9.95 ? 0 : ratio >= 0.995 ? 1 : ratio >= 0.095 ? 2 : 3, ratio);
+  return g_strdup_printf ("%sx", num);
 }
 
 /* Fills in @check's figures, status and text from the runs. */
 static void
-evaluate (AwCheck               *check,
-          const AwRenderVariant *variants,
-          guint                  n_variants)
+evaluate (AwCheck          *check,
+          const AwNamedRun *variants,
+          guint             n_variants)
 {
   AwTraceModel *run = find_run (variants, n_variants, check->variant);
   AwTraceModel *other = check->of ? find_run (variants, n_variants, check->of) : NULL;
@@ -923,62 +989,49 @@ evaluate (AwCheck               *check,
  * Returns: (transfer full): the verdict
  */
 AwVerdict *
-aw_verdict_check (AwScenario            *scenario,
-                  const AwRenderVariant *variants,
-                  guint                  n_variants)
+aw_verdict_check (AwScenario       *scenario,
+                  const AwNamedRun *variants,
+                  guint             n_variants)
 {
   AwVerdict *verdict = g_new0 (AwVerdict, 1);
-  JsonObject *expected;
-  JsonNode *checks;
 
   verdict->checks = g_ptr_array_new_with_free_func ((GDestroyNotify) aw_check_free);
 
   g_return_val_if_fail (AW_IS_SCENARIO (scenario), verdict);
 
-  expected = aw_scenario_get_expected (scenario);
-  checks = expected ? json_object_get_member (expected, "checks") : NULL;
-  if (checks != NULL && JSON_NODE_HOLDS_ARRAY (checks))
+  for (guint i = 0; i < aw_scenario_get_n_checks (scenario); i++)
     {
-      JsonArray *array = json_node_get_array (checks);
+      JsonObject *object = aw_scenario_get_check (scenario, i);
+      const char *member = NULL;
+      g_autofree char *message = NULL;
+      AwCheck *check;
 
-      for (guint i = 0; i < json_array_get_length (array); i++)
+      /* The catalogue validated the schema; stay safe with others. */
+      if (object == NULL || !aw_verdict_validate_check (scenario, object, &member, &message))
+        continue;
+
+      check = g_new0 (AwCheck, 1);
+      check->metric = g_strdup (member_string (object, "metric"));
+      check->variant = g_strdup (member_string (object, "variant"));
+      check->of = g_strdup (member_string (object, "of"));
+      for (guint k = 0; operators[k] != NULL; k++)
+        if (json_object_has_member (object, operators[k]))
+          check->op = operators[k];
+      if (g_str_equal (check->op, "is"))
+        check->expected_outcome = g_strdup (member_string (object, "is"));
+      else
+        check->bound = member_number (object, check->op);
+      check->ratio = -1;
+
+      evaluate (check, variants, n_variants);
+      switch (check->status)
         {
-          JsonNode *item = json_array_get_element (array, i);
-          JsonObject *object;
-          const char *member = NULL;
-          g_autofree char *message = NULL;
-          AwCheck *check;
-
-          /* The parser validated the schema; stay safe with hand-built scenarios. */
-          if (!JSON_NODE_HOLDS_OBJECT (item))
-            continue;
-          object = json_node_get_object (item);
-          if (!aw_verdict_validate_check (scenario, object, &member, &message))
-            continue;
-
-          check = g_new0 (AwCheck, 1);
-          check->metric = g_strdup (member_string (object, "metric"));
-          check->variant = g_strdup (member_string (object, "variant"));
-          check->of = g_strdup (member_string (object, "of"));
-          for (guint k = 0; operators[k] != NULL; k++)
-            if (json_object_has_member (object, operators[k]))
-              check->op = operators[k];
-          if (g_str_equal (check->op, "is"))
-            check->expected_outcome = g_strdup (member_string (object, "is"));
-          else
-            check->bound = member_number (object, check->op);
-          check->ratio = -1;
-
-          evaluate (check, variants, n_variants);
-          switch (check->status)
-            {
-            case AW_CHECK_MET: verdict->n_met++; break;
-            case AW_CHECK_NOT_MET: verdict->n_not_met++; break;
-            case AW_CHECK_NOT_CHECKED:
-            default: verdict->n_not_checked++; break;
-            }
-          g_ptr_array_add (verdict->checks, check);
+        case AW_CHECK_MET: verdict->n_met++; break;
+        case AW_CHECK_NOT_MET: verdict->n_not_met++; break;
+        case AW_CHECK_NOT_CHECKED:
+        default: verdict->n_not_checked++; break;
         }
+      g_ptr_array_add (verdict->checks, check);
     }
 
   verdict->met = verdict->n_met > 0 && verdict->n_not_met == 0;
@@ -1016,9 +1069,9 @@ aw_verdict_to_string (const AwVerdict *verdict)
 }
 
 static const char *
-variant_title (const AwRenderVariant *variants,
-               guint                  n_variants,
-               const char            *name)
+variant_title (const AwNamedRun *variants,
+               guint             n_variants,
+               const char       *name)
 {
   for (guint i = 0; i < n_variants; i++)
     if (g_strcmp0 (variants[i].name, name) == 0 && variants[i].title != NULL)
@@ -1039,9 +1092,9 @@ variant_title (const AwRenderVariant *variants,
  * Returns: (transfer full) (nullable): the line, or %NULL if no check ran
  */
 char *
-aw_verdict_headline (const AwVerdict       *verdict,
-                     const AwRenderVariant *variants,
-                     guint                  n_variants)
+aw_verdict_headline (const AwVerdict  *verdict,
+                     const AwNamedRun *variants,
+                     guint             n_variants)
 {
   for (guint i = 0; i < verdict->checks->len; i++)
     {

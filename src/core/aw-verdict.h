@@ -7,7 +7,8 @@
 
 #include <json-glib/json-glib.h>
 
-#include "aw-render.h"
+#include "aw-analysis-enums.h"
+#include "aw-named-run.h"
 #include "aw-scenario.h"
 #include "aw-trace-model.h"
 
@@ -26,7 +27,8 @@ G_BEGIN_DECLS
  * @AW_WARNING_COMPLETED_SYNC: GTasks that completed without waiting: none was needed
  * @AW_WARNING_WORK_WASTED: work ran after its caller had given up on it
  *
- * What a warning is about. The order is the order warnings are reported in.
+ * What a warning is about. The order is the order warnings are reported in;
+ * each kind's nick is its id in `run --json` (see aw_warning_kind_to_string()).
  */
 typedef enum {
   AW_WARNING_ERROR_UNOBSERVED,
@@ -34,7 +36,7 @@ typedef enum {
   AW_WARNING_CANCEL_IGNORED,
   AW_WARNING_COMPLETED_SYNC,
   AW_WARNING_WORK_WASTED,
-  AW_WARNING_LAST
+  AW_WARNING_LAST                 /*< skip >*/
 } AwWarningKind;
 
 /**
@@ -47,7 +49,9 @@ typedef enum {
  * @count: how many tasks it covers (1 for a single task)
  * @message: what happened and what to do, in plain words for a student
  *
- * One lint result: something in the trace a teacher would point at.
+ * One lint result: something in the trace a teacher would point at. It
+ * owns its strings (a copy of the task's name, the message): they stay
+ * valid after the model is updated or freed, until aw_warning_free().
  */
 typedef struct {
   AwWarningKind kind;
@@ -115,6 +119,10 @@ typedef struct {
  * @n_not_met: checks that failed
  * @n_not_checked: checks naming a variant that was not run
  * @checks: (element-type AwCheck): every check, in file order
+ *
+ * The verdict owns its checks and their strings (copies, except @op, a
+ * static string): they stay valid after the scenario and the runs are
+ * freed, until aw_verdict_free().
  */
 typedef struct {
   gboolean   met;
@@ -124,14 +132,14 @@ typedef struct {
   GPtrArray *checks;
 } AwVerdict;
 
-AwVerdict          *aw_verdict_check          (AwScenario            *scenario,
-                                               const AwRenderVariant *variants,
-                                               guint                  n_variants);
+AwVerdict          *aw_verdict_check          (AwScenario       *scenario,
+                                               const AwNamedRun *variants,
+                                               guint             n_variants);
 void                aw_verdict_free           (AwVerdict             *verdict);
 char               *aw_verdict_to_string      (const AwVerdict       *verdict);
-char               *aw_verdict_headline       (const AwVerdict       *verdict,
-                                               const AwRenderVariant *variants,
-                                               guint                  n_variants);
+char               *aw_verdict_headline       (const AwVerdict  *verdict,
+                                               const AwNamedRun *variants,
+                                               guint             n_variants);
 const char         *aw_check_status_to_string (AwCheckStatus          status);
 
 const char * const *aw_verdict_list_metrics   (void);
@@ -142,6 +150,8 @@ gboolean            aw_verdict_validate_check (AwScenario            *scenario,
                                                JsonObject            *check,
                                                const char           **member,
                                                char                 **message);
+gboolean            aw_verdict_validate_scenario (AwScenario         *scenario,
+                                                  GError            **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AwWarning, aw_warning_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AwVerdict, aw_verdict_free)

@@ -70,7 +70,7 @@ test_run_compare (void)
   g_autofree char *expected = NULL;
   const char *card;
   GPtrArray *models = g_ptr_array_new_with_free_func ((GDestroyNotify) aw_trace_model_unref);
-  AwRenderVariant variants[2];
+  AwNamedRun variants[2];
 
   aw_window_set_speed (window, 4);
   aw_window_set_variant (window, -1);

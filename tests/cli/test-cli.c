@@ -6,6 +6,7 @@
 #define _GNU_SOURCE
 #include "config.h"
 
+#include <locale.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -30,6 +31,7 @@ result_clear (Result *r)
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Result, result_clear)
 
 static char *tmpdir;
+static const char *cli_locale;  /* LC_ALL for the next commands, if set */
 
 static void
 run_cli (Result     *r,
@@ -55,6 +57,8 @@ run_cli (Result     *r,
   g_subprocess_launcher_unsetenv (launcher, "DISPLAY");
   g_subprocess_launcher_unsetenv (launcher, "WAYLAND_DISPLAY");
   g_subprocess_launcher_setenv (launcher, "XDG_CACHE_HOME", tmpdir, TRUE);
+  if (cli_locale != NULL)
+    g_subprocess_launcher_setenv (launcher, "LC_ALL", cli_locale, TRUE);
 
   proc = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
   g_assert_no_error (error);
@@ -394,26 +398,90 @@ test_check (void)
   g_assert_nonnull (strstr (r2.out, "ok"));
 }
 
+/* The line under "Usage:", e.g. "awaitscope run [OPTION…] ID|FILE". */
+static char *
+usage_line (const char *help)
+{
+  const char *start = strstr (help, "Usage:\n");
+  const char *end;
+
+  g_assert_nonnull (start);
+  start += strlen ("Usage:\n");
+  end = strchr (start, '\n');
+  g_assert_nonnull (end);
+  return g_strstrip (g_strndup (start, end - start));
+}
+
 static void
 test_help (void)
 {
-  const char *cmds[] = { "list", "run", "render", "check" };
+  const char *cmds[] = { "list", "run", "render", "check", "replay", "gallery" };
 
   for (guint i = 0; i < G_N_ELEMENTS (cmds); i++)
     {
       g_auto(Result) r = { 0 };
+      g_autofree char *usage = NULL;
+      g_autofree char *prefix = g_strdup_printf ("awaitscope %s [OPTION", cmds[i]);
+      g_autofree char *twice = g_strdup_printf ("] %s", cmds[i]);
+      const char *after;
 
       run_cli (&r, cmds[i], "--help", NULL);
       g_assert_cmpint (r.status, ==, 0);
       g_assert_nonnull (strstr (r.out, "Usage:"));
       g_assert_nonnull (strstr (r.out, cmds[i]));
+
+      /* The usage line names the command once, so it can be typed as shown. */
+      usage = usage_line (r.out);
+      g_assert_true (g_str_has_prefix (usage, prefix));
+      after = strchr (usage, ']');
+      g_assert_nonnull (after);
+      g_assert_false (g_str_has_prefix (after, twice));
+      g_assert_null (strstr (after, cmds[i]));
     }
   {
     g_auto(Result) r = { 0 };
     run_cli (&r, "--help", NULL);
     g_assert_cmpint (r.status, ==, 0);
     g_assert_nonnull (strstr (r.out, "render"));
+    for (guint i = 0; i < G_N_ELEMENTS (cmds); i++)
+      {
+        g_autofree char *row = g_strdup_printf ("\n  %s ", cmds[i]);
+        g_assert_nonnull (strstr (r.out, row));
+      }
+#ifdef AW_HAVE_GTK
+    /* Listed like every other command, though main.c runs it. */
+    g_assert_nonnull (strstr (r.out, "\n  screenshot "));
+#endif
   }
+}
+
+/* Durations and speeds read the same in a locale with a decimal comma:
+ * the table, the notes under it, the comparison and the checks. */
+static void
+test_german_locale (void)
+{
+  g_auto(Result) r = { 0 };
+  g_autofree char *saved = g_strdup (setlocale (LC_ALL, NULL));
+  gboolean have = setlocale (LC_ALL, "de_DE.UTF-8") != NULL;
+
+  setlocale (LC_ALL, saved);
+  if (!have)
+    {
+      g_test_skip ("no de_DE.UTF-8 locale on this system (scripts/test makes one)");
+      return;
+    }
+
+  cli_locale = "de_DE.UTF-8";
+  run_cli (&r, "run", "cancel", "--virtual-clock", "--speed", "0.5", NULL);
+  cli_locale = NULL;
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, "speed 0.5x"));
+  g_assert_nonnull (strstr (r.out, "   1.00 s "));
+  g_assert_nonnull (strstr (r.out, "cancellation took effect within 0.00 ms"));
+  g_assert_nonnull (strstr (r.out, "cancellation latency 0.00 ms"));
+  g_assert_nonnull (strstr (r.out, "0.25x that of no-deadline (4.00 s)"));
+  g_assert_null (strstr (r.out, "0,"));
+  g_assert_null (strstr (r.out, "1,00"));
 }
 
 int
@@ -440,6 +508,7 @@ main (int    argc,
   g_test_add_func ("/aw/cli/check", test_check);
   g_test_add_func ("/aw/cli/trace-and-replay", test_trace_and_replay);
   g_test_add_func ("/aw/cli/help", test_help);
+  g_test_add_func ("/aw/cli/german-locale", test_german_locale);
   g_test_add_func ("/aw/cli/output-not-clobbered", test_output_not_clobbered);
   g_test_add_func ("/aw/cli/dev-full", test_dev_full);
   for (guint i = 0; i < G_N_ELEMENTS (bad_inputs); i++)

@@ -9,7 +9,9 @@
 
 #include "config.h"
 
+#include "aw-format.h"
 #include "aw-render.h"
+#include "aw-summary.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -166,7 +168,7 @@ typedef struct {
   cairo_surface_t *surface;
   cairo_t         *cr;
   AwRenderRequest  request;
-  AwRenderVariant  variants[4];
+  AwNamedRun  variants[4];
   AwRenderLayout  *layout;
 } Picture;
 
@@ -298,7 +300,7 @@ test_format (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_autofree char *text = aw_render_format_duration (cases[i].ms);
+      g_autofree char *text = aw_format_duration (cases[i].ms);
 
       g_assert_cmpstr (text, ==, cases[i].text);
     }
@@ -328,12 +330,12 @@ delays_model (gboolean together)
 static void
 test_compare_text (void)
 {
-  AwRenderVariant variants[2] = {
+  AwNamedRun variants[2] = {
     { "one-by-one", "One by one", delays_model (FALSE) },
     { "when-all", "WhenAll", delays_model (TRUE) },
   };
-  g_autofree char *text = aw_render_compare_text (variants, 2);
-  g_autofree char *single = aw_render_compare_text (variants, 1);
+  g_autofree char *text = aw_summary_compare_text (variants, 2);
+  g_autofree char *single = aw_summary_compare_text (variants, 1);
 
   g_assert_cmpstr (text, ==, "WhenAll 1.00 s vs One by one 2.41 s: 2.4x faster");
   g_assert_null (single);
@@ -341,7 +343,7 @@ test_compare_text (void)
   /* A run cancelled early is named as such, never "faster". */
   {
     g_autoptr(AwTrace) trace = aw_trace_new ();
-    AwRenderVariant three[3];
+    AwNamedRun three[3];
     g_autofree char *two = NULL;
     g_autofree char *all = NULL;
 
@@ -350,21 +352,21 @@ test_compare_text (void)
     run_end (trace, 511 * MS, "cancelled: Timed out");
 
     three[0] = variants[0];
-    three[1] = (AwRenderVariant) { "timeout", "Timeout", model_new (trace) };
+    three[1] = (AwNamedRun) { "timeout", "Timeout", model_new (trace) };
     three[2] = variants[1];
-    two = aw_render_compare_text (three, 2);
+    two = aw_summary_compare_text (three, 2);
     g_assert_cmpstr (two, ==, "Timeout 511 ms (cancelled) vs One by one 2.41 s");
 
     /* With two completed runs, those two are compared. */
-    all = aw_render_compare_text (three, 3);
+    all = aw_summary_compare_text (three, 3);
     g_assert_cmpstr (all, ==, "WhenAll 1.00 s vs One by one 2.41 s: 2.4x faster");
     aw_trace_model_unref (three[1].model);
   }
 
   /* Equal runs. */
   {
-    AwRenderVariant same[2] = { variants[1], variants[1] };
-    g_autofree char *equal = aw_render_compare_text (same, 2);
+    AwNamedRun same[2] = { variants[1], variants[1] };
+    g_autofree char *equal = aw_summary_compare_text (same, 2);
 
     g_assert_cmpstr (equal, ==, "WhenAll 1.00 s vs WhenAll 1.00 s: about the same");
   }
@@ -1032,7 +1034,7 @@ render_vector (const char *kind)
   g_autofree char *dir = g_dir_make_tmp ("aw-render-XXXXXX", &error);
   g_autofree char *path = NULL;
   cairo_surface_t *surface;
-  AwRenderVariant variants[2];
+  AwNamedRun variants[2];
   AwRenderRequest request;
   cairo_t *cr;
   GStatBuf st;
@@ -1045,8 +1047,8 @@ render_vector (const char *kind)
     surface = cairo_pdf_surface_create (path, 1280, 720);
   g_assert_cmpint (cairo_surface_status (surface), ==, CAIRO_STATUS_SUCCESS);
 
-  variants[0] = (AwRenderVariant) { "one-by-one", "One by one", delays_model (FALSE) };
-  variants[1] = (AwRenderVariant) { "when-all", "WhenAll", delays_model (TRUE) };
+  variants[0] = (AwNamedRun) { "one-by-one", "One by one", delays_model (FALSE) };
+  variants[1] = (AwNamedRun) { "when-all", "WhenAll", delays_model (TRUE) };
   aw_render_request_init (&request);
   request.title = "Vector";
   request.caption = "Drawn into a vector surface.";

@@ -183,6 +183,34 @@ test_catalog (void)
   g_assert_error (error, AW_SCENARIO_ERROR, AW_SCENARIO_ERROR_NOT_FOUND);
 }
 
+/* The words of the scenario language are the node type enum's nicks. */
+static void
+test_node_type_names (void)
+{
+  static const char *names[AW_NODE_LAST] = {
+    "delay", "io", "cpu", "fail", "cached", "sequence", "when_all", "when_any", "timeout",
+    "repeat", "parallel", "fire_and_forget", "block_ui", "wait_blocking",
+  };
+  g_autoptr(GEnumClass) klass = g_type_class_ref (AW_TYPE_NODE_TYPE);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AwScenario) s = NULL;
+
+  g_assert_cmpuint (klass->n_values, ==, AW_NODE_LAST);
+  for (guint type = 0; type < AW_NODE_LAST; type++)
+    g_assert_cmpstr (aw_node_type_to_string (type), ==, names[type]);
+  g_assert_cmpstr (aw_node_type_to_string (AW_NODE_LAST), ==, "unknown");
+
+  /* An unknown type is explained with the list, in this order. */
+  s = aw_scenario_new_from_data ("{ \"id\": \"t\", \"title\": \"t\", \"part\": 1, \"narration\": \"n\", "
+                                 "\"csharp\": \"c\", \"c\": \"c\", \"variants\": [ { \"name\": \"a\", "
+                                 "\"title\": \"A\", \"program\": { \"type\": \"when-all\" } } ] }",
+                                 -1, "types.json", &error);
+  g_assert_null (s);
+  g_assert_nonnull (strstr (error->message, "unknown node type \"when-all\" (known types: delay, io, cpu, "
+                                            "fail, cached, sequence, when_all, when_any, timeout, repeat, "
+                                            "parallel, fire_and_forget, block_ui, wait_blocking)"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -199,6 +227,7 @@ main (int    argc,
   g_test_add_func ("/aw/scenario/minimal", test_minimal);
   g_test_add_func ("/aw/scenario/language", test_language);
   g_test_add_func ("/aw/scenario/catalog", test_catalog);
+  g_test_add_func ("/aw/scenario/node-type-names", test_node_type_names);
 
   return g_test_run ();
 }

@@ -188,6 +188,47 @@ test_model (void)
   g_assert_cmpstr (m->outcome, ==, "completed");
 }
 
+/* The names saved traces use: they are the enum's nicks, and a trace saved
+ * by an older build must still load. */
+static void
+test_kind_names (void)
+{
+  static const char *names[AW_EVENT_LAST] = {
+    [AW_EVENT_RUN_BEGIN] = "run-begin",
+    [AW_EVENT_RUN_END] = "run-end",
+    [AW_EVENT_TASK_CREATED] = "created",
+    [AW_EVENT_TASK_SYNC] = "sync-completed",
+    [AW_EVENT_TASK_CALL] = "call",
+    [AW_EVENT_TASK_QUEUED] = "queued",
+    [AW_EVENT_TASK_RUNNING] = "running",
+    [AW_EVENT_TASK_WAITING] = "waiting",
+    [AW_EVENT_TASK_COMPLETED] = "completed",
+    [AW_EVENT_TASK_FAULTED] = "faulted",
+    [AW_EVENT_TASK_CANCELLED] = "cancelled",
+    [AW_EVENT_CANCEL_REQUEST] = "cancel-request",
+    [AW_EVENT_CANCEL_OBSERVED] = "cancel-observed",
+    [AW_EVENT_ERROR_OBSERVED] = "error-observed",
+    [AW_EVENT_ERROR_UNOBSERVED] = "error-unobserved",
+    [AW_EVENT_FRAME] = "frame",
+    [AW_EVENT_UI_BLOCK_BEGIN] = "ui-block-begin",
+    [AW_EVENT_UI_BLOCK_END] = "ui-block-end",
+    [AW_EVENT_WATCHDOG] = "watchdog",
+    [AW_EVENT_MARK] = "mark",
+  };
+  g_autoptr(GEnumClass) klass = g_type_class_ref (AW_TYPE_EVENT_KIND);
+
+  g_assert_cmpuint (klass->n_values, ==, AW_EVENT_LAST - 1);
+  for (guint kind = 1; kind < AW_EVENT_LAST; kind++)
+    {
+      g_assert_cmpstr (aw_event_kind_to_string (kind), ==, names[kind]);
+      g_assert_cmpint (aw_event_kind_from_string (names[kind]), ==, kind);
+    }
+  g_assert_cmpstr (aw_event_kind_to_string (0), ==, "unknown");
+  g_assert_cmpstr (aw_event_kind_to_string (AW_EVENT_LAST), ==, "unknown");
+  g_assert_cmpint (aw_event_kind_from_string ("task-created"), ==, 0);
+  g_assert_cmpint (aw_event_kind_from_string (NULL), ==, 0);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -197,5 +238,6 @@ main (int    argc,
   g_test_add_func ("/aw/trace/timestamps", test_timestamps);
   g_test_add_func ("/aw/trace/strings", test_strings);
   g_test_add_func ("/aw/trace/model", test_model);
+  g_test_add_func ("/aw/trace/kind-names", test_kind_names);
   return g_test_run ();
 }

@@ -11,6 +11,7 @@
 
 #include <string.h>
 
+#include "aw-catalog.h"
 #include "aw-scenario.h"
 #include "aw-trace-model.h"
 #include "aw-verdict.h"
@@ -458,15 +459,15 @@ test_verdict_checks (void)
   g_autoptr(AwVerdict) failed = NULL;
   g_autoptr(AwVerdict) partial = NULL;
   g_autofree char *text = NULL;
-  AwRenderVariant runs[2];
+  AwNamedRun runs[2];
 
   g_assert_no_error (error);
 
   /* At speed 2, 250 real ms are 500 scenario ms. */
   slow = timed_run ("slow", 1200, "2", 1);
   fast = timed_run ("fast", 250, "2", 0);
-  runs[0] = (AwRenderVariant) { "slow", "Slow", slow };
-  runs[1] = (AwRenderVariant) { "fast", "Fast", fast };
+  runs[0] = (AwNamedRun) { "slow", "Slow", slow };
+  runs[1] = (AwNamedRun) { "fast", "Fast", fast };
   met = aw_verdict_check (s, runs, 2);
   for (guint i = 0; i < met->checks->len; i++)
     g_test_message ("%s", check_at (met, i)->text);
@@ -499,7 +500,7 @@ test_verdict_checks (void)
   g_clear_pointer (&text, g_free);
 
   /* Only "fast" was run: checks needing "slow" are not checked, not failed. */
-  runs[0] = (AwRenderVariant) { "fast", "Fast", fast };
+  runs[0] = (AwNamedRun) { "fast", "Fast", fast };
   partial = aw_verdict_check (s, runs, 1);
   g_assert_true (partial->met);
   g_assert_cmpuint (partial->n_met, ==, 2);
@@ -520,7 +521,7 @@ test_verdict_no_figure (void)
     -1, "latency.json", &error);
   g_autoptr(AwTraceModel) run = timed_run ("v", 10, "1", 0);
   g_autoptr(AwVerdict) verdict = NULL;
-  AwRenderVariant rv = { "v", "V", run };
+  AwNamedRun rv = { "v", "V", run };
 
   g_assert_no_error (error);
   /* Nothing was cancelled, so there is no latency to hold within 50 ms. */
@@ -568,7 +569,7 @@ test_schema_errors (void)
         "                { \"name\": \"b\", \"title\": \"B\", \"program\": { \"type\": \"delay\", \"ms\": 1 } } ] }",
         bad_checks[i].checks);
       g_autoptr(GError) error = NULL;
-      g_autoptr(AwScenario) s = aw_scenario_new_from_data (text, -1, "checks.json", &error);
+      g_autoptr(AwScenario) s = aw_catalog_load_data (text, -1, "checks.json", &error);
       g_autofree char *prefix = g_strdup_printf ("checks.json:%s:", bad_checks[i].position);
 
       g_assert_null (s);
@@ -583,7 +584,7 @@ static void
 test_schema_expected_fields (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(AwScenario) s = aw_scenario_new_from_data (
+  g_autoptr(AwScenario) s = aw_catalog_load_data (
     "{ \"id\": \"t\", \"title\": \"t\", \"part\": 2, \"narration\": \"n\", \"csharp\": \"c\", \"c\": \"c\",\n"
     "  \"expected\": { \"text\": \"x\", \"min_ratio\": 2 },\n"
     "  \"variants\": [ { \"name\": \"a\", \"title\": \"A\", \"program\": { \"type\": \"delay\", \"ms\": 1 } } ] }",
@@ -596,7 +597,7 @@ test_schema_expected_fields (void)
   g_clear_error (&error);
 
   /* Every operator, well formed. */
-  good = aw_scenario_new_from_data (
+  good = aw_catalog_load_data (
     "{ \"id\": \"t\", \"title\": \"t\", \"part\": 2, \"narration\": \"n\", \"csharp\": \"c\", \"c\": \"c\",\n"
     "  \"expected\": { \"text\": \"x\", \"checks\": [\n"
     "    { \"metric\": \"wall_ms\", \"variant\": \"a\", \"at_most\": 1 },\n"

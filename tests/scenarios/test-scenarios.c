@@ -40,7 +40,7 @@ typedef struct {
   AwScenario *scenario;
   double      speed;
   GPtrArray  *models;     /* AwTraceModel, one per variant */
-  GArray     *variants;   /* AwRenderVariant */
+  GArray     *variants;   /* AwNamedRun */
 } Runs;
 
 static void
@@ -66,14 +66,14 @@ runs_new (const char *id,
   g_assert_no_error (error);
   runs->speed = speed;
   runs->models = g_ptr_array_new_with_free_func ((GDestroyNotify) aw_trace_model_unref);
-  runs->variants = g_array_new (FALSE, TRUE, sizeof (AwRenderVariant));
+  runs->variants = g_array_new (FALSE, TRUE, sizeof (AwNamedRun));
 
   for (guint i = 0; i < aw_scenario_get_n_variants (runs->scenario); i++)
     {
       const AwVariant *variant = aw_scenario_get_variant (runs->scenario, i);
       g_autoptr(AwRunner) runner = NULL;
       AwRunOptions options;
-      AwRenderVariant rv;
+      AwNamedRun rv;
       AwTraceModel *model;
 
       aw_run_options_init (&options);
@@ -156,7 +156,7 @@ static void
 assert_verdict_met (Runs *runs)
 {
   g_autoptr(AwVerdict) verdict = aw_verdict_check (runs->scenario,
-                                                   (const AwRenderVariant *) (gpointer) runs->variants->data,
+                                                   (const AwNamedRun *) (gpointer) runs->variants->data,
                                                    runs->variants->len);
   g_autofree char *summary = aw_verdict_to_string (verdict);
 
@@ -525,7 +525,7 @@ test_workflow (void)
   g_assert_cmpuint (leaves->completed, ==, 1);   /* the synchronous settings read only */
 
   for (guint i = 0; i < runs->variants->len; i++)
-    g_assert_cmpuint (warnings_total (runs, g_array_index (runs->variants, AwRenderVariant, i).name), ==, 0);
+    g_assert_cmpuint (warnings_total (runs, g_array_index (runs->variants, AwNamedRun, i).name), ==, 0);
   assert_verdict_met (runs);
 }
 

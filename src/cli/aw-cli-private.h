@@ -1,0 +1,151 @@
+/* aw-cli-private.h: what the command files share
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Each command lives in its own file (aw-cli-list.c, aw-cli-run.c, ...)
+ * and aw-cli.c dispatches to them, as GTK's gtk-builder-tool.c does with
+ * its tools. What more than one command needs is here: errors and option
+ * parsing (aw-cli-util.c), the options of every command that writes a
+ * picture (AwCliPicture, also aw-cli-util.c) and a set of runs of one
+ * scenario (AwCliRunSet, aw-cli-run-set.c).
+ */
+
+#pragma once
+
+#include <stdio.h>
+
+#include <glib.h>
+
+#include "aw-export.h"
+#include "aw-format.h"
+#include "aw-render.h"
+#include "aw-runner.h"
+#include "aw-scenario.h"
+#include "aw-trace-model.h"
+
+G_BEGIN_DECLS
+
+/* How often a CLI run records a main-loop heartbeat. */
+#define AW_CLI_HEARTBEAT_MS 10
+
+/* The commands: argv[0] is the command's name. Each returns the exit status. */
+int      aw_cli_list                (int            argc,
+                                     char         **argv);
+int      aw_cli_run                 (int            argc,
+                                     char         **argv);
+int      aw_cli_render              (int            argc,
+                                     char         **argv);
+int      aw_cli_check               (int            argc,
+                                     char         **argv);
+int      aw_cli_replay              (int            argc,
+                                     char         **argv);
+int      aw_cli_gallery             (int            argc,
+                                     char         **argv);
+
+/* aw-cli-util.c */
+void     aw_cli_print_error         (const char    *format,
+                                     ...) G_GNUC_PRINTF (1, 2);
+gboolean aw_cli_is_terminal         (FILE          *stream);
+gboolean aw_cli_parse_options       (const char    *command,
+                                     const char    *parameters,
+                                     const char    *summary,
+                                     GOptionGroup  *group,
+                                     GOptionEntry  *entries,
+                                     int           *argc,
+                                     char        ***argv,
+                                     int           *exit_code);
+gboolean aw_cli_parse_speed         (const char    *text,
+                                     double        *speed);
+gboolean aw_cli_parse_deadline      (int            deadline,
+                                     AwRunOptions  *options);
+gboolean aw_cli_check_output_folder (const char    *path);
+
+/**
+ * AwCliPictureFlags:
+ * @AW_CLI_PICTURE_OUTPUT: the command takes `-o FILE`
+ * @AW_CLI_PICTURE_TRANSPARENT: the command takes `--transparent`
+ *
+ * The picture options a command takes beyond `--size`, `--theme` and
+ * `--scale`, which every picture command has.
+ */
+typedef enum {
+  AW_CLI_PICTURE_OUTPUT      = 1 << 0,
+  AW_CLI_PICTURE_TRANSPARENT = 1 << 1,
+} AwCliPictureFlags;
+
+/**
+ * AwCliPicture:
+ * @output: (nullable): `-o FILE`, as given
+ * @size: (nullable): `--size WxH`, as given
+ * @theme_name: (nullable): `--theme`, as given
+ * @scale: `--scale`
+ * @transparent: `--transparent`
+ * @format: the format @output names, once checked
+ * @width: the width, once checked (1280 unless given)
+ * @height: the height, once checked (720 unless given)
+ * @theme: the theme, once checked
+ *
+ * The options of every command that draws a picture, filled in by the
+ * group from aw_cli_picture_options() and checked by aw_cli_picture_check().
+ */
+typedef struct {
+  char          *output;
+  char          *size;
+  char          *theme_name;
+  double         scale;
+  gboolean       transparent;
+  AwImageFormat  format;
+  int            width;
+  int            height;
+  const AwTheme *theme;
+} AwCliPicture;
+
+void          aw_cli_picture_init    (AwCliPicture      *picture);
+void          aw_cli_picture_clear   (AwCliPicture      *picture);
+GOptionGroup *aw_cli_picture_options (AwCliPicture      *picture,
+                                      AwCliPictureFlags  flags);
+int           aw_cli_picture_check   (AwCliPicture      *picture,
+                                      const char        *output,
+                                      gboolean           check_folder);
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (AwCliPicture, aw_cli_picture_clear)
+
+/**
+ * AwCliRunSet:
+ * @scenario: the scenario
+ * @indices: (element-type guint): the variants to run, by index
+ * @models: (element-type AwTraceModel): one finished run per index
+ * @variants: (element-type AwNamedRun): the same runs, named
+ * @virtual_clock: simulate instead of running
+ * @predict: also simulate, to set the prediction beside each run
+ * @predictions: (element-type AwTraceModel) (nullable): the simulations,
+ *   when predicting
+ *
+ * Runs of one scenario, made by `run`, `render` and `gallery`.
+ */
+typedef struct {
+  AwScenario *scenario;
+  GArray     *indices;
+  GPtrArray  *models;
+  GArray     *variants;
+  gboolean    virtual_clock;
+  gboolean    predict;
+  GPtrArray  *predictions;
+} AwCliRunSet;
+
+void     aw_cli_run_set_clear   (AwCliRunSet         *set);
+gboolean aw_cli_run_set_prepare (AwCliRunSet         *set,
+                                 const char          *id,
+                                 const char          *variant);
+gboolean aw_cli_run_set_execute (AwCliRunSet         *set,
+                                 const AwRunOptions  *options);
+void     aw_cli_run_set_request (AwCliRunSet         *set,
+                                 const AwRunOptions  *options,
+                                 AwRenderRequest     *request,
+                                 char               **caption,
+                                 char               **headline,
+                                 char               **description);
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (AwCliRunSet, aw_cli_run_set_clear)
+
+G_END_DECLS

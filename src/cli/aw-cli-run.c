@@ -1,0 +1,461 @@
+/* aw-cli-run.c: `awaitscope run`: a scenario run, and what happened, as a table or JSON
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The figures a teacher points at (wall time, tasks, threads, GTasks,
+ * errors, the longest main-loop gap), then the lints and the scenario's
+ * expected outcome checked against the runs. --json gives the same facts
+ * to scripts; --trace keeps the runs for Perfetto or `replay`.
+ */
+
+#include "config.h"
+
+#include "aw-cli-private.h"
+
+#include <math.h>
+
+#include <json-glib/json-glib.h>
+
+#include "aw-summary.h"
+#include "aw-trace-io.h"
+#include "aw-verdict.h"
+
+static void
+add_warnings_json (JsonBuilder  *b,
+                   AwTraceModel *model)
+{
+  g_autoptr(GPtrArray) warnings = aw_lint_run (model);
+
+  json_builder_begin_array (b);
+  for (guint i = 0; i < warnings->len; i++)
+    {
+      const AwWarning *w = g_ptr_array_index (warnings, i);
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "kind");
+      json_builder_add_string_value (b, aw_warning_kind_to_string (w->kind));
+      json_builder_set_member_name (b, "task");
+      if (w->task_name != NULL)
+        json_builder_add_string_value (b, w->task_name);
+      else
+        json_builder_add_null_value (b);
+      json_builder_set_member_name (b, "task_id");
+      json_builder_add_int_value (b, w->task);
+      json_builder_set_member_name (b, "ms");
+      if (w->ms >= 0)
+        json_builder_add_double_value (b, w->ms);
+      else
+        json_builder_add_null_value (b);
+      json_builder_set_member_name (b, "count");
+      json_builder_add_int_value (b, w->count);
+      json_builder_set_member_name (b, "message");
+      json_builder_add_string_value (b, w->message);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+}
+
+static void
+add_metrics_json (JsonBuilder      *b,
+                  const AwVariant  *variant,
+                  AwTraceModel     *model)
+{
+  const AwMetrics *m = aw_trace_model_get_metrics (model);
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "name");
+  json_builder_add_string_value (b, variant->name);
+  json_builder_set_member_name (b, "title");
+  json_builder_add_string_value (b, variant->title);
+  json_builder_set_member_name (b, "outcome");
+  json_builder_add_string_value (b, m->outcome ? m->outcome : "unknown");
+  json_builder_set_member_name (b, "wall_ms");
+  json_builder_add_double_value (b, m->wall_ms);
+  json_builder_set_member_name (b, "tasks");
+  json_builder_add_int_value (b, m->tasks);
+  json_builder_set_member_name (b, "completed");
+  json_builder_add_int_value (b, m->completed);
+  json_builder_set_member_name (b, "failed");
+  json_builder_add_int_value (b, m->failed);
+  json_builder_set_member_name (b, "cancelled");
+  json_builder_add_int_value (b, m->cancelled);
+  json_builder_set_member_name (b, "sync_completed");
+  json_builder_add_int_value (b, m->sync_completed);
+  json_builder_set_member_name (b, "threads_used");
+  json_builder_add_int_value (b, m->threads_used);
+  json_builder_set_member_name (b, "gtasks_created");
+  json_builder_add_int_value (b, m->gtasks_created);
+  json_builder_set_member_name (b, "errors_observed");
+  json_builder_add_int_value (b, m->errors_observed);
+  json_builder_set_member_name (b, "errors_unobserved");
+  json_builder_add_int_value (b, m->errors_unobserved);
+  json_builder_set_member_name (b, "max_main_loop_gap_ms");
+  json_builder_add_double_value (b, m->max_main_loop_gap_ms);
+  json_builder_set_member_name (b, "frames_missed");
+  json_builder_add_int_value (b, m->frames_missed);
+  json_builder_set_member_name (b, "cancel_requested");
+  json_builder_add_boolean_value (b, m->cancel_requested);
+  json_builder_set_member_name (b, "cancel_latency_ms");
+  if (m->cancel_latency_ms >= 0)
+    json_builder_add_double_value (b, m->cancel_latency_ms);
+  else
+    json_builder_add_null_value (b);
+  json_builder_set_member_name (b, "wasted_ms");
+  json_builder_add_double_value (b, m->wasted_ms);
+  json_builder_set_member_name (b, "watchdog_fired");
+  json_builder_add_boolean_value (b, m->watchdog_fired);
+  json_builder_set_member_name (b, "abandoned_work_ms");
+  json_builder_add_double_value (b, aw_lint_abandoned_work_ms (model, NULL));
+  json_builder_set_member_name (b, "warnings");
+  add_warnings_json (b, model);
+  json_builder_end_object (b);
+}
+
+static void
+add_verdict_json (JsonBuilder *b,
+                  AwCliRunSet *set)
+{
+  g_autoptr(AwVerdict) verdict = aw_verdict_check (set->scenario,
+                                                   (const AwNamedRun *) (gpointer) set->variants->data,
+                                                   set->variants->len);
+  g_autofree char *summary = aw_verdict_to_string (verdict);
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "met");
+  json_builder_add_boolean_value (b, verdict->met);
+  json_builder_set_member_name (b, "summary");
+  json_builder_add_string_value (b, summary);
+  json_builder_set_member_name (b, "checks");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < verdict->checks->len; i++)
+    {
+      const AwCheck *c = g_ptr_array_index (verdict->checks, i);
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "metric");
+      json_builder_add_string_value (b, c->metric);
+      json_builder_set_member_name (b, "variant");
+      json_builder_add_string_value (b, c->variant);
+      json_builder_set_member_name (b, "operator");
+      json_builder_add_string_value (b, c->op);
+      json_builder_set_member_name (b, "bound");
+      if (c->expected_outcome != NULL)
+        json_builder_add_string_value (b, c->expected_outcome);
+      else
+        json_builder_add_double_value (b, c->bound);
+      if (c->of != NULL)
+        {
+          json_builder_set_member_name (b, "of");
+          json_builder_add_string_value (b, c->of);
+        }
+      json_builder_set_member_name (b, "status");
+      json_builder_add_string_value (b, aw_check_status_to_string (c->status));
+      json_builder_set_member_name (b, "met");
+      if (c->status == AW_CHECK_NOT_CHECKED)
+        json_builder_add_null_value (b);
+      else
+        json_builder_add_boolean_value (b, c->status == AW_CHECK_MET);
+      if (c->status != AW_CHECK_NOT_CHECKED)
+        {
+          json_builder_set_member_name (b, "value");
+          if (c->outcome != NULL)
+            json_builder_add_string_value (b, c->outcome);
+          else
+            json_builder_add_double_value (b, c->value);
+          if (c->of != NULL)
+            {
+              json_builder_set_member_name (b, "other");
+              json_builder_add_double_value (b, c->other);
+              json_builder_set_member_name (b, "ratio");
+              if (c->ratio >= 0 && c->ratio < G_MAXDOUBLE)
+                json_builder_add_double_value (b, c->ratio);
+              else
+                json_builder_add_null_value (b);
+            }
+        }
+      json_builder_set_member_name (b, "text");
+      json_builder_add_string_value (b, c->text);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+}
+
+static void
+print_run_json (AwCliRunSet        *set,
+                const AwRunOptions *options)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonGenerator) gen = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *compare = NULL;
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "scenario");
+  json_builder_add_string_value (b, aw_scenario_get_id (set->scenario));
+  json_builder_set_member_name (b, "title");
+  json_builder_add_string_value (b, aw_scenario_get_title (set->scenario));
+  json_builder_set_member_name (b, "clock");
+  json_builder_add_string_value (b, set->virtual_clock ? "virtual" : "real");
+  json_builder_set_member_name (b, "speed");
+  json_builder_add_double_value (b, options->speed);
+  json_builder_set_member_name (b, "workers");
+  json_builder_add_int_value (b, options->workers ? options->workers : aw_runner_default_workers ());
+  json_builder_set_member_name (b, "variants");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < set->indices->len; i++)
+    add_metrics_json (b, aw_scenario_get_variant (set->scenario, g_array_index (set->indices, guint, i)),
+                      g_ptr_array_index (set->models, i));
+  json_builder_end_array (b);
+  if (set->predictions != NULL)
+    {
+      json_builder_set_member_name (b, "predictions");
+      json_builder_begin_array (b);
+      for (guint i = 0; i < set->predictions->len; i++)
+        {
+          const AwVariant *v = aw_scenario_get_variant (set->scenario, g_array_index (set->indices, guint, i));
+          double measured = aw_trace_model_get_metrics (g_ptr_array_index (set->models, i))->wall_ms;
+          double predicted = aw_trace_model_get_metrics (g_ptr_array_index (set->predictions, i))->wall_ms;
+
+          json_builder_begin_object (b);
+          json_builder_set_member_name (b, "name");
+          json_builder_add_string_value (b, v->name);
+          json_builder_set_member_name (b, "measured_wall_ms");
+          json_builder_add_double_value (b, measured);
+          json_builder_set_member_name (b, "predicted_wall_ms");
+          json_builder_add_double_value (b, predicted);
+          json_builder_set_member_name (b, "difference_ms");
+          json_builder_add_double_value (b, measured - predicted);
+          json_builder_end_object (b);
+        }
+      json_builder_end_array (b);
+    }
+  compare = aw_summary_compare_text ((const AwNamedRun *) (gpointer) set->variants->data,
+                                     set->variants->len);
+  if (compare != NULL)
+    {
+      json_builder_set_member_name (b, "comparison");
+      json_builder_add_string_value (b, compare);
+    }
+  if (aw_scenario_get_expected_text (set->scenario) != NULL)
+    {
+      json_builder_set_member_name (b, "expected");
+      json_builder_add_string_value (b, aw_scenario_get_expected_text (set->scenario));
+    }
+  json_builder_set_member_name (b, "verdict");
+  add_verdict_json (b, set);
+  json_builder_end_object (b);
+
+  root = json_builder_get_root (b);
+  json_generator_set_root (gen, root);
+  json_generator_set_pretty (gen, TRUE);
+  text = json_generator_to_data (gen, NULL);
+  printf ("%s\n", text);
+}
+
+static void
+print_warnings_and_verdict (AwCliRunSet *set)
+{
+  g_autoptr(AwVerdict) verdict = NULL;
+  g_autofree char *summary = NULL;
+  gboolean header = FALSE;
+
+  for (guint i = 0; i < set->indices->len; i++)
+    {
+      const AwVariant *v = aw_scenario_get_variant (set->scenario, g_array_index (set->indices, guint, i));
+      g_autoptr(GPtrArray) warnings = aw_lint_run (g_ptr_array_index (set->models, i));
+
+      for (guint k = 0; k < warnings->len; k++)
+        {
+          const AwWarning *w = g_ptr_array_index (warnings, k);
+
+          if (!header)
+            printf ("\nWarnings:\n");
+          header = TRUE;
+          printf ("  %s: %s: %s\n", v->name, aw_warning_kind_title (w->kind), w->message);
+        }
+    }
+
+  verdict = aw_verdict_check (set->scenario, (const AwNamedRun *) (gpointer) set->variants->data,
+                              set->variants->len);
+  summary = aw_verdict_to_string (verdict);
+  if (aw_scenario_get_expected_text (set->scenario) != NULL)
+    printf ("\nExpected: %s\n", aw_scenario_get_expected_text (set->scenario));
+  printf ("%s%s\n", aw_scenario_get_expected_text (set->scenario) ? "" : "\n", summary);
+  for (guint i = 0; i < verdict->checks->len; i++)
+    {
+      const AwCheck *c = g_ptr_array_index (verdict->checks, i);
+
+      printf ("  %-11s %s\n", aw_check_status_to_string (c->status), c->text);
+    }
+}
+
+/* A signed difference of durations: "+12 ms", "-1.20 s". */
+static char *
+format_difference (double ms)
+{
+  g_autofree char *size = aw_format_duration (fabs (ms));
+
+  return g_strdup_printf ("%c%s", ms < 0 ? '-' : '+', size);
+}
+
+static void
+print_run_table (AwCliRunSet        *set,
+                 const AwRunOptions *options)
+{
+  g_autofree char *compare = NULL;
+  g_autofree char *speed = aw_format_speed (options->speed);
+
+  printf ("%s: %s (%s, speed %s, %u worker threads)\n\n",
+          aw_scenario_get_id (set->scenario), aw_scenario_get_title (set->scenario),
+          set->virtual_clock ? "virtual clock: simulated timing" : "real clock",
+          speed, options->workers ? options->workers : aw_runner_default_workers ());
+  printf ("%-22s %10s %6s %5s %6s %9s %7s %6s %10s %9s\n",
+          "variant", "wall", "tasks", "done", "failed", "cancelled", "threads", "gtasks", "unobserved", "max gap");
+
+  for (guint i = 0; i < set->indices->len; i++)
+    {
+      const AwVariant *v = aw_scenario_get_variant (set->scenario, g_array_index (set->indices, guint, i));
+      const AwMetrics *m = aw_trace_model_get_metrics (g_ptr_array_index (set->models, i));
+      g_autofree char *wall = aw_format_duration (m->wall_ms);
+      g_autofree char *gap = aw_format_duration (m->max_main_loop_gap_ms);
+
+      printf ("%-22s %10s %6u %5u %6u %9u %7u %6u %10u %9s\n",
+              v->name, wall, m->tasks, m->completed, m->failed, m->cancelled,
+              m->threads_used, m->gtasks_created, m->errors_unobserved, gap);
+    }
+
+  for (guint i = 0; i < set->indices->len; i++)
+    {
+      const AwVariant *v = aw_scenario_get_variant (set->scenario, g_array_index (set->indices, guint, i));
+      const AwMetrics *m = aw_trace_model_get_metrics (g_ptr_array_index (set->models, i));
+      g_autofree char *gap = aw_format_duration (m->max_main_loop_gap_ms);
+
+      if (m->outcome != NULL && !g_str_equal (m->outcome, "completed"))
+        printf ("\n%s: %s", v->name, m->outcome);
+      if (m->cancel_latency_ms >= 0)
+        {
+          g_autofree char *latency = aw_format_duration (m->cancel_latency_ms);
+          g_autofree char *wasted = aw_format_duration (m->wasted_ms);
+
+          printf ("\n%s: cancellation took effect within %s; %s of work ran on after it",
+                  v->name, latency, wasted);
+        }
+      if (m->watchdog_fired)
+        printf ("\n%s: deadlock: the main loop stopped for %s until the watchdog broke the wait",
+                v->name, gap);
+      else if (m->max_main_loop_gap_ms >= 100)
+        printf ("\n%s: the main loop was blocked for %s", v->name, gap);
+    }
+
+  compare = aw_summary_compare_text ((const AwNamedRun *) (gpointer) set->variants->data,
+                                     set->variants->len);
+  if (compare != NULL)
+    printf ("\n%s", compare);
+  printf ("\n");
+
+  if (set->predictions != NULL)
+    {
+      printf ("\nPredicted by the virtual clock vs measured:\n");
+      for (guint i = 0; i < set->predictions->len; i++)
+        {
+          const AwVariant *v = aw_scenario_get_variant (set->scenario, g_array_index (set->indices, guint, i));
+          double measured = aw_trace_model_get_metrics (g_ptr_array_index (set->models, i))->wall_ms;
+          double predicted = aw_trace_model_get_metrics (g_ptr_array_index (set->predictions, i))->wall_ms;
+          g_autofree char *m_text = aw_format_duration (measured);
+          g_autofree char *p_text = aw_format_duration (predicted);
+          g_autofree char *d_text = format_difference (measured - predicted);
+          char percent[G_ASCII_DTOSTR_BUF_SIZE];
+
+          g_ascii_formatd (percent, sizeof percent, "%+.1f",
+                           predicted > 0 ? (measured - predicted) / predicted * 100 : 0.0);
+          printf ("  %-22s predicted %10s  measured %10s  difference %s (%s%%)\n",
+                  v->name, p_text, m_text, d_text, percent);
+        }
+    }
+
+  print_warnings_and_verdict (set);
+}
+
+int
+aw_cli_run (int    argc,
+            char **argv)
+{
+  g_auto(AwCliRunSet) set = { 0 };
+  g_autofree char *variant = NULL;
+  g_autofree char *speed = NULL;
+  AwRunOptions options;
+  gboolean json = FALSE;
+  g_autofree char *trace_path = NULL;
+  int cancel_after = -1;
+  int workers = 0;
+  int deadline = 0;
+  int exit_code = 0;
+  GOptionEntry entries[] = {
+    { "variant", 0, 0, G_OPTION_ARG_STRING, &variant, "Run only this variant", "NAME" },
+    { "trace", 0, 0, G_OPTION_ARG_FILENAME, &trace_path, "Save the runs as Trace Event JSON (opens in Perfetto)", "FILE" },
+    { "speed", 0, 0, G_OPTION_ARG_STRING, &speed, "Divide every duration by X (default 1)", "X" },
+    { "cancel-after", 0, 0, G_OPTION_ARG_INT, &cancel_after, "Press Cancel after MS milliseconds", "MS" },
+    { "workers", 0, 0, G_OPTION_ARG_INT, &workers, "Worker threads for cpu work (default: processors, 2 to 8)", "N" },
+    { "deadline", 0, 0, G_OPTION_ARG_INT, &deadline, "Watchdog deadline of blocking waits (.Result), 1 to 30000 ms", "MS" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print one JSON object instead of a table", NULL },
+    { "virtual-clock", 0, 0, G_OPTION_ARG_NONE, &set.virtual_clock, "Simulate instead of running: instant, deterministic, simulated timing", NULL },
+    { "predict", 0, 0, G_OPTION_ARG_NONE, &set.predict, "Also simulate, and print the prediction beside the measurement", NULL },
+    { NULL }
+  };
+
+  if (!aw_cli_parse_options ("run", "ID|FILE",
+                             "Runs every variant of a scenario (or one) for real, one after the other,\n"
+                             "and prints what each took: wall time, tasks, threads, GTasks, errors.",
+                             NULL, entries, &argc, &argv, &exit_code))
+    return exit_code;
+  if (argc != 2)
+    {
+      aw_cli_print_error ("run: give one scenario id or file (see `awaitscope list`)");
+      return 2;
+    }
+
+  aw_run_options_init (&options);
+  options.heartbeat_ms = AW_CLI_HEARTBEAT_MS;
+  options.cancel_after_ms = cancel_after;
+  if (!aw_cli_parse_speed (speed, &options.speed))
+    return 2;
+  if (workers < 0 || workers > 64)
+    {
+      aw_cli_print_error ("--workers %d: give a number between 1 and 64", workers);
+      return 2;
+    }
+  options.workers = workers;
+  if (!aw_cli_parse_deadline (deadline, &options))
+    return 2;
+  if (trace_path != NULL && !aw_cli_check_output_folder (trace_path))
+    return 1;
+
+  if (!aw_cli_run_set_prepare (&set, argv[1], variant) || !aw_cli_run_set_execute (&set, &options))
+    return 1;
+
+  if (trace_path != NULL)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GPtrArray) traces = g_ptr_array_new ();
+
+      for (guint i = 0; i < set.models->len; i++)
+        g_ptr_array_add (traces, aw_trace_model_get_trace (g_ptr_array_index (set.models, i)));
+      if (!aw_traces_save ((AwTrace **) traces->pdata, traces->len, trace_path, &error))
+        {
+          aw_cli_print_error ("%s", error->message);
+          return 1;
+        }
+      if (aw_cli_is_terminal (stderr))
+        fprintf (stderr, "wrote %s\n", trace_path);
+    }
+
+  if (json)
+    print_run_json (&set, &options);
+  else
+    print_run_table (&set, &options);
+
+  return 0;
+}
+

@@ -1,0 +1,236 @@
+/* aw-cli-util.c: errors, option parsing and picture options the commands share
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Every command reports errors the same way ("awaitscope: ..." on stderr,
+ * exit 2 for a bad command line, 1 for a failure) and every command that
+ * draws takes the same picture options, checked before any run starts so a
+ * typo costs no waiting.
+ */
+
+#include "config.h"
+
+#include "aw-cli-private.h"
+
+#include <string.h>
+#include <unistd.h>
+
+void
+aw_cli_print_error (const char *format,
+                    ...)
+{
+  g_autofree char *msg = NULL;
+  va_list args;
+
+  va_start (args, format);
+  msg = g_strdup_vprintf (format, args);
+  va_end (args);
+  fprintf (stderr, "awaitscope: %s\n", msg);
+}
+
+gboolean
+aw_cli_is_terminal (FILE *stream)
+{
+  return isatty (fileno (stream));
+}
+
+/**
+ * aw_cli_parse_options:
+ * @command: the command's name, for messages
+ * @parameters: what follows the options in the usage line ("ID|FILE")
+ * @summary: the paragraph under the usage line
+ * @group: (nullable) (transfer full): the main group to parse with, such
+ *   as the picture options; @entries are added to it
+ * @entries: the command's own options
+ * @argc: the arguments, the command's name first
+ * @argv: the arguments
+ * @exit_code: (out): the exit status when this returns %FALSE
+ *
+ * Parses the command's options. The program name is already "awaitscope
+ * COMMAND", so the usage line names the command once.
+ *
+ * Returns: %FALSE with @exit_code set if the command line is wrong
+ */
+gboolean
+aw_cli_parse_options (const char    *command,
+                      const char    *parameters,
+                      const char    *summary,
+                      GOptionGroup  *group,
+                      GOptionEntry  *entries,
+                      int           *argc,
+                      char        ***argv,
+                      int           *exit_code)
+{
+  g_autoptr(GOptionContext) context = g_option_context_new (parameters);
+  g_autoptr(GError) error = NULL;
+
+  g_option_context_set_summary (context, summary);
+  g_option_context_set_help_enabled (context, TRUE);
+  if (group != NULL)
+    {
+      g_option_group_add_entries (group, entries);
+      g_option_context_set_main_group (context, group);
+    }
+  else
+    g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, argc, argv, &error))
+    {
+      aw_cli_print_error ("%s: %s (see `awaitscope %s --help`)", command, error->message, command);
+      *exit_code = 2;
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+aw_cli_parse_speed (const char *text,
+                    double     *speed)
+{
+  char *end = NULL;
+  double value;
+
+  if (text == NULL)
+    return TRUE;
+  value = g_ascii_strtod (text, &end);
+  if (end == text || *end != '\0' || !(value >= AW_RUNNER_MIN_SPEED && value <= AW_RUNNER_MAX_SPEED))
+    {
+      aw_cli_print_error ("--speed %s: give a number between %g and %g (0.25 is slow motion, 4 is four times faster)",
+                          text, AW_RUNNER_MIN_SPEED, AW_RUNNER_MAX_SPEED);
+      return FALSE;
+    }
+  *speed = value;
+  return TRUE;
+}
+
+gboolean
+aw_cli_parse_deadline (int           deadline,
+                       AwRunOptions *options)
+{
+  if (deadline < 0 || deadline > AW_WAIT_MAX_DEADLINE_MS)
+    {
+      aw_cli_print_error ("--deadline %d: give a number of milliseconds between 1 and %d",
+                          deadline, AW_WAIT_MAX_DEADLINE_MS);
+      return FALSE;
+    }
+  options->wait_deadline_ms = deadline;
+  return TRUE;
+}
+
+gboolean
+aw_cli_check_output_folder (const char *path)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+
+  if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
+    {
+      aw_cli_print_error ("%s: cannot write: the folder %s does not exist", path, dir);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Picture options ------------------------------------------------------------- */
+
+void
+aw_cli_picture_init (AwCliPicture *picture)
+{
+  memset (picture, 0, sizeof *picture);
+  picture->scale = 1;
+  picture->width = 1280;
+  picture->height = 720;
+}
+
+void
+aw_cli_picture_clear (AwCliPicture *picture)
+{
+  g_clear_pointer (&picture->output, g_free);
+  g_clear_pointer (&picture->size, g_free);
+  g_clear_pointer (&picture->theme_name, g_free);
+}
+
+/**
+ * aw_cli_picture_options:
+ * @picture: where the options go; it must outlive the parsing
+ * @flags: the options beyond size, theme and scale
+ *
+ * The options every picture command takes, as a group to parse with (see
+ * aw_cli_parse_options()).
+ *
+ * Returns: (transfer full): the group
+ */
+GOptionGroup *
+aw_cli_picture_options (AwCliPicture      *picture,
+                        AwCliPictureFlags  flags)
+{
+  GOptionGroup *group = g_option_group_new ("picture", "Picture options:", "Show the picture options",
+                                            NULL, NULL);
+  GOptionEntry output[] = {
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &picture->output, "Write the picture here (.png, .svg or .pdf)", "FILE" },
+    { NULL }
+  };
+  GOptionEntry transparent[] = {
+    { "transparent", 0, 0, G_OPTION_ARG_NONE, &picture->transparent, "Leave the background transparent", NULL },
+    { NULL }
+  };
+  GOptionEntry common[] = {
+    { "size", 0, 0, G_OPTION_ARG_STRING, &picture->size, "Picture size (default 1280x720)", "WxH" },
+    { "theme", 0, 0, G_OPTION_ARG_STRING, &picture->theme_name, "light, dark, high-contrast or projector", "THEME" },
+    { "scale", 0, 0, G_OPTION_ARG_DOUBLE, &picture->scale, "Pixels per point for PNG (2 for HiDPI)", "N" },
+    { NULL }
+  };
+
+  /* The group copies the entries. */
+  if (flags & AW_CLI_PICTURE_OUTPUT)
+    g_option_group_add_entries (group, output);
+  if (flags & AW_CLI_PICTURE_TRANSPARENT)
+    g_option_group_add_entries (group, transparent);
+  g_option_group_add_entries (group, common);
+
+  return group;
+}
+
+/**
+ * aw_cli_picture_check:
+ * @picture: parsed picture options
+ * @output: the file whose name gives the format
+ * @check_folder: also check that @output's folder exists
+ *
+ * Checks the picture options and fills in @picture's format, size and
+ * theme, before any run starts.
+ *
+ * Returns: the exit status: 0 if fine, 2 for a bad option, 1 for a
+ *   missing folder
+ */
+int
+aw_cli_picture_check (AwCliPicture *picture,
+                      const char   *output,
+                      gboolean      check_folder)
+{
+  g_autoptr(GError) error = NULL;
+  double scale = picture->scale;
+
+  if (!aw_image_format_from_path (output, &picture->format, &error) ||
+      (picture->size != NULL && !aw_parse_size (picture->size, &picture->width, &picture->height, &error)))
+    {
+      aw_cli_print_error ("%s", error->message);
+      return 2;
+    }
+  if (!(scale >= 0.5 && scale <= 4) ||
+      picture->width * scale > AW_EXPORT_MAX_SIDE || picture->height * scale > AW_EXPORT_MAX_SIDE)
+    {
+      aw_cli_print_error ("--scale %g: give a number between 0.5 and 4, with the scaled size at most %d pixels a side",
+                          scale, AW_EXPORT_MAX_SIDE);
+      return 2;
+    }
+  picture->theme = aw_theme_lookup (picture->theme_name ? picture->theme_name : "light");
+  if (picture->theme == NULL)
+    {
+      g_autofree char *names = g_strjoinv (", ", (char **) aw_theme_list_names ());
+
+      aw_cli_print_error ("unknown theme \"%s\" (themes: %s)", picture->theme_name, names);
+      return 2;
+    }
+  if (check_folder && !aw_cli_check_output_folder (output))
+    return 1;
+  return 0;
+}

@@ -1,0 +1,87 @@
+/* aw-format.c: numbers and durations as every view writes them
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The chart, the outcome card, the accessible description, the verdicts
+ * and the CLI's tables all show durations; they must agree on one text for
+ * one figure, in every locale. So numbers are written here with
+ * g_ascii_formatd(): a decimal point, never a comma, whatever LC_NUMERIC
+ * says (the window and the CLI both set the locale from the environment).
+ */
+
+#include "config.h"
+
+#include "aw-format.h"
+
+#include <math.h>
+
+/**
+ * aw_format_number:
+ * @buf: where to write
+ * @len: the size of @buf (%G_ASCII_DTOSTR_BUF_SIZE is enough)
+ * @decimals: digits after the point, 0 to 9
+ * @value: the number
+ *
+ * Writes @value with @decimals digits after a decimal point, whatever the
+ * locale.
+ */
+void
+aw_format_number (char   *buf,
+                  gsize   len,
+                  int     decimals,
+                  double  value)
+{
+  char fmt[16];
+
+  g_snprintf (fmt, sizeof fmt, "%%.%df", CLAMP (decimals, 0, 9));
+  g_ascii_formatd (buf, len, fmt, value);
+}
+
+/**
+ * aw_format_duration:
+ * @ms: a duration in milliseconds
+ *
+ * Formats a duration the one way every view shows it: three significant
+ * digits, "640 ms" below a second and "2.41 s", "12.3 s", "120 s" from one
+ * second up, with a decimal point whatever the locale. A value that rounds
+ * to 1000 ms at millisecond precision (999.5 ms and up) is "1.00 s", never
+ * "1000 ms". Below 1 ms, two decimals: "0.40 ms", "0.00 ms". A negative or
+ * non-finite value is "–". This is the rule the chart has always used.
+ *
+ * Returns: (transfer full): the text
+ */
+char *
+aw_format_duration (double ms)
+{
+  char num[G_ASCII_DTOSTR_BUF_SIZE];
+
+  if (!isfinite (ms) || ms < 0)
+    return g_strdup ("–");
+
+  if (ms >= 999.5)
+    {
+      double sec = ms / 1000.0;
+
+      aw_format_number (num, sizeof num, sec < 9.995 ? 2 : sec < 99.95 ? 1 : 0, sec);
+      return g_strdup_printf ("%s s", num);
+    }
+
+  aw_format_number (num, sizeof num, ms >= 9.95 ? 0 : ms >= 0.995 ? 1 : 2, ms);
+  return g_strdup_printf ("%s ms", num);
+}
+
+/**
+ * aw_format_speed:
+ * @speed: a speed factor (0.25 is slow motion)
+ *
+ * Returns: (transfer full): e.g. "0.25x" or "2x", with a decimal point
+ *   whatever the locale
+ */
+char *
+aw_format_speed (double speed)
+{
+  char num[G_ASCII_DTOSTR_BUF_SIZE];
+
+  g_ascii_formatd (num, sizeof num, "%g", speed);
+  return g_strdup_printf ("%sx", num);
+}

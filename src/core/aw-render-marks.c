@@ -1,0 +1,380 @@
+/* aw-render-marks.c: what is drawn over the spans
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The main thread's lane (heartbeat ticks, frozen bands), cancel and
+ * watchdog markers, the end of each task (its badge, the stretch it ran on
+ * after a cancel) and the message of a fault: the marks a teacher points
+ * at. Labels over the chart avoid each other through the Ctx's list of
+ * taken x ranges.
+ */
+
+#include "config.h"
+
+#include "aw-render-private.h"
+
+#include <math.h>
+
+static const char *
+marker_label (const AwMarker *marker)
+{
+  switch (marker->kind)
+    {
+    case AW_EVENT_CANCEL_REQUEST: return "cancel";
+    case AW_EVENT_WATCHDOG: return "watchdog";
+    case AW_EVENT_ERROR_UNOBSERVED: return "unobserved error";
+    default: return marker->text;
+    }
+}
+
+static gboolean
+is_taken (Ctx    *c,
+          double  x0,
+          double  x1)
+{
+  const double *r = (const double *) (gconstpointer) c->taken->data;
+
+  for (guint i = 0; i + 1 < c->taken->len; i += 2)
+    if (x0 < r[i + 1] && r[i] < x1)
+      return TRUE;
+  return FALSE;
+}
+
+static void
+take (Ctx    *c,
+      double  x0,
+      double  x1)
+{
+  g_array_append_val (c->taken, x0);
+  g_array_append_val (c->taken, x1);
+}
+
+void
+_aw_render_draw_main_lane (Ctx                         *c,
+                           AwTraceModel                *model,
+                           const AwRenderVariantLayout *vl,
+                           double                       bottom)
+{
+  const AwRenderLayout *lay = c->layout;
+  const AwTheme *t = c->theme;
+  cairo_t *cr = c->cr;
+  gint64 begin = aw_trace_model_get_begin_ns (model);
+  gint64 from = begin + lay->view_start_ns, to = begin + lay->view_end_ns;
+  double right = lay->plot_x + lay->plot_width;
+  double h = vl->main_height, y = vl->main_y;
+  const gint64 *frames;
+  const AwSpan *spans;
+  guint n;
+
+  if (h <= 0)
+    return;
+
+  /* Frozen main loop: a caution band in the lane and a faint wash over the
+   * whole variant, because nothing in it could move on the UI thread. */
+  spans = aw_trace_model_get_blocks (model, &n);
+  for (guint i = 0; i < n; i++)
+    {
+      double x0 = MAX (_aw_render_time_to_x (c, spans[i].start_ns - begin), lay->plot_x);
+      double x1 = MIN (_aw_render_time_to_x (c, spans[i].end_ns - begin), right);
+
+      if (x1 <= x0)
+        continue;
+      x1 = MAX (x1, x0 + 1);
+      cairo_save (cr);
+      cairo_new_path (cr);
+      cairo_rectangle (cr, x0, y + h, x1 - x0, bottom - (y + h));
+      cairo_set_source_rgba (cr, t->blocked.red, t->blocked.green, t->blocked.blue,
+                             _aw_render_theme_is_dark (t) ? 0.1 : 0.16);
+      cairo_fill (cr);
+      cairo_restore (cr);
+      _aw_render_draw_frozen_band (c, x0, y + 1, x1 - x0, h - 2);
+    }
+
+  /* Code running on the main thread, in the lower part of the lane. */
+  _aw_render_add_lane_spans (c, model, 0, begin, from, to, y + h * 0.45, h * 0.5);
+  _aw_render_batch_flush (c, FALSE);
+
+  /* Heartbeat ticks in the upper part, one per pixel column at most. */
+  frames = aw_trace_model_get_frames (model, &n);
+  if (n > 0)
+    {
+      guint lo = 0, hi = n;
+      gint last_col = G_MININT;
+
+      while (lo < hi)
+        {
+          guint mid = lo + (hi - lo) / 2;
+
+          if (frames[mid] < from)
+            lo = mid + 1;
+          else
+            hi = mid;
+        }
+
+      cairo_save (cr);
+      cairo_new_path (cr);
+      for (guint i = lo; i < n && frames[i] <= to; i++)
+        {
+          double x = _aw_render_time_to_x (c, frames[i] - begin);
+          gint col = (gint) floor (x);
+
+          if (col == last_col)
+            continue;
+          last_col = col;
+          cairo_move_to (cr, col + 0.5, y + h * 0.1);
+          cairo_line_to (cr, col + 0.5, y + h * 0.4);
+        }
+      _aw_render_set_color (cr, &t->frame);
+      cairo_set_line_width (cr, MAX (1.0, c->lw * 0.7));
+      cairo_stroke (cr);
+      cairo_restore (cr);
+    }
+
+}
+
+/* "frozen" on each band wide enough for it, clear of marker labels. */
+void
+_aw_render_draw_frozen_labels (Ctx                         *c,
+                               AwTraceModel                *model,
+                               const AwRenderVariantLayout *vl)
+{
+  const AwRenderLayout *lay = c->layout;
+  gint64 begin = aw_trace_model_get_begin_ns (model);
+  double right = lay->plot_x + lay->plot_width;
+  double h = vl->main_height, y = vl->main_y;
+  double size = MIN (SMALL_SIZE * c->f, h * 0.6);
+  double margin = 0.3 * c->f;
+  const AwSpan *spans;
+  double tw, th;
+  guint n;
+
+  spans = aw_trace_model_get_blocks (model, &n);
+  if (n == 0 || size < 6)
+    return;
+
+  _aw_render_text_set (c, "frozen", size, TRUE, -1);
+  _aw_render_text_size (c, &tw, &th);
+  if (th > h)
+    return;
+
+  for (guint i = 0; i < n; i++)
+    {
+      double x0 = MAX (_aw_render_time_to_x (c, spans[i].start_ns - begin), lay->plot_x);
+      double x1 = MIN (_aw_render_time_to_x (c, spans[i].end_ns - begin), right);
+      double candidates[3];
+
+      if (x1 - x0 < tw + 4 * margin)
+        continue;
+      candidates[0] = (x0 + x1 - tw) / 2;
+      candidates[1] = x0 + 2 * margin;
+      candidates[2] = x1 - 2 * margin - tw;
+      for (guint k = 0; k < G_N_ELEMENTS (candidates); k++)
+        {
+          double lx = candidates[k];
+
+          if (is_taken (c, lx - margin, lx + tw + margin))
+            continue;
+          _aw_render_draw_plate (c, lx - margin, y + (h - th) / 2, tw + 2 * margin, th);
+          _aw_render_text_set (c, "frozen", size, TRUE, -1);
+          _aw_render_text_draw (c, lx, y + (h - th) / 2, &c->theme->foreground);
+          take (c, lx - margin, lx + tw + margin);
+          break;
+        }
+    }
+}
+
+void
+_aw_render_draw_markers (Ctx                         *c,
+                         AwTraceModel                *model,
+                         const AwRenderVariantLayout *vl)
+{
+  const AwRenderLayout *lay = c->layout;
+  cairo_t *cr = c->cr;
+  gint64 begin = aw_trace_model_get_begin_ns (model);
+  double right = lay->plot_x + lay->plot_width;
+  double top = vl->main_y, bottom = vl->y + vl->height;
+  double head = MIN (vl->main_height * 0.4, 0.8 * c->f);
+  double size = MIN (SMALL_SIZE * c->f, vl->main_height * 0.55);
+  double last_label_right = -G_MAXDOUBLE;
+  const AwMarker *markers;
+  guint n;
+
+  markers = aw_trace_model_get_markers (model, &n);
+
+  cairo_save (cr);
+  for (guint i = 0; i < n; i++)
+    {
+      gint64 rel = markers[i].time_ns - begin;
+      double x = _aw_render_time_to_x (c, rel);
+
+      if (rel < lay->view_start_ns || rel > lay->view_end_ns)
+        continue;
+      cairo_new_path (cr);
+      _aw_render_set_marker_line (c, _aw_render_marker_color (c->theme, markers[i].kind));
+      cairo_move_to (cr, x, top);
+      cairo_line_to (cr, x, bottom);
+      cairo_stroke (cr);
+      _aw_render_draw_marker_head (c, _aw_render_marker_color (c->theme, markers[i].kind), x, top, head);
+    }
+  cairo_restore (cr);
+
+  /* Labels where they fit, in time order. */
+  for (guint i = 0; i < n; i++)
+    {
+      gint64 rel = markers[i].time_ns - begin;
+      const char *label = marker_label (&markers[i]);
+      double x = _aw_render_time_to_x (c, rel), tw, th, lx, ly;
+
+      if (rel < lay->view_start_ns || rel > lay->view_end_ns || label == NULL || size < 6)
+        continue;
+      _aw_render_text_set (c, label, size, TRUE, -1);
+      _aw_render_text_size (c, &tw, &th);
+      lx = x + head * 0.6 + 0.3 * c->f;
+      if (lx + tw > right + c->pad)
+        lx = x - head * 0.6 - 0.3 * c->f - tw;
+      if (lx < last_label_right + 0.3 * c->f || lx < lay->plot_x)
+        continue;
+      ly = vl->main_y + (vl->main_height - th) / 2;
+      _aw_render_draw_plate (c, lx - 0.2 * c->f, ly, tw + 0.4 * c->f, th);
+      _aw_render_text_draw_tinted (c, lx, ly, _aw_render_marker_color (c->theme, markers[i].kind));
+      take (c, lx - 0.2 * c->f, lx + tw + 0.2 * c->f);
+      last_label_right = lx + tw;
+    }
+}
+
+/* Where a task's end decorations go, and whether the row has room. */
+void
+_aw_render_draw_task_decorations (Ctx              *c,
+                                  AwTraceModel     *model,
+                                  const AwTaskInfo *task,
+                                  gint64            begin,
+                                  double            y,
+                                  double            h)
+{
+  const AwRenderLayout *lay = c->layout;
+  const AwTheme *t = c->theme;
+  cairo_t *cr = c->cr;
+  double right = lay->plot_x + lay->plot_width;
+  double r = MIN (h * 0.36, 0.75 * c->f);
+  double cy = y + h / 2;
+  gint64 end_rel, req_rel, from_ns;
+  double ex, inner_y, inner_h;
+  const AwTaskInfo *parent;
+
+  if (task->sync)
+    {
+      gint64 at = task->created_ns - begin;
+
+      if (at >= lay->view_start_ns && at <= lay->view_end_ns)
+        _aw_render_draw_diamond (c, _aw_render_time_to_x (c, at), cy, MIN (h * 0.38, 0.8 * c->f));
+      return;
+    }
+  if (task->end_ns < 0 || task->outcome == AW_OUTCOME_PENDING)
+    return;
+
+  end_rel = task->end_ns - begin;
+  ex = _aw_render_time_to_x (c, end_rel);
+  _aw_render_phase_geometry (AW_PHASE_RUNNING, y, h, &inner_y, &inner_h);
+
+  /* Cancelled: outline the stretch from the request to the stop, the time
+   * the work took to notice. Work on a worker that ignored its token, or
+   * whose awaiting task had already finished, is outlined the same way from
+   * the moment its caller gave up. */
+  from_ns = -1;
+  if (task->outcome == AW_OUTCOME_CANCELLED)
+    from_ns = task->cancel_request_ns;
+  else if (task->lane != 0)
+    {
+      parent = task->parent ? aw_trace_model_find_task (model, task->parent) : NULL;
+      from_ns = task->cancel_request_ns;
+      if (parent != NULL && parent->gtask && parent->end_ns >= 0 && parent->end_ns < task->end_ns)
+        from_ns = from_ns < 0 ? parent->end_ns : MIN (from_ns, parent->end_ns);
+    }
+  if (from_ns >= 0 && from_ns < task->end_ns)
+    {
+      double dash[2];
+      double x0, x1, step;
+
+      req_rel = from_ns - begin;
+      x0 = MAX (_aw_render_time_to_x (c, req_rel), lay->plot_x);
+      if (ex - x0 >= 3 && end_rel >= lay->view_start_ns)
+        {
+          dash[0] = 4.0 * c->s;
+          dash[1] = 3.0 * c->s;
+          x1 = MIN (ex, right);
+          step = MAX (5.0, 7.0 * c->s);
+          cairo_save (cr);
+          cairo_new_path (cr);
+          cairo_rectangle (cr, x0, inner_y, x1 - x0, inner_h);
+          cairo_clip_preserve (cr);
+          _aw_render_set_color (cr, &t->cancelled);
+          cairo_set_line_width (cr, MAX (1.0, c->lw));
+          cairo_set_dash (cr, dash, 2, 0);
+          cairo_stroke (cr);
+          /* Stripes: the work went on after it was no longer wanted. */
+          cairo_set_dash (cr, NULL, 0, 0);
+          cairo_set_line_width (cr, step * 0.3);
+          for (double sx = x0 - inner_h; sx < x1; sx += step)
+            {
+              cairo_move_to (cr, sx, inner_y + inner_h);
+              cairo_line_to (cr, sx + inner_h, inner_y);
+            }
+          cairo_stroke (cr);
+          cairo_restore (cr);
+        }
+    }
+
+  if (end_rel < lay->view_start_ns || end_rel > lay->view_end_ns)
+    return;
+
+  /* End cap, then the badge just after it. */
+  cairo_save (cr);
+  cairo_new_path (cr);
+  cairo_rectangle (cr, ex - MAX (2.0, c->lw * 1.4), inner_y, MAX (2.0, c->lw * 1.4), inner_h);
+  _aw_render_set_color (cr, _aw_render_outcome_color (t, task->outcome));
+  cairo_fill (cr);
+  cairo_restore (cr);
+
+  if (h < 7)
+    return;
+
+  _aw_render_draw_badge (c, task->outcome, ex + r + 0.2 * c->f, cy, r);
+}
+
+/* The message of a fault, after its badge. Drawn after the markers so that
+ * their lines do not cross it. */
+void
+_aw_render_draw_task_error (Ctx              *c,
+                            const AwTaskInfo *task,
+                            gint64            begin,
+                            double            y,
+                            double            h)
+{
+  const AwRenderLayout *lay = c->layout;
+  double r = MIN (h * 0.36, 0.75 * c->f);
+  double cy = y + h / 2;
+  gint64 end_rel;
+  double ex;
+
+  if (task->outcome != AW_OUTCOME_FAULTED || task->error == NULL || task->end_ns < 0 || h < 7)
+    return;
+  end_rel = task->end_ns - begin;
+  if (end_rel < lay->view_start_ns || end_rel > lay->view_end_ns)
+    return;
+  ex = _aw_render_time_to_x (c, end_rel);
+
+  {
+    double size = MIN (SMALL_SIZE * c->f, h * 0.62);
+    double tx = ex + 2 * r + 0.5 * c->f;
+    double avail = lay->width - c->pad * 0.5 - tx;
+    double th;
+
+    if (avail >= 3 * c->f && size >= 6)
+      {
+        _aw_render_text_set (c, task->error, size, FALSE, avail);
+        _aw_render_text_size (c, NULL, &th);
+        _aw_render_draw_plate (c, tx - 0.15 * c->f, cy - th / 2, MIN (_aw_render_text_width (c), avail) + 0.3 * c->f, th);
+        _aw_render_text_draw_tinted (c, tx, cy - th / 2, &c->theme->faulted);
+      }
+  }
+}

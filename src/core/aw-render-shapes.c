@@ -1,0 +1,210 @@
+/* aw-render-shapes.c: the shapes and colours the chart and the legend share
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Outcome badges, the synchronous-completion diamond, the frozen band,
+ * marker lines and the plates under text: each state looks the same in the
+ * chart and in the legend that explains it, and each is told apart by its
+ * shape as well as its colour.
+ */
+
+#include "config.h"
+
+#include "aw-render-private.h"
+
+#include <math.h>
+
+static const AwColor caution_stripe = { 0.08, 0.08, 0.08, 0.8 };
+static const AwColor white = { 1.0, 1.0, 1.0, 1.0 };
+
+const AwColor *
+_aw_render_outcome_color (const AwTheme *theme,
+                          AwOutcome      outcome)
+{
+  switch (outcome)
+    {
+    case AW_OUTCOME_FAULTED: return &theme->faulted;
+    case AW_OUTCOME_CANCELLED: return &theme->cancelled;
+    case AW_OUTCOME_COMPLETED: return &theme->completed;
+    case AW_OUTCOME_PENDING:
+    default: return &theme->muted;
+    }
+}
+
+/* A round badge in the outcome's colour with a glyph that tells the
+ * outcome apart without colour: a check, a cross, a slash. */
+void
+_aw_render_draw_badge (Ctx       *c,
+                       AwOutcome  outcome,
+                       double     cx,
+                       double     cy,
+                       double     r)
+{
+  cairo_t *cr = c->cr;
+  double gw = MAX (1.2, r * 0.34);
+
+  cairo_save (cr);
+  cairo_new_path (cr);
+  cairo_arc (cr, cx, cy, r, 0, 2 * G_PI);
+  _aw_render_set_color (cr, _aw_render_outcome_color (c->theme, outcome));
+  cairo_fill_preserve (cr);
+  _aw_render_set_color_mix (cr, _aw_render_outcome_color (c->theme, outcome), &c->theme->foreground, 0.45);
+  cairo_set_line_width (cr, MAX (1.0, c->lw * 0.6));
+  cairo_stroke (cr);
+
+  _aw_render_set_color (cr, &white);
+  cairo_set_line_width (cr, gw);
+  cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
+  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
+
+  switch (outcome)
+    {
+    case AW_OUTCOME_COMPLETED:
+      cairo_move_to (cr, cx - 0.48 * r, cy + 0.02 * r);
+      cairo_line_to (cr, cx - 0.13 * r, cy + 0.38 * r);
+      cairo_line_to (cr, cx + 0.48 * r, cy - 0.36 * r);
+      break;
+
+    case AW_OUTCOME_FAULTED:
+      cairo_move_to (cr, cx - 0.4 * r, cy - 0.4 * r);
+      cairo_line_to (cr, cx + 0.4 * r, cy + 0.4 * r);
+      cairo_move_to (cr, cx + 0.4 * r, cy - 0.4 * r);
+      cairo_line_to (cr, cx - 0.4 * r, cy + 0.4 * r);
+      break;
+
+    case AW_OUTCOME_CANCELLED:
+      cairo_move_to (cr, cx - 0.5 * r, cy + 0.5 * r);
+      cairo_line_to (cr, cx + 0.5 * r, cy - 0.5 * r);
+      break;
+
+    case AW_OUTCOME_PENDING:
+    default:
+      break;
+    }
+  cairo_stroke (cr);
+  cairo_restore (cr);
+}
+
+void
+_aw_render_draw_diamond (Ctx    *c,
+                         double  cx,
+                         double  cy,
+                         double  r)
+{
+  cairo_t *cr = c->cr;
+
+  cairo_save (cr);
+  cairo_new_path (cr);
+  cairo_move_to (cr, cx, cy - r);
+  cairo_line_to (cr, cx + r, cy);
+  cairo_line_to (cr, cx, cy + r);
+  cairo_line_to (cr, cx - r, cy);
+  cairo_close_path (cr);
+  _aw_render_set_color (cr, &c->theme->completed);
+  cairo_fill_preserve (cr);
+  _aw_render_set_color (cr, &c->theme->foreground);
+  cairo_set_line_width (cr, MAX (1.0, c->lw * 0.7));
+  cairo_stroke (cr);
+  cairo_restore (cr);
+}
+
+/* The frozen main loop: a caution-tape band. */
+void
+_aw_render_draw_frozen_band (Ctx    *c,
+                             double  x,
+                             double  y,
+                             double  w,
+                             double  h)
+{
+  cairo_t *cr = c->cr;
+  double step = MAX (6.0, 9.0 * c->s);
+
+  if (w <= 0 || h <= 0)
+    return;
+
+  cairo_save (cr);
+  cairo_new_path (cr);
+  cairo_rectangle (cr, x, y, w, h);
+  cairo_clip (cr);
+  _aw_render_set_color (cr, &c->theme->blocked);
+  cairo_paint (cr);
+  if (h >= 5)
+    {
+      _aw_render_set_color (cr, &caution_stripe);
+      cairo_set_line_width (cr, step * 0.35);
+      for (double sx = x - h - fmod (x, step); sx < x + w + step; sx += step)
+        {
+          cairo_move_to (cr, sx, y + h);
+          cairo_line_to (cr, sx + h, y);
+        }
+      cairo_stroke (cr);
+    }
+  cairo_restore (cr);
+}
+
+const AwColor *
+_aw_render_marker_color (const AwTheme *theme,
+                         guint          kind)
+{
+  switch (kind)
+    {
+    case AW_EVENT_CANCEL_REQUEST: return &theme->cancelled;
+    case AW_EVENT_ERROR_UNOBSERVED: return &theme->faulted;
+    case AW_EVENT_WATCHDOG:
+    default: return &theme->accent;
+    }
+}
+
+void
+_aw_render_draw_marker_head (Ctx           *c,
+                             const AwColor *color,
+                             double         x,
+                             double         y,
+                             double         size)
+{
+  cairo_t *cr = c->cr;
+
+  cairo_new_path (cr);
+  cairo_move_to (cr, x - size * 0.6, y);
+  cairo_line_to (cr, x + size * 0.6, y);
+  cairo_line_to (cr, x, y + size);
+  cairo_close_path (cr);
+  _aw_render_set_color (cr, color);
+  cairo_fill (cr);
+}
+
+void
+_aw_render_set_marker_line (Ctx           *c,
+                            const AwColor *color)
+{
+  double dash[2];
+
+  dash[0] = 5.0 * c->s;
+  dash[1] = 3.0 * c->s;
+  _aw_render_set_color (c->cr, color);
+  cairo_set_line_width (c->cr, MAX (1.0, c->lw));
+  cairo_set_dash (c->cr, dash, 2, 0);
+}
+
+/* A rounded, nearly opaque plate under text drawn over the chart. */
+void
+_aw_render_draw_plate (Ctx    *c,
+                       double  x,
+                       double  y,
+                       double  w,
+                       double  h)
+{
+  cairo_t *cr = c->cr;
+  double r = MIN (h / 2, 4 * c->s);
+  AwColor bg = c->theme->background;
+
+  bg.alpha = 0.92;
+  cairo_new_path (cr);
+  cairo_arc (cr, x + w - r, y + r, r, -G_PI / 2, 0);
+  cairo_arc (cr, x + w - r, y + h - r, r, 0, G_PI / 2);
+  cairo_arc (cr, x + r, y + h - r, r, G_PI / 2, G_PI);
+  cairo_arc (cr, x + r, y + r, r, G_PI, 3 * G_PI / 2);
+  cairo_close_path (cr);
+  _aw_render_set_color (cr, &bg);
+  cairo_fill (cr);
+}

@@ -1,0 +1,294 @@
+/* aw-render-text.c: shaped text for the renderer, kept between drawings
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Shaping text is most of the cost of drawing it, and a live timeline
+ * draws the same labels every frame: AwRenderCache keeps each text shaped
+ * for its font, size, weight and width, and drops what recent drawings did
+ * not use.
+ */
+
+#include "config.h"
+
+#include "aw-render-private.h"
+
+#include <math.h>
+#include <string.h>
+
+/* Shaped text, kept between drawings by the same cache: a live timeline
+ * draws the same labels every frame, and shaping them is most of the cost
+ * of drawing text. */
+struct _AwRenderCache {
+  PangoContext   *pango;
+  gulong          target;      /* what the layouts were made for: font options */
+  cairo_matrix_t  matrix;      /* and the transformation, at the last drawing */
+  GHashTable     *texts;       /* key -> CachedText */
+  guint64         drawings;    /* drawings that used the cache */
+};
+
+typedef struct {
+  PangoLayout *layout;
+  double       size[2];      /* logical width and height */
+  guint64      used;         /* the drawing that last used it */
+} CachedText;
+
+#define CACHE_KEEP 256       /* texts kept beyond those the last drawing used */
+
+static void
+cached_text_free (gpointer data)
+{
+  CachedText *t = data;
+
+  g_object_unref (t->layout);
+  g_free (t);
+}
+
+/**
+ * aw_render_cache_new:
+ *
+ * A cache of shaped text for drawings that repeat, such as the frames of a
+ * live timeline. Pass it in [struct@Aw.RenderRequest]'s @cache; it adapts
+ * itself when the target's font options or transformation change.
+ *
+ * Returns: (transfer full): a new cache
+ */
+AwRenderCache *
+aw_render_cache_new (void)
+{
+  AwRenderCache *cache = g_new0 (AwRenderCache, 1);
+
+  cache->texts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, cached_text_free);
+  return cache;
+}
+
+/**
+ * aw_render_cache_free:
+ * @cache: (nullable): a cache
+ *
+ * Frees the cache and the text it shaped. A request that named it must not
+ * be drawn again.
+ */
+void
+aw_render_cache_free (AwRenderCache *cache)
+{
+  if (cache == NULL)
+    return;
+  g_hash_table_unref (cache->texts);
+  g_clear_object (&cache->pango);
+  g_free (cache);
+}
+
+/* Makes the cache's context match @cr; shaped text made for another
+ * target's font options or another transformation is dropped. */
+void
+_aw_render_cache_prepare (AwRenderCache *cache,
+                          cairo_t       *cr)
+{
+  cairo_font_options_t *options = cairo_font_options_create ();
+  cairo_matrix_t matrix;
+  gulong target;
+
+  cairo_surface_get_font_options (cairo_get_target (cr), options);
+  target = cairo_font_options_hash (options);
+  cairo_font_options_destroy (options);
+  cairo_get_matrix (cr, &matrix);
+  matrix.x0 = matrix.y0 = 0;
+
+  if (cache->pango == NULL)
+    {
+      /* Metrics without hinting: the layout measured here is then the same
+       * on image, SVG and PDF surfaces. */
+      cache->pango = pango_cairo_create_context (cr);
+      options = cairo_font_options_create ();
+      cairo_font_options_set_hint_metrics (options, CAIRO_HINT_METRICS_OFF);
+      pango_cairo_context_set_font_options (cache->pango, options);
+      cairo_font_options_destroy (options);
+    }
+  else if (target != cache->target || memcmp (&matrix, &cache->matrix, sizeof matrix) != 0)
+    {
+      pango_cairo_update_context (cr, cache->pango);
+      g_hash_table_remove_all (cache->texts);
+    }
+  cache->target = target;
+  cache->matrix = matrix;
+  cache->drawings++;
+}
+
+/* Drops what neither this drawing nor recent ones used, once there is a
+ * fair amount of it (the header of a live run changes every frame). */
+void
+_aw_render_cache_trim (AwRenderCache *cache)
+{
+  GHashTableIter iter;
+  CachedText *t;
+  guint used = 0;
+
+  g_hash_table_iter_init (&iter, cache->texts);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &t))
+    used += t->used == cache->drawings;
+  if (g_hash_table_size (cache->texts) <= used + CACHE_KEEP)
+    return;
+
+  g_hash_table_iter_init (&iter, cache->texts);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &t))
+    if (t->used + 1 < cache->drawings)
+      g_hash_table_iter_remove (&iter);
+}
+
+/* 10000 -> "10,000" */
+void
+_aw_render_format_count (char  *buf,
+                         gsize  len,
+                         guint  count)
+{
+  char digits[16];
+  guint n, o = 0;
+
+  g_snprintf (digits, sizeof digits, "%u", count);
+  n = strlen (digits);
+  for (guint i = 0; i < n && o + 2 < len; i++)
+    {
+      if (i > 0 && (n - i) % 3 == 0)
+        buf[o++] = ',';
+      buf[o++] = digits[i];
+    }
+  buf[o] = '\0';
+}
+
+/* Cheaper than printf: text keys are made for every text drawn. */
+static void
+key_append_int (GString *key,
+                int      value)
+{
+  char digits[16];
+  guint n = 0, v = value < 0 ? -(guint) value : (guint) value;
+
+  do
+    digits[n++] = '0' + v % 10;
+  while ((v /= 10) > 0);
+  if (value < 0)
+    g_string_append_c (key, '-');
+  while (n > 0)
+    g_string_append_c (key, digits[--n]);
+  g_string_append_c (key, '|');
+}
+
+/* Sets the text that _aw_render_text_size() and _aw_render_text_draw()
+ * work on: shaped once per cache for its font, size, weight and width. With @wrap_width > 0 the text
+ * wraps at that width; else with @max_width > 0 it is ellipsized there. */
+static void
+text_set_full (Ctx        *c,
+               const char *text,
+               double      size,
+               gboolean    bold,
+               double      max_width,
+               double      wrap_width)
+{
+  int abs_size = (int) (MAX (size, 1.0) * PANGO_SCALE);
+  int width = wrap_width > 0 ? (int) (MAX (wrap_width, 1.0) * PANGO_SCALE)
+            : max_width > 0 ? (int) (max_width * PANGO_SCALE) : -1;
+  gboolean ellipsize = wrap_width <= 0 && max_width > 0;
+  CachedText *t;
+
+  g_string_truncate (c->key, 0);
+  key_append_int (c->key, abs_size);
+  key_append_int (c->key, bold);
+  key_append_int (c->key, width);
+  key_append_int (c->key, ellipsize);
+  g_string_append (c->key, pango_font_description_get_family (c->font));
+  g_string_append_c (c->key, '|');
+  g_string_append (c->key, text);
+  t = g_hash_table_lookup (c->cache->texts, c->key->str);
+  if (t == NULL)
+    {
+      PangoRectangle logical;
+
+      t = g_new0 (CachedText, 1);
+      t->layout = pango_layout_new (c->cache->pango);
+      pango_font_description_set_absolute_size (c->font, abs_size);
+      pango_font_description_set_weight (c->font, bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
+      pango_layout_set_font_description (t->layout, c->font);
+      pango_layout_set_wrap (t->layout, PANGO_WRAP_WORD_CHAR);
+      pango_layout_set_height (t->layout, -1);
+      pango_layout_set_width (t->layout, width);
+      pango_layout_set_ellipsize (t->layout, ellipsize ? PANGO_ELLIPSIZE_END : PANGO_ELLIPSIZE_NONE);
+      pango_layout_set_text (t->layout, text, -1);
+      pango_layout_get_extents (t->layout, NULL, &logical);
+      t->size[0] = (double) logical.width / PANGO_SCALE;
+      t->size[1] = (double) logical.height / PANGO_SCALE;
+      g_hash_table_insert (c->cache->texts, g_strdup (c->key->str), t);
+    }
+  t->used = c->cache->drawings;
+  c->pl = t->layout;
+  c->pl_size = t->size;
+}
+
+void
+_aw_render_text_set (Ctx        *c,
+                     const char *text,
+                     double      size,
+                     gboolean    bold,
+                     double      max_width)
+{
+  text_set_full (c, text, size, bold, max_width, -1);
+}
+
+/* Wraps instead of ellipsizing. */
+void
+_aw_render_text_set_wrapped (Ctx        *c,
+                             const char *text,
+                             double      size,
+                             double      width)
+{
+  text_set_full (c, text, size, FALSE, -1, width);
+}
+
+void
+_aw_render_caption_set (Ctx        *c,
+                        const char *caption,
+                        double      width)
+{
+  if (c->chrome->caption_one_line)
+    _aw_render_text_set (c, caption, c->chrome->legend * c->f, FALSE, width);
+  else
+    _aw_render_text_set_wrapped (c, caption, c->chrome->legend * c->f, width);
+}
+
+
+
+double
+_aw_render_line_height (Ctx      *c,
+                        double    size,
+                        gboolean  bold)
+{
+  double h;
+
+  _aw_render_text_set (c, "Ag", size, bold, -1);
+  _aw_render_text_size (c, NULL, &h);
+  return h;
+}
+
+void
+_aw_render_text_draw (Ctx           *c,
+                      double         x,
+                      double         y,
+                      const AwColor *color)
+{
+  cairo_set_source_rgba (c->cr, color->red, color->green, color->blue, color->alpha);
+  cairo_move_to (c->cr, x, y);
+  pango_cairo_show_layout (c->cr, c->pl);
+}
+
+/* Text in a state colour, pulled towards the text colour so that it
+ * reads on the background (Okabe-Ito purple on white is too faint). */
+void
+_aw_render_text_draw_tinted (Ctx           *c,
+                             double         x,
+                             double         y,
+                             const AwColor *color)
+{
+  AwColor mixed;
+
+  aw_color_mix (color, &c->theme->foreground, 0.3, &mixed);
+  _aw_render_text_draw (c, x, y, &mixed);
+}

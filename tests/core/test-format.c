@@ -1,0 +1,210 @@
+/* test-format.c: one text for one duration, in every view and every locale
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The chart, the outcome card, the accessible description, the verdicts
+ * and the CLI all write durations with aw_format_duration(). These tests
+ * pin its rule at the boundaries (999.7 ms is "1.00 s", never "1000 ms"),
+ * check that the texts built on it agree, and repeat both under a German
+ * locale, whose decimal comma printf would use, when the system has one.
+ */
+
+#include "config.h"
+
+#include <locale.h>
+#include <math.h>
+#include <string.h>
+
+#include "aw-catalog.h"
+#include "aw-format.h"
+#include "aw-summary.h"
+#include "aw-verdict.h"
+
+#define MS 1000000  /* ns */
+
+typedef struct {
+  double      ms;
+  const char *text;
+} Case;
+
+static const Case cases[] = {
+  { 0, "0.00 ms" },
+  { 0.4, "0.40 ms" },
+  { 0.994, "0.99 ms" },
+  { 0.995, "1.0 ms" },
+  { 5.26, "5.3 ms" },
+  { 9.94, "9.9 ms" },
+  { 9.95, "10 ms" },
+  { 640, "640 ms" },
+  { 999.4, "999 ms" },
+  { 999.5, "1.00 s" },
+  { 999.7, "1.00 s" },
+  { 1000, "1.00 s" },
+  { 1500, "1.50 s" },
+  { 2410, "2.41 s" },
+  { 9994, "9.99 s" },
+  { 9995, "10.0 s" },
+  { 12345, "12.3 s" },
+  { 59999, "60.0 s" },
+  { 99949, "99.9 s" },
+  { 99950, "100 s" },
+  { 3600000, "3600 s" },
+  { 1e12, "1000000000 s" },
+  { -1, "–" },
+  { NAN, "–" },
+  { INFINITY, "–" },
+};
+
+static void
+assert_durations (void)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = aw_format_duration (cases[i].ms);
+
+      g_test_message ("%g ms: %s", cases[i].ms, text);
+      g_assert_cmpstr (text, ==, cases[i].text);
+    }
+}
+
+static void
+assert_speeds (void)
+{
+  g_autofree char *slow = aw_format_speed (0.25);
+  g_autofree char *one = aw_format_speed (1);
+  g_autofree char *fast = aw_format_speed (2.5);
+
+  g_assert_cmpstr (slow, ==, "0.25x");
+  g_assert_cmpstr (one, ==, "1x");
+  g_assert_cmpstr (fast, ==, "2.5x");
+}
+
+static void
+ev (AwTrace     *trace,
+    double       ms,
+    AwEventKind  kind,
+    guint32      task,
+    const char  *text)
+{
+  AwEvent event = {
+    .time_ns = (gint64) llround (ms * MS),
+    .task = task,
+    .str = aw_trace_intern (trace, text),
+    .kind = kind,
+  };
+
+  aw_trace_append_event (trace, &event);
+}
+
+/* A run of one task that took @wall_ms. */
+static AwTraceModel *
+timed_run (const char *variant,
+           double      wall_ms)
+{
+  g_autoptr(AwTrace) trace = aw_trace_new ();
+
+  aw_trace_set_metadata (trace, "variant", variant);
+  aw_trace_set_metadata (trace, "speed", "1");
+  ev (trace, 0, AW_EVENT_RUN_BEGIN, 0, variant);
+  ev (trace, 0, AW_EVENT_TASK_CREATED, 1, "root");
+  ev (trace, 0, AW_EVENT_TASK_WAITING, 1, NULL);
+  ev (trace, wall_ms, AW_EVENT_TASK_COMPLETED, 1, NULL);
+  ev (trace, wall_ms, AW_EVENT_RUN_END, 0, "completed");
+
+  return aw_trace_model_new (trace);
+}
+
+static const char scenario_json[] =
+  "{ \"id\": \"t\", \"title\": \"t\", \"part\": 2, \"narration\": \"n\", \"csharp\": \"c\", \"c\": \"c\",\n"
+  "  \"expected\": { \"text\": \"x\", \"checks\": [\n"
+  "    { \"metric\": \"wall_ms\", \"variant\": \"fast\", \"at_most\": 1000 },\n"
+  "    { \"metric\": \"wall_ms\", \"variant\": \"fast\", \"at_most_ratio\": 0.75, \"of\": \"slow\" } ] },\n"
+  "  \"variants\": [ { \"name\": \"fast\", \"title\": \"Fast\", \"program\": { \"type\": \"delay\", \"ms\": 1 } },\n"
+  "                { \"name\": \"slow\", \"title\": \"Slow\", \"program\": { \"type\": \"delay\", \"ms\": 1 } } ] }";
+
+/* The texts the views show, for a run of 999.7 ms against one of 1.5 s:
+ * each says "1.00 s" and "1.50 s", with a decimal point. */
+static void
+assert_views_agree (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AwScenario) scenario = aw_catalog_load_data (scenario_json, -1, "format.json", &error);
+  g_autoptr(AwTraceModel) fast = timed_run ("fast", 999.7);
+  g_autoptr(AwTraceModel) slow = timed_run ("slow", 1500);
+  g_autoptr(AwVerdict) verdict = NULL;
+  AwNamedRun runs[2] = {
+    { "fast", "Fast", fast },
+    { "slow", "Slow", slow },
+  };
+  g_autofree char *one = aw_summary_variant (&runs[0]);
+  g_autofree char *compare = aw_summary_compare_text (runs, 2);
+  g_autofree char *card = aw_summary_outcome_card (runs, 2);
+  g_autofree char *accessible = aw_summary_accessible (runs, 2);
+  g_autofree char *headline = NULL;
+  const AwCheck *wall, *ratio;
+
+  g_assert_no_error (error);
+  verdict = aw_verdict_check (scenario, runs, 2);
+  g_assert_cmpuint (verdict->checks->len, ==, 2);
+  wall = g_ptr_array_index (verdict->checks, 0);
+  ratio = g_ptr_array_index (verdict->checks, 1);
+  headline = aw_verdict_headline (verdict, runs, 2);
+
+  g_test_message ("%s\n%s\n%s\n%s\n%s\n%s", one, compare, accessible, wall->text, ratio->text, headline);
+  g_assert_cmpstr (one, ==, "Fast: 1 task, completed, 1.00 s");
+  g_assert_cmpstr (compare, ==, "Fast 1.00 s vs Slow 1.50 s: 1.5x faster");
+  g_assert_cmpstr (card, ==, compare);
+  g_assert_cmpstr (accessible, ==, "Fast: 1 task, completed, 1.00 s; Slow: 1 task, completed, 1.50 s");
+  g_assert_cmpstr (wall->text, ==, "fast: wall time 1.00 s; expected at most 1.00 s");
+  g_assert_cmpstr (ratio->text, ==,
+                   "fast: wall time 1.00 s = 0.67x that of slow (1.50 s); expected at most 0.75x");
+  g_assert_cmpstr (headline, ==, "Fast \u2014 wall time: 1.00 s");
+}
+
+static void
+test_duration (void)
+{
+  assert_durations ();
+  assert_speeds ();
+}
+
+static void
+test_views (void)
+{
+  assert_views_agree ();
+}
+
+/* The same texts where printf would write "1,50 s". */
+static void
+test_german (void)
+{
+  g_autofree char *saved = g_strdup (setlocale (LC_ALL, NULL));
+  char comma[16];
+
+  if (setlocale (LC_ALL, "de_DE.UTF-8") == NULL)
+    {
+      g_test_skip ("no de_DE.UTF-8 locale on this system (scripts/test makes one)");
+      return;
+    }
+  g_snprintf (comma, sizeof comma, "%.1f", 1.5);
+  g_assert_cmpstr (comma, ==, "1,5");
+
+  assert_durations ();
+  assert_speeds ();
+  assert_views_agree ();
+
+  setlocale (LC_ALL, saved);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/aw/format/duration", test_duration);
+  g_test_add_func ("/aw/format/views-agree", test_views);
+  g_test_add_func ("/aw/format/german-locale", test_german);
+
+  return g_test_run ();
+}

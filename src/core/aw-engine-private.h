@@ -75,8 +75,12 @@ struct _AwOp {
   AwOp           *wnext;
   gboolean        in_waiters;
   guint           next_child;
+  guint           index;            /* its place among its parent's children */
+  guint           n_started;        /* children started so far, in order */
   guint           outstanding;      /* children started, not yet completed */
   GError         *error;            /* when_all: the error it will rethrow */
+  guint           error_index;      /* the index of the child that threw it */
+  guint32         error_child;      /* and that child's id */
   guint           n_errors;         /* when_all: further errors in the aggregate */
   guint           n_cancelled;
   gboolean        done;

@@ -360,6 +360,8 @@ op_new (AwEngine       *engine,
   op->scope = engine->backend->scope_ref (engine, scope);
   op->cont = cont;
   op->cont_data = cont_data;
+  if (cont == AW_CONT_CHILD)
+    op->index = ((AwOp *) cont_data)->n_started;
 
   record (engine, AW_EVENT_TASK_CREATED, op->id, parent_id, node_name_id (engine, node));
 
@@ -410,8 +412,12 @@ op_start_child (AwEngine     *engine,
                 const AwNode *child,
                 AwScope      *scope)
 {
+  gboolean started;
+
   engine->backend->op_ref (engine, op);
-  if (_aw_engine_node_start (engine, child, op->id, scope, AW_CONT_CHILD, op))
+  started = _aw_engine_node_start (engine, child, op->id, scope, AW_CONT_CHILD, op);
+  op->n_started++;
+  if (started)
     {
       op->outstanding++;
       return TRUE;
@@ -562,10 +568,48 @@ sequence_advance (AwEngine *engine,
     }
 }
 
+/* A child of a when_all failed. The error it rethrows is the first in
+ * argument order, whenever it came. With the aggregate, the code reads
+ * every error. With a plain await it reads only the one rethrown: another
+ * is left unobserved as soon as that is certain, when a child before it in
+ * argument order has failed already, or when one before it fails later. */
+static void
+join_add_error (AwEngine  *engine,
+                AwOp      *op,
+                AwOp      *child,
+                GError   **error)
+{
+  gboolean first = op->error == NULL || child->index < op->error_index;
+
+  if (!op->node->first_error_only)
+    {
+      record (engine, AW_EVENT_ERROR_OBSERVED, child->id, op->id, 0);
+      if (op->error != NULL)
+        op->n_errors++;
+    }
+  else if (!first)
+    record (engine, AW_EVENT_ERROR_UNOBSERVED, child->id, op->id, intern (engine, (*error)->message));
+  else if (op->error != NULL)
+    record (engine, AW_EVENT_ERROR_UNOBSERVED, op->error_child, op->id, intern (engine, op->error->message));
+
+  if (first)
+    {
+      g_clear_error (&op->error);
+      op->error = g_steal_pointer (error);
+      op->error_index = child->index;
+      op->error_child = child->id;
+    }
+}
+
 static void
 join_complete (AwEngine *engine,
                AwOp     *op)
 {
+  /* `await Task.WhenAll` rethrows the first error in argument order; the
+   * others stay in an aggregate that no code reads. */
+  if (op->error != NULL && op->node->first_error_only)
+    record (engine, AW_EVENT_ERROR_OBSERVED, op->error_child, op->id, 0);
+
   if (op->error != NULL)
     {
       GError *error = g_steal_pointer (&op->error);
@@ -733,21 +777,8 @@ child_done (AwEngine *engine,
     case AW_NODE_PARALLEL:
       if (cancelled)
         op->n_cancelled++;
-      else if (error != NULL && op->error != NULL && op->node->first_error_only)
-        {
-          /* `await Task.WhenAll` rethrows the first error only: the others
-           * stay in an aggregate that no code reads. */
-          record (engine, AW_EVENT_ERROR_UNOBSERVED, child->id, op->id, intern (engine, error->message));
-        }
       else if (error != NULL)
-        {
-          /* The aggregate holds every error: each one is observed. */
-          record (engine, AW_EVENT_ERROR_OBSERVED, child->id, op->id, 0);
-          if (op->error == NULL)
-            op->error = g_steal_pointer (&error);
-          else
-            op->n_errors++;
-        }
+        join_add_error (engine, op, child, &error);
       if (op->outstanding == 0)
         join_complete (engine, op);
       break;

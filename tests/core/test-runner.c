@@ -235,6 +235,32 @@ test_errors (void)
   g_assert_nonnull (strstr (m->outcome, "1 more error"));
 }
 
+/* `await Task.WhenAll (a, b, c)` rethrows a's error though b failed first,
+ * as on Mono; the error it does not rethrow is left unobserved. */
+static void
+test_when_all_argument_order (void)
+{
+  g_autoptr(AwScenario) s = scenario_from_program (
+    "{ \"type\": \"when_all\", \"errors\": \"first\", \"children\": ["
+    "  { \"type\": \"fail\", \"ms\": 80, \"message\": \"A failed\" },"
+    "  { \"type\": \"fail\", \"ms\": 20, \"message\": \"B failed\" },"
+    "  { \"type\": \"io\", \"ms\": 100 } ] }");
+  g_autoptr(AwScenario) all = scenario_from_program (
+    "{ \"type\": \"when_all\", \"children\": ["
+    "  { \"type\": \"fail\", \"ms\": 80, \"message\": \"A failed\" },"
+    "  { \"type\": \"fail\", \"ms\": 20, \"message\": \"B failed\" },"
+    "  { \"type\": \"io\", \"ms\": 100 } ] }");
+  g_autoptr(AwTraceModel) model = run_variant (s, "v", 1.0, -1, 0);
+  g_autoptr(AwTraceModel) aggregate = run_variant (all, "v", 1.0, -1, 0);
+  const AwMetrics *m = aw_trace_model_get_metrics (model);
+
+  g_assert_cmpstr (m->outcome, ==, "faulted: A failed");
+  g_assert_cmpuint (m->errors_unobserved, ==, 1);
+  g_assert_cmpstr (aw_trace_model_get_metrics (aggregate)->outcome, ==,
+                   "faulted: 1 more error in the aggregate; the first: A failed");
+  g_assert_cmpuint (aw_trace_model_get_metrics (aggregate)->errors_unobserved, ==, 0);
+}
+
 /* ValueTask hits complete synchronously and create no GTask. */
 static void
 test_cached (void)
@@ -426,6 +452,7 @@ main (int    argc,
   g_test_add_func ("/aw/runner/cancel/ignored", test_cancel_ignored);
   g_test_add_func ("/aw/runner/when-any", test_when_any);
   g_test_add_func ("/aw/runner/errors", test_errors);
+  g_test_add_func ("/aw/runner/when-all/argument-order", test_when_all_argument_order);
   g_test_add_func ("/aw/runner/cached", test_cached);
   g_test_add_func ("/aw/runner/block-ui", test_block_ui);
   g_test_add_func ("/aw/runner/many", test_many);

@@ -19,7 +19,7 @@
 #include "aw-application.h"
 #include "aw-lesson-panel.h"
 #include "aw-timeline-view.h"
-#include "aw-window.h"
+#include "aw-window-private.h"
 #include "window-test-util.h"
 
 static AwApplication *app;
@@ -93,8 +93,8 @@ wait_until (AwWindow  *window,
 static gboolean
 is_idle (AwWindow *window)
 {
-  return !aw_window_is_running (window) &&
-         gtk_widget_get_sensitive (aw_window_get_run_button (window));
+  return !_aw_window_is_running (window) &&
+         gtk_widget_get_sensitive (_aw_window_get_run_button (window));
 }
 
 static gboolean
@@ -160,7 +160,7 @@ run_with_key (AwWindow   *window,
 
   g_assert_true (wait_until (window, is_idle, 10000));
   key (name);
-  g_assert_true (finished || aw_window_is_running (window));
+  g_assert_true (finished || _aw_window_is_running (window));
   g_assert_true (test_wait_for (&finished, 30000));
   g_signal_handler_disconnect (window, id);
   g_assert_true (wait_until (window, is_idle, 10000));
@@ -195,12 +195,12 @@ test_run_keys (void)
   /* Space runs; Escape cancels, and the variant left over is not run. */
   id = g_signal_connect_swapped (window, "run-finished", G_CALLBACK (test_set_flag), &finished);
   key ("space");
-  g_assert_true (aw_window_is_running (window));
+  g_assert_true (_aw_window_is_running (window));
   key ("Escape");
   g_assert_true (test_wait_for (&finished, 10000));
   g_signal_handler_disconnect (window, id);
   {
-    g_autoptr(GPtrArray) traces = aw_window_get_last_traces (window);
+    g_autoptr(GPtrArray) traces = _aw_window_get_last_traces (window);
     g_assert_cmpuint (traces->len, ==, 1);
   }
 
@@ -210,26 +210,26 @@ test_run_keys (void)
   run_with_key (window, "shift+space");
 
   /* Replay: Home, Right, Left, End; with Shift as well. */
-  g_assert_cmpint (aw_window_get_replay_position (window), ==, -1);
+  g_assert_cmpint (_aw_window_get_replay_position (window), ==, -1);
   key ("Home");
-  g_assert_cmpint (aw_window_get_replay_position (window), ==, 0);
+  g_assert_cmpint (_aw_window_get_replay_position (window), ==, 0);
   key ("Right");
-  first = aw_window_get_replay_position (window);
+  first = _aw_window_get_replay_position (window);
   g_assert_cmpint (first, >, 0);
   key ("Right");
-  g_assert_cmpint (aw_window_get_replay_position (window), >, first);
+  g_assert_cmpint (_aw_window_get_replay_position (window), >, first);
   key ("Left");
-  g_assert_cmpint (aw_window_get_replay_position (window), ==, first);
+  g_assert_cmpint (_aw_window_get_replay_position (window), ==, first);
   key ("End");
-  g_assert_cmpint (aw_window_get_replay_position (window), ==, -1);
+  g_assert_cmpint (_aw_window_get_replay_position (window), ==, -1);
   key ("shift+Left");
-  g_assert_cmpint (aw_window_get_replay_position (window), >, 0);
+  g_assert_cmpint (_aw_window_get_replay_position (window), >, 0);
   key ("shift+Home");
-  g_assert_cmpint (aw_window_get_replay_position (window), ==, 0);
+  g_assert_cmpint (_aw_window_get_replay_position (window), ==, 0);
   key ("shift+Right");
-  g_assert_cmpint (aw_window_get_replay_position (window), ==, first);
+  g_assert_cmpint (_aw_window_get_replay_position (window), ==, first);
   key ("shift+End");
-  g_assert_cmpint (aw_window_get_replay_position (window), ==, -1);
+  g_assert_cmpint (_aw_window_get_replay_position (window), ==, -1);
 
   /* C toggles Compare, with or without Shift. */
   g_assert_true (compare_setting ());
@@ -239,7 +239,7 @@ test_run_keys (void)
   g_assert_true (compare_setting ());
 
   /* The timeline's keys work with the focus elsewhere: here on Run. */
-  gtk_widget_grab_focus (aw_window_get_run_button (window));
+  gtk_widget_grab_focus (_aw_window_get_run_button (window));
   test_wait_ms (50);
   g_assert_true (aw_timeline_view_is_fitted (AW_TIMELINE_VIEW (timeline)));
   for (guint i = 0; i < 10; i++)
@@ -268,7 +268,7 @@ test_run_keys (void)
   g_assert_true (compare_setting ());
   key ("End");
   key ("alt+Left");
-  g_assert_cmpint (aw_window_get_replay_position (window), ==, -1);
+  g_assert_cmpint (_aw_window_get_replay_position (window), ==, -1);
 
   gtk_window_destroy (GTK_WINDOW (window));
   test_wait_ms (50);
@@ -301,31 +301,31 @@ test_text_fields (void)
 
   /* Ctrl+F: the search field, even with the catalogue hidden (F9). */
   key ("F9");
-  g_assert_false (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (aw_window_get_sidebar_button (window))));
+  g_assert_false (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (_aw_window_get_sidebar_button (window))));
   key ("ctrl+f");
   g_assert_true (focus_in_search (window));
   entry = gtk_widget_get_ancestor (gtk_root_get_focus (GTK_ROOT (window)), GTK_TYPE_SEARCH_ENTRY);
   g_assert_true (gtk_widget_is_drawable (entry));
 
   key ("space");
-  g_assert_false (aw_window_is_running (window));
+  g_assert_false (_aw_window_is_running (window));
   key ("c");
   key ("question");
   key ("w");
   key ("Left");
   key ("Home");
   key ("shift+space");
-  g_assert_false (aw_window_is_running (window));
+  g_assert_false (_aw_window_is_running (window));
   g_assert_false (compare_setting ());
   g_assert_null (transient_of (window, GTK_TYPE_SHORTCUTS_WINDOW));
   g_assert_true (aw_timeline_view_is_fitted (AW_TIMELINE_VIEW (timeline)));
-  g_assert_cmpint (aw_window_get_replay_position (window), ==, -1);
+  g_assert_cmpint (_aw_window_get_replay_position (window), ==, -1);
   g_assert_nonnull (strstr (gtk_editable_get_text (GTK_EDITABLE (entry)), "c?w"));
   gtk_editable_set_text (GTK_EDITABLE (entry), "");
   test_wait_ms (300);
 
   /* A read-only text view (the lesson's code) counts as a text field. */
-  text_view = find_widget (GTK_WIDGET (aw_window_get_lesson_panel (window)), GTK_TYPE_TEXT_VIEW);
+  text_view = find_widget (GTK_WIDGET (_aw_window_get_lesson_panel (window)), GTK_TYPE_TEXT_VIEW);
   g_assert_nonnull (text_view);
   g_assert_true (gtk_widget_grab_focus (text_view));
   test_wait_ms (50);
@@ -333,7 +333,7 @@ test_text_fields (void)
   key ("c");
   key ("question");
   key ("w");
-  g_assert_false (aw_window_is_running (window));
+  g_assert_false (_aw_window_is_running (window));
   g_assert_false (compare_setting ());
   g_assert_null (transient_of (window, GTK_TYPE_SHORTCUTS_WINDOW));
   g_assert_true (aw_timeline_view_is_fitted (AW_TIMELINE_VIEW (timeline)));
@@ -365,7 +365,7 @@ test_window_keys (void)
   fatal = g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL);
 
   window = test_window_new (app, 1280, 800);
-  sidebar_button = aw_window_get_sidebar_button (window);
+  sidebar_button = _aw_window_get_sidebar_button (window);
   g_assert_true (aw_window_select_scenario (window, "when-all"));
   x_focus (GTK_WINDOW (window));
   gtk_widget_grab_focus (GTK_WIDGET (aw_window_get_timeline (window)));
@@ -380,15 +380,15 @@ test_window_keys (void)
 
   /* F11: presentation mode, and out again. */
   key ("F11");
-  g_assert_true (aw_window_get_presentation (window));
+  g_assert_true (_aw_window_get_presentation (window));
   key ("F11");
-  g_assert_false (aw_window_get_presentation (window));
+  g_assert_false (_aw_window_get_presentation (window));
 
   /* Page Down and Page Up walk the lesson. */
   key ("Next");
-  g_assert_cmpstr (aw_scenario_get_id (aw_window_get_scenario (window)), !=, "when-all");
+  g_assert_cmpstr (aw_scenario_get_id (_aw_window_get_scenario (window)), !=, "when-all");
   key ("Prior");
-  g_assert_cmpstr (aw_scenario_get_id (aw_window_get_scenario (window)), ==, "when-all");
+  g_assert_cmpstr (aw_scenario_get_id (_aw_window_get_scenario (window)), ==, "when-all");
 
   /* Text size. */
   g_assert_cmpfloat_with_epsilon (text_scale_setting (), 1.0, 1e-6);

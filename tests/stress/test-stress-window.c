@@ -15,7 +15,7 @@
 
 #include "aw-application.h"
 #include "aw-trace.h"
-#include "aw-window.h"
+#include "aw-window-private.h"
 #include "../app/window-test-util.h"
 
 static AwApplication *app;
@@ -35,7 +35,7 @@ assert_window_still_works (void)
   g_assert_true (aw_window_select_scenario (window, "when-all"));
   aw_window_set_variant (window, -1);
   g_assert_true (test_run_and_wait (window, 20000));
-  traces = aw_window_get_last_traces (window);
+  traces = _aw_window_get_last_traces (window);
   g_assert_cmpuint (traces->len, ==, 2);
   for (guint i = 0; i < traces->len; i++)
     g_assert_cmpstr (aw_trace_get_metadata (g_ptr_array_index (traces, i), "scenario"), ==, "when-all");
@@ -153,7 +153,7 @@ test_close_during_freeze (void)
       gboolean destroyed = FALSE;
       GThread *thread;
 
-      aw_window_set_wait_deadline (window, 1500);
+      _aw_window_set_wait_deadline (window, 1500);
       aw_window_set_speed (window, 1);
       g_assert_true (aw_window_select_scenario (window, "deadlock"));
       aw_window_set_variant (window, 0);    /* the .Result variant alone */
@@ -190,8 +190,8 @@ test_switch_during_run (void)
       guint action = g_rand_int_range (rand_, 0, 4);
 
       g_assert_true (aw_window_select_scenario (window, id));
-      g_assert_true (aw_window_get_scenario (window) != NULL);
-      g_assert_cmpstr (aw_scenario_get_id (aw_window_get_scenario (window)), ==, id);
+      g_assert_true (_aw_window_get_scenario (window) != NULL);
+      g_assert_cmpstr (aw_scenario_get_id (_aw_window_get_scenario (window)), ==, id);
       last = id;
       g_action_group_activate_action (G_ACTION_GROUP (window), "run", NULL);
       test_wait_ms (after_ms);
@@ -217,11 +217,11 @@ test_switch_during_run (void)
       test_wait_ms (10);
     }
   g_assert_true (test_run_and_wait (window, 20000));
-  traces = aw_window_get_last_traces (window);
+  traces = _aw_window_get_last_traces (window);
   g_assert_cmpuint (traces->len, ==, 2);
   for (guint i = 0; i < traces->len; i++)
     g_assert_cmpstr (aw_trace_get_metadata (g_ptr_array_index (traces, i), "scenario"), ==, last);
-  g_assert_false (aw_window_is_running (window));
+  g_assert_false (_aw_window_is_running (window));
   gtk_window_destroy (GTK_WINDOW (window));
   test_wait_ms (1000);
 }

@@ -1,0 +1,309 @@
+/* aw-window-replay.c: a playhead over the recorded run: play, step, jump
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The models of the last run are cut off at the playhead, so the timeline,
+ * the task table, the outcome card and the marked code lines all show the
+ * run as it stood at that moment. The playhead lands on recorded events
+ * (heartbeats aside), each instant once.
+ */
+
+#include "config.h"
+
+#include "aw-window-private.h"
+
+#include "aw-summary.h"
+
+static const double replay_speeds[] = { 0.25, 0.5, 1.0, 2.0, 4.0 };
+
+static gint64
+model_length_ns (AwTraceModel *model)
+{
+  guint n;
+  const AwEvent *events = aw_trace_get_events (aw_trace_model_get_trace (model), &n);
+
+  return n > 0 ? events[n - 1].time_ns - events[0].time_ns : 0;
+}
+
+static gint
+compare_gint64 (gconstpointer a,
+                gconstpointer b)
+{
+  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+  return (x > y) - (x < y);
+}
+
+/* The moments a step can land on: every recorded event but heartbeats. */
+void
+_aw_window_collect_steps (AwWindow *self)
+{
+  g_array_set_size (self->steps, 0);
+  self->replay_end_ns = 0;
+
+  for (guint i = 0; i < self->models->len; i++)
+    {
+      AwTraceModel *model = g_ptr_array_index (self->models, i);
+      guint n;
+      const AwEvent *events = aw_trace_get_events (aw_trace_model_get_trace (model), &n);
+
+      for (guint e = 0; e < n; e++)
+        if (events[e].kind != AW_EVENT_FRAME)
+          {
+            gint64 t = events[e].time_ns - events[0].time_ns;
+            g_array_append_val (self->steps, t);
+          }
+      self->replay_end_ns = MAX (self->replay_end_ns, model_length_ns (model));
+    }
+
+  g_array_sort (self->steps, compare_gint64);
+  /* Keep each instant once. */
+  for (guint i = 1; i < self->steps->len; )
+    if (g_array_index (self->steps, gint64, i) == g_array_index (self->steps, gint64, i - 1))
+      g_array_remove_index (self->steps, i);
+    else
+      i++;
+}
+
+static const AwNode *
+find_node_named (const AwNode *node,
+                 const char   *name)
+{
+  if (g_strcmp0 (node->name, name) == 0 && (node->csharp_line > 0 || node->c_line > 0))
+    return node;
+  for (guint i = 0; i < node->n_children; i++)
+    {
+      const AwNode *found = find_node_named (node->children[i], name);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The code lines of the most recent event, where the scenario marks them. */
+static void
+highlight_code_at (AwWindow *self,
+                   gint64    pos)
+{
+  gint64 best_time = -1;
+  const AwNode *best = NULL;
+
+  if (self->run_scenario != NULL && pos >= 0)
+    for (guint i = 0; i < self->models->len; i++)
+      {
+        AwTraceModel *model = g_ptr_array_index (self->models, i);
+        const AwVariant *variant = aw_scenario_find_variant (self->run_scenario,
+                                                             aw_trace_get_metadata (aw_trace_model_get_trace (model), "variant"),
+                                                             NULL);
+        guint n;
+        const AwEvent *events = aw_trace_get_events (aw_trace_model_get_trace (model), &n);
+
+        if (variant == NULL)
+          continue;
+        for (guint e = 0; e < n; e++)
+          {
+            gint64 t = events[e].time_ns - events[0].time_ns;
+            const AwTaskInfo *task;
+            const AwNode *node;
+
+            if (t > pos)
+              break;
+            if (events[e].task == 0 || t < best_time)
+              continue;
+            task = aw_trace_model_find_task (model, events[e].task);
+            if (task == NULL)
+              continue;
+            node = find_node_named (variant->program, task->name);
+            if (node != NULL)
+              {
+                best = node;
+                best_time = t;
+              }
+          }
+      }
+
+  aw_lesson_panel_highlight (self->lesson, best ? best->csharp_line : 0, best ? best->c_line : 0);
+}
+
+void
+_aw_window_apply_replay (AwWindow *self)
+{
+  g_autofree char *pos_text = NULL;
+  g_autofree char *end_text = NULL;
+  g_autofree char *label = NULL;
+  gint64 pos = self->replay_pos_ns;
+
+  for (guint i = 0; i < self->models->len; i++)
+    aw_trace_model_set_cutoff (g_ptr_array_index (self->models, i), pos);
+
+  aw_timeline_view_refresh (self->timeline);
+  aw_task_table_set_runs (self->table, (const AwRenderVariant *) (gpointer) self->run_variants->data,
+                          self->run_variants->len);
+  highlight_code_at (self, pos);
+  _aw_window_show_outcome (self);
+
+  pos_text = aw_summary_format_duration ((pos < 0 ? self->replay_end_ns : pos) / 1e6);
+  end_text = aw_summary_format_duration (self->replay_end_ns / 1e6);
+  label = g_strdup_printf ("%s / %s", pos_text, end_text);
+  gtk_label_set_text (self->replay_label, label);
+
+  self->updating_scale = TRUE;
+  gtk_adjustment_configure (self->replay_adjustment,
+                            (pos < 0 ? self->replay_end_ns : pos) / 1e9,
+                            0, MAX (self->replay_end_ns / 1e9, 0.001), 0.01, 0.1, 0);
+  self->updating_scale = FALSE;
+}
+
+static void
+set_replay_pos (AwWindow *self,
+                gint64    pos)
+{
+  if (self->models->len == 0 || self->running)
+    return;
+  if (pos >= self->replay_end_ns)
+    pos = -1;
+  else
+    pos = MAX (pos, 0);
+  self->replay_pos_ns = pos;
+  _aw_window_apply_replay (self);
+}
+
+void
+_aw_window_stop_replay (AwWindow *self)
+{
+  GAction *replay = g_action_map_lookup_action (G_ACTION_MAP (self), "replay");
+
+  if (self->replay_tick_id != 0)
+    {
+      gtk_widget_remove_tick_callback (GTK_WIDGET (self->timeline), self->replay_tick_id);
+      self->replay_tick_id = 0;
+    }
+  if (replay != NULL)
+    g_simple_action_set_state (G_SIMPLE_ACTION (replay), g_variant_new_boolean (FALSE));
+}
+
+static gboolean
+replay_tick (GtkWidget     *widget,
+             GdkFrameClock *clock,
+             gpointer       user_data)
+{
+  AwWindow *self = user_data;
+  gint64 now = gdk_frame_clock_get_frame_time (clock);
+  guint selected = gtk_drop_down_get_selected (self->replay_speed_dropdown);
+  double factor = selected < G_N_ELEMENTS (replay_speeds) ? replay_speeds[selected] : 1.0;
+  gint64 pos = self->replay_pos_ns < 0 ? 0 : self->replay_pos_ns;
+
+  if (self->replay_last_frame != 0)
+    pos += (gint64) ((now - self->replay_last_frame) * 1000 * factor);
+  self->replay_last_frame = now;
+
+  set_replay_pos (self, pos);
+  if (self->replay_pos_ns < 0)
+    {
+      self->replay_tick_id = 0;
+      _aw_window_stop_replay (self);
+      return G_SOURCE_REMOVE;
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+/* Play or pause, as the Replay button's state says. */
+void
+_aw_window_toggle_replay (AwWindow *self)
+{
+  GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), "replay");
+  g_autoptr(GVariant) state = g_action_get_state (action);
+  gboolean playing = !g_variant_get_boolean (state);
+
+  if (self->models->len == 0 || self->running)
+    playing = FALSE;
+  if (!playing)
+    {
+      _aw_window_stop_replay (self);
+      return;
+    }
+  g_simple_action_set_state (G_SIMPLE_ACTION (action), g_variant_new_boolean (TRUE));
+  if (self->replay_pos_ns < 0)
+    set_replay_pos (self, 0);
+  self->replay_last_frame = 0;
+  if (self->replay_tick_id == 0)
+    self->replay_tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self->timeline), replay_tick, self, NULL);
+}
+
+/**
+ * aw_window_step:
+ * @direction: 1 for the next event, -1 for the previous one
+ *
+ * Moves the playhead to the next or previous recorded event.
+ */
+void
+aw_window_step (AwWindow *self,
+                int       direction)
+{
+  gint64 pos = self->replay_pos_ns < 0 ? self->replay_end_ns : self->replay_pos_ns;
+  gint64 target = direction > 0 ? self->replay_end_ns : 0;
+
+  if (self->models->len == 0 || self->running)
+    return;
+  _aw_window_stop_replay (self);
+
+  if (direction > 0)
+    {
+      for (guint i = 0; i < self->steps->len; i++)
+        if (g_array_index (self->steps, gint64, i) > pos)
+          {
+            target = g_array_index (self->steps, gint64, i);
+            break;
+          }
+    }
+  else
+    {
+      for (guint i = self->steps->len; i > 0; i--)
+        if (g_array_index (self->steps, gint64, i - 1) < pos)
+          {
+            target = g_array_index (self->steps, gint64, i - 1);
+            break;
+          }
+    }
+  set_replay_pos (self, target);
+}
+
+gint64
+_aw_window_get_replay_position (AwWindow *self)
+{
+  return self->replay_pos_ns;
+}
+
+void
+_aw_window_replay_to_start (AwWindow *self)
+{
+  _aw_window_stop_replay (self);
+  set_replay_pos (self, 0);
+}
+
+void
+_aw_window_replay_to_end (AwWindow *self)
+{
+  _aw_window_stop_replay (self);
+  set_replay_pos (self, self->replay_end_ns);
+}
+
+void
+_aw_window_on_replay_scale_changed (GtkAdjustment *adjustment,
+                                    AwWindow      *self)
+{
+  if (self->updating_scale)
+    return;
+  _aw_window_stop_replay (self);
+  set_replay_pos (self, (gint64) (gtk_adjustment_get_value (adjustment) * 1e9));
+}
+
+void
+_aw_window_update_replay_sensitivity (AwWindow *self)
+{
+  gboolean can = !self->running && self->models->len > 0;
+  const char *names[] = { "replay", "step-back", "step-forward", "replay-start", "replay-end" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self), names[i])), can);
+  gtk_widget_set_sensitive (self->replay_bar, can);
+}

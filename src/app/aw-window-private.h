@@ -46,8 +46,6 @@ struct _AwWindow {
   GtkWidget            *sidebar;
   GtkSearchEntry       *search_entry;
   GtkListBox           *scenario_list;
-  GtkBox               *timeline_box;
-  GtkBox               *table_box;
   GtkBox               *lesson_box;
   GtkWidget            *replay_bar;
   GtkAdjustment        *replay_adjustment;
@@ -56,12 +54,14 @@ struct _AwWindow {
   GtkStack             *view_stack;
   GtkWidget            *view_switcher;
   GtkPaned             *content_paned;
-  int                   saved_paned_position;
-
   AwTimelineView       *timeline;
   AwTaskTable          *table;
-  GtkCssProvider       *text_css;
   AwLessonPanel        *lesson;
+  GtkMenuButton        *menu_button;
+  GMenuModel           *primary_menu;
+
+  int                   saved_paned_position;
+  GtkCssProvider       *text_css;
   GSettings            *settings;
 
   GPtrArray            *scenarios;
@@ -114,8 +114,6 @@ struct _AwWindow {
   GArray               *predictions;     /* double seconds per variant index, < 0 none */
   GtkWindow            *quiz_dialog;
   GtkWindow            *help_overlay;
-  GtkMenuButton        *menu_button;
-  GMenuModel           *primary_menu;
 };
 
 /* aw-window.c */

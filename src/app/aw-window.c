@@ -401,6 +401,7 @@ aw_window_class_init (AwWindowClass *klass)
                                         0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
   g_type_ensure (AW_TYPE_TIMELINE_VIEW);
+  g_type_ensure (AW_TYPE_TASK_TABLE);
   g_type_ensure (AW_TYPE_LESSON_PANEL);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/awaitscope/Awaitscope/aw-window.ui");
@@ -421,9 +422,10 @@ aw_window_class_init (AwWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AwWindow, sidebar);
   gtk_widget_class_bind_template_child (widget_class, AwWindow, search_entry);
   gtk_widget_class_bind_template_child (widget_class, AwWindow, scenario_list);
-  gtk_widget_class_bind_template_child (widget_class, AwWindow, timeline_box);
   gtk_widget_class_bind_template_child (widget_class, AwWindow, lesson_box);
-  gtk_widget_class_bind_template_child (widget_class, AwWindow, table_box);
+  gtk_widget_class_bind_template_child (widget_class, AwWindow, timeline);
+  gtk_widget_class_bind_template_child (widget_class, AwWindow, table);
+  gtk_widget_class_bind_template_child (widget_class, AwWindow, lesson);
   gtk_widget_class_bind_template_child (widget_class, AwWindow, replay_bar);
   gtk_widget_class_bind_template_child (widget_class, AwWindow, replay_adjustment);
   gtk_widget_class_bind_template_child (widget_class, AwWindow, replay_label);
@@ -431,6 +433,13 @@ aw_window_class_init (AwWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AwWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, AwWindow, view_switcher);
   gtk_widget_class_bind_template_child (widget_class, AwWindow, content_paned);
+
+  gtk_widget_class_bind_template_callback (widget_class, on_row_selected);
+  gtk_widget_class_bind_template_callback (widget_class, on_search_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_speed_selected);
+  gtk_widget_class_bind_template_callback (widget_class, on_variant_selected);
+  gtk_widget_class_bind_template_callback_full (widget_class, "on_replay_scale_changed",
+                                                G_CALLBACK (_aw_window_on_replay_scale_changed));
 }
 
 /* The main menu's popover, some thirty widgets, is built the first time it
@@ -460,12 +469,6 @@ aw_window_init (AwWindow *self)
 
   _aw_window_actions_init (self);
 
-  self->timeline = AW_TIMELINE_VIEW (aw_timeline_view_new ());
-  gtk_box_append (self->timeline_box, GTK_WIDGET (self->timeline));
-  self->table = AW_TASK_TABLE (aw_task_table_new ());
-  gtk_widget_set_hexpand (GTK_WIDGET (self->table), TRUE);
-  gtk_widget_set_vexpand (GTK_WIDGET (self->table), TRUE);
-  gtk_box_append (self->table_box, GTK_WIDGET (self->table));
   self->steps = g_array_new (FALSE, FALSE, sizeof (gint64));
   self->run_strings = g_ptr_array_new_with_free_func (g_free);
   self->predictions = g_array_new (FALSE, FALSE, sizeof (double));
@@ -476,19 +479,10 @@ aw_window_init (AwWindow *self)
   gtk_style_context_add_provider_for_display (gtk_widget_get_display (GTK_WIDGET (self)),
                                               GTK_STYLE_PROVIDER (self->text_css),
                                               GTK_STYLE_PROVIDER_PRIORITY_APPLICATION + 1);
-  g_signal_connect (self->replay_adjustment, "value-changed", G_CALLBACK (_aw_window_on_replay_scale_changed), self);
   gtk_menu_button_set_create_popup_func (self->menu_button, create_primary_menu, self, NULL);
-  self->lesson = AW_LESSON_PANEL (aw_lesson_panel_new ());
-  gtk_widget_set_hexpand (GTK_WIDGET (self->lesson), TRUE);
-  gtk_widget_set_vexpand (GTK_WIDGET (self->lesson), TRUE);
-  gtk_box_append (self->lesson_box, GTK_WIDGET (self->lesson));
 
   gtk_list_box_set_header_func (self->scenario_list, header_func, NULL, NULL);
   gtk_list_box_set_filter_func (self->scenario_list, filter_func, self, NULL);
-  g_signal_connect (self->scenario_list, "row-selected", G_CALLBACK (on_row_selected), self);
-  g_signal_connect (self->search_entry, "search-changed", G_CALLBACK (on_search_changed), self);
-  g_signal_connect (self->speed_dropdown, "notify::selected", G_CALLBACK (on_speed_selected), self);
-  g_signal_connect (self->variant_dropdown, "notify::selected", G_CALLBACK (on_variant_selected), self);
 
   self->scenarios = aw_catalog_load_all (&error);
   if (self->scenarios == NULL)

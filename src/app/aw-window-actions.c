@@ -9,20 +9,21 @@
 
 /* Looks: theme, text size, presentation mode ----------------------------- */
 
+/* The session's theme and text size, or presentation mode's. The
+ * timeline's text size is bound to the session's: the projector theme has
+ * its large type built in. */
 void
 _aw_window_apply_looks (AwWindow *self)
 {
-  const char *name = self->presentation ? "projector" : self->theme_name;
+  const char *name = self->presentation ? "projector" : aw_session_get_theme (self->session);
   const AwTheme *theme = aw_theme_lookup (name);
   GtkSettings *settings = gtk_settings_get_default ();
-  double scale = self->text_scale * (self->presentation ? PRESENTATION_TEXT_SCALE : 1.0);
+  double scale = aw_session_get_text_scale (self->session) * (self->presentation ? PRESENTATION_TEXT_SCALE : 1.0);
   g_autofree char *css = NULL;
 
   if (theme == NULL)
     theme = aw_theme_lookup ("light");
   aw_timeline_view_set_theme (self->timeline, theme);
-  /* The projector theme has its large type built in. */
-  aw_timeline_view_set_text_scale (self->timeline, self->text_scale);
 
   if (settings != NULL)
     {
@@ -43,9 +44,15 @@ _aw_window_apply_looks (AwWindow *self)
         g_object_set (settings, "gtk-theme-name", wanted, NULL);
     }
 
+  /* Loading CSS restyles the whole window: only when it changes. */
   css = g_strdup_printf ("lessonpanel { font-size: %.2fem; }\n"
                          "window.presentation headerbar { font-size: 1.3em; }\n", scale);
-  gtk_css_provider_load_from_data (self->text_css, css, -1);
+  if (g_strcmp0 (css, self->text_css_data) != 0)
+    {
+      gtk_css_provider_load_from_data (self->text_css, css, -1);
+      g_free (self->text_css_data);
+      self->text_css_data = g_steal_pointer (&css);
+    }
 
   if (self->presentation)
     gtk_widget_add_css_class (GTK_WIDGET (self), "presentation");
@@ -64,21 +71,18 @@ theme_action (GSimpleAction *action,
   if (aw_theme_lookup (name) == NULL)
     return;
   g_simple_action_set_state (action, parameter);
-  g_free (self->theme_name);
-  self->theme_name = g_strdup (name);
+  aw_session_set_theme (self->session, name);
   if (self->settings != NULL)
     g_settings_set_string (self->settings, "theme", name);
-  _aw_window_apply_looks (self);
 }
 
 static void
 set_text_scale (AwWindow *self,
                 double    scale)
 {
-  self->text_scale = CLAMP (scale, 0.6, 2.5);
+  aw_session_set_text_scale (self->session, scale);
   if (self->settings != NULL)
-    g_settings_set_double (self->settings, "text-scale", self->text_scale);
-  _aw_window_apply_looks (self);
+    g_settings_set_double (self->settings, "text-scale", aw_session_get_text_scale (self->session));
 }
 
 /* Preference: how long a blocking wait may freeze the window. */
@@ -102,14 +106,14 @@ static void
 text_bigger_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
   AwWindow *self = AW_WINDOW (user_data);
-  set_text_scale (self, self->text_scale + 0.1);
+  set_text_scale (self, aw_session_get_text_scale (self->session) + 0.1);
 }
 
 static void
 text_smaller_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
   AwWindow *self = AW_WINDOW (user_data);
-  set_text_scale (self, self->text_scale - 0.1);
+  set_text_scale (self, aw_session_get_text_scale (self->session) - 0.1);
 }
 
 static void
@@ -164,7 +168,7 @@ aw_window_set_presentation_full (AwWindow *self,
   else if (!presentation)
     gtk_window_unfullscreen (GTK_WINDOW (self));
   _aw_window_apply_looks (self);
-  if (!self->running && self->run_variants->len > 0)
+  if (!aw_session_get_running (self->session) && aw_session_get_n_runs (self->session) > 0)
     _aw_window_show_outcome (self);
 }
 

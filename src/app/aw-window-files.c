@@ -66,19 +66,19 @@ aw_window_export_image (AwWindow   *self,
   g_autofree char *caption = NULL;
   g_autofree char *status = NULL;
   g_autofree char *base = NULL;
+  AwScenario *scenario = aw_session_get_scenario (self->session);
   AwRenderRequest request;
 
-  if (self->run_scenario != NULL)
-    caption = g_strdup_printf ("Recorded run, real clock, speed %gx. %s", self->speed,
-                               aw_scenario_get_expected_text (self->run_scenario)
-                                 ? aw_scenario_get_expected_text (self->run_scenario) : "");
+  if (scenario != NULL)
+    caption = g_strdup_printf ("Recorded run, real clock, speed %gx. %s", aw_session_get_speed (self->session),
+                               aw_scenario_get_expected_text (scenario)
+                                 ? aw_scenario_get_expected_text (scenario) : "");
   else
     caption = g_strdup ("From a saved trace.");
   aw_render_request_init (&request);
-  request.title = self->run_title;
+  request.title = aw_session_get_title (self->session);
   request.caption = caption;
-  request.variants = (const AwRenderVariant *) (gpointer) self->run_variants->data;
-  request.n_variants = self->run_variants->len;
+  request.variants = aw_session_get_runs (self->session, &request.n_variants);
   request.theme = aw_timeline_view_get_theme (self->timeline);
   request.width = 1280;
   request.height = 720;
@@ -112,6 +112,8 @@ aw_window_open_trace (AwWindow   *self,
   g_autofree char *base = NULL;
   g_autofree char *subtitle = NULL;
   const char *title;
+  const AwRenderVariant *runs;
+  guint n_runs;
 
   if (traces == NULL)
     {
@@ -127,33 +129,27 @@ aw_window_open_trace (AwWindow   *self,
 
   base = g_path_get_basename (path);
   title = aw_trace_get_metadata (g_ptr_array_index (traces, 0), "scenario_title");
-  self->run_title = g_strdup (title ? title : base);
+  aw_session_set_source (self->session, NULL, title ? title : base);
   for (guint i = 0; i < traces->len; i++)
     {
       AwTrace *trace = g_ptr_array_index (traces, i);
-      AwTraceModel *model = aw_trace_model_new (trace);
-      char *fallback = g_strdup_printf ("run %u", i + 1);
-      AwRenderVariant rv;
+      g_autoptr(AwTraceModel) model = aw_trace_model_new (trace);
+      g_autofree char *fallback = g_strdup_printf ("run %u", i + 1);
+      const char *name = aw_trace_get_metadata (trace, "variant");
 
-      g_ptr_array_add (self->run_strings, fallback);
-      g_ptr_array_add (self->models, model);
-      rv.name = aw_trace_get_metadata (trace, "variant") ? aw_trace_get_metadata (trace, "variant") : fallback;
-      rv.title = aw_trace_get_metadata (trace, "variant_title") ? aw_trace_get_metadata (trace, "variant_title") : rv.name;
-      rv.model = model;
-      g_array_append_val (self->run_variants, rv);
+      aw_session_add_run (self->session, name ? name : fallback,
+                          aw_trace_get_metadata (trace, "variant_title"), model);
     }
 
-  gtk_label_set_text (self->title_label, self->run_title);
+  gtk_label_set_text (self->title_label, aw_session_get_title (self->session));
   subtitle = g_strdup_printf ("Saved trace: %s", base);
   gtk_label_set_text (self->subtitle_label, subtitle);
-  aw_timeline_view_fit (self->timeline);
-  aw_timeline_view_set_runs (self->timeline, self->run_title,
-                             (const AwRenderVariant *) (gpointer) self->run_variants->data,
-                             self->run_variants->len);
-  _aw_window_collect_steps (self);
-  self->replay_pos_ns = -1;
+  aw_session_set_view (self->session, NULL);
+  runs = aw_session_get_runs (self->session, &n_runs);
+  aw_timeline_view_set_runs (self->timeline, aw_session_get_title (self->session), runs, n_runs);
+  aw_session_collect_steps (self->session);
+  aw_session_set_replay_position (self->session, -1);
   _aw_window_update_actions (self);
-  _aw_window_update_replay_sensitivity (self);
   _aw_window_apply_replay (self);
   return TRUE;
 }
@@ -184,10 +180,10 @@ aw_window_export_trace (AwWindow   *self,
   return TRUE;
 }
 
+/* File choosers ---------------------------------------------------------- */
+
 typedef gboolean (*ChooserDone) (AwWindow   *self,
                                  const char *path);
-
-/* File choosers ---------------------------------------------------------- */
 
 static void
 on_chooser_response (GtkNativeDialog *dialog,
@@ -264,11 +260,12 @@ _aw_window_choose_scenario_file (AwWindow *self)
 void
 _aw_window_choose_image_export (AwWindow *self)
 {
+  AwScenario *scenario = aw_session_get_scenario (self->session);
   g_autofree char *name = NULL;
 
-  if (self->run_variants->len == 0 || self->running)
+  if (aw_session_get_n_runs (self->session) == 0 || aw_session_get_running (self->session))
     return;
-  name = g_strdup_printf ("%s.png", self->run_scenario ? aw_scenario_get_id (self->run_scenario) : "trace");
+  name = g_strdup_printf ("%s.png", scenario ? aw_scenario_get_id (scenario) : "trace");
   run_chooser (self, "Export Image", GTK_FILE_CHOOSER_ACTION_SAVE, name, ".png", aw_window_export_image,
                "PNG image", "*.png", "SVG drawing", "*.svg", "PDF document", "*.pdf", NULL);
 }
@@ -276,7 +273,7 @@ _aw_window_choose_image_export (AwWindow *self)
 void
 _aw_window_choose_trace (AwWindow *self)
 {
-  if (self->running)
+  if (aw_session_get_running (self->session))
     return;
   run_chooser (self, "Open Trace", GTK_FILE_CHOOSER_ACTION_OPEN, NULL, NULL, aw_window_open_trace,
                "Trace files (*.json)", "*.json", NULL);
@@ -285,11 +282,12 @@ _aw_window_choose_trace (AwWindow *self)
 void
 _aw_window_choose_trace_export (AwWindow *self)
 {
+  AwScenario *scenario = aw_session_get_scenario (self->session);
   g_autofree char *name = NULL;
 
-  if (self->run_variants->len == 0 || self->running)
+  if (aw_session_get_n_runs (self->session) == 0 || aw_session_get_running (self->session))
     return;
-  name = g_strdup_printf ("%s-trace.json", self->run_scenario ? aw_scenario_get_id (self->run_scenario) : "awaitscope");
+  name = g_strdup_printf ("%s-trace.json", scenario ? aw_scenario_get_id (scenario) : "awaitscope");
   run_chooser (self, "Export Trace", GTK_FILE_CHOOSER_ACTION_SAVE, name, ".json", aw_window_export_trace,
                "Trace Event JSON", "*.json", NULL);
 }

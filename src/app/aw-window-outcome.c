@@ -13,31 +13,35 @@
 void
 _aw_window_show_outcome (AwWindow *self)
 {
+  AwScenario *scenario = aw_session_get_scenario (self->session);
+  gint64 pos = aw_session_get_replay_position (self->session);
   g_autofree char *card = NULL;
   GString *text = g_string_new (NULL);
+  const AwRenderVariant *runs;
+  guint n_runs;
 
-  card = aw_summary_outcome_card ((const AwRenderVariant *) (gpointer) self->run_variants->data,
-                                  self->run_variants->len);
-  if (self->replay_pos_ns >= 0)
+  runs = aw_session_get_runs (self->session, &n_runs);
+  card = aw_summary_outcome_card (runs, n_runs);
+  if (pos >= 0)
     {
-      g_autofree char *at = aw_summary_format_duration (self->replay_pos_ns / 1e6);
+      g_autofree char *at = aw_summary_format_duration (pos / 1e6);
       g_string_append_printf (text, "Replay at %s: ", at);
     }
   g_string_append (text, card);
 
-  if (self->predictions->len > 0 && self->replay_pos_ns < 0 && self->run_scenario != NULL)
+  if (self->predictions->len > 0 && pos < 0 && scenario != NULL)
     {
       gboolean any = FALSE;
 
-      for (guint i = 0; i < self->models->len; i++)
+      for (guint i = 0; i < n_runs; i++)
         {
-          AwTraceModel *model = g_ptr_array_index (self->models, i);
+          AwTraceModel *model = runs[i].model;
           const AwVariant *variant = NULL;
           guint index = 0;
           double predicted;
           const AwMetrics *m = aw_trace_model_get_metrics (model);
 
-          variant = aw_scenario_find_variant (self->run_scenario,
+          variant = aw_scenario_find_variant (scenario,
                                               aw_trace_get_metadata (aw_trace_model_get_trace (model), "variant"),
                                               &index);
           if (variant == NULL || index >= self->predictions->len)
@@ -61,11 +65,9 @@ _aw_window_show_outcome (AwWindow *self)
   /* The expected outcome, checked against what was measured. In
    * presentation mode the timeline shows the comparison in large type and
    * the card has room for two lines, so the verdict comes first there. */
-  if (self->run_scenario != NULL && self->replay_pos_ns < 0 && !self->running)
+  if (scenario != NULL && pos < 0 && !aw_session_get_running (self->session))
     {
-      g_autoptr(AwVerdict) verdict = aw_verdict_check (self->run_scenario,
-                                                       (const AwRenderVariant *) (gpointer) self->run_variants->data,
-                                                       self->run_variants->len);
+      g_autoptr(AwVerdict) verdict = aw_verdict_check (scenario, runs, n_runs);
       g_autofree char *summary = aw_verdict_to_string (verdict);
 
       if (self->presentation)
@@ -80,9 +82,9 @@ _aw_window_show_outcome (AwWindow *self)
   {
     GString *warnings = g_string_new (NULL);
 
-    for (guint i = 0; i < self->run_variants->len; i++)
+    for (guint i = 0; i < n_runs; i++)
       {
-        const AwRenderVariant *v = &g_array_index (self->run_variants, AwRenderVariant, i);
+        const AwRenderVariant *v = &runs[i];
         g_autoptr(GPtrArray) found = aw_lint_run (v->model);
 
         for (guint k = 0; k < found->len; k++)

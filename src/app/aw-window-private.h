@@ -18,6 +18,7 @@
 #include "aw-window.h"
 
 #include "aw-runner.h"
+#include "aw-session.h"
 
 G_BEGIN_DECLS
 
@@ -31,6 +32,7 @@ struct _AwWindow {
   GtkApplicationWindow  parent_instance;
 
   /* Template children */
+  AwSession            *session;
   GtkLabel             *title_label;
   GtkLabel             *subtitle_label;
   GtkWidget            *sidebar_button;
@@ -62,25 +64,20 @@ struct _AwWindow {
 
   int                   saved_paned_position;
   GtkCssProvider       *text_css;
+  char                 *text_css_data;   /* what text_css holds */
   GSettings            *settings;
 
   GPtrArray            *scenarios;
   AwScenario           *scenario;
-  double                speed;
   guint                 wait_deadline_ms;
   char                 *error;
   char                 *status;
   guint                 status_timeout;
 
-  /* The run in progress, or the last one */
+  /* The run in progress (its runs so far are the session's) */
   guint                 generation;
-  AwScenario           *run_scenario;    /* NULL for a trace loaded from a file */
-  char                 *run_title;
-  GPtrArray            *run_strings;     /* names of loaded runs */
   AwRunner             *runner;
-  GArray               *queue;
-  GPtrArray            *models;
-  GArray               *run_variants;
+  GArray               *queue;           /* guint: indices of the variants still to run */
   guint                 tick_id;
   GdkFrameClock        *live_clock;      /* whose after-paint tells what a live frame took */
   gulong                after_paint_id;
@@ -90,21 +87,13 @@ struct _AwWindow {
   guint                 start_delay_id;
   guint                 start_tick_id;   /* a variant waiting for the window to be drawn */
   guint                 start_ticks;
-  gboolean              running;
   gboolean              cancelled;
 
   GtkNativeDialog      *chooser;
 
-  /* Looks */
-  char                 *theme_name;
-  char                 *saved_theme;     /* the theme before presentation mode */
-  double                text_scale;
   gboolean              presentation;
 
-  /* Replay of the last run: a playhead over its recorded events */
-  GArray               *steps;           /* gint64: times of the events, since the run's start */
-  gint64                replay_end_ns;
-  gint64                replay_pos_ns;   /* -1: the whole run */
+  /* Replay: the playhead is the session's */
   guint                 replay_tick_id;
   gint64                replay_last_frame;
   gboolean              updating_scale;
@@ -139,7 +128,6 @@ void            _aw_window_start_run_now             (AwWindow      *self);
 void            _aw_window_cancel_run                (AwWindow      *self);
 
 /* aw-window-replay.c */
-void            _aw_window_collect_steps             (AwWindow      *self);
 void            _aw_window_apply_replay              (AwWindow      *self);
 void            _aw_window_stop_replay               (AwWindow      *self);
 void            _aw_window_update_replay_sensitivity (AwWindow      *self);

@@ -16,54 +16,6 @@
 
 static const double replay_speeds[] = { 0.25, 0.5, 1.0, 2.0, 4.0 };
 
-static gint64
-model_length_ns (AwTraceModel *model)
-{
-  guint n;
-  const AwEvent *events = aw_trace_get_events (aw_trace_model_get_trace (model), &n);
-
-  return n > 0 ? events[n - 1].time_ns - events[0].time_ns : 0;
-}
-
-static gint
-compare_gint64 (gconstpointer a,
-                gconstpointer b)
-{
-  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
-  return (x > y) - (x < y);
-}
-
-/* The moments a step can land on: every recorded event but heartbeats. */
-void
-_aw_window_collect_steps (AwWindow *self)
-{
-  g_array_set_size (self->steps, 0);
-  self->replay_end_ns = 0;
-
-  for (guint i = 0; i < self->models->len; i++)
-    {
-      AwTraceModel *model = g_ptr_array_index (self->models, i);
-      guint n;
-      const AwEvent *events = aw_trace_get_events (aw_trace_model_get_trace (model), &n);
-
-      for (guint e = 0; e < n; e++)
-        if (events[e].kind != AW_EVENT_FRAME)
-          {
-            gint64 t = events[e].time_ns - events[0].time_ns;
-            g_array_append_val (self->steps, t);
-          }
-      self->replay_end_ns = MAX (self->replay_end_ns, model_length_ns (model));
-    }
-
-  g_array_sort (self->steps, compare_gint64);
-  /* Keep each instant once. */
-  for (guint i = 1; i < self->steps->len; )
-    if (g_array_index (self->steps, gint64, i) == g_array_index (self->steps, gint64, i - 1))
-      g_array_remove_index (self->steps, i);
-    else
-      i++;
-}
-
 static const AwNode *
 find_node_named (const AwNode *node,
                  const char   *name)
@@ -84,14 +36,18 @@ static void
 highlight_code_at (AwWindow *self,
                    gint64    pos)
 {
+  AwScenario *scenario = aw_session_get_scenario (self->session);
   gint64 best_time = -1;
   const AwNode *best = NULL;
+  const AwRenderVariant *runs;
+  guint n_runs;
 
-  if (self->run_scenario != NULL && pos >= 0)
-    for (guint i = 0; i < self->models->len; i++)
+  runs = aw_session_get_runs (self->session, &n_runs);
+  if (scenario != NULL && pos >= 0)
+    for (guint i = 0; i < n_runs; i++)
       {
-        AwTraceModel *model = g_ptr_array_index (self->models, i);
-        const AwVariant *variant = aw_scenario_find_variant (self->run_scenario,
+        AwTraceModel *model = runs[i].model;
+        const AwVariant *variant = aw_scenario_find_variant (scenario,
                                                              aw_trace_get_metadata (aw_trace_model_get_trace (model), "variant"),
                                                              NULL);
         guint n;
@@ -130,40 +86,44 @@ _aw_window_apply_replay (AwWindow *self)
   g_autofree char *pos_text = NULL;
   g_autofree char *end_text = NULL;
   g_autofree char *label = NULL;
-  gint64 pos = self->replay_pos_ns;
+  gint64 pos = aw_session_get_replay_position (self->session);
+  gint64 end = aw_session_get_replay_end (self->session);
+  const AwRenderVariant *runs;
+  guint n_runs;
 
-  for (guint i = 0; i < self->models->len; i++)
-    aw_trace_model_set_cutoff (g_ptr_array_index (self->models, i), pos);
+  runs = aw_session_get_runs (self->session, &n_runs);
+  for (guint i = 0; i < n_runs; i++)
+    aw_trace_model_set_cutoff (runs[i].model, pos);
 
   aw_timeline_view_refresh (self->timeline);
-  aw_task_table_set_runs (self->table, (const AwRenderVariant *) (gpointer) self->run_variants->data,
-                          self->run_variants->len);
+  aw_task_table_set_runs (self->table, runs, n_runs);
   highlight_code_at (self, pos);
   _aw_window_show_outcome (self);
 
-  pos_text = aw_summary_format_duration ((pos < 0 ? self->replay_end_ns : pos) / 1e6);
-  end_text = aw_summary_format_duration (self->replay_end_ns / 1e6);
+  pos_text = aw_summary_format_duration ((pos < 0 ? end : pos) / 1e6);
+  end_text = aw_summary_format_duration (end / 1e6);
   label = g_strdup_printf ("%s / %s", pos_text, end_text);
   gtk_label_set_text (self->replay_label, label);
 
   self->updating_scale = TRUE;
   gtk_adjustment_configure (self->replay_adjustment,
-                            (pos < 0 ? self->replay_end_ns : pos) / 1e9,
-                            0, MAX (self->replay_end_ns / 1e9, 0.001), 0.01, 0.1, 0);
+                            (pos < 0 ? end : pos) / 1e9,
+                            0, MAX (end / 1e9, 0.001), 0.01, 0.1, 0);
   self->updating_scale = FALSE;
 }
 
+/* Past the end is the whole run again. */
 static void
 set_replay_pos (AwWindow *self,
                 gint64    pos)
 {
-  if (self->models->len == 0 || self->running)
+  if (!aw_session_get_can_replay (self->session))
     return;
-  if (pos >= self->replay_end_ns)
+  if (pos >= aw_session_get_replay_end (self->session))
     pos = -1;
   else
     pos = MAX (pos, 0);
-  self->replay_pos_ns = pos;
+  aw_session_set_replay_position (self->session, pos);
   _aw_window_apply_replay (self);
 }
 
@@ -190,14 +150,14 @@ replay_tick (GtkWidget     *widget,
   gint64 now = gdk_frame_clock_get_frame_time (clock);
   guint selected = gtk_drop_down_get_selected (self->replay_speed_dropdown);
   double factor = selected < G_N_ELEMENTS (replay_speeds) ? replay_speeds[selected] : 1.0;
-  gint64 pos = self->replay_pos_ns < 0 ? 0 : self->replay_pos_ns;
+  gint64 pos = MAX (aw_session_get_replay_position (self->session), 0);
 
   if (self->replay_last_frame != 0)
     pos += (gint64) ((now - self->replay_last_frame) * 1000 * factor);
   self->replay_last_frame = now;
 
   set_replay_pos (self, pos);
-  if (self->replay_pos_ns < 0)
+  if (aw_session_get_replay_position (self->session) < 0)
     {
       self->replay_tick_id = 0;
       _aw_window_stop_replay (self);
@@ -214,7 +174,7 @@ _aw_window_toggle_replay (AwWindow *self)
   g_autoptr(GVariant) state = g_action_get_state (action);
   gboolean playing = !g_variant_get_boolean (state);
 
-  if (self->models->len == 0 || self->running)
+  if (!aw_session_get_can_replay (self->session))
     playing = FALSE;
   if (!playing)
     {
@@ -222,7 +182,7 @@ _aw_window_toggle_replay (AwWindow *self)
       return;
     }
   g_simple_action_set_state (G_SIMPLE_ACTION (action), g_variant_new_boolean (TRUE));
-  if (self->replay_pos_ns < 0)
+  if (aw_session_get_replay_position (self->session) < 0)
     set_replay_pos (self, 0);
   self->replay_last_frame = 0;
   if (self->replay_tick_id == 0)
@@ -239,38 +199,17 @@ void
 aw_window_step (AwWindow *self,
                 int       direction)
 {
-  gint64 pos = self->replay_pos_ns < 0 ? self->replay_end_ns : self->replay_pos_ns;
-  gint64 target = direction > 0 ? self->replay_end_ns : 0;
-
-  if (self->models->len == 0 || self->running)
+  if (!aw_session_get_can_replay (self->session))
     return;
   _aw_window_stop_replay (self);
-
-  if (direction > 0)
-    {
-      for (guint i = 0; i < self->steps->len; i++)
-        if (g_array_index (self->steps, gint64, i) > pos)
-          {
-            target = g_array_index (self->steps, gint64, i);
-            break;
-          }
-    }
-  else
-    {
-      for (guint i = self->steps->len; i > 0; i--)
-        if (g_array_index (self->steps, gint64, i - 1) < pos)
-          {
-            target = g_array_index (self->steps, gint64, i - 1);
-            break;
-          }
-    }
-  set_replay_pos (self, target);
+  set_replay_pos (self, aw_session_get_step (self->session, aw_session_get_replay_position (self->session),
+                                             direction));
 }
 
 gint64
 _aw_window_get_replay_position (AwWindow *self)
 {
-  return self->replay_pos_ns;
+  return aw_session_get_replay_position (self->session);
 }
 
 void
@@ -284,7 +223,7 @@ void
 _aw_window_replay_to_end (AwWindow *self)
 {
   _aw_window_stop_replay (self);
-  set_replay_pos (self, self->replay_end_ns);
+  set_replay_pos (self, aw_session_get_replay_end (self->session));
 }
 
 void
@@ -297,13 +236,13 @@ _aw_window_on_replay_scale_changed (GtkAdjustment *adjustment,
   set_replay_pos (self, (gint64) (gtk_adjustment_get_value (adjustment) * 1e9));
 }
 
+/* The replay bar's sensitivity is bound to the session's can-replay. */
 void
 _aw_window_update_replay_sensitivity (AwWindow *self)
 {
-  gboolean can = !self->running && self->models->len > 0;
+  gboolean can = aw_session_get_can_replay (self->session);
   const char *names[] = { "replay", "step-back", "step-forward", "replay-start", "replay-end" };
 
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
     g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self), names[i])), can);
-  gtk_widget_set_sensitive (self->replay_bar, can);
 }

@@ -22,16 +22,12 @@ typedef struct {
 static void live_drawing_stop             (AwWindow *self);
 static void start_next_variant_when_drawn (AwWindow *self);
 
+/* Forgets the last run: what was queued and what was recorded. */
 void
 _aw_window_clear_run (AwWindow *self)
 {
   g_array_set_size (self->queue, 0);
-  g_ptr_array_set_size (self->models, 0);
-  g_array_set_size (self->run_variants, 0);
-  g_clear_object (&self->run_scenario);
-  g_clear_pointer (&self->run_title, g_free);
-  if (self->run_strings != NULL)
-    g_ptr_array_set_size (self->run_strings, 0);
+  aw_session_set_source (self->session, NULL, NULL);
 }
 
 /* Stops following a run; a run in progress is cancelled and left to finish
@@ -51,7 +47,7 @@ _aw_window_abandon_run (AwWindow *self)
     aw_runner_cancel (self->runner, "The window moved on");
   g_clear_object (&self->runner);
   live_drawing_stop (self);
-  self->running = FALSE;
+  aw_session_set_running (self->session, FALSE);
   self->cancelled = FALSE;
 }
 
@@ -152,17 +148,18 @@ live_drawing_stop (AwWindow *self)
 static void
 finish_run (AwWindow *self)
 {
-  const char *card = NULL;
+  const AwRenderVariant *runs;
+  guint n_runs;
 
   live_drawing_stop (self);
-  self->running = FALSE;
+  aw_session_set_running (self->session, FALSE);
   gtk_widget_set_visible (GTK_WIDGET (self->notice_revealer), FALSE);
   aw_timeline_view_refresh (self->timeline);
 
-  _aw_window_collect_steps (self);
-  self->replay_pos_ns = -1;
-  aw_task_table_set_runs (self->table, (const AwRenderVariant *) (gpointer) self->run_variants->data,
-                          self->run_variants->len);
+  aw_session_collect_steps (self->session);
+  aw_session_set_replay_position (self->session, -1);
+  runs = aw_session_get_runs (self->session, &n_runs);
+  aw_task_table_set_runs (self->table, runs, n_runs);
   _aw_window_show_outcome (self);
   if (self->cancelled && self->queue->len > 0)
     {
@@ -171,11 +168,9 @@ finish_run (AwWindow *self)
                                                self->queue->len, self->queue->len == 1 ? "" : "s");
       aw_lesson_panel_set_outcome (self->lesson, more);
     }
-  (void) card;
 
   self->cancelled = FALSE;
   _aw_window_update_actions (self);
-  _aw_window_update_replay_sensitivity (self);
   _aw_window_apply_replay (self);
   _aw_window_show_outcome (self);
   _aw_window_emit_run_finished (self);
@@ -209,22 +204,24 @@ on_variant_done (GObject      *source,
 static void
 start_next_variant (AwWindow *self)
 {
+  AwScenario *scenario = aw_session_get_scenario (self->session);
   const AwVariant *variant;
+  const AwRenderVariant *runs;
   AwRunOptions options;
-  AwRenderVariant rv;
   RunContext *ctx;
-  AwTraceModel *model;
+  g_autoptr(AwTraceModel) model = NULL;
   AwTrace *trace;
   guint index;
+  guint n_runs;
 
   index = g_array_index (self->queue, guint, 0);
   g_array_remove_index (self->queue, 0);
-  variant = aw_scenario_get_variant (self->run_scenario, index);
+  variant = aw_scenario_get_variant (scenario, index);
 
   aw_run_options_init (&options);
-  options.speed = self->speed;
+  options.speed = aw_session_get_speed (self->session);
   options.wait_deadline_ms = self->wait_deadline_ms;
-  self->runner = aw_runner_new (self->run_scenario, index, &options);
+  self->runner = aw_runner_new (scenario, index, &options);
 
   ctx = g_new0 (RunContext, 1);
   g_weak_ref_init (&ctx->window, self);
@@ -238,14 +235,9 @@ start_next_variant (AwWindow *self)
   aw_trace_set_metadata (trace, "heartbeat_ms", "16.667");
 
   model = aw_trace_model_new (trace);
-  g_ptr_array_add (self->models, model);
-  rv.name = variant->name;
-  rv.title = variant->title;
-  rv.model = model;
-  g_array_append_val (self->run_variants, rv);
-  aw_timeline_view_set_runs (self->timeline, aw_scenario_get_title (self->run_scenario),
-                             (const AwRenderVariant *) (gpointer) self->run_variants->data,
-                             self->run_variants->len);
+  aw_session_add_run (self->session, variant->name, variant->title, model);
+  runs = aw_session_get_runs (self->session, &n_runs);
+  aw_timeline_view_set_runs (self->timeline, aw_scenario_get_title (scenario), runs, n_runs);
 }
 
 /* Starting a run changes what the window shows (the last run cleared, new
@@ -299,11 +291,12 @@ queued_freeze_ms (AwWindow *self)
   guint longest = 0;
 
   aw_run_options_init (&options);
-  options.speed = self->speed;
+  options.speed = aw_session_get_speed (self->session);
   options.wait_deadline_ms = self->wait_deadline_ms;
   for (guint i = 0; i < self->queue->len; i++)
     {
-      const AwVariant *v = aw_scenario_get_variant (self->run_scenario, g_array_index (self->queue, guint, i));
+      const AwVariant *v = aw_scenario_get_variant (aw_session_get_scenario (self->session),
+                                                    g_array_index (self->queue, guint, i));
       longest = MAX (longest, aw_run_estimate_freeze_ms (v->program, &options));
     }
   return longest;
@@ -312,7 +305,7 @@ queued_freeze_ms (AwWindow *self)
 void
 _aw_window_start_run (AwWindow *self)
 {
-  if (self->running || self->scenario == NULL)
+  if (aw_session_get_running (self->session) || self->scenario == NULL)
     return;
   if (self->quiz && self->quiz_dialog == NULL)
     {
@@ -328,19 +321,18 @@ _aw_window_start_run_now (AwWindow *self)
   guint selected;
   guint freeze_ms;
 
-  if (self->running || self->scenario == NULL)
+  if (aw_session_get_running (self->session) || self->scenario == NULL)
     return;
 
   _aw_window_stop_replay (self);
-  self->replay_pos_ns = -1;
+  aw_session_set_replay_position (self->session, -1);
   if (!self->quiz)
     g_array_set_size (self->predictions, 0);
   _aw_window_abandon_run (self);
   _aw_window_clear_run (self);
   _aw_window_show_error (self, NULL);
 
-  self->run_scenario = g_object_ref (self->scenario);
-  self->run_title = g_strdup (aw_scenario_get_title (self->scenario));
+  aw_session_set_source (self->session, self->scenario, aw_scenario_get_title (self->scenario));
   selected = gtk_drop_down_get_selected (self->variant_dropdown);
   if (selected == 0 || selected == GTK_INVALID_LIST_POSITION ||
       selected > aw_scenario_get_n_variants (self->scenario))
@@ -354,14 +346,13 @@ _aw_window_start_run_now (AwWindow *self)
       g_array_append_val (self->queue, index);
     }
 
-  self->running = TRUE;
   self->cancelled = FALSE;
+  aw_session_set_running (self->session, TRUE);
   aw_lesson_panel_set_outcome (self->lesson, "Running…");
   aw_lesson_panel_set_warnings (self->lesson, NULL);
-  aw_timeline_view_fit (self->timeline);
+  aw_session_set_view (self->session, NULL);
   live_drawing_start (self);
   _aw_window_update_actions (self);
-  _aw_window_update_replay_sensitivity (self);
   aw_lesson_panel_highlight (self->lesson, 0, 0);
 
   /* A run that freezes the window is announced first, and starts only once
@@ -387,7 +378,7 @@ _aw_window_start_run_now (AwWindow *self)
 void
 _aw_window_cancel_run (AwWindow *self)
 {
-  if (!self->running || self->cancelled)
+  if (!aw_session_get_running (self->session) || self->cancelled)
     return;
   self->cancelled = TRUE;
   if (self->runner != NULL)

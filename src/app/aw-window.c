@@ -25,6 +25,14 @@ enum {
 
 static guint signals[N_SIGNALS];
 
+enum {
+  PROP_0,
+  PROP_SESSION,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
 /* State ------------------------------------------------------------------ */
 
 void
@@ -35,11 +43,14 @@ _aw_window_update_actions (AwWindow *self)
   GAction *export = g_action_map_lookup_action (G_ACTION_MAP (self), "export");
   GAction *export_trace = g_action_map_lookup_action (G_ACTION_MAP (self), "export-trace");
 
-  g_simple_action_set_enabled (G_SIMPLE_ACTION (run), !self->running && self->scenario != NULL);
-  g_simple_action_set_enabled (G_SIMPLE_ACTION (cancel), self->running && !self->cancelled);
-  g_simple_action_set_enabled (G_SIMPLE_ACTION (export), !self->running && self->run_variants->len > 0);
+  gboolean running = aw_session_get_running (self->session);
+  gboolean have_runs = aw_session_get_n_runs (self->session) > 0;
+
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (run), !running && self->scenario != NULL);
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (cancel), running && !self->cancelled);
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (export), !running && have_runs);
   if (export_trace != NULL)
-    g_simple_action_set_enabled (G_SIMPLE_ACTION (export_trace), !self->running && self->run_variants->len > 0);
+    g_simple_action_set_enabled (G_SIMPLE_ACTION (export_trace), !running && have_runs);
 }
 
 void
@@ -88,10 +99,9 @@ _aw_window_set_scenario (AwWindow   *self,
   _aw_window_abandon_run (self);
   _aw_window_clear_run (self);
   g_set_object (&self->scenario, scenario);
-  self->replay_pos_ns = -1;
+  aw_session_set_replay_position (self->session, -1);
   g_array_set_size (self->predictions, 0);
   aw_task_table_set_runs (self->table, NULL, 0);
-  _aw_window_update_replay_sensitivity (self);
 
   gtk_label_set_text (self->title_label, aw_scenario_get_title (scenario));
   gtk_label_set_text (self->subtitle_label, aw_scenario_get_part_title (scenario));
@@ -282,9 +292,9 @@ on_speed_selected (GtkDropDown *dropdown,
 
   if (selected < G_N_ELEMENTS (speeds))
     {
-      self->speed = speeds[selected];
+      aw_session_set_speed (self->session, speeds[selected]);
       if (self->settings != NULL)
-        g_settings_set_double (self->settings, "speed", self->speed);
+        g_settings_set_double (self->settings, "speed", speeds[selected]);
     }
 }
 
@@ -353,8 +363,6 @@ aw_window_dispose (GObject *object)
       g_clear_object (&self->chooser);
     }
   gtk_widget_dispose_template (GTK_WIDGET (self), AW_TYPE_WINDOW);
-  if (self->queue != NULL)
-    _aw_window_clear_run (self);
   g_clear_object (&self->scenario);
   g_clear_object (&self->settings);
   g_clear_pointer (&self->scenarios, g_ptr_array_unref);
@@ -368,17 +376,31 @@ aw_window_finalize (GObject *object)
   AwWindow *self = AW_WINDOW (object);
 
   g_clear_pointer (&self->queue, g_array_unref);
-  g_clear_pointer (&self->models, g_ptr_array_unref);
-  g_clear_pointer (&self->run_variants, g_array_unref);
-  g_clear_pointer (&self->steps, g_array_unref);
-  g_clear_pointer (&self->run_strings, g_ptr_array_unref);
   g_clear_pointer (&self->predictions, g_array_unref);
-  g_free (self->theme_name);
-  g_free (self->saved_theme);
+  g_free (self->text_css_data);
   g_free (self->error);
   g_free (self->status);
 
   G_OBJECT_CLASS (aw_window_parent_class)->finalize (object);
+}
+
+static void
+aw_window_get_property (GObject    *object,
+                        guint       prop_id,
+                        GValue     *value,
+                        GParamSpec *pspec)
+{
+  AwWindow *self = AW_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_SESSION:
+      g_value_set_object (value, self->session);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
 }
 
 static void
@@ -390,7 +412,20 @@ aw_window_class_init (AwWindowClass *klass)
 
   object_class->dispose = aw_window_dispose;
   object_class->finalize = aw_window_finalize;
+  object_class->get_property = aw_window_get_property;
   window_class->close_request = aw_window_close_request;
+
+  /**
+   * AwWindow:session:
+   *
+   * What the window shows: its runs, the playhead, the view, the looks.
+   */
+  properties[PROP_SESSION] =
+    g_param_spec_object ("session", NULL, NULL,
+                         AW_TYPE_SESSION,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
    * AwWindow::run-finished:
@@ -400,11 +435,13 @@ aw_window_class_init (AwWindowClass *klass)
   signals[RUN_FINISHED] = g_signal_new ("run-finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                         0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
+  g_type_ensure (AW_TYPE_SESSION);
   g_type_ensure (AW_TYPE_TIMELINE_VIEW);
   g_type_ensure (AW_TYPE_TASK_TABLE);
   g_type_ensure (AW_TYPE_LESSON_PANEL);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/awaitscope/Awaitscope/aw-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, AwWindow, session);
   gtk_widget_class_bind_template_child (widget_class, AwWindow, menu_button);
   gtk_widget_class_bind_template_child (widget_class, AwWindow, primary_menu);
   gtk_widget_class_bind_template_child (widget_class, AwWindow, title_label);
@@ -461,20 +498,12 @@ aw_window_init (AwWindow *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  self->speed = 1.0;
   self->live_paint_us = 8 * G_TIME_SPAN_MILLISECOND;   /* until a live frame is measured */
   self->queue = g_array_new (FALSE, FALSE, sizeof (guint));
-  self->models = g_ptr_array_new_with_free_func ((GDestroyNotify) aw_trace_model_unref);
-  self->run_variants = g_array_new (FALSE, TRUE, sizeof (AwRenderVariant));
 
   _aw_window_actions_init (self);
 
-  self->steps = g_array_new (FALSE, FALSE, sizeof (gint64));
-  self->run_strings = g_ptr_array_new_with_free_func (g_free);
   self->predictions = g_array_new (FALSE, FALSE, sizeof (double));
-  self->replay_pos_ns = -1;
-  self->text_scale = 1.0;
-  self->theme_name = g_strdup ("light");
   self->text_css = gtk_css_provider_new ();
   gtk_style_context_add_provider_for_display (gtk_widget_get_display (GTK_WIDGET (self)),
                                               GTK_STYLE_PROVIDER (self->text_css),
@@ -483,6 +512,17 @@ aw_window_init (AwWindow *self)
 
   gtk_list_box_set_header_func (self->scenario_list, header_func, NULL, NULL);
   gtk_list_box_set_filter_func (self->scenario_list, filter_func, self, NULL);
+
+  g_signal_connect_object (self->session, "notify::running", G_CALLBACK (_aw_window_update_actions),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->session, "notify::n-runs", G_CALLBACK (_aw_window_update_actions),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->session, "notify::can-replay", G_CALLBACK (_aw_window_update_replay_sensitivity),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->session, "notify::theme", G_CALLBACK (_aw_window_apply_looks),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->session, "notify::text-scale", G_CALLBACK (_aw_window_apply_looks),
+                           self, G_CONNECT_SWAPPED);
 
   self->scenarios = aw_catalog_load_all (&error);
   if (self->scenarios == NULL)
@@ -528,11 +568,10 @@ aw_window_new (AwApplication *application)
       self->wait_deadline_ms = g_settings_get_int (settings, "watchdog-ms");
       g_simple_action_set_state (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self), "watchdog")),
                                  g_variant_new_int32 (self->wait_deadline_ms));
-      self->text_scale = g_settings_get_double (settings, "text-scale");
+      aw_session_set_text_scale (self->session, g_settings_get_double (settings, "text-scale"));
       if (aw_theme_lookup (theme) != NULL)
         {
-          g_free (self->theme_name);
-          self->theme_name = g_strdup (theme);
+          aw_session_set_theme (self->session, theme);
           g_simple_action_set_state (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self), "theme")),
                                      g_variant_new_string (theme));
         }
@@ -566,7 +605,7 @@ aw_window_set_speed (AwWindow *self,
         return;
       }
   /* Speeds outside the menu (tests, the screenshot command) still apply. */
-  self->speed = CLAMP (speed, AW_RUNNER_MIN_SPEED, AW_RUNNER_MAX_SPEED);
+  aw_session_set_speed (self->session, speed);
 }
 
 /**
@@ -598,13 +637,26 @@ aw_window_set_variant (AwWindow *self,
 gboolean
 _aw_window_is_running (AwWindow *self)
 {
-  return self->running;
+  return aw_session_get_running (self->session);
 }
 
 const char *
 _aw_window_get_error (AwWindow *self)
 {
   return self->error;
+}
+
+/**
+ * aw_window_get_session:
+ *
+ * Returns: (transfer none): what the window shows, as properties
+ */
+AwSession *
+aw_window_get_session (AwWindow *self)
+{
+  g_return_val_if_fail (AW_IS_WINDOW (self), NULL);
+
+  return self->session;
 }
 
 AwTimelineView *
@@ -652,11 +704,7 @@ _aw_window_get_sidebar_button (AwWindow *self)
 GPtrArray *
 _aw_window_get_last_traces (AwWindow *self)
 {
-  GPtrArray *ret = g_ptr_array_new_with_free_func ((GDestroyNotify) aw_trace_unref);
-
-  for (guint i = 0; i < self->models->len; i++)
-    g_ptr_array_add (ret, aw_trace_ref (aw_trace_model_get_trace (g_ptr_array_index (self->models, i))));
-  return ret;
+  return aw_session_dup_traces (self->session);
 }
 
 void

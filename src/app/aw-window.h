@@ -10,6 +10,7 @@
 #include "aw-application.h"
 #include "aw-lesson-panel.h"
 #include "aw-scenario.h"
+#include "aw-session.h"
 #include "aw-task-table.h"
 #include "aw-timeline-view.h"
 
@@ -33,6 +34,7 @@ gboolean        aw_window_export_image          (AwWindow      *self,
                                                  const char    *path);
 gboolean        aw_window_export_trace          (AwWindow      *self,
                                                  const char    *path);
+AwSession      *aw_window_get_session           (AwWindow      *self);
 AwTimelineView *aw_window_get_timeline          (AwWindow      *self);
 void            aw_window_step                  (AwWindow      *self,
                                                  int            direction);

@@ -302,6 +302,62 @@ test_switch_and_close_during_run (void)
   test_wait_ms (700);
 }
 
+/* The session holds what the window shows; the widgets follow it. */
+static void
+test_session (void)
+{
+  AwWindow *window = test_window_new (app, 1280, 800);
+  AwSession *session = aw_window_get_session (window);
+  AwTimelineView *timeline = aw_window_get_timeline (window);
+  GtkWidget *replay_bar = window->replay_bar;
+  g_autoptr(AwSession) property = NULL;
+  AwTimeSpan span = { 0, 500 * G_TIME_SPAN_MILLISECOND * 1000 };
+  AwTimeSpan shown;
+
+  g_object_get (window, "session", &property, NULL);
+  g_assert_true (property == session);
+  g_assert_true (aw_window_select_scenario (window, "when-all"));
+  g_assert_true (aw_session_get_scenario (session) == NULL);
+  g_assert_cmpuint (aw_session_get_n_runs (session), ==, 0);
+  g_assert_false (gtk_widget_get_sensitive (replay_bar));
+
+  aw_window_set_speed (window, 4);
+  g_assert_cmpfloat (aw_session_get_speed (session), ==, 4);
+  aw_window_set_variant (window, 0);
+  g_assert_true (test_run_and_wait (window, 30000));
+  g_assert_false (aw_session_get_running (session));
+  g_assert_cmpuint (aw_session_get_n_runs (session), ==, 1);
+  g_assert_cmpstr (aw_session_get_title (session), ==, "One by one vs Task.WhenAll");
+  g_assert_true (aw_session_get_scenario (session) == _aw_window_get_scenario (window));
+  g_assert_true (aw_session_get_can_replay (session));
+  g_assert_true (gtk_widget_get_sensitive (replay_bar));
+  g_assert_cmpint (aw_session_get_replay_end (session), >, 0);
+
+  /* The playhead. */
+  aw_window_step (window, -1);
+  g_assert_cmpint (aw_session_get_replay_position (session), ==, _aw_window_get_replay_position (window));
+  g_assert_cmpint (aw_session_get_replay_position (session), >, 0);
+
+  /* The view, both ways. */
+  g_assert_null (aw_session_get_view (session));
+  aw_session_set_view (session, &span);
+  g_assert_true (aw_timeline_view_get_view_span (timeline, &shown));
+  g_assert_cmpint (shown.begin_ns, ==, span.begin_ns);
+  g_assert_cmpint (shown.end_ns, ==, span.end_ns);
+  aw_timeline_view_zoom (timeline, 2, -1);
+  g_assert_nonnull (aw_session_get_view (session));
+  g_assert_cmpint (aw_time_span_get_duration (aw_session_get_view (session)), <, aw_time_span_get_duration (&span));
+  aw_timeline_view_fit (timeline);
+  g_assert_null (aw_session_get_view (session));
+
+  /* The text size. */
+  aw_session_set_text_scale (session, 1.5);
+  g_assert_cmpfloat (aw_timeline_view_get_text_scale (timeline), ==, 1.5);
+  aw_session_set_text_scale (session, 1.0);
+
+  close_window (window);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -320,6 +376,7 @@ main (int    argc,
   g_test_add_func ("/aw/app/window/open-file", test_open_file);
   g_test_add_func ("/aw/app/window/switch-and-close", test_switch_and_close_during_run);
   g_test_add_func ("/aw/app/window/export-and-open-trace", test_export_and_open_trace);
+  g_test_add_func ("/aw/app/window/session", test_session);
 
   return test_app_run (&app);
 }

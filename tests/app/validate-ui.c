@@ -17,6 +17,7 @@
 #include <gtk/gtk.h>
 
 #include "aw-lesson-panel.h"
+#include "aw-session.h"
 #include "aw-task-table.h"
 #include "aw-timeline-view.h"
 #include "window-test-util.h"
@@ -137,6 +138,7 @@ main (int    argc,
 
   /* The app's types, registered as the app registers them. */
   g_type_ensure (AW_TYPE_WINDOW);
+  g_type_ensure (AW_TYPE_SESSION);
   g_type_ensure (AW_TYPE_TIMELINE_VIEW);
   g_type_ensure (AW_TYPE_TASK_TABLE);
   g_type_ensure (AW_TYPE_LESSON_PANEL);

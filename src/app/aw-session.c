@@ -20,9 +20,6 @@
 #include "aw-theme.h"
 #include "aw-trace-model.h"
 
-#define MIN_TEXT_SCALE 0.6
-#define MAX_TEXT_SCALE 2.5
-
 struct _AwSession {
   GObject       parent_instance;
 
@@ -458,7 +455,7 @@ aw_session_set_text_scale (AwSession *self,
 {
   g_return_if_fail (AW_IS_SESSION (self));
 
-  text_scale = CLAMP (text_scale, MIN_TEXT_SCALE, MAX_TEXT_SCALE);
+  text_scale = CLAMP (text_scale, AW_SESSION_MIN_TEXT_SCALE, AW_SESSION_MAX_TEXT_SCALE);
   if (self->text_scale == text_scale)
     return;
   self->text_scale = text_scale;
@@ -670,7 +667,7 @@ aw_session_class_init (AwSessionClass *klass)
 
   properties[PROP_TEXT_SCALE] =
     g_param_spec_double ("text-scale", NULL, NULL,
-                         MIN_TEXT_SCALE, MAX_TEXT_SCALE, 1.0,
+                         AW_SESSION_MIN_TEXT_SCALE, AW_SESSION_MAX_TEXT_SCALE, 1.0,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   properties[PROP_SPEED] =

@@ -13,6 +13,10 @@
 
 G_BEGIN_DECLS
 
+/* The text size's range, as the setting's. */
+#define AW_SESSION_MIN_TEXT_SCALE 0.6
+#define AW_SESSION_MAX_TEXT_SCALE 2.5
+
 #define AW_TYPE_SESSION (aw_session_get_type ())
 G_DECLARE_FINAL_TYPE (AwSession, aw_session, AW, SESSION, GObject)
 

@@ -9,8 +9,10 @@
  * aw-window-outcome.c (the outcome card and the class's predictions),
  * aw-window-files.c (scenario files, traces, images) and
  * aw-window-actions.c (actions, keys, looks). The struct and the helpers
- * they call in each other live here. Tests include this header for the
- * getters that only they need.
+ * they call in each other live here. What the window shows (the runs, the
+ * playhead, the view, the looks) is its AwSession's, a template object the
+ * widgets bind to. Tests include this header for the getters that only
+ * they need.
  */
 
 #pragma once
@@ -117,7 +119,6 @@ GtkWidget      *_aw_window_make_row                  (AwScenario    *scenario,
                                                       gboolean       user_file);
 void            _aw_window_move_scenario             (AwWindow      *self,
                                                       int            direction);
-void            _aw_window_toggle_compare            (AwWindow      *self);
 void            _aw_window_emit_run_finished         (AwWindow      *self);
 
 /* aw-window-run.c */
@@ -148,8 +149,18 @@ void            _aw_window_choose_image_export       (AwWindow      *self);
 void            _aw_window_choose_trace_export       (AwWindow      *self);
 
 /* aw-window-actions.c */
+void            _aw_window_class_actions_init        (GtkWidgetClass *widget_class);
 void            _aw_window_actions_init              (AwWindow      *self);
+void            _aw_window_actions_set_settings      (AwWindow      *self,
+                                                      GSettings     *settings);
+void            _aw_window_actions_dispose           (AwWindow      *self);
 void            _aw_window_apply_looks               (AwWindow      *self);
+void            _aw_window_on_speed_selected         (GtkDropDown   *dropdown,
+                                                      GParamSpec    *pspec,
+                                                      AwWindow      *self);
+void            _aw_window_on_variant_selected       (GtkDropDown   *dropdown,
+                                                      GParamSpec    *pspec,
+                                                      AwWindow      *self);
 
 /* For tests */
 AwScenario     *_aw_window_get_scenario              (AwWindow      *self);

@@ -236,13 +236,15 @@ _aw_window_on_replay_scale_changed (GtkAdjustment *adjustment,
   set_replay_pos (self, (gint64) (gtk_adjustment_get_value (adjustment) * 1e9));
 }
 
-/* The replay bar's sensitivity is bound to the session's can-replay. */
+/* The replay bar's sensitivity is bound to the session's can-replay; its
+ * actions follow it here. */
 void
 _aw_window_update_replay_sensitivity (AwWindow *self)
 {
   gboolean can = aw_session_get_can_replay (self->session);
-  const char *names[] = { "replay", "step-back", "step-forward", "replay-start", "replay-end" };
+  const char *names[] = { "win.step-back", "win.step-forward", "win.replay-start", "win.replay-end" };
 
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self), "replay")), can);
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
-    g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self), names[i])), can);
+    gtk_widget_action_set_enabled (GTK_WIDGET (self), names[i], can);
 }

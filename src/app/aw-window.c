@@ -14,8 +14,6 @@
 
 #include <string.h>
 
-static const double speeds[] = { 0.25, 0.5, 1.0, 2.0 };
-
 G_DEFINE_FINAL_TYPE (AwWindow, aw_window, GTK_TYPE_APPLICATION_WINDOW)
 
 enum {
@@ -28,6 +26,7 @@ static guint signals[N_SIGNALS];
 enum {
   PROP_0,
   PROP_SESSION,
+  PROP_PRESENTATION,
   N_PROPS
 };
 
@@ -38,19 +37,13 @@ static GParamSpec *properties[N_PROPS];
 void
 _aw_window_update_actions (AwWindow *self)
 {
-  GAction *run = g_action_map_lookup_action (G_ACTION_MAP (self), "run");
-  GAction *cancel = g_action_map_lookup_action (G_ACTION_MAP (self), "cancel");
-  GAction *export = g_action_map_lookup_action (G_ACTION_MAP (self), "export");
-  GAction *export_trace = g_action_map_lookup_action (G_ACTION_MAP (self), "export-trace");
-
   gboolean running = aw_session_get_running (self->session);
   gboolean have_runs = aw_session_get_n_runs (self->session) > 0;
 
-  g_simple_action_set_enabled (G_SIMPLE_ACTION (run), !running && self->scenario != NULL);
-  g_simple_action_set_enabled (G_SIMPLE_ACTION (cancel), running && !self->cancelled);
-  g_simple_action_set_enabled (G_SIMPLE_ACTION (export), !running && have_runs);
-  if (export_trace != NULL)
-    g_simple_action_set_enabled (G_SIMPLE_ACTION (export_trace), !running && have_runs);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.run", !running && self->scenario != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel", running && !self->cancelled);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export", !running && have_runs);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export-trace", !running && have_runs);
 }
 
 void
@@ -271,45 +264,6 @@ _aw_window_move_scenario (AwWindow *self,
   on_row_selected (self->scenario_list, next, self);
 }
 
-/* Speed and variant ------------------------------------------------------ */
-
-void
-_aw_window_toggle_compare (AwWindow *self)
-{
-  guint selected = gtk_drop_down_get_selected (self->variant_dropdown);
-
-  if (self->scenario == NULL || aw_scenario_get_n_variants (self->scenario) < 2)
-    return;
-  gtk_drop_down_set_selected (self->variant_dropdown, selected == 0 ? 1 : 0);
-}
-
-static void
-on_speed_selected (GtkDropDown *dropdown,
-                   GParamSpec  *pspec,
-                   AwWindow    *self)
-{
-  guint selected = gtk_drop_down_get_selected (dropdown);
-
-  if (selected < G_N_ELEMENTS (speeds))
-    {
-      aw_session_set_speed (self->session, speeds[selected]);
-      if (self->settings != NULL)
-        g_settings_set_double (self->settings, "speed", speeds[selected]);
-    }
-}
-
-static void
-on_variant_selected (GtkDropDown *dropdown,
-                     GParamSpec  *pspec,
-                     AwWindow    *self)
-{
-  guint selected = gtk_drop_down_get_selected (dropdown);
-
-  if (self->settings != NULL && selected != GTK_INVALID_LIST_POSITION && self->scenario != NULL &&
-      aw_scenario_get_n_variants (self->scenario) > 1)
-    g_settings_set_boolean (self->settings, "compare", selected == 0);
-}
-
 /* Construction ----------------------------------------------------------- */
 
 static gboolean
@@ -340,6 +294,7 @@ aw_window_dispose (GObject *object)
   AwWindow *self = AW_WINDOW (object);
 
   _aw_window_abandon_run (self);
+  _aw_window_actions_dispose (self);
   if (self->replay_tick_id != 0 && self->timeline != NULL)
     gtk_widget_remove_tick_callback (GTK_WIDGET (self->timeline), self->replay_tick_id);
   self->replay_tick_id = 0;
@@ -398,6 +353,29 @@ aw_window_get_property (GObject    *object,
       g_value_set_object (value, self->session);
       break;
 
+    case PROP_PRESENTATION:
+      g_value_set_boolean (value, self->presentation);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+aw_window_set_property (GObject      *object,
+                        guint         prop_id,
+                        const GValue *value,
+                        GParamSpec   *pspec)
+{
+  AwWindow *self = AW_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_PRESENTATION:
+      aw_window_set_presentation (self, g_value_get_boolean (value));
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -413,6 +391,7 @@ aw_window_class_init (AwWindowClass *klass)
   object_class->dispose = aw_window_dispose;
   object_class->finalize = aw_window_finalize;
   object_class->get_property = aw_window_get_property;
+  object_class->set_property = aw_window_set_property;
   window_class->close_request = aw_window_close_request;
 
   /**
@@ -425,7 +404,19 @@ aw_window_class_init (AwWindowClass *klass)
                          AW_TYPE_SESSION,
                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
 
+  /**
+   * AwWindow:presentation:
+   *
+   * Presentation mode: full screen, no catalogue, the projector theme and
+   * large type. The action `win.presentation` toggles it.
+   */
+  properties[PROP_PRESENTATION] =
+    g_param_spec_boolean ("presentation", NULL, NULL,
+                          FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
+  _aw_window_class_actions_init (widget_class);
 
   /**
    * AwWindow::run-finished:
@@ -473,8 +464,10 @@ aw_window_class_init (AwWindowClass *klass)
 
   gtk_widget_class_bind_template_callback (widget_class, on_row_selected);
   gtk_widget_class_bind_template_callback (widget_class, on_search_changed);
-  gtk_widget_class_bind_template_callback (widget_class, on_speed_selected);
-  gtk_widget_class_bind_template_callback (widget_class, on_variant_selected);
+  gtk_widget_class_bind_template_callback_full (widget_class, "on_speed_selected",
+                                                G_CALLBACK (_aw_window_on_speed_selected));
+  gtk_widget_class_bind_template_callback_full (widget_class, "on_variant_selected",
+                                                G_CALLBACK (_aw_window_on_variant_selected));
   gtk_widget_class_bind_template_callback_full (widget_class, "on_replay_scale_changed",
                                                 G_CALLBACK (_aw_window_on_replay_scale_changed));
 }
@@ -552,30 +545,14 @@ aw_window_new (AwApplication *application)
 
   if (settings != NULL)
     {
-      double speed = g_settings_get_double (settings, "speed");
-      g_autofree char *theme = g_settings_get_string (settings, "theme");
-
-      self->settings = g_object_ref (settings);
       gtk_window_set_default_size (GTK_WINDOW (self),
                                    g_settings_get_int (settings, "window-width"),
                                    g_settings_get_int (settings, "window-height"));
       if (g_settings_get_boolean (settings, "window-maximized"))
         gtk_window_maximize (GTK_WINDOW (self));
-      for (guint i = 0; i < G_N_ELEMENTS (speeds); i++)
-        if (G_APPROX_VALUE (speeds[i], speed, 1e-6))
-          gtk_drop_down_set_selected (self->speed_dropdown, i);
       last = g_settings_get_string (settings, "last-scenario");
-      self->wait_deadline_ms = g_settings_get_int (settings, "watchdog-ms");
-      g_simple_action_set_state (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self), "watchdog")),
-                                 g_variant_new_int32 (self->wait_deadline_ms));
-      aw_session_set_text_scale (self->session, g_settings_get_double (settings, "text-scale"));
-      if (aw_theme_lookup (theme) != NULL)
-        {
-          aw_session_set_theme (self->session, theme);
-          g_simple_action_set_state (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self), "theme")),
-                                     g_variant_new_string (theme));
-        }
     }
+  _aw_window_actions_set_settings (self, settings);
   _aw_window_apply_looks (self);
 
   if (last == NULL || !aw_window_select_scenario (self, last))
@@ -590,22 +567,6 @@ AwScenario *
 _aw_window_get_scenario (AwWindow *self)
 {
   return self->scenario;
-}
-
-void
-aw_window_set_speed (AwWindow *self,
-                     double    speed)
-{
-  g_return_if_fail (AW_IS_WINDOW (self));
-
-  for (guint i = 0; i < G_N_ELEMENTS (speeds); i++)
-    if (G_APPROX_VALUE (speeds[i], speed, 1e-6))
-      {
-        gtk_drop_down_set_selected (self->speed_dropdown, i);
-        return;
-      }
-  /* Speeds outside the menu (tests, the screenshot command) still apply. */
-  aw_session_set_speed (self->session, speed);
 }
 
 /**

@@ -71,7 +71,7 @@ test_step (void)
   g_assert_cmpint (_aw_window_get_replay_position (window), ==, -1);
 
   /* Home: the start; then each step lands on the next recorded event. */
-  g_action_group_activate_action (G_ACTION_GROUP (window), "replay-start", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.replay-start", NULL);
   g_assert_cmpint (_aw_window_get_replay_position (window), ==, 0);
   for (guint i = 1; i < times->len; i++)
     {
@@ -91,7 +91,7 @@ test_step (void)
 
   /* Once the awaited call has started, its code lines are marked; the
    * table and the card show the run as it stood then. */
-  g_action_group_activate_action (G_ACTION_GROUP (window), "replay-start", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.replay-start", NULL);
   csharp = c = 0;
   for (guint i = 0; i < 4 && csharp == 0; i++)
     {
@@ -107,7 +107,7 @@ test_step (void)
   g_assert_cmpuint (aw_task_table_get_n_rows (_aw_window_get_task_table (window)), ==, 2);
 
   /* End: everything again, nothing marked as in progress. */
-  g_action_group_activate_action (G_ACTION_GROUP (window), "replay-end", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.replay-end", NULL);
   g_assert_cmpint (_aw_window_get_replay_position (window), ==, -1);
   card = aw_lesson_panel_get_outcome (_aw_window_get_lesson_panel (window));
   g_assert_false (g_str_has_prefix (card, "Replay at "));
@@ -130,7 +130,7 @@ test_replay_plays (void)
   test_wait_ms (100);
 
   /* Play the recording back at 4x: it ends by itself. */
-  g_action_group_activate_action (G_ACTION_GROUP (window), "replay-start", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.replay-start", NULL);
   g_action_group_activate_action (G_ACTION_GROUP (window), "replay", NULL);
   replay = g_action_map_lookup_action (G_ACTION_MAP (window), "replay");
   state = g_action_get_state (replay);
@@ -177,7 +177,7 @@ test_predict (void)
 
     /* Run opens the prediction dialog instead of running; its answers
      * default to 1.0 s each. */
-    g_action_group_activate_action (G_ACTION_GROUP (window), "run", NULL);
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.run", NULL);
     test_wait_ms (200);
     g_assert_false (_aw_window_is_running (window));
     toplevels_after = gtk_window_list_toplevels ();
@@ -338,11 +338,11 @@ test_text_size_and_theme (void)
   AwWindow *window = test_window_new (app, 1280, 800);
   GSettings *settings = aw_application_get_settings (app);
 
-  g_action_group_activate_action (G_ACTION_GROUP (window), "text-bigger", NULL);
-  g_action_group_activate_action (G_ACTION_GROUP (window), "text-bigger", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.text-bigger", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.text-bigger", NULL);
   if (settings != NULL)
     g_assert_cmpfloat_with_epsilon (g_settings_get_double (settings, "text-scale"), 1.2, 1e-6);
-  g_action_group_activate_action (G_ACTION_GROUP (window), "text-reset", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.text-reset", NULL);
   if (settings != NULL)
     g_assert_cmpfloat_with_epsilon (g_settings_get_double (settings, "text-scale"), 1.0, 1e-6);
 
@@ -364,9 +364,9 @@ test_text_size_and_theme (void)
 
   /* Page Down and Page Up walk the lesson. */
   g_assert_true (aw_window_select_scenario (window, "when-all"));
-  g_action_group_activate_action (G_ACTION_GROUP (window), "next-scenario", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.next-scenario", NULL);
   g_assert_cmpstr (aw_scenario_get_id (_aw_window_get_scenario (window)), !=, "when-all");
-  g_action_group_activate_action (G_ACTION_GROUP (window), "prev-scenario", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.prev-scenario", NULL);
   g_assert_cmpstr (aw_scenario_get_id (_aw_window_get_scenario (window)), ==, "when-all");
   gtk_window_destroy (GTK_WINDOW (window));
   test_wait_ms (50);
@@ -402,7 +402,7 @@ test_shortcuts (void)
   g_assert_true (g_strv_contains ((const char * const *) accels, "<Control>question"));
   g_assert_null (shortcuts_window_of (window));
 
-  g_action_group_activate_action (G_ACTION_GROUP (window), "show-help-overlay", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL);
   test_wait_ms (200);
   shortcuts = shortcuts_window_of (window);
   g_assert_nonnull (shortcuts);
@@ -412,7 +412,7 @@ test_shortcuts (void)
   gtk_window_close (shortcuts);
   test_wait_ms (100);
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (shortcuts)));
-  g_action_group_activate_action (G_ACTION_GROUP (window), "show-help-overlay", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL);
   test_wait_ms (100);
   g_assert_true (shortcuts_window_of (window) == shortcuts);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (shortcuts)));

@@ -48,7 +48,7 @@ run_variant (AwWindow *window,
 
   aw_window_set_variant (window, index);
   id = g_signal_connect_swapped (window, "run-finished", G_CALLBACK (test_set_flag), &finished);
-  g_action_group_activate_action (G_ACTION_GROUP (window), "run", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.run", NULL);
   g_assert_true (test_wait_for (&finished, 20000));
   g_signal_handler_disconnect (window, id);
 
@@ -441,7 +441,7 @@ test_quit_during_freeze (void)
   gtk_widget_add_tick_callback (GTK_WIDGET (window), count_key_tick, &probe, NULL);
   probe.not_before = g_get_monotonic_time () + 1400 * 1000;
   thread = g_thread_new ("keys", key_probe_thread, &probe);
-  g_action_group_activate_action (G_ACTION_GROUP (window), "run", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.run", NULL);
   g_assert_true (test_wait_for (&destroyed, 15000));
   g_thread_join (thread);
   g_assert_true (probe.sent);

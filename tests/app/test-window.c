@@ -37,8 +37,8 @@ test_default (void)
   /* Opens on the default scenario, ready to run. */
   g_assert_cmpstr (aw_scenario_get_id (_aw_window_get_scenario (window)), ==, "when-all");
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "One by one vs Task.WhenAll");
-  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "run"));
-  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "cancel"));
+  g_assert_true (gtk_widget_get_sensitive (_aw_window_get_run_button (window)));
+  g_assert_false (gtk_widget_get_sensitive (_aw_window_get_cancel_button (window)));
   g_assert_cmpuint (aw_timeline_view_get_n_runs (timeline), ==, 0);
   g_assert_true (g_str_has_prefix (aw_lesson_panel_get_outcome (_aw_window_get_lesson_panel (window)),
                                    "Not run yet"));
@@ -84,7 +84,7 @@ test_run_compare (void)
   g_assert_nonnull (strstr (card, "WhenAll"));
   if (test_timing_checked ())
     g_assert_nonnull (strstr (card, "faster"));
-  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "run"));
+  g_assert_true (gtk_widget_get_sensitive (_aw_window_get_run_button (window)));
 
   /* The accessible description summarises what ran. */
   traces = _aw_window_get_last_traces (window);
@@ -148,11 +148,11 @@ test_cancel (void)
   aw_window_set_speed (window, 1);
   aw_window_set_variant (window, 1);   /* no deadline: only the user can cancel */
   g_signal_connect_swapped (window, "run-finished", G_CALLBACK (test_set_flag), &finished);
-  g_action_group_activate_action (G_ACTION_GROUP (window), "run", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.run", NULL);
   test_wait_ms (400);
   g_assert_true (_aw_window_is_running (window));
-  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "cancel"));
-  g_action_group_activate_action (G_ACTION_GROUP (window), "cancel", NULL);
+  g_assert_true (gtk_widget_get_sensitive (_aw_window_get_cancel_button (window)));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.cancel", NULL);
   g_assert_true (test_wait_for (&finished, 5000));
 
   traces = _aw_window_get_last_traces (window);
@@ -194,8 +194,8 @@ test_cancel_before_start (void)
   aw_window_set_variant (window, 1);   /* no deadline: 2 s unless cancelled */
   g_signal_connect_swapped (window, "run-finished", G_CALLBACK (test_set_flag), &finished);
   t0 = g_get_monotonic_time ();
-  g_action_group_activate_action (G_ACTION_GROUP (window), "run", NULL);
-  g_action_group_activate_action (G_ACTION_GROUP (window), "cancel", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.run", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.cancel", NULL);
   g_assert_true (test_wait_for (&finished, 5000));
   g_test_message ("finished %.0f ms after Run", (g_get_monotonic_time () - t0) / 1e3);
 
@@ -290,11 +290,11 @@ test_switch_and_close_during_run (void)
   AwWindow *window = test_window_new (app, 1280, 800);
 
   aw_window_set_speed (window, 1);
-  g_action_group_activate_action (G_ACTION_GROUP (window), "run", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.run", NULL);
   test_wait_ms (150);
   g_assert_true (aw_window_select_scenario (window, "cancel"));
   g_assert_false (_aw_window_is_running (window));
-  g_action_group_activate_action (G_ACTION_GROUP (window), "run", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.run", NULL);
   test_wait_ms (150);
   g_assert_true (_aw_window_is_running (window));
   close_window (window);
@@ -358,6 +358,54 @@ test_session (void)
   close_window (window);
 }
 
+/* The theme, text size, speed and Compare are the settings' actions: the
+ * window follows the settings, and the header bar writes them. */
+static void
+test_settings_actions (void)
+{
+  AwWindow *window = test_window_new (app, 1280, 800);
+  AwSession *session = aw_window_get_session (window);
+  GSettings *settings = aw_application_get_settings (app);
+  const char *keys[] = { "theme", "text-scale", "speed", "compare" };
+
+  if (settings == NULL)
+    {
+      close_window (window);
+      g_test_skip ("needs the settings schema");
+      return;
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    g_assert_true (g_action_group_has_action (G_ACTION_GROUP (window), keys[i]));
+
+  g_settings_set_string (settings, "theme", "dark");
+  g_assert_cmpstr (aw_session_get_theme (session), ==, "dark");
+  g_assert_cmpstr (aw_timeline_view_get_theme (aw_window_get_timeline (window))->name, ==, "dark");
+  g_settings_reset (settings, "theme");
+  g_assert_cmpstr (aw_session_get_theme (session), ==, "light");
+
+  aw_window_set_speed (window, 0.5);
+  g_assert_cmpfloat (g_settings_get_double (settings, "speed"), ==, 0.5);
+  g_assert_cmpfloat (aw_session_get_speed (session), ==, 0.5);
+  aw_window_set_speed (window, 3);   /* not in the menu: applies, is not kept */
+  g_assert_cmpfloat (aw_session_get_speed (session), ==, 3);
+  g_assert_cmpfloat (g_settings_get_double (settings, "speed"), ==, 0.5);
+  g_settings_reset (settings, "speed");
+  g_assert_cmpfloat (aw_session_get_speed (session), ==, 1);
+
+  g_assert_true (aw_window_select_scenario (window, "when-all"));
+  aw_window_set_variant (window, 1);
+  g_assert_false (g_settings_get_boolean (settings, "compare"));
+  g_action_group_activate_action (G_ACTION_GROUP (window), "compare", NULL);
+  g_assert_true (g_settings_get_boolean (settings, "compare"));
+  aw_window_set_variant (window, 0);
+  g_assert_false (g_settings_get_boolean (settings, "compare"));
+  aw_window_set_variant (window, -1);
+  g_assert_true (g_settings_get_boolean (settings, "compare"));
+
+  close_window (window);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -377,6 +425,7 @@ main (int    argc,
   g_test_add_func ("/aw/app/window/switch-and-close", test_switch_and_close_during_run);
   g_test_add_func ("/aw/app/window/export-and-open-trace", test_export_and_open_trace);
   g_test_add_func ("/aw/app/window/session", test_session);
+  g_test_add_func ("/aw/app/window/settings-actions", test_settings_actions);
 
   return test_app_run (&app);
 }

@@ -3,8 +3,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * The window is one class split by concern, as GNOME Text Editor splits
- * its window: aw-window.c (the catalogue, construction, the public
- * setters), aw-window-run.c (running the variants and following them
+ * its window: aw-window.c (construction, the catalogue, presentation
+ * mode), aw-window-run.c (running the variants and following them
  * live), aw-window-replay.c (the playhead over a recorded run),
  * aw-window-outcome.c (the outcome card and the class's predictions),
  * aw-window-files.c (scenario files, traces, images) and

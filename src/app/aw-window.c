@@ -2,8 +2,9 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * This file builds the window and keeps its catalogue; the other concerns
- * have files of their own (see aw-window-private.h).
+ * This file builds the window, keeps its catalogue and switches
+ * presentation mode; the other concerns have files of their own (see
+ * aw-window-private.h).
  */
 
 #include "config.h"
@@ -262,6 +263,64 @@ _aw_window_move_scenario (AwWindow *self,
     return;
   gtk_list_box_select_row (self->scenario_list, next);
   on_row_selected (self->scenario_list, next, self);
+}
+
+/* Presentation mode ------------------------------------------------------ */
+
+/**
+ * aw_window_set_presentation:
+ *
+ * Presentation mode: full screen, no sidebar, the projector theme and
+ * large type, for a class at the back of the room.
+ */
+void
+aw_window_set_presentation (AwWindow *self,
+                            gboolean  presentation)
+{
+  aw_window_set_presentation_full (self, presentation, TRUE);
+}
+
+/**
+ * aw_window_set_presentation_full:
+ * @fullscreen: whether to go full screen too (not for screenshots of a given size)
+ */
+void
+aw_window_set_presentation_full (AwWindow *self,
+                                 gboolean  presentation,
+                                 gboolean  fullscreen)
+{
+  g_return_if_fail (AW_IS_WINDOW (self));
+
+  presentation = !!presentation;
+  if (self->presentation == presentation)
+    return;
+  self->presentation = presentation;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PRESENTATION]);
+
+  gtk_widget_set_visible (self->sidebar, !presentation);
+  /* The timeline gets the room; the lesson panel keeps the outcome card. */
+  gtk_widget_set_visible (self->view_switcher, !presentation);
+  if (presentation)
+    {
+      self->saved_paned_position = gtk_paned_get_position (self->content_paned);
+      gtk_paned_set_position (self->content_paned, G_MAXINT / 2);
+    }
+  else if (self->saved_paned_position > 0)
+    gtk_paned_set_position (self->content_paned, self->saved_paned_position);
+  gtk_widget_set_size_request (GTK_WIDGET (self->lesson_box), -1, presentation ? 110 : 160);
+  if (presentation && fullscreen)
+    gtk_window_fullscreen (GTK_WINDOW (self));
+  else if (!presentation)
+    gtk_window_unfullscreen (GTK_WINDOW (self));
+  _aw_window_apply_looks (self);
+  if (!aw_session_get_running (self->session) && aw_session_get_n_runs (self->session) > 0)
+    _aw_window_show_outcome (self);
+}
+
+gboolean
+_aw_window_get_presentation (AwWindow *self)
+{
+  return self->presentation;
 }
 
 /* Construction ----------------------------------------------------------- */

@@ -231,7 +231,7 @@ aw_bench_frames (AwBench *bench)
   last_id = gtk_widget_add_tick_callback (GTK_WIDGET (timeline), tick_last, &live, NULL);
   g_signal_connect_swapped (window, "run-finished", G_CALLBACK (set_flag), &finished);
   live.recording = TRUE;
-  g_action_group_activate_action (G_ACTION_GROUP (window), "run", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.run", NULL);
   first_id = gtk_widget_add_tick_callback (GTK_WIDGET (timeline), tick_first, &live, NULL);
   iterate_until (&finished, 60000);
   live.recording = FALSE;

@@ -49,6 +49,15 @@ struct _AwTimelineView {
 
 G_DEFINE_FINAL_TYPE (AwTimelineView, aw_timeline_view, GTK_TYPE_WIDGET)
 
+enum {
+  PROP_0,
+  PROP_VIEW,
+  PROP_TEXT_SCALE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
 static void
 clear_variants (AwTimelineView *self)
 {
@@ -253,16 +262,21 @@ set_view (AwTimelineView *self,
           gint64          start,
           gint64          end)
 {
+  gboolean changed;
+
   if (end - start < MIN_SPAN_NS)
     {
       gint64 mid = (start + end) / 2;
       start = mid - MIN_SPAN_NS / 2;
       end = mid + MIN_SPAN_NS / 2;
     }
+  changed = self->fitted || self->view_start_ns != start || self->view_end_ns != end;
   self->fitted = FALSE;
   self->view_start_ns = start;
   self->view_end_ns = end;
   invalidate (self);
+  if (changed)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VIEW]);
 }
 
 /**
@@ -315,10 +329,51 @@ aw_timeline_view_pan (AwTimelineView *self,
 void
 aw_timeline_view_fit (AwTimelineView *self)
 {
+  gboolean changed;
+
   g_return_if_fail (AW_IS_TIMELINE_VIEW (self));
 
+  changed = !self->fitted;
   self->fitted = TRUE;
   invalidate (self);
+  if (changed)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VIEW]);
+}
+
+/**
+ * aw_timeline_view_get_view_span:
+ * @span: (out): the span shown, when it is not fitted
+ *
+ * Returns: %FALSE if the view is fitted to the runs (it then follows them
+ *   as they grow), %TRUE if it shows @span
+ */
+gboolean
+aw_timeline_view_get_view_span (AwTimelineView *self,
+                                AwTimeSpan     *span)
+{
+  g_return_val_if_fail (AW_IS_TIMELINE_VIEW (self), FALSE);
+
+  if (self->fitted)
+    return FALSE;
+  span->begin_ns = self->view_start_ns;
+  span->end_ns = self->view_end_ns;
+  return TRUE;
+}
+
+/**
+ * aw_timeline_view_set_view_span:
+ * @span: (nullable): the span to show, or %NULL to fit the runs
+ */
+void
+aw_timeline_view_set_view_span (AwTimelineView   *self,
+                                const AwTimeSpan *span)
+{
+  g_return_if_fail (AW_IS_TIMELINE_VIEW (self));
+
+  if (span == NULL)
+    aw_timeline_view_fit (self);
+  else if (self->fitted || span->begin_ns != self->view_start_ns || span->end_ns != self->view_end_ns)
+    set_view (self, span->begin_ns, span->end_ns);
 }
 
 gboolean
@@ -683,6 +738,15 @@ aw_timeline_view_set_text_scale (AwTimelineView *self,
     return;
   self->text_scale = text_scale;
   invalidate (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TEXT_SCALE]);
+}
+
+double
+aw_timeline_view_get_text_scale (AwTimelineView *self)
+{
+  g_return_val_if_fail (AW_IS_TIMELINE_VIEW (self), 1.0);
+
+  return self->text_scale;
 }
 
 /* GObject -------------------------------------------------------------------- */
@@ -698,6 +762,53 @@ aw_timeline_view_dispose (GObject *object)
     clear_variants (self);
 
   G_OBJECT_CLASS (aw_timeline_view_parent_class)->dispose (object);
+}
+
+static void
+aw_timeline_view_get_property (GObject    *object,
+                               guint       prop_id,
+                               GValue     *value,
+                               GParamSpec *pspec)
+{
+  AwTimelineView *self = AW_TIMELINE_VIEW (object);
+  AwTimeSpan span;
+
+  switch (prop_id)
+    {
+    case PROP_VIEW:
+      g_value_set_boxed (value, aw_timeline_view_get_view_span (self, &span) ? &span : NULL);
+      break;
+
+    case PROP_TEXT_SCALE:
+      g_value_set_double (value, self->text_scale);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+aw_timeline_view_set_property (GObject      *object,
+                               guint         prop_id,
+                               const GValue *value,
+                               GParamSpec   *pspec)
+{
+  AwTimelineView *self = AW_TIMELINE_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_VIEW:
+      aw_timeline_view_set_view_span (self, g_value_get_boxed (value));
+      break;
+
+    case PROP_TEXT_SCALE:
+      aw_timeline_view_set_text_scale (self, g_value_get_double (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
 }
 
 static void
@@ -720,6 +831,8 @@ aw_timeline_view_class_init (AwTimelineViewClass *klass)
 
   object_class->dispose = aw_timeline_view_dispose;
   object_class->finalize = aw_timeline_view_finalize;
+  object_class->get_property = aw_timeline_view_get_property;
+  object_class->set_property = aw_timeline_view_set_property;
   widget_class->snapshot = aw_timeline_view_snapshot;
   widget_class->measure = aw_timeline_view_measure;
   widget_class->size_allocate = aw_timeline_view_size_allocate;
@@ -728,6 +841,29 @@ aw_timeline_view_class_init (AwTimelineViewClass *klass)
   /* A picture of the runs, described in words; the task table is the
    * equivalent view to navigate. */
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
+
+  /**
+   * AwTimelineView:view:
+   *
+   * The span of the runs shown, or %NULL when the view fits the runs (and
+   * follows them as they grow). Zooming and panning change it.
+   */
+  properties[PROP_VIEW] =
+    g_param_spec_boxed ("view", NULL, NULL,
+                        AW_TYPE_TIME_SPAN,
+                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * AwTimelineView:text-scale:
+   *
+   * The size of the timeline's text against its theme's.
+   */
+  properties[PROP_TEXT_SCALE] =
+    g_param_spec_double ("text-scale", NULL, NULL,
+                         0.5, 4.0, 1.0,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
 static void

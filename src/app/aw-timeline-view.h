@@ -8,6 +8,7 @@
 #include <gtk/gtk.h>
 
 #include "aw-render.h"
+#include "aw-time-span.h"
 
 G_BEGIN_DECLS
 
@@ -28,6 +29,7 @@ void            aw_timeline_view_set_theme      (AwTimelineView        *self,
 const AwTheme  *aw_timeline_view_get_theme      (AwTimelineView        *self);
 void            aw_timeline_view_set_text_scale (AwTimelineView        *self,
                                                  double                 text_scale);
+double          aw_timeline_view_get_text_scale (AwTimelineView        *self);
 void            aw_timeline_view_zoom           (AwTimelineView        *self,
                                                  double                 factor,
                                                  double                 anchor_x);
@@ -35,6 +37,10 @@ void            aw_timeline_view_pan            (AwTimelineView        *self,
                                                  double                 pixels);
 void            aw_timeline_view_fit            (AwTimelineView        *self);
 gboolean        aw_timeline_view_is_fitted      (AwTimelineView        *self);
+gboolean        aw_timeline_view_get_view_span  (AwTimelineView        *self,
+                                                 AwTimeSpan            *span);
+void            aw_timeline_view_set_view_span  (AwTimelineView        *self,
+                                                 const AwTimeSpan      *span);
 void            aw_timeline_view_get_view       (AwTimelineView        *self,
                                                  gint64                *start_ns,
                                                  gint64                *end_ns);

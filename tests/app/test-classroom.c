@@ -13,7 +13,7 @@
 #include "aw-lesson-panel.h"
 #include "aw-task-table.h"
 #include "aw-timeline-view.h"
-#include "aw-window.h"
+#include "aw-window-private.h"
 #include "window-test-util.h"
 
 static AwApplication *app;
@@ -22,7 +22,7 @@ static AwApplication *app;
 static GArray *
 event_times (AwWindow *window)
 {
-  g_autoptr(GPtrArray) traces = aw_window_get_last_traces (window);
+  g_autoptr(GPtrArray) traces = _aw_window_get_last_traces (window);
   GArray *times = g_array_new (FALSE, FALSE, sizeof (gint64));
 
   for (guint i = 0; i < traces->len; i++)
@@ -68,48 +68,48 @@ test_step (void)
   test_wait_ms (100);
   times = event_times (window);
   g_assert_cmpuint (times->len, >=, 4);
-  g_assert_cmpint (aw_window_get_replay_position (window), ==, -1);
+  g_assert_cmpint (_aw_window_get_replay_position (window), ==, -1);
 
   /* Home: the start; then each step lands on the next recorded event. */
-  g_action_group_activate_action (G_ACTION_GROUP (window), "replay-start", NULL);
-  g_assert_cmpint (aw_window_get_replay_position (window), ==, 0);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.replay-start", NULL);
+  g_assert_cmpint (_aw_window_get_replay_position (window), ==, 0);
   for (guint i = 1; i < times->len; i++)
     {
       aw_window_step (window, 1);
       if (i + 1 < times->len)
-        g_assert_cmpint (aw_window_get_replay_position (window), ==, g_array_index (times, gint64, i));
+        g_assert_cmpint (_aw_window_get_replay_position (window), ==, g_array_index (times, gint64, i));
     }
   /* Past the last event: the whole run again. */
   aw_window_step (window, 1);
-  g_assert_cmpint (aw_window_get_replay_position (window), ==, -1);
+  g_assert_cmpint (_aw_window_get_replay_position (window), ==, -1);
 
   /* And back, one event at a time (the whole run ends on the last event). */
   aw_window_step (window, -1);
-  g_assert_cmpint (aw_window_get_replay_position (window), ==, g_array_index (times, gint64, times->len - 2));
+  g_assert_cmpint (_aw_window_get_replay_position (window), ==, g_array_index (times, gint64, times->len - 2));
   aw_window_step (window, -1);
-  g_assert_cmpint (aw_window_get_replay_position (window), ==, g_array_index (times, gint64, times->len - 3));
+  g_assert_cmpint (_aw_window_get_replay_position (window), ==, g_array_index (times, gint64, times->len - 3));
 
   /* Once the awaited call has started, its code lines are marked; the
    * table and the card show the run as it stood then. */
-  g_action_group_activate_action (G_ACTION_GROUP (window), "replay-start", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.replay-start", NULL);
   csharp = c = 0;
   for (guint i = 0; i < 4 && csharp == 0; i++)
     {
       aw_window_step (window, 1);
-      aw_lesson_panel_get_highlight (aw_window_get_lesson_panel (window), &csharp, &c);
+      aw_lesson_panel_get_highlight (_aw_window_get_lesson_panel (window), &csharp, &c);
     }
   g_assert_cmpuint (csharp, ==, 15);
   g_assert_cmpuint (c, ==, 14);
-  card = aw_lesson_panel_get_outcome (aw_window_get_lesson_panel (window));
+  card = aw_lesson_panel_get_outcome (_aw_window_get_lesson_panel (window));
   g_test_message ("card: %s", card);
   g_assert_true (g_str_has_prefix (card, "Replay at "));
   g_assert_nonnull (strstr (card, "running"));
-  g_assert_cmpuint (aw_task_table_get_n_rows (aw_window_get_task_table (window)), ==, 2);
+  g_assert_cmpuint (aw_task_table_get_n_rows (_aw_window_get_task_table (window)), ==, 2);
 
   /* End: everything again, nothing marked as in progress. */
-  g_action_group_activate_action (G_ACTION_GROUP (window), "replay-end", NULL);
-  g_assert_cmpint (aw_window_get_replay_position (window), ==, -1);
-  card = aw_lesson_panel_get_outcome (aw_window_get_lesson_panel (window));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.replay-end", NULL);
+  g_assert_cmpint (_aw_window_get_replay_position (window), ==, -1);
+  card = aw_lesson_panel_get_outcome (_aw_window_get_lesson_panel (window));
   g_assert_false (g_str_has_prefix (card, "Replay at "));
 
   gtk_window_destroy (GTK_WINDOW (window));
@@ -130,7 +130,7 @@ test_replay_plays (void)
   test_wait_ms (100);
 
   /* Play the recording back at 4x: it ends by itself. */
-  g_action_group_activate_action (G_ACTION_GROUP (window), "replay-start", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.replay-start", NULL);
   g_action_group_activate_action (G_ACTION_GROUP (window), "replay", NULL);
   replay = g_action_map_lookup_action (G_ACTION_MAP (window), "replay");
   state = g_action_get_state (replay);
@@ -138,11 +138,11 @@ test_replay_plays (void)
   g_clear_pointer (&state, g_variant_unref);
   test_wait_ms (100);
   if (test_timing_checked ())
-    g_assert_cmpint (aw_window_get_replay_position (window), >, 0);
+    g_assert_cmpint (_aw_window_get_replay_position (window), >, 0);
   for (guint i = 0; i < 100 && !done; i++)
     {
       test_wait_ms (50);
-      done = aw_window_get_replay_position (window) == -1;
+      done = _aw_window_get_replay_position (window) == -1;
     }
   g_assert_true (done);
   state = g_action_get_state (replay);
@@ -177,9 +177,9 @@ test_predict (void)
 
     /* Run opens the prediction dialog instead of running; its answers
      * default to 1.0 s each. */
-    g_action_group_activate_action (G_ACTION_GROUP (window), "run", NULL);
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.run", NULL);
     test_wait_ms (200);
-    g_assert_false (aw_window_is_running (window));
+    g_assert_false (_aw_window_is_running (window));
     toplevels_after = gtk_window_list_toplevels ();
     for (GList *l = toplevels_after; l != NULL; l = l->next)
       if (g_list_find (toplevels_before, l->data) == NULL && gtk_widget_get_visible (l->data))
@@ -194,7 +194,7 @@ test_predict (void)
     g_signal_handler_disconnect (window, id);
   }
 
-  card = aw_lesson_panel_get_outcome (aw_window_get_lesson_panel (window));
+  card = aw_lesson_panel_get_outcome (_aw_window_get_lesson_panel (window));
   g_test_message ("card: %s", card);
   g_assert_nonnull (strstr (card, "Prediction vs measurement"));
   g_assert_nonnull (strstr (card, "One by one: predicted 1.00 s, measured"));
@@ -241,7 +241,7 @@ check_presentation (int width,
   aw_window_set_speed (window, 4);
   aw_window_set_variant (window, -1);
   aw_window_set_presentation_full (window, TRUE, FALSE);
-  g_assert_true (aw_window_get_presentation (window));
+  g_assert_true (_aw_window_get_presentation (window));
   g_assert_true (test_run_and_wait (window, 30000));
   test_wait_ms (100);
   test_wait_ms (200);
@@ -269,12 +269,12 @@ check_presentation (int width,
 
   /* The card's two lines a class can see start with the verdict; out of
    * presentation mode the verdict goes back to the end. */
-  g_assert_true (g_str_has_prefix (aw_lesson_panel_get_outcome (aw_window_get_lesson_panel (window)),
+  g_assert_true (g_str_has_prefix (aw_lesson_panel_get_outcome (_aw_window_get_lesson_panel (window)),
                                    "Expected outcome met"));
   aw_window_set_presentation_full (window, FALSE, FALSE);
-  g_assert_false (g_str_has_prefix (aw_lesson_panel_get_outcome (aw_window_get_lesson_panel (window)),
+  g_assert_false (g_str_has_prefix (aw_lesson_panel_get_outcome (_aw_window_get_lesson_panel (window)),
                                     "Expected outcome"));
-  g_assert_nonnull (strstr (aw_lesson_panel_get_outcome (aw_window_get_lesson_panel (window)),
+  g_assert_nonnull (strstr (aw_lesson_panel_get_outcome (_aw_window_get_lesson_panel (window)),
                             "\nExpected outcome met"));
   gtk_window_destroy (GTK_WINDOW (window));
   test_wait_ms (50);
@@ -303,13 +303,13 @@ test_accessible (void)
 {
   AwWindow *window = test_window_new (app, 1280, 800);
   GtkWidget *timeline = GTK_WIDGET (aw_window_get_timeline (window));
-  AwTaskTable *table = aw_window_get_task_table (window);
+  AwTaskTable *table = _aw_window_get_task_table (window);
 
   g_assert_true (aw_window_select_scenario (window, "when-all"));
   gtk_test_accessible_assert_role (timeline, GTK_ACCESSIBLE_ROLE_IMG);
   gtk_test_accessible_assert_property (timeline, GTK_ACCESSIBLE_PROPERTY_LABEL,
                                        "Timeline: One by one vs Task.WhenAll");
-  gtk_test_accessible_assert_property (aw_window_get_sidebar_button (window),
+  gtk_test_accessible_assert_property (_aw_window_get_sidebar_button (window),
                                        GTK_ACCESSIBLE_PROPERTY_LABEL, "Show catalogue");
   gtk_test_accessible_assert_property (GTK_WIDGET (aw_task_table_get_view (table)),
                                        GTK_ACCESSIBLE_PROPERTY_LABEL, "Tasks of the last run");
@@ -322,10 +322,10 @@ test_accessible (void)
   /* The description says what happened (for one run it is the card's
    * sentence), and the table has one row per task. */
   g_assert_cmpuint (aw_task_table_get_n_rows (table), ==, 4);
-  g_assert_true (g_str_has_prefix (aw_lesson_panel_get_outcome (aw_window_get_lesson_panel (window)),
+  g_assert_true (g_str_has_prefix (aw_lesson_panel_get_outcome (_aw_window_get_lesson_panel (window)),
                                    "One by one: 4 tasks, all completed, "));
   {
-    g_auto(GStrv) lines = g_strsplit (aw_lesson_panel_get_outcome (aw_window_get_lesson_panel (window)), "\n", 2);
+    g_auto(GStrv) lines = g_strsplit (aw_lesson_panel_get_outcome (_aw_window_get_lesson_panel (window)), "\n", 2);
     gtk_test_accessible_assert_property (timeline, GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, lines[0]);
   }
   gtk_window_destroy (GTK_WINDOW (window));
@@ -338,11 +338,11 @@ test_text_size_and_theme (void)
   AwWindow *window = test_window_new (app, 1280, 800);
   GSettings *settings = aw_application_get_settings (app);
 
-  g_action_group_activate_action (G_ACTION_GROUP (window), "text-bigger", NULL);
-  g_action_group_activate_action (G_ACTION_GROUP (window), "text-bigger", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.text-bigger", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.text-bigger", NULL);
   if (settings != NULL)
     g_assert_cmpfloat_with_epsilon (g_settings_get_double (settings, "text-scale"), 1.2, 1e-6);
-  g_action_group_activate_action (G_ACTION_GROUP (window), "text-reset", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.text-reset", NULL);
   if (settings != NULL)
     g_assert_cmpfloat_with_epsilon (g_settings_get_double (settings, "text-scale"), 1.0, 1e-6);
 
@@ -364,10 +364,10 @@ test_text_size_and_theme (void)
 
   /* Page Down and Page Up walk the lesson. */
   g_assert_true (aw_window_select_scenario (window, "when-all"));
-  g_action_group_activate_action (G_ACTION_GROUP (window), "next-scenario", NULL);
-  g_assert_cmpstr (aw_scenario_get_id (aw_window_get_scenario (window)), !=, "when-all");
-  g_action_group_activate_action (G_ACTION_GROUP (window), "prev-scenario", NULL);
-  g_assert_cmpstr (aw_scenario_get_id (aw_window_get_scenario (window)), ==, "when-all");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.next-scenario", NULL);
+  g_assert_cmpstr (aw_scenario_get_id (_aw_window_get_scenario (window)), !=, "when-all");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.prev-scenario", NULL);
+  g_assert_cmpstr (aw_scenario_get_id (_aw_window_get_scenario (window)), ==, "when-all");
   gtk_window_destroy (GTK_WINDOW (window));
   test_wait_ms (50);
 }
@@ -402,7 +402,7 @@ test_shortcuts (void)
   g_assert_true (g_strv_contains ((const char * const *) accels, "<Control>question"));
   g_assert_null (shortcuts_window_of (window));
 
-  g_action_group_activate_action (G_ACTION_GROUP (window), "show-help-overlay", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL);
   test_wait_ms (200);
   shortcuts = shortcuts_window_of (window);
   g_assert_nonnull (shortcuts);
@@ -412,7 +412,7 @@ test_shortcuts (void)
   gtk_window_close (shortcuts);
   test_wait_ms (100);
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (shortcuts)));
-  g_action_group_activate_action (G_ACTION_GROUP (window), "show-help-overlay", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL);
   test_wait_ms (100);
   g_assert_true (shortcuts_window_of (window) == shortcuts);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (shortcuts)));

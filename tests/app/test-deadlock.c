@@ -18,7 +18,7 @@
 #include "aw-application.h"
 #include "aw-lesson-panel.h"
 #include "aw-trace-model.h"
-#include "aw-window.h"
+#include "aw-window-private.h"
 #include "window-test-util.h"
 
 #define DEADLINE_MS 1000
@@ -32,7 +32,7 @@ new_window (void)
 {
   AwWindow *window = test_window_new (app, 1280, 800);
 
-  aw_window_set_wait_deadline (window, DEADLINE_MS);
+  _aw_window_set_wait_deadline (window, DEADLINE_MS);
   aw_window_set_speed (window, 1);
   g_assert_true (aw_window_select_scenario (window, "deadlock"));
   return window;
@@ -48,11 +48,11 @@ run_variant (AwWindow *window,
 
   aw_window_set_variant (window, index);
   id = g_signal_connect_swapped (window, "run-finished", G_CALLBACK (test_set_flag), &finished);
-  g_action_group_activate_action (G_ACTION_GROUP (window), "run", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.run", NULL);
   g_assert_true (test_wait_for (&finished, 20000));
   g_signal_handler_disconnect (window, id);
 
-  traces = aw_window_get_last_traces (window);
+  traces = _aw_window_get_last_traces (window);
   g_assert_cmpuint (traces->len, ==, 1);
   return aw_trace_model_new (g_ptr_array_index (traces, 0));
 }
@@ -254,7 +254,7 @@ test_result_freezes (void)
 
   /* Where a real click on the catalogue button lands, in screen pixels
    * (no window manager: the window sits at 0,0). */
-  button = aw_window_get_sidebar_button (window);
+  button = _aw_window_get_sidebar_button (window);
   g_assert_true (gtk_widget_compute_point (button, GTK_WIDGET (window),
                                            &GRAPHENE_POINT_INIT (gtk_widget_get_width (button) / 2.0,
                                                                  gtk_widget_get_height (button) / 2.0),
@@ -315,8 +315,8 @@ test_result_freezes (void)
   g_assert_cmpint (activation.at, >=, freeze_end);
 
   /* The card explains what happened and the fix. */
-  g_assert_nonnull (strstr (aw_lesson_panel_get_outcome (aw_window_get_lesson_panel (window)), "Deadlock"));
-  g_assert_nonnull (strstr (aw_lesson_panel_get_outcome (aw_window_get_lesson_panel (window)), "await"));
+  g_assert_nonnull (strstr (aw_lesson_panel_get_outcome (_aw_window_get_lesson_panel (window)), "Deadlock"));
+  g_assert_nonnull (strstr (aw_lesson_panel_get_outcome (_aw_window_get_lesson_panel (window)), "await"));
 
   cairo_surface_destroy (before_png);
   cairo_surface_destroy (during_png);
@@ -441,7 +441,7 @@ test_quit_during_freeze (void)
   gtk_widget_add_tick_callback (GTK_WIDGET (window), count_key_tick, &probe, NULL);
   probe.not_before = g_get_monotonic_time () + 1400 * 1000;
   thread = g_thread_new ("keys", key_probe_thread, &probe);
-  g_action_group_activate_action (G_ACTION_GROUP (window), "run", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.run", NULL);
   g_assert_true (test_wait_for (&destroyed, 15000));
   g_thread_join (thread);
   g_assert_true (probe.sent);

@@ -16,7 +16,7 @@
 #include "aw-application.h"
 #include "aw-lesson-panel.h"
 #include "aw-trace-model.h"
-#include "aw-window.h"
+#include "aw-window-private.h"
 #include "window-test-util.h"
 
 static AwApplication *app;
@@ -102,13 +102,13 @@ test_presentation_cancel (void)
       aw_window_set_presentation_full (window, TRUE, FALSE);
       g_assert_true (test_run_and_wait (window, 30000));
 
-      card = aw_lesson_panel_get_outcome (aw_window_get_lesson_panel (window));
+      card = aw_lesson_panel_get_outcome (_aw_window_get_lesson_panel (window));
       g_test_message ("round %u: %s", round + 1, card);
       g_assert_nonnull (strstr (card, "Expected outcome met (4 of 4 checks)"));
       g_assert_null (strstr (card, "frozen"));
 
       /* CancelAfter(500 ms) fired on time, not a frame late. */
-      traces = aw_window_get_last_traces (window);
+      traces = _aw_window_get_last_traces (window);
       g_assert_cmpuint (traces->len, ==, 2);
       model = aw_trace_model_new (g_ptr_array_index (traces, 0));
       markers = aw_trace_model_get_markers (model, &n_markers);

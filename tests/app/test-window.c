@@ -14,7 +14,7 @@
 #include "aw-lesson-panel.h"
 #include "aw-summary.h"
 #include "aw-timeline-view.h"
-#include "aw-window.h"
+#include "aw-window-private.h"
 #include "window-test-util.h"
 
 static AwApplication *app;
@@ -35,12 +35,12 @@ test_default (void)
   AwTimelineView *timeline = aw_window_get_timeline (window);
 
   /* Opens on the default scenario, ready to run. */
-  g_assert_cmpstr (aw_scenario_get_id (aw_window_get_scenario (window)), ==, "when-all");
+  g_assert_cmpstr (aw_scenario_get_id (_aw_window_get_scenario (window)), ==, "when-all");
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "One by one vs Task.WhenAll");
-  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "run"));
-  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "cancel"));
+  g_assert_true (gtk_widget_get_sensitive (_aw_window_get_run_button (window)));
+  g_assert_false (gtk_widget_get_sensitive (_aw_window_get_cancel_button (window)));
   g_assert_cmpuint (aw_timeline_view_get_n_runs (timeline), ==, 0);
-  g_assert_true (g_str_has_prefix (aw_lesson_panel_get_outcome (aw_window_get_lesson_panel (window)),
+  g_assert_true (g_str_has_prefix (aw_lesson_panel_get_outcome (_aw_window_get_lesson_panel (window)),
                                    "Not run yet"));
   close_window (window);
 }
@@ -51,8 +51,8 @@ test_accessible (void)
   AwWindow *window = test_window_new (app, 1280, 800);
   GtkWidget *timeline = GTK_WIDGET (aw_window_get_timeline (window));
 
-  gtk_test_accessible_assert_role (aw_window_get_run_button (window), GTK_ACCESSIBLE_ROLE_BUTTON);
-  gtk_test_accessible_assert_role (aw_window_get_cancel_button (window), GTK_ACCESSIBLE_ROLE_BUTTON);
+  gtk_test_accessible_assert_role (_aw_window_get_run_button (window), GTK_ACCESSIBLE_ROLE_BUTTON);
+  gtk_test_accessible_assert_role (_aw_window_get_cancel_button (window), GTK_ACCESSIBLE_ROLE_BUTTON);
   gtk_test_accessible_assert_role (timeline, GTK_ACCESSIBLE_ROLE_IMG);
   gtk_test_accessible_assert_property (timeline, GTK_ACCESSIBLE_PROPERTY_LABEL,
                                        "Timeline: One by one vs Task.WhenAll");
@@ -79,15 +79,15 @@ test_run_compare (void)
   /* Both variants ran: task rows in the timeline and an outcome card. */
   g_assert_cmpuint (aw_timeline_view_get_n_runs (timeline), ==, 2);
   g_assert_cmpuint (aw_timeline_view_get_n_tasks (timeline), ==, 8);
-  card = aw_lesson_panel_get_outcome (aw_window_get_lesson_panel (window));
+  card = aw_lesson_panel_get_outcome (_aw_window_get_lesson_panel (window));
   g_test_message ("card: %s", card);
   g_assert_nonnull (strstr (card, "WhenAll"));
   if (test_timing_checked ())
     g_assert_nonnull (strstr (card, "faster"));
-  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "run"));
+  g_assert_true (gtk_widget_get_sensitive (_aw_window_get_run_button (window)));
 
   /* The accessible description summarises what ran. */
-  traces = aw_window_get_last_traces (window);
+  traces = _aw_window_get_last_traces (window);
   g_assert_cmpuint (traces->len, ==, 2);
   for (guint i = 0; i < 2; i++)
     {
@@ -117,7 +117,7 @@ test_heartbeat (void)
   aw_window_set_speed (window, 1);
   aw_window_set_variant (window, 1);
   g_assert_true (test_run_and_wait (window, 10000));
-  traces = aw_window_get_last_traces (window);
+  traces = _aw_window_get_last_traces (window);
   g_assert_cmpuint (traces->len, ==, 1);
   model = aw_trace_model_new (g_ptr_array_index (traces, 0));
   m = aw_trace_model_get_metrics (model);
@@ -148,14 +148,14 @@ test_cancel (void)
   aw_window_set_speed (window, 1);
   aw_window_set_variant (window, 1);   /* no deadline: only the user can cancel */
   g_signal_connect_swapped (window, "run-finished", G_CALLBACK (test_set_flag), &finished);
-  g_action_group_activate_action (G_ACTION_GROUP (window), "run", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.run", NULL);
   test_wait_ms (400);
-  g_assert_true (aw_window_is_running (window));
-  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "cancel"));
-  g_action_group_activate_action (G_ACTION_GROUP (window), "cancel", NULL);
+  g_assert_true (_aw_window_is_running (window));
+  g_assert_true (gtk_widget_get_sensitive (_aw_window_get_cancel_button (window)));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.cancel", NULL);
   g_assert_true (test_wait_for (&finished, 5000));
 
-  traces = aw_window_get_last_traces (window);
+  traces = _aw_window_get_last_traces (window);
   model = aw_trace_model_new (g_ptr_array_index (traces, 0));
   m = aw_trace_model_get_metrics (model);
   markers = aw_trace_model_get_markers (model, &n_markers);
@@ -170,7 +170,7 @@ test_cancel (void)
     g_assert_cmpint (end_ns - cancel_ns, <=, 100 * 1000000);
   g_assert_cmpuint (m->cancelled, ==, 3);
 
-  card = aw_lesson_panel_get_outcome (aw_window_get_lesson_panel (window));
+  card = aw_lesson_panel_get_outcome (_aw_window_get_lesson_panel (window));
   g_test_message ("card: %s", card);
   g_assert_nonnull (strstr (card, "Cancelled after"));
   g_assert_nonnull (strstr (card, "3 tasks stopped, 0 ignored the token"));
@@ -194,12 +194,12 @@ test_cancel_before_start (void)
   aw_window_set_variant (window, 1);   /* no deadline: 2 s unless cancelled */
   g_signal_connect_swapped (window, "run-finished", G_CALLBACK (test_set_flag), &finished);
   t0 = g_get_monotonic_time ();
-  g_action_group_activate_action (G_ACTION_GROUP (window), "run", NULL);
-  g_action_group_activate_action (G_ACTION_GROUP (window), "cancel", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.run", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.cancel", NULL);
   g_assert_true (test_wait_for (&finished, 5000));
   g_test_message ("finished %.0f ms after Run", (g_get_monotonic_time () - t0) / 1e3);
 
-  traces = aw_window_get_last_traces (window);
+  traces = _aw_window_get_last_traces (window);
   g_assert_cmpuint (traces->len, ==, 1);
   model = aw_trace_model_new (g_ptr_array_index (traces, 0));
   g_assert_cmpuint (aw_trace_model_get_metrics (model)->cancelled, ==, 3);
@@ -220,14 +220,14 @@ test_open_file (void)
   g_assert_true (aw_window_select_scenario (window, "when-all"));
   /* A broken file: a clear message with file, line and column; nothing changes. */
   g_assert_false (aw_window_open_file (window, bad));
-  g_assert_nonnull (aw_window_get_error (window));
-  g_assert_true (g_str_has_prefix (aw_window_get_error (window), where));
-  g_assert_cmpstr (aw_scenario_get_id (aw_window_get_scenario (window)), ==, "when-all");
+  g_assert_nonnull (_aw_window_get_error (window));
+  g_assert_true (g_str_has_prefix (_aw_window_get_error (window), where));
+  g_assert_cmpstr (aw_scenario_get_id (_aw_window_get_scenario (window)), ==, "when-all");
 
   /* A good file runs like a built-in scenario. */
   g_assert_true (aw_window_open_file (window, good));
-  g_assert_null (aw_window_get_error (window));
-  g_assert_cmpstr (aw_scenario_get_id (aw_window_get_scenario (window)), ==, "fixture");
+  g_assert_null (_aw_window_get_error (window));
+  g_assert_cmpstr (aw_scenario_get_id (_aw_window_get_scenario (window)), ==, "fixture");
   g_assert_true (test_run_and_wait (window, 10000));
   g_assert_cmpuint (aw_timeline_view_get_n_tasks (aw_window_get_timeline (window)), ==, 1);
   close_window (window);
@@ -261,20 +261,20 @@ test_export_and_open_trace (void)
 
   /* A broken trace is explained and changes nothing. */
   g_assert_false (aw_window_open_trace (window, broken));
-  g_assert_true (g_str_has_prefix (aw_window_get_error (window), broken));
+  g_assert_true (g_str_has_prefix (_aw_window_get_error (window), broken));
   g_assert_cmpuint (aw_timeline_view_get_n_runs (timeline), ==, 2);
 
   /* Switch away, then open the saved trace: the same runs, ready to replay. */
   g_assert_true (aw_window_select_scenario (window, "cancel"));
   g_assert_cmpuint (aw_timeline_view_get_n_runs (timeline), ==, 0);
   g_assert_true (aw_window_open_trace (window, trace));
-  g_assert_null (aw_window_get_error (window));
+  g_assert_null (_aw_window_get_error (window));
   g_assert_cmpuint (aw_timeline_view_get_n_runs (timeline), ==, 2);
   g_assert_cmpuint (aw_timeline_view_get_n_tasks (timeline), ==, 8);
   if (test_timing_checked ())
-    g_assert_nonnull (strstr (aw_lesson_panel_get_outcome (aw_window_get_lesson_panel (window)), "faster"));
+    g_assert_nonnull (strstr (aw_lesson_panel_get_outcome (_aw_window_get_lesson_panel (window)), "faster"));
   aw_window_step (window, -1);
-  g_assert_cmpint (aw_window_get_replay_position (window), >, 0);
+  g_assert_cmpint (_aw_window_get_replay_position (window), >, 0);
 
   g_unlink (png);
   g_unlink (svg);
@@ -290,16 +290,120 @@ test_switch_and_close_during_run (void)
   AwWindow *window = test_window_new (app, 1280, 800);
 
   aw_window_set_speed (window, 1);
-  g_action_group_activate_action (G_ACTION_GROUP (window), "run", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.run", NULL);
   test_wait_ms (150);
   g_assert_true (aw_window_select_scenario (window, "cancel"));
-  g_assert_false (aw_window_is_running (window));
-  g_action_group_activate_action (G_ACTION_GROUP (window), "run", NULL);
+  g_assert_false (_aw_window_is_running (window));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.run", NULL);
   test_wait_ms (150);
-  g_assert_true (aw_window_is_running (window));
+  g_assert_true (_aw_window_is_running (window));
   close_window (window);
   /* The abandoned runs finish in the background without touching the window. */
   test_wait_ms (700);
+}
+
+/* The session holds what the window shows; the widgets follow it. */
+static void
+test_session (void)
+{
+  AwWindow *window = test_window_new (app, 1280, 800);
+  AwSession *session = aw_window_get_session (window);
+  AwTimelineView *timeline = aw_window_get_timeline (window);
+  GtkWidget *replay_bar = window->replay_bar;
+  g_autoptr(AwSession) property = NULL;
+  AwTimeSpan span = { 0, 500 * G_TIME_SPAN_MILLISECOND * 1000 };
+  AwTimeSpan shown;
+
+  g_object_get (window, "session", &property, NULL);
+  g_assert_true (property == session);
+  g_assert_true (aw_window_select_scenario (window, "when-all"));
+  g_assert_true (aw_session_get_scenario (session) == NULL);
+  g_assert_cmpuint (aw_session_get_n_runs (session), ==, 0);
+  g_assert_false (gtk_widget_get_sensitive (replay_bar));
+
+  aw_window_set_speed (window, 4);
+  g_assert_cmpfloat (aw_session_get_speed (session), ==, 4);
+  aw_window_set_variant (window, 0);
+  g_assert_true (test_run_and_wait (window, 30000));
+  g_assert_false (aw_session_get_running (session));
+  g_assert_cmpuint (aw_session_get_n_runs (session), ==, 1);
+  g_assert_cmpstr (aw_session_get_title (session), ==, "One by one vs Task.WhenAll");
+  g_assert_true (aw_session_get_scenario (session) == _aw_window_get_scenario (window));
+  g_assert_true (aw_session_get_can_replay (session));
+  g_assert_true (gtk_widget_get_sensitive (replay_bar));
+  g_assert_cmpint (aw_session_get_replay_end (session), >, 0);
+
+  /* The playhead. */
+  aw_window_step (window, -1);
+  g_assert_cmpint (aw_session_get_replay_position (session), ==, _aw_window_get_replay_position (window));
+  g_assert_cmpint (aw_session_get_replay_position (session), >, 0);
+
+  /* The view, both ways. */
+  g_assert_null (aw_session_get_view (session));
+  aw_session_set_view (session, &span);
+  g_assert_true (aw_timeline_view_get_view_span (timeline, &shown));
+  g_assert_cmpint (shown.begin_ns, ==, span.begin_ns);
+  g_assert_cmpint (shown.end_ns, ==, span.end_ns);
+  aw_timeline_view_zoom (timeline, 2, -1);
+  g_assert_nonnull (aw_session_get_view (session));
+  g_assert_cmpint (aw_time_span_get_duration (aw_session_get_view (session)), <, aw_time_span_get_duration (&span));
+  aw_timeline_view_fit (timeline);
+  g_assert_null (aw_session_get_view (session));
+
+  /* The text size. */
+  aw_session_set_text_scale (session, 1.5);
+  g_assert_cmpfloat (aw_timeline_view_get_text_scale (timeline), ==, 1.5);
+  aw_session_set_text_scale (session, 1.0);
+
+  close_window (window);
+}
+
+/* The theme, text size, speed and Compare are the settings' actions: the
+ * window follows the settings, and the header bar writes them. */
+static void
+test_settings_actions (void)
+{
+  AwWindow *window = test_window_new (app, 1280, 800);
+  AwSession *session = aw_window_get_session (window);
+  GSettings *settings = aw_application_get_settings (app);
+  const char *keys[] = { "theme", "text-scale", "speed", "compare" };
+
+  if (settings == NULL)
+    {
+      close_window (window);
+      g_test_skip ("needs the settings schema");
+      return;
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    g_assert_true (g_action_group_has_action (G_ACTION_GROUP (window), keys[i]));
+
+  g_settings_set_string (settings, "theme", "dark");
+  g_assert_cmpstr (aw_session_get_theme (session), ==, "dark");
+  g_assert_cmpstr (aw_timeline_view_get_theme (aw_window_get_timeline (window))->name, ==, "dark");
+  g_settings_reset (settings, "theme");
+  g_assert_cmpstr (aw_session_get_theme (session), ==, "light");
+
+  aw_window_set_speed (window, 0.5);
+  g_assert_cmpfloat (g_settings_get_double (settings, "speed"), ==, 0.5);
+  g_assert_cmpfloat (aw_session_get_speed (session), ==, 0.5);
+  aw_window_set_speed (window, 3);   /* not in the menu: applies, is not kept */
+  g_assert_cmpfloat (aw_session_get_speed (session), ==, 3);
+  g_assert_cmpfloat (g_settings_get_double (settings, "speed"), ==, 0.5);
+  g_settings_reset (settings, "speed");
+  g_assert_cmpfloat (aw_session_get_speed (session), ==, 1);
+
+  g_assert_true (aw_window_select_scenario (window, "when-all"));
+  aw_window_set_variant (window, 1);
+  g_assert_false (g_settings_get_boolean (settings, "compare"));
+  g_action_group_activate_action (G_ACTION_GROUP (window), "compare", NULL);
+  g_assert_true (g_settings_get_boolean (settings, "compare"));
+  aw_window_set_variant (window, 0);
+  g_assert_false (g_settings_get_boolean (settings, "compare"));
+  aw_window_set_variant (window, -1);
+  g_assert_true (g_settings_get_boolean (settings, "compare"));
+
+  close_window (window);
 }
 
 int
@@ -320,6 +424,8 @@ main (int    argc,
   g_test_add_func ("/aw/app/window/open-file", test_open_file);
   g_test_add_func ("/aw/app/window/switch-and-close", test_switch_and_close_during_run);
   g_test_add_func ("/aw/app/window/export-and-open-trace", test_export_and_open_trace);
+  g_test_add_func ("/aw/app/window/session", test_session);
+  g_test_add_func ("/aw/app/window/settings-actions", test_settings_actions);
 
   return test_app_run (&app);
 }

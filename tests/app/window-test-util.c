@@ -105,8 +105,8 @@ test_run_and_wait (AwWindow *window,
   gboolean finished = FALSE;
   gulong id = g_signal_connect_swapped (window, "run-finished", G_CALLBACK (test_set_flag), &finished);
 
-  g_action_group_activate_action (G_ACTION_GROUP (window), "run", NULL);
-  g_assert_true (aw_window_is_running (window));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.run", NULL);
+  g_assert_true (_aw_window_is_running (window));
   test_wait_for (&finished, timeout_ms);
   g_signal_handler_disconnect (window, id);
   return finished;

@@ -8,7 +8,7 @@
 #include <gtk/gtk.h>
 
 #include "aw-application.h"
-#include "aw-window.h"
+#include "aw-window-private.h"
 #include "../test-timing.h"
 
 G_BEGIN_DECLS

@@ -15,7 +15,7 @@
 
 #include "aw-application.h"
 #include "aw-trace.h"
-#include "aw-window.h"
+#include "aw-window-private.h"
 #include "../app/window-test-util.h"
 
 static AwApplication *app;
@@ -35,7 +35,7 @@ assert_window_still_works (void)
   g_assert_true (aw_window_select_scenario (window, "when-all"));
   aw_window_set_variant (window, -1);
   g_assert_true (test_run_and_wait (window, 20000));
-  traces = aw_window_get_last_traces (window);
+  traces = _aw_window_get_last_traces (window);
   g_assert_cmpuint (traces->len, ==, 2);
   for (guint i = 0; i < traces->len; i++)
     g_assert_cmpstr (aw_trace_get_metadata (g_ptr_array_index (traces, i), "scenario"), ==, "when-all");
@@ -60,7 +60,7 @@ test_close_during_run (void)
       aw_window_set_speed (window, 1);
       g_assert_true (aw_window_select_scenario (window, id));
       g_signal_connect_swapped (window, "destroy", G_CALLBACK (test_set_flag), &destroyed);
-      g_action_group_activate_action (G_ACTION_GROUP (window), "run", NULL);
+      gtk_widget_activate_action (GTK_WIDGET (window), "win.run", NULL);
       test_wait_ms (after_ms);
       if (close_request)
         gtk_window_close (GTK_WINDOW (window));
@@ -153,7 +153,7 @@ test_close_during_freeze (void)
       gboolean destroyed = FALSE;
       GThread *thread;
 
-      aw_window_set_wait_deadline (window, 1500);
+      _aw_window_set_wait_deadline (window, 1500);
       aw_window_set_speed (window, 1);
       g_assert_true (aw_window_select_scenario (window, "deadlock"));
       aw_window_set_variant (window, 0);    /* the .Result variant alone */
@@ -161,7 +161,7 @@ test_close_during_freeze (void)
       gtk_widget_add_tick_callback (GTK_WIDGET (window), count_tick, &probe, NULL);
 
       thread = g_thread_new ("close-during-freeze", close_during_freeze, &later);
-      g_action_group_activate_action (G_ACTION_GROUP (window), "run", NULL);
+      gtk_widget_activate_action (GTK_WIDGET (window), "win.run", NULL);
       g_assert_true (test_wait_for (&destroyed, 15000));
       g_thread_join (thread);
       g_test_message ("cycle %u: %s during the freeze (freeze seen: %s)", i,
@@ -190,18 +190,18 @@ test_switch_during_run (void)
       guint action = g_rand_int_range (rand_, 0, 4);
 
       g_assert_true (aw_window_select_scenario (window, id));
-      g_assert_true (aw_window_get_scenario (window) != NULL);
-      g_assert_cmpstr (aw_scenario_get_id (aw_window_get_scenario (window)), ==, id);
+      g_assert_true (_aw_window_get_scenario (window) != NULL);
+      g_assert_cmpstr (aw_scenario_get_id (_aw_window_get_scenario (window)), ==, id);
       last = id;
-      g_action_group_activate_action (G_ACTION_GROUP (window), "run", NULL);
+      gtk_widget_activate_action (GTK_WIDGET (window), "win.run", NULL);
       test_wait_ms (after_ms);
       /* Sometimes cancel or restart before switching, as a restless class would. */
-      if (action == 1 && g_action_group_get_action_enabled (G_ACTION_GROUP (window), "cancel"))
-        g_action_group_activate_action (G_ACTION_GROUP (window), "cancel", NULL);
+      if (action == 1 && gtk_widget_get_sensitive (_aw_window_get_cancel_button (window)))
+        gtk_widget_activate_action (GTK_WIDGET (window), "win.cancel", NULL);
       else if (action == 2)
         aw_window_set_variant (window, 1);
       else if (action == 3)
-        g_action_group_activate_action (G_ACTION_GROUP (window), "run", NULL);
+        gtk_widget_activate_action (GTK_WIDGET (window), "win.run", NULL);
     }
 
   /* The last choice wins: a whole run of it, and only of it. If the last
@@ -211,17 +211,17 @@ test_switch_during_run (void)
   last = "when-all";
   aw_window_set_variant (window, -1);   /* every variant */
   aw_window_set_speed (window, 2);
-  for (guint waited = 0; !g_action_group_get_action_enabled (G_ACTION_GROUP (window), "run"); waited += 10)
+  for (guint waited = 0; !gtk_widget_get_sensitive (_aw_window_get_run_button (window)); waited += 10)
     {
       g_assert_cmpuint (waited, <, 30000);
       test_wait_ms (10);
     }
   g_assert_true (test_run_and_wait (window, 20000));
-  traces = aw_window_get_last_traces (window);
+  traces = _aw_window_get_last_traces (window);
   g_assert_cmpuint (traces->len, ==, 2);
   for (guint i = 0; i < traces->len; i++)
     g_assert_cmpstr (aw_trace_get_metadata (g_ptr_array_index (traces, i), "scenario"), ==, last);
-  g_assert_false (aw_window_is_running (window));
+  g_assert_false (_aw_window_is_running (window));
   gtk_window_destroy (GTK_WINDOW (window));
   test_wait_ms (1000);
 }

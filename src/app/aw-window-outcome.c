@@ -1,0 +1,209 @@
+/* aw-window-outcome.c: the outcome card, and the class's predictions beside it
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include "aw-window-private.h"
+
+#include "aw-summary.h"
+#include "aw-verdict.h"
+
+void
+_aw_window_show_outcome (AwWindow *self)
+{
+  AwScenario *scenario = aw_session_get_scenario (self->session);
+  gint64 pos = aw_session_get_replay_position (self->session);
+  g_autofree char *card = NULL;
+  GString *text = g_string_new (NULL);
+  const AwNamedRun *runs;
+  guint n_runs;
+
+  runs = aw_session_get_runs (self->session, &n_runs);
+  card = aw_summary_outcome_card (runs, n_runs);
+  if (pos >= 0)
+    {
+      g_autofree char *at = aw_summary_format_duration (pos / 1e6);
+      g_string_append_printf (text, "Replay at %s: ", at);
+    }
+  g_string_append (text, card);
+
+  if (self->predictions->len > 0 && pos < 0 && scenario != NULL)
+    {
+      gboolean any = FALSE;
+
+      for (guint i = 0; i < n_runs; i++)
+        {
+          AwTraceModel *model = runs[i].model;
+          const AwVariant *variant = NULL;
+          guint index = 0;
+          double predicted;
+          const AwMetrics *m = aw_trace_model_get_metrics (model);
+
+          variant = aw_scenario_find_variant (scenario,
+                                              aw_trace_get_metadata (aw_trace_model_get_trace (model), "variant"),
+                                              &index);
+          if (variant == NULL || index >= self->predictions->len)
+            continue;
+          predicted = g_array_index (self->predictions, double, index);
+          if (predicted < 0)
+            continue;
+          if (!any)
+            g_string_append (text, "\nPrediction vs measurement:");
+          any = TRUE;
+          {
+            g_autofree char *measured = aw_summary_format_duration (m->wall_ms);
+            g_autofree char *said = aw_summary_format_duration (predicted * 1000);
+            g_autofree char *off = aw_summary_format_duration (ABS (m->wall_ms - predicted * 1000));
+            g_string_append_printf (text, "\n  %s: predicted %s, measured %s (off by %s)",
+                                    variant->title, said, measured, off);
+          }
+        }
+    }
+
+  /* The expected outcome, checked against what was measured. In
+   * presentation mode the timeline shows the comparison in large type and
+   * the card has room for two lines, so the verdict comes first there. */
+  if (scenario != NULL && pos < 0 && !aw_session_get_running (self->session))
+    {
+      g_autoptr(AwVerdict) verdict = aw_verdict_check (scenario, runs, n_runs);
+      g_autofree char *summary = aw_verdict_to_string (verdict);
+
+      if (self->presentation)
+        g_string_prepend (g_string_prepend_c (text, '\n'), summary);
+      else
+        g_string_append_printf (text, "\n%s", summary);
+    }
+  aw_lesson_panel_set_outcome (self->lesson, text->str);
+  g_string_free (text, TRUE);
+
+  /* The lints, beside the card. */
+  {
+    GString *warnings = g_string_new (NULL);
+
+    for (guint i = 0; i < n_runs; i++)
+      {
+        const AwNamedRun *v = &runs[i];
+        g_autoptr(GPtrArray) found = aw_lint_run (v->model);
+
+        for (guint k = 0; k < found->len; k++)
+          {
+            const AwWarning *w = g_ptr_array_index (found, k);
+
+            g_string_append_printf (warnings, "%s%s: %s", warnings->len ? "\n" : "", v->title, w->message);
+          }
+      }
+    aw_lesson_panel_set_warnings (self->lesson, warnings->len ? warnings->str : NULL);
+    g_string_free (warnings, TRUE);
+  }
+}
+
+/**
+ * aw_window_set_prediction:
+ * @index: a variant index of the current scenario
+ * @seconds: the predicted wall time, or < 0 for none
+ */
+void
+aw_window_set_prediction (AwWindow *self,
+                          guint     index,
+                          double    seconds)
+{
+  g_return_if_fail (AW_IS_WINDOW (self));
+
+  while (self->predictions->len <= index)
+    {
+      double none = -1;
+      g_array_append_val (self->predictions, none);
+    }
+  g_array_index (self->predictions, double, index) = seconds;
+}
+
+/* Predict, then reveal --------------------------------------------------- */
+
+typedef struct {
+  AwWindow *window;
+  GPtrArray *spins;
+} QuizForm;
+
+static void
+quiz_form_free (QuizForm *form)
+{
+  g_ptr_array_unref (form->spins);
+  g_free (form);
+}
+
+static void
+on_quiz_run (GtkButton *button,
+             QuizForm  *form)
+{
+  AwWindow *self = form->window;
+
+  g_array_set_size (self->predictions, 0);
+  for (guint i = 0; i < form->spins->len; i++)
+    aw_window_set_prediction (self, i, gtk_spin_button_get_value (g_ptr_array_index (form->spins, i)));
+  gtk_window_destroy (self->quiz_dialog);
+  _aw_window_start_run_now (self);
+}
+
+static void
+on_quiz_destroy (GtkWindow *dialog,
+                 AwWindow  *self)
+{
+  if (self->quiz_dialog == dialog)
+    self->quiz_dialog = NULL;
+}
+
+/* Before the run: how long will each variant take? */
+void
+_aw_window_ask_predictions (AwWindow *self)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+  GtkWidget *grid = gtk_grid_new ();
+  GtkWidget *intro = gtk_label_new ("Predict first: how long will each variant take?");
+  GtkWidget *run = gtk_button_new_with_mnemonic ("_Run and Compare");
+  QuizForm *form = g_new0 (QuizForm, 1);
+
+  form->window = self;
+  form->spins = g_ptr_array_new ();
+  gtk_widget_add_css_class (intro, "title-3");
+  gtk_label_set_wrap (GTK_LABEL (intro), TRUE);
+  gtk_grid_set_row_spacing (GTK_GRID (grid), 8);
+  gtk_grid_set_column_spacing (GTK_GRID (grid), 12);
+  for (guint i = 0; i < aw_scenario_get_n_variants (self->scenario); i++)
+    {
+      const AwVariant *v = aw_scenario_get_variant (self->scenario, i);
+      GtkWidget *label = gtk_label_new (v->title);
+      GtkWidget *spin = gtk_spin_button_new_with_range (0, 600, 0.1);
+      g_autofree char *a11y = g_strdup_printf ("Predicted seconds for %s", v->title);
+
+      gtk_label_set_xalign (GTK_LABEL (label), 0);
+      gtk_spin_button_set_digits (GTK_SPIN_BUTTON (spin), 1);
+      gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), 1.0);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (spin), GTK_ACCESSIBLE_PROPERTY_LABEL, a11y, -1);
+      gtk_grid_attach (GTK_GRID (grid), label, 0, i, 1, 1);
+      gtk_grid_attach (GTK_GRID (grid), spin, 1, i, 1, 1);
+      gtk_grid_attach (GTK_GRID (grid), gtk_label_new ("s"), 2, i, 1, 1);
+      g_ptr_array_add (form->spins, spin);
+    }
+
+  gtk_widget_add_css_class (run, "suggested-action");
+  gtk_widget_set_halign (run, GTK_ALIGN_END);
+  g_signal_connect_data (run, "clicked", G_CALLBACK (on_quiz_run), form, (GClosureNotify) (void (*) (void)) quiz_form_free, 0);
+  gtk_box_append (GTK_BOX (box), intro);
+  gtk_box_append (GTK_BOX (box), grid);
+  gtk_box_append (GTK_BOX (box), run);
+  gtk_widget_set_margin_start (box, 24);
+  gtk_widget_set_margin_end (box, 24);
+  gtk_widget_set_margin_top (box, 24);
+  gtk_widget_set_margin_bottom (box, 24);
+
+  self->quiz_dialog = GTK_WINDOW (gtk_window_new ());
+  gtk_window_set_title (self->quiz_dialog, "Predict, Then Run");
+  gtk_window_set_transient_for (self->quiz_dialog, GTK_WINDOW (self));
+  gtk_window_set_modal (self->quiz_dialog, TRUE);
+  gtk_window_set_child (self->quiz_dialog, box);
+  gtk_window_set_default_widget (self->quiz_dialog, run);
+  g_signal_connect (self->quiz_dialog, "destroy", G_CALLBACK (on_quiz_destroy), self);
+  gtk_window_present (self->quiz_dialog);
+}

@@ -1,0 +1,180 @@
+/* aw-window-private.h: what the files of the window share
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The window is one class split by concern, as GNOME Text Editor splits
+ * its window: aw-window.c (construction, the catalogue, presentation
+ * mode), aw-window-run.c (running the variants and following them
+ * live), aw-window-replay.c (the playhead over a recorded run),
+ * aw-window-outcome.c (the outcome card and the class's predictions),
+ * aw-window-files.c (scenario files, traces, images) and
+ * aw-window-actions.c (actions, keys, looks). The struct and the helpers
+ * they call in each other live here. What the window shows (the runs, the
+ * playhead, the view, the looks) is its AwSession's, a template object the
+ * widgets bind to. Tests include this header for the getters that only
+ * they need.
+ */
+
+#pragma once
+
+#include "aw-window.h"
+
+#include "aw-runner.h"
+#include "aw-session.h"
+
+G_BEGIN_DECLS
+
+/* The catalogue's part for files the user opened. */
+#define USER_FILES_PART 99
+
+/* Presentation mode's text size, over the chosen one. */
+#define PRESENTATION_TEXT_SCALE 1.6
+
+struct _AwWindow {
+  GtkApplicationWindow  parent_instance;
+
+  /* Template children */
+  AwSession            *session;
+  GtkLabel             *title_label;
+  GtkLabel             *subtitle_label;
+  GtkWidget            *sidebar_button;
+  GtkWidget            *run_button;
+  GtkWidget            *cancel_button;
+  GtkDropDown          *speed_dropdown;
+  GtkDropDown          *variant_dropdown;
+  GtkRevealer          *error_revealer;
+  GtkLabel             *error_label;
+  GtkRevealer          *notice_revealer;
+  GtkLabel             *notice_label;
+  GtkPaned             *main_paned;
+  GtkWidget            *sidebar;
+  GtkSearchEntry       *search_entry;
+  GtkListBox           *scenario_list;
+  GtkBox               *lesson_box;
+  GtkWidget            *replay_bar;
+  GtkAdjustment        *replay_adjustment;
+  GtkLabel             *replay_label;
+  GtkDropDown          *replay_speed_dropdown;
+  GtkStack             *view_stack;
+  GtkWidget            *view_switcher;
+  GtkPaned             *content_paned;
+  AwTimelineView       *timeline;
+  AwTaskTable          *table;
+  AwLessonPanel        *lesson;
+  GtkMenuButton        *menu_button;
+  GMenuModel           *primary_menu;
+
+  int                   saved_paned_position;
+  GtkCssProvider       *text_css;
+  char                 *text_css_data;   /* what text_css holds */
+  GSettings            *settings;
+
+  GPtrArray            *scenarios;
+  AwScenario           *scenario;
+  guint                 wait_deadline_ms;
+  char                 *error;
+  char                 *status;
+  guint                 status_timeout;
+
+  /* The run in progress (its runs so far are the session's) */
+  guint                 generation;
+  AwRunner             *runner;
+  GArray               *queue;           /* guint: indices of the variants still to run */
+  guint                 tick_id;
+  GdkFrameClock        *live_clock;      /* whose after-paint tells what a live frame took */
+  gulong                after_paint_id;
+  gint64                live_redraw_at;  /* when this frame's live redraw was asked for, or 0 */
+  gint64                live_redrawn_at; /* the last live redraw */
+  gint64                live_paint_us;   /* what a frame with a live redraw takes, smoothed */
+  guint                 start_delay_id;
+  guint                 start_tick_id;   /* a variant waiting for the window to be drawn */
+  guint                 start_ticks;
+  gboolean              cancelled;
+
+  GtkNativeDialog      *chooser;
+
+  gboolean              presentation;
+
+  /* Replay: the playhead is the session's */
+  guint                 replay_tick_id;
+  gint64                replay_last_frame;
+  gboolean              updating_scale;
+
+  /* Predict, then reveal */
+  gboolean              quiz;
+  GArray               *predictions;     /* double seconds per variant index, < 0 none */
+  GtkWindow            *quiz_dialog;
+  GtkWindow            *help_overlay;
+};
+
+/* aw-window.c */
+void            _aw_window_update_actions            (AwWindow      *self);
+void            _aw_window_show_error                (AwWindow      *self,
+                                                      const char    *message);
+void            _aw_window_show_status               (AwWindow      *self,
+                                                      const char    *text);
+void            _aw_window_set_scenario              (AwWindow      *self,
+                                                      AwScenario    *scenario);
+GtkWidget      *_aw_window_make_row                  (AwScenario    *scenario,
+                                                      gboolean       user_file);
+void            _aw_window_move_scenario             (AwWindow      *self,
+                                                      int            direction);
+void            _aw_window_emit_run_finished         (AwWindow      *self);
+
+/* aw-window-run.c */
+void            _aw_window_clear_run                 (AwWindow      *self);
+void            _aw_window_abandon_run               (AwWindow      *self);
+void            _aw_window_start_run                 (AwWindow      *self);
+void            _aw_window_start_run_now             (AwWindow      *self);
+void            _aw_window_cancel_run                (AwWindow      *self);
+
+/* aw-window-replay.c */
+void            _aw_window_apply_replay              (AwWindow      *self);
+void            _aw_window_stop_replay               (AwWindow      *self);
+void            _aw_window_update_replay_sensitivity (AwWindow      *self);
+void            _aw_window_toggle_replay             (AwWindow      *self);
+void            _aw_window_replay_to_start           (AwWindow      *self);
+void            _aw_window_replay_to_end             (AwWindow      *self);
+void            _aw_window_on_replay_scale_changed   (GtkAdjustment *adjustment,
+                                                      AwWindow      *self);
+
+/* aw-window-outcome.c */
+void            _aw_window_show_outcome              (AwWindow      *self);
+void            _aw_window_ask_predictions           (AwWindow      *self);
+
+/* aw-window-files.c */
+void            _aw_window_choose_scenario_file      (AwWindow      *self);
+void            _aw_window_choose_trace              (AwWindow      *self);
+void            _aw_window_choose_image_export       (AwWindow      *self);
+void            _aw_window_choose_trace_export       (AwWindow      *self);
+
+/* aw-window-actions.c */
+void            _aw_window_class_actions_init        (GtkWidgetClass *widget_class);
+void            _aw_window_actions_init              (AwWindow      *self);
+void            _aw_window_actions_set_settings      (AwWindow      *self,
+                                                      GSettings     *settings);
+void            _aw_window_actions_dispose           (AwWindow      *self);
+void            _aw_window_apply_looks               (AwWindow      *self);
+void            _aw_window_on_speed_selected         (GtkDropDown   *dropdown,
+                                                      GParamSpec    *pspec,
+                                                      AwWindow      *self);
+void            _aw_window_on_variant_selected       (GtkDropDown   *dropdown,
+                                                      GParamSpec    *pspec,
+                                                      AwWindow      *self);
+
+/* For tests */
+AwScenario     *_aw_window_get_scenario              (AwWindow      *self);
+gboolean        _aw_window_is_running                (AwWindow      *self);
+const char     *_aw_window_get_error                 (AwWindow      *self);
+AwLessonPanel  *_aw_window_get_lesson_panel          (AwWindow      *self);
+AwTaskTable    *_aw_window_get_task_table            (AwWindow      *self);
+GtkWidget      *_aw_window_get_run_button            (AwWindow      *self);
+GtkWidget      *_aw_window_get_cancel_button         (AwWindow      *self);
+GtkWidget      *_aw_window_get_sidebar_button        (AwWindow      *self);
+GPtrArray      *_aw_window_get_last_traces           (AwWindow      *self);
+gint64          _aw_window_get_replay_position       (AwWindow      *self);
+gboolean        _aw_window_get_presentation          (AwWindow      *self);
+void            _aw_window_set_wait_deadline         (AwWindow      *self,
+                                                      guint          ms);
+
+G_END_DECLS

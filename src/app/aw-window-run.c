@@ -1,0 +1,390 @@
+/* aw-window-run.c: the window runs the variants, one after the other, and follows them live
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * A run executes the variants one after the other on this thread's main
+ * loop, so what the window shows is what really happened to the window's
+ * own loop. While a run is live, a frame-clock tick records a heartbeat into
+ * the trace (a blocked loop shows as a gap), merges what the workers have
+ * published and redraws the timeline, once per frame unless that frame would
+ * make the run's next timer late (see "Live drawing" below).
+ */
+
+#include "config.h"
+
+#include "aw-window-private.h"
+
+#include "aw-format.h"
+
+typedef struct {
+  GWeakRef window;
+  guint    generation;
+} RunContext;
+
+static void live_drawing_stop             (AwWindow *self);
+static void start_next_variant_when_drawn (AwWindow *self);
+
+/* Forgets the last run: what was queued and what was recorded. */
+void
+_aw_window_clear_run (AwWindow *self)
+{
+  g_array_set_size (self->queue, 0);
+  aw_session_set_source (self->session, NULL, NULL);
+}
+
+/* Stops following a run; a run in progress is cancelled and left to finish
+ * by itself (its callback sees a newer generation and does nothing). */
+void
+_aw_window_abandon_run (AwWindow *self)
+{
+  self->generation++;
+  g_clear_handle_id (&self->start_delay_id, g_source_remove);
+  if (self->start_tick_id != 0)
+    {
+      gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->start_tick_id);
+      self->start_tick_id = 0;
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->notice_revealer), FALSE);
+  if (self->runner != NULL)
+    aw_runner_cancel (self->runner, "The window moved on");
+  g_clear_object (&self->runner);
+  live_drawing_stop (self);
+  aw_session_set_running (self->session, FALSE);
+  self->cancelled = FALSE;
+}
+
+/* Live drawing ----------------------------------------------------------- */
+
+/* Live drawing keeps off the program's timers.
+ *
+ * While the window paints, the run's callbacks wait: a timer due in the
+ * middle of a frame fires when the frame is done. With a fast renderer that
+ * is a few milliseconds, but a large timeline on a slow one (a projector's
+ * resolution, software rendering, a sanitizer build) takes tens, and the
+ * lesson would record the window's painting as the program's lateness. So a
+ * frame redraws the live timeline only if, going by what such frames have
+ * taken, it will be done before the run's next timer is due. The picture
+ * never falls more than LIVE_MAX_HOLD_US behind. */
+#define LIVE_MARGIN_US   (2 * G_TIME_SPAN_MILLISECOND)
+#define LIVE_MAX_HOLD_US (250 * G_TIME_SPAN_MILLISECOND)
+
+static gboolean
+live_redraw_would_delay_timer (AwWindow *self,
+                               gint64    now)
+{
+  gint64 next = self->runner != NULL ? aw_runner_get_next_deadline (self->runner) : -1;
+
+  if (next < 0 || now - self->live_redrawn_at >= LIVE_MAX_HOLD_US)
+    return FALSE;
+  return next <= now + self->live_paint_us + LIVE_MARGIN_US;
+}
+
+static gboolean
+on_tick (GtkWidget     *widget,
+         GdkFrameClock *clock,
+         gpointer       user_data)
+{
+  AwWindow *self = user_data;
+  gint64 now = g_get_monotonic_time ();
+
+  /* The heartbeat lane: one event per frame the loop managed to draw. */
+  if (self->runner != NULL && aw_runner_get_trace (self->runner) != NULL)
+    aw_trace_record (aw_runner_get_trace (self->runner), AW_EVENT_FRAME, 0, 0, 0);
+
+  if (live_redraw_would_delay_timer (self, now))
+    return G_SOURCE_CONTINUE;
+
+  self->live_redraw_at = now;
+  self->live_redrawn_at = now;
+  aw_timeline_view_refresh (self->timeline);
+  return G_SOURCE_CONTINUE;
+}
+
+/* Learns what a frame with a live redraw takes: at once when it grows,
+ * slowly when it shrinks. */
+static void
+on_after_paint (GdkFrameClock *clock,
+                AwWindow      *self)
+{
+  gint64 took;
+
+  if (self->live_redraw_at == 0)
+    return;
+  took = g_get_monotonic_time () - self->live_redraw_at;
+  self->live_redraw_at = 0;
+  self->live_paint_us = took > self->live_paint_us ? took : (self->live_paint_us * 7 + took) / 8;
+}
+
+static void
+live_drawing_start (AwWindow *self)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self->timeline));
+
+  g_assert (self->tick_id == 0 && self->live_clock == NULL);
+  self->live_redraw_at = 0;
+  self->live_redrawn_at = g_get_monotonic_time ();
+  self->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self->timeline), on_tick, self, NULL);
+  if (clock != NULL)
+    {
+      self->live_clock = g_object_ref (clock);
+      self->after_paint_id = g_signal_connect_after (clock, "after-paint", G_CALLBACK (on_after_paint), self);
+    }
+}
+
+static void
+live_drawing_stop (AwWindow *self)
+{
+  if (self->tick_id != 0 && self->timeline != NULL)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self->timeline), self->tick_id);
+  self->tick_id = 0;
+  /* A clock disposed with its surface has dropped its handlers already. */
+  if (self->live_clock != NULL && g_signal_handler_is_connected (self->live_clock, self->after_paint_id))
+    g_signal_handler_disconnect (self->live_clock, self->after_paint_id);
+  self->after_paint_id = 0;
+  g_clear_object (&self->live_clock);
+  self->live_redraw_at = 0;
+}
+
+/* Variants, one after the other ------------------------------------------ */
+
+static void
+finish_run (AwWindow *self)
+{
+  const AwNamedRun *runs;
+  guint n_runs;
+
+  live_drawing_stop (self);
+  aw_session_set_running (self->session, FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->notice_revealer), FALSE);
+  aw_timeline_view_refresh (self->timeline);
+
+  aw_session_collect_steps (self->session);
+  aw_session_set_replay_position (self->session, -1);
+  runs = aw_session_get_runs (self->session, &n_runs);
+  aw_task_table_set_runs (self->table, runs, n_runs);
+  _aw_window_show_outcome (self);
+  if (self->cancelled && self->queue->len > 0)
+    {
+      g_autofree char *more = g_strdup_printf ("%s\n%u variant%s not run after the cancel",
+                                               aw_lesson_panel_get_outcome (self->lesson),
+                                               self->queue->len, self->queue->len == 1 ? "" : "s");
+      aw_lesson_panel_set_outcome (self->lesson, more);
+    }
+
+  self->cancelled = FALSE;
+  _aw_window_update_actions (self);
+  _aw_window_apply_replay (self);
+  _aw_window_show_outcome (self);
+  _aw_window_emit_run_finished (self);
+}
+
+static void
+on_variant_done (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  RunContext *ctx = user_data;
+  g_autoptr(AwWindow) self = g_weak_ref_get (&ctx->window);
+  g_autoptr(GError) error = NULL;
+
+  if (!aw_runner_run_finish (AW_RUNNER (source), result, &error))
+    g_warning ("A run could not happen: %s", error->message);
+
+  if (self != NULL && ctx->generation == self->generation)
+    {
+      g_clear_object (&self->runner);
+      if (!self->cancelled && self->queue->len > 0)
+        start_next_variant_when_drawn (self);
+      else
+        finish_run (self);
+    }
+
+  g_weak_ref_clear (&ctx->window);
+  g_free (ctx);
+}
+
+static void
+start_next_variant (AwWindow *self)
+{
+  AwScenario *scenario = aw_session_get_scenario (self->session);
+  const AwVariant *variant;
+  const AwNamedRun *runs;
+  AwRunOptions options;
+  RunContext *ctx;
+  g_autoptr(AwTraceModel) model = NULL;
+  AwTrace *trace;
+  guint index;
+  guint n_runs;
+
+  index = g_array_index (self->queue, guint, 0);
+  g_array_remove_index (self->queue, 0);
+  variant = aw_scenario_get_variant (scenario, index);
+
+  aw_run_options_init (&options);
+  options.speed = aw_session_get_speed (self->session);
+  options.wait_deadline_ms = self->wait_deadline_ms;
+  self->runner = aw_runner_new (scenario, index, &options);
+
+  ctx = g_new0 (RunContext, 1);
+  g_weak_ref_init (&ctx->window, self);
+  ctx->generation = self->generation;
+  aw_runner_run_async (self->runner, NULL, on_variant_done, ctx);
+  /* Cancel was pressed before this variant started. */
+  if (self->cancelled)
+    aw_runner_cancel (self->runner, "Cancel pressed");
+
+  trace = aw_runner_get_trace (self->runner);
+  aw_trace_set_metadata (trace, "heartbeat_ms", "16.667");
+
+  model = aw_trace_model_new (trace);
+  aw_session_add_run (self->session, variant->name, variant->title, model);
+  runs = aw_session_get_runs (self->session, &n_runs);
+  aw_timeline_view_set_runs (self->timeline, aw_scenario_get_title (scenario), runs, n_runs);
+}
+
+/* Starting a run changes what the window shows (the last run cleared, new
+ * labels, a new block on the timeline), and laying that out and drawing it
+ * takes the main loop a frame: up to about 100 ms in presentation mode's
+ * large type. A variant starts once that frame has been painted, so the
+ * main-loop gaps its trace records are its own, not the window's. The first
+ * tick is the frame that draws the new state; the second comes after it. */
+static gboolean
+start_when_drawn (GtkWidget     *widget,
+                  GdkFrameClock *clock,
+                  gpointer       user_data)
+{
+  AwWindow *self = AW_WINDOW (widget);
+
+  if (++self->start_ticks < 2)
+    return G_SOURCE_CONTINUE;
+  self->start_tick_id = 0;
+  start_next_variant (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+start_next_variant_when_drawn (AwWindow *self)
+{
+  if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
+    {
+      start_next_variant (self);
+      return;
+    }
+  g_assert (self->start_tick_id == 0);
+  self->start_ticks = 0;
+  self->start_tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), start_when_drawn, NULL, NULL);
+}
+
+static gboolean
+start_after_notice (gpointer data)
+{
+  AwWindow *self = data;
+
+  self->start_delay_id = 0;
+  start_next_variant (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* The longest the queued variants will freeze the window, in ms. */
+static guint
+queued_freeze_ms (AwWindow *self)
+{
+  AwRunOptions options;
+  guint longest = 0;
+
+  aw_run_options_init (&options);
+  options.speed = aw_session_get_speed (self->session);
+  options.wait_deadline_ms = self->wait_deadline_ms;
+  for (guint i = 0; i < self->queue->len; i++)
+    {
+      const AwVariant *v = aw_scenario_get_variant (aw_session_get_scenario (self->session),
+                                                    g_array_index (self->queue, guint, i));
+      longest = MAX (longest, aw_run_estimate_freeze_ms (v->program, &options));
+    }
+  return longest;
+}
+
+void
+_aw_window_start_run (AwWindow *self)
+{
+  if (aw_session_get_running (self->session) || self->scenario == NULL)
+    return;
+  if (self->quiz && self->quiz_dialog == NULL)
+    {
+      _aw_window_ask_predictions (self);
+      return;
+    }
+  _aw_window_start_run_now (self);
+}
+
+void
+_aw_window_start_run_now (AwWindow *self)
+{
+  guint selected;
+  guint freeze_ms;
+
+  if (aw_session_get_running (self->session) || self->scenario == NULL)
+    return;
+
+  _aw_window_stop_replay (self);
+  aw_session_set_replay_position (self->session, -1);
+  if (!self->quiz)
+    g_array_set_size (self->predictions, 0);
+  _aw_window_abandon_run (self);
+  _aw_window_clear_run (self);
+  _aw_window_show_error (self, NULL);
+
+  aw_session_set_source (self->session, self->scenario, aw_scenario_get_title (self->scenario));
+  selected = gtk_drop_down_get_selected (self->variant_dropdown);
+  if (selected == 0 || selected == GTK_INVALID_LIST_POSITION ||
+      selected > aw_scenario_get_n_variants (self->scenario))
+    {
+      for (guint i = 0; i < aw_scenario_get_n_variants (self->scenario); i++)
+        g_array_append_val (self->queue, i);
+    }
+  else
+    {
+      guint index = selected - 1;
+      g_array_append_val (self->queue, index);
+    }
+
+  self->cancelled = FALSE;
+  aw_session_set_running (self->session, TRUE);
+  aw_lesson_panel_set_outcome (self->lesson, "Running…");
+  aw_lesson_panel_set_warnings (self->lesson, NULL);
+  aw_session_set_view (self->session, NULL);
+  live_drawing_start (self);
+  _aw_window_update_actions (self);
+  aw_lesson_panel_highlight (self->lesson, 0, 0);
+
+  /* A run that freezes the window is announced first, and starts only once
+   * the notice has been drawn and can be read: a frozen window paints nothing. */
+  freeze_ms = queued_freeze_ms (self);
+  if (freeze_ms >= 250)
+    {
+      g_autofree char *how_long = aw_format_duration (freeze_ms);
+      g_autofree char *notice = g_strdup_printf (
+        "This run will freeze the window for about %s. That is the point: the UI thread will be "
+        "blocked, so nothing repaints and clicks wait. It will recover by itself.", how_long);
+
+      gtk_label_set_text (self->notice_label, notice);
+      gtk_widget_set_visible (GTK_WIDGET (self->notice_revealer), TRUE);
+      aw_lesson_panel_set_outcome (self->lesson, "About to freeze the window…");
+      self->start_delay_id = g_timeout_add (1500, start_after_notice, self);
+      return;
+    }
+
+  gtk_widget_set_visible (GTK_WIDGET (self->notice_revealer), FALSE);
+  start_next_variant_when_drawn (self);
+}
+
+void
+_aw_window_cancel_run (AwWindow *self)
+{
+  if (!aw_session_get_running (self->session) || self->cancelled)
+    return;
+  self->cancelled = TRUE;
+  if (self->runner != NULL)
+    aw_runner_cancel (self->runner, "Cancel pressed");
+  _aw_window_update_actions (self);
+}

@@ -1,0 +1,457 @@
+/* test-keys.c: every keyboard shortcut of the window, pressed for real
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Run under xvfb-run. Keys are typed with xdotool (XTEST), so they travel
+ * the way a user's keys do: through the focused widget, up to the window,
+ * past GTK's own bindings. What each key did is read from the window.
+ * Keys that steer the run or the timeline must not fire while a text field
+ * has the focus; that is checked as well.
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include <gdk/x11/gdkx.h>
+#include <gtk/gtk.h>
+
+#include "aw-application.h"
+#include "aw-lesson-panel.h"
+#include "aw-timeline-view.h"
+#include "aw-window-private.h"
+#include "window-test-util.h"
+
+static AwApplication *app;
+
+/* Each key is given 150 ms to be handled: under valgrind that is too
+ * little, so these tests are skipped there (AW_TEST_SLOW). */
+static gboolean
+have_tools (void)
+{
+  g_autofree char *xdotool = g_find_program_in_path ("xdotool");
+
+  return xdotool != NULL && GDK_IS_X11_DISPLAY (gdk_display_get_default ()) && test_timing_checked ();
+}
+
+static void
+xdotool (const char *first,
+         ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+  const char *arg;
+  va_list args;
+
+  g_ptr_array_add (argv, (gpointer) "xdotool");
+  va_start (args, first);
+  for (arg = first; arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (gpointer) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, NULL,
+                               G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
+                               NULL, NULL, NULL, NULL, &status, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+}
+
+/* Gives the X keyboard focus to a GTK window (there is no window manager). */
+static void
+x_focus (GtkWindow *window)
+{
+  g_autofree char *xid = NULL;
+
+  xid = g_strdup_printf ("%lu", (gulong) gdk_x11_surface_get_xid (gtk_native_get_surface (GTK_NATIVE (window))));
+  xdotool ("windowfocus", "--sync", xid, NULL);
+  test_wait_ms (50);
+}
+
+/* Types one key (xdotool's names: space, ctrl+plus, shift+Left...) and lets
+ * the window handle it. */
+static void
+key (const char *name)
+{
+  xdotool ("key", name, NULL);
+  test_wait_ms (150);
+}
+
+typedef gboolean (*Condition) (AwWindow *window);
+
+static gboolean
+wait_until (AwWindow  *window,
+            Condition  condition,
+            guint      timeout_ms)
+{
+  gint64 end = g_get_monotonic_time () + timeout_ms * 1000;
+
+  while (!condition (window) && g_get_monotonic_time () < end)
+    test_wait_ms (10);
+  return condition (window);
+}
+
+static gboolean
+is_idle (AwWindow *window)
+{
+  return !_aw_window_is_running (window) &&
+         gtk_widget_get_sensitive (_aw_window_get_run_button (window));
+}
+
+static gboolean
+compare_setting (void)
+{
+  return g_settings_get_boolean (aw_application_get_settings (app), "compare");
+}
+
+static double
+text_scale_setting (void)
+{
+  return g_settings_get_double (aw_application_get_settings (app), "text-scale");
+}
+
+static GtkWidget *
+find_widget (GtkWidget *widget,
+             GType      type)
+{
+  if (g_type_is_a (G_OBJECT_TYPE (widget), type))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_widget (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static GtkWindow *
+transient_of (AwWindow *window,
+              GType     type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();  /* owned by GTK */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, i);
+
+      if (g_type_is_a (G_OBJECT_TYPE (w), type) && gtk_window_get_transient_for (w) == GTK_WINDOW (window) &&
+          gtk_widget_get_visible (GTK_WIDGET (w)))
+        return w;
+    }
+  return NULL;
+}
+
+static gboolean
+focus_in_search (AwWindow *window)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (window));
+
+  return focus != NULL && gtk_widget_get_ancestor (focus, GTK_TYPE_SEARCH_ENTRY) != NULL;
+}
+
+static void
+run_with_key (AwWindow   *window,
+              const char *name)
+{
+  gboolean finished = FALSE;
+  gulong id = g_signal_connect_swapped (window, "run-finished", G_CALLBACK (test_set_flag), &finished);
+
+  g_assert_true (wait_until (window, is_idle, 10000));
+  key (name);
+  g_assert_true (finished || _aw_window_is_running (window));
+  g_assert_true (test_wait_for (&finished, 30000));
+  g_signal_handler_disconnect (window, id);
+  g_assert_true (wait_until (window, is_idle, 10000));
+}
+
+/* Space, F5, Ctrl+R, Escape; the replay keys; C; the timeline's keys from
+ * elsewhere in the window. */
+static void
+test_run_keys (void)
+{
+  AwWindow *window;
+  GtkWidget *timeline;
+  gboolean finished = FALSE;
+  gulong id;
+  gint64 first;
+
+  if (!have_tools ())
+    {
+      g_test_skip ("needs an X display and xdotool, and no valgrind");
+      return;
+    }
+
+  window = test_window_new (app, 1280, 800);
+  timeline = GTK_WIDGET (aw_window_get_timeline (window));
+  g_assert_true (aw_window_select_scenario (window, "when-all"));
+  aw_window_set_variant (window, -1);
+  aw_window_set_speed (window, 4);
+  x_focus (GTK_WINDOW (window));
+  gtk_widget_grab_focus (timeline);
+  test_wait_ms (50);
+
+  /* Space runs; Escape cancels, and the variant left over is not run. */
+  id = g_signal_connect_swapped (window, "run-finished", G_CALLBACK (test_set_flag), &finished);
+  key ("space");
+  g_assert_true (_aw_window_is_running (window));
+  key ("Escape");
+  g_assert_true (test_wait_for (&finished, 10000));
+  g_signal_handler_disconnect (window, id);
+  {
+    g_autoptr(GPtrArray) traces = _aw_window_get_last_traces (window);
+    g_assert_cmpuint (traces->len, ==, 1);
+  }
+
+  /* F5, Ctrl+R and Shift+Space run too. */
+  run_with_key (window, "F5");
+  run_with_key (window, "ctrl+r");
+  run_with_key (window, "shift+space");
+
+  /* Replay: Home, Right, Left, End; with Shift as well. */
+  g_assert_cmpint (_aw_window_get_replay_position (window), ==, -1);
+  key ("Home");
+  g_assert_cmpint (_aw_window_get_replay_position (window), ==, 0);
+  key ("Right");
+  first = _aw_window_get_replay_position (window);
+  g_assert_cmpint (first, >, 0);
+  key ("Right");
+  g_assert_cmpint (_aw_window_get_replay_position (window), >, first);
+  key ("Left");
+  g_assert_cmpint (_aw_window_get_replay_position (window), ==, first);
+  key ("End");
+  g_assert_cmpint (_aw_window_get_replay_position (window), ==, -1);
+  key ("shift+Left");
+  g_assert_cmpint (_aw_window_get_replay_position (window), >, 0);
+  key ("shift+Home");
+  g_assert_cmpint (_aw_window_get_replay_position (window), ==, 0);
+  key ("shift+Right");
+  g_assert_cmpint (_aw_window_get_replay_position (window), ==, first);
+  key ("shift+End");
+  g_assert_cmpint (_aw_window_get_replay_position (window), ==, -1);
+
+  /* C toggles Compare, with or without Shift. */
+  g_assert_true (compare_setting ());
+  key ("c");
+  g_assert_false (compare_setting ());
+  key ("C");
+  g_assert_true (compare_setting ());
+
+  /* The timeline's keys work with the focus elsewhere: here on Run. */
+  gtk_widget_grab_focus (_aw_window_get_run_button (window));
+  test_wait_ms (50);
+  g_assert_true (aw_timeline_view_is_fitted (AW_TIMELINE_VIEW (timeline)));
+  for (guint i = 0; i < 10; i++)
+    {
+      const char *keys[] = { "w", "W", "s", "S", "a", "A", "d", "D", "plus", "minus" };
+
+      key (keys[i]);
+      g_assert_false (aw_timeline_view_is_fitted (AW_TIMELINE_VIEW (timeline)));
+      key (i % 2 ? "F" : "f");
+      g_assert_true (aw_timeline_view_is_fitted (AW_TIMELINE_VIEW (timeline)));
+    }
+  /* ... but not with Ctrl or Alt (Ctrl+minus is the text size). */
+  key ("alt+w");
+  g_assert_true (aw_timeline_view_is_fitted (AW_TIMELINE_VIEW (timeline)));
+
+  /* With the timeline focused they are its own. */
+  gtk_widget_grab_focus (timeline);
+  test_wait_ms (50);
+  key ("w");
+  g_assert_false (aw_timeline_view_is_fitted (AW_TIMELINE_VIEW (timeline)));
+  key ("f");
+  g_assert_true (aw_timeline_view_is_fitted (AW_TIMELINE_VIEW (timeline)));
+
+  /* Ctrl or Alt with the run's keys does nothing of theirs. */
+  key ("alt+c");
+  g_assert_true (compare_setting ());
+  key ("End");
+  key ("alt+Left");
+  g_assert_cmpint (_aw_window_get_replay_position (window), ==, -1);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  test_wait_ms (50);
+}
+
+/* With a text field focused, its keys are its own: nothing runs, steps,
+ * toggles or zooms. */
+static void
+test_text_fields (void)
+{
+  AwWindow *window;
+  GtkWidget *timeline;
+  GtkWidget *entry;
+  GtkWidget *text_view;
+
+  if (!have_tools ())
+    {
+      g_test_skip ("needs an X display and xdotool, and no valgrind");
+      return;
+    }
+
+  window = test_window_new (app, 1280, 800);
+  timeline = GTK_WIDGET (aw_window_get_timeline (window));
+  g_assert_true (aw_window_select_scenario (window, "when-all"));
+  aw_window_set_variant (window, 0);
+  aw_window_set_speed (window, 4);
+  x_focus (GTK_WINDOW (window));
+  gtk_widget_grab_focus (timeline);
+  run_with_key (window, "space");
+
+  /* Ctrl+F: the search field, even with the catalogue hidden (F9). */
+  key ("F9");
+  g_assert_false (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (_aw_window_get_sidebar_button (window))));
+  key ("ctrl+f");
+  g_assert_true (focus_in_search (window));
+  entry = gtk_widget_get_ancestor (gtk_root_get_focus (GTK_ROOT (window)), GTK_TYPE_SEARCH_ENTRY);
+  g_assert_true (gtk_widget_is_drawable (entry));
+
+  key ("space");
+  g_assert_false (_aw_window_is_running (window));
+  key ("c");
+  key ("question");
+  key ("w");
+  key ("Left");
+  key ("Home");
+  key ("shift+space");
+  g_assert_false (_aw_window_is_running (window));
+  g_assert_false (compare_setting ());
+  g_assert_null (transient_of (window, GTK_TYPE_SHORTCUTS_WINDOW));
+  g_assert_true (aw_timeline_view_is_fitted (AW_TIMELINE_VIEW (timeline)));
+  g_assert_cmpint (_aw_window_get_replay_position (window), ==, -1);
+  g_assert_nonnull (strstr (gtk_editable_get_text (GTK_EDITABLE (entry)), "c?w"));
+  gtk_editable_set_text (GTK_EDITABLE (entry), "");
+  test_wait_ms (300);
+
+  /* A read-only text view (the lesson's code) counts as a text field. */
+  text_view = find_widget (GTK_WIDGET (_aw_window_get_lesson_panel (window)), GTK_TYPE_TEXT_VIEW);
+  g_assert_nonnull (text_view);
+  g_assert_true (gtk_widget_grab_focus (text_view));
+  test_wait_ms (50);
+  key ("space");
+  key ("c");
+  key ("question");
+  key ("w");
+  g_assert_false (_aw_window_is_running (window));
+  g_assert_false (compare_setting ());
+  g_assert_null (transient_of (window, GTK_TYPE_SHORTCUTS_WINDOW));
+  g_assert_true (aw_timeline_view_is_fitted (AW_TIMELINE_VIEW (timeline)));
+
+  /* F5 and Escape are the window's wherever the focus is. */
+  run_with_key (window, "F5");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  test_wait_ms (50);
+}
+
+/* F9, F11, Page Down/Up, Ctrl+plus/minus/0, ?, Ctrl+?, Ctrl+O, Ctrl+Q. */
+static void
+test_window_keys (void)
+{
+  AwWindow *window;
+  GtkWidget *sidebar_button;
+  GtkWindow *other;
+  GLogLevelFlags fatal;
+
+  if (!have_tools ())
+    {
+      g_test_skip ("needs an X display and xdotool, and no valgrind");
+      return;
+    }
+
+  /* GTK 4.8's shortcuts window measures one of its own labels at -4 px
+   * and warns about it: for this test, warnings are not fatal. */
+  fatal = g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL);
+
+  window = test_window_new (app, 1280, 800);
+  sidebar_button = _aw_window_get_sidebar_button (window);
+  g_assert_true (aw_window_select_scenario (window, "when-all"));
+  x_focus (GTK_WINDOW (window));
+  gtk_widget_grab_focus (GTK_WIDGET (aw_window_get_timeline (window)));
+  test_wait_ms (50);
+
+  /* F9 hides and shows the catalogue. */
+  g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (sidebar_button)));
+  key ("F9");
+  g_assert_false (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (sidebar_button)));
+  key ("F9");
+  g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (sidebar_button)));
+
+  /* F11: presentation mode, and out again. */
+  key ("F11");
+  g_assert_true (_aw_window_get_presentation (window));
+  key ("F11");
+  g_assert_false (_aw_window_get_presentation (window));
+
+  /* Page Down and Page Up walk the lesson. */
+  key ("Next");
+  g_assert_cmpstr (aw_scenario_get_id (_aw_window_get_scenario (window)), !=, "when-all");
+  key ("Prior");
+  g_assert_cmpstr (aw_scenario_get_id (_aw_window_get_scenario (window)), ==, "when-all");
+
+  /* Text size. */
+  g_assert_cmpfloat_with_epsilon (text_scale_setting (), 1.0, 1e-6);
+  key ("ctrl+plus");
+  g_assert_cmpfloat_with_epsilon (text_scale_setting (), 1.1, 1e-6);
+  key ("ctrl+equal");
+  g_assert_cmpfloat_with_epsilon (text_scale_setting (), 1.2, 1e-6);
+  key ("ctrl+minus");
+  g_assert_cmpfloat_with_epsilon (text_scale_setting (), 1.1, 1e-6);
+  key ("ctrl+0");
+  g_assert_cmpfloat_with_epsilon (text_scale_setting (), 1.0, 1e-6);
+
+  /* ? and Ctrl+? show the shortcuts. */
+  key ("question");
+  test_wait_ms (200);
+  other = transient_of (window, GTK_TYPE_SHORTCUTS_WINDOW);
+  g_assert_nonnull (other);
+  gtk_window_close (other);
+  test_wait_ms (100);
+  g_assert_null (transient_of (window, GTK_TYPE_SHORTCUTS_WINDOW));
+  x_focus (GTK_WINDOW (window));
+  key ("ctrl+question");
+  test_wait_ms (200);
+  other = transient_of (window, GTK_TYPE_SHORTCUTS_WINDOW);
+  g_assert_nonnull (other);
+  gtk_window_close (other);
+  test_wait_ms (100);
+  x_focus (GTK_WINDOW (window));
+
+  /* Ctrl+O opens a file chooser; Escape in it closes it. */
+  key ("ctrl+o");
+  test_wait_ms (300);
+  other = transient_of (window, GTK_TYPE_FILE_CHOOSER_DIALOG);
+  g_assert_nonnull (other);
+  x_focus (other);
+  key ("Escape");
+  test_wait_ms (200);
+  g_assert_null (transient_of (window, GTK_TYPE_FILE_CHOOSER_DIALOG));
+  x_focus (GTK_WINDOW (window));
+
+  /* Ctrl+Q closes the window. */
+  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
+  key ("ctrl+q");
+  test_wait_ms (200);
+  g_assert_null (window);
+
+  g_log_set_always_fatal (fatal);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  if (!test_app_init (&argc, &argv))
+    return 0;
+
+  app = test_app_new ();
+
+  g_test_add_func ("/aw/app/keys/run", test_run_keys);
+  g_test_add_func ("/aw/app/keys/text-fields", test_text_fields);
+  g_test_add_func ("/aw/app/keys/window", test_window_keys);
+
+  return test_app_run (&app);
+}

@@ -130,13 +130,19 @@ struct _Op {
   Op           *all_next;
 };
 
+/* A worker's job is an amount of work (CPU time, or wall time for a
+ * blocking job); CPU-bound jobs share the cores, each at the same rate. */
 struct _Worker {
   guint    index;
   gint     lane;                /* -1 until it records */
   Op      *op;
-  gint64   start_ns;
-  gint64   end_ns;
-  gint64   check_ns;
+  gint64   work_ns;             /* the job's work */
+  gint64   check_ns;            /* work between two checks of the token */
+  gint64   done_ns;             /* work done by done_at */
+  gint64   done_at;
+  double   rate;                /* work per nanosecond: 1, or cores / CPU-bound jobs */
+  gboolean on_cpu;              /* not a blocking job: it needs a core */
+  gint64   target_ns;           /* the work at which it wakes up next */
   gint64   wake_ns;
   guint64  gen;
 };
@@ -174,6 +180,7 @@ struct _Sim {
   AwHeap           idle_workers;
   GQueue           jobs;
   guint            busy_workers;
+  guint            cores;
 
   gint             live_ops;
   Source          *heartbeat;

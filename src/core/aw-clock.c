@@ -40,6 +40,8 @@
 #include "aw-clock.h"
 #include "aw-clock-private.h"
 
+#include <math.h>
+
 #define SIM(engine) ((Sim *) (engine))
 #define OP(o)       ((Op *) (o))
 #define SCOPE(s)    ((Scope *) (s))
@@ -220,17 +222,72 @@ parent_scope_cancelled (Sim   *sim,
     _aw_clock_source_attach (sim, scope->context, SOURCE_CANCEL_SCOPE, TRUE, sim->now, scope_ref (scope));
 }
 
+/* The work a worker has done by now. */
+static gint64
+worker_done (Sim    *sim,
+             Worker *worker)
+{
+  gint64 done = worker->done_ns + (gint64) floor ((sim->now - worker->done_at) * worker->rate);
+
+  return MIN (done, worker->target_ns);
+}
+
+/* Wakes @worker when it has done @target of its work. */
+static void
+worker_wake_at_work (Sim    *sim,
+                     Worker *worker,
+                     gint64  target)
+{
+  worker->target_ns = target;
+  _aw_clock_worker_schedule (sim, worker,
+                             worker->done_at + (gint64) ceil ((target - worker->done_ns) / worker->rate));
+}
+
 static void
 worker_token_cancelled (Sim    *sim,
                         Worker *worker)
 {
-  gint64 elapsed = sim->now - worker->start_ns;
-  gint64 k = MAX (1, (elapsed + worker->check_ns - 1) / worker->check_ns);
-  gint64 next = MIN (worker->start_ns + k * worker->check_ns, worker->end_ns);
+  gint64 done = worker_done (sim, worker);
+  gint64 k = MAX (1, (done + worker->check_ns - 1) / worker->check_ns);
+  gint64 next = MIN (k * worker->check_ns, worker->work_ns);
 
   /* The first check at or after now sees the token. */
-  if (next < worker->wake_ns)
-    _aw_clock_worker_schedule (sim, worker, next);
+  if (next < worker->target_ns)
+    {
+      worker->done_ns = done;
+      worker->done_at = sim->now;
+      worker_wake_at_work (sim, worker, next);
+    }
+}
+
+/* CPU-bound jobs share the cores: with more of them than cores, each gets
+ * its share, and each one's work takes longer in wall time. */
+static void
+pool_share_cores (Sim *sim)
+{
+  guint running = 0;
+  double rate;
+
+  for (guint i = 0; i < sim->workers->len; i++)
+    {
+      Worker *worker = g_ptr_array_index (sim->workers, i);
+
+      if (worker->op != NULL && worker->on_cpu)
+        running++;
+    }
+  rate = running > sim->cores ? (double) sim->cores / running : 1.0;
+
+  for (guint i = 0; i < sim->workers->len; i++)
+    {
+      Worker *worker = g_ptr_array_index (sim->workers, i);
+
+      if (worker->op == NULL || !worker->on_cpu || worker->rate == rate)
+        continue;
+      worker->done_ns = worker_done (sim, worker);
+      worker->done_at = sim->now;
+      worker->rate = rate;
+      worker_wake_at_work (sim, worker, worker->target_ns);
+    }
 }
 
 /* g_cancellable_cancel(): the flag first, then the "cancelled" handlers in
@@ -501,9 +558,12 @@ worker_take_next (Sim    *sim,
           continue;
         }
 
-      worker->start_ns = sim->now;
-      worker->end_ns = sim->now + _aw_engine_scaled_us (&sim->engine, node->ms) * NS_PER_US;
+      worker->work_ns = _aw_engine_scaled_us (&sim->engine, node->ms) * NS_PER_US;
       worker->check_ns = MAX (_aw_engine_scaled_us (&sim->engine, node->check_ms), 100) * NS_PER_US;
+      worker->done_ns = 0;
+      worker->done_at = sim->now;
+      worker->rate = 1.0;
+      worker->on_cpu = !node->blocking;
       if (node->cooperative)
         {
           Scope *scope = SCOPE (op->base.scope);
@@ -514,7 +574,7 @@ worker_take_next (Sim    *sim,
             scope->running->rprev = op;
           scope->running = op;
         }
-      _aw_clock_worker_schedule (sim, worker, worker->end_ns);
+      worker_wake_at_work (sim, worker, worker->work_ns);
       return;
     }
 }
@@ -533,10 +593,12 @@ _aw_clock_worker_wake (Sim    *sim,
     {
       gboolean cancelled;
 
+      worker->done_ns = worker->target_ns;
+      worker->done_at = sim->now;
       /* At the end, the last chunk's check; before it, only a cancelled token
        * makes a worker wake up. Work of no length has no check at all. */
-      if (sim->now >= worker->end_ns)
-        cancelled = op->base.node->cooperative && worker->end_ns > worker->start_ns &&
+      if (worker->done_ns >= worker->work_ns)
+        cancelled = op->base.node->cooperative && worker->work_ns > 0 &&
                     SCOPE (op->base.scope)->cancelled;
       else
         cancelled = TRUE;
@@ -544,6 +606,7 @@ _aw_clock_worker_wake (Sim    *sim,
       worker_finish (sim, worker, cancelled);
       worker_take_next (sim, worker);
     }
+  pool_share_cores (sim);
   sim->current_worker = outer;
 }
 
@@ -990,6 +1053,7 @@ aw_clock_simulate (AwScenario         *scenario,
   sim->contexts = g_ptr_array_new ();
   sim->workers = g_ptr_array_new_with_free_func (g_free);
   sim->wait_states = g_hash_table_new (NULL, NULL);
+  sim->cores = sim->engine.options.cores > 0 ? sim->engine.options.cores : sim->engine.options.workers;
   g_queue_init (&sim->jobs);
 
   _aw_clock_fiber_init (sim);

@@ -43,6 +43,7 @@ aw_run_options_init (AwRunOptions *options)
   options->workers = 0;
   options->cancel_after_ms = -1;
   options->wait_deadline_ms = 0;
+  options->cores = 0;
 }
 
 /**

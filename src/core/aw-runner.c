@@ -33,6 +33,7 @@
 #include "aw-wait-source.h"
 
 #include <math.h>
+#include <time.h>
 
 typedef struct _Scope Scope;
 typedef struct _Op Op;
@@ -492,16 +493,36 @@ runner_timer_clear (AwEngine *engine,
 
 /* cpu on the worker pool ------------------------------------------------------------ */
 
+/* The calling thread's CPU time: what cpu work is measured in, so that it
+ * is a fixed amount of work, as a computation is. More workers than cores
+ * make each one take longer, as they do for real. */
+static gint64
+thread_cpu_ns (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
+  return (gint64) ts.tv_sec * G_GINT64_CONSTANT (1000000000) + ts.tv_nsec;
+}
+
+static gint64
+monotonic_ns (void)
+{
+  return g_get_monotonic_time () * 1000;
+}
+
 static void
-burn_until (gint64 end_us)
+burn_until (gint64 end_cpu_ns)
 {
   /* Keeps the loop from being optimized away; one per thread, since
    * workers burn at the same time. */
   static _Thread_local volatile guint64 sink;
   guint64 x = sink + 1;
 
-  while (g_get_monotonic_time () < end_us)
-    for (guint i = 0; i < 256; i++)
+  /* Reading the thread's CPU clock is a system call: a few microseconds
+   * of work between readings. */
+  while (thread_cpu_ns () < end_cpu_ns)
+    for (guint i = 0; i < 4096; i++)
       x = x * 6364136223846793005ULL + 1442695040888963407ULL;
   sink = x;
 }
@@ -515,8 +536,11 @@ worker_run (gpointer data,
   const AwNode *node = op->base.node;
   GCancellable *token = SCOPE (op->base.scope)->cancellable;
   GTask *task = op->task;
-  gint64 duration = _aw_engine_scaled_us (engine, node->ms);
-  gint64 check = MAX (_aw_engine_scaled_us (engine, node->check_ms), 100);
+  gint64 duration = _aw_engine_scaled_us (engine, node->ms) * 1000;
+  gint64 check = MAX (_aw_engine_scaled_us (engine, node->check_ms), 100) * 1000;
+  /* A blocking worker holds its thread without using the CPU, like a
+   * synchronous I/O call inside Task.Run: its time is the wall clock's. */
+  gint64 (*clock) (void) = node->blocking ? monotonic_ns : thread_cpu_ns;
   gboolean cancelled = FALSE;
   GError *error;
 
@@ -524,20 +548,21 @@ worker_run (gpointer data,
     cancelled = TRUE;
   else
     {
-      gint64 start = g_get_monotonic_time ();
+      gint64 start = clock ();
 
       for (;;)
         {
-          gint64 now = g_get_monotonic_time ();
+          gint64 now = clock ();
+          gint64 until;
 
           if (now - start >= duration)
             break;
-          /* A blocking worker holds its thread without using the CPU, like a
-           * synchronous I/O call inside Task.Run. */
+          /* The token is checked after every check interval of work. */
+          until = MIN (start + duration, now + check);
           if (node->blocking)
-            g_usleep (MIN (start + duration, now + check) - now);
+            g_usleep ((until - now) / 1000);
           else
-            burn_until (MIN (start + duration, now + check));
+            burn_until (until);
           if (node->cooperative && g_cancellable_is_cancelled (token))
             {
               cancelled = TRUE;

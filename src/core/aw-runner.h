@@ -26,6 +26,9 @@ G_BEGIN_DECLS
  * @wait_deadline_ms: when > 0, the watchdog deadline of every blocking wait
  *   (`.Result`), instead of the one in the scenario; at most
  *   %AW_WAIT_MAX_DEADLINE_MS. Real milliseconds: the speed does not apply.
+ * @cores: the processors the virtual clock gives cpu work, 0 for one per
+ *   worker; a real run has the machine's. cpu work is an amount of CPU
+ *   time, so more CPU-bound jobs than cores share them and each takes longer.
  */
 typedef struct {
   double speed;
@@ -33,6 +36,7 @@ typedef struct {
   guint  workers;
   gint   cancel_after_ms;
   guint  wait_deadline_ms;
+  guint  cores;
 } AwRunOptions;
 
 void aw_run_options_init (AwRunOptions *options);

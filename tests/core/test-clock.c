@@ -323,6 +323,47 @@ test_workers (void)
   }
 }
 
+/* cpu work is an amount of CPU time: more CPU-bound jobs than cores share
+ * them, so eight workers on two cores finish no sooner than two workers;
+ * blocking jobs need no core. A cooperative job checks its token every
+ * check interval of its own work, later in wall time when it shares a core. */
+static void
+test_cores (void)
+{
+  g_autoptr(AwScenario) s = scenario_from_program (
+    "{ \"type\": \"parallel\", \"count\": 16, \"child\": { \"type\": \"cpu\", \"ms\": 250 } }");
+  g_autoptr(AwScenario) blocking = scenario_from_program (
+    "{ \"type\": \"parallel\", \"count\": 16, \"child\": { \"type\": \"cpu\", \"ms\": 250, \"blocking\": true } }");
+  g_autoptr(AwScenario) cooperative = scenario_from_program (
+    "{ \"type\": \"parallel\", \"count\": 4, \"child\": { \"type\": \"cpu\", \"ms\": 1000, \"check_ms\": 100 } }");
+  const struct { AwScenario *scenario; guint workers, cores; gint cancel_ms; double end_ms; } cases[] = {
+    { s, 8, 8, -1, 500 },
+    { s, 2, 2, -1, 2000 },
+    { s, 8, 2, -1, 2000 },
+    { s, 16, 2, -1, 2000 },
+    { blocking, 8, 2, -1, 500 },
+    /* Four jobs on two cores: each does 100 ms of work every 200 ms. The
+     * token is cancelled at 250 ms (62.5 ms of work each, its own share):
+     * the checks at 100 ms of work come at 400 ms. */
+    { cooperative, 4, 2, 250, 400 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      AwRunOptions options;
+      g_autoptr(AwTrace) t = NULL;
+
+      aw_run_options_init (&options);
+      options.workers = cases[i].workers;
+      options.cores = cases[i].cores;
+      options.cancel_after_ms = cases[i].cancel_ms;
+      t = aw_clock_simulate (cases[i].scenario, 0, &options);
+      g_test_message ("case %u: %u workers, %u cores: %.1f ms", i, cases[i].workers, cases[i].cores,
+                      run_end_ns (t) / 1e6);
+      g_assert_cmpint (run_end_ns (t), ==, MS (cases[i].end_ms));
+    }
+}
+
 /* Timers count whole milliseconds, like GLib's timeout sources; work on a
  * worker and blocks keep their exact scaled duration. */
 static void
@@ -888,6 +929,7 @@ main (int    argc,
   g_test_add_func ("/aw/clock/when-all/speed-1", test_when_all_speed1);
   g_test_add_func ("/aw/clock/when-all/speed-4", test_when_all_speed4);
   g_test_add_func ("/aw/clock/workers", test_workers);
+  g_test_add_func ("/aw/clock/cores", test_cores);
   g_test_add_func ("/aw/clock/cancel/cooperative", test_cancel_cooperative);
   g_test_add_func ("/aw/clock/cancel/queued", test_cancel_queued);
   g_test_add_func ("/aw/clock/cancel/batch", test_cancel_batch);

@@ -261,6 +261,48 @@ test_when_all_argument_order (void)
   g_assert_cmpuint (aw_trace_model_get_metrics (aggregate)->errors_unobserved, ==, 0);
 }
 
+static double
+run_workers (AwScenario *scenario,
+             guint       workers)
+{
+  g_autoptr(AwRunner) runner = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AwTraceModel) model = NULL;
+  AwRunOptions options;
+
+  aw_run_options_init (&options);
+  options.workers = workers;
+  runner = aw_runner_new (scenario, 0, &options);
+  g_assert_true (aw_runner_run_sync (runner, &error));
+  model = aw_trace_model_new (aw_runner_get_trace (runner));
+  return aw_trace_model_get_metrics (model)->wall_ms;
+}
+
+/* cpu work is an amount of CPU time: more workers than the machine has
+ * cores cannot do it sooner. */
+static void
+test_cpu_work (void)
+{
+  g_autoptr(AwScenario) s = scenario_from_program (
+    "{ \"type\": \"parallel\", \"count\": 8, \"child\": { \"type\": \"cpu\", \"ms\": 100 } }");
+  guint cores = g_get_num_processors ();
+  double few, many;
+
+  TEST_SKIP_IF_SLOW ();
+  if (cores >= 8)
+    {
+      g_test_skip ("needs fewer than eight processors");
+      return;
+    }
+  few = run_workers (s, cores);
+  many = run_workers (s, 8);
+  g_test_message ("800 ms of CPU work: %u workers %.0f ms, 8 workers %.0f ms, on %u cores", cores, few, many, cores);
+  /* Never less than the work divided among the cores; more workers at best as fast. */
+  g_assert_cmpfloat (few, >=, 0.9 * 800.0 / cores);
+  g_assert_cmpfloat (many, >=, 0.9 * 800.0 / cores);
+  g_assert_cmpfloat (many, >=, 0.85 * few);
+}
+
 /* ValueTask hits complete synchronously and create no GTask. */
 static void
 test_cached (void)
@@ -454,6 +496,7 @@ main (int    argc,
   g_test_add_func ("/aw/runner/errors", test_errors);
   g_test_add_func ("/aw/runner/when-all/argument-order", test_when_all_argument_order);
   g_test_add_func ("/aw/runner/cached", test_cached);
+  g_test_add_func ("/aw/runner/cpu-work", test_cpu_work);
   g_test_add_func ("/aw/runner/block-ui", test_block_ui);
   g_test_add_func ("/aw/runner/many", test_many);
   g_test_add_func ("/aw/runner/next-deadline", test_next_deadline);

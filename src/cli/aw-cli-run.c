@@ -390,6 +390,7 @@ aw_cli_run (int    argc,
   g_autofree char *trace_path = NULL;
   int cancel_after = -1;
   int workers = 0;
+  int cores = 0;
   int deadline = 0;
   int exit_code = 0;
   GOptionEntry entries[] = {
@@ -398,6 +399,7 @@ aw_cli_run (int    argc,
     { "speed", 0, 0, G_OPTION_ARG_STRING, &speed, "Divide every duration by X (default 1)", "X" },
     { "cancel-after", 0, 0, G_OPTION_ARG_INT, &cancel_after, "Press Cancel after MS milliseconds", "MS" },
     { "workers", 0, 0, G_OPTION_ARG_INT, &workers, "Worker threads for cpu work (default: processors, 2 to 8)", "N" },
+    { "cores", 0, 0, G_OPTION_ARG_INT, &cores, "With --virtual-clock: processors that CPU work shares (default: one per worker)", "N" },
     { "deadline", 0, 0, G_OPTION_ARG_INT, &deadline, "Watchdog deadline of blocking waits (.Result), 1 to 30000 ms", "MS" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print one JSON object instead of a table", NULL },
     { "virtual-clock", 0, 0, G_OPTION_ARG_NONE, &set.virtual_clock, "Simulate instead of running: instant, deterministic, simulated timing", NULL },
@@ -427,6 +429,12 @@ aw_cli_run (int    argc,
       return 2;
     }
   options.workers = workers;
+  if (cores < 0 || cores > 64)
+    {
+      aw_cli_print_error ("--cores %d: give a number between 1 and 64", cores);
+      return 2;
+    }
+  options.cores = cores;
   if (!aw_cli_parse_deadline (deadline, &options))
     return 2;
   if (trace_path != NULL && !aw_cli_check_output_folder (trace_path))

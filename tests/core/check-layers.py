@@ -16,6 +16,7 @@ import sys
 # generated), and the layer they belong to.
 HEADER_ONLY = {
     'aw-trace-private.h': 'trace',
+    'aw-trace-model-private.h': 'trace',
     'aw-trace-enums.h': 'trace',
     'aw-engine-enums.h': 'engine',
     'aw-engine-private.h': 'engine',

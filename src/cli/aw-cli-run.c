@@ -89,6 +89,8 @@ add_metrics_json (JsonBuilder      *b,
   json_builder_add_int_value (b, m->errors_observed);
   json_builder_set_member_name (b, "errors_unobserved");
   json_builder_add_int_value (b, m->errors_unobserved);
+  json_builder_set_member_name (b, "errors_swallowed");
+  json_builder_add_int_value (b, m->errors_swallowed);
   json_builder_set_member_name (b, "max_main_loop_gap_ms");
   json_builder_add_double_value (b, m->max_main_loop_gap_ms);
   json_builder_set_member_name (b, "frames_missed");

@@ -571,8 +571,9 @@ sequence_advance (AwEngine *engine,
 
 /* A child of a when_all failed. The error it rethrows is the first in
  * argument order, whenever it came. With the aggregate, the code reads
- * every error. With a plain await it reads only the one rethrown: another
- * is left unobserved as soon as that is certain, when a child before it in
+ * every error. With a plain await it reads only the one rethrown; WhenAll
+ * observed the others (no UnobservedTaskException), but no code sees them:
+ * each is swallowed as soon as that is certain, when a child before it in
  * argument order has failed already, or when one before it fails later. */
 static void
 join_add_error (AwEngine  *engine,
@@ -589,9 +590,9 @@ join_add_error (AwEngine  *engine,
         op->n_errors++;
     }
   else if (!first)
-    record (engine, AW_EVENT_ERROR_UNOBSERVED, child->id, op->id, intern (engine, (*error)->message));
+    record (engine, AW_EVENT_ERROR_SWALLOWED, child->id, op->id, intern (engine, (*error)->message));
   else if (op->error != NULL)
-    record (engine, AW_EVENT_ERROR_UNOBSERVED, op->error_child, op->id, intern (engine, op->error->message));
+    record (engine, AW_EVENT_ERROR_SWALLOWED, op->error_child, op->id, intern (engine, op->error->message));
 
   if (first)
     {
@@ -607,7 +608,7 @@ join_complete (AwEngine *engine,
                AwOp     *op)
 {
   /* `await Task.WhenAll` rethrows the first error in argument order; the
-   * others stay in an aggregate that no code reads. */
+   * others stay in an aggregate that no code reads (swallowed). */
   if (op->error != NULL && op->node->first_error_only)
     record (engine, AW_EVENT_ERROR_OBSERVED, op->error_child, op->id, 0);
 

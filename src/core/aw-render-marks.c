@@ -15,18 +15,6 @@
 
 #include <math.h>
 
-static const char *
-marker_label (const AwMarker *marker)
-{
-  switch (marker->kind)
-    {
-    case AW_EVENT_CANCEL_REQUEST: return "cancel";
-    case AW_EVENT_WATCHDOG: return "watchdog";
-    case AW_EVENT_ERROR_UNOBSERVED: return "unobserved error";
-    default: return marker->text;
-    }
-}
-
 static gboolean
 is_taken (Ctx    *c,
           double  x0,
@@ -222,7 +210,7 @@ _aw_render_draw_markers (Ctx                         *c,
   for (guint i = 0; i < n; i++)
     {
       gint64 rel = markers[i].time_ns - begin;
-      const char *label = marker_label (&markers[i]);
+      const char *label = aw_marker_get_label (&markers[i]);
       double x = _aw_render_time_to_x (c, rel), tw, th, lx, ly;
 
       if (rel < lay->view_start_ns || rel > lay->view_end_ns || label == NULL || size < 6)

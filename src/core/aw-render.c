@@ -84,6 +84,8 @@ _aw_render_ctx_init (Ctx                   *c,
             c->legend_has[LEGEND_WATCHDOG] = TRUE;
           else if (markers[i].kind == AW_EVENT_ERROR_UNOBSERVED)
             c->legend_has[LEGEND_UNOBSERVED] = TRUE;
+          else if (markers[i].kind == AW_EVENT_ERROR_SWALLOWED)
+            c->legend_has[LEGEND_SWALLOWED] = TRUE;
         }
     }
 }

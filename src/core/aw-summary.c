@@ -326,6 +326,10 @@ aw_summary_outcome_card (const AwNamedRun *variants,
       if (m->errors_unobserved > 0)
         g_string_append_printf (s, "\n%s%s%u error%s never observed", who ? who : "", who ? ": " : "",
                                 m->errors_unobserved, m->errors_unobserved == 1 ? " was" : "s were");
+      if (m->errors_swallowed > 0)
+        g_string_append_printf (s, "\n%s%s%u error%s swallowed by await (observed, not rethrown)",
+                                who ? who : "", who ? ": " : "",
+                                m->errors_swallowed, m->errors_swallowed == 1 ? " was" : "s were");
       if (m->watchdog_fired)
         {
           g_autofree char *gap = aw_format_duration (m->max_main_loop_gap_ms);

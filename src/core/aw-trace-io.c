@@ -204,10 +204,7 @@ add_trace_events (JsonBuilder *b,
   markers = aw_trace_model_get_markers (model, &n_markers);
   for (guint i = 0; i < n_markers; i++)
     {
-      const char *name = markers[i].kind == AW_EVENT_CANCEL_REQUEST ? "cancel"
-                       : markers[i].kind == AW_EVENT_WATCHDOG ? "watchdog"
-                       : markers[i].kind == AW_EVENT_ERROR_UNOBSERVED ? "unobserved error"
-                       : markers[i].text;
+      const char *name = aw_marker_get_label (&markers[i]);
 
       json_builder_begin_object (b);
       add_common (b, "i", name, pid, 1, markers[i].time_ns - begin);

@@ -325,8 +325,14 @@ _aw_trace_model_fold (AwTraceModel  *self,
           break;
 
         case AW_EVENT_ERROR_UNOBSERVED:
+        case AW_EVENT_ERROR_SWALLOWED:
           if ((task = _aw_trace_model_find_task (self, ev->task)) != NULL)
-            task->error_unobserved = TRUE;
+            {
+              if (ev->kind == AW_EVENT_ERROR_SWALLOWED)
+                task->error_swallowed = TRUE;
+              else
+                task->error_unobserved = TRUE;
+            }
           G_GNUC_FALLTHROUGH;
         case AW_EVENT_WATCHDOG:
         case AW_EVENT_MARK:

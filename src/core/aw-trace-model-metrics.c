@@ -50,6 +50,8 @@ _aw_trace_model_compute_metrics (AwTraceModel *self)
         m->errors_observed++;
       if (t->error_unobserved)
         m->errors_unobserved++;
+      if (t->error_swallowed)
+        m->errors_swallowed++;
 
       if (t->cancel_request_ns >= 0)
         {

@@ -372,6 +372,26 @@ aw_trace_model_get_blocks (AwTraceModel *self,
 }
 
 /**
+ * aw_marker_get_label:
+ * @marker: a marker of a model
+ *
+ * Returns: (transfer none): what the marker is called on a timeline and in
+ *   exported traces: a kind's name, or a mark's own text
+ */
+const char *
+aw_marker_get_label (const AwMarker *marker)
+{
+  switch (marker->kind)
+    {
+    case AW_EVENT_CANCEL_REQUEST: return "cancel";
+    case AW_EVENT_WATCHDOG: return "watchdog";
+    case AW_EVENT_ERROR_UNOBSERVED: return "unobserved error";
+    case AW_EVENT_ERROR_SWALLOWED: return "error swallowed by await";
+    default: return marker->text;
+    }
+}
+
+/**
  * aw_trace_model_get_markers:
  * @self: a model
  * @n_markers: (out): how many

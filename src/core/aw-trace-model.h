@@ -57,6 +57,7 @@ typedef struct {
   const char *error;             /* the message of a fault */
   gboolean    error_observed;
   gboolean    error_unobserved;
+  gboolean    error_swallowed;   /* an awaited WhenAll observed it, and rethrew another */
   gint64      cancel_request_ns; /* first cancel of this task or an ancestor's scope, or -1 */
   gint64      cancel_seen_ns;    /* when a worker observed the token, or -1 */
   guint       first_span;        /* index into aw_trace_model_get_spans() */
@@ -83,6 +84,7 @@ typedef struct {
   guint    gtasks_created;
   guint    errors_observed;
   guint    errors_unobserved;
+  guint    errors_swallowed;     /* observed by an awaited WhenAll, not rethrown */
   double   max_main_loop_gap_ms; /* longest stretch without a heartbeat; 0 without heartbeats */
   guint    frames;
   guint    frames_missed;        /* heartbeats that should have happened in gaps */
@@ -155,6 +157,7 @@ const gint64     *aw_trace_model_get_frames   (AwTraceModel  *self,
                                                guint         *n_frames);
 const AwSpan     *aw_trace_model_get_blocks   (AwTraceModel  *self,
                                                guint         *n_blocks);
+const char       *aw_marker_get_label         (const AwMarker *marker);
 const AwMarker   *aw_trace_model_get_markers  (AwTraceModel  *self,
                                                guint         *n_markers);
 gint64            aw_trace_model_get_begin_ns (AwTraceModel  *self);

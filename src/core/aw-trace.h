@@ -33,6 +33,9 @@ G_BEGIN_DECLS
  * @AW_EVENT_UI_BLOCK_END: the main thread serves its loop again
  * @AW_EVENT_WATCHDOG: a blocking wait hit its deadline
  * @AW_EVENT_MARK: free annotation; text: label
+ * @AW_EVENT_ERROR_SWALLOWED: a child's error that an awaited Task.WhenAll
+ *   observed but did not rethrow: no code sees it, yet it is not
+ *   unobserved; parent: the WhenAll; text: the error message
  *
  * What happened. Task events carry the task id; run-level events use task 0.
  * Each kind's nick is its name in saved traces (see
@@ -60,6 +63,7 @@ typedef enum /*< prefix=AW_EVENT >*/ {
   AW_EVENT_UI_BLOCK_END,
   AW_EVENT_WATCHDOG,
   AW_EVENT_MARK,
+  AW_EVENT_ERROR_SWALLOWED,
   AW_EVENT_LAST               /*< skip >*/
 } AwEventKind;
 

@@ -38,6 +38,7 @@
 /* What a teacher reads; the ids are the enum's nicks. */
 static const char *warning_titles[AW_WARNING_LAST] = {
   [AW_WARNING_ERROR_UNOBSERVED] = "Error never observed",
+  [AW_WARNING_ERROR_SWALLOWED] = "Errors swallowed by await",
   [AW_WARNING_MAIN_LOOP_BLOCKED] = "Main loop blocked",
   [AW_WARNING_CANCEL_IGNORED] = "Cancellation ignored",
   [AW_WARNING_COMPLETED_SYNC] = "Completed synchronously: no GTask needed",
@@ -234,6 +235,7 @@ lint_unobserved (AwTraceModel *model,
                                    "this one any more. Cancel the losers, or observe their exceptions.",
                                    t->name, why, parent->name);
       else if (parent != NULL && parent->gtask)
+        /* A trace saved before swallowed errors were told apart. */
         message = g_strdup_printf ("\u201c%s\u201d failed (\u201c%s\u201d) and no code ever saw that error: "
                                    "\u201c%s\u201d passed on only the first error of the group (that is what "
                                    "await rethrows); this one stayed in the aggregate that no code read. Read "
@@ -246,6 +248,59 @@ lint_unobserved (AwTraceModel *model,
                                    t->name, why);
       warning_new (warnings, AW_WARNING_ERROR_UNOBSERVED, t,
                    t->end_ns >= 0 ? (t->end_ns - begin) / 1e6 : -1, 1, message);
+    }
+}
+
+/* `await Task.WhenAll (...)` rethrows the first error in argument order.
+ * WhenAll observed the others (.NET raises no UnobservedTaskException for
+ * them), but the code never sees them: one warning per WhenAll. */
+static void
+lint_swallowed (AwTraceModel *model,
+                GPtrArray    *warnings)
+{
+  const AwTaskInfo *tasks;
+  guint n_tasks;
+  gint64 begin = aw_trace_model_get_begin_ns (model);
+
+  tasks = aw_trace_model_get_tasks (model, &n_tasks);
+  for (guint i = 0; i < n_tasks; i++)
+    {
+      const AwTaskInfo *join = &tasks[i];
+      const AwTaskInfo *first = NULL;
+      g_autoptr(GString) names = g_string_new (NULL);
+      guint swallowed = 0;
+
+      for (guint k = i + 1; k < n_tasks; k++)
+        {
+          const AwTaskInfo *t = &tasks[k];
+
+          if (t->parent != join->id || t->outcome != AW_OUTCOME_FAULTED)
+            continue;
+          if (!t->error_swallowed)
+            {
+              if (first == NULL)
+                first = t;
+              continue;
+            }
+          g_string_append_printf (names, "%s\u201c%s\u201d (\u201c%s\u201d)",
+                                  swallowed > 0 ? ", " : "", t->name, t->error ? t->error : "an error");
+          swallowed++;
+        }
+      if (swallowed == 0)
+        continue;
+
+      warning_new (warnings, AW_WARNING_ERROR_SWALLOWED, join,
+                   join->end_ns >= 0 ? (join->end_ns - begin) / 1e6 : -1, swallowed,
+                   g_strdup_printf ("\u201c%s\u201d rethrew only %s%s%s: await Task.WhenAll throws the first "
+                                    "error in argument order. WhenAll observed the other%s, %s, so nothing "
+                                    "reports %s as unobserved, but no code sees %s. Keep the WhenAll task and "
+                                    "read its Exception.InnerExceptions to see every error.",
+                                    join->name,
+                                    first != NULL ? "\u201c" : "the first error",
+                                    first != NULL ? (first->error ? first->error : first->name) : "",
+                                    first != NULL ? "\u201d" : "",
+                                    swallowed == 1 ? "" : "s", names->str,
+                                    swallowed == 1 ? "it" : "them", swallowed == 1 ? "it" : "them"));
     }
 }
 
@@ -418,6 +473,7 @@ aw_lint_run (AwTraceModel *model)
   g_return_val_if_fail (model != NULL, warnings);
 
   lint_unobserved (model, warnings);
+  lint_swallowed (model, warnings);
   lint_blocked (model, warnings);
   lint_cancel_ignored (model, warnings);
   lint_completed_sync (model, warnings);
@@ -451,6 +507,7 @@ static const struct {
   { "gtasks_created", UNIT_COUNT, "GTasks created" },
   { "errors_observed", UNIT_COUNT, "errors observed" },
   { "errors_unobserved", UNIT_COUNT, "errors never observed" },
+  { "errors_swallowed", UNIT_COUNT, "errors an awaited WhenAll did not rethrow" },
   { "max_main_loop_gap_ms", UNIT_MS, "longest main-loop gap" },
   { "frames_missed", UNIT_COUNT, "frames missed" },
   { "ui_blocked_ms", UNIT_MS, "main thread blocked" },
@@ -535,6 +592,7 @@ aw_verdict_get_metric (AwTraceModel *model,
   else if (IS ("gtasks_created")) v = m->gtasks_created;
   else if (IS ("errors_observed")) v = m->errors_observed;
   else if (IS ("errors_unobserved")) v = m->errors_unobserved;
+  else if (IS ("errors_swallowed")) v = m->errors_swallowed;
   else if (IS ("max_main_loop_gap_ms")) v = m->max_main_loop_gap_ms;
   else if (IS ("frames_missed")) v = m->frames_missed;
   else if (IS ("ui_blocked_ms")) v = m->ui_blocked_ms;

@@ -26,6 +26,8 @@ G_BEGIN_DECLS
  * @AW_WARNING_CANCEL_IGNORED: work kept running more than 50 ms after its token was cancelled
  * @AW_WARNING_COMPLETED_SYNC: GTasks that completed without waiting: none was needed
  * @AW_WARNING_WORK_WASTED: work ran after its caller had given up on it
+ * @AW_WARNING_ERROR_SWALLOWED: an awaited Task.WhenAll rethrew only the
+ *   first error in argument order; others are observed but no code sees them
  *
  * What a warning is about. The order is the order warnings are reported in;
  * each kind's nick is its id in `run --json` (see aw_warning_kind_to_string()).
@@ -36,6 +38,7 @@ typedef enum {
   AW_WARNING_CANCEL_IGNORED,
   AW_WARNING_COMPLETED_SYNC,
   AW_WARNING_WORK_WASTED,
+  AW_WARNING_ERROR_SWALLOWED,
   AW_WARNING_LAST                 /*< skip >*/
 } AwWarningKind;
 

@@ -214,6 +214,7 @@ test_kind_names (void)
     [AW_EVENT_UI_BLOCK_END] = "ui-block-end",
     [AW_EVENT_WATCHDOG] = "watchdog",
     [AW_EVENT_MARK] = "mark",
+    [AW_EVENT_ERROR_SWALLOWED] = "error-swallowed",
   };
   g_autoptr(GEnumClass) klass = g_type_class_ref (AW_TYPE_EVENT_KIND);
 

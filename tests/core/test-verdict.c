@@ -190,6 +190,39 @@ test_lint_unobserved_groups (void)
 
   g_assert_cmpuint (count_kind (w_any, AW_WARNING_ERROR_UNOBSERVED), ==, 1);
   g_assert_nonnull (strstr (find_kind (w_any, AW_WARNING_ERROR_UNOBSERVED)->message, "already finished"));
+
+  /* Today's runs tell an error that an awaited WhenAll did not rethrow
+   * apart: swallowed, not unobserved, with the one rethrown named. */
+  {
+    g_autoptr(AwTrace) now = aw_trace_new ();
+    g_autoptr(AwTraceModel) m_now = NULL;
+    g_autoptr(GPtrArray) w_now = NULL;
+
+    ev (now, 0, AW_EVENT_RUN_BEGIN, 0, 0, "await", 0);
+    ev (now, 0, AW_EVENT_TASK_CREATED, 1, 0, "await Task.WhenAll(...)", 0);
+    ev (now, 0, AW_EVENT_TASK_WAITING, 1, 0, NULL, 0);
+    ev (now, 0, AW_EVENT_TASK_CREATED, 2, 1, "ChargeCardAsync", 0);
+    ev (now, 0, AW_EVENT_TASK_CREATED, 3, 1, "ReserveStockAsync", 0);
+    ev (now, 0, AW_EVENT_TASK_WAITING, 2, 0, NULL, 0);
+    ev (now, 0, AW_EVENT_TASK_WAITING, 3, 0, NULL, 0);
+    ev (now, 300, AW_EVENT_TASK_FAULTED, 2, 0, "card declined", 0);
+    ev (now, 500, AW_EVENT_TASK_FAULTED, 3, 0, "out of stock", 0);
+    ev (now, 500, AW_EVENT_ERROR_SWALLOWED, 3, 1, "out of stock", 0);
+    ev (now, 500, AW_EVENT_ERROR_OBSERVED, 2, 1, NULL, 0);
+    ev (now, 500, AW_EVENT_TASK_FAULTED, 1, 0, "card declined", 0);
+    ev (now, 500, AW_EVENT_RUN_END, 0, 0, "faulted: card declined", 0);
+    m_now = model_of (now);
+    w_now = aw_lint_run (m_now);
+    log_warnings (w_now);
+
+    g_assert_cmpuint (aw_trace_model_get_metrics (m_now)->errors_swallowed, ==, 1);
+    g_assert_cmpuint (aw_trace_model_get_metrics (m_now)->errors_unobserved, ==, 0);
+    g_assert_cmpuint (count_kind (w_now, AW_WARNING_ERROR_UNOBSERVED), ==, 0);
+    g_assert_cmpuint (count_kind (w_now, AW_WARNING_ERROR_SWALLOWED), ==, 1);
+    g_assert_nonnull (strstr (find_kind (w_now, AW_WARNING_ERROR_SWALLOWED)->message, "card declined"));
+    g_assert_nonnull (strstr (find_kind (w_now, AW_WARNING_ERROR_SWALLOWED)->message, "out of stock"));
+    g_assert_nonnull (strstr (find_kind (w_now, AW_WARNING_ERROR_SWALLOWED)->message, "InnerExceptions"));
+  }
 }
 
 /* Main loop blocked ---------------------------------------------------------------- */

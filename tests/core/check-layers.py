@@ -20,6 +20,7 @@ HEADER_ONLY = {
     'aw-trace-enums.h': 'trace',
     'aw-engine-enums.h': 'engine',
     'aw-engine-private.h': 'engine',
+    'aw-scenario-private.h': 'engine',
     'aw-clock-private.h': 'engine',
     'aw-analysis-enums.h': 'analysis',
     'aw-core-resources.h': 'analysis',

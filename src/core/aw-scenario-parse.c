@@ -1,0 +1,574 @@
+/* aw-scenario-parse.c: the parser of scenario files
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * A scenario file is data only: it names durations, counts and texts, never
+ * paths, commands or addresses. The parser rejects anything it does not know
+ * and says where, so a teacher editing a file sees "line 12, column 9: a
+ * delay needs \"ms\"" rather than a run that silently does something else.
+ *
+ * The expected outcome's checks name metrics, which the analysis layer
+ * defines: the parser checks only that "checks" is an array and keeps each
+ * item as written, with where it and its members start, so that
+ * aw_verdict_validate_scenario() reports its errors at the right line and
+ * column, in file order, without the parser knowing any metric.
+ *
+ * This file parses the document (its fields, variants and expected
+ * outcome) and keeps where every object and member starts, from
+ * json-glib's signals; it also holds the field readers and the error
+ * reporting that the program parser (aw-scenario-program.c) shares.
+ */
+
+#include "config.h"
+
+#include "aw-scenario-private.h"
+#include "aw-json.h"
+
+#include <math.h>
+#include <string.h>
+
+/* Positions --------------------------------------------------------------- */
+
+static void
+on_object_start (JsonParser   *parser,
+                 ParseContext *ctx)
+{
+  Pos pos = { json_parser_get_current_line (parser), json_parser_get_current_pos (parser) };
+
+  g_array_append_val (ctx->stack, pos);
+}
+
+static void
+on_object_end (JsonParser   *parser,
+               JsonObject   *object,
+               ParseContext *ctx)
+{
+  if (ctx->stack->len > 0)
+    {
+      Pos *pos = g_new (Pos, 1);
+
+      *pos = g_array_index (ctx->stack, Pos, ctx->stack->len - 1);
+      g_array_set_size (ctx->stack, ctx->stack->len - 1);
+      g_hash_table_insert (ctx->objects, object, pos);
+    }
+}
+
+/* The column of "name" on @line, so messages point at the key itself. */
+static guint
+find_key_column (ParseContext *ctx,
+                 guint         line,
+                 const char   *name,
+                 guint         fallback)
+{
+  const char *p = ctx->data;
+  const char *end = ctx->data + ctx->length;
+  const char *line_end;
+  g_autofree char *quoted = g_strdup_printf ("\"%s\"", name);
+  const char *found;
+
+  for (guint l = 1; l < line && p < end; l++)
+    {
+      const char *nl = memchr (p, '\n', end - p);
+      if (nl == NULL)
+        return fallback;
+      p = nl + 1;
+    }
+  line_end = memchr (p, '\n', end - p);
+  if (line_end == NULL)
+    line_end = end;
+
+  found = g_strstr_len (p, line_end - p, quoted);
+  if (found == NULL)
+    return fallback;
+
+  return g_utf8_strlen (p, found - p) + 1;
+}
+
+static void
+on_object_member (JsonParser   *parser,
+                  JsonObject   *object,
+                  const char   *name,
+                  ParseContext *ctx)
+{
+  Pos *pos = g_new (Pos, 1);
+
+  pos->line = json_parser_get_current_line (parser);
+  pos->column = find_key_column (ctx, pos->line, name, json_parser_get_current_pos (parser));
+  g_hash_table_insert (ctx->members, g_strdup_printf ("%p/%s", (gpointer) object, name), pos);
+}
+
+Pos
+_aw_scenario_position_of (ParseContext *ctx,
+                          JsonObject   *object,
+                          const char   *member)
+{
+  Pos none = { 0, 0 };
+  Pos *pos = NULL;
+
+  if (member != NULL)
+    {
+      g_autofree char *key = g_strdup_printf ("%p/%s", (gpointer) object, member);
+      pos = g_hash_table_lookup (ctx->members, key);
+    }
+  if (pos == NULL && object != NULL)
+    pos = g_hash_table_lookup (ctx->objects, object);
+
+  return pos ? *pos : none;
+}
+
+gboolean
+_aw_scenario_fail_at (ParseContext *ctx,
+                      GError      **error,
+                      gint          code,
+                      JsonObject   *object,
+                      const char   *member,
+                      const char   *format,
+                      ...)
+{
+  g_autofree char *message = NULL;
+  Pos pos = _aw_scenario_position_of (ctx, object, member);
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  if (pos.line > 0)
+    g_set_error (error, AW_SCENARIO_ERROR, code, "%s:%u:%u: %s",
+                 ctx->name, pos.line, MAX (pos.column, 1), message);
+  else
+    g_set_error (error, AW_SCENARIO_ERROR, code, "%s: %s", ctx->name, message);
+
+  return FALSE;
+}
+
+/* Fields ---------------------------------------------------------------- */
+
+gboolean
+_aw_scenario_get_text (ParseContext *ctx,
+                       JsonObject   *object,
+                       const char   *member,
+                       gboolean      required,
+                       const char   *what,
+                       char        **out,
+                       GError      **error)
+{
+  JsonNode *node = json_object_get_member (object, member);
+  GString *joined;
+
+  *out = NULL;
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    {
+      if (required)
+        return _aw_scenario_fail_at (ctx, error, AW_SCENARIO_ERROR_INVALID, object, NULL,
+                                     "%s needs \"%s\"", what, member);
+      return TRUE;
+    }
+
+  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+    {
+      const char *s = json_node_get_string (node);
+
+      if (strlen (s) > AW_SCENARIO_MAX_TEXT)
+        return _aw_scenario_fail_at (ctx, error, AW_SCENARIO_ERROR_LIMIT, object, member,
+                                     "\"%s\" is longer than %d bytes", member, AW_SCENARIO_MAX_TEXT);
+      *out = g_strdup (s);
+      return TRUE;
+    }
+
+  if (!JSON_NODE_HOLDS_ARRAY (node))
+    return _aw_scenario_fail_at (ctx, error, AW_SCENARIO_ERROR_INVALID, object, member,
+                                 "\"%s\" must be text (a string, or an array of lines)", member);
+
+  /* An array of strings is read as lines: code stays readable in JSON. */
+  joined = g_string_new (NULL);
+  for (guint i = 0; i < json_array_get_length (json_node_get_array (node)); i++)
+    {
+      JsonNode *item = json_array_get_element (json_node_get_array (node), i);
+
+      if (!JSON_NODE_HOLDS_VALUE (item) || json_node_get_value_type (item) != G_TYPE_STRING)
+        {
+          g_string_free (joined, TRUE);
+          return _aw_scenario_fail_at (ctx, error, AW_SCENARIO_ERROR_INVALID, object, member,
+                                       "line %u of \"%s\" is not a string", i + 1, member);
+        }
+      if (i > 0)
+        g_string_append_c (joined, '\n');
+      g_string_append (joined, json_node_get_string (item));
+      if (joined->len > AW_SCENARIO_MAX_TEXT)
+        {
+          g_string_free (joined, TRUE);
+          return _aw_scenario_fail_at (ctx, error, AW_SCENARIO_ERROR_LIMIT, object, member,
+                                       "\"%s\" is longer than %d bytes", member, AW_SCENARIO_MAX_TEXT);
+        }
+    }
+  *out = g_string_free (joined, FALSE);
+
+  return TRUE;
+}
+
+gboolean
+_aw_scenario_get_uint (ParseContext *ctx,
+                       JsonObject   *object,
+                       const char   *member,
+                       gboolean      required,
+                       guint         min,
+                       guint         max,
+                       const char   *what,
+                       const char   *unit,
+                       guint        *out,
+                       GError      **error)
+{
+  JsonNode *node = json_object_get_member (object, member);
+  double value;
+
+  if (node == NULL)
+    {
+      if (required)
+        return _aw_scenario_fail_at (ctx, error, AW_SCENARIO_ERROR_INVALID, object, NULL,
+                                     "%s needs \"%s\"%s%s", what, member,
+                                     unit ? " in " : "", unit ? unit : "");
+      return TRUE;
+    }
+
+  if (!JSON_NODE_HOLDS_VALUE (node) ||
+      (json_node_get_value_type (node) != G_TYPE_INT64 &&
+       json_node_get_value_type (node) != G_TYPE_DOUBLE))
+    return _aw_scenario_fail_at (ctx, error, AW_SCENARIO_ERROR_INVALID, object, member,
+                                 "\"%s\" must be a number", member);
+
+  value = json_node_get_double (node);
+  if (json_node_get_value_type (node) == G_TYPE_INT64)
+    value = (double) json_node_get_int (node);
+
+  if (value < 0)
+    return _aw_scenario_fail_at (ctx, error, AW_SCENARIO_ERROR_INVALID, object, member,
+                                 "\"%s\" is negative (%g); it must be between %u and %u%s%s",
+                                 member, value, min, max, unit ? " " : "", unit ? unit : "");
+  /* No cast before the range check: 1e300 does not fit any integer. */
+  if (value != floor (value))
+    return _aw_scenario_fail_at (ctx, error, AW_SCENARIO_ERROR_INVALID, object, member,
+                                 "\"%s\" must be a whole number, not %g", member, value);
+  if (value < min || value > max)
+    return _aw_scenario_fail_at (ctx, error, AW_SCENARIO_ERROR_LIMIT, object, member,
+                                 "\"%s\" is %.15g; it must be between %u and %u%s%s",
+                                 member, value, min, max, unit ? " " : "", unit ? unit : "");
+
+  *out = (guint) value;
+  return TRUE;
+}
+
+gboolean
+_aw_scenario_get_bool (ParseContext *ctx,
+                       JsonObject   *object,
+                       const char   *member,
+                       gboolean     *out,
+                       GError      **error)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  if (node == NULL)
+    return TRUE;
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
+    return _aw_scenario_fail_at (ctx, error, AW_SCENARIO_ERROR_INVALID, object, member,
+                                 "\"%s\" must be true or false", member);
+  *out = json_node_get_boolean (node);
+  return TRUE;
+}
+
+gboolean
+_aw_scenario_check_known_members (ParseContext *ctx,
+                                  JsonObject   *object,
+                                  const char   *known,
+                                  const char   *what,
+                                  GError      **error)
+{
+  g_auto(GStrv) words = g_strsplit (known, " ", -1);
+  g_autoptr(GList) members = json_object_get_members (object);
+
+  for (const GList *l = members; l != NULL; l = l->next)
+    {
+      const char *member = l->data;
+
+      if (!g_strv_contains ((const char * const *) words, member))
+        {
+          g_autofree char *list = g_strjoinv (", ", words);
+          return _aw_scenario_fail_at (ctx, error, AW_SCENARIO_ERROR_INVALID, object, member,
+                                       "unknown field \"%s\" in %s (known fields: %s)", member, what, list);
+        }
+    }
+
+  return TRUE;
+}
+
+static gboolean
+check_id (ParseContext *ctx,
+          JsonObject   *object,
+          const char   *member,
+          const char   *value,
+          GError      **error)
+{
+  if (*value == '\0' || strlen (value) > 64)
+    return _aw_scenario_fail_at (ctx, error, AW_SCENARIO_ERROR_INVALID, object, member,
+                                 "\"%s\" must be 1 to 64 characters", member);
+  for (const char *p = value; *p; p++)
+    if (!(g_ascii_islower (*p) || g_ascii_isdigit (*p) || *p == '-'))
+      return _aw_scenario_fail_at (ctx, error, AW_SCENARIO_ERROR_INVALID, object, member,
+                                   "\"%s\" may only use lower-case letters, digits and '-' (got \"%s\")",
+                                   member, value);
+  return TRUE;
+}
+
+/* Scenario ----------------------------------------------------------------- */
+
+static gboolean
+parse_variant (ParseContext *ctx,
+               AwScenario   *self,
+               JsonNode     *json,
+               JsonObject   *holder,
+               GError      **error)
+{
+  AwVariant *variant;
+  JsonObject *object;
+  JsonNode *program;
+
+  if (!JSON_NODE_HOLDS_OBJECT (json))
+    return _aw_scenario_fail_at (ctx, error, AW_SCENARIO_ERROR_INVALID, holder, "variants",
+                                 "each variant must be an object with \"name\", \"title\" and \"program\"");
+  object = json_node_get_object (json);
+
+  if (!_aw_scenario_check_known_members (ctx, object, "name title description cancel_after_ms program",
+                                         "a variant", error))
+    return FALSE;
+
+  variant = g_new0 (AwVariant, 1);
+  variant->cancel_after_ms = -1;
+  g_ptr_array_add (self->variants, variant);
+
+  if (!_aw_scenario_get_text (ctx, object, "name", TRUE, "a variant", &variant->name, error) ||
+      !check_id (ctx, object, "name", variant->name, error) ||
+      !_aw_scenario_get_text (ctx, object, "title", TRUE, "a variant", &variant->title, error) ||
+      !_aw_scenario_get_text (ctx, object, "description", FALSE, "a variant", &variant->description, error))
+    return FALSE;
+  if (json_object_has_member (object, "cancel_after_ms"))
+    {
+      guint ms = 0;
+
+      if (!_aw_scenario_get_uint (ctx, object, "cancel_after_ms", TRUE, 0, AW_SCENARIO_MAX_DURATION_MS,
+                                  "a variant", "ms", &ms, error))
+        return FALSE;
+      variant->cancel_after_ms = (gint) ms;
+    }
+
+  for (guint i = 0; i + 1 < self->variants->len; i++)
+    {
+      AwVariant *other = g_ptr_array_index (self->variants, i);
+      if (g_str_equal (other->name, variant->name))
+        return _aw_scenario_fail_at (ctx, error, AW_SCENARIO_ERROR_INVALID, object, "name",
+                                     "two variants are named \"%s\"; names must differ", variant->name);
+    }
+
+  program = json_object_get_member (object, "program");
+  if (program == NULL)
+    return _aw_scenario_fail_at (ctx, error, AW_SCENARIO_ERROR_INVALID, object, NULL,
+                                 "variant \"%s\" needs \"program\": the node tree it runs", variant->name);
+
+  variant->program = _aw_scenario_parse_node (ctx, program, object, "program", 1, &variant->n_tasks, error);
+  return variant->program != NULL;
+}
+
+/* "expected": a text, and checks on the figures of a run, kept as written
+ * with their positions (aw-verdict.c validates and reads them). */
+static gboolean
+parse_expected_checks (ParseContext *ctx,
+                       AwScenario   *self,
+                       GError      **error)
+{
+  JsonNode *checks;
+  JsonArray *array;
+
+  if (self->expected == NULL)
+    return TRUE;
+  if (!_aw_scenario_check_known_members (ctx, self->expected, "text checks", "\"expected\"", error))
+    return FALSE;
+  checks = json_object_get_member (self->expected, "checks");
+  if (checks == NULL)
+    return TRUE;
+  if (!JSON_NODE_HOLDS_ARRAY (checks))
+    return _aw_scenario_fail_at (ctx, error, AW_SCENARIO_ERROR_INVALID, self->expected, "checks",
+                                 "\"checks\" must be an array of checks such as "
+                                 "{\"metric\": \"wall_ms\", \"variant\": \"when-all\", \"at_most\": 1200}");
+
+  array = json_node_get_array (checks);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *item = json_array_get_element (array, i);
+      g_autoptr(GList) members = NULL;
+      JsonObject *object;
+      CheckSource *check;
+
+      check = g_new0 (CheckSource, 1);
+      check->members = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+      g_ptr_array_add (self->checks, check);
+      /* Not an object: the validation says so, at "checks", in its turn. */
+      if (!JSON_NODE_HOLDS_OBJECT (item))
+        {
+          check->pos = _aw_scenario_position_of (ctx, self->expected, "checks");
+          continue;
+        }
+      object = json_node_get_object (item);
+      members = json_object_get_members (object);
+      check->object = json_object_ref (object);
+      check->pos = _aw_scenario_position_of (ctx, object, NULL);
+      for (const GList *l = members; l != NULL; l = l->next)
+        {
+          g_autofree char *key = g_strdup_printf ("%p/%s", (gpointer) object, (const char *) l->data);
+          Pos *pos = g_hash_table_lookup (ctx->members, key);
+
+          if (pos != NULL)
+            g_hash_table_insert (check->members, g_strdup (l->data), g_memdup2 (pos, sizeof *pos));
+        }
+    }
+
+  return TRUE;
+}
+
+static gboolean
+parse_scenario (ParseContext *ctx,
+                AwScenario   *self,
+                JsonNode     *root,
+                GError      **error)
+{
+  JsonObject *object;
+  JsonNode *variants;
+  JsonNode *expected;
+  JsonArray *array;
+
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_set_error (error, AW_SCENARIO_ERROR, AW_SCENARIO_ERROR_INVALID,
+                   "%s:1:1: a scenario must be a JSON object ({ ... })", ctx->name);
+      return FALSE;
+    }
+  object = json_node_get_object (root);
+
+  if (!_aw_scenario_check_known_members (ctx, object,
+                                         "id title part part_title summary narration csharp c expected variants comment",
+                                         "a scenario", error))
+    return FALSE;
+
+  if (!_aw_scenario_get_text (ctx, object, "id", TRUE, "a scenario", &self->id, error) ||
+      !check_id (ctx, object, "id", self->id, error) ||
+      !_aw_scenario_get_text (ctx, object, "title", TRUE, "a scenario", &self->title, error) ||
+      !_aw_scenario_get_uint (ctx, object, "part", TRUE, 1, 4, "a scenario", NULL, &self->part, error) ||
+      !_aw_scenario_get_text (ctx, object, "part_title", FALSE, "a scenario", &self->part_title, error) ||
+      !_aw_scenario_get_text (ctx, object, "summary", FALSE, "a scenario", &self->summary, error) ||
+      !_aw_scenario_get_text (ctx, object, "narration", TRUE, "a scenario", &self->narration, error) ||
+      !_aw_scenario_get_text (ctx, object, "csharp", TRUE, "a scenario", &self->csharp, error) ||
+      !_aw_scenario_get_text (ctx, object, "c", TRUE, "a scenario", &self->c_code, error))
+    return FALSE;
+
+  expected = json_object_get_member (object, "expected");
+  if (expected != NULL)
+    {
+      if (!JSON_NODE_HOLDS_OBJECT (expected))
+        return _aw_scenario_fail_at (ctx, error, AW_SCENARIO_ERROR_INVALID, object, "expected",
+                                     "\"expected\" must be an object with at least \"text\"");
+      self->expected = json_object_ref (json_node_get_object (expected));
+      if (!_aw_scenario_get_text (ctx, self->expected, "text", TRUE, "\"expected\"",
+                                  &self->expected_text, error))
+        return FALSE;
+    }
+
+  variants = json_object_get_member (object, "variants");
+  if (variants == NULL)
+    return _aw_scenario_fail_at (ctx, error, AW_SCENARIO_ERROR_INVALID, object, NULL,
+                                 "a scenario needs \"variants\": an array of at least one variant");
+  if (!JSON_NODE_HOLDS_ARRAY (variants) || json_array_get_length (json_node_get_array (variants)) == 0)
+    return _aw_scenario_fail_at (ctx, error, AW_SCENARIO_ERROR_INVALID, object, "variants",
+                                 "\"variants\" must be an array of at least one variant");
+  array = json_node_get_array (variants);
+  if (json_array_get_length (array) > AW_SCENARIO_MAX_VARIANTS)
+    return _aw_scenario_fail_at (ctx, error, AW_SCENARIO_ERROR_LIMIT, object, "variants",
+                                 "%u variants; a scenario may have at most %d",
+                                 json_array_get_length (array), AW_SCENARIO_MAX_VARIANTS);
+
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    if (!parse_variant (ctx, self, json_array_get_element (array, i), object, error))
+      return FALSE;
+
+  return parse_expected_checks (ctx, self, error);
+}
+
+/**
+ * aw_scenario_new_from_data:
+ * @data: the JSON text
+ * @length: its length, or -1 if nul-terminated
+ * @display_name: the name to use in messages (a file name)
+ * @error: return location for an error naming line, column and problem
+ *
+ * Returns: (transfer full) (nullable): the scenario, or %NULL with @error set
+ */
+AwScenario *
+aw_scenario_new_from_data (const char  *data,
+                           gssize       length,
+                           const char  *display_name,
+                           GError     **error)
+{
+  g_autoptr(AwScenario) self = NULL;
+  g_autoptr(GError) local_error = NULL;
+  ParseContext ctx = { 0 };
+  gboolean ok;
+
+  g_return_val_if_fail (data != NULL || length == 0, NULL);
+
+  ctx.name = display_name ? display_name : "<scenario>";
+  ctx.data = data ? data : "";
+  ctx.length = length < 0 ? strlen (data) : (gsize) length;
+
+  if (ctx.length == 0)
+    {
+      g_set_error (error, AW_SCENARIO_ERROR, AW_SCENARIO_ERROR_SYNTAX,
+                   "%s: the file is empty; a scenario is a JSON object", ctx.name);
+      return NULL;
+    }
+  if (!aw_json_precheck (ctx.data, ctx.length, ctx.name, AW_SCENARIO_MAX_FILE_SIZE, AW_SCENARIO_MAX_JSON_DEPTH,
+                         AW_SCENARIO_ERROR, AW_SCENARIO_ERROR_SYNTAX, AW_SCENARIO_ERROR_LIMIT, error))
+    return NULL;
+
+  ctx.stack = g_array_new (FALSE, FALSE, sizeof (Pos));
+  ctx.objects = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  ctx.members = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  ctx.parser = json_parser_new_immutable ();
+  g_signal_connect (ctx.parser, "object-start", G_CALLBACK (on_object_start), &ctx);
+  g_signal_connect (ctx.parser, "object-end", G_CALLBACK (on_object_end), &ctx);
+  g_signal_connect (ctx.parser, "object-member", G_CALLBACK (on_object_member), &ctx);
+
+  if (!json_parser_load_from_data (ctx.parser, ctx.data, ctx.length, &local_error))
+    {
+      /* json-glib quotes the bad token cut to a number of bytes, which
+       * may split a character: keep the message UTF-8. */
+      g_autofree char *valid = g_utf8_make_valid (local_error->message, -1);
+      const char *msg = valid;
+
+      /* json-glib says "<data>:LINE:COL: Parse error: ..."; name the file instead. */
+      if (g_str_has_prefix (msg, "<data>:"))
+        msg += strlen ("<data>:");
+      g_set_error (error, AW_SCENARIO_ERROR, AW_SCENARIO_ERROR_SYNTAX,
+                   "%s:%s", ctx.name, msg);
+      ok = FALSE;
+    }
+  else
+    {
+      self = g_object_new (AW_TYPE_SCENARIO, NULL);
+      self->source = g_strdup (ctx.name);
+      ok = parse_scenario (&ctx, self, json_parser_get_root (ctx.parser), error);
+    }
+
+  g_array_unref (ctx.stack);
+  g_hash_table_unref (ctx.objects);
+  g_hash_table_unref (ctx.members);
+  g_object_unref (ctx.parser);
+
+  return ok ? g_steal_pointer (&self) : NULL;
+}

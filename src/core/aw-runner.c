@@ -27,100 +27,14 @@
 
 #include "config.h"
 
-#include "aw-runner.h"
-
-#include "aw-engine-private.h"
-#include "aw-wait-source.h"
+#include "aw-runner-private.h"
 
 #include <math.h>
 #include <time.h>
 
-typedef struct _Scope Scope;
-typedef struct _Op Op;
-typedef struct _WaitState WaitState;
-
-struct _Scope {
-  AwScope       base;
-  gint          ref_count;       /* atomic: wait_blocking children live on another thread */
-  AwRunner     *run;
-  GMainContext *context;         /* where this scope's tasks complete */
-  AwWaitSource *timers;          /* the waits of that context; owned by the scope that made it */
-  gboolean      owns_timers;
-  GCancellable *cancellable;
-  Scope        *parent;
-  gulong        handler;
-  gulong        parent_handler;
-  gboolean      loop_gone;       /* its context's thread stopped serving it (under run->lock) */
-};
-
-struct _Op {
-  AwOp          base;
-  AwRunner     *run;
-  GTask        *task;            /* borrowed: see the reference rule */
-  AwWaitEntry   wait;
-  AwTimerKind   timer_kind;
-  Op           *next_free;
-  gboolean      pooled;          /* in one of the run's OpBlocks */
-};
-
-struct _WaitState {
-  AwWait        base;
-  gint          ref_count;
-  AwRunner     *run;
-  GMutex        lock;
-  GCond         cond;
-  gboolean      done;            /* the child's completion callback ran */
-  gboolean      abandoned;       /* the waiter gave up at its deadline */
-  GError       *error;
-  gboolean      loop_done;       /* worker mode: the worker's loop may stop */
-};
-
-/* Ops made on the run's thread come from blocks the run frees when it is
- * finalized, and return to a free list there: a burst of ten thousand
- * awaits allocates forty blocks, not ten thousand ops. */
-#define OP_BLOCK_SIZE 256
-
-typedef struct _OpBlock OpBlock;
-struct _OpBlock {
-  OpBlock *next;
-  guint    used;
-  Op       ops[OP_BLOCK_SIZE];
-};
-
-struct _AwRunner {
-  GObject       parent_instance;
-
-  AwEngine      engine;
-  GCancellable *cancellable;
-  GThreadPool  *pool;
-  GMainContext *context;
-  GTask        *run_task;
-  GSource      *heartbeat;
-  GSource      *cancel_timer;
-  GSource      *finish_idle;
-  GThread      *main_thread;
-  GPtrArray    *released;        /* finished children's GTasks, freed after the burst */
-  OpBlock      *op_blocks;       /* main thread only */
-  Op           *free_ops;        /* main thread only */
-  GSource      *release_idle;
-  GCancellable *external;
-  gulong        external_handler;
-  GMutex        lock;            /* loop_gone of scopes */
-  gint          live_ops;        /* atomic */
-};
-
 G_DEFINE_FINAL_TYPE (AwRunner, aw_runner, G_TYPE_OBJECT)
 
-#define RUNNER(engine) ((AwRunner *) ((char *) (engine) - G_STRUCT_OFFSET (AwRunner, engine)))
-#define SCOPE(s)       ((Scope *) (s))
-#define OP(o)          ((Op *) (o))
 
-static void maybe_finish     (AwRunner       *run);
-static void defer_to_context (GMainContext   *context,
-                              gint            priority,
-                              GSourceFunc     func,
-                              gpointer        data,
-                              GDestroyNotify  notify);
 
 /* The trace ---------------------------------------------------------------------- */
 
@@ -150,9 +64,6 @@ runner_on_run_thread (AwEngine *engine)
 }
 
 /* Scopes: one GCancellable each ---------------------------------------------------- */
-
-static Scope *scope_ref (Scope *scope);
-static void   scope_unref (Scope *scope);
 
 static void
 scope_cancelled (GCancellable *cancellable,
@@ -185,16 +96,16 @@ parent_scope_cancelled (GCancellable *parent,
       g_mutex_lock (&scope->run->lock);
       if (!scope->loop_gone)
         g_main_context_invoke_full (scope->context, G_PRIORITY_HIGH, cancel_in_context,
-                                    scope_ref (scope), (GDestroyNotify) scope_unref);
+                                    _aw_runner_scope_ref (scope), (GDestroyNotify) _aw_runner_scope_unref);
       g_mutex_unlock (&scope->run->lock);
     }
 }
 
-static Scope *
-scope_new (AwRunner     *run,
-           Scope        *parent,
-           GCancellable *cancellable,
-           GMainContext *context)
+Scope *
+_aw_runner_scope_new (AwRunner     *run,
+                      Scope        *parent,
+                      GCancellable *cancellable,
+                      GMainContext *context)
 {
   Scope *scope = g_new0 (Scope, 1);
 
@@ -215,7 +126,7 @@ scope_new (AwRunner     *run,
                                      G_CALLBACK (scope_cancelled), scope);
   if (parent != NULL)
     {
-      scope->parent = scope_ref (parent);
+      scope->parent = _aw_runner_scope_ref (parent);
       scope->parent_handler = g_signal_connect (parent->cancellable, "cancelled",
                                                 G_CALLBACK (parent_scope_cancelled), scope);
       if (g_cancellable_is_cancelled (parent->cancellable))
@@ -225,15 +136,15 @@ scope_new (AwRunner     *run,
   return scope;
 }
 
-static Scope *
-scope_ref (Scope *scope)
+Scope *
+_aw_runner_scope_ref (Scope *scope)
 {
   g_atomic_int_inc (&scope->ref_count);
   return scope;
 }
 
-static void
-scope_unref (Scope *scope)
+void
+_aw_runner_scope_unref (Scope *scope)
 {
   if (scope == NULL || !g_atomic_int_dec_and_test (&scope->ref_count))
     return;
@@ -243,7 +154,7 @@ scope_unref (Scope *scope)
   if (scope->parent != NULL)
     {
       g_signal_handler_disconnect (scope->parent->cancellable, scope->parent_handler);
-      scope_unref (scope->parent);
+      _aw_runner_scope_unref (scope->parent);
     }
   g_object_unref (scope->cancellable);
   if (scope->owns_timers)
@@ -256,21 +167,21 @@ static AwScope *
 runner_scope_new (AwEngine *engine,
                   AwScope  *parent)
 {
-  return &scope_new (RUNNER (engine), SCOPE (parent), NULL, NULL)->base;
+  return &_aw_runner_scope_new (RUNNER (engine), SCOPE (parent), NULL, NULL)->base;
 }
 
 static AwScope *
 runner_scope_ref (AwEngine *engine,
                   AwScope  *scope)
 {
-  return &scope_ref (SCOPE (scope))->base;
+  return &_aw_runner_scope_ref (SCOPE (scope))->base;
 }
 
 static void
 runner_scope_unref (AwEngine *engine,
                     AwScope  *scope)
 {
-  scope_unref (SCOPE (scope));
+  _aw_runner_scope_unref (SCOPE (scope));
 }
 
 static void
@@ -347,7 +258,7 @@ op_free (gpointer data)
 
   g_assert (g_atomic_int_get (&run->live_ops) > 0);
   if (g_atomic_int_dec_and_test (&run->live_ops))
-    maybe_finish (run);
+    _aw_runner_maybe_finish (run);
 }
 
 /* The task's callback: its continuation. */
@@ -586,188 +497,6 @@ runner_pool_push (AwEngine *engine,
   g_thread_pool_push (RUNNER (engine)->pool, op, NULL);
 }
 
-/* Blocking ------------------------------------------------------------------------------ */
-
-static void
-runner_sleep (AwEngine *engine,
-              gint64    us)
-{
-  g_usleep (us);
-}
-
-static WaitState *
-wait_state_ref (WaitState *ws)
-{
-  g_atomic_int_inc (&ws->ref_count);
-  return ws;
-}
-
-static void
-wait_state_unref (WaitState *ws)
-{
-  if (!g_atomic_int_dec_and_test (&ws->ref_count))
-    return;
-  g_clear_error (&ws->error);
-  scope_unref (SCOPE (ws->base.scope));
-  g_mutex_clear (&ws->lock);
-  g_cond_clear (&ws->cond);
-  g_free (ws);
-}
-
-static gboolean
-runner_wait_complete (AwEngine  *engine,
-                      AwWait    *wait,
-                      GError   **error)
-{
-  WaitState *ws = (WaitState *) wait;
-  gboolean abandoned;
-
-  g_mutex_lock (&ws->lock);
-  abandoned = ws->abandoned;
-  ws->done = TRUE;
-  ws->loop_done = TRUE;
-  if (!abandoned)
-    ws->error = g_steal_pointer (error);
-  g_cond_broadcast (&ws->cond);
-  g_mutex_unlock (&ws->lock);
-
-  return abandoned;
-}
-
-static void
-runner_wait_unref (AwEngine *engine,
-                   AwWait   *wait)
-{
-  wait_state_unref ((WaitState *) wait);
-}
-
-static gboolean
-wait_state_release (gpointer data)
-{
-  wait_state_unref (data);
-  return G_SOURCE_REMOVE;
-}
-
-/* ConfigureAwait(false): the child runs and completes on a thread the engine
- * owns, with its own main context, so the blocked main thread is not needed. */
-static gpointer
-wait_worker (gpointer data)
-{
-  WaitState *ws = data;
-  AwRunner *run = ws->run;
-  Scope *scope = SCOPE (ws->base.scope);
-  GMainContext *context = scope->context;
-
-  g_main_context_push_thread_default (context);
-  aw_trace_name_this_lane (run->engine.trace, AW_ENGINE_CONFIGURE_AWAIT_LANE);
-  if (_aw_engine_wait_start_child (&run->engine, &wait_state_ref (ws)->base))
-    {
-      for (;;)
-        {
-          gboolean stop;
-
-          /* Serve this context until the child is done and so is every
-           * task it left behind here (a WhenAny loser, a forgotten task):
-           * each holds a ref on the scope, the wait state holds the last. */
-          g_mutex_lock (&ws->lock);
-          stop = ws->loop_done && g_atomic_int_get (&scope->ref_count) == 1;
-          g_mutex_unlock (&ws->lock);
-          if (stop)
-            break;
-          g_main_context_iteration (context, TRUE);
-        }
-      /* Let the child's GTask finish its own dispatch. */
-      while (g_main_context_iteration (context, FALSE))
-        ;
-    }
-  else
-    {
-      g_mutex_lock (&ws->lock);
-      ws->done = TRUE;
-      g_cond_broadcast (&ws->cond);
-      g_mutex_unlock (&ws->lock);
-      wait_state_unref (ws);
-    }
-  /* From here on nothing more is posted to this context (see
-   * parent_scope_cancelled()): run what already was. */
-  g_mutex_lock (&run->lock);
-  scope->loop_gone = TRUE;
-  g_mutex_unlock (&run->lock);
-  while (g_main_context_iteration (context, FALSE))
-    ;
-  g_main_context_pop_thread_default (context);
-
-  /* This may be the last reference, and the child's scope hangs on the
-   * token of its parent, which the run's thread may be cancelling right now:
-   * dropping the scope here would free it under that signal's emission.
-   * Release it on the run's thread instead. */
-  defer_to_context (run->context, G_PRIORITY_DEFAULT, wait_state_release, ws, NULL);
-  if (g_atomic_int_dec_and_test (&run->live_ops))
-    maybe_finish (run);
-  g_object_unref (run);
-
-  return NULL;
-}
-
-/* Blocks this (main) thread on a condition until the child's continuation
- * says it finished, or until the deadline. */
-static gboolean
-runner_block_on (AwEngine      *engine,
-                 AwOp          *op,
-                 const AwNode  *child,
-                 gboolean       on_worker,
-                 guint          deadline_ms,
-                 GError       **error)
-{
-  AwRunner *run = RUNNER (engine);
-  WaitState *ws = g_new0 (WaitState, 1);
-  gint64 deadline;
-  gboolean done;
-
-  ws->ref_count = 1;
-  ws->run = run;
-  ws->base.wait_id = op->id;
-  ws->base.child = child;
-  g_mutex_init (&ws->lock);
-  g_cond_init (&ws->cond);
-
-  if (on_worker)
-    {
-      g_autoptr(GMainContext) context = g_main_context_new ();
-      GThread *thread;
-
-      ws->base.scope = &scope_new (run, SCOPE (op->scope), NULL, context)->base;
-      g_atomic_int_inc (&run->live_ops);
-      g_object_ref (run);
-      thread = g_thread_new ("awaitscope-configureawait", wait_worker, wait_state_ref (ws));
-      g_thread_unref (thread);
-    }
-  else
-    {
-      ws->base.scope = &scope_ref (SCOPE (op->scope))->base;
-      if (!_aw_engine_wait_start_child (engine, &wait_state_ref (ws)->base))
-        {
-          ws->done = TRUE;
-          wait_state_unref (ws);
-        }
-    }
-
-  deadline = g_get_monotonic_time () + (gint64) deadline_ms * 1000;
-  g_mutex_lock (&ws->lock);
-  while (!ws->done)
-    if (!g_cond_wait_until (&ws->cond, &ws->lock, deadline))
-      break;
-  done = ws->done;
-  if (!done)
-    ws->abandoned = TRUE;
-  else
-    *error = g_steal_pointer (&ws->error);
-  g_mutex_unlock (&ws->lock);
-
-  wait_state_unref (ws);
-  return done;
-}
-
 static void runner_root_done (AwEngine *engine);
 
 static const AwEngineBackend runner_backend = {
@@ -781,10 +510,10 @@ static const AwEngineBackend runner_backend = {
   .timer_start = runner_timer_start,
   .timer_clear = runner_timer_clear,
   .pool_push = runner_pool_push,
-  .sleep = runner_sleep,
-  .block_on = runner_block_on,
-  .wait_complete = runner_wait_complete,
-  .wait_unref = runner_wait_unref,
+  .sleep = _aw_runner_sleep,
+  .block_on = _aw_runner_block_on,
+  .wait_complete = _aw_runner_wait_complete,
+  .wait_unref = _aw_runner_wait_unref,
   .scope_new = runner_scope_new,
   .scope_ref = runner_scope_ref,
   .scope_unref = runner_scope_unref,
@@ -824,7 +553,7 @@ finish_run (gpointer data)
     }
   g_clear_object (&run->external);
   if (run->engine.root_scope != NULL)
-    scope_unref (SCOPE (g_steal_pointer (&run->engine.root_scope)));
+    _aw_runner_scope_unref (SCOPE (g_steal_pointer (&run->engine.root_scope)));
 
   /* Every op has completed, so the workers are idle or returning. */
   g_thread_pool_free (g_steal_pointer (&run->pool), FALSE, TRUE);
@@ -859,12 +588,12 @@ maybe_finish_cb (gpointer data)
  * that thread's default too (the global default context is every thread's
  * default unless it pushed its own), it calls @func right there, on the
  * wrong thread, racing with the run's own. */
-static void
-defer_to_context (GMainContext   *context,
-                  gint            priority,
-                  GSourceFunc     func,
-                  gpointer        data,
-                  GDestroyNotify  notify)
+void
+_aw_runner_defer_to_context (GMainContext   *context,
+                             gint            priority,
+                             GSourceFunc     func,
+                             gpointer        data,
+                             GDestroyNotify  notify)
 {
   GSource *source = g_idle_source_new ();
 
@@ -875,13 +604,13 @@ defer_to_context (GMainContext   *context,
 }
 
 /* The last op may be freed on a wait_blocking worker: decide on the run's thread. */
-static void
-maybe_finish (AwRunner *run)
+void
+_aw_runner_maybe_finish (AwRunner *run)
 {
   if (g_thread_self () == run->main_thread)
     maybe_finish_cb (run);
   else
-    defer_to_context (run->context, G_PRIORITY_DEFAULT, maybe_finish_cb, g_object_ref (run), g_object_unref);
+    _aw_runner_defer_to_context (run->context, G_PRIORITY_DEFAULT, maybe_finish_cb, g_object_ref (run), g_object_unref);
 }
 
 static void
@@ -894,7 +623,7 @@ runner_root_done (AwEngine *engine)
       g_source_destroy (run->cancel_timer);
       g_clear_pointer (&run->cancel_timer, g_source_unref);
     }
-  maybe_finish (run);
+  _aw_runner_maybe_finish (run);
 }
 
 static gboolean
@@ -923,7 +652,7 @@ external_cancelled (GCancellable *cancellable,
     g_main_context_invoke_full (run->context, G_PRIORITY_HIGH, external_cancel_cb,
                                 g_object_ref (run), g_object_unref);
   else
-    defer_to_context (run->context, G_PRIORITY_HIGH, external_cancel_cb,
+    _aw_runner_defer_to_context (run->context, G_PRIORITY_HIGH, external_cancel_cb,
                       g_object_ref (run), g_object_unref);
 }
 
@@ -1136,7 +865,7 @@ aw_runner_run_async (AwRunner            *self,
   self->pool = g_thread_pool_new (worker_run, self, self->engine.options.workers, FALSE, &error);
   g_assert_no_error (error);
 
-  self->engine.root_scope = &scope_new (self, NULL, self->cancellable, self->context)->base;
+  self->engine.root_scope = &_aw_runner_scope_new (self, NULL, self->cancellable, self->context)->base;
   if (cancellable != NULL)
     {
       self->external = g_object_ref (cancellable);

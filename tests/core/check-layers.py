@@ -22,6 +22,7 @@ HEADER_ONLY = {
     'aw-engine-private.h': 'engine',
     'aw-scenario-private.h': 'engine',
     'aw-clock-private.h': 'engine',
+    'aw-runner-private.h': 'engine',
     'aw-analysis-enums.h': 'analysis',
     'aw-core-resources.h': 'analysis',
     'aw-render-private.h': 'render',

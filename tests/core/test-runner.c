@@ -299,10 +299,11 @@ test_cpu_work (void)
   few = run_workers (s, cores);
   many = run_workers (s, 8);
   g_test_message ("800 ms of CPU work: %u workers %.0f ms, 8 workers %.0f ms, on %u cores", cores, few, many, cores);
-  /* Never less than the work divided among the cores; more workers at best as fast. */
+  /* Never less than the work divided among the cores, however many
+   * workers (a spin until a wall-clock time took 100 ms with eight). How
+   * much more depends on what else the machine runs: not compared. */
   g_assert_cmpfloat (few, >=, 0.9 * 800.0 / cores);
   g_assert_cmpfloat (many, >=, 0.9 * 800.0 / cores);
-  g_assert_cmpfloat (many, >=, 0.85 * few);
 }
 
 /* ValueTask hits complete synchronously and create no GTask. */

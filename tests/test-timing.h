@@ -2,7 +2,7 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * scripts/check-valgrind sets AW_TEST_SLOW: under valgrind code runs 20 to 50
+ * The valgrind test setup (tests/meson.build) sets AW_TEST_SLOW: under valgrind code runs 20 to 50
  * times slower and one thread at a time, so the tests still check what
  * happened (outcomes, counts, order, and memory, which is the point there)
  * but not how long it took.

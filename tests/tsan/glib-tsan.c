@@ -2,7 +2,7 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Preloaded (LD_PRELOAD) by scripts/check-tsan only. Debian's GLib is not
+ * Preloaded (LD_PRELOAD) only by the tsan test setup (tests/meson.build), which scripts/check-tsan uses. Debian's GLib is not
  * built with ThreadSanitizer, and its GMutex and GCond sit on futexes that
  * ThreadSanitizer cannot see, so every access our code makes under a GMutex
  * would look like a race. Each wrapper below calls GLib's own function and

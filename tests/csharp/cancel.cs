@@ -32,7 +32,7 @@ static class CancelTwin
     {
         using (var cts = new CancellationTokenSource())
         {
-            cts.CancelAfter(Ms(500));
+            cts.CancelAfter(Ms(500));                    // cancelled after 500 ms
             await ResizeAndDownloadAsync(cts.Token);
         }
     }

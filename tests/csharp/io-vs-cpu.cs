@@ -25,14 +25,14 @@ static class IoVsCpuTwin
     // I/O: awaiting holds no thread, so 16 waits overlap completely
     static async Task DownloadAllAsync(string[] urls)
     {
-        IEnumerable<Task<byte[]>> downloads = urls.Select(url => http.GetByteArrayAsync(url));
+        var downloads = urls.Select(url => http.GetByteArrayAsync(url));
         await Task.WhenAll(downloads);           // about 250 ms
     }
 
     // CPU: each resize needs a pool thread for its whole 250 ms
     static async Task ResizeAllAsync(Image[] images)
     {
-        IEnumerable<Task<Image>> resized = images.Select(img => Task.Run(() => Resize(img)));
+        var resized = images.Select(img => Task.Run(() => Resize(img)));
         await Task.WhenAll(resized);             // 16 x 250 ms / cores
     }
     // </lesson>

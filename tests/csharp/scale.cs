@@ -22,7 +22,8 @@ static class ScaleTwin
     // Does not scale: each wait blocks a pool thread
     static async Task BlockManyAsync()
     {
-        var blocked = Enumerable.Range(0, 16).Select(_ => Task.Run(() => Thread.Sleep(Ms(1000))));
+        var blocked = Enumerable.Range(0, 16)
+            .Select(_ => Task.Run(() => Thread.Sleep(Ms(1000))));
         await Task.WhenAll(blocked);             // 16 / pool threads seconds
     }
     // </lesson>

@@ -20,11 +20,12 @@ static class WhenAllFailuresTwin
     // await rethrows one exception: the first in argument order
     static async Task CheckoutAsync()
     {
-        try { await Task.WhenAll(ChargeCardAsync(), ReserveStockAsync(), SendReceiptAsync()); }
+        Task all = Task.WhenAll(ChargeCardAsync(), ReserveStockAsync(), SendReceiptAsync());
+        try { await all; }
         catch (Exception first) { Log(first); }          // "card declined" only
     }
 
-    // Keep the WhenAll task: its Exception holds every error
+    // The WhenAll task's Exception holds every error
     static async Task CheckoutReportingAllAsync()
     {
         Task all = Task.WhenAll(ChargeCardAsync(), ReserveStockAsync(), SendReceiptAsync());

@@ -27,7 +27,7 @@ static class WhenAnyTwin
     {
         var cts = new CancellationTokenSource();
         // Calling DownloadAsync starts each download; WhenAny only watches them
-        List<Task<byte[]>> downloads = mirrors.Select(m => DownloadAsync(m, cts.Token)).ToList();
+        var downloads = mirrors.Select(m => DownloadAsync(m, cts.Token)).ToList();
         Task<byte[]> first = await Task.WhenAny(downloads);
         while (first.Status != TaskStatus.RanToCompletion && downloads.Count > 1)
         {

@@ -67,7 +67,8 @@ static class WorkflowTwin
                 Task<Order[]> orders = _api.GetOrdersAsync(cts.Token);
                 await Task.WhenAll(profile, orders);                 // both at once
                 Order[] loaded = await orders;                       // complete: no wait
-                Charts charts = await Task.Run(() => BuildCharts(settings, loaded, cts.Token), cts.Token);
+                Charts charts = await Task.Run(
+                () => BuildCharts(settings, loaded, cts.Token), cts.Token);
                 Show(await profile, charts);
             }
             catch (OperationCanceledException ex) when (!pageToken.IsCancellationRequested)

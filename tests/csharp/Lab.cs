@@ -160,6 +160,10 @@ public static class Lab
 
     static string scenarioId;
     static readonly List<object> variants = new List<object>();
+    static readonly List<KeyValuePair<JObj, Recorder>> unfilled = new List<KeyValuePair<JObj, Recorder>>();
+    // Which variant made each error, for an UnobservedTaskException that comes late.
+    static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Exception, Recorder> origin =
+        new System.Runtime.CompilerServices.ConditionalWeakTable<Exception, Recorder>();
     static readonly List<object> probes = new List<object>();
 
     public static double Now { get { return clock.Elapsed.TotalMilliseconds; } }
@@ -212,6 +216,8 @@ public static class Lab
         var rec = Rec;
         await Io(ms, token).ConfigureAwait(false);
         rec.Count("tasks_failed");
+        origin.Remove(error);
+        origin.Add(error, rec);
         throw error;
     }
 
@@ -300,10 +306,15 @@ public static class Lab
         // The first run of the machinery pays for compiling it: pay before measuring.
         Variant("warm-up", _ => WarmUp());
         variants.Clear();
+        unfilled.Clear();
         // .NET raises this when a faulted task nobody observed is collected.
         TaskScheduler.UnobservedTaskException += (sender, e) =>
         {
-            foreach (var inner in e.Exception.InnerExceptions) Rec.Unobserved(inner.Message);
+            foreach (var inner in e.Exception.InnerExceptions)
+            {
+                Recorder from;
+                (origin.TryGetValue(inner, out from) ? from : Rec).Unobserved(inner.Message);
+            }
             e.SetObserved();
         };
     }
@@ -403,9 +414,20 @@ public static class Lab
         // .NET reports an unobserved exception only when its task is collected.
         box[0] = null;
         task = null;
-        for (int i = 0; i < 3; i++) { GC.Collect(); GC.WaitForPendingFinalizers(); }
-        rec.Fill(v, rec.EndTime);
+        Collect();
         variants.Add(v);
+        unfilled.Add(new KeyValuePair<JObj, Recorder>(v, rec));
+        Rec = new Recorder();        // what runs after the variant is not the variant's
+    }
+
+    /// <summary>
+    /// Collects garbage until the finalizers are done. A faulted task may
+    /// stay reachable for a while from a stale slot on a parked pool thread's
+    /// stack (Mono scans stacks conservatively), so Finish collects again.
+    /// </summary>
+    static void Collect()
+    {
+        for (int i = 0; i < 3; i++) { GC.Collect(); GC.WaitForPendingFinalizers(); }
     }
 
     static async Task WarmUp()
@@ -468,6 +490,15 @@ public static class Lab
         root.Add("speed", Speed);
         root.Add("deadline_ms", DeadlineMs);
         root.Add("processors", Environment.ProcessorCount);
+        // Late unobserved errors are counted in the variant that made them.
+        for (int i = 0; i < 5; i++)
+        {
+            // Give the pool's threads other work, so stale references on their stacks are overwritten.
+            Task.WaitAll(Enumerable.Range(0, 2 * Environment.ProcessorCount).Select(_ => Task.Run(() => Scrub(64))).ToArray());
+            Collect();
+            Thread.Sleep(5);
+        }
+        foreach (var kv in unfilled) kv.Value.Fill(kv.Key, kv.Value.EndTime);
         root.Add("variants", variants);
         root.Add("probes", probes);
         var sb = new StringBuilder();
@@ -475,6 +506,14 @@ public static class Lab
         Console.Out.WriteLine(sb.ToString());
         Console.Out.Flush();
         Environment.Exit(0);
+    }
+
+    static int Scrub(int depth)
+    {
+        // A few kilobytes of stack, overwritten.
+        var junk = new long[16];
+        for (int i = 0; i < junk.Length; i++) junk[i] = depth * i;
+        return depth == 0 ? (int) junk[3] : Scrub(depth - 1) + (int) junk[depth % 16];
     }
 
     static string RuntimeName()

@@ -8,6 +8,12 @@
 //   mono ID.exe [--speed X] [--deadline MS]
 // It prints one JSON object on stdout (see Finish below for its fields).
 //
+// Writing a twin: Debian's mcs (Mono 6.8) takes C# up to 7.2, so no `using var`,
+// local functions, target-typed `new()` or `!`; `out var` inside an async
+// method crashes it; and an expression-bodied async void method
+// (`async void F() => x = await G();`) never tells the SynchronizationContext
+// that it ended: give async void handlers a block body.
+//
 // Durations: Ms(1000) is 1000 scenario milliseconds divided by --speed, as
 // `awaitscope run --speed X` divides every duration. Mono's mcs has no async
 // Main, so Main blocks on each variant (no UI thread is blocked by that: each

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """The C# a scenario shows is its twin's code.
 
-Every data/scenarios/ID.json has a C# twin, tests/csharp/ID.cs, that compiles
+Every data/scenarios/ID.json has a C# twin, tests/csharp/ID.cs (and every
+probe scenario tests/csharp/probes/ID.json one beside it), that compiles
 with Mono's mcs and runs (tests/csharp/run-twins.py). The lines between
 `// <lesson>` and `// </lesson>` in the twin (several regions are joined by
 one blank line; their common indentation is removed) are the scenario's
@@ -28,6 +29,7 @@ import sys
 ROOT = os.environ.get("AW_SOURCE_ROOT") or os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SCENARIOS = os.path.join(ROOT, "data", "scenarios")
 TWINS = os.path.join(ROOT, "tests", "csharp")
+PROBES = os.path.join(TWINS, "probes")   # probe scenarios of the csharp suite, twins beside them
 
 BEGIN = "// <lesson>"
 END = "// </lesson>"
@@ -160,11 +162,16 @@ def main():
     ap.add_argument("ids", nargs="*")
     args = ap.parse_args()
 
-    ids = args.ids or sorted(f[:-5] for f in os.listdir(SCENARIOS) if f.endswith(".json"))
+    pairs = [(f[:-5], os.path.join(SCENARIOS, f), os.path.join(TWINS, f[:-5] + ".cs"))
+             for f in sorted(os.listdir(SCENARIOS)) if f.endswith(".json")]
+    if os.path.isdir(PROBES):
+        pairs += [(f[:-5], os.path.join(PROBES, f), os.path.join(PROBES, f[:-5] + ".cs"))
+                  for f in sorted(os.listdir(PROBES)) if f.endswith(".json")]
+    if args.ids:
+        pairs = [p for p in pairs if p[0] in args.ids]
+    ids = [p[0] for p in pairs]
     problems = 0
-    for sid in ids:
-        jpath = os.path.join(SCENARIOS, sid + ".json")
-        cpath = os.path.join(TWINS, sid + ".cs")
+    for sid, jpath, cpath in pairs:
         if not os.path.exists(cpath):
             print(f"{sid}: no twin: write {os.path.relpath(cpath, ROOT)}")
             problems += 1

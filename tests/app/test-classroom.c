@@ -99,7 +99,7 @@ test_step (void)
       aw_window_step (window, 1);
       aw_lesson_panel_get_highlight (_aw_window_get_lesson_panel (window), &csharp, &c);
     }
-  g_assert_cmpuint (csharp, ==, 15);
+  g_assert_cmpuint (csharp, ==, 17);   /* "label.Text = await GetDataAsync();" */
   g_assert_cmpuint (c, ==, 14);
   card = aw_lesson_panel_get_outcome (_aw_window_get_lesson_panel (window));
   g_test_message ("card: %s", card);

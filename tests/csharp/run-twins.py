@@ -1,0 +1,575 @@
+#!/usr/bin/env python3
+"""The csharp suite: every scenario's C# twin on Mono against its GLib run.
+
+For each data/scenarios/ID.json this compiles tests/csharp/ID.cs with Mono's
+mcs (with UiThread.cs and Lab.cs), runs it on Mono, runs the same scenario on
+GLib (`awaitscope run ID --json --speed S --deadline D`, the binary named by
+$AWAITSCOPE), and compares them:
+
+  - the same variants, each with the same outcome (completed, faulted or
+    cancelled) and, where it faulted, the same error (the one `await` threw);
+  - wall-time ratios between variants (RATIOS), each inside the same stated,
+    generous bounds on both sides; other figures within bounds (FIGURES) or
+    equal (SAME);
+  - facts of C# that the twins print as probes (PROBE_FACTS).
+
+Where GLib and C# legitimately differ, DIFFERENCES names the difference,
+checks each side against what it should do, and checks that the scenario's
+text says so ("in GLib ...; in C# ..."). Where the engine is known to be wrong
+and is to be fixed, the comparison is listed in PENDING_ENGINE_FIXES: it is
+reported as a TAP TODO instead of a failure, and reported as passing once the
+engine is fixed (then remove the entry).
+
+Output is TAP: one test point per scenario (and per probe scenario in
+tests/csharp/probes/), then one per pending engine fix. Without mcs or mono:
+`1..0 # SKIP`. A scenario whose checks fail is run again (both sides) up to
+twice before it counts as failed: the machine may be busy.
+
+    run-twins.py [--speed S] [ID...]
+"""
+import argparse
+import concurrent.futures
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.environ.get("AW_SOURCE_ROOT") or os.path.dirname(os.path.dirname(HERE))
+SCENARIOS = os.path.join(ROOT, "data", "scenarios")
+PROBES = os.path.join(HERE, "probes")
+AWAITSCOPE = os.environ.get("AWAITSCOPE") or os.path.join(ROOT, "build", "src", "awaitscope")
+DEADLINE_MS = 1000      # the watchdog of blocking waits (.Result), real ms, both sides
+ATTEMPTS = 3
+
+# ---------------------------------------------------------------------------
+# What is compared. Metric names are the twin's; GLIB_METRIC maps them to
+# `awaitscope run --json`. Units: "scenario" figures are real milliseconds
+# times the speed (so a bound holds at any speed), "real" are as measured.
+
+GLIB_METRIC = {
+    "max_ui_gap_ms": "max_main_loop_gap_ms",   # the UI loop's heartbeat vs the main loop's frames
+}
+
+# (metric, variant, over variant, lo, hi): the ratio on BOTH sides within [lo, hi].
+RATIOS = {
+    "await-vs-block": [
+        ("max_ui_gap_ms", "block", "await", 3, 500),     # a 1 s freeze vs a tick or two
+        ("wall_ms", "block", "await", 0.8, 1.3),         # the same 1.3 s either way
+    ],
+    "valuetask": [("wall_ms", "valuetask", "task", 0.5, 1.6)],           # the misses dominate
+    "when-all": [("wall_ms", "when-all", "one-by-one", 0.3, 0.6)],       # 1.0 / 2.4
+    "when-any": [("wall_ms", "when-any", "one-mirror", 0.2, 0.55)],      # 0.4 / 1.2
+    "io-vs-cpu": [("wall_ms", "cpu", "io", 3, 40)],                     # 16 x 250 / cores vs 250
+    "scale": [("wall_ms", "thread-bound", "awaits", 1.5, 20)],          # 16 / threads s vs 1 s
+    "cancel": [("wall_ms", "cancel-after", "no-deadline", 0.15, 0.45)],  # 0.5 / 2
+    "cooperative": [
+        ("wall_ms", "never-checks", "checks-often", 2.5, 6),             # 2 / 0.5
+        ("wall_ms", "checks-rarely", "checks-often", 1.2, 2.5),          # 0.8 / 0.5
+    ],
+    "timeout": [("wall_ms", "too-slow", "fits", 1.1, 1.9)],              # 1.0 / 0.7
+    "timeout-race": [
+        ("wall_ms", "too-late", "in-time", 1.2, 2.2),                    # 1.0 / 0.6
+        ("wall_ms", "too-late-not-cancelled", "too-late", 0.8, 1.25),    # the caller gives up at 1 s either way
+    ],
+    "deadlock": [("max_ui_gap_ms", "configure-await", "await", 3, 200)],  # 0.5 s frozen vs a tick
+    "fire-and-forget": [("wall_ms", "await", "forget", 0.25, 0.55)],     # 0.3 / 0.8
+    "needless-async": [],                                               # see DIFFERENCES
+    "no-cancellation": [("wall_ms", "with-token", "no-token", 0.08, 0.3)],  # 0.3 / 2
+    "when-all-failures": [("wall_ms", "aggregate", "await", 0.8, 1.25)],
+    "workflow": [
+        ("wall_ms", "slow-server", "normal", 1.4, 2.3),                  # 2.0 / 1.1
+        ("wall_ms", "orders-fail", "normal", 0.45, 0.8),                 # 0.7 / 1.1
+        ("wall_ms", "user-leaves", "normal", 0.3, 0.6),                  # 0.5 / 1.1
+    ],
+    "when-all-order": [],
+}
+
+# (side, variant, metric, op, bound, unit): side is "both", "glib" or "csharp".
+FIGURES = {
+    "await-vs-block": [
+        ("both", "block", "max_ui_gap_ms", ">=", 800, "scenario"),
+        ("both", "await", "max_ui_gap_ms", "<=", 100, "real"),
+    ],
+    "when-all": [("both", "when-all", "threads_used", "<=", 1, None)],
+    "io-vs-cpu": [
+        ("both", "io", "threads_used", "<=", 1, None),
+        ("both", "cpu", "threads_used", ">=", 3, None),
+    ],
+    "scale": [("both", "awaits", "threads_used", "<=", 1, None)],
+    "cancel": [("both", "cancel-after", "cancel_latency_ms", "<=", 50, "real")],
+    "cooperative": [
+        ("both", "checks-often", "cancel_latency_ms", "<=", 50, "real"),
+        ("both", "checks-rarely", "cancel_latency_ms", ">=", 100, "scenario"),
+        ("both", "checks-rarely", "cancel_latency_ms", "<=", 450, "scenario"),
+        ("both", "never-checks", "wasted_ms", ">=", 1200, "scenario"),
+    ],
+    "timeout": [("both", "too-slow", "cancel_latency_ms", "<=", 50, "real")],
+    "timeout-race": [
+        ("both", "too-late-not-cancelled", "abandoned_work_ms", ">=", 800, "scenario"),
+        ("both", "too-late", "abandoned_work_ms", "<=", 100, "scenario"),
+    ],
+    "deadlock": [
+        ("both", "result", "watchdog_fired", "==", True, None),
+        ("both", "result", "wall_ms", ">=", 0.9 * DEADLINE_MS, "real"),
+        ("both", "result", "max_ui_gap_ms", ">=", 0.9 * DEADLINE_MS, "real"),
+        ("csharp", "result", "stranded_continuations", ">=", 1, None),
+        ("both", "configure-await", "watchdog_fired", "==", False, None),
+        ("both", "configure-await", "max_ui_gap_ms", ">=", 400, "scenario"),
+        ("both", "await", "watchdog_fired", "==", False, None),
+        ("both", "await", "max_ui_gap_ms", "<=", 100, "real"),
+    ],
+    "fire-and-forget": [
+        ("both", "forget", "errors_unobserved", ">=", 1, None),
+        ("both", "await", "errors_unobserved", "==", 0, None),
+    ],
+    "no-cancellation": [
+        ("both", "no-token", "wasted_ms", ">=", 1400, "scenario"),
+        ("both", "with-token", "wasted_ms", "<=", 100, "scenario"),
+    ],
+    "when-all-failures": [
+        ("csharp", "await", "errors_swallowed", "==", 1, None),
+        ("csharp", "await", "errors_unobserved", "==", 0, None),
+        ("csharp", "aggregate", "errors_swallowed", "==", 0, None),
+        ("both", "aggregate", "errors_unobserved", "==", 0, None),
+    ],
+    "workflow": [
+        ("both", "normal", "sync_completed", ">=", 1, None),
+        ("both", "orders-fail", "errors_unobserved", "==", 0, None),
+        ("both", "user-leaves", "cancel_latency_ms", "<=", 50, "real"),
+    ],
+    "valuetask": [("both", "valuetask", "sync_completed", "==", 900, None)],
+}
+
+# (variant, metric): the same value on both sides. tasks_allocated is the
+# twin's count of Task objects the calls made; GLib's is its GTasks but the
+# variant's own (the root).
+SAME = {
+    "valuetask": [("task", "tasks_allocated"), ("valuetask", "tasks_allocated")],
+    "needless-async": [("direct", "tasks_allocated"), ("async-wrapper", "tasks_allocated")],
+    "when-any": [("when-any", "cancelled")],
+    "timeout-race": [("too-late", "cancelled"), ("too-late-not-cancelled", "cancelled")],
+    "fire-and-forget": [("forget", "errors_unobserved")],
+    "when-all-failures": [("await", "errors_unobserved")],
+}
+
+# (probe, dotted path, expected value): what the twins show about C# beyond
+# the scenario's variants.
+PROBE_FACTS = {
+    "deadlock": [("console-result", "outcome", "completed")],
+    "fire-and-forget": [
+        ("async-void-throws", "rethrown_on_ui_thread", True),
+        ("async-void-throws", "exception.type", "IOException"),
+    ],
+    "when-all-failures": [
+        ("wait-aggregate", "exception.type", "AggregateException"),
+        ("wait-aggregate", "exception.inner.0.message", "card declined"),
+        ("wait-aggregate", "exception.inner.1.message", "out of stock"),
+        ("await-rethrows-argument-order", "exception.message", "A (argument 1, fails at 500 ms)"),
+    ],
+}
+
+# Legitimate differences between GLib and C#. Each names the comparisons it
+# replaces, checks each side against its own behaviour, and requires the
+# scenario's text (summary, narration, expected text) to say so.
+DIFFERENCES = {
+    "completed-task-continues-synchronously": {
+        "glib": "a GTask returned in the main-loop iteration that made it delivers its result on a later "
+                "iteration: every await of a Task<T> that is already complete hops through the loop",
+        "csharp": "an await of a Task<T> that is already complete continues synchronously, as with a "
+                  "completed ValueTask<T>: Task<T> costs an allocation, not a loop hop",
+        "replaces": "sync_completed and the time of the Task<T> paths (valuetask task, needless-async async-wrapper)",
+        "checks": {
+            "valuetask": [
+                ("glib", "task", "sync_completed", "==", 0, None),
+                ("csharp", "task", "sync_completed", "==", 900, None),
+                ("csharp", "task", "loop_hops", "==", 100, None),       # the misses only
+                ("csharp", "valuetask", "loop_hops", "==", 100, None),
+            ],
+            "needless-async": [
+                ("glib", "async-wrapper", "sync_completed", "==", 0, None),
+                ("csharp", "async-wrapper", "sync_completed", "==", 10000, None),
+                ("csharp", "async-wrapper", "loop_hops", "==", 0, None),
+                ("both", "direct", "sync_completed", "==", 10000, None),
+            ],
+        },
+        "ratios": {
+            # the wrapper's time over the direct calls': many times in GLib, about the same in C#
+            "needless-async": [("glib", "wall_ms", "async-wrapper", "direct", 3, 1e9),
+                               ("csharp", "wall_ms", "async-wrapper", "direct", 0.3, 3)],
+        },
+        "text": {
+            "valuetask": [r"(?i)in C#[^.]*already complete[^.]*continues synchronously", r"(?i)in GLib[^.]*later main-loop iteration"],
+            "needless-async": [r"(?i)in C#[^.]*already complete[^.]*continues synchronously", r"(?i)in GLib[^.]*later main-loop iteration"],
+        },
+    },
+    "thread-pool-growth": {
+        "glib": "the runner's worker pool has a fixed number of threads (the processor count, 2 to 8)",
+        "csharp": ".NET's pool starts with as many threads as processors and injects more while work "
+                  "waits, so blocked waits finish sooner than 16 / processors seconds (CPU work does not)",
+        "replaces": "the thread count and the exact time of the thread-bound and CPU variants",
+        "checks": {
+            "scale": [("glib", "thread-bound", "threads_used", "<=", 9, None)],
+        },
+        "ratios": {},
+        "text": {
+            "io-vs-cpu": [r"(?i)in GLib[^.]*fixed number of workers", r"(?i)in C#, \.NET's pool[^.]*inject"],
+            "scale": [r"(?i)in GLib[^.]*fixed number of workers", r"(?i)in C#, \.NET's pool[^.]*inject"],
+        },
+    },
+    "unobserved-only-at-collection": {
+        "glib": "a task freed with its error never propagated is reported at once",
+        "csharp": "TaskScheduler.UnobservedTaskException is raised only when the failed task is garbage "
+                  "collected (the twin forces a collection to count it); an exception escaping async void "
+                  "is rethrown on the UI thread and ends the app",
+        "replaces": "when the lost error is reported (not compared); the count is compared after a collection",
+        "checks": {},
+        "ratios": {},
+        "text": {
+            "fire-and-forget": [r"(?i)in GLib", r"(?i)in C#[^.]*garbage collect", r"UnobservedTaskException",
+                                r"(?i)async void[^.]*ends the app"],
+        },
+    },
+    "continuation-context": {
+        "glib": "a GTask's callback always goes to the thread-default main context of the thread that created it",
+        "csharp": "the SynchronizationContext captured by await decides; a console app or ASP.NET Core has "
+                  "none, so .Result blocks a pool thread there instead of deadlocking (the console-result probe)",
+        "replaces": "nothing: the twin has a UI thread with a SynchronizationContext, as the scenario says",
+        "checks": {},
+        "ratios": {},
+        "text": {
+            "deadlock": [r"SynchronizationContext", r"(?i)console app or ASP\.NET Core", r"(?i)in GLib",
+                         r"(?i)ConfigureAwait\(false\), on every await down the chain"],
+        },
+    },
+}
+
+# Comparisons that fail today because the engine is wrong; the engine is to be
+# fixed. Each is reported as `not ok ... # TODO` until it passes; then it is
+# reported as passing, with a note to remove it from here.
+PENDING_ENGINE_FIXES = {
+    "when-all-rethrows-first-in-argument-order": {
+        "scenario": "when-all-order",
+        "checks": ["error await"],
+        "why": "(a) `await Task.WhenAll(a, b, c)` rethrows the first error in ARGUMENT order (Mono: "
+               "'card declined', the first argument, failing at 500 ms after 'out of stock' at 200 ms); "
+               "the engine reports the first error in time",
+    },
+    "completed-task-continues-synchronously-in-the-warning": {
+        "scenario": "needless-async",
+        "checks": ["warning async-wrapper completed-sync"],
+        "why": "(b) awaiting an already-completed Task<T> continues synchronously in C# (Mono: 10,000 awaits, "
+               "0 loop hops); a GTask delivers on a later main-loop iteration. That difference is legitimate "
+               "and the scenario texts say so; the engine's completed-sync warning still tells a C# student "
+               "that each result 'hopped through the main loop' without saying that in C# it does not",
+    },
+    "when-all-swallowed-errors-are-observed": {
+        "scenario": "when-all-failures",
+        "checks": ["same errors_unobserved await"],
+        "why": "(c) awaiting WhenAll observes every inner exception: 'out of stock' is swallowed, not "
+               "unobserved (Mono: no UnobservedTaskException after a forced collection); the engine counts "
+               "it as unobserved, as it counts a fire-and-forget error",
+    },
+    "deadlocked-result-neither-returns-nor-throws": {
+        "scenario": "deadlock",
+        "checks": ["outcome result", "error result"],
+        "why": "(d) .Result on a deadlocked UI thread never returns and never throws (Mono: blocked until "
+               "the twin's watchdog gave up, the continuation still queued; the twin reports 'deadlocked'); "
+               "the engine reports the variant 'faulted' when its watchdog breaks the wait, as if .Result "
+               "had thrown",
+    },
+}
+
+# How a pending check is evaluated when it is not one of the ordinary ones.
+CUSTOM = {
+    "warning async-wrapper completed-sync": lambda g, c: warning_says(
+        g, "async-wrapper", "completed-sync", r"(?i)in C#[^.]*synchronous"),
+}
+
+
+# ---------------------------------------------------------------------------
+
+def state(outcome):
+    return (outcome or "").split(":", 1)[0].strip()
+
+
+def message(outcome):
+    parts = (outcome or "").split(":", 1)
+    return parts[1].strip() if len(parts) > 1 else ""
+
+
+def warning_says(glib, variant, kind, pattern):
+    ws = [w for w in glib[variant].get("warnings", []) if w["kind"] == kind]
+    if not ws:
+        return False, f"GLib gives {variant} no {kind} warning"
+    ok = all(re.search(pattern, w["message"]) for w in ws)
+    return ok, f"GLib's {kind} warning: {ws[0]['message']!r}"
+
+
+def value(side, run, variant, metric, speed, unit):
+    v = run[variant]
+    if side == "glib":
+        if metric == "tasks_allocated":
+            x = v["gtasks_created"] - 1
+        elif metric == "outcome":
+            x = state(v["outcome"])
+        else:
+            x = v.get(GLIB_METRIC.get(metric, metric))
+    else:
+        x = v.get(metric)
+    if unit == "scenario" and isinstance(x, (int, float)) and not isinstance(x, bool):
+        x = x * speed
+    return x
+
+
+def compare(x, op, bound):
+    if x is None:
+        return False
+    if op == "==":
+        return x == bound
+    if op == ">=":
+        return x >= bound
+    if op == "<=":
+        return x <= bound
+    raise ValueError(op)
+
+
+def fmt(x):
+    if isinstance(x, float):
+        return f"{x:.3g}" if abs(x) < 100 else f"{x:.0f}"
+    return repr(x)
+
+
+def sides(which):
+    return ("glib", "csharp") if which == "both" else (which,)
+
+
+def scenario_text(doc):
+    parts = [doc.get("summary", "")]
+    for key in ("narration",):
+        t = doc.get(key, "")
+        parts.extend(t if isinstance(t, list) else [t])
+    exp = doc.get("expected", {})
+    t = exp.get("text", "") if isinstance(exp, dict) else exp
+    parts.extend(t if isinstance(t, list) else [t])
+    return "\n".join(parts)
+
+
+def checks_for(sid, doc, glib, cs, speed):
+    """[(check id, ok, detail)] for one scenario."""
+    out = []
+    g = {v["name"]: v for v in glib["variants"]}
+    c = {v["name"]: v for v in cs["variants"]}
+
+    names_g, names_c = [v["name"] for v in glib["variants"]], [v["name"] for v in cs["variants"]]
+    out.append(("variants", names_g == names_c, f"GLib {names_g}, C# {names_c}"))
+    if names_g != names_c:
+        return out
+
+    for name in names_g:
+        cv = c[name]
+        out.append((f"runs {name}", cv["outcome"] not in ("timed-out",) and not cv["crashes"],
+                    f"C# outcome {cv['outcome']}, crashes {cv['crashes']}"))
+        out.append((f"outcome {name}", state(g[name]["outcome"]) == cv["outcome"],
+                    f"GLib {g[name]['outcome']!r}, C# {cv['outcome']!r}"))
+        if cv["outcome"] == "faulted" or state(g[name]["outcome"]) == "faulted":
+            cmsg = (cv.get("exception") or {}).get("message", "")
+            gmsg = message(g[name]["outcome"])
+            out.append((f"error {name}", bool(cmsg) and gmsg.endswith(cmsg),
+                        f"GLib {gmsg!r}, C# await threw {cv.get('exception')}"))
+
+    for metric, a, b, lo, hi in RATIOS.get(sid, []):
+        for side, run in (("glib", g), ("csharp", c)):
+            x, y = value(side, run, a, metric, speed, None), value(side, run, b, metric, speed, None)
+            r = x / y if x is not None and y else None
+            out.append((f"ratio {metric} {a}/{b} {side}", r is not None and lo <= r <= hi,
+                        f"{side}: {metric} {a} {fmt(x)} / {b} {fmt(y)} = {fmt(r)}, expected within [{lo}, {hi}]"))
+
+    def figure(which, variant, metric, op, bound, unit, tag=""):
+        for side in sides(which):
+            run = g if side == "glib" else c
+            x = value(side, run, variant, metric, speed, unit)
+            u = f" ({unit} ms)" if unit else ""
+            out.append((f"{tag}{side} {metric} {variant} {op} {bound}", compare(x, op, bound),
+                        f"{side}: {variant} {metric}{u} {fmt(x)}, expected {op} {bound}"))
+
+    for spec in FIGURES.get(sid, []):
+        figure(*spec)
+
+    for variant, metric in SAME.get(sid, []):
+        x, y = value("glib", g, variant, metric, speed, None), value("csharp", c, variant, metric, speed, None)
+        out.append((f"same {metric} {variant}", x == y, f"{variant} {metric}: GLib {fmt(x)}, C# {fmt(y)}"))
+
+    probes = {p["name"]: p for p in cs.get("probes", [])}
+    for probe, path, expected in PROBE_FACTS.get(sid, []):
+        x = probes.get(probe)
+        for part in path.split("."):
+            if isinstance(x, list):
+                x = x[int(part)] if part.isdigit() and int(part) < len(x) else None
+            elif isinstance(x, dict):
+                x = x.get(part)
+            else:
+                x = None
+        out.append((f"probe {probe} {path}", x == expected, f"C# probe {probe}: {path} = {x!r}, expected {expected!r}"))
+
+    text = scenario_text(doc)
+    for key, d in DIFFERENCES.items():
+        for spec in d["checks"].get(sid, []):
+            figure(*spec, tag=f"[{key}] ")
+        for side, metric, a, b, lo, hi in d["ratios"].get(sid, []):
+            run = g if side == "glib" else c
+            x, y = value(side, run, a, metric, speed, None), value(side, run, b, metric, speed, None)
+            r = x / y if x is not None and y else None
+            out.append((f"[{key}] ratio {metric} {a}/{b} {side}", r is not None and lo <= r <= hi,
+                        f"{side}: {metric} {a} {fmt(x)} / {b} {fmt(y)} = {fmt(r)}, expected within [{lo}, {hi}]"))
+        for pattern in d["text"].get(sid, []):
+            out.append((f"text {key} {pattern}", re.search(pattern, text) is not None,
+                        f"the scenario's text must say, in GLib and C# terms: {d['glib']} (GLib); "
+                        f"{d['csharp']} (C#); no match for /{pattern}/"))
+
+    for key, p in PENDING_ENGINE_FIXES.items():
+        if p["scenario"] == sid:
+            for cid in p["checks"]:
+                if cid in CUSTOM:
+                    ok, detail = CUSTOM[cid](g, c)
+                    out.append((cid, ok, detail))
+    return out
+
+
+def run(cmd, timeout):
+    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=timeout)
+    if p.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd)} exited with {p.returncode}:\n{p.stderr.decode(errors='replace')[-2000:]}")
+    return json.loads(p.stdout)
+
+
+def compile_twin(mcs, source, out):
+    cmd = [mcs, "-langversion:latest", "-out:" + out, source,
+           os.path.join(HERE, "UiThread.cs"), os.path.join(HERE, "Lab.cs")]
+    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=300)
+    return p.returncode == 0, p.stdout.decode(errors="replace")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--speed", type=float, default=float(os.environ.get("AW_CSHARP_SPEED", "4")))
+    ap.add_argument("ids", nargs="*")
+    args = ap.parse_args()
+    speed = args.speed
+
+    mcs, mono = shutil.which("mcs"), shutil.which("mono")
+    if not mcs or not mono:
+        print("1..0 # SKIP mono-mcs is not installed (apt-get install mono-mcs)")
+        return 0
+
+    items = []   # (id, scenario path or id for awaitscope, twin source)
+    for f in sorted(os.listdir(SCENARIOS)):
+        if f.endswith(".json"):
+            sid = f[:-5]
+            items.append((sid, sid, os.path.join(HERE, sid + ".cs")))
+    for f in sorted(os.listdir(PROBES)) if os.path.isdir(PROBES) else []:
+        if f.endswith(".json"):
+            sid = f[:-5]
+            items.append((sid, os.path.join(PROBES, f), os.path.join(PROBES, sid + ".cs")))
+    if args.ids:
+        items = [i for i in items if i[0] in args.ids]
+
+    builddir = os.environ.get("G_TEST_BUILDDIR")
+    outdir = os.path.join(builddir, "csharp") if builddir else tempfile.mkdtemp(prefix="aw-csharp-")
+    os.makedirs(outdir, exist_ok=True)
+
+    # Compile everything first, two at a time, before anything is timed.
+    compiled = {}
+    with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
+        jobs = {}
+        for sid, _, src in items:
+            if os.path.exists(src):
+                jobs[sid] = pool.submit(compile_twin, mcs, src, os.path.join(outdir, sid + ".exe"))
+        for sid, job in jobs.items():
+            compiled[sid] = job.result()
+
+    n = 0
+    failed = 0
+    pending_results = {}
+    for sid, target, src in items:
+        n += 1
+        label = f"{sid}" if target == sid else f"probe {sid}"
+        if not os.path.exists(src):
+            print(f"not ok {n} - {label}: no C# twin (write {os.path.relpath(src, ROOT)})")
+            failed += 1
+            continue
+        ok, log = compiled[sid]
+        if not ok:
+            print(f"not ok {n} - {label}: mcs failed")
+            for line in log.splitlines()[-20:]:
+                print("#   " + line)
+            failed += 1
+            continue
+        path = target if os.path.isabs(target) else os.path.join(SCENARIOS, target + ".json")
+        with open(path, encoding="utf-8") as f:
+            doc = json.load(f)
+        pending_here = {cid: k for k, p in PENDING_ENGINE_FIXES.items() if p["scenario"] == sid for cid in p["checks"]}
+
+        results, error, attempt = None, None, 0
+        for attempt in range(1, ATTEMPTS + 1):
+            try:
+                glib = run([AWAITSCOPE, "run", target, "--json", "--speed", str(speed),
+                            "--deadline", str(DEADLINE_MS)], 300)
+                cs = run([mono, os.path.join(outdir, sid + ".exe"), "--speed", str(speed),
+                          "--deadline", str(DEADLINE_MS)], 300)
+            except (RuntimeError, subprocess.TimeoutExpired, json.JSONDecodeError) as e:
+                error = str(e)
+                continue
+            error = None
+            results = checks_for(sid, doc, glib, cs, speed)
+            bad = [(cid, d) for cid, ok, d in results if not ok and cid not in pending_here]
+            if not bad:
+                break
+            if attempt < ATTEMPTS:
+                for cid, d in bad:
+                    print(f"# {label}, run {attempt}: {cid}: {d} (running it again)")
+        if error:
+            print(f"not ok {n} - {label}: {error.splitlines()[0]}")
+            for line in error.splitlines()[1:]:
+                print("#   " + line)
+            failed += 1
+            continue
+
+        bad = [(cid, d) for cid, ok, d in results if not ok and cid not in pending_here]
+        for cid, ok, d in results:
+            if cid in pending_here:
+                was_ok, was = pending_results.get(pending_here[cid], (True, ""))
+                pending_results[pending_here[cid]] = (was_ok and ok, (was + "; " if was else "") + d)
+        g = {v["name"]: v for v in glib["variants"]}
+        summary = ", ".join(f"{v['name']} {g[v['name']]['wall_ms'] * speed / 1000:.2f}/{v['wall_ms'] * speed / 1000:.2f} s"
+                            for v in cs["variants"] if v["name"] in g)
+        checked = len(results) - len(pending_here)
+        if bad:
+            failed += 1
+            print(f"not ok {n} - {label}: {len(bad)} of {checked} checks failed (after {attempt} runs)")
+            for cid, d in bad:
+                print(f"#   {cid}: {d}")
+        else:
+            again = f", passed on run {attempt}" if attempt > 1 else ""
+            print(f"ok {n} - {label}: {checked} checks (GLib/C#, in scenario seconds: {summary}){again}")
+
+    for key, p in PENDING_ENGINE_FIXES.items():
+        if p["scenario"] not in [i[0] for i in items]:
+            continue
+        n += 1
+        ok, detail = pending_results.get(key, (False, "not evaluated (the scenario did not run)"))
+        if ok:
+            print(f"ok {n} - pending engine fix {key} now holds ({detail}): "
+                  f"remove it from PENDING_ENGINE_FIXES in tests/csharp/run-twins.py")
+        else:
+            print(f"not ok {n} - {p['scenario']}: {key} # TODO engine fix pending: {p['why']}")
+            print(f"#   today: {detail}")
+    print(f"1..{n}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

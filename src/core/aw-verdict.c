@@ -420,13 +420,17 @@ lint_completed_sync (AwTraceModel *model,
 
   warning_new (warnings, AW_WARNING_COMPLETED_SYNC, first, -1, count,
                count == 1
-               ? g_strdup_printf ("\u201c%s\u201d completed without waiting for anything, yet a GTask was "
-                                  "allocated and its result still hopped through the main loop. A synchronous "
-                                  "path (a ValueTask, or a plain method call) needs no GTask.",
+               ? g_strdup_printf ("\u201c%s\u201d completed without waiting for anything, yet a Task was "
+                                  "allocated for it. In C# awaiting a completed Task continues synchronously: "
+                                  "the cost is the allocation. In GLib the GTask's result also waits for a "
+                                  "later main-loop iteration. A synchronous path (a ValueTask, or a plain "
+                                  "method call) needs neither.",
                                   first->name)
-               : g_strdup_printf ("%u GTasks (such as \u201c%s\u201d) completed without waiting for anything, "
-                                  "yet each was allocated and its result still hopped through the main loop. "
-                                  "A synchronous path (a ValueTask, or a plain method call) needs no GTask.",
+               : g_strdup_printf ("%u tasks (such as \u201c%s\u201d) completed without waiting for anything, "
+                                  "yet a Task was allocated for each. In C# awaiting a completed Task continues "
+                                  "synchronously: the cost is the allocations. In GLib each GTask's result also "
+                                  "waits for a later main-loop iteration. A synchronous path (a ValueTask, or a "
+                                  "plain method call) needs neither.",
                                   count, first->name));
 }
 

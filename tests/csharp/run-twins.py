@@ -251,28 +251,6 @@ DIFFERENCES = {
 # fixed. Each is reported as `not ok ... # TODO` until it passes; then it is
 # reported as passing, with a note to remove it from here.
 PENDING_ENGINE_FIXES = {
-    "when-all-rethrows-first-in-argument-order": {
-        "scenario": "when-all-order",
-        "checks": ["error await"],
-        "why": "(a) `await Task.WhenAll(a, b, c)` rethrows the first error in ARGUMENT order (Mono: "
-               "'card declined', the first argument, failing at 500 ms after 'out of stock' at 200 ms); "
-               "the engine reports the first error in time",
-    },
-    "completed-task-continues-synchronously-in-the-warning": {
-        "scenario": "needless-async",
-        "checks": ["warning async-wrapper completed-sync"],
-        "why": "(b) awaiting an already-completed Task<T> continues synchronously in C# (Mono: 10,000 awaits, "
-               "0 loop hops); a GTask delivers on a later main-loop iteration. That difference is legitimate "
-               "and the scenario texts say so; the engine's completed-sync warning still tells a C# student "
-               "that each result 'hopped through the main loop' without saying that in C# it does not",
-    },
-    "when-all-swallowed-errors-are-observed": {
-        "scenario": "when-all-failures",
-        "checks": ["same errors_unobserved await"],
-        "why": "(c) awaiting WhenAll observes every inner exception: 'out of stock' is swallowed, not "
-               "unobserved (Mono: no UnobservedTaskException after a forced collection); the engine counts "
-               "it as unobserved, as it counts a fire-and-forget error",
-    },
     "deadlocked-result-neither-returns-nor-throws": {
         "scenario": "deadlock",
         "checks": ["outcome result", "error result"],

@@ -134,6 +134,79 @@ test_run_json (void)
                      2.0 * json_object_get_double_member (all, "wall_ms"));
 }
 
+/* The names between two markers of the README, each in backquotes. */
+static GPtrArray *
+readme_names (const char *text,
+              const char *from,
+              const char *to)
+{
+  GPtrArray *names = g_ptr_array_new_with_free_func (g_free);
+  const char *start = strstr (text, from);
+  const char *end = start ? strstr (start, to) : NULL;
+
+  g_assert_nonnull (start);
+  g_assert_nonnull (end);
+  for (const char *p = strchr (start + strlen (from), '`'); p != NULL && p < end; )
+    {
+      const char *close = strchr (p + 1, '`');
+
+      g_assert_nonnull (close);
+      g_ptr_array_add (names, g_strndup (p + 1, close - p - 1));
+      p = strchr (close + 1, '`');
+    }
+  return names;
+}
+
+static void
+assert_same_names (GPtrArray  *documented,
+                   JsonObject *object,
+                   const char *what)
+{
+  g_autoptr(GList) members = json_object_get_members (object);
+
+  for (guint i = 0; i < documented->len; i++)
+    if (!json_object_has_member (object, g_ptr_array_index (documented, i)))
+      g_error ("README lists %s field \"%s\", which `run --json` does not print",
+               what, (const char *) g_ptr_array_index (documented, i));
+  for (GList *l = members; l != NULL; l = l->next)
+    if (!g_ptr_array_find_with_equal_func (documented, l->data, g_str_equal, NULL))
+      g_error ("`run --json` prints %s field \"%s\", which the README does not list",
+               what, (const char *) l->data);
+}
+
+/* The README's list of `run --json` fields is the output's. */
+static void
+test_run_json_readme (void)
+{
+  g_autofree char *path = g_build_filename (g_getenv ("AW_SOURCE_ROOT"), "README.md", NULL);
+  g_autofree char *readme = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) top = NULL;
+  g_autoptr(GPtrArray) variant = NULL;
+  JsonObject *root;
+  Result r;
+
+  g_assert_true (g_file_get_contents (path, &readme, NULL, &error));
+  g_strdelimit (readme, "\n", ' ');
+  top = readme_names (readme, "`run --json` gives one object with the run's", ", and per variant");
+  variant = readme_names (readme, "per variant (in `variants`):", " computed from the trace");
+  /* The scenario's own: its expected text and verdict, and the variants. */
+  g_ptr_array_add (top, g_strdup ("expected"));
+  g_ptr_array_add (top, g_strdup ("verdict"));
+  g_ptr_array_add (top, g_strdup ("variants"));
+
+  run_cli (&r, "run", "when-all", "--json", "--virtual-clock", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  json_parser_load_from_data (parser, r.out, -1, &error);
+  g_assert_no_error (error);
+  root = json_node_get_object (json_parser_get_root (parser));
+  assert_same_names (top, root, "a top-level");
+  assert_same_names (variant, json_array_get_object_element (json_object_get_array_member (root, "variants"), 0),
+                     "a variant's");
+  result_clear (&r);
+}
+
 /* The deadlock reproduced headless: the main loop stops until the watchdog. */
 static void
 test_run_deadlock (void)
@@ -501,6 +574,7 @@ main (int    argc,
 
   g_test_add_func ("/aw/cli/list", test_list);
   g_test_add_func ("/aw/cli/run-json", test_run_json);
+  g_test_add_func ("/aw/cli/run-json-readme", test_run_json_readme);
   g_test_add_func ("/aw/cli/run-table", test_run_table);
   g_test_add_func ("/aw/cli/run-deadlock", test_run_deadlock);
   g_test_add_func ("/aw/cli/render-formats", test_render_formats);

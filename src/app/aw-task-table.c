@@ -11,6 +11,7 @@
 
 #include "aw-task-table.h"
 
+#include "aw-format.h"
 #include "aw-summary.h"
 
 #define AW_TYPE_TASK_ROW (aw_task_row_get_type ())
@@ -195,8 +196,8 @@ aw_task_table_set_runs (AwTaskTable      *self,
             ? g_strdup_printf ("%s: %*s%s", variants[v].title, (int) MIN (t->depth, 8) * 2, "", t->name)
             : g_strdup_printf ("%*s%s", (int) MIN (t->depth, 8) * 2, "", t->name);
           row->cells[1] = g_strdup (task_state (t));
-          row->cells[2] = aw_summary_format_duration ((t->created_ns - begin) / 1e6);
-          row->cells[3] = aw_summary_format_duration ((end - t->created_ns) / 1e6);
+          row->cells[2] = aw_format_duration ((t->created_ns - begin) / 1e6);
+          row->cells[3] = aw_format_duration ((end - t->created_ns) / 1e6);
           row->cells[4] = g_strdup (thread ? thread : "none (waited without a thread)");
           g_ptr_array_add (rows, row);
         }

@@ -11,6 +11,7 @@
 
 #include "aw-timeline-view.h"
 
+#include "aw-format.h"
 #include "aw-summary.h"
 
 #include <time.h>
@@ -570,8 +571,8 @@ aw_timeline_view_describe_at (AwTimelineView *self,
   if (state == NULL)
     state = aw_outcome_to_string (task->outcome);
 
-  start = aw_summary_format_duration ((task->created_ns - begin) / 1e6);
-  duration = aw_summary_format_duration ((end - task->created_ns) / 1e6);
+  start = aw_format_duration ((task->created_ns - begin) / 1e6);
+  duration = aw_format_duration ((end - task->created_ns) / 1e6);
 
   return g_strdup_printf ("%s\n%s at this moment; %s in the end%s%s\nstarted at %s, took %s\nthread: %s",
                           task->name, state, aw_outcome_to_string (task->outcome),

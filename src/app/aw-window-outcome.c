@@ -7,6 +7,7 @@
 
 #include "aw-window-private.h"
 
+#include "aw-format.h"
 #include "aw-summary.h"
 #include "aw-verdict.h"
 
@@ -24,7 +25,7 @@ _aw_window_show_outcome (AwWindow *self)
   card = aw_summary_outcome_card (runs, n_runs);
   if (pos >= 0)
     {
-      g_autofree char *at = aw_summary_format_duration (pos / 1e6);
+      g_autofree char *at = aw_format_duration (pos / 1e6);
       g_string_append_printf (text, "Replay at %s: ", at);
     }
   g_string_append (text, card);
@@ -53,9 +54,9 @@ _aw_window_show_outcome (AwWindow *self)
             g_string_append (text, "\nPrediction vs measurement:");
           any = TRUE;
           {
-            g_autofree char *measured = aw_summary_format_duration (m->wall_ms);
-            g_autofree char *said = aw_summary_format_duration (predicted * 1000);
-            g_autofree char *off = aw_summary_format_duration (ABS (m->wall_ms - predicted * 1000));
+            g_autofree char *measured = aw_format_duration (m->wall_ms);
+            g_autofree char *said = aw_format_duration (predicted * 1000);
+            g_autofree char *off = aw_format_duration (ABS (m->wall_ms - predicted * 1000));
             g_string_append_printf (text, "\n  %s: predicted %s, measured %s (off by %s)",
                                     variant->title, said, measured, off);
           }

@@ -12,6 +12,7 @@
 
 #include "aw-window-private.h"
 
+#include "aw-format.h"
 #include "aw-summary.h"
 
 static const double replay_speeds[] = { 0.25, 0.5, 1.0, 2.0, 4.0 };
@@ -100,8 +101,8 @@ _aw_window_apply_replay (AwWindow *self)
   highlight_code_at (self, pos);
   _aw_window_show_outcome (self);
 
-  pos_text = aw_summary_format_duration ((pos < 0 ? end : pos) / 1e6);
-  end_text = aw_summary_format_duration (end / 1e6);
+  pos_text = aw_format_duration ((pos < 0 ? end : pos) / 1e6);
+  end_text = aw_format_duration (end / 1e6);
   label = g_strdup_printf ("%s / %s", pos_text, end_text);
   gtk_label_set_text (self->replay_label, label);
 

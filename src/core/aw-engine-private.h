@@ -203,8 +203,6 @@ GError   *_aw_engine_job_end             (AwEngine              *engine,
                                           gboolean               cancelled);
 gboolean  _aw_engine_wait_start_child    (AwEngine              *engine,
                                           AwWait                *wait);
-void      _aw_engine_drop_error          (AwEngine              *engine,
-                                          GError                *error);
 
 static inline gint64
 _aw_engine_scaled_us (AwEngine *engine,

@@ -161,9 +161,9 @@ take_cancelled_error (AwEngine *engine)
 }
 
 /* Frees @error, or keeps it for take_cancelled_error(). */
-void
-_aw_engine_drop_error (AwEngine *engine,
-                       GError   *error)
+static void
+drop_error (AwEngine *engine,
+            GError   *error)
 {
   if (error == NULL)
     return;
@@ -742,7 +742,7 @@ wait_child_done (AwEngine *engine,
       if (error != NULL && !is_cancellation (error))
         record (engine, AW_EVENT_ERROR_UNOBSERVED, child->id, wait->wait_id, intern (engine, error->message));
     }
-  _aw_engine_drop_error (engine, error);
+  drop_error (engine, error);
   engine->backend->op_release (engine, child);
   engine->backend->wait_unref (engine, wait);
 }
@@ -820,7 +820,7 @@ child_done (AwEngine *engine,
       g_assert_not_reached ();
     }
 
-  _aw_engine_drop_error (engine, error);
+  drop_error (engine, error);
 }
 
 /* The task of @op completed and its callback runs: on the thread of the
@@ -845,7 +845,7 @@ _aw_engine_op_returned (AwEngine *engine,
 
     case AW_CONT_ROOT:
       root_complete (engine, error, op->id);
-      _aw_engine_drop_error (engine, error);
+      drop_error (engine, error);
       engine->backend->op_release (engine, op);
       break;
 
@@ -853,7 +853,7 @@ _aw_engine_op_returned (AwEngine *engine,
       /* Nobody looks at the result of a forgotten task. */
       if (error != NULL && !is_cancellation (error))
         record (engine, AW_EVENT_ERROR_UNOBSERVED, op->id, 0, intern (engine, error->message));
-      _aw_engine_drop_error (engine, error);
+      drop_error (engine, error);
       engine->backend->op_release (engine, op);
       break;
 
@@ -896,6 +896,16 @@ record_call (AwEngine     *engine,
   return id;
 }
 
+/* How each composite starts its children. */
+static void (* const composite_start[AW_NODE_LAST]) (AwEngine *engine, AwOp *op) = {
+  [AW_NODE_SEQUENCE] = sequence_advance,
+  [AW_NODE_REPEAT] = sequence_advance,
+  [AW_NODE_WHEN_ALL] = join_start,
+  [AW_NODE_PARALLEL] = join_start,
+  [AW_NODE_WHEN_ANY] = any_start,
+  [AW_NODE_TIMEOUT] = timeout_start,
+};
+
 /*
  * Starts @node on the calling thread. Returns %TRUE if it runs
  * asynchronously: its continuation @cont will run with its task. Returns
@@ -927,9 +937,7 @@ _aw_engine_node_start (AwEngine       *engine,
           op_finish (engine, op, NULL);
           return TRUE;
         }
-      op = op_new (engine, node, parent_id, scope, cont, cont_data);
-      start_wait (engine, op);
-      return TRUE;
+      G_GNUC_FALLTHROUGH;
 
     case AW_NODE_DELAY:
     case AW_NODE_IO:
@@ -937,6 +945,7 @@ _aw_engine_node_start (AwEngine       *engine,
       op = op_new (engine, node, parent_id, scope, cont, cont_data);
       start_wait (engine, op);
       return TRUE;
+
 
     case AW_NODE_CPU:
       op = op_new (engine, node, parent_id, scope, cont, cont_data);
@@ -946,28 +955,14 @@ _aw_engine_node_start (AwEngine       *engine,
 
     case AW_NODE_SEQUENCE:
     case AW_NODE_REPEAT:
-      op = op_new (engine, node, parent_id, scope, cont, cont_data);
-      record (engine, AW_EVENT_TASK_WAITING, op->id, 0, 0);
-      sequence_advance (engine, op);
-      return TRUE;
-
     case AW_NODE_WHEN_ALL:
     case AW_NODE_PARALLEL:
-      op = op_new (engine, node, parent_id, scope, cont, cont_data);
-      record (engine, AW_EVENT_TASK_WAITING, op->id, 0, 0);
-      join_start (engine, op);
-      return TRUE;
-
     case AW_NODE_WHEN_ANY:
-      op = op_new (engine, node, parent_id, scope, cont, cont_data);
-      record (engine, AW_EVENT_TASK_WAITING, op->id, 0, 0);
-      any_start (engine, op);
-      return TRUE;
-
     case AW_NODE_TIMEOUT:
+      /* A composite awaits its children: it holds no thread meanwhile. */
       op = op_new (engine, node, parent_id, scope, cont, cont_data);
       record (engine, AW_EVENT_TASK_WAITING, op->id, 0, 0);
-      timeout_start (engine, op);
+      composite_start[node->type] (engine, op);
       return TRUE;
 
     case AW_NODE_FIRE_AND_FORGET:

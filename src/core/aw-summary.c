@@ -16,21 +16,6 @@
 
 #include "aw-format.h"
 
-/**
- * aw_summary_format_duration:
- * @ms: milliseconds
- *
- * The same as aw_format_duration(), which new code should call: the window
- * still calls it by this name.
- *
- * Returns: (transfer full): "640 ms" below a second, "2.41 s" above
- */
-char *
-aw_summary_format_duration (double ms)
-{
-  return aw_format_duration (ms);
-}
-
 /* Tasks that were cancelled, and tasks whose token was cancelled but that
  * ran on to their end anyway. */
 static void

@@ -9,7 +9,6 @@
 
 G_BEGIN_DECLS
 
-char *aw_summary_format_duration (double            ms);
 char *aw_summary_variant         (const AwNamedRun *variant);
 char *aw_summary_compare_text    (const AwNamedRun *variants,
                                   guint             n_variants);

@@ -107,6 +107,8 @@ GOptionGroup *aw_cli_picture_options (AwCliPicture      *picture,
 int           aw_cli_picture_check   (AwCliPicture      *picture,
                                       const char        *output,
                                       gboolean           check_folder);
+int           aw_cli_picture_check_output (const char   *command,
+                                           AwCliPicture *picture);
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (AwCliPicture, aw_cli_picture_clear)
 

@@ -47,14 +47,8 @@ aw_cli_render (int    argc,
       aw_cli_print_error ("render: give one scenario id or file (see `awaitscope list`)");
       return 2;
     }
-  if (picture.output == NULL)
-    {
-      aw_cli_print_error ("render: say where to write the picture with -o FILE.png (or .svg, .pdf)");
-      return 2;
-    }
-
   /* Refuse bad requests before spending seconds on a run. */
-  if ((exit_code = aw_cli_picture_check (&picture, picture.output, TRUE)) != 0)
+  if ((exit_code = aw_cli_picture_check_output ("render", &picture)) != 0)
     return exit_code;
 
   aw_run_options_init (&options);

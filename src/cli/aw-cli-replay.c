@@ -42,12 +42,7 @@ aw_cli_replay (int    argc,
       aw_cli_print_error ("replay: give one trace file");
       return 2;
     }
-  if (picture.output == NULL)
-    {
-      aw_cli_print_error ("replay: say where to write the picture with -o FILE.png (or .svg, .pdf)");
-      return 2;
-    }
-  if ((exit_code = aw_cli_picture_check (&picture, picture.output, TRUE)) != 0)
+  if ((exit_code = aw_cli_picture_check_output ("replay", &picture)) != 0)
     return exit_code;
 
   traces = aw_traces_load_from_file (argv[1], &error);

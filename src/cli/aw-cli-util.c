@@ -190,6 +190,28 @@ aw_cli_picture_options (AwCliPicture      *picture,
 }
 
 /**
+ * aw_cli_picture_check_output:
+ * @command: the command, for the message
+ * @picture: parsed picture options of a command that writes a picture to -o
+ *
+ * Checks that -o was given, then the picture options (see
+ * aw_cli_picture_check()), before any work starts.
+ *
+ * Returns: the exit status: 0 if fine
+ */
+int
+aw_cli_picture_check_output (const char   *command,
+                             AwCliPicture *picture)
+{
+  if (picture->output == NULL)
+    {
+      aw_cli_print_error ("%s: say where to write the picture with -o FILE.png (or .svg, .pdf)", command);
+      return 2;
+    }
+  return aw_cli_picture_check (picture, picture->output, TRUE);
+}
+
+/**
  * aw_cli_picture_check:
  * @picture: parsed picture options
  * @output: the file whose name gives the format

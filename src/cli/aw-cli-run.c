@@ -79,6 +79,8 @@ add_metrics_json (JsonBuilder      *b,
   json_builder_add_int_value (b, m->failed);
   json_builder_set_member_name (b, "cancelled");
   json_builder_add_int_value (b, m->cancelled);
+  json_builder_set_member_name (b, "deadlocked");
+  json_builder_add_int_value (b, m->deadlocked);
   json_builder_set_member_name (b, "sync_completed");
   json_builder_add_int_value (b, m->sync_completed);
   json_builder_set_member_name (b, "threads_used");
@@ -308,13 +310,20 @@ print_run_table (AwCliRunSet        *set,
 {
   g_autofree char *compare = NULL;
   g_autofree char *speed = aw_format_speed (options->speed);
+  gboolean deadlocked = FALSE;
 
   printf ("%s: %s (%s, speed %s, %u worker threads)\n\n",
           aw_scenario_get_id (set->scenario), aw_scenario_get_title (set->scenario),
           set->virtual_clock ? "virtual clock: simulated timing" : "real clock",
           speed, options->workers ? options->workers : aw_runner_default_workers ());
-  printf ("%-22s %10s %6s %5s %6s %9s %7s %6s %10s %9s\n",
-          "variant", "wall", "tasks", "done", "failed", "cancelled", "threads", "gtasks", "unobserved", "max gap");
+  /* A column for deadlocked tasks only when a run has some. */
+  for (guint i = 0; i < set->models->len; i++)
+    deadlocked |= aw_trace_model_get_metrics (g_ptr_array_index (set->models, i))->deadlocked > 0;
+
+  printf ("%-22s %10s %6s %5s %6s %9s", "variant", "wall", "tasks", "done", "failed", "cancelled");
+  if (deadlocked)
+    printf (" %10s", "deadlocked");
+  printf (" %7s %9s %10s %9s\n", "threads", "Task objs", "unobserved", "max gap");
 
   for (guint i = 0; i < set->indices->len; i++)
     {
@@ -323,9 +332,10 @@ print_run_table (AwCliRunSet        *set,
       g_autofree char *wall = aw_format_duration (m->wall_ms);
       g_autofree char *gap = aw_format_duration (m->max_main_loop_gap_ms);
 
-      printf ("%-22s %10s %6u %5u %6u %9u %7u %6u %10u %9s\n",
-              v->name, wall, m->tasks, m->completed, m->failed, m->cancelled,
-              m->threads_used, m->gtasks_created, m->errors_unobserved, gap);
+      printf ("%-22s %10s %6u %5u %6u %9u", v->name, wall, m->tasks, m->completed, m->failed, m->cancelled);
+      if (deadlocked)
+        printf (" %10u", m->deadlocked);
+      printf (" %7u %9u %10u %9s\n", m->threads_used, m->gtasks_created, m->errors_unobserved, gap);
     }
 
   for (guint i = 0; i < set->indices->len; i++)

@@ -695,6 +695,13 @@ sim_wait_complete (AwEngine  *engine,
   return abandoned;
 }
 
+static gboolean
+sim_wait_abandoned (AwEngine *engine,
+                    AwWait   *wait)
+{
+  return ((WaitState *) wait)->abandoned;
+}
+
 static void
 sim_wait_unref (AwEngine *engine,
                 AwWait   *wait)
@@ -854,6 +861,7 @@ static const AwEngineBackend sim_backend = {
   .sleep = sim_sleep,
   .block_on = sim_block_on,
   .wait_complete = sim_wait_complete,
+  .wait_abandoned = sim_wait_abandoned,
   .wait_unref = sim_wait_unref,
   .scope_new = sim_scope_new,
   .scope_ref = sim_scope_ref,

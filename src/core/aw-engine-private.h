@@ -83,8 +83,10 @@ struct _AwOp {
   guint32         error_child;      /* and that child's id */
   guint           n_errors;         /* when_all: further errors in the aggregate */
   guint           n_cancelled;
+  GError         *deadlock;         /* when_all: a child that deadlocked, which it never gets past */
   gboolean        done;
   gboolean        timed_out;
+  gboolean        stranded;         /* finished after its blocking wait gave up on it */
 };
 
 /* A blocking wait's interpreter part; the back-end's struct starts with it. */
@@ -126,6 +128,9 @@ struct _AwEngineBackend {
   /* The child of a blocking wait finished: wake the waiter. Returns TRUE
    * if it had given up (the continuation was stranded); else takes @error. */
   gboolean  (*wait_complete)      (AwEngine *engine, AwWait *wait, GError **error);
+  /* Whether the waiter has given up on @wait (its deadline passed), on any
+   * thread. */
+  gboolean  (*wait_abandoned)     (AwEngine *engine, AwWait *wait);
   void      (*wait_unref)         (AwEngine *engine, AwWait *wait);
 
   /* Tokens */

@@ -25,8 +25,10 @@
 #define DEADLINE_PASSED    "Deadline of %u ms passed"
 #define TIMED_OUT          "Timed out after %u ms"
 #define WATCHDOG           "watchdog: .Result gave up after %.2f s"
-#define DEADLOCK           "Deadlock: .Result blocked the main thread that the task needed " \
-                           "to finish; the watchdog broke the wait after %.2f s"
+#define DEADLOCK           ".Result blocked the UI thread that the task needed to finish: " \
+                           "in C# it never returns; the watchdog gave up after %.2f s"
+#define STRANDED           "Its continuation was queued to the UI thread that .Result " \
+                           "blocked: in C# it never runs; in GLib it ran after the watchdog"
 #define AGGREGATE          "%u more error%s in the aggregate; the first: "
 #define CANCEL_AFTER       "Cancel pressed after %d ms"
 #define UNSUPPORTED        "This node type is not supported by this runner"
@@ -181,6 +183,29 @@ is_cancellation (const GError *error)
   return error != NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 }
 
+/* A deadlock is not an error any code sees: in C# the blocked thread never
+ * gets past the wait, so neither the wait nor the code that awaits it ever
+ * finishes. The watchdog ends them with this error, which every task on the
+ * way up passes on without observing it. */
+static GQuark
+deadlock_error_quark (void)
+{
+  return g_quark_from_static_string ("aw-deadlock-error-quark");
+}
+
+static inline gboolean
+is_deadlock (const GError *error)
+{
+  return error != NULL && error->domain == deadlock_error_quark ();
+}
+
+/* An error that code can catch: neither a cancellation nor a deadlock. */
+static inline gboolean
+is_fault (const GError *error)
+{
+  return error != NULL && !is_cancellation (error) && !is_deadlock (error);
+}
+
 /* The engine ----------------------------------------------------------------- */
 
 void
@@ -274,6 +299,8 @@ root_complete (AwEngine *engine,
     outcome = g_strdup (AW_RUN_COMPLETED);
   else if (is_cancellation (error))
     outcome = g_strdup_printf (AW_RUN_CANCELLED ": %s", error->message);
+  else if (is_deadlock (error))
+    outcome = g_strdup_printf (AW_RUN_DEADLOCKED ": %s", error->message);
   else
     {
       /* The caller of the run awaits the root: its error is observed. */
@@ -380,6 +407,7 @@ _aw_engine_op_clear (AwEngine *engine,
   if (op->scope != NULL)
     engine->backend->scope_unref (engine, g_steal_pointer (&op->scope));
   g_clear_error (&op->error);
+  g_clear_error (&op->deadlock);
 }
 
 /* Completes @op on its scope's thread, taking ownership of @error. */
@@ -392,14 +420,19 @@ op_finish (AwEngine *engine,
   op->done = TRUE;
   engine->backend->timer_clear (engine, op);
   scope_remove_waiter (op->scope, op);
+  op->stranded = op->cont == AW_CONT_WAIT && engine->backend->wait_abandoned (engine, op->cont_data);
 
-  if (error == NULL)
+  if (op->stranded)
+    record (engine, AW_EVENT_TASK_DEADLOCKED, op->id, 0, intern (engine, STRANDED));
+  else if (error == NULL)
     record (engine, AW_EVENT_TASK_COMPLETED, op->id, 0, 0);
   else if (is_cancellation (error))
     /* A cancelled token cancels thousands of tasks with one message. */
     record (engine, AW_EVENT_TASK_CANCELLED, op->id, 0,
             strcmp (error->message, CANCELLED_MESSAGE) == 0 ? engine->cancelled_text
                                                             : intern (engine, error->message));
+  else if (is_deadlock (error))
+    record (engine, AW_EVENT_TASK_DEADLOCKED, op->id, 0, intern (engine, error->message));
   else
     record (engine, AW_EVENT_TASK_FAULTED, op->id, 0, intern (engine, error->message));
 
@@ -607,6 +640,15 @@ static void
 join_complete (AwEngine *engine,
                AwOp     *op)
 {
+  /* A child that deadlocked never completes in C#, so neither does WhenAll:
+   * it never gets to rethrow anything. */
+  if (op->deadlock != NULL)
+    {
+      g_clear_error (&op->error);
+      op_finish (engine, op, g_steal_pointer (&op->deadlock));
+      return;
+    }
+
   /* `await Task.WhenAll` rethrows the first error in argument order; the
    * others stay in an aggregate that no code reads (swallowed). */
   if (op->error != NULL && op->node->first_error_only)
@@ -721,7 +763,7 @@ wait_start (AwEngine *engine,
 
       record (engine, AW_EVENT_WATCHDOG, op->id, 0, intern (engine, why));
       record (engine, AW_EVENT_UI_BLOCK_END, op->id, 0, 0);
-      op_finish (engine, op, g_error_new (G_IO_ERROR, G_IO_ERROR_TIMED_OUT, DEADLOCK, deadline_ms / 1000.0));
+      op_finish (engine, op, g_error_new (deadlock_error_quark (), 0, DEADLOCK, deadline_ms / 1000.0));
     }
 }
 
@@ -739,7 +781,7 @@ wait_child_done (AwEngine *engine,
       /* The continuation was stranded behind the blocked loop: it runs now,
        * after the watchdog, and its result goes nowhere. */
       record (engine, AW_EVENT_MARK, child->id, wait->wait_id, intern (engine, AW_MARK_STRANDED));
-      if (error != NULL && !is_cancellation (error))
+      if (!child->stranded && is_fault (error))
         record (engine, AW_EVENT_ERROR_UNOBSERVED, child->id, wait->wait_id, intern (engine, error->message));
     }
   drop_error (engine, error);
@@ -767,7 +809,7 @@ child_done (AwEngine *engine,
     case AW_NODE_REPEAT:
       if (error != NULL)
         {
-          if (!cancelled)
+          if (is_fault (error))
             record (engine, AW_EVENT_ERROR_OBSERVED, child->id, op->id, 0);
           op_finish (engine, op, g_steal_pointer (&error));
         }
@@ -779,6 +821,11 @@ child_done (AwEngine *engine,
     case AW_NODE_PARALLEL:
       if (cancelled)
         op->n_cancelled++;
+      else if (is_deadlock (error))
+        {
+          if (op->deadlock == NULL)
+            op->deadlock = g_steal_pointer (&error);
+        }
       else if (error != NULL)
         join_add_error (engine, op, child, &error);
       if (op->outstanding == 0)
@@ -788,12 +835,12 @@ child_done (AwEngine *engine,
     case AW_NODE_WHEN_ANY:
       if (!op->done)
         {
-          if (error != NULL && !cancelled)
+          if (is_fault (error))
             record (engine, AW_EVENT_ERROR_OBSERVED, child->id, op->id, 0);
           op_finish (engine, op, g_steal_pointer (&error));
           any_cancel_rest (engine, op);
         }
-      else if (error != NULL && !cancelled)
+      else if (is_fault (error))
         {
           /* Nobody awaits the losers of a WhenAny. */
           record (engine, AW_EVENT_ERROR_UNOBSERVED, child->id, op->id, intern (engine, error->message));
@@ -810,7 +857,7 @@ child_done (AwEngine *engine,
         }
       else
         {
-          if (error != NULL && !cancelled)
+          if (is_fault (error))
             record (engine, AW_EVENT_ERROR_OBSERVED, child->id, op->id, 0);
           op_finish (engine, op, g_steal_pointer (&error));
         }
@@ -851,7 +898,7 @@ _aw_engine_op_returned (AwEngine *engine,
 
     case AW_CONT_FORGOTTEN:
       /* Nobody looks at the result of a forgotten task. */
-      if (error != NULL && !is_cancellation (error))
+      if (is_fault (error))
         record (engine, AW_EVENT_ERROR_UNOBSERVED, op->id, 0, intern (engine, error->message));
       drop_error (engine, error);
       engine->backend->op_release (engine, op);

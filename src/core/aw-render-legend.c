@@ -20,6 +20,7 @@ static const char *legend_labels[N_LEGEND] = {
   [LEGEND_COMPLETED] = "completed",
   [LEGEND_FAULTED] = "faulted",
   [LEGEND_CANCELLED] = "cancelled",
+  [LEGEND_DEADLOCKED] = "deadlocked: never finishes in C#",
   [LEGEND_SYNC] = "completed synchronously",
   [LEGEND_HEARTBEAT] = "heartbeat (UI responsive)",
   [LEGEND_FROZEN] = "UI frozen",
@@ -67,6 +68,10 @@ draw_legend_swatch (Ctx        *c,
 
     case LEGEND_CANCELLED:
       _aw_render_draw_badge (c, AW_OUTCOME_CANCELLED, x + w / 2, y + h / 2, r);
+      break;
+
+    case LEGEND_DEADLOCKED:
+      _aw_render_draw_badge (c, AW_OUTCOME_DEADLOCKED, x + w / 2, y + h / 2, r);
       break;
 
     case LEGEND_SYNC:

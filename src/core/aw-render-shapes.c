@@ -16,6 +16,8 @@
 
 static const AwColor caution_stripe = { 0.08, 0.08, 0.08, 0.8 };
 static const AwColor white = { 1.0, 1.0, 1.0, 1.0 };
+/* Okabe-Ito's black, with the frozen band's yellow for its glyph. */
+static const AwColor deadlocked = { 0.1, 0.1, 0.1, 1.0 };
 
 const AwColor *
 _aw_render_outcome_color (const AwTheme *theme,
@@ -25,6 +27,7 @@ _aw_render_outcome_color (const AwTheme *theme,
     {
     case AW_OUTCOME_FAULTED: return &theme->faulted;
     case AW_OUTCOME_CANCELLED: return &theme->cancelled;
+    case AW_OUTCOME_DEADLOCKED: return &deadlocked;
     case AW_OUTCOME_COMPLETED: return &theme->completed;
     case AW_OUTCOME_PENDING:
     default: return &theme->muted;
@@ -32,7 +35,8 @@ _aw_render_outcome_color (const AwTheme *theme,
 }
 
 /* A round badge in the outcome's colour with a glyph that tells the
- * outcome apart without colour: a check, a cross, a slash. */
+ * outcome apart without colour: a check, a cross, a slash, and for a
+ * deadlock the two bars of a pause that never ends. */
 void
 _aw_render_draw_badge (Ctx       *c,
                        AwOutcome  outcome,
@@ -75,6 +79,14 @@ _aw_render_draw_badge (Ctx       *c,
     case AW_OUTCOME_CANCELLED:
       cairo_move_to (cr, cx - 0.5 * r, cy + 0.5 * r);
       cairo_line_to (cr, cx + 0.5 * r, cy - 0.5 * r);
+      break;
+
+    case AW_OUTCOME_DEADLOCKED:
+      _aw_render_set_color (cr, &c->theme->blocked);
+      cairo_move_to (cr, cx - 0.25 * r, cy - 0.42 * r);
+      cairo_line_to (cr, cx - 0.25 * r, cy + 0.42 * r);
+      cairo_move_to (cr, cx + 0.25 * r, cy - 0.42 * r);
+      cairo_line_to (cr, cx + 0.25 * r, cy + 0.42 * r);
       break;
 
     case AW_OUTCOME_PENDING:

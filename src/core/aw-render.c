@@ -64,7 +64,7 @@ _aw_render_ctx_init (Ctx                   *c,
 
   /* Legend entries that only appear when the picture uses them. */
   for (guint i = 0; i < N_LEGEND; i++)
-    c->legend_has[i] = i < LEGEND_SYNC || i == LEGEND_HEARTBEAT || i == LEGEND_FROZEN;
+    c->legend_has[i] = i <= LEGEND_CANCELLED || i == LEGEND_HEARTBEAT || i == LEGEND_FROZEN;
   for (guint v = 0; v < request->n_variants; v++)
     {
       AwTraceModel *model = request->variants[v].model;
@@ -75,6 +75,8 @@ _aw_render_ctx_init (Ctx                   *c,
         continue;
       if (aw_trace_model_get_metrics (model)->sync_completed > 0)
         c->legend_has[LEGEND_SYNC] = TRUE;
+      if (aw_trace_model_get_metrics (model)->deadlocked > 0)
+        c->legend_has[LEGEND_DEADLOCKED] = TRUE;
       markers = aw_trace_model_get_markers (model, &n_markers);
       for (guint i = 0; i < n_markers; i++)
         {

@@ -62,6 +62,19 @@ _aw_runner_wait_complete (AwEngine  *engine,
   return abandoned;
 }
 
+gboolean
+_aw_runner_wait_abandoned (AwEngine *engine,
+                           AwWait   *wait)
+{
+  WaitState *ws = (WaitState *) wait;
+  gboolean abandoned;
+
+  g_mutex_lock (&ws->lock);
+  abandoned = ws->abandoned;
+  g_mutex_unlock (&ws->lock);
+  return abandoned;
+}
+
 void
 _aw_runner_wait_unref (AwEngine *engine,
                        AwWait   *wait)

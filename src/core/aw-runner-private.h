@@ -119,6 +119,8 @@ gboolean  _aw_runner_block_on         (AwEngine       *engine,
 gboolean  _aw_runner_wait_complete    (AwEngine       *engine,
                                        AwWait         *wait,
                                        GError        **error);
+gboolean  _aw_runner_wait_abandoned   (AwEngine       *engine,
+                                       AwWait         *wait);
 void      _aw_runner_wait_unref       (AwEngine       *engine,
                                        AwWait         *wait);
 

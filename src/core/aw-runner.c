@@ -513,6 +513,7 @@ static const AwEngineBackend runner_backend = {
   .sleep = _aw_runner_sleep,
   .block_on = _aw_runner_block_on,
   .wait_complete = _aw_runner_wait_complete,
+  .wait_abandoned = _aw_runner_wait_abandoned,
   .wait_unref = _aw_runner_wait_unref,
   .scope_new = runner_scope_new,
   .scope_ref = runner_scope_ref,

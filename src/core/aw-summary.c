@@ -336,17 +336,19 @@ aw_summary_outcome_card (const AwNamedRun *variants,
             late = aw_format_duration ((stranded - watchdog) / 1e6);
 
           g_string_append_printf (s, "\n%s%sDeadlock: the window was frozen for %s (%u frames missed) "
-                                  "until the watchdog broke the wait",
+                                  "until the watchdog gave up on .Result. In C# .Result has no deadline: "
+                                  "it never returns, and the window stays frozen for good",
                                   who ? who : "", who ? ": " : "", gap, m->frames_missed);
           if (late != NULL)
-            g_string_append_printf (s, "; the stranded callback ran %s later", late);
+            g_string_append_printf (s, ". The continuation it waited for never runs in C#; in GLib it "
+                                       "ran %s after the watchdog", late);
           g_string_append (s, ". Clicks made during the freeze were queued and handled afterwards. "
                               "The fix: await the task instead of blocking on .Result.");
         }
       else if (m->max_main_loop_gap_ms >= 100)
         {
           g_autofree char *gap = aw_format_duration (m->max_main_loop_gap_ms);
-          g_string_append_printf (s, "\n%s%sThe main loop was blocked for %s (%u frames missed)",
+          g_string_append_printf (s, "\n%s%sThe UI thread was blocked for %s (%u frames missed)",
                                   who ? who : "", who ? ": " : "", gap, m->frames_missed);
         }
     }

@@ -221,7 +221,8 @@ _aw_trace_model_fold (AwTraceModel  *self,
       AwTaskInfo *task = NULL;
       guint t;
 
-      if (ev->kind >= AW_EVENT_TASK_CREATED && ev->kind <= AW_EVENT_TASK_CANCELLED)
+      if ((ev->kind >= AW_EVENT_TASK_CREATED && ev->kind <= AW_EVENT_TASK_CANCELLED) ||
+          ev->kind == AW_EVENT_TASK_DEADLOCKED)
         g_hash_table_add (self->lanes_used, GUINT_TO_POINTER ((guint) ev->lane + 1));
 
       switch ((AwEventKind) ev->kind)
@@ -281,6 +282,7 @@ _aw_trace_model_fold (AwTraceModel  *self,
         case AW_EVENT_TASK_COMPLETED:
         case AW_EVENT_TASK_FAULTED:
         case AW_EVENT_TASK_CANCELLED:
+        case AW_EVENT_TASK_DEADLOCKED:
           if ((t = _aw_trace_model_find_index (self, ev->task)) != NONE && TASK (self, t)->end_ns < 0)
             {
               close_span (self, t, ev->time_ns);
@@ -290,8 +292,9 @@ _aw_trace_model_fold (AwTraceModel  *self,
               touch (self, t);
               task->outcome = ev->kind == AW_EVENT_TASK_COMPLETED ? AW_OUTCOME_COMPLETED
                             : ev->kind == AW_EVENT_TASK_FAULTED ? AW_OUTCOME_FAULTED
+                            : ev->kind == AW_EVENT_TASK_DEADLOCKED ? AW_OUTCOME_DEADLOCKED
                             : AW_OUTCOME_CANCELLED;
-              if (ev->kind == AW_EVENT_TASK_FAULTED)
+              if (ev->kind == AW_EVENT_TASK_FAULTED || ev->kind == AW_EVENT_TASK_DEADLOCKED)
                 task->error = aw_trace_get_string (self->trace, ev->str);
             }
           break;

@@ -22,7 +22,11 @@ _aw_trace_model_compute_metrics (AwTraceModel *self)
   const AwTaskInfo *tasks = (const AwTaskInfo *) (gconstpointer) self->tasks->data;
   gint64 run_end = self->run_end_ns >= 0 ? self->run_end_ns : self->end_ns;
   const char *outcome = m->outcome;
-  double nominal_ms = 1000.0 / 60.0;
+  /* Frames missed are a 60 Hz display's, whatever the heartbeat's period:
+   * the window (one heartbeat per frame) and the command line (a faster
+   * heartbeat) count the same freeze alike. */
+  const double frame_ms = 1000.0 / 60.0;
+  double nominal_ms = frame_ms;
 
   memset (m, 0, sizeof *m);
   m->outcome = outcome;
@@ -40,6 +44,7 @@ _aw_trace_model_compute_metrics (AwTraceModel *self)
         case AW_OUTCOME_COMPLETED: m->completed++; break;
         case AW_OUTCOME_FAULTED: m->failed++; break;
         case AW_OUTCOME_CANCELLED: m->cancelled++; break;
+        case AW_OUTCOME_DEADLOCKED: m->deadlocked++; break;
         case AW_OUTCOME_PENDING: default: m->pending++; break;
         }
       if (t->sync)
@@ -98,8 +103,8 @@ _aw_trace_model_compute_metrics (AwTraceModel *self)
           max_gap = MAX (max_gap, gap);
           /* A loaded trace may claim any heartbeat and any span of time:
            * count in doubles and cap, rather than overflow the cast. */
-          if (gap > 1.5 * nominal_ms)
-            m->frames_missed = (guint) MIN ((double) m->frames_missed + (gap / nominal_ms + 0.5) - 1,
+          if (gap > 1.5 * MAX (nominal_ms, frame_ms))
+            m->frames_missed = (guint) MIN ((double) m->frames_missed + (gap / frame_ms + 0.5) - 1,
                                             (double) G_MAXUINT);
         }
       m->max_main_loop_gap_ms = max_gap;

@@ -467,7 +467,8 @@ aw_trace_model_get_metrics (AwTraceModel *self)
  * The word the task table, the tooltips and saved traces show. Not the
  * enum's nick: a pending task reads "running".
  *
- * Returns: (transfer none): "completed", "faulted", "cancelled" or "running"
+ * Returns: (transfer none): "completed", "faulted", "cancelled", "deadlocked"
+ *   or "running"
  */
 const char *
 aw_outcome_to_string (AwOutcome outcome)
@@ -477,6 +478,7 @@ aw_outcome_to_string (AwOutcome outcome)
     case AW_OUTCOME_COMPLETED: return "completed";
     case AW_OUTCOME_FAULTED: return "faulted";
     case AW_OUTCOME_CANCELLED: return "cancelled";
+    case AW_OUTCOME_DEADLOCKED: return "deadlocked";
     case AW_OUTCOME_PENDING:
     default: return "running";
     }

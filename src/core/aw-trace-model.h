@@ -14,6 +14,7 @@ typedef enum {
   AW_OUTCOME_COMPLETED,
   AW_OUTCOME_FAULTED,
   AW_OUTCOME_CANCELLED,
+  AW_OUTCOME_DEADLOCKED,    /* would never finish in C#; the watchdog ended it */
 } AwOutcome;
 
 typedef enum {
@@ -54,7 +55,7 @@ typedef struct {
   AwOutcome   outcome;
   gboolean    sync;              /* completed synchronously, no GTask */
   gboolean    gtask;             /* backed by a GTask */
-  const char *error;             /* the message of a fault */
+  const char *error;             /* the message of a fault, or why it deadlocked */
   gboolean    error_observed;
   gboolean    error_unobserved;
   gboolean    error_swallowed;   /* an awaited WhenAll observed it, and rethrew another */
@@ -78,6 +79,7 @@ typedef struct {
   guint    completed;
   guint    failed;
   guint    cancelled;
+  guint    deadlocked;
   guint    pending;
   guint    sync_completed;
   guint    threads_used;         /* distinct threads that ran task code or recorded task events */
@@ -87,13 +89,13 @@ typedef struct {
   guint    errors_swallowed;     /* observed by an awaited WhenAll, not rethrown */
   double   max_main_loop_gap_ms; /* longest stretch without a heartbeat; 0 without heartbeats */
   guint    frames;
-  guint    frames_missed;        /* heartbeats that should have happened in gaps */
+  guint    frames_missed;        /* 60 Hz frames that should have been drawn in the gaps */
   double   ui_blocked_ms;        /* total main-thread blocking recorded */
   double   cancel_latency_ms;    /* longest request-to-stop among cancelled tasks, -1 if none */
   double   wasted_ms;            /* work that ran on after its token was cancelled */
   gboolean cancel_requested;
   gboolean watchdog_fired;
-  const char *outcome;           /* text of RUN_END: "completed", "faulted: ...", "cancelled" */
+  const char *outcome;           /* text of RUN_END: "completed", "faulted: ...", "cancelled: ...", "deadlocked: ..." */
 } AwMetrics;
 
 /* Tasks per block: see aw_trace_model_get_block(). */

@@ -36,6 +36,10 @@ G_BEGIN_DECLS
  * @AW_EVENT_ERROR_SWALLOWED: a child's error that an awaited Task.WhenAll
  *   observed but did not rethrow: no code sees it, yet it is not
  *   unobserved; parent: the WhenAll; text: the error message
+ * @AW_EVENT_TASK_DEADLOCKED: the task never finishes in C#: it is a blocking
+ *   wait (.Result) that deadlocked, code that awaits one, or the task whose
+ *   continuation was queued to the thread the wait blocked; the watchdog
+ *   ended it; text: why
  *
  * What happened. Task events carry the task id; run-level events use task 0.
  * Each kind's nick is its name in saved traces (see
@@ -64,6 +68,7 @@ typedef enum /*< prefix=AW_EVENT >*/ {
   AW_EVENT_WATCHDOG,
   AW_EVENT_MARK,
   AW_EVENT_ERROR_SWALLOWED,
+  AW_EVENT_TASK_DEADLOCKED,   /*< nick=deadlocked >*/
   AW_EVENT_LAST               /*< skip >*/
 } AwEventKind;
 
@@ -102,11 +107,12 @@ typedef struct _AwTrace AwTrace;
 #define AW_META_HEARTBEAT_MS   "heartbeat_ms"
 
 /* Texts of recorded events that readers look for: a RUN_END's outcome
- * starts with one of the first three; a MARK says a blocking wait's
+ * starts with one of the first four; a MARK says a blocking wait's
  * continuation ran after the watchdog gave up on it. */
 #define AW_RUN_COMPLETED       "completed"
 #define AW_RUN_CANCELLED       "cancelled"
 #define AW_RUN_FAULTED         "faulted"
+#define AW_RUN_DEADLOCKED      "deadlocked"
 #define AW_MARK_STRANDED       "stranded callback ran"
 
 #define AW_TYPE_TRACE (aw_trace_get_type ())

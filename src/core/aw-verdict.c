@@ -505,6 +505,7 @@ static const struct {
   { "completed", UNIT_COUNT, "tasks completed" },
   { "failed", UNIT_COUNT, "tasks failed" },
   { "cancelled", UNIT_COUNT, "tasks cancelled" },
+  { "deadlocked", UNIT_COUNT, "tasks deadlocked" },
   { "pending", UNIT_COUNT, "tasks still running" },
   { "sync_completed", UNIT_COUNT, "calls completed synchronously" },
   { "threads_used", UNIT_COUNT, "threads used" },
@@ -524,7 +525,7 @@ static const struct {
 };
 
 static const char * const operators[] = { "at_most", "at_least", "at_most_ratio", "at_least_ratio", "is", NULL };
-static const char * const outcomes[] = { "completed", "faulted", "cancelled", NULL };
+static const char * const outcomes[] = { AW_RUN_COMPLETED, AW_RUN_FAULTED, AW_RUN_CANCELLED, AW_RUN_DEADLOCKED, NULL };
 
 static gint
 find_metric (const char *name)
@@ -590,6 +591,7 @@ aw_verdict_get_metric (AwTraceModel *model,
   else if (IS ("completed")) v = m->completed;
   else if (IS ("failed")) v = m->failed;
   else if (IS ("cancelled")) v = m->cancelled;
+  else if (IS ("deadlocked")) v = m->deadlocked;
   else if (IS ("pending")) v = m->pending;
   else if (IS ("sync_completed")) v = m->sync_completed;
   else if (IS ("threads_used")) v = m->threads_used;

@@ -659,7 +659,8 @@ test_wait_blocking (void)
   g_autoptr(AwTraceModel) mc = aw_trace_model_new (tc);
   const AwTaskInfo *child = task_named (mr, "child");
   gint watchdog = find_event (tr, 0, AW_EVENT_WATCHDOG, 1, "watchdog: .Result gave up after 0.60 s");
-  gint completed = find_event (tr, 0, AW_EVENT_TASK_COMPLETED, child->id, NULL);
+  /* In C# the child's continuation would never run: it ends deadlocked, not completed. */
+  gint completed = find_event (tr, 0, AW_EVENT_TASK_DEADLOCKED, child->id, NULL);
   gint stranded = find_event (tr, 0, AW_EVENT_MARK, child->id, "stranded callback ran");
   const AwEvent *events;
   guint n;
@@ -669,6 +670,9 @@ test_wait_blocking (void)
   g_assert_cmpint (event_time (tr, watchdog), ==, MS (600));
   g_assert_cmpint (event_time (tr, completed), ==, MS (600));
   g_assert_cmpint (completed, >, watchdog);
+  g_assert_cmpint (find_event (tr, 0, AW_EVENT_TASK_DEADLOCKED, 1, NULL), >, watchdog);
+  g_assert_cmpuint (child->outcome, ==, AW_OUTCOME_DEADLOCKED);
+  g_assert_true (g_str_has_prefix (aw_trace_model_get_metrics (mr)->outcome, "deadlocked: .Result blocked"));
   g_assert_cmpint (stranded, ==, completed + 1);
   g_assert_cmpint (event_time (tr, stranded), ==, MS (600));
   g_assert_cmpuint (events[stranded].parent, ==, 1);
@@ -676,8 +680,8 @@ test_wait_blocking (void)
   g_assert_true (aw_trace_model_get_metrics (mr)->watchdog_fired);
   g_assert_cmpfloat (aw_trace_model_get_metrics (mr)->max_main_loop_gap_ms, ==, 600);
   g_assert_cmpstr (aw_trace_model_get_metrics (mr)->outcome, ==,
-                   "faulted: Deadlock: .Result blocked the main thread that the task needed to finish; "
-                   "the watchdog broke the wait after 0.60 s");
+                   "deadlocked: .Result blocked the UI thread that the task needed to finish: "
+                   "in C# it never returns; the watchdog gave up after 0.60 s");
 
   /* The option's deadline wins, in real milliseconds: the speed does not apply. */
   g_assert_cmpint (event_time (ts, find_event (ts, 0, AW_EVENT_WATCHDOG, 1, "watchdog: .Result gave up after 0.25 s")),

@@ -449,7 +449,11 @@ test_wait_blocking (void)
   /* The 200 ms child cannot finish while its loop is blocked: the whole deadline passes. */
   g_assert_true (r->watchdog_fired);
   assert_within (r->max_main_loop_gap_ms, 600, 0.02, 0.2, "deadlocked loop");
-  g_assert_true (g_str_has_prefix (r->outcome, "faulted: Deadlock"));
+  /* In C# .Result never returns: neither completed nor faulted. */
+  g_assert_true (g_str_has_prefix (r->outcome, "deadlocked: .Result blocked"));
+  g_assert_cmpuint (r->deadlocked, ==, 2);
+  g_assert_cmpuint (r->failed, ==, 0);
+  g_assert_cmpuint (r->errors_observed, ==, 0);
   g_assert_cmpint (watchdog, >, 0);
   g_assert_cmpint (stranded, >=, watchdog);
   if (test_timing_checked ())

@@ -215,6 +215,7 @@ test_kind_names (void)
     [AW_EVENT_WATCHDOG] = "watchdog",
     [AW_EVENT_MARK] = "mark",
     [AW_EVENT_ERROR_SWALLOWED] = "error-swallowed",
+    [AW_EVENT_TASK_DEADLOCKED] = "deadlocked",
   };
   g_autoptr(GEnumClass) klass = g_type_class_ref (AW_TYPE_EVENT_KIND);
 

@@ -250,16 +250,7 @@ DIFFERENCES = {
 # Comparisons that fail today because the engine is wrong; the engine is to be
 # fixed. Each is reported as `not ok ... # TODO` until it passes; then it is
 # reported as passing, with a note to remove it from here.
-PENDING_ENGINE_FIXES = {
-    "deadlocked-result-neither-returns-nor-throws": {
-        "scenario": "deadlock",
-        "checks": ["outcome result", "error result"],
-        "why": "(d) .Result on a deadlocked UI thread never returns and never throws (Mono: blocked until "
-               "the twin's watchdog gave up, the continuation still queued; the twin reports 'deadlocked'); "
-               "the engine reports the variant 'faulted' when its watchdog breaks the wait, as if .Result "
-               "had thrown",
-    },
-}
+PENDING_ENGINE_FIXES = {}
 
 # How a pending check is evaluated when it is not one of the ordinary ones.
 CUSTOM = {

@@ -200,7 +200,8 @@ run_to_end (AwRunner     *runner,
   g_object_unref (done.result);
 }
 
-/* Every task a run started ended: completed, faulted or cancelled. */
+/* Every task a run started ended: completed, faulted, cancelled or
+ * deadlocked (a blocking wait the watchdog gave up on). */
 static const AwMetrics *
 check_run_complete (AwTraceModel *model,
                     const char   *what)
@@ -212,7 +213,8 @@ check_run_complete (AwTraceModel *model,
   g_assert_nonnull (m->outcome);
   g_assert_true (g_str_has_prefix (m->outcome, "completed") ||
                  g_str_has_prefix (m->outcome, "cancelled") ||
-                 g_str_has_prefix (m->outcome, "faulted"));
+                 g_str_has_prefix (m->outcome, "faulted") ||
+                 g_str_has_prefix (m->outcome, "deadlocked"));
   return m;
 }
 

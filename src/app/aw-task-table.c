@@ -173,24 +173,16 @@ aw_task_table_set_runs (AwTaskTable      *self,
   for (guint v = 0; v < n_variants; v++)
     {
       AwTraceModel *model = variants[v].model;
-      AwTrace *trace = aw_trace_model_get_trace (model);
       const AwTaskInfo *tasks;
-      const AwSpan *spans;
       gint64 begin = aw_trace_model_get_begin_ns (model);
-      guint n_tasks, n_spans;
+      guint n_tasks;
 
       tasks = aw_trace_model_get_tasks (model, &n_tasks);
-      spans = aw_trace_model_get_spans (model, &n_spans);
       for (guint i = 0; i < n_tasks; i++)
         {
           const AwTaskInfo *t = &tasks[i];
           AwTaskRow *row = g_object_new (AW_TYPE_TASK_ROW, NULL);
           gint64 end = t->end_ns >= 0 ? t->end_ns : aw_trace_model_get_end_ns (model);
-          const char *thread = NULL;
-
-          for (guint s = t->first_span; s < t->first_span + t->n_spans; s++)
-            if (spans[s].phase == AW_PHASE_RUNNING)
-              thread = aw_trace_get_lane_name (trace, spans[s].lane);
 
           row->cells[0] = n_variants > 1
             ? g_strdup_printf ("%s: %*s%s", variants[v].title, (int) MIN (t->depth, 8) * 2, "", t->name)
@@ -198,7 +190,7 @@ aw_task_table_set_runs (AwTaskTable      *self,
           row->cells[1] = g_strdup (task_state (t));
           row->cells[2] = aw_format_duration ((t->created_ns - begin) / 1e6);
           row->cells[3] = aw_format_duration ((end - t->created_ns) / 1e6);
-          row->cells[4] = g_strdup (thread ? thread : "none (waited without a thread)");
+          row->cells[4] = aw_summary_task_thread (model, t);
           g_ptr_array_add (rows, row);
         }
     }

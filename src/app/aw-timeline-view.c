@@ -531,11 +531,10 @@ aw_timeline_view_describe_at (AwTimelineView *self,
   const AwNamedRun *variant;
   const AwTaskInfo *tasks, *task;
   const AwSpan *spans;
-  AwTrace *trace;
   g_autofree char *start = NULL;
   g_autofree char *duration = NULL;
+  g_autofree char *thread = NULL;
   const char *state = NULL;
-  const char *thread = "none: it waited without a thread";
   guint v, index, n_tasks, n_spans;
   gint64 t, begin, end;
 
@@ -549,25 +548,20 @@ aw_timeline_view_describe_at (AwTimelineView *self,
   if (index >= n_tasks)
     return NULL;
   task = &tasks[index];
-  trace = aw_trace_model_get_trace (variant->model);
   spans = aw_trace_model_get_spans (variant->model, &n_spans);
   begin = aw_trace_model_get_begin_ns (variant->model);
   end = task->end_ns >= 0 ? task->end_ns : aw_trace_model_get_end_ns (variant->model);
 
   for (guint s = task->first_span; s < task->first_span + task->n_spans; s++)
     {
-      if (spans[s].phase == AW_PHASE_RUNNING)
-        thread = aw_trace_get_lane_name (trace, spans[s].lane);
       if (t >= spans[s].start_ns - begin && t < spans[s].end_ns - begin)
         state = spans[s].phase == AW_PHASE_RUNNING ? "running"
               : spans[s].phase == AW_PHASE_QUEUED ? "queued for a worker thread"
               : "waiting (holds no thread)";
     }
   if (task->sync)
-    {
-      state = "completed synchronously (no GTask)";
-      thread = aw_trace_get_lane_name (trace, task->lane);
-    }
+    state = "completed synchronously: no Task allocated (no GTask)";
+  thread = aw_summary_task_thread (variant->model, task);
   if (state == NULL)
     state = aw_outcome_to_string (task->outcome);
 
@@ -577,7 +571,7 @@ aw_timeline_view_describe_at (AwTimelineView *self,
   return g_strdup_printf ("%s\n%s at this moment; %s in the end%s%s\nstarted at %s, took %s\nthread: %s",
                           task->name, state, aw_outcome_to_string (task->outcome),
                           task->error ? ": " : "", task->error ? task->error : "",
-                          start, duration, thread ? thread : "?");
+                          start, duration, thread);
 }
 
 static gboolean

@@ -383,3 +383,46 @@ aw_summary_accessible (const AwNamedRun *variants,
 
   return g_string_free (s, FALSE);
 }
+
+/**
+ * aw_summary_task_thread:
+ * @model: a run
+ * @task: one of its tasks
+ *
+ * The thread a task's own code ran on, in words. A task that never ran
+ * code of its own either awaited, holding no thread, or sat on the stack
+ * of a thread that one of its calls blocked (Thread.Sleep, .Result): that
+ * thread was held all along.
+ *
+ * Returns: (transfer full): e.g. "worker 1", "main thread (blocked in
+ *   Thread.Sleep(1000))" or "none: it awaited without holding a thread"
+ */
+char *
+aw_summary_task_thread (AwTraceModel     *model,
+                        const AwTaskInfo *task)
+{
+  AwTrace *trace = aw_trace_model_get_trace (model);
+  const AwSpan *spans, *blocks;
+  guint n_spans, n_blocks;
+  const char *thread = NULL;
+
+  spans = aw_trace_model_get_spans (model, &n_spans);
+  for (guint s = task->first_span; s < task->first_span + task->n_spans && s < n_spans; s++)
+    if (spans[s].phase == AW_PHASE_RUNNING)
+      thread = aw_trace_get_lane_name (trace, spans[s].lane);
+  if (task->sync)
+    thread = aw_trace_get_lane_name (trace, task->lane);
+  if (thread != NULL)
+    return g_strdup (thread);
+
+  blocks = aw_trace_model_get_blocks (model, &n_blocks);
+  for (guint b = 0; b < n_blocks; b++)
+    {
+      const AwTaskInfo *blocker = aw_trace_model_find_task (model, blocks[b].task);
+
+      if (blocker != NULL && blocker->parent == task->id)
+        return g_strdup_printf ("%s (blocked in %s)", aw_trace_get_lane_name (trace, blocks[b].lane),
+                                blocker->name);
+    }
+  return g_strdup ("none: it awaited without holding a thread");
+}

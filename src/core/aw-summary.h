@@ -16,5 +16,7 @@ char *aw_summary_outcome_card    (const AwNamedRun *variants,
                                   guint             n_variants);
 char *aw_summary_accessible      (const AwNamedRun *variants,
                                   guint             n_variants);
+char *aw_summary_task_thread     (AwTraceModel     *model,
+                                  const AwTaskInfo *task);
 
 G_END_DECLS

@@ -13,6 +13,7 @@
 
 #include "aw-catalog.h"
 #include "aw-scenario.h"
+#include "aw-summary.h"
 #include "aw-trace-model.h"
 #include "aw-verdict.h"
 
@@ -285,6 +286,18 @@ test_lint_blocked (void)
   g_assert_cmpuint (wf->len, ==, 0);
   g_assert_cmpuint (count_kind (wo, AW_WARNING_MAIN_LOOP_BLOCKED), ==, 1);
   g_assert_null (find_kind (wo, AW_WARNING_MAIN_LOOP_BLOCKED)->task_name);
+
+  /* The handler ran no code of its own, yet it held the main thread: its
+   * call to Thread.Sleep blocked it. Without the call it only awaited. */
+  {
+    g_autofree char *held = aw_summary_task_thread (mb, aw_trace_model_find_task (mb, 1));
+    g_autofree char *sleeper = aw_summary_task_thread (mb, aw_trace_model_find_task (mb, 2));
+    g_autofree char *free_ = aw_summary_task_thread (mf, aw_trace_model_find_task (mf, 1));
+
+    g_assert_cmpstr (held, ==, "main thread (blocked in Thread.Sleep(1000))");
+    g_assert_cmpstr (sleeper, ==, "main thread");
+    g_assert_cmpstr (free_, ==, "none: it awaited without holding a thread");
+  }
 }
 
 /* Cancellation ignored, work wasted ------------------------------------------------- */

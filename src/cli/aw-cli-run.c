@@ -355,10 +355,10 @@ print_run_table (AwCliRunSet        *set,
                   v->name, latency, wasted);
         }
       if (m->watchdog_fired)
-        printf ("\n%s: deadlock: the main loop stopped for %s until the watchdog broke the wait",
-                v->name, gap);
+        printf ("\n%s: deadlock: the UI thread stopped for %s until the watchdog gave up on the wait "
+                "(in C# it never would)", v->name, gap);
       else if (m->max_main_loop_gap_ms >= 100)
-        printf ("\n%s: the main loop was blocked for %s", v->name, gap);
+        printf ("\n%s: the UI thread was blocked for %s", v->name, gap);
     }
 
   compare = aw_summary_compare_text ((const AwNamedRun *) (gpointer) set->variants->data,
@@ -421,7 +421,7 @@ aw_cli_run (int    argc,
 
   if (!aw_cli_parse_options ("run", "ID|FILE",
                              "Runs every variant of a scenario (or one) for real, one after the other,\n"
-                             "and prints what each took: wall time, tasks, threads, GTasks, errors.",
+                             "and prints what each took: wall time, tasks, threads, Task objects (GTasks), errors.",
                              NULL, entries, &argc, &argv, &exit_code))
     return exit_code;
   if (argc != 2)

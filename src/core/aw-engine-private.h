@@ -168,7 +168,7 @@ struct _AwEngine {
 };
 
 /* The lane name of a ConfigureAwait(false) wait's own thread. */
-#define AW_ENGINE_CONFIGURE_AWAIT_LANE "ConfigureAwait(false) thread"
+#define AW_ENGINE_CONFIGURE_AWAIT_LANE "pool thread (ConfigureAwait(false))"
 
 void      _aw_engine_init                (AwEngine              *engine,
                                           const AwEngineBackend *backend,

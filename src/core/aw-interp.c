@@ -811,7 +811,12 @@ child_done (AwEngine *engine,
         {
           if (is_fault (error))
             record (engine, AW_EVENT_ERROR_OBSERVED, child->id, op->id, 0);
-          op_finish (engine, op, g_steal_pointer (&error));
+          /* try { await ...; } catch: the catch block handles the fault
+           * (not a cancellation, nor a deadlock) and the method returns. */
+          if (is_fault (error) && op->node->catches)
+            op_finish (engine, op, NULL);
+          else
+            op_finish (engine, op, g_steal_pointer (&error));
         }
       else
         sequence_advance (engine, op);

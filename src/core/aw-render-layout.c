@@ -206,7 +206,7 @@ measure_label_column (Ctx *c)
   double label_size = LABEL_SIZE * c->f;
   double widest = 0;
 
-  _aw_render_text_set (c, "main thread", LANE_SIZE * c->f, TRUE, -1);
+  _aw_render_text_set (c, "UI thread", LANE_SIZE * c->f, TRUE, -1);
   widest = _aw_render_text_width (c);
 
   for (guint v = 0; v < request->n_variants; v++)

@@ -275,7 +275,9 @@ draw_header (Ctx                         *c,
       else if (m->outcome != NULL && !g_str_has_prefix (m->outcome, "completed"))
         {
           status = g_strdup (m->outcome);
-          status_color = g_str_has_prefix (m->outcome, "cancel") ? &t->cancelled : &t->faulted;
+          status_color = g_str_has_prefix (m->outcome, AW_RUN_CANCELLED) ? &t->cancelled
+                       : g_str_has_prefix (m->outcome, AW_RUN_DEADLOCKED) ? &t->foreground
+                       : &t->faulted;
         }
 
       _aw_render_format_count (count, sizeof count, m->tasks);
@@ -283,10 +285,10 @@ draw_header (Ctx                         *c,
         {
           char gtasks[32];
 
-          /* Tasks that needed no GTask (synchronous completions) are the point
-           * of some lessons: say how many GTasks there really were. */
+          /* Tasks that needed no Task object (synchronous completions) are
+           * the point of some lessons: say how many were allocated. */
           _aw_render_format_count (gtasks, sizeof gtasks, m->gtasks_created);
-          summary = g_strdup_printf ("%s task%s · %s GTask%s · %u thread%s",
+          summary = g_strdup_printf ("%s task%s · %s Task object%s · %u thread%s",
                                      count, m->tasks == 1 ? "" : "s",
                                      gtasks, m->gtasks_created == 1 ? "" : "s",
                                      m->threads_used, m->threads_used == 1 ? "" : "s");
@@ -563,7 +565,7 @@ draw_variant (Ctx   *c,
   last_bottom = vl->main_y - 0.15 * c->f;
   c->label_limit = bottom + 0.15 * c->f;
   draw_row_label (c, aw_trace_get_lane_name (trace, 0) != NULL ? aw_trace_get_lane_name (trace, 0)
-                                                                : "main thread",
+                                                                : "UI thread",
                   lay->label_x + 0.4 * c->f, vl->main_y, vl->main_height,
                   lane_label_size (c, vl->main_height), TRUE,
                   &t->foreground, &last_bottom);

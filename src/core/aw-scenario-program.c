@@ -21,7 +21,7 @@ static const char *node_fields[AW_NODE_LAST] = {
   [AW_NODE_CPU] = "ms cooperative check_ms blocking",
   [AW_NODE_FAIL] = "ms message",
   [AW_NODE_CACHED] = "ms hit_ratio value_task",
-  [AW_NODE_SEQUENCE] = "children",
+  [AW_NODE_SEQUENCE] = "children catch",
   [AW_NODE_WHEN_ALL] = "children errors",
   [AW_NODE_WHEN_ANY] = "children cancel_rest",
   [AW_NODE_TIMEOUT] = "ms child",
@@ -310,7 +310,8 @@ _aw_scenario_parse_node (ParseContext *ctx,
       break;
 
     case AW_NODE_SEQUENCE:
-      ok = parse_children (ctx, object, what, depth, node, &child_tasks, error);
+      ok = _aw_scenario_get_bool (ctx, object, "catch", &node->catches, error) &&
+           parse_children (ctx, object, what, depth, node, &child_tasks, error);
       break;
 
     case AW_NODE_WHEN_ALL:

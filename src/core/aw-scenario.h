@@ -79,6 +79,7 @@ struct _AwNode {
   gboolean    blocking;        /* cpu: the worker sleeps (holds its thread) instead of burning CPU */
   gboolean    first_error_only; /* when_all: await rethrows the first error, the rest are never seen */
   gboolean    cancel_rest;     /* when_any: cancel the losers */
+  gboolean    catches;         /* sequence: a try/catch around the children catches a fault */
   gboolean    continue_on_worker; /* wait_blocking: ConfigureAwait(false) */
   char       *message;         /* fail: the error message */
   guint       csharp_line;     /* the line of the C# snippet this node stands for, 0 if none */

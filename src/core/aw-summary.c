@@ -71,7 +71,10 @@ describe_run (const AwNamedRun *variant,
   g_autofree char *duration = aw_format_duration (m->wall_ms);
   char buf[32];
 
-  if (outcome_is_completed (variant->model))
+  if (outcome_is_completed (variant->model) && m->failed > 0)
+    return g_strdup_printf ("%s %s (%s)", aw_named_run_get_title (variant, index, buf, sizeof buf), duration,
+                            m->errors_unobserved > 0 ? "an error went unobserved" : "an error was caught");
+  else if (outcome_is_completed (variant->model))
     return g_strdup_printf ("%s %s", aw_named_run_get_title (variant, index, buf, sizeof buf), duration);
   else if (!aw_trace_model_is_finished (variant->model))
     return g_strdup_printf ("%s %s (running)", aw_named_run_get_title (variant, index, buf, sizeof buf),
@@ -139,7 +142,7 @@ aw_summary_compare_text (const AwNamedRun *variants,
 
     if (froze)
       {
-        GString *s = g_string_new ("Main loop frozen: ");
+        GString *s = g_string_new ("UI thread frozen: ");
 
         for (guint i = 0, k = 0; i < n_variants; i++)
           {
@@ -201,9 +204,10 @@ aw_summary_compare_text (const AwNamedRun *variants,
   slow_text = describe_run (&variants[slow], slow);
   ratio = fast_ms > 0 ? slow_ms / fast_ms : 0;
 
-  /* A run that stopped early on an error or a cancel is not "faster". */
+  /* A run that stopped early on an error (even one it caught) or a cancel
+   * is not "faster". */
   if (!outcome_is_completed (variants[fast].model) || !outcome_is_completed (variants[slow].model)
-      || fast_ms <= 0)
+      || aw_trace_model_get_metrics (variants[fast].model)->failed > 0 || fast_ms <= 0)
     return g_strdup_printf ("%s vs %s", fast_text, slow_text);
   else if (ratio < 1.05)
     return g_strdup_printf ("%s vs %s: about the same", fast_text, slow_text);
@@ -245,6 +249,7 @@ aw_summary_variant (const AwNamedRun *variant)
           PART (m->completed, "completed");
           PART (m->failed, "failed");
           PART (m->cancelled, "cancelled");
+          PART (m->deadlocked, "deadlocked");
           PART (m->pending, "still running");
 #undef PART
         }
@@ -299,7 +304,7 @@ aw_summary_outcome_card (const AwNamedRun *variants,
               first_cancel = markers[k].time_ns - aw_trace_model_get_begin_ns (variants[i].model);
           count_cancellation (variants[i].model, &stopped, &ignored);
           when = aw_format_duration (first_cancel / 1e6);
-          g_string_append_printf (s, "\n%s%sCancelled after %s: %u task%s stopped, %u ignored the token",
+          g_string_append_printf (s, "\n%s%sCancel requested after %s: %u task%s stopped, %u kept running",
                                   who ? who : "", who ? ": " : "", when,
                                   stopped, stopped == 1 ? "" : "s", ignored);
           if (m->wasted_ms >= 1)

@@ -387,6 +387,10 @@ aw_marker_get_label (const AwMarker *marker)
     case AW_EVENT_WATCHDOG: return "watchdog";
     case AW_EVENT_ERROR_UNOBSERVED: return "unobserved error";
     case AW_EVENT_ERROR_SWALLOWED: return "error swallowed by await";
+    case AW_EVENT_MARK:
+      if (g_strcmp0 (marker->text, AW_MARK_STRANDED) == 0)
+        return "queued continuation ran (in GLib; never in C#)";
+      return marker->text;
     default: return marker->text;
     }
 }

@@ -244,7 +244,7 @@ aw_trace_get_origin_ns (AwTrace *self)
 static char *
 default_lane_name (guint lane)
 {
-  return lane == 0 ? g_strdup ("main thread") : g_strdup_printf ("worker %u", lane);
+  return lane == 0 ? g_strdup ("UI thread") : g_strdup_printf ("worker %u", lane);
 }
 
 static Chunk *

@@ -39,9 +39,9 @@
 static const char *warning_titles[AW_WARNING_LAST] = {
   [AW_WARNING_ERROR_UNOBSERVED] = "Error never observed",
   [AW_WARNING_ERROR_SWALLOWED] = "Errors swallowed by await",
-  [AW_WARNING_MAIN_LOOP_BLOCKED] = "Main loop blocked",
+  [AW_WARNING_MAIN_LOOP_BLOCKED] = "UI thread blocked",
   [AW_WARNING_CANCEL_IGNORED] = "Cancellation ignored",
-  [AW_WARNING_COMPLETED_SYNC] = "Completed synchronously: no GTask needed",
+  [AW_WARNING_COMPLETED_SYNC] = "Completed synchronously: no Task needed",
   [AW_WARNING_WORK_WASTED] = "Work wasted after the caller gave up",
 };
 
@@ -353,11 +353,11 @@ lint_blocked (AwTraceModel *model,
 
   gap = aw_format_duration (gap_ms);
   if (blocker != NULL)
-    blocked_by = g_strdup_printf (" \u201c%s\u201d held the main thread.", blocker->name);
+    blocked_by = g_strdup_printf (" \u201c%s\u201d held it.", blocker->name);
   warning_new (warnings, AW_WARNING_MAIN_LOOP_BLOCKED, blocker, gap_ms, 1,
-               g_strdup_printf ("The main loop was blocked for %s (the longest gap between two frames; "
+               g_strdup_printf ("The UI thread was blocked for %s (the longest gap between two frames; "
                                 "%u frame%s missed): the window could not redraw or react to input.%s "
-                                "Await the wait instead of blocking the UI thread.",
+                                "Await instead of blocking the UI thread.",
                                 gap, m->frames_missed, m->frames_missed == 1 ? "" : "s",
                                 blocked_by ? blocked_by : ""));
 }
@@ -389,10 +389,10 @@ lint_cancel_ignored (AwTraceModel *model,
                                       t->name, after));
       else
         warning_new (warnings, AW_WARNING_CANCEL_IGNORED, t, ms, 1,
-                     g_strdup_printf ("\u201c%s\u201d kept running %s after its token was cancelled, to its "
-                                      "very end, for a result nobody wanted: it never checks the token. Call "
-                                      "ThrowIfCancellationRequested() (g_cancellable_set_error_if_cancelled()) "
-                                      "in its loop.",
+                     g_strdup_printf ("\u201c%s\u201d kept running %s after the cancel, to its very end, "
+                                      "for a result nobody wanted: it was given no token, or never checks it. "
+                                      "Pass it the token and call token.ThrowIfCancellationRequested() in "
+                                      "its loop.",
                                       t->name, after));
     }
 }
@@ -509,13 +509,13 @@ static const struct {
   { "pending", UNIT_COUNT, "tasks still running" },
   { "sync_completed", UNIT_COUNT, "calls completed synchronously" },
   { "threads_used", UNIT_COUNT, "threads used" },
-  { "gtasks_created", UNIT_COUNT, "GTasks created" },
+  { "gtasks_created", UNIT_COUNT, "Task objects allocated (GTasks)" },
   { "errors_observed", UNIT_COUNT, "errors observed" },
   { "errors_unobserved", UNIT_COUNT, "errors never observed" },
   { "errors_swallowed", UNIT_COUNT, "errors an awaited WhenAll did not rethrow" },
   { "max_main_loop_gap_ms", UNIT_MS, "longest main-loop gap" },
   { "frames_missed", UNIT_COUNT, "frames missed" },
-  { "ui_blocked_ms", UNIT_MS, "main thread blocked" },
+  { "ui_blocked_ms", UNIT_MS, "UI thread blocked" },
   { "cancel_latency_ms", UNIT_MS, "cancellation latency" },
   { "wasted_ms", UNIT_MS, "work after the cancel" },
   { "abandoned_work_ms", UNIT_MS, "work after the caller gave up" },
@@ -1151,7 +1151,7 @@ variant_title (const AwNamedRun *variants,
  *
  * The scenario's headline claim with its figures, for the line under a
  * picture's title: the first check that ran, in words, e.g. "ValueTask<T>
- * — GTasks created: 101 vs 1,001 for Task<T> (0.10x)".
+ * — Task objects allocated (GTasks): 101 vs 1,001 for Task<T> (0.10x)".
  *
  * Returns: (transfer full) (nullable): the line, or %NULL if no check ran
  */

@@ -172,8 +172,8 @@ test_cancel (void)
 
   card = aw_lesson_panel_get_outcome (_aw_window_get_lesson_panel (window));
   g_test_message ("card: %s", card);
-  g_assert_nonnull (strstr (card, "Cancelled after"));
-  g_assert_nonnull (strstr (card, "3 tasks stopped, 0 ignored the token"));
+  g_assert_nonnull (strstr (card, "Cancel requested after"));
+  g_assert_nonnull (strstr (card, "3 tasks stopped, 0 kept running"));
   close_window (window);
 }
 

@@ -618,6 +618,38 @@ test_block_ui (void)
   g_assert_cmpint (run_end_ns (t), ==, MS (300));
 }
 
+/* try { await a; await b; } catch: a's error is observed and caught, b
+ * never starts, and the method completes when a fails. A cancellation is
+ * not caught. */
+static void
+test_catch (void)
+{
+  g_autoptr(AwScenario) s = scenario_from_program (
+    "{ \"type\": \"sequence\", \"catch\": true, \"name\": \"handler\", \"children\": ["
+    "  { \"type\": \"fail\", \"ms\": 300, \"message\": \"disk full\", \"name\": \"save\" },"
+    "  { \"type\": \"io\", \"ms\": 800, \"name\": \"toast\" } ] }");
+  g_autoptr(AwScenario) cancelled = scenario_from_program (
+    "{ \"type\": \"sequence\", \"catch\": true, \"name\": \"handler\", \"children\": ["
+    "  { \"type\": \"io\", \"ms\": 800, \"name\": \"download\" } ] }");
+  Opts opts = { 1.0, 0, -1, 10, 0 };
+  Opts cancel = { 1.0, 0, 200, 10, 0 };
+  g_autoptr(AwTrace) t = simulate (s, "v", &opts);
+  g_autoptr(AwTrace) tc = simulate (cancelled, "v", &cancel);
+  g_autoptr(AwTraceModel) m = aw_trace_model_new (t);
+  g_autoptr(AwTraceModel) mc = aw_trace_model_new (tc);
+  const AwMetrics *metrics = aw_trace_model_get_metrics (m);
+
+  g_assert_cmpstr (metrics->outcome, ==, "completed");
+  g_assert_cmpint (run_end_ns (t), ==, MS (300));
+  g_assert_cmpuint (task_named (m, "handler")->outcome, ==, AW_OUTCOME_COMPLETED);
+  g_assert_cmpuint (task_named (m, "save")->outcome, ==, AW_OUTCOME_FAULTED);
+  g_assert_null (aw_trace_model_find_task (m, 3));   /* the toast never started */
+  g_assert_cmpuint (metrics->errors_observed, ==, 1);
+  g_assert_cmpuint (metrics->errors_unobserved, ==, 0);
+
+  g_assert_true (g_str_has_prefix (aw_trace_model_get_metrics (mc)->outcome, "cancelled"));
+}
+
 static void
 test_heartbeat (void)
 {
@@ -693,7 +725,7 @@ test_wait_blocking (void)
   g_assert_cmpint (event_time (tc, find_event (tc, 0, AW_EVENT_UI_BLOCK_END, 1, NULL)), ==, MS (200));
   g_assert_cmpstr (aw_trace_model_get_metrics (mc)->outcome, ==, "completed");
   g_assert_cmpuint (aw_trace_model_get_metrics (mc)->threads_used, ==, 2);
-  g_assert_cmpstr (aw_trace_get_lane_name (tc, 1), ==, "ConfigureAwait(false) thread");
+  g_assert_cmpstr (aw_trace_get_lane_name (tc, 1), ==, "pool thread (ConfigureAwait(false))");
   events = aw_trace_get_events (tc, &n);
   g_assert_cmpuint (events[find_event (tc, 0, AW_EVENT_TASK_CREATED, task_named (mc, "child")->id, NULL)].lane, ==, 1);
   g_assert_cmpuint (events[find_event (tc, 0, AW_EVENT_TASK_COMPLETED, task_named (mc, "child")->id, NULL)].lane, ==, 1);
@@ -942,6 +974,7 @@ main (int    argc,
   g_test_add_func ("/aw/clock/cached", test_cached);
   g_test_add_func ("/aw/clock/block-ui", test_block_ui);
   g_test_add_func ("/aw/clock/heartbeat", test_heartbeat);
+  g_test_add_func ("/aw/clock/catch", test_catch);
   g_test_add_func ("/aw/clock/wait-blocking", test_wait_blocking);
   g_test_add_func ("/aw/clock/configure-await-leftovers", test_leftovers);
   g_test_add_func ("/aw/clock/performance", test_performance);

@@ -149,7 +149,10 @@ gen_node (Gen      *g,
                             (const char *[]) { "0", "0.5", "1" }[g_rand_int_range (g->rand, 0, 3)],
                             g_rand_boolean (g->rand) ? "true" : "false");
   else if (g_str_equal (type, "sequence"))
-    gen_children (g, depth, g_rand_int_range (g->rand, 1, 4), may_block_wait);
+    {
+      g_string_append_printf (g->json, ", \"catch\": %s", g_rand_int_range (g->rand, 0, 4) == 0 ? "true" : "false");
+      gen_children (g, depth, g_rand_int_range (g->rand, 1, 4), may_block_wait);
+    }
   else if (g_str_equal (type, "when_all"))
     {
       g_string_append_printf (g->json, ", \"errors\": \"%s\"", g_rand_boolean (g->rand) ? "all" : "first");

@@ -85,7 +85,7 @@ test_merge_threads (void)
     }
   g_assert_cmpuint (lanes_seen, ==, N_THREADS);
   g_assert_cmpuint (aw_trace_get_n_lanes (trace), ==, N_THREADS + 1);
-  g_assert_cmpstr (aw_trace_get_lane_name (trace, 0), ==, "main thread");
+  g_assert_cmpstr (aw_trace_get_lane_name (trace, 0), ==, "UI thread");
   g_assert_cmpuint (merges, >, 0);
 
   /* Consumed chunks are freed: what is held is about the merged log. */

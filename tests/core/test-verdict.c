@@ -294,8 +294,8 @@ test_lint_blocked (void)
     g_autofree char *sleeper = aw_summary_task_thread (mb, aw_trace_model_find_task (mb, 2));
     g_autofree char *free_ = aw_summary_task_thread (mf, aw_trace_model_find_task (mf, 1));
 
-    g_assert_cmpstr (held, ==, "main thread (blocked in Thread.Sleep(1000))");
-    g_assert_cmpstr (sleeper, ==, "main thread");
+    g_assert_cmpstr (held, ==, "UI thread (blocked in Thread.Sleep(1000))");
+    g_assert_cmpstr (sleeper, ==, "UI thread");
     g_assert_cmpstr (free_, ==, "none: it awaited without holding a thread");
   }
 }

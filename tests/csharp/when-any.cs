@@ -28,14 +28,10 @@ static class WhenAnyTwin
         var cts = new CancellationTokenSource();
         // Calling DownloadAsync starts each download; WhenAny only watches them
         var downloads = mirrors.Select(m => DownloadAsync(m, cts.Token)).ToList();
+        // The first to complete wins, even if it failed or was cancelled
         Task<byte[]> first = await Task.WhenAny(downloads);
-        while (first.Status != TaskStatus.RanToCompletion && downloads.Count > 1)
-        {
-            downloads.Remove(first);             // that mirror failed: take the next
-            first = await Task.WhenAny(downloads);
-        }
         cts.Cancel();                            // stop the slower mirrors
-        return await first;                      // the file (or the last mirror's error)
+        return await first;                      // its file, or its error
     }
     // </lesson>
 

@@ -716,13 +716,22 @@ aw_verdict_validate_check (AwScenario  *scenario,
           n_ops++;
           op = name;
         }
-      else if (!g_str_equal (name, "metric") && !g_str_equal (name, "variant") && !g_str_equal (name, "of"))
+      else if (!g_str_equal (name, "metric") && !g_str_equal (name, "variant") && !g_str_equal (name, "of") &&
+               !g_str_equal (name, "real_only"))
         {
           *member = name;
           *message = g_strdup_printf ("unknown field \"%s\" in a check (known fields: metric, variant, "
-                                      "at_most, at_least, at_most_ratio, at_least_ratio, is, of)", name);
+                                      "at_most, at_least, at_most_ratio, at_least_ratio, is, of, real_only)", name);
           return FALSE;
         }
+    }
+
+  if (json_object_has_member (check, "real_only") &&
+      json_node_get_value_type (json_object_get_member (check, "real_only")) != G_TYPE_BOOLEAN)
+    {
+      *member = "real_only";
+      *message = g_strdup ("\"real_only\" must be true or false");
+      return FALSE;
     }
 
   metric = member_string (check, "metric");
@@ -773,7 +782,7 @@ aw_verdict_validate_check (AwScenario  *scenario,
         }
       if (value == NULL || !g_strv_contains (outcomes, value))
         {
-          *message = g_strdup ("\"is\" must be \"completed\", \"faulted\" or \"cancelled\"");
+          *message = g_strdup ("\"is\" must be \"completed\", \"faulted\", \"cancelled\" or \"deadlocked\"");
           return FALSE;
         }
     }
@@ -984,6 +993,19 @@ evaluate (AwCheck          *check,
                                   g_str_equal (check->op, "at_most") ? "at most" : "at least", b);
     }
 
+  /* A figure the virtual clock does not model (the UI thread's own CPU
+   * time, for one) is measured only on a real run. */
+  if (check->real_only && run != NULL &&
+      g_strcmp0 (aw_trace_get_metadata (aw_trace_model_get_trace (run), AW_META_CLOCK), "virtual") == 0)
+    {
+      check->status = AW_CHECK_NOT_CHECKED;
+      check->needs_real_run = TRUE;
+      check->text = g_strdup_printf ("%s: %s; %s: not checked, measured only on a real run "
+                                     "(the virtual clock does not time the UI thread's own work)",
+                                     check->variant, words, expected);
+      return;
+    }
+
   if (run == NULL || (ratio && other == NULL))
     {
       check->status = AW_CHECK_NOT_CHECKED;
@@ -1086,6 +1108,8 @@ aw_verdict_check (AwScenario       *scenario,
       else
         check->bound = member_number (object, check->op);
       check->ratio = -1;
+      check->real_only = json_object_has_member (object, "real_only") &&
+                         json_object_get_boolean_member (object, "real_only");
 
       evaluate (check, variants, n_variants);
       switch (check->status)
@@ -1127,7 +1151,24 @@ aw_verdict_to_string (const AwVerdict *verdict)
                             verdict->n_met, total, total == 1 ? "" : "s");
 
   if (verdict->n_met > 0 && verdict->n_not_checked > 0)
-    g_string_append_printf (s, "; %u not checked: a variant they need was not run", verdict->n_not_checked);
+    {
+      guint real_only = 0;
+
+      for (guint i = 0; i < verdict->checks->len; i++)
+        {
+          const AwCheck *c = g_ptr_array_index (verdict->checks, i);
+
+          if (c->status == AW_CHECK_NOT_CHECKED && c->needs_real_run)
+            real_only++;
+        }
+      if (real_only == verdict->n_not_checked)
+        g_string_append_printf (s, "; %u not checked: measured only on a real run", real_only);
+      else if (real_only == 0)
+        g_string_append_printf (s, "; %u not checked: a variant they need was not run", verdict->n_not_checked);
+      else
+        g_string_append_printf (s, "; %u not checked: a variant they need was not run, or measured only on a "
+                                   "real run", verdict->n_not_checked);
+    }
 
   return g_string_free (s, FALSE);
 }

@@ -99,6 +99,8 @@ typedef enum {
  * @ratio: @value / @other, for ratios
  * @outcome: (nullable): for "is": the outcome measured
  * @text: the check with its figures in one line
+ * @real_only: checked on real runs only; not checked under the virtual clock
+ * @needs_real_run: not checked because the run was simulated
  */
 typedef struct {
   char          *metric;
@@ -113,6 +115,8 @@ typedef struct {
   double         ratio;
   char          *outcome;
   char          *text;
+  gboolean       real_only;
+  gboolean       needs_real_run;
 } AwCheck;
 
 /**

@@ -561,6 +561,42 @@ test_verdict_checks (void)
   g_assert_nonnull (strstr (check_at (partial, 0)->text, "slow was not run"));
 }
 
+/* A check the virtual clock cannot answer (real_only) is not checked on a
+ * simulated run, and checked on a real one. */
+static void
+test_verdict_real_only (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AwScenario) s = aw_scenario_new_from_data (
+    "{ \"id\": \"t\", \"title\": \"t\", \"part\": 2, \"narration\": \"n\", \"csharp\": \"c\", \"c\": \"c\",\n"
+    "  \"expected\": { \"text\": \"t\", \"checks\": [\n"
+    "      { \"metric\": \"wall_ms\", \"variant\": \"slow\", \"at_least_ratio\": 3, \"of\": \"fast\", \"real_only\": true },\n"
+    "      { \"metric\": \"outcome\", \"variant\": \"fast\", \"is\": \"completed\" } ] },\n"
+    "  \"variants\": [\n"
+    "    { \"name\": \"slow\", \"title\": \"Slow\", \"program\": { \"type\": \"delay\", \"ms\": 10 } },\n"
+    "    { \"name\": \"fast\", \"title\": \"Fast\", \"program\": { \"type\": \"delay\", \"ms\": 10 } } ] }",
+    -1, "real-only.json", &error);
+  g_autoptr(AwTraceModel) slow = timed_run ("slow", 100, "1", 0);
+  g_autoptr(AwTraceModel) fast = timed_run ("fast", 10, "1", 0);
+  g_autoptr(AwVerdict) real = NULL;
+  g_autoptr(AwVerdict) simulated = NULL;
+  g_autofree char *text = NULL;
+  AwNamedRun runs[2] = { { "slow", "Slow", slow }, { "fast", "Fast", fast } };
+
+  g_assert_no_error (error);
+  real = aw_verdict_check (s, runs, 2);
+  g_assert_cmpuint (real->n_met, ==, 2);
+
+  aw_trace_set_metadata (aw_trace_model_get_trace (slow), "clock", "virtual");
+  simulated = aw_verdict_check (s, runs, 2);
+  g_assert_true (simulated->met);
+  g_assert_cmpuint (simulated->n_met, ==, 1);
+  g_assert_cmpint (check_at (simulated, 0)->status, ==, AW_CHECK_NOT_CHECKED);
+  g_assert_nonnull (strstr (check_at (simulated, 0)->text, "measured only on a real run"));
+  text = aw_verdict_to_string (simulated);
+  g_assert_cmpstr (text, ==, "Expected outcome met (1 of 2 checks); 1 not checked: measured only on a real run");
+}
+
 static void
 test_verdict_no_figure (void)
 {
@@ -601,7 +637,8 @@ static const BadCheck bad_checks[] = {
   { "[ { \"metric\": \"wall_ms\", \"variant\": \"a\", \"at_most\": 5, \"of\": \"b\" } ]", "4:68", "\"of\" only goes with" },
   { "[ { \"metric\": \"wall_ms\", \"variant\": \"a\", \"at_most\": \"fast\" } ]", "4:54", "must be a number" },
   { "[ { \"metric\": \"wall_ms\", \"variant\": \"a\", \"is\": \"completed\" } ]", "4:54", "\"is\" compares the outcome" },
-  { "[ { \"metric\": \"outcome\", \"variant\": \"a\", \"is\": \"finished\" } ]", "4:54", "\"completed\", \"faulted\" or \"cancelled\"" },
+  { "[ { \"metric\": \"outcome\", \"variant\": \"a\", \"is\": \"finished\" } ]", "4:54", "\"completed\", \"faulted\", \"cancelled\" or \"deadlocked\"" },
+  { "[ { \"metric\": \"wall_ms\", \"variant\": \"a\", \"at_most\": 1, \"real_only\": 1 } ]", "4:68", "\"real_only\" must be true or false" },
   { "[ { \"metric\": \"outcome\", \"variant\": \"a\", \"at_least\": 1 } ]", "4:54", "check it with \"is\"" },
   { "[ 42 ]", "4:3", "check 1 is not an object" },
   { "{ }", "4:3", "\"checks\" must be an array" },
@@ -677,6 +714,7 @@ main (int    argc,
   g_test_add_func ("/aw/lint/work-wasted", test_lint_work_wasted);
   g_test_add_func ("/aw/lint/completed-sync", test_lint_completed_sync);
   g_test_add_func ("/aw/verdict/checks", test_verdict_checks);
+  g_test_add_func ("/aw/verdict/real-only", test_verdict_real_only);
   g_test_add_func ("/aw/verdict/no-figure", test_verdict_no_figure);
   g_test_add_func ("/aw/verdict/schema-errors", test_schema_errors);
   g_test_add_func ("/aw/verdict/schema-expected", test_schema_expected_fields);

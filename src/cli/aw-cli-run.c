@@ -108,6 +108,8 @@ add_metrics_json (JsonBuilder      *b,
   json_builder_add_double_value (b, m->wasted_ms);
   json_builder_set_member_name (b, "watchdog_fired");
   json_builder_add_boolean_value (b, m->watchdog_fired);
+  json_builder_set_member_name (b, "crashed");
+  json_builder_add_boolean_value (b, m->crashed);
   json_builder_set_member_name (b, "abandoned_work_ms");
   json_builder_add_double_value (b, aw_lint_abandoned_work_ms (model, NULL));
   json_builder_set_member_name (b, "warnings");

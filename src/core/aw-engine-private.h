@@ -156,6 +156,7 @@ struct _AwEngine {
   AwScope               *root_scope;
 
   guint32                cancelled_text;  /* the cancellation message, interned once */
+  char                  *crash;           /* why the process would have ended, or NULL */
   GError                *spare_cancelled; /* a cancellation error to hand out again */
   GMutex                 lock;            /* cache_calls */
   GHashTable            *cache_calls;     /* AwNode* -> calls so far */

@@ -30,6 +30,9 @@
 #define STRANDED           "Its continuation was queued to the UI thread that .Result " \
                            "blocked: in C# it never runs; in GLib it ran after the watchdog"
 #define AGGREGATE          "%u more error%s in the aggregate; the first: "
+#define AGGREGATE_WAIT     "AggregateException: One or more errors occurred. (%s)"
+#define CRASH              "%s: the exception escaped an async void method; in C# it is rethrown on the " \
+                           "UI thread and the process ends here"
 #define CANCEL_AFTER       "Cancel pressed after %d ms"
 #define UNSUPPORTED        "This node type is not supported by this runner"
 
@@ -237,6 +240,7 @@ _aw_engine_clear (AwEngine *engine)
   g_clear_pointer (&engine->cache_calls, g_hash_table_unref);
   g_clear_pointer (&engine->name_ids, g_hash_table_unref);
   g_clear_error (&engine->spare_cancelled);
+  g_clear_pointer (&engine->crash, g_free);
   g_mutex_clear (&engine->lock);
 }
 
@@ -294,8 +298,15 @@ root_complete (AwEngine *engine,
                guint32   root_id)
 {
   g_autofree char *outcome = NULL;
+  g_autofree char *crash = NULL;
 
-  if (error == NULL)
+  g_mutex_lock (&engine->lock);
+  crash = g_strdup (engine->crash);
+  g_mutex_unlock (&engine->lock);
+
+  if (crash != NULL)
+    outcome = g_strdup_printf (AW_RUN_CRASHED ": %s", crash);
+  else if (error == NULL)
     outcome = g_strdup (AW_RUN_COMPLETED);
   else if (is_cancellation (error))
     outcome = g_strdup_printf (AW_RUN_CANCELLED ": %s", error->message);
@@ -668,17 +679,37 @@ join_complete (AwEngine *engine,
     op_finish (engine, op, NULL);
 }
 
+/* Starts the children of a join that may start now: all of them, or with a
+ * limit (SemaphoreSlim) as many as the limit lets in; a copy that waits for
+ * the semaphore and sees the token cancelled never starts. Completes the
+ * join when nothing is outstanding. */
+static void
+join_fill (AwEngine *engine,
+           AwOp     *op)
+{
+  guint total = child_count (op->node);
+  guint limit = op->node->limit;
+
+  while (!op->done && op->n_started < total && (limit == 0 || op->outstanding < limit))
+    {
+      if (limit > 0 && is_cancelled (engine, op->scope))
+        {
+          op->n_cancelled += total - op->n_started;
+          op->n_started = total;
+          break;
+        }
+      op_start_child (engine, op, nth_child (op->node, op->n_started), op->scope);
+    }
+
+  if (!op->done && op->outstanding == 0 && op->n_started == total)
+    join_complete (engine, op);
+}
+
 static void
 join_start (AwEngine *engine,
             AwOp     *op)
 {
-  guint total = child_count (op->node);
-
-  for (guint i = 0; i < total; i++)
-    op_start_child (engine, op, nth_child (op->node, i), op->scope);
-
-  if (op->outstanding == 0)
-    join_complete (engine, op);
+  join_fill (engine, op);
 }
 
 static void
@@ -755,6 +786,15 @@ wait_start (AwEngine *engine,
   if (engine->backend->block_on (engine, op, node->children[0], node->continue_on_worker, deadline_ms, &error))
     {
       record (engine, AW_EVENT_UI_BLOCK_END, op->id, 0, 0);
+      /* .Wait() and .Result throw an AggregateException around the error
+       * (await throws the error itself). */
+      if (node->aggregate && is_fault (error))
+        {
+          GError *wrapped = g_error_new (error->domain, error->code, AGGREGATE_WAIT, error->message);
+
+          g_error_free (error);
+          error = wrapped;
+        }
       op_finish (engine, op, error);
     }
   else
@@ -833,8 +873,7 @@ child_done (AwEngine *engine,
         }
       else if (error != NULL)
         join_add_error (engine, op, child, &error);
-      if (op->outstanding == 0)
-        join_complete (engine, op);
+      join_fill (engine, op);
       break;
 
     case AW_NODE_WHEN_ANY:
@@ -902,8 +941,19 @@ _aw_engine_op_returned (AwEngine *engine,
       break;
 
     case AW_CONT_FORGOTTEN:
-      /* Nobody looks at the result of a forgotten task. */
-      if (is_fault (error))
+      /* Nobody looks at the result of a forgotten task; the exception that
+       * escapes an async void method ends the process. */
+      if (is_fault (error) && ((const AwNode *) op->cont_data)->async_void)
+        {
+          g_autofree char *why = g_strdup_printf (CRASH, error->message);
+
+          record (engine, AW_EVENT_CRASH, op->id, 0, intern (engine, why));
+          g_mutex_lock (&engine->lock);
+          if (engine->crash == NULL)
+            engine->crash = g_steal_pointer (&why);
+          g_mutex_unlock (&engine->lock);
+        }
+      else if (is_fault (error))
         record (engine, AW_EVENT_ERROR_UNOBSERVED, op->id, 0, intern (engine, error->message));
       drop_error (engine, error);
       engine->backend->op_release (engine, op);
@@ -1022,7 +1072,7 @@ _aw_engine_node_start (AwEngine       *engine,
         /* `_ = DoAsync();`: the call returns at once and nobody keeps the task. */
         guint32 id = record_call (engine, AW_EVENT_TASK_SYNC, node, parent_id);
 
-        _aw_engine_node_start (engine, node->children[0], id, scope, AW_CONT_FORGOTTEN, NULL);
+        _aw_engine_node_start (engine, node->children[0], id, scope, AW_CONT_FORGOTTEN, (gpointer) node);
         return FALSE;
       }
 

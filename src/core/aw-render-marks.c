@@ -197,6 +197,18 @@ _aw_render_draw_markers (Ctx                         *c,
 
       if (rel < lay->view_start_ns || rel > lay->view_end_ns)
         continue;
+      if (markers[i].kind == AW_EVENT_CRASH)
+        {
+          /* In C# the process ended here: veil what would never have run,
+           * sparing the badge of the task that threw. */
+          double from = x + 1.5 * c->f;
+
+          cairo_new_path (cr);
+          cairo_rectangle (cr, from, top, MAX (0, lay->width - from), bottom - top);
+          cairo_set_source_rgba (cr, c->theme->background.red, c->theme->background.green,
+                                 c->theme->background.blue, 0.6);
+          cairo_fill (cr);
+        }
       cairo_new_path (cr);
       _aw_render_set_marker_line (c, _aw_render_marker_color (c->theme, markers[i].kind));
       cairo_move_to (cr, x, top);

@@ -163,6 +163,7 @@ _aw_render_marker_color (const AwTheme *theme,
     case AW_EVENT_CANCEL_REQUEST: return &theme->cancelled;
     case AW_EVENT_ERROR_UNOBSERVED: return &theme->faulted;
     case AW_EVENT_ERROR_SWALLOWED: return &theme->muted;
+    case AW_EVENT_CRASH: return &theme->foreground;
     case AW_EVENT_WATCHDOG:
     default: return &theme->accent;
     }

@@ -84,6 +84,8 @@ _aw_render_ctx_init (Ctx                   *c,
             c->legend_has[LEGEND_CANCEL_REQUEST] = TRUE;
           else if (markers[i].kind == AW_EVENT_WATCHDOG)
             c->legend_has[LEGEND_WATCHDOG] = TRUE;
+          else if (markers[i].kind == AW_EVENT_CRASH)
+            c->legend_has[LEGEND_CRASH] = TRUE;
           else if (markers[i].kind == AW_EVENT_ERROR_UNOBSERVED)
             c->legend_has[LEGEND_UNOBSERVED] = TRUE;
           else if (markers[i].kind == AW_EVENT_ERROR_SWALLOWED)
@@ -277,6 +279,7 @@ draw_header (Ctx                         *c,
           status = g_strdup (m->outcome);
           status_color = g_str_has_prefix (m->outcome, AW_RUN_CANCELLED) ? &t->cancelled
                        : g_str_has_prefix (m->outcome, AW_RUN_DEADLOCKED) ? &t->foreground
+                       : g_str_has_prefix (m->outcome, AW_RUN_CRASHED) ? &t->foreground
                        : &t->faulted;
         }
 

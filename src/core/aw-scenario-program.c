@@ -26,10 +26,10 @@ static const char *node_fields[AW_NODE_LAST] = {
   [AW_NODE_WHEN_ANY] = "children cancel_rest",
   [AW_NODE_TIMEOUT] = "ms child",
   [AW_NODE_REPEAT] = "count child",
-  [AW_NODE_PARALLEL] = "count child",
-  [AW_NODE_FIRE_AND_FORGET] = "child",
+  [AW_NODE_PARALLEL] = "count child limit",
+  [AW_NODE_FIRE_AND_FORGET] = "child async_void",
   [AW_NODE_BLOCK_UI] = "ms",
-  [AW_NODE_WAIT_BLOCKING] = "child deadline_ms continue_on",
+  [AW_NODE_WAIT_BLOCKING] = "child deadline_ms continue_on aggregate",
 };
 
 /* The types as glib-mkenums registered them: their nicks are the words of
@@ -348,12 +348,16 @@ _aw_scenario_parse_node (ParseContext *ctx,
     case AW_NODE_PARALLEL:
       ok = _aw_scenario_get_uint (ctx, object, "count", TRUE, 1, AW_SCENARIO_MAX_COUNT,
                                   what, NULL, &node->count, error) &&
+           (node->type != AW_NODE_PARALLEL ||
+            _aw_scenario_get_uint (ctx, object, "limit", FALSE, 1, AW_SCENARIO_MAX_COUNT,
+                                   what, NULL, &node->limit, error)) &&
            parse_child (ctx, object, what, depth, node, &child_tasks, error);
       child_tasks = saturating_mul (child_tasks, node->count);
       break;
 
     case AW_NODE_FIRE_AND_FORGET:
-      ok = parse_child (ctx, object, what, depth, node, &child_tasks, error);
+      ok = _aw_scenario_get_bool (ctx, object, "async_void", &node->async_void, error) &&
+           parse_child (ctx, object, what, depth, node, &child_tasks, error);
       break;
 
     case AW_NODE_WAIT_BLOCKING:
@@ -363,6 +367,7 @@ _aw_scenario_parse_node (ParseContext *ctx,
         node->ms = AW_WAIT_DEFAULT_DEADLINE_MS;
         ok = _aw_scenario_get_uint (ctx, object, "deadline_ms", FALSE, 1, AW_WAIT_MAX_DEADLINE_MS,
                                     what, "ms", &node->ms, error) &&
+             _aw_scenario_get_bool (ctx, object, "aggregate", &node->aggregate, error) &&
              _aw_scenario_get_text (ctx, object, "continue_on", FALSE, what, &continue_on, error);
         if (ok && continue_on != NULL)
           {

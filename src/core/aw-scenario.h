@@ -80,6 +80,9 @@ struct _AwNode {
   gboolean    first_error_only; /* when_all: await rethrows the first error, the rest are never seen */
   gboolean    cancel_rest;     /* when_any: cancel the losers */
   gboolean    catches;         /* sequence: a try/catch around the children catches a fault */
+  gboolean    aggregate;       /* wait_blocking: .Wait() / .Result wrap the error in an AggregateException */
+  gboolean    async_void;      /* fire_and_forget: an async void method: an escaping error ends the process */
+  guint       limit;           /* parallel: at most this many copies at once (SemaphoreSlim), 0 for no limit */
   gboolean    continue_on_worker; /* wait_blocking: ConfigureAwait(false) */
   char       *message;         /* fail: the error message */
   guint       csharp_line;     /* the line of the C# snippet this node stands for, 0 if none */

@@ -316,6 +316,11 @@ aw_summary_outcome_card (const AwNamedRun *variants,
       if (m->errors_unobserved > 0)
         g_string_append_printf (s, "\n%s%s%u error%s never observed", who ? who : "", who ? ": " : "",
                                 m->errors_unobserved, m->errors_unobserved == 1 ? " was" : "s were");
+      if (m->crashed)
+        g_string_append_printf (s, "\n%s%sAn exception escaped an async void method: in C# it is rethrown on the "
+                                   "UI thread and the process ends there; what comes after the crash marker "
+                                   "never runs. Catch inside async void handlers, or return a Task and await it.",
+                                who ? who : "", who ? ": " : "");
       if (m->errors_swallowed > 0)
         g_string_append_printf (s, "\n%s%s%u error%s swallowed by await (observed, not rethrown)",
                                 who ? who : "", who ? ": " : "",

@@ -338,6 +338,7 @@ _aw_trace_model_fold (AwTraceModel  *self,
             }
           G_GNUC_FALLTHROUGH;
         case AW_EVENT_WATCHDOG:
+        case AW_EVENT_CRASH:
         case AW_EVENT_MARK:
           if (ev->kind != AW_EVENT_MARK || ev->str != 0)
             {

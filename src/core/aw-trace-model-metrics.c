@@ -116,6 +116,8 @@ _aw_trace_model_compute_metrics (AwTraceModel *self)
 
       if (mk->kind == AW_EVENT_WATCHDOG)
         m->watchdog_fired = TRUE;
+      else if (mk->kind == AW_EVENT_CRASH)
+        m->crashed = TRUE;
       else if (mk->kind == AW_EVENT_CANCEL_REQUEST)
         m->cancel_requested = TRUE;
     }

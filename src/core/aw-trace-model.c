@@ -385,6 +385,7 @@ aw_marker_get_label (const AwMarker *marker)
     {
     case AW_EVENT_CANCEL_REQUEST: return "cancel";
     case AW_EVENT_WATCHDOG: return "watchdog";
+    case AW_EVENT_CRASH: return "process crash";
     case AW_EVENT_ERROR_UNOBSERVED: return "unobserved error";
     case AW_EVENT_ERROR_SWALLOWED: return "error swallowed by await";
     case AW_EVENT_MARK:

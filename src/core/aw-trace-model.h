@@ -95,7 +95,8 @@ typedef struct {
   double   wasted_ms;            /* work that ran on after its token was cancelled */
   gboolean cancel_requested;
   gboolean watchdog_fired;
-  const char *outcome;           /* text of RUN_END: "completed", "faulted: ...", "cancelled: ...", "deadlocked: ..." */
+  gboolean crashed;              /* an exception escaped an async void method */
+  const char *outcome;           /* text of RUN_END: "completed", "faulted: ...", "cancelled: ...", "deadlocked: ...", "crashed: ..." */
 } AwMetrics;
 
 /* Tasks per block: see aw_trace_model_get_block(). */

@@ -40,6 +40,9 @@ G_BEGIN_DECLS
  *   wait (.Result) that deadlocked, code that awaits one, or the task whose
  *   continuation was queued to the thread the wait blocked; the watchdog
  *   ended it; text: why
+ * @AW_EVENT_CRASH: an exception escaped an async void method: in C# it is
+ *   rethrown on the SynchronizationContext and the process ends; task: the
+ *   method that threw; text: the message
  *
  * What happened. Task events carry the task id; run-level events use task 0.
  * Each kind's nick is its name in saved traces (see
@@ -69,6 +72,7 @@ typedef enum /*< prefix=AW_EVENT >*/ {
   AW_EVENT_MARK,
   AW_EVENT_ERROR_SWALLOWED,
   AW_EVENT_TASK_DEADLOCKED,   /*< nick=deadlocked >*/
+  AW_EVENT_CRASH,
   AW_EVENT_LAST               /*< skip >*/
 } AwEventKind;
 
@@ -107,12 +111,13 @@ typedef struct _AwTrace AwTrace;
 #define AW_META_HEARTBEAT_MS   "heartbeat_ms"
 
 /* Texts of recorded events that readers look for: a RUN_END's outcome
- * starts with one of the first four; a MARK says a blocking wait's
+ * starts with one of the first five; a MARK says a blocking wait's
  * continuation ran after the watchdog gave up on it. */
 #define AW_RUN_COMPLETED       "completed"
 #define AW_RUN_CANCELLED       "cancelled"
 #define AW_RUN_FAULTED         "faulted"
 #define AW_RUN_DEADLOCKED      "deadlocked"
+#define AW_RUN_CRASHED         "crashed"
 #define AW_MARK_STRANDED       "stranded callback ran"
 
 #define AW_TYPE_TRACE (aw_trace_get_type ())

@@ -521,11 +521,13 @@ static const struct {
   { "abandoned_work_ms", UNIT_MS, "work after the caller gave up" },
   { "cancel_requested", UNIT_FLAG, "cancel requested" },
   { "watchdog_fired", UNIT_FLAG, "watchdog fired" },
+  { "crashed", UNIT_FLAG, "process crashed" },
   { "outcome", UNIT_OUTCOME, "outcome" },
 };
 
 static const char * const operators[] = { "at_most", "at_least", "at_most_ratio", "at_least_ratio", "is", NULL };
-static const char * const outcomes[] = { AW_RUN_COMPLETED, AW_RUN_FAULTED, AW_RUN_CANCELLED, AW_RUN_DEADLOCKED, NULL };
+static const char * const outcomes[] = { AW_RUN_COMPLETED, AW_RUN_FAULTED, AW_RUN_CANCELLED, AW_RUN_DEADLOCKED,
+                                         AW_RUN_CRASHED, NULL };
 
 static gint
 find_metric (const char *name)
@@ -607,6 +609,7 @@ aw_verdict_get_metric (AwTraceModel *model,
   else if (IS ("abandoned_work_ms")) v = aw_lint_abandoned_work_ms (model, NULL);
   else if (IS ("cancel_requested")) v = m->cancel_requested ? 1 : 0;
   else if (IS ("watchdog_fired")) v = m->watchdog_fired ? 1 : 0;
+  else if (IS ("crashed")) v = m->crashed ? 1 : 0;
   else
     g_assert_not_reached ();
 #undef IS
@@ -782,7 +785,7 @@ aw_verdict_validate_check (AwScenario  *scenario,
         }
       if (value == NULL || !g_strv_contains (outcomes, value))
         {
-          *message = g_strdup ("\"is\" must be \"completed\", \"faulted\", \"cancelled\" or \"deadlocked\"");
+          *message = g_strdup ("\"is\" must be \"completed\", \"faulted\", \"cancelled\", \"deadlocked\" or \"crashed\"");
           return FALSE;
         }
     }

@@ -650,6 +650,77 @@ test_catch (void)
   g_assert_true (g_str_has_prefix (aw_trace_model_get_metrics (mc)->outcome, "cancelled"));
 }
 
+/* parallel with a limit (SemaphoreSlim): 10 downloads of 100 ms, 3 at a
+ * time, take four rounds; a cancel stops the copies not yet started. */
+static void
+test_parallel_limit (void)
+{
+  g_autoptr(AwScenario) s = scenario_from_program (
+    "{ \"type\": \"parallel\", \"count\": 10, \"limit\": 3, \"name\": \"all\","
+    "  \"child\": { \"type\": \"io\", \"ms\": 100, \"name\": \"download\" } }");
+  Opts opts = { 1.0, 0, -1, 10, 0 };
+  Opts cancel = { 1.0, 0, 150, 10, 0 };
+  g_autoptr(AwTrace) t = simulate (s, "v", &opts);
+  g_autoptr(AwTrace) tc = simulate (s, "v", &cancel);
+  g_autoptr(AwTraceModel) m = aw_trace_model_new (t);
+  g_autoptr(AwTraceModel) mc = aw_trace_model_new (tc);
+  const AwTaskInfo *tasks;
+  guint n, started_at[5] = { 0 };
+
+  g_assert_cmpint (run_end_ns (t), ==, MS (400));
+  tasks = aw_trace_model_get_tasks (m, &n);
+  g_assert_cmpuint (n, ==, 11);
+  for (guint i = 1; i < n; i++)
+    started_at[tasks[i].created_ns / MS (100)]++;
+  g_assert_cmpuint (started_at[0], ==, 3);
+  g_assert_cmpuint (started_at[1], ==, 3);
+  g_assert_cmpuint (started_at[2], ==, 3);
+  g_assert_cmpuint (started_at[3], ==, 1);
+
+  /* Cancelled at 150 ms: the three running copies are cancelled, the four
+   * waiting for the semaphore never start. */
+  g_assert_true (g_str_has_prefix (aw_trace_model_get_metrics (mc)->outcome, "cancelled"));
+  g_assert_cmpuint (aw_trace_model_get_metrics (mc)->tasks, ==, 7);
+  g_assert_cmpint (run_end_ns (tc), ==, MS (150));
+}
+
+/* .Wait() wraps the error in an AggregateException; await does not. */
+static void
+test_wait_aggregate (void)
+{
+  g_autoptr(AwScenario) s = scenario_from_program (
+    "{ \"type\": \"wait_blocking\", \"aggregate\": true, \"continue_on\": \"worker\","
+    "  \"child\": { \"type\": \"fail\", \"ms\": 100, \"message\": \"disk full\" } }");
+  Opts opts = { 1.0, 0, -1, 10, 0 };
+  g_autoptr(AwTrace) t = simulate (s, "v", &opts);
+  g_autoptr(AwTraceModel) m = aw_trace_model_new (t);
+
+  g_assert_cmpstr (aw_trace_model_get_metrics (m)->outcome, ==,
+                   "faulted: AggregateException: One or more errors occurred. (disk full)");
+}
+
+/* An exception escaping async void: the run ends crashed, marked where the
+ * process would have ended; a plain forgotten task's error is unobserved. */
+static void
+test_async_void_crash (void)
+{
+  g_autoptr(AwScenario) s = scenario_from_program (
+    "{ \"type\": \"sequence\", \"children\": ["
+    "  { \"type\": \"fire_and_forget\", \"async_void\": true,"
+    "    \"child\": { \"type\": \"fail\", \"ms\": 300, \"message\": \"disk full\", \"name\": \"save\" } },"
+    "  { \"type\": \"io\", \"ms\": 800 } ] }");
+  Opts opts = { 1.0, 0, -1, 10, 0 };
+  g_autoptr(AwTrace) t = simulate (s, "v", &opts);
+  g_autoptr(AwTraceModel) m = aw_trace_model_new (t);
+  const AwMetrics *metrics = aw_trace_model_get_metrics (m);
+  gint crash = find_event (t, 0, AW_EVENT_CRASH, task_named (m, "save")->id, NULL);
+
+  g_assert_cmpint (event_time (t, crash), ==, MS (300));
+  g_assert_true (metrics->crashed);
+  g_assert_cmpuint (metrics->errors_unobserved, ==, 0);
+  g_assert_true (g_str_has_prefix (metrics->outcome, "crashed: disk full: the exception escaped an async void method"));
+}
+
 static void
 test_heartbeat (void)
 {
@@ -975,6 +1046,9 @@ main (int    argc,
   g_test_add_func ("/aw/clock/block-ui", test_block_ui);
   g_test_add_func ("/aw/clock/heartbeat", test_heartbeat);
   g_test_add_func ("/aw/clock/catch", test_catch);
+  g_test_add_func ("/aw/clock/parallel-limit", test_parallel_limit);
+  g_test_add_func ("/aw/clock/wait-aggregate", test_wait_aggregate);
+  g_test_add_func ("/aw/clock/async-void-crash", test_async_void_crash);
   g_test_add_func ("/aw/clock/wait-blocking", test_wait_blocking);
   g_test_add_func ("/aw/clock/configure-await-leftovers", test_leftovers);
   g_test_add_func ("/aw/clock/performance", test_performance);

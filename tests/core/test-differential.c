@@ -173,14 +173,20 @@ gen_node (Gen      *g,
       /* Copies finish together, on two threads in either order: a blocking
        * wait among them would make which one blocks first a race. */
       g_string_append_printf (g->json, ", \"count\": %u", g_rand_int_range (g->rand, 1, 4));
+      if (g_str_equal (type, "parallel") && g_rand_boolean (g->rand))
+        g_string_append_printf (g->json, ", \"limit\": %u", g_rand_int_range (g->rand, 1, 3));
       gen_child (g, depth, may_block_wait && g_str_equal (type, "repeat"));
     }
   else if (g_str_equal (type, "fire_and_forget"))
-    gen_child (g, depth, FALSE);
+    {
+      g_string_append_printf (g->json, ", \"async_void\": %s", g_rand_int_range (g->rand, 0, 4) == 0 ? "true" : "false");
+      gen_child (g, depth, FALSE);
+    }
   else if (g_str_equal (type, "wait_blocking"))
     {
-      g_string_append_printf (g->json, ", \"deadline_ms\": %u, \"continue_on\": \"%s\"",
-                              next_duration (g, FALSE) * 2, g_rand_boolean (g->rand) ? "worker" : "main");
+      g_string_append_printf (g->json, ", \"deadline_ms\": %u, \"continue_on\": \"%s\", \"aggregate\": %s",
+                              next_duration (g, FALSE) * 2, g_rand_boolean (g->rand) ? "worker" : "main",
+                              g_rand_boolean (g->rand) ? "true" : "false");
       gen_child (g, depth, FALSE);
     }
 

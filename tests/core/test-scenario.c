@@ -36,6 +36,9 @@ static const BadCase bad_cases[] = {
   { "bad-id.json", "2:3", "lower-case letters" },
   { "duplicate-variant.json", "14:7", "two variants are named \"only\"" },
   { "data-only.json", "5:3", "unknown field \"command\"" },
+  { "bad-limit.json", "12:52", "\"limit\" is 0; it must be between 1 and 1000000" },
+  { "bad-async-void.json", "12:47", "\"async_void\" must be true or false" },
+  { "bad-catch.json", "12:40", "\"catch\" must be true or false" },
 };
 
 static void

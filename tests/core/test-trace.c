@@ -216,6 +216,7 @@ test_kind_names (void)
     [AW_EVENT_MARK] = "mark",
     [AW_EVENT_ERROR_SWALLOWED] = "error-swallowed",
     [AW_EVENT_TASK_DEADLOCKED] = "deadlocked",
+    [AW_EVENT_CRASH] = "crash",
   };
   g_autoptr(GEnumClass) klass = g_type_class_ref (AW_TYPE_EVENT_KIND);
 

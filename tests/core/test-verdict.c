@@ -637,7 +637,7 @@ static const BadCheck bad_checks[] = {
   { "[ { \"metric\": \"wall_ms\", \"variant\": \"a\", \"at_most\": 5, \"of\": \"b\" } ]", "4:68", "\"of\" only goes with" },
   { "[ { \"metric\": \"wall_ms\", \"variant\": \"a\", \"at_most\": \"fast\" } ]", "4:54", "must be a number" },
   { "[ { \"metric\": \"wall_ms\", \"variant\": \"a\", \"is\": \"completed\" } ]", "4:54", "\"is\" compares the outcome" },
-  { "[ { \"metric\": \"outcome\", \"variant\": \"a\", \"is\": \"finished\" } ]", "4:54", "\"completed\", \"faulted\", \"cancelled\" or \"deadlocked\"" },
+  { "[ { \"metric\": \"outcome\", \"variant\": \"a\", \"is\": \"finished\" } ]", "4:54", "\"completed\", \"faulted\", \"cancelled\", \"deadlocked\" or \"crashed\"" },
   { "[ { \"metric\": \"wall_ms\", \"variant\": \"a\", \"at_most\": 1, \"real_only\": 1 } ]", "4:68", "\"real_only\" must be true or false" },
   { "[ { \"metric\": \"outcome\", \"variant\": \"a\", \"at_least\": 1 } ]", "4:54", "check it with \"is\"" },
   { "[ 42 ]", "4:3", "check 1 is not an object" },

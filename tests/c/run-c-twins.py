@@ -119,72 +119,76 @@ def main():
     speed = args.speed or (2 if under_valgrind or args.leak_check == "valgrind" else 10)
     flags = (BASE_FLAGS + [f"-DLAB_SPEED={speed}"] + shlex.split(args.cflags)
              + (SANITIZE if args.leak_check == "asan" else []))
-    cc = shlex.split(args.cc)
-    out = args.builddir or tempfile.mkdtemp(prefix="c-twins-")
-    os.makedirs(out, exist_ok=True)
-    env = twin_env(args.leak_check)
-    wrapper = []
-    if args.leak_check == "valgrind":
-        wrapper = VALGRIND + ([f"--suppressions={glib_supp}"] if os.path.exists(glib_supp) else [])
 
-    shared = []
-    for src in SHARED:
-        obj = os.path.join(out, src[:-2] + ".o")
-        status, log = run(cc + flags + glib_cflags + ["-c", os.path.join(HERE, src), "-o", obj])
-        if status != 0 or log.strip():
-            print(f"Bail out! {src} does not compile without warnings")
-            for line in log.splitlines():
+    def run_all(out):
+        cc = shlex.split(args.cc)
+        env = twin_env(args.leak_check)
+        wrapper = []
+        if args.leak_check == "valgrind":
+            wrapper = VALGRIND + ([f"--suppressions={glib_supp}"] if os.path.exists(glib_supp) else [])
+
+        shared = []
+        for src in SHARED:
+            obj = os.path.join(out, src[:-2] + ".o")
+            status, log = run(cc + flags + glib_cflags + ["-c", os.path.join(HERE, src), "-o", obj])
+            if status != 0 or log.strip():
+                print(f"Bail out! {src} does not compile without warnings")
+                for line in log.splitlines():
+                    print("#   " + line)
+                return 1
+            shared.append(obj)
+
+        def one(sid):
+            """(ok, summary, log lines) for one twin."""
+            src = os.path.join(HERE, sid + ".c")
+            if not os.path.exists(src):
+                return False, f"no C twin: write {os.path.relpath(src, ROOT)}", []
+            exe = os.path.join(out, sid)
+            status, log = run(cc + flags + glib_cflags + ["-I", HERE, src] + shared + ["-o", exe] + glib_libs)
+            if status != 0 or log.strip():
+                return False, "does not compile without warnings", log.splitlines()
+            earlier = []
+            for attempt in range(1, ATTEMPTS + 1):
+                status, log = run(wrapper + [exe], env=env)
+                lines = log.splitlines()
+                if status != CHECK_FAILED or attempt == ATTEMPTS:
+                    break
+                earlier += [f"run {attempt}: " + l for l in lines if "check failed" in l] + [f"run {attempt}: again"]
+            if status != 0:
+                why = "killed (timeout)" if status is None else f"exit status {status}"
+                if status == CHECK_FAILED:
+                    why = f"a check failed ({attempt} runs)"
+                return False, why, earlier + lines
+            notes = [l.split(": ", 1)[1] for l in lines if l.startswith(sid + ": ")]
+            again = f" (run {attempt})" if attempt > 1 else ""
+            return True, "; ".join(notes) + again, earlier + [l for l in lines if not l.startswith(sid + ": ")]
+
+        jobs = max(1, min(2, os.cpu_count() or 1))
+        with concurrent.futures.ThreadPoolExecutor(jobs) as pool:
+            results = list(pool.map(one, ids))
+
+        failed = 0
+        n = 0
+        for sid, (ok, summary, log) in zip(ids, results):
+            n += 1
+            if not ok:
+                failed += 1
+            print(f"{'ok' if ok else 'not ok'} {n} - {sid}: {summary}")
+            for line in log:
                 print("#   " + line)
-            return 1
-        shared.append(obj)
-
-    def one(sid):
-        """(ok, summary, log lines) for one twin."""
-        src = os.path.join(HERE, sid + ".c")
-        if not os.path.exists(src):
-            return False, f"no C twin: write {os.path.relpath(src, ROOT)}", []
-        exe = os.path.join(out, sid)
-        status, log = run(cc + flags + glib_cflags + ["-I", HERE, src] + shared + ["-o", exe] + glib_libs)
-        if status != 0 or log.strip():
-            return False, "does not compile without warnings", log.splitlines()
-        earlier = []
-        for attempt in range(1, ATTEMPTS + 1):
-            status, log = run(wrapper + [exe], env=env)
-            lines = log.splitlines()
-            if status != CHECK_FAILED or attempt == ATTEMPTS:
-                break
-            earlier += [f"run {attempt}: " + l for l in lines if "check failed" in l] + [f"run {attempt}: again"]
-        if status != 0:
-            why = "killed (timeout)" if status is None else f"exit status {status}"
-            if status == CHECK_FAILED:
-                why = f"a check failed ({attempt} runs)"
-            return False, why, earlier + lines
-        notes = [l.split(": ", 1)[1] for l in lines if l.startswith(sid + ": ")]
-        again = f" (run {attempt})" if attempt > 1 else ""
-        return True, "; ".join(notes) + again, earlier + [l for l in lines if not l.startswith(sid + ": ")]
-
-    jobs = max(1, min(2, os.cpu_count() or 1))
-    with concurrent.futures.ThreadPoolExecutor(jobs) as pool:
-        results = list(pool.map(one, ids))
-
-    failed = 0
-    n = 0
-    for sid, (ok, summary, log) in zip(ids, results):
-        n += 1
-        if not ok:
+        for stray in strays:
+            n += 1
             failed += 1
-        print(f"{'ok' if ok else 'not ok'} {n} - {sid}: {summary}")
-        for line in log:
-            print("#   " + line)
-    for stray in strays:
-        n += 1
-        failed += 1
-        print(f"not ok {n} - {stray}: a C twin without a scenario (data/scenarios/{stray[:-2]}.json)")
-    print(f"1..{n}")
-    if not args.builddir:
-        shutil.rmtree(out, ignore_errors=True)
-    return 1 if failed else 0
+            print(f"not ok {n} - {stray}: a C twin without a scenario (data/scenarios/{stray[:-2]}.json)")
+        print(f"1..{n}")
+        return 1 if failed else 0
 
+
+    if args.builddir:
+        os.makedirs(args.builddir, exist_ok=True)
+        return run_all(args.builddir)
+    with tempfile.TemporaryDirectory(prefix="c-twins-") as out:
+        return run_all(out)
 
 if __name__ == "__main__":
     sys.exit(main())

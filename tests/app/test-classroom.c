@@ -100,7 +100,7 @@ test_step (void)
       aw_lesson_panel_get_highlight (_aw_window_get_lesson_panel (window), &csharp, &c);
     }
   g_assert_cmpuint (csharp, ==, 17);   /* "label.Text = await GetDataAsync();" */
-  g_assert_cmpuint (c, ==, 14);
+  g_assert_cmpuint (c, ==, 33);        /* "get_data_async (NULL, on_data_then_update_label, page);" */
   card = aw_lesson_panel_get_outcome (_aw_window_get_lesson_panel (window));
   g_test_message ("card: %s", card);
   g_assert_true (g_str_has_prefix (card, "Replay at "));

@@ -1,23 +1,29 @@
 #!/usr/bin/env python3
-"""The C# a scenario shows is its twin's code.
+"""The code a scenario shows is its twins' code: the C# and the GLib C.
 
 Every data/scenarios/ID.json has a C# twin, tests/csharp/ID.cs (and every
 probe scenario tests/csharp/probes/ID.json one beside it), that compiles
-with Mono's mcs and runs (tests/csharp/run-twins.py). The lines between
-`// <lesson>` and `// </lesson>` in the twin (several regions are joined by
-one blank line; their common indentation is removed) are the scenario's
-`csharp` field, verbatim.
+with Mono's mcs and runs (tests/csharp/run-twins.py), and a C twin,
+tests/c/ID.c, a whole GLib program that compiles, runs and leaks nothing
+(tests/c/run-c-twins.py). The lines between `// <lesson>` and
+`// </lesson>` in the C# twin, and between `/* <lesson> */` and
+`/* </lesson> */` in the C twin (several regions are joined by one blank
+line; their common indentation is removed) are the scenario's `csharp` and
+`c` fields, verbatim.
 
-    sync-snippets.py --check [ID...]   exit 1 and show the difference where a
-                                       field is not its twin's region
-    sync-snippets.py --write [ID...]   rewrite the `csharp` fields from the
+    sync-snippets.py --check [--lang L] [ID...]   exit 1 and show the
+                                       difference where a field is not its
+                                       twin's region
+    sync-snippets.py --write [--lang L] [ID...]   rewrite the fields from the
                                        twins, leaving the rest of each file
                                        byte for byte as it was
 
-Program nodes may point at a line of the snippet (`csharp_line`, which the
-window marks during a replay). ANCHORS below says which text that line holds;
---write moves the numbers with the code, --check fails when one points at the
-wrong line.
+--lang csharp or c does one language only; without it, both.
+
+Program nodes may point at a line of a snippet (`csharp_line`, `c_line`,
+which the window marks during a replay). The anchor tables below say which
+text that line holds; --write moves the numbers with the code, --check fails
+when one points at the wrong line.
 """
 import argparse
 import difflib
@@ -28,45 +34,64 @@ import sys
 
 ROOT = os.environ.get("AW_SOURCE_ROOT") or os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SCENARIOS = os.path.join(ROOT, "data", "scenarios")
-TWINS = os.path.join(ROOT, "tests", "csharp")
-PROBES = os.path.join(TWINS, "probes")   # probe scenarios of the csharp suite, twins beside them
-
-BEGIN = "// <lesson>"
-END = "// </lesson>"
-
-# scenario -> {(variant or "*", node name): text that the node's csharp_line holds}
-ANCHORS = {
-    "deadlock": {
-        ("*", "GetDataAsync().Result"): "label.Text = GetDataAsync().Result;",
-        ("configure-await", "GetDataAsync().Result"): "GetStringAsync(url).ConfigureAwait(false)",
-        ("*", "GetDataAsync"): "Parse(await http.GetStringAsync(url));",
-        ("*", "await GetDataAsync()"): "label.Text = await GetDataAsync();",
-    },
-}
+PROBES = os.path.join(ROOT, "tests", "csharp", "probes")   # probe scenarios of the csharp suite
 
 
-def lesson_lines(path):
-    """The `// <lesson>` regions of a twin, as the lines a scenario shows."""
+class Lang:
+    """One language a scenario shows: its field, its twins and their markers."""
+
+    def __init__(self, name, field, line_field, twins, ext, begin, end, anchors, probes):
+        self.name, self.field, self.line_field = name, field, line_field
+        self.twins, self.ext, self.begin, self.end = twins, ext, begin, end
+        # scenario -> {(variant or "*", node name): text that the node's line_field holds}
+        self.anchors = anchors
+        self.probes = probes           # whether probe scenarios have twins in this language
+
+
+LANGS = [
+    Lang("csharp", "csharp", "csharp_line", os.path.join(ROOT, "tests", "csharp"), ".cs",
+         "// <lesson>", "// </lesson>", probes=True, anchors={
+             "deadlock": {
+                 ("*", "GetDataAsync().Result"): "label.Text = GetDataAsync().Result;",
+                 ("configure-await", "GetDataAsync().Result"): "GetStringAsync(url).ConfigureAwait(false)",
+                 ("*", "GetDataAsync"): "Parse(await http.GetStringAsync(url));",
+                 ("*", "await GetDataAsync()"): "label.Text = await GetDataAsync();",
+             },
+         }),
+    Lang("c", "c", "c_line", os.path.join(ROOT, "tests", "c"), ".c",
+         "/* <lesson> */", "/* </lesson> */", probes=False, anchors={
+             "deadlock": {
+                 ("*", "GetDataAsync().Result"): "while (page->data == NULL)",
+                 ("*", "GetDataAsync"): "get_data_async (NULL, on_data, page);",
+                 ("*", "await GetDataAsync()"): "get_data_async (NULL, on_data_then_update_label, page);",
+             },
+         }),
+]
+
+
+def lesson_lines(path, lang):
+    """The lesson regions of a twin, as the lines a scenario shows."""
+    begin, end = lang.begin, lang.end
     regions, current = [], None
     with open(path, encoding="utf-8") as f:
         for number, raw in enumerate(f, 1):
             line = raw.rstrip("\n").rstrip()
             mark = line.strip()
-            if mark == BEGIN:
+            if mark == begin:
                 if current is not None:
-                    raise ValueError(f"{path}:{number}: {BEGIN} inside a lesson region")
+                    raise ValueError(f"{path}:{number}: {begin} inside a lesson region")
                 current = []
-            elif mark == END:
+            elif mark == end:
                 if current is None:
-                    raise ValueError(f"{path}:{number}: {END} without {BEGIN}")
+                    raise ValueError(f"{path}:{number}: {end} without {begin}")
                 regions.append(current)
                 current = None
             elif current is not None:
                 current.append(line)
     if current is not None:
-        raise ValueError(f"{path}: {BEGIN} is never closed")
+        raise ValueError(f"{path}: {begin} is never closed")
     if not regions:
-        raise ValueError(f"{path}: no {BEGIN} ... {END} region")
+        raise ValueError(f"{path}: no {begin} ... {end} region")
     lines = []
     for region in regions:
         while region and not region[0]:
@@ -92,29 +117,31 @@ def walk(node):
         yield from walk(node["child"])
 
 
-def anchor_for(sid, variant, name):
-    table = ANCHORS.get(sid, {})
+def anchor_for(lang, sid, variant, name):
+    table = lang.anchors.get(sid, {})
     return table.get((variant, name), table.get(("*", name)))
 
 
-def wanted_lines(sid, scenario, lines):
-    """[(variant, node name, current csharp_line, wanted csharp_line or error)]"""
+def wanted_lines(lang, sid, scenario, lines):
+    """[(variant, node name, current line number, wanted line number or error)]"""
     out = []
+    key = lang.line_field
     for v in scenario.get("variants", []):
         for node in walk(v["program"]):
-            if "csharp_line" not in node:
+            if key not in node:
                 continue
             name = node.get("name", "")
-            anchor = anchor_for(sid, v["name"], name)
+            anchor = anchor_for(lang, sid, v["name"], name)
             if anchor is None:
-                out.append((v["name"], name, node["csharp_line"],
-                            f"no anchor: add ({v['name']!r} or '*', {name!r}) to ANCHORS[{sid!r}] in {os.path.basename(__file__)}"))
+                out.append((v["name"], name, node[key],
+                            f"no anchor: add ({v['name']!r} or '*', {name!r}) to the {lang.name} anchors "
+                            f"of {sid!r} in {os.path.basename(__file__)}"))
                 continue
             hits = [i + 1 for i, l in enumerate(lines) if anchor in l]
             if not hits:
-                out.append((v["name"], name, node["csharp_line"], f"no line of the snippet holds {anchor!r}"))
+                out.append((v["name"], name, node[key], f"no line of the {lang.name} snippet holds {anchor!r}"))
             else:
-                out.append((v["name"], name, node["csharp_line"], hits[0]))
+                out.append((v["name"], name, node[key], hits[0]))
     return out
 
 
@@ -124,10 +151,10 @@ def render_field(lines, indent):
     return "[\n" + body + "\n" + indent + "]"
 
 
-def replace_csharp(text, lines):
-    m = re.search(r'^([ \t]*)"csharp":[ \t]*', text, re.M)
+def replace_field(text, field, lines):
+    m = re.search(r'^([ \t]*)' + re.escape(json.dumps(field)) + r':[ \t]*', text, re.M)
     if not m:
-        raise ValueError('no "csharp" member')
+        raise ValueError(f'no "{field}" member')
     indent = m.group(1)
     start = m.end()
     # The value: an array or a string; find its end with the JSON decoder.
@@ -135,8 +162,8 @@ def replace_csharp(text, lines):
     return text[:start] + render_field(lines, indent) + text[end:]
 
 
-def replace_csharp_line(text, variant, name, number):
-    """Sets csharp_line of the node called name, inside the variant called variant."""
+def replace_line_number(text, key, variant, name, number):
+    """Sets the member key (csharp_line, c_line) of the node called name, inside the variant called variant."""
     vm = re.search(r'"variants"\s*:', text)
     pos = vm.end() if vm else 0
     vstart = text.find(f'"name": {json.dumps(variant, ensure_ascii=False)}', pos)
@@ -147,11 +174,73 @@ def replace_csharp_line(text, variant, name, number):
         raise ValueError(f"node {name!r} not found in variant {variant!r}")
     rest = text[nstart + 1:]
     next_name = rest.find('"name":')
-    lm = re.search(r'"csharp_line":\s*(\d+)', rest)
+    lm = re.search(json.dumps(key) + r':\s*(\d+)', rest)
     if not lm or (next_name >= 0 and lm.start() > next_name):
-        raise ValueError(f"node {name!r}: its csharp_line must follow its name")
+        raise ValueError(f"node {name!r}: its {key} must follow its name")
     a, b = nstart + 1 + lm.start(1), nstart + 1 + lm.end(1)
     return text[:a] + str(number) + text[b:]
+
+
+def sync(lang, sid, jpath, tpath, write):
+    """Checks or rewrites one scenario's field in one language; returns the number of problems."""
+    if not os.path.exists(tpath):
+        print(f"{sid}: no {lang.name} twin: write {os.path.relpath(tpath, ROOT)}")
+        return 1
+    try:
+        lines = lesson_lines(tpath, lang)
+    except ValueError as e:
+        print(f"{sid}: {e}")
+        return 1
+    with open(jpath, encoding="utf-8") as f:
+        text = f.read()
+    scenario = json.loads(text)
+    current = as_lines(scenario.get(lang.field, ""))
+    marks = wanted_lines(lang, sid, scenario, lines)
+    problems = 0
+
+    if write:
+        new = text
+        if current != lines:
+            new = replace_field(new, lang.field, lines)
+        for variant, name, have, want in marks:
+            if isinstance(want, str):
+                print(f"{sid}: {variant}/{name}: {want}")
+                problems += 1
+            elif have != want:
+                new = replace_line_number(new, lang.line_field, variant, name, want)
+        if new != text:
+            after = json.loads(new)
+            before = json.loads(text)
+            assert after[lang.field] == lines, sid
+            before[lang.field] = lines
+            for v in before.get("variants", []):
+                for node in walk(v["program"]):
+                    if lang.line_field in node:
+                        w = [m[3] for m in marks if m[0] == v["name"] and m[1] == node.get("name")]
+                        if w and isinstance(w[0], int):
+                            node[lang.line_field] = w[0]
+            assert after == before, f"{sid}: rewriting changed more than the {lang.name} snippet"
+            with open(jpath + ".tmp", "w", encoding="utf-8") as f:
+                f.write(new)
+            os.replace(jpath + ".tmp", jpath)
+            print(f"{sid}: {lang.field} updated")
+        return problems
+
+    if current != lines:
+        problems += 1
+        print(f"{sid}: the {lang.field} field is not the {lang.begin} region of {os.path.relpath(tpath, ROOT)}"
+              f" (run tests/csharp/sync-snippets.py --write --lang {lang.name}):")
+        for l in difflib.unified_diff(current, lines, f"{lang.field} field", "twin", lineterm="", n=1):
+            print("    " + l)
+    for variant, name, have, want in marks:
+        if isinstance(want, str):
+            problems += 1
+            print(f"{sid}: {variant}/{name}: {want}")
+        elif have != want:
+            problems += 1
+            print(f"{sid}: {variant}/{name}: {lang.line_field} is {have}, the line holding "
+                  f"{anchor_for(lang, sid, variant, name)!r} is {want}")
+    return problems
 
 
 def main():
@@ -159,79 +248,29 @@ def main():
     mode = ap.add_mutually_exclusive_group(required=True)
     mode.add_argument("--check", action="store_true")
     mode.add_argument("--write", action="store_true")
+    ap.add_argument("--lang", choices=[lang.name for lang in LANGS])
     ap.add_argument("ids", nargs="*")
     args = ap.parse_args()
 
-    pairs = [(f[:-5], os.path.join(SCENARIOS, f), os.path.join(TWINS, f[:-5] + ".cs"))
-             for f in sorted(os.listdir(SCENARIOS)) if f.endswith(".json")]
+    scenarios = [(f[:-5], os.path.join(SCENARIOS, f), False)
+                 for f in sorted(os.listdir(SCENARIOS)) if f.endswith(".json")]
     if os.path.isdir(PROBES):
-        pairs += [(f[:-5], os.path.join(PROBES, f), os.path.join(PROBES, f[:-5] + ".cs"))
-                  for f in sorted(os.listdir(PROBES)) if f.endswith(".json")]
+        scenarios += [(f[:-5], os.path.join(PROBES, f), True)
+                      for f in sorted(os.listdir(PROBES)) if f.endswith(".json")]
     if args.ids:
-        pairs = [p for p in pairs if p[0] in args.ids]
-    ids = [p[0] for p in pairs]
-    problems = 0
-    for sid, jpath, cpath in pairs:
-        if not os.path.exists(cpath):
-            print(f"{sid}: no twin: write {os.path.relpath(cpath, ROOT)}")
-            problems += 1
+        scenarios = [s for s in scenarios if s[0] in args.ids]
+    problems = checked = 0
+    for lang in LANGS:
+        if args.lang and lang.name != args.lang:
             continue
-        try:
-            lines = lesson_lines(cpath)
-        except ValueError as e:
-            print(f"{sid}: {e}")
-            problems += 1
-            continue
-        with open(jpath, encoding="utf-8") as f:
-            text = f.read()
-        scenario = json.loads(text)
-        current = as_lines(scenario.get("csharp", ""))
-        marks = wanted_lines(sid, scenario, lines)
-
-        if args.write:
-            new = text
-            if current != lines:
-                new = replace_csharp(new, lines)
-            for variant, name, have, want in marks:
-                if isinstance(want, str):
-                    print(f"{sid}: {variant}/{name}: {want}")
-                    problems += 1
-                elif have != want:
-                    new = replace_csharp_line(new, variant, name, want)
-            if new != text:
-                after = json.loads(new)
-                before = json.loads(text)
-                assert after["csharp"] == lines, sid
-                before["csharp"] = lines
-                for v in before.get("variants", []):
-                    for node in walk(v["program"]):
-                        if "csharp_line" in node:
-                            w = [m[3] for m in marks if m[0] == v["name"] and m[1] == node.get("name")]
-                            if w and isinstance(w[0], int):
-                                node["csharp_line"] = w[0]
-                assert after == before, f"{sid}: rewriting changed more than the C#"
-                with open(jpath + ".tmp", "w", encoding="utf-8") as f:
-                    f.write(new)
-                os.replace(jpath + ".tmp", jpath)
-                print(f"{sid}: updated")
-            continue
-
-        if current != lines:
-            problems += 1
-            print(f"{sid}: the csharp field is not the // <lesson> region of {os.path.relpath(cpath, ROOT)}"
-                  " (run tests/csharp/sync-snippets.py --write):")
-            for l in difflib.unified_diff(current, lines, "csharp field", "twin", lineterm="", n=1):
-                print("    " + l)
-        for variant, name, have, want in marks:
-            if isinstance(want, str):
-                problems += 1
-                print(f"{sid}: {variant}/{name}: {want}")
-            elif have != want:
-                problems += 1
-                print(f"{sid}: {variant}/{name}: csharp_line is {have}, the line holding "
-                      f"{anchor_for(sid, variant, name)!r} is {want}")
+        for sid, jpath, probe in scenarios:
+            if probe and not lang.probes:
+                continue
+            twins = os.path.dirname(jpath) if probe else lang.twins
+            problems += sync(lang, sid, jpath, os.path.join(twins, sid + lang.ext), args.write)
+            checked += 1
     if args.check:
-        print(f"{len(ids)} scenarios checked, {problems} problem(s)")
+        print(f"{checked} snippets checked, {problems} problem(s)")
     return 1 if problems else 0
 
 

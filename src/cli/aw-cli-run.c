@@ -95,6 +95,8 @@ add_metrics_json (JsonBuilder      *b,
   json_builder_add_int_value (b, m->errors_swallowed);
   json_builder_set_member_name (b, "max_main_loop_gap_ms");
   json_builder_add_double_value (b, m->max_main_loop_gap_ms);
+  json_builder_set_member_name (b, "ui_blocked_ms");
+  json_builder_add_double_value (b, m->ui_blocked_ms);
   json_builder_set_member_name (b, "frames_missed");
   json_builder_add_int_value (b, m->frames_missed);
   json_builder_set_member_name (b, "cancel_requested");

@@ -32,7 +32,9 @@
  *   checks every pool_interval_us from the first push, decides as of that
  *   instant (before anything else that happens at the same time: a real
  *   job that should end then ends a little later), and calls
- *   _aw_engine_pool_grew() when it adds a thread.
+ *   _aw_engine_pool_grew() when it adds a thread. The thread added takes
+ *   the first job still waiting once the workers whose jobs end at that
+ *   instant have taken theirs.
  */
 
 #pragma once

@@ -16,7 +16,11 @@
  * it. A real job that should end at the instant of a check ends a little
  * after it (it started a little after the instant it should have), so it
  * does not count as finished at that check, whenever the monitor wakes:
- * the virtual clock's order, where the check comes first.
+ * the virtual clock's order, where the check comes first. The thread it
+ * adds starts a few milliseconds after that instant, once the workers whose
+ * jobs end then have taken their next ones, as on the virtual clock: when
+ * fewer jobs wait than threads come free, which thread gets none does not
+ * depend on which of them the machine happened to run first.
  */
 
 #include "config.h"
@@ -60,6 +64,11 @@ burn_until (gint64 end_cpu_ns)
 }
 
 /* The dotnet pool's monitor ------------------------------------------------------------ */
+
+/* How long after its check's instant a thread the pool adds starts, at
+ * most: enough for the jobs that end at that instant to end and their
+ * workers to take the next ones. */
+#define START_AFTER_US 5000
 
 static inline gboolean
 is_growing (AwRunner *run)
@@ -142,10 +151,15 @@ monitor_thread (gpointer data)
       if (grow)
         {
           guint threads = m->threads;
+          gint64 start = due + MIN (START_AFTER_US, m->interval_us / 10);
 
-          g_mutex_unlock (&m->lock);
           /* The mark first: the new thread's job comes after it. */
+          g_mutex_unlock (&m->lock);
           _aw_engine_pool_grew (&run->engine, threads);
+          g_mutex_lock (&m->lock);
+          while (!m->stop && g_get_monotonic_time () < start)
+            g_cond_wait_until (&m->cond, &m->lock, start);
+          g_mutex_unlock (&m->lock);
           g_thread_pool_set_max_threads (run->pool, (gint) threads, NULL);
           g_mutex_lock (&m->lock);
         }

@@ -158,7 +158,7 @@ aw_cli_describe_pool (AwTrace *trace)
   if (g_strcmp0 (aw_trace_get_metadata (trace, AW_META_POOL), "dotnet") != 0 || interval == NULL || max == NULL)
     return g_strdup_printf ("%s worker threads", workers ? workers : "?");
   every = aw_format_duration (g_ascii_strtod (interval, NULL));
-  return g_strdup_printf (".NET's thread pool from %s threads, one more every %s while work waits (at most %s)",
+  return g_strdup_printf (".NET's thread pool from %s threads, one more every %s while queued work makes no progress (at most %s)",
                           workers ? workers : "?", every, max);
 }
 

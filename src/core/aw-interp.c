@@ -266,9 +266,11 @@ _aw_engine_begin (AwEngine   *engine,
   aw_trace_set_metadata (trace, AW_META_POOL, aw_pool_kind_to_string (engine->options.pool));
   if (engine->options.pool == AW_POOL_DOTNET)
     {
-      g_autofree char *interval = g_strdup_printf ("%g", engine->pool_interval_us / 1000.0);
+      char interval[G_ASCII_DTOSTR_BUF_SIZE];
       g_autofree char *max = g_strdup_printf ("%u", engine->options.pool_max_threads);
 
+      /* A decimal point whatever the locale: readers parse it back. */
+      g_ascii_formatd (interval, sizeof interval, "%g", engine->pool_interval_us / 1000.0);
       aw_trace_set_metadata (trace, AW_META_POOL_INTERVAL_MS, interval);
       aw_trace_set_metadata (trace, AW_META_POOL_MAX_THREADS, max);
     }

@@ -249,9 +249,11 @@ _aw_engine_begin (AwEngine   *engine,
                   const char *clock)
 {
   const AwVariant *variant = engine->variant;
-  g_autofree char *speed = g_strdup_printf ("%g", engine->options.speed);
+  char speed[G_ASCII_DTOSTR_BUF_SIZE];
   g_autofree char *workers = g_strdup_printf ("%u", engine->options.workers);
 
+  /* A decimal point whatever the locale: the verdict reads it back. */
+  g_ascii_formatd (speed, sizeof speed, "%g", engine->options.speed);
   engine->trace = trace;
   engine->running = TRUE;
   engine->cancelled_text = intern (engine, CANCELLED_MESSAGE);

@@ -4,7 +4,8 @@
  *
  * For people writing their own scenarios: each mistake is reported as
  * FILE:LINE:COLUMN with an explanation, the way a compiler reports one,
- * and a good file gets a short description of what it will run.
+ * and a good file gets a short description of what it will run: its
+ * worker pool and each variant's tasks.
  */
 
 #include "config.h"
@@ -36,6 +37,7 @@ aw_cli_check (int    argc,
     {
       g_autoptr(GError) error = NULL;
       g_autoptr(AwScenario) scenario = aw_catalog_load_file (argv[i], &error);
+      const AwPool *pool;
 
       if (scenario == NULL)
         {
@@ -47,6 +49,12 @@ aw_cli_check (int    argc,
       printf ("%s: ok: \"%s\", %u variant%s\n", argv[i], aw_scenario_get_id (scenario),
               aw_scenario_get_n_variants (scenario),
               aw_scenario_get_n_variants (scenario) == 1 ? "" : "s");
+      pool = aw_scenario_get_pool (scenario);
+      if (pool->kind == AW_POOL_DOTNET)
+        printf ("  pool: dotnet: starts with the run's workers, adds one thread every %u ms while queued work "
+                "makes no progress, up to %u threads\n", pool->interval_ms, pool->max_threads);
+      else
+        printf ("  pool: fixed: the run's workers\n");
       for (guint v = 0; v < aw_scenario_get_n_variants (scenario); v++)
         {
           const AwVariant *variant = aw_scenario_get_variant (scenario, v);

@@ -58,6 +58,11 @@ gboolean aw_cli_parse_speed         (const char    *text,
                                      double        *speed);
 gboolean aw_cli_parse_deadline      (int            deadline,
                                      AwRunOptions  *options);
+gboolean aw_cli_parse_pool          (const char    *kind,
+                                     int            interval,
+                                     int            max_threads,
+                                     AwRunOptions  *options);
+char    *aw_cli_describe_pool       (AwTrace       *trace);
 gboolean aw_cli_check_output_folder (const char    *path);
 
 /**
@@ -141,6 +146,7 @@ gboolean aw_cli_run_set_prepare (AwCliRunSet         *set,
                                  const char          *variant);
 gboolean aw_cli_run_set_execute (AwCliRunSet         *set,
                                  const AwRunOptions  *options);
+char    *aw_cli_run_set_describe_pool (AwCliRunSet       *set);
 void     aw_cli_run_set_request (AwCliRunSet         *set,
                                  const AwRunOptions  *options,
                                  AwRenderRequest     *request,

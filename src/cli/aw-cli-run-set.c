@@ -132,6 +132,14 @@ aw_cli_run_set_execute (AwCliRunSet        *set,
   return TRUE;
 }
 
+/* The worker pool the runs had, in words (aw_cli_describe_pool()). */
+char *
+aw_cli_run_set_describe_pool (AwCliRunSet *set)
+{
+  g_assert (set->models != NULL && set->models->len > 0);
+  return aw_cli_describe_pool (aw_trace_model_get_trace (g_ptr_array_index (set->models, 0)));
+}
+
 /* The picture of a set of runs: title, headline, caption and metadata. */
 void
 aw_cli_run_set_request (AwCliRunSet         *set,
@@ -146,13 +154,12 @@ aw_cli_run_set_request (AwCliRunSet         *set,
                                                    set->variants->len);
   g_autofree char *summary = aw_verdict_to_string (verdict);
   g_autofree char *speed = aw_format_speed (options->speed);
+  g_autofree char *pool = aw_cli_run_set_describe_pool (set);
   GString *text = g_string_new (NULL);
 
   *description = set->virtual_clock
-    ? g_strdup_printf ("Awaitscope: simulated timing (virtual clock), speed %s, %u worker threads",
-                       speed, options->workers ? options->workers : aw_runner_default_workers ())
-    : g_strdup_printf ("Awaitscope: recorded run, real clock, speed %s, %u worker threads",
-                       speed, options->workers ? options->workers : aw_runner_default_workers ());
+    ? g_strdup_printf ("Awaitscope: simulated timing (virtual clock), speed %s, %s", speed, pool)
+    : g_strdup_printf ("Awaitscope: recorded run, real clock, speed %s, %s", speed, pool);
   g_string_append_printf (text, "%s. ", *description + strlen ("Awaitscope: "));
   text->str[0] = g_ascii_toupper (text->str[0]);
   if (aw_scenario_get_expected_text (set->scenario) != NULL)

@@ -189,6 +189,29 @@ add_verdict_json (JsonBuilder *b,
   json_builder_end_object (b);
 }
 
+/* The pool the runs had, from the first run's trace: {"type": "fixed"}, or
+ * the dotnet pool's interval (real ms) and maximum too. */
+static void
+add_pool_json (JsonBuilder *b,
+               AwTrace     *trace)
+{
+  const char *kind = aw_trace_get_metadata (trace, AW_META_POOL);
+  const char *interval = aw_trace_get_metadata (trace, AW_META_POOL_INTERVAL_MS);
+  const char *max = aw_trace_get_metadata (trace, AW_META_POOL_MAX_THREADS);
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "type");
+  json_builder_add_string_value (b, kind ? kind : "fixed");
+  if (interval != NULL && max != NULL)
+    {
+      json_builder_set_member_name (b, "interval_ms");
+      json_builder_add_double_value (b, g_ascii_strtod (interval, NULL));
+      json_builder_set_member_name (b, "max_threads");
+      json_builder_add_int_value (b, g_ascii_strtoll (max, NULL, 10));
+    }
+  json_builder_end_object (b);
+}
+
 static void
 print_run_json (AwCliRunSet        *set,
                 const AwRunOptions *options)
@@ -210,6 +233,8 @@ print_run_json (AwCliRunSet        *set,
   json_builder_add_double_value (b, options->speed);
   json_builder_set_member_name (b, "workers");
   json_builder_add_int_value (b, options->workers ? options->workers : aw_runner_default_workers ());
+  json_builder_set_member_name (b, "pool");
+  add_pool_json (b, aw_trace_model_get_trace (g_ptr_array_index (set->models, 0)));
   json_builder_set_member_name (b, "variants");
   json_builder_begin_array (b);
   for (guint i = 0; i < set->indices->len; i++)
@@ -314,12 +339,12 @@ print_run_table (AwCliRunSet        *set,
 {
   g_autofree char *compare = NULL;
   g_autofree char *speed = aw_format_speed (options->speed);
+  g_autofree char *pool = aw_cli_run_set_describe_pool (set);
   gboolean deadlocked = FALSE;
 
-  printf ("%s: %s (%s, speed %s, %u worker threads)\n\n",
+  printf ("%s: %s (%s, speed %s, %s)\n\n",
           aw_scenario_get_id (set->scenario), aw_scenario_get_title (set->scenario),
-          set->virtual_clock ? "virtual clock: simulated timing" : "real clock",
-          speed, options->workers ? options->workers : aw_runner_default_workers ());
+          set->virtual_clock ? "virtual clock: simulated timing" : "real clock", speed, pool);
   /* A column for deadlocked tasks only when a run has some. */
   for (guint i = 0; i < set->models->len; i++)
     deadlocked |= aw_trace_model_get_metrics (g_ptr_array_index (set->models, i))->deadlocked > 0;
@@ -407,6 +432,9 @@ aw_cli_run (int    argc,
   int cancel_after = -1;
   int workers = 0;
   int cores = 0;
+  g_autofree char *pool = NULL;
+  int pool_interval = 0;
+  int pool_max = 0;
   int deadline = 0;
   int exit_code = 0;
   GOptionEntry entries[] = {
@@ -416,6 +444,9 @@ aw_cli_run (int    argc,
     { "cancel-after", 0, 0, G_OPTION_ARG_INT, &cancel_after, "Press Cancel after MS milliseconds", "MS" },
     { "workers", 0, 0, G_OPTION_ARG_INT, &workers, "Worker threads for cpu work (default: processors, 2 to 8)", "N" },
     { "cores", 0, 0, G_OPTION_ARG_INT, &cores, "With --virtual-clock: processors that CPU work shares (default: one per worker)", "N" },
+    { "pool", 0, 0, G_OPTION_ARG_STRING, &pool, "The worker pool: fixed, or dotnet (.NET's, which grows while work waits); default: the scenario's", "KIND" },
+    { "pool-interval", 0, 0, G_OPTION_ARG_INT, &pool_interval, "How often the dotnet pool may add a thread, in real ms whatever the speed (default: the scenario's, 500 ms at speed 1)", "MS" },
+    { "pool-max", 0, 0, G_OPTION_ARG_INT, &pool_max, "The most threads the dotnet pool grows to (default: the scenario's, 32)", "N" },
     { "deadline", 0, 0, G_OPTION_ARG_INT, &deadline, "Watchdog deadline of blocking waits (.Result), 1 to 30000 ms", "MS" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print one JSON object instead of a table", NULL },
     { "virtual-clock", 0, 0, G_OPTION_ARG_NONE, &set.virtual_clock, "Simulate instead of running: instant, deterministic, simulated timing", NULL },
@@ -451,7 +482,8 @@ aw_cli_run (int    argc,
       return 2;
     }
   options.cores = cores;
-  if (!aw_cli_parse_deadline (deadline, &options))
+  if (!aw_cli_parse_pool (pool, pool_interval, pool_max, &options) ||
+      !aw_cli_parse_deadline (deadline, &options))
     return 2;
   if (trace_path != NULL && !aw_cli_check_output_folder (trace_path))
     return 1;

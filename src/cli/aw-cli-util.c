@@ -116,6 +116,52 @@ aw_cli_parse_deadline (int           deadline,
   return TRUE;
 }
 
+/* `--pool KIND`, `--pool-interval MS`, `--pool-max N`. */
+gboolean
+aw_cli_parse_pool (const char   *kind,
+                   int           interval,
+                   int           max_threads,
+                   AwRunOptions *options)
+{
+  if (kind != NULL && !aw_pool_kind_from_string (kind, &options->pool))
+    {
+      aw_cli_print_error ("--pool %s: give fixed (a fixed number of workers) or dotnet (.NET's thread pool, "
+                          "which grows while queued work makes no progress)", kind);
+      return FALSE;
+    }
+  if (interval < 0 || interval > AW_SCENARIO_MAX_DURATION_MS || (interval > 0 && interval < AW_POOL_MIN_INTERVAL_MS))
+    {
+      aw_cli_print_error ("--pool-interval %d: give a number of milliseconds between %d and %d",
+                          interval, AW_POOL_MIN_INTERVAL_MS, AW_SCENARIO_MAX_DURATION_MS);
+      return FALSE;
+    }
+  if (max_threads < 0 || max_threads > AW_POOL_MAX_THREADS)
+    {
+      aw_cli_print_error ("--pool-max %d: give a number of threads between 1 and %d", max_threads, AW_POOL_MAX_THREADS);
+      return FALSE;
+    }
+  options->pool_interval_ms = interval;
+  options->pool_max_threads = max_threads;
+  return TRUE;
+}
+
+/* What pool a run had, from its trace: "2 worker threads", or how the
+ * dotnet pool started and grew. */
+char *
+aw_cli_describe_pool (AwTrace *trace)
+{
+  const char *workers = aw_trace_get_metadata (trace, AW_META_WORKERS);
+  const char *interval = aw_trace_get_metadata (trace, AW_META_POOL_INTERVAL_MS);
+  const char *max = aw_trace_get_metadata (trace, AW_META_POOL_MAX_THREADS);
+  g_autofree char *every = NULL;
+
+  if (g_strcmp0 (aw_trace_get_metadata (trace, AW_META_POOL), "dotnet") != 0 || interval == NULL || max == NULL)
+    return g_strdup_printf ("%s worker threads", workers ? workers : "?");
+  every = aw_format_duration (g_ascii_strtod (interval, NULL));
+  return g_strdup_printf (".NET's thread pool from %s threads, one more every %s while queued work makes no progress (at most %s)",
+                          workers ? workers : "?", every, max);
+}
+
 gboolean
 aw_cli_check_output_folder (const char *path)
 {

@@ -83,11 +83,27 @@ _aw_clock_worker_schedule (Sim    *sim,
   aw_clock_heap_push (&sim->events, &item);
 }
 
+/* The dotnet pool's check at @at comes before everything else due then
+ * (sequence 0: the scheduler's first entry, the main thread at time 0,
+ * is the only other, and no check is ever due at 0). */
+void
+_aw_clock_pool_schedule (Sim    *sim,
+                         gint64  at)
+{
+  AwHeapItem item = { at, 0, sim, ++sim->pool_check_gen, ENTRY_MONITOR };
+
+  g_assert (at > 0);
+  sim->pool_check = at;
+  aw_clock_heap_push (&sim->events, &item);
+}
+
 gboolean
 _aw_clock_entry_is_current (const AwHeapItem *item)
 {
   if (item->kind == ENTRY_THREAD)
     return item->gen == ((Thread *) item->ptr)->gen;
+  if (item->kind == ENTRY_MONITOR)
+    return item->gen == ((Sim *) item->ptr)->pool_check_gen;
   return item->gen == ((Worker *) item->ptr)->gen;
 }
 
@@ -119,7 +135,8 @@ tsan_switch_to (void *fiber)
 #endif
 }
 
-/* Workers are not coroutines: their steps run on whichever stack pops them. */
+/* Workers and the pool's checks are not coroutines: their steps run on
+ * whichever stack pops them. */
 static void
 run_worker_entry (Sim            *sim,
                   const AwHeapItem *item)
@@ -128,7 +145,10 @@ run_worker_entry (Sim            *sim,
 
   sim->now = item->time;
   sim->current = NULL;
-  _aw_clock_worker_wake (sim, item->ptr);
+  if (item->kind == ENTRY_MONITOR)
+    _aw_clock_pool_check (sim);
+  else
+    _aw_clock_worker_wake (sim, item->ptr);
   sim->current = saved;
 }
 
@@ -150,7 +170,7 @@ thread_yield (Sim    *sim,
           aw_clock_heap_pop (&sim->events, &item);
           continue;
         }
-      if (item.kind == ENTRY_WORKER)
+      if (item.kind != ENTRY_THREAD)
         {
           aw_clock_heap_pop (&sim->events, &item);
           run_worker_entry (sim, &item);

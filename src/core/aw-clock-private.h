@@ -33,6 +33,7 @@ typedef struct _WaitState WaitState;
 typedef enum {
   ENTRY_THREAD,                 /* a thread wakes up */
   ENTRY_WORKER,                 /* a worker takes a job, checks its token or finishes */
+  ENTRY_MONITOR,                /* the dotnet pool's check; first of all entries at its time */
 } EntryKind;
 
 typedef enum {
@@ -181,6 +182,11 @@ struct _Sim {
   GQueue           jobs;
   guint            busy_workers;
   guint            cores;
+  guint            pool_threads;   /* the pool's size: the workers, and the threads the dotnet pool added */
+  gint64           pool_first_push; /* when the first job was queued, -1 before: the checks' origin */
+  gint64           pool_last_finish; /* when a job last finished, G_MININT64 before any */
+  gint64           pool_check;     /* the dotnet pool's next check, NEVER if none is due */
+  guint64          pool_check_gen;
 
   gint             live_ops;
   Source          *heartbeat;
@@ -201,6 +207,8 @@ void      _aw_clock_thread_schedule  (Sim            *sim,
                                       gint64          at);
 void      _aw_clock_worker_schedule  (Sim            *sim,
                                       Worker         *worker,
+                                      gint64          at);
+void      _aw_clock_pool_schedule    (Sim            *sim,
                                       gint64          at);
 gboolean  _aw_clock_entry_is_current (const AwHeapItem *item);
 void      _aw_clock_thread_poll      (Sim            *sim,
@@ -247,6 +255,7 @@ void      _aw_clock_configure_await_body (Sim        *sim,
                                       Thread         *self);
 void      _aw_clock_worker_wake      (Sim            *sim,
                                       Worker         *worker);
+void      _aw_clock_pool_check       (Sim            *sim);
 void      _aw_clock_source_dispatch  (Sim            *sim,
                                       Source         *source);
 

@@ -21,7 +21,12 @@
  * - The worker pool: a FIFO queue served by at most options->workers
  *   workers, the lowest-numbered free worker first. A job runs for its
  *   duration; a cooperative job checks its token every check_ms and stops at
- *   the first check at or after the cancellation.
+ *   the first check at or after the cancellation. The dotnet pool's check
+ *   (AwPool) is an entry of its own that comes before anything else due at
+ *   its time, as the runner's monitor decides as of its instant; a thread
+ *   it adds takes the first job still queued after the workers that finish
+ *   at that instant took theirs (a new thread starts later than a running
+ *   one takes its next job).
  * - Tokens: cancelling one finishes its waits, then cancels the tokens made
  *   from it in the order they were made, as GCancellable's "cancelled"
  *   handlers run in the order they were connected.
@@ -123,6 +128,14 @@ static gint64
 sim_now (AwEngine *engine)
 {
   return SIM (engine)->now;
+}
+
+static void
+sim_record_main (AwEngine    *engine,
+                 AwEventKind  kind,
+                 guint32      str)
+{
+  record_on_lane (SIM (engine), 0, kind, 0, 0, str);
 }
 
 static gboolean
@@ -528,6 +541,7 @@ worker_finish (Sim      *sim,
     }
   op->worker = NULL;
   worker->op = NULL;
+  sim->pool_last_finish = sim->now;
 
   task_return (sim, op, _aw_engine_job_end (&sim->engine, &op->base, cancelled));
 }
@@ -610,31 +624,72 @@ _aw_clock_worker_wake (Sim    *sim,
   sim->current_worker = outer;
 }
 
+static Worker *
+pool_add_worker (Sim *sim)
+{
+  Worker *worker = g_new0 (Worker, 1);
+
+  worker->index = sim->workers->len;
+  worker->lane = -1;
+  g_ptr_array_add (sim->workers, worker);
+  sim->busy_workers++;
+  _aw_clock_worker_schedule (sim, worker, sim->now);
+  return worker;
+}
+
+/* The dotnet pool checks on a grid of intervals from the first job queued;
+ * the next check after now, when jobs wait and none is due. */
+static void
+pool_schedule_check (Sim *sim)
+{
+  gint64 interval = sim->engine.pool_interval_us * NS_PER_US;
+
+  if (sim->engine.options.pool != AW_POOL_DOTNET || sim->pool_check != NEVER || g_queue_is_empty (&sim->jobs))
+    return;
+  _aw_clock_pool_schedule (sim, sim->pool_first_push + ((sim->now - sim->pool_first_push) / interval + 1) * interval);
+}
+
+/* The dotnet pool's check: jobs wait, and none finished during the whole
+ * last interval (a job that finishes now, after the check, does not count):
+ * one more thread. */
+void
+_aw_clock_pool_check (Sim *sim)
+{
+  gint64 interval = sim->engine.pool_interval_us * NS_PER_US;
+
+  sim->pool_check = NEVER;
+  if (!g_queue_is_empty (&sim->jobs) && sim->pool_last_finish < sim->now - interval &&
+      sim->pool_threads < sim->engine.options.pool_max_threads)
+    {
+      g_assert (sim->workers->len == sim->pool_threads);
+      sim->pool_threads++;
+      _aw_engine_pool_grew (&sim->engine, sim->pool_threads);
+      pool_add_worker (sim);
+    }
+  pool_schedule_check (sim);
+}
+
 /* g_thread_pool_push(): a free worker, the lowest-numbered one, wakes up. */
 static void
 sim_pool_push (AwEngine *engine,
                AwOp     *op)
 {
   Sim *sim = SIM (engine);
-  Worker *worker = NULL;
   AwHeapItem item;
 
   g_queue_push_tail (&sim->jobs, op);
+  if (sim->pool_first_push < 0)
+    sim->pool_first_push = sim->now;
 
   if (aw_clock_heap_pop (&sim->idle_workers, &item))
-    worker = item.ptr;
-  else if (sim->workers->len < sim->engine.options.workers)
     {
-      worker = g_new0 (Worker, 1);
-      worker->index = sim->workers->len;
-      worker->lane = -1;
-      g_ptr_array_add (sim->workers, worker);
+      sim->busy_workers++;
+      _aw_clock_worker_schedule (sim, item.ptr, sim->now);
     }
+  else if (sim->workers->len < sim->pool_threads)
+    pool_add_worker (sim);
   else
-    return;
-
-  sim->busy_workers++;
-  _aw_clock_worker_schedule (sim, worker, sim->now);
+    pool_schedule_check (sim);
 }
 
 /* Blocking ------------------------------------------------------------------------------------ */
@@ -850,6 +905,7 @@ sim_root_done (AwEngine *engine)
 static const AwEngineBackend sim_backend = {
   .record = sim_record,
   .now = sim_now,
+  .record_main = sim_record_main,
   .op_alloc = sim_op_alloc,
   .op_ref = sim_op_ref,
   .op_unref = sim_op_unref,
@@ -1027,7 +1083,8 @@ sim_free_leftovers (Sim *sim)
  *
  * Executes a variant on a virtual clock: a discrete-event simulation of what
  * aw_runner_run_sync() does, with a modelled worker pool of
- * @options->workers threads and no waiting at all. The trace has the events a
+ * @options->workers threads (that grows as #AwPool says, for the dotnet
+ * pool) and no waiting at all. The trace has the events a
  * real run records (kinds, task ids and their order, parents, names, lanes and
  * metadata, with `clock` set to `virtual`), at exact times: every duration
  * divided by the speed, timers in whole milliseconds like GLib's, instant
@@ -1062,6 +1119,10 @@ aw_clock_simulate (AwScenario         *scenario,
   sim->workers = g_ptr_array_new_with_free_func (g_free);
   sim->wait_states = g_hash_table_new (NULL, NULL);
   sim->cores = sim->engine.options.cores > 0 ? sim->engine.options.cores : sim->engine.options.workers;
+  sim->pool_threads = sim->engine.options.workers;
+  sim->pool_first_push = -1;
+  sim->pool_last_finish = G_MININT64;
+  sim->pool_check = NEVER;
   g_queue_init (&sim->jobs);
 
   _aw_clock_fiber_init (sim);
@@ -1078,6 +1139,8 @@ aw_clock_simulate (AwScenario         *scenario,
       sim->now = item.time;
       if (item.kind == ENTRY_WORKER)
         _aw_clock_worker_wake (sim, item.ptr);
+      else if (item.kind == ENTRY_MONITOR)
+        _aw_clock_pool_check (sim);
       else
         _aw_clock_thread_resume (sim, item.ptr);
     }

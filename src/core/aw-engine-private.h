@@ -25,7 +25,16 @@
  *   thread of the scope's context, calls _aw_engine_scope_cancelled() before
  *   the scopes made from it are cancelled, in the order they were made.
  * - record() appends an event at the back-end's "now" on the calling thread's
- *   lane (a worker's lane for a worker's job).
+ *   lane (a worker's lane for a worker's job); record_main() on the main
+ *   thread's lane, from any thread.
+ * - The worker pool runs jobs in the order they were pushed. With
+ *   options.pool %AW_POOL_DOTNET it grows as #AwPool says: the back-end
+ *   checks every pool_interval_us from the first push, decides as of that
+ *   instant (before anything else that happens at the same time: a real
+ *   job that should end then ends a little later), and calls
+ *   _aw_engine_pool_grew() when it adds a thread. The thread added takes
+ *   the first job still waiting once the workers whose jobs end at that
+ *   instant have taken theirs.
  */
 
 #pragma once
@@ -102,6 +111,7 @@ struct _AwEngineBackend {
   gint64    (*record)             (AwEngine *engine, AwEventKind kind, guint32 task,
                                    guint32 parent, guint32 str);
   gint64    (*now)                (AwEngine *engine);
+  void      (*record_main)        (AwEngine *engine, AwEventKind kind, guint32 str);
 
   /* Tasks */
   AwOp     *(*op_alloc)           (AwEngine *engine);
@@ -163,6 +173,7 @@ struct _AwEngine {
   GHashTable            *name_ids;        /* AwNode* -> interned name, read-only while running */
   guint32                next_id;         /* atomic */
   gint                   cancel_after_ms; /* as shown: the option's real ms, or the variant's scenario ms */
+  gint64                 pool_interval_us; /* the dotnet pool's, real time; options.pool says which pool */
   gboolean               root_done;
   gboolean               running;
   gboolean               cancelled;
@@ -209,6 +220,8 @@ GError   *_aw_engine_job_end             (AwEngine              *engine,
                                           gboolean               cancelled);
 gboolean  _aw_engine_wait_start_child    (AwEngine              *engine,
                                           AwWait                *wait);
+void      _aw_engine_pool_grew           (AwEngine              *engine,
+                                          guint                  threads);
 
 static inline gint64
 _aw_engine_scaled_us (AwEngine *engine,

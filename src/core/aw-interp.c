@@ -35,6 +35,7 @@
                            "UI thread and the process ends here"
 #define CANCEL_AFTER       "Cancel pressed after %d ms"
 #define UNSUPPORTED        "This node type is not supported by this runner"
+#define POOL_GREW          "pool: %u threads"
 
 /**
  * aw_run_options_init:
@@ -49,6 +50,9 @@ aw_run_options_init (AwRunOptions *options)
   options->cancel_after_ms = -1;
   options->wait_deadline_ms = 0;
   options->cores = 0;
+  options->pool = AW_POOL_AS_SCENARIO;
+  options->pool_interval_ms = 0;
+  options->pool_max_threads = 0;
 }
 
 /**
@@ -211,6 +215,28 @@ is_fault (const GError *error)
 
 /* The engine ----------------------------------------------------------------- */
 
+/* The pool the run uses: the options' where they say, else the scenario's.
+ * Its interval is real time, at least a millisecond; it never has fewer
+ * threads than it starts with. */
+static void
+resolve_pool (AwEngine *engine)
+{
+  const AwPool *pool = aw_scenario_get_pool (engine->scenario);
+  AwRunOptions *options = &engine->options;
+
+  if (options->pool == AW_POOL_AS_SCENARIO)
+    options->pool = pool->kind;
+  engine->pool_interval_us = options->pool_interval_ms > 0 ? (gint64) options->pool_interval_ms * 1000
+                                                           : _aw_engine_scaled_us (engine, pool->interval_ms);
+  engine->pool_interval_us = MAX (engine->pool_interval_us, 1000);
+  if (options->pool_max_threads == 0)
+    options->pool_max_threads = pool->max_threads;
+  options->pool_max_threads = CLAMP (options->pool_max_threads, options->workers,
+                                     MAX (options->workers, AW_POOL_MAX_THREADS));
+  if (options->pool != AW_POOL_DOTNET)
+    options->pool_max_threads = options->workers;
+}
+
 void
 _aw_engine_init (AwEngine              *engine,
                  const AwEngineBackend *backend,
@@ -227,6 +253,7 @@ _aw_engine_init (AwEngine              *engine,
   engine->options.speed = CLAMP (engine->options.speed, AW_RUNNER_MIN_SPEED, AW_RUNNER_MAX_SPEED);
   if (engine->options.workers == 0)
     engine->options.workers = aw_runner_default_workers ();
+  resolve_pool (engine);
   engine->cache_calls = g_hash_table_new (NULL, NULL);
   engine->name_ids = g_hash_table_new (NULL, NULL);
   engine->cancel_after_ms = -1;
@@ -251,9 +278,11 @@ _aw_engine_begin (AwEngine   *engine,
                   const char *clock)
 {
   const AwVariant *variant = engine->variant;
-  g_autofree char *speed = g_strdup_printf ("%g", engine->options.speed);
+  char speed[G_ASCII_DTOSTR_BUF_SIZE];
   g_autofree char *workers = g_strdup_printf ("%u", engine->options.workers);
 
+  /* A decimal point whatever the locale: the verdict reads it back. */
+  g_ascii_formatd (speed, sizeof speed, "%g", engine->options.speed);
   engine->trace = trace;
   engine->running = TRUE;
   engine->cancelled_text = intern (engine, CANCELLED_MESSAGE);
@@ -265,6 +294,17 @@ _aw_engine_begin (AwEngine   *engine,
   aw_trace_set_metadata (trace, AW_META_VARIANT_TITLE, variant->title);
   aw_trace_set_metadata (trace, AW_META_SPEED, speed);
   aw_trace_set_metadata (trace, AW_META_WORKERS, workers);
+  aw_trace_set_metadata (trace, AW_META_POOL, aw_pool_kind_to_string (engine->options.pool));
+  if (engine->options.pool == AW_POOL_DOTNET)
+    {
+      char interval[G_ASCII_DTOSTR_BUF_SIZE];
+      g_autofree char *max = g_strdup_printf ("%u", engine->options.pool_max_threads);
+
+      /* A decimal point whatever the locale: readers parse it back. */
+      g_ascii_formatd (interval, sizeof interval, "%g", engine->pool_interval_us / 1000.0);
+      aw_trace_set_metadata (trace, AW_META_POOL_INTERVAL_MS, interval);
+      aw_trace_set_metadata (trace, AW_META_POOL_MAX_THREADS, max);
+    }
   aw_trace_set_metadata (trace, AW_META_CLOCK, clock);
   if (engine->options.heartbeat_ms > 0)
     {
@@ -569,6 +609,17 @@ _aw_engine_job_end (AwEngine *engine,
     }
   record (engine, AW_EVENT_TASK_COMPLETED, op->id, 0, 0);
   return NULL;
+}
+
+/* The dotnet pool's monitor added a thread: a mark on the main thread's
+ * lane, since the monitor has no lane of its own. */
+void
+_aw_engine_pool_grew (AwEngine *engine,
+                      guint     threads)
+{
+  g_autofree char *text = g_strdup_printf (POOL_GREW, threads);
+
+  engine->backend->record_main (engine, AW_EVENT_MARK, intern (engine, text));
 }
 
 /* Composites ---------------------------------------------------------------------------- */

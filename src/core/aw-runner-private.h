@@ -2,7 +2,8 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * aw-runner.c is the GObject, its tokens, tasks, timers and worker pool;
+ * aw-runner.c is the GObject, its tokens, tasks and timers;
+ * aw-runner-pool.c the worker pool and the dotnet pool's monitor;
  * aw-runner-block.c blocks the main thread (Thread.Sleep, .Result) and runs
  * the ConfigureAwait(false) thread.
  */
@@ -68,6 +69,22 @@ struct _OpBlock {
   Op       ops[OP_BLOCK_SIZE];
 };
 
+/* The dotnet pool's monitor (aw-runner-pool.c). Counts are kept apart for
+ * before the next check's instant ([0]) and after it ([1]), so that the
+ * check decides as of that instant however late it runs. */
+typedef struct {
+  GMutex        lock;
+  GCond         cond;
+  GThread      *thread;          /* only for the dotnet pool */
+  gboolean      stop;
+  gint64        interval_us;
+  gint64        first_push;      /* monotonic µs of the first job queued, -1 before */
+  guint64       checks;          /* made so far: the next is due at first_push + (checks + 1) intervals */
+  guint         threads;         /* the pool's size now */
+  gint          queued[2];       /* jobs pushed, less jobs taken */
+  gboolean      finished[2];     /* whether a job finished (since the last check, for [0]) */
+} PoolMonitor;
+
 struct _AwRunner {
   GObject       parent_instance;
 
@@ -88,6 +105,7 @@ struct _AwRunner {
   gulong        external_handler;
   GMutex        lock;            /* loop_gone of scopes */
   gint          live_ops;        /* atomic */
+  PoolMonitor   monitor;
 };
 
 #define RUNNER(engine) ((AwRunner *) ((char *) (engine) - G_STRUCT_OFFSET (AwRunner, engine)))
@@ -106,6 +124,12 @@ void      _aw_runner_defer_to_context (GMainContext   *context,
                                        GSourceFunc     func,
                                        gpointer        data,
                                        GDestroyNotify  notify);
+
+/* aw-runner-pool.c: the worker pool */
+void      _aw_runner_pool_start       (AwRunner       *run);
+void      _aw_runner_pool_stop        (AwRunner       *run);
+void      _aw_runner_pool_push        (AwEngine       *engine,
+                                       AwOp           *op);
 
 /* aw-runner-block.c: the back-end's blocking entries */
 void      _aw_runner_sleep            (AwEngine       *engine,

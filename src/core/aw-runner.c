@@ -11,7 +11,7 @@
  * the iteration that made it, or from a worker thread). Waiting tasks hold
  * no thread: their waits share one source per context (aw-wait-source.c).
  * cpu tasks run on a worker pool the runner owns, so the pool size is known
- * and shown. One GCancellable per run is the cancellation token; timeout
+ * and shown (aw-runner-pool.c). One GCancellable per run is the cancellation token; timeout
  * and when_any tasks get child tokens linked to their parent's.
  *
  * Cancellation of waiting tasks does not connect one handler per task to
@@ -30,7 +30,6 @@
 #include "aw-runner-private.h"
 
 #include <math.h>
-#include <time.h>
 
 G_DEFINE_FINAL_TYPE (AwRunner, aw_runner, G_TYPE_OBJECT)
 
@@ -55,6 +54,22 @@ static gint64
 runner_now (AwEngine *engine)
 {
   return aw_trace_now (engine->trace);
+}
+
+/* From any thread, on lane 0: the pool's monitor has no lane of its own. */
+static void
+runner_record_main (AwEngine    *engine,
+                    AwEventKind  kind,
+                    guint32      str)
+{
+  AwEvent event = {
+    .time_ns = aw_trace_now (engine->trace),
+    .str = str,
+    .kind = kind,
+    .lane = 0,
+  };
+
+  aw_trace_append_event (engine->trace, &event);
 }
 
 static gboolean
@@ -402,106 +417,12 @@ runner_timer_clear (AwEngine *engine,
     aw_wait_source_remove (&OP (op)->wait);
 }
 
-/* cpu on the worker pool ------------------------------------------------------------ */
-
-/* The calling thread's CPU time: what cpu work is measured in, so that it
- * is a fixed amount of work, as a computation is. More workers than cores
- * make each one take longer, as they do for real. */
-static gint64
-thread_cpu_ns (void)
-{
-  struct timespec ts;
-
-  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
-  return (gint64) ts.tv_sec * G_GINT64_CONSTANT (1000000000) + ts.tv_nsec;
-}
-
-static gint64
-monotonic_ns (void)
-{
-  return g_get_monotonic_time () * 1000;
-}
-
-static void
-burn_until (gint64 end_cpu_ns)
-{
-  /* Keeps the loop from being optimized away; one per thread, since
-   * workers burn at the same time. */
-  static _Thread_local volatile guint64 sink;
-  guint64 x = sink + 1;
-
-  /* Reading the thread's CPU clock is a system call: a few microseconds
-   * of work between readings. */
-  while (thread_cpu_ns () < end_cpu_ns)
-    for (guint i = 0; i < 4096; i++)
-      x = x * 6364136223846793005ULL + 1442695040888963407ULL;
-  sink = x;
-}
-
-static void
-worker_run (gpointer data,
-            gpointer pool_data)
-{
-  Op *op = data;
-  AwEngine *engine = &op->run->engine;
-  const AwNode *node = op->base.node;
-  GCancellable *token = SCOPE (op->base.scope)->cancellable;
-  GTask *task = op->task;
-  gint64 duration = _aw_engine_scaled_us (engine, node->ms) * 1000;
-  gint64 check = MAX (_aw_engine_scaled_us (engine, node->check_ms), 100) * 1000;
-  /* A blocking worker holds its thread without using the CPU, like a
-   * synchronous I/O call inside Task.Run: its time is the wall clock's. */
-  gint64 (*clock) (void) = node->blocking ? monotonic_ns : thread_cpu_ns;
-  gboolean cancelled = FALSE;
-  GError *error;
-
-  if (!_aw_engine_job_begin (engine, &op->base))
-    cancelled = TRUE;
-  else
-    {
-      gint64 start = clock ();
-
-      for (;;)
-        {
-          gint64 now = clock ();
-          gint64 until;
-
-          if (now - start >= duration)
-            break;
-          /* The token is checked after every check interval of work. */
-          until = MIN (start + duration, now + check);
-          if (node->blocking)
-            g_usleep ((until - now) / 1000);
-          else
-            burn_until (until);
-          if (node->cooperative && g_cancellable_is_cancelled (token))
-            {
-              cancelled = TRUE;
-              break;
-            }
-        }
-    }
-
-  error = _aw_engine_job_end (engine, &op->base, cancelled);
-  if (error != NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_boolean (task, TRUE);
-  /* Do not touch the op or the task after returning it. */
-}
-
-static void
-runner_pool_push (AwEngine *engine,
-                  AwOp     *op)
-{
-  g_thread_pool_push (RUNNER (engine)->pool, op, NULL);
-}
-
 static void runner_root_done (AwEngine *engine);
 
 static const AwEngineBackend runner_backend = {
   .record = runner_record,
   .now = runner_now,
+  .record_main = runner_record_main,
   .op_alloc = runner_op_alloc,
   .op_ref = runner_op_ref,
   .op_unref = runner_op_unref,
@@ -509,7 +430,7 @@ static const AwEngineBackend runner_backend = {
   .op_return = runner_op_return,
   .timer_start = runner_timer_start,
   .timer_clear = runner_timer_clear,
-  .pool_push = runner_pool_push,
+  .pool_push = _aw_runner_pool_push,
   .sleep = _aw_runner_sleep,
   .block_on = _aw_runner_block_on,
   .wait_complete = _aw_runner_wait_complete,
@@ -557,7 +478,7 @@ finish_run (gpointer data)
     _aw_runner_scope_unref (SCOPE (g_steal_pointer (&run->engine.root_scope)));
 
   /* Every op has completed, so the workers are idle or returning. */
-  g_thread_pool_free (g_steal_pointer (&run->pool), FALSE, TRUE);
+  _aw_runner_pool_stop (run);
   aw_trace_merge (run->engine.trace);
 
   run->engine.running = FALSE;
@@ -691,6 +612,8 @@ aw_runner_finalize (GObject *object)
     }
   _aw_engine_clear (&self->engine);
   g_mutex_clear (&self->lock);
+  g_mutex_clear (&self->monitor.lock);
+  g_cond_clear (&self->monitor.cond);
 
   G_OBJECT_CLASS (aw_runner_parent_class)->finalize (object);
 }
@@ -706,6 +629,8 @@ static void
 aw_runner_init (AwRunner *self)
 {
   g_mutex_init (&self->lock);
+  g_mutex_init (&self->monitor.lock);
+  g_cond_init (&self->monitor.cond);
 }
 
 /**
@@ -850,7 +775,6 @@ aw_runner_run_async (AwRunner            *self,
                      GAsyncReadyCallback  callback,
                      gpointer             user_data)
 {
-  g_autoptr(GError) error = NULL;
   GTask *task;
   gint cancel_after_ms;
 
@@ -863,8 +787,7 @@ aw_runner_run_async (AwRunner            *self,
   self->run_task = task;
   self->context = g_main_context_ref_thread_default ();
   self->main_thread = g_thread_self ();
-  self->pool = g_thread_pool_new (worker_run, self, self->engine.options.workers, FALSE, &error);
-  g_assert_no_error (error);
+  _aw_runner_pool_start (self);
 
   self->engine.root_scope = &_aw_runner_scope_new (self, NULL, self->cancellable, self->context)->base;
   if (cancellable != NULL)

@@ -27,8 +27,17 @@ G_BEGIN_DECLS
  *   (`.Result`), instead of the one in the scenario; at most
  *   %AW_WAIT_MAX_DEADLINE_MS. Real milliseconds: the speed does not apply.
  * @cores: the processors the virtual clock gives cpu work, 0 for one per
- *   worker; a real run has the machine's. cpu work is an amount of CPU
+ *   worker the pool starts with; a real run has the machine's. cpu work is an amount of CPU
  *   time, so more CPU-bound jobs than cores share them and each takes longer.
+ * @pool: which worker pool runs cpu work: %AW_POOL_AS_SCENARIO for the one
+ *   the scenario names, or %AW_POOL_FIXED or %AW_POOL_DOTNET whatever it
+ *   says. A pool starts with @workers threads; see #AwPool for how the
+ *   dotnet pool grows.
+ * @pool_interval_ms: when > 0, the dotnet pool's interval, instead of the
+ *   scenario's: real milliseconds, the speed does not apply (as .NET's own
+ *   interval does not change with a program's speed)
+ * @pool_max_threads: when > 0, the most threads the dotnet pool grows to,
+ *   instead of the scenario's; at most %AW_POOL_MAX_THREADS
  */
 typedef struct {
   double speed;
@@ -37,6 +46,9 @@ typedef struct {
   gint   cancel_after_ms;
   guint  wait_deadline_ms;
   guint  cores;
+  AwPoolKind pool;
+  guint  pool_interval_ms;
+  guint  pool_max_threads;
 } AwRunOptions;
 
 void aw_run_options_init (AwRunOptions *options);

@@ -319,6 +319,122 @@ check_id (ParseContext *ctx,
   return TRUE;
 }
 
+/* The worker pool ------------------------------------------------------------ */
+
+/* The kinds as glib-mkenums registered them: their nicks are the words of
+ * the scenario language and of `run --pool`. */
+static GEnumClass *
+pool_kinds (void)
+{
+  static GEnumClass *klass;
+
+  if (g_once_init_enter (&klass))
+    g_once_init_leave (&klass, g_type_class_ref (AW_TYPE_POOL_KIND));
+  return klass;
+}
+
+/**
+ * aw_pool_kind_to_string:
+ * @kind: a pool kind
+ *
+ * Returns: (transfer none): the kind's "pool" in scenario files, such as
+ *   "dotnet", or "scenario" for %AW_POOL_AS_SCENARIO
+ */
+const char *
+aw_pool_kind_to_string (AwPoolKind kind)
+{
+  GEnumValue *value = g_enum_get_value (pool_kinds (), kind);
+
+  return value != NULL ? value->value_nick : "scenario";
+}
+
+/**
+ * aw_pool_kind_from_string:
+ * @name: a pool's name, such as "fixed"
+ * @kind: (out): the kind
+ *
+ * Returns: whether @name names a pool
+ */
+gboolean
+aw_pool_kind_from_string (const char *name,
+                          AwPoolKind *kind)
+{
+  GEnumValue *value = name ? g_enum_get_value_by_nick (pool_kinds (), name) : NULL;
+
+  if (value == NULL)
+    return FALSE;
+  *kind = value->value;
+  return TRUE;
+}
+
+static gboolean
+pool_kind_or_fail (ParseContext *ctx,
+                   JsonObject   *object,
+                   const char   *member,
+                   JsonNode     *json,
+                   AwPoolKind   *kind,
+                   GError      **error)
+{
+  const char *name = json_node_get_string (json);
+
+  if (!aw_pool_kind_from_string (name, kind))
+    return _aw_scenario_fail_at (ctx, error, AW_SCENARIO_ERROR_INVALID, object, member,
+                                 "unknown pool \"%s\" (known pools: fixed, dotnet)", name);
+  return TRUE;
+}
+
+/* "pool": "fixed", "dotnet", or { "type": "dotnet", "interval_ms": 500, "max_threads": 32 }. */
+static gboolean
+parse_pool (ParseContext *ctx,
+            AwScenario   *self,
+            JsonObject   *holder,
+            GError      **error)
+{
+  JsonNode *json = json_object_get_member (holder, "pool");
+  JsonObject *object;
+  JsonNode *type;
+
+  if (json == NULL)
+    return TRUE;
+  if (JSON_NODE_HOLDS_VALUE (json) && json_node_get_value_type (json) == G_TYPE_STRING)
+    return pool_kind_or_fail (ctx, holder, "pool", json, &self->pool.kind, error);
+  if (!JSON_NODE_HOLDS_OBJECT (json))
+    return _aw_scenario_fail_at (ctx, error, AW_SCENARIO_ERROR_INVALID, holder, "pool",
+                                 "\"pool\" must be \"fixed\", \"dotnet\" or an object such as "
+                                 "{\"type\": \"dotnet\", \"interval_ms\": 500, \"max_threads\": 32}");
+
+  object = json_node_get_object (json);
+  if (!_aw_scenario_check_known_members (ctx, object, "type interval_ms max_threads", "\"pool\"", error))
+    return FALSE;
+  type = json_object_get_member (object, "type");
+  if (type == NULL)
+    return _aw_scenario_fail_at (ctx, error, AW_SCENARIO_ERROR_INVALID, object, NULL,
+                                 "\"pool\" needs \"type\": \"fixed\" or \"dotnet\"");
+  if (!JSON_NODE_HOLDS_VALUE (type) || json_node_get_value_type (type) != G_TYPE_STRING)
+    return _aw_scenario_fail_at (ctx, error, AW_SCENARIO_ERROR_INVALID, object, "type",
+                                 "\"type\" must be \"fixed\" or \"dotnet\"");
+  if (!pool_kind_or_fail (ctx, object, "type", type, &self->pool.kind, error))
+    return FALSE;
+
+  if (self->pool.kind == AW_POOL_FIXED)
+    {
+      const char *member = json_object_has_member (object, "interval_ms") ? "interval_ms"
+                         : json_object_has_member (object, "max_threads") ? "max_threads" : NULL;
+
+      if (member != NULL)
+        return _aw_scenario_fail_at (ctx, error, AW_SCENARIO_ERROR_INVALID, object, member,
+                                     "\"%s\" is for the dotnet pool, which grows; "
+                                     "a fixed pool never changes its number of threads", member);
+      return TRUE;
+    }
+
+  return _aw_scenario_get_uint (ctx, object, "interval_ms", FALSE, AW_POOL_MIN_INTERVAL_MS,
+                                AW_SCENARIO_MAX_DURATION_MS, "\"pool\"", "ms",
+                                &self->pool.interval_ms, error) &&
+         _aw_scenario_get_uint (ctx, object, "max_threads", FALSE, 1, AW_POOL_MAX_THREADS,
+                                "\"pool\"", NULL, &self->pool.max_threads, error);
+}
+
 /* Scenario ----------------------------------------------------------------- */
 
 static gboolean
@@ -453,7 +569,7 @@ parse_scenario (ParseContext *ctx,
   object = json_node_get_object (root);
 
   if (!_aw_scenario_check_known_members (ctx, object,
-                                         "id title part part_title summary narration csharp c expected variants comment",
+                                         "id title part part_title summary narration csharp c pool expected variants comment",
                                          "a scenario", error))
     return FALSE;
 
@@ -465,7 +581,8 @@ parse_scenario (ParseContext *ctx,
       !_aw_scenario_get_text (ctx, object, "summary", FALSE, "a scenario", &self->summary, error) ||
       !_aw_scenario_get_text (ctx, object, "narration", TRUE, "a scenario", &self->narration, error) ||
       !_aw_scenario_get_text (ctx, object, "csharp", TRUE, "a scenario", &self->csharp, error) ||
-      !_aw_scenario_get_text (ctx, object, "c", TRUE, "a scenario", &self->c_code, error))
+      !_aw_scenario_get_text (ctx, object, "c", TRUE, "a scenario", &self->c_code, error) ||
+      !parse_pool (ctx, self, object, error))
     return FALSE;
 
   expected = json_object_get_member (object, "expected");

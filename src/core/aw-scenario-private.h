@@ -31,6 +31,7 @@ struct _AwScenario {
   char       *expected_text;
   JsonObject *expected;
   char       *source;
+  AwPool      pool;
   GPtrArray  *variants;
   GPtrArray  *checks;    /* CheckSource: "expected"."checks", as written */
 };

@@ -72,6 +72,9 @@ aw_scenario_class_init (AwScenarioClass *klass)
 static void
 aw_scenario_init (AwScenario *self)
 {
+  self->pool.kind = AW_POOL_FIXED;
+  self->pool.interval_ms = AW_POOL_DEFAULT_INTERVAL_MS;
+  self->pool.max_threads = AW_POOL_DEFAULT_MAX_THREADS;
   self->variants = g_ptr_array_new_with_free_func ((GDestroyNotify) aw_variant_free);
   self->checks = g_ptr_array_new_with_free_func (check_source_free);
 }
@@ -161,6 +164,19 @@ const char *aw_scenario_get_expected_text (AwScenario *self) { return self->expe
 JsonObject *aw_scenario_get_expected (AwScenario *self) { return self->expected; }
 const char *aw_scenario_get_source (AwScenario *self) { return self->source; }
 guint aw_scenario_get_n_variants (AwScenario *self) { return self->variants->len; }
+
+/**
+ * aw_scenario_get_pool:
+ * @self: a scenario
+ *
+ * Returns: (transfer none): the worker pool the scenario's runs use, as
+ *   long as the scenario lives
+ */
+const AwPool *
+aw_scenario_get_pool (AwScenario *self)
+{
+  return &self->pool;
+}
 
 /**
  * aw_scenario_get_n_checks:

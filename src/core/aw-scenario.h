@@ -26,6 +26,12 @@ G_BEGIN_DECLS
 #define AW_WAIT_DEFAULT_DEADLINE_MS 5000
 #define AW_WAIT_MAX_DEADLINE_MS     30000
 
+/* .NET's thread pool, as the "dotnet" pool models it (see AwPool). */
+#define AW_POOL_DEFAULT_INTERVAL_MS 500     /* .NET's and Mono's starvation check */
+#define AW_POOL_MIN_INTERVAL_MS     10
+#define AW_POOL_DEFAULT_MAX_THREADS 32
+#define AW_POOL_MAX_THREADS         256
+
 #define AW_SCENARIO_ERROR (aw_scenario_error_quark ())
 
 typedef enum {
@@ -59,6 +65,45 @@ typedef enum /*< prefix=AW_NODE >*/ {
   AW_NODE_WAIT_BLOCKING,       /*< nick=wait_blocking >*/
   AW_NODE_LAST                 /*< skip >*/
 } AwNodeType;
+
+/**
+ * AwPoolKind:
+ * @AW_POOL_AS_SCENARIO: (run options only) the pool the scenario names
+ * @AW_POOL_FIXED: a fixed number of worker threads
+ * @AW_POOL_DOTNET: .NET's thread pool: it starts with the run's workers and
+ *   grows while queued work makes no progress (see #AwPool)
+ *
+ * Which worker pool runs `cpu` work. Each kind's nick is its name in
+ * scenario files ("pool") and on the command line (`run --pool`).
+ */
+typedef enum /*< prefix=AW_POOL >*/ {
+  AW_POOL_AS_SCENARIO,         /*< skip >*/
+  AW_POOL_FIXED,
+  AW_POOL_DOTNET,
+} AwPoolKind;
+
+/**
+ * AwPool:
+ * @kind: %AW_POOL_FIXED or %AW_POOL_DOTNET
+ * @interval_ms: the dotnet pool's interval, in scenario milliseconds
+ * @max_threads: the most threads the dotnet pool grows to
+ *
+ * The worker pool a scenario's runs use: "pool" in its file, fixed unless
+ * it says. The dotnet pool is .NET's thread pool's starvation rule (Mono
+ * 6.8 behaves the same; hill climbing, and the longer wait while the CPU is
+ * busy, are left out): it starts with the run's workers (the processor
+ * count by default) and checks every @interval_ms from the moment the first
+ * job is queued. When jobs are waiting in the queue and no job finished
+ * during the whole last interval, it adds one thread, which takes the
+ * first job still waiting, up to @max_threads. Threads are never retired
+ * during a run. .NET's own maximum is far higher (32,767 threads; Mono's is
+ * 100 per processor): this one keeps a run from flooding the machine.
+ */
+typedef struct {
+  AwPoolKind kind;
+  guint      interval_ms;
+  guint      max_threads;
+} AwPool;
 
 typedef struct _AwNode AwNode;
 
@@ -147,6 +192,7 @@ const AwVariant *aw_scenario_get_variant       (AwScenario   *self,
 const AwVariant *aw_scenario_find_variant      (AwScenario   *self,
                                                 const char   *name,
                                                 guint        *index);
+const AwPool    *aw_scenario_get_pool          (AwScenario   *self);
 guint            aw_scenario_get_n_checks      (AwScenario   *self);
 JsonObject      *aw_scenario_get_check         (AwScenario   *self,
                                                 guint         index);
@@ -158,6 +204,9 @@ void             aw_scenario_set_check_error   (AwScenario   *self,
                                                 ...) G_GNUC_PRINTF (5, 6);
 
 const char      *aw_node_type_to_string        (AwNodeType    type);
+const char      *aw_pool_kind_to_string        (AwPoolKind    kind);
+gboolean         aw_pool_kind_from_string      (const char   *name,
+                                                AwPoolKind   *kind);
 GQuark           aw_scenario_error_quark       (void);
 
 G_END_DECLS

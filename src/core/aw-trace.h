@@ -109,6 +109,9 @@ typedef struct _AwTrace AwTrace;
 #define AW_META_WORKERS        "workers"
 #define AW_META_CLOCK          "clock"         /* "real", "virtual" or "imported" */
 #define AW_META_HEARTBEAT_MS   "heartbeat_ms"
+#define AW_META_POOL           "pool"          /* "fixed" or "dotnet" */
+#define AW_META_POOL_INTERVAL_MS "pool_interval_ms" /* the dotnet pool's, real ms */
+#define AW_META_POOL_MAX_THREADS "pool_max_threads" /* the dotnet pool's */
 
 /* Texts of recorded events that readers look for: a RUN_END's outcome
  * starts with one of the first five; a MARK says a blocking wait's

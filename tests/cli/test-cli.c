@@ -346,6 +346,9 @@ static const BadInput bad_inputs[] = {
   { "bad-speed", { "run", "when-all", "--speed", "0", NULL }, "--speed" },
   { "bad-speed-text", { "run", "when-all", "--speed", "fast", NULL }, "--speed" },
   { "bad-deadline", { "run", "deadlock", "--deadline", "99999", NULL }, "--deadline" },
+  { "bad-pool", { "run", "scale", "--pool", "java", NULL }, "give fixed" },
+  { "bad-pool-interval", { "run", "scale", "--pool-interval", "5", NULL }, "--pool-interval" },
+  { "bad-pool-max", { "run", "scale", "--pool-max", "1000", NULL }, "--pool-max" },
   { "render-no-output", { "render", "when-all", NULL }, "-o FILE" },
   { "render-bad-format", { "render", "when-all", "-o", "@TMP@/out.gif", NULL }, ".png, .svg or .pdf" },
   { "render-missing-folder", { "render", "when-all", "-o", "@TMP@/no/such/dir/out.png", NULL }, "does not exist" },
@@ -469,6 +472,51 @@ test_check (void)
   run_cli (&r2, "check", good, NULL);
   g_assert_cmpint (r2.status, ==, 0);
   g_assert_nonnull (strstr (r2.out, "ok"));
+  /* What it will run on: a fixed pool unless the file says. */
+  g_assert_nonnull (strstr (r2.out, "pool: fixed"));
+}
+
+/* --pool overrides the scenario's pool; the JSON and the header say which
+ * pool ran. Sixteen 1 s waits that block a thread, on two workers: 8 s on
+ * the fixed pool; the dotnet pool, at most three threads here, adds one at
+ * 0.5 s (nothing finished before it), and they take 6 s. */
+static void
+test_run_pool (void)
+{
+  g_auto(Result) r = { 0 };
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  JsonObject *root, *pool, *variant;
+
+  run_cli (&r, "run", "scale", "--variant", "thread-bound", "--virtual-clock", "--workers", "2",
+           "--pool", "dotnet", "--pool-max", "3", "--json", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  json_parser_load_from_data (parser, r.out, -1, &error);
+  g_assert_no_error (error);
+  root = json_node_get_object (json_parser_get_root (parser));
+  pool = json_object_get_object_member (root, "pool");
+  g_assert_cmpstr (json_object_get_string_member (pool, "type"), ==, "dotnet");
+  g_assert_cmpfloat (json_object_get_double_member (pool, "interval_ms"), ==, 500);
+  g_assert_cmpint (json_object_get_int_member (pool, "max_threads"), ==, 3);
+  variant = json_array_get_object_element (json_object_get_array_member (root, "variants"), 0);
+  g_assert_cmpfloat (json_object_get_double_member (variant, "wall_ms"), ==, 6000);
+  g_assert_cmpint (json_object_get_int_member (variant, "threads_used"), ==, 4);
+  result_clear (&r);
+
+  run_cli (&r, "run", "scale", "--variant", "thread-bound", "--virtual-clock", "--workers", "2",
+           "--pool", "fixed", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, "2 worker threads)"));
+  g_assert_nonnull (strstr (r.out, "8.00 s"));
+  result_clear (&r);
+
+  /* The interval is real time: at speed 4 as at speed 1. */
+  run_cli (&r, "run", "scale", "--variant", "thread-bound", "--virtual-clock", "--workers", "2",
+           "--pool", "dotnet", "--speed", "4", "--pool-interval", "500", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, ".NET's thread pool from 2 threads, one more every 500 ms"));
+  /* A wait ends every 250 ms: the pool never starves, and never grows. */
+  g_assert_nonnull (strstr (r.out, "2.00 s"));
 }
 
 /* The line under "Usage:", e.g. "awaitscope run [OPTION…] ID|FILE". */
@@ -552,9 +600,18 @@ test_german_locale (void)
   g_assert_nonnull (strstr (r.out, "   1.00 s "));
   g_assert_nonnull (strstr (r.out, "cancellation took effect within 0.00 ms"));
   g_assert_nonnull (strstr (r.out, "cancellation latency 0.00 ms"));
-  g_assert_nonnull (strstr (r.out, "0.25x that of no-deadline (4.00 s)"));
+  g_assert_nonnull (strstr (r.out, "0.25x that of no-deadline (2.00 s)"));
   g_assert_null (strstr (r.out, "0,"));
   g_assert_null (strstr (r.out, "1,00"));
+  result_clear (&r);
+
+  /* The checks read the run's speed back from its trace: at half speed,
+   * WhenAll's 2 s are 1 s of the scenario's, within its 1.5 s. */
+  cli_locale = "de_DE.UTF-8";
+  run_cli (&r, "run", "when-all", "--virtual-clock", "--speed", "0.5", NULL);
+  cli_locale = NULL;
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, "Expected outcome met (3 of 3 checks)"));
 }
 
 int
@@ -577,6 +634,7 @@ main (int    argc,
   g_test_add_func ("/aw/cli/run-json-readme", test_run_json_readme);
   g_test_add_func ("/aw/cli/run-table", test_run_table);
   g_test_add_func ("/aw/cli/run-deadlock", test_run_deadlock);
+  g_test_add_func ("/aw/cli/run-pool", test_run_pool);
   g_test_add_func ("/aw/cli/render-formats", test_render_formats);
   g_test_add_func ("/aw/cli/no-command", test_no_command);
   g_test_add_func ("/aw/cli/check", test_check);

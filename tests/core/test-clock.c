@@ -364,6 +364,194 @@ test_cores (void)
     }
 }
 
+/* The dotnet pool ------------------------------------------------------------------------------ */
+
+static AwScenario *
+scenario_with_pool (const char *pool,
+                    const char *program)
+{
+  g_autofree char *text = g_strdup_printf (
+    "{ \"id\": \"t\", \"title\": \"t\", \"part\": 1, \"narration\": \"n\", \"csharp\": \"c\", \"c\": \"c\",\n"
+    "  \"pool\": %s,\n"
+    "  \"variants\": [ { \"name\": \"v\", \"title\": \"V\", \"program\": %s } ] }", pool, program);
+  g_autoptr(GError) error = NULL;
+  AwScenario *s = aw_scenario_new_from_data (text, -1, "inline.json", &error);
+
+  g_assert_no_error (error);
+  return s;
+}
+
+static AwTrace *
+simulate_pool (AwScenario *scenario,
+               AwPoolKind  pool,
+               guint       workers,
+               double      speed,
+               guint       interval_ms,
+               guint       max_threads)
+{
+  AwRunOptions options;
+
+  aw_run_options_init (&options);
+  options.workers = workers;
+  options.speed = speed;
+  options.pool = pool;
+  options.pool_interval_ms = interval_ms;
+  options.pool_max_threads = max_threads;
+  return aw_clock_simulate (scenario, 0, &options);
+}
+
+/* "t1 t2 ...": the times (ms) of the marks the pool made, each checked to
+ * say how many threads it has, on the main thread's lane. */
+static char *
+pool_marks (AwTrace *trace,
+            guint    workers)
+{
+  GString *times = g_string_new (NULL);
+  const AwEvent *events;
+  guint n, threads = workers;
+
+  events = aw_trace_get_events (trace, &n);
+  for (guint i = 0; i < n; i++)
+    if (events[i].kind == AW_EVENT_MARK &&
+        g_str_has_prefix (aw_trace_get_string (trace, events[i].str), "pool: "))
+      {
+        g_autofree char *expected = g_strdup_printf ("pool: %u threads", ++threads);
+
+        g_assert_cmpstr (aw_trace_get_string (trace, events[i].str), ==, expected);
+        g_assert_cmpuint (events[i].lane, ==, 0);
+        g_assert_cmpuint (events[i].task, ==, 0);
+        g_string_append_printf (times, "%s%g", times->len ? " " : "", events[i].time_ns / 1e6);
+      }
+  return g_string_free (times, FALSE);
+}
+
+/* "t1 t2 ...": when each of the tasks @first.. started running, in ms. */
+static char *
+running_times (AwTrace *trace,
+               guint32  first,
+               guint    count)
+{
+  GString *times = g_string_new (NULL);
+
+  for (guint32 id = first; id < first + count; id++)
+    g_string_append_printf (times, "%s%g", id > first ? " " : "",
+                            event_time (trace, find_event (trace, 0, AW_EVENT_TASK_RUNNING, id, NULL)) / 1e6);
+  return g_string_free (times, FALSE);
+}
+
+/* Twelve work items that each block their thread for 2 s, queued at once on
+ * two workers, as measured on Mono 6.8 with two processors: the first six
+ * started at 0, 0, 501, 1002, 1502 and 2002 ms, on six threads, and the
+ * last ended at 6.0 s. The pool checks every 500 ms from the first job:
+ * nothing has finished at 0.5, 1 and 1.5 s, and the two jobs that end at
+ * 2 s end after the check at 2 s, so it grows four times; from then on a
+ * job ends in every interval. On a fixed pool the same work takes 12 s. */
+static void
+test_pool_growth (void)
+{
+  g_autoptr(AwScenario) s = scenario_with_pool ("\"dotnet\"",
+    "{ \"type\": \"parallel\", \"count\": 12, \"child\": { \"type\": \"cpu\", \"ms\": 2000, \"blocking\": true } }");
+  g_autoptr(AwTrace) t = simulate_pool (s, AW_POOL_AS_SCENARIO, 2, 1.0, 0, 0);
+  g_autoptr(AwTrace) fixed = simulate_pool (s, AW_POOL_FIXED, 2, 1.0, 0, 0);
+  g_autoptr(AwTraceModel) m = aw_trace_model_new (t);
+  g_autofree char *marks = pool_marks (t, 2);
+  g_autofree char *started = running_times (t, 2, 12);
+  g_autofree char *fixed_marks = pool_marks (fixed, 2);
+
+  g_assert_cmpstr (marks, ==, "500 1000 1500 2000");
+  g_assert_cmpstr (started, ==, "0 0 500 1000 1500 2000 2000 2000 2500 3000 3500 4000");
+  g_assert_cmpint (run_end_ns (t), ==, MS (6000));
+  g_assert_cmpuint (aw_trace_model_get_metrics (m)->threads_used, ==, 1 + 6);
+  g_assert_cmpstr (aw_trace_get_metadata (t, "pool"), ==, "dotnet");
+  g_assert_cmpstr (aw_trace_get_metadata (t, "pool_interval_ms"), ==, "500");
+  g_assert_cmpstr (aw_trace_get_metadata (t, "pool_max_threads"), ==, "32");
+  g_assert_cmpstr (aw_trace_get_metadata (t, "workers"), ==, "2");
+
+  g_assert_cmpstr (fixed_marks, ==, "");
+  g_assert_cmpint (run_end_ns (fixed), ==, MS (12000));
+  g_assert_cmpstr (aw_trace_get_metadata (fixed, "pool"), ==, "fixed");
+  g_assert_null (aw_trace_get_metadata (fixed, "pool_interval_ms"));
+}
+
+/* The rule's edges, exact. */
+static void
+test_pool_rule (void)
+{
+  const struct {
+    const char *program;
+    guint       max_threads;
+    const char *marks;
+    double      end_ms;
+  } cases[] = {
+    /* A job ends in every interval: the queue moves, the pool never grows. */
+    { "{ \"type\": \"parallel\", \"count\": 16, \"child\": { \"type\": \"cpu\", \"ms\": 400, \"blocking\": true } }",
+      0, "", 3200 },
+    /* Jobs that end at a check's instant end after it: at 0.5 s nothing has
+     * finished (one thread more); at 1 s the jobs that ended at 0.5 s count. */
+    { "{ \"type\": \"parallel\", \"count\": 16, \"child\": { \"type\": \"cpu\", \"ms\": 500, \"blocking\": true } }",
+      0, "500", 3000 },
+    /* No more than the maximum. */
+    { "{ \"type\": \"parallel\", \"count\": 12, \"child\": { \"type\": \"cpu\", \"ms\": 2000, \"blocking\": true } }",
+      4, "500 1000", 7000 },
+    /* As many jobs as threads: nothing waits, nothing grows. */
+    { "{ \"type\": \"parallel\", \"count\": 2, \"child\": { \"type\": \"cpu\", \"ms\": 5000, \"blocking\": true } }",
+      0, "", 5000 },
+    /* CPU work counts the same way, and the thread added shares the two
+     * cores with the others (4 s on the fixed pool). */
+    { "{ \"type\": \"parallel\", \"count\": 3, \"child\": { \"type\": \"cpu\", \"ms\": 2000 } }",
+      0, "500", 3250 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(AwScenario) s = scenario_with_pool ("\"dotnet\"", cases[i].program);
+      g_autoptr(AwTrace) t = simulate_pool (s, AW_POOL_AS_SCENARIO, 2, 1.0, 0, cases[i].max_threads);
+      g_autofree char *marks = pool_marks (t, 2);
+
+      g_test_message ("case %u: marks at \"%s\", end %.1f ms", i, marks, run_end_ns (t) / 1e6);
+      g_assert_cmpstr (marks, ==, cases[i].marks);
+      g_assert_cmpint (run_end_ns (t), ==, MS (cases[i].end_ms));
+    }
+}
+
+/* The checks start with the first job queued, every interval in scenario
+ * time (the speed divides it like any duration) unless the options give
+ * one in real time; the scenario's own interval and maximum apply. */
+static void
+test_pool_interval (void)
+{
+  const char *program =
+    "{ \"type\": \"sequence\", \"children\": [ { \"type\": \"delay\", \"ms\": 300 },"
+    "  { \"type\": \"parallel\", \"count\": 3, \"child\": { \"type\": \"cpu\", \"ms\": 1000, \"blocking\": true } } ] }";
+  g_autoptr(AwScenario) dflt = scenario_with_pool ("\"dotnet\"", program);
+  g_autoptr(AwScenario) own = scenario_with_pool ("{ \"type\": \"dotnet\", \"interval_ms\": 200, \"max_threads\": 2 }", program);
+  g_autoptr(AwScenario) fast = scenario_with_pool ("{ \"type\": \"dotnet\", \"interval_ms\": 200 }", program);
+  /* Speed 2: the jobs are queued at 150 ms and take 500 ms; the third one
+   * waits. The default interval, 250 ms at this speed: it starts at 400 ms. */
+  g_autoptr(AwTrace) t1 = simulate_pool (dflt, AW_POOL_AS_SCENARIO, 2, 2.0, 0, 0);
+  /* 100 ms of real time, whatever the speed: at 250 ms. */
+  g_autoptr(AwTrace) t2 = simulate_pool (dflt, AW_POOL_AS_SCENARIO, 2, 2.0, 100, 0);
+  /* The scenario's 200 ms, 100 ms at speed 2; but it allows no growth. */
+  g_autoptr(AwTrace) t3 = simulate_pool (own, AW_POOL_AS_SCENARIO, 2, 2.0, 0, 0);
+  g_autoptr(AwTrace) t4 = simulate_pool (fast, AW_POOL_AS_SCENARIO, 2, 2.0, 0, 0);
+  g_autofree char *m1 = pool_marks (t1, 2);
+  g_autofree char *m2 = pool_marks (t2, 2);
+  g_autofree char *m3 = pool_marks (t3, 2);
+  g_autofree char *m4 = pool_marks (t4, 2);
+
+  g_assert_cmpstr (m1, ==, "400");
+  g_assert_cmpint (run_end_ns (t1), ==, MS (900));
+  g_assert_cmpstr (aw_trace_get_metadata (t1, "pool_interval_ms"), ==, "250");
+  g_assert_cmpstr (m2, ==, "250");
+  g_assert_cmpint (run_end_ns (t2), ==, MS (750));
+  g_assert_cmpstr (aw_trace_get_metadata (t2, "pool_interval_ms"), ==, "100");
+  g_assert_cmpstr (m3, ==, "");
+  g_assert_cmpint (run_end_ns (t3), ==, MS (1150));
+  g_assert_cmpstr (aw_trace_get_metadata (t3, "pool_max_threads"), ==, "2");
+  g_assert_cmpstr (m4, ==, "250");
+  g_assert_cmpint (run_end_ns (t4), ==, MS (750));
+}
+
 /* Timers count whole milliseconds, like GLib's timeout sources; work on a
  * worker and blocks keep their exact scaled duration. */
 static void
@@ -1025,6 +1213,66 @@ test_prediction (void)
   g_assert_cmpuint (checked + G_N_ELEMENTS (timing_skips), ==, variants);
 }
 
+/* The dotnet pool for real, held to its prediction: eight work items that
+ * block their thread for 1.3 s on two workers, at speed 2 (650 ms each,
+ * checks every 250 ms). The pool adds a thread at 250 and 500 ms, none
+ * after (a job ends in every later interval): 1.8 s, where the fixed pool
+ * takes 2.6 s. No check falls at the instant a job ends. */
+static void
+test_pool_prediction (void)
+{
+  g_autoptr(AwScenario) s = scenario_with_pool ("\"dotnet\"",
+    "{ \"type\": \"parallel\", \"count\": 8, \"child\": { \"type\": \"cpu\", \"ms\": 1300, \"blocking\": true } }");
+  g_autoptr(AwTrace) sim = simulate_pool (s, AW_POOL_AS_SCENARIO, 2, 2.0, 0, 0);
+  g_autoptr(AwTrace) fixed = simulate_pool (s, AW_POOL_FIXED, 2, 2.0, 0, 0);
+  g_autoptr(AwTraceModel) msim = aw_trace_model_new (sim);
+  g_autofree char *sim_marks = pool_marks (sim, 2);
+  double predicted = aw_trace_model_get_metrics (msim)->wall_ms;
+  double real = 0;
+  gboolean close = FALSE;
+
+  TEST_SKIP_IF_SLOW ();
+  g_assert_cmpstr (sim_marks, ==, "250 500");
+  g_assert_cmpfloat (predicted, ==, 1800);
+  g_assert_cmpint (run_end_ns (fixed), ==, MS (2600));
+
+  /* A loaded machine only ever makes a real run slower: up to three tries. */
+  for (guint attempt = 0; attempt < 3 && !close; attempt++)
+    {
+      AwRunOptions options;
+      g_autoptr(AwRunner) runner = NULL;
+      g_autoptr(AwTraceModel) mreal = NULL;
+      g_autoptr(GError) error = NULL;
+      g_auto(GStrv) marks = NULL;
+      g_autofree char *real_marks = NULL;
+
+      aw_run_options_init (&options);
+      options.workers = 2;
+      options.speed = 2.0;
+      runner = aw_runner_new (s, 0, &options);
+      g_assert_true (aw_runner_run_sync (runner, &error));
+      g_assert_no_error (error);
+      mreal = aw_trace_model_new (aw_runner_get_trace (runner));
+      assert_same_structure (msim, mreal, "dotnet pool");
+
+      /* The same threads added, each about when predicted. */
+      real_marks = pool_marks (aw_runner_get_trace (runner), 2);
+      marks = g_strsplit (real_marks, " ", -1);
+      g_assert_cmpuint (g_strv_length (marks), ==, 2);
+      g_assert_cmpfloat (fabs (g_ascii_strtod (marks[0], NULL) - 250), <=, 60);
+      g_assert_cmpfloat (fabs (g_ascii_strtod (marks[1], NULL) - 500), <=, 60);
+
+      real = aw_trace_model_get_metrics (mreal)->wall_ms;
+      g_test_message ("attempt %u: simulated %.1f ms, real %.1f ms, marks at %s", attempt + 1,
+                      predicted, real, real_marks);
+      close = fabs (predicted - real) <= MAX (0.15 * real, 30.0);
+    }
+  if (!close)
+    g_error ("dotnet pool: simulated %.1f ms, but the last of three real runs took %.1f ms", predicted, real);
+  /* Growing, it beat the fixed pool's 2.6 s. */
+  g_assert_cmpfloat (real, <, 2300);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1037,6 +1285,10 @@ main (int    argc,
   g_test_add_func ("/aw/clock/when-all/speed-4", test_when_all_speed4);
   g_test_add_func ("/aw/clock/workers", test_workers);
   g_test_add_func ("/aw/clock/cores", test_cores);
+  g_test_add_func ("/aw/clock/pool/growth", test_pool_growth);
+  g_test_add_func ("/aw/clock/pool/rule", test_pool_rule);
+  g_test_add_func ("/aw/clock/pool/interval", test_pool_interval);
+  g_test_add_func ("/aw/clock/pool/prediction", test_pool_prediction);
   g_test_add_func ("/aw/clock/cancel/cooperative", test_cancel_cooperative);
   g_test_add_func ("/aw/clock/cancel/queued", test_cancel_queued);
   g_test_add_func ("/aw/clock/cancel/batch", test_cancel_batch);

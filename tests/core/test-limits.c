@@ -196,6 +196,37 @@ test_scenario_durations (void)
   assert_refused (cancel, -1, AW_SCENARIO_ERROR_LIMIT, "600000");
 }
 
+/* The dotnet pool's interval and maximum, on both sides of each line. */
+static void
+test_scenario_pool (void)
+{
+  const struct { const char *pool; gint code; const char *words; } cases[] = {
+    { "{ \"type\": \"dotnet\", \"interval_ms\": 10, \"max_threads\": 1 }", 0, NULL },
+    { "{ \"type\": \"dotnet\", \"interval_ms\": 600000, \"max_threads\": 256 }", 0, NULL },
+    { "{ \"type\": \"dotnet\", \"interval_ms\": 9 }", AW_SCENARIO_ERROR_LIMIT, "between 10 and 600000 ms" },
+    { "{ \"type\": \"dotnet\", \"interval_ms\": 600001 }", AW_SCENARIO_ERROR_LIMIT, "between 10 and 600000 ms" },
+    { "{ \"type\": \"dotnet\", \"max_threads\": 0 }", AW_SCENARIO_ERROR_LIMIT, "between 1 and 256" },
+    { "{ \"type\": \"dotnet\", \"max_threads\": 257 }", AW_SCENARIO_ERROR_LIMIT, "between 1 and 256" },
+    { "{ \"type\": \"dotnet\", \"max_threads\": 1e300 }", AW_SCENARIO_ERROR_LIMIT, "between 1 and 256" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *extra = g_strdup_printf (" \"pool\": %s,", cases[i].pool);
+      g_autofree char *text = scenario_text ("{ \"type\": \"cpu\", \"ms\": 1 }", extra);
+
+      if (cases[i].words == NULL)
+        {
+          g_autoptr(GError) error = NULL;
+          g_autoptr(AwScenario) s = parse (text, -1, &error);
+
+          g_assert_no_error (error);
+        }
+      else
+        assert_refused (text, -1, cases[i].code, cases[i].words);
+    }
+}
+
 /* A scenario describes a program; it cannot name a file, a command or an
  * address for Awaitscope to use: there is no such field, at any level. */
 static void
@@ -549,6 +580,7 @@ main (int    argc,
   g_test_add_func ("/aw/limits/scenario/depth", test_scenario_depth);
   g_test_add_func ("/aw/limits/scenario/tasks", test_scenario_tasks);
   g_test_add_func ("/aw/limits/scenario/durations", test_scenario_durations);
+  g_test_add_func ("/aw/limits/scenario/pool", test_scenario_pool);
   g_test_add_func ("/aw/limits/scenario/data-only", test_scenario_data_only);
   g_test_add_func ("/aw/limits/scenario/sizes", test_scenario_sizes);
   g_test_add_func ("/aw/limits/scenario/hostile", test_scenario_hostile);

@@ -187,6 +187,80 @@ test_cancel_ignored (void)
   assert_within (m->wasted_ms, 500, 0.1, 0.2, "wasted");
 }
 
+static AwTraceModel *
+run_dotnet_pool (AwScenario *scenario,
+                 int         cancel_after_ms)
+{
+  g_autoptr(AwRunner) runner = NULL;
+  g_autoptr(GError) error = NULL;
+  AwRunOptions options;
+
+  aw_run_options_init (&options);
+  options.workers = 2;
+  options.pool = AW_POOL_DOTNET;
+  options.pool_interval_ms = 100;
+  options.cancel_after_ms = cancel_after_ms;
+  runner = aw_runner_new (scenario, 0, &options);
+  g_assert_true (aw_runner_run_sync (runner, &error));
+  g_assert_no_error (error);
+
+  return aw_trace_model_new (aw_runner_get_trace (runner));
+}
+
+/* The marks of the threads the pool added, in order: "pool: 3 threads"... */
+static guint
+pool_marks (AwTraceModel *model)
+{
+  const AwMarker *markers;
+  guint n, added = 0;
+
+  markers = aw_trace_model_get_markers (model, &n);
+  for (guint i = 0; i < n; i++)
+    if (markers[i].kind == AW_EVENT_MARK && g_str_has_prefix (markers[i].text, "pool: "))
+      {
+        g_autofree char *expected = g_strdup_printf ("pool: %u threads", 2 + ++added);
+
+        g_test_message ("%s at %.1f ms", markers[i].text,
+                        (markers[i].time_ns - aw_trace_model_get_begin_ns (model)) / 1e6);
+        g_assert_cmpstr (markers[i].text, ==, expected);
+      }
+  return added;
+}
+
+/* .NET's pool for real: six work items that block their thread for 350 ms,
+ * on two workers, the pool checking every 100 ms. Nothing has finished at
+ * 100, 200 and 300 ms: a thread more each time; at 400 ms two have: five
+ * threads, 700 ms, where a fixed pool takes 1.05 s. Cancelled at 150 ms,
+ * the queued jobs never start, and the pool's monitor ends with the run. */
+static void
+test_pool_dotnet (void)
+{
+  g_autoptr(AwScenario) s = scenario_from_program (
+    "{ \"type\": \"parallel\", \"count\": 6, \"child\":"
+    "  { \"type\": \"cpu\", \"ms\": 350, \"blocking\": true, \"name\": \"blocked\" } }");
+  g_autoptr(AwTraceModel) grown = run_dotnet_pool (s, -1);
+  g_autoptr(AwTraceModel) cancelled = run_dotnet_pool (s, 150);
+  const AwMetrics *m = aw_trace_model_get_metrics (grown);
+  const AwMetrics *c = aw_trace_model_get_metrics (cancelled);
+  guint added = pool_marks (grown);
+
+  g_assert_cmpstr (m->outcome, ==, "completed");
+  g_assert_cmpuint (m->completed, ==, 7);
+  g_assert_cmpstr (aw_trace_get_metadata (aw_trace_model_get_trace (grown), "pool"), ==, "dotnet");
+  g_assert_cmpuint (added, >=, 1);
+  g_assert_cmpuint (m->threads_used, <=, 1 + 2 + added);
+  if (test_timing_checked ())
+    {
+      g_assert_cmpuint (added, ==, 3);
+      g_assert_cmpuint (m->threads_used, ==, 1 + 5);
+    }
+  assert_within (m->wall_ms, 700, 0.05, 0.2, "dotnet pool");
+
+  g_assert_true (g_str_has_prefix (c->outcome, "cancelled"));
+  g_assert_cmpuint (pool_marks (cancelled), <=, 1);
+  assert_within (c->wall_ms, 150, 0.05, 1.0, "dotnet pool, cancelled");
+}
+
 /* WhenAny: the first wins, the rest are cancelled. */
 static void
 test_when_any (void)
@@ -504,6 +578,7 @@ main (int    argc,
   g_test_add_func ("/aw/runner/when-all/argument-order", test_when_all_argument_order);
   g_test_add_func ("/aw/runner/cached", test_cached);
   g_test_add_func ("/aw/runner/cpu-work", test_cpu_work);
+  g_test_add_func ("/aw/runner/pool-dotnet", test_pool_dotnet);
   g_test_add_func ("/aw/runner/block-ui", test_block_ui);
   g_test_add_func ("/aw/runner/many", test_many);
   g_test_add_func ("/aw/runner/next-deadline", test_next_deadline);

@@ -39,6 +39,9 @@ static const BadCase bad_cases[] = {
   { "bad-limit.json", "12:52", "\"limit\" is 0; it must be between 1 and 1000000" },
   { "bad-async-void.json", "12:47", "\"async_void\" must be true or false" },
   { "bad-catch.json", "12:40", "\"catch\" must be true or false" },
+  { "unknown-pool.json", "8:3", "unknown pool \"threads\" (known pools: fixed, dotnet)" },
+  { "pool-fields.json", "8:30", "\"max_threads\" is for the dotnet pool" },
+  { "pool-max.json", "10:5", "must be between 1 and 256" },
 };
 
 static void
@@ -214,6 +217,71 @@ test_node_type_names (void)
                                             "parallel, fire_and_forget, block_ui, wait_blocking)"));
 }
 
+/* "pool": fixed unless the file says; a name, or an object with the
+ * dotnet pool's interval and maximum. The names are the enum's nicks. */
+static void
+test_pool (void)
+{
+  const struct { const char *pool; AwPoolKind kind; guint interval_ms, max_threads; } cases[] = {
+    { NULL, AW_POOL_FIXED, AW_POOL_DEFAULT_INTERVAL_MS, AW_POOL_DEFAULT_MAX_THREADS },
+    { "\"fixed\"", AW_POOL_FIXED, 500, 32 },
+    { "\"dotnet\"", AW_POOL_DOTNET, 500, 32 },
+    { "{ \"type\": \"fixed\" }", AW_POOL_FIXED, 500, 32 },
+    { "{ \"type\": \"dotnet\", \"interval_ms\": 250 }", AW_POOL_DOTNET, 250, 32 },
+    { "{ \"type\": \"dotnet\", \"max_threads\": 4, \"interval_ms\": 1000 }", AW_POOL_DOTNET, 1000, 4 },
+  };
+  const struct { const char *pool; const char *words; } bad[] = {
+    { "true", "\"pool\" must be \"fixed\", \"dotnet\" or an object" },
+    { "{ \"interval_ms\": 500 }", "\"pool\" needs \"type\"" },
+    { "{ \"type\": 1 }", "\"type\" must be \"fixed\" or \"dotnet\"" },
+    { "{ \"type\": \"dotnet\", \"interval_ms\": 1 }", "between 10 and 600000 ms" },
+    { "{ \"type\": \"dotnet\", \"max_threads\": 0 }", "between 1 and 256" },
+    { "{ \"type\": \"dotnet\", \"every\": 500 }", "unknown field \"every\" in \"pool\"" },
+  };
+  AwPoolKind kind;
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *member = cases[i].pool ? g_strdup_printf (" \"pool\": %s,", cases[i].pool) : g_strdup ("");
+      g_autofree char *text = g_strdup_printf (
+        "{ \"id\": \"t\", \"title\": \"t\", \"part\": 2, \"narration\": \"n\", \"csharp\": \"c\", \"c\": \"c\",%s\n"
+        "  \"variants\": [ { \"name\": \"v\", \"title\": \"V\", \"program\": { \"type\": \"cpu\", \"ms\": 1 } } ] }",
+        member);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(AwScenario) s = aw_scenario_new_from_data (text, -1, "pool.json", &error);
+      const AwPool *pool;
+
+      g_assert_no_error (error);
+      pool = aw_scenario_get_pool (s);
+      g_assert_cmpint (pool->kind, ==, cases[i].kind);
+      g_assert_cmpuint (pool->interval_ms, ==, cases[i].interval_ms);
+      g_assert_cmpuint (pool->max_threads, ==, cases[i].max_threads);
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autofree char *text = g_strdup_printf (
+        "{ \"id\": \"t\", \"title\": \"t\", \"part\": 2, \"narration\": \"n\", \"csharp\": \"c\", \"c\": \"c\",\n"
+        "  \"pool\": %s,\n"
+        "  \"variants\": [ { \"name\": \"v\", \"title\": \"V\", \"program\": { \"type\": \"cpu\", \"ms\": 1 } } ] }",
+        bad[i].pool);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(AwScenario) s = aw_scenario_new_from_data (text, -1, "pool.json", &error);
+
+      g_assert_null (s);
+      g_test_message ("%s", error->message);
+      g_assert_true (g_str_has_prefix (error->message, "pool.json:2:"));
+      g_assert_nonnull (strstr (error->message, bad[i].words));
+    }
+
+  g_assert_cmpstr (aw_pool_kind_to_string (AW_POOL_FIXED), ==, "fixed");
+  g_assert_cmpstr (aw_pool_kind_to_string (AW_POOL_DOTNET), ==, "dotnet");
+  g_assert_true (aw_pool_kind_from_string ("dotnet", &kind));
+  g_assert_cmpint (kind, ==, AW_POOL_DOTNET);
+  g_assert_false (aw_pool_kind_from_string ("scenario", &kind));
+  g_assert_false (aw_pool_kind_from_string (NULL, &kind));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -231,6 +299,7 @@ main (int    argc,
   g_test_add_func ("/aw/scenario/language", test_language);
   g_test_add_func ("/aw/scenario/catalog", test_catalog);
   g_test_add_func ("/aw/scenario/node-type-names", test_node_type_names);
+  g_test_add_func ("/aw/scenario/pool", test_pool);
 
   return g_test_run ();
 }

@@ -2,7 +2,8 @@
 // each block a pool thread. The // <lesson> region is the C# the app shows;
 // Ms(1000) is 1000 ms at the run's speed. pool_threads_busy_max shows how
 // many pool threads the blocked waits held at once: .NET's pool starts at the
-// processor count and adds threads while work waits (thread injection).
+// processor count and adds a thread about every 500 ms (of real time, whatever
+// the speed) while queued work makes no progress (probes/pool-growth.cs).
 using System;
 using System.Linq;
 using System.Threading;
@@ -24,7 +25,7 @@ static class ScaleTwin
     {
         var blocked = Enumerable.Range(0, 16)
             .Select(_ => Task.Run(() => Thread.Sleep(Ms(1000))));
-        await Task.WhenAll(blocked);             // 16 / pool threads seconds
+        await Task.WhenAll(blocked);             // 5 s on 2 processors: the pool grows slowly
     }
     // </lesson>
 

@@ -86,6 +86,7 @@ typedef enum {
   SOURCE_FINISH,                /* finish_run */
   SOURCE_CANCEL_SCOPE,          /* cancel_in_context */
   SOURCE_WAITS,                 /* the runner's one source for every wait of a context */
+  SOURCE_REPORT,                /* a progress report: report_deliver */
 } SourceKind;
 
 struct _Source {
@@ -144,6 +145,8 @@ struct _Worker {
   double   rate;                /* work per nanosecond: 1, or cores / CPU-bound jobs */
   gboolean on_cpu;              /* not a blocking job: it needs a core */
   gint64   target_ns;           /* the work at which it wakes up next */
+  gint64   report_ns;           /* work between two progress reports, 0 for none */
+  gint64   next_report_ns;      /* the work at which it reports next, NEVER for no more */
   gint64   wake_ns;
   guint64  gen;
 };

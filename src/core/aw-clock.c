@@ -262,7 +262,7 @@ worker_token_cancelled (Sim    *sim,
 {
   gint64 done = worker_done (sim, worker);
   gint64 k = MAX (1, (done + worker->check_ns - 1) / worker->check_ns);
-  gint64 next = MIN (k * worker->check_ns, worker->work_ns);
+  gint64 next = MIN (MIN (k * worker->check_ns, worker->work_ns), worker->next_report_ns);
 
   /* The first check at or after now sees the token. */
   if (next < worker->target_ns)
@@ -578,6 +578,9 @@ worker_take_next (Sim    *sim,
       worker->done_at = sim->now;
       worker->rate = 1.0;
       worker->on_cpu = !node->blocking;
+      /* A report after every progress_ms of work, never at its very end. */
+      worker->report_ns = node->progress_ms > 0 ? _aw_engine_scaled_us (&sim->engine, node->progress_ms) * NS_PER_US : 0;
+      worker->next_report_ns = worker->report_ns > 0 && worker->report_ns < worker->work_ns ? worker->report_ns : NEVER;
       if (node->cooperative)
         {
           Scope *scope = SCOPE (op->base.scope);
@@ -588,7 +591,7 @@ worker_take_next (Sim    *sim,
             scope->running->rprev = op;
           scope->running = op;
         }
-      worker_wake_at_work (sim, worker, worker->work_ns);
+      worker_wake_at_work (sim, worker, MIN (worker->work_ns, worker->next_report_ns));
       return;
     }
 }
@@ -609,16 +612,32 @@ _aw_clock_worker_wake (Sim    *sim,
 
       worker->done_ns = worker->target_ns;
       worker->done_at = sim->now;
-      /* At the end, the last chunk's check; before it, only a cancelled token
-       * makes a worker wake up. Work of no length has no check at all. */
+      /* At the end, the last chunk's check; before it, a report is due or
+       * a cancelled token makes a worker wake up. Work of no length has no
+       * check at all. */
       if (worker->done_ns >= worker->work_ns)
         cancelled = op->base.node->cooperative && worker->work_ns > 0 &&
                     SCOPE (op->base.scope)->cancelled;
       else
-        cancelled = TRUE;
+        {
+          if (worker->done_ns == worker->next_report_ns)
+            {
+              _aw_engine_job_progress (&sim->engine, &op->base, worker->done_ns / NS_PER_US);
+              worker->next_report_ns += worker->report_ns;
+              if (worker->next_report_ns >= worker->work_ns)
+                worker->next_report_ns = NEVER;
+            }
+          cancelled = op->base.node->cooperative && SCOPE (op->base.scope)->cancelled;
+        }
 
-      worker_finish (sim, worker, cancelled);
-      worker_take_next (sim, worker);
+      if (!cancelled && worker->done_ns < worker->work_ns)
+        /* After a report the work goes on. */
+        worker_wake_at_work (sim, worker, MIN (worker->work_ns, worker->next_report_ns));
+      else
+        {
+          worker_finish (sim, worker, cancelled);
+          worker_take_next (sim, worker);
+        }
     }
   pool_share_cores (sim);
   sim->current_worker = outer;
@@ -889,6 +908,40 @@ maybe_finish (Sim *sim)
     _aw_clock_source_attach (sim, sim->main_context, SOURCE_MAYBE_FINISH, FALSE, sim->now, NULL);
 }
 
+/* A progress report on its way to a context; like an op, it keeps the run
+ * going until it has been delivered. */
+typedef struct {
+  guint32 task;
+  guint   percent;
+} Report;
+
+static void
+sim_post_report (AwEngine *engine,
+                 AwOp     *op,
+                 guint32   task,
+                 guint     percent)
+{
+  Sim *sim = SIM (engine);
+  Report *report = g_new0 (Report, 1);
+
+  report->task = task;
+  report->percent = percent;
+  sim->live_ops++;
+  _aw_clock_source_attach (sim, op != NULL ? OP (op)->context : sim->current->context,
+                           SOURCE_REPORT, FALSE, sim->now, report);
+}
+
+static void
+report_deliver (Sim    *sim,
+                Report *report)
+{
+  _aw_engine_report_delivered (&sim->engine, report->task, report->percent);
+  g_free (report);
+  g_assert (sim->live_ops > 0);
+  if (--sim->live_ops == 0)
+    maybe_finish (sim);
+}
+
 static void
 sim_root_done (AwEngine *engine)
 {
@@ -914,6 +967,7 @@ static const AwEngineBackend sim_backend = {
   .timer_start = sim_timer_start,
   .timer_clear = sim_timer_clear,
   .pool_push = sim_pool_push,
+  .post_report = sim_post_report,
   .sleep = sim_sleep,
   .block_on = sim_block_on,
   .wait_complete = sim_wait_complete,
@@ -961,6 +1015,10 @@ _aw_clock_source_dispatch (Sim    *sim,
 
     case SOURCE_MAYBE_FINISH:
       maybe_finish_cb (sim);
+      break;
+
+    case SOURCE_REPORT:
+      report_deliver (sim, source->data);
       break;
 
     case SOURCE_FINISH:

@@ -124,8 +124,15 @@ struct _AwEngineBackend {
   void      (*timer_start)        (AwEngine *engine, AwOp *op, AwTimerKind kind, gint64 at, gint64 us);
   void      (*timer_clear)        (AwEngine *engine, AwOp *op);
 
-  /* The worker pool: the job calls _aw_engine_job_begin () and _end (). */
+  /* The worker pool: the job calls _aw_engine_job_begin () and _end (),
+   * and, for a node with progress_ms, _aw_engine_job_progress () after each
+   * progress_ms of its work (the token is checked there too). */
   void      (*pool_push)          (AwEngine *engine, AwOp *op);
+  /* A progress report (IProgress<T>.Report): from any thread, queue a call
+   * of _aw_engine_report_delivered (@task, @percent) to @op's context (the
+   * one its GTask delivers to), or with @op %NULL to the calling thread's
+   * own; never run it at once, even on that context's thread. */
+  void      (*post_report)        (AwEngine *engine, AwOp *op, guint32 task, guint percent);
 
   /* Blocking the calling thread: Thread.Sleep, and .Result. block_on()
    * starts @child (on a thread of its own with its own context when
@@ -222,6 +229,12 @@ gboolean  _aw_engine_wait_start_child    (AwEngine              *engine,
                                           AwWait                *wait);
 void      _aw_engine_pool_grew           (AwEngine              *engine,
                                           guint                  threads);
+void      _aw_engine_job_progress        (AwEngine              *engine,
+                                          AwOp                  *op,
+                                          gint64                 work_done_us);
+void      _aw_engine_report_delivered    (AwEngine              *engine,
+                                          guint32                task,
+                                          guint                  percent);
 
 static inline gint64
 _aw_engine_scaled_us (AwEngine *engine,

@@ -31,6 +31,7 @@
                            "blocked: in C# it never runs; in GLib it ran after the watchdog"
 #define AGGREGATE          "%u more error%s in the aggregate; the first: "
 #define AGGREGATE_WAIT     "AggregateException: One or more errors occurred. (%s)"
+#define REPORT             AW_MARK_REPORT "%u%%)"
 #define CRASH              "%s: the exception escaped an async void method; in C# it is rethrown on the " \
                            "UI thread and the process ends here"
 #define CANCEL_AFTER       "Cancel pressed after %d ms"
@@ -622,6 +623,33 @@ _aw_engine_pool_grew (AwEngine *engine,
   engine->backend->record_main (engine, AW_EVENT_MARK, intern (engine, text));
 }
 
+/* Progress reports ----------------------------------------------------------------------- */
+
+/* A job has done @work_done_us of its work (scaled), a multiple of its
+ * progress_ms: IProgress<T>.Report posts the share done to the context the
+ * work was started from. */
+void
+_aw_engine_job_progress (AwEngine *engine,
+                         AwOp     *op,
+                         gint64    work_done_us)
+{
+  gint64 total = _aw_engine_scaled_us (engine, op->node->ms);
+  guint percent = total > 0 ? (guint) MIN (100, (work_done_us * 100 + total / 2) / total) : 100;
+
+  engine->backend->post_report (engine, op, op->id, percent);
+}
+
+/* The report runs on its context's thread: the Progress<T> handler. */
+void
+_aw_engine_report_delivered (AwEngine *engine,
+                             guint32   task,
+                             guint     percent)
+{
+  g_autofree char *text = g_strdup_printf (REPORT, percent);
+
+  record (engine, AW_EVENT_MARK, task, 0, intern (engine, text));
+}
+
 /* Composites ---------------------------------------------------------------------------- */
 
 static const AwNode *
@@ -1131,10 +1159,21 @@ _aw_engine_node_start (AwEngine       *engine,
       {
         /* Thread.Sleep on this thread: nothing else of its loop runs. */
         guint32 id = record_call (engine, AW_EVENT_TASK_CALL, node, parent_id);
+        gint64 total = _aw_engine_scaled_us (engine, node->ms);
+        gint64 step = node->progress_ms > 0 ? _aw_engine_scaled_us (engine, node->progress_ms) : 0;
+        gint64 done = 0;
 
         record (engine, AW_EVENT_TASK_RUNNING, id, 0, 0);
         record (engine, AW_EVENT_UI_BLOCK_BEGIN, id, 0, 0);
-        engine->backend->sleep (engine, _aw_engine_scaled_us (engine, node->ms));
+        /* Reports posted to this very thread's loop wait until it is free. */
+        while (step > 0 && done + step < total)
+          {
+            engine->backend->sleep (engine, step);
+            done += step;
+            engine->backend->post_report (engine, NULL, id,
+                                          (guint) ((done * 100 + total / 2) / total));
+          }
+        engine->backend->sleep (engine, total - done);
         record (engine, AW_EVENT_UI_BLOCK_END, id, 0, 0);
         record (engine, AW_EVENT_TASK_COMPLETED, id, 0, 0);
         return FALSE;

@@ -27,6 +27,7 @@ static const char *legend_labels[N_LEGEND] = {
   [LEGEND_CANCEL_REQUEST] = "cancel requested",
   [LEGEND_WATCHDOG] = "watchdog fired",
   [LEGEND_CRASH] = "exception escaped async void: the process ends",
+  [LEGEND_REPORT] = "progress report, run by the UI thread",
   [LEGEND_UNOBSERVED] = "unobserved error",
   [LEGEND_SWALLOWED] = "error swallowed by await",
 };
@@ -102,12 +103,14 @@ draw_legend_swatch (Ctx        *c,
     case LEGEND_CANCEL_REQUEST:
     case LEGEND_WATCHDOG:
     case LEGEND_CRASH:
+    case LEGEND_REPORT:
     case LEGEND_UNOBSERVED:
     case LEGEND_SWALLOWED:
       {
         guint kind = item == LEGEND_CANCEL_REQUEST ? AW_EVENT_CANCEL_REQUEST
                    : item == LEGEND_WATCHDOG ? AW_EVENT_WATCHDOG
                    : item == LEGEND_CRASH ? AW_EVENT_CRASH
+                   : item == LEGEND_REPORT ? AW_EVENT_MARK
                    : item == LEGEND_SWALLOWED ? AW_EVENT_ERROR_SWALLOWED
                    : AW_EVENT_ERROR_UNOBSERVED;
         const AwColor *color = _aw_render_marker_color (c->theme, kind);

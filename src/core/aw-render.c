@@ -86,6 +86,9 @@ _aw_render_ctx_init (Ctx                   *c,
             c->legend_has[LEGEND_WATCHDOG] = TRUE;
           else if (markers[i].kind == AW_EVENT_CRASH)
             c->legend_has[LEGEND_CRASH] = TRUE;
+          else if (markers[i].kind == AW_EVENT_MARK && markers[i].text != NULL &&
+                   g_str_has_prefix (markers[i].text, AW_MARK_REPORT))
+            c->legend_has[LEGEND_REPORT] = TRUE;
           else if (markers[i].kind == AW_EVENT_ERROR_UNOBSERVED)
             c->legend_has[LEGEND_UNOBSERVED] = TRUE;
           else if (markers[i].kind == AW_EVENT_ERROR_SWALLOWED)

@@ -186,6 +186,9 @@ worker_run (gpointer data,
   /* A blocking worker holds its thread without using the CPU, like a
    * synchronous I/O call inside Task.Run: its time is the wall clock's. */
   gint64 (*clock) (void) = node->blocking ? monotonic_ns : thread_cpu_ns;
+  /* A report after every progress_ms of work, never at its very end. */
+  gint64 report = node->progress_ms > 0 ? _aw_engine_scaled_us (engine, node->progress_ms) * 1000 : 0;
+  gint64 next_report = report > 0 && report < duration ? report : G_MAXINT64;
   gboolean cancelled = FALSE;
   GError *error;
 
@@ -205,12 +208,19 @@ worker_run (gpointer data,
 
           if (now - start >= duration)
             break;
-          /* The token is checked after every check interval of work. */
+          /* The token is checked after every check interval of work, and
+           * after each report. */
           until = MIN (start + duration, now + check);
+          until = MIN (until, start + next_report);
           if (node->blocking)
             g_usleep ((until - now) / 1000);
           else
             burn_until (until);
+          if (clock () - start >= next_report)
+            {
+              _aw_engine_job_progress (engine, &op->base, next_report / 1000);
+              next_report = next_report + report < duration ? next_report + report : G_MAXINT64;
+            }
           if (node->cooperative && g_cancellable_is_cancelled (token))
             {
               cancelled = TRUE;

@@ -418,6 +418,7 @@ runner_timer_clear (AwEngine *engine,
 }
 
 static void runner_root_done (AwEngine *engine);
+static void runner_post_report (AwEngine *engine, AwOp *op, guint32 task, guint percent);
 
 static const AwEngineBackend runner_backend = {
   .record = runner_record,
@@ -431,6 +432,7 @@ static const AwEngineBackend runner_backend = {
   .timer_start = runner_timer_start,
   .timer_clear = runner_timer_clear,
   .pool_push = _aw_runner_pool_push,
+  .post_report = runner_post_report,
   .sleep = _aw_runner_sleep,
   .block_on = _aw_runner_block_on,
   .wait_complete = _aw_runner_wait_complete,
@@ -533,6 +535,53 @@ _aw_runner_maybe_finish (AwRunner *run)
     maybe_finish_cb (run);
   else
     _aw_runner_defer_to_context (run->context, G_PRIORITY_DEFAULT, maybe_finish_cb, g_object_ref (run), g_object_unref);
+}
+
+/* A progress report on its way to a context; it keeps the run going until
+ * it has been delivered. */
+typedef struct {
+  AwRunner *run;
+  guint32   task;
+  guint     percent;
+} Report;
+
+static gboolean
+report_deliver (gpointer data)
+{
+  Report *report = data;
+
+  _aw_engine_report_delivered (&report->run->engine, report->task, report->percent);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+report_free (gpointer data)
+{
+  Report *report = data;
+  AwRunner *run = report->run;
+
+  if (g_atomic_int_dec_and_test (&run->live_ops))
+    _aw_runner_maybe_finish (run);
+  g_object_unref (run);
+  g_free (report);
+}
+
+static void
+runner_post_report (AwEngine *engine,
+                    AwOp     *op,
+                    guint32   task,
+                    guint     percent)
+{
+  AwRunner *run = RUNNER (engine);
+  Report *report = g_new0 (Report, 1);
+  g_autoptr(GMainContext) context = op != NULL ? g_main_context_ref (SCOPE (op->scope)->context)
+                                               : g_main_context_ref_thread_default ();
+
+  report->run = g_object_ref (run);
+  report->task = task;
+  report->percent = percent;
+  g_atomic_int_inc (&run->live_ops);
+  _aw_runner_defer_to_context (context, G_PRIORITY_DEFAULT, report_deliver, report, report_free);
 }
 
 static void

@@ -18,7 +18,7 @@
 static const char *node_fields[AW_NODE_LAST] = {
   [AW_NODE_DELAY] = "ms",
   [AW_NODE_IO] = "ms",
-  [AW_NODE_CPU] = "ms cooperative check_ms blocking",
+  [AW_NODE_CPU] = "ms cooperative check_ms blocking progress_ms",
   [AW_NODE_FAIL] = "ms message",
   [AW_NODE_CACHED] = "ms hit_ratio value_task",
   [AW_NODE_SEQUENCE] = "children catch",
@@ -28,7 +28,7 @@ static const char *node_fields[AW_NODE_LAST] = {
   [AW_NODE_REPEAT] = "count child",
   [AW_NODE_PARALLEL] = "count child limit",
   [AW_NODE_FIRE_AND_FORGET] = "child async_void",
-  [AW_NODE_BLOCK_UI] = "ms",
+  [AW_NODE_BLOCK_UI] = "ms progress_ms",
   [AW_NODE_WAIT_BLOCKING] = "child deadline_ms continue_on aggregate",
 };
 
@@ -183,6 +183,27 @@ default_name (AwNode *node)
     }
 }
 
+/* "progress_ms": a report (IProgress<T>.Report) every so much work, posted
+ * to the context the work was started from; at most AW_SCENARIO_MAX_REPORTS
+ * of them. */
+static gboolean
+parse_progress (ParseContext *ctx,
+                JsonObject   *object,
+                const char   *what,
+                AwNode       *node,
+                GError      **error)
+{
+  if (!_aw_scenario_get_uint (ctx, object, "progress_ms", FALSE, 10, AW_SCENARIO_MAX_DURATION_MS,
+                              what, "ms", &node->progress_ms, error))
+    return FALSE;
+  if (node->progress_ms > 0 && node->ms / node->progress_ms > AW_SCENARIO_MAX_REPORTS)
+    return _aw_scenario_fail_at (ctx, error, AW_SCENARIO_ERROR_LIMIT, object, "progress_ms",
+                                 "\"progress_ms\" of %u ms makes %u reports in %u ms; at most %d",
+                                 node->progress_ms, node->ms / node->progress_ms, node->ms,
+                                 AW_SCENARIO_MAX_REPORTS);
+  return TRUE;
+}
+
 AwNode *
 _aw_scenario_parse_node (ParseContext *ctx,
                          JsonNode     *json,
@@ -259,7 +280,10 @@ _aw_scenario_parse_node (ParseContext *ctx,
     case AW_NODE_IO:
     case AW_NODE_BLOCK_UI:
       ok = _aw_scenario_get_uint (ctx, object, "ms", TRUE, 0, AW_SCENARIO_MAX_DURATION_MS,
-                                  what, "ms", &node->ms, error);
+                                  what, "ms", &node->ms, error) &&
+           parse_progress (ctx, object, what, node, error);
+      /* Reports count against the limit on a run's tasks. */
+      child_tasks = node->progress_ms > 0 ? node->ms / node->progress_ms : 0;
       break;
 
     case AW_NODE_CPU:
@@ -268,7 +292,9 @@ _aw_scenario_parse_node (ParseContext *ctx,
            _aw_scenario_get_bool (ctx, object, "cooperative", &node->cooperative, error) &&
            _aw_scenario_get_uint (ctx, object, "check_ms", FALSE, 1, 10000,
                                   what, "ms", &node->check_ms, error) &&
-           _aw_scenario_get_bool (ctx, object, "blocking", &node->blocking, error);
+           _aw_scenario_get_bool (ctx, object, "blocking", &node->blocking, error) &&
+           parse_progress (ctx, object, what, node, error);
+      child_tasks = node->progress_ms > 0 ? node->ms / node->progress_ms : 0;
       break;
 
     case AW_NODE_FAIL:

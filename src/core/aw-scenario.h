@@ -19,6 +19,7 @@ G_BEGIN_DECLS
 #define AW_SCENARIO_MAX_TASKS       1000000        /* tasks one variant may start */
 #define AW_SCENARIO_MAX_DURATION_MS 600000         /* 10 minutes */
 #define AW_SCENARIO_MAX_COUNT       1000000        /* repeat / parallel copies */
+#define AW_SCENARIO_MAX_REPORTS     1000           /* progress reports of one node */
 #define AW_SCENARIO_MAX_VARIANTS    8
 #define AW_SCENARIO_MAX_CHILDREN    1000           /* literal children of one node */
 #define AW_SCENARIO_MAX_TEXT        (64 * 1024)    /* one text field, bytes */
@@ -128,6 +129,7 @@ struct _AwNode {
   gboolean    aggregate;       /* wait_blocking: .Wait() / .Result wrap the error in an AggregateException */
   gboolean    async_void;      /* fire_and_forget: an async void method: an escaping error ends the process */
   guint       limit;           /* parallel: at most this many copies at once (SemaphoreSlim), 0 for no limit */
+  guint       progress_ms;     /* cpu, block_ui: a progress report every so much work, 0 for none */
   gboolean    continue_on_worker; /* wait_blocking: ConfigureAwait(false) */
   char       *message;         /* fail: the error message */
   guint       csharp_line;     /* the line of the C# snippet this node stands for, 0 if none */

@@ -115,13 +115,15 @@ typedef struct _AwTrace AwTrace;
 
 /* Texts of recorded events that readers look for: a RUN_END's outcome
  * starts with one of the first five; a MARK says a blocking wait's
- * continuation ran after the watchdog gave up on it. */
+ * continuation ran after the watchdog gave up on it, or starts a
+ * progress report. */
 #define AW_RUN_COMPLETED       "completed"
 #define AW_RUN_CANCELLED       "cancelled"
 #define AW_RUN_FAULTED         "faulted"
 #define AW_RUN_DEADLOCKED      "deadlocked"
 #define AW_RUN_CRASHED         "crashed"
 #define AW_MARK_STRANDED       "stranded callback ran"
+#define AW_MARK_REPORT         "Report("      /* a progress report: "Report(25%)" */
 
 #define AW_TYPE_TRACE (aw_trace_get_type ())
 GType        aw_trace_get_type        (void) G_GNUC_CONST;

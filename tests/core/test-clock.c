@@ -909,6 +909,45 @@ test_async_void_crash (void)
   g_assert_true (g_str_has_prefix (metrics->outcome, "crashed: disk full: the exception escaped an async void method"));
 }
 
+/* Progress reports: from a worker they reach the UI thread as the work
+ * goes; from work on the UI thread they wait until it is free. */
+static void
+test_progress (void)
+{
+  g_autoptr(AwScenario) s = scenario_from_program (
+    "{ \"type\": \"sequence\", \"children\": ["
+    "  { \"type\": \"cpu\", \"ms\": 1000, \"progress_ms\": 250, \"name\": \"worker\" },"
+    "  { \"type\": \"block_ui\", \"ms\": 400, \"progress_ms\": 100, \"name\": \"ui\" } ] }");
+  g_autoptr(AwScenario) cancelled = scenario_from_program (
+    "{ \"type\": \"cpu\", \"ms\": 1000, \"check_ms\": 400, \"progress_ms\": 250, \"name\": \"worker\" }");
+  Opts opts = { 1.0, 0, -1, 10, 0 };
+  Opts cancel = { 1.0, 0, 100, 10, 0 };
+  g_autoptr(AwTrace) t = simulate (s, "v", &opts);
+  g_autoptr(AwTrace) tc = simulate (cancelled, "v", &cancel);
+  g_autoptr(AwTraceModel) m = aw_trace_model_new (t);
+  g_autoptr(AwTraceModel) mc = aw_trace_model_new (tc);
+  guint32 worker = task_named (m, "worker")->id;
+  guint32 ui = task_named (m, "ui")->id;
+  const AwEvent *events;
+  guint n;
+
+  /* Three reports from the worker, on the UI thread's lane, as the work goes. */
+  g_assert_cmpint (event_time (t, find_event (t, 0, AW_EVENT_MARK, worker, "Report(25%)")), ==, MS (250));
+  g_assert_cmpint (event_time (t, find_event (t, 0, AW_EVENT_MARK, worker, "Report(50%)")), ==, MS (500));
+  g_assert_cmpint (event_time (t, find_event (t, 0, AW_EVENT_MARK, worker, "Report(75%)")), ==, MS (750));
+  events = aw_trace_get_events (t, &n);
+  g_assert_cmpuint (events[find_event (t, 0, AW_EVENT_MARK, worker, "Report(50%)")].lane, ==, 0);
+  /* Work on the UI thread: every report waits for the end of the block. */
+  g_assert_cmpint (event_time (t, find_event (t, 0, AW_EVENT_MARK, ui, "Report(25%)")), ==, MS (1400));
+  g_assert_cmpint (event_time (t, find_event (t, 0, AW_EVENT_MARK, ui, "Report(75%)")), ==, MS (1400));
+  g_assert_cmpint (run_end_ns (t), >=, MS (1400));
+
+  /* The token is checked at each report too: cancelled at 100 ms, the
+   * worker that checks every 400 ms stops at the first report. */
+  g_assert_cmpint (run_end_ns (tc), ==, MS (250));
+  g_assert_true (g_str_has_prefix (aw_trace_model_get_metrics (mc)->outcome, "cancelled"));
+}
+
 static void
 test_heartbeat (void)
 {
@@ -1301,6 +1340,7 @@ main (int    argc,
   g_test_add_func ("/aw/clock/parallel-limit", test_parallel_limit);
   g_test_add_func ("/aw/clock/wait-aggregate", test_wait_aggregate);
   g_test_add_func ("/aw/clock/async-void-crash", test_async_void_crash);
+  g_test_add_func ("/aw/clock/progress", test_progress);
   g_test_add_func ("/aw/clock/wait-blocking", test_wait_blocking);
   g_test_add_func ("/aw/clock/configure-await-leftovers", test_leftovers);
   g_test_add_func ("/aw/clock/performance", test_performance);

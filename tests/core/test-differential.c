@@ -134,13 +134,15 @@ gen_node (Gen      *g,
   if (g_str_equal (type, "delay") || g_str_equal (type, "io"))
     g_string_append_printf (g->json, ", \"ms\": %u", next_duration (g, TRUE));
   else if (g_str_equal (type, "block_ui"))
-    g_string_append_printf (g->json, ", \"ms\": %u", 10 + 10 * g_rand_int_range (g->rand, 0, 3));
+    g_string_append_printf (g->json, ", \"ms\": %u%s", 10 + 10 * g_rand_int_range (g->rand, 0, 3),
+                            g_rand_boolean (g->rand) ? ", \"progress_ms\": 10" : "");
   else if (g_str_equal (type, "cpu"))
-    g_string_append_printf (g->json, ", \"ms\": %u, \"cooperative\": %s, \"check_ms\": %u, \"blocking\": %s",
+    g_string_append_printf (g->json, ", \"ms\": %u, \"cooperative\": %s, \"check_ms\": %u, \"blocking\": %s%s",
                             next_duration (g, TRUE),
                             g_rand_boolean (g->rand) ? "true" : "false",
                             5 + 5 * g_rand_int_range (g->rand, 0, 3),
-                            g_rand_boolean (g->rand) ? "true" : "false");
+                            g_rand_boolean (g->rand) ? "true" : "false",
+                            g_rand_int_range (g->rand, 0, 3) == 0 ? ", \"progress_ms\": 20" : "");
   else if (g_str_equal (type, "fail"))
     g_string_append_printf (g->json, ", \"ms\": %u, \"message\": \"error %u\"", next_duration (g, TRUE), g->name);
   else if (g_str_equal (type, "cached"))

@@ -283,6 +283,22 @@ DIFFERENCES = {
                          r"(?i)ConfigureAwait\(false\), on every await down the chain"],
         },
     },
+    "dotnet6-shorthands": {
+        "glib": "nothing to say: GLib has neither, and the runs are the same either way",
+        "csharp": "Mono 6.8, which runs the twins, has neither Task.WaitAsync(TimeSpan) nor "
+                  "Parallel.ForEachAsync (.NET 6 and later): the twins race WhenAny against Task.Delay and "
+                  "limit with SemaphoreSlim, which do the same, and the text names the shorthand",
+        "replaces": "nothing: the code shown is the pre-.NET 6 form, and runs",
+        "checks": {},
+        "ratios": {},
+        "text": {
+            "timeout-race": [r"(?i)stop waiting is not stop the work",
+                             r"WaitAsync\(TimeSpan\.FromSeconds\(1\)\) is this same race in one call",
+                             r"(?i)Mono 6\.8[^.]*has no WaitAsync"],
+            "bounded": [r"Parallel\.ForEachAsync[^.]*MaxDegreeOfParallelism",
+                        r"(?i)Mono 6\.8[^.]*does not have it"],
+        },
+    },
 }
 
 # Comparisons that fail today because the engine is wrong; the engine is to be

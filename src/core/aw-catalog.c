@@ -27,6 +27,7 @@ static const char * const lesson_order[] = {
   "when-any",
   "io-vs-cpu",
   "scale",
+  "bounded",
   "cancel",
   "cooperative",
   "timeout",

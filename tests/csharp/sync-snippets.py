@@ -57,6 +57,14 @@ LANGS = [
                  ("*", "GetDataAsync"): "Parse(await http.GetStringAsync(url));",
                  ("*", "await GetDataAsync()"): "label.Text = await GetDataAsync();",
              },
+             "bounded": {
+                 ("*", "foreach (url) await DownloadAsync(url)"): "foreach (string url in urls)",
+                 ("one-by-one", "DownloadAsync(url)"): "await DownloadAsync(url);",
+                 ("*", "Task.WhenAll(100 downloads)"): "await Task.WhenAll(urls.Select(url => DownloadAsync(url)));",
+                 ("all-at-once", "DownloadAsync(url)"): "urls.Select(url => DownloadAsync(url))",
+                 ("*", "Task.WhenAll(100 downloads), SemaphoreSlim(10)"): "await Task.WhenAll(urls.Select(async url =>",
+                 ("at-most-10", "DownloadAsync(url)"): "try { await DownloadAsync(url); }",
+             },
          }),
     Lang("c", "c", "c_line", os.path.join(ROOT, "tests", "c"), ".c",
          "/* <lesson> */", "/* </lesson> */", probes=False, anchors={
@@ -64,6 +72,12 @@ LANGS = [
                  ("*", "GetDataAsync().Result"): "while (page->data == NULL)",
                  ("*", "GetDataAsync"): "get_data_async (NULL, on_data, page);",
                  ("*", "await GetDataAsync()"): "get_data_async (NULL, on_data_then_update_label, page);",
+             },
+             "bounded": {
+                 ("*", "foreach (url) await DownloadAsync(url)"): "while (crawl->in_flight < crawl->limit",
+                 ("*", "Task.WhenAll(100 downloads)"): "while (crawl->in_flight < crawl->limit",
+                 ("*", "Task.WhenAll(100 downloads), SemaphoreSlim(10)"): "while (crawl->in_flight < crawl->limit",
+                 ("*", "DownloadAsync(url)"): "download_async (crawl->next++, NULL, on_downloaded, crawl);",
              },
          }),
 ]

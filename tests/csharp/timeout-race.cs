@@ -2,7 +2,9 @@
 // Task.Delay(1000) with WhenAny; the loser is cancelled, or (third variant)
 // nobody cancels it. The // <lesson> region is the C# the app shows;
 // Ms(1000) is 1000 ms at the run's speed. BuildReport is CPU work that checks
-// its token every 10 ms.
+// its token every 10 ms. Task.WaitAsync(TimeSpan), the same race in one call,
+// is .NET 6 and later: Mono 6.8 has no such method, so the region names it in
+// a comment.
 using System;
 using System.Threading;
 using System.Threading.Tasks;
@@ -25,13 +27,18 @@ static class TimeoutRaceTwin
             Task<Report> work = Task.Run(() => BuildReport(cts.Token), cts.Token);
             Task delay = Task.Delay(Ms(1000), cts.Token);
             Task first = await Task.WhenAny(work, delay);
-            cts.Cancel();             // stop the loser, whichever it is
+            cts.Cancel();             // stop the loser, whichever it is:
+                                      // WhenAny only stopped the waiting
             if (first == work)
                 Show(await work);
             else
                 ShowMessage("The report took too long.");
         }
     }
+
+    // .NET 6+: await work.WaitAsync(TimeSpan.FromSeconds(1)) is this race in
+    // one call. It too stops only the waiting (TimeoutException): the work
+    // runs on until its token is cancelled.
     // </lesson>
 
     // The mistake (third variant): the same without cts.Cancel(), so the

@@ -31,7 +31,7 @@
 /* The scenarios of the lesson, with their ids fixed. */
 static const char * const lesson_ids[] = {
   "await-vs-block", "valuetask",
-  "when-all", "when-any", "io-vs-cpu", "scale",
+  "when-all", "when-any", "io-vs-cpu", "scale", "bounded",
   "cancel", "cooperative", "timeout", "timeout-race",
   "fire-and-forget", "needless-async", "no-cancellation", "when-all-failures",
   "workflow",
@@ -201,6 +201,15 @@ outcome_is (const AwMetrics *m,
   return m->outcome != NULL && g_str_has_prefix (m->outcome, word);
 }
 
+static gint
+compare_gint64 (gconstpointer a,
+                gconstpointer b)
+{
+  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+
+  return x < y ? -1 : x > y;
+}
+
 /* Part 1 ------------------------------------------------------------------------------- */
 
 /* Awaiting a delay leaves the main loop free; Thread.Sleep stops the heartbeat. */
@@ -354,6 +363,75 @@ test_scale (void)
   assert_ratio_at_most (bound->wall_ms, p->wall_ms, 1.3, "thread-bound vs predicted");
   assert_ratio_at_most (scen (runs, bound->wall_ms), rounds * 1000, 1.05, "thread-bound vs a fixed pool's rounds");
   assert_ratio_at_least (bound->wall_ms, awaits->wall_ms, 1.5, "thread-bound vs awaits");
+  assert_verdict_met (runs);
+}
+
+/* The most tasks called @name pending at any one moment: each counts from
+ * its creation to its end, and one that ends when another starts makes
+ * room for it. */
+static guint
+max_in_flight (AwTraceModel *m,
+               const char   *name)
+{
+  const AwTaskInfo *tasks;
+  g_autoptr(GArray) edges = g_array_new (FALSE, FALSE, sizeof (gint64));
+  guint n, now = 0, most = 0;
+
+  tasks = aw_trace_model_get_tasks (m, &n);
+  for (guint i = 0; i < n; i++)
+    if (g_strcmp0 (tasks[i].name, name) == 0)
+      {
+        /* 2t + 1 a start, 2t an end: at the same time an end sorts first. */
+        gint64 start = 2 * tasks[i].created_ns + 1, end = 2 * tasks[i].end_ns;
+
+        g_assert_cmpint (tasks[i].end_ns, >=, tasks[i].created_ns);
+        g_array_append_val (edges, start);
+        g_array_append_val (edges, end);
+      }
+  g_array_sort (edges, compare_gint64);
+  for (guint i = 0; i < edges->len; i++)
+    {
+      if (g_array_index (edges, gint64, i) & 1)
+        now++;
+      else
+        now--;
+      most = MAX (most, now);
+    }
+  return most;
+}
+
+/* 100 downloads of 40 ms: one by one the sum, all at once the longest, at
+ * most ten at once (SemaphoreSlim) ten rounds, never more than ten in flight. */
+static void
+test_bounded (void)
+{
+  g_autoptr(Runs) runs = runs_new ("bounded", 2.0);
+  const AwMetrics *one = metrics (runs, "one-by-one");
+  const AwMetrics *all = metrics (runs, "all-at-once");
+  const AwMetrics *ten = metrics (runs, "at-most-10");
+  const char *download = "DownloadAsync(url)";
+
+  g_assert_cmpuint (max_in_flight (model (runs, "one-by-one"), download), ==, 1);
+  g_assert_cmpuint (max_in_flight (model (runs, "all-at-once"), download), ==, 100);
+  g_assert_cmpuint (max_in_flight (model (runs, "at-most-10"), download), ==, 10);
+  for (guint i = 0; i < runs->variants->len; i++)
+    {
+      const char *name = g_array_index (runs->variants, AwNamedRun, i).name;
+
+      g_assert_true (outcome_is (metrics (runs, name), "completed"));
+      g_assert_cmpuint (metrics (runs, name)->completed, ==, 101);
+      g_assert_cmpuint (metrics (runs, name)->threads_used, ==, 1);
+      g_assert_cmpuint (warnings_total (runs, name), ==, 0);
+    }
+
+  /* Timers never fire early: 100 rounds of 40 ms, and 10. */
+  assert_ratio_at_least (scen (runs, one->wall_ms), 4000, 0.98, "one by one vs 100 x 40 ms");
+  assert_ratio_at_most (scen (runs, one->wall_ms), 4000, 1.15, "one by one vs 100 x 40 ms");
+  assert_ratio_at_least (scen (runs, ten->wall_ms), 400, 0.98, "ten at once vs 100 / 10 x 40 ms");
+  assert_ratio_at_most (scen (runs, ten->wall_ms), 400, 1.3, "ten at once vs 100 / 10 x 40 ms");
+  assert_ratio_at_most (scen (runs, all->wall_ms), 40, 2, "all at once vs one download");
+  assert_ratio_at_most (ten->wall_ms, one->wall_ms, 0.15, "ten at once vs one by one");
+  assert_ratio_at_least (ten->wall_ms, all->wall_ms, 5, "ten at once vs all at once");
   assert_verdict_met (runs);
 }
 
@@ -634,6 +712,7 @@ main (int    argc,
   g_test_add_func ("/aw/scenarios/when-any", test_when_any);
   g_test_add_func ("/aw/scenarios/io-vs-cpu", test_io_vs_cpu);
   g_test_add_func ("/aw/scenarios/scale", test_scale);
+  g_test_add_func ("/aw/scenarios/bounded", test_bounded);
   g_test_add_func ("/aw/scenarios/cancel", test_cancel);
   g_test_add_func ("/aw/scenarios/cooperative", test_cooperative);
   g_test_add_func ("/aw/scenarios/timeout", test_timeout);

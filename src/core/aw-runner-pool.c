@@ -211,7 +211,8 @@ worker_run (gpointer data,
           /* The token is checked after every check interval of work, and
            * after each report. */
           until = MIN (start + duration, now + check);
-          until = MIN (until, start + next_report);
+          if (next_report < duration)
+            until = MIN (until, start + next_report);
           if (node->blocking)
             g_usleep ((until - now) / 1000);
           else

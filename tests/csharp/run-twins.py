@@ -6,8 +6,11 @@ mcs (with UiThread.cs and Lab.cs), runs it on Mono, runs the same scenario on
 GLib (`awaitscope run ID --json --speed S --deadline D`, the binary named by
 $AWAITSCOPE), and compares them:
 
-  - the same variants, each with the same outcome (completed, faulted or
-    cancelled) and, where it faulted, the same error (the one `await` threw);
+  - the same variants, each with the same outcome (completed, faulted,
+    cancelled or crashed) and, where it faulted, the same error (the one
+    `await` threw; an AggregateException is named so on both sides); where it
+    crashed, the exception that escaped async void (the twin's UiThread
+    records it when its loop rethrows it: Lab reports "crashed");
   - wall-time ratios between variants (RATIOS), each inside the same stated,
     generous bounds on both sides; other figures within bounds (FIGURES) or
     equal (SAME);
@@ -293,6 +296,18 @@ def message(outcome):
     return parts[1].strip() if len(parts) > 1 else ""
 
 
+def has_catch(program):
+    """Whether a program tree has a try/catch (a sequence with catch: true) anywhere."""
+    if not isinstance(program, dict):
+        return False
+    if program.get("catch"):
+        return True
+    kids = list(program.get("children") or [])
+    if "child" in program:
+        kids.append(program["child"])
+    return any(has_catch(k) for k in kids)
+
+
 def warning_says(glib, variant, kind, pattern):
     ws = [w for w in glib[variant].get("warnings", []) if w["kind"] == kind]
     if not ws:
@@ -364,9 +379,12 @@ def checks_for(sid, doc, glib, cs, speed):
     programs = {v["name"]: v["program"] for v in doc.get("variants", [])}
     for name in names_g:
         cv = c[name]
-        out.append((f"runs {name}", cv["outcome"] not in ("timed-out",) and not cv["crashes"],
+        # An exception that escaped async void is a crash on both sides; any
+        # other exception thrown on the UI thread's loop is the twin's fault.
+        out.append((f"runs {name}", cv["outcome"] not in ("timed-out",)
+                    and (not cv["crashes"] or cv["outcome"] == "crashed"),
                     f"C# outcome {cv['outcome']}, crashes {cv['crashes']}"))
-        if programs.get(name, {}).get("catch") and cv.get("handled_by_code") and cv["outcome"] == "faulted":
+        if has_catch(programs.get(name, {})) and cv.get("handled_by_code") and cv["outcome"] == "faulted":
             # The twin reports what the awaited call threw; the scenario's
             # handler has its try/catch (catch: true), so GLib's run is the
             # handler's: completed, with the error observed on the way.
@@ -376,11 +394,23 @@ def checks_for(sid, doc, glib, cs, speed):
             continue
         out.append((f"outcome {name}", state(g[name]["outcome"]) == cv["outcome"],
                     f"GLib {g[name]['outcome']!r}, C# {cv['outcome']!r}"))
-        if cv["outcome"] == "faulted" or state(g[name]["outcome"]) == "faulted":
+        if cv["outcome"] == "crashed" or state(g[name]["outcome"]) == "crashed":
+            # GLib: "crashed: MESSAGE: the exception escaped an async void
+            # method; ..."; C#: the first exception the UI thread's loop threw.
             cmsg = (cv.get("exception") or {}).get("message", "")
             gmsg = message(g[name]["outcome"])
-            out.append((f"error {name}", bool(cmsg) and gmsg.endswith(cmsg),
-                        f"GLib {gmsg!r}, C# await threw {cv.get('exception')}"))
+            out.append((f"crash {name}", bool(cmsg) and gmsg.startswith(cmsg + ": the exception escaped an async void")
+                        and g[name]["crashed"] is True and cv.get("crashed") is True,
+                        f"GLib {gmsg!r} (crashed {g[name]['crashed']}), C# rethrew on the UI thread "
+                        f"{cv.get('exception')} (crashes {cv['crashes']})"))
+        elif cv["outcome"] == "faulted" or state(g[name]["outcome"]) == "faulted":
+            exc = cv.get("exception") or {}
+            cmsg = exc.get("message", "")
+            gmsg = message(g[name]["outcome"])
+            # .Wait() and .Result throw an AggregateException: GLib says so first.
+            named = exc.get("type") != "AggregateException" or gmsg.startswith("AggregateException: ")
+            out.append((f"error {name}", bool(cmsg) and gmsg.endswith(cmsg) and named,
+                        f"GLib {gmsg!r}, C# threw {exc}"))
 
     for metric, a, b, lo, hi in RATIOS.get(sid, []):
         for side, run in (("glib", g), ("csharp", c)):

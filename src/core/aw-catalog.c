@@ -23,6 +23,7 @@
 static const char * const lesson_order[] = {
   "await-vs-block",
   "valuetask",
+  "result-vs-await",
   "when-all",
   "when-any",
   "io-vs-cpu",
@@ -34,6 +35,7 @@ static const char * const lesson_order[] = {
   "timeout-race",
   "deadlock",
   "fire-and-forget",
+  "async-void",
   "needless-async",
   "no-cancellation",
   "when-all-failures",

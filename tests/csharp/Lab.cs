@@ -46,7 +46,7 @@ public sealed class Recorder
     readonly List<Exception> caught = new List<Exception>();
     readonly List<string> unobserved = new List<string>();
     readonly JObj figures = new JObj();
-    int activeWork, pendingIo, cancelledTasks;
+    int activeWork, pendingIo, cancelledTasks, crashed;
     double cancelAt = -1, end = -1;
 
     public readonly double T0;
@@ -95,6 +95,9 @@ public sealed class Recorder
     public Exception[] CaughtExceptions { get { lock (gate) return caught.ToArray(); } }
 
     public void Unobserved(string message) { lock (gate) unobserved.Add(message); }
+
+    /// <summary>Exceptions that escaped async void methods (UiThread.Crashes): neither caught nor swallowed.</summary>
+    public void Crashed(int count) { lock (gate) crashed = count; }
 
     public void Ended() { lock (gate) if (end < 0) end = Lab.Now; }
 
@@ -149,7 +152,7 @@ public sealed class Recorder
             // what an awaited WhenAll swallows beyond the one it rethrows.
             int failed = 0;
             foreach (var kv in figures) if (kv.Key == "tasks_failed") failed = (int) kv.Value;
-            o.Add("errors_swallowed", Math.Max(0, failed - caught.Count - unobserved.Count));
+            o.Add("errors_swallowed", Math.Max(0, failed - caught.Count - unobserved.Count - crashed));
             o.Add("errors_unobserved_messages", unobserved.Cast<object>().ToList());
             foreach (var kv in figures) o.Add(kv.Key, kv.Value);
         }
@@ -158,7 +161,7 @@ public sealed class Recorder
 
 public static class Lab
 {
-    static readonly Stopwatch clock = Stopwatch.StartNew();   // first: Rec below reads it
+    static readonly long clockOrigin = Stopwatch.GetTimestamp();   // first: Rec below reads it
     public static double Speed = 1;
     /// <summary>How long the UI loop may stay blocked before the watchdog gives up on the variant.</summary>
     public static int DeadlineMs = 5000;
@@ -172,7 +175,10 @@ public static class Lab
         new System.Runtime.CompilerServices.ConditionalWeakTable<Exception, Recorder>();
     static readonly List<object> probes = new List<object>();
 
-    public static double Now { get { return clock.Elapsed.TotalMilliseconds; } }
+    public static double Now { get { return At(Stopwatch.GetTimestamp()); } }
+
+    /// <summary>A Stopwatch.GetTimestamp() reading, in the milliseconds of Now.</summary>
+    public static double At(long timestamp) { return (timestamp - clockOrigin) * 1000.0 / Stopwatch.Frequency; }
 
     /// <summary>ms scenario milliseconds at the run's speed.</summary>
     public static TimeSpan Ms(double ms)
@@ -393,20 +399,30 @@ public static class Lab
         Exception error = null;
         bool handled = false;
         var task = Volatile.Read(ref box[0]);
+        var crashes = ui.Crashes;
+        var crashTimes = ui.CrashTimestamps;
+        rec.Crashed(crashes.Length);
         if (watchdog) outcome = "deadlocked";
         else if (timedOut) outcome = "timed-out";
         else
         {
             try { task.GetAwaiter().GetResult(); }
             catch (Exception e) { error = e; }
-            if (error == null && rec.CaughtExceptions.Length > 0)
+            if (crashes.Length > 0)
+            {
+                // An exception escaped an async void method and was rethrown
+                // on the UI thread: a real UI app ends at the first one.
+                error = crashes[0];
+            }
+            else if (error == null && rec.CaughtExceptions.Length > 0)
             {
                 // The lesson's code caught what `await` threw (and Log-ged it):
                 // the variant's outcome is what the awaited operation did.
                 error = rec.CaughtExceptions[0];
                 handled = true;
             }
-            outcome = error == null ? "completed" : error is OperationCanceledException ? "cancelled" : "faulted";
+            outcome = crashes.Length > 0 ? "crashed"
+                    : error == null ? "completed" : error is OperationCanceledException ? "cancelled" : "faulted";
         }
         v.Add("outcome", outcome);
         v.Add("exception", error == null ? null : Describe(error));
@@ -414,7 +430,10 @@ public static class Lab
         v.Add("watchdog_fired", watchdog);
         v.Add("max_ui_gap_ms", gap);
         v.Add("stranded_continuations", watchdog ? stranded : 0);
-        v.Add("crashes", ui.Crashes.Select(e => (object) Describe(e)).ToList());
+        v.Add("crashed", crashes.Length > 0);
+        v.Add("crashes", crashes.Select(e => (object) Describe(e)).ToList());
+        // When the first exception was rethrown on the UI thread: where C# ends the app.
+        v.Add("crash_ms", crashes.Length > 0 ? (object) (At(crashTimes[0]) - rec.T0) : null);
         v.Add("pool_threads_busy_max", maxPoolBusy);
 
         // .NET reports an unobserved exception only when its task is collected.

@@ -35,6 +35,7 @@ public sealed class UiThread : SynchronizationContext
     TaskCompletionSource<bool> handlerDone;
     int crashesBeforeHandler;
     readonly List<Exception> crashes = new List<Exception>();
+    readonly List<long> crashTimestamps = new List<long>();
 
     public UiThread(string name)
     {
@@ -70,6 +71,9 @@ public sealed class UiThread : SynchronizationContext
 
     /// <summary>Exceptions that escaped a message: in a real UI app each one ends the process.</summary>
     public Exception[] Crashes { get { lock (crashes) return crashes.ToArray(); } }
+
+    /// <summary>When each crash happened (Stopwatch.GetTimestamp()), in the order of Crashes.</summary>
+    public long[] CrashTimestamps { get { lock (crashes) return crashTimestamps.ToArray(); } }
 
     public void ResetGap()
     {
@@ -152,7 +156,11 @@ public sealed class UiThread : SynchronizationContext
             if (m.Callback == null) break;
             Interlocked.Increment(ref turns);
             try { m.Callback(m.State); }
-            catch (Exception e) { lock (crashes) crashes.Add(e); }
+            catch (Exception e)
+            {
+                long now = Stopwatch.GetTimestamp();
+                lock (crashes) { crashes.Add(e); crashTimestamps.Add(now); }
+            }
             Beat();
         }
     }

@@ -6,8 +6,11 @@ mcs (with UiThread.cs and Lab.cs), runs it on Mono, runs the same scenario on
 GLib (`awaitscope run ID --json --speed S --deadline D`, the binary named by
 $AWAITSCOPE), and compares them:
 
-  - the same variants, each with the same outcome (completed, faulted or
-    cancelled) and, where it faulted, the same error (the one `await` threw);
+  - the same variants, each with the same outcome (completed, faulted,
+    cancelled or crashed) and, where it faulted, the same error (the one
+    `await` threw; an AggregateException is named so on both sides); where it
+    crashed, the exception that escaped async void (the twin's UiThread
+    records it when its loop rethrows it: Lab reports "crashed");
   - wall-time ratios between variants (RATIOS), each inside the same stated,
     generous bounds on both sides; other figures within bounds (FIGURES) or
     equal (SAME);
@@ -94,6 +97,11 @@ RATIOS = {
         ("wall_ms", "orders-fail", "normal", 0.45, 0.8),                 # 0.7 / 1.1
         ("wall_ms", "user-leaves", "normal", 0.3, 0.6),                  # 0.5 / 1.1
     ],
+    "async-void": [("wall_ms", "async-task", "async-void", 0.25, 0.55)],  # 0.3 / 0.8 (the crashed handler runs on)
+    "result-vs-await": [
+        ("wall_ms", "result", "await", 0.5, 0.85),                      # 0.4 (the exception escapes) / 0.6
+        ("max_ui_gap_ms", "result", "await", 3, 200),                   # 0.4 s frozen vs a tick
+    ],
     "when-all-order": [],
     "pool-growth": [],
 }
@@ -163,6 +171,27 @@ FIGURES = {
         ("both", "user-leaves", "cancel_latency_ms", "<=", 50, "real"),
     ],
     "valuetask": [("both", "valuetask", "sync_completed", "==", 900, None)],
+    "async-void": [
+        ("both", "async-void", "crashed", "==", True, None),
+        ("both", "foreach", "crashed", "==", True, None),
+        ("both", "async-task", "crashed", "==", False, None),
+        # C# rethrows the exception on the UI thread when the upload fails (GLib's
+        # crash marker: test-scenarios' /aw/scenarios/async-void).
+        ("csharp", "async-void", "crash_ms", ">=", 250, "scenario"),
+        ("csharp", "async-void", "crash_ms", "<=", 450, "scenario"),
+        ("csharp", "foreach", "crash_ms", ">=", 250, "scenario"),
+        ("csharp", "foreach", "crash_ms", "<=", 450, "scenario"),
+        # The toast starts while the uploads still run: nothing awaited them.
+        ("csharp", "async-void", "uploads_pending_at_toast", "==", 1, None),
+        ("csharp", "foreach", "uploads_pending_at_toast", "==", 3, None),
+        ("both", "async-task", "errors_unobserved", "==", 0, None),
+    ],
+    "result-vs-await": [
+        ("both", "result", "max_ui_gap_ms", ">=", 300, "scenario"),
+        ("both", "get-result", "max_ui_gap_ms", ">=", 300, "scenario"),
+        ("both", "await", "max_ui_gap_ms", "<=", 100, "real"),
+        ("both", "result", "watchdog_fired", "==", False, None),
+    ],
     # Blocked work grows the pool on both sides (a fixed pool of two: 3 threads with the main one).
     "pool-growth": [("both", "blocked", "threads_used", ">=", 5, None)],
 }
@@ -177,6 +206,7 @@ SAME = {
     "timeout-race": [("too-late", "cancelled"), ("too-late-not-cancelled", "cancelled")],
     "fire-and-forget": [("forget", "errors_unobserved")],
     "when-all-failures": [("await", "errors_unobserved")],
+    "async-void": [("async-void", "errors_unobserved"), ("foreach", "errors_unobserved")],
 }
 
 # (probe, dotted path, expected value): what the twins show about C# beyond
@@ -192,6 +222,24 @@ PROBE_FACTS = {
         ("wait-aggregate", "exception.inner.0.message", "card declined"),
         ("wait-aggregate", "exception.inner.1.message", "out of stock"),
         ("await-rethrows-argument-order", "exception.message", "A (argument 1, fails at 500 ms)"),
+    ],
+    "async-void": [
+        # With no SynchronizationContext (a console app) the exception is
+        # thrown on a pool thread and Mono ends the process.
+        ("no-context-ends-process", "returned_at_once", True),
+        ("no-context-ends-process", "ran_to_its_end", False),
+        ("no-context-ends-process", "process_ended", True),
+        ("no-context-ends-process", "unhandled_exception", True),
+    ],
+    "result-vs-await": [
+        # The engine's text for a wrapped error (AGGREGATE_WAIT in src/core/aw-interp.c) is Mono's.
+        ("wait-on-task-of-t", "exception.type", "AggregateException"),
+        ("wait-on-task-of-t", "exception.message", "One or more errors occurred. (price service unavailable)"),
+        ("wait-on-task-of-t", "exception.inner.0.type", "HttpRequestException"),
+        ("wait-on-task", "exception.type", "AggregateException"),
+        ("wait-on-task", "exception.inner.0.message", "quote not saved"),
+        ("get-result", "exception.type", "HttpRequestException"),
+        ("exception-property", "exception.type", "AggregateException"),
     ],
 }
 
@@ -271,6 +319,36 @@ DIFFERENCES = {
                                 r"(?i)async void[^.]*ends the app"],
         },
     },
+    "async-void-crash": {
+        "glib": "GLib has no exceptions: a GError goes only where the code hands it, so nothing crashes by "
+                "itself; a callback with nobody to report to can only handle it or end the program (g_error). "
+                "The engine marks the run crashed where C# would end and runs on, veiled",
+        "csharp": "an exception escaping async void is posted to the SynchronizationContext the method started "
+                  "on and thrown there, on the UI thread (the twin's UiThread records it; WinForms and WPF end "
+                  "the app); with none (a console app) it is thrown on a pool thread and the process ends (the "
+                  "no-context-ends-process probe)",
+        "replaces": "nothing: both sides end crashed with the same exception; the twin's UI thread runs on "
+                    "after the crash as the engine does, veiled",
+        "checks": {},
+        "ratios": {},
+        "text": {
+            "async-void": [r"(?i)in C#[^.]*SynchronizationContext[^.]*UI thread", r"(?i)console app[^.]*pool thread",
+                           r"(?i)in GLib[^.]*GError", r"(?i)g_error"],
+        },
+    },
+    "aggregate-exception": {
+        "glib": "a GError comes back as it is however the caller waits: a synchronous call blocks on a main "
+                "context of its own and returns the GError the callback would have seen",
+        "csharp": ".Wait() and .Result throw an AggregateException around the exception (Mono: 'One or more "
+                  "errors occurred. (message)'); await and .GetAwaiter().GetResult() throw the exception itself",
+        "replaces": "nothing: the engine models C# (aggregate: true on the .Result wait)",
+        "checks": {},
+        "ratios": {},
+        "text": {
+            "result-vs-await": [r"AggregateException", r"(?i)in GLib[^.]*GError comes back as it is",
+                                r"One or more errors occurred\. \(price service unavailable\)"],
+        },
+    },
     "continuation-context": {
         "glib": "a GTask's callback always goes to the thread-default main context of the thread that created it",
         "csharp": "the SynchronizationContext captured by await decides; a console app or ASP.NET Core has "
@@ -322,6 +400,18 @@ def state(outcome):
 def message(outcome):
     parts = (outcome or "").split(":", 1)
     return parts[1].strip() if len(parts) > 1 else ""
+
+
+def has_catch(program):
+    """Whether a program tree has a try/catch (a sequence with catch: true) anywhere."""
+    if not isinstance(program, dict):
+        return False
+    if program.get("catch"):
+        return True
+    kids = list(program.get("children") or [])
+    if "child" in program:
+        kids.append(program["child"])
+    return any(has_catch(k) for k in kids)
 
 
 def warning_says(glib, variant, kind, pattern):
@@ -395,9 +485,12 @@ def checks_for(sid, doc, glib, cs, speed):
     programs = {v["name"]: v["program"] for v in doc.get("variants", [])}
     for name in names_g:
         cv = c[name]
-        out.append((f"runs {name}", cv["outcome"] not in ("timed-out",) and not cv["crashes"],
+        # An exception that escaped async void is a crash on both sides; any
+        # other exception thrown on the UI thread's loop is the twin's fault.
+        out.append((f"runs {name}", cv["outcome"] not in ("timed-out",)
+                    and (not cv["crashes"] or cv["outcome"] == "crashed"),
                     f"C# outcome {cv['outcome']}, crashes {cv['crashes']}"))
-        if programs.get(name, {}).get("catch") and cv.get("handled_by_code") and cv["outcome"] == "faulted":
+        if has_catch(programs.get(name, {})) and cv.get("handled_by_code") and cv["outcome"] == "faulted":
             # The twin reports what the awaited call threw; the scenario's
             # handler has its try/catch (catch: true), so GLib's run is the
             # handler's: completed, with the error observed on the way.
@@ -407,11 +500,23 @@ def checks_for(sid, doc, glib, cs, speed):
             continue
         out.append((f"outcome {name}", state(g[name]["outcome"]) == cv["outcome"],
                     f"GLib {g[name]['outcome']!r}, C# {cv['outcome']!r}"))
-        if cv["outcome"] == "faulted" or state(g[name]["outcome"]) == "faulted":
+        if cv["outcome"] == "crashed" or state(g[name]["outcome"]) == "crashed":
+            # GLib: "crashed: MESSAGE: the exception escaped an async void
+            # method; ..."; C#: the first exception the UI thread's loop threw.
             cmsg = (cv.get("exception") or {}).get("message", "")
             gmsg = message(g[name]["outcome"])
-            out.append((f"error {name}", bool(cmsg) and gmsg.endswith(cmsg),
-                        f"GLib {gmsg!r}, C# await threw {cv.get('exception')}"))
+            out.append((f"crash {name}", bool(cmsg) and gmsg.startswith(cmsg + ": the exception escaped an async void")
+                        and g[name]["crashed"] is True and cv.get("crashed") is True,
+                        f"GLib {gmsg!r} (crashed {g[name]['crashed']}), C# rethrew on the UI thread "
+                        f"{cv.get('exception')} (crashes {cv['crashes']})"))
+        elif cv["outcome"] == "faulted" or state(g[name]["outcome"]) == "faulted":
+            exc = cv.get("exception") or {}
+            cmsg = exc.get("message", "")
+            gmsg = message(g[name]["outcome"])
+            # .Wait() and .Result throw an AggregateException: GLib says so first.
+            named = exc.get("type") != "AggregateException" or gmsg.startswith("AggregateException: ")
+            out.append((f"error {name}", bool(cmsg) and gmsg.endswith(cmsg) and named,
+                        f"GLib {gmsg!r}, C# threw {exc}"))
 
     for metric, a, b, lo, hi in RATIOS.get(sid, []):
         for side, run in (("glib", g), ("csharp", c)):

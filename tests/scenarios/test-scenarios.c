@@ -30,10 +30,10 @@
 
 /* The scenarios of the lesson, with their ids fixed. */
 static const char * const lesson_ids[] = {
-  "await-vs-block", "valuetask",
+  "await-vs-block", "valuetask", "result-vs-await",
   "when-all", "when-any", "io-vs-cpu", "scale", "bounded",
   "cancel", "cooperative", "timeout", "timeout-race",
-  "fire-and-forget", "needless-async", "no-cancellation", "when-all-failures",
+  "fire-and-forget", "async-void", "needless-async", "no-cancellation", "when-all-failures",
   "workflow",
 };
 
@@ -208,6 +208,42 @@ compare_gint64 (gconstpointer a,
   gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
 
   return x < y ? -1 : x > y;
+/* The first task of @variant called @name, or NULL if none ran. */
+static const AwTaskInfo *
+task_named (Runs       *runs,
+            const char *variant,
+            const char *name)
+{
+  guint n;
+  const AwTaskInfo *tasks = aw_trace_model_get_tasks (model (runs, variant), &n);
+
+  for (guint i = 0; i < n; i++)
+    if (g_strcmp0 (tasks[i].name, name) == 0)
+      return &tasks[i];
+  return NULL;
+}
+
+/* A moment of @variant's run (its trace's nanoseconds) in scenario ms from its start. */
+static double
+scen_at (Runs       *runs,
+         const char *variant,
+         gint64      time_ns)
+{
+  return scen (runs, (time_ns - aw_trace_model_get_begin_ns (model (runs, variant))) / 1e6);
+}
+
+/* When @variant's first crash marker is, in scenario ms; -1 without one. */
+static double
+crash_at (Runs       *runs,
+          const char *variant)
+{
+  guint n;
+  const AwMarker *markers = aw_trace_model_get_markers (model (runs, variant), &n);
+
+  for (guint i = 0; i < n; i++)
+    if (markers[i].kind == AW_EVENT_CRASH)
+      return scen_at (runs, variant, markers[i].time_ns);
+  return -1;
 }
 
 /* Part 1 ------------------------------------------------------------------------------- */
@@ -254,6 +290,51 @@ test_valuetask (void)
 
   g_assert_cmpuint (warnings_of_kind (runs, "task", AW_WARNING_COMPLETED_SYNC), ==, 1);
   g_assert_cmpuint (warnings_total (runs, "valuetask"), ==, 0);
+  assert_verdict_met (runs);
+}
+
+/* A Task<T> that fails: await throws the error itself, .Result an AggregateException. */
+static void
+test_result_vs_await (void)
+{
+  g_autoptr(Runs) runs = runs_new ("result-vs-await", 2.0);
+  const AwMetrics *await = metrics (runs, "await");
+  const AwMetrics *result = metrics (runs, "result");
+  const AwMetrics *get_result = metrics (runs, "get-result");
+  const char *tile = "await tile.ShowAsync(text)";
+
+  /* Awaited: the catch handles the error at 0.4 s, the tile shows at 0.6 s,
+   * and the UI thread never stops. */
+  g_assert_true (outcome_is (await, "completed"));
+  g_assert_cmpuint (await->errors_observed, >=, 1);
+  g_assert_cmpuint (await->errors_unobserved, ==, 0);
+  g_assert_cmpfloat (await->max_main_loop_gap_ms, <, 100);
+  assert_ratio_at_least (scen (runs, await->wall_ms), 600, 0.95, "awaited refresh vs 0.6 s");
+  assert_ratio_at_most (scen (runs, await->wall_ms), 600, 1.3, "awaited refresh vs 0.6 s");
+  g_assert_nonnull (task_named (runs, "await", tile));
+
+  /* .Result: the UI thread blocks for the request, then the wrapped error
+   * escapes the catch and the tile is never shown. */
+  g_assert_cmpstr (result->outcome, ==,
+                   "faulted: AggregateException: One or more errors occurred. (price service unavailable)");
+  assert_ratio_at_least (scen (runs, result->max_main_loop_gap_ms), 400, 0.8, ".Result's freeze vs 0.4 s");
+  assert_ratio_at_most (scen (runs, result->wall_ms), 400, 1.3, ".Result's refresh vs 0.4 s");
+  g_assert_false (result->watchdog_fired);
+  g_assert_null (task_named (runs, "result", tile));
+  g_assert_cmpstr (task_named (runs, "result", "GetPriceAsync().Result")->error, ==,
+                   "AggregateException: One or more errors occurred. (price service unavailable)");
+
+  /* .GetAwaiter().GetResult(): as frozen, but the error itself, and caught. */
+  g_assert_true (outcome_is (get_result, "completed"));
+  g_assert_cmpuint (get_result->errors_observed, >=, 1);
+  assert_ratio_at_least (scen (runs, get_result->max_main_loop_gap_ms), 400, 0.8, "GetResult's freeze vs 0.4 s");
+  g_assert_cmpstr (task_named (runs, "get-result", "GetPriceAsync().GetAwaiter().GetResult()")->error, ==,
+                   "price service unavailable");
+  g_assert_nonnull (task_named (runs, "get-result", tile));
+
+  g_assert_cmpuint (warnings_of_kind (runs, "result", AW_WARNING_MAIN_LOOP_BLOCKED), ==, 1);
+  g_assert_cmpuint (warnings_of_kind (runs, "get-result", AW_WARNING_MAIN_LOOP_BLOCKED), ==, 1);
+  g_assert_cmpuint (warnings_total (runs, "await"), ==, 0);
   assert_verdict_met (runs);
 }
 
@@ -542,6 +623,56 @@ test_fire_and_forget (void)
   assert_verdict_met (runs);
 }
 
+/* An exception escaping async void ends the app where the upload fails; in
+ * an async Task it reaches the handler's catch. */
+static void
+test_async_void (void)
+{
+  g_autoptr(Runs) runs = runs_new ("async-void", 2.0);
+  const AwMetrics *helper = metrics (runs, "async-void");
+  const AwMetrics *foreach = metrics (runs, "foreach");
+  const AwMetrics *fixed = metrics (runs, "async-task");
+  const AwTaskInfo *each, *toast;
+  guint n;
+  const AwTaskInfo *tasks;
+
+  /* The helper: crashed where the upload failed, with its error; not an
+   * unobserved error, a crash. */
+  g_assert_true (outcome_is (helper, "crashed: disk full: the exception escaped an async void method"));
+  g_assert_true (helper->crashed);
+  g_assert_cmpuint (helper->errors_unobserved, ==, 0);
+  g_assert_cmpfloat (crash_at (runs, "async-void"), >=, 300);
+  assert_ratio_at_most (crash_at (runs, "async-void"), 300, 1.3, "the crash vs the failed upload");
+
+  /* ForEach: returns at once, the toast starts with the uploads still
+   * going, and the second upload's error ends the app at 0.3 s. */
+  g_assert_true (outcome_is (foreach, "crashed: disk full"));
+  g_assert_cmpfloat (crash_at (runs, "foreach"), >=, 300);
+  assert_ratio_at_most (crash_at (runs, "foreach"), 300, 1.3, "the ForEach crash vs the failed upload");
+  each = task_named (runs, "foreach", "drafts.ForEach(async d => ...)");
+  toast = task_named (runs, "foreach", "await ShowToastAsync(\"All saved\")");
+  g_assert_nonnull (each);
+  g_assert_nonnull (toast);
+  g_assert_cmpfloat (scen_at (runs, "foreach", each->end_ns), <, 50);
+  g_assert_cmpfloat (scen_at (runs, "foreach", toast->created_ns), <, 50);
+  tasks = aw_trace_model_get_tasks (model (runs, "foreach"), &n);
+  for (guint i = 0; i < n; i++)
+    if (g_str_equal (tasks[i].name, "await UploadAsync(d)"))
+      g_assert_cmpint (tasks[i].end_ns, >, toast->created_ns);
+
+  /* async Task: the handler catches at 0.3 s and completes; no toast. */
+  g_assert_true (outcome_is (fixed, "completed"));
+  g_assert_false (fixed->crashed);
+  g_assert_cmpuint (fixed->errors_observed, >=, 1);
+  g_assert_cmpuint (fixed->errors_unobserved, ==, 0);
+  assert_ratio_at_most (scen (runs, fixed->wall_ms), 300, 1.3, "the handled save vs 0.3 s");
+  g_assert_null (task_named (runs, "async-task", "await ShowToastAsync(\"Saved\")"));
+  g_assert_cmpfloat (crash_at (runs, "async-task"), <, 0);
+
+  g_assert_cmpuint (warnings_total (runs, "async-task"), ==, 0);
+  assert_verdict_met (runs);
+}
+
 /* Trivial operations: direct calls against an async hop each. */
 static void
 test_needless_async (void)
@@ -708,6 +839,7 @@ main (int    argc,
 
   g_test_add_func ("/aw/scenarios/await-vs-block", test_await_vs_block);
   g_test_add_func ("/aw/scenarios/valuetask", test_valuetask);
+  g_test_add_func ("/aw/scenarios/result-vs-await", test_result_vs_await);
   g_test_add_func ("/aw/scenarios/when-all", test_when_all);
   g_test_add_func ("/aw/scenarios/when-any", test_when_any);
   g_test_add_func ("/aw/scenarios/io-vs-cpu", test_io_vs_cpu);
@@ -718,6 +850,7 @@ main (int    argc,
   g_test_add_func ("/aw/scenarios/timeout", test_timeout);
   g_test_add_func ("/aw/scenarios/timeout-race", test_timeout_race);
   g_test_add_func ("/aw/scenarios/fire-and-forget", test_fire_and_forget);
+  g_test_add_func ("/aw/scenarios/async-void", test_async_void);
   g_test_add_func ("/aw/scenarios/needless-async", test_needless_async);
   g_test_add_func ("/aw/scenarios/no-cancellation", test_no_cancellation);
   g_test_add_func ("/aw/scenarios/when-all-failures", test_when_all_failures);

@@ -22,6 +22,7 @@
 /* Lesson order within each part; scenarios not listed follow, by id. */
 static const char * const lesson_order[] = {
   "await-vs-block",
+  "async-not-a-thread",
   "valuetask",
   "when-all",
   "when-any",

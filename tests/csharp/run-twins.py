@@ -65,6 +65,11 @@ RATIOS = {
         ("max_ui_gap_ms", "block", "await", 3, 500),     # a 1 s freeze vs a tick or two
         ("wall_ms", "block", "await", 0.8, 1.3),         # the same 1.3 s either way
     ],
+    "async-not-a-thread": [
+        ("max_ui_gap_ms", "cpu-before-await", "task-run", 3, 500),   # an 800 ms freeze vs a tick or two
+        ("max_ui_gap_ms", "no-await", "task-run", 3, 500),
+        ("wall_ms", "task-run", "cpu-before-await", 0.7, 1.3),       # 1.1 s either way
+    ],
     "valuetask": [("wall_ms", "valuetask", "task", 0.5, 1.6)],           # the misses dominate
     "when-all": [("wall_ms", "when-all", "one-by-one", 0.3, 0.6)],       # 1.0 / 2.4
     "when-any": [("wall_ms", "when-any", "one-mirror", 0.2, 0.55)],      # 0.4 / 1.2
@@ -99,6 +104,18 @@ FIGURES = {
     "await-vs-block": [
         ("both", "block", "max_ui_gap_ms", ">=", 800, "scenario"),
         ("both", "await", "max_ui_gap_ms", "<=", 100, "real"),
+    ],
+    "async-not-a-thread": [
+        ("both", "cpu-before-await", "max_ui_gap_ms", ">=", 600, "scenario"),
+        ("both", "no-await", "max_ui_gap_ms", ">=", 600, "scenario"),
+        ("both", "task-run", "max_ui_gap_ms", "<=", 100, "real"),
+        ("both", "cpu-before-await", "threads_used", "<=", 1, None),      # async alone: the UI thread only
+        ("both", "no-await", "threads_used", "<=", 1, None),
+        ("both", "task-run", "threads_used", ">=", 2, None),
+        # How long the handler kept the UI thread before it returned to the loop.
+        ("csharp", "cpu-before-await", "returned_after_ms", ">=", 600, "scenario"),
+        ("csharp", "no-await", "returned_after_ms", ">=", 600, "scenario"),
+        ("csharp", "task-run", "returned_after_ms", "<=", 50, "real"),
     ],
     "when-all": [("both", "when-all", "threads_used", "<=", 1, None)],
     "io-vs-cpu": [
@@ -168,6 +185,12 @@ SAME = {
 # the scenario's variants.
 PROBE_FACTS = {
     "deadlock": [("console-result", "outcome", "completed")],
+    # An async method with no await hands back a task already complete, after
+    # the work, which ran on the caller's thread.
+    "async-not-a-thread": [
+        ("no-await", "returned_completed", True),
+        ("no-await", "ran_on_caller_thread", True),
+    ],
     "fire-and-forget": [
         ("async-void-throws", "rethrown_on_ui_thread", True),
         ("async-void-throws", "exception.type", "IOException"),
@@ -221,6 +244,8 @@ DIFFERENCES = {
         "text": {
             "valuetask": [r"(?i)in C#[^.]*already complete[^.]*continues synchronously", r"(?i)in GLib[^.]*later main-loop iteration"],
             "needless-async": [r"(?i)in C#[^.]*already complete[^.]*continues synchronously", r"(?i)in GLib[^.]*later main-loop iteration"],
+            "async-not-a-thread": [r"(?i)in C#[^.;]*already complete[^.;]*continues synchronously",
+                                   r"(?i)in GLib[^.;]*later main-loop iteration"],
         },
     },
     "thread-pool": {

@@ -57,6 +57,13 @@ LANGS = [
                  ("*", "GetDataAsync"): "Parse(await http.GetStringAsync(url));",
                  ("*", "await GetDataAsync()"): "label.Text = await GetDataAsync();",
              },
+             "async-not-a-thread": {
+                 ("*", "Parse(json): before the first await"): "var catalog = Parse(json);",
+                 ("cpu-before-await", "await SaveAsync(catalog)"): "// the first await that waits",
+                 ("*", "await ParseAsync(json)"): "var catalog = await ParseAsync(json);",
+                 ("*", "Parse(json): inside ParseAsync"): "return Parse(json);",
+                 ("*", "await Task.Run(() => Parse(json))"): "await Task.Run(() => Parse(json));",
+             },
          }),
     Lang("c", "c", "c_line", os.path.join(ROOT, "tests", "c"), ".c",
          "/* <lesson> */", "/* </lesson> */", probes=False, anchors={
@@ -64,6 +71,13 @@ LANGS = [
                  ("*", "GetDataAsync().Result"): "while (page->data == NULL)",
                  ("*", "GetDataAsync"): "get_data_async (NULL, on_data, page);",
                  ("*", "await GetDataAsync()"): "get_data_async (NULL, on_data_then_update_label, page);",
+             },
+             "async-not-a-thread": {
+                 ("*", "Parse(json): before the first await"): "Catalog *catalog = parse (json, window);",
+                 ("cpu-before-await", "await SaveAsync(catalog)"): "save_async (catalog, on_saved, window);",
+                 ("*", "await ParseAsync(json)"): "parse_async (json, on_parsed, window);",
+                 ("*", "Parse(json): inside ParseAsync"): "g_task_return_pointer (task, parse (text, window), g_free);",
+                 ("*", "await Task.Run(() => Parse(json))"): "g_thread_pool_push (workers, task, NULL);",
              },
          }),
 ]

@@ -30,7 +30,7 @@
 
 /* The scenarios of the lesson, with their ids fixed. */
 static const char * const lesson_ids[] = {
-  "await-vs-block", "valuetask",
+  "await-vs-block", "async-not-a-thread", "valuetask",
   "when-all", "when-any", "io-vs-cpu", "scale",
   "cancel", "cooperative", "timeout", "timeout-race",
   "fire-and-forget", "needless-async", "no-cancellation", "when-all-failures",
@@ -201,6 +201,25 @@ outcome_is (const AwMetrics *m,
   return m->outcome != NULL && g_str_has_prefix (m->outcome, word);
 }
 
+/* The one task of @m named @name. */
+static const AwTaskInfo *
+task_named (AwTraceModel *m,
+            const char   *name)
+{
+  const AwTaskInfo *tasks, *found = NULL;
+  guint n_tasks;
+
+  tasks = aw_trace_model_get_tasks (m, &n_tasks);
+  for (guint i = 0; i < n_tasks; i++)
+    if (g_strcmp0 (tasks[i].name, name) == 0)
+      {
+        g_assert_null (found);
+        found = &tasks[i];
+      }
+  g_assert_nonnull (found);
+  return found;
+}
+
 /* Part 1 ------------------------------------------------------------------------------- */
 
 /* Awaiting a delay leaves the main loop free; Thread.Sleep stops the heartbeat. */
@@ -224,6 +243,42 @@ test_await_vs_block (void)
 
   g_assert_cmpuint (warnings_of_kind (runs, "block", AW_WARNING_MAIN_LOOP_BLOCKED), ==, 1);
   g_assert_cmpuint (warnings_total (runs, "await"), ==, 0);
+  assert_verdict_met (runs);
+}
+
+/* async starts no thread: the work before the first await, or in an async
+ * method with no await, runs on the UI thread and stops the heartbeat;
+ * await Task.Run moves it to a worker. */
+static void
+test_async_not_a_thread (void)
+{
+  g_autoptr(Runs) runs = runs_new ("async-not-a-thread", 1.0);
+  const AwMetrics *before = metrics (runs, "cpu-before-await");
+  const AwMetrics *no_await = metrics (runs, "no-await");
+  const AwMetrics *fixed = metrics (runs, "task-run");
+
+  /* The parse holds the UI thread for about its 800 ms, async or not... */
+  assert_ratio_at_least (before->max_main_loop_gap_ms, 800, 0.8, "gap, work before the first await");
+  assert_ratio_at_least (no_await->max_main_loop_gap_ms, 800, 0.8, "gap, async with no await");
+  assert_ratio_at_least (before->ui_blocked_ms, 800, 0.9, "UI blocked");
+  /* ...on the UI thread itself: async alone used no other thread. */
+  g_assert_cmpuint (before->threads_used, ==, 1);
+  g_assert_cmpuint (no_await->threads_used, ==, 1);
+  g_assert_cmpuint (task_named (model (runs, "cpu-before-await"), "Parse(json): before the first await")->lane, ==, 0);
+  g_assert_cmpuint (task_named (model (runs, "no-await"), "Parse(json): inside ParseAsync")->lane, ==, 0);
+  /* Task.Run: the parse on a worker, the heartbeat never stops. */
+  g_assert_cmpuint (fixed->threads_used, ==, 2);
+  g_assert_cmpuint (task_named (model (runs, "task-run"), "await Task.Run(() => Parse(json))")->lane, >, 0);
+  g_assert_cmpfloat (fixed->max_main_loop_gap_ms, <, 100);
+  assert_ratio_at_least (before->max_main_loop_gap_ms, fixed->max_main_loop_gap_ms, 5, "gap ratio");
+  /* Not a matter of speed: the three take the same time. */
+  assert_ratio_at_most (fixed->wall_ms, before->wall_ms, 1.3, "Task.Run vs work before await");
+  assert_ratio_at_most (before->wall_ms, fixed->wall_ms, 1.3, "work before await vs Task.Run");
+  assert_ratio_at_most (no_await->wall_ms, fixed->wall_ms, 1.3, "no await vs Task.Run");
+
+  g_assert_cmpuint (warnings_of_kind (runs, "cpu-before-await", AW_WARNING_MAIN_LOOP_BLOCKED), ==, 1);
+  g_assert_cmpuint (warnings_of_kind (runs, "no-await", AW_WARNING_MAIN_LOOP_BLOCKED), ==, 1);
+  g_assert_cmpuint (warnings_total (runs, "task-run"), ==, 0);
   assert_verdict_met (runs);
 }
 
@@ -629,6 +684,7 @@ main (int    argc,
   aw_catalog_init ();
 
   g_test_add_func ("/aw/scenarios/await-vs-block", test_await_vs_block);
+  g_test_add_func ("/aw/scenarios/async-not-a-thread", test_async_not_a_thread);
   g_test_add_func ("/aw/scenarios/valuetask", test_valuetask);
   g_test_add_func ("/aw/scenarios/when-all", test_when_all);
   g_test_add_func ("/aw/scenarios/when-any", test_when_any);

@@ -33,6 +33,7 @@ static const char * const lesson_order[] = {
   "timeout",
   "timeout-race",
   "deadlock",
+  "starvation",
   "fire-and-forget",
   "needless-async",
   "no-cancellation",

@@ -64,6 +64,13 @@ LANGS = [
                  ("*", "Parse(json): inside ParseAsync"): "return Parse(json);",
                  ("*", "await Task.Run(() => Parse(json))"): "await Task.Run(() => Parse(json));",
              },
+             "starvation": {
+                 ("*", "StartSync(urls)"): "static void StartSync(string[] urls)",
+                 ("*", "Task.Run(() => DownloadAsync(url).Result)"): "Task.Run(() => Save(DownloadAsync(url).Result))",
+                 ("*", "StartSyncAsync(urls)"): "static void StartSyncAsync(string[] urls)",
+                 ("*", "await DownloadAsync(url)"): "Save(await DownloadAsync(url))",
+                 ("*", "await Task.Run(ComputeTotal)"): "await Task.Run(() => ComputeTotal());",
+             },
          }),
     Lang("c", "c", "c_line", os.path.join(ROOT, "tests", "c"), ".c",
          "/* <lesson> */", "/* </lesson> */", probes=False, anchors={
@@ -78,6 +85,13 @@ LANGS = [
                  ("*", "await ParseAsync(json)"): "parse_async (json, on_parsed, window);",
                  ("*", "Parse(json): inside ParseAsync"): "g_task_return_pointer (task, parse (text, window), g_free);",
                  ("*", "await Task.Run(() => Parse(json))"): "g_thread_pool_push (workers, task, NULL);",
+             },
+             "starvation": {
+                 ("*", "StartSync(urls)"): "start_sync (App *app)",
+                 ("*", "Task.Run(() => DownloadAsync(url).Result)"): "g_main_context_iteration (context, TRUE);",
+                 ("*", "StartSyncAsync(urls)"): "start_sync_async (App *app)",
+                 ("*", "await DownloadAsync(url)"): "download_async (on_synced, app);",
+                 ("*", "await Task.Run(ComputeTotal)"): "push_job (compute_total, on_total, app);",
              },
          }),
 ]

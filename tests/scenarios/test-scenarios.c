@@ -33,7 +33,7 @@ static const char * const lesson_ids[] = {
   "await-vs-block", "async-not-a-thread", "valuetask",
   "when-all", "when-any", "io-vs-cpu", "scale",
   "cancel", "cooperative", "timeout", "timeout-race",
-  "fire-and-forget", "needless-async", "no-cancellation", "when-all-failures",
+  "starvation", "fire-and-forget", "needless-async", "no-cancellation", "when-all-failures",
   "workflow",
 };
 
@@ -218,6 +218,34 @@ task_named (AwTraceModel *m,
       }
   g_assert_nonnull (found);
   return found;
+}
+
+/* How long the task waited for a worker thread, in real milliseconds. */
+static double
+queued_ms (AwTraceModel     *m,
+           const AwTaskInfo *task)
+{
+  guint n_spans;
+  const AwSpan *spans = aw_trace_model_get_spans (m, &n_spans);
+  double ms = 0;
+
+  for (guint s = task->first_span; s < task->first_span + task->n_spans; s++)
+    if (spans[s].phase == AW_PHASE_QUEUED)
+      ms += aw_span_duration (&spans[s]) / 1e6;
+  return ms;
+}
+
+/* The "pool: N threads" marks of the dotnet pool's growth. */
+static guint
+pool_marks (AwTraceModel *m)
+{
+  guint n_markers, n = 0;
+  const AwMarker *markers = aw_trace_model_get_markers (m, &n_markers);
+
+  for (guint i = 0; i < n_markers; i++)
+    if (markers[i].kind == AW_EVENT_MARK && markers[i].text != NULL && g_str_has_prefix (markers[i].text, "pool: "))
+      n++;
+  return n;
 }
 
 /* Part 1 ------------------------------------------------------------------------------- */
@@ -497,6 +525,69 @@ test_timeout_race (void)
 
 /* Part 4 ------------------------------------------------------------------------------- */
 
+/* Sync over async on .NET's pool: twelve downloads each block a worker, and
+ * 50 ms of work queued after them waits for one until the blocked downloads
+ * have been through, while the pool adds a thread every interval in which
+ * nothing finished; awaited, the downloads hold no thread and the work runs
+ * at once. How long the work waits with this machine's workers is the
+ * virtual clock's to say: 4 s with two, 2 s with eight. */
+static void
+test_starvation (void)
+{
+  g_autoptr(Runs) runs = runs_new ("starvation", 2.0);
+  AwTraceModel *blocked_model = model (runs, "sync-over-async");
+  AwTraceModel *awaited_model = model (runs, "async");
+  const AwMetrics *blocked = metrics (runs, "sync-over-async");
+  const AwMetrics *awaited = metrics (runs, "async");
+  const char *total = "await Task.Run(ComputeTotal)";
+  guint workers = aw_runner_default_workers ();
+  const AwVariant *variant;
+  guint index = 0;
+  AwRunOptions options;
+  g_autoptr(AwTrace) predicted = NULL;
+  g_autoptr(AwTraceModel) pmodel = NULL;
+  const AwMetrics *p;
+  double waited, pwaited;
+
+  g_assert_cmpuint (aw_scenario_get_pool (runs->scenario)->kind, ==, AW_POOL_DOTNET);
+  variant = aw_scenario_find_variant (runs->scenario, "sync-over-async", &index);
+  g_assert_nonnull (variant);
+  aw_run_options_init (&options);
+  options.speed = runs->speed;
+  options.heartbeat_ms = HEARTBEAT_MS;
+  predicted = aw_clock_simulate (runs->scenario, index, &options);
+  pmodel = aw_trace_model_new (predicted);
+  p = aw_trace_model_get_metrics (pmodel);
+  waited = scen (runs, queued_ms (blocked_model, task_named (blocked_model, total)));
+  pwaited = scen (runs, queued_ms (pmodel, task_named (pmodel, total)));
+  g_test_message ("sync-over-async: %u workers; the total waited %.0f ms (predicted %.0f ms), %u threads "
+                  "(predicted %u), %u pool marks (predicted %u)", workers, waited, pwaited,
+                  blocked->threads_used, p->threads_used, pool_marks (blocked_model), pool_marks (pmodel));
+
+  /* The total waits behind the blocked downloads: at least one whole
+   * download, as long as predicted, while the pool grows as predicted. */
+  assert_ratio_at_least (waited, 2000, 0.95, "the total's wait vs one download");
+  assert_ratio_at_least (waited, pwaited, 0.9, "the total's wait vs predicted");
+  assert_ratio_at_most (waited, pwaited, 1.2, "the total's wait vs predicted");
+  g_assert_cmpuint (blocked->threads_used, >, workers + 1);
+  g_assert_cmpuint (blocked->threads_used, ==, p->threads_used);
+  g_assert_cmpuint (pool_marks (blocked_model), >=, 1);
+  g_assert_cmpuint (pool_marks (blocked_model), ==, pool_marks (pmodel));
+  g_assert_true (outcome_is (blocked, "completed"));
+  g_assert_cmpuint (blocked->completed, ==, blocked->tasks);
+
+  /* Awaited: no download holds a thread, the pool never grows, and the
+   * total gets a worker at once. */
+  g_assert_cmpfloat (scen (runs, queued_ms (awaited_model, task_named (awaited_model, total))), <=, 50);
+  g_assert_cmpuint (awaited->threads_used, ==, 2);
+  g_assert_cmpuint (pool_marks (awaited_model), ==, 0);
+  assert_ratio_at_least (blocked->wall_ms, awaited->wall_ms, 10, "sync over async vs async");
+
+  g_assert_cmpuint (warnings_total (runs, "sync-over-async"), ==, 0);
+  g_assert_cmpuint (warnings_total (runs, "async"), ==, 0);
+  assert_verdict_met (runs);
+}
+
 /* The ignored task fails silently; the awaited one's error reaches the handler's catch. */
 static void
 test_fire_and_forget (void)
@@ -694,6 +785,7 @@ main (int    argc,
   g_test_add_func ("/aw/scenarios/cooperative", test_cooperative);
   g_test_add_func ("/aw/scenarios/timeout", test_timeout);
   g_test_add_func ("/aw/scenarios/timeout-race", test_timeout_race);
+  g_test_add_func ("/aw/scenarios/starvation", test_starvation);
   g_test_add_func ("/aw/scenarios/fire-and-forget", test_fire_and_forget);
   g_test_add_func ("/aw/scenarios/needless-async", test_needless_async);
   g_test_add_func ("/aw/scenarios/no-cancellation", test_no_cancellation);

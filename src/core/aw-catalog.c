@@ -22,6 +22,7 @@
 /* Lesson order within each part; scenarios not listed follow, by id. */
 static const char * const lesson_order[] = {
   "await-vs-block",
+  "async-not-a-thread",
   "valuetask",
   "result-vs-await",
   "when-all",
@@ -34,6 +35,7 @@ static const char * const lesson_order[] = {
   "timeout",
   "timeout-race",
   "deadlock",
+  "starvation",
   "fire-and-forget",
   "async-void",
   "needless-async",

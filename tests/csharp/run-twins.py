@@ -18,7 +18,9 @@ $AWAITSCOPE), and compares them:
 
 Mono's thread pool checks for starvation on its own clock, which --speed
 does not change: the GLib runs get the same real interval
-(`--pool-interval 500`) for the scenarios that use .NET's pool.
+(`--pool-interval 500`) for the scenarios that use .NET's pool. A scenario
+whose point is that growth runs at its own speed (SPEEDS), so that its
+blocked work outlasts several of those intervals on both sides.
 
 Where GLib and C# legitimately differ, DIFFERENCES names the difference,
 checks each side against what it should do, and checks that the scenario's
@@ -53,6 +55,13 @@ DEADLINE_MS = 1000      # the watchdog of blocking waits (.Result), real ms, bot
 POOL_INTERVAL_MS = 500  # .NET's and Mono's thread-pool starvation check, real ms (AwPool)
 ATTEMPTS = 3
 
+# Scenarios run at their own speed, whatever --speed says: starvation's
+# downloads must block for several of the pool's real 500 ms intervals, or
+# neither pool grows (at speed 4 a download ends with the first check).
+SPEEDS = {
+    "starvation": 1.0,
+}
+
 # ---------------------------------------------------------------------------
 # What is compared. Metric names are the twin's; GLIB_METRIC maps them to
 # `awaitscope run --json`. Units: "scenario" figures are real milliseconds
@@ -67,6 +76,11 @@ RATIOS = {
     "await-vs-block": [
         ("max_ui_gap_ms", "block", "await", 3, 500),     # a 1 s freeze vs a tick or two
         ("wall_ms", "block", "await", 0.8, 1.3),         # the same 1.3 s either way
+    ],
+    "async-not-a-thread": [
+        ("max_ui_gap_ms", "cpu-before-await", "task-run", 3, 500),   # an 800 ms freeze vs a tick or two
+        ("max_ui_gap_ms", "no-await", "task-run", 3, 500),
+        ("wall_ms", "task-run", "cpu-before-await", 0.7, 1.3),       # 1.1 s either way
     ],
     "valuetask": [("wall_ms", "valuetask", "task", 0.5, 1.6)],           # the misses dominate
     "when-all": [("wall_ms", "when-all", "one-by-one", 0.3, 0.6)],       # 1.0 / 2.4
@@ -88,6 +102,7 @@ RATIOS = {
         ("wall_ms", "too-late-not-cancelled", "too-late", 0.8, 1.25),    # the caller gives up at 1 s either way
     ],
     "deadlock": [("max_ui_gap_ms", "configure-await", "await", 3, 200)],  # 0.5 s frozen vs a tick
+    "starvation": [("wall_ms", "sync-over-async", "async", 10, 1000)],  # the total: 4 s queued vs 50 ms
     "fire-and-forget": [("wall_ms", "await", "forget", 0.25, 0.55)],     # 0.3 / 0.8
     "needless-async": [],                                               # see DIFFERENCES
     "no-cancellation": [("wall_ms", "with-token", "no-token", 0.08, 0.3)],  # 0.3 / 2
@@ -111,6 +126,18 @@ FIGURES = {
     "await-vs-block": [
         ("both", "block", "max_ui_gap_ms", ">=", 800, "scenario"),
         ("both", "await", "max_ui_gap_ms", "<=", 100, "real"),
+    ],
+    "async-not-a-thread": [
+        ("both", "cpu-before-await", "max_ui_gap_ms", ">=", 600, "scenario"),
+        ("both", "no-await", "max_ui_gap_ms", ">=", 600, "scenario"),
+        ("both", "task-run", "max_ui_gap_ms", "<=", 100, "real"),
+        ("both", "cpu-before-await", "threads_used", "<=", 1, None),      # async alone: the UI thread only
+        ("both", "no-await", "threads_used", "<=", 1, None),
+        ("both", "task-run", "threads_used", ">=", 2, None),
+        # How long the handler kept the UI thread before it returned to the loop.
+        ("csharp", "cpu-before-await", "returned_after_ms", ">=", 600, "scenario"),
+        ("csharp", "no-await", "returned_after_ms", ">=", 600, "scenario"),
+        ("csharp", "task-run", "returned_after_ms", "<=", 50, "real"),
     ],
     "when-all": [("both", "when-all", "threads_used", "<=", 1, None)],
     "io-vs-cpu": [
@@ -150,6 +177,15 @@ FIGURES = {
         ("both", "configure-await", "max_ui_gap_ms", ">=", 400, "scenario"),
         ("both", "await", "watchdog_fired", "==", False, None),
         ("both", "await", "max_ui_gap_ms", "<=", 100, "real"),
+    ],
+    "starvation": [
+        ("both", "sync-over-async", "wall_ms", ">=", 1500, "scenario"),
+        ("both", "async", "wall_ms", "<=", 500, "scenario"),
+        ("both", "sync-over-async", "threads_used", ">=", 4, None),      # the pool grew past its 2
+        ("both", "async", "threads_used", "<=", 2, None),                # the UI thread and the total's
+        # How long the 50 ms of work waited for a pool thread.
+        ("csharp", "sync-over-async", "total_wait_ms", ">=", 1500, "scenario"),
+        ("csharp", "async", "total_wait_ms", "<=", 100, "real"),
     ],
     "fire-and-forget": [
         ("both", "forget", "errors_unobserved", ">=", 1, None),
@@ -213,6 +249,19 @@ SAME = {
 # the scenario's variants.
 PROBE_FACTS = {
     "deadlock": [("console-result", "outcome", "completed")],
+    # An async method with no await hands back a task already complete, after
+    # the work, which ran on the caller's thread.
+    "async-not-a-thread": [
+        ("no-await", "returned_completed", True),
+        ("no-await", "ran_on_caller_thread", True),
+    ],
+    # A download whose completion needs a pool thread (Task.Delay's timer on
+    # Mono) waits behind the blocked work: none ends before all hold a thread.
+    "starvation": [
+        ("completion-needs-pool", "completed", True),
+        ("completion-needs-pool", "first_end_after_last_start", True),
+        ("completion-needs-pool", "threads", 12),
+    ],
     "fire-and-forget": [
         ("async-void-throws", "rethrown_on_ui_thread", True),
         ("async-void-throws", "exception.type", "IOException"),
@@ -284,10 +333,12 @@ DIFFERENCES = {
         "text": {
             "valuetask": [r"(?i)in C#[^.]*already complete[^.]*continues synchronously", r"(?i)in GLib[^.]*later main-loop iteration"],
             "needless-async": [r"(?i)in C#[^.]*already complete[^.]*continues synchronously", r"(?i)in GLib[^.]*later main-loop iteration"],
+            "async-not-a-thread": [r"(?i)in C#[^.;]*already complete[^.;]*continues synchronously",
+                                   r"(?i)in GLib[^.;]*later main-loop iteration"],
         },
     },
     "thread-pool": {
-        "glib": "the runner's pool starts at the processor count (2 to 8); with \"pool\": \"dotnet\" (scale) "
+        "glib": "the runner's pool starts at the processor count (2 to 8); with \"pool\": \"dotnet\" (scale, starvation) "
                 "it grows by .NET's starvation rule, with \"fixed\" (io-vs-cpu) it does not; a GLib "
                 "program's own g_task_run_in_thread pool grows its own way",
         "csharp": ".NET's pool starts at the processor count and adds about one thread every 500 ms while "
@@ -304,6 +355,23 @@ DIFFERENCES = {
                           r"(?i)in GLib[^.]*fixed number of workers"],
             "scale": [r"(?i)in C#, \.NET's thread pool starts with as many threads as processors[^.]*half (a )?second",
                       r"(?i)in GLib, g_task_run_in_thread[^.]*own pool"],
+            "starvation": [r"(?i)in C#, \.NET's thread pool starts with as many threads as processors[^.]*half (a )?second",
+                           r"(?i)in GLib, g_task_run_in_thread[^.]*own pool"],
+        },
+    },
+    "sync-over-async-completion": {
+        "glib": "a blocked worker's download completes by itself: the runner's blocking cpu work ends on its own, "
+                "and the C twin's worker runs the download's callback on a main context of its own",
+        "csharp": "the twin's DownloadAsync is completed by a thread of its own, as an I/O completion thread "
+                  "finishes a real read; a download made of Task.Delay completes on a pool thread on Mono (as "
+                  ".NET hands socket completions to the pool on Linux), so it waits in the queue behind the "
+                  "blocked work and none ends before every one holds a thread (the completion-needs-pool probe)",
+        "replaces": "nothing: both sides model a completion that needs no pool thread; the probe shows the other case",
+        "checks": {},
+        "ratios": {},
+        "text": {
+            "starvation": [r"(?i)completion needs a pool thread", r"(?i)on Mono a Task\.Delay",
+                           r"(?i)no download can finish until every one"],
         },
     },
     "unobserved-only-at-collection": {
@@ -601,7 +669,6 @@ def main():
     ap.add_argument("--speed", type=float, default=float(os.environ.get("AW_CSHARP_SPEED", "4")))
     ap.add_argument("ids", nargs="*")
     args = ap.parse_args()
-    speed = args.speed
 
     mcs, mono = shutil.which("mcs"), shutil.which("mono")
     if not mcs or not mono:
@@ -638,6 +705,7 @@ def main():
     failed = 0
     pending_results = {}
     for sid, target, src in items:
+        speed = SPEEDS.get(sid, args.speed)
         n += 1
         label = f"{sid}" if target == sid else f"probe {sid}"
         if not os.path.exists(src):
@@ -697,7 +765,8 @@ def main():
                 print(f"#   {cid}: {d}")
         else:
             again = f", passed on run {attempt}" if attempt > 1 else ""
-            print(f"ok {n} - {label}: {checked} checks (GLib/C#, in scenario seconds: {summary}){again}")
+            at = f", at speed {speed:g}" if speed != args.speed else ""
+            print(f"ok {n} - {label}: {checked} checks (GLib/C#, in scenario seconds: {summary}){at}{again}")
 
     for key, p in PENDING_ENGINE_FIXES.items():
         if p["scenario"] not in [i[0] for i in items]:

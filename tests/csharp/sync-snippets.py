@@ -83,6 +83,20 @@ LANGS = [
                  ("*", "GetPriceAsync().GetAwaiter().GetResult()"): "GetPriceAsync().GetAwaiter().GetResult()",
                  ("*", "GetPriceAsync() (ConfigureAwait(false))"): ".ConfigureAwait(false);",
              },
+             "async-not-a-thread": {
+                 ("*", "Parse(json): before the first await"): "var catalog = Parse(json);",
+                 ("cpu-before-await", "await SaveAsync(catalog)"): "// the first await that waits",
+                 ("*", "await ParseAsync(json)"): "var catalog = await ParseAsync(json);",
+                 ("*", "Parse(json): inside ParseAsync"): "return Parse(json);",
+                 ("*", "await Task.Run(() => Parse(json))"): "await Task.Run(() => Parse(json));",
+             },
+             "starvation": {
+                 ("*", "StartSync(urls)"): "static void StartSync(string[] urls)",
+                 ("*", "Task.Run(() => DownloadAsync(url).Result)"): "Task.Run(() => Save(DownloadAsync(url).Result))",
+                 ("*", "StartSyncAsync(urls)"): "static void StartSyncAsync(string[] urls)",
+                 ("*", "await DownloadAsync(url)"): "Save(await DownloadAsync(url))",
+                 ("*", "await Task.Run(ComputeTotal)"): "await Task.Run(() => ComputeTotal());",
+             },
          }),
     Lang("c", "c", "c_line", os.path.join(ROOT, "tests", "c"), ".c",
          "/* <lesson> */", "/* </lesson> */", probes=False, anchors={
@@ -111,6 +125,20 @@ LANGS = [
                  ("*", "GetPriceAsync().Result"): "while (result == NULL)",
                  ("*", "GetPriceAsync().GetAwaiter().GetResult()"): "while (result == NULL)",
                  ("*", "GetPriceAsync() (ConfigureAwait(false))"): "get_price_async (NULL, keep_result, &result);",
+             },
+             "async-not-a-thread": {
+                 ("*", "Parse(json): before the first await"): "Catalog *catalog = parse (json, window);",
+                 ("cpu-before-await", "await SaveAsync(catalog)"): "save_async (catalog, on_saved, window);",
+                 ("*", "await ParseAsync(json)"): "parse_async (json, on_parsed, window);",
+                 ("*", "Parse(json): inside ParseAsync"): "g_task_return_pointer (task, parse (text, window), g_free);",
+                 ("*", "await Task.Run(() => Parse(json))"): "g_thread_pool_push (workers, task, NULL);",
+             },
+             "starvation": {
+                 ("*", "StartSync(urls)"): "start_sync (App *app)",
+                 ("*", "Task.Run(() => DownloadAsync(url).Result)"): "g_main_context_iteration (context, TRUE);",
+                 ("*", "StartSyncAsync(urls)"): "start_sync_async (App *app)",
+                 ("*", "await DownloadAsync(url)"): "download_async (on_synced, app);",
+                 ("*", "await Task.Run(ComputeTotal)"): "push_job (compute_total, on_total, app);",
              },
          }),
 ]

@@ -30,10 +30,10 @@
 
 /* The scenarios of the lesson, with their ids fixed. */
 static const char * const lesson_ids[] = {
-  "await-vs-block", "valuetask", "result-vs-await",
+  "await-vs-block", "async-not-a-thread", "valuetask", "result-vs-await",
   "when-all", "when-any", "io-vs-cpu", "scale", "bounded",
   "cancel", "cooperative", "timeout", "timeout-race",
-  "fire-and-forget", "async-void", "needless-async", "no-cancellation", "when-all-failures",
+  "starvation", "fire-and-forget", "async-void", "needless-async", "no-cancellation", "when-all-failures",
   "workflow",
 };
 
@@ -208,6 +208,8 @@ compare_gint64 (gconstpointer a,
   gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
 
   return x < y ? -1 : x > y;
+}
+
 /* The first task of @variant called @name, or NULL if none ran. */
 static const AwTaskInfo *
 task_named (Runs       *runs,
@@ -246,6 +248,53 @@ crash_at (Runs       *runs,
   return -1;
 }
 
+/* The one task of @m named @name. */
+static const AwTaskInfo *
+only_task_named (AwTraceModel *m,
+                 const char   *name)
+{
+  const AwTaskInfo *tasks, *found = NULL;
+  guint n_tasks;
+
+  tasks = aw_trace_model_get_tasks (m, &n_tasks);
+  for (guint i = 0; i < n_tasks; i++)
+    if (g_strcmp0 (tasks[i].name, name) == 0)
+      {
+        g_assert_null (found);
+        found = &tasks[i];
+      }
+  g_assert_nonnull (found);
+  return found;
+}
+
+/* How long the task waited for a worker thread, in real milliseconds. */
+static double
+queued_ms (AwTraceModel     *m,
+           const AwTaskInfo *task)
+{
+  guint n_spans;
+  const AwSpan *spans = aw_trace_model_get_spans (m, &n_spans);
+  double ms = 0;
+
+  for (guint s = task->first_span; s < task->first_span + task->n_spans; s++)
+    if (spans[s].phase == AW_PHASE_QUEUED)
+      ms += aw_span_duration (&spans[s]) / 1e6;
+  return ms;
+}
+
+/* The "pool: N threads" marks of the dotnet pool's growth. */
+static guint
+pool_marks (AwTraceModel *m)
+{
+  guint n_markers, n = 0;
+  const AwMarker *markers = aw_trace_model_get_markers (m, &n_markers);
+
+  for (guint i = 0; i < n_markers; i++)
+    if (markers[i].kind == AW_EVENT_MARK && markers[i].text != NULL && g_str_has_prefix (markers[i].text, "pool: "))
+      n++;
+  return n;
+}
+
 /* Part 1 ------------------------------------------------------------------------------- */
 
 /* Awaiting a delay leaves the main loop free; Thread.Sleep stops the heartbeat. */
@@ -269,6 +318,42 @@ test_await_vs_block (void)
 
   g_assert_cmpuint (warnings_of_kind (runs, "block", AW_WARNING_MAIN_LOOP_BLOCKED), ==, 1);
   g_assert_cmpuint (warnings_total (runs, "await"), ==, 0);
+  assert_verdict_met (runs);
+}
+
+/* async starts no thread: the work before the first await, or in an async
+ * method with no await, runs on the UI thread and stops the heartbeat;
+ * await Task.Run moves it to a worker. */
+static void
+test_async_not_a_thread (void)
+{
+  g_autoptr(Runs) runs = runs_new ("async-not-a-thread", 1.0);
+  const AwMetrics *before = metrics (runs, "cpu-before-await");
+  const AwMetrics *no_await = metrics (runs, "no-await");
+  const AwMetrics *fixed = metrics (runs, "task-run");
+
+  /* The parse holds the UI thread for about its 800 ms, async or not... */
+  assert_ratio_at_least (before->max_main_loop_gap_ms, 800, 0.8, "gap, work before the first await");
+  assert_ratio_at_least (no_await->max_main_loop_gap_ms, 800, 0.8, "gap, async with no await");
+  assert_ratio_at_least (before->ui_blocked_ms, 800, 0.9, "UI blocked");
+  /* ...on the UI thread itself: async alone used no other thread. */
+  g_assert_cmpuint (before->threads_used, ==, 1);
+  g_assert_cmpuint (no_await->threads_used, ==, 1);
+  g_assert_cmpuint (only_task_named (model (runs, "cpu-before-await"), "Parse(json): before the first await")->lane, ==, 0);
+  g_assert_cmpuint (only_task_named (model (runs, "no-await"), "Parse(json): inside ParseAsync")->lane, ==, 0);
+  /* Task.Run: the parse on a worker, the heartbeat never stops. */
+  g_assert_cmpuint (fixed->threads_used, ==, 2);
+  g_assert_cmpuint (only_task_named (model (runs, "task-run"), "await Task.Run(() => Parse(json))")->lane, >, 0);
+  g_assert_cmpfloat (fixed->max_main_loop_gap_ms, <, 100);
+  assert_ratio_at_least (before->max_main_loop_gap_ms, fixed->max_main_loop_gap_ms, 5, "gap ratio");
+  /* Not a matter of speed: the three take the same time. */
+  assert_ratio_at_most (fixed->wall_ms, before->wall_ms, 1.3, "Task.Run vs work before await");
+  assert_ratio_at_most (before->wall_ms, fixed->wall_ms, 1.3, "work before await vs Task.Run");
+  assert_ratio_at_most (no_await->wall_ms, fixed->wall_ms, 1.3, "no await vs Task.Run");
+
+  g_assert_cmpuint (warnings_of_kind (runs, "cpu-before-await", AW_WARNING_MAIN_LOOP_BLOCKED), ==, 1);
+  g_assert_cmpuint (warnings_of_kind (runs, "no-await", AW_WARNING_MAIN_LOOP_BLOCKED), ==, 1);
+  g_assert_cmpuint (warnings_total (runs, "task-run"), ==, 0);
   assert_verdict_met (runs);
 }
 
@@ -601,6 +686,69 @@ test_timeout_race (void)
 
 /* Part 4 ------------------------------------------------------------------------------- */
 
+/* Sync over async on .NET's pool: twelve downloads each block a worker, and
+ * 50 ms of work queued after them waits for one until the blocked downloads
+ * have been through, while the pool adds a thread every interval in which
+ * nothing finished; awaited, the downloads hold no thread and the work runs
+ * at once. How long the work waits with this machine's workers is the
+ * virtual clock's to say: 4 s with two, 2 s with eight. */
+static void
+test_starvation (void)
+{
+  g_autoptr(Runs) runs = runs_new ("starvation", 2.0);
+  AwTraceModel *blocked_model = model (runs, "sync-over-async");
+  AwTraceModel *awaited_model = model (runs, "async");
+  const AwMetrics *blocked = metrics (runs, "sync-over-async");
+  const AwMetrics *awaited = metrics (runs, "async");
+  const char *total = "await Task.Run(ComputeTotal)";
+  guint workers = aw_runner_default_workers ();
+  const AwVariant *variant;
+  guint index = 0;
+  AwRunOptions options;
+  g_autoptr(AwTrace) predicted = NULL;
+  g_autoptr(AwTraceModel) pmodel = NULL;
+  const AwMetrics *p;
+  double waited, pwaited;
+
+  g_assert_cmpuint (aw_scenario_get_pool (runs->scenario)->kind, ==, AW_POOL_DOTNET);
+  variant = aw_scenario_find_variant (runs->scenario, "sync-over-async", &index);
+  g_assert_nonnull (variant);
+  aw_run_options_init (&options);
+  options.speed = runs->speed;
+  options.heartbeat_ms = HEARTBEAT_MS;
+  predicted = aw_clock_simulate (runs->scenario, index, &options);
+  pmodel = aw_trace_model_new (predicted);
+  p = aw_trace_model_get_metrics (pmodel);
+  waited = scen (runs, queued_ms (blocked_model, only_task_named (blocked_model, total)));
+  pwaited = scen (runs, queued_ms (pmodel, only_task_named (pmodel, total)));
+  g_test_message ("sync-over-async: %u workers; the total waited %.0f ms (predicted %.0f ms), %u threads "
+                  "(predicted %u), %u pool marks (predicted %u)", workers, waited, pwaited,
+                  blocked->threads_used, p->threads_used, pool_marks (blocked_model), pool_marks (pmodel));
+
+  /* The total waits behind the blocked downloads: at least one whole
+   * download, as long as predicted, while the pool grows as predicted. */
+  assert_ratio_at_least (waited, 2000, 0.95, "the total's wait vs one download");
+  assert_ratio_at_least (waited, pwaited, 0.9, "the total's wait vs predicted");
+  assert_ratio_at_most (waited, pwaited, 1.2, "the total's wait vs predicted");
+  g_assert_cmpuint (blocked->threads_used, >, workers + 1);
+  g_assert_cmpuint (blocked->threads_used, ==, p->threads_used);
+  g_assert_cmpuint (pool_marks (blocked_model), >=, 1);
+  g_assert_cmpuint (pool_marks (blocked_model), ==, pool_marks (pmodel));
+  g_assert_true (outcome_is (blocked, "completed"));
+  g_assert_cmpuint (blocked->completed, ==, blocked->tasks);
+
+  /* Awaited: no download holds a thread, the pool never grows, and the
+   * total gets a worker at once. */
+  g_assert_cmpfloat (scen (runs, queued_ms (awaited_model, only_task_named (awaited_model, total))), <=, 50);
+  g_assert_cmpuint (awaited->threads_used, ==, 2);
+  g_assert_cmpuint (pool_marks (awaited_model), ==, 0);
+  assert_ratio_at_least (blocked->wall_ms, awaited->wall_ms, 10, "sync over async vs async");
+
+  g_assert_cmpuint (warnings_total (runs, "sync-over-async"), ==, 0);
+  g_assert_cmpuint (warnings_total (runs, "async"), ==, 0);
+  assert_verdict_met (runs);
+}
+
 /* The ignored task fails silently; the awaited one's error reaches the handler's catch. */
 static void
 test_fire_and_forget (void)
@@ -838,6 +986,7 @@ main (int    argc,
   aw_catalog_init ();
 
   g_test_add_func ("/aw/scenarios/await-vs-block", test_await_vs_block);
+  g_test_add_func ("/aw/scenarios/async-not-a-thread", test_async_not_a_thread);
   g_test_add_func ("/aw/scenarios/valuetask", test_valuetask);
   g_test_add_func ("/aw/scenarios/result-vs-await", test_result_vs_await);
   g_test_add_func ("/aw/scenarios/when-all", test_when_all);
@@ -849,6 +998,7 @@ main (int    argc,
   g_test_add_func ("/aw/scenarios/cooperative", test_cooperative);
   g_test_add_func ("/aw/scenarios/timeout", test_timeout);
   g_test_add_func ("/aw/scenarios/timeout-race", test_timeout_race);
+  g_test_add_func ("/aw/scenarios/starvation", test_starvation);
   g_test_add_func ("/aw/scenarios/fire-and-forget", test_fire_and_forget);
   g_test_add_func ("/aw/scenarios/async-void", test_async_void);
   g_test_add_func ("/aw/scenarios/needless-async", test_needless_async);

@@ -200,8 +200,9 @@ run_to_end (AwRunner     *runner,
   g_object_unref (done.result);
 }
 
-/* Every task a run started ended: completed, faulted, cancelled or
- * deadlocked (a blocking wait the watchdog gave up on). */
+/* Every task a run started ended: completed, faulted, cancelled,
+ * deadlocked (a blocking wait the watchdog gave up on) or crashed (an
+ * exception escaped async void). */
 static const AwMetrics *
 check_run_complete (AwTraceModel *model,
                     const char   *what)
@@ -214,7 +215,8 @@ check_run_complete (AwTraceModel *model,
   g_assert_true (g_str_has_prefix (m->outcome, "completed") ||
                  g_str_has_prefix (m->outcome, "cancelled") ||
                  g_str_has_prefix (m->outcome, "faulted") ||
-                 g_str_has_prefix (m->outcome, "deadlocked"));
+                 g_str_has_prefix (m->outcome, "deadlocked") ||
+                 g_str_has_prefix (m->outcome, "crashed"));
   return m;
 }
 

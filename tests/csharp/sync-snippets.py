@@ -65,6 +65,12 @@ LANGS = [
                  ("*", "Task.WhenAll(100 downloads), SemaphoreSlim(10)"): "await Task.WhenAll(urls.Select(async url =>",
                  ("at-most-10", "DownloadAsync(url)"): "try { await DownloadAsync(url); }",
              },
+             "progress": {
+                 ("*", "OnStartClickedBlocking"): "static void OnStartClickedBlocking(",
+                 ("*", "Compute(progress) on the UI thread"): "Compute(progress, CancellationToken.None);",
+                 ("*", "OnStartClicked (async)"): "static async void OnStartClicked(",
+                 ("*", "await Task.Run(() => Compute(progress, token))"): "await Task.Run(() => Compute(progress, cts.Token), cts.Token);",
+             },
          }),
     Lang("c", "c", "c_line", os.path.join(ROOT, "tests", "c"), ".c",
          "/* <lesson> */", "/* </lesson> */", probes=False, anchors={
@@ -78,6 +84,12 @@ LANGS = [
                  ("*", "Task.WhenAll(100 downloads)"): "while (crawl->in_flight < crawl->limit",
                  ("*", "Task.WhenAll(100 downloads), SemaphoreSlim(10)"): "while (crawl->in_flight < crawl->limit",
                  ("*", "DownloadAsync(url)"): "download_async (crawl->next++, NULL, on_downloaded, crawl);",
+             },
+             "progress": {
+                 ("*", "OnStartClickedBlocking"): "on_start_clicked_blocking (GtkButton",
+                 ("*", "Compute(progress) on the UI thread"): "compute (progress, NULL);",
+                 ("*", "OnStartClicked (async)"): "on_start_clicked (GtkButton",
+                 ("*", "await Task.Run(() => Compute(progress, token))"): "if (compute (g_task_get_task_data (task), g_task_get_cancellable (task)))",
              },
          }),
 ]

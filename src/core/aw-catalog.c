@@ -30,6 +30,7 @@ static const char * const lesson_order[] = {
   "io-vs-cpu",
   "scale",
   "bounded",
+  "progress",
   "cancel",
   "cooperative",
   "timeout",

@@ -14,6 +14,7 @@
 #include "aw-render-private.h"
 
 #include <math.h>
+#include <string.h>
 
 static gboolean
 is_taken (Ctx    *c,
@@ -171,6 +172,51 @@ _aw_render_draw_frozen_labels (Ctx                         *c,
     }
 }
 
+static gboolean
+is_report (const AwMarker *marker)
+{
+  return marker->kind == AW_EVENT_MARK && marker->text != NULL &&
+         g_str_has_prefix (marker->text, AW_MARK_REPORT);
+}
+
+/* "25%" of "Report(25%)". */
+static char *
+report_value (const AwMarker *marker)
+{
+  const char *from = marker->text + strlen (AW_MARK_REPORT);
+  const char *to = strchr (from, ')');
+
+  return to != NULL ? g_strndup (from, to - from) : g_strdup (from);
+}
+
+/* Progress reports that ran at the same point (posted by work on the UI
+ * thread, they wait and run together when it is free) get one label,
+ * "9 reports at once: 10% … 90%"; *@last is the last marker of the group.
+ * Returns %NULL for a marker on its own. */
+static char *
+report_group_label (Ctx            *c,
+                    const AwMarker *markers,
+                    guint           n,
+                    guint           first,
+                    gint64          begin,
+                    guint          *last)
+{
+  double x = _aw_render_time_to_x (c, markers[first].time_ns - begin);
+  g_autofree char *from = NULL, *to = NULL;
+
+  *last = first;
+  if (!is_report (&markers[first]))
+    return NULL;
+  while (*last + 1 < n && is_report (&markers[*last + 1]) &&
+         _aw_render_time_to_x (c, markers[*last + 1].time_ns - begin) - x < 1.0)
+    (*last)++;
+  if (*last == first)
+    return NULL;
+  from = report_value (&markers[first]);
+  to = report_value (&markers[*last]);
+  return g_strdup_printf ("%u reports at once: %s \u2026 %s", *last - first + 1, from, to);
+}
+
 void
 _aw_render_draw_markers (Ctx                         *c,
                          AwTraceModel                *model,
@@ -222,9 +268,12 @@ _aw_render_draw_markers (Ctx                         *c,
   for (guint i = 0; i < n; i++)
     {
       gint64 rel = markers[i].time_ns - begin;
-      const char *label = aw_marker_get_label (&markers[i]);
+      guint last;
+      g_autofree char *group = report_group_label (c, markers, n, i, begin, &last);
+      const char *label = group != NULL ? group : aw_marker_get_label (&markers[i]);
       double x = _aw_render_time_to_x (c, rel), tw, th, lx, ly;
 
+      i = last;
       if (rel < lay->view_start_ns || rel > lay->view_end_ns || label == NULL || size < 6)
         continue;
       _aw_render_text_set (c, label, size, TRUE, -1);

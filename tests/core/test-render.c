@@ -748,6 +748,53 @@ test_view_window (void)
   picture_clear (&pic);
 }
 
+/* How far right of @from_x the label of a mark reaches on the main lane of
+ * a picture of one run with @n progress reports at 500 ms, all at once. */
+static double
+report_label_reach (guint n)
+{
+  Picture pic;
+  g_autoptr(AwTrace) trace = aw_trace_new ();
+  double ly, lh, x, reach;
+
+  run_begin (trace);
+  simple_task (trace, 1, "Compute", AW_EVENT_TASK_RUNNING, 1, 0, 1000 * MS, AW_EVENT_TASK_COMPLETED);
+  for (guint i = 1; i <= n; i++)
+    {
+      g_autofree char *text = g_strdup_printf (AW_MARK_REPORT "%u%%)", i * 10);
+
+      ev (trace, 500 * MS, AW_EVENT_MARK, 1, 0, text, 0);
+    }
+  run_end (trace, 1000 * MS, "completed");
+
+  picture_init (&pic, "light", 1280, 720);
+  picture_add (&pic, "Reports", model_new (trace));
+  picture_draw (&pic);
+  g_assert_true (aw_render_layout_lane (pic.layout, 0, 0, &ly, &lh));
+  x = aw_render_layout_time_to_x (pic.layout, 500 * MS);
+  reach = 0;
+  for (double py = ly + lh * 0.25; py < ly + lh * 0.75; py += 1)
+    for (double px = x + 4; px < x + 600; px += 1)
+      if (pixel_is (get_pixel (pic.surface, px, py), &picture_theme (&pic)->accent, 60))
+        reach = MAX (reach, px - x);
+  picture_clear (&pic);
+  return reach;
+}
+
+/* Progress reports that ran together (posted by work on the UI thread)
+ * get one label that says how many and from what to what, not the first
+ * one's label alone. */
+static void
+test_report_group (void)
+{
+  double one = report_label_reach (1);
+  double nine = report_label_reach (9);
+
+  g_test_message ("label of one report: %.0f px; of nine at once: %.0f px", one, nine);
+  g_assert_cmpfloat (one, >, 20);
+  g_assert_cmpfloat (nine, >, 1.8 * one);
+}
+
 static void
 test_main_lane (void)
 {
@@ -1132,6 +1179,7 @@ main (int   argc,
   g_test_add_func ("/aw/render/shared-axis", test_shared_axis);
   g_test_add_func ("/aw/render/view-window", test_view_window);
   g_test_add_func ("/aw/render/main-lane", test_main_lane);
+  g_test_add_func ("/aw/render/report-group", test_report_group);
   g_test_add_func ("/aw/render/perf/many-spans", test_many_spans);
   g_test_add_func ("/aw/render/perf/many-tasks", test_many_tasks);
   g_test_add_func ("/aw/render/themes", test_themes_differ);

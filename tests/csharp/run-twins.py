@@ -16,6 +16,10 @@ $AWAITSCOPE), and compares them:
     equal (SAME);
   - facts of C# that the twins print as probes (PROBE_FACTS, PROBE_RANGES).
 
+Figures that `run --json` does not print are taken, for the scenarios in
+TRACE_FIGURES, from the GLib run's recorded log (`--trace`): the progress
+reports that ran on the UI thread, how many and when.
+
 Mono's thread pool checks for starvation on its own clock, which --speed
 does not change: the GLib runs get the same real interval
 (`--pool-interval 500`) for the scenarios that use .NET's pool. A scenario
@@ -91,6 +95,12 @@ RATIOS = {
         ("wall_ms", "at-most-10", "one-by-one", 0.05, 0.2),              # 0.4 / 4
         ("wall_ms", "at-most-10", "all-at-once", 4, 16),                 # 0.4 / 0.04
     ],
+    "progress": [
+        ("max_ui_gap_ms", "on-ui-thread", "task-run", 3, 500),        # a 2 s freeze vs a tick or two
+        ("first_report_ms", "on-ui-thread", "task-run", 4, 15),       # at the end (2 s) vs after one step (0.2 s)
+        ("wall_ms", "task-run", "on-ui-thread", 0.8, 1.5),            # the same 2 s of work either way
+        ("wall_ms", "cancel", "task-run", 0.35, 0.75),                # stopped at the report after 0.9 s: 1.0 / 2
+    ],
     "cancel": [("wall_ms", "cancel-after", "no-deadline", 0.15, 0.45)],  # 0.5 / 2
     "cooperative": [
         ("wall_ms", "never-checks", "checks-often", 2.5, 6),             # 2 / 0.5
@@ -155,6 +165,22 @@ FIGURES = {
         ("both", "one-by-one", "threads_used", "<=", 1, None),
         ("both", "all-at-once", "threads_used", "<=", 1, None),
         ("both", "at-most-10", "threads_used", "<=", 1, None),
+    ],
+    # Nine reports (10% to 90%), all on the UI thread: at the end of the
+    # freeze, or one per step; with Cancel at 0.9 s, the fifth (50%) is the last.
+    "progress": [
+        ("both", "on-ui-thread", "max_ui_gap_ms", ">=", 1800, "scenario"),
+        ("both", "task-run", "max_ui_gap_ms", "<=", 100, "real"),
+        ("both", "on-ui-thread", "first_report_ms", ">=", 1900, "scenario"),
+        ("both", "task-run", "first_report_ms", "<=", 500, "scenario"),
+        ("both", "task-run", "last_report_ms", "<=", 1950, "scenario"),
+        ("both", "cancel", "reports", ">=", 3, None),
+        ("both", "cancel", "reports", "<=", 5, None),
+        ("both", "cancel", "cancel_latency_ms", "<=", 300, "scenario"),
+        ("both", "on-ui-thread", "reports_off_ui_thread", "==", 0, None),
+        ("both", "task-run", "reports_off_ui_thread", "==", 0, None),
+        ("both", "on-ui-thread", "bar_value", "==", 90, None),
+        ("both", "task-run", "bar_value", "==", 90, None),
     ],
     "cancel": [("both", "cancel-after", "cancel_latency_ms", "<=", 50, "real")],
     "cooperative": [
@@ -243,7 +269,16 @@ SAME = {
     "fire-and-forget": [("forget", "errors_unobserved")],
     "when-all-failures": [("await", "errors_unobserved")],
     "async-void": [("async-void", "errors_unobserved"), ("foreach", "errors_unobserved")],
+    "progress": [("on-ui-thread", "reports"), ("task-run", "reports")],
 }
+
+# Figures of the GLib run taken from its recorded log (`awaitscope run
+# --trace`), per variant, for scenarios whose point `run --json` does not
+# print: the progress reports (AW_MARK_REPORT marks, "Report(25%)") that ran,
+# how many (reports), when the first and the last ran, in real ms since the
+# run began (first_report_ms, last_report_ms), the last value (bar_value)
+# and how many ran off the UI thread's lane (reports_off_ui_thread).
+TRACE_FIGURES = {"progress"}
 
 # (probe, dotted path, expected value): what the twins show about C# beyond
 # the scenario's variants.
@@ -261,6 +296,13 @@ PROBE_FACTS = {
         ("completion-needs-pool", "completed", True),
         ("completion-needs-pool", "first_end_after_last_start", True),
         ("completion-needs-pool", "threads", 12),
+    ],
+    # With no SynchronizationContext (a console app), Progress<T> runs its
+    # handler on the thread pool, not on the thread that made it.
+    "progress": [
+        ("console-progress", "all_ran", True),
+        ("console-progress", "on_creating_thread", False),
+        ("console-progress", "on_pool_threads", True),
     ],
     "fire-and-forget": [
         ("async-void-throws", "rethrown_on_ui_thread", True),
@@ -418,15 +460,20 @@ DIFFERENCES = {
         },
     },
     "continuation-context": {
-        "glib": "a GTask's callback always goes to the thread-default main context of the thread that created it",
+        "glib": "a GTask's callback always goes to the thread-default main context of the thread that created it, "
+                "and a progress report to the main context its Progress was made on",
         "csharp": "the SynchronizationContext captured by await decides; a console app or ASP.NET Core has "
-                  "none, so .Result blocks a pool thread there instead of deadlocking (the console-result probe)",
+                  "none, so .Result blocks a pool thread there instead of deadlocking (the console-result probe), "
+                  "and Progress<T> runs its handler on the thread pool (the console-progress probe)",
         "replaces": "nothing: the twin has a UI thread with a SynchronizationContext, as the scenario says",
         "checks": {},
         "ratios": {},
         "text": {
             "deadlock": [r"SynchronizationContext", r"(?i)console app or ASP\.NET Core", r"(?i)in GLib",
                          r"(?i)ConfigureAwait\(false\), on every await down the chain"],
+            # Progress<T> posts where it was made, as await continues there (the console-progress probe)
+            "progress": [r"(?i)Progress<T> posts to the SynchronizationContext it captured",
+                         r"(?i)console app or ASP\.NET Core[^.]*thread pool", r"(?i)in GLib a report is an idle"],
         },
     },
     "dotnet6-shorthands": {
@@ -657,6 +704,47 @@ def run(cmd, timeout):
     return json.loads(p.stdout)
 
 
+REPORT_MARK = "Report("     # AW_MARK_REPORT (src/core/aw-trace.h): "Report(25%)"
+
+
+def trace_figures(path):
+    """{variant: {figure: value}} from a trace saved by `awaitscope run --trace` (TRACE_FIGURES)."""
+    with open(path, encoding="utf-8") as f:
+        saved = json.load(f)
+    out = {}
+    for t in saved["otherData"]["awaitscope"]["traces"]:
+        strings = [None] + t["strings"]          # string 0 is no text
+        begin, reports = None, []
+        for ts, kind, _task, _parent, lane, text in t["events"]:
+            if kind == "run-begin" and begin is None:
+                begin = ts
+            elif kind == "mark" and (strings[text] or "").startswith(REPORT_MARK):
+                reports.append((ts, lane, strings[text]))
+        times = [(ts - begin) / 1e6 for ts, _, _ in reports]
+        last = reports[-1][2] if reports else None
+        out[t["metadata"]["variant"]] = {
+            "reports": len(reports),
+            "first_report_ms": times[0] if times else None,
+            "last_report_ms": times[-1] if times else None,
+            "bar_value": int(last[len(REPORT_MARK):].rstrip("%)")) if last else None,
+            "reports_off_ui_thread": sum(1 for _, lane, _ in reports if lane != 0),
+        }
+    return out
+
+
+def run_glib(cmd, sid, timeout):
+    """`awaitscope run ... --json`, with the TRACE_FIGURES of its log added to each variant."""
+    if sid not in TRACE_FIGURES:
+        return run(cmd, timeout)
+    with tempfile.TemporaryDirectory(prefix="aw-twin-") as tmp:
+        path = os.path.join(tmp, "trace.json")
+        glib = run(cmd + ["--trace", path], timeout)
+        figures = trace_figures(path)
+    for v in glib["variants"]:
+        v.update(figures.get(v["name"], {}))
+    return glib
+
+
 def compile_twin(mcs, source, out):
     cmd = [mcs, "-langversion:latest", "-out:" + out, source,
            os.path.join(HERE, "UiThread.cs"), os.path.join(HERE, "Lab.cs")]
@@ -727,8 +815,8 @@ def main():
         results, error, attempt = None, None, 0
         for attempt in range(1, ATTEMPTS + 1):
             try:
-                glib = run([AWAITSCOPE, "run", target, "--json", "--speed", str(speed),
-                            "--deadline", str(DEADLINE_MS), "--pool-interval", str(POOL_INTERVAL_MS)], 300)
+                glib = run_glib([AWAITSCOPE, "run", target, "--json", "--speed", str(speed),
+                                 "--deadline", str(DEADLINE_MS), "--pool-interval", str(POOL_INTERVAL_MS)], sid, 300)
                 cs = run([mono, os.path.join(outdir, sid + ".exe"), "--speed", str(speed),
                           "--deadline", str(DEADLINE_MS)], 300)
             except (RuntimeError, subprocess.TimeoutExpired, json.JSONDecodeError) as e:

@@ -97,6 +97,12 @@ LANGS = [
                  ("*", "await DownloadAsync(url)"): "Save(await DownloadAsync(url))",
                  ("*", "await Task.Run(ComputeTotal)"): "await Task.Run(() => ComputeTotal());",
              },
+             "progress": {
+                 ("*", "OnStartClickedBlocking"): "static void OnStartClickedBlocking(",
+                 ("*", "Compute(progress) on the UI thread"): "Compute(progress, CancellationToken.None);",
+                 ("*", "OnStartClicked (async)"): "static async void OnStartClicked(",
+                 ("*", "await Task.Run(() => Compute(progress, token))"): "await Task.Run(() => Compute(progress, cts.Token), cts.Token);",
+             },
          }),
     Lang("c", "c", "c_line", os.path.join(ROOT, "tests", "c"), ".c",
          "/* <lesson> */", "/* </lesson> */", probes=False, anchors={
@@ -139,6 +145,12 @@ LANGS = [
                  ("*", "StartSyncAsync(urls)"): "start_sync_async (App *app)",
                  ("*", "await DownloadAsync(url)"): "download_async (on_synced, app);",
                  ("*", "await Task.Run(ComputeTotal)"): "push_job (compute_total, on_total, app);",
+             },
+             "progress": {
+                 ("*", "OnStartClickedBlocking"): "on_start_clicked_blocking (GtkButton",
+                 ("*", "Compute(progress) on the UI thread"): "compute (progress, NULL);",
+                 ("*", "OnStartClicked (async)"): "on_start_clicked (GtkButton",
+                 ("*", "await Task.Run(() => Compute(progress, token))"): "if (compute (g_task_get_task_data (task), g_task_get_cancellable (task)))",
              },
          }),
 ]

@@ -31,7 +31,7 @@
 /* The scenarios of the lesson, with their ids fixed. */
 static const char * const lesson_ids[] = {
   "await-vs-block", "async-not-a-thread", "valuetask", "result-vs-await",
-  "when-all", "when-any", "io-vs-cpu", "scale", "bounded",
+  "when-all", "when-any", "io-vs-cpu", "scale", "bounded", "progress",
   "cancel", "cooperative", "timeout", "timeout-race",
   "starvation", "fire-and-forget", "async-void", "needless-async", "no-cancellation", "when-all-failures",
   "workflow",
@@ -601,6 +601,92 @@ test_bounded (void)
   assert_verdict_met (runs);
 }
 
+/* The progress reports (IProgress<T>.Report) that ran on the UI thread of
+ * @variant's run, in order: their times in scenario ms since the run began
+ * and their percentages. Returns how many. */
+static guint
+reports_of (Runs       *runs,
+            const char *variant,
+            double     *at_ms,
+            guint      *percent,
+            guint       max)
+{
+  AwTraceModel *m = model (runs, variant);
+  gint64 begin = aw_trace_model_get_begin_ns (m);
+  const AwMarker *markers;
+  guint n, count = 0;
+
+  markers = aw_trace_model_get_markers (m, &n);
+  for (guint i = 0; i < n; i++)
+    if (markers[i].kind == AW_EVENT_MARK && markers[i].text != NULL &&
+        g_str_has_prefix (markers[i].text, AW_MARK_REPORT))
+      {
+        g_assert_cmpuint (count, <, max);
+        at_ms[count] = scen (runs, (markers[i].time_ns - begin) / 1e6);
+        percent[count] = (guint) g_ascii_strtoull (markers[i].text + strlen (AW_MARK_REPORT), NULL, 10);
+        g_test_message ("%s: %s at %.1f scenario ms", variant, markers[i].text, at_ms[count]);
+        count++;
+      }
+  return count;
+}
+
+/* IProgress<T>: ten 200 ms steps report 10% to 90%. On the UI thread the
+ * reports wait for the end of the 2 s freeze and run together; from
+ * Task.Run each runs as the work goes, the first after one step; Cancel at
+ * 0.9 s is seen at the next report. */
+static void
+test_progress (void)
+{
+  g_autoptr(Runs) runs = runs_new ("progress", 2.0);
+  const AwMetrics *ui = metrics (runs, "on-ui-thread");
+  const AwMetrics *pool = metrics (runs, "task-run");
+  const AwMetrics *cancel = metrics (runs, "cancel");
+  double ui_at[16], pool_at[16], cancel_at[16];
+  guint ui_pc[16], pool_pc[16], cancel_pc[16];
+  guint n_ui = reports_of (runs, "on-ui-thread", ui_at, ui_pc, G_N_ELEMENTS (ui_at));
+  guint n_pool = reports_of (runs, "task-run", pool_at, pool_pc, G_N_ELEMENTS (pool_at));
+  guint n_cancel = reports_of (runs, "cancel", cancel_at, cancel_pc, G_N_ELEMENTS (cancel_at));
+
+  /* Nine reports, 10% to 90%, in order, either way. */
+  g_assert_cmpuint (n_ui, ==, 9);
+  g_assert_cmpuint (n_pool, ==, 9);
+  for (guint i = 0; i < 9; i++)
+    {
+      g_assert_cmpuint (ui_pc[i], ==, 10 * (i + 1));
+      g_assert_cmpuint (pool_pc[i], ==, 10 * (i + 1));
+    }
+
+  /* On the UI thread: frozen 2 s, and every report waited for the end. */
+  assert_ratio_at_least (scen (runs, ui->max_main_loop_gap_ms), 2000, 0.9, "frozen vs the 2 s loop");
+  assert_ratio_at_least (ui_at[0], 2000, 0.98, "first report vs the end of the loop");
+  g_assert_cmpfloat (ui_at[8] - ui_at[0], <=, 20);
+  g_assert_cmpuint (warnings_of_kind (runs, "on-ui-thread", AW_WARNING_MAIN_LOOP_BLOCKED), ==, 1);
+
+  /* From Task.Run: the UI thread stays free, the first report runs after
+   * one step and the others follow, one a step, before the work ends. */
+  g_assert_cmpfloat (pool->max_main_loop_gap_ms, <, 100);
+  assert_ratio_at_least (pool_at[0], 200, 0.95, "first report vs one step");
+  assert_ratio_at_most (pool_at[0], 200, 2, "first report vs one step");
+  assert_ratio_at_least (pool_at[8], 1800, 0.95, "last report vs nine steps");
+  g_assert_cmpfloat (pool_at[8], <, scen (runs, pool->wall_ms));
+  assert_ratio_at_least (ui_at[0], pool_at[0], 4, "first report: on the UI thread vs Task.Run");
+  assert_ratio_at_least (ui->max_main_loop_gap_ms, pool->max_main_loop_gap_ms, 10, "gap ratio");
+  assert_ratio_at_most (pool->wall_ms, ui->wall_ms, 1.5, "the same work either way");
+  g_assert_true (outcome_is (pool, "completed"));
+  g_assert_cmpuint (warnings_total (runs, "task-run"), ==, 0);
+
+  /* Cancel at 0.9 s: the token is checked at each report, so the work
+   * stops at the next one (1.0 s of work), the bar at its last value. */
+  g_assert_true (outcome_is (cancel, "cancelled"));
+  g_assert_true (cancel->cancel_requested);
+  g_assert_cmpuint (n_cancel, >=, 3);
+  g_assert_cmpuint (n_cancel, <=, 5);
+  g_assert_cmpuint (cancel_pc[n_cancel - 1], ==, 10 * n_cancel);
+  g_assert_cmpfloat (scen (runs, cancel->cancel_latency_ms), <=, 300);
+  assert_ratio_at_most (cancel->wall_ms, pool->wall_ms, 0.75, "cancelled vs the whole work");
+  assert_verdict_met (runs);
+}
+
 /* Part 3 ------------------------------------------------------------------------------- */
 
 static void
@@ -994,6 +1080,7 @@ main (int    argc,
   g_test_add_func ("/aw/scenarios/io-vs-cpu", test_io_vs_cpu);
   g_test_add_func ("/aw/scenarios/scale", test_scale);
   g_test_add_func ("/aw/scenarios/bounded", test_bounded);
+  g_test_add_func ("/aw/scenarios/progress", test_progress);
   g_test_add_func ("/aw/scenarios/cancel", test_cancel);
   g_test_add_func ("/aw/scenarios/cooperative", test_cooperative);
   g_test_add_func ("/aw/scenarios/timeout", test_timeout);

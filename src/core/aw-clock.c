@@ -927,7 +927,7 @@ sim_post_report (AwEngine *engine,
   report->task = task;
   report->percent = percent;
   sim->live_ops++;
-  _aw_clock_source_attach (sim, op != NULL ? OP (op)->context : sim->current->context,
+  _aw_clock_source_attach (sim, op != NULL ? OP (op)->context : sim->main_context,
                            SOURCE_REPORT, FALSE, sim->now, report);
 }
 

@@ -130,8 +130,9 @@ struct _AwEngineBackend {
   void      (*pool_push)          (AwEngine *engine, AwOp *op);
   /* A progress report (IProgress<T>.Report): from any thread, queue a call
    * of _aw_engine_report_delivered (@task, @percent) to @op's context (the
-   * one its GTask delivers to), or with @op %NULL to the calling thread's
-   * own; never run it at once, even on that context's thread. */
+   * one its GTask delivers to), or with @op %NULL to the run's main context
+   * (the UI thread's, which the run serves to its end); never run it at
+   * once, even on that context's thread. */
   void      (*post_report)        (AwEngine *engine, AwOp *op, guint32 task, guint percent);
 
   /* Blocking the calling thread: Thread.Sleep, and .Result. block_on()

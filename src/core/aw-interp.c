@@ -33,7 +33,7 @@
 #define AGGREGATE_WAIT     "AggregateException: One or more errors occurred. (%s)"
 #define REPORT             AW_MARK_REPORT "%u%%)"
 #define CRASH              "%s: the exception escaped an async void method; in C# it is rethrown on the " \
-                           "UI thread and the process ends here"
+                           "UI thread as an unhandled exception and the app crashes here"
 #define CANCEL_AFTER       "Cancel pressed after %d ms"
 #define UNSUPPORTED        "This node type is not supported by this runner"
 #define POOL_GREW          "pool: %u threads"

@@ -574,8 +574,7 @@ runner_post_report (AwEngine *engine,
 {
   AwRunner *run = RUNNER (engine);
   Report *report = g_new0 (Report, 1);
-  g_autoptr(GMainContext) context = op != NULL ? g_main_context_ref (SCOPE (op->scope)->context)
-                                               : g_main_context_ref_thread_default ();
+  GMainContext *context = op != NULL ? SCOPE (op->scope)->context : run->context;
 
   report->run = g_object_ref (run);
   report->task = task;

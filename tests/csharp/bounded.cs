@@ -65,7 +65,7 @@ static class BoundedTwin
     // The same in .NET 6 and later (Mono 6.8 does not have it):
     // await Parallel.ForEachAsync(urls,
     //     new ParallelOptions { MaxDegreeOfParallelism = 10 },
-    //     async (url, token) => await DownloadAsync(url));
+    //     async (url, token) => await DownloadAsync(url, token));
     // </lesson>
 
     /// <summary>Runs one way of downloading them all and records the most in flight at once.</summary>

@@ -85,23 +85,31 @@ static class ProgressTwin
 
     static async void OnStartClicked(object sender, EventArgs e)
     {
-        cts = new CancellationTokenSource();
-        var progress = new Progress<int>(percent => bar.Value = percent);
-        try
+        using (var source = new CancellationTokenSource())
         {
-            await Task.Run(() => Compute(progress, cts.Token), cts.Token);
-            status.Text = "Done";
-        }
-        catch (OperationCanceledException ex)
-        {
-            Log(ex);
-            status.Text = "Cancelled";
+            cts = source;
+            var token = source.Token;
+            var progress = new Progress<int>(percent => bar.Value = percent);
+            try
+            {
+                await Task.Run(() => Compute(progress, token), token);
+                status.Text = "Done";
+            }
+            catch (OperationCanceledException ex)
+            {
+                Log(ex);
+                status.Text = "Cancelled";
+            }
+            finally
+            {
+                cts = null;
+            }
         }
     }
 
     static void OnCancelClicked(object sender, EventArgs e)
     {
-        cts.Cancel();
+        cts?.Cancel();
     }
     // </lesson>
 

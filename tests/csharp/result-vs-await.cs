@@ -47,7 +47,8 @@ static class ResultVsAwaitTwin
 
     // <lesson>
     // Task<decimal> completes with a price, or with an exception.
-    // Library code: ConfigureAwait(false), so blocking on it cannot deadlock
+    // Library code: ConfigureAwait(false) on every await down the chain,
+    // so blocking on it does not deadlock
     static async Task<decimal> GetPriceAsync()
     {
         string json = await http.GetStringAsync(url).ConfigureAwait(false);

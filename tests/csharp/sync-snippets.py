@@ -101,7 +101,7 @@ LANGS = [
                  ("*", "OnStartClickedBlocking"): "static void OnStartClickedBlocking(",
                  ("*", "Compute(progress) on the UI thread"): "Compute(progress, CancellationToken.None);",
                  ("*", "OnStartClicked (async)"): "static async void OnStartClicked(",
-                 ("*", "await Task.Run(() => Compute(progress, token))"): "await Task.Run(() => Compute(progress, cts.Token), cts.Token);",
+                 ("*", "await Task.Run(() => Compute(progress, token))"): "await Task.Run(() => Compute(progress, token), token);",
              },
          }),
     Lang("c", "c", "c_line", os.path.join(ROOT, "tests", "c"), ".c",

@@ -397,7 +397,9 @@ DIFFERENCES = {
                           r"(?i)in GLib[^.]*fixed number of workers"],
             "scale": [r"(?i)in C#, \.NET's thread pool starts with as many threads as processors[^.]*half (a )?second",
                       r"(?i)in GLib, g_task_run_in_thread[^.]*own pool"],
-            "starvation": [r"(?i)in C#, \.NET's thread pool starts with as many threads as processors[^.]*half (a )?second",
+            "starvation": [r"(?i)in C# on Mono, \.NET Framework and \.NET Core up to 5, the thread pool starts with "
+                           r"as many threads as processors[^.]*half (a )?second",
+                           r"(?i)since \.NET 6 a thread blocked in \.Result",
                            r"(?i)in GLib, g_task_run_in_thread[^.]*own pool"],
         },
     },
@@ -412,21 +414,21 @@ DIFFERENCES = {
         "checks": {},
         "ratios": {},
         "text": {
-            "starvation": [r"(?i)completion needs a pool thread", r"(?i)on Mono a Task\.Delay",
+            "starvation": [r"(?i)completion needs a pool thread", r"(?i)a Task\.Delay's timer callback does, on Mono and \.NET",
                            r"(?i)no download can finish until every one"],
         },
     },
     "unobserved-only-at-collection": {
         "glib": "a task freed with its error never propagated is reported at once",
         "csharp": "TaskScheduler.UnobservedTaskException is raised only when the failed task is garbage "
-                  "collected (the twin forces a collection to count it); an exception escaping async void "
-                  "is rethrown on the UI thread and ends the app",
+                  "collected and finalized, if ever (the twin forces a collection to count it); an exception "
+                  "escaping async void is rethrown on the UI thread as an unhandled exception and crashes the app",
         "replaces": "when the lost error is reported (not compared); the count is compared after a collection",
         "checks": {},
         "ratios": {},
         "text": {
-            "fire-and-forget": [r"(?i)in GLib", r"(?i)in C#[^.]*garbage collect", r"UnobservedTaskException",
-                                r"(?i)async void[^.]*ends the app"],
+            "fire-and-forget": [r"(?i)in GLib", r"(?i)in C#[^.]*garbage collection", r"UnobservedTaskException",
+                                r"(?i)async void[^.]*crashes the app"],
         },
     },
     "async-void-crash": {

@@ -357,7 +357,8 @@ lint_blocked (AwTraceModel *model,
   warning_new (warnings, AW_WARNING_MAIN_LOOP_BLOCKED, blocker, gap_ms, 1,
                g_strdup_printf ("The UI thread was blocked for %s (the longest gap between two frames; "
                                 "%u frame%s missed): the window could not redraw or react to input.%s "
-                                "Await instead of blocking the UI thread.",
+                                "Await waits instead of blocking the UI thread, and move CPU work "
+                                "off it (Task.Run).",
                                 gap, m->frames_missed, m->frames_missed == 1 ? "" : "s",
                                 blocked_by ? blocked_by : ""));
 }

@@ -210,19 +210,32 @@ compare_gint64 (gconstpointer a,
   return x < y ? -1 : x > y;
 }
 
+/* The first task of @m called @name, or NULL; @count (optional) gets how
+ * many tasks have that name. */
+static const AwTaskInfo *
+named_in (AwTraceModel *m,
+          const char   *name,
+          guint        *count)
+{
+  const AwTaskInfo *tasks, *found = NULL;
+  guint n_tasks, n = 0;
+
+  tasks = aw_trace_model_get_tasks (m, &n_tasks);
+  for (guint i = 0; i < n_tasks; i++)
+    if (g_strcmp0 (tasks[i].name, name) == 0 && n++ == 0)
+      found = &tasks[i];
+  if (count != NULL)
+    *count = n;
+  return found;
+}
+
 /* The first task of @variant called @name, or NULL if none ran. */
 static const AwTaskInfo *
 task_named (Runs       *runs,
             const char *variant,
             const char *name)
 {
-  guint n;
-  const AwTaskInfo *tasks = aw_trace_model_get_tasks (model (runs, variant), &n);
-
-  for (guint i = 0; i < n; i++)
-    if (g_strcmp0 (tasks[i].name, name) == 0)
-      return &tasks[i];
-  return NULL;
+  return named_in (model (runs, variant), name, NULL);
 }
 
 /* A moment of @variant's run (its trace's nanoseconds) in scenario ms from its start. */
@@ -253,17 +266,10 @@ static const AwTaskInfo *
 only_task_named (AwTraceModel *m,
                  const char   *name)
 {
-  const AwTaskInfo *tasks, *found = NULL;
-  guint n_tasks;
+  guint count;
+  const AwTaskInfo *found = named_in (m, name, &count);
 
-  tasks = aw_trace_model_get_tasks (m, &n_tasks);
-  for (guint i = 0; i < n_tasks; i++)
-    if (g_strcmp0 (tasks[i].name, name) == 0)
-      {
-        g_assert_null (found);
-        found = &tasks[i];
-      }
-  g_assert_nonnull (found);
+  g_assert_cmpuint (count, ==, 1);
   return found;
 }
 

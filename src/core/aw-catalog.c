@@ -31,6 +31,7 @@ static const char * const lesson_order[] = {
   "scale",
   "bounded",
   "progress",
+  "completion-source",
   "cancel",
   "cooperative",
   "timeout",

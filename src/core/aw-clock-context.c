@@ -255,6 +255,9 @@ sim_is_stalled (Sim *sim)
     return FALSE;
   if (sim->busy_workers > 0 || !g_queue_is_empty (&sim->jobs))
     return FALSE;
+  /* The callback thread still has a callback to make, or a continuation to run. */
+  if (sim->callback != NULL && (sim->callback->op != NULL || sim->callbacks.len > 0))
+    return FALSE;
   for (guint i = 0; i < sim->threads->len; i++)
     {
       Thread *t = g_ptr_array_index (sim->threads, i);

@@ -149,6 +149,8 @@ struct _Worker {
   gint64   next_report_ns;      /* the work at which it reports next, NEVER for no more */
   gint64   wake_ns;
   guint64  gen;
+  gboolean cooperative;         /* its job checks the token */
+  const char *lane_name;        /* the callback thread's; NULL for the pool's */
 };
 
 struct _WaitState {
@@ -190,6 +192,8 @@ struct _Sim {
   gint64           pool_last_finish; /* when a job last finished, G_MININT64 before any */
   gint64           pool_check;     /* the dotnet pool's next check, NEVER if none is due */
   guint64          pool_check_gen;
+  Worker          *callback;       /* the callback API's thread, once a completion_source started */
+  AwHeap           callbacks;      /* its callbacks to come, by (due, seq) */
 
   gint             live_ops;
   Source          *heartbeat;

@@ -117,7 +117,7 @@ sim_record (AwEngine    *engine,
 
       g_assert (worker != NULL);
       if (worker->lane < 0)
-        worker->lane = (gint) new_lane (sim, NULL);
+        worker->lane = (gint) new_lane (sim, worker->lane_name);
       lane = (guint) worker->lane;
     }
   record_on_lane (sim, lane, kind, task, parent, str);
@@ -281,18 +281,21 @@ pool_share_cores (Sim *sim)
   guint running = 0;
   double rate;
 
-  for (guint i = 0; i < sim->workers->len; i++)
+  /* The pool's workers, then the callback thread. */
+  guint n = sim->workers->len + (sim->callback != NULL);
+
+  for (guint i = 0; i < n; i++)
     {
-      Worker *worker = g_ptr_array_index (sim->workers, i);
+      Worker *worker = i < sim->workers->len ? g_ptr_array_index (sim->workers, i) : sim->callback;
 
       if (worker->op != NULL && worker->on_cpu)
         running++;
     }
   rate = running > sim->cores ? (double) sim->cores / running : 1.0;
 
-  for (guint i = 0; i < sim->workers->len; i++)
+  for (guint i = 0; i < n; i++)
     {
-      Worker *worker = g_ptr_array_index (sim->workers, i);
+      Worker *worker = i < sim->workers->len ? g_ptr_array_index (sim->workers, i) : sim->callback;
 
       if (worker->op == NULL || !worker->on_cpu || worker->rate == rate)
         continue;
@@ -527,7 +530,7 @@ worker_finish (Sim      *sim,
 {
   Op *op = worker->op;
 
-  if (op->base.node->cooperative)
+  if (worker->cooperative)
     {
       Scope *scope = SCOPE (op->base.scope);
 
@@ -541,9 +544,74 @@ worker_finish (Sim      *sim,
     }
   op->worker = NULL;
   worker->op = NULL;
-  sim->pool_last_finish = sim->now;
+  if (worker != sim->callback)
+    sim->pool_last_finish = sim->now;
 
   task_return (sim, op, _aw_engine_job_end (&sim->engine, &op->base, cancelled));
+}
+
+/* The worker begins @op's job (the runner's _aw_runner_job_run()). Returns
+ * FALSE if the job must not start: then it has finished it. */
+static gboolean
+worker_begin_job (Sim    *sim,
+                  Worker *worker,
+                  Op     *op)
+{
+  AwJob job;
+
+  worker->op = op;
+  op->worker = worker;
+  _aw_engine_job_describe (&sim->engine, &op->base, &job);
+  worker->cooperative = job.cooperative;
+
+  if (!_aw_engine_job_begin (&sim->engine, &op->base))
+    {
+      worker_finish (sim, worker, TRUE);
+      return FALSE;
+    }
+
+  worker->work_ns = job.work_us * NS_PER_US;
+  worker->check_ns = job.check_us * NS_PER_US;
+  worker->done_ns = 0;
+  worker->done_at = sim->now;
+  worker->rate = 1.0;
+  worker->on_cpu = !job.blocking;
+  /* A report after every progress_ms of work, never at its very end. */
+  worker->report_ns = job.report_us * NS_PER_US;
+  worker->next_report_ns = worker->report_ns > 0 && worker->report_ns < worker->work_ns ? worker->report_ns : NEVER;
+  if (job.cooperative)
+    {
+      Scope *scope = SCOPE (op->base.scope);
+
+      op->rprev = NULL;
+      op->rnext = scope->running;
+      if (scope->running != NULL)
+        scope->running->rprev = op;
+      scope->running = op;
+    }
+  worker_wake_at_work (sim, worker, MIN (worker->work_ns, worker->next_report_ns));
+  return TRUE;
+}
+
+/* The callback thread takes the callbacks that are due, in order, until
+ * one leaves it a continuation to run; else it sleeps until the next. */
+static void
+callback_take_next (Sim    *sim,
+                    Worker *worker)
+{
+  const AwHeapItem *top;
+
+  while ((top = aw_clock_heap_peek (&sim->callbacks)) != NULL && top->time <= sim->now)
+    {
+      AwHeapItem item;
+
+      aw_clock_heap_pop (&sim->callbacks, &item);
+      if (_aw_engine_callback_fired (&sim->engine, item.ptr) &&
+          worker_begin_job (sim, worker, item.ptr))
+        return;
+    }
+  if (top != NULL)
+    _aw_clock_worker_schedule (sim, worker, top->time);
 }
 
 /* The worker takes the queue's first job, if any (the runner's worker_run). */
@@ -551,48 +619,23 @@ static void
 worker_take_next (Sim    *sim,
                   Worker *worker)
 {
+  if (worker == sim->callback)
+    {
+      callback_take_next (sim, worker);
+      return;
+    }
+
   for (;;)
     {
       Op *op = g_queue_pop_head (&sim->jobs);
-      const AwNode *node;
 
       if (op == NULL)
         {
           pool_release (sim, worker);
           return;
         }
-
-      node = op->base.node;
-      worker->op = op;
-      op->worker = worker;
-
-      if (!_aw_engine_job_begin (&sim->engine, &op->base))
-        {
-          worker_finish (sim, worker, TRUE);
-          continue;
-        }
-
-      worker->work_ns = _aw_engine_scaled_us (&sim->engine, node->ms) * NS_PER_US;
-      worker->check_ns = MAX (_aw_engine_scaled_us (&sim->engine, node->check_ms), 100) * NS_PER_US;
-      worker->done_ns = 0;
-      worker->done_at = sim->now;
-      worker->rate = 1.0;
-      worker->on_cpu = !node->blocking;
-      /* A report after every progress_ms of work, never at its very end. */
-      worker->report_ns = node->progress_ms > 0 ? _aw_engine_scaled_us (&sim->engine, node->progress_ms) * NS_PER_US : 0;
-      worker->next_report_ns = worker->report_ns > 0 && worker->report_ns < worker->work_ns ? worker->report_ns : NEVER;
-      if (node->cooperative)
-        {
-          Scope *scope = SCOPE (op->base.scope);
-
-          op->rprev = NULL;
-          op->rnext = scope->running;
-          if (scope->running != NULL)
-            scope->running->rprev = op;
-          scope->running = op;
-        }
-      worker_wake_at_work (sim, worker, MIN (worker->work_ns, worker->next_report_ns));
-      return;
+      if (worker_begin_job (sim, worker, op))
+        return;
     }
 }
 
@@ -616,7 +659,7 @@ _aw_clock_worker_wake (Sim    *sim,
        * a cancelled token makes a worker wake up. Work of no length has no
        * check at all. */
       if (worker->done_ns >= worker->work_ns)
-        cancelled = op->base.node->cooperative && worker->work_ns > 0 &&
+        cancelled = worker->cooperative && worker->work_ns > 0 &&
                     SCOPE (op->base.scope)->cancelled;
       else
         {
@@ -627,7 +670,7 @@ _aw_clock_worker_wake (Sim    *sim,
               if (worker->next_report_ns >= worker->work_ns)
                 worker->next_report_ns = NEVER;
             }
-          cancelled = op->base.node->cooperative && SCOPE (op->base.scope)->cancelled;
+          cancelled = worker->cooperative && SCOPE (op->base.scope)->cancelled;
         }
 
       if (!cancelled && worker->done_ns < worker->work_ns)
@@ -709,6 +752,31 @@ sim_pool_push (AwEngine *engine,
     pool_add_worker (sim);
   else
     pool_schedule_check (sim);
+}
+
+/* The callback thread ------------------------------------------------------------------------- */
+
+/* A callback comes due @us after @at; the callback thread, made at its
+ * first, takes it then unless it is busy. */
+static void
+sim_callback_start (AwEngine *engine,
+                    AwOp     *op,
+                    gint64    at,
+                    gint64    us)
+{
+  Sim *sim = SIM (engine);
+  AwHeapItem item = { at + us * NS_PER_US, sim->seq++, op, 0, 0 };
+
+  if (sim->callback == NULL)
+    {
+      sim->callback = g_new0 (Worker, 1);
+      sim->callback->index = G_MAXUINT;
+      sim->callback->lane = -1;
+      sim->callback->lane_name = AW_ENGINE_CALLBACK_LANE;
+    }
+  aw_clock_heap_push (&sim->callbacks, &item);
+  if (sim->callback->op == NULL)
+    _aw_clock_worker_schedule (sim, sim->callback, MAX (sim->now, aw_clock_heap_peek (&sim->callbacks)->time));
 }
 
 /* Blocking ------------------------------------------------------------------------------------ */
@@ -968,6 +1036,7 @@ static const AwEngineBackend sim_backend = {
   .timer_clear = sim_timer_clear,
   .pool_push = sim_pool_push,
   .post_report = sim_post_report,
+  .callback_start = sim_callback_start,
   .sleep = sim_sleep,
   .block_on = sim_block_on,
   .wait_complete = sim_wait_complete,
@@ -1127,6 +1196,8 @@ sim_free_leftovers (Sim *sim)
   }
 
   g_ptr_array_unref (sim->workers);
+  g_free (sim->callback);
+  aw_clock_heap_clear (&sim->callbacks);
   aw_clock_heap_clear (&sim->idle_workers);
   aw_clock_heap_clear (&sim->events);
   g_queue_clear (&sim->jobs);

@@ -27,6 +27,12 @@
  * - record() appends an event at the back-end's "now" on the calling thread's
  *   lane (a worker's lane for a worker's job); record_main() on the main
  *   thread's lane, from any thread.
+ * - The callback thread (a callback API's one thread, which completes
+ *   completion_source tasks) calls _aw_engine_callback_fired() for each op
+ *   given to callback_start(), one at a time, in the order they come due
+ *   (equal times in the order they were started), none before its time;
+ *   when that returns TRUE it runs the op's job itself, on this thread,
+ *   before it takes the next one. Its lane is AW_ENGINE_CALLBACK_LANE.
  * - The worker pool runs jobs in the order they were pushed. With
  *   options.pool %AW_POOL_DOTNET it grows as #AwPool says: the back-end
  *   checks every pool_interval_us from the first push, decides as of that
@@ -135,6 +141,10 @@ struct _AwEngineBackend {
    * once, even on that context's thread. */
   void      (*post_report)        (AwEngine *engine, AwOp *op, guint32 task, guint percent);
 
+  /* The callback thread: _aw_engine_callback_fired (@op) there @us after
+   * @at (back-end clock), in due order, one at a time. */
+  void      (*callback_start)     (AwEngine *engine, AwOp *op, gint64 at, gint64 us);
+
   /* Blocking the calling thread: Thread.Sleep, and .Result. block_on()
    * starts @child (on a thread of its own with its own context when
    * @on_worker) through _aw_engine_wait_start_child(), then blocks until its
@@ -189,6 +199,18 @@ struct _AwEngine {
 
 /* The lane name of a ConfigureAwait(false) wait's own thread. */
 #define AW_ENGINE_CONFIGURE_AWAIT_LANE "pool thread (ConfigureAwait(false))"
+/* The lane name of the callback API's thread (completion_source). */
+#define AW_ENGINE_CALLBACK_LANE "callback thread"
+
+/* A job's work, as a worker (or the callback thread) does it: all in the
+ * run's scaled microseconds. */
+typedef struct {
+  gint64   work_us;        /* CPU time, or wall time when blocking */
+  gint64   check_us;       /* between two checks of the token */
+  gint64   report_us;      /* between two progress reports, 0 for none */
+  gboolean cooperative;    /* checks the token */
+  gboolean blocking;       /* holds its thread without using the CPU */
+} AwJob;
 
 void      _aw_engine_init                (AwEngine              *engine,
                                           const AwEngineBackend *backend,
@@ -221,7 +243,12 @@ void      _aw_engine_timer_fired         (AwEngine              *engine,
                                           AwTimerKind            kind);
 void      _aw_engine_scope_cancelled     (AwEngine              *engine,
                                           AwScope               *scope);
+void      _aw_engine_job_describe        (AwEngine              *engine,
+                                          AwOp                  *op,
+                                          AwJob                 *job);
 gboolean  _aw_engine_job_begin           (AwEngine              *engine,
+                                          AwOp                  *op);
+gboolean  _aw_engine_callback_fired      (AwEngine              *engine,
                                           AwOp                  *op);
 GError   *_aw_engine_job_end             (AwEngine              *engine,
                                           AwOp                  *op,

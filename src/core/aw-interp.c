@@ -583,11 +583,28 @@ _aw_engine_timer_fired (AwEngine    *engine,
 
 /* A worker takes the job: returns FALSE if it must not start, when
  * Task.Run(work, token) sees its token already cancelled. */
+/* What a worker does for @op's job: a cpu node's work, or the code a
+ * completion_source runs after its await, which never looks at a token. */
+void
+_aw_engine_job_describe (AwEngine *engine,
+                         AwOp     *op,
+                         AwJob    *job)
+{
+  const AwNode *node = op->node;
+  gboolean continuation = node->type == AW_NODE_COMPLETION_SOURCE;
+
+  job->work_us = _aw_engine_scaled_us (engine, continuation ? node->work_ms : node->ms);
+  job->check_us = MAX (_aw_engine_scaled_us (engine, node->check_ms), 100);
+  job->report_us = !continuation && node->progress_ms > 0 ? _aw_engine_scaled_us (engine, node->progress_ms) : 0;
+  job->cooperative = !continuation && node->cooperative;
+  job->blocking = !continuation && node->blocking;
+}
+
 gboolean
 _aw_engine_job_begin (AwEngine *engine,
                       AwOp     *op)
 {
-  if (op->node->cooperative && is_cancelled (engine, op->scope))
+  if (op->node->type == AW_NODE_CPU && op->node->cooperative && is_cancelled (engine, op->scope))
     return FALSE;
   record (engine, AW_EVENT_TASK_RUNNING, op->id, 0, 0);
   return TRUE;
@@ -610,6 +627,24 @@ _aw_engine_job_end (AwEngine *engine,
     }
   record (engine, AW_EVENT_TASK_COMPLETED, op->id, 0, 0);
   return NULL;
+}
+
+/* The callback API calls back, on its callback thread: the callback calls
+ * tcs.SetResult (data). Without RunContinuationsAsynchronously SetResult
+ * runs the awaiting code's continuation at once, on this very thread, when
+ * that code has no SynchronizationContext to go back to: returns TRUE, and
+ * the callback thread runs the op's job before it takes its next callback.
+ * With it, SetResult queues the continuation to the pool and returns. */
+gboolean
+_aw_engine_callback_fired (AwEngine *engine,
+                           AwOp     *op)
+{
+  record (engine, AW_EVENT_MARK, op->id, 0, intern (engine, AW_MARK_SET_RESULT));
+  if (!op->node->run_async)
+    return TRUE;
+  record (engine, AW_EVENT_TASK_QUEUED, op->id, 0, 0);
+  engine->backend->pool_push (engine, op);
+  return FALSE;
 }
 
 /* The dotnet pool's monitor added a thread: a mark on the main thread's
@@ -1183,6 +1218,19 @@ _aw_engine_node_start (AwEngine       *engine,
       op = op_new (engine, node, parent_id, scope, cont, cont_data);
       wait_start (engine, op);
       return TRUE;
+
+    case AW_NODE_COMPLETION_SOURCE:
+      {
+        /* await tcs.Task: nothing runs, and no thread is held, until the
+         * callback API calls back on its own thread. The callback API takes
+         * no token, so cancelling does not end the wait. */
+        gint64 at;
+
+        op = op_new (engine, node, parent_id, scope, cont, cont_data);
+        at = record (engine, AW_EVENT_TASK_WAITING, op->id, 0, 0);
+        engine->backend->callback_start (engine, op, at, _aw_engine_scaled_us (engine, node->ms));
+        return TRUE;
+      }
 
     case AW_NODE_LAST:
     default:

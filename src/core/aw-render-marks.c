@@ -16,6 +16,9 @@
 #include <math.h>
 #include <string.h>
 
+/* Lanes past this many keep their marks' labels on the UI thread's lane. */
+#define MAX_LABELLED_LANES 16
+
 static gboolean
 is_taken (Ctx    *c,
           double  x0,
@@ -230,9 +233,14 @@ _aw_render_draw_markers (Ctx                         *c,
   double head = MIN (vl->main_height * 0.4, 0.8 * c->f);
   double size = MIN (SMALL_SIZE * c->f, vl->main_height * 0.55);
   double last_label_right = -G_MAXDOUBLE;
+  /* Marks made on a drawn worker lane (the callback thread's SetResult)
+   * are labelled on that lane, each lane keeping its own labels apart. */
+  double lane_label_right[MAX_LABELLED_LANES];
   const AwMarker *markers;
   guint n;
 
+  for (guint l = 0; l < MAX_LABELLED_LANES; l++)
+    lane_label_right[l] = -G_MAXDOUBLE;
   markers = aw_trace_model_get_markers (model, &n);
 
   cairo_save (cr);
@@ -273,21 +281,31 @@ _aw_render_draw_markers (Ctx                         *c,
       const char *label = group != NULL ? group : aw_marker_get_label (&markers[i]);
       double x = _aw_render_time_to_x (c, rel), tw, th, lx, ly;
 
+      guint lane = markers[i].lane;
+      gboolean on_lane = lane > 0 && lane <= vl->n_worker_lanes && lane <= MAX_LABELLED_LANES &&
+                         vl->lane_height > 0;
+      double lane_size = on_lane ? MIN (SMALL_SIZE * c->f, vl->lane_height * 0.55) : size;
+      double *label_right = on_lane ? &lane_label_right[lane - 1] : &last_label_right;
+
       i = last;
-      if (rel < lay->view_start_ns || rel > lay->view_end_ns || label == NULL || size < 6)
+      if (rel < lay->view_start_ns || rel > lay->view_end_ns || label == NULL || lane_size < 6)
         continue;
-      _aw_render_text_set (c, label, size, TRUE, -1);
+      _aw_render_text_set (c, label, lane_size, TRUE, -1);
       _aw_render_text_size (c, &tw, &th);
       lx = x + head * 0.6 + 0.3 * c->f;
       if (lx + tw > right + c->pad)
         lx = x - head * 0.6 - 0.3 * c->f - tw;
-      if (lx < last_label_right + 0.3 * c->f || lx < lay->plot_x)
+      if (lx < *label_right + 0.3 * c->f || lx < lay->plot_x)
         continue;
-      ly = vl->main_y + (vl->main_height - th) / 2;
+      if (on_lane)
+        ly = vl->lanes_y + (lane - 1) * vl->lane_height + (vl->lane_height - th) / 2;
+      else
+        ly = vl->main_y + (vl->main_height - th) / 2;
       _aw_render_draw_plate (c, lx - 0.2 * c->f, ly, tw + 0.4 * c->f, th);
       _aw_render_text_draw_tinted (c, lx, ly, _aw_render_marker_color (c->theme, markers[i].kind));
-      take (c, lx - 0.2 * c->f, lx + tw + 0.2 * c->f);
-      last_label_right = lx + tw;
+      if (!on_lane)
+        take (c, lx - 0.2 * c->f, lx + tw + 0.2 * c->f);
+      *label_right = lx + tw;
     }
 }
 

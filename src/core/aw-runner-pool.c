@@ -171,28 +171,33 @@ monitor_thread (gpointer data)
 
 /* The pool ----------------------------------------------------------------------------- */
 
-static void
-worker_run (gpointer data,
-            gpointer pool_data)
+/* Runs @op's job on the calling thread, a worker's or the callback
+ * thread's, and returns its task. */
+void
+_aw_runner_job_run (AwRunner *run,
+                    Op       *op,
+                    gboolean  pooled)
 {
-  Op *op = data;
-  AwRunner *run = op->run;
   AwEngine *engine = &run->engine;
-  const AwNode *node = op->base.node;
   GCancellable *token = SCOPE (op->base.scope)->cancellable;
   GTask *task = op->task;
-  gint64 duration = _aw_engine_scaled_us (engine, node->ms) * 1000;
-  gint64 check = MAX (_aw_engine_scaled_us (engine, node->check_ms), 100) * 1000;
+  AwJob job;
+  gint64 duration, check, report, next_report;
   /* A blocking worker holds its thread without using the CPU, like a
    * synchronous I/O call inside Task.Run: its time is the wall clock's. */
-  gint64 (*clock) (void) = node->blocking ? monotonic_ns : thread_cpu_ns;
-  /* A report after every progress_ms of work, never at its very end. */
-  gint64 report = node->progress_ms > 0 ? _aw_engine_scaled_us (engine, node->progress_ms) * 1000 : 0;
-  gint64 next_report = report > 0 && report < duration ? report : G_MAXINT64;
+  gint64 (*clock) (void);
   gboolean cancelled = FALSE;
   GError *error;
 
-  if (is_growing (run))
+  _aw_engine_job_describe (engine, &op->base, &job);
+  duration = job.work_us * 1000;
+  check = job.check_us * 1000;
+  clock = job.blocking ? monotonic_ns : thread_cpu_ns;
+  /* A report after every progress_ms of work, never at its very end. */
+  report = job.report_us * 1000;
+  next_report = report > 0 && report < duration ? report : G_MAXINT64;
+
+  if (pooled && is_growing (run))
     monitor_count_queued (run, -1);
 
   if (!_aw_engine_job_begin (engine, &op->base))
@@ -213,7 +218,7 @@ worker_run (gpointer data,
           until = MIN (start + duration, now + check);
           if (next_report < duration)
             until = MIN (until, start + next_report);
-          if (node->blocking)
+          if (job.blocking)
             g_usleep ((until - now) / 1000);
           else
             burn_until (until);
@@ -222,7 +227,7 @@ worker_run (gpointer data,
               _aw_engine_job_progress (engine, &op->base, next_report / 1000);
               next_report = next_report + report < duration ? next_report + report : G_MAXINT64;
             }
-          if (node->cooperative && g_cancellable_is_cancelled (token))
+          if (job.cooperative && g_cancellable_is_cancelled (token))
             {
               cancelled = TRUE;
               break;
@@ -232,13 +237,22 @@ worker_run (gpointer data,
 
   error = _aw_engine_job_end (engine, &op->base, cancelled);
   /* Before the task returns: once it has, the run may end and free the pool. */
-  if (is_growing (run))
+  if (pooled && is_growing (run))
     monitor_count_finished (run);
   if (error != NULL)
     g_task_return_error (task, error);
   else
     g_task_return_boolean (task, TRUE);
   /* Do not touch the op or the task after returning it. */
+}
+
+static void
+worker_run (gpointer data,
+            gpointer pool_data)
+{
+  Op *op = data;
+
+  _aw_runner_job_run (op->run, op, TRUE);
 }
 
 void

@@ -5,7 +5,8 @@
  * aw-runner.c is the GObject, its tokens, tasks and timers;
  * aw-runner-pool.c the worker pool and the dotnet pool's monitor;
  * aw-runner-block.c blocks the main thread (Thread.Sleep, .Result) and runs
- * the ConfigureAwait(false) thread.
+ * the ConfigureAwait(false) thread; aw-runner-callback.c is the callback
+ * API's thread that completes completion_source tasks.
  */
 
 #pragma once
@@ -85,6 +86,16 @@ typedef struct {
   gboolean      finished[2];     /* whether a job finished (since the last check, for [0]) */
 } PoolMonitor;
 
+/* The callback API's one thread (aw-runner-callback.c). */
+typedef struct {
+  GMutex        lock;
+  GCond         cond;
+  GThread      *thread;          /* made at the first callback */
+  gboolean      stop;
+  GSequence    *due;             /* Callback, by (due, seq) */
+  guint64       seq;
+} CallbackThread;
+
 struct _AwRunner {
   GObject       parent_instance;
 
@@ -106,6 +117,7 @@ struct _AwRunner {
   GMutex        lock;            /* loop_gone of scopes */
   gint          live_ops;        /* atomic */
   PoolMonitor   monitor;
+  CallbackThread callbacks;
 };
 
 #define RUNNER(engine) ((AwRunner *) ((char *) (engine) - G_STRUCT_OFFSET (AwRunner, engine)))
@@ -130,6 +142,19 @@ void      _aw_runner_pool_start       (AwRunner       *run);
 void      _aw_runner_pool_stop        (AwRunner       *run);
 void      _aw_runner_pool_push        (AwEngine       *engine,
                                        AwOp           *op);
+
+void      _aw_runner_job_run          (AwRunner       *run,
+                                       Op             *op,
+                                       gboolean        pooled);
+
+/* aw-runner-callback.c: the callback thread */
+void      _aw_runner_callback_start   (AwEngine       *engine,
+                                       AwOp           *op,
+                                       gint64          at,
+                                       gint64          us);
+void      _aw_runner_callbacks_init   (AwRunner       *run);
+void      _aw_runner_callbacks_stop   (AwRunner       *run);
+void      _aw_runner_callbacks_clear  (AwRunner       *run);
 
 /* aw-runner-block.c: the back-end's blocking entries */
 void      _aw_runner_sleep            (AwEngine       *engine,

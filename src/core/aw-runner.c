@@ -433,6 +433,7 @@ static const AwEngineBackend runner_backend = {
   .timer_clear = runner_timer_clear,
   .pool_push = _aw_runner_pool_push,
   .post_report = runner_post_report,
+  .callback_start = _aw_runner_callback_start,
   .sleep = _aw_runner_sleep,
   .block_on = _aw_runner_block_on,
   .wait_complete = _aw_runner_wait_complete,
@@ -479,8 +480,10 @@ finish_run (gpointer data)
   if (run->engine.root_scope != NULL)
     _aw_runner_scope_unref (SCOPE (g_steal_pointer (&run->engine.root_scope)));
 
-  /* Every op has completed, so the workers are idle or returning. */
+  /* Every op has completed, so the workers are idle or returning, and the
+   * callback thread has nothing left to call back. */
   _aw_runner_pool_stop (run);
+  _aw_runner_callbacks_stop (run);
   aw_trace_merge (run->engine.trace);
 
   run->engine.running = FALSE;
@@ -662,6 +665,7 @@ aw_runner_finalize (GObject *object)
   g_mutex_clear (&self->lock);
   g_mutex_clear (&self->monitor.lock);
   g_cond_clear (&self->monitor.cond);
+  _aw_runner_callbacks_clear (self);
 
   G_OBJECT_CLASS (aw_runner_parent_class)->finalize (object);
 }
@@ -679,6 +683,7 @@ aw_runner_init (AwRunner *self)
   g_mutex_init (&self->lock);
   g_mutex_init (&self->monitor.lock);
   g_cond_init (&self->monitor.cond);
+  _aw_runner_callbacks_init (self);
 }
 
 /**

@@ -30,6 +30,7 @@ static const char *node_fields[AW_NODE_LAST] = {
   [AW_NODE_FIRE_AND_FORGET] = "child async_void",
   [AW_NODE_BLOCK_UI] = "ms progress_ms",
   [AW_NODE_WAIT_BLOCKING] = "child deadline_ms continue_on aggregate",
+  [AW_NODE_COMPLETION_SOURCE] = "ms work_ms run_async",
 };
 
 /* The types as glib-mkenums registered them: their nicks are the words of
@@ -177,6 +178,7 @@ default_name (AwNode *node)
     case AW_NODE_PARALLEL: return g_strdup_printf ("parallel x%u", node->count);
     case AW_NODE_FIRE_AND_FORGET: return g_strdup ("fire and forget");
     case AW_NODE_WAIT_BLOCKING: return g_strdup (".Result");
+    case AW_NODE_COMPLETION_SOURCE: return g_strdup ("await tcs.Task");
     case AW_NODE_LAST:
     default:
       return g_strdup ("task");
@@ -407,6 +409,16 @@ _aw_scenario_parse_node (ParseContext *ctx,
         if (ok)
           ok = parse_child (ctx, object, what, depth, node, &child_tasks, error);
       }
+      break;
+
+    case AW_NODE_COMPLETION_SOURCE:
+      /* The callback API calls back after "ms"; the code after the await
+       * then does "work_ms" of CPU work where the continuation runs. */
+      ok = _aw_scenario_get_uint (ctx, object, "ms", TRUE, 0, AW_SCENARIO_MAX_DURATION_MS,
+                                  what, "ms", &node->ms, error) &&
+           _aw_scenario_get_uint (ctx, object, "work_ms", FALSE, 0, AW_SCENARIO_MAX_DURATION_MS,
+                                  what, "ms", &node->work_ms, error) &&
+           _aw_scenario_get_bool (ctx, object, "run_async", &node->run_async, error);
       break;
 
     case AW_NODE_LAST:

@@ -64,6 +64,7 @@ typedef enum /*< prefix=AW_NODE >*/ {
   AW_NODE_FIRE_AND_FORGET,     /*< nick=fire_and_forget >*/
   AW_NODE_BLOCK_UI,            /*< nick=block_ui >*/
   AW_NODE_WAIT_BLOCKING,       /*< nick=wait_blocking >*/
+  AW_NODE_COMPLETION_SOURCE,   /*< nick=completion_source >*/
   AW_NODE_LAST                 /*< skip >*/
 } AwNodeType;
 
@@ -131,6 +132,8 @@ struct _AwNode {
   guint       limit;           /* parallel: at most this many copies at once (SemaphoreSlim), 0 for no limit */
   guint       progress_ms;     /* cpu, block_ui: a progress report every so much work, 0 for none */
   gboolean    continue_on_worker; /* wait_blocking: ConfigureAwait(false) */
+  guint       work_ms;         /* completion_source: the continuation's CPU work */
+  gboolean    run_async;       /* completion_source: RunContinuationsAsynchronously */
   char       *message;         /* fail: the error message */
   guint       csharp_line;     /* the line of the C# snippet this node stands for, 0 if none */
   guint       c_line;          /* the line of the GLib C snippet, 0 if none */

@@ -301,7 +301,7 @@ _aw_trace_model_fold (AwTraceModel  *self,
 
         case AW_EVENT_CANCEL_REQUEST:
           {
-            AwMarker mk = { ev->time_ns, ev->kind, ev->task, aw_trace_get_string (self->trace, ev->str) };
+            AwMarker mk = { ev->time_ns, ev->kind, ev->task, aw_trace_get_string (self->trace, ev->str), ev->lane };
 
             /* Only tasks still pending can be affected. */
             g_array_append_val (self->markers, mk);
@@ -342,7 +342,7 @@ _aw_trace_model_fold (AwTraceModel  *self,
         case AW_EVENT_MARK:
           if (ev->kind != AW_EVENT_MARK || ev->str != 0)
             {
-              AwMarker mk = { ev->time_ns, ev->kind, ev->task, aw_trace_get_string (self->trace, ev->str) };
+              AwMarker mk = { ev->time_ns, ev->kind, ev->task, aw_trace_get_string (self->trace, ev->str), ev->lane };
               g_array_append_val (self->markers, mk);
             }
           break;

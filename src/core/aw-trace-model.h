@@ -71,6 +71,7 @@ typedef struct {
   guint16 kind;                  /* an #AwEventKind: cancel, watchdog, unobserved error, mark */
   guint32 task;
   const char *text;
+  guint16 lane;                  /* the thread it happened on (0 is the UI thread) */
 } AwMarker;
 
 typedef struct {

@@ -63,6 +63,7 @@ struct _AwTrace {
   GMutex      buffers_lock;     /* buffers and lane names */
   GPtrArray  *buffers;
   GPtrArray  *lane_names;
+  guint       n_workers;        /* lanes given a worker's default name so far */
 
   /* Chunks the merge has consumed, for writers to fill again: a live run
    * then records into memory that is already there, page faults and all. */
@@ -240,11 +241,13 @@ aw_trace_get_origin_ns (AwTrace *self)
 }
 
 /* The name of a thread that was given none: the first to record is the
- * main thread, the others are workers. */
+ * main thread, the others are workers, counted apart from the lanes that
+ * have names of their own (the callback thread's). Under buffers_lock. */
 static char *
-default_lane_name (guint lane)
+default_lane_name (AwTrace *self,
+                   guint    lane)
 {
-  return lane == 0 ? g_strdup ("UI thread") : g_strdup_printf ("worker %u", lane);
+  return lane == 0 ? g_strdup ("UI thread") : g_strdup_printf ("worker %u", ++self->n_workers);
 }
 
 static Chunk *
@@ -284,7 +287,8 @@ chunk_release (AwTrace *self,
 }
 
 static Buffer *
-get_buffer_slow (AwTrace *self)
+get_buffer_slow (AwTrace    *self,
+                 const char *name)
 {
   GThread *thread = g_thread_self ();
   Buffer *buffer = NULL;
@@ -311,7 +315,7 @@ get_buffer_slow (AwTrace *self)
         g_ptr_array_add (self->lane_names, NULL);
       if (g_ptr_array_index (self->lane_names, buffer->lane) == NULL)
         g_ptr_array_index (self->lane_names, buffer->lane) =
-          default_lane_name (buffer->lane);
+          name != NULL ? g_strdup (name) : default_lane_name (self, buffer->lane);
     }
   g_mutex_unlock (&self->buffers_lock);
 
@@ -326,7 +330,7 @@ get_buffer (AwTrace *self)
 {
   if G_LIKELY (tls_cache.serial == self->serial)
     return tls_cache.buffer;
-  return get_buffer_slow (self);
+  return get_buffer_slow (self, NULL);
 }
 
 static inline void
@@ -422,7 +426,7 @@ aw_trace_append_event (AwTrace       *self,
     g_ptr_array_add (self->lane_names, NULL);
   if (g_ptr_array_index (self->lane_names, event->lane) == NULL)
     g_ptr_array_index (self->lane_names, event->lane) =
-      default_lane_name (event->lane);
+      default_lane_name (self, event->lane);
   g_mutex_unlock (&self->buffers_lock);
 }
 
@@ -763,8 +767,13 @@ void
 aw_trace_name_this_lane (AwTrace    *self,
                          const char *name)
 {
-  Buffer *buffer = get_buffer (self);
+  Buffer *buffer;
 
+  /* A thread that registers with its name takes no worker's number. */
+  if (tls_cache.serial == self->serial)
+    buffer = tls_cache.buffer;
+  else
+    buffer = get_buffer_slow (self, name);
   aw_trace_set_lane_name (self, buffer->lane, name);
 }
 

@@ -124,6 +124,7 @@ typedef struct _AwTrace AwTrace;
 #define AW_RUN_CRASHED         "crashed"
 #define AW_MARK_STRANDED       "stranded callback ran"
 #define AW_MARK_REPORT         "Report("      /* a progress report: "Report(25%)" */
+#define AW_MARK_SET_RESULT     "SetResult"    /* a callback completed a TaskCompletionSource's Task */
 
 #define AW_TYPE_TRACE (aw_trace_get_type ())
 GType        aw_trace_get_type        (void) G_GNUC_CONST;

@@ -109,7 +109,7 @@ gen_node (Gen      *g,
           guint     depth,
           gboolean  may_block_wait)
 {
-  static const char *leaves[] = { "delay", "io", "cpu", "fail", "cached", "block_ui" };
+  static const char *leaves[] = { "delay", "io", "cpu", "fail", "cached", "block_ui", "completion_source" };
   static const char *composites[] = { "sequence", "when_all", "when_any", "timeout",
                                       "repeat", "parallel", "fire_and_forget", "wait_blocking" };
   gboolean leaf = depth > 0 && (depth >= 4 || g->budget <= 1 || g_rand_int_range (g->rand, 0, 100) < 30);
@@ -143,6 +143,14 @@ gen_node (Gen      *g,
                             5 + 5 * g_rand_int_range (g->rand, 0, 3),
                             g_rand_boolean (g->rand) ? "true" : "false",
                             g_rand_int_range (g->rand, 0, 3) == 0 ? ", \"progress_ms\": 20" : "");
+  else if (g_str_equal (type, "completion_source"))
+    {
+      guint ms = next_duration (g, TRUE);
+
+      g_string_append_printf (g->json, ", \"ms\": %u, \"work_ms\": %u, \"run_async\": %s", ms,
+                              g_rand_boolean (g->rand) ? next_duration (g, TRUE) : 0,
+                              g_rand_boolean (g->rand) ? "true" : "false");
+    }
   else if (g_str_equal (type, "fail"))
     g_string_append_printf (g->json, ", \"ms\": %u, \"message\": \"error %u\"", next_duration (g, TRUE), g->name);
   else if (g_str_equal (type, "cached"))

@@ -39,6 +39,8 @@ static const BadCase bad_cases[] = {
   { "bad-limit.json", "12:52", "\"limit\" is 0; it must be between 1 and 1000000" },
   { "bad-async-void.json", "12:47", "\"async_void\" must be true or false" },
   { "bad-catch.json", "12:40", "\"catch\" must be true or false" },
+  { "bad-work-ms.json", "12:59", "\"work_ms\"" },
+  { "bad-run-async.json", "12:59", "\"run_async\" must be true or false" },
   { "unknown-pool.json", "8:3", "unknown pool \"threads\" (known pools: fixed, dotnet)" },
   { "pool-fields.json", "8:30", "\"max_threads\" is for the dotnet pool" },
   { "pool-max.json", "10:5", "must be between 1 and 256" },
@@ -195,7 +197,7 @@ test_node_type_names (void)
 {
   static const char *names[AW_NODE_LAST] = {
     "delay", "io", "cpu", "fail", "cached", "sequence", "when_all", "when_any", "timeout",
-    "repeat", "parallel", "fire_and_forget", "block_ui", "wait_blocking",
+    "repeat", "parallel", "fire_and_forget", "block_ui", "wait_blocking", "completion_source",
   };
   g_autoptr(GEnumClass) klass = g_type_class_ref (AW_TYPE_NODE_TYPE);
   g_autoptr(GError) error = NULL;
@@ -214,7 +216,7 @@ test_node_type_names (void)
   g_assert_null (s);
   g_assert_nonnull (strstr (error->message, "unknown node type \"when-all\" (known types: delay, io, cpu, "
                                             "fail, cached, sequence, when_all, when_any, timeout, repeat, "
-                                            "parallel, fire_and_forget, block_ui, wait_blocking)"));
+                                            "parallel, fire_and_forget, block_ui, wait_blocking, completion_source)"));
 }
 
 /* "pool": fixed unless the file says; a name, or an object with the

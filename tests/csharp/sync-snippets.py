@@ -152,6 +152,16 @@ LANGS = [
                  ("*", "OnStartClicked (async)"): "on_start_clicked (GtkButton",
                  ("*", "await Task.Run(() => Compute(progress, token))"): "if (compute (g_task_get_task_data (task), g_task_get_cancellable (task)))",
              },
+             "completion-source": {
+                 ("*", "await InlineAsync(client)"): "on_fetched_inline (const char *data",
+                 ("inline", "ProcessAsync(A)"): "parse (data);",
+                 ("inline", "ProcessAsync(B)"): "parse (data);",
+                 ("inline", "ProcessAsync(C)"): "parse (data);",
+                 ("*", "await QueuedAsync(client)"): "on_fetched_queued (const char *data",
+                 ("queued", "ProcessAsync(A)"): "g_thread_pool_push (workers, task, NULL);",
+                 ("queued", "ProcessAsync(B)"): "g_thread_pool_push (workers, task, NULL);",
+                 ("queued", "ProcessAsync(C)"): "g_thread_pool_push (workers, task, NULL);",
+             },
          }),
 ]
 

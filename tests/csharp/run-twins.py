@@ -127,6 +127,7 @@ RATIOS = {
         ("wall_ms", "result", "await", 0.5, 0.85),                      # 0.4 (the exception escapes) / 0.6
         ("max_ui_gap_ms", "result", "await", 3, 200),                   # 0.4 s frozen vs a tick
     ],
+    "completion-source": [("wall_ms", "queued", "inline", 0.4, 0.85)],  # 0.9 (0.7 with 3+ pool threads) / 1.3
     "when-all-order": [],
     "pool-growth": [],
 }
@@ -254,6 +255,21 @@ FIGURES = {
         ("both", "await", "max_ui_gap_ms", "<=", 100, "real"),
         ("both", "result", "watchdog_fired", "==", False, None),
     ],
+    # Inline, the three parses run one after another on the library's callback
+    # thread (with the UI thread: two threads), and its later callbacks wait
+    # for them: C's, due at 0.3 s, starts at 0.9 s. Queued, the parses run on
+    # pool threads and every callback starts on time.
+    "completion-source": [
+        ("both", "inline", "wall_ms", ">=", 1200, "scenario"),
+        ("both", "inline", "threads_used", "==", 2, None),
+        ("both", "queued", "threads_used", ">=", 3, None),
+        ("csharp", "inline", "parses_on_callback_thread", "==", 3, None),
+        ("csharp", "inline", "parses_on_pool_threads", "==", 0, None),
+        ("csharp", "queued", "parses_on_callback_thread", "==", 0, None),
+        ("csharp", "queued", "parses_on_pool_threads", "==", 3, None),
+        ("csharp", "inline", "max_callback_late_ms", ">=", 500, "scenario"),
+        ("csharp", "queued", "max_callback_late_ms", "<=", 50, "real"),
+    ],
     # Blocked work grows the pool on both sides (a fixed pool of two: 3 threads with the main one).
     "pool-growth": [("both", "blocked", "threads_used", ">=", 5, None)],
 }
@@ -321,6 +337,34 @@ PROBE_FACTS = {
         ("no-context-ends-process", "ran_to_its_end", False),
         ("no-context-ends-process", "process_ended", True),
         ("no-context-ends-process", "unhandled_exception", True),
+    ],
+    # Where SetResult runs an awaiting continuation, SetResult called from a
+    # thread of its own. Without options and with nothing captured, inline:
+    # on that thread, done before SetResult returns. With
+    # RunContinuationsAsynchronously: on a pool thread, after SetResult has
+    # returned. An await that captured a UI thread's SynchronizationContext
+    # goes back to the UI thread either way, posted. And a SetResult called
+    # under a SynchronizationContext of its own does not run a
+    # ConfigureAwait(false) continuation inline: it queues it to the pool.
+    "completion-source": [
+        ("set-result-inline", "continuation_ran", True),
+        ("set-result-inline", "on_setter_thread", True),
+        ("set-result-inline", "done_when_set_result_returned", True),
+        ("set-result-inline", "set_result_returned_while_it_ran", False),
+        ("set-result-run-async", "continuation_ran", True),
+        ("set-result-run-async", "on_setter_thread", False),
+        ("set-result-run-async", "on_pool_thread", True),
+        ("set-result-run-async", "done_when_set_result_returned", False),
+        ("set-result-run-async", "set_result_returned_while_it_ran", True),
+        ("ui-context-inline", "on_ui_thread", True),
+        ("ui-context-inline", "on_setter_thread", False),
+        ("ui-context-inline", "set_result_returned_while_it_ran", True),
+        ("ui-context-run-async", "on_ui_thread", True),
+        ("ui-context-run-async", "on_setter_thread", False),
+        ("ui-context-run-async", "set_result_returned_while_it_ran", True),
+        ("setter-has-context", "setter_has_context", True),
+        ("setter-has-context", "on_setter_thread", False),
+        ("setter-has-context", "on_pool_thread", True),
     ],
     "result-vs-await": [
         # The engine's text for a wrapped error (AGGREGATE_WAIT in src/core/aw-interp.c) is Mono's.
@@ -476,6 +520,27 @@ DIFFERENCES = {
             # Progress<T> posts where it was made, as await continues there (the console-progress probe)
             "progress": [r"(?i)Progress<T> posts to the SynchronizationContext it captured",
                          r"(?i)console app or ASP\.NET Core[^.]*thread pool", r"(?i)in GLib a report is an idle"],
+        },
+    },
+    "set-result-inline": {
+        "glib": "g_task_return_pointer() called on another thread never runs the GTask's callback there: it "
+                "always queues it to the GTask's main context, as RunContinuationsAsynchronously queues it to the pool",
+        "csharp": "a TaskCompletionSource made without RunContinuationsAsynchronously runs an await's continuation "
+                  "inline, on the thread that calls SetResult and before SetResult returns, when the await captured "
+                  "no SynchronizationContext (ConfigureAwait(false)) and the setting thread has none of its own "
+                  "(the set-result-inline and setter-has-context probes); with the option it queues it to the "
+                  "pool (set-result-run-async); an await that captured a UI thread's context goes back there "
+                  "either way (ui-context-inline, ui-context-run-async)",
+        "replaces": "nothing: the engine's callback thread runs the continuation itself without run_async, as "
+                    "C# does; the probes show where SetResult runs it",
+        "checks": {},
+        "ratios": {},
+        "text": {
+            "completion-source": [r"(?i)in GLib, g_task_return_pointer\(\)[^.]*never runs the callback there"
+                                  r"[^.]*queues it to the GTask's main context",
+                                  r"(?i)in C#, a TaskCompletionSource made without that option runs the "
+                                  r"continuation inline, on the thread that calls SetResult",
+                                  r"(?i)SynchronizationContext[^.]*posted to the UI thread whatever the option"],
         },
     },
     "dotnet6-shorthands": {

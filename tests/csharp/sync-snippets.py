@@ -103,6 +103,16 @@ LANGS = [
                  ("*", "OnStartClicked (async)"): "static async void OnStartClicked(",
                  ("*", "await Task.Run(() => Compute(progress, token))"): "await Task.Run(() => Compute(progress, token), token);",
              },
+             "completion-source": {
+                 ("*", "await InlineAsync(client)"): "static Task InlineAsync(ILegacyClient client) =>",
+                 ("inline", "ProcessAsync(A)"): 'ProcessAsync(client, "A", TaskCreationOptions.None)',
+                 ("inline", "ProcessAsync(B)"): 'ProcessAsync(client, "B", TaskCreationOptions.None)',
+                 ("inline", "ProcessAsync(C)"): 'ProcessAsync(client, "C", TaskCreationOptions.None)',
+                 ("*", "await QueuedAsync(client)"): "static Task QueuedAsync(ILegacyClient client) =>",
+                 ("queued", "ProcessAsync(A)"): 'ProcessAsync(client, "A", TaskCreationOptions.RunContinuationsAsynchronously)',
+                 ("queued", "ProcessAsync(B)"): 'ProcessAsync(client, "B", TaskCreationOptions.RunContinuationsAsynchronously)',
+                 ("queued", "ProcessAsync(C)"): 'ProcessAsync(client, "C", TaskCreationOptions.RunContinuationsAsynchronously)',
+             },
          }),
     Lang("c", "c", "c_line", os.path.join(ROOT, "tests", "c"), ".c",
          "/* <lesson> */", "/* </lesson> */", probes=False, anchors={

@@ -31,7 +31,7 @@
 /* The scenarios of the lesson, with their ids fixed. */
 static const char * const lesson_ids[] = {
   "await-vs-block", "async-not-a-thread", "valuetask", "result-vs-await",
-  "when-all", "when-any", "io-vs-cpu", "scale", "bounded", "progress",
+  "when-all", "when-any", "io-vs-cpu", "scale", "bounded", "progress", "completion-source",
   "cancel", "cooperative", "timeout", "timeout-race",
   "starvation", "fire-and-forget", "async-void", "needless-async", "no-cancellation", "when-all-failures",
   "workflow",
@@ -693,6 +693,111 @@ test_progress (void)
   assert_verdict_met (runs);
 }
 
+/* The lane @task ran on, by its name ("callback thread", "worker 1"). */
+static const char *
+lane_of (AwTraceModel     *m,
+         const AwTaskInfo *task)
+{
+  guint n_spans;
+  const AwSpan *spans = aw_trace_model_get_spans (m, &n_spans);
+  const char *name = NULL;
+
+  for (guint s = task->first_span; s < task->first_span + task->n_spans; s++)
+    if (spans[s].phase == AW_PHASE_RUNNING)
+      {
+        const char *lane = aw_trace_get_lane_name (aw_trace_model_get_trace (m), spans[s].lane);
+
+        /* The whole continuation runs on one thread. */
+        g_assert_true (name == NULL || g_strcmp0 (name, lane) == 0);
+        name = lane;
+      }
+  return name;
+}
+
+/* The SetResult marks of @variant: when each came (scenario ms), in time
+ * order, each on the callback thread's lane and on its own task. */
+static guint
+set_results_of (Runs       *runs,
+                const char *variant,
+                guint32    *tasks,
+                double     *at_ms,
+                guint       max)
+{
+  AwTraceModel *m = model (runs, variant);
+  guint n, count = 0;
+  const AwMarker *markers = aw_trace_model_get_markers (m, &n);
+
+  for (guint i = 0; i < n; i++)
+    if (markers[i].kind == AW_EVENT_MARK && g_strcmp0 (markers[i].text, AW_MARK_SET_RESULT) == 0)
+      {
+        g_assert_cmpuint (count, <, max);
+        g_assert_cmpstr (aw_trace_get_lane_name (aw_trace_model_get_trace (m), markers[i].lane), ==,
+                         "callback thread");
+        tasks[count] = markers[i].task;
+        at_ms[count] = scen_at (runs, variant, markers[i].time_ns);
+        g_test_message ("%s: SetResult of task %u at %.1f scenario ms", variant, tasks[count], at_ms[count]);
+        count++;
+      }
+  return count;
+}
+
+/* TaskCompletionSource: callbacks at 0.1, 0.2 and 0.3 s on one callback
+ * thread, each followed by a 400 ms parse. Inline, SetResult runs the
+ * parse on the callback thread, so the later callbacks wait for the parses
+ * before them; with RunContinuationsAsynchronously the callbacks come on
+ * time and the parses run on the pool. */
+static void
+test_completion_source (void)
+{
+  static const char * const names[] = { "ProcessAsync(A)", "ProcessAsync(B)", "ProcessAsync(C)" };
+  g_autoptr(Runs) runs = runs_new ("completion-source", 2.0);
+  const AwMetrics *in = metrics (runs, "inline");
+  const AwMetrics *queued = metrics (runs, "queued");
+  guint32 in_tasks[4], queued_tasks[4];
+  double in_at[4], queued_at[4];
+  guint n_in = set_results_of (runs, "inline", in_tasks, in_at, G_N_ELEMENTS (in_at));
+  guint n_queued = set_results_of (runs, "queued", queued_tasks, queued_at, G_N_ELEMENTS (queued_at));
+
+  g_assert_cmpuint (n_in, ==, 3);
+  g_assert_cmpuint (n_queued, ==, 3);
+  for (guint i = 0; i < 3; i++)
+    {
+      const AwTaskInfo *a = task_named (runs, "inline", names[i]);
+      const AwTaskInfo *b = task_named (runs, "queued", names[i]);
+
+      /* In order: A, B, C. Each task awaited without holding a thread,
+       * and its continuation ran where SetResult put it. */
+      g_assert_nonnull (a);
+      g_assert_nonnull (b);
+      g_assert_cmpuint (in_tasks[i], ==, a->id);
+      g_assert_cmpuint (queued_tasks[i], ==, b->id);
+      g_assert_cmpstr (lane_of (model (runs, "inline"), a), ==, "callback thread");
+      g_assert_true (g_str_has_prefix (lane_of (model (runs, "queued"), b), "worker "));
+      g_assert_cmpint (a->outcome, ==, AW_OUTCOME_COMPLETED);
+      g_assert_cmpint (b->outcome, ==, AW_OUTCOME_COMPLETED);
+
+      /* With RunContinuationsAsynchronously each callback comes on time. */
+      assert_ratio_at_least (queued_at[i], 100.0 * (i + 1), 0.95, "queued callback vs its due time");
+      g_assert_cmpfloat (queued_at[i] - 100.0 * (i + 1), <, 60);
+    }
+
+  /* Inline, each callback waits for the parses before it: B's comes when
+   * A's parse ends (0.5 s), C's when B's does (0.9 s). */
+  g_assert_cmpfloat (in_at[0] - 100, <, 60);
+  assert_ratio_at_least (in_at[1], 500, 0.95, "B's callback vs the end of A's parse");
+  assert_ratio_at_least (in_at[2], 900, 0.95, "C's callback vs the end of B's parse");
+  assert_ratio_at_least (scen (runs, in->wall_ms), 1300, 0.95, "three parses one after another");
+
+  /* Queued, the parses share the pool: shorter, and the UI thread is free
+   * either way. */
+  assert_ratio_at_most (queued->wall_ms, in->wall_ms, 0.8, "queued vs inline");
+  g_assert_cmpfloat (in->max_main_loop_gap_ms, <, 100);
+  g_assert_cmpfloat (queued->max_main_loop_gap_ms, <, 100);
+  g_assert_cmpuint (warnings_total (runs, "inline"), ==, 0);
+  g_assert_cmpuint (warnings_total (runs, "queued"), ==, 0);
+  assert_verdict_met (runs);
+}
+
 /* Part 3 ------------------------------------------------------------------------------- */
 
 static void
@@ -1087,6 +1192,7 @@ main (int    argc,
   g_test_add_func ("/aw/scenarios/scale", test_scale);
   g_test_add_func ("/aw/scenarios/bounded", test_bounded);
   g_test_add_func ("/aw/scenarios/progress", test_progress);
+  g_test_add_func ("/aw/scenarios/completion-source", test_completion_source);
   g_test_add_func ("/aw/scenarios/cancel", test_cancel);
   g_test_add_func ("/aw/scenarios/cooperative", test_cooperative);
   g_test_add_func ("/aw/scenarios/timeout", test_timeout);

@@ -16,7 +16,7 @@
 #include "aw-application.h"
 #include "aw-catalog.h"
 #include "aw-export.h"
-#include "aw-window.h"
+#include "aw-window-private.h"
 
 #define SCREENSHOT_TIMEOUT_S 120
 
@@ -210,7 +210,10 @@ on_activate (GApplication *app,
   aw_window_set_speed (shot->window, shot->speed);
   aw_timeline_view_set_show_hover (aw_window_get_timeline (shot->window), FALSE);
   if (shot->presentation)
-    aw_window_set_presentation_full (shot->window, TRUE, FALSE);
+    {
+      aw_window_set_presentation_full (shot->window, TRUE, FALSE);
+      _aw_window_hide_presentation_bar (shot->window);
+    }
   gtk_window_unmaximize (GTK_WINDOW (shot->window));
   gtk_window_set_default_size (GTK_WINDOW (shot->window), shot->width, shot->height);
   gtk_window_set_resizable (GTK_WINDOW (shot->window), FALSE);

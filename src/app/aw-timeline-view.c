@@ -9,6 +9,8 @@
 
 #include "config.h"
 
+#include <math.h>
+
 #include "aw-timeline-view.h"
 
 #include "aw-format.h"
@@ -25,6 +27,9 @@ struct _AwTimelineView {
   GArray         *variants;    /* AwNamedRun; names and models owned */
   const AwTheme  *theme;
   double          text_scale;
+  char           *placeholder; /* shown while there is no run, NULL for the default */
+  double          min_label_share; /* > 0: labels at least this share of the window's height */
+  guint           measured_shape; /* tasks and lanes when the height was last asked for */
 
   gboolean        fitted;
   gint64          view_start_ns;
@@ -73,11 +78,33 @@ clear_variants (AwTimelineView *self)
   g_array_set_size (self->variants, 0);
 }
 
+/* What the height of a view with readable rows depends on. */
+static guint
+runs_shape (AwTimelineView *self)
+{
+  guint shape = self->variants->len;
+
+  for (guint i = 0; i < self->variants->len; i++)
+    {
+      AwTraceModel *model = g_array_index (self->variants, AwNamedRun, i).model;
+      guint n_tasks = 0;
+
+      if (model == NULL)
+        continue;
+      aw_trace_model_get_tasks (model, &n_tasks);
+      shape = shape * 31 + n_tasks * 7 + aw_trace_model_get_n_lanes (model);
+    }
+  return shape;
+}
+
 static void
 invalidate (AwTimelineView *self)
 {
   g_clear_pointer (&self->cache, gsk_render_node_unref);
   gtk_widget_queue_draw (GTK_WIDGET (self));
+  /* With readable rows the view is as tall as its rows need. */
+  if (self->min_label_share > 0 && runs_shape (self) != self->measured_shape)
+    gtk_widget_queue_resize (GTK_WIDGET (self));
 }
 
 static void
@@ -97,6 +124,15 @@ request_init (AwTimelineView  *self,
   request->width = width;
   request->height = height;
   request->text_scale = self->text_scale;
+  /* In presentation mode the window fills the screen: a share of its
+   * height is a share of what the room sees. */
+  if (self->min_label_share > 0)
+    {
+      GtkWidget *root = GTK_WIDGET (gtk_widget_get_root (GTK_WIDGET (self)));
+      int h = root != NULL ? gtk_widget_get_height (root) : 0;
+
+      request->min_label_px = self->min_label_share * (h > 0 ? h : 768);
+    }
   request->cache = self->render_cache;
   if (!self->fitted)
     {
@@ -171,7 +207,8 @@ aw_timeline_view_snapshot (GtkWidget   *widget,
       pango_font_description_set_absolute_size (font, self->theme->font_size * 1.3 * self->text_scale * PANGO_SCALE);
       pango_layout_set_font_description (layout, font);
       pango_layout_set_alignment (layout, PANGO_ALIGN_CENTER);
-      pango_layout_set_text (layout, "Press Run (F5) to run this scenario for real", -1);
+      pango_layout_set_text (layout, self->placeholder != NULL ? self->placeholder
+                                                               : "Press Run (F5) to run this scenario for real", -1);
       pango_layout_get_pixel_size (layout, &lw, &lh);
       gtk_snapshot_save (snapshot);
       gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT ((width - lw) / 2.0, (height - lh) / 2.0));
@@ -213,6 +250,8 @@ aw_timeline_view_measure (GtkWidget      *widget,
                           int            *minimum_baseline,
                           int            *natural_baseline)
 {
+  AwTimelineView *self = AW_TIMELINE_VIEW (widget);
+
   if (orientation == GTK_ORIENTATION_HORIZONTAL)
     {
       *minimum = 320;
@@ -222,6 +261,22 @@ aw_timeline_view_measure (GtkWidget      *widget,
     {
       *minimum = 200;
       *natural = 480;
+      self->measured_shape = runs_shape (self);
+      /* Readable rows take the height they need; a scrolled window around
+       * the view scrolls what does not fit. */
+      if (self->min_label_share > 0 && self->variants->len > 0)
+        {
+          int width = for_size > 0 ? for_size : gtk_widget_get_width (widget);
+          AwRenderRequest request;
+          AwRenderLayout *layout;
+
+          if (width <= 0)
+            width = 900;
+          request_init (self, &request, width, 1);
+          layout = aw_render_layout_new (NULL, &request);
+          *minimum = *natural = MAX (*minimum, (int) ceil (layout->content_height));
+          aw_render_layout_free (layout);
+        }
     }
 }
 
@@ -713,6 +768,7 @@ aw_timeline_view_set_theme (AwTimelineView *self,
   if (self->theme == theme)
     return;
   self->theme = theme;
+  self->measured_shape = G_MAXUINT;
   invalidate (self);
 }
 
@@ -720,6 +776,49 @@ const AwTheme *
 aw_timeline_view_get_theme (AwTimelineView *self)
 {
   return self->theme;
+}
+
+/**
+ * aw_timeline_view_set_min_label_share:
+ * @share: the smallest task label, as a share of the window's height at
+ *   text scale 1 (0.035 is 27 px at 768 px); 0 to fit the picture into the
+ *   view's height as it is
+ *
+ * For a room: labels at least this large (the text scale multiplies it),
+ * and rows that never get shorter than their labels need, the view then
+ * as tall as that takes (it sits in a scrolled window).
+ */
+void
+aw_timeline_view_set_min_label_share (AwTimelineView *self,
+                                      double          share)
+{
+  g_return_if_fail (AW_IS_TIMELINE_VIEW (self));
+
+  share = CLAMP (share, 0.0, 0.2);
+  if (self->min_label_share == share)
+    return;
+  self->min_label_share = share;
+  self->measured_shape = G_MAXUINT;
+  g_clear_pointer (&self->cache, gsk_render_node_unref);
+  gtk_widget_queue_resize (GTK_WIDGET (self));
+}
+
+/**
+ * aw_timeline_view_set_placeholder:
+ * @placeholder: (nullable): what the view says while it has no run, %NULL
+ *   for its invitation to press Run
+ */
+void
+aw_timeline_view_set_placeholder (AwTimelineView *self,
+                                  const char     *placeholder)
+{
+  g_return_if_fail (AW_IS_TIMELINE_VIEW (self));
+
+  if (g_strcmp0 (self->placeholder, placeholder) == 0)
+    return;
+  g_free (self->placeholder);
+  self->placeholder = g_strdup (placeholder);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
 void
@@ -732,6 +831,7 @@ aw_timeline_view_set_text_scale (AwTimelineView *self,
   if (self->text_scale == text_scale)
     return;
   self->text_scale = text_scale;
+  self->measured_shape = G_MAXUINT;
   invalidate (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TEXT_SCALE]);
 }
@@ -814,6 +914,7 @@ aw_timeline_view_finalize (GObject *object)
   g_clear_pointer (&self->variants, g_array_unref);
   g_clear_pointer (&self->render_cache, aw_render_cache_free);
   g_free (self->title);
+  g_free (self->placeholder);
 
   G_OBJECT_CLASS (aw_timeline_view_parent_class)->finalize (object);
 }

@@ -27,6 +27,10 @@ void            aw_timeline_view_refresh        (AwTimelineView        *self);
 void            aw_timeline_view_set_theme      (AwTimelineView        *self,
                                                  const AwTheme         *theme);
 const AwTheme  *aw_timeline_view_get_theme      (AwTimelineView        *self);
+void            aw_timeline_view_set_min_label_share (AwTimelineView   *self,
+                                                     double            share);
+void            aw_timeline_view_set_placeholder (AwTimelineView       *self,
+                                                 const char           *placeholder);
 void            aw_timeline_view_set_text_scale (AwTimelineView        *self,
                                                  double                 text_scale);
 double          aw_timeline_view_get_text_scale (AwTimelineView        *self);

@@ -43,6 +43,9 @@ _aw_window_apply_looks (AwWindow *self)
   if (theme == NULL)
     theme = aw_theme_lookup ("light");
   aw_timeline_view_set_theme (self->timeline, theme);
+  /* Task labels readable from the back of a room: a share of the screen's
+   * height, whatever its resolution; the timeline scrolls if they need it. */
+  aw_timeline_view_set_min_label_share (self->timeline, self->presentation ? PRESENTATION_LABEL_SHARE : 0);
 
   if (settings != NULL)
     {
@@ -91,6 +94,14 @@ on_theme_state (GAction    *action,
   g_autoptr(GVariant) state = g_action_get_state (action);
 
   aw_session_set_theme (self->session, g_variant_get_string (state, NULL));
+  if (pspec != NULL && gtk_widget_get_mapped (GTK_WIDGET (self)))
+    {
+      g_autofree char *text = g_strdup_printf (self->presentation ? "Theme: %s (after presentation mode)"
+                                                                  : "Theme: %s",
+                                               g_variant_get_string (state, NULL));
+
+      _aw_window_toast (self, text);
+    }
 }
 
 static void
@@ -101,6 +112,12 @@ on_text_scale_state (GAction    *action,
   g_autoptr(GVariant) state = g_action_get_state (action);
 
   aw_session_set_text_scale (self->session, g_variant_get_double (state));
+  if (pspec != NULL && gtk_widget_get_mapped (GTK_WIDGET (self)))
+    {
+      g_autofree char *text = g_strdup_printf ("Text size: %.0f%%", 100 * g_variant_get_double (state));
+
+      _aw_window_toast (self, text);
+    }
 }
 
 /* A speed the header bar does not offer (the setting changed by hand)
@@ -118,6 +135,16 @@ on_speed_state (GAction    *action,
       {
         aw_session_set_speed (self->session, speeds[i]);
         gtk_drop_down_set_selected (self->speed_dropdown, i);
+        if (pspec != NULL && gtk_widget_get_mapped (GTK_WIDGET (self)))
+          {
+            char number[G_ASCII_DTOSTR_BUF_SIZE];
+            g_autofree char *text = NULL;
+
+            g_ascii_formatd (number, sizeof number, "%g", speeds[i]);
+            text = speeds[i] == 1.0 ? g_strdup ("Speed: 1×, real time")
+                                    : g_strdup_printf ("Speed: %s×, every duration divided by %s", number, number);
+            _aw_window_toast (self, text);
+          }
         return;
       }
 }
@@ -215,6 +242,21 @@ _aw_window_on_variant_selected (GtkDropDown *dropdown,
       aw_scenario_get_n_variants (self->scenario) > 1 &&
       g_action_map_lookup_action (G_ACTION_MAP (self), "compare") != NULL)
     g_action_group_change_action_state (G_ACTION_GROUP (self), "compare", g_variant_new_boolean (selected == 0));
+
+  /* What Run will run, said when the user changed it (C, the chooser, the
+   * presentation bar), not when a new lesson resets it. */
+  if (selected != GTK_INVALID_LIST_POSITION && self->scenario != NULL && !self->choosing_scenario &&
+      aw_scenario_get_n_variants (self->scenario) > 1 && gtk_widget_get_mapped (GTK_WIDGET (self)))
+    {
+      g_autofree char *text = NULL;
+
+      if (selected == 0)
+        text = g_strdup ("Compare: Run runs every variant on one time axis");
+      else if (selected - 1 < aw_scenario_get_n_variants (self->scenario))
+        text = g_strdup_printf ("One variant: Run runs only “%s”",
+                                aw_scenario_get_variant (self->scenario, selected - 1)->title);
+      _aw_window_toast (self, text);
+    }
 }
 
 /**
@@ -439,6 +481,8 @@ quiz_action (GSimpleAction *action,
   g_simple_action_set_state (action, g_variant_new_boolean (self->quiz));
   if (!self->quiz)
     g_array_set_size (self->predictions, 0);
+  _aw_window_toast (self, self->quiz ? "Predict on: the class guesses the times before each run"
+                                     : "Predict off");
 }
 
 /* Preference: how long a blocking wait may freeze the window. */
@@ -462,7 +506,7 @@ static const GActionEntry stateful_actions[] = {
   { "sidebar", NULL, NULL, "true", sidebar_action },
   { "replay", NULL, NULL, "false", replay_action },
   { "quiz", NULL, NULL, "false", quiz_action },
-  { "watchdog", NULL, "i", "5000", watchdog_action },
+  { "watchdog", NULL, "i", G_STRINGIFY (AW_WINDOW_WATCHDOG_MS), watchdog_action },
 };
 
 /* Keys ------------------------------------------------------------------- */
@@ -645,6 +689,7 @@ _aw_window_class_actions_init (GtkWidgetClass *widget_class)
 void
 _aw_window_actions_init (AwWindow *self)
 {
+  self->wait_deadline_ms = AW_WINDOW_WATCHDOG_MS;
   g_action_map_add_action_entries (G_ACTION_MAP (self), stateful_actions, G_N_ELEMENTS (stateful_actions), self);
   gtk_widget_add_controller (GTK_WIDGET (self), run_and_step_keys_new ());
 }

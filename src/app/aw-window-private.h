@@ -27,6 +27,15 @@ G_BEGIN_DECLS
 /* The catalogue's part for files the user opened. */
 #define USER_FILES_PART 99
 
+/* The window's default watchdog deadline for blocking waits: under the 5 s
+ * after which GNOME's window manager offers to force quit a window that
+ * does not answer its ping, so a class never sees that dialog. */
+#define AW_WINDOW_WATCHDOG_MS 4000
+
+/* Presentation mode's smallest task label, as a share of the screen's
+ * height: 27 px on a 1024x768 projector, 38 px at 1080p. */
+#define PRESENTATION_LABEL_SHARE 0.035
+
 /* Presentation mode's text size, over the chosen one. */
 #define PRESENTATION_TEXT_SCALE 1.6
 
@@ -46,6 +55,12 @@ struct _AwWindow {
   GtkLabel             *error_label;
   GtkRevealer          *notice_revealer;
   GtkLabel             *notice_label;
+  GtkWidget            *presentation_header;
+  GtkLabel             *presentation_title;
+  GtkLabel             *presentation_question;
+  GtkRevealer          *toast_revealer;
+  GtkLabel             *toast_label;
+  GtkRevealer          *presentation_bar;
   GtkPaned             *main_paned;
   GtkWidget            *sidebar;
   GtkSearchEntry       *search_entry;
@@ -58,6 +73,7 @@ struct _AwWindow {
   GtkStack             *view_stack;
   GtkWidget            *view_switcher;
   GtkPaned             *content_paned;
+  GtkScrolledWindow    *timeline_scroller;
   AwTimelineView       *timeline;
   AwTaskTable          *table;
   AwLessonPanel        *lesson;
@@ -94,6 +110,13 @@ struct _AwWindow {
   GtkNativeDialog      *chooser;
 
   gboolean              presentation;
+  guint                 toast_timeout;
+  guint                 bar_timeout;     /* hides the presentation bar after the mouse rests */
+  gboolean              bar_hovered;
+  double                pointer_x;       /* where the pointer last was, to tell motion from none */
+  double                pointer_y;
+  guint                 staged_variant;
+  gboolean              choosing_scenario; /* a new lesson resets the variant chooser */  /* 1 + the variant whose freeze was announced, 0 for none */
 
   /* Replay: the playhead is the session's */
   guint                 replay_tick_id;
@@ -113,6 +136,10 @@ void            _aw_window_show_error                (AwWindow      *self,
                                                       const char    *message);
 void            _aw_window_show_status               (AwWindow      *self,
                                                       const char    *text);
+void            _aw_window_toast                     (AwWindow      *self,
+                                                      const char    *text);
+void            _aw_window_show_presentation_bar     (AwWindow      *self);
+void            _aw_window_hide_presentation_bar     (AwWindow      *self);
 void            _aw_window_set_scenario              (AwWindow      *self,
                                                       AwScenario    *scenario);
 GtkWidget      *_aw_window_make_row                  (AwScenario    *scenario,

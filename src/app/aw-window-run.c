@@ -21,6 +21,9 @@ typedef struct {
   guint    generation;
 } RunContext;
 
+/* A run that freezes the window for this long or more is announced. */
+#define FREEZE_NOTICE_MS 250
+
 static void live_drawing_stop             (AwWindow *self);
 static void start_next_variant_when_drawn (AwWindow *self);
 
@@ -50,7 +53,10 @@ _aw_window_abandon_run (AwWindow *self)
   g_clear_object (&self->runner);
   live_drawing_stop (self);
   aw_session_set_running (self->session, FALSE);
+  if (self->timeline != NULL)
+    aw_timeline_view_set_placeholder (self->timeline, NULL);
   self->cancelled = FALSE;
+  self->staged_variant = 0;
 }
 
 /* Live drawing ----------------------------------------------------------- */
@@ -79,6 +85,29 @@ live_redraw_would_delay_timer (AwWindow *self,
   return next <= now + self->live_paint_us + LIVE_MARGIN_US;
 }
 
+/* In presentation mode the rows keep their size and the timeline scrolls:
+ * it follows the variant that runs, the last one, so the room sees it. */
+static void
+follow_running_variant (AwWindow *self)
+{
+  const AwRenderLayout *layout = aw_timeline_view_get_layout (self->timeline);
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (self->timeline_scroller);
+  const AwRenderVariantLayout *vl;
+  double value, page, top, bottom;
+
+  if (!self->presentation || layout == NULL || layout->n_variants == 0)
+    return;
+  vl = &layout->variants[layout->n_variants - 1];
+  value = gtk_adjustment_get_value (adjustment);
+  page = gtk_adjustment_get_page_size (adjustment);
+  top = vl->y;
+  bottom = vl->y + vl->height;
+  if (bottom > value + page)
+    gtk_adjustment_set_value (adjustment, MIN (top, bottom - page));
+  else if (top < value)
+    gtk_adjustment_set_value (adjustment, top);
+}
+
 static gboolean
 on_tick (GtkWidget     *widget,
          GdkFrameClock *clock,
@@ -97,6 +126,7 @@ on_tick (GtkWidget     *widget,
   self->live_redraw_at = now;
   self->live_redrawn_at = now;
   aw_timeline_view_refresh (self->timeline);
+  follow_running_variant (self);
   return G_SOURCE_CONTINUE;
 }
 
@@ -155,6 +185,7 @@ finish_run (AwWindow *self)
 
   live_drawing_stop (self);
   aw_session_set_running (self->session, FALSE);
+  aw_timeline_view_set_placeholder (self->timeline, NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->notice_revealer), FALSE);
   aw_timeline_view_refresh (self->timeline);
 
@@ -193,6 +224,8 @@ on_variant_done (GObject      *source,
   if (self != NULL && ctx->generation == self->generation)
     {
       g_clear_object (&self->runner);
+      /* The freeze, if any, is over. */
+      gtk_widget_set_visible (GTK_WIDGET (self->notice_revealer), FALSE);
       if (!self->cancelled && self->queue->len > 0)
         start_next_variant_when_drawn (self);
       else
@@ -201,6 +234,44 @@ on_variant_done (GObject      *source,
 
   g_weak_ref_clear (&ctx->window);
   g_free (ctx);
+}
+
+/* How long @index's variant will freeze the window, in ms. */
+static guint
+variant_freeze_ms (AwWindow *self,
+                   guint     index)
+{
+  AwRunOptions options;
+
+  aw_run_options_init (&options);
+  options.speed = aw_session_get_speed (self->session);
+  options.wait_deadline_ms = self->wait_deadline_ms;
+  return aw_run_estimate_freeze_ms (aw_scenario_get_variant (aw_session_get_scenario (self->session),
+                                                             index)->program, &options);
+}
+
+/* The last frame before a freeze is what the room looks at until it ends:
+ * it says that the UI thread is blocked now, and nothing else in the
+ * window changes in that frame (the notice lies over the timeline). */
+static gboolean
+stage_freeze (AwWindow *self,
+              guint     index)
+{
+  guint freeze_ms = variant_freeze_ms (self, index);
+  g_autofree char *how_long = NULL;
+  g_autofree char *text = NULL;
+
+  if (freeze_ms < FREEZE_NOTICE_MS || self->staged_variant == index + 1)
+    return FALSE;
+  self->staged_variant = index + 1;
+  how_long = aw_format_duration (freeze_ms);
+  text = g_strdup_printf ("The UI thread is blocked now: nothing moves, repaints or answers a click "
+                          "for up to %s. It comes back by itself.", how_long);
+  gtk_label_set_text (self->notice_label, text);
+  gtk_widget_set_visible (GTK_WIDGET (self->notice_revealer), TRUE);
+  aw_lesson_panel_set_outcome (self->lesson, "The UI thread is blocked…");
+  start_next_variant_when_drawn (self);
+  return TRUE;
 }
 
 static void
@@ -217,6 +288,9 @@ start_next_variant (AwWindow *self)
   guint n_runs;
 
   index = g_array_index (self->queue, guint, 0);
+  if (!self->cancelled && stage_freeze (self, index))
+    return;
+  self->staged_variant = 0;
   g_array_remove_index (self->queue, 0);
   variant = aw_scenario_get_variant (scenario, index);
 
@@ -350,6 +424,8 @@ _aw_window_start_run_now (AwWindow *self)
 
   self->cancelled = FALSE;
   aw_session_set_running (self->session, TRUE);
+  /* Not an invitation to press Run on a frame a freeze may hold. */
+  aw_timeline_view_set_placeholder (self->timeline, "Starting…");
   aw_lesson_panel_set_outcome (self->lesson, "Running…");
   aw_lesson_panel_set_warnings (self->lesson, NULL);
   aw_session_set_view (self->session, NULL);
@@ -360,12 +436,12 @@ _aw_window_start_run_now (AwWindow *self)
   /* A run that freezes the window is announced first, and starts only once
    * the notice has been drawn and can be read: a frozen window paints nothing. */
   freeze_ms = queued_freeze_ms (self);
-  if (freeze_ms >= 250)
+  if (freeze_ms >= FREEZE_NOTICE_MS)
     {
       g_autofree char *how_long = aw_format_duration (freeze_ms);
       g_autofree char *notice = g_strdup_printf (
-        "This run will freeze the window for about %s. That is the point: the UI thread will be "
-        "blocked, so nothing repaints and clicks wait. It will recover by itself.", how_long);
+        "In a moment this run will freeze the window for about %s. That is the point: the UI "
+        "thread will be blocked, so nothing repaints and clicks wait. It will recover by itself.", how_long);
 
       gtk_label_set_text (self->notice_label, notice);
       gtk_widget_set_visible (GTK_WIDGET (self->notice_revealer), TRUE);

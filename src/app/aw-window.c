@@ -9,6 +9,8 @@
 
 #include "config.h"
 
+#include <math.h>
+
 #include "aw-window-private.h"
 
 #include "aw-catalog.h"
@@ -75,6 +77,43 @@ _aw_window_show_status (AwWindow   *self,
   gtk_label_set_text (self->subtitle_label, text);
   g_clear_handle_id (&self->status_timeout, g_source_remove);
   self->status_timeout = g_timeout_add_seconds (4, clear_status, self);
+  /* The header bar is hidden in full screen: say it where it is seen. */
+  if (self->presentation)
+    _aw_window_toast (self, text);
+}
+
+static void update_presentation_header (AwWindow *self);
+
+/* Toasts ------------------------------------------------------------------ */
+
+static gboolean
+hide_toast (gpointer data)
+{
+  AwWindow *self = data;
+
+  self->toast_timeout = 0;
+  gtk_revealer_set_reveal_child (self->toast_revealer, FALSE);
+  return G_SOURCE_REMOVE;
+}
+
+/**
+ * _aw_window_toast:
+ * @text: what just changed, in a few words
+ *
+ * Brief feedback over the timeline, for a change made with a key or a
+ * menu that nothing else on screen would show (Compare, Predict, speed,
+ * theme, text size).
+ */
+void
+_aw_window_toast (AwWindow   *self,
+                  const char *text)
+{
+  if (text == NULL || text[0] == '\0')
+    return;
+  gtk_label_set_text (self->toast_label, text);
+  gtk_revealer_set_reveal_child (self->toast_revealer, TRUE);
+  g_clear_handle_id (&self->toast_timeout, g_source_remove);
+  self->toast_timeout = g_timeout_add (2000, hide_toast, self);
 }
 
 /* The catalogue ---------------------------------------------------------- */
@@ -99,6 +138,7 @@ _aw_window_set_scenario (AwWindow   *self,
 
   gtk_label_set_text (self->title_label, aw_scenario_get_title (scenario));
   gtk_label_set_text (self->subtitle_label, aw_scenario_get_part_title (scenario));
+  update_presentation_header (self);
   gtk_window_set_title (GTK_WINDOW (self), aw_scenario_get_title (scenario));
   aw_lesson_panel_set_scenario (self->lesson, scenario);
   aw_timeline_view_set_runs (self->timeline, aw_scenario_get_title (scenario), NULL, 0);
@@ -107,10 +147,12 @@ _aw_window_set_scenario (AwWindow   *self,
   gtk_string_list_append (variants, aw_scenario_get_n_variants (scenario) > 1 ? "Compare all" : "Run");
   for (guint i = 0; i < aw_scenario_get_n_variants (scenario); i++)
     gtk_string_list_append (variants, aw_scenario_get_variant (scenario, i)->title);
+  self->choosing_scenario = TRUE;
   gtk_drop_down_set_model (self->variant_dropdown, G_LIST_MODEL (variants));
   if (self->settings != NULL)
     compare = g_settings_get_boolean (self->settings, "compare");
   gtk_drop_down_set_selected (self->variant_dropdown, compare ? 0 : 1);
+  self->choosing_scenario = FALSE;
   gtk_widget_set_visible (GTK_WIDGET (self->variant_dropdown), aw_scenario_get_n_variants (scenario) > 1);
 
   if (self->settings != NULL && aw_scenario_get_part (scenario) != USER_FILES_PART &&
@@ -298,8 +340,14 @@ aw_window_set_presentation_full (AwWindow *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PRESENTATION]);
 
   gtk_widget_set_visible (self->sidebar, !presentation);
-  /* The timeline gets the room; the lesson panel keeps the outcome card. */
+  /* The timeline gets the room; the lesson panel keeps the outcome card.
+   * The header bar is gone in full screen: the lesson's title and question
+   * take its place, and the controls come back with the mouse. */
   gtk_widget_set_visible (self->view_switcher, !presentation);
+  gtk_widget_set_visible (self->presentation_header, presentation);
+  gtk_widget_set_visible (GTK_WIDGET (self->presentation_bar), presentation);
+  if (presentation)
+    _aw_window_show_presentation_bar (self);
   if (presentation)
     {
       self->saved_paned_position = gtk_paned_get_position (self->content_paned);
@@ -315,6 +363,89 @@ aw_window_set_presentation_full (AwWindow *self,
   _aw_window_apply_looks (self);
   if (!aw_session_get_running (self->session) && aw_session_get_n_runs (self->session) > 0)
     _aw_window_show_outcome (self);
+}
+
+/* The presentation bar -------------------------------------------------- */
+
+/* How long the bar stays after the mouse last moved. */
+#define BAR_SHOWN_MS 3000
+
+static gboolean
+hide_presentation_bar (gpointer data)
+{
+  AwWindow *self = data;
+
+  self->bar_timeout = 0;
+  if (self->bar_hovered)
+    return G_SOURCE_REMOVE;
+  gtk_revealer_set_reveal_child (self->presentation_bar, FALSE);
+  return G_SOURCE_REMOVE;
+}
+
+/* Shows the bar of controls for a few seconds: on entering presentation
+ * mode and whenever the mouse moves, as a video player's controls do. */
+void
+_aw_window_show_presentation_bar (AwWindow *self)
+{
+  if (!self->presentation)
+    return;
+  gtk_revealer_set_reveal_child (self->presentation_bar, TRUE);
+  g_clear_handle_id (&self->bar_timeout, g_source_remove);
+  self->bar_timeout = g_timeout_add (BAR_SHOWN_MS, hide_presentation_bar, self);
+}
+
+/* For a still picture: the bar is for a hand on the mouse. */
+void
+_aw_window_hide_presentation_bar (AwWindow *self)
+{
+  g_clear_handle_id (&self->bar_timeout, g_source_remove);
+  gtk_revealer_set_reveal_child (self->presentation_bar, FALSE);
+}
+
+static void
+on_pointer_motion (GtkEventControllerMotion *controller,
+                   double                    x,
+                   double                    y,
+                   AwWindow                 *self)
+{
+  /* A motion event with no motion comes when the layout changes under a
+   * still pointer, and the first one only says where the pointer rests. */
+  gboolean first = self->pointer_x < 0;
+
+  if (fabs (x - self->pointer_x) < 1 && fabs (y - self->pointer_y) < 1)
+    return;
+  self->pointer_x = x;
+  self->pointer_y = y;
+  if (!first)
+    _aw_window_show_presentation_bar (self);
+}
+
+static void
+on_bar_enter (GtkEventControllerMotion *controller,
+              double                    x,
+              double                    y,
+              AwWindow                 *self)
+{
+  self->bar_hovered = TRUE;
+}
+
+static void
+on_bar_leave (GtkEventControllerMotion *controller,
+              AwWindow                 *self)
+{
+  self->bar_hovered = FALSE;
+  _aw_window_show_presentation_bar (self);
+}
+
+/* The lesson's title and its question, where presentation mode shows them. */
+static void
+update_presentation_header (AwWindow *self)
+{
+  const char *question = self->scenario != NULL ? aw_scenario_get_question (self->scenario) : NULL;
+
+  gtk_label_set_text (self->presentation_title, self->scenario != NULL ? aw_scenario_get_title (self->scenario) : "");
+  gtk_label_set_text (self->presentation_question, question != NULL ? question : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->presentation_question), question != NULL);
 }
 
 gboolean
@@ -371,6 +502,8 @@ aw_window_dispose (GObject *object)
       g_clear_object (&self->text_css);
     }
   g_clear_handle_id (&self->status_timeout, g_source_remove);
+  g_clear_handle_id (&self->toast_timeout, g_source_remove);
+  g_clear_handle_id (&self->bar_timeout, g_source_remove);
   if (self->chooser != NULL)
     {
       gtk_native_dialog_destroy (self->chooser);
@@ -505,11 +638,18 @@ aw_window_class_init (AwWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AwWindow, error_label);
   gtk_widget_class_bind_template_child (widget_class, AwWindow, notice_revealer);
   gtk_widget_class_bind_template_child (widget_class, AwWindow, notice_label);
+  gtk_widget_class_bind_template_child (widget_class, AwWindow, presentation_header);
+  gtk_widget_class_bind_template_child (widget_class, AwWindow, presentation_title);
+  gtk_widget_class_bind_template_child (widget_class, AwWindow, presentation_question);
+  gtk_widget_class_bind_template_child (widget_class, AwWindow, toast_revealer);
+  gtk_widget_class_bind_template_child (widget_class, AwWindow, toast_label);
+  gtk_widget_class_bind_template_child (widget_class, AwWindow, presentation_bar);
   gtk_widget_class_bind_template_child (widget_class, AwWindow, main_paned);
   gtk_widget_class_bind_template_child (widget_class, AwWindow, sidebar);
   gtk_widget_class_bind_template_child (widget_class, AwWindow, search_entry);
   gtk_widget_class_bind_template_child (widget_class, AwWindow, scenario_list);
   gtk_widget_class_bind_template_child (widget_class, AwWindow, lesson_box);
+  gtk_widget_class_bind_template_child (widget_class, AwWindow, timeline_scroller);
   gtk_widget_class_bind_template_child (widget_class, AwWindow, timeline);
   gtk_widget_class_bind_template_child (widget_class, AwWindow, table);
   gtk_widget_class_bind_template_child (widget_class, AwWindow, lesson);
@@ -551,6 +691,7 @@ aw_window_init (AwWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->live_paint_us = 8 * G_TIME_SPAN_MILLISECOND;   /* until a live frame is measured */
+  self->pointer_x = self->pointer_y = -1;
   self->queue = g_array_new (FALSE, FALSE, sizeof (guint));
 
   _aw_window_actions_init (self);
@@ -561,6 +702,17 @@ aw_window_init (AwWindow *self)
                                               GTK_STYLE_PROVIDER (self->text_css),
                                               GTK_STYLE_PROVIDER_PRIORITY_APPLICATION + 1);
   gtk_menu_button_set_create_popup_func (self->menu_button, create_primary_menu, self, NULL);
+
+  {
+    GtkEventController *motion = gtk_event_controller_motion_new ();
+    GtkEventController *bar = gtk_event_controller_motion_new ();
+
+    g_signal_connect (motion, "motion", G_CALLBACK (on_pointer_motion), self);
+    gtk_widget_add_controller (GTK_WIDGET (self), motion);
+    g_signal_connect (bar, "enter", G_CALLBACK (on_bar_enter), self);
+    g_signal_connect (bar, "leave", G_CALLBACK (on_bar_leave), self);
+    gtk_widget_add_controller (GTK_WIDGET (self->presentation_bar), bar);
+  }
 
   gtk_list_box_set_header_func (self->scenario_list, header_func, NULL, NULL);
   gtk_list_box_set_filter_func (self->scenario_list, filter_func, self, NULL);

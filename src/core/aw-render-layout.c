@@ -18,6 +18,7 @@
 #include <stdlib.h>
 
 #define MIN_ROW_HEIGHT      3.0   /* below this, tasks share rows */
+#define MAX_READABLE_ROWS   40    /* readable rows (min_label_px): more share rows */
 #define MAX_MEASURED_LABELS 256   /* label column width is taken from these */
 
 const Chrome _aw_render_chrome_levels[AW_RENDER_N_CHROME_LEVELS] = {
@@ -259,13 +260,14 @@ compare_counts (gconstpointer a,
 
 /* Shares @task_space among variants too crowded for a row per task at
  * @rh: the variants with few tasks keep rows of @rh, the others split what
- * is left evenly, and a variant whose rows would fall under
- * MIN_ROW_HEIGHT puts several tasks in each row. */
+ * is left evenly, and a variant whose rows would fall under @min_row
+ * puts several tasks in each row. */
 static void
 share_rows (VariantCount *counts,
             guint         n,
             double        task_space,
-            double        rh)
+            double        rh,
+            double        min_row)
 {
   g_autofree VariantCount *sorted = g_memdup2 (counts, sizeof (VariantCount) * MAX (n, 1));
   double left = task_space;
@@ -292,14 +294,14 @@ share_rows (VariantCount *counts,
           vc->rows = vc->n_tasks;
           vc->row_height = rh;
         }
-      else if (fair / vc->n_tasks >= MIN_ROW_HEIGHT)
+      else if (fair / vc->n_tasks >= min_row)
         {
           vc->rows = vc->n_tasks;
           vc->row_height = fair / vc->n_tasks;
         }
       else
         {
-          guint max_rows = MAX ((guint) floor (fair / MIN_ROW_HEIGHT), 1);
+          guint max_rows = MAX ((guint) floor (fair / min_row), 1);
           guint per_row = (vc->n_tasks + max_rows - 1) / max_rows;
 
           vc->rows = (vc->n_tasks + per_row - 1) / per_row;
@@ -325,6 +327,9 @@ compute_layout_level (Ctx            *c,
   double y, bottom, space, header_h, gap, extra_gap = 0, fixed, rows_space;
   double main_nat, lanes_nat = 0, nat, fit, lane_scale = 1.0;
   double legend_h = 0, caption_h = 0;
+  /* With min_label_px, rows as tall as their labels need (see the row
+   * labels in aw-render.c): no squeezing. */
+  double min_fit = request->min_label_px > 0 ? LABEL_SIZE * f / READABLE_LABEL_SHARE / R : 0;
   guint total_tasks = 0;
   g_autofree VariantCount *counts = g_new0 (VariantCount, MAX (n, 1));
 
@@ -350,8 +355,13 @@ compute_layout_level (Ctx            *c,
 
       if (compare != NULL)
         {
+          double th;
+
+          /* It wraps rather than lose its end, where the ratio is. */
+          _aw_render_headline_set (c, compare);
+          _aw_render_text_size (c, NULL, &th);
           lay->compare_y = y;
-          lay->compare_height = _aw_render_line_height (c, chrome->compare * f, TRUE) + 0.5 * f;
+          lay->compare_height = MAX (th, _aw_render_line_height (c, chrome->compare * f, TRUE)) + 0.5 * f;
           y += lay->compare_height + 0.3 * f;
         }
     }
@@ -403,7 +413,20 @@ compute_layout_level (Ctx            *c,
   nat = lanes_nat + total_tasks * R;
   fit = nat > 0 ? rows_space / nat : 1.0;
 
-  if (fit >= 1.0)
+  if (request->min_label_px > 0 && fit < min_fit)
+    {
+      /* Readable rows, and a picture taller than the canvas: the window
+       * scrolls. Rows shared only past a screenful or so of them. */
+      double rows_max = MAX (rows_space, MAX_READABLE_ROWS * R * min_fit);
+
+      lane_scale = min_fit;
+      if (nat * min_fit <= rows_max)
+        for (guint v = 0; v < n; v++)
+          counts[v].row_height = R * min_fit;
+      else
+        share_rows (counts, n, rows_max - MIN (lanes_nat * min_fit, 0.4 * rows_max), R * min_fit, R * min_fit);
+    }
+  else if (fit >= 1.0)
     {
       /* Room to spare: grow a little, then widen the gaps a little; the
        * rest stays empty at the bottom. */
@@ -431,7 +454,7 @@ compute_layout_level (Ctx            *c,
       if (total_tasks == 0)
         lanes = MIN (lanes_nat, rows_space);
       lane_scale = lanes_nat > 0 ? lanes / lanes_nat : 1.0;
-      share_rows (counts, n, rows_space - lanes, R);
+      share_rows (counts, n, rows_space - lanes, R, MIN_ROW_HEIGHT);
     }
 
   for (guint v = 0; v < n; v++)
@@ -475,7 +498,10 @@ compute_layout_level (Ctx            *c,
         }
     }
 
-  return fit;
+  lay->content_height = MAX (y + pad * 0.8, H);
+  if (request->min_label_px <= 0)
+    lay->content_height = H;
+  return request->min_label_px > 0 ? MAX (fit, 1.0) : fit;
 }
 
 static void
@@ -521,7 +547,8 @@ compute_layout (Ctx            *c,
   /* Columns: labels on the left, then time; room on the right for the
    * outcome badge of a task that ends at the right edge. */
   label_w = measure_label_column (c);
-  label_w = CLAMP (label_w, 6.5 * f, MAX (6.5 * f, 0.3 * W));
+  /* Large type for a room needs a wider column to keep names whole. */
+  label_w = CLAMP (label_w, 6.5 * f, MAX (6.5 * f, (request->min_label_px > 0 ? 0.45 : 0.3) * W));
   lay->label_x = pad;
   lay->label_width = label_w;
   lay->plot_x = lay->label_x + label_w + 0.6 * f;
@@ -537,6 +564,14 @@ compute_layout (Ctx            *c,
     guint last = G_N_ELEMENTS (_aw_render_chrome_levels) - 1;
     guint best = 0;
 
+    /* Readable rows never squeeze: the compact chrome, whose headings
+     * are not much larger than the labels, leaves the most of the screen
+     * to the rows. */
+    if (request->min_label_px > 0)
+      {
+        compute_layout_level (c, lay, last);
+        return;
+      }
     for (guint level = 0; level <= last; level++)
       {
         fits[level] = compute_layout_level (c, lay, level);

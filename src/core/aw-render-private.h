@@ -23,6 +23,9 @@ G_BEGIN_DECLS
 
 /* Font sizes, as multiples of the body size. */
 #define LABEL_SIZE   0.95
+/* With readable rows (a request's min_label_px), a label's size as a share
+ * of its row's height; else rows squeeze and labels take 0.8 of them. */
+#define READABLE_LABEL_SHARE 0.85
 #define LANE_SIZE    0.9
 #define SMALL_SIZE   0.82
 
@@ -123,6 +126,8 @@ void         _aw_render_text_set             (Ctx                         *c,
                                               double                       size,
                                               gboolean                     bold,
                                               double                       max_width);
+void         _aw_render_headline_set         (Ctx                         *c,
+                                              const char                  *text);
 void         _aw_render_text_set_wrapped     (Ctx                         *c,
                                               const char                  *text,
                                               double                       size,

@@ -243,6 +243,15 @@ _aw_render_text_set_wrapped (Ctx        *c,
   text_set_full (c, text, size, FALSE, -1, width);
 }
 
+/* The comparison line under the title: bold, wrapped to the picture's
+ * width rather than cut, after its coloured bar. */
+void
+_aw_render_headline_set (Ctx        *c,
+                         const char *text)
+{
+  text_set_full (c, text, c->chrome->compare * c->f, TRUE, -1, MAX (c->request->width, 1.0) - 2 * c->pad - 1.2 * c->f);
+}
+
 void
 _aw_render_caption_set (Ctx        *c,
                         const char *caption,

@@ -41,6 +41,10 @@ _aw_render_ctx_init (Ctx                   *c,
   c->request = request;
   c->theme = request->theme != NULL ? request->theme : aw_theme_lookup ("light");
   c->s = request->text_scale > 0 && isfinite (request->text_scale) ? request->text_scale : 1.0;
+  /* A floor under the labels' size: the text scale multiplies it, so a
+   * larger text size always makes the text larger. */
+  if (request->min_label_px > 0 && isfinite (request->min_label_px))
+    c->s *= MAX (1.0, request->min_label_px / (LABEL_SIZE * c->theme->font_size));
   c->f = c->theme->font_size * c->s;
   c->lw = MAX (c->theme->line_width * c->s, 0.5);
   c->pad = MAX (0.85 * c->f, 4.0);
@@ -578,7 +582,7 @@ draw_variant (Ctx   *c,
 
   /* Labels shrink with rows down to a legible size; below it, only rows
    * with room above them get one. */
-  label_size = MIN (rh * 0.8, LABEL_SIZE * c->f);
+  label_size = MIN (rh * (c->request->min_label_px > 0 ? READABLE_LABEL_SHARE : 0.8), LABEL_SIZE * c->f);
   if (label_size < 8.0 * c->s)
     label_size = 0.7 * c->f;
   label_h = _aw_render_line_height (c, label_size, FALSE);
@@ -677,8 +681,7 @@ aw_render_with_layout (cairo_t               *cr,
         {
           double bar = MAX (3.0, 4.0 * c.s);
 
-          _aw_render_text_set (&c, compare, c.chrome->compare * c.f, TRUE,
-                               layout->width - 2 * c.pad - 1.2 * c.f);
+          _aw_render_headline_set (&c, compare);
           _aw_render_text_size (&c, &tw, &th);
           cairo_save (cr);
           cairo_new_path (cr);

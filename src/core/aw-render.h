@@ -36,6 +36,12 @@ typedef struct _AwRenderCache AwRenderCache;
  *   description, PDF subject), e.g. "simulated timing"
  * @cache: (nullable): shaped text kept from one drawing to the next (see
  *   aw_render_cache_new()); %NULL shapes text for this drawing only
+ * @min_label_px: 0 to fit everything into @height, squeezing rows (with
+ *   their labels) as the canvas needs; else the smallest task label, in
+ *   cairo units before @text_scale: fonts grow until task labels are at
+ *   least that large, and rows never get shorter than their labels need,
+ *   so the picture may come out taller than @height (see
+ *   #AwRenderLayout:content_height): a window that scrolls, for a room
  *
  * What to draw. The request owns nothing: its strings, theme, runs and
  * cache are the caller's and must stay valid while the request is laid out
@@ -59,6 +65,7 @@ typedef struct {
   gboolean               transparent;
   const char            *description;
   AwRenderCache         *cache;
+  double                 min_label_px;
 } AwRenderRequest;
 
 /**
@@ -118,6 +125,8 @@ typedef struct {
  * @caption_height: its height, 0 when not drawn
  * @compact: 0, or how far title, legend and caption were made smaller
  *   to leave room for the chart
+ * @content_height: where the drawing ends: @height or less, unless the
+ *   request's min_label_px made it taller
  * @n_variants: the number of variants
  * @variants: (array length=n_variants): where each variant goes
  *
@@ -149,6 +158,7 @@ typedef struct {
   guint                  compact;
   guint                  n_variants;
   AwRenderVariantLayout *variants;
+  double                 content_height;
 } AwRenderLayout;
 
 AwRenderCache *aw_render_cache_new  (void);

@@ -569,7 +569,7 @@ parse_scenario (ParseContext *ctx,
   object = json_node_get_object (root);
 
   if (!_aw_scenario_check_known_members (ctx, object,
-                                         "id title part part_title summary narration csharp c pool expected variants comment",
+                                         "id title part part_title question summary narration csharp c pool expected variants comment",
                                          "a scenario", error))
     return FALSE;
 
@@ -578,6 +578,7 @@ parse_scenario (ParseContext *ctx,
       !_aw_scenario_get_text (ctx, object, "title", TRUE, "a scenario", &self->title, error) ||
       !_aw_scenario_get_uint (ctx, object, "part", TRUE, 1, 4, "a scenario", NULL, &self->part, error) ||
       !_aw_scenario_get_text (ctx, object, "part_title", FALSE, "a scenario", &self->part_title, error) ||
+      !_aw_scenario_get_text (ctx, object, "question", FALSE, "a scenario", &self->question, error) ||
       !_aw_scenario_get_text (ctx, object, "summary", FALSE, "a scenario", &self->summary, error) ||
       !_aw_scenario_get_text (ctx, object, "narration", TRUE, "a scenario", &self->narration, error) ||
       !_aw_scenario_get_text (ctx, object, "csharp", TRUE, "a scenario", &self->csharp, error) ||

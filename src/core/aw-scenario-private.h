@@ -24,6 +24,7 @@ struct _AwScenario {
   char       *title;
   guint       part;
   char       *part_title;
+  char       *question;
   char       *summary;
   char       *narration;
   char       *csharp;

@@ -50,6 +50,7 @@ aw_scenario_finalize (GObject *object)
   g_free (self->id);
   g_free (self->title);
   g_free (self->part_title);
+  g_free (self->question);
   g_free (self->summary);
   g_free (self->narration);
   g_free (self->csharp);
@@ -150,12 +151,13 @@ aw_scenario_new_from_resource (const char  *resource_path,
 }
 
 /* The getters: strings owned by the scenario, valid as long as it (see
- * AwScenario in aw-scenario.h). The summary, the expected text and the
- * expected object are %NULL when the file has none; the part title falls
+ * AwScenario in aw-scenario.h). The question, the summary, the expected
+ * text and the expected object are %NULL when the file has none; the part title falls
  * back to the lesson's, and is %NULL only for a part with no default. */
 const char *aw_scenario_get_id (AwScenario *self) { return self->id; }
 const char *aw_scenario_get_title (AwScenario *self) { return self->title; }
 guint aw_scenario_get_part (AwScenario *self) { return self->part; }
+const char *aw_scenario_get_question (AwScenario *self) { return self->question; }
 const char *aw_scenario_get_summary (AwScenario *self) { return self->summary; }
 const char *aw_scenario_get_narration (AwScenario *self) { return self->narration; }
 const char *aw_scenario_get_csharp (AwScenario *self) { return self->csharp; }

@@ -184,6 +184,7 @@ const char      *aw_scenario_get_id            (AwScenario   *self);
 const char      *aw_scenario_get_title         (AwScenario   *self);
 guint            aw_scenario_get_part          (AwScenario   *self);
 const char      *aw_scenario_get_part_title    (AwScenario   *self);
+const char      *aw_scenario_get_question      (AwScenario   *self);
 const char      *aw_scenario_get_summary       (AwScenario   *self);
 const char      *aw_scenario_get_narration     (AwScenario   *self);
 const char      *aw_scenario_get_csharp        (AwScenario   *self);

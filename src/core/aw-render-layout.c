@@ -149,6 +149,28 @@ aw_render_layout_lane (const AwRenderLayout *layout,
 }
 
 /**
+ * aw_render_layout_label_size:
+ * @layout: a layout
+ * @variant: the variant's index
+ *
+ * Returns: the font size of the variant's task labels, as drawn (a row
+ *   shared by several tasks, or too short for a legible label, may still
+ *   go without one)
+ */
+double
+aw_render_layout_label_size (const AwRenderLayout *layout,
+                             guint                 variant)
+{
+  const AwRenderVariantLayout *vl;
+
+  g_return_val_if_fail (layout != NULL, 0);
+  g_return_val_if_fail (variant < layout->n_variants, 0);
+
+  vl = &layout->variants[variant];
+  return MIN (vl->row_height * (layout->readable ? READABLE_LABEL_SHARE : 0.8), LABEL_SIZE * layout->font_size);
+}
+
+/**
  * aw_render_layout_pick:
  * @layout: a layout
  * @x: a point
@@ -517,6 +539,7 @@ compute_layout (Ctx            *c,
 
   lay->width = W;
   lay->height = H;
+  lay->readable = request->min_label_px > 0;
   lay->scale = c->s;
   lay->font_size = f;
   lay->n_variants = n;

@@ -582,7 +582,7 @@ draw_variant (Ctx   *c,
 
   /* Labels shrink with rows down to a legible size; below it, only rows
    * with room above them get one. */
-  label_size = MIN (rh * (c->request->min_label_px > 0 ? READABLE_LABEL_SHARE : 0.8), LABEL_SIZE * c->f);
+  label_size = aw_render_layout_label_size (lay, v);
   if (label_size < 8.0 * c->s)
     label_size = 0.7 * c->f;
   label_h = _aw_render_line_height (c, label_size, FALSE);

@@ -127,6 +127,7 @@ typedef struct {
  *   to leave room for the chart
  * @content_height: where the drawing ends: @height or less, unless the
  *   request's min_label_px made it taller
+ * @readable: the request had min_label_px: rows were not squeezed
  * @n_variants: the number of variants
  * @variants: (array length=n_variants): where each variant goes
  *
@@ -159,6 +160,7 @@ typedef struct {
   guint                  n_variants;
   AwRenderVariantLayout *variants;
   double                 content_height;
+  gboolean               readable;
 } AwRenderLayout;
 
 AwRenderCache *aw_render_cache_new  (void);
@@ -178,6 +180,8 @@ double          aw_render_layout_time_to_x  (const AwRenderLayout  *layout,
                                              gint64                 time_ns);
 gint64          aw_render_layout_x_to_time  (const AwRenderLayout  *layout,
                                              double                 x);
+double          aw_render_layout_label_size (const AwRenderLayout  *layout,
+                                             guint                  variant);
 gboolean        aw_render_layout_task_row   (const AwRenderLayout  *layout,
                                              guint                  variant,
                                              guint                  task_index,

@@ -261,12 +261,35 @@ check_presentation (int width,
   g_assert_cmpfloat (layout->variants[0].y + layout->variants[0].height, <=, layout->variants[1].y + 0.5);
   g_assert_cmpfloat (layout->variants[1].y + layout->variants[1].height, <=, layout->axis_y + 0.5);
   g_assert_cmpfloat (layout->axis_y + layout->axis_height, <=, layout->legend_y + 0.5);
-  g_test_message ("task rows %.1f px high", layout->variants[0].row_height);
+  g_test_message ("task rows %.1f px high, labels %.1f px", layout->variants[0].row_height,
+                  aw_render_layout_label_size (layout, 0));
   g_assert_cmpuint (layout->variants[0].tasks_per_row, ==, 1);
   if (height >= 1080)
     g_assert_cmpfloat (layout->variants[0].row_height, >=, 28);
   else
     g_assert_cmpfloat (layout->variants[0].row_height, >=, 12);
+
+  /* Readable from the back of the room: task labels at least 3.5% of the
+   * screen's height, in every variant; the timeline scrolls for them. */
+  for (guint v = 0; v < layout->n_variants; v++)
+    g_assert_cmpfloat (aw_render_layout_label_size (layout, v), >=, 0.035 * height - 0.5);
+
+  /* Ctrl+plus makes them larger still, never smaller. */
+  {
+    double before = aw_render_layout_label_size (layout, 0);
+    double before_row = layout->variants[0].row_height;
+
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.text-bigger", NULL);
+    test_wait_ms (300);
+    layout = aw_timeline_view_get_layout (aw_window_get_timeline (window));
+    g_test_message ("bigger: labels %.1f px, rows %.1f px", aw_render_layout_label_size (layout, 0),
+                    layout->variants[0].row_height);
+    g_assert_cmpfloat (aw_render_layout_label_size (layout, 0), >, before * 1.05);
+    g_assert_cmpfloat (layout->variants[0].row_height, >, before_row * 1.05);
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.text-reset", NULL);
+    test_wait_ms (300);
+    layout = aw_timeline_view_get_layout (aw_window_get_timeline (window));
+  }
 
   /* The card's two lines a class can see start with the verdict; out of
    * presentation mode the verdict goes back to the end. Whether it is "met"
@@ -281,6 +304,50 @@ check_presentation (int width,
                                       "Expected outcome"));
     g_assert_nonnull (strstr (aw_lesson_panel_get_outcome (_aw_window_get_lesson_panel (window)), after));
   }
+  gtk_window_destroy (GTK_WINDOW (window));
+  test_wait_ms (50);
+}
+
+/* Presentation mode hides the header bar: the lesson's title and question
+ * take its place, the controls come back with the mouse, and a toast says
+ * what a key changed. */
+static void
+test_presentation_chrome (void)
+{
+  AwWindow *window = test_window_new (app, 1024, 768);
+
+  g_assert_true (aw_window_select_scenario (window, "when-all"));
+  aw_window_set_variant (window, -1);
+  aw_window_set_presentation_full (window, TRUE, FALSE);
+  test_wait_ms (100);
+
+  g_assert_true (gtk_widget_get_mapped (window->presentation_header));
+  g_assert_cmpstr (gtk_label_get_text (window->presentation_title), ==, "One by one vs Task.WhenAll");
+  g_assert_nonnull (strstr (gtk_label_get_text (window->presentation_question), "?"));
+
+  /* The bar shows on entering, and goes when the mouse rests. */
+  g_assert_true (gtk_revealer_get_reveal_child (window->presentation_bar));
+  test_wait_ms (3500);
+  g_assert_false (gtk_revealer_get_reveal_child (window->presentation_bar));
+  _aw_window_show_presentation_bar (window);
+  g_assert_true (gtk_revealer_get_reveal_child (window->presentation_bar));
+
+  /* C switches Compare off: the room is told what Run will run now. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.compare-toggle", NULL);
+  test_wait_ms (50);
+  g_assert_true (gtk_revealer_get_reveal_child (window->toast_revealer));
+  g_assert_true (g_str_has_prefix (gtk_label_get_text (window->toast_label), "One variant"));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.compare-toggle", NULL);
+  test_wait_ms (50);
+  g_assert_true (g_str_has_prefix (gtk_label_get_text (window->toast_label), "Compare"));
+  test_wait_ms (2300);
+  g_assert_false (gtk_revealer_get_reveal_child (window->toast_revealer));
+
+  /* Out of presentation mode, the header bar has it all again. */
+  aw_window_set_presentation_full (window, FALSE, FALSE);
+  test_wait_ms (50);
+  g_assert_false (gtk_widget_get_visible (window->presentation_header));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (window->presentation_bar)));
   gtk_window_destroy (GTK_WINDOW (window));
   test_wait_ms (50);
 }
@@ -493,6 +560,7 @@ main (int    argc,
   g_test_add_func ("/aw/app/classroom/step", test_step);
   g_test_add_func ("/aw/app/classroom/replay-plays", test_replay_plays);
   g_test_add_func ("/aw/app/classroom/predict", test_predict);
+  g_test_add_func ("/aw/app/classroom/presentation-chrome", test_presentation_chrome);
   g_test_add_func ("/aw/app/classroom/presentation-1024x768", test_presentation_1024);
   g_test_add_func ("/aw/app/classroom/presentation-1366x768", test_presentation_1366);
   g_test_add_func ("/aw/app/classroom/presentation-1920x1080", test_presentation_1920);

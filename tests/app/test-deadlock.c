@@ -72,6 +72,86 @@ first_marker (AwTraceModel *model,
   return -1;
 }
 
+/* What the window showed when a freeze was about to begin. */
+typedef struct {
+  AwWindow        *window;
+  guint            staged;        /* frames that said the UI thread is blocked now */
+  gboolean         notice_shown;
+  graphene_rect_t  run_before;    /* the Run button and the timeline before Run */
+  graphene_rect_t  timeline_before;
+  graphene_rect_t  run_staged;    /* and in the frame before the freeze */
+  graphene_rect_t  timeline_staged;
+} Staging;
+
+static void
+bounds_of (GtkWidget       *widget,
+           GtkWidget       *root,
+           graphene_rect_t *out)
+{
+  g_assert_true (gtk_widget_compute_bounds (widget, root, out));
+}
+
+/* The frame drawn after the notice changed: the freeze starts after it. */
+static gboolean
+on_staged_frame (GtkWidget     *widget,
+                 GdkFrameClock *clock,
+                 gpointer       data)
+{
+  Staging *st = data;
+  GtkWidget *root = GTK_WIDGET (st->window);
+
+  st->notice_shown = gtk_widget_get_visible (GTK_WIDGET (st->window->notice_revealer)) &&
+                     g_str_has_prefix (gtk_label_get_text (st->window->notice_label),
+                                       "The UI thread is blocked now");
+  bounds_of (st->window->run_button, root, &st->run_staged);
+  bounds_of (GTK_WIDGET (st->window->timeline_scroller), root, &st->timeline_staged);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_notice_text (GtkLabel   *label,
+                GParamSpec *pspec,
+                Staging    *st)
+{
+  if (!g_str_has_prefix (gtk_label_get_text (label), "The UI thread is blocked now"))
+    return;
+  st->staged++;
+  gtk_widget_add_tick_callback (GTK_WIDGET (st->window), on_staged_frame, st, NULL);
+}
+
+/* The last frame before the freeze is what the room sees during it: it
+ * says that the UI thread is blocked now, and nothing moved to say so
+ * (clicks queued during the freeze land where they were aimed). */
+static void
+test_staged_freeze (void)
+{
+  AwWindow *window = new_window ();
+  Staging st = { window };
+  gboolean finished = FALSE;
+  gulong id, text_id;
+
+  test_wait_ms (200);
+  bounds_of (window->run_button, GTK_WIDGET (window), &st.run_before);
+  bounds_of (GTK_WIDGET (window->timeline_scroller), GTK_WIDGET (window), &st.timeline_before);
+
+  aw_window_set_variant (window, -1);
+  text_id = g_signal_connect (window->notice_label, "notify::label", G_CALLBACK (on_notice_text), &st);
+  id = g_signal_connect_swapped (window, "run-finished", G_CALLBACK (test_set_flag), &finished);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.run", NULL);
+  g_assert_true (test_wait_for (&finished, 30000));
+  g_signal_handler_disconnect (window, id);
+  g_signal_handler_disconnect (window->notice_label, text_id);
+
+  /* .Result and ConfigureAwait(false) both freeze the window: each is
+   * announced as it begins; await is not. */
+  g_assert_cmpuint (st.staged, ==, 2);
+  g_assert_true (st.notice_shown);
+  g_assert_true (graphene_rect_equal (&st.run_before, &st.run_staged));
+  g_assert_true (graphene_rect_equal (&st.timeline_before, &st.timeline_staged));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (window->notice_revealer)));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static gboolean
 have_tools (void)
 {
@@ -465,6 +545,7 @@ main (int    argc,
   g_test_add_func ("/aw/app/deadlock/configure-await", test_configure_await);
   g_test_add_func ("/aw/app/deadlock/await", test_await);
   g_test_add_func ("/aw/app/deadlock/quit-during-freeze", test_quit_during_freeze);
+  g_test_add_func ("/aw/app/deadlock/staged-freeze", test_staged_freeze);
 
   ret = test_app_run (&app);
   {

@@ -9,6 +9,8 @@
 
 #include "config.h"
 
+#include "aw-catalog.h"
+#include "aw-clock.h"
 #include "aw-format.h"
 #include "aw-render.h"
 #include "aw-summary.h"
@@ -1162,6 +1164,70 @@ test_scaled_context (void)
   picture_clear (&pic);
 }
 
+/* Every bundled lesson, compared, as presentation mode draws it on a
+ * 1024x768 projector: task labels at least 3.5% of the height wherever a
+ * row holds one task, rows never squeezed under their labels, and the
+ * comparison line whole (it wraps; it is never cut). */
+static void
+test_readable_every_lesson (void)
+{
+  g_autoptr(GPtrArray) scenarios = aw_catalog_load_all (NULL);
+  const double floor_px = 0.035 * 768;
+
+  g_assert_nonnull (scenarios);
+  for (guint i = 0; i < scenarios->len; i++)
+    {
+      AwScenario *scenario = g_ptr_array_index (scenarios, i);
+      guint n = aw_scenario_get_n_variants (scenario);
+      g_autofree AwNamedRun *runs = g_new0 (AwNamedRun, n);
+      AwRenderRequest request;
+      AwRenderLayout *layout;
+      AwRunOptions options;
+
+      aw_run_options_init (&options);
+      options.wait_deadline_ms = 1000;
+      for (guint v = 0; v < n; v++)
+        {
+          const AwVariant *variant = aw_scenario_get_variant (scenario, v);
+          AwTrace *trace = aw_clock_simulate (scenario, v, &options);
+
+          runs[v] = (AwNamedRun) { variant->name, variant->title, aw_trace_model_new (trace) };
+          aw_trace_unref (trace);
+        }
+
+      aw_render_request_init (&request);
+      request.variants = runs;
+      request.n_variants = n;
+      request.theme = aw_theme_lookup ("projector");
+      request.width = 1024;
+      request.height = 500;
+      request.min_label_px = floor_px;
+      layout = aw_render_layout_new (NULL, &request);
+
+      for (guint v = 0; v < n; v++)
+        {
+          const AwRenderVariantLayout *vl = &layout->variants[v];
+
+          if (vl->tasks_per_row == 1)
+            g_assert_cmpfloat (aw_render_layout_label_size (layout, v), >=, floor_px - 0.01);
+          g_assert_cmpfloat (vl->row_height * 0.85, >=, aw_render_layout_label_size (layout, v) - 0.01);
+        }
+      /* Taller than the canvas where it must be, never squeezed into it. */
+      g_assert_cmpfloat (layout->content_height, >=, layout->legend_y + layout->legend_height);
+      if (n >= 2)
+        {
+          /* The headline: at most three lines of its size, whole. */
+          g_assert_cmpfloat (layout->compare_height, >, 0);
+          g_assert_cmpfloat (layout->compare_height, <, 3.6 * 1.05 * layout->font_size * 1.25);
+        }
+      g_test_message ("%s: labels %.1f px, %.0f px tall", aw_scenario_get_id (scenario),
+                      aw_render_layout_label_size (layout, 0), layout->content_height);
+      aw_render_layout_free (layout);
+      for (guint v = 0; v < n; v++)
+        aw_trace_model_unref (runs[v].model);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1185,6 +1251,7 @@ main (int   argc,
   g_test_add_func ("/aw/render/themes", test_themes_differ);
   g_test_add_func ("/aw/render/text-scale", test_text_scale);
   g_test_add_func ("/aw/render/empty", test_empty);
+  g_test_add_func ("/aw/render/readable-every-lesson", test_readable_every_lesson);
   g_test_add_func ("/aw/render/surface/svg", test_svg);
   g_test_add_func ("/aw/render/surface/pdf", test_pdf);
   g_test_add_func ("/aw/render/surface/scaled", test_scaled_context);

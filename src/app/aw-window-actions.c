@@ -43,9 +43,11 @@ _aw_window_apply_looks (AwWindow *self)
   if (theme == NULL)
     theme = aw_theme_lookup ("light");
   aw_timeline_view_set_theme (self->timeline, theme);
-  /* Task labels readable from the back of a room: a share of the screen's
-   * height, whatever its resolution; the timeline scrolls if they need it. */
-  aw_timeline_view_set_min_label_share (self->timeline, self->presentation ? PRESENTATION_LABEL_SHARE : 0);
+  /* Task labels readable from the back of a room in presentation mode (a
+   * share of the screen's height, whatever its resolution), and never
+   * squeezed out of sight otherwise: the timeline scrolls if they need it. */
+  aw_timeline_view_set_min_label_share (self->timeline, self->presentation ? PRESENTATION_LABEL_SHARE
+                                                                           : WINDOW_LABEL_SHARE);
 
   if (settings != NULL)
     {

@@ -35,6 +35,9 @@ G_BEGIN_DECLS
 /* Presentation mode's smallest task label, as a share of the screen's
  * height: 27 px on a 1024x768 projector, 38 px at 1080p. */
 #define PRESENTATION_LABEL_SHARE 0.035
+/* Out of presentation mode: 11 px at 800 px, so that crowded comparisons
+ * keep a row per task and scroll, rather than merge rows out of sight. */
+#define WINDOW_LABEL_SHARE 0.014
 
 /* Presentation mode's text size, over the chosen one. */
 #define PRESENTATION_TEXT_SCALE 1.6

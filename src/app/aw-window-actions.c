@@ -71,8 +71,28 @@ _aw_window_apply_looks (AwWindow *self)
   /* Loading CSS restyles the whole window: only when it changes. */
   /* CSS wants a decimal point in every locale. */
   g_ascii_formatd (em, sizeof em, "%.2f", scale);
-  css = g_strdup_printf ("lessonpanel { font-size: %sem; }\n"
-                         "window.presentation headerbar { font-size: 1.3em; }\n", em);
+  if (self->presentation)
+    {
+      /* The window's own type follows the screen too, and the text size:
+       * the title, the replay bar's time and the notices are read from
+       * the back as well. */
+      int height = gtk_widget_get_height (GTK_WIDGET (self));
+      char px[G_ASCII_DTOSTR_BUF_SIZE];
+
+      g_ascii_formatd (px, sizeof px, "%.1f",
+                       MAX (PRESENTATION_BASE_SHARE * (height > 0 ? height : 768), 12.0) *
+                       aw_session_get_text_scale (self->session));
+      self->looks_height = height;
+      /* The outcome card keeps room for its verdict and headline. */
+      gtk_widget_set_size_request (GTK_WIDGET (self->lesson_box), -1,
+                                   (int) MAX (110, 0.16 * (height > 0 ? height : 768)));
+      css = g_strdup_printf ("window.presentation { font-size: %spx; }\n"
+                             "lessonpanel { font-size: %sem; }\n"
+                             "window.presentation headerbar { font-size: 1.3em; }\n", px, em);
+    }
+  else
+    css = g_strdup_printf ("lessonpanel { font-size: %sem; }\n"
+                           "window.presentation headerbar { font-size: 1.3em; }\n", em);
   if (g_strcmp0 (css, self->text_css_data) != 0)
     {
       gtk_css_provider_load_from_data (self->text_css, css, -1);

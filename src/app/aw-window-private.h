@@ -39,8 +39,12 @@ G_BEGIN_DECLS
  * keep a row per task and scroll, rather than merge rows out of sight. */
 #define WINDOW_LABEL_SHARE 0.014
 
+/* Presentation mode's body text, as a share of the screen's height: 16 px
+ * on a 1024x768 projector, 23 px at 1080p. */
+#define PRESENTATION_BASE_SHARE 0.021
+
 /* Presentation mode's text size, over the chosen one. */
-#define PRESENTATION_TEXT_SCALE 1.6
+#define PRESENTATION_TEXT_SCALE 1.25
 
 struct _AwWindow {
   GtkApplicationWindow  parent_instance;
@@ -113,6 +117,8 @@ struct _AwWindow {
   GtkNativeDialog      *chooser;
 
   gboolean              presentation;
+  int                   looks_height;    /* the window height the presentation type was sized for */
+  guint                 looks_idle;
   guint                 toast_timeout;
   guint                 bar_timeout;     /* hides the presentation bar after the mouse rests */
   gboolean              bar_hovered;

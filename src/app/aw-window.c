@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <stdlib.h>
 
 #include "aw-window-private.h"
 
@@ -355,7 +356,8 @@ aw_window_set_presentation_full (AwWindow *self,
     }
   else if (self->saved_paned_position > 0)
     gtk_paned_set_position (self->content_paned, self->saved_paned_position);
-  gtk_widget_set_size_request (GTK_WIDGET (self->lesson_box), -1, presentation ? 110 : 160);
+  if (!presentation)
+    gtk_widget_set_size_request (GTK_WIDGET (self->lesson_box), -1, 160);
   if (presentation && fullscreen)
     gtk_window_fullscreen (GTK_WINDOW (self));
   else if (!presentation)
@@ -504,6 +506,7 @@ aw_window_dispose (GObject *object)
   g_clear_handle_id (&self->status_timeout, g_source_remove);
   g_clear_handle_id (&self->toast_timeout, g_source_remove);
   g_clear_handle_id (&self->bar_timeout, g_source_remove);
+  g_clear_handle_id (&self->looks_idle, g_source_remove);
   if (self->chooser != NULL)
     {
       gtk_native_dialog_destroy (self->chooser);
@@ -573,6 +576,31 @@ aw_window_set_property (GObject      *object,
     }
 }
 
+static gboolean
+reapply_looks (gpointer data)
+{
+  AwWindow *self = data;
+
+  self->looks_idle = 0;
+  _aw_window_apply_looks (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Presentation mode's type follows the screen's height: going full screen,
+ * or onto another screen, sizes it again once the window has its size. */
+static void
+aw_window_size_allocate (GtkWidget *widget,
+                         int        width,
+                         int        height,
+                         int        baseline)
+{
+  AwWindow *self = AW_WINDOW (widget);
+
+  GTK_WIDGET_CLASS (aw_window_parent_class)->size_allocate (widget, width, height, baseline);
+  if (self->presentation && abs (height - self->looks_height) > 8 && self->looks_idle == 0)
+    self->looks_idle = g_idle_add (reapply_looks, self);
+}
+
 static void
 aw_window_class_init (AwWindowClass *klass)
 {
@@ -585,6 +613,7 @@ aw_window_class_init (AwWindowClass *klass)
   object_class->get_property = aw_window_get_property;
   object_class->set_property = aw_window_set_property;
   window_class->close_request = aw_window_close_request;
+  widget_class->size_allocate = aw_window_size_allocate;
 
   /**
    * AwWindow:session:

@@ -119,7 +119,13 @@ aw_cli_run_set_execute (AwCliRunSet        *set,
         }
       if (set->predict)
         {
-          g_autoptr(AwTrace) simulated = aw_clock_simulate (set->scenario, index, options);
+          /* The prediction of this run: its pool, this machine's default. */
+          AwRunOptions same = *options;
+          g_autoptr(AwTrace) simulated = NULL;
+
+          if (same.workers == 0)
+            same.workers = aw_runner_default_workers ();
+          simulated = aw_clock_simulate (set->scenario, index, &same);
           g_ptr_array_add (set->predictions, aw_trace_model_new (simulated));
         }
 

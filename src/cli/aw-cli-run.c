@@ -16,6 +16,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "aw-clock.h"
 #include "aw-summary.h"
 #include "aw-trace-io.h"
 #include "aw-verdict.h"
@@ -232,7 +233,8 @@ print_run_json (AwCliRunSet        *set,
   json_builder_set_member_name (b, "speed");
   json_builder_add_double_value (b, options->speed);
   json_builder_set_member_name (b, "workers");
-  json_builder_add_int_value (b, options->workers ? options->workers : aw_runner_default_workers ());
+  json_builder_add_int_value (b, options->workers ? options->workers
+                                : set->virtual_clock ? AW_CLOCK_DEFAULT_WORKERS : aw_runner_default_workers ());
   json_builder_set_member_name (b, "pool");
   add_pool_json (b, aw_trace_model_get_trace (g_ptr_array_index (set->models, 0)));
   json_builder_set_member_name (b, "variants");
@@ -442,7 +444,7 @@ aw_cli_run (int    argc,
     { "trace", 0, 0, G_OPTION_ARG_FILENAME, &trace_path, "Save the runs as Trace Event JSON (opens in Perfetto)", "FILE" },
     { "speed", 0, 0, G_OPTION_ARG_STRING, &speed, "Divide every duration by X (default 1)", "X" },
     { "cancel-after", 0, 0, G_OPTION_ARG_INT, &cancel_after, "Press Cancel after MS milliseconds", "MS" },
-    { "workers", 0, 0, G_OPTION_ARG_INT, &workers, "Worker threads for cpu work (default: processors, 2 to 8)", "N" },
+    { "workers", 0, 0, G_OPTION_ARG_INT, &workers, "Worker threads for cpu work (default: processors, 2 to 8; 2 with --virtual-clock)", "N" },
     { "cores", 0, 0, G_OPTION_ARG_INT, &cores, "With --virtual-clock: processors that CPU work shares (default: one per worker)", "N" },
     { "pool", 0, 0, G_OPTION_ARG_STRING, &pool, "The worker pool: fixed, or dotnet (.NET's, which grows while work waits); default: the scenario's", "KIND" },
     { "pool-interval", 0, 0, G_OPTION_ARG_INT, &pool_interval, "How often the dotnet pool may add a thread, in real ms whatever the speed (default: the scenario's, 500 ms at speed 1)", "MS" },

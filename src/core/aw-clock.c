@@ -1212,8 +1212,9 @@ sim_free_leftovers (Sim *sim)
  *
  * Executes a variant on a virtual clock: a discrete-event simulation of what
  * aw_runner_run_sync() does, with a modelled worker pool of
- * @options->workers threads (that grows as #AwPool says, for the dotnet
- * pool) and no waiting at all. The trace has the events a
+ * @options->workers threads, or %AW_CLOCK_DEFAULT_WORKERS when it says 0
+ * whatever the machine (that grows as #AwPool says, for the dotnet pool),
+ * and no waiting at all. The trace has the events a
  * real run records (kinds, task ids and their order, parents, names, lanes and
  * metadata, with `clock` set to `virtual`), at exact times: every duration
  * divided by the speed, timers in whole milliseconds like GLib's, instant
@@ -1233,12 +1234,20 @@ aw_clock_simulate (AwScenario         *scenario,
   Sim *sim;
   AwTrace *trace;
   AwHeapItem item;
+  AwRunOptions fixed;
 
   g_return_val_if_fail (AW_IS_SCENARIO (scenario), NULL);
   g_return_val_if_fail (variant_index < aw_scenario_get_n_variants (scenario), NULL);
 
   sim = g_new0 (Sim, 1);
-  _aw_engine_init (&sim->engine, &sim_backend, scenario, variant_index, options);
+  /* The same picture on every machine: the simulated pool's size is the
+   * options', or AW_CLOCK_DEFAULT_WORKERS, never the host's processors. */
+  aw_run_options_init (&fixed);
+  if (options != NULL)
+    fixed = *options;
+  if (fixed.workers == 0)
+    fixed.workers = AW_CLOCK_DEFAULT_WORKERS;
+  _aw_engine_init (&sim->engine, &sim_backend, scenario, variant_index, &fixed);
 
   /* The calling thread is lane 0, the main thread. */
   sim->engine.trace = aw_trace_new ();

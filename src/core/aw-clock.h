@@ -11,6 +11,10 @@
 
 G_BEGIN_DECLS
 
+/* The simulated pool's size when the options give none: the same on every
+ * machine, so pictures and tests do not depend on the host. */
+#define AW_CLOCK_DEFAULT_WORKERS 2
+
 AwTrace *aw_clock_simulate (AwScenario         *scenario,
                             guint               variant_index,
                             const AwRunOptions *options);

@@ -30,6 +30,9 @@ typedef struct {
   double    scale;
   gboolean  run;
   gboolean  presentation;
+  int       replay_steps;   /* after the run: Home, then this many steps; -1 not */
+  double    replay_at;      /* after the run: the playhead at this share of it; -1 not */
+  gboolean  replayed;
   int       status;
   guint     frames;
   gboolean  run_started;
@@ -178,6 +181,23 @@ on_tick (GtkWidget     *widget,
       gtk_widget_activate_action (widget, "win.run", NULL);
       return G_SOURCE_CONTINUE;
     }
+  if (shot->run_done && !shot->replayed && shot->frames >= 3 &&
+      (shot->replay_steps >= 0 || shot->replay_at >= 0))
+    {
+      AwSession *session = aw_window_get_session (shot->window);
+
+      shot->replayed = TRUE;
+      shot->frames = 0;
+      if (shot->replay_at >= 0)
+        aw_window_seek (shot->window, (gint64) (shot->replay_at * aw_session_get_replay_end (session)));
+      else
+        {
+          gtk_widget_activate_action (GTK_WIDGET (shot->window), "win.replay-start", NULL);
+          for (int i = 0; i < shot->replay_steps; i++)
+            aw_window_step (shot->window, 1);
+        }
+      return G_SOURCE_CONTINUE;
+    }
   if ((!shot->run || shot->run_done) && shot->frames >= 5)
     return shoot (shot) ? G_SOURCE_REMOVE : G_SOURCE_CONTINUE;
   return G_SOURCE_CONTINUE;
@@ -227,7 +247,7 @@ on_activate (GApplication *app,
 /**
  * aw_screenshot_main:
  *
- * `awaitscope screenshot ID -o FILE.png [--size WxH] [--run]`
+ * `awaitscope screenshot ID -o FILE.png [--size WxH] [--run] [--replay-at F | --replay-steps N]`
  *
  * Returns: the exit status
  */
@@ -245,6 +265,8 @@ aw_screenshot_main (int    argc,
   gboolean run = FALSE;
   gboolean presentation = FALSE;
   double scale = 1;
+  double replay_at = -1;
+  int replay_steps = -1;
   Shot shot = { 0 };
   GOptionEntry entries[] = {
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Write the PNG here", "FILE" },
@@ -253,6 +275,8 @@ aw_screenshot_main (int    argc,
     { "speed", 0, 0, G_OPTION_ARG_STRING, &speed, "Divide every duration by X (default 1)", "X" },
     { "scale", 0, 0, G_OPTION_ARG_DOUBLE, &scale, "Pixels per point (2 for HiDPI)", "N" },
     { "presentation", 0, 0, G_OPTION_ARG_NONE, &presentation, "In presentation mode (projector theme, large type)", NULL },
+    { "replay-at", 0, 0, G_OPTION_ARG_DOUBLE, &replay_at, "After --run, put the replay's playhead at this share of the run (0 to 1)", "F" },
+    { "replay-steps", 0, 0, G_OPTION_ARG_INT, &replay_steps, "After --run, go to the replay's start (Home) and step forward N times (Right)", "N" },
     { NULL }
   };
 
@@ -290,6 +314,16 @@ aw_screenshot_main (int    argc,
       g_printerr ("awaitscope screenshot: --scale %g: give a number between 0.5 and 4\n", scale);
       return 2;
     }
+  if ((replay_at >= 0 || replay_steps >= 0) && !run)
+    {
+      g_printerr ("awaitscope screenshot: --replay-at and --replay-steps replay a run: add --run\n");
+      return 2;
+    }
+  if (replay_at != -1 && !(replay_at >= 0 && replay_at <= 1))
+    {
+      g_printerr ("awaitscope screenshot: --replay-at %g: give a share of the run between 0 and 1\n", replay_at);
+      return 2;
+    }
   if (speed != NULL)
     {
       char *end = NULL;
@@ -321,6 +355,8 @@ aw_screenshot_main (int    argc,
   shot.output = output;
   shot.run = run;
   shot.presentation = presentation;
+  shot.replay_at = replay_at;
+  shot.replay_steps = replay_steps;
   shot.scale = scale;
   shot.status = 1;
 

@@ -198,6 +198,14 @@ aw_session_clear_runs (AwSession *self)
   could_replay = aw_session_get_can_replay (self);
   n_before = self->runs->len;
   g_array_set_size (self->runs, 0);
+  /* Nothing left to replay: no steps, no length, no playhead. */
+  g_array_set_size (self->steps, 0);
+  if (self->replay_end_ns != 0)
+    {
+      self->replay_end_ns = 0;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REPLAY_END]);
+    }
+  aw_session_set_replay_position (self, -1);
   runs_changed (self, could_replay, n_before);
 }
 
@@ -275,9 +283,9 @@ compare_gint64 (gconstpointer a,
 /**
  * aw_session_collect_steps:
  *
- * Finds the moments a replay step can land on: every recorded event of the
- * runs but heartbeats, each instant once. Call it when the runs are
- * complete.
+ * Finds the instants a replay step can land on: every recorded event of
+ * the runs but heartbeats, each instant once (aw_session_get_step() makes
+ * moments of them). Call it when the runs are complete.
  */
 void
 aw_session_collect_steps (AwSession *self)
@@ -348,41 +356,110 @@ aw_session_set_replay_position (AwSession *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REPLAY_POSITION]);
 }
 
+/* The moments a step lands on, one after the other from the start: each is
+ * the last event of a stretch of @step. The first one's stretch begins at
+ * the start (with no event in it, the first moment is 0); each later one's
+ * at the first event at least @step after the moment before. */
+typedef struct {
+  guint    next;      /* the first event not looked at */
+  gboolean started;
+  gint64   moment;
+} Moments;
+
+static gboolean
+next_moment (AwSession *self,
+             Moments   *m,
+             gint64     step)
+{
+  const gint64 *steps = (const gint64 *) (gpointer) self->steps->data;
+  guint n = self->steps->len;
+  gint64 first;
+
+  if (!m->started)
+    {
+      m->started = TRUE;
+      m->moment = 0;
+      for (; m->next < n && steps[m->next] < step; m->next++)
+        m->moment = steps[m->next];
+      return TRUE;
+    }
+
+  while (m->next < n && steps[m->next] < m->moment + step)
+    m->next++;
+  if (m->next == n)
+    return FALSE;
+  first = steps[m->next];
+  while (m->next + 1 < n && steps[m->next + 1] < first + step)
+    m->next++;
+  m->moment = steps[m->next++];
+  return TRUE;
+}
+
+/**
+ * aw_session_get_start:
+ * @min_step_ns: the shortest step, as for aw_session_get_step()
+ *
+ * Returns: where a replay starts: the last event of the run's first
+ *   @min_step_ns (one pixel of the timeline), so the start shows what the
+ *   run did at once; 0 when there are no events
+ */
+gint64
+aw_session_get_start (AwSession *self,
+                      gint64     min_step_ns)
+{
+  Moments m = { 0 };
+
+  g_return_val_if_fail (AW_IS_SESSION (self), 0);
+
+  next_moment (self, &m, MAX (min_step_ns, 1));
+  return m.moment;
+}
+
 /**
  * aw_session_get_step:
  * @from: a playhead position, or -1 for the whole run
- * @direction: 1 for the next recorded event, -1 for the previous one
+ * @direction: 1 forwards, -1 backwards
+ * @min_step_ns: the shortest step: events closer together than this (one
+ *   pixel of the timeline) make one moment, since the picture cannot tell
+ *   them apart
  *
- * Returns: where a step from @from lands: a recorded event, or the end
- *   (forwards) or the start (backwards) when there is none
+ * The moments a step lands on are laid out from the start: the first is
+ * aw_session_get_start(); each later one is the last event of the first
+ * stretch of @min_step_ns that begins at least @min_step_ns after the
+ * moment before. So a step between moments moves the playhead by at least
+ * @min_step_ns, and a step forward then back returns to where it was.
+ *
+ * Returns: where a step from @from lands: forwards, the first moment at
+ *   least @min_step_ns after @from (or the start, from before it), else
+ *   the end; backwards, the last moment at least @min_step_ns before
+ *   @from, else the start (or 0, from the start or before)
  */
 gint64
 aw_session_get_step (AwSession *self,
                      gint64     from,
-                     int        direction)
+                     int        direction,
+                     gint64     min_step_ns)
 {
-  gint64 pos = from < 0 ? self->replay_end_ns : from;
-  gint64 target = direction > 0 ? self->replay_end_ns : 0;
+  Moments m = { 0 };
+  gint64 pos, step, target;
 
   g_return_val_if_fail (AW_IS_SESSION (self), 0);
 
-  if (direction > 0)
+  pos = from < 0 ? self->replay_end_ns : from;
+  step = MAX (min_step_ns, 1);
+  target = direction > 0 ? self->replay_end_ns : 0;
+
+  for (gboolean first = TRUE; next_moment (self, &m, step); first = FALSE)
     {
-      for (guint i = 0; i < self->steps->len; i++)
-        if (g_array_index (self->steps, gint64, i) > pos)
-          {
-            target = g_array_index (self->steps, gint64, i);
-            break;
-          }
-    }
-  else
-    {
-      for (guint i = self->steps->len; i > 0; i--)
-        if (g_array_index (self->steps, gint64, i - 1) < pos)
-          {
-            target = g_array_index (self->steps, gint64, i - 1);
-            break;
-          }
+      if (direction > 0)
+        {
+          if (m.moment >= pos + step || (first && m.moment > pos))
+            return m.moment;
+        }
+      else if (m.moment <= pos - step || (first && m.moment < pos))
+        target = m.moment;
+      else
+        break;
     }
   return target;
 }

@@ -47,9 +47,12 @@ gint64                 aw_session_get_replay_end       (AwSession        *self);
 gint64                 aw_session_get_replay_position  (AwSession        *self);
 void                   aw_session_set_replay_position  (AwSession        *self,
                                                         gint64            position);
+gint64                 aw_session_get_start            (AwSession        *self,
+                                                        gint64            min_step_ns);
 gint64                 aw_session_get_step             (AwSession        *self,
                                                         gint64            from,
-                                                        int               direction);
+                                                        int               direction,
+                                                        gint64            min_step_ns);
 
 const AwTimeSpan      *aw_session_get_view             (AwSession        *self);
 void                   aw_session_set_view             (AwSession        *self,

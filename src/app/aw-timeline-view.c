@@ -5,6 +5,12 @@
  * The core renderer draws the recorded runs into a cairo node, which is
  * cached until the size, the data or the view changes. Hover feedback is
  * drawn as native nodes on top, so pointer motion never re-runs cairo.
+ *
+ * A replay cuts the runs' models off at its playhead. The picture is then
+ * laid out for the whole runs (models of their traces, made once), so the
+ * axis, the rows and the legend hold still; what has not happened yet is
+ * not drawn. The renderer puts the playhead's time on the axis (the tick
+ * labels make room for it); its line is drawn on top, like the hover.
  */
 
 #include "config.h"
@@ -16,6 +22,7 @@
 #include "aw-format.h"
 #include "aw-summary.h"
 
+#include <math.h>
 #include <time.h>
 
 #define MIN_SPAN_NS G_GINT64_CONSTANT (10000)   /* 10 µs */
@@ -25,6 +32,7 @@ struct _AwTimelineView {
 
   char           *title;
   GArray         *variants;    /* AwNamedRun; names and models owned */
+  GPtrArray      *whole;       /* AwTraceModel per variant, uncut, while replaying */
   const AwTheme  *theme;
   double          text_scale;
   char           *placeholder; /* shown while there is no run, NULL for the default */
@@ -76,6 +84,47 @@ clear_variants (AwTimelineView *self)
       aw_trace_model_unref (v->model);
     }
   g_array_set_size (self->variants, 0);
+  g_ptr_array_set_size (self->whole, 0);
+}
+
+/**
+ * aw_timeline_view_get_playhead:
+ *
+ * Returns: the replay's playhead, in ns since the runs' start, or -1 when
+ *   the runs are shown whole; it is where their models are cut off
+ */
+gint64
+aw_timeline_view_get_playhead (AwTimelineView *self)
+{
+  g_return_val_if_fail (AW_IS_TIMELINE_VIEW (self), -1);
+
+  for (guint i = 0; i < self->variants->len; i++)
+    {
+      gint64 cutoff = aw_trace_model_get_cutoff (g_array_index (self->variants, AwNamedRun, i).model);
+
+      if (cutoff >= 0)
+        return cutoff;
+    }
+  return -1;
+}
+
+/* The whole runs a replay is laid out for, kept while it lasts. A replay
+ * only cuts complete runs, so their traces no longer grow and these never
+ * need an update. */
+static AwTraceModel * const *
+ensure_whole_models (AwTimelineView *self)
+{
+  if (self->whole->len != self->variants->len)
+    {
+      g_ptr_array_set_size (self->whole, 0);
+      for (guint i = 0; i < self->variants->len; i++)
+        {
+          AwTraceModel *model = g_array_index (self->variants, AwNamedRun, i).model;
+
+          g_ptr_array_add (self->whole, aw_trace_model_new (aw_trace_model_get_trace (model)));
+        }
+    }
+  return (AwTraceModel * const *) self->whole->pdata;
 }
 
 /* What the height of a view with readable rows depends on. */
@@ -134,6 +183,14 @@ request_init (AwTimelineView  *self,
       request->min_label_px = self->min_label_share * (h > 0 ? h : 768);
     }
   request->cache = self->render_cache;
+  request->playhead_ns = aw_timeline_view_get_playhead (self);
+  if (request->playhead_ns >= 0)
+    {
+      request->whole_models = ensure_whole_models (self);
+      request->show_playhead = TRUE;
+    }
+  else
+    g_ptr_array_set_size (self->whole, 0);   /* until the next replay */
   if (!self->fitted)
     {
       request->view_start_ns = self->view_start_ns;
@@ -179,6 +236,42 @@ ensure_cache (AwTimelineView *self,
   self->cache = gtk_snapshot_free_to_node (snapshot);
 }
 
+/* The replay's playhead over the picture: what has not happened yet a
+ * little shaded, and a line across the variants' lanes and rows in the
+ * text's colour (dark on light themes, light on dark ones) down to the
+ * axis, where the renderer put its time. */
+static void
+snapshot_playhead (AwTimelineView *self,
+                   GtkSnapshot    *snapshot)
+{
+  const AwRenderLayout *layout = self->layout;
+  gint64 pos = aw_timeline_view_get_playhead (self);
+  const AwColor *fg = &self->theme->foreground;
+  GdkRGBA line = { fg->red, fg->green, fg->blue, 1 };
+  GdkRGBA shade = { fg->red, fg->green, fg->blue, 0.05 };
+  double x, right;
+
+  if (pos < 0 || layout == NULL)
+    return;
+  x = aw_render_layout_time_to_x (layout, pos);
+  right = layout->plot_x + layout->plot_width;
+  if (x < layout->plot_x - 1 || x > right + 1)
+    return;
+
+  /* Not over the headers' text; the last variant's reaches the axis. */
+  for (guint v = 0; v < layout->n_variants; v++)
+    {
+      const AwRenderVariantLayout *vl = &layout->variants[v];
+      double top = vl->main_y;
+      double bottom = v + 1 < layout->n_variants ? vl->y + vl->height : layout->axis_y + 1;
+
+      if (bottom <= top)
+        continue;
+      gtk_snapshot_append_color (snapshot, &shade, &GRAPHENE_RECT_INIT (x, top, MAX (right - x, 0), bottom - top));
+      gtk_snapshot_append_color (snapshot, &line, &GRAPHENE_RECT_INIT (round (x) - 1, top, 2, bottom - top));
+    }
+}
+
 static void
 aw_timeline_view_snapshot (GtkWidget   *widget,
                            GtkSnapshot *snapshot)
@@ -218,6 +311,8 @@ aw_timeline_view_snapshot (GtkWidget   *widget,
       g_object_unref (layout);
       return;
     }
+
+  snapshot_playhead (self, snapshot);
 
   if (self->hovering && self->show_hover && self->layout != NULL)
     {
@@ -724,6 +819,23 @@ aw_timeline_view_get_layout (AwTimelineView *self)
 }
 
 /**
+ * aw_timeline_view_get_picture:
+ *
+ * For tests: the runs as the renderer drew them last, without what is
+ * drawn on top (the hover, the playhead).
+ *
+ * Returns: (transfer none) (nullable): the cached picture
+ */
+GskRenderNode *
+aw_timeline_view_get_picture (AwTimelineView *self)
+{
+  g_return_val_if_fail (AW_IS_TIMELINE_VIEW (self), NULL);
+
+  aw_timeline_view_get_layout (self);
+  return self->cache;
+}
+
+/**
  * aw_timeline_view_get_draw_time:
  *
  * For profiling and the benchmarks: how long the last drawing of the
@@ -912,6 +1024,7 @@ aw_timeline_view_finalize (GObject *object)
   AwTimelineView *self = AW_TIMELINE_VIEW (object);
 
   g_clear_pointer (&self->variants, g_array_unref);
+  g_clear_pointer (&self->whole, g_ptr_array_unref);
   g_clear_pointer (&self->render_cache, aw_render_cache_free);
   g_free (self->title);
   g_free (self->placeholder);
@@ -969,6 +1082,7 @@ aw_timeline_view_init (AwTimelineView *self)
   GtkGesture *gesture;
 
   self->variants = g_array_new (FALSE, TRUE, sizeof (AwNamedRun));
+  self->whole = g_ptr_array_new_with_free_func ((GDestroyNotify) aw_trace_model_unref);
   self->render_cache = aw_render_cache_new ();
   self->theme = aw_theme_lookup ("light");
   self->text_scale = 1.0;

@@ -24,6 +24,7 @@ guint           aw_timeline_view_get_n_runs     (AwTimelineView        *self);
 gint64          aw_timeline_view_get_draw_time  (AwTimelineView        *self);
 guint           aw_timeline_view_get_n_tasks    (AwTimelineView        *self);
 void            aw_timeline_view_refresh        (AwTimelineView        *self);
+gint64          aw_timeline_view_get_playhead   (AwTimelineView        *self);
 void            aw_timeline_view_set_theme      (AwTimelineView        *self,
                                                  const AwTheme         *theme);
 const AwTheme  *aw_timeline_view_get_theme      (AwTimelineView        *self);
@@ -51,6 +52,7 @@ void            aw_timeline_view_get_view       (AwTimelineView        *self,
 void            aw_timeline_view_set_show_hover (AwTimelineView      *self,
                                                  gboolean               show_hover);
 const AwRenderLayout *aw_timeline_view_get_layout (AwTimelineView  *self);
+GskRenderNode  *aw_timeline_view_get_picture    (AwTimelineView        *self);
 char           *aw_timeline_view_describe_at    (AwTimelineView        *self,
                                                  double                 x,
                                                  double                 y);

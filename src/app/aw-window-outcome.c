@@ -17,20 +17,21 @@ _aw_window_show_outcome (AwWindow *self)
   AwScenario *scenario = aw_session_get_scenario (self->session);
   gint64 pos = aw_session_get_replay_position (self->session);
   g_autofree char *card = NULL;
-  GString *text = g_string_new (NULL);
+  GString *text;
   const AwNamedRun *runs;
   guint n_runs;
 
+  /* A replay leaves the card with the whole run's outcome: re-wrapping it
+   * at every step would make the window jump under the class's eyes, and
+   * the timeline, the task table and the replay bar show the moment. */
+  if (pos >= 0)
+    return;
+
   runs = aw_session_get_runs (self->session, &n_runs);
   card = aw_summary_outcome_card (runs, n_runs);
-  if (pos >= 0)
-    {
-      g_autofree char *at = aw_format_duration (pos / 1e6);
-      g_string_append_printf (text, "Replay at %s: ", at);
-    }
-  g_string_append (text, card);
+  text = g_string_new (card);
 
-  if (self->predictions->len > 0 && pos < 0 && scenario != NULL)
+  if (self->predictions->len > 0 && scenario != NULL)
     {
       gboolean any = FALSE;
 
@@ -66,7 +67,7 @@ _aw_window_show_outcome (AwWindow *self)
   /* The expected outcome, checked against what was measured. In
    * presentation mode the timeline shows the comparison in large type and
    * the card has room for two lines, so the verdict comes first there. */
-  if (scenario != NULL && pos < 0 && !aw_session_get_running (self->session))
+  if (scenario != NULL && !aw_session_get_running (self->session))
     {
       g_autoptr(AwVerdict) verdict = aw_verdict_check (scenario, runs, n_runs);
       g_autofree char *summary = aw_verdict_to_string (verdict);

@@ -166,6 +166,7 @@ void            _aw_window_cancel_run                (AwWindow      *self);
 
 /* aw-window-replay.c */
 void            _aw_window_apply_replay              (AwWindow      *self);
+void            _aw_window_update_replay_bar         (AwWindow      *self);
 void            _aw_window_stop_replay               (AwWindow      *self);
 void            _aw_window_update_replay_sensitivity (AwWindow      *self);
 void            _aw_window_toggle_replay             (AwWindow      *self);

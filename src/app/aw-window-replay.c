@@ -3,9 +3,12 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * The models of the last run are cut off at the playhead, so the timeline,
- * the task table, the outcome card and the marked code lines all show the
- * run as it stood at that moment. The playhead lands on recorded events
- * (heartbeats aside), each instant once.
+ * the task table and the marked code lines show the run as it stood at
+ * that moment. The timeline keeps the whole run's axis and rows and draws
+ * the playhead over them, and the outcome card keeps the whole run's
+ * outcome, so nothing on screen moves but what the run did. A step lands
+ * on a recorded event (heartbeats aside) at least one pixel of the
+ * timeline away, so each step changes the picture.
  */
 
 #include "config.h"
@@ -14,6 +17,8 @@
 
 #include "aw-format.h"
 #include "aw-summary.h"
+
+#include <math.h>
 
 static const double replay_speeds[] = { 0.25, 0.5, 1.0, 2.0, 4.0 };
 
@@ -81,14 +86,39 @@ highlight_code_at (AwWindow *self,
   aw_lesson_panel_highlight (self->lesson, best ? best->csharp_line : 0, best ? best->c_line : 0);
 }
 
+/* The slider and the time beside it, from the session: with nothing to
+ * replay (no run yet, a run in progress, another lesson) they say so
+ * rather than keep an old run's time. */
+void
+_aw_window_update_replay_bar (AwWindow *self)
+{
+  gint64 pos = aw_session_get_replay_position (self->session);
+  gint64 end = aw_session_get_replay_end (self->session);
+
+  self->updating_scale = TRUE;
+  if (!aw_session_get_can_replay (self->session) || end <= 0)
+    {
+      gtk_label_set_text (self->replay_label, "Nothing to replay");
+      gtk_adjustment_configure (self->replay_adjustment, 0, 0, 1, 0.01, 0.1, 0);
+    }
+  else
+    {
+      g_autofree char *pos_text = aw_format_duration ((pos < 0 ? end : pos) / 1e6);
+      g_autofree char *end_text = aw_format_duration (end / 1e6);
+      g_autofree char *label = g_strdup_printf ("%s / %s", pos_text, end_text);
+
+      gtk_label_set_text (self->replay_label, label);
+      gtk_adjustment_configure (self->replay_adjustment,
+                                (pos < 0 ? end : pos) / 1e9,
+                                0, MAX (end / 1e9, 0.001), 0.01, 0.1, 0);
+    }
+  self->updating_scale = FALSE;
+}
+
 void
 _aw_window_apply_replay (AwWindow *self)
 {
-  g_autofree char *pos_text = NULL;
-  g_autofree char *end_text = NULL;
-  g_autofree char *label = NULL;
   gint64 pos = aw_session_get_replay_position (self->session);
-  gint64 end = aw_session_get_replay_end (self->session);
   const AwNamedRun *runs;
   guint n_runs;
 
@@ -100,17 +130,20 @@ _aw_window_apply_replay (AwWindow *self)
   aw_task_table_set_runs (self->table, runs, n_runs);
   highlight_code_at (self, pos);
   _aw_window_show_outcome (self);
+  _aw_window_update_replay_bar (self);
+}
 
-  pos_text = aw_format_duration ((pos < 0 ? end : pos) / 1e6);
-  end_text = aw_format_duration (end / 1e6);
-  label = g_strdup_printf ("%s / %s", pos_text, end_text);
-  gtk_label_set_text (self->replay_label, label);
+/* One pixel of the timeline, in ns of the time it shows: a step moves at
+ * least this far, so that each step changes the picture. 0 (every
+ * recorded instant) while the timeline has not been laid out. */
+static gint64
+pixel_time (AwWindow *self)
+{
+  const AwRenderLayout *layout = aw_timeline_view_get_layout (self->timeline);
 
-  self->updating_scale = TRUE;
-  gtk_adjustment_configure (self->replay_adjustment,
-                            (pos < 0 ? end : pos) / 1e9,
-                            0, MAX (end / 1e9, 0.001), 0.01, 0.1, 0);
-  self->updating_scale = FALSE;
+  if (layout == NULL || layout->plot_width < 1 || layout->view_end_ns <= layout->view_start_ns)
+    return 0;
+  return (gint64) ceil ((double) (layout->view_end_ns - layout->view_start_ns) / layout->plot_width);
 }
 
 /* Past the end is the whole run again. */
@@ -194,7 +227,9 @@ _aw_window_toggle_replay (AwWindow *self)
  * aw_window_step:
  * @direction: 1 for the next event, -1 for the previous one
  *
- * Moves the playhead to the next or previous recorded event.
+ * Moves the playhead to the next or previous recorded event that the
+ * timeline shows apart from where the playhead is: events less than a
+ * pixel apart at the timeline's present width and zoom are one step.
  */
 void
 aw_window_step (AwWindow *self,
@@ -204,7 +239,24 @@ aw_window_step (AwWindow *self,
     return;
   _aw_window_stop_replay (self);
   set_replay_pos (self, aw_session_get_step (self->session, aw_session_get_replay_position (self->session),
-                                             direction));
+                                             direction, pixel_time (self)));
+}
+
+/**
+ * aw_window_seek:
+ * @position_ns: where to put the playhead, in ns since the runs' start; -1
+ *   (or past the end) for the whole run
+ *
+ * Moves the playhead as the slider does.
+ */
+void
+aw_window_seek (AwWindow *self,
+                gint64    position_ns)
+{
+  g_return_if_fail (AW_IS_WINDOW (self));
+
+  _aw_window_stop_replay (self);
+  set_replay_pos (self, position_ns < 0 ? aw_session_get_replay_end (self->session) : position_ns);
 }
 
 gint64
@@ -213,11 +265,13 @@ _aw_window_get_replay_position (AwWindow *self)
   return aw_session_get_replay_position (self->session);
 }
 
+/* The start is the run's first pixel on the timeline, with what the run
+ * did there: the tasks it started at once, say. */
 void
 _aw_window_replay_to_start (AwWindow *self)
 {
   _aw_window_stop_replay (self);
-  set_replay_pos (self, 0);
+  set_replay_pos (self, aw_session_get_start (self->session, pixel_time (self)));
 }
 
 void
@@ -248,4 +302,5 @@ _aw_window_update_replay_sensitivity (AwWindow *self)
   g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self), "replay")), can);
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
     gtk_widget_action_set_enabled (GTK_WIDGET (self), names[i], can);
+  _aw_window_update_replay_bar (self);
 }

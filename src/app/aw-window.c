@@ -752,6 +752,8 @@ aw_window_init (AwWindow *self)
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->session, "notify::can-replay", G_CALLBACK (_aw_window_update_replay_sensitivity),
                            self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->session, "notify::replay-end", G_CALLBACK (_aw_window_update_replay_bar),
+                           self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->session, "notify::theme", G_CALLBACK (_aw_window_apply_looks),
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->session, "notify::text-scale", G_CALLBACK (_aw_window_apply_looks),

@@ -38,6 +38,8 @@ AwSession      *aw_window_get_session           (AwWindow      *self);
 AwTimelineView *aw_window_get_timeline          (AwWindow      *self);
 void            aw_window_step                  (AwWindow      *self,
                                                  int            direction);
+void            aw_window_seek                  (AwWindow      *self,
+                                                 gint64         position_ns);
 void            aw_window_set_prediction        (AwWindow      *self,
                                                  guint          index,
                                                  double         seconds);

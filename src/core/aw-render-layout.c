@@ -234,7 +234,7 @@ measure_label_column (Ctx *c)
 
   for (guint v = 0; v < request->n_variants; v++)
     {
-      AwTraceModel *model = request->variants[v].model;
+      AwTraceModel *model = _aw_render_layout_model (request, v);
       const AwTaskInfo *tasks;
       guint n_tasks, n_lanes;
 
@@ -415,7 +415,7 @@ compute_layout_level (Ctx            *c,
 
   for (guint v = 0; v < n; v++)
     {
-      AwTraceModel *model = request->variants[v].model;
+      AwTraceModel *model = _aw_render_layout_model (request, v);
       guint n_lanes = 0;
 
       counts[v].index = v;
@@ -545,7 +545,8 @@ compute_layout (Ctx            *c,
   lay->n_variants = n;
   lay->variants = g_new0 (AwRenderVariantLayout, MAX (n, 1));
 
-  /* Time window. */
+  /* Time window: the request's, or all of the longest run (in a replay,
+   * the whole run, so the axis holds still while the playhead moves). */
   if (request->view_end_ns > request->view_start_ns)
     {
       lay->view_start_ns = request->view_start_ns;
@@ -557,7 +558,7 @@ compute_layout (Ctx            *c,
 
       for (guint v = 0; v < n; v++)
         {
-          AwTraceModel *model = request->variants[v].model;
+          AwTraceModel *model = _aw_render_layout_model (request, v);
 
           if (model != NULL)
             end = MAX (end, aw_trace_model_get_end_ns (model)

@@ -108,6 +108,18 @@ typedef struct {
   GArray                *batch[N_BATCHES];
 } Ctx;
 
+/* The model a variant is laid out for: its whole run when the request
+ * replays a cut-off one (AwRenderRequest.whole_models). */
+static inline AwTraceModel *
+_aw_render_layout_model (const AwRenderRequest *request,
+                         guint                  v)
+{
+  if (request->variants[v].model != NULL && request->whole_models != NULL &&
+      request->whole_models[v] != NULL)
+    return request->whole_models[v];
+  return request->variants[v].model;
+}
+
 /* aw-render.c */
 void         _aw_render_ctx_init             (Ctx                         *c,
                                               cairo_t                     *cr,

@@ -66,12 +66,13 @@ _aw_render_ctx_init (Ctx                   *c,
     c->batch[i] = g_array_new (FALSE, FALSE, sizeof (Rect));
   c->taken = g_array_new (FALSE, FALSE, sizeof (double));
 
-  /* Legend entries that only appear when the picture uses them. */
+  /* Legend entries that only appear when the picture uses them (in a
+   * replay, anywhere in the whole run: the legend stays put). */
   for (guint i = 0; i < N_LEGEND; i++)
     c->legend_has[i] = i <= LEGEND_CANCELLED || i == LEGEND_HEARTBEAT || i == LEGEND_FROZEN;
   for (guint v = 0; v < request->n_variants; v++)
     {
-      AwTraceModel *model = request->variants[v].model;
+      AwTraceModel *model = _aw_render_layout_model (request, v);
       const AwMarker *markers;
       guint n_markers;
 
@@ -211,8 +212,29 @@ draw_axis (Ctx *c)
   gint64 first, step;
   double unit;
   int decimals;
+  g_autofree char *playhead = NULL;
+  double plate_x = 0, plate_w = 0, plate_h = 0, plate_pad = 0.3 * c->f;
 
   compute_ticks (c, &first, &step, &unit, &unit_name, &decimals);
+
+  /* The playhead's time, under its line, in the text's colour reversed:
+   * the tick labels it would cover give way to it. */
+  if (c->request->show_playhead)
+    {
+      double x = _aw_render_time_to_x (c, c->request->playhead_ns);
+
+      if (x >= lay->plot_x - 1 && x <= lay->plot_x + lay->plot_width + 1)
+        {
+          double tw, th;
+
+          playhead = aw_format_duration (c->request->playhead_ns / 1e6);
+          _aw_render_text_set (c, playhead, size, TRUE, -1);
+          _aw_render_text_size (c, &tw, &th);
+          plate_w = tw + 2 * plate_pad;
+          plate_h = th + 0.2 * c->f;
+          plate_x = CLAMP (x - plate_w / 2, 0, MAX (right_limit - plate_w, 0));
+        }
+    }
 
   cairo_save (cr);
   cairo_new_path (cr);
@@ -247,8 +269,27 @@ draw_axis (Ctx *c)
       lx = MIN (x - tw / 2, right_limit - tw);
       if (lx < last_right + 0.5 * c->f)
         continue;
+      if (playhead != NULL && lx < plate_x + plate_w + 0.3 * c->f && lx + tw > plate_x - 0.3 * c->f)
+        continue;
       _aw_render_text_draw (c, lx, y + tick + 0.1 * c->f, &c->theme->muted);
       last_right = lx + tw;
+    }
+
+  if (playhead != NULL)
+    {
+      double py = y + tick - 0.1 * c->f;
+      double r = MIN (plate_h / 2, 4 * c->s);
+
+      cairo_new_path (cr);
+      cairo_arc (cr, plate_x + plate_w - r, py + r, r, -G_PI / 2, 0);
+      cairo_arc (cr, plate_x + plate_w - r, py + plate_h - r, r, 0, G_PI / 2);
+      cairo_arc (cr, plate_x + r, py + plate_h - r, r, G_PI / 2, G_PI);
+      cairo_arc (cr, plate_x + r, py + r, r, G_PI, 3 * G_PI / 2);
+      cairo_close_path (cr);
+      _aw_render_set_color (cr, &c->theme->foreground);
+      cairo_fill (cr);
+      _aw_render_text_set (c, playhead, size, TRUE, -1);
+      _aw_render_text_draw (c, plate_x + plate_pad, py + 0.1 * c->f, &c->theme->background);
     }
   cairo_restore (cr);
 }
@@ -416,7 +457,7 @@ draw_variant (Ctx   *c,
   const AwSpan *spans;
   AwTrace *trace;
   gint64 begin, from, to;
-  guint n_tasks, n_spans, first_row, last_row;
+  guint n_tasks, n_spans, first_row, last_row, drawn_rows;
   guint tpr = MAX (vl->tasks_per_row, 1);
   g_autofree gboolean *row_same = NULL;
   double rh = vl->row_height;
@@ -436,7 +477,8 @@ draw_variant (Ctx   *c,
   tasks = aw_trace_model_get_tasks (model, &n_tasks);
   spans = aw_trace_model_get_spans (model, &n_spans);
 
-  /* Rows in the clip only. */
+  /* Rows in the clip only. In a replay the layout has the rows of the
+   * whole run; those of tasks not created yet keep their place, empty. */
   first_row = 0;
   last_row = vl->n_rows;
   if (rh > 0)
@@ -446,6 +488,7 @@ draw_variant (Ctx   *c,
       if (c->clip_bottom < vl->rows_y + vl->n_rows * rh)
         last_row = MIN ((guint) ((c->clip_bottom - vl->rows_y) / rh) + 1, vl->n_rows);
     }
+  drawn_rows = MAX (MIN (last_row, (n_tasks + tpr - 1) / tpr), first_row);
 
   /* Backgrounds: lane bands and zebra rows. */
   cairo_save (cr);
@@ -485,7 +528,7 @@ draw_variant (Ctx   *c,
   /* Task rows. A shared row also finds out whether its tasks share a name,
    * for its label. */
   row_same = g_new0 (gboolean, MAX (last_row, first_row + 1) - first_row);
-  for (guint row = first_row; row < last_row; row++)
+  for (guint row = first_row; row < drawn_rows; row++)
     {
       double y = vl->rows_y + row * rh;
       guint t0 = row * tpr, t1 = MIN (t0 + tpr, n_tasks);
@@ -551,7 +594,7 @@ draw_variant (Ctx   *c,
   _aw_render_batch_flush (c, rh >= 10);
 
   if (tpr == 1 && rh >= 4)
-    for (guint row = first_row; row < last_row; row++)
+    for (guint row = first_row; row < drawn_rows; row++)
       _aw_render_draw_task_decorations (c, model, &tasks[row], begin, vl->rows_y + row * rh, rh);
 
   /* Worker lanes. */
@@ -567,7 +610,7 @@ draw_variant (Ctx   *c,
   _aw_render_draw_markers (c, model, vl);
   _aw_render_draw_frozen_labels (c, model, vl);
   if (tpr == 1)
-    for (guint row = first_row; row < last_row; row++)
+    for (guint row = first_row; row < drawn_rows; row++)
       _aw_render_draw_task_error (c, &tasks[row], begin, vl->rows_y + row * rh, rh);
   cairo_restore (cr);
 
@@ -587,7 +630,7 @@ draw_variant (Ctx   *c,
     label_size = 0.7 * c->f;
   label_h = _aw_render_line_height (c, label_size, FALSE);
   last_bottom = MAX (last_bottom, vl->rows_y - label_h * 0.2);
-  for (guint row = first_row; row < last_row; row++)
+  for (guint row = first_row; row < drawn_rows; row++)
     {
       guint t0 = row * tpr, t1 = MIN (t0 + tpr, n_tasks);
       char buf[256];

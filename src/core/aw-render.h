@@ -42,6 +42,16 @@ typedef struct _AwRenderCache AwRenderCache;
  *   least that large, and rows never get shorter than their labels need,
  *   so the picture may come out taller than @height (see
  *   #AwRenderLayout:content_height): a window that scrolls, for a room
+ * @whole_models: (nullable) (array length=n_variants): for a replay, the
+ *   whole runs that the models of @variants are cut off from (see
+ *   aw_trace_model_set_cutoff()), one per variant. The picture is laid out
+ *   for them (time axis, label column, rows, lanes, legend) and draws what
+ *   @variants hold: nothing moves as the playhead does, and the rows of
+ *   tasks not created yet stay empty. %NULL lays out @variants themselves.
+ * @show_playhead: label @playhead_ns on the time axis, in a plate the tick
+ *   labels make room for (a replay's playhead; the line across the
+ *   variants is the caller's to draw, over the picture)
+ * @playhead_ns: the playhead, relative to each run's start
  *
  * What to draw. The request owns nothing: its strings, theme, runs and
  * cache are the caller's and must stay valid while the request is laid out
@@ -66,6 +76,9 @@ typedef struct {
   const char            *description;
   AwRenderCache         *cache;
   double                 min_label_px;
+  AwTraceModel * const  *whole_models;
+  gboolean               show_playhead;
+  gint64                 playhead_ns;
 } AwRenderRequest;
 
 /**

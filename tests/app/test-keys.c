@@ -177,7 +177,7 @@ test_run_keys (void)
   GtkWidget *timeline;
   gboolean finished = FALSE;
   gulong id;
-  gint64 first;
+  gint64 start, first;
 
   if (!have_tools ())
     {
@@ -211,13 +211,15 @@ test_run_keys (void)
   run_with_key (window, "ctrl+r");
   run_with_key (window, "shift+space");
 
-  /* Replay: Home, Right, Left, End; with Shift as well. */
+  /* Replay: Home (the run's first pixel), Right, Left, End; with Shift as
+   * well. */
   g_assert_cmpint (_aw_window_get_replay_position (window), ==, -1);
   key ("Home");
-  g_assert_cmpint (_aw_window_get_replay_position (window), ==, 0);
+  start = _aw_window_get_replay_position (window);
+  g_assert_cmpint (start, >=, 0);
   key ("Right");
   first = _aw_window_get_replay_position (window);
-  g_assert_cmpint (first, >, 0);
+  g_assert_cmpint (first, >, start);
   key ("Right");
   g_assert_cmpint (_aw_window_get_replay_position (window), >, first);
   key ("Left");
@@ -227,7 +229,7 @@ test_run_keys (void)
   key ("shift+Left");
   g_assert_cmpint (_aw_window_get_replay_position (window), >, 0);
   key ("shift+Home");
-  g_assert_cmpint (_aw_window_get_replay_position (window), ==, 0);
+  g_assert_cmpint (_aw_window_get_replay_position (window), ==, start);
   key ("shift+Right");
   g_assert_cmpint (_aw_window_get_replay_position (window), ==, first);
   key ("shift+End");

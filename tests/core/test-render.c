@@ -750,6 +750,128 @@ test_view_window (void)
   picture_clear (&pic);
 }
 
+/* A replay draws a cut-off run laid out for the whole of it: the axis, the
+ * label column, the rows and the legend of the whole run; what comes after
+ * the cutoff is not drawn. */
+static void
+test_replay_layout (void)
+{
+  Picture whole_pic, cut_pic, alone_pic;
+  g_autoptr(AwTrace) trace = aw_trace_new ();
+  AwTraceModel *whole[1];
+  const AwTheme *theme;
+  double x, y;
+
+  run_begin (trace);
+  simple_task (trace, 1, "early", AW_EVENT_TASK_RUNNING, 0, 0, 500 * MS, AW_EVENT_TASK_COMPLETED);
+  simple_task (trace, 2, "a late task with a rather long name", AW_EVENT_TASK_RUNNING, 0,
+               600 * MS, 2000 * MS, AW_EVENT_TASK_CANCELLED);
+  ev (trace, 1500 * MS, AW_EVENT_CANCEL_REQUEST, 2, 0, NULL, 0);
+  run_end (trace, 2000 * MS, "completed");
+
+  picture_init (&whole_pic, "light", 1024, 400);
+  picture_add (&whole_pic, "Whole", model_new (trace));
+  picture_draw (&whole_pic);
+
+  picture_init (&cut_pic, "light", 1024, 400);
+  picture_add (&cut_pic, "Cut", model_new (trace));
+  aw_trace_model_set_cutoff (cut_pic.variants[0].model, 300 * MS);
+  whole[0] = whole_pic.variants[0].model;
+  cut_pic.request.whole_models = whole;
+  picture_draw (&cut_pic);
+  theme = picture_theme (&cut_pic);
+
+  /* The whole run's geometry. */
+  g_assert_cmpint (cut_pic.layout->view_start_ns, ==, 0);
+  g_assert_cmpint (cut_pic.layout->view_end_ns, ==, whole_pic.layout->view_end_ns);
+  g_assert_cmpint (cut_pic.layout->view_end_ns, >=, 2000 * MS);
+  g_assert_cmpfloat (cut_pic.layout->plot_x, ==, whole_pic.layout->plot_x);
+  g_assert_cmpfloat (cut_pic.layout->axis_y, ==, whole_pic.layout->axis_y);
+  g_assert_cmpfloat (cut_pic.layout->legend_height, ==, whole_pic.layout->legend_height);
+  g_assert_cmpuint (cut_pic.layout->variants[0].n_rows, ==, 2);
+  g_assert_true (aw_render_layout_task_row (cut_pic.layout, 0, 1, NULL, NULL));
+
+  /* What happened by 300 ms is drawn; the late task's row stays empty. */
+  task_point (&cut_pic, 0, 0, 200 * MS, &x, &y);
+  assert_pixel_is (cut_pic.surface, x, y, &theme->running);
+  task_point (&cut_pic, 0, 0, 400 * MS, &x, &y);
+  g_assert_false (pixel_is (get_pixel (cut_pic.surface, x, y), &theme->running, 40));
+  task_point (&cut_pic, 0, 1, 1000 * MS, &x, &y);
+  g_assert_false (pixel_is (get_pixel (cut_pic.surface, x, y), &theme->running, 40));
+  task_point (&whole_pic, 0, 1, 1000 * MS, &x, &y);
+  assert_pixel_is (whole_pic.surface, x, y, &theme->running);
+
+  /* The playhead's time on the axis: a plate in the text's colour under
+   * its x, where the picture without it has at most a muted tick label. */
+  {
+    const AwRenderLayout *lay = cut_pic.layout;
+    double px = aw_render_layout_time_to_x (lay, 300 * MS);
+    guint with, without;
+
+    without = 0;
+    for (double yy = lay->axis_y + 2; yy < lay->axis_y + lay->axis_height; yy++)
+      for (double xx = px - 10; xx <= px + 10; xx++)
+        without += pixel_is (get_pixel (cut_pic.surface, xx, yy), &theme->foreground, 30);
+    cut_pic.request.show_playhead = TRUE;
+    cut_pic.request.playhead_ns = 300 * MS;
+    picture_draw (&cut_pic);
+    with = 0;
+    for (double yy = cut_pic.layout->axis_y + 2; yy < cut_pic.layout->axis_y + cut_pic.layout->axis_height; yy++)
+      for (double xx = px - 10; xx <= px + 10; xx++)
+        with += pixel_is (get_pixel (cut_pic.surface, xx, yy), &theme->foreground, 30);
+    g_test_message ("axis under the playhead: %u pixels in the text's colour, %u without it", with, without);
+    g_assert_cmpuint (with, >, 100);
+    g_assert_cmpuint (with, >, 5 * without);
+  }
+
+  /* Laid out for itself, the cut-off run fills the axis up to its cutoff. */
+  picture_init (&alone_pic, "light", 1024, 400);
+  picture_add (&alone_pic, "Alone", aw_trace_model_ref (cut_pic.variants[0].model));
+  picture_draw (&alone_pic);
+  g_assert_cmpint (alone_pic.layout->view_end_ns, ==, 300 * MS);
+  g_assert_cmpuint (alone_pic.layout->variants[0].n_rows, ==, 1);
+
+  picture_clear (&alone_pic);
+  picture_clear (&cut_pic);
+  picture_clear (&whole_pic);
+}
+
+/* Rows shared by many tasks, cut off halfway: the rows past the tasks
+ * created so far are left alone. */
+static void
+test_replay_shared_rows (void)
+{
+  Picture whole_pic, cut_pic;
+  g_autoptr(AwTrace) trace = aw_trace_new ();
+  AwTraceModel *whole[1];
+
+  run_begin (trace);
+  for (guint i = 0; i < 3000; i++)
+    simple_task (trace, i + 1, "worker", AW_EVENT_TASK_WAITING, 0, i * MS, i * MS + 50 * MS,
+                 AW_EVENT_TASK_COMPLETED);
+  run_end (trace, 3050 * MS, "completed");
+
+  picture_init (&whole_pic, "light", 800, 300);
+  picture_add (&whole_pic, "Whole", model_new (trace));
+  picture_draw (&whole_pic);
+  g_assert_cmpuint (whole_pic.layout->variants[0].tasks_per_row, >, 1);
+
+  for (gint64 cutoff = 0; cutoff <= 3050 * MS; cutoff += 331 * MS)
+    {
+      picture_init (&cut_pic, "light", 800, 300);
+      picture_add (&cut_pic, "Cut", model_new (trace));
+      aw_trace_model_set_cutoff (cut_pic.variants[0].model, cutoff);
+      whole[0] = whole_pic.variants[0].model;
+      cut_pic.request.whole_models = whole;
+      picture_draw (&cut_pic);
+      g_assert_cmpuint (cut_pic.layout->variants[0].n_rows, ==, whole_pic.layout->variants[0].n_rows);
+      g_assert_cmpuint (cut_pic.layout->variants[0].tasks_per_row, ==,
+                        whole_pic.layout->variants[0].tasks_per_row);
+      picture_clear (&cut_pic);
+    }
+  picture_clear (&whole_pic);
+}
+
 /* How far right of @from_x the label of a mark reaches on the main lane of
  * a picture of one run with @n progress reports at 500 ms, all at once. */
 static double
@@ -1244,6 +1366,8 @@ main (int   argc,
   g_test_add_func ("/aw/render/outcomes/shape", test_outcomes_shape);
   g_test_add_func ("/aw/render/shared-axis", test_shared_axis);
   g_test_add_func ("/aw/render/view-window", test_view_window);
+  g_test_add_func ("/aw/render/replay/layout", test_replay_layout);
+  g_test_add_func ("/aw/render/replay/shared-rows", test_replay_shared_rows);
   g_test_add_func ("/aw/render/main-lane", test_main_lane);
   g_test_add_func ("/aw/render/report-group", test_report_group);
   g_test_add_func ("/aw/render/perf/many-spans", test_many_spans);

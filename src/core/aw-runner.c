@@ -161,7 +161,18 @@ _aw_runner_scope_ref (Scope *scope)
 void
 _aw_runner_scope_unref (Scope *scope)
 {
-  if (scope == NULL || !g_atomic_int_dec_and_test (&scope->ref_count))
+  gint left;
+
+  if (scope == NULL)
+    return;
+  left = g_atomic_int_add (&scope->ref_count, -1) - 1;
+  /* A ConfigureAwait(false) thread serves its context until its wait
+   * state holds the last reference on its scope: when another thread drops
+   * the one before (a nested wait's scope, released on the run's thread),
+   * that thread must wake up to see it. */
+  if (left == 1 && scope->context != scope->run->context)
+    g_main_context_wakeup (scope->context);
+  if (left > 0)
     return;
 
   g_assert (scope->base.waiters == NULL);

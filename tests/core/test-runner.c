@@ -561,6 +561,38 @@ test_wait_blocking_leftovers (void)
   g_assert_cmpint (aw_trace_model_get_end_ns (model) - aw_trace_model_get_begin_ns (model), >=, 290 * 1000000);
 }
 
+/* ConfigureAwait(false) inside ConfigureAwait(false): each wait's thread
+ * serves its context until the waits inside it are done with it, and
+ * learns so even when the last of them lets go on another thread. In
+ * copies at once, and forgotten, too. */
+static void
+test_wait_blocking_nested (void)
+{
+  static const char *programs[] = {
+    "{ \"type\": \"wait_blocking\", \"continue_on\": \"worker\", \"child\":"
+    "  { \"type\": \"wait_blocking\", \"continue_on\": \"worker\", \"child\": { \"type\": \"delay\", \"ms\": 100 } } }",
+    "{ \"type\": \"parallel\", \"count\": 5, \"child\":"
+    "  { \"type\": \"wait_blocking\", \"continue_on\": \"worker\", \"child\":"
+    "    { \"type\": \"wait_blocking\", \"continue_on\": \"worker\", \"child\": { \"type\": \"delay\", \"ms\": 100 } } } }",
+    "{ \"type\": \"sequence\", \"children\": ["
+    "  { \"type\": \"fire_and_forget\", \"child\":"
+    "    { \"type\": \"wait_blocking\", \"continue_on\": \"worker\", \"child\": { \"type\": \"delay\", \"ms\": 100 } } },"
+    "  { \"type\": \"delay\", \"ms\": 50 } ] }",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (programs); i++)
+    {
+      g_autoptr(AwScenario) s = scenario_from_program (programs[i]);
+      g_autoptr(AwTraceModel) model = run_variant (s, "v", 1.0, -1, 0);
+      const AwMetrics *m = aw_trace_model_get_metrics (model);
+
+      g_assert_cmpuint (m->pending, ==, 0);
+      g_assert_cmpuint (m->failed, ==, 0);
+      g_assert_false (m->watchdog_fired);
+      g_assert_cmpstr (m->outcome, ==, "completed");
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -584,6 +616,7 @@ main (int    argc,
   g_test_add_func ("/aw/runner/next-deadline", test_next_deadline);
   g_test_add_func ("/aw/runner/wait-blocking", test_wait_blocking);
   g_test_add_func ("/aw/runner/wait-blocking-leftovers", test_wait_blocking_leftovers);
+  g_test_add_func ("/aw/runner/wait-blocking-nested", test_wait_blocking_nested);
 
   return g_test_run ();
 }

@@ -439,6 +439,7 @@ quiz_action (GSimpleAction *action,
   g_simple_action_set_state (action, g_variant_new_boolean (self->quiz));
   if (!self->quiz)
     g_array_set_size (self->predictions, 0);
+  _aw_window_update_answers (self);
 }
 
 /* Preference: how long a blocking wait may freeze the window. */

@@ -171,15 +171,10 @@ finish_run (AwWindow *self)
   aw_session_set_replay_position (self->session, -1);
   runs = aw_session_get_runs (self->session, &n_runs);
   aw_task_table_set_runs (self->table, runs, n_runs);
-  _aw_window_show_outcome (self);
-  if (self->cancelled && self->queue->len > 0)
-    {
-      g_autofree char *more = g_strdup_printf ("%s\n%u variant%s not run after the cancel",
-                                               aw_lesson_panel_get_outcome (self->lesson),
-                                               self->queue->len, self->queue->len == 1 ? "" : "s");
-      aw_lesson_panel_set_outcome (self->lesson, more);
-    }
 
+  /* Predict's reveal: the run is over, the answers can be read. */
+  self->revealed = TRUE;
+  _aw_window_update_answers (self);
   self->cancelled = FALSE;
   _aw_window_update_actions (self);
   _aw_window_apply_replay (self);
@@ -240,7 +235,7 @@ start_next_variant (AwWindow *self)
   aw_runner_run_async (self->runner, NULL, on_variant_done, ctx);
   /* Cancel was pressed before this variant started. */
   if (self->cancelled)
-    aw_runner_cancel (self->runner, "Cancel pressed");
+    aw_runner_stop (self->runner);
 
   trace = aw_runner_get_trace (self->runner);
   aw_trace_set_metadata (trace, "heartbeat_ms", "16.667");
@@ -366,6 +361,8 @@ _aw_window_start_run_now (AwWindow *self)
 
   self->cancelled = FALSE;
   aw_session_set_running (self->session, TRUE);
+  self->revealed = FALSE;
+  _aw_window_update_answers (self);
   aw_lesson_panel_set_outcome (self->lesson, "Running…");
   aw_lesson_panel_set_warnings (self->lesson, NULL);
   aw_session_set_view (self->session, NULL);
@@ -401,6 +398,6 @@ _aw_window_cancel_run (AwWindow *self)
     return;
   self->cancelled = TRUE;
   if (self->runner != NULL)
-    aw_runner_cancel (self->runner, "Cancel pressed");
+    aw_runner_stop (self->runner);
   _aw_window_update_actions (self);
 }

@@ -350,8 +350,14 @@ compute_layout_level (Ctx            *c,
 
       if (compare != NULL)
         {
+          double th;
+
+          /* A sentence naming two or three variants may need a second line. */
+          _aw_render_text_set_lines (c, compare, chrome->compare * f, TRUE, W - 2 * pad - 1.2 * f,
+                                     AW_RENDER_HEADLINE_LINES);
+          _aw_render_text_size (c, NULL, &th);
           lay->compare_y = y;
-          lay->compare_height = _aw_render_line_height (c, chrome->compare * f, TRUE) + 0.5 * f;
+          lay->compare_height = th + 0.5 * f;
           y += lay->compare_height + 0.3 * f;
         }
     }

@@ -123,6 +123,15 @@ void         _aw_render_text_set             (Ctx                         *c,
                                               double                       size,
                                               gboolean                     bold,
                                               double                       max_width);
+/* The comparison line under the title wraps onto at most this many lines. */
+#define AW_RENDER_HEADLINE_LINES 2
+
+void         _aw_render_text_set_lines       (Ctx                         *c,
+                                              const char                  *text,
+                                              double                       size,
+                                              gboolean                     bold,
+                                              double                       max_width,
+                                              int                          lines);
 void         _aw_render_text_set_wrapped     (Ctx                         *c,
                                               const char                  *text,
                                               double                       size,

@@ -683,8 +683,8 @@ aw_render_with_layout (cairo_t               *cr,
         {
           double bar = MAX (3.0, 4.0 * c.s);
 
-          _aw_render_text_set (&c, compare, c.chrome->compare * c.f, TRUE,
-                               layout->width - 2 * c.pad - 1.2 * c.f);
+          _aw_render_text_set_lines (&c, compare, c.chrome->compare * c.f, TRUE,
+                                     layout->width - 2 * c.pad - 1.2 * c.f, AW_RENDER_HEADLINE_LINES);
           _aw_render_text_size (&c, &tw, &th);
           cairo_save (cr);
           cairo_new_path (cr);

@@ -116,6 +116,17 @@ test_scenario_met (gconstpointer data)
   card = run_in_window (window, id, -1, speed_for (id));
   g_test_message ("%s at speed %g:\n%s", id, speed_for (id), card);
   log_verdict (window);
+  /* Timing claims are real measurements on a machine others may be using
+   * (two parallel computations need two free cores): a claim missed once
+   * is run again, and must hold then. One the window itself breaks fails
+   * every time. */
+  if (strstr (card, "NOT met") != NULL)
+    {
+      g_free (card);
+      card = run_in_window (window, id, -1, speed_for (id));
+      g_test_message ("again:\n%s", card);
+      log_verdict (window);
+    }
   maybe_screenshot (window, shot);
   g_assert_nonnull (strstr (card, "\nExpected outcome met ("));
   g_assert_null (strstr (card, "NOT met"));

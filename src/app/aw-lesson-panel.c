@@ -1,11 +1,18 @@
 /* aw-lesson-panel.c: narration, code side by side, and the outcome card
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Before Predict's reveal the panel hides the answers: the expected outcome
+ * and the figures of the narration after its first paragraph (which sets
+ * the problem up with the durations the class needs to predict), so that a
+ * class guessing how long each variant takes does not read it on screen.
  */
 
 #include "config.h"
 
 #include "aw-lesson-panel.h"
+
+#include <string.h>
 
 struct _AwLessonPanel {
   GtkWidget    parent_instance;
@@ -19,6 +26,10 @@ struct _AwLessonPanel {
   GtkTextView *c_view;
   guint        csharp_line;
   guint        c_line;
+
+  char        *narration;
+  char        *expected;
+  gboolean     answers_hidden;
 };
 
 G_DEFINE_FINAL_TYPE (AwLessonPanel, aw_lesson_panel, GTK_TYPE_WIDGET)
@@ -36,12 +47,24 @@ aw_lesson_panel_dispose (GObject *object)
 }
 
 static void
+aw_lesson_panel_finalize (GObject *object)
+{
+  AwLessonPanel *self = AW_LESSON_PANEL (object);
+
+  g_free (self->narration);
+  g_free (self->expected);
+
+  G_OBJECT_CLASS (aw_lesson_panel_parent_class)->finalize (object);
+}
+
+static void
 aw_lesson_panel_class_init (AwLessonPanelClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = aw_lesson_panel_dispose;
+  object_class->finalize = aw_lesson_panel_finalize;
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/awaitscope/Awaitscope/aw-lesson-panel.ui");
   gtk_widget_class_bind_template_child (widget_class, AwLessonPanel, outcome_label);
@@ -121,30 +144,127 @@ aw_lesson_panel_new (void)
   return g_object_new (AW_TYPE_LESSON_PANEL, NULL);
 }
 
+/* The narration with its figures after the first paragraph hidden: each
+ * number with its unit, or a sum of them ("0.8 + 0.6 + 1.0 = 2.4 s"), is
+ * one "…". Numbers inside words (CS1998) stay. */
+static char *
+hide_figures (const char *narration)
+{
+  static GRegex *figures;
+  const char *rest = strchr (narration, '\n');
+  g_autofree char *hidden = NULL;
+
+  if (rest == NULL)
+    return g_strdup (narration);
+  if (g_once_init_enter (&figures))
+    {
+#define FIGURE "\\d+(?:[.,]\\d+)*(?:\\s?(?:ms|s|x|%))?"
+      GRegex *re = g_regex_new ("(?<![\\w.])" FIGURE "(?:\\s*[-+=\u00d7*/]\\s*" FIGURE ")*(?!\\w)",
+                                G_REGEX_OPTIMIZE, 0, NULL);
+#undef FIGURE
+      g_once_init_leave (&figures, re);
+    }
+  hidden = g_regex_replace_literal (figures, rest, -1, 0, "\u2026", 0, NULL);
+  return g_strdup_printf ("%.*s%s", (int) (rest - narration), narration, hidden);
+}
+
+static void
+show_answers (AwLessonPanel *self)
+{
+  if (self->narration == NULL || !self->answers_hidden)
+    gtk_label_set_text (self->narration_label, self->narration ? self->narration : "");
+  else
+    {
+      g_autofree char *hidden = hide_figures (self->narration);
+      gtk_label_set_text (self->narration_label, hidden);
+    }
+
+  if (self->expected != NULL)
+    {
+      g_autofree char *text = self->answers_hidden
+        ? g_strdup ("Expected: hidden until the run reveals it. Predict first.")
+        : g_strdup_printf ("Expected: %s", self->expected);
+      gtk_label_set_text (self->expected_label, text);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->expected_label), self->expected != NULL);
+}
+
 void
 aw_lesson_panel_set_scenario (AwLessonPanel *self,
                               AwScenario    *scenario)
 {
-  const char *expected;
-
   g_return_if_fail (AW_IS_LESSON_PANEL (self));
 
-  gtk_label_set_text (self->narration_label, scenario ? aw_scenario_get_narration (scenario) : "");
+  g_free (self->narration);
+  self->narration = g_strdup (scenario ? aw_scenario_get_narration (scenario) : NULL);
+  g_free (self->expected);
+  self->expected = g_strdup (scenario ? aw_scenario_get_expected_text (scenario) : NULL);
+  show_answers (self);
+
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->csharp_view),
                             scenario ? aw_scenario_get_csharp (scenario) : "", -1);
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->c_view),
                             scenario ? aw_scenario_get_c_code (scenario) : "", -1);
-
-  expected = scenario ? aw_scenario_get_expected_text (scenario) : NULL;
-  if (expected != NULL)
-    {
-      g_autofree char *text = g_strdup_printf ("Expected: %s", expected);
-      gtk_label_set_text (self->expected_label, text);
-    }
-  gtk_widget_set_visible (GTK_WIDGET (self->expected_label), expected != NULL);
   self->csharp_line = self->c_line = 0;
   aw_lesson_panel_set_outcome (self, NULL);
   aw_lesson_panel_set_warnings (self, NULL);
+}
+
+/**
+ * aw_lesson_panel_set_answers_hidden:
+ * @hidden: whether to hide the expected outcome and the narration's figures
+ *
+ * Predict, then reveal: while the class predicts and the run goes, the
+ * answers are hidden; the reveal shows them again.
+ */
+void
+aw_lesson_panel_set_answers_hidden (AwLessonPanel *self,
+                                    gboolean       hidden)
+{
+  g_return_if_fail (AW_IS_LESSON_PANEL (self));
+
+  hidden = !!hidden;
+  if (self->answers_hidden == hidden)
+    return;
+  self->answers_hidden = hidden;
+  show_answers (self);
+}
+
+gboolean
+aw_lesson_panel_get_answers_hidden (AwLessonPanel *self)
+{
+  g_return_val_if_fail (AW_IS_LESSON_PANEL (self), FALSE);
+
+  return self->answers_hidden;
+}
+
+/**
+ * aw_lesson_panel_get_narration:
+ *
+ * Returns: (transfer none): the narration as shown, figures hidden or not
+ */
+const char *
+aw_lesson_panel_get_narration (AwLessonPanel *self)
+{
+  g_return_val_if_fail (AW_IS_LESSON_PANEL (self), NULL);
+
+  return gtk_label_get_text (self->narration_label);
+}
+
+/**
+ * aw_lesson_panel_get_expected:
+ *
+ * Returns: (transfer none) (nullable): the expected outcome as shown, or
+ *   %NULL if none is shown
+ */
+const char *
+aw_lesson_panel_get_expected (AwLessonPanel *self)
+{
+  g_return_val_if_fail (AW_IS_LESSON_PANEL (self), NULL);
+
+  if (!gtk_widget_get_visible (GTK_WIDGET (self->expected_label)))
+    return NULL;
+  return gtk_label_get_text (self->expected_label);
 }
 
 /**

@@ -23,6 +23,11 @@ const char *aw_lesson_panel_get_outcome  (AwLessonPanel *self);
 void        aw_lesson_panel_set_warnings (AwLessonPanel *self,
                                           const char    *text);
 const char *aw_lesson_panel_get_warnings (AwLessonPanel *self);
+void        aw_lesson_panel_set_answers_hidden (AwLessonPanel *self,
+                                                gboolean       hidden);
+gboolean    aw_lesson_panel_get_answers_hidden (AwLessonPanel *self);
+const char *aw_lesson_panel_get_narration (AwLessonPanel *self);
+const char *aw_lesson_panel_get_expected  (AwLessonPanel *self);
 void        aw_lesson_panel_highlight    (AwLessonPanel *self,
                                           guint          csharp_line,
                                           guint          c_line);

@@ -503,6 +503,7 @@ quiz_action (GSimpleAction *action,
   g_simple_action_set_state (action, g_variant_new_boolean (self->quiz));
   if (!self->quiz)
     g_array_set_size (self->predictions, 0);
+  _aw_window_update_answers (self);
   _aw_window_toast (self, self->quiz ? "Predict on: the class guesses the times before each run"
                                      : "Predict off");
 }

@@ -55,27 +55,54 @@ _aw_window_show_outcome (AwWindow *self)
             g_string_append (text, "\nPrediction vs measurement:");
           any = TRUE;
           {
-            g_autofree char *measured = aw_format_duration (m->wall_ms);
+            double wall_ms = m->wall_ms;
+            g_autofree char *measured = NULL;
             g_autofree char *said = aw_format_duration (predicted * 1000);
-            g_autofree char *off = aw_format_duration (ABS (m->wall_ms - predicted * 1000));
-            g_string_append_printf (text, "\n  %s: predicted %s, measured %s (off by %s)",
-                                    variant->title, said, measured, off);
+            g_autofree char *off = NULL;
+            g_autofree char *at_speed = NULL;
+
+            /* The class predicts the program's time: at another speed the
+             * measurement is scaled back to it. */
+            aw_verdict_get_metric (model, "wall_ms", &wall_ms);
+            measured = aw_format_duration (wall_ms);
+            off = aw_format_duration (ABS (wall_ms - predicted * 1000));
+            if (wall_ms != m->wall_ms)
+              {
+                g_autofree char *real = aw_format_duration (m->wall_ms);
+                const char *run_speed = aw_trace_get_metadata (aw_trace_model_get_trace (model), AW_META_SPEED);
+                g_autofree char *speed = aw_format_speed (run_speed ? g_ascii_strtod (run_speed, NULL) : 1);
+                at_speed = g_strdup_printf (" (%s at %s)", real, speed);
+              }
+            g_string_append_printf (text, "\n  %s: predicted %s, measured %s%s, off by %s",
+                                    variant->title, said, measured, at_speed ? at_speed : "", off);
           }
         }
     }
 
-  /* The expected outcome, checked against what was measured. In
-   * presentation mode the timeline shows the comparison in large type and
-   * the card has room for two lines, so the verdict comes first there. */
+  /* The expected outcome, checked against what was measured, with each
+   * check that failed and by how much. In presentation mode the timeline
+   * shows the comparison in large type and the card has room for two
+   * lines, so the verdict comes first there. A verdict that is not "met"
+   * (a check failed, the main claim was not checked, the user cancelled
+   * the run) comes first too: it is what the class must read before the
+   * figures, and a long card would push it out of sight. */
   if (scenario != NULL && !aw_session_get_running (self->session))
     {
       g_autoptr(AwVerdict) verdict = aw_verdict_check (scenario, runs, n_runs);
-      g_autofree char *summary = aw_verdict_to_string (verdict);
+      g_autofree char *explained = aw_verdict_explain (verdict);
+      GString *summary = g_string_new (explained);
 
-      if (self->presentation)
-        g_string_prepend (g_string_prepend_c (text, '\n'), summary);
+      /* One variant run alone cannot check a comparison. */
+      if (!verdict->stopped_by_user && verdict->n_not_met == 0 && verdict->headline != NULL &&
+          verdict->headline->missing != NULL)
+        g_string_append_printf (summary, "\nRun Compare all to check the main claim: %s.",
+                                verdict->headline->claim);
+
+      if (self->presentation || (!verdict->met && verdict->checks->len > 0))
+        g_string_prepend (g_string_prepend_c (text, '\n'), summary->str);
       else
-        g_string_append_printf (text, "\n%s", summary);
+        g_string_append_printf (text, "\n%s", summary->str);
+      g_string_free (summary, TRUE);
     }
   aw_lesson_panel_set_outcome (self->lesson, text->str);
   g_string_free (text, TRUE);
@@ -143,17 +170,47 @@ on_quiz_run (GtkButton *button,
 
   g_array_set_size (self->predictions, 0);
   for (guint i = 0; i < form->spins->len; i++)
-    aw_window_set_prediction (self, i, gtk_spin_button_get_value (g_ptr_array_index (form->spins, i)));
-  gtk_window_destroy (self->quiz_dialog);
+    {
+      GtkSpinButton *spin = g_ptr_array_index (form->spins, i);
+
+      /* A number typed and not yet committed counts. */
+      gtk_spin_button_update (spin);
+      aw_window_set_prediction (self, i, gtk_spin_button_get_value (spin));
+    }
+  /* Running first: the dialog going away then reveals nothing. */
   _aw_window_start_run_now (self);
+  gtk_window_destroy (self->quiz_dialog);
 }
 
 static void
 on_quiz_destroy (GtkWindow *dialog,
                  AwWindow  *self)
 {
-  if (self->quiz_dialog == dialog)
-    self->quiz_dialog = NULL;
+  if (self->quiz_dialog != dialog)
+    return;
+  self->quiz_dialog = NULL;
+
+  /* Closed without running: the card shows what it showed before. */
+  if (!aw_session_get_running (self->session))
+    {
+      if (aw_session_get_n_runs (self->session) > 0)
+        _aw_window_show_outcome (self);
+      else
+        aw_lesson_panel_set_outcome (self->lesson, NULL);
+    }
+  _aw_window_update_answers (self);
+}
+
+/* Predict, then reveal: with Predict on, the expected outcome and the
+ * narration's figures stay hidden while the class predicts and the run
+ * goes, until a run of this scenario has ended. */
+void
+_aw_window_update_answers (AwWindow *self)
+{
+  gboolean hidden = self->quiz && (!self->revealed || self->quiz_dialog != NULL ||
+                                   aw_session_get_running (self->session));
+
+  aw_lesson_panel_set_answers_hidden (self->lesson, hidden);
 }
 
 /* Before the run: how long will each variant take? */
@@ -182,6 +239,9 @@ _aw_window_ask_predictions (AwWindow *self)
       gtk_label_set_xalign (GTK_LABEL (label), 0);
       gtk_spin_button_set_digits (GTK_SPIN_BUTTON (spin), 1);
       gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), 1.0);
+      /* Enter in a field runs, as the button does: a class calls out the
+       * numbers, the teacher types them and presses Enter. */
+      gtk_text_set_activates_default (GTK_TEXT (gtk_editable_get_delegate (GTK_EDITABLE (spin))), TRUE);
       gtk_accessible_update_property (GTK_ACCESSIBLE (spin), GTK_ACCESSIBLE_PROPERTY_LABEL, a11y, -1);
       gtk_grid_attach (GTK_GRID (grid), label, 0, i, 1, 1);
       gtk_grid_attach (GTK_GRID (grid), spin, 1, i, 1, 1);
@@ -206,6 +266,14 @@ _aw_window_ask_predictions (AwWindow *self)
   gtk_window_set_modal (self->quiz_dialog, TRUE);
   gtk_window_set_child (self->quiz_dialog, box);
   gtk_window_set_default_widget (self->quiz_dialog, run);
+  /* The first guess can be typed at once. */
+  if (form->spins->len > 0)
+    gtk_window_set_focus (self->quiz_dialog, g_ptr_array_index (form->spins, 0));
   g_signal_connect (self->quiz_dialog, "destroy", G_CALLBACK (on_quiz_destroy), self);
+
+  /* The answers stay hidden while the class predicts. */
+  aw_lesson_panel_set_outcome (self->lesson, "Predict first: how long will each variant take? "
+                                             "The outcome is revealed after the run.");
+  _aw_window_update_answers (self);
   gtk_window_present (self->quiz_dialog);
 }

@@ -134,6 +134,7 @@ struct _AwWindow {
 
   /* Predict, then reveal */
   gboolean              quiz;
+  gboolean              revealed;        /* a run of this scenario has ended since it was chosen */
   GArray               *predictions;     /* double seconds per variant index, < 0 none */
   GtkWindow            *quiz_dialog;
   GtkWindow            *help_overlay;
@@ -178,6 +179,7 @@ void            _aw_window_on_replay_scale_changed   (GtkAdjustment *adjustment,
 /* aw-window-outcome.c */
 void            _aw_window_show_outcome              (AwWindow      *self);
 void            _aw_window_ask_predictions           (AwWindow      *self);
+void            _aw_window_update_answers            (AwWindow      *self);
 
 /* aw-window-files.c */
 void            _aw_window_choose_scenario_file      (AwWindow      *self);

@@ -142,6 +142,8 @@ _aw_window_set_scenario (AwWindow   *self,
   update_presentation_header (self);
   gtk_window_set_title (GTK_WINDOW (self), aw_scenario_get_title (scenario));
   aw_lesson_panel_set_scenario (self->lesson, scenario);
+  self->revealed = FALSE;
+  _aw_window_update_answers (self);
   aw_timeline_view_set_runs (self->timeline, aw_scenario_get_title (scenario), NULL, 0);
 
   variants = gtk_string_list_new (NULL);
@@ -490,8 +492,9 @@ aw_window_dispose (GObject *object)
   if (self->replay_tick_id != 0 && self->timeline != NULL)
     gtk_widget_remove_tick_callback (GTK_WIDGET (self->timeline), self->replay_tick_id);
   self->replay_tick_id = 0;
+  /* Forgotten first: its destroy handler then leaves the card alone. */
   if (self->quiz_dialog != NULL)
-    gtk_window_destroy (self->quiz_dialog);
+    gtk_window_destroy (g_steal_pointer (&self->quiz_dialog));
   if (self->help_overlay != NULL)
     {
       gtk_window_destroy (self->help_overlay);

@@ -138,6 +138,15 @@ void         _aw_render_text_set             (Ctx                         *c,
                                               double                       size,
                                               gboolean                     bold,
                                               double                       max_width);
+/* The comparison line under the title wraps onto at most this many lines. */
+#define AW_RENDER_HEADLINE_LINES 3
+
+void         _aw_render_text_set_lines       (Ctx                         *c,
+                                              const char                  *text,
+                                              double                       size,
+                                              gboolean                     bold,
+                                              double                       max_width,
+                                              int                          lines);
 void         _aw_render_headline_set         (Ctx                         *c,
                                               const char                  *text);
 void         _aw_render_text_set_wrapped     (Ctx                         *c,

@@ -175,19 +175,22 @@ key_append_int (GString *key,
 
 /* Sets the text that _aw_render_text_size() and _aw_render_text_draw()
  * work on: shaped once per cache for its font, size, weight and width. With @wrap_width > 0 the text
- * wraps at that width; else with @max_width > 0 it is ellipsized there. */
+ * wraps at that width; else with @max_width > 0 it is ellipsized there, on
+ * its last line when it may take up to @lines lines (> 1). */
 static void
 text_set_full (Ctx        *c,
                const char *text,
                double      size,
                gboolean    bold,
                double      max_width,
-               double      wrap_width)
+               double      wrap_width,
+               int         lines)
 {
   int abs_size = (int) (MAX (size, 1.0) * PANGO_SCALE);
   int width = wrap_width > 0 ? (int) (MAX (wrap_width, 1.0) * PANGO_SCALE)
             : max_width > 0 ? (int) (max_width * PANGO_SCALE) : -1;
   gboolean ellipsize = wrap_width <= 0 && max_width > 0;
+  int height = ellipsize && lines > 1 ? -lines : -1;
   CachedText *t;
 
   g_string_truncate (c->key, 0);
@@ -195,6 +198,7 @@ text_set_full (Ctx        *c,
   key_append_int (c->key, bold);
   key_append_int (c->key, width);
   key_append_int (c->key, ellipsize);
+  key_append_int (c->key, height);
   g_string_append (c->key, pango_font_description_get_family (c->font));
   g_string_append_c (c->key, '|');
   g_string_append (c->key, text);
@@ -209,7 +213,7 @@ text_set_full (Ctx        *c,
       pango_font_description_set_weight (c->font, bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
       pango_layout_set_font_description (t->layout, c->font);
       pango_layout_set_wrap (t->layout, PANGO_WRAP_WORD_CHAR);
-      pango_layout_set_height (t->layout, -1);
+      pango_layout_set_height (t->layout, height);
       pango_layout_set_width (t->layout, width);
       pango_layout_set_ellipsize (t->layout, ellipsize ? PANGO_ELLIPSIZE_END : PANGO_ELLIPSIZE_NONE);
       pango_layout_set_text (t->layout, text, -1);
@@ -230,7 +234,19 @@ _aw_render_text_set (Ctx        *c,
                      gboolean    bold,
                      double      max_width)
 {
-  text_set_full (c, text, size, bold, max_width, -1);
+  text_set_full (c, text, size, bold, max_width, -1, 1);
+}
+
+/* Wraps at @max_width onto at most @lines lines, the last one ellipsized. */
+void
+_aw_render_text_set_lines (Ctx        *c,
+                           const char *text,
+                           double      size,
+                           gboolean    bold,
+                           double      max_width,
+                           int         lines)
+{
+  text_set_full (c, text, size, bold, max_width, -1, lines);
 }
 
 /* Wraps instead of ellipsizing. */
@@ -240,7 +256,7 @@ _aw_render_text_set_wrapped (Ctx        *c,
                              double      size,
                              double      width)
 {
-  text_set_full (c, text, size, FALSE, -1, width);
+  text_set_full (c, text, size, FALSE, -1, width, 0);
 }
 
 /* The comparison line under the title: bold, wrapped to the picture's
@@ -249,7 +265,8 @@ void
 _aw_render_headline_set (Ctx        *c,
                          const char *text)
 {
-  text_set_full (c, text, c->chrome->compare * c->f, TRUE, -1, MAX (c->request->width, 1.0) - 2 * c->pad - 1.2 * c->f);
+  _aw_render_text_set_lines (c, text, c->chrome->compare * c->f, TRUE,
+                             MAX (c->request->width, 1.0) - 2 * c->pad - 1.2 * c->f, AW_RENDER_HEADLINE_LINES);
 }
 
 void

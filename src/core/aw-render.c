@@ -322,6 +322,12 @@ draw_header (Ctx                         *c,
 
       if (!aw_trace_model_is_finished (variant->model))
         status = g_strdup ("running");
+      else if (aw_trace_model_get_stopped_by_user (variant->model, NULL))
+        {
+          /* Not the program's outcome: the run was cut short. */
+          status = g_strdup ("cancelled by you");
+          status_color = &t->cancelled;
+        }
       else if (m->outcome != NULL && !g_str_has_prefix (m->outcome, "completed"))
         {
           status = g_strdup (m->outcome);

@@ -824,6 +824,31 @@ aw_runner_cancel (AwRunner   *self,
 }
 
 /**
+ * aw_runner_stop:
+ * @self: a runner
+ *
+ * The person running the program stops it: the window's Cancel. Cancels
+ * the run's token as aw_runner_cancel() does and marks the trace
+ * (%AW_META_STOPPED_BY_USER), so that what the run did afterwards is read
+ * as cut short, not as the program's own outcome: the verdict does not
+ * judge it. A run whose token the program has cancelled already (its own
+ * deadline, a scripted "user leaves") goes on as the program says, and is
+ * not marked. Call it on the run's thread.
+ *
+ * Returns: %TRUE if the run's token was cancelled now
+ */
+gboolean
+aw_runner_stop (AwRunner *self)
+{
+  g_return_val_if_fail (AW_IS_RUNNER (self), FALSE);
+
+  if (!_aw_engine_cancel (&self->engine, "Cancelled by you"))
+    return FALSE;
+  aw_trace_set_metadata (self->engine.trace, AW_META_STOPPED_BY_USER, "true");
+  return TRUE;
+}
+
+/**
  * aw_runner_run_async:
  * @self: a runner that has not run yet
  * @cancellable: (nullable): cancelling it cancels the run's token

@@ -68,6 +68,7 @@ AwTrace      *aw_runner_get_trace       (AwRunner            *self);
 GCancellable *aw_runner_get_cancellable (AwRunner            *self);
 void          aw_runner_cancel          (AwRunner            *self,
                                          const char          *why);
+gboolean      aw_runner_stop            (AwRunner            *self);
 gboolean      aw_runner_is_running      (AwRunner            *self);
 gint64        aw_runner_get_next_deadline (AwRunner          *self);
 void          aw_runner_run_async       (AwRunner            *self,

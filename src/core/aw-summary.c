@@ -61,34 +61,134 @@ outcome_is_completed (AwTraceModel *model)
   return m->outcome == NULL || g_str_has_prefix (m->outcome, "completed");
 }
 
-/* "WhenAll 1.00 s", or "Timeout 511 ms (cancelled)" for a run that did not
- * complete. */
+/* A variant's title in quotes, so that a title holding figures ("Answer in
+ * 0.5 s") never runs into the measured ones. */
 static char *
-describe_run (const AwNamedRun *variant,
+quoted_title (const AwNamedRun *variant,
               guint             index)
+{
+  char buf[32];
+
+  return g_strdup_printf ("\u201c%s\u201d", aw_named_run_get_title (variant, index, buf, sizeof buf));
+}
+
+/* When the run's first crash marker is, in ms from its start, or -1. */
+static double
+crash_ms (AwTraceModel *model)
+{
+  const AwMarker *markers;
+  guint n;
+
+  markers = aw_trace_model_get_markers (model, &n);
+  for (guint i = 0; i < n; i++)
+    if (markers[i].kind == AW_EVENT_CRASH)
+      return (markers[i].time_ns - aw_trace_model_get_begin_ns (model)) / 1e6;
+  return -1;
+}
+
+/**
+ * aw_summary_run_clause:
+ * @variant: one run
+ * @index: its index among the runs shown, for a run without a title
+ *
+ * What a run did, as a clause of a sentence, its title quoted so that
+ * figures in a title never run into the measured ones.
+ *
+ * Returns: (transfer full): e.g. "“WhenAll” took 1.00 s", "“Timeout” was
+ *   cancelled after 511 ms", "“async void” crashed at 300 ms"
+ */
+char *
+aw_summary_run_clause (const AwNamedRun *variant,
+                       guint             index)
 {
   const AwMetrics *m = aw_trace_model_get_metrics (variant->model);
   g_autofree char *duration = aw_format_duration (m->wall_ms);
-  char buf[32];
+  g_autofree char *title = quoted_title (variant, index);
+  g_autofree char *outcome = NULL;
+  char *colon;
 
+  if (aw_trace_model_get_stopped_by_user (variant->model, NULL))
+    return g_strdup_printf ("%s was cancelled by you after %s", title, duration);
+  if (!aw_trace_model_is_finished (variant->model))
+    return g_strdup_printf ("%s has been running for %s", title, duration);
+  if (outcome_is_completed (variant->model) && m->failed > 0 && m->errors_unobserved > 0)
+    return g_strdup_printf ("%s completed in %s, with an error nobody observed", title, duration);
   if (outcome_is_completed (variant->model) && m->failed > 0)
-    return g_strdup_printf ("%s %s (%s)", aw_named_run_get_title (variant, index, buf, sizeof buf), duration,
-                            m->errors_unobserved > 0 ? "an error went unobserved" : "an error was caught");
-  else if (outcome_is_completed (variant->model))
-    return g_strdup_printf ("%s %s", aw_named_run_get_title (variant, index, buf, sizeof buf), duration);
-  else if (!aw_trace_model_is_finished (variant->model))
-    return g_strdup_printf ("%s %s (running)", aw_named_run_get_title (variant, index, buf, sizeof buf),
-                            duration);
-  else
-    {
-      g_autofree char *outcome = g_strdup (m->outcome);
-      char *colon = strchr (outcome, ':');
+    return g_strdup_printf ("%s caught an error and completed in %s", title, duration);
+  if (outcome_is_completed (variant->model))
+    return g_strdup_printf ("%s took %s", title, duration);
 
-      if (colon != NULL)
-        *colon = '\0';
-      return g_strdup_printf ("%s %s (%s)", aw_named_run_get_title (variant, index, buf, sizeof buf),
-                              duration, outcome);
+  outcome = g_strdup (m->outcome);
+  colon = strchr (outcome, ':');
+  if (colon != NULL)
+    *colon = '\0';
+  if (g_str_equal (outcome, AW_RUN_CANCELLED))
+    return g_strdup_printf ("%s was cancelled after %s", title, duration);
+  if (g_str_equal (outcome, AW_RUN_FAULTED))
+    return g_strdup_printf ("%s failed after %s", title, duration);
+  /* The process ends at the crash; what ran after it in GLib never would. */
+  if (g_str_equal (outcome, AW_RUN_CRASHED) && crash_ms (variant->model) >= 0)
+    {
+      g_autofree char *at = aw_format_duration (crash_ms (variant->model));
+      return g_strdup_printf ("%s crashed at %s", title, at);
     }
+  return g_strdup_printf ("%s %s after %s", title, outcome, duration);
+}
+
+/* "The UI thread froze for 1.00 s in “Thread.Sleep”, and never in
+ * “await”": the runs that froze it first, in order, then those that did
+ * not. */
+static char *
+describe_freezes (const AwNamedRun *variants,
+                  guint             n_variants)
+{
+  GString *s = g_string_new ("The UI thread froze");
+  guint n_froze = 0, n_never = 0, k = 0;
+
+  for (guint i = 0; i < n_variants; i++)
+    if (variants[i].model != NULL)
+      {
+        if (aw_trace_model_get_metrics (variants[i].model)->max_main_loop_gap_ms >= 100)
+          n_froze++;
+        else
+          n_never++;
+      }
+
+  for (guint i = 0; i < n_variants; i++)
+    {
+      const AwMetrics *m;
+      g_autofree char *gap = NULL;
+      g_autofree char *title = NULL;
+
+      if (variants[i].model == NULL)
+        continue;
+      m = aw_trace_model_get_metrics (variants[i].model);
+      if (m->max_main_loop_gap_ms < 100)
+        continue;
+      gap = aw_format_duration (m->max_main_loop_gap_ms);
+      title = quoted_title (&variants[i], i);
+      k++;
+      g_string_append_printf (s, "%s for %s in %s%s",
+                              k == 1 ? "" : k == n_froze && n_never == 0 ? (n_froze > 2 ? ", and" : " and") : ",",
+                              gap, title, m->watchdog_fired ? " (a deadlock)" : "");
+    }
+
+  k = 0;
+  for (guint i = 0; i < n_variants; i++)
+    {
+      g_autofree char *title = NULL;
+
+      if (variants[i].model == NULL ||
+          aw_trace_model_get_metrics (variants[i].model)->max_main_loop_gap_ms >= 100)
+        continue;
+      title = quoted_title (&variants[i], i);
+      if (k++ == 0)
+        g_string_append_printf (s, "%s never in %s", n_froze > 1 ? ", and" : " and", title);
+      else
+        g_string_append_printf (s, "%s %s", k == n_never ? " or" : ",", title);
+    }
+
+  return g_string_free (s, FALSE);
 }
 
 /**
@@ -96,11 +196,17 @@ describe_run (const AwNamedRun *variant,
  * @variants: (array length=n_variants): the variants
  * @n_variants: how many
  *
- * Compares the fastest variant with the slowest by wall time, for example
- * "WhenAll 1.00 s vs One by one 2.41 s: 2.4x faster". When at least two runs
- * completed, only completed runs take part. A run that stopped early on an
- * error or a cancel is never called faster: the text then names its
- * outcome, as in "Timeout 511 ms (cancelled) vs No deadline 2.00 s".
+ * The comparison of the runs as one sentence, with every title quoted:
+ * "“WhenAll” took 1.00 s, 2.4x faster than “One by one” (2.41 s)".
+ *
+ * With two runs or more that completed, the fastest of them is compared
+ * with the slowest. With one, it is compared with the longest of the
+ * others, which stopped early ("“Fits” took 700 ms; “Too slow” was
+ * cancelled after 1.00 s"): a run that stopped early on an error or a
+ * cancel is never called faster, nor compared with another that did when
+ * one completed. When a run froze the main loop, how long it froze is the
+ * comparison that matters: "The UI thread froze for 1.00 s in
+ * “Thread.Sleep(1000)” and never in “await Task.Delay(1000)”".
  *
  * Returns: (transfer full) (nullable): the text, or %NULL with fewer than
  *   two runs to compare
@@ -111,9 +217,11 @@ aw_summary_compare_text (const AwNamedRun *variants,
 {
   g_autofree char *fast_text = NULL;
   g_autofree char *slow_text = NULL;
+  g_autofree char *slow_title = NULL;
+  g_autofree char *slow_wall = NULL;
   gint fast = -1, slow = -1;
   guint n_completed = 0, n_runs = 0;
-  gboolean only_completed;
+  gboolean froze = FALSE;
   double fast_ms, slow_ms, ratio;
 
   g_return_val_if_fail (variants != NULL || n_variants == 0, NULL);
@@ -123,100 +231,78 @@ aw_summary_compare_text (const AwNamedRun *variants,
       if (variants[i].model == NULL)
         continue;
       n_runs++;
-      if (outcome_is_completed (variants[i].model))
+      if (outcome_is_completed (variants[i].model) && !aw_trace_model_get_stopped_by_user (variants[i].model, NULL))
         n_completed++;
+      if (aw_trace_model_get_metrics (variants[i].model)->max_main_loop_gap_ms >= 100)
+        froze = TRUE;
     }
   if (n_runs < 2)
     return NULL;
-  only_completed = n_completed >= 2;
+  if (froze)
+    return describe_freezes (variants, n_variants);
 
-  /* When a run froze the main loop, how long it froze is the comparison
-   * that matters, not how long it took. */
-  {
-    gboolean froze = FALSE;
+#define WALL(i) (aw_trace_model_get_metrics (variants[i].model)->wall_ms)
+#define COMPLETED(i) (outcome_is_completed (variants[i].model) && \
+                      !aw_trace_model_get_stopped_by_user (variants[i].model, NULL))
 
-    for (guint i = 0; i < n_variants; i++)
-      if (variants[i].model != NULL &&
-          aw_trace_model_get_metrics (variants[i].model)->max_main_loop_gap_ms >= 100)
-        froze = TRUE;
-
-    if (froze)
-      {
-        GString *s = g_string_new ("UI thread frozen: ");
-
-        for (guint i = 0, k = 0; i < n_variants; i++)
-          {
-            const AwMetrics *m;
-
-            if (variants[i].model == NULL)
-              continue;
-            m = aw_trace_model_get_metrics (variants[i].model);
-            g_string_append_printf (s, "%s%s ", k++ ? ", " : "", variants[i].title);
-            if (m->max_main_loop_gap_ms >= 100)
-              {
-                g_autofree char *gap = aw_format_duration (m->max_main_loop_gap_ms);
-                g_string_append (s, gap);
-                if (m->watchdog_fired)
-                  g_string_append (s, " (deadlock)");
-              }
-            else
-              g_string_append (s, "never");
-          }
-        return g_string_free (s, FALSE);
-      }
-  }
-
-  for (guint i = 0; i < n_variants; i++)
+  if (n_completed >= 2)
     {
-      double ms;
-
-      if (variants[i].model == NULL)
-        continue;
-      if (only_completed && !outcome_is_completed (variants[i].model))
-        continue;
-
-      ms = aw_trace_model_get_metrics (variants[i].model)->wall_ms;
-      if (fast < 0 || ms < aw_trace_model_get_metrics (variants[fast].model)->wall_ms)
-        fast = i;
-      if (slow < 0 || ms > aw_trace_model_get_metrics (variants[slow].model)->wall_ms)
-        slow = i;
-    }
-
-  if (fast == slow)
-    {
-      /* All equal: compare with another one in order. */
-      fast = -1;
-      for (guint i = 0; i < n_variants && fast < 0; i++)
+      /* The fastest and the slowest of those that completed. */
+      for (guint i = 0; i < n_variants; i++)
         {
-          if (variants[i].model == NULL || (gint) i == slow)
+          if (variants[i].model == NULL || !COMPLETED (i))
             continue;
-          if (only_completed && !outcome_is_completed (variants[i].model))
-            continue;
-          fast = i;
+          if (fast < 0 || WALL (i) < WALL (fast))
+            fast = i;
+          if (slow < 0 || WALL (i) > WALL (slow))
+            slow = i;
         }
-      if (fast < 0)
-        return NULL;
+      /* All equal: compare with the next one that completed. */
+      if (fast == slow)
+        for (guint i = 0; i < n_variants; i++)
+          if (variants[i].model != NULL && (gint) i != slow && COMPLETED (i))
+            {
+              fast = i;
+              break;
+            }
     }
+  else
+    {
+      /* The one that completed, if any, first; then the longest other. */
+      for (guint i = 0; i < n_variants; i++)
+        if (variants[i].model != NULL && (n_completed == 0 ? fast < 0 || WALL (i) < WALL (fast) : COMPLETED (i)))
+          fast = i;
+      for (guint i = 0; i < n_variants; i++)
+        if (variants[i].model != NULL && (gint) i != fast && (slow < 0 || WALL (i) > WALL (slow)))
+          slow = i;
+    }
+  g_assert (fast >= 0 && slow >= 0 && fast != slow);
 
-  fast_ms = aw_trace_model_get_metrics (variants[fast].model)->wall_ms;
-  slow_ms = aw_trace_model_get_metrics (variants[slow].model)->wall_ms;
-  fast_text = describe_run (&variants[fast], fast);
-  slow_text = describe_run (&variants[slow], slow);
+  fast_ms = WALL (fast);
+  slow_ms = WALL (slow);
+  fast_text = aw_summary_run_clause (&variants[fast], fast);
+  slow_text = aw_summary_run_clause (&variants[slow], slow);
   ratio = fast_ms > 0 ? slow_ms / fast_ms : 0;
 
   /* A run that stopped early on an error (even one it caught) or a cancel
-   * is not "faster". */
-  if (!outcome_is_completed (variants[fast].model) || !outcome_is_completed (variants[slow].model)
-      || aw_trace_model_get_metrics (variants[fast].model)->failed > 0 || fast_ms <= 0)
-    return g_strdup_printf ("%s vs %s", fast_text, slow_text);
-  else if (ratio < 1.05)
-    return g_strdup_printf ("%s vs %s: about the same", fast_text, slow_text);
+   * is not "faster": each says what it did. */
+  if (!COMPLETED (fast) || !COMPLETED (slow) || aw_trace_model_get_metrics (variants[fast].model)->failed > 0 ||
+      aw_trace_model_get_metrics (variants[slow].model)->failed > 0 || (fast_ms <= 0 && slow_ms > 0))
+    return g_strdup_printf ("%s; %s", fast_text, slow_text);
+
+#undef WALL
+#undef COMPLETED
+
+  slow_title = quoted_title (&variants[slow], slow);
+  slow_wall = aw_format_duration (slow_ms);
+  if (fast_ms <= 0 || ratio < 1.05)
+    return g_strdup_printf ("%s, about the same as %s (%s)", fast_text, slow_title, slow_wall);
   else
     {
       char num[G_ASCII_DTOSTR_BUF_SIZE];
 
       aw_format_number (num, sizeof num, ratio < 9.95 ? 1 : 0, ratio);
-      return g_strdup_printf ("%s vs %s: %sx faster", fast_text, slow_text, num);
+      return g_strdup_printf ("%s, %sx faster than %s (%s)", fast_text, num, slow_title, slow_wall);
     }
 }
 
@@ -304,9 +390,11 @@ aw_summary_outcome_card (const AwNamedRun *variants,
               first_cancel = markers[k].time_ns - aw_trace_model_get_begin_ns (variants[i].model);
           count_cancellation (variants[i].model, &stopped, &ignored);
           when = aw_format_duration (first_cancel / 1e6);
-          g_string_append_printf (s, "\n%s%sCancel requested after %s: %u task%s stopped, %u kept running",
-                                  who ? who : "", who ? ": " : "", when,
-                                  stopped, stopped == 1 ? "" : "s", ignored);
+          g_string_append_printf (s, "\n%s%s%s after %s: %u task%s stopped, %u kept running",
+                                  who ? who : "", who ? ": " : "",
+                                  aw_trace_model_get_stopped_by_user (variants[i].model, NULL)
+                                    ? "You pressed Cancel" : "Cancel requested",
+                                  when, stopped, stopped == 1 ? "" : "s", ignored);
           if (m->wasted_ms >= 1)
             {
               g_autofree char *wasted = aw_format_duration (m->wasted_ms);

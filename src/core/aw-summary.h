@@ -10,6 +10,8 @@
 G_BEGIN_DECLS
 
 char *aw_summary_variant         (const AwNamedRun *variant);
+char *aw_summary_run_clause      (const AwNamedRun *variant,
+                                  guint             index);
 char *aw_summary_compare_text    (const AwNamedRun *variants,
                                   guint             n_variants);
 char *aw_summary_outcome_card    (const AwNamedRun *variants,

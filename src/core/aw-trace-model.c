@@ -453,6 +453,44 @@ aw_trace_model_is_finished (AwTraceModel *self)
 }
 
 /**
+ * aw_trace_model_get_stopped_by_user:
+ * @self: a model
+ * @at_ms: (out) (optional): when the user cancelled it, in milliseconds
+ *   from the run's start as the views show them, or -1 if unknown
+ *
+ * Whether the user cancelled this run before its end (the window's Cancel,
+ * see aw_runner_stop()): what it did after that is not what the program
+ * would have done, only what it did when cut short.
+ *
+ * Returns: %TRUE if the user cancelled the run
+ */
+gboolean
+aw_trace_model_get_stopped_by_user (AwTraceModel *self,
+                                    double       *at_ms)
+{
+  const char *stopped = aw_trace_get_metadata (self->trace, AW_META_STOPPED_BY_USER);
+
+  if (at_ms != NULL)
+    *at_ms = -1;
+  if (g_strcmp0 (stopped, "true") != 0)
+    return FALSE;
+
+  /* The run's token is cancelled once: its cancel request is the user's. */
+  if (at_ms != NULL)
+    for (guint i = 0; i < self->markers->len; i++)
+      {
+        const AwMarker *m = &g_array_index (self->markers, AwMarker, i);
+
+        if (m->kind == AW_EVENT_CANCEL_REQUEST)
+          {
+            *at_ms = (m->time_ns - self->begin_ns) / 1e6;
+            break;
+          }
+      }
+  return TRUE;
+}
+
+/**
  * aw_trace_model_get_metrics:
  * @self: a model
  *

@@ -167,6 +167,8 @@ const AwMarker   *aw_trace_model_get_markers  (AwTraceModel  *self,
 gint64            aw_trace_model_get_begin_ns (AwTraceModel  *self);
 gint64            aw_trace_model_get_end_ns   (AwTraceModel  *self);
 gboolean          aw_trace_model_is_finished  (AwTraceModel  *self);
+gboolean          aw_trace_model_get_stopped_by_user (AwTraceModel *self,
+                                                      double       *at_ms);
 const AwMetrics  *aw_trace_model_get_metrics  (AwTraceModel  *self);
 
 const char       *aw_outcome_to_string        (AwOutcome      outcome);

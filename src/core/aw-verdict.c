@@ -19,6 +19,13 @@
  * Durations are compared in scenario milliseconds (the measured time
  * multiplied by the run's speed), so one file holds at any speed. A check
  * that needs a variant that was not run is "not checked", never failed.
+ *
+ * The first check is the scenario's main claim, the one its lesson is
+ * about: the verdict is never "met" while that check was not checked (a
+ * single variant run alone, a simulated run of a figure only a real run
+ * measures), whatever the others say. And a run the user cancelled (the
+ * window's Cancel) was cut short, not measured: its checks are not
+ * checked, and the verdict says it was cancelled instead of judging it.
  */
 
 #include "config.h"
@@ -29,6 +36,7 @@
 #include <string.h>
 
 #include "aw-format.h"
+#include "aw-summary.h"
 
 /* Metrics -------------------------------------------------------------------- */
 
@@ -39,34 +47,43 @@ typedef enum {
   UNIT_OUTCOME,
 } Unit;
 
+/* Each metric in words: @words names the figure ("wall time: 1.00 s");
+ * @one and @many say what a run did, for a sentence ("“WhenAll” took
+ * 1.00 s"), with a count of one or any other (a flag: yes, then no). */
 static const struct {
   const char *name;
   Unit        unit;
   const char *words;
+  const char *one;
+  const char *many;
 } metrics[] = {
-  { "wall_ms", UNIT_MS, "wall time" },
-  { "tasks", UNIT_COUNT, "tasks" },
-  { "completed", UNIT_COUNT, "tasks completed" },
-  { "failed", UNIT_COUNT, "tasks failed" },
-  { "cancelled", UNIT_COUNT, "tasks cancelled" },
-  { "deadlocked", UNIT_COUNT, "tasks deadlocked" },
-  { "pending", UNIT_COUNT, "tasks still running" },
-  { "sync_completed", UNIT_COUNT, "calls completed synchronously" },
-  { "threads_used", UNIT_COUNT, "threads used" },
-  { "gtasks_created", UNIT_COUNT, "Task objects allocated (GTasks)" },
-  { "errors_observed", UNIT_COUNT, "errors observed" },
-  { "errors_unobserved", UNIT_COUNT, "errors never observed" },
-  { "errors_swallowed", UNIT_COUNT, "errors an awaited WhenAll did not rethrow" },
-  { "max_main_loop_gap_ms", UNIT_MS, "longest main-loop gap" },
-  { "frames_missed", UNIT_COUNT, "frames missed" },
-  { "ui_blocked_ms", UNIT_MS, "UI thread blocked" },
-  { "cancel_latency_ms", UNIT_MS, "cancellation latency" },
-  { "wasted_ms", UNIT_MS, "work after the cancel" },
-  { "abandoned_work_ms", UNIT_MS, "work after the caller gave up" },
-  { "cancel_requested", UNIT_FLAG, "cancel requested" },
-  { "watchdog_fired", UNIT_FLAG, "watchdog fired" },
-  { "crashed", UNIT_FLAG, "process crashed" },
-  { "outcome", UNIT_OUTCOME, "outcome" },
+  { "wall_ms", UNIT_MS, "wall time", "took %s", NULL },
+  { "tasks", UNIT_COUNT, "tasks", "ran %s task", "ran %s tasks" },
+  { "completed", UNIT_COUNT, "tasks completed", "completed %s task", "completed %s tasks" },
+  { "failed", UNIT_COUNT, "tasks failed", "had %s task fail", "had %s tasks fail" },
+  { "cancelled", UNIT_COUNT, "tasks cancelled", "had %s task cancelled", "had %s tasks cancelled" },
+  { "deadlocked", UNIT_COUNT, "tasks deadlocked", "had %s task deadlocked", "had %s tasks deadlocked" },
+  { "pending", UNIT_COUNT, "tasks still running", "left %s task running", "left %s tasks running" },
+  { "sync_completed", UNIT_COUNT, "calls completed synchronously",
+    "completed %s call synchronously", "completed %s calls synchronously" },
+  { "threads_used", UNIT_COUNT, "threads used", "used %s thread", "used %s threads" },
+  { "gtasks_created", UNIT_COUNT, "Task objects allocated (GTasks)",
+    "allocated %s Task object (GTask)", "allocated %s Task objects (GTasks)" },
+  { "errors_observed", UNIT_COUNT, "errors observed", "observed %s error", "observed %s errors" },
+  { "errors_unobserved", UNIT_COUNT, "errors never observed",
+    "left %s error never observed", "left %s errors never observed" },
+  { "errors_swallowed", UNIT_COUNT, "errors an awaited WhenAll did not rethrow",
+    "swallowed %s error (await rethrew only the first)", "swallowed %s errors (await rethrew only the first)" },
+  { "max_main_loop_gap_ms", UNIT_MS, "longest main-loop gap", "froze the UI thread for up to %s", NULL },
+  { "frames_missed", UNIT_COUNT, "frames missed", "missed %s frame", "missed %s frames" },
+  { "ui_blocked_ms", UNIT_MS, "UI thread blocked", "blocked the UI thread for %s", NULL },
+  { "cancel_latency_ms", UNIT_MS, "cancellation latency", "stopped %s after the cancel", NULL },
+  { "wasted_ms", UNIT_MS, "work after the cancel", "ran %s of work after the cancel", NULL },
+  { "abandoned_work_ms", UNIT_MS, "work after the caller gave up", "ran %s of work after the caller gave up", NULL },
+  { "cancel_requested", UNIT_FLAG, "cancel requested", "requested a cancel", "requested no cancel" },
+  { "watchdog_fired", UNIT_FLAG, "watchdog fired", "set off the watchdog", "did not set off the watchdog" },
+  { "crashed", UNIT_FLAG, "process crashed", "crashed", "did not crash" },
+  { "outcome", UNIT_OUTCOME, "outcome", NULL, NULL },
 };
 
 static const char * const operators[] = { "at_most", "at_least", "at_most_ratio", "at_least_ratio", "is", NULL };
@@ -417,10 +434,14 @@ aw_check_free (AwCheck *check)
 {
   g_free (check->metric);
   g_free (check->variant);
+  g_free (check->variant_title);
   g_free (check->of);
+  g_free (check->of_title);
   g_free (check->expected_outcome);
   g_free (check->outcome);
   g_free (check->text);
+  g_free (check->claim);
+  g_free (check->detail);
   g_free (check);
 }
 
@@ -436,6 +457,7 @@ aw_verdict_free (AwVerdict *verdict)
   if (verdict == NULL)
     return;
   g_ptr_array_unref (verdict->checks);
+  g_free (verdict->stopped_title);
   g_free (verdict);
 }
 
@@ -509,7 +531,76 @@ format_ratio (double ratio)
   return g_strdup_printf ("%sx", num);
 }
 
-/* Fills in @check's figures, status and text from the runs. */
+/* A variant's title in quotes, so that a title holding figures ("Answer in
+ * 0.5 s") never runs into the measured ones. */
+static char *
+quote (const char *title)
+{
+  return g_strdup_printf ("\u201c%s\u201d", title);
+}
+
+static char *
+scenario_title (AwScenario *scenario,
+                const char *name)
+{
+  const AwVariant *variant = aw_scenario_find_variant (scenario, name, NULL);
+
+  return quote (variant != NULL && variant->title != NULL ? variant->title : name);
+}
+
+/* What the check expects, after the metric's words: "at most 1.50 s", "at
+ * least 0.50x that of “One by one”", "cancelled", "yes". With @names, the
+ * other variant by its id, as `run` prints checks. */
+static char *
+expectation (const AwCheck *check,
+             gboolean       names)
+{
+  Unit unit = metrics[find_metric (check->metric)].unit;
+  const char *op = g_str_has_prefix (check->op, "at_most") ? "at most" : "at least";
+
+  if (g_str_equal (check->op, "is"))
+    return g_strdup (check->expected_outcome);
+  if (check->of != NULL)
+    {
+      g_autofree char *r = format_ratio (check->bound);
+      return names ? g_strdup_printf ("%s %s", op, r)
+                   : g_strdup_printf ("%s %s that of %s", op, r, check->of_title);
+    }
+  /* A flag is 0 or 1: "at most 0" is "no", "at least 1" is "yes". */
+  if (unit == UNIT_FLAG && !names && g_str_equal (check->op, "at_most") && check->bound < 1)
+    return g_strdup ("no");
+  if (unit == UNIT_FLAG && !names && g_str_equal (check->op, "at_least") && check->bound > 0)
+    return g_strdup ("yes");
+  {
+    g_autofree char *b = format_figure (unit, check->bound);
+    return g_strdup_printf ("%s %s", op, b);
+  }
+}
+
+/* How far a figure is from its bound, in its unit: "200 ms", "0.10x", "1". */
+static char *
+shortfall (const AwCheck *check,
+           Unit           unit)
+{
+  double by;
+
+  if (check->of != NULL)
+    {
+      char num[G_ASCII_DTOSTR_BUF_SIZE];
+
+      by = fabs (check->ratio - check->bound);
+      if (isinf (by))
+        return NULL;
+      aw_format_number (num, sizeof num, by >= 9.95 ? 0 : by >= 0.995 ? 1 : 2, by);
+      return g_strdup_printf ("%sx", num);
+    }
+  if (unit == UNIT_FLAG || unit == UNIT_OUTCOME)
+    return NULL;
+  by = fabs (check->value - check->bound);
+  return format_figure (unit, by);
+}
+
+/* Fills in @check's figures, status and texts from the runs. */
 static void
 evaluate (AwCheck          *check,
           const AwNamedRun *variants,
@@ -521,23 +612,31 @@ evaluate (AwCheck          *check,
   Unit unit = metrics[index].unit;
   const char *words = metrics[index].words;
   g_autofree char *value = NULL;
-  g_autofree char *expected = NULL;
+  g_autofree char *bound = expectation (check, TRUE);
+  g_autofree char *expected = g_strdup_printf ("expected %s", bound);
+  g_autofree char *wanted = expectation (check, FALSE);
   gboolean ratio = check->of != NULL;
   gboolean has_value, has_other = TRUE;
+  const char *stopped = NULL;
 
-  if (g_str_equal (check->op, "is"))
-    expected = g_strdup_printf ("expected %s", check->expected_outcome);
-  else if (ratio)
+  check->claim = g_strdup_printf ("%s: %s %s", check->variant_title, unit == UNIT_OUTCOME ? "ends" : words,
+                                  wanted);
+
+  /* A run the user cancelled was cut short: its figures are not what
+   * the program does. */
+  if (run != NULL && aw_trace_model_get_stopped_by_user (run, NULL))
+    stopped = check->variant;
+  else if (other != NULL && aw_trace_model_get_stopped_by_user (other, NULL))
+    stopped = check->of;
+  if (stopped != NULL)
     {
-      g_autofree char *r = format_ratio (check->bound);
-      expected = g_strdup_printf ("expected %s %s",
-                                  g_str_has_prefix (check->op, "at_most") ? "at most" : "at least", r);
-    }
-  else
-    {
-      g_autofree char *b = format_figure (unit, check->bound);
-      expected = g_strdup_printf ("expected %s %s",
-                                  g_str_equal (check->op, "at_most") ? "at most" : "at least", b);
+      check->status = AW_CHECK_NOT_CHECKED;
+      check->stopped = TRUE;
+      check->text = g_strdup_printf ("%s: %s; %s: not checked, %s was cancelled by you",
+                                     check->variant, words, expected, stopped);
+      check->detail = g_strdup_printf ("%s: not checked, %s was cancelled by you", check->claim,
+                                       stopped == check->variant ? check->variant_title : check->of_title);
+      return;
     }
 
   /* A figure the virtual clock does not model (the UI thread's own CPU
@@ -550,6 +649,7 @@ evaluate (AwCheck          *check,
       check->text = g_strdup_printf ("%s: %s; %s: not checked, measured only on a real run "
                                      "(the virtual clock does not time the UI thread's own work)",
                                      check->variant, words, expected);
+      check->detail = g_strdup_printf ("%s: not checked, measured only on a real run", check->claim);
       return;
     }
 
@@ -559,6 +659,8 @@ evaluate (AwCheck          *check,
       check->text = g_strdup_printf ("%s: %s; %s: not checked, %s was not run",
                                      check->variant, words, expected,
                                      run == NULL ? check->variant : check->of);
+      check->missing = run == NULL ? check->variant_title : check->of_title;
+      check->detail = g_strdup_printf ("%s: not checked, %s was not run", check->claim, check->missing);
       return;
     }
 
@@ -567,6 +669,7 @@ evaluate (AwCheck          *check,
       check->outcome = g_strdup (outcome_word (run));
       check->status = g_str_equal (check->outcome, check->expected_outcome) ? AW_CHECK_MET : AW_CHECK_NOT_MET;
       check->text = g_strdup_printf ("%s: outcome %s; %s", check->variant, check->outcome, expected);
+      check->detail = g_strdup_printf ("%s: outcome %s; %s", check->variant_title, check->outcome, expected);
       return;
     }
 
@@ -578,6 +681,9 @@ evaluate (AwCheck          *check,
       check->status = AW_CHECK_NOT_MET;
       check->text = g_strdup_printf ("%s: %s: no figure (nothing was cancelled in %s); %s",
                                      check->variant, words, has_value ? check->of : check->variant, expected);
+      check->detail = g_strdup_printf ("%s: %s: no figure (nothing was cancelled in %s); expected %s",
+                                       check->variant_title, words,
+                                       has_value ? check->of_title : check->variant_title, wanted);
       return;
     }
 
@@ -598,6 +704,9 @@ evaluate (AwCheck          *check,
       r = isinf (check->ratio) ? g_strdup ("more than none") : format_ratio (check->ratio);
       check->text = g_strdup_printf ("%s: %s %s = %s that of %s (%s); %s",
                                      check->variant, words, value, r, check->of, other_value, expected);
+      check->detail = g_strdup_printf ("%s: %s %s, %s that of %s (%s); %s",
+                                       check->variant_title, words, value, r, check->of_title, other_value,
+                                       expected);
     }
   else
     {
@@ -605,6 +714,21 @@ evaluate (AwCheck          *check,
 
       check->status = ok ? AW_CHECK_MET : AW_CHECK_NOT_MET;
       check->text = g_strdup_printf ("%s: %s %s; %s", check->variant, words, value, expected);
+      check->detail = g_strdup_printf ("%s: %s %s; expected %s", check->variant_title, words, value, wanted);
+    }
+
+  /* By how much it failed, so a class sees whether it was close. */
+  if (check->status == AW_CHECK_NOT_MET)
+    {
+      g_autofree char *by = shortfall (check, unit);
+
+      if (by != NULL)
+        {
+          char *more = g_strdup_printf ("%s: %s %s", check->detail, by,
+                                        g_str_has_prefix (check->op, "at_most") ? "over" : "short");
+          g_free (check->detail);
+          check->detail = more;
+        }
     }
 }
 
@@ -617,7 +741,8 @@ evaluate (AwCheck          *check,
  * Checks the scenario's expected outcome ("expected"."checks") against the
  * runs. Durations are compared in scenario milliseconds: the measured time
  * multiplied by the run's speed. Checks that need a variant that was not
- * run are "not checked".
+ * run are "not checked", and so are the checks of a run the user cancelled
+ * (aw_trace_model_get_stopped_by_user()).
  *
  * Returns: (transfer full): the verdict
  */
@@ -629,8 +754,28 @@ aw_verdict_check (AwScenario       *scenario,
   AwVerdict *verdict = g_new0 (AwVerdict, 1);
 
   verdict->checks = g_ptr_array_new_with_free_func ((GDestroyNotify) aw_check_free);
+  verdict->stopped_ms = -1;
+  verdict->speed = 1;
 
   g_return_val_if_fail (AW_IS_SCENARIO (scenario), verdict);
+
+  for (guint i = 0; i < n_variants; i++)
+    if (variants[i].model != NULL)
+      {
+        verdict->speed = run_speed (variants[i].model);
+        break;
+      }
+
+  for (guint i = 0; i < n_variants; i++)
+    if (variants[i].model != NULL && aw_trace_model_get_stopped_by_user (variants[i].model, &verdict->stopped_ms))
+      {
+        const AwVariant *v = aw_scenario_find_variant (scenario, variants[i].name, NULL);
+
+        verdict->stopped_by_user = TRUE;
+        verdict->stopped_title = quote (variants[i].title ? variants[i].title : v ? v->title : variants[i].name);
+        verdict->n_runs_before_stop = i;
+        break;
+      }
 
   for (guint i = 0; i < aw_scenario_get_n_checks (scenario); i++)
     {
@@ -646,7 +791,10 @@ aw_verdict_check (AwScenario       *scenario,
       check = g_new0 (AwCheck, 1);
       check->metric = g_strdup (member_string (object, "metric"));
       check->variant = g_strdup (member_string (object, "variant"));
+      check->variant_title = scenario_title (scenario, check->variant);
       check->of = g_strdup (member_string (object, "of"));
+      if (check->of != NULL)
+        check->of_title = scenario_title (scenario, check->of);
       for (guint k = 0; operators[k] != NULL; k++)
         if (json_object_has_member (object, operators[k]))
           check->op = operators[k];
@@ -669,77 +817,176 @@ aw_verdict_check (AwScenario       *scenario,
       g_ptr_array_add (verdict->checks, check);
     }
 
-  verdict->met = verdict->n_met > 0 && verdict->n_not_met == 0;
+  /* The scenario's main claim is its first check (README, "expected"). */
+  if (verdict->checks->len > 0)
+    verdict->headline = g_ptr_array_index (verdict->checks, 0);
+
+  verdict->met = !verdict->stopped_by_user && verdict->headline != NULL &&
+                 verdict->headline->status == AW_CHECK_MET && verdict->n_not_met == 0;
 
   return verdict;
+}
+
+/* Why the checks that were not checked were not: "a variant they need was
+ * not run", "measured only on a real run", or both. */
+static void
+append_not_checked (GString         *s,
+                    const AwVerdict *verdict)
+{
+  guint real_only = 0, total = 0;
+
+  for (guint i = 0; i < verdict->checks->len; i++)
+    {
+      const AwCheck *c = g_ptr_array_index (verdict->checks, i);
+
+      if (c->status != AW_CHECK_NOT_CHECKED)
+        continue;
+      total++;
+      if (c->needs_real_run)
+        real_only++;
+    }
+  if (total == 0)
+    return;
+  if (real_only == total)
+    g_string_append_printf (s, "; %u not checked: measured only on a real run", real_only);
+  else if (real_only == 0)
+    g_string_append_printf (s, "; %u not checked: a variant they need was not run", total);
+  else
+    g_string_append_printf (s, "; %u not checked: a variant they need was not run, or measured only on a "
+                               "real run", total);
 }
 
 /**
  * aw_verdict_to_string:
  * @verdict: a verdict
  *
- * Returns: (transfer full): one line, e.g. "Expected outcome met (3 of 3 checks)"
+ * The verdict in one line. A run the user cancelled comes first ("Cancelled
+ * by you at 620 ms: the rest was not run, so the expected outcome was not
+ * checked"); then a failed check ("Expected outcome NOT met (1 of 4 checks
+ * failed)"); then a main claim that was not checked ("Main claim not
+ * checked: “One by one” was not run; the 2 checks that ran held"); and
+ * only then "Expected outcome met (3 of 3 checks)".
+ *
+ * Returns: (transfer full): one line
  */
 char *
 aw_verdict_to_string (const AwVerdict *verdict)
 {
   guint total = verdict->n_met + verdict->n_not_met + verdict->n_not_checked;
+  const AwCheck *headline = verdict->headline;
   GString *s = g_string_new (NULL);
 
-  if (total == 0)
+  if (verdict->stopped_by_user)
+    {
+      g_autofree char *at = aw_format_duration (MAX (verdict->stopped_ms, 0));
+
+      if (verdict->n_runs_before_stop > 0)
+        g_string_append_printf (s, "Cancelled by you %s into %s", at, verdict->stopped_title);
+      else
+        g_string_append_printf (s, "Cancelled by you at %s", at);
+      g_string_append (s, ": the rest was not run, so the expected outcome was not checked");
+      if (verdict->n_not_met > 0)
+        g_string_append_printf (s, "; before that, %u check%s failed",
+                                verdict->n_not_met, verdict->n_not_met == 1 ? "" : "s");
+    }
+  else if (total == 0)
     g_string_append (s, "No expected outcome to check");
   else if (verdict->n_not_met > 0)
     g_string_append_printf (s, "Expected outcome NOT met (%u of %u check%s failed)",
                             verdict->n_not_met, total, total == 1 ? "" : "s");
-  else if (verdict->n_met == 0)
-    g_string_append (s, "Expected outcome not checked (the variants it compares were not run)");
-  else
-    g_string_append_printf (s, "Expected outcome met (%u of %u check%s)",
-                            verdict->n_met, total, total == 1 ? "" : "s");
-
-  if (verdict->n_met > 0 && verdict->n_not_checked > 0)
+  else if (headline->status == AW_CHECK_NOT_CHECKED)
     {
-      guint real_only = 0;
-
-      for (guint i = 0; i < verdict->checks->len; i++)
-        {
-          const AwCheck *c = g_ptr_array_index (verdict->checks, i);
-
-          if (c->status == AW_CHECK_NOT_CHECKED && c->needs_real_run)
-            real_only++;
-        }
-      if (real_only == verdict->n_not_checked)
-        g_string_append_printf (s, "; %u not checked: measured only on a real run", real_only);
-      else if (real_only == 0)
-        g_string_append_printf (s, "; %u not checked: a variant they need was not run", verdict->n_not_checked);
+      if (headline->needs_real_run)
+        g_string_append (s, "Main claim not checked: it is measured only on a real run");
       else
-        g_string_append_printf (s, "; %u not checked: a variant they need was not run, or measured only on a "
-                                   "real run", verdict->n_not_checked);
+        g_string_append_printf (s, "Main claim not checked: %s was not run",
+                                headline->missing != NULL ? headline->missing : headline->variant_title);
+      if (verdict->n_met > 0)
+        g_string_append_printf (s, "; the %u check%s that ran held",
+                                verdict->n_met, verdict->n_met == 1 ? "" : "s");
+    }
+  else
+    {
+      g_string_append_printf (s, "Expected outcome met (%u of %u check%s)",
+                              verdict->n_met, total, total == 1 ? "" : "s");
+      append_not_checked (s, verdict);
     }
 
   return g_string_free (s, FALSE);
 }
 
-static const char *
-variant_title (const AwNamedRun *variants,
-               guint             n_variants,
-               const char       *name)
+/**
+ * aw_verdict_explain:
+ * @verdict: a verdict
+ *
+ * The verdict as the outcome card shows it: aw_verdict_to_string(), then a
+ * line for each check that failed, with its figures and by how much
+ * ("Not met: “Too slow”: wall time 1.40 s; expected at most 1.20 s:
+ * 200 ms over"). Times in checks are at speed 1 (the measured time
+ * multiplied by the speed): at another speed a last line says so.
+ *
+ * Returns: (transfer full): one or more lines
+ */
+char *
+aw_verdict_explain (const AwVerdict *verdict)
 {
-  for (guint i = 0; i < n_variants; i++)
-    if (g_strcmp0 (variants[i].name, name) == 0 && variants[i].title != NULL)
-      return variants[i].title;
-  return name;
+  g_autofree char *summary = aw_verdict_to_string (verdict);
+  GString *s = g_string_new (summary);
+  gboolean times = FALSE;
+
+  for (guint i = 0; i < verdict->checks->len; i++)
+    {
+      const AwCheck *c = g_ptr_array_index (verdict->checks, i);
+
+      if (c->status != AW_CHECK_NOT_MET)
+        continue;
+      g_string_append_printf (s, "\nNot met: %s", c->detail);
+      times |= metrics[find_metric (c->metric)].unit == UNIT_MS;
+    }
+  if (times && verdict->speed != 1)
+    {
+      g_autofree char *speed = aw_format_speed (verdict->speed);
+      char factor[G_ASCII_DTOSTR_BUF_SIZE];
+
+      g_ascii_formatd (factor, sizeof factor, "%g", verdict->speed);
+      g_string_append_printf (s, "\n(Checks compare times at speed 1x: measured at %s, multiplied by %s.)",
+                              speed, factor);
+    }
+
+  return g_string_free (s, FALSE);
+}
+
+/* A sentence, from the check's figure: "took 1.00 s", "allocated 101 Task
+ * objects (GTasks)". */
+static char *
+describe_figure (const AwCheck *check,
+                 double         value)
+{
+  gint index = find_metric (check->metric);
+  g_autofree char *figure = format_figure (metrics[index].unit, value);
+  const char *format, *at;
+
+  if (metrics[index].unit == UNIT_FLAG)
+    return g_strdup (value != 0 ? metrics[index].one : metrics[index].many);
+  format = metrics[index].many != NULL && value != 1 ? metrics[index].many : metrics[index].one;
+  /* The table's formats hold one %s: the figure. */
+  at = strstr (format, "%s");
+  g_assert (at != NULL);
+  return g_strdup_printf ("%.*s%s%s", (int) (at - format), format, figure, at + 2);
 }
 
 /**
  * aw_verdict_headline:
  * @verdict: a verdict
- * @variants: (array length=n_variants): the runs it was checked on, for their titles
+ * @variants: (array length=n_variants): the runs it was checked on
  * @n_variants: how many
  *
- * The scenario's headline claim with its figures, for the line under a
- * picture's title: the first check that ran, in words, e.g. "ValueTask<T>
- * — Task objects allocated (GTasks): 101 vs 1,001 for Task<T> (0.10x)".
+ * The scenario's claim with its figures, as a sentence for the line under
+ * a picture's title: the main claim (the first check) if it was checked,
+ * else the first check that was, e.g. "“ValueTask<T>” allocated 101 Task
+ * objects (GTasks), 0.10x as many as “Task<T>” (1,001)" or "“async void
+ * SaveDraft” crashed after 800 ms". Titles are quoted, so figures in a
+ * title never run into the measured ones.
  *
  * Returns: (transfer full) (nullable): the line, or %NULL if no check ran
  */
@@ -752,24 +999,33 @@ aw_verdict_headline (const AwVerdict  *verdict,
     {
       const AwCheck *c = g_ptr_array_index (verdict->checks, i);
       gint index = find_metric (c->metric);
-      const char *title = variant_title (variants, n_variants, c->variant);
-      g_autofree char *value = NULL;
+      g_autofree char *did = NULL;
 
       if (c->status == AW_CHECK_NOT_CHECKED)
         continue;
-      if (c->outcome != NULL)
-        return g_strdup_printf ("%s \u2014 outcome: %s", title, c->outcome);
 
-      value = format_figure (metrics[index].unit, c->value);
-      if (c->of != NULL && c->ratio >= 0)
+      /* An outcome: what that run did, as the comparison line says it. */
+      if (c->outcome != NULL)
+        {
+          for (guint k = 0; k < n_variants; k++)
+            if (variants[k].model != NULL && g_strcmp0 (variants[k].name, c->variant) == 0)
+              return aw_summary_run_clause (&variants[k], k);
+          continue;
+        }
+
+      did = describe_figure (c, c->value);
+      if (c->of != NULL && c->ratio >= 0 && metrics[index].unit != UNIT_FLAG)
         {
           g_autofree char *other = format_figure (metrics[index].unit, c->other);
-          g_autofree char *ratio = isinf (c->ratio) ? g_strdup ("more than none") : format_ratio (c->ratio);
+          g_autofree char *ratio = NULL;
 
-          return g_strdup_printf ("%s \u2014 %s: %s vs %s for %s (%s)", title, metrics[index].words,
-                                  value, other, variant_title (variants, n_variants, c->of), ratio);
+          if (isinf (c->ratio))
+            return g_strdup_printf ("%s %s, against none for %s", c->variant_title, did, c->of_title);
+          ratio = format_ratio (c->ratio);
+          return g_strdup_printf ("%s %s, %s as %s as %s (%s)", c->variant_title, did, ratio,
+                                  metrics[index].unit == UNIT_MS ? "long" : "many", c->of_title, other);
         }
-      return g_strdup_printf ("%s \u2014 %s: %s", title, metrics[index].words, value);
+      return g_strdup_printf ("%s %s", c->variant_title, did);
     }
 
   return NULL;

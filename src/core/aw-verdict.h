@@ -88,9 +88,11 @@ typedef enum {
  * AwCheck:
  * @metric: a metric name (see aw_verdict_list_metrics())
  * @variant: the variant whose figure is checked
+ * @variant_title: its title, quoted: "“WhenAll”"
  * @op: "at_most", "at_least", "at_most_ratio", "at_least_ratio" or "is"
  * @bound: the bound (a ratio for the ratio operators)
  * @of: (nullable): the variant a ratio compares with
+ * @of_title: (nullable): its title, quoted
  * @expected_outcome: (nullable): for "is": completed, faulted or cancelled
  * @status: the result
  * @value: the figure measured on @variant; durations are scenario
@@ -98,16 +100,27 @@ typedef enum {
  * @other: the figure measured on @of, for ratios
  * @ratio: @value / @other, for ratios
  * @outcome: (nullable): for "is": the outcome measured
- * @text: the check with its figures in one line
+ * @text: the check with its figures in one line, variants by name, as
+ *   `run` prints it
+ * @claim: what the check expects, by titles, without figures:
+ *   "“WhenAll”: wall time at most 0.50x that of “One by one”"
+ * @detail: the check by titles with its figures, and for a check that
+ *   failed by how much: "“Too slow”: wall time 1.40 s; expected at most
+ *   1.20 s: 200 ms over"; for one not checked, why
  * @real_only: checked on real runs only; not checked under the virtual clock
  * @needs_real_run: not checked because the run was simulated
+ * @stopped: not checked because the user cancelled a run it needs
+ * @missing: (nullable): not checked because this variant (@variant_title
+ *   or @of_title) was not run
  */
 typedef struct {
   char          *metric;
   char          *variant;
+  char          *variant_title;
   const char    *op;
   double         bound;
   char          *of;
+  char          *of_title;
   char          *expected_outcome;
   AwCheckStatus  status;
   double         value;
@@ -115,28 +128,46 @@ typedef struct {
   double         ratio;
   char          *outcome;
   char          *text;
+  char          *claim;
+  char          *detail;
   gboolean       real_only;
   gboolean       needs_real_run;
+  gboolean       stopped;
+  const char    *missing;
 } AwCheck;
 
 /**
  * AwVerdict:
- * @met: at least one check ran and every check that ran held
+ * @met: the main claim held, every check that ran held, and no run was
+ *   cancelled by the user
  * @n_met: checks that held
  * @n_not_met: checks that failed
- * @n_not_checked: checks naming a variant that was not run
+ * @n_not_checked: checks naming a variant that was not run, or one the
+ *   user cancelled
  * @checks: (element-type AwCheck): every check, in file order
+ * @headline: (nullable): the scenario's main claim: its first check
+ * @stopped_by_user: a run was cancelled by the user (the window's Cancel)
+ * @stopped_title: (nullable): that run's variant title, quoted
+ * @stopped_ms: when, in milliseconds from that run's start, or -1
+ * @n_runs_before_stop: how many runs came before it
+ * @speed: the runs' speed (durations in checks are at speed 1)
  *
  * The verdict owns its checks and their strings (copies, except @op, a
  * static string): they stay valid after the scenario and the runs are
  * freed, until aw_verdict_free().
  */
 typedef struct {
-  gboolean   met;
-  guint      n_met;
-  guint      n_not_met;
-  guint      n_not_checked;
-  GPtrArray *checks;
+  gboolean       met;
+  guint          n_met;
+  guint          n_not_met;
+  guint          n_not_checked;
+  GPtrArray     *checks;
+  const AwCheck *headline;
+  gboolean       stopped_by_user;
+  char          *stopped_title;
+  double         stopped_ms;
+  guint          n_runs_before_stop;
+  double         speed;
 } AwVerdict;
 
 AwVerdict          *aw_verdict_check          (AwScenario       *scenario,
@@ -144,6 +175,7 @@ AwVerdict          *aw_verdict_check          (AwScenario       *scenario,
                                                guint             n_variants);
 void                aw_verdict_free           (AwVerdict             *verdict);
 char               *aw_verdict_to_string      (const AwVerdict       *verdict);
+char               *aw_verdict_explain        (const AwVerdict       *verdict);
 char               *aw_verdict_headline       (const AwVerdict  *verdict,
                                                const AwNamedRun *variants,
                                                guint             n_variants);

@@ -442,6 +442,58 @@ test_window_keys (void)
   g_log_set_always_fatal (fatal);
 }
 
+/* Predict asks first; the teacher types the class's guess and presses
+ * Enter in the field: the run starts with that guess. */
+static void
+test_predict_enter (void)
+{
+  AwWindow *window;
+  GtkWindow *dialog;
+  gboolean finished = FALSE;
+  const char *card;
+  gulong id;
+
+  if (!have_tools ())
+    {
+      g_test_skip ("needs an X display and xdotool, and no valgrind");
+      return;
+    }
+
+  window = test_window_new (app, 1280, 800);
+  g_assert_true (aw_window_select_scenario (window, "when-all"));
+  aw_window_set_variant (window, -1);
+  aw_window_set_speed (window, 4);
+  g_action_group_activate_action (G_ACTION_GROUP (window), "quiz", NULL);
+  x_focus (GTK_WINDOW (window));
+  key ("F5");
+  g_assert_false (_aw_window_is_running (window));
+  dialog = transient_of (window, GTK_TYPE_WINDOW);
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (gtk_window_get_title (dialog), ==, "Predict, Then Run");
+
+  /* The first field ("One by one") has the focus: 2.5 over its 1.0, then Enter. */
+  x_focus (dialog);
+  g_assert_true (GTK_IS_SPIN_BUTTON (gtk_widget_get_ancestor (gtk_root_get_focus (GTK_ROOT (dialog)),
+                                                              GTK_TYPE_SPIN_BUTTON)));
+  id = g_signal_connect_swapped (window, "run-finished", G_CALLBACK (test_set_flag), &finished);
+  key ("ctrl+a");
+  xdotool ("type", "2.5", NULL);
+  key ("Return");
+  test_wait_ms (300);
+  g_assert_true (finished || _aw_window_is_running (window));
+  g_assert_null (transient_of (window, GTK_TYPE_WINDOW));
+  g_assert_true (test_wait_for (&finished, 30000));
+  g_signal_handler_disconnect (window, id);
+
+  card = aw_lesson_panel_get_outcome (_aw_window_get_lesson_panel (window));
+  g_test_message ("card: %s", card);
+  g_assert_nonnull (strstr (card, "One by one: predicted 2.50 s, measured"));
+  g_assert_nonnull (strstr (card, "WhenAll: predicted 1.00 s, measured"));
+  g_action_group_activate_action (G_ACTION_GROUP (window), "quiz", NULL);
+  gtk_window_destroy (GTK_WINDOW (window));
+  test_wait_ms (50);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -454,6 +506,7 @@ main (int    argc,
   g_test_add_func ("/aw/app/keys/run", test_run_keys);
   g_test_add_func ("/aw/app/keys/text-fields", test_text_fields);
   g_test_add_func ("/aw/app/keys/window", test_window_keys);
+  g_test_add_func ("/aw/app/keys/predict-enter", test_predict_enter);
 
   return test_app_run (&app);
 }

@@ -339,7 +339,7 @@ test_compare_text (void)
   g_autofree char *text = aw_summary_compare_text (variants, 2);
   g_autofree char *single = aw_summary_compare_text (variants, 1);
 
-  g_assert_cmpstr (text, ==, "WhenAll 1.00 s vs One by one 2.41 s: 2.4x faster");
+  g_assert_cmpstr (text, ==, "\u201cWhenAll\u201d took 1.00 s, 2.4x faster than \u201cOne by one\u201d (2.41 s)");
   g_assert_null (single);
 
   /* A run cancelled early is named as such, never "faster". */
@@ -357,11 +357,11 @@ test_compare_text (void)
     three[1] = (AwNamedRun) { "timeout", "Timeout", model_new (trace) };
     three[2] = variants[1];
     two = aw_summary_compare_text (three, 2);
-    g_assert_cmpstr (two, ==, "Timeout 511 ms (cancelled) vs One by one 2.41 s");
+    g_assert_cmpstr (two, ==, "\u201cOne by one\u201d took 2.41 s; \u201cTimeout\u201d was cancelled after 511 ms");
 
     /* With two completed runs, those two are compared. */
     all = aw_summary_compare_text (three, 3);
-    g_assert_cmpstr (all, ==, "WhenAll 1.00 s vs One by one 2.41 s: 2.4x faster");
+    g_assert_cmpstr (all, ==, "\u201cWhenAll\u201d took 1.00 s, 2.4x faster than \u201cOne by one\u201d (2.41 s)");
     aw_trace_model_unref (three[1].model);
   }
 
@@ -370,7 +370,7 @@ test_compare_text (void)
     AwNamedRun same[2] = { variants[1], variants[1] };
     g_autofree char *equal = aw_summary_compare_text (same, 2);
 
-    g_assert_cmpstr (equal, ==, "WhenAll 1.00 s vs WhenAll 1.00 s: about the same");
+    g_assert_cmpstr (equal, ==, "\u201cWhenAll\u201d took 1.00 s, about the same as \u201cWhenAll\u201d (1.00 s)");
   }
 
   aw_trace_model_unref (variants[0].model);

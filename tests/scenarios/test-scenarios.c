@@ -790,7 +790,7 @@ test_completion_source (void)
 
   /* Queued, the parses share the pool: shorter, and the UI thread is free
    * either way. */
-  assert_ratio_at_most (queued->wall_ms, in->wall_ms, 0.8, "queued vs inline");
+  assert_ratio_at_most (queued->wall_ms, in->wall_ms, 0.85, "queued vs inline");
   g_assert_cmpfloat (in->max_main_loop_gap_ms, <, 100);
   g_assert_cmpfloat (queued->max_main_loop_gap_ms, <, 100);
   g_assert_cmpuint (warnings_total (runs, "inline"), ==, 0);

@@ -919,12 +919,36 @@ load_own (JsonObject  *raw,
 typedef struct {
   AwTrace    *trace;
   GHashTable *lanes;      /* tid -> lane + 1 */
-  GHashTable *open_async; /* "cat/id" -> task id */
+  GHashTable *open_async; /* "cat/scope/id" -> GArray of open task ids, innermost last */
   GHashTable *stacks;     /* tid -> GArray of task ids (B/E) */
   guint32     next_task;
-  gint64      first_us;
   gint64      last_ns;
+  guint       shown;      /* events that became tasks or marks */
 } Foreign;
+
+/* Why events were left out, counted for the message. */
+typedef enum {
+  IGNORED_SAMPLE,
+  IGNORED_COUNTER,
+  IGNORED_FLOW,
+  IGNORED_OBJECT,
+  IGNORED_UNMATCHED_END,
+  IGNORED_NO_TIME,
+  IGNORED_NO_ID,
+  IGNORED_OTHER,
+  N_IGNORED
+} Ignored;
+
+static const char * const ignored_names[N_IGNORED][2] = {
+  { "sample event", "sample events" },
+  { "counter event", "counter events" },
+  { "flow event", "flow events" },
+  { "object event", "object events" },
+  { "unmatched end", "unmatched ends" },
+  { "event without a time", "events without a time" },
+  { "async event without an id", "async events without an id" },
+  { "event of another kind", "events of other kinds" },
+};
 
 static void
 foreign_free (Foreign *f)
@@ -996,17 +1020,71 @@ foreign_ts (JsonObject *ev,
   return G_MININT64;
 }
 
+/* Phases that become tasks or marks: only they place the time axis, so
+ * metadata at ts 0 does not squeeze a trace recorded hours into the
+ * machine's uptime against the right edge. */
+static gboolean
+shown_phase (const char *ph)
+{
+  return ph[0] != '\0' && ph[1] == '\0' && strchr ("XBEbeSFiIn", ph[0]) != NULL;
+}
+
+static Ignored
+ignored_phase (const char *ph)
+{
+  if (g_str_equal (ph, "P"))
+    return IGNORED_SAMPLE;
+  if (g_str_equal (ph, "C"))
+    return IGNORED_COUNTER;
+  if (g_str_equal (ph, "s") || g_str_equal (ph, "t") || g_str_equal (ph, "f"))
+    return IGNORED_FLOW;
+  if (g_str_equal (ph, "N") || g_str_equal (ph, "O") || g_str_equal (ph, "D"))
+    return IGNORED_OBJECT;
+  return IGNORED_OTHER;
+}
+
+/* The async track of a b/e (or S/F) event: its category, scope and id.
+ * An "id2" {"local": ...} id belongs to its process, which the key's
+ * Foreign already is; {"global": ...} and a plain "id" belong to the file. */
+static char *
+async_key (JsonObject *ev)
+{
+  JsonNode *id = json_object_get_member (ev, "id");
+  JsonObject *id2 = member_object (ev, "id2");
+  const char *kind = "id";
+  g_autofree char *value = NULL;
+
+  if ((id == NULL || !JSON_NODE_HOLDS_VALUE (id)) && id2 != NULL)
+    {
+      kind = json_object_has_member (id2, "local") ? "local" : "global";
+      id = json_object_get_member (id2, kind);
+    }
+  if (id == NULL || !JSON_NODE_HOLDS_VALUE (id))
+    return NULL;
+  if (node_string (id) != NULL)
+    value = g_strdup (node_string (id));
+  else if (json_node_get_value_type (id) == G_TYPE_INT64)
+    value = g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (id));
+  else
+    return NULL;
+  return g_strdup_printf ("%s/%s/%s:%s", member_string (ev, "cat", ""), member_string (ev, "scope", ""),
+                          kind, value);
+}
+
 /* Plain Trace Event files from other tools: tasks from X, B/E and b/e. */
 static GPtrArray *
 load_foreign (JsonArray   *events,
               const char  *name,
+              char       **ignored_out,
               GError     **error)
 {
   g_autoptr(GHashTable) by_pid = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) foreign_free);
   g_autoptr(GArray) order = g_array_new (FALSE, FALSE, sizeof (gint));
+  g_autofree char *summary = NULL;
   GPtrArray *ret;
   gint64 min_ts = G_MAXINT64;
-  guint used = 0;
+  guint ignored[N_IGNORED] = { 0 };
+  guint n_ignored = 0;
 
   if (json_array_get_length (events) > AW_TRACE_MAX_EVENTS)
     {
@@ -1018,9 +1096,12 @@ load_foreign (JsonArray   *events,
   for (guint i = 0; i < json_array_get_length (events); i++)
     {
       JsonNode *node = json_array_get_element (events, i);
+      JsonObject *ev;
       gint64 ts;
 
-      if (JSON_NODE_HOLDS_OBJECT (node) && (ts = foreign_ts (json_node_get_object (node), "ts")) != G_MININT64)
+      if (JSON_NODE_HOLDS_OBJECT (node) &&
+          shown_phase (member_string (ev = json_node_get_object (node), "ph", "")) &&
+          (ts = foreign_ts (ev, "ts")) != G_MININT64)
         min_ts = MIN (min_ts, ts);
     }
   if (min_ts == G_MAXINT64)
@@ -1037,7 +1118,10 @@ load_foreign (JsonArray   *events,
       guint16 lane;
 
       if (!JSON_NODE_HOLDS_OBJECT (node))
-        continue;
+        {
+          ignored[IGNORED_OTHER]++;
+          continue;
+        }
       ev = json_node_get_object (node);
       ph = member_string (ev, "ph", "");
       ev_name = member_string (ev, "name", "event");
@@ -1051,7 +1135,7 @@ load_foreign (JsonArray   *events,
           f = g_new0 (Foreign, 1);
           f->trace = aw_trace_new ();
           f->lanes = g_hash_table_new (NULL, NULL);
-          f->open_async = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+          f->open_async = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_array_unref);
           f->stacks = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_array_unref);
           aw_trace_set_metadata (f->trace, AW_META_CLOCK, "imported");
           aw_trace_set_metadata (f->trace, AW_META_VARIANT, "imported");
@@ -1075,11 +1159,18 @@ load_foreign (JsonArray   *events,
             aw_trace_set_lane_name (f->trace, foreign_lane (f, tid), value);
           continue;
         }
+      if (!shown_phase (ph))
+        {
+          ignored[ignored_phase (ph)]++;
+          continue;
+        }
       if (ts == G_MININT64)
-        continue;
+        {
+          ignored[IGNORED_NO_TIME]++;
+          continue;
+        }
       ts -= min_ts;
       lane = foreign_lane (f, tid);
-      used++;
 
       if (g_str_equal (ph, "X"))
         {
@@ -1091,6 +1182,7 @@ load_foreign (JsonArray   *events,
           foreign_record (f, ts, AW_EVENT_TASK_CREATED, task, 0, lane, ev_name);
           foreign_record (f, ts, AW_EVENT_TASK_RUNNING, task, 0, lane, NULL);
           foreign_record (f, ts + dur, AW_EVENT_TASK_COMPLETED, task, 0, lane, NULL);
+          f->shown++;
         }
       else if (g_str_equal (ph, "B"))
         {
@@ -1108,6 +1200,7 @@ load_foreign (JsonArray   *events,
           g_array_append_val (stack, task);
           foreign_record (f, ts, AW_EVENT_TASK_CREATED, task, parent, lane, ev_name);
           foreign_record (f, ts, AW_EVENT_TASK_RUNNING, task, 0, lane, NULL);
+          f->shown++;
         }
       else if (g_str_equal (ph, "E"))
         {
@@ -1120,41 +1213,79 @@ load_foreign (JsonArray   *events,
               g_array_set_size (stack, stack->len - 1);
               foreign_record (f, ts, AW_EVENT_TASK_COMPLETED, task, 0, lane, NULL);
             }
+          else
+            ignored[IGNORED_UNMATCHED_END]++;
         }
       else if (g_str_equal (ph, "b") || g_str_equal (ph, "e") || g_str_equal (ph, "S") || g_str_equal (ph, "F"))
         {
-          JsonNode *id_node = json_object_get_member (ev, "id");
-          g_autofree char *key = NULL;
-          gpointer task;
+          g_autofree char *key = async_key (ev);
+          GArray *open;
 
-          if (id_node == NULL || !JSON_NODE_HOLDS_VALUE (id_node))
-            continue;
-          key = node_string (id_node) != NULL
-            ? g_strdup_printf ("%s/%s/%s", member_string (ev, "cat", ""), node_string (id_node), ev_name)
-            : g_strdup_printf ("%s/%" G_GINT64_FORMAT "/%s", member_string (ev, "cat", ""),
-                               member_int (ev, "id", 0), ev_name);
+          if (key == NULL)
+            {
+              ignored[IGNORED_NO_ID]++;
+              continue;
+            }
+          open = g_hash_table_lookup (f->open_async, key);
           if (g_str_equal (ph, "b") || g_str_equal (ph, "S"))
             {
               guint32 id = ++f->next_task;
+              guint32 parent = 0;
 
-              g_hash_table_replace (f->open_async, g_steal_pointer (&key), GUINT_TO_POINTER (id));
-              foreign_record (f, ts, AW_EVENT_TASK_CREATED, id, 0, lane, ev_name);
+              /* Nestable: a b inside an open b of the same track is its child. */
+              if (open == NULL)
+                {
+                  open = g_array_new (FALSE, FALSE, sizeof (guint32));
+                  g_hash_table_insert (f->open_async, g_steal_pointer (&key), open);
+                }
+              if (open->len > 0 && ph[0] == 'b')
+                parent = g_array_index (open, guint32, open->len - 1);
+              g_array_append_val (open, id);
+              foreign_record (f, ts, AW_EVENT_TASK_CREATED, id, parent, lane, ev_name);
               foreign_record (f, ts, AW_EVENT_TASK_WAITING, id, 0, lane, NULL);
+              f->shown++;
             }
-          else if ((task = g_hash_table_lookup (f->open_async, key)) != NULL)
+          else if (open != NULL && open->len > 0)
             {
-              foreign_record (f, ts, AW_EVENT_TASK_COMPLETED, GPOINTER_TO_UINT (task), 0, lane, NULL);
-              g_hash_table_remove (f->open_async, key);
+              /* An e closes the innermost open b of its track. */
+              guint32 task = g_array_index (open, guint32, open->len - 1);
+
+              g_array_set_size (open, open->len - 1);
+              foreign_record (f, ts, AW_EVENT_TASK_COMPLETED, task, 0, lane, NULL);
             }
+          else
+            ignored[IGNORED_UNMATCHED_END]++;
         }
-      else if (g_str_equal (ph, "i") || g_str_equal (ph, "I") || g_str_equal (ph, "n"))
-        foreign_record (f, ts, AW_EVENT_MARK, 0, 0, lane, ev_name);
+      else
+        {
+          foreign_record (f, ts, AW_EVENT_MARK, 0, 0, lane, ev_name);
+          f->shown++;
+        }
     }
 
-  if (used == 0)
+  /* "412 events ignored: 400 sample events, 12 unmatched ends", most first. */
+  for (guint i = 0; i < N_IGNORED; i++)
+    n_ignored += ignored[i];
+  if (n_ignored > 0)
     {
-      invalid (error, name, "no events with a time (\"ts\") that Awaitscope can show");
-      return NULL;
+      GString *s = g_string_new (NULL);
+      gboolean done[N_IGNORED] = { FALSE };
+
+      g_string_append_printf (s, "%u %s ignored: ", n_ignored, n_ignored == 1 ? "event" : "events");
+      for (guint k = 0; k < N_IGNORED; k++)
+        {
+          guint most = N_IGNORED;
+
+          for (guint i = 0; i < N_IGNORED; i++)
+            if (!done[i] && ignored[i] > 0 && (most == N_IGNORED || ignored[i] > ignored[most]))
+              most = i;
+          if (most == N_IGNORED)
+            break;
+          done[most] = TRUE;
+          g_string_append_printf (s, "%s%u %s", k > 0 ? ", " : "", ignored[most],
+                                  ignored_names[most][ignored[most] == 1 ? 0 : 1]);
+        }
+      summary = g_string_free (s, FALSE);
     }
 
   ret = g_ptr_array_new_with_free_func ((GDestroyNotify) aw_trace_unref);
@@ -1162,57 +1293,62 @@ load_foreign (JsonArray   *events,
     {
       Foreign *f = g_hash_table_lookup (by_pid, GINT_TO_POINTER (g_array_index (order, gint, i)));
 
+      /* A process with only names (or only ignored events) is no run. */
+      if (f->shown == 0)
+        continue;
       foreign_record (f, f->last_ns, AW_EVENT_RUN_END, 0, 0, 0, "completed");
       aw_trace_merge (f->trace);
       g_ptr_array_add (ret, aw_trace_ref (f->trace));
     }
+
+  if (ret->len == 0)
+    {
+      g_ptr_array_unref (ret);
+      invalid (error, name, "nothing Awaitscope can show: no complete (X), duration (B/E), async (b/e) or "
+               "instant (i) events with a time (\"ts\")%s%s", summary ? "; " : "", summary ? summary : "");
+      return NULL;
+    }
+  if (ignored_out != NULL)
+    *ignored_out = g_steal_pointer (&summary);
   return ret;
 }
 
-/**
- * aw_traces_load_from_data:
- * @data: Trace Event JSON
- * @length: its length
- * @display_name: the file name for messages
- * @error: return location for an error naming the file and the problem
- *
- * Loads what aw_traces_to_json() saved, without loss, or the complete,
- * duration and async events of a file from another tool.
- *
- * Returns: (transfer full) (element-type AwTrace) (nullable): the runs
- */
-GPtrArray *
-aw_traces_load_from_data (const char  *data,
-                          gsize        length,
-                          const char  *display_name,
-                          GError     **error)
+/* The JSON Array Format may end without its "]" (a trace cut off when
+ * the program that wrote it stopped): such text gets it back, after any
+ * trailing comma. Returns NULL for any other text. */
+static char *
+close_array (const char *data,
+             gsize       length,
+             gsize      *new_length)
 {
-  g_autoptr(JsonParser) parser = NULL;
-  g_autoptr(GError) local_error = NULL;
+  gsize start = 0, end = length;
+  GString *s;
+
+  while (start < length && g_ascii_isspace (data[start]))
+    start++;
+  while (end > start && g_ascii_isspace (data[end - 1]))
+    end--;
+  if (start == end || data[start] != '[' || data[end - 1] == ']')
+    return NULL;
+  if (data[end - 1] == ',')
+    end--;
+  s = g_string_new_len (data, end);
+  g_string_append (s, "]");
+  *new_length = s->len;
+  return g_string_free (s, FALSE);
+}
+
+static GPtrArray *
+load_parsed (JsonParser  *parser,
+             const char  *name,
+             char       **ignored,
+             GError     **error)
+{
   g_autoptr(GPtrArray) ret = NULL;
-  const char *name = display_name ? display_name : "<trace>";
   JsonNode *root;
   JsonObject *object = NULL;
   JsonArray *events = NULL;
   JsonObject *other, *own;
-
-  if (!aw_json_precheck (data, length, name, AW_TRACE_MAX_FILE_SIZE, AW_TRACE_MAX_JSON_DEPTH,
-                         AW_TRACE_ERROR, AW_TRACE_ERROR_SYNTAX, AW_TRACE_ERROR_LIMIT, error))
-    return NULL;
-
-  parser = json_parser_new_immutable ();
-  if (!json_parser_load_from_data (parser, data, length, &local_error))
-    {
-      /* json-glib quotes the bad token cut to a number of bytes, which
-       * may split a character: keep the message UTF-8. */
-      g_autofree char *valid = g_utf8_make_valid (local_error->message, -1);
-      const char *msg = valid;
-
-      if (g_str_has_prefix (msg, "<data>:"))
-        msg += strlen ("<data>:");
-      g_set_error (error, AW_TRACE_ERROR, AW_TRACE_ERROR_SYNTAX, "%s:%s", name, msg);
-      return NULL;
-    }
 
   root = json_parser_get_root (parser);
   if (root != NULL && JSON_NODE_HOLDS_ARRAY (root))
@@ -1270,24 +1406,149 @@ aw_traces_load_from_data (const char  *data,
       return g_steal_pointer (&ret);
     }
 
-  return load_foreign (events, name, error);
+  return load_foreign (events, name, ignored, error);
 }
 
 /**
- * aw_traces_load_from_file:
- * @path: a trace file
+ * aw_traces_load_from_data_full:
+ * @data: Trace Event JSON
+ * @length: its length
+ * @display_name: the file name for messages
+ * @ignored: (out) (optional) (nullable): what was left out of a file from
+ *   another tool, as "412 events ignored: 400 sample events, 12 unmatched
+ *   ends", or %NULL if nothing was
+ * @error: return location for an error naming the file and the problem
+ *
+ * Loads what aw_traces_to_json() saved, without loss, or the complete,
+ * duration, async and instant events of a file from another tool (the
+ * JSON Array Format may lack its closing bracket). A process with nothing
+ * to show is left out; a file with nothing at all is an error.
+ *
+ * Returns: (transfer full) (element-type AwTrace) (nullable): the runs
+ */
+GPtrArray *
+aw_traces_load_from_data_full (const char  *data,
+                               gsize        length,
+                               const char  *display_name,
+                               char       **ignored,
+                               GError     **error)
+{
+  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *closed = NULL;
+  gsize closed_length = 0;
+  const char *name = display_name ? display_name : "<trace>";
+
+  if (ignored != NULL)
+    *ignored = NULL;
+  if (!aw_json_precheck (data, length, name, AW_TRACE_MAX_FILE_SIZE, AW_TRACE_MAX_JSON_DEPTH,
+                         AW_TRACE_ERROR, AW_TRACE_ERROR_SYNTAX, AW_TRACE_ERROR_LIMIT, error))
+    return NULL;
+
+  parser = json_parser_new_immutable ();
+  if (!json_parser_load_from_data (parser, data, length, &local_error))
+    {
+      /* json-glib quotes the bad token cut to a number of bytes, which
+       * may split a character: keep the message UTF-8. */
+      g_autofree char *valid = g_utf8_make_valid (local_error->message, -1);
+      const char *msg = valid;
+
+      if ((closed = close_array (data, length, &closed_length)) != NULL &&
+          json_parser_load_from_data (parser, closed, closed_length, NULL))
+        return load_parsed (parser, name, ignored, error);
+
+      if (g_str_has_prefix (msg, "<data>:"))
+        msg += strlen ("<data>:");
+      g_set_error (error, AW_TRACE_ERROR, AW_TRACE_ERROR_SYNTAX, "%s:%s", name, msg);
+      return NULL;
+    }
+  return load_parsed (parser, name, ignored, error);
+}
+
+/**
+ * aw_traces_load_from_data:
+ * @data: Trace Event JSON
+ * @length: its length
+ * @display_name: the file name for messages
+ * @error: return location for an error naming the file and the problem
+ *
+ * As aw_traces_load_from_data_full(), without saying what was left out.
+ *
+ * Returns: (transfer full) (element-type AwTrace) (nullable): the runs
+ */
+GPtrArray *
+aw_traces_load_from_data (const char  *data,
+                          gsize        length,
+                          const char  *display_name,
+                          GError     **error)
+{
+  return aw_traces_load_from_data_full (data, length, display_name, NULL, error);
+}
+
+/* A gzip-compressed trace (.json.gz, as Chrome and Perfetto save them),
+ * decompressed up to the size limit. */
+static GBytes *
+read_gzip (const char  *path,
+           GError     **error)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GZlibDecompressor) gunzip = g_zlib_decompressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP);
+  g_autoptr(GInputStream) raw = NULL;
+  g_autoptr(GInputStream) in = NULL;
+  g_autoptr(GByteArray) out = g_byte_array_new ();
+  g_autoptr(GError) local_error = NULL;
+  guint8 buffer[65536];
+  gssize n;
+
+  raw = G_INPUT_STREAM (g_file_read (file, NULL, &local_error));
+  if (raw == NULL)
+    {
+      g_set_error (error, AW_TRACE_ERROR, AW_TRACE_ERROR_IO, "%s: cannot read the file: %s", path, local_error->message);
+      return NULL;
+    }
+  in = g_converter_input_stream_new (raw, G_CONVERTER (gunzip));
+  while ((n = g_input_stream_read (in, buffer, sizeof buffer, NULL, &local_error)) > 0)
+    {
+      if (out->len + (gsize) n > AW_TRACE_MAX_FILE_SIZE)
+        {
+          g_set_error (error, AW_TRACE_ERROR, AW_TRACE_ERROR_LIMIT,
+                       "%s: uncompressed, the trace is over %d bytes; traces may be at most that",
+                       path, AW_TRACE_MAX_FILE_SIZE);
+          return NULL;
+        }
+      g_byte_array_append (out, buffer, n);
+    }
+  if (n < 0)
+    {
+      g_set_error (error, AW_TRACE_ERROR, AW_TRACE_ERROR_SYNTAX, "%s: cannot decompress the file: %s",
+                   path, local_error->message);
+      return NULL;
+    }
+  return g_byte_array_free_to_bytes (g_steal_pointer (&out));
+}
+
+/**
+ * aw_traces_load_from_file_full:
+ * @path: a trace file, gzip-compressed or not
+ * @ignored: (out) (optional) (nullable): what was left out, see
+ *   aw_traces_load_from_data_full()
  * @error: return location for an error
  *
  * Returns: (transfer full) (element-type AwTrace) (nullable): the runs
  */
 GPtrArray *
-aw_traces_load_from_file (const char  *path,
-                          GError     **error)
+aw_traces_load_from_file_full (const char  *path,
+                               char       **ignored,
+                               GError     **error)
 {
   g_autoptr(GMappedFile) mapped = NULL;
   g_autoptr(GError) local_error = NULL;
+  const guchar *data;
+  gsize length;
   GStatBuf st;
 
+  if (ignored != NULL)
+    *ignored = NULL;
   if (g_stat (path, &st) == 0 && !S_ISREG (st.st_mode))
     {
       g_set_error (error, AW_TRACE_ERROR, AW_TRACE_ERROR_IO, "%s: not a regular file", path);
@@ -1307,6 +1568,34 @@ aw_traces_load_from_file (const char  *path,
                    path, local_error->message);
       return NULL;
     }
-  return aw_traces_load_from_data (g_mapped_file_get_contents (mapped), g_mapped_file_get_length (mapped),
-                                   path, error);
+  data = (const guchar *) g_mapped_file_get_contents (mapped);
+  length = g_mapped_file_get_length (mapped);
+
+  /* gzip's magic number, whatever the file is called. */
+  if (length >= 2 && data[0] == 0x1f && data[1] == 0x8b)
+    {
+      g_autoptr(GBytes) text = read_gzip (path, error);
+      gsize size;
+      const char *chars;
+
+      if (text == NULL)
+        return NULL;
+      chars = g_bytes_get_data (text, &size);
+      return aw_traces_load_from_data_full (chars, size, path, ignored, error);
+    }
+  return aw_traces_load_from_data_full ((const char *) data, length, path, ignored, error);
+}
+
+/**
+ * aw_traces_load_from_file:
+ * @path: a trace file, gzip-compressed or not
+ * @error: return location for an error
+ *
+ * Returns: (transfer full) (element-type AwTrace) (nullable): the runs
+ */
+GPtrArray *
+aw_traces_load_from_file (const char  *path,
+                          GError     **error)
+{
+  return aw_traces_load_from_file_full (path, NULL, error);
 }

@@ -445,6 +445,137 @@ test_foreign (void)
     }
 }
 
+static GPtrArray *
+load_fixture (const char  *file,
+              char       **ignored)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "fixtures", "traces", file, NULL);
+  g_autoptr(GError) error = NULL;
+  GPtrArray *traces = aw_traces_load_from_file_full (path, ignored, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (traces);
+  return traces;
+}
+
+/* Chrome writes its names at ts 0 and its activity at the machine's
+ * uptime: the axis starts at the activity, not at the names. */
+static void
+test_foreign_late_activity (void)
+{
+  g_autoptr(GPtrArray) traces = load_fixture ("late-activity.json", NULL);
+  g_autoptr(AwTraceModel) model = aw_trace_model_new (g_ptr_array_index (traces, 0));
+  const AwTaskInfo *tasks;
+  guint n;
+
+  tasks = aw_trace_model_get_tasks (model, &n);
+  g_assert_cmpuint (n, ==, 2);
+  g_assert_cmpint (tasks[0].created_ns, ==, 0);
+  g_assert_cmpint (tasks[1].end_ns, ==, 5000 * 1000);
+  g_assert_cmpint (aw_trace_model_get_end_ns (model), ==, 5000 * 1000);
+  g_assert_cmpstr (aw_trace_get_lane_name (g_ptr_array_index (traces, 0), tasks[0].lane), ==, "CrRendererMain");
+}
+
+static const AwTaskInfo *
+task_named (AwTraceModel *model,
+            const char   *name,
+            guint         nth)
+{
+  guint n;
+  const AwTaskInfo *tasks = aw_trace_model_get_tasks (model, &n);
+
+  for (guint i = 0; i < n; i++)
+    if (g_str_equal (tasks[i].name, name) && nth-- == 0)
+      return &tasks[i];
+  g_error ("no task %s", name);
+  return NULL;
+}
+
+/* id2 local ids belong to their process, global ones and scopes tell
+ * tracks apart: each b pairs with the e of its own track. */
+static void
+test_foreign_id2 (void)
+{
+  g_autoptr(GPtrArray) traces = load_fixture ("id2.json", NULL);
+  g_autoptr(AwTraceModel) first = NULL;
+  g_autoptr(AwTraceModel) second = NULL;
+  const AwTaskInfo *t;
+
+  g_assert_cmpuint (traces->len, ==, 2);
+  first = aw_trace_model_new (g_ptr_array_index (traces, 0));
+  second = aw_trace_model_new (g_ptr_array_index (traces, 1));
+
+  /* Process 1 starts at 1,000 µs; process 2's fetch is 2,000 to 5,000. */
+  t = task_named (first, "fetch", 0);
+  g_assert_cmpint (t->end_ns - t->created_ns, ==, 8000 * 1000);
+  t = task_named (second, "fetch", 0);
+  g_assert_cmpint (t->end_ns - t->created_ns, ==, 3000 * 1000);
+  /* Same global id, two scopes: two tracks, not one nested in the other. */
+  t = task_named (first, "read", 0);
+  g_assert_cmpint (t->end_ns - t->created_ns, ==, 6000 * 1000);
+  g_assert_cmpuint (t->depth, ==, 0);
+  t = task_named (first, "read", 1);
+  g_assert_cmpint (t->end_ns - t->created_ns, ==, 2000 * 1000);
+  g_assert_cmpuint (t->depth, ==, 0);
+}
+
+/* Nestable async events on one id nest: the phases are children of the
+ * task, not tasks of their own at the top. */
+static void
+test_foreign_nested_async (void)
+{
+  g_autoptr(GPtrArray) traces = load_fixture ("nested-async.json", NULL);
+  g_autoptr(AwTraceModel) model = aw_trace_model_new (g_ptr_array_index (traces, 0));
+  const AwTaskInfo *page = task_named (model, "LoadPage", 0);
+  const AwTaskInfo *waiting = task_named (model, "waiting", 0);
+  const AwTaskInfo *running = task_named (model, "running", 0);
+
+  g_assert_cmpuint (page->depth, ==, 0);
+  g_assert_cmpint (page->end_ns - page->created_ns, ==, 1000 * 1000);
+  g_assert_cmpuint (waiting->parent, ==, page->id);
+  g_assert_cmpuint (running->parent, ==, page->id);
+  g_assert_cmpint (waiting->end_ns - waiting->created_ns, ==, 300 * 1000);
+  g_assert_cmpint (running->end_ns - running->created_ns, ==, 200 * 1000);
+}
+
+/* The JSON Array Format may lack its closing bracket; a gzip-compressed
+ * trace reads as well as a plain one. */
+static void
+test_foreign_unterminated_and_gzip (void)
+{
+  const char *files[] = { "unterminated.json", "compressed.json.gz" };
+  const char *first[] = { "first", "zipped" };
+  const guint tasks[] = { 2, 1 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_autoptr(GPtrArray) traces = load_fixture (files[i], NULL);
+      g_autoptr(AwTraceModel) model = aw_trace_model_new (g_ptr_array_index (traces, 0));
+      guint n;
+
+      g_assert_cmpstr (aw_trace_model_get_tasks (model, &n)[0].name, ==, first[i]);
+      g_assert_cmpuint (n, ==, tasks[i]);
+    }
+}
+
+/* A process with names only is no run of its own; what was left out of
+ * a file is counted by reason. */
+static void
+test_foreign_left_out (void)
+{
+  g_autofree char *ignored = NULL;
+  g_autoptr(GPtrArray) traces = load_fixture ("names-only-process.json", &ignored);
+  g_autoptr(GPtrArray) more = NULL;
+
+  g_assert_cmpuint (traces->len, ==, 1);
+  g_assert_cmpstr (aw_trace_get_metadata (g_ptr_array_index (traces, 0), "variant_title"), ==, "Renderer");
+  g_assert_null (ignored);
+
+  more = load_fixture ("ignored.json", &ignored);
+  g_assert_cmpuint (more->len, ==, 1);
+  g_assert_cmpstr (ignored, ==, "5 events ignored: 3 sample events, 1 counter event, 1 unmatched end");
+}
+
 typedef struct {
   const char *file;
   gint        code;
@@ -456,7 +587,9 @@ static const BadTrace bad_traces[] = {
   { "truncated.json", AW_TRACE_ERROR_SYNTAX, ":1:" },
   { "bad-kind.json", AW_TRACE_ERROR_INVALID, "unknown kind" },
   { "bad-lane.json", AW_TRACE_ERROR_INVALID, "out of range" },
-  { "no-times.json", AW_TRACE_ERROR_INVALID, "no events with a time" },
+  { "no-times.json", AW_TRACE_ERROR_INVALID, "nothing Awaitscope can show" },
+  { "nothing-usable.json", AW_TRACE_ERROR_INVALID, "4 events ignored: 2 sample events, 1 counter event, 1 unmatched end" },
+  { "control-char.json", AW_TRACE_ERROR_SYNTAX, ":3:30: a control character (U+001F)" },
 };
 
 static void
@@ -541,6 +674,11 @@ main (int    argc,
   g_test_add_func ("/aw/trace-io/flows-bound", test_flows_bound);
   g_test_add_func ("/aw/trace-io/strict-json", test_strict_json);
   g_test_add_func ("/aw/trace-io/foreign", test_foreign);
+  g_test_add_func ("/aw/trace-io/foreign/late-activity", test_foreign_late_activity);
+  g_test_add_func ("/aw/trace-io/foreign/id2", test_foreign_id2);
+  g_test_add_func ("/aw/trace-io/foreign/nested-async", test_foreign_nested_async);
+  g_test_add_func ("/aw/trace-io/foreign/unterminated-and-gzip", test_foreign_unterminated_and_gzip);
+  g_test_add_func ("/aw/trace-io/foreign/left-out", test_foreign_left_out);
   g_test_add_func ("/aw/trace-io/limits", test_limits);
   g_test_add_func ("/aw/trace-io/cancel-without-spans", test_cancel_without_spans);
   for (guint i = 0; i < G_N_ELEMENTS (bad_traces); i++)

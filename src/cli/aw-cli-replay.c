@@ -21,6 +21,7 @@ aw_cli_replay (int    argc,
   g_autofree char *caption = NULL;
   g_autofree char *base = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *ignored = NULL;
   g_autoptr(GPtrArray) traces = NULL;
   g_autoptr(GPtrArray) models = NULL;
   g_autoptr(GPtrArray) names = NULL;
@@ -45,12 +46,15 @@ aw_cli_replay (int    argc,
   if ((exit_code = aw_cli_picture_check_output ("replay", &picture)) != 0)
     return exit_code;
 
-  traces = aw_traces_load_from_file (argv[1], &error);
+  traces = aw_traces_load_from_file_full (argv[1], &ignored, &error);
   if (traces == NULL)
     {
       aw_cli_print_error ("%s", error->message);
       return 1;
     }
+  /* What another tool's file had that Awaitscope does not draw. */
+  if (ignored != NULL)
+    fprintf (stderr, "%s: %s\n", argv[1], ignored);
 
   models = g_ptr_array_new_with_free_func ((GDestroyNotify) aw_trace_model_unref);
   names = g_ptr_array_new_with_free_func (g_free);

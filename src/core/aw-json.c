@@ -167,6 +167,16 @@ aw_json_precheck (const char  *data,
             }
           else if (c == '"')
             in_string = FALSE;
+          else if ((guchar) c < 0x20)
+            {
+              /* json-glib takes them; JSON, and every strict reader of a
+               * file we pass on, does not. */
+              g_set_error (error, domain, syntax_code,
+                           "%s:%u:%u: a control character (U+%04X) inside a string: JSON "
+                           "writes it as an escape (\\u%04x)",
+                           display_name, line, c == '\n' ? column : column - 1, (guint) c, (guint) c);
+              return FALSE;
+            }
           continue;
         }
       if (c == '"')

@@ -36,55 +36,150 @@ G_DEFINE_QUARK (aw-trace-error-quark, aw_trace_error)
 
 /* Saving ------------------------------------------------------------------------ */
 
+/* The file is written by hand rather than through JsonGenerator: json-glib
+ * 1.6 writes control characters inside strings raw (strict readers such as
+ * Node's and Python's then refuse the whole file) and times as 17-digit
+ * doubles (33.665999999999997). Strings are escaped here completely and
+ * times are printed from integer nanoseconds. */
+
 static void
-add_common (JsonBuilder *b,
-            const char  *ph,
-            const char  *name,
-            guint        pid,
-            guint        tid,
-            gint64       time_ns)
+append_string (GString    *out,
+               const char *str)
 {
-  json_builder_set_member_name (b, "ph");
-  json_builder_add_string_value (b, ph);
-  json_builder_set_member_name (b, "name");
-  json_builder_add_string_value (b, name ? name : "");
-  json_builder_set_member_name (b, "pid");
-  json_builder_add_int_value (b, pid);
-  json_builder_set_member_name (b, "tid");
-  json_builder_add_int_value (b, tid);
-  json_builder_set_member_name (b, "ts");
-  json_builder_add_double_value (b, time_ns / 1000.0);
+  g_string_append_c (out, '"');
+  for (const char *p = str ? str : ""; *p != '\0'; p++)
+    {
+      guchar c = (guchar) *p;
+
+      if (c == '"' || c == '\\')
+        {
+          g_string_append_c (out, '\\');
+          g_string_append_c (out, c);
+        }
+      else if (c == '\n')
+        g_string_append (out, "\\n");
+      else if (c == '\t')
+        g_string_append (out, "\\t");
+      else if (c == '\r')
+        g_string_append (out, "\\r");
+      else if (c < 0x20 || c == 0x7f)
+        g_string_append_printf (out, "\\u%04x", c);
+      else
+        g_string_append_c (out, c);
+    }
+  g_string_append_c (out, '"');
+}
+
+/* Microseconds with at most three decimals: 33666 ns is 33.666. */
+static void
+append_us (GString *out,
+           gint64   ns)
+{
+  guint64 abs_ns = ns < 0 ? -(guint64) ns : (guint64) ns;
+  guint frac = abs_ns % 1000;
+
+  g_string_append_printf (out, "%s%" G_GUINT64_FORMAT, ns < 0 ? "-" : "", abs_ns / 1000);
+  if (frac != 0)
+    {
+      char digits[8];
+
+      g_snprintf (digits, sizeof digits, ".%03u", frac);
+      for (gsize n = strlen (digits); digits[n - 1] == '0'; n--)
+        digits[n - 1] = '\0';
+      g_string_append (out, digits);
+    }
 }
 
 static void
-add_async (JsonBuilder *b,
+append_member (GString    *out,
+               const char *name)
+{
+  g_string_append_c (out, ',');
+  append_string (out, name);
+  g_string_append_c (out, ':');
+}
+
+typedef struct {
+  GString *out;
+  guint    n_events;
+  guint    pid;
+  gint64   begin;   /* the run's start: times are written from it */
+} Writer;
+
+/* Opens an event: {"ph":..,"name":..,"pid":..,"tid":..,"ts":.. and the
+ * caller adds members and closes it with end_event(). */
+static void
+begin_event (Writer     *w,
+             const char *ph,
+             const char *name,
+             guint       tid,
+             gint64      time_ns)
+{
+  if (w->n_events++ > 0)
+    g_string_append_c (w->out, ',');
+  g_string_append (w->out, "\n{\"ph\":");
+  append_string (w->out, ph);
+  append_member (w->out, "name");
+  append_string (w->out, name);
+  g_string_append_printf (w->out, ",\"pid\":%u,\"tid\":%u,\"ts\":", w->pid, tid);
+  append_us (w->out, time_ns);
+}
+
+static void
+end_event (Writer *w)
+{
+  g_string_append_c (w->out, '}');
+}
+
+static void
+add_metadata_event (Writer     *w,
+                    const char *what,
+                    guint       tid,
+                    const char *value)
+{
+  begin_event (w, "M", what, tid, 0);
+  append_member (w->out, "args");
+  g_string_append (w->out, "{\"name\":");
+  append_string (w->out, value);
+  g_string_append_c (w->out, '}');
+  end_event (w);
+}
+
+/* Ids are global in the Trace Event Format, and each run numbers its tasks
+ * from 1: the run's pid in the high bits keeps every reader pairing a
+ * task's b and e within its own run. */
+static void
+append_task_id (Writer  *w,
+                guint32  task)
+{
+  g_string_append_printf (w->out, "\"0x%x%08x\"", w->pid, task);
+}
+
+static void
+add_async (Writer      *w,
            const char  *ph,
            const char  *name,
-           guint        pid,
            guint        tid,
            gint64       time_ns,
            guint32      task,
            const char  *key,
            const char  *value)
 {
-  char id[32];
-
-  g_snprintf (id, sizeof id, "0x%x", task);
-  json_builder_begin_object (b);
-  add_common (b, ph, name, pid, tid, time_ns);
-  json_builder_set_member_name (b, "cat");
-  json_builder_add_string_value (b, "task");
-  json_builder_set_member_name (b, "id");
-  json_builder_add_string_value (b, id);
+  begin_event (w, ph, name, tid, time_ns);
+  append_member (w->out, "cat");
+  append_string (w->out, "task");
+  append_member (w->out, "id");
+  append_task_id (w, task);
   if (key != NULL)
     {
-      json_builder_set_member_name (b, "args");
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, key);
-      json_builder_add_string_value (b, value ? value : "");
-      json_builder_end_object (b);
+      append_member (w->out, "args");
+      g_string_append_c (w->out, '{');
+      append_string (w->out, key);
+      g_string_append_c (w->out, ':');
+      append_string (w->out, value);
+      g_string_append_c (w->out, '}');
     }
-  json_builder_end_object (b);
+  end_event (w);
 }
 
 static const char *
@@ -99,43 +194,327 @@ phase_name (AwPhase phase)
     }
 }
 
+/* Flow events bind to a slice of their own thread: Perfetto and
+ * chrome://tracing to the slice enclosing them, Chrome DevTools to the
+ * slice with the same category, thread and start. So each end of an arrow
+ * sits at the start of a thread slice (category SLICE_CAT), and where the
+ * completing work or the continuation ran without one (a timer firing, a
+ * continuation the simulation does not time), a short slice is made there. */
+#define SLICE_CAT "thread"
+#define SHORT_SLICE_NS 1000
+
+typedef struct {
+  gint64      start_ns;
+  gint64      end_ns;
+  const char *name;
+  gboolean    made;     /* a short slice made for a flow */
+} Slice;
+
+typedef struct {
+  guint32 task;         /* the task that completed */
+  guint32 parent;       /* the task whose continuation it resumed */
+  gint64  done_ns;
+  gint64  cont_ns;
+  guint16 done_lane;
+  guint16 cont_lane;
+  gint64  done_slice;   /* start of the slice each end binds to */
+  gint64  cont_slice;
+} Flow;
+
+typedef struct {
+  guint   flow;
+  gboolean cont;        /* the continuation's end, else the completion's */
+  gint64  time_ns;
+} Point;
+
+static gint
+compare_points (gconstpointer a,
+                gconstpointer b)
+{
+  const Point *pa = a, *pb = b;
+
+  if (pa->time_ns != pb->time_ns)
+    return pa->time_ns < pb->time_ns ? -1 : 1;
+  if (pa->cont != pb->cont)
+    return pa->cont ? 1 : -1;
+  return pa->flow < pb->flow ? -1 : pa->flow > pb->flow;
+}
+
+static gint
+compare_slices (gconstpointer a,
+                gconstpointer b)
+{
+  const Slice *sa = a, *sb = b;
+
+  if (sa->start_ns != sb->start_ns)
+    return sa->start_ns < sb->start_ns ? -1 : 1;
+  return sa->end_ns > sb->end_ns ? -1 : sa->end_ns < sb->end_ns;
+}
+
+static gboolean
+is_terminal (guint16 kind)
+{
+  return kind == AW_EVENT_TASK_COMPLETED || kind == AW_EVENT_TASK_FAULTED ||
+         kind == AW_EVENT_TASK_CANCELLED;
+}
+
+/* Which completion resumed which continuation, from the log: a child that
+ * ends while its parent awaits, followed by the parent's next step (it
+ * runs, awaits again, starts a child, sees an error or ends). Of several
+ * children ending before that step (Task.WhenAll), the last one resumed it.
+ * A child nobody awaits (fire and forget) gets no arrow: its parent has
+ * ended, or is running, or an awaited sibling ends after it. */
+static GArray *
+find_flows (AwTrace *trace)
+{
+  g_autoptr(GHashTable) phase = g_hash_table_new (NULL, NULL);     /* task -> AwEventKind + 1 */
+  g_autoptr(GHashTable) parents = g_hash_table_new (NULL, NULL);   /* task -> parent */
+  g_autoptr(GHashTable) pending = g_hash_table_new (NULL, NULL);   /* parent -> index of the event */
+  GArray *flows = g_array_new (FALSE, FALSE, sizeof (Flow));
+  const AwEvent *events;
+  guint n;
+
+  aw_trace_merge (trace);
+  events = aw_trace_get_events (trace, &n);
+  for (guint i = 0; i < n; i++)
+    {
+      const AwEvent *e = &events[i];
+      guint32 step_of = 0;   /* the task whose continuation this event is a step of */
+      gpointer done;
+
+      switch (e->kind)
+        {
+        case AW_EVENT_TASK_CREATED:
+        case AW_EVENT_TASK_SYNC:
+        case AW_EVENT_TASK_CALL:
+          g_hash_table_insert (parents, GUINT_TO_POINTER (e->task), GUINT_TO_POINTER (e->parent));
+          step_of = e->parent;
+          break;
+        case AW_EVENT_ERROR_OBSERVED:
+          step_of = e->parent;
+          break;
+        case AW_EVENT_TASK_RUNNING:
+        case AW_EVENT_TASK_WAITING:
+        case AW_EVENT_TASK_COMPLETED:
+        case AW_EVENT_TASK_FAULTED:
+        case AW_EVENT_TASK_CANCELLED:
+          step_of = e->task;
+          break;
+        default:
+          break;
+        }
+
+      if (step_of != 0 &&
+          (done = g_hash_table_lookup (pending, GUINT_TO_POINTER (step_of))) != NULL)
+        {
+          const AwEvent *d = &events[GPOINTER_TO_UINT (done) - 1];
+          Flow flow = { d->task, step_of, d->time_ns, e->time_ns, d->lane, e->lane, 0, 0 };
+
+          g_array_append_val (flows, flow);
+          g_hash_table_remove (pending, GUINT_TO_POINTER (step_of));
+        }
+
+      if (e->kind == AW_EVENT_TASK_RUNNING || e->kind == AW_EVENT_TASK_WAITING ||
+          e->kind == AW_EVENT_TASK_QUEUED || is_terminal (e->kind))
+        g_hash_table_insert (phase, GUINT_TO_POINTER (e->task), GUINT_TO_POINTER (e->kind + 1));
+
+      if (is_terminal (e->kind))
+        {
+          guint32 parent = GPOINTER_TO_UINT (g_hash_table_lookup (parents, GUINT_TO_POINTER (e->task)));
+
+          if (parent != 0 &&
+              GPOINTER_TO_UINT (g_hash_table_lookup (phase, GUINT_TO_POINTER (parent))) == AW_EVENT_TASK_WAITING + 1)
+            g_hash_table_insert (pending, GUINT_TO_POINTER (parent), GUINT_TO_POINTER (i + 1));
+        }
+    }
+  return flows;
+}
+
+/* The slice on @slices (sorted) that holds @time_ns: one that ends there
+ * for a completion, one that starts there for a continuation. */
+static const Slice *
+find_slice (GArray   *slices,
+            gint64    time_ns,
+            gboolean  cont)
+{
+  guint lo = 0, hi = slices->len;
+
+  /* The first slice starting after the time (at it, for a completion). */
+  while (lo < hi)
+    {
+      guint mid = (lo + hi) / 2;
+      const Slice *s = &g_array_index (slices, Slice, mid);
+
+      if (cont ? s->start_ns <= time_ns : s->start_ns < time_ns)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  /* Nested slices: the innermost that holds the time, a few back at most. */
+  for (guint i = lo; i > 0 && lo - i < 8; i--)
+    {
+      const Slice *s = &g_array_index (slices, Slice, i - 1);
+
+      if (cont ? time_ns < s->end_ns : time_ns <= s->end_ns)
+        return s;
+    }
+  return NULL;
+}
+
+/* The index of the first slice starting at or after @time_ns. */
+static guint
+first_after (GArray *slices,
+             gint64  time_ns)
+{
+  guint lo = 0, hi = slices->len;
+
+  while (lo < hi)
+    {
+      guint mid = (lo + hi) / 2;
+
+      if (g_array_index (slices, Slice, mid).start_ns < time_ns)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return lo;
+}
+
+static const char *
+name_slice (GStringChunk     *names,
+            const char       *what,
+            const AwTaskInfo *task)
+{
+  g_autofree char *name = g_strconcat (what, task && task->name ? task->name : "a task", NULL);
+
+  return g_string_chunk_insert_const (names, name);
+}
+
+/* Binds both ends of every flow to a slice of its thread, making short
+ * slices where none holds them; @slices holds each lane's sorted slices. */
 static void
-add_trace_events (JsonBuilder *b,
-                  AwTrace     *trace,
-                  guint        pid)
+bind_flows (AwTraceModel *model,
+            GArray       *flows,
+            GPtrArray    *slices,
+            GStringChunk *names)
+{
+  g_autoptr(GArray) points = g_array_new (FALSE, FALSE, sizeof (Point));
+  g_autoptr(GPtrArray) made = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
+
+  for (guint i = 0; i < flows->len; i++)
+    {
+      Flow *f = &g_array_index (flows, Flow, i);
+      Point done = { i, FALSE, f->done_ns }, cont = { i, TRUE, f->cont_ns };
+
+      g_array_append_val (points, done);
+      g_array_append_val (points, cont);
+    }
+  g_array_sort (points, compare_points);
+  for (guint i = 0; i < slices->len; i++)
+    g_ptr_array_add (made, g_array_new (FALSE, FALSE, sizeof (Slice)));
+
+  for (guint i = 0; i < points->len; i++)
+    {
+      const Point *p = &g_array_index (points, Point, i);
+      Flow *f = &g_array_index (flows, Flow, p->flow);
+      guint16 lane = p->cont ? f->cont_lane : f->done_lane;
+      GArray *busy = g_ptr_array_index (slices, lane);
+      GArray *extra = g_ptr_array_index (made, lane);
+      const Slice *s = find_slice (busy, p->time_ns, p->cont);
+      Slice slice = { 0, 0, NULL, TRUE };
+
+      if (s == NULL && extra->len > 0)
+        {
+          const Slice *last = &g_array_index (extra, Slice, extra->len - 1);
+
+          if (p->cont ? last->start_ns <= p->time_ns && p->time_ns < last->end_ns
+                      : last->start_ns < p->time_ns && p->time_ns <= last->end_ns)
+            s = last;
+        }
+      if (s == NULL)
+        {
+          gint64 before = extra->len > 0 ? g_array_index (extra, Slice, extra->len - 1).end_ns : 0;
+          gint64 after = G_MAXINT64;
+          guint next = first_after (busy, p->time_ns);
+          const AwTaskInfo *t;
+
+          /* Between its neighbours, so that the thread's slices still nest. */
+          if (next < busy->len)
+            after = g_array_index (busy, Slice, next).start_ns;
+          if (next > 0)
+            before = MAX (before, MIN (g_array_index (busy, Slice, next - 1).end_ns, p->time_ns));
+          if (p->cont)
+            {
+              t = aw_trace_model_find_task (model, f->parent);
+              slice.start_ns = p->time_ns;
+              slice.end_ns = MAX (MIN (p->time_ns + SHORT_SLICE_NS, after), p->time_ns);
+              slice.name = name_slice (names, "continuation of ", t);
+            }
+          else
+            {
+              t = aw_trace_model_find_task (model, f->task);
+              slice.start_ns = MIN (MAX (p->time_ns - SHORT_SLICE_NS, before), p->time_ns);
+              slice.end_ns = p->time_ns;
+              slice.name = name_slice (names, "completion of ", t);
+            }
+          g_array_append_val (extra, slice);
+          s = &g_array_index (extra, Slice, extra->len - 1);
+        }
+      if (p->cont)
+        f->cont_slice = s->start_ns;
+      else
+        f->done_slice = s->start_ns;
+    }
+
+  for (guint i = 0; i < slices->len; i++)
+    {
+      GArray *busy = g_ptr_array_index (slices, i);
+      GArray *extra = g_ptr_array_index (made, i);
+
+      g_array_append_vals (busy, extra->data, extra->len);
+      g_array_sort (busy, compare_slices);
+    }
+}
+
+static void
+add_flow_end (Writer      *w,
+              const char  *ph,
+              guint16      lane,
+              gint64       slice_ns,
+              guint32      task)
+{
+  begin_event (w, ph, "continuation", lane + 1, slice_ns - w->begin);
+  append_member (w->out, "cat");
+  append_string (w->out, SLICE_CAT);
+  append_member (w->out, "id");
+  append_task_id (w, task);
+  if (ph[0] == 'f')
+    g_string_append (w->out, ",\"bp\":\"e\"");
+  end_event (w);
+}
+
+static void
+add_trace_events (Writer  *w,
+                  AwTrace *trace)
 {
   g_autoptr(AwTraceModel) model = aw_trace_model_new (trace);
+  g_autoptr(GArray) flows = find_flows (trace);
+  g_autoptr(GPtrArray) slices = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
   g_autofree char *process = NULL;
+  GStringChunk *names = g_string_chunk_new (256);
   const AwTaskInfo *tasks;
   const AwSpan *spans;
   const AwMarker *markers;
-  guint n_tasks, n_spans, n_markers;
-  gint64 begin = aw_trace_model_get_begin_ns (model);
+  guint n_tasks, n_spans, n_markers, n_lanes;
   const char *scenario = aw_trace_get_metadata (trace, "scenario_title");
   const char *variant = aw_trace_get_metadata (trace, "variant_title");
 
+  w->begin = aw_trace_model_get_begin_ns (model);
   process = g_strdup_printf ("%s%s%s", scenario ? scenario : "Awaitscope",
                              variant ? ": " : "", variant ? variant : "");
-  json_builder_begin_object (b);
-  add_common (b, "M", "process_name", pid, 0, 0);
-  json_builder_set_member_name (b, "args");
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "name");
-  json_builder_add_string_value (b, process);
-  json_builder_end_object (b);
-  json_builder_end_object (b);
-
+  add_metadata_event (w, "process_name", 0, process);
   for (guint lane = 0; lane < aw_trace_get_n_lanes (trace); lane++)
-    {
-      json_builder_begin_object (b);
-      add_common (b, "M", "thread_name", pid, lane + 1, 0);
-      json_builder_set_member_name (b, "args");
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, "name");
-      json_builder_add_string_value (b, aw_trace_get_lane_name (trace, lane));
-      json_builder_end_object (b);
-      json_builder_end_object (b);
-    }
+    add_metadata_event (w, "thread_name", lane + 1, aw_trace_get_lane_name (trace, lane));
 
   tasks = aw_trace_model_get_tasks (model, &n_tasks);
   spans = aw_trace_model_get_spans (model, &n_spans);
@@ -143,88 +522,92 @@ add_trace_events (JsonBuilder *b,
     {
       const AwTaskInfo *t = &tasks[i];
       gint64 end = t->end_ns >= 0 ? t->end_ns : aw_trace_model_get_end_ns (model);
-      char parent_id[32];
+      g_autofree char *parent_id = g_strdup_printf ("0x%x%08x", w->pid, t->parent);
 
-      g_snprintf (parent_id, sizeof parent_id, "0x%x", t->parent);
-      add_async (b, "b", t->name, pid, 1, t->created_ns - begin, t->id, "parent",
+      add_async (w, "b", t->name, 1, t->created_ns - w->begin, t->id, "parent",
                  t->parent ? parent_id : NULL);
       for (guint s = t->first_span; s < t->first_span + t->n_spans; s++)
         {
-          add_async (b, "b", phase_name (spans[s].phase), pid, spans[s].lane + 1,
-                     spans[s].start_ns - begin, t->id, NULL, NULL);
-          add_async (b, "e", phase_name (spans[s].phase), pid, spans[s].lane + 1,
-                     spans[s].end_ns - begin, t->id, NULL, NULL);
+          add_async (w, "b", phase_name (spans[s].phase), spans[s].lane + 1,
+                     spans[s].start_ns - w->begin, t->id, NULL, NULL);
+          add_async (w, "e", phase_name (spans[s].phase), spans[s].lane + 1,
+                     spans[s].end_ns - w->begin, t->id, NULL, NULL);
         }
-      add_async (b, "e", t->name, pid, 1, end - begin, t->id, "outcome",
+      add_async (w, "e", t->name, 1, end - w->begin, t->id, "outcome",
                  t->error ? t->error : t->sync ? "completed synchronously" : aw_outcome_to_string (t->outcome));
-
-      /* The completion resumed the parent's continuation. */
-      if (t->parent != 0 && t->end_ns >= 0 && !t->sync)
-        {
-          char id[32];
-
-          g_snprintf (id, sizeof id, "0x%x", t->id);
-          json_builder_begin_object (b);
-          add_common (b, "s", "continuation", pid, 1, t->end_ns - begin);
-          json_builder_set_member_name (b, "cat");
-          json_builder_add_string_value (b, "await");
-          json_builder_set_member_name (b, "id");
-          json_builder_add_string_value (b, id);
-          json_builder_end_object (b);
-          json_builder_begin_object (b);
-          add_common (b, "f", "continuation", pid, 1, t->end_ns - begin);
-          json_builder_set_member_name (b, "cat");
-          json_builder_add_string_value (b, "await");
-          json_builder_set_member_name (b, "id");
-          json_builder_add_string_value (b, id);
-          json_builder_set_member_name (b, "bp");
-          json_builder_add_string_value (b, "e");
-          json_builder_end_object (b);
-        }
     }
 
-  /* Each thread's busy intervals. */
-  for (guint lane = 0; lane < aw_trace_model_get_n_lanes (model); lane++)
+  /* Each thread's busy intervals, and short slices where flows need them. */
+  n_lanes = MAX (aw_trace_model_get_n_lanes (model), aw_trace_get_n_lanes (trace));
+  for (guint i = 0; i < flows->len; i++)
     {
+      const Flow *f = &g_array_index (flows, Flow, i);
+      n_lanes = MAX (n_lanes, (guint) MAX (f->done_lane, f->cont_lane) + 1);
+    }
+  for (guint lane = 0; lane < n_lanes; lane++)
+    {
+      GArray *lane_slices = g_array_new (FALSE, FALSE, sizeof (Slice));
       guint n;
       const AwSpan *busy = aw_trace_model_get_lane_busy (model, lane, &n);
 
       for (guint i = 0; i < n; i++)
         {
           const AwTaskInfo *t = aw_trace_model_find_task (model, busy[i].task);
+          Slice slice = { busy[i].start_ns, busy[i].end_ns, t ? t->name : "work", FALSE };
 
-          json_builder_begin_object (b);
-          add_common (b, "X", t ? t->name : "work", pid, lane + 1, busy[i].start_ns - begin);
-          json_builder_set_member_name (b, "dur");
-          json_builder_add_double_value (b, aw_span_duration (&busy[i]) / 1000.0);
-          json_builder_end_object (b);
+          g_array_append_val (lane_slices, slice);
         }
+      g_ptr_array_add (slices, lane_slices);
+    }
+  bind_flows (model, flows, slices, names);
+
+  for (guint lane = 0; lane < slices->len; lane++)
+    {
+      GArray *lane_slices = g_ptr_array_index (slices, lane);
+
+      for (guint i = 0; i < lane_slices->len; i++)
+        {
+          const Slice *s = &g_array_index (lane_slices, Slice, i);
+
+          begin_event (w, "X", s->name, lane + 1, s->start_ns - w->begin);
+          append_member (w->out, "cat");
+          append_string (w->out, SLICE_CAT);
+          append_member (w->out, "dur");
+          append_us (w->out, s->end_ns - s->start_ns);
+          end_event (w);
+        }
+    }
+
+  /* After the slices they bind to: readers that bind a flow to the slice
+   * open at its time see the slice first when both start together. */
+  for (guint i = 0; i < flows->len; i++)
+    {
+      const Flow *f = &g_array_index (flows, Flow, i);
+
+      add_flow_end (w, "s", f->done_lane, f->done_slice, f->task);
+      add_flow_end (w, "f", f->cont_lane, f->cont_slice, f->task);
     }
 
   markers = aw_trace_model_get_markers (model, &n_markers);
   for (guint i = 0; i < n_markers; i++)
     {
-      const char *name = aw_marker_get_label (&markers[i]);
-
-      json_builder_begin_object (b);
-      add_common (b, "i", name, pid, 1, markers[i].time_ns - begin);
-      json_builder_set_member_name (b, "s");
-      json_builder_add_string_value (b, "p");
+      begin_event (w, "i", aw_marker_get_label (&markers[i]), 1, markers[i].time_ns - w->begin);
+      g_string_append (w->out, ",\"s\":\"p\"");
       if (markers[i].text != NULL)
         {
-          json_builder_set_member_name (b, "args");
-          json_builder_begin_object (b);
-          json_builder_set_member_name (b, "text");
-          json_builder_add_string_value (b, markers[i].text);
-          json_builder_end_object (b);
+          append_member (w->out, "args");
+          g_string_append (w->out, "{\"text\":");
+          append_string (w->out, markers[i].text);
+          g_string_append_c (w->out, '}');
         }
-      json_builder_end_object (b);
+      end_event (w);
     }
+  g_string_chunk_free (names);
 }
 
 static void
-add_raw_log (JsonBuilder *b,
-             AwTrace     *trace)
+add_raw_log (GString *out,
+             AwTrace *trace)
 {
   g_autoptr(GList) keys = NULL;
   const AwEvent *events;
@@ -233,48 +616,42 @@ add_raw_log (JsonBuilder *b,
   aw_trace_merge (trace);
   events = aw_trace_get_events (trace, &n);
 
-  json_builder_begin_object (b);
-
   /* Sorted, so that the same trace is always the same file. */
-  json_builder_set_member_name (b, "metadata");
-  json_builder_begin_object (b);
+  g_string_append (out, "{\"metadata\":{");
   keys = g_list_sort (g_hash_table_get_keys (aw_trace_get_all_metadata (trace)), (GCompareFunc) strcmp);
   for (const GList *l = keys; l != NULL; l = l->next)
     {
-      json_builder_set_member_name (b, l->data);
-      json_builder_add_string_value (b, aw_trace_get_metadata (trace, l->data));
+      if (l != keys)
+        g_string_append_c (out, ',');
+      append_string (out, l->data);
+      g_string_append_c (out, ':');
+      append_string (out, aw_trace_get_metadata (trace, l->data));
     }
-  json_builder_end_object (b);
-
-  json_builder_set_member_name (b, "lanes");
-  json_builder_begin_array (b);
+  g_string_append (out, "},\n\"lanes\":[");
   for (guint i = 0; i < aw_trace_get_n_lanes (trace); i++)
-    json_builder_add_string_value (b, aw_trace_get_lane_name (trace, i) ? aw_trace_get_lane_name (trace, i) : "");
-  json_builder_end_array (b);
-
-  json_builder_set_member_name (b, "strings");
-  json_builder_begin_array (b);
+    {
+      if (i > 0)
+        g_string_append_c (out, ',');
+      append_string (out, aw_trace_get_lane_name (trace, i));
+    }
+  g_string_append (out, "],\n\"strings\":[");
   for (guint i = 1; i < aw_trace_get_n_strings (trace); i++)
-    json_builder_add_string_value (b, aw_trace_get_string (trace, i));
-  json_builder_end_array (b);
+    {
+      if (i > 1)
+        g_string_append_c (out, ',');
+      append_string (out, aw_trace_get_string (trace, i));
+    }
 
   /* [time_ns, kind, task, parent, lane, string id] */
-  json_builder_set_member_name (b, "events");
-  json_builder_begin_array (b);
+  g_string_append (out, "],\n\"events\":[");
   for (guint i = 0; i < n; i++)
     {
-      json_builder_begin_array (b);
-      json_builder_add_int_value (b, events[i].time_ns);
-      json_builder_add_string_value (b, aw_event_kind_to_string (events[i].kind));
-      json_builder_add_int_value (b, events[i].task);
-      json_builder_add_int_value (b, events[i].parent);
-      json_builder_add_int_value (b, events[i].lane);
-      json_builder_add_int_value (b, events[i].str);
-      json_builder_end_array (b);
+      g_string_append_printf (out, "%s\n[%" G_GINT64_FORMAT ",", i > 0 ? "," : "", events[i].time_ns);
+      append_string (out, aw_event_kind_to_string (events[i].kind));
+      g_string_append_printf (out, ",%u,%u,%u,%u]", events[i].task, events[i].parent,
+                              events[i].lane, events[i].str);
     }
-  json_builder_end_array (b);
-
-  json_builder_end_object (b);
+  g_string_append (out, "]}");
 }
 
 /**
@@ -288,40 +665,25 @@ GBytes *
 aw_traces_to_json (AwTrace **traces,
                    guint     n_traces)
 {
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(JsonGenerator) gen = json_generator_new ();
-  g_autoptr(JsonNode) root = NULL;
-  gsize length;
-  char *text;
+  GString *out = g_string_sized_new (4096);
+  Writer w = { out, 0, 0, 0 };
 
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "displayTimeUnit");
-  json_builder_add_string_value (b, "ms");
-  json_builder_set_member_name (b, "traceEvents");
-  json_builder_begin_array (b);
+  g_string_append (out, "{\"displayTimeUnit\":\"ms\",\"traceEvents\":[");
   for (guint i = 0; i < n_traces; i++)
-    add_trace_events (b, traces[i], i + 1);
-  json_builder_end_array (b);
-
-  json_builder_set_member_name (b, "otherData");
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "awaitscope");
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "format");
-  json_builder_add_int_value (b, FORMAT_VERSION);
-  json_builder_set_member_name (b, "traces");
-  json_builder_begin_array (b);
+    {
+      w.pid = i + 1;
+      add_trace_events (&w, traces[i]);
+    }
+  g_string_append_printf (out, "],\n\"otherData\":{\"awaitscope\":{\"format\":%d,\"traces\":[", FORMAT_VERSION);
   for (guint i = 0; i < n_traces; i++)
-    add_raw_log (b, traces[i]);
-  json_builder_end_array (b);
-  json_builder_end_object (b);
-  json_builder_end_object (b);
-  json_builder_end_object (b);
-
-  root = json_builder_get_root (b);
-  json_generator_set_root (gen, root);
-  text = json_generator_to_data (gen, &length);
-  return g_bytes_new_take (text, length);
+    {
+      if (i > 0)
+        g_string_append_c (out, ',');
+      g_string_append_c (out, '\n');
+      add_raw_log (out, traces[i]);
+    }
+  g_string_append (out, "]}}}\n");
+  return g_string_free_to_bytes (out);
 }
 
 /**
@@ -343,6 +705,9 @@ aw_trace_to_json (AwTrace *trace)
  * @path: the file; written whole or not at all
  * @error: return location for an error
  *
+ * A trace Awaitscope could not load back is not written: beyond
+ * %AW_TRACE_MAX_FILE_SIZE bytes this fails with %AW_TRACE_ERROR_LIMIT.
+ *
  * Returns: %TRUE if the file was written
  */
 gboolean
@@ -353,6 +718,14 @@ aw_traces_save (AwTrace    **traces,
 {
   g_autoptr(GBytes) bytes = aw_traces_to_json (traces, n_traces);
 
+  if (g_bytes_get_size (bytes) > AW_TRACE_MAX_FILE_SIZE)
+    {
+      g_set_error (error, AW_TRACE_ERROR, AW_TRACE_ERROR_LIMIT,
+                   "%s: not written: the trace would be %" G_GSIZE_FORMAT " MiB, and traces "
+                   "load back only up to %d MiB (record fewer tasks or fewer variants)",
+                   path, (g_bytes_get_size (bytes) + (1 << 20) - 1) >> 20, AW_TRACE_MAX_FILE_SIZE >> 20);
+      return FALSE;
+    }
   return aw_write_file_atomic (path, bytes, error);
 }
 
@@ -546,12 +919,36 @@ load_own (JsonObject  *raw,
 typedef struct {
   AwTrace    *trace;
   GHashTable *lanes;      /* tid -> lane + 1 */
-  GHashTable *open_async; /* "cat/id" -> task id */
+  GHashTable *open_async; /* "cat/scope/id" -> GArray of open task ids, innermost last */
   GHashTable *stacks;     /* tid -> GArray of task ids (B/E) */
   guint32     next_task;
-  gint64      first_us;
   gint64      last_ns;
+  guint       shown;      /* events that became tasks or marks */
 } Foreign;
+
+/* Why events were left out, counted for the message. */
+typedef enum {
+  IGNORED_SAMPLE,
+  IGNORED_COUNTER,
+  IGNORED_FLOW,
+  IGNORED_OBJECT,
+  IGNORED_UNMATCHED_END,
+  IGNORED_NO_TIME,
+  IGNORED_NO_ID,
+  IGNORED_OTHER,
+  N_IGNORED
+} Ignored;
+
+static const char * const ignored_names[N_IGNORED][2] = {
+  { "sample event", "sample events" },
+  { "counter event", "counter events" },
+  { "flow event", "flow events" },
+  { "object event", "object events" },
+  { "unmatched end", "unmatched ends" },
+  { "event without a time", "events without a time" },
+  { "async event without an id", "async events without an id" },
+  { "event of another kind", "events of other kinds" },
+};
 
 static void
 foreign_free (Foreign *f)
@@ -623,17 +1020,71 @@ foreign_ts (JsonObject *ev,
   return G_MININT64;
 }
 
+/* Phases that become tasks or marks: only they place the time axis, so
+ * metadata at ts 0 does not squeeze a trace recorded hours into the
+ * machine's uptime against the right edge. */
+static gboolean
+shown_phase (const char *ph)
+{
+  return ph[0] != '\0' && ph[1] == '\0' && strchr ("XBEbeSFiIn", ph[0]) != NULL;
+}
+
+static Ignored
+ignored_phase (const char *ph)
+{
+  if (g_str_equal (ph, "P"))
+    return IGNORED_SAMPLE;
+  if (g_str_equal (ph, "C"))
+    return IGNORED_COUNTER;
+  if (g_str_equal (ph, "s") || g_str_equal (ph, "t") || g_str_equal (ph, "f"))
+    return IGNORED_FLOW;
+  if (g_str_equal (ph, "N") || g_str_equal (ph, "O") || g_str_equal (ph, "D"))
+    return IGNORED_OBJECT;
+  return IGNORED_OTHER;
+}
+
+/* The async track of a b/e (or S/F) event: its category, scope and id.
+ * An "id2" {"local": ...} id belongs to its process, which the key's
+ * Foreign already is; {"global": ...} and a plain "id" belong to the file. */
+static char *
+async_key (JsonObject *ev)
+{
+  JsonNode *id = json_object_get_member (ev, "id");
+  JsonObject *id2 = member_object (ev, "id2");
+  const char *kind = "id";
+  g_autofree char *value = NULL;
+
+  if ((id == NULL || !JSON_NODE_HOLDS_VALUE (id)) && id2 != NULL)
+    {
+      kind = json_object_has_member (id2, "local") ? "local" : "global";
+      id = json_object_get_member (id2, kind);
+    }
+  if (id == NULL || !JSON_NODE_HOLDS_VALUE (id))
+    return NULL;
+  if (node_string (id) != NULL)
+    value = g_strdup (node_string (id));
+  else if (json_node_get_value_type (id) == G_TYPE_INT64)
+    value = g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (id));
+  else
+    return NULL;
+  return g_strdup_printf ("%s/%s/%s:%s", member_string (ev, "cat", ""), member_string (ev, "scope", ""),
+                          kind, value);
+}
+
 /* Plain Trace Event files from other tools: tasks from X, B/E and b/e. */
 static GPtrArray *
 load_foreign (JsonArray   *events,
               const char  *name,
+              char       **ignored_out,
               GError     **error)
 {
   g_autoptr(GHashTable) by_pid = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) foreign_free);
   g_autoptr(GArray) order = g_array_new (FALSE, FALSE, sizeof (gint));
+  g_autofree char *summary = NULL;
   GPtrArray *ret;
   gint64 min_ts = G_MAXINT64;
-  guint used = 0;
+  guint ignored[N_IGNORED] = { 0 };
+  guint n_ignored = 0;
 
   if (json_array_get_length (events) > AW_TRACE_MAX_EVENTS)
     {
@@ -645,9 +1096,12 @@ load_foreign (JsonArray   *events,
   for (guint i = 0; i < json_array_get_length (events); i++)
     {
       JsonNode *node = json_array_get_element (events, i);
+      JsonObject *ev;
       gint64 ts;
 
-      if (JSON_NODE_HOLDS_OBJECT (node) && (ts = foreign_ts (json_node_get_object (node), "ts")) != G_MININT64)
+      if (JSON_NODE_HOLDS_OBJECT (node) &&
+          shown_phase (member_string (ev = json_node_get_object (node), "ph", "")) &&
+          (ts = foreign_ts (ev, "ts")) != G_MININT64)
         min_ts = MIN (min_ts, ts);
     }
   if (min_ts == G_MAXINT64)
@@ -664,7 +1118,10 @@ load_foreign (JsonArray   *events,
       guint16 lane;
 
       if (!JSON_NODE_HOLDS_OBJECT (node))
-        continue;
+        {
+          ignored[IGNORED_OTHER]++;
+          continue;
+        }
       ev = json_node_get_object (node);
       ph = member_string (ev, "ph", "");
       ev_name = member_string (ev, "name", "event");
@@ -678,7 +1135,7 @@ load_foreign (JsonArray   *events,
           f = g_new0 (Foreign, 1);
           f->trace = aw_trace_new ();
           f->lanes = g_hash_table_new (NULL, NULL);
-          f->open_async = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+          f->open_async = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_array_unref);
           f->stacks = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_array_unref);
           aw_trace_set_metadata (f->trace, AW_META_CLOCK, "imported");
           aw_trace_set_metadata (f->trace, AW_META_VARIANT, "imported");
@@ -702,11 +1159,18 @@ load_foreign (JsonArray   *events,
             aw_trace_set_lane_name (f->trace, foreign_lane (f, tid), value);
           continue;
         }
+      if (!shown_phase (ph))
+        {
+          ignored[ignored_phase (ph)]++;
+          continue;
+        }
       if (ts == G_MININT64)
-        continue;
+        {
+          ignored[IGNORED_NO_TIME]++;
+          continue;
+        }
       ts -= min_ts;
       lane = foreign_lane (f, tid);
-      used++;
 
       if (g_str_equal (ph, "X"))
         {
@@ -718,6 +1182,7 @@ load_foreign (JsonArray   *events,
           foreign_record (f, ts, AW_EVENT_TASK_CREATED, task, 0, lane, ev_name);
           foreign_record (f, ts, AW_EVENT_TASK_RUNNING, task, 0, lane, NULL);
           foreign_record (f, ts + dur, AW_EVENT_TASK_COMPLETED, task, 0, lane, NULL);
+          f->shown++;
         }
       else if (g_str_equal (ph, "B"))
         {
@@ -735,6 +1200,7 @@ load_foreign (JsonArray   *events,
           g_array_append_val (stack, task);
           foreign_record (f, ts, AW_EVENT_TASK_CREATED, task, parent, lane, ev_name);
           foreign_record (f, ts, AW_EVENT_TASK_RUNNING, task, 0, lane, NULL);
+          f->shown++;
         }
       else if (g_str_equal (ph, "E"))
         {
@@ -747,41 +1213,79 @@ load_foreign (JsonArray   *events,
               g_array_set_size (stack, stack->len - 1);
               foreign_record (f, ts, AW_EVENT_TASK_COMPLETED, task, 0, lane, NULL);
             }
+          else
+            ignored[IGNORED_UNMATCHED_END]++;
         }
       else if (g_str_equal (ph, "b") || g_str_equal (ph, "e") || g_str_equal (ph, "S") || g_str_equal (ph, "F"))
         {
-          JsonNode *id_node = json_object_get_member (ev, "id");
-          g_autofree char *key = NULL;
-          gpointer task;
+          g_autofree char *key = async_key (ev);
+          GArray *open;
 
-          if (id_node == NULL || !JSON_NODE_HOLDS_VALUE (id_node))
-            continue;
-          key = node_string (id_node) != NULL
-            ? g_strdup_printf ("%s/%s/%s", member_string (ev, "cat", ""), node_string (id_node), ev_name)
-            : g_strdup_printf ("%s/%" G_GINT64_FORMAT "/%s", member_string (ev, "cat", ""),
-                               member_int (ev, "id", 0), ev_name);
+          if (key == NULL)
+            {
+              ignored[IGNORED_NO_ID]++;
+              continue;
+            }
+          open = g_hash_table_lookup (f->open_async, key);
           if (g_str_equal (ph, "b") || g_str_equal (ph, "S"))
             {
               guint32 id = ++f->next_task;
+              guint32 parent = 0;
 
-              g_hash_table_replace (f->open_async, g_steal_pointer (&key), GUINT_TO_POINTER (id));
-              foreign_record (f, ts, AW_EVENT_TASK_CREATED, id, 0, lane, ev_name);
+              /* Nestable: a b inside an open b of the same track is its child. */
+              if (open == NULL)
+                {
+                  open = g_array_new (FALSE, FALSE, sizeof (guint32));
+                  g_hash_table_insert (f->open_async, g_steal_pointer (&key), open);
+                }
+              if (open->len > 0 && ph[0] == 'b')
+                parent = g_array_index (open, guint32, open->len - 1);
+              g_array_append_val (open, id);
+              foreign_record (f, ts, AW_EVENT_TASK_CREATED, id, parent, lane, ev_name);
               foreign_record (f, ts, AW_EVENT_TASK_WAITING, id, 0, lane, NULL);
+              f->shown++;
             }
-          else if ((task = g_hash_table_lookup (f->open_async, key)) != NULL)
+          else if (open != NULL && open->len > 0)
             {
-              foreign_record (f, ts, AW_EVENT_TASK_COMPLETED, GPOINTER_TO_UINT (task), 0, lane, NULL);
-              g_hash_table_remove (f->open_async, key);
+              /* An e closes the innermost open b of its track. */
+              guint32 task = g_array_index (open, guint32, open->len - 1);
+
+              g_array_set_size (open, open->len - 1);
+              foreign_record (f, ts, AW_EVENT_TASK_COMPLETED, task, 0, lane, NULL);
             }
+          else
+            ignored[IGNORED_UNMATCHED_END]++;
         }
-      else if (g_str_equal (ph, "i") || g_str_equal (ph, "I") || g_str_equal (ph, "n"))
-        foreign_record (f, ts, AW_EVENT_MARK, 0, 0, lane, ev_name);
+      else
+        {
+          foreign_record (f, ts, AW_EVENT_MARK, 0, 0, lane, ev_name);
+          f->shown++;
+        }
     }
 
-  if (used == 0)
+  /* "412 events ignored: 400 sample events, 12 unmatched ends", most first. */
+  for (guint i = 0; i < N_IGNORED; i++)
+    n_ignored += ignored[i];
+  if (n_ignored > 0)
     {
-      invalid (error, name, "no events with a time (\"ts\") that Awaitscope can show");
-      return NULL;
+      GString *s = g_string_new (NULL);
+      gboolean done[N_IGNORED] = { FALSE };
+
+      g_string_append_printf (s, "%u %s ignored: ", n_ignored, n_ignored == 1 ? "event" : "events");
+      for (guint k = 0; k < N_IGNORED; k++)
+        {
+          guint most = N_IGNORED;
+
+          for (guint i = 0; i < N_IGNORED; i++)
+            if (!done[i] && ignored[i] > 0 && (most == N_IGNORED || ignored[i] > ignored[most]))
+              most = i;
+          if (most == N_IGNORED)
+            break;
+          done[most] = TRUE;
+          g_string_append_printf (s, "%s%u %s", k > 0 ? ", " : "", ignored[most],
+                                  ignored_names[most][ignored[most] == 1 ? 0 : 1]);
+        }
+      summary = g_string_free (s, FALSE);
     }
 
   ret = g_ptr_array_new_with_free_func ((GDestroyNotify) aw_trace_unref);
@@ -789,57 +1293,62 @@ load_foreign (JsonArray   *events,
     {
       Foreign *f = g_hash_table_lookup (by_pid, GINT_TO_POINTER (g_array_index (order, gint, i)));
 
+      /* A process with only names (or only ignored events) is no run. */
+      if (f->shown == 0)
+        continue;
       foreign_record (f, f->last_ns, AW_EVENT_RUN_END, 0, 0, 0, "completed");
       aw_trace_merge (f->trace);
       g_ptr_array_add (ret, aw_trace_ref (f->trace));
     }
+
+  if (ret->len == 0)
+    {
+      g_ptr_array_unref (ret);
+      invalid (error, name, "nothing Awaitscope can show: no complete (X), duration (B/E), async (b/e) or "
+               "instant (i) events with a time (\"ts\")%s%s", summary ? "; " : "", summary ? summary : "");
+      return NULL;
+    }
+  if (ignored_out != NULL)
+    *ignored_out = g_steal_pointer (&summary);
   return ret;
 }
 
-/**
- * aw_traces_load_from_data:
- * @data: Trace Event JSON
- * @length: its length
- * @display_name: the file name for messages
- * @error: return location for an error naming the file and the problem
- *
- * Loads what aw_traces_to_json() saved, without loss, or the complete,
- * duration and async events of a file from another tool.
- *
- * Returns: (transfer full) (element-type AwTrace) (nullable): the runs
- */
-GPtrArray *
-aw_traces_load_from_data (const char  *data,
-                          gsize        length,
-                          const char  *display_name,
-                          GError     **error)
+/* The JSON Array Format may end without its "]" (a trace cut off when
+ * the program that wrote it stopped): such text gets it back, after any
+ * trailing comma. Returns NULL for any other text. */
+static char *
+close_array (const char *data,
+             gsize       length,
+             gsize      *new_length)
 {
-  g_autoptr(JsonParser) parser = NULL;
-  g_autoptr(GError) local_error = NULL;
+  gsize start = 0, end = length;
+  GString *s;
+
+  while (start < length && g_ascii_isspace (data[start]))
+    start++;
+  while (end > start && g_ascii_isspace (data[end - 1]))
+    end--;
+  if (start == end || data[start] != '[' || data[end - 1] == ']')
+    return NULL;
+  if (data[end - 1] == ',')
+    end--;
+  s = g_string_new_len (data, end);
+  g_string_append (s, "]");
+  *new_length = s->len;
+  return g_string_free (s, FALSE);
+}
+
+static GPtrArray *
+load_parsed (JsonParser  *parser,
+             const char  *name,
+             char       **ignored,
+             GError     **error)
+{
   g_autoptr(GPtrArray) ret = NULL;
-  const char *name = display_name ? display_name : "<trace>";
   JsonNode *root;
   JsonObject *object = NULL;
   JsonArray *events = NULL;
   JsonObject *other, *own;
-
-  if (!aw_json_precheck (data, length, name, AW_TRACE_MAX_FILE_SIZE, AW_TRACE_MAX_JSON_DEPTH,
-                         AW_TRACE_ERROR, AW_TRACE_ERROR_SYNTAX, AW_TRACE_ERROR_LIMIT, error))
-    return NULL;
-
-  parser = json_parser_new_immutable ();
-  if (!json_parser_load_from_data (parser, data, length, &local_error))
-    {
-      /* json-glib quotes the bad token cut to a number of bytes, which
-       * may split a character: keep the message UTF-8. */
-      g_autofree char *valid = g_utf8_make_valid (local_error->message, -1);
-      const char *msg = valid;
-
-      if (g_str_has_prefix (msg, "<data>:"))
-        msg += strlen ("<data>:");
-      g_set_error (error, AW_TRACE_ERROR, AW_TRACE_ERROR_SYNTAX, "%s:%s", name, msg);
-      return NULL;
-    }
 
   root = json_parser_get_root (parser);
   if (root != NULL && JSON_NODE_HOLDS_ARRAY (root))
@@ -897,24 +1406,149 @@ aw_traces_load_from_data (const char  *data,
       return g_steal_pointer (&ret);
     }
 
-  return load_foreign (events, name, error);
+  return load_foreign (events, name, ignored, error);
 }
 
 /**
- * aw_traces_load_from_file:
- * @path: a trace file
+ * aw_traces_load_from_data_full:
+ * @data: Trace Event JSON
+ * @length: its length
+ * @display_name: the file name for messages
+ * @ignored: (out) (optional) (nullable): what was left out of a file from
+ *   another tool, as "412 events ignored: 400 sample events, 12 unmatched
+ *   ends", or %NULL if nothing was
+ * @error: return location for an error naming the file and the problem
+ *
+ * Loads what aw_traces_to_json() saved, without loss, or the complete,
+ * duration, async and instant events of a file from another tool (the
+ * JSON Array Format may lack its closing bracket). A process with nothing
+ * to show is left out; a file with nothing at all is an error.
+ *
+ * Returns: (transfer full) (element-type AwTrace) (nullable): the runs
+ */
+GPtrArray *
+aw_traces_load_from_data_full (const char  *data,
+                               gsize        length,
+                               const char  *display_name,
+                               char       **ignored,
+                               GError     **error)
+{
+  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *closed = NULL;
+  gsize closed_length = 0;
+  const char *name = display_name ? display_name : "<trace>";
+
+  if (ignored != NULL)
+    *ignored = NULL;
+  if (!aw_json_precheck (data, length, name, AW_TRACE_MAX_FILE_SIZE, AW_TRACE_MAX_JSON_DEPTH,
+                         AW_TRACE_ERROR, AW_TRACE_ERROR_SYNTAX, AW_TRACE_ERROR_LIMIT, error))
+    return NULL;
+
+  parser = json_parser_new_immutable ();
+  if (!json_parser_load_from_data (parser, data, length, &local_error))
+    {
+      /* json-glib quotes the bad token cut to a number of bytes, which
+       * may split a character: keep the message UTF-8. */
+      g_autofree char *valid = g_utf8_make_valid (local_error->message, -1);
+      const char *msg = valid;
+
+      if ((closed = close_array (data, length, &closed_length)) != NULL &&
+          json_parser_load_from_data (parser, closed, closed_length, NULL))
+        return load_parsed (parser, name, ignored, error);
+
+      if (g_str_has_prefix (msg, "<data>:"))
+        msg += strlen ("<data>:");
+      g_set_error (error, AW_TRACE_ERROR, AW_TRACE_ERROR_SYNTAX, "%s:%s", name, msg);
+      return NULL;
+    }
+  return load_parsed (parser, name, ignored, error);
+}
+
+/**
+ * aw_traces_load_from_data:
+ * @data: Trace Event JSON
+ * @length: its length
+ * @display_name: the file name for messages
+ * @error: return location for an error naming the file and the problem
+ *
+ * As aw_traces_load_from_data_full(), without saying what was left out.
+ *
+ * Returns: (transfer full) (element-type AwTrace) (nullable): the runs
+ */
+GPtrArray *
+aw_traces_load_from_data (const char  *data,
+                          gsize        length,
+                          const char  *display_name,
+                          GError     **error)
+{
+  return aw_traces_load_from_data_full (data, length, display_name, NULL, error);
+}
+
+/* A gzip-compressed trace (.json.gz, as Chrome and Perfetto save them),
+ * decompressed up to the size limit. */
+static GBytes *
+read_gzip (const char  *path,
+           GError     **error)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GZlibDecompressor) gunzip = g_zlib_decompressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP);
+  g_autoptr(GInputStream) raw = NULL;
+  g_autoptr(GInputStream) in = NULL;
+  g_autoptr(GByteArray) out = g_byte_array_new ();
+  g_autoptr(GError) local_error = NULL;
+  guint8 buffer[65536];
+  gssize n;
+
+  raw = G_INPUT_STREAM (g_file_read (file, NULL, &local_error));
+  if (raw == NULL)
+    {
+      g_set_error (error, AW_TRACE_ERROR, AW_TRACE_ERROR_IO, "%s: cannot read the file: %s", path, local_error->message);
+      return NULL;
+    }
+  in = g_converter_input_stream_new (raw, G_CONVERTER (gunzip));
+  while ((n = g_input_stream_read (in, buffer, sizeof buffer, NULL, &local_error)) > 0)
+    {
+      if (out->len + (gsize) n > AW_TRACE_MAX_FILE_SIZE)
+        {
+          g_set_error (error, AW_TRACE_ERROR, AW_TRACE_ERROR_LIMIT,
+                       "%s: uncompressed, the trace is over %d bytes; traces may be at most that",
+                       path, AW_TRACE_MAX_FILE_SIZE);
+          return NULL;
+        }
+      g_byte_array_append (out, buffer, n);
+    }
+  if (n < 0)
+    {
+      g_set_error (error, AW_TRACE_ERROR, AW_TRACE_ERROR_SYNTAX, "%s: cannot decompress the file: %s",
+                   path, local_error->message);
+      return NULL;
+    }
+  return g_byte_array_free_to_bytes (g_steal_pointer (&out));
+}
+
+/**
+ * aw_traces_load_from_file_full:
+ * @path: a trace file, gzip-compressed or not
+ * @ignored: (out) (optional) (nullable): what was left out, see
+ *   aw_traces_load_from_data_full()
  * @error: return location for an error
  *
  * Returns: (transfer full) (element-type AwTrace) (nullable): the runs
  */
 GPtrArray *
-aw_traces_load_from_file (const char  *path,
-                          GError     **error)
+aw_traces_load_from_file_full (const char  *path,
+                               char       **ignored,
+                               GError     **error)
 {
   g_autoptr(GMappedFile) mapped = NULL;
   g_autoptr(GError) local_error = NULL;
+  const guchar *data;
+  gsize length;
   GStatBuf st;
 
+  if (ignored != NULL)
+    *ignored = NULL;
   if (g_stat (path, &st) == 0 && !S_ISREG (st.st_mode))
     {
       g_set_error (error, AW_TRACE_ERROR, AW_TRACE_ERROR_IO, "%s: not a regular file", path);
@@ -934,6 +1568,34 @@ aw_traces_load_from_file (const char  *path,
                    path, local_error->message);
       return NULL;
     }
-  return aw_traces_load_from_data (g_mapped_file_get_contents (mapped), g_mapped_file_get_length (mapped),
-                                   path, error);
+  data = (const guchar *) g_mapped_file_get_contents (mapped);
+  length = g_mapped_file_get_length (mapped);
+
+  /* gzip's magic number, whatever the file is called. */
+  if (length >= 2 && data[0] == 0x1f && data[1] == 0x8b)
+    {
+      g_autoptr(GBytes) text = read_gzip (path, error);
+      gsize size;
+      const char *chars;
+
+      if (text == NULL)
+        return NULL;
+      chars = g_bytes_get_data (text, &size);
+      return aw_traces_load_from_data_full (chars, size, path, ignored, error);
+    }
+  return aw_traces_load_from_data_full ((const char *) data, length, path, ignored, error);
+}
+
+/**
+ * aw_traces_load_from_file:
+ * @path: a trace file, gzip-compressed or not
+ * @error: return location for an error
+ *
+ * Returns: (transfer full) (element-type AwTrace) (nullable): the runs
+ */
+GPtrArray *
+aw_traces_load_from_file (const char  *path,
+                          GError     **error)
+{
+  return aw_traces_load_from_file_full (path, NULL, error);
 }

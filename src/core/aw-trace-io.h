@@ -39,5 +39,13 @@ GPtrArray *aw_traces_load_from_data (const char  *data,
                                      GError     **error);
 GPtrArray *aw_traces_load_from_file (const char  *path,
                                      GError     **error);
+GPtrArray *aw_traces_load_from_data_full (const char  *data,
+                                          gsize        length,
+                                          const char  *display_name,
+                                          char       **ignored,
+                                          GError     **error);
+GPtrArray *aw_traces_load_from_file_full (const char  *path,
+                                          char       **ignored,
+                                          GError     **error);
 
 G_END_DECLS

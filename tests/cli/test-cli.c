@@ -452,6 +452,26 @@ test_trace_and_replay (void)
     g_assert_cmpint (r.status, ==, 0);
     check_png (foreign_png, 800, 400);
   }
+  {
+    /* What another tool's file had that is not drawn is said, by reason. */
+    g_autofree char *ignored = g_test_build_filename (G_TEST_DIST, "fixtures", "traces", "ignored.json", NULL);
+    g_auto(Result) r = { 0 };
+
+    run_cli (&r, "replay", ignored, "-o", foreign_png, "--size", "800x400", NULL);
+    g_assert_cmpint (r.status, ==, 0);
+    g_assert_nonnull (strstr (r.err, "5 events ignored: 3 sample events, 1 counter event, 1 unmatched end"));
+  }
+  {
+    /* A file with nothing to draw is an error, not an empty picture. */
+    g_autofree char *nothing = g_test_build_filename (G_TEST_DIST, "fixtures", "traces", "nothing-usable.json", NULL);
+    g_autofree char *empty_png = tmp_path ("nothing.png");
+    g_auto(Result) r = { 0 };
+
+    run_cli (&r, "replay", nothing, "-o", empty_png, NULL);
+    g_assert_cmpint (r.status, !=, 0);
+    g_assert_nonnull (strstr (r.err, "nothing Awaitscope can show"));
+    g_assert_false (g_file_test (empty_png, G_FILE_TEST_EXISTS));
+  }
   assert_no_temp_files ();
 }
 

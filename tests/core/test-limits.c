@@ -420,7 +420,7 @@ test_trace_hostile (void)
   /* Times no clock reaches are ignored, not overflowed. */
   {
     const char *far = "[{\"ph\": \"X\", \"ts\": 9223372036854775807, \"dur\": 1e300}, {\"ph\": \"i\", \"ts\": -1e300}]";
-    assert_trace_refused (far, strlen (far), AW_TRACE_ERROR_INVALID, "no events with a time");
+    assert_trace_refused (far, strlen (far), AW_TRACE_ERROR_INVALID, "nothing Awaitscope can show");
   }
 }
 

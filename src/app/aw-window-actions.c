@@ -479,12 +479,27 @@ focus_in_text (AwWindow *self)
                            gtk_widget_get_ancestor (focus, GTK_TYPE_SEARCH_ENTRY) != NULL);
 }
 
+/* Whether the focused widget uses Space itself: a text field, a button
+ * reached with Tab, an open menu. A list row or the task table does not:
+ * Space there would only select what a click already selected. */
+static gboolean
+focus_uses_space (AwWindow *self)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+
+  return focus != NULL && (focus_in_text (self) ||
+                           GTK_IS_BUTTON (focus) || GTK_IS_CHECK_BUTTON (focus) || GTK_IS_SWITCH (focus) ||
+                           gtk_widget_get_ancestor (focus, GTK_TYPE_BUTTON) != NULL ||
+                           gtk_widget_get_ancestor (focus, GTK_TYPE_DROP_DOWN) != NULL ||
+                           gtk_widget_get_ancestor (focus, GTK_TYPE_POPOVER) != NULL);
+}
+
 static gboolean
 run_key (GtkWidget *widget,
          GVariant  *args,
          gpointer   user_data)
 {
-  if (focus_in_text (AW_WINDOW (widget)))
+  if (focus_uses_space (AW_WINDOW (widget)))
     return FALSE;
   _aw_window_start_run (AW_WINDOW (widget));
   return TRUE;
@@ -544,18 +559,31 @@ static const GdkModifierType plain_or_shift[] = { 0, GDK_SHIFT_MASK };
 /* Space and the arrows are GtkWindow's own bindings too (activate-focus,
  * move-focus), and a subclass's bindings come after its parent's: bound on
  * the class, these keys would never arrive. Like the key handler they
- * replace, they are a controller of the window's, which runs first. */
+ * replace, they are controllers of the window's, which run first. Space
+ * runs before the focused widget sees it (a catalogue row or the task
+ * table would take it to select), unless that widget uses it. */
 static GtkEventController *
-run_and_step_keys_new (void)
+run_key_new (void)
 {
   GtkEventController *controller = gtk_shortcut_controller_new ();
 
-  gtk_event_controller_set_static_name (controller, "aw-window-run-and-step-keys");
+  gtk_event_controller_set_static_name (controller, "aw-window-run-key");
+  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+  for (guint i = 0; i < G_N_ELEMENTS (plain_or_shift); i++)
+    gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller),
+                                          gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_space, plain_or_shift[i]),
+                                                            gtk_callback_action_new (run_key, NULL, NULL)));
+  return controller;
+}
+
+static GtkEventController *
+step_keys_new (void)
+{
+  GtkEventController *controller = gtk_shortcut_controller_new ();
+
+  gtk_event_controller_set_static_name (controller, "aw-window-step-keys");
   for (guint i = 0; i < G_N_ELEMENTS (plain_or_shift); i++)
     {
-      gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller),
-                                            gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_space, plain_or_shift[i]),
-                                                              gtk_callback_action_new (run_key, NULL, NULL)));
       gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller),
                                             gtk_shortcut_new_with_arguments (gtk_keyval_trigger_new (GDK_KEY_Left, plain_or_shift[i]),
                                                                              gtk_callback_action_new (step_key, NULL, NULL),
@@ -646,7 +674,8 @@ void
 _aw_window_actions_init (AwWindow *self)
 {
   g_action_map_add_action_entries (G_ACTION_MAP (self), stateful_actions, G_N_ELEMENTS (stateful_actions), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), run_and_step_keys_new ());
+  gtk_widget_add_controller (GTK_WIDGET (self), run_key_new ());
+  gtk_widget_add_controller (GTK_WIDGET (self), step_keys_new ());
 }
 
 /* The settings' actions listen to the application's settings, which

@@ -354,6 +354,7 @@ aw_window_dispose (GObject *object)
 
   _aw_window_abandon_run (self);
   _aw_window_actions_dispose (self);
+  _aw_window_focus_dispose (self);
   if (self->replay_tick_id != 0 && self->timeline != NULL)
     gtk_widget_remove_tick_callback (GTK_WIDGET (self->timeline), self->replay_tick_id);
   self->replay_tick_id = 0;
@@ -389,6 +390,7 @@ aw_window_finalize (GObject *object)
 {
   AwWindow *self = AW_WINDOW (object);
 
+  _aw_window_focus_finalize (self);
   g_clear_pointer (&self->queue, g_array_unref);
   g_clear_pointer (&self->predictions, g_array_unref);
   g_free (self->text_css_data);
@@ -587,6 +589,7 @@ aw_window_init (AwWindow *self)
 
   _aw_window_update_actions (self);
   _aw_window_update_replay_sensitivity (self);
+  _aw_window_focus_init (self);
 }
 
 /**

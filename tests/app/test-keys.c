@@ -145,6 +145,102 @@ transient_of (AwWindow *window,
   return NULL;
 }
 
+/* Presses a pointer button (1, or 4 and 5 for the wheel) @times over the
+ * middle of a widget, in whichever native (the window, a popover) it is
+ * drawn. */
+static void
+press_over (GtkWidget  *widget,
+            const char *button,
+            guint       times)
+{
+  GtkNative *native = gtk_widget_get_native (widget);
+  g_autofree char *xid = NULL;
+  g_autofree char *x = NULL;
+  g_autofree char *y = NULL;
+  g_autofree char *repeat = g_strdup_printf ("%u", times);
+  graphene_point_t point;
+  double sx, sy;
+
+  g_assert_true (gtk_widget_compute_point (widget, GTK_WIDGET (native),
+                                           &GRAPHENE_POINT_INIT (gtk_widget_get_width (widget) / 2.0,
+                                                                 gtk_widget_get_height (widget) / 2.0),
+                                           &point));
+  gtk_native_get_surface_transform (native, &sx, &sy);
+  xid = g_strdup_printf ("%lu", (gulong) gdk_x11_surface_get_xid (gtk_native_get_surface (native)));
+  x = g_strdup_printf ("%d", (int) (point.x + sx));
+  y = g_strdup_printf ("%d", (int) (point.y + sy));
+  xdotool ("mousemove", "--window", xid, x, y, "click", "--repeat", repeat, "--delay", "10", button, NULL);
+  test_wait_ms (150);
+}
+
+static void
+click (GtkWidget *widget)
+{
+  press_over (widget, "1", 1);
+  test_wait_ms (150);
+}
+
+/* A menu item of a popover menu, by its label without the mnemonic ("Theme"). */
+static GtkWidget *
+find_menu_item (GtkWidget  *widget,
+                const char *label)
+{
+  if (g_str_equal (G_OBJECT_TYPE_NAME (widget), "GtkModelButton") && gtk_widget_is_drawable (widget))
+    {
+      g_autofree char *text = NULL;
+
+      g_object_get (widget, "text", &text, NULL);
+      if (g_strcmp0 (text, label) == 0)
+        return widget;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_menu_item (child, label);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* A shown label with this text, in @widget or under it. */
+static GtkWidget *
+find_label (GtkWidget  *widget,
+            const char *text)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_is_drawable (widget) &&
+      g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_label (child, text);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* Opens a dropdown with the pointer and picks an item by its text. */
+static void
+choose_in_dropdown (GtkWidget  *dropdown,
+                    const char *text)
+{
+  GtkWidget *popover;
+  GtkWidget *item;
+
+  click (dropdown);
+  popover = find_widget (dropdown, GTK_TYPE_POPOVER);
+  g_assert_nonnull (popover);
+  g_assert_true (gtk_widget_get_visible (popover));
+  item = find_label (popover, text);
+  g_assert_nonnull (item);
+  click (item);
+  g_assert_false (gtk_widget_get_visible (popover));
+}
+
 static gboolean
 focus_in_search (AwWindow *window)
 {
@@ -440,6 +536,297 @@ test_window_keys (void)
   g_log_set_always_fatal (fatal);
 }
 
+/* The visible rows of the catalogue, in order. */
+static GPtrArray *
+visible_rows (AwWindow *window)
+{
+  GtkWidget *list = find_widget (GTK_WIDGET (window), GTK_TYPE_LIST_BOX);
+  GPtrArray *rows = g_ptr_array_new ();
+
+  for (GtkWidget *child = gtk_widget_get_first_child (list); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_LIST_BOX_ROW (child) && gtk_widget_get_child_visible (child) && gtk_widget_get_visible (child))
+      g_ptr_array_add (rows, child);
+  return rows;
+}
+
+static const char *
+row_id (GtkWidget *row)
+{
+  return aw_scenario_get_id (g_object_get_data (G_OBJECT (row), "scenario"));
+}
+
+static const char *
+scenario_id (AwWindow *window)
+{
+  return aw_scenario_get_id (_aw_window_get_scenario (window));
+}
+
+static GtkWidget *
+focus_of (AwWindow *window)
+{
+  return gtk_root_get_focus (GTK_ROOT (window));
+}
+
+/* At start-up the timeline has the focus: the plain keys are the
+ * timeline's and the run's, not typed into the search. */
+static void
+test_start_up_focus (void)
+{
+  AwWindow *window;
+  GtkWidget *timeline;
+
+  if (!have_tools ())
+    {
+      g_test_skip ("needs an X display and xdotool, and no valgrind");
+      return;
+    }
+
+  window = test_window_new (app, 1280, 800);
+  timeline = GTK_WIDGET (aw_window_get_timeline (window));
+  x_focus (GTK_WINDOW (window));
+  g_assert_true (focus_of (window) == timeline);
+
+  key ("w");
+  g_assert_false (aw_timeline_view_is_fitted (AW_TIMELINE_VIEW (timeline)));
+  key ("f");
+  g_assert_true (aw_timeline_view_is_fitted (AW_TIMELINE_VIEW (timeline)));
+  aw_window_set_variant (window, 0);
+  aw_window_set_speed (window, 4);
+  run_with_key (window, "space");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  test_wait_ms (50);
+}
+
+/* Enter in the search opens the first lesson it finds; Down goes into the
+ * list, and on down the list. */
+static void
+test_search_keys (void)
+{
+  AwWindow *window;
+  GtkWidget *timeline;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autofree char *first = NULL;
+
+  if (!have_tools ())
+    {
+      g_test_skip ("needs an X display and xdotool, and no valgrind");
+      return;
+    }
+
+  window = test_window_new (app, 1280, 800);
+  timeline = GTK_WIDGET (aw_window_get_timeline (window));
+  g_assert_true (aw_window_select_scenario (window, "when-all"));
+  x_focus (GTK_WINDOW (window));
+
+  key ("ctrl+f");
+  g_assert_true (focus_in_search (window));
+  xdotool ("type", "--delay", "20", "WhenAny", NULL);
+  test_wait_ms (400);
+  rows = visible_rows (window);
+  g_assert_cmpuint (rows->len, >=, 1);
+  first = g_strdup (row_id (g_ptr_array_index (rows, 0)));
+  g_assert_cmpstr (first, !=, "when-all");
+  key ("Return");
+  g_assert_cmpstr (scenario_id (window), ==, first);
+  /* ... and the lesson is ready for its keys. */
+  g_assert_true (focus_of (window) == timeline);
+  g_clear_pointer (&rows, g_ptr_array_unref);
+
+  /* Down: into the list, at the first match, then the next. */
+  key ("ctrl+f");
+  g_assert_true (focus_in_search (window));
+  key ("ctrl+a");
+  xdotool ("type", "--delay", "20", "thread", NULL);
+  test_wait_ms (400);
+  rows = visible_rows (window);
+  g_assert_cmpuint (rows->len, >=, 2);
+  key ("Down");
+  g_assert_true (focus_of (window) == g_ptr_array_index (rows, 0));
+  g_assert_cmpstr (scenario_id (window), ==, row_id (g_ptr_array_index (rows, 0)));
+  key ("Down");
+  g_assert_true (focus_of (window) == g_ptr_array_index (rows, 1));
+  g_assert_cmpstr (scenario_id (window), ==, row_id (g_ptr_array_index (rows, 1)));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  test_wait_ms (50);
+}
+
+/* Page Down and Up, F11, Space and Escape, whatever the focus is on after
+ * a click. */
+static void
+check_window_keys (AwWindow   *window,
+                   const char *after)
+{
+  g_autofree char *id = g_strdup (scenario_id (window));
+  gboolean finished = FALSE;
+  gulong handler;
+
+  g_test_message ("the keys after %s", after);
+  key ("Next");
+  g_assert_cmpstr (scenario_id (window), !=, id);
+  key ("Prior");
+  g_assert_cmpstr (scenario_id (window), ==, id);
+
+  key ("F11");
+  g_assert_true (_aw_window_get_presentation (window));
+  key ("F11");
+  g_assert_false (_aw_window_get_presentation (window));
+
+  g_assert_true (wait_until (window, is_idle, 10000));
+  handler = g_signal_connect_swapped (window, "run-finished", G_CALLBACK (test_set_flag), &finished);
+  key ("space");
+  g_assert_true (_aw_window_is_running (window));
+  key ("Escape");
+  g_assert_true (test_wait_for (&finished, 10000));
+  g_signal_handler_disconnect (window, handler);
+  g_assert_true (wait_until (window, is_idle, 10000));
+}
+
+static void
+test_keys_after_clicks (void)
+{
+  AwWindow *window;
+  GtkWidget *titlebar;
+  GtkWidget *variant_dropdown = NULL;
+  GtkWidget *speed_dropdown = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+
+  if (!have_tools ())
+    {
+      g_test_skip ("needs an X display and xdotool, and no valgrind");
+      return;
+    }
+
+  window = test_window_new (app, 1280, 800);
+  g_assert_true (aw_window_select_scenario (window, "when-all"));
+  aw_window_set_variant (window, 0);
+  aw_window_set_speed (window, 4);
+  x_focus (GTK_WINDOW (window));
+  titlebar = gtk_window_get_titlebar (GTK_WINDOW (window));
+  for (GtkWidget *w = find_widget (titlebar, GTK_TYPE_DROP_DOWN); w != NULL; w = gtk_widget_get_next_sibling (w))
+    if (GTK_IS_DROP_DOWN (w))
+      {
+        GtkStringList *model = GTK_STRING_LIST (gtk_drop_down_get_model (GTK_DROP_DOWN (w)));
+
+        if (g_strcmp0 (gtk_string_list_get_string (model, 0), "Compare all") == 0)
+          variant_dropdown = w;
+        else
+          speed_dropdown = w;
+      }
+  g_assert_nonnull (variant_dropdown);
+  g_assert_nonnull (speed_dropdown);
+
+  /* The variant chooser: a variant, then Compare all again. */
+  choose_in_dropdown (variant_dropdown, aw_scenario_get_variant (_aw_window_get_scenario (window), 1)->title);
+  g_assert_false (compare_setting ());
+  check_window_keys (window, "choosing a variant");
+
+  /* The speed. */
+  choose_in_dropdown (speed_dropdown, "2×");
+  check_window_keys (window, "choosing a speed");
+
+  /* Run, clicked. */
+  click (_aw_window_get_run_button (window));
+  g_assert_true (_aw_window_is_running (window));
+  g_assert_true (wait_until (window, is_idle, 10000));
+  check_window_keys (window, "clicking Run");
+
+  /* The replay slider, after a run. */
+  run_with_key (window, "F5");
+  click (find_widget (GTK_WIDGET (window), GTK_TYPE_SCALE));
+  g_assert_cmpint (_aw_window_get_replay_position (window), >=, 0);
+  check_window_keys (window, "clicking the replay slider");
+
+  /* A lesson in the list. */
+  rows = visible_rows (window);
+  click (g_ptr_array_index (rows, 3));
+  g_assert_cmpstr (scenario_id (window), ==, row_id (g_ptr_array_index (rows, 3)));
+  check_window_keys (window, "clicking a lesson");
+
+  /* The task table's tab, and back to the timeline's. */
+  click (find_label (GTK_WIDGET (window), "Task table"));
+  check_window_keys (window, "clicking the Task table tab");
+  click (find_label (GTK_WIDGET (window), "Timeline"));
+  check_window_keys (window, "clicking the Timeline tab");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  test_wait_ms (50);
+}
+
+static char *
+theme_setting (void)
+{
+  return g_settings_get_string (aw_application_get_settings (app), "theme");
+}
+
+/* After a menu closes, the window's keys work again at once: Theme >
+ * Projector chosen with the pointer, then F5; Text Size > Bigger chosen
+ * with the keys, then Space; Ctrl+Q at the end. */
+static void
+test_menu_then_keys (void)
+{
+  AwWindow *window;
+  GtkWidget *menu_button;
+  GtkPopover *popover;
+  GtkWidget *item;
+  g_autofree char *theme = NULL;
+
+  if (!have_tools ())
+    {
+      g_test_skip ("needs an X display and xdotool, and no valgrind");
+      return;
+    }
+
+  g_settings_reset (aw_application_get_settings (app), "theme");
+  g_settings_reset (aw_application_get_settings (app), "text-scale");
+  window = test_window_new (app, 1280, 800);
+  g_assert_true (aw_window_select_scenario (window, "when-all"));
+  aw_window_set_variant (window, 0);
+  aw_window_set_speed (window, 4);
+  x_focus (GTK_WINDOW (window));
+  menu_button = find_widget (gtk_window_get_titlebar (GTK_WINDOW (window)), GTK_TYPE_MENU_BUTTON);
+  g_assert_nonnull (menu_button);
+
+  /* The pointer: the menu, Theme, Projector. */
+  click (menu_button);
+  popover = gtk_menu_button_get_popover (GTK_MENU_BUTTON (menu_button));
+  g_assert_nonnull (popover);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (popover)));
+  item = find_menu_item (GTK_WIDGET (popover), "Theme");
+  g_assert_nonnull (item);
+  click (item);
+  item = find_menu_item (GTK_WIDGET (popover), "Projector");
+  g_assert_nonnull (item);
+  click (item);
+  test_wait_ms (300);
+  theme = theme_setting ();
+  g_assert_cmpstr (theme, ==, "projector");
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (popover)));
+
+  run_with_key (window, "F5");
+
+  /* The keys: F10 opens the menu, S is Text _Size, B is _Bigger. */
+  key ("F10");
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (popover)));
+  key ("s");
+  key ("b");
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (popover)));
+  g_assert_cmpfloat_with_epsilon (text_scale_setting (), 1.1, 1e-6);
+
+  run_with_key (window, "space");
+
+  /* And Ctrl+Q closes the window. */
+  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
+  key ("ctrl+q");
+  test_wait_ms (200);
+  g_assert_null (window);
+
+  g_settings_reset (aw_application_get_settings (app), "theme");
+  g_settings_reset (aw_application_get_settings (app), "text-scale");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -452,6 +839,10 @@ main (int    argc,
   g_test_add_func ("/aw/app/keys/run", test_run_keys);
   g_test_add_func ("/aw/app/keys/text-fields", test_text_fields);
   g_test_add_func ("/aw/app/keys/window", test_window_keys);
+  g_test_add_func ("/aw/app/keys/menu-then-keys", test_menu_then_keys);
+  g_test_add_func ("/aw/app/keys/start-up-focus", test_start_up_focus);
+  g_test_add_func ("/aw/app/keys/search", test_search_keys);
+  g_test_add_func ("/aw/app/keys/after-clicks", test_keys_after_clicks);
 
   return test_app_run (&app);
 }

@@ -755,6 +755,66 @@ test_keys_after_clicks (void)
   test_wait_ms (50);
 }
 
+/* The plain wheel pans, as the README says, and the view stays within the
+ * run: never before 0, never after the end. */
+static void
+test_wheel (void)
+{
+  AwWindow *window;
+  AwTimelineView *timeline;
+  gint64 start, end, run_end, before;
+
+  if (!have_tools ())
+    {
+      g_test_skip ("needs an X display and xdotool, and no valgrind");
+      return;
+    }
+
+  window = test_window_new (app, 1280, 800);
+  timeline = aw_window_get_timeline (window);
+  g_assert_true (aw_window_select_scenario (window, "when-all"));
+  aw_window_set_variant (window, 0);
+  aw_window_set_speed (window, 4);
+  x_focus (GTK_WINDOW (window));
+  run_with_key (window, "F5");
+  aw_timeline_view_get_view (timeline, &start, &run_end);
+  g_assert_cmpint (start, ==, 0);
+  g_assert_cmpint (run_end, >, 0);
+
+  /* Zoomed in, the wheel moves the view to later times and back. */
+  key ("w");
+  key ("w");
+  aw_timeline_view_get_view (timeline, &before, &end);
+  press_over (GTK_WIDGET (timeline), "5", 1);
+  aw_timeline_view_get_view (timeline, &start, &end);
+  g_assert_cmpint (start, >, before);
+  press_over (GTK_WIDGET (timeline), "4", 1);
+  aw_timeline_view_get_view (timeline, &start, &end);
+  g_assert_cmpint (start, ==, before);
+
+  /* Far back: it stops at 0. */
+  press_over (GTK_WIDGET (timeline), "4", 40);
+  aw_timeline_view_get_view (timeline, &start, &end);
+  g_assert_cmpint (start, ==, 0);
+  g_assert_cmpint (end, >, 0);
+
+  /* Far on: it stops at the end of the run, the span kept. */
+  press_over (GTK_WIDGET (timeline), "5", 60);
+  aw_timeline_view_get_view (timeline, &start, &end);
+  g_assert_cmpint (end, ==, run_end);
+  g_assert_cmpint (start, >, 0);
+
+  /* The keys clamp the same way. */
+  xdotool ("key", "--delay", "10", "a", "a", "a", "a", "a", "a", "a", "a", "a", "a",
+           "a", "a", "a", "a", "a", "a", "a", "a", "a", "a", "a", "a", "a", "a", "a", NULL);
+  test_wait_ms (300);
+  aw_timeline_view_get_view (timeline, &start, &end);
+  g_assert_cmpint (start, ==, 0);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  test_wait_ms (50);
+}
+
 static char *
 theme_setting (void)
 {
@@ -843,6 +903,7 @@ main (int    argc,
   g_test_add_func ("/aw/app/keys/start-up-focus", test_start_up_focus);
   g_test_add_func ("/aw/app/keys/search", test_search_keys);
   g_test_add_func ("/aw/app/keys/after-clicks", test_keys_after_clicks);
+  g_test_add_func ("/aw/app/keys/wheel", test_wheel);
 
   return test_app_run (&app);
 }

@@ -17,6 +17,7 @@
 #include <time.h>
 
 #define MIN_SPAN_NS G_GINT64_CONSTANT (10000)   /* 10 µs */
+#define TOOLTIP_WIDTH_CHARS 50                  /* as GTK wraps a one-line tooltip */
 
 struct _AwTimelineView {
   GtkWidget       parent_instance;
@@ -46,6 +47,8 @@ struct _AwTimelineView {
   gint64          drag_end_ns;
   gint64          pinch_start_ns;
   gint64          pinch_end_ns;
+
+  GtkWidget      *tooltip_label;
 };
 
 G_DEFINE_FINAL_TYPE (AwTimelineView, aw_timeline_view, GTK_TYPE_WIDGET)
@@ -624,7 +627,20 @@ on_query_tooltip (GtkWidget      *widget,
 
   if (text == NULL)
     return FALSE;
-  gtk_tooltip_set_text (tooltip, text);
+
+  /* GTK wraps a tooltip's text only when it is one line; ours has four,
+   * and the state line with an error message can be wider than the
+   * screen. Our own label wraps each line at a readable width. */
+  if (self->tooltip_label == NULL)
+    {
+      self->tooltip_label = g_object_ref_sink (gtk_label_new (NULL));
+      gtk_label_set_wrap (GTK_LABEL (self->tooltip_label), TRUE);
+      gtk_label_set_wrap_mode (GTK_LABEL (self->tooltip_label), PANGO_WRAP_WORD_CHAR);
+      gtk_label_set_max_width_chars (GTK_LABEL (self->tooltip_label), TOOLTIP_WIDTH_CHARS);
+      gtk_label_set_xalign (GTK_LABEL (self->tooltip_label), 0);
+    }
+  gtk_label_set_text (GTK_LABEL (self->tooltip_label), text);
+  gtk_tooltip_set_custom (tooltip, self->tooltip_label);
   return TRUE;
 }
 
@@ -791,6 +807,7 @@ aw_timeline_view_dispose (GObject *object)
 
   g_clear_pointer (&self->cache, gsk_render_node_unref);
   g_clear_pointer (&self->layout, aw_render_layout_free);
+  g_clear_object (&self->tooltip_label);
   if (self->variants != NULL)
     clear_variants (self);
 

@@ -6,7 +6,9 @@
  * the way a user's keys do: through the focused widget, up to the window,
  * past GTK's own bindings. What each key did is read from the window.
  * Keys that steer the run or the timeline must not fire while a text field
- * has the focus; that is checked as well.
+ * has the focus; that is checked as well. So is that the keys still work
+ * after the pointer went to menus, dropdowns, the slider or the list, and
+ * what the pointer does on the timeline (the wheel, the tooltip).
  */
 
 #include "config.h"
@@ -18,6 +20,7 @@
 
 #include "aw-application.h"
 #include "aw-lesson-panel.h"
+#include "aw-render.h"
 #include "aw-timeline-view.h"
 #include "aw-window-private.h"
 #include "window-test-util.h"
@@ -815,6 +818,117 @@ test_wheel (void)
   test_wait_ms (50);
 }
 
+/* A shown widget of the type named @name, in @widget or under it. */
+static GtkWidget *
+find_shown (GtkWidget  *widget,
+            const char *name)
+{
+  if (g_str_equal (G_OBJECT_TYPE_NAME (widget), name) && gtk_widget_get_mapped (widget))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_shown (child, name);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The longest line of the timeline's tooltip, and where it shows. */
+static guint
+longest_tooltip (AwTimelineView *timeline,
+                 double         *x,
+                 double         *y)
+{
+  const AwRenderLayout *layout = aw_timeline_view_get_layout (timeline);
+  guint longest = 0;
+
+  for (guint v = 0; v < layout->n_variants; v++)
+    for (guint t = 0; ; t++)
+      {
+        double row_y, row_h, px = layout->plot_x + 2;
+        g_autofree char *text = NULL;
+        g_auto(GStrv) lines = NULL;
+
+        if (!aw_render_layout_task_row (layout, v, t, &row_y, &row_h))
+          break;
+        text = aw_timeline_view_describe_at (timeline, px, row_y + row_h / 2);
+        if (text == NULL)
+          continue;
+        lines = g_strsplit (text, "\n", -1);
+        for (guint i = 0; lines[i] != NULL; i++)
+          if (g_utf8_strlen (lines[i], -1) > (glong) longest)
+            {
+              longest = g_utf8_strlen (lines[i], -1);
+              *x = px;
+              *y = row_y + row_h / 2;
+            }
+      }
+  return longest;
+}
+
+/* The timeline's tooltip wraps its long lines at a readable width. */
+static void
+test_tooltip_width (void)
+{
+  AwWindow *window;
+  AwTimelineView *timeline;
+  GtkWidget *tooltip = NULL;
+  g_autofree char *xid = NULL;
+  g_autofree char *sx = NULL;
+  g_autofree char *sy = NULL;
+  graphene_point_t point;
+  double x = 0, y = 0, dx, dy;
+  gint64 end = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  guint longest;
+
+  if (!have_tools ())
+    {
+      g_test_skip ("needs an X display and xdotool, and no valgrind");
+      return;
+    }
+
+  window = test_window_new (app, 1024, 768);
+  timeline = aw_window_get_timeline (window);
+  g_assert_true (aw_window_select_scenario (window, "result-vs-await"));
+  aw_window_set_variant (window, -1);
+  aw_window_set_speed (window, 4);
+  x_focus (GTK_WINDOW (window));
+  run_with_key (window, "F5");
+
+  /* A line far wider than the width asked for: one error message. */
+  longest = longest_tooltip (timeline, &x, &y);
+  g_test_message ("the longest line of a tooltip: %u characters", longest);
+  g_assert_cmpuint (longest, >, 80);
+
+  g_assert_true (gtk_widget_compute_point (GTK_WIDGET (timeline), GTK_WIDGET (window),
+                                           &GRAPHENE_POINT_INIT (x, y), &point));
+  gtk_native_get_surface_transform (GTK_NATIVE (window), &dx, &dy);
+  xid = g_strdup_printf ("%lu", (gulong) gdk_x11_surface_get_xid (gtk_native_get_surface (GTK_NATIVE (window))));
+  sx = g_strdup_printf ("%d", (int) (point.x + dx));
+  sy = g_strdup_printf ("%d", (int) (point.y + dy));
+  xdotool ("mousemove", "--window", xid, sx, sy, NULL);
+  test_wait_ms (50);
+  xdotool ("mousemove_relative", "1", "0", NULL);
+  while (tooltip == NULL && g_get_monotonic_time () < end)
+    {
+      test_wait_ms (50);
+      tooltip = find_shown (GTK_WIDGET (window), "GtkTooltipWindow");
+    }
+  g_assert_nonnull (tooltip);
+  test_wait_ms (100);
+
+  /* Some 50 characters of the tooltip's type, not one line of 80 and more. */
+  g_test_message ("the tooltip: %d x %d px", gtk_widget_get_width (tooltip), gtk_widget_get_height (tooltip));
+  g_assert_cmpint (gtk_widget_get_width (tooltip), <, 500);
+  g_assert_cmpint (gtk_widget_get_height (tooltip), >, 5 * 14);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  test_wait_ms (50);
+}
+
 static char *
 theme_setting (void)
 {
@@ -904,6 +1018,7 @@ main (int    argc,
   g_test_add_func ("/aw/app/keys/search", test_search_keys);
   g_test_add_func ("/aw/app/keys/after-clicks", test_keys_after_clicks);
   g_test_add_func ("/aw/app/keys/wheel", test_wheel);
+  g_test_add_func ("/aw/app/keys/tooltip-width", test_tooltip_width);
 
   return test_app_run (&app);
 }

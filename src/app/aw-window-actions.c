@@ -383,6 +383,29 @@ compare_toggle_action (GtkWidget  *widget,
   g_action_group_activate_action (G_ACTION_GROUP (self), "compare", NULL);
 }
 
+/* GTK 4.8's shortcuts window names some keys by their key symbols in
+ * English ("Page_Down", whatever the accelerator string says) and shows
+ * Space as a small open box; a class reads the words better. */
+static void
+relabel_keys (GtkWidget *widget)
+{
+  static const struct { const char *shown; const char *better; } keys[] = {
+    { "Page_Down", "Page Down" },
+    { "Page_Up", "Page Up" },
+    { "\u2423", "Space" },
+  };
+
+  if (GTK_IS_LABEL (widget) && gtk_widget_get_ancestor (widget, g_type_from_name ("GtkShortcutLabel")) != NULL)
+    {
+      for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+        if (g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), keys[i].shown) == 0)
+          gtk_label_set_label (GTK_LABEL (widget), keys[i].better);
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    relabel_keys (child);
+}
+
 /* The shortcuts window is built when first asked for, not with the window:
  * it has a hundred widgets, and start-up does not need them. */
 static void
@@ -401,6 +424,7 @@ show_help_overlay_action (GtkWidget  *widget,
       gtk_window_set_transient_for (self->help_overlay, GTK_WINDOW (self));
       gtk_window_set_modal (self->help_overlay, TRUE);
       gtk_window_set_hide_on_close (self->help_overlay, TRUE);
+      relabel_keys (GTK_WIDGET (self->help_overlay));
     }
   gtk_window_present (self->help_overlay);
 }

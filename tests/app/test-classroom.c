@@ -392,6 +392,58 @@ shortcuts_window_of (AwWindow *window)
   return NULL;
 }
 
+/* The text views under @widget, in order. */
+static void
+collect_text_views (GtkWidget *widget,
+                    GPtrArray *views)
+{
+  if (GTK_IS_TEXT_VIEW (widget))
+    g_ptr_array_add (views, widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_text_views (child, views);
+}
+
+/* At 1024x768 the lesson's code is wider than its column: each long line
+ * scrolls sideways with a scrollbar that is shown and takes its own room,
+ * and every line of the code is there to see, the last one too. */
+static void
+test_code_scrolls (void)
+{
+  AwWindow *window = test_window_new (app, 1024, 768);
+  g_autoptr(GPtrArray) views = g_ptr_array_new ();
+
+  g_assert_true (aw_window_select_scenario (window, "workflow"));
+  test_wait_ms (300);
+  collect_text_views (GTK_WIDGET (_aw_window_get_lesson_panel (window)), views);
+  g_assert_cmpuint (views->len, ==, 2);
+
+  for (guint i = 0; i < views->len; i++)
+    {
+      GtkWidget *view = g_ptr_array_index (views, i);
+      GtkWidget *scroller = gtk_widget_get_ancestor (view, GTK_TYPE_SCROLLED_WINDOW);
+      GtkAdjustment *h = gtk_scrollable_get_hadjustment (GTK_SCROLLABLE (view));
+      GtkAdjustment *v = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (view));
+      GtkWidget *scrollbar = gtk_scrolled_window_get_hscrollbar (GTK_SCROLLED_WINDOW (scroller));
+
+      g_test_message ("code %u: %.0f px of %.0f shown across, %.0f of %.0f down", i,
+                      gtk_adjustment_get_page_size (h), gtk_adjustment_get_upper (h),
+                      gtk_adjustment_get_page_size (v), gtk_adjustment_get_upper (v));
+      /* Wider than its column, and it scrolls there with a scrollbar. */
+      g_assert_true (gtk_widget_get_ancestor (scroller, AW_TYPE_LESSON_PANEL) != NULL);
+      g_assert_cmpfloat (gtk_adjustment_get_upper (h), >, gtk_adjustment_get_page_size (h) + 20);
+      g_assert_true (gtk_widget_is_drawable (scrollbar));
+      g_assert_false (gtk_scrolled_window_get_overlay_scrolling (GTK_SCROLLED_WINDOW (scroller)));
+      gtk_adjustment_set_value (h, gtk_adjustment_get_upper (h));
+      g_assert_cmpfloat (gtk_adjustment_get_value (h), >, 0);
+      /* Nothing cut at the bottom. */
+      g_assert_cmpfloat (gtk_adjustment_get_upper (v), <=, gtk_adjustment_get_page_size (v) + 0.5);
+    }
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  test_wait_ms (50);
+}
+
 /* The labels under @widget inside a widget of @type. */
 static void
 collect_labels (GtkWidget *widget,
@@ -543,6 +595,7 @@ main (int    argc,
   g_test_add_func ("/aw/app/classroom/text-size-and-theme", test_text_size_and_theme);
   g_test_add_func ("/aw/app/classroom/shortcuts", test_shortcuts);
   g_test_add_func ("/aw/app/classroom/main-menu", test_main_menu);
+  g_test_add_func ("/aw/app/classroom/code-scrolls", test_code_scrolls);
 
   return test_app_run (&app);
 }

@@ -53,10 +53,12 @@ _aw_window_show_outcome (AwWindow *self)
           if (!any)
             g_string_append (text, "\nPrediction vs measurement:");
           any = TRUE;
+          /* One unit for the three figures of a line. */
           {
-            g_autofree char *measured = aw_format_duration (m->wall_ms);
-            g_autofree char *said = aw_format_duration (predicted * 1000);
-            g_autofree char *off = aw_format_duration (ABS (m->wall_ms - predicted * 1000));
+            double scale = MAX (m->wall_ms, predicted * 1000);
+            g_autofree char *measured = aw_format_duration_as (m->wall_ms, scale);
+            g_autofree char *said = aw_format_duration_as (predicted * 1000, scale);
+            g_autofree char *off = aw_format_duration_as (ABS (m->wall_ms - predicted * 1000), scale);
             g_string_append_printf (text, "\n  %s: predicted %s, measured %s (off by %s)",
                                     variant->title, said, measured, off);
           }

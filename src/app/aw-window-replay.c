@@ -101,7 +101,8 @@ _aw_window_apply_replay (AwWindow *self)
   highlight_code_at (self, pos);
   _aw_window_show_outcome (self);
 
-  pos_text = aw_format_duration ((pos < 0 ? end : pos) / 1e6);
+  /* "0.64 s / 2.41 s", in the end's unit. */
+  pos_text = aw_format_duration_as ((pos < 0 ? end : pos) / 1e6, end / 1e6);
   end_text = aw_format_duration (end / 1e6);
   label = g_strdup_printf ("%s / %s", pos_text, end_text);
   gtk_label_set_text (self->replay_label, label);

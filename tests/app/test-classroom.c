@@ -199,6 +199,21 @@ test_predict (void)
   g_test_message ("card: %s", card);
   g_assert_nonnull (strstr (card, "Prediction vs measurement"));
   g_assert_nonnull (strstr (card, "One by one: predicted 1.00 s, measured"));
+  /* The three figures of a line in one unit: "(off by 0.40 s)", not
+   * "(off by 400 ms)" beside "1.00 s". */
+  {
+    g_auto(GStrv) lines = g_strsplit (card, "\n", -1);
+    guint checked = 0;
+
+    for (guint i = 0; lines[i] != NULL; i++)
+      if (strstr (lines[i], "predicted") != NULL)
+        {
+          checked++;
+          g_assert_null (strstr (lines[i], " ms"));
+          g_assert_nonnull (strstr (lines[i], " s)"));
+        }
+    g_assert_cmpuint (checked, >, 0);
+  }
   gtk_window_destroy (GTK_WINDOW (window));
   test_wait_ms (50);
 }

@@ -259,10 +259,16 @@ _aw_window_move_scenario (AwWindow *self,
   int index = row ? gtk_list_box_row_get_index (row) : -1;
   GtkListBoxRow *next = gtk_list_box_get_row_at_index (self->scenario_list, index + direction);
 
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+
   if (next == NULL)
     return;
   gtk_list_box_select_row (self->scenario_list, next);
   on_row_selected (self->scenario_list, next, self);
+  /* In the list, the focus goes along, so that Up and Down go on from
+   * the lesson shown. */
+  if (focus != NULL && gtk_widget_is_ancestor (focus, GTK_WIDGET (self->scenario_list)))
+    gtk_widget_grab_focus (GTK_WIDGET (next));
 }
 
 /* Presentation mode ------------------------------------------------------ */

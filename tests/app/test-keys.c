@@ -740,6 +740,12 @@ test_keys_after_clicks (void)
   click (g_ptr_array_index (rows, 3));
   g_assert_cmpstr (scenario_id (window), ==, row_id (g_ptr_array_index (rows, 3)));
   check_window_keys (window, "clicking a lesson");
+  /* Page Down takes the focus along the list: Down goes on from there. */
+  click (g_ptr_array_index (rows, 3));
+  key ("Next");
+  g_assert_true (focus_of (window) == g_ptr_array_index (rows, 4));
+  key ("Down");
+  g_assert_cmpstr (scenario_id (window), ==, row_id (g_ptr_array_index (rows, 5)));
 
   /* The task table's tab, and back to the timeline's. */
   click (find_label (GTK_WIDGET (window), "Task table"));
@@ -982,6 +988,20 @@ test_menu_then_keys (void)
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (popover)));
   g_assert_cmpfloat_with_epsilon (text_scale_setting (), 1.1, 1e-6);
 
+  run_with_key (window, "space");
+
+  /* A dialog from the menu: the shortcuts, closed with Escape. */
+  click (menu_button);
+  item = find_menu_item (GTK_WIDGET (popover), "Keyboard Shortcuts");
+  g_assert_nonnull (item);
+  click (item);
+  test_wait_ms (300);
+  g_assert_nonnull (transient_of (window, GTK_TYPE_SHORTCUTS_WINDOW));
+  x_focus (transient_of (window, GTK_TYPE_SHORTCUTS_WINDOW));
+  key ("Escape");
+  g_assert_null (transient_of (window, GTK_TYPE_SHORTCUTS_WINDOW));
+  /* (Without a window manager, the test gives the window back its X focus.) */
+  x_focus (GTK_WINDOW (window));
   run_with_key (window, "space");
 
   /* And Ctrl+Q closes the window. */

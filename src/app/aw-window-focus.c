@@ -53,15 +53,23 @@ _aw_window_focus_view (AwWindow *self)
   gtk_widget_grab_focus (GTK_WIDGET (self->timeline));
 }
 
-/* The focus is lost if it is nowhere, on a widget that is not shown, or
- * inside a popover. */
+/* The focus is lost if it is nowhere, or on a widget that is not shown
+ * (one inside a closed popover). */
 static gboolean
 focus_is_lost (AwWindow *self)
 {
   GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
 
-  return focus == NULL || !gtk_widget_is_drawable (focus) ||
-         gtk_widget_get_ancestor (focus, GTK_TYPE_POPOVER) != NULL;
+  return focus == NULL || !gtk_widget_is_drawable (focus);
+}
+
+static gboolean
+focus_in_open_popover (AwWindow *self)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+  GtkWidget *popover = focus ? gtk_widget_get_ancestor (focus, GTK_TYPE_POPOVER) : NULL;
+
+  return popover != NULL && gtk_widget_get_visible (popover);
 }
 
 static void
@@ -89,9 +97,10 @@ check_focus_idle (gpointer data)
     return G_SOURCE_REMOVE;
 
   /* After a popover, a focused button (the menu's, a dropdown's) counts as
-   * lost too: Space would open it again. */
-  if (focus_is_lost (self) ||
-      (self->popover_closed && !takes_keys (self, focus)))
+   * lost too: Space would open it again. A popover opened meanwhile keeps
+   * its focus. */
+  if (!focus_in_open_popover (self) &&
+      (focus_is_lost (self) || (self->popover_closed && !takes_keys (self, focus))))
     restore_focus (self);
   self->popover_closed = FALSE;
   return G_SOURCE_REMOVE;
@@ -115,9 +124,9 @@ on_popover_closed (GtkPopover *popover,
 }
 
 static void
-on_focus_widget (AwWindow   *self,
+on_focus_widget (GtkWindow  *window,
                  GParamSpec *pspec,
-                 GtkWindow  *window)
+                 AwWindow   *self)
 {
   GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
   GtkWidget *popover;
@@ -146,9 +155,9 @@ on_focus_widget (AwWindow   *self,
 /* Back from a dialog (the file chooser, the shortcuts, Predict): only if
  * the focus went away meanwhile. */
 static void
-on_is_active (AwWindow   *self,
+on_is_active (GtkWindow  *window,
               GParamSpec *pspec,
-              GtkWindow  *window)
+              AwWindow   *self)
 {
   if (gtk_window_is_active (window) && focus_is_lost (self))
     queue_check_focus (self);

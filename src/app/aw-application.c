@@ -12,16 +12,29 @@
 
 #include <epoxy/gl.h>
 
+/* For the GSettingsBackend type of the settings-backend property. */
+#define G_SETTINGS_ENABLE_BACKEND
+#include <gio/gsettingsbackend.h>
+
 #include "aw-catalog.h"
 #include "aw-window.h"
 
 struct _AwApplication {
-  GtkApplication  parent_instance;
-  GSettings      *settings;
-  char           *renderer_info;   /* which GSK renderer draws, and why */
+  GtkApplication    parent_instance;
+  GSettingsBackend *settings_backend;
+  GSettings        *settings;
+  char             *renderer_info;   /* which GSK renderer draws, and why */
 };
 
 G_DEFINE_FINAL_TYPE (AwApplication, aw_application, GTK_TYPE_APPLICATION)
+
+enum {
+  PROP_0,
+  PROP_SETTINGS_BACKEND,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 static void
 about_action (GSimpleAction *action,
@@ -205,12 +218,68 @@ aw_application_get_renderer_info (AwApplication *self)
   return self->renderer_info;
 }
 
+/* Without an installed schema (a build tree, a test) the app still runs,
+ * with defaults it does not keep. */
+static void
+aw_application_constructed (GObject *object)
+{
+  AwApplication *self = AW_APPLICATION (object);
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+
+  G_OBJECT_CLASS (aw_application_parent_class)->constructed (object);
+
+  if (source != NULL)
+    schema = g_settings_schema_source_lookup (source, APP_ID, TRUE);
+  if (schema != NULL)
+    self->settings = g_settings_new_full (schema, self->settings_backend, NULL);
+}
+
+static void
+aw_application_set_property (GObject      *object,
+                             guint         prop_id,
+                             const GValue *value,
+                             GParamSpec   *pspec)
+{
+  AwApplication *self = AW_APPLICATION (object);
+
+  switch (prop_id)
+    {
+    case PROP_SETTINGS_BACKEND:
+      g_set_object (&self->settings_backend, g_value_get_object (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+aw_application_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  AwApplication *self = AW_APPLICATION (object);
+
+  switch (prop_id)
+    {
+    case PROP_SETTINGS_BACKEND:
+      g_value_set_object (value, self->settings_backend);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
 static void
 aw_application_dispose (GObject *object)
 {
   AwApplication *self = AW_APPLICATION (object);
 
   g_clear_object (&self->settings);
+  g_clear_object (&self->settings_backend);
   g_clear_pointer (&self->renderer_info, g_free);
 
   G_OBJECT_CLASS (aw_application_parent_class)->dispose (object);
@@ -222,32 +291,53 @@ aw_application_class_init (AwApplicationClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
 
+  object_class->constructed = aw_application_constructed;
   object_class->dispose = aw_application_dispose;
+  object_class->get_property = aw_application_get_property;
+  object_class->set_property = aw_application_set_property;
   app_class->startup = aw_application_startup;
   app_class->activate = aw_application_activate;
+
+  /**
+   * AwApplication:settings-backend:
+   *
+   * Where the settings are kept: %NULL for the user's own, or another
+   * backend (a memory backend keeps them from being changed).
+   */
+  properties[PROP_SETTINGS_BACKEND] =
+    g_param_spec_object ("settings-backend", NULL, NULL,
+                         G_TYPE_SETTINGS_BACKEND,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
 static void
 aw_application_init (AwApplication *self)
 {
-  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
-  g_autoptr(GSettingsSchema) schema = NULL;
-
-  /* Without an installed schema (a build tree, a test) the app still runs,
-   * with defaults it does not keep. */
-  if (source != NULL)
-    schema = g_settings_schema_source_lookup (source, APP_ID, TRUE);
-  if (schema != NULL)
-    self->settings = g_settings_new_full (schema, NULL, NULL);
 }
 
 AwApplication *
 aw_application_new (GApplicationFlags flags)
 {
+  return aw_application_new_full (flags, NULL);
+}
+
+/**
+ * aw_application_new_full:
+ * @backend: (nullable): where the settings are kept, %NULL for the user's
+ *
+ * Returns: (transfer full): the application
+ */
+AwApplication *
+aw_application_new_full (GApplicationFlags  flags,
+                         GSettingsBackend  *backend)
+{
   return g_object_new (AW_TYPE_APPLICATION,
                        "application-id", APP_ID,
                        "flags", flags,
                        "resource-base-path", "/org/awaitscope/Awaitscope",
+                       "settings-backend", backend,
                        NULL);
 }
 

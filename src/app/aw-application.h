@@ -13,6 +13,8 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (AwApplication, aw_application, AW, APPLICATION, GtkApplication)
 
 AwApplication *aw_application_new          (GApplicationFlags  flags);
+AwApplication *aw_application_new_full     (GApplicationFlags  flags,
+                                            GSettingsBackend  *backend);
 GSettings     *aw_application_get_settings (AwApplication     *self);
 const char    *aw_application_get_renderer_info (AwApplication *self);
 int            aw_application_main         (int                argc,

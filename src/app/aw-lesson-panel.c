@@ -24,6 +24,8 @@ struct _AwLessonPanel {
   GtkLabel    *narration_label;
   GtkTextView *csharp_view;
   GtkTextView *c_view;
+  GtkScrolledWindow *csharp_scroller;
+  GtkScrolledWindow *c_scroller;
   guint        csharp_line;
   guint        c_line;
 
@@ -74,14 +76,40 @@ aw_lesson_panel_class_init (AwLessonPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AwLessonPanel, narration_label);
   gtk_widget_class_bind_template_child (widget_class, AwLessonPanel, csharp_view);
   gtk_widget_class_bind_template_child (widget_class, AwLessonPanel, c_view);
+  gtk_widget_class_bind_template_child (widget_class, AwLessonPanel, csharp_scroller);
+  gtk_widget_class_bind_template_child (widget_class, AwLessonPanel, c_scroller);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "lessonpanel");
+}
+
+/* A scrolled window counts a horizontal scrollbar in its height only when
+ * it is always there: one that comes and goes would cover the last line of
+ * the code. So the scrollbar is always there while a line is too long for
+ * the column, and not at all otherwise. */
+static void
+on_code_width (GtkAdjustment     *adjustment,
+               GtkScrolledWindow *scroller)
+{
+  gboolean too_wide = gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_lower (adjustment) >
+                      gtk_adjustment_get_page_size (adjustment) + 0.5;
+
+  gtk_scrolled_window_set_policy (scroller, too_wide ? GTK_POLICY_ALWAYS : GTK_POLICY_NEVER, GTK_POLICY_NEVER);
+}
+
+static void
+follow_code_width (GtkScrolledWindow *scroller)
+{
+  g_signal_connect_object (gtk_scrolled_window_get_hadjustment (scroller), "changed",
+                           G_CALLBACK (on_code_width), scroller, 0);
 }
 
 static void
 aw_lesson_panel_init (AwLessonPanel *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  follow_code_width (self->csharp_scroller);
+  follow_code_width (self->c_scroller);
 
   gtk_text_buffer_create_tag (gtk_text_view_get_buffer (self->csharp_view), "step",
                               "background", "#F0E442", "foreground", "#000000", "weight", PANGO_WEIGHT_BOLD, NULL);

@@ -4,6 +4,9 @@
  *
  * The window is drawn in-process through its own renderer, so the picture
  * is what the window shows, at any size, on any display (Xvfb is fine).
+ * A screenshot is not a session: it shows the default looks (or
+ * presentation mode's) and changes none of the user's settings, which it
+ * keeps in memory; and no window manager sizes its window.
  */
 
 #include "config.h"
@@ -12,6 +15,13 @@
 
 #include <stdio.h>
 #include <string.h>
+
+#define G_SETTINGS_ENABLE_BACKEND
+#include <gio/gsettingsbackend.h>
+
+#if defined(GDK_WINDOWING_X11) && defined(AW_HAVE_X11)
+#include <gdk/x11/gdkx.h>
+#endif
 
 #include "aw-application.h"
 #include "aw-catalog.h"
@@ -215,6 +225,29 @@ on_timeout (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* A window manager may size a window as it likes: matchbox maximizes every
+ * one. On X11 the window is override-redirect, which no window manager
+ * touches, so it has the size asked for; and without a window manager to
+ * answer, it does not wait for one to say that a frame was drawn. */
+static void
+on_realize (GtkWidget *widget,
+            Shot      *shot)
+{
+#if defined(GDK_WINDOWING_X11) && defined(AW_HAVE_X11)
+  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (widget));
+
+  if (GDK_IS_X11_SURFACE (surface))
+    {
+      XSetWindowAttributes attributes = { 0 };
+
+      attributes.override_redirect = True;
+      XChangeWindowAttributes (gdk_x11_display_get_xdisplay (gdk_surface_get_display (surface)),
+                               gdk_x11_surface_get_xid (surface), CWOverrideRedirect, &attributes);
+      gdk_x11_surface_set_frame_sync_enabled (surface, FALSE);
+    }
+#endif
+}
+
 static void
 on_activate (GApplication *app,
              Shot         *shot)
@@ -238,6 +271,7 @@ on_activate (GApplication *app,
   gtk_window_set_default_size (GTK_WINDOW (shot->window), shot->width, shot->height);
   gtk_window_set_resizable (GTK_WINDOW (shot->window), FALSE);
   gtk_widget_set_size_request (GTK_WIDGET (shot->window), shot->width, shot->height);
+  g_signal_connect (shot->window, "realize", G_CALLBACK (on_realize), shot);
   g_signal_connect (shot->window, "run-finished", G_CALLBACK (on_run_finished), shot);
   gtk_widget_add_tick_callback (GTK_WIDGET (shot->window), on_tick, shot, NULL);
   gtk_window_present (GTK_WINDOW (shot->window));
@@ -360,7 +394,11 @@ aw_screenshot_main (int    argc,
   shot.scale = scale;
   shot.status = 1;
 
-  app = aw_application_new (G_APPLICATION_NON_UNIQUE);
+  {
+    g_autoptr(GSettingsBackend) memory = g_memory_settings_backend_new ();
+
+    app = aw_application_new_full (G_APPLICATION_NON_UNIQUE, memory);
+  }
   g_signal_connect (app, "activate", G_CALLBACK (on_activate), &shot);
   g_application_run (G_APPLICATION (app), 0, NULL);
 

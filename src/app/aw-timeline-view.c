@@ -26,6 +26,7 @@
 #include <time.h>
 
 #define MIN_SPAN_NS G_GINT64_CONSTANT (10000)   /* 10 µs */
+#define TOOLTIP_WIDTH_CHARS 50                  /* as GTK wraps a one-line tooltip */
 
 struct _AwTimelineView {
   GtkWidget       parent_instance;
@@ -59,6 +60,8 @@ struct _AwTimelineView {
   gint64          drag_end_ns;
   gint64          pinch_start_ns;
   gint64          pinch_end_ns;
+
+  GtkWidget      *tooltip_label;
 };
 
 G_DEFINE_FINAL_TYPE (AwTimelineView, aw_timeline_view, GTK_TYPE_WIDGET)
@@ -430,6 +433,45 @@ set_view (AwTimelineView *self,
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VIEW]);
 }
 
+/* Where the runs end, from their start: the longest one's length. */
+static gint64
+runs_end_ns (AwTimelineView *self)
+{
+  gint64 end = 0;
+
+  for (guint i = 0; i < self->variants->len; i++)
+    {
+      AwTraceModel *model = g_array_index (self->variants, AwNamedRun, i).model;
+
+      end = MAX (end, aw_trace_model_get_end_ns (model) - aw_trace_model_get_begin_ns (model));
+    }
+  return end;
+}
+
+/* Zooming and panning by hand stay within the runs: nothing happens
+ * before 0, nor after the end (the span kept); zoomed out past the whole
+ * run, the view starts at 0. */
+static void
+set_view_within_runs (AwTimelineView *self,
+                      gint64          start,
+                      gint64          end)
+{
+  gint64 span = end - start;
+  gint64 limit = runs_end_ns (self);
+
+  if (limit > 0 && span < limit && end > limit)
+    {
+      end = limit;
+      start = end - span;
+    }
+  if (start < 0)
+    {
+      start = 0;
+      end = span;
+    }
+  set_view (self, start, end);
+}
+
 /**
  * aw_timeline_view_zoom:
  * @factor: > 1 zooms in, < 1 zooms out
@@ -455,7 +497,7 @@ aw_timeline_view_zoom (AwTimelineView *self,
   anchor = start + (gint64) (frac * (end - start));
   span = (end - start) / factor;
   span = CLAMP (span, MIN_SPAN_NS, 3600.0 * G_USEC_PER_SEC * 1000);
-  set_view (self, anchor - (gint64) (frac * span), anchor + (gint64) ((1 - frac) * span));
+  set_view_within_runs (self, anchor - (gint64) (frac * span), anchor + (gint64) ((1 - frac) * span));
 }
 
 /**
@@ -474,7 +516,7 @@ aw_timeline_view_pan (AwTimelineView *self,
   if (self->layout == NULL || self->layout->plot_width <= 0)
     return;
   dt = (gint64) (pixels / self->layout->plot_width * (end - start));
-  set_view (self, start + dt, end + dt);
+  set_view_within_runs (self, start + dt, end + dt);
 }
 
 void
@@ -576,12 +618,11 @@ on_scroll (GtkEventControllerScroll *controller,
       aw_timeline_view_zoom (self, dy < 0 ? 1.25 : 0.8, self->hovering ? self->hover_x : -1);
       return TRUE;
     }
-  if (dx != 0 || (state & GDK_SHIFT_MASK))
-    {
-      aw_timeline_view_pan (self, 40 * (dx != 0 ? dx : dy));
-      return TRUE;
-    }
-  return FALSE;
+  /* Nothing around the timeline scrolls, so the plain wheel pans: down
+   * (or right) to later times, as Shift+wheel and a touchpad's sideways
+   * swipe do. */
+  aw_timeline_view_pan (self, 40 * (dx != 0 ? dx : dy));
+  return TRUE;
 }
 
 static void
@@ -605,7 +646,7 @@ on_drag_update (GtkGestureDrag *gesture,
   if (self->layout == NULL || self->layout->plot_width <= 0)
     return;
   dt = (gint64) (-dx / self->layout->plot_width * (self->drag_end_ns - self->drag_start_ns));
-  set_view (self, self->drag_start_ns + dt, self->drag_end_ns + dt);
+  set_view_within_runs (self, self->drag_start_ns + dt, self->drag_end_ns + dt);
 }
 
 static void
@@ -632,7 +673,7 @@ on_pinch_scale (GtkGestureZoom *gesture,
   frac = CLAMP ((cx - self->layout->plot_x) / self->layout->plot_width, 0, 1);
   anchor = self->pinch_start_ns + (gint64) (frac * (self->pinch_end_ns - self->pinch_start_ns));
   span = (self->pinch_end_ns - self->pinch_start_ns) / scale;
-  set_view (self, anchor - (gint64) (frac * span), anchor + (gint64) ((1 - frac) * span));
+  set_view_within_runs (self, anchor - (gint64) (frac * span), anchor + (gint64) ((1 - frac) * span));
 }
 
 static gboolean
@@ -736,7 +777,20 @@ on_query_tooltip (GtkWidget      *widget,
 
   if (text == NULL)
     return FALSE;
-  gtk_tooltip_set_text (tooltip, text);
+
+  /* GTK wraps a tooltip's text only when it is one line; ours has four,
+   * and the state line with an error message can be wider than the
+   * screen. Our own label wraps each line at a readable width. */
+  if (self->tooltip_label == NULL)
+    {
+      self->tooltip_label = g_object_ref_sink (gtk_label_new (NULL));
+      gtk_label_set_wrap (GTK_LABEL (self->tooltip_label), TRUE);
+      gtk_label_set_wrap_mode (GTK_LABEL (self->tooltip_label), PANGO_WRAP_WORD_CHAR);
+      gtk_label_set_max_width_chars (GTK_LABEL (self->tooltip_label), TOOLTIP_WIDTH_CHARS);
+      gtk_label_set_xalign (GTK_LABEL (self->tooltip_label), 0);
+    }
+  gtk_label_set_text (GTK_LABEL (self->tooltip_label), text);
+  gtk_tooltip_set_custom (tooltip, self->tooltip_label);
   return TRUE;
 }
 
@@ -965,6 +1019,7 @@ aw_timeline_view_dispose (GObject *object)
 
   g_clear_pointer (&self->cache, gsk_render_node_unref);
   g_clear_pointer (&self->layout, aw_render_layout_free);
+  g_clear_object (&self->tooltip_label);
   if (self->variants != NULL)
     clear_variants (self);
 

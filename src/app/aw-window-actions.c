@@ -447,6 +447,29 @@ compare_toggle_action (GtkWidget  *widget,
   g_action_group_activate_action (G_ACTION_GROUP (self), "compare", NULL);
 }
 
+/* GTK 4.8's shortcuts window names some keys by their key symbols in
+ * English ("Page_Down", whatever the accelerator string says) and shows
+ * Space as a small open box; a class reads the words better. */
+static void
+relabel_keys (GtkWidget *widget)
+{
+  static const struct { const char *shown; const char *better; } keys[] = {
+    { "Page_Down", "Page Down" },
+    { "Page_Up", "Page Up" },
+    { "\u2423", "Space" },
+  };
+
+  if (GTK_IS_LABEL (widget) && gtk_widget_get_ancestor (widget, g_type_from_name ("GtkShortcutLabel")) != NULL)
+    {
+      for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+        if (g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), keys[i].shown) == 0)
+          gtk_label_set_label (GTK_LABEL (widget), keys[i].better);
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    relabel_keys (child);
+}
+
 /* The shortcuts window is built when first asked for, not with the window:
  * it has a hundred widgets, and start-up does not need them. */
 static void
@@ -465,6 +488,7 @@ show_help_overlay_action (GtkWidget  *widget,
       gtk_window_set_transient_for (self->help_overlay, GTK_WINDOW (self));
       gtk_window_set_modal (self->help_overlay, TRUE);
       gtk_window_set_hide_on_close (self->help_overlay, TRUE);
+      relabel_keys (GTK_WIDGET (self->help_overlay));
     }
   gtk_window_present (self->help_overlay);
 }
@@ -546,12 +570,27 @@ focus_in_text (AwWindow *self)
                            gtk_widget_get_ancestor (focus, GTK_TYPE_SEARCH_ENTRY) != NULL);
 }
 
+/* Whether the focused widget uses Space itself: a text field, a button
+ * reached with Tab, an open menu. A list row or the task table does not:
+ * Space there would only select what a click already selected. */
+static gboolean
+focus_uses_space (AwWindow *self)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+
+  return focus != NULL && (focus_in_text (self) ||
+                           GTK_IS_BUTTON (focus) || GTK_IS_CHECK_BUTTON (focus) || GTK_IS_SWITCH (focus) ||
+                           gtk_widget_get_ancestor (focus, GTK_TYPE_BUTTON) != NULL ||
+                           gtk_widget_get_ancestor (focus, GTK_TYPE_DROP_DOWN) != NULL ||
+                           gtk_widget_get_ancestor (focus, GTK_TYPE_POPOVER) != NULL);
+}
+
 static gboolean
 run_key (GtkWidget *widget,
          GVariant  *args,
          gpointer   user_data)
 {
-  if (focus_in_text (AW_WINDOW (widget)))
+  if (focus_uses_space (AW_WINDOW (widget)))
     return FALSE;
   _aw_window_start_run (AW_WINDOW (widget));
   return TRUE;
@@ -611,18 +650,31 @@ static const GdkModifierType plain_or_shift[] = { 0, GDK_SHIFT_MASK };
 /* Space and the arrows are GtkWindow's own bindings too (activate-focus,
  * move-focus), and a subclass's bindings come after its parent's: bound on
  * the class, these keys would never arrive. Like the key handler they
- * replace, they are a controller of the window's, which runs first. */
+ * replace, they are controllers of the window's, which run first. Space
+ * runs before the focused widget sees it (a catalogue row or the task
+ * table would take it to select), unless that widget uses it. */
 static GtkEventController *
-run_and_step_keys_new (void)
+run_key_new (void)
 {
   GtkEventController *controller = gtk_shortcut_controller_new ();
 
-  gtk_event_controller_set_static_name (controller, "aw-window-run-and-step-keys");
+  gtk_event_controller_set_static_name (controller, "aw-window-run-key");
+  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+  for (guint i = 0; i < G_N_ELEMENTS (plain_or_shift); i++)
+    gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller),
+                                          gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_space, plain_or_shift[i]),
+                                                            gtk_callback_action_new (run_key, NULL, NULL)));
+  return controller;
+}
+
+static GtkEventController *
+step_keys_new (void)
+{
+  GtkEventController *controller = gtk_shortcut_controller_new ();
+
+  gtk_event_controller_set_static_name (controller, "aw-window-step-keys");
   for (guint i = 0; i < G_N_ELEMENTS (plain_or_shift); i++)
     {
-      gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller),
-                                            gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_space, plain_or_shift[i]),
-                                                              gtk_callback_action_new (run_key, NULL, NULL)));
       gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller),
                                             gtk_shortcut_new_with_arguments (gtk_keyval_trigger_new (GDK_KEY_Left, plain_or_shift[i]),
                                                                              gtk_callback_action_new (step_key, NULL, NULL),
@@ -714,7 +766,8 @@ _aw_window_actions_init (AwWindow *self)
 {
   self->wait_deadline_ms = AW_WINDOW_WATCHDOG_MS;
   g_action_map_add_action_entries (G_ACTION_MAP (self), stateful_actions, G_N_ELEMENTS (stateful_actions), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), run_and_step_keys_new ());
+  gtk_widget_add_controller (GTK_WIDGET (self), run_key_new ());
+  gtk_widget_add_controller (GTK_WIDGET (self), step_keys_new ());
 }
 
 /* The settings' actions listen to the application's settings, which

@@ -54,27 +54,32 @@ _aw_window_show_outcome (AwWindow *self)
           if (!any)
             g_string_append (text, "\nPrediction vs measurement:");
           any = TRUE;
+          /* One unit for the three figures of a line. */
           {
             double wall_ms = m->wall_ms;
+            double scale;
             g_autofree char *measured = NULL;
-            g_autofree char *said = aw_format_duration (predicted * 1000);
+            g_autofree char *said = NULL;
             g_autofree char *off = NULL;
             g_autofree char *at_speed = NULL;
 
             /* The class predicts the program's time: at another speed the
-             * measurement is scaled back to it. */
+             * measurement is scaled back to it. Figures side by side share
+             * a unit. */
             aw_verdict_get_metric (model, "wall_ms", &wall_ms);
-            measured = aw_format_duration (wall_ms);
-            off = aw_format_duration (ABS (wall_ms - predicted * 1000));
+            scale = MAX (wall_ms, predicted * 1000);
+            measured = aw_format_duration_as (wall_ms, scale);
+            said = aw_format_duration_as (predicted * 1000, scale);
+            off = aw_format_duration_as (ABS (wall_ms - predicted * 1000), scale);
             if (wall_ms != m->wall_ms)
               {
                 g_autofree char *real = aw_format_duration (m->wall_ms);
                 const char *run_speed = aw_trace_get_metadata (aw_trace_model_get_trace (model), AW_META_SPEED);
                 g_autofree char *speed = aw_format_speed (run_speed ? g_ascii_strtod (run_speed, NULL) : 1);
-                at_speed = g_strdup_printf (" (%s at %s)", real, speed);
+                at_speed = g_strdup_printf (", %s at %s", real, speed);
               }
-            g_string_append_printf (text, "\n  %s: predicted %s, measured %s%s, off by %s",
-                                    variant->title, said, measured, at_speed ? at_speed : "", off);
+            g_string_append_printf (text, "\n  %s: predicted %s, measured %s (off by %s%s)",
+                                    variant->title, said, measured, off, at_speed ? at_speed : "");
           }
         }
     }

@@ -7,8 +7,9 @@
  * mode), aw-window-run.c (running the variants and following them
  * live), aw-window-replay.c (the playhead over a recorded run),
  * aw-window-outcome.c (the outcome card and the class's predictions),
- * aw-window-files.c (scenario files, traces, images) and
- * aw-window-actions.c (actions, keys, looks). The struct and the helpers
+ * aw-window-files.c (scenario files, traces, images),
+ * aw-window-actions.c (actions, keys, looks) and aw-window-focus.c
+ * (where the keys go: the focus after menus and popovers, the search). The struct and the helpers
  * they call in each other live here. What the window shows (the runs, the
  * playhead, the view, the looks) is its AwSession's, a template object the
  * widgets bind to. Tests include this header for the getters that only
@@ -138,6 +139,11 @@ struct _AwWindow {
   GArray               *predictions;     /* double seconds per variant index, < 0 none */
   GtkWindow            *quiz_dialog;
   GtkWindow            *help_overlay;
+
+  /* Focus */
+  GWeakRef              last_focus;      /* the last focused widget that takes keys, outside popovers */
+  guint                 focus_idle_id;
+  gboolean              popover_closed;
 };
 
 /* aw-window.c */
@@ -200,6 +206,12 @@ void            _aw_window_on_speed_selected         (GtkDropDown   *dropdown,
 void            _aw_window_on_variant_selected       (GtkDropDown   *dropdown,
                                                       GParamSpec    *pspec,
                                                       AwWindow      *self);
+
+/* aw-window-focus.c */
+void            _aw_window_focus_init                (AwWindow      *self);
+void            _aw_window_focus_dispose             (AwWindow      *self);
+void            _aw_window_focus_finalize            (AwWindow      *self);
+void            _aw_window_focus_view                (AwWindow      *self);
 
 /* For tests */
 AwScenario     *_aw_window_get_scenario              (AwWindow      *self);

@@ -103,7 +103,8 @@ _aw_window_update_replay_bar (AwWindow *self)
     }
   else
     {
-      g_autofree char *pos_text = aw_format_duration ((pos < 0 ? end : pos) / 1e6);
+      /* "0.64 s / 2.41 s", in the end's unit. */
+      g_autofree char *pos_text = aw_format_duration_as ((pos < 0 ? end : pos) / 1e6, end / 1e6);
       g_autofree char *end_text = aw_format_duration (end / 1e6);
       g_autofree char *label = g_strdup_printf ("%s / %s", pos_text, end_text);
 

@@ -304,10 +304,16 @@ _aw_window_move_scenario (AwWindow *self,
   int index = row ? gtk_list_box_row_get_index (row) : -1;
   GtkListBoxRow *next = gtk_list_box_get_row_at_index (self->scenario_list, index + direction);
 
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+
   if (next == NULL)
     return;
   gtk_list_box_select_row (self->scenario_list, next);
   on_row_selected (self->scenario_list, next, self);
+  /* In the list, the focus goes along, so that Up and Down go on from
+   * the lesson shown. */
+  if (focus != NULL && gtk_widget_is_ancestor (focus, GTK_WIDGET (self->scenario_list)))
+    gtk_widget_grab_focus (GTK_WIDGET (next));
 }
 
 /* Presentation mode ------------------------------------------------------ */
@@ -489,6 +495,7 @@ aw_window_dispose (GObject *object)
 
   _aw_window_abandon_run (self);
   _aw_window_actions_dispose (self);
+  _aw_window_focus_dispose (self);
   if (self->replay_tick_id != 0 && self->timeline != NULL)
     gtk_widget_remove_tick_callback (GTK_WIDGET (self->timeline), self->replay_tick_id);
   self->replay_tick_id = 0;
@@ -528,6 +535,7 @@ aw_window_finalize (GObject *object)
 {
   AwWindow *self = AW_WINDOW (object);
 
+  _aw_window_focus_finalize (self);
   g_clear_pointer (&self->queue, g_array_unref);
   g_clear_pointer (&self->predictions, g_array_unref);
   g_free (self->text_css_data);
@@ -773,6 +781,7 @@ aw_window_init (AwWindow *self)
 
   _aw_window_update_actions (self);
   _aw_window_update_replay_sensitivity (self);
+  _aw_window_focus_init (self);
 }
 
 /**

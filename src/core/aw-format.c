@@ -71,6 +71,40 @@ aw_format_duration (double ms)
 }
 
 /**
+ * aw_format_duration_as:
+ * @ms: a duration in milliseconds
+ * @scale_ms: the largest of the durations shown beside it
+ *
+ * Formats @ms in the unit, and from one second up with the decimals, that
+ * aw_format_duration() gives @scale_ms, so that figures read side by side
+ * share a unit: "off by 0.90 s" beside "predicted 1.50 s", "0.64 s / 2.41 s"
+ * (aw_format_duration() alone would write "900 ms" and "640 ms"). Below a
+ * second @ms is written as aw_format_duration() writes it. A negative or
+ * non-finite @ms is "–"; a @scale_ms that is neither is taken as @ms.
+ *
+ * Returns: (transfer full): the text
+ */
+char *
+aw_format_duration_as (double ms,
+                       double scale_ms)
+{
+  char num[G_ASCII_DTOSTR_BUF_SIZE];
+  double scale_sec;
+
+  if (!isfinite (ms) || ms < 0)
+    return g_strdup ("–");
+  if (!isfinite (scale_ms) || scale_ms < ms)
+    scale_ms = ms;
+  if (scale_ms < 999.5)
+    return aw_format_duration (ms);
+
+  /* The decimals of the scale's own text, rounded as it is rounded. */
+  scale_sec = scale_ms / 1000.0;
+  aw_format_number (num, sizeof num, scale_sec < 9.995 ? 2 : scale_sec < 99.95 ? 1 : 0, ms / 1000.0);
+  return g_strdup_printf ("%s s", num);
+}
+
+/**
  * aw_format_speed:
  * @speed: a speed factor (0.25 is slow motion)
  *

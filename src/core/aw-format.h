@@ -9,11 +9,13 @@
 
 G_BEGIN_DECLS
 
-void  aw_format_number   (char   *buf,
-                          gsize   len,
-                          int     decimals,
-                          double  value);
-char *aw_format_duration (double  ms);
-char *aw_format_speed    (double  speed);
+void  aw_format_number      (char   *buf,
+                             gsize   len,
+                             int     decimals,
+                             double  value);
+char *aw_format_duration    (double  ms);
+char *aw_format_duration_as (double  ms,
+                             double  scale_ms);
+char *aw_format_speed       (double  speed);
 
 G_END_DECLS

@@ -6,7 +6,9 @@
  * the way a user's keys do: through the focused widget, up to the window,
  * past GTK's own bindings. What each key did is read from the window.
  * Keys that steer the run or the timeline must not fire while a text field
- * has the focus; that is checked as well.
+ * has the focus; that is checked as well. So is that the keys still work
+ * after the pointer went to menus, dropdowns, the slider or the list, and
+ * what the pointer does on the timeline (the wheel, the tooltip).
  */
 
 #include "config.h"
@@ -18,6 +20,7 @@
 
 #include "aw-application.h"
 #include "aw-lesson-panel.h"
+#include "aw-render.h"
 #include "aw-timeline-view.h"
 #include "aw-window-private.h"
 #include "window-test-util.h"
@@ -143,6 +146,102 @@ transient_of (AwWindow *window,
         return w;
     }
   return NULL;
+}
+
+/* Presses a pointer button (1, or 4 and 5 for the wheel) @times over the
+ * middle of a widget, in whichever native (the window, a popover) it is
+ * drawn. */
+static void
+press_over (GtkWidget  *widget,
+            const char *button,
+            guint       times)
+{
+  GtkNative *native = gtk_widget_get_native (widget);
+  g_autofree char *xid = NULL;
+  g_autofree char *x = NULL;
+  g_autofree char *y = NULL;
+  g_autofree char *repeat = g_strdup_printf ("%u", times);
+  graphene_point_t point;
+  double sx, sy;
+
+  g_assert_true (gtk_widget_compute_point (widget, GTK_WIDGET (native),
+                                           &GRAPHENE_POINT_INIT (gtk_widget_get_width (widget) / 2.0,
+                                                                 gtk_widget_get_height (widget) / 2.0),
+                                           &point));
+  gtk_native_get_surface_transform (native, &sx, &sy);
+  xid = g_strdup_printf ("%lu", (gulong) gdk_x11_surface_get_xid (gtk_native_get_surface (native)));
+  x = g_strdup_printf ("%d", (int) (point.x + sx));
+  y = g_strdup_printf ("%d", (int) (point.y + sy));
+  xdotool ("mousemove", "--window", xid, x, y, "click", "--repeat", repeat, "--delay", "10", button, NULL);
+  test_wait_ms (150);
+}
+
+static void
+click (GtkWidget *widget)
+{
+  press_over (widget, "1", 1);
+  test_wait_ms (150);
+}
+
+/* A menu item of a popover menu, by its label without the mnemonic ("Theme"). */
+static GtkWidget *
+find_menu_item (GtkWidget  *widget,
+                const char *label)
+{
+  if (g_str_equal (G_OBJECT_TYPE_NAME (widget), "GtkModelButton") && gtk_widget_is_drawable (widget))
+    {
+      g_autofree char *text = NULL;
+
+      g_object_get (widget, "text", &text, NULL);
+      if (g_strcmp0 (text, label) == 0)
+        return widget;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_menu_item (child, label);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* A shown label with this text, in @widget or under it. */
+static GtkWidget *
+find_label (GtkWidget  *widget,
+            const char *text)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_is_drawable (widget) &&
+      g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_label (child, text);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* Opens a dropdown with the pointer and picks an item by its text. */
+static void
+choose_in_dropdown (GtkWidget  *dropdown,
+                    const char *text)
+{
+  GtkWidget *popover;
+  GtkWidget *item;
+
+  click (dropdown);
+  popover = find_widget (dropdown, GTK_TYPE_POPOVER);
+  g_assert_nonnull (popover);
+  g_assert_true (gtk_widget_get_visible (popover));
+  item = find_label (popover, text);
+  g_assert_nonnull (item);
+  click (item);
+  g_assert_false (gtk_widget_get_visible (popover));
 }
 
 static gboolean
@@ -356,17 +455,12 @@ test_window_keys (void)
   AwWindow *window;
   GtkWidget *sidebar_button;
   GtkWindow *other;
-  GLogLevelFlags fatal;
 
   if (!have_tools ())
     {
       g_test_skip ("needs an X display and xdotool, and no valgrind");
       return;
     }
-
-  /* GTK 4.8's shortcuts window measures one of its own labels at -4 px
-   * and warns about it: for this test, warnings are not fatal. */
-  fatal = g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL);
 
   window = test_window_new (app, 1280, 800);
   sidebar_button = _aw_window_get_sidebar_button (window);
@@ -438,8 +532,488 @@ test_window_keys (void)
   key ("ctrl+q");
   test_wait_ms (200);
   g_assert_null (window);
+}
 
-  g_log_set_always_fatal (fatal);
+/* The visible rows of the catalogue, in order. */
+static GPtrArray *
+visible_rows (AwWindow *window)
+{
+  GtkWidget *list = find_widget (GTK_WIDGET (window), GTK_TYPE_LIST_BOX);
+  GPtrArray *rows = g_ptr_array_new ();
+
+  for (GtkWidget *child = gtk_widget_get_first_child (list); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_LIST_BOX_ROW (child) && gtk_widget_get_child_visible (child) && gtk_widget_get_visible (child))
+      g_ptr_array_add (rows, child);
+  return rows;
+}
+
+static const char *
+row_id (GtkWidget *row)
+{
+  return aw_scenario_get_id (g_object_get_data (G_OBJECT (row), "scenario"));
+}
+
+static const char *
+scenario_id (AwWindow *window)
+{
+  return aw_scenario_get_id (_aw_window_get_scenario (window));
+}
+
+static GtkWidget *
+focus_of (AwWindow *window)
+{
+  return gtk_root_get_focus (GTK_ROOT (window));
+}
+
+/* At start-up the timeline has the focus: the plain keys are the
+ * timeline's and the run's, not typed into the search. */
+static void
+test_start_up_focus (void)
+{
+  AwWindow *window;
+  GtkWidget *timeline;
+
+  if (!have_tools ())
+    {
+      g_test_skip ("needs an X display and xdotool, and no valgrind");
+      return;
+    }
+
+  window = test_window_new (app, 1280, 800);
+  timeline = GTK_WIDGET (aw_window_get_timeline (window));
+  x_focus (GTK_WINDOW (window));
+  g_assert_true (focus_of (window) == timeline);
+
+  key ("w");
+  g_assert_false (aw_timeline_view_is_fitted (AW_TIMELINE_VIEW (timeline)));
+  key ("f");
+  g_assert_true (aw_timeline_view_is_fitted (AW_TIMELINE_VIEW (timeline)));
+  aw_window_set_variant (window, 0);
+  aw_window_set_speed (window, 4);
+  run_with_key (window, "space");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  test_wait_ms (50);
+}
+
+/* Enter in the search opens the first lesson it finds; Down goes into the
+ * list, and on down the list. */
+static void
+test_search_keys (void)
+{
+  AwWindow *window;
+  GtkWidget *timeline;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autofree char *first = NULL;
+
+  if (!have_tools ())
+    {
+      g_test_skip ("needs an X display and xdotool, and no valgrind");
+      return;
+    }
+
+  window = test_window_new (app, 1280, 800);
+  timeline = GTK_WIDGET (aw_window_get_timeline (window));
+  g_assert_true (aw_window_select_scenario (window, "when-all"));
+  x_focus (GTK_WINDOW (window));
+
+  key ("ctrl+f");
+  g_assert_true (focus_in_search (window));
+  xdotool ("type", "--delay", "20", "WhenAny", NULL);
+  test_wait_ms (400);
+  rows = visible_rows (window);
+  g_assert_cmpuint (rows->len, >=, 1);
+  first = g_strdup (row_id (g_ptr_array_index (rows, 0)));
+  g_assert_cmpstr (first, !=, "when-all");
+  key ("Return");
+  g_assert_cmpstr (scenario_id (window), ==, first);
+  /* ... and the lesson is ready for its keys. */
+  g_assert_true (focus_of (window) == timeline);
+  g_clear_pointer (&rows, g_ptr_array_unref);
+
+  /* Down: into the list, at the first match, then the next. */
+  key ("ctrl+f");
+  g_assert_true (focus_in_search (window));
+  key ("ctrl+a");
+  xdotool ("type", "--delay", "20", "thread", NULL);
+  test_wait_ms (400);
+  rows = visible_rows (window);
+  g_assert_cmpuint (rows->len, >=, 2);
+  key ("Down");
+  g_assert_true (focus_of (window) == g_ptr_array_index (rows, 0));
+  g_assert_cmpstr (scenario_id (window), ==, row_id (g_ptr_array_index (rows, 0)));
+  key ("Down");
+  g_assert_true (focus_of (window) == g_ptr_array_index (rows, 1));
+  g_assert_cmpstr (scenario_id (window), ==, row_id (g_ptr_array_index (rows, 1)));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  test_wait_ms (50);
+}
+
+/* Page Down and Up, F11, Space and Escape, whatever the focus is on after
+ * a click. */
+static void
+check_window_keys (AwWindow   *window,
+                   const char *after)
+{
+  g_autofree char *id = g_strdup (scenario_id (window));
+  gboolean finished = FALSE;
+  gulong handler;
+
+  g_test_message ("the keys after %s", after);
+  key ("Next");
+  g_assert_cmpstr (scenario_id (window), !=, id);
+  key ("Prior");
+  g_assert_cmpstr (scenario_id (window), ==, id);
+
+  key ("F11");
+  g_assert_true (_aw_window_get_presentation (window));
+  key ("F11");
+  g_assert_false (_aw_window_get_presentation (window));
+
+  g_assert_true (wait_until (window, is_idle, 10000));
+  handler = g_signal_connect_swapped (window, "run-finished", G_CALLBACK (test_set_flag), &finished);
+  key ("space");
+  g_assert_true (_aw_window_is_running (window));
+  key ("Escape");
+  g_assert_true (test_wait_for (&finished, 10000));
+  g_signal_handler_disconnect (window, handler);
+  g_assert_true (wait_until (window, is_idle, 10000));
+}
+
+static void
+test_keys_after_clicks (void)
+{
+  AwWindow *window;
+  GtkWidget *titlebar;
+  GtkWidget *variant_dropdown = NULL;
+  GtkWidget *speed_dropdown = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+
+  if (!have_tools ())
+    {
+      g_test_skip ("needs an X display and xdotool, and no valgrind");
+      return;
+    }
+
+  window = test_window_new (app, 1280, 800);
+  g_assert_true (aw_window_select_scenario (window, "when-all"));
+  aw_window_set_variant (window, 0);
+  aw_window_set_speed (window, 4);
+  x_focus (GTK_WINDOW (window));
+  titlebar = gtk_window_get_titlebar (GTK_WINDOW (window));
+  for (GtkWidget *w = find_widget (titlebar, GTK_TYPE_DROP_DOWN); w != NULL; w = gtk_widget_get_next_sibling (w))
+    if (GTK_IS_DROP_DOWN (w))
+      {
+        GtkStringList *model = GTK_STRING_LIST (gtk_drop_down_get_model (GTK_DROP_DOWN (w)));
+
+        if (g_strcmp0 (gtk_string_list_get_string (model, 0), "Compare all") == 0)
+          variant_dropdown = w;
+        else
+          speed_dropdown = w;
+      }
+  g_assert_nonnull (variant_dropdown);
+  g_assert_nonnull (speed_dropdown);
+
+  /* The variant chooser: a variant, then Compare all again. */
+  choose_in_dropdown (variant_dropdown, aw_scenario_get_variant (_aw_window_get_scenario (window), 1)->title);
+  g_assert_false (compare_setting ());
+  check_window_keys (window, "choosing a variant");
+
+  /* The speed. */
+  choose_in_dropdown (speed_dropdown, "2×");
+  check_window_keys (window, "choosing a speed");
+
+  /* Run, clicked. */
+  click (_aw_window_get_run_button (window));
+  g_assert_true (_aw_window_is_running (window));
+  g_assert_true (wait_until (window, is_idle, 10000));
+  check_window_keys (window, "clicking Run");
+
+  /* The replay slider, after a run. */
+  run_with_key (window, "F5");
+  click (find_widget (GTK_WIDGET (window), GTK_TYPE_SCALE));
+  g_assert_cmpint (_aw_window_get_replay_position (window), >=, 0);
+  check_window_keys (window, "clicking the replay slider");
+
+  /* A lesson in the list. */
+  rows = visible_rows (window);
+  click (g_ptr_array_index (rows, 3));
+  g_assert_cmpstr (scenario_id (window), ==, row_id (g_ptr_array_index (rows, 3)));
+  check_window_keys (window, "clicking a lesson");
+  /* Page Down takes the focus along the list: Down goes on from there. */
+  click (g_ptr_array_index (rows, 3));
+  key ("Next");
+  g_assert_true (focus_of (window) == g_ptr_array_index (rows, 4));
+  key ("Down");
+  g_assert_cmpstr (scenario_id (window), ==, row_id (g_ptr_array_index (rows, 5)));
+
+  /* The task table's tab, and back to the timeline's. */
+  click (find_label (GTK_WIDGET (window), "Task table"));
+  check_window_keys (window, "clicking the Task table tab");
+  click (find_label (GTK_WIDGET (window), "Timeline"));
+  check_window_keys (window, "clicking the Timeline tab");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  test_wait_ms (50);
+}
+
+/* The plain wheel pans, as the README says, and the view stays within the
+ * run: never before 0, never after the end. */
+static void
+test_wheel (void)
+{
+  AwWindow *window;
+  AwTimelineView *timeline;
+  gint64 start, end, run_end, before;
+
+  if (!have_tools ())
+    {
+      g_test_skip ("needs an X display and xdotool, and no valgrind");
+      return;
+    }
+
+  window = test_window_new (app, 1280, 800);
+  timeline = aw_window_get_timeline (window);
+  g_assert_true (aw_window_select_scenario (window, "when-all"));
+  aw_window_set_variant (window, 0);
+  aw_window_set_speed (window, 4);
+  x_focus (GTK_WINDOW (window));
+  run_with_key (window, "F5");
+  aw_timeline_view_get_view (timeline, &start, &run_end);
+  g_assert_cmpint (start, ==, 0);
+  g_assert_cmpint (run_end, >, 0);
+
+  /* Zoomed in, the wheel moves the view to later times and back. */
+  key ("w");
+  key ("w");
+  aw_timeline_view_get_view (timeline, &before, &end);
+  press_over (GTK_WIDGET (timeline), "5", 1);
+  aw_timeline_view_get_view (timeline, &start, &end);
+  g_assert_cmpint (start, >, before);
+  press_over (GTK_WIDGET (timeline), "4", 1);
+  aw_timeline_view_get_view (timeline, &start, &end);
+  g_assert_cmpint (start, ==, before);
+
+  /* Far back: it stops at 0. */
+  press_over (GTK_WIDGET (timeline), "4", 40);
+  aw_timeline_view_get_view (timeline, &start, &end);
+  g_assert_cmpint (start, ==, 0);
+  g_assert_cmpint (end, >, 0);
+
+  /* Far on: it stops at the end of the run, the span kept. */
+  press_over (GTK_WIDGET (timeline), "5", 60);
+  aw_timeline_view_get_view (timeline, &start, &end);
+  g_assert_cmpint (end, ==, run_end);
+  g_assert_cmpint (start, >, 0);
+
+  /* The keys clamp the same way. */
+  xdotool ("key", "--delay", "10", "a", "a", "a", "a", "a", "a", "a", "a", "a", "a",
+           "a", "a", "a", "a", "a", "a", "a", "a", "a", "a", "a", "a", "a", "a", "a", NULL);
+  test_wait_ms (300);
+  aw_timeline_view_get_view (timeline, &start, &end);
+  g_assert_cmpint (start, ==, 0);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  test_wait_ms (50);
+}
+
+/* A shown widget of the type named @name, in @widget or under it. */
+static GtkWidget *
+find_shown (GtkWidget  *widget,
+            const char *name)
+{
+  if (g_str_equal (G_OBJECT_TYPE_NAME (widget), name) && gtk_widget_get_mapped (widget))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_shown (child, name);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The longest line of the timeline's tooltip, and where it shows. */
+static guint
+longest_tooltip (AwTimelineView *timeline,
+                 double         *x,
+                 double         *y)
+{
+  const AwRenderLayout *layout = aw_timeline_view_get_layout (timeline);
+  guint longest = 0;
+
+  for (guint v = 0; v < layout->n_variants; v++)
+    for (guint t = 0; ; t++)
+      {
+        double row_y, row_h, px = layout->plot_x + 2;
+        g_autofree char *text = NULL;
+        g_auto(GStrv) lines = NULL;
+
+        if (!aw_render_layout_task_row (layout, v, t, &row_y, &row_h))
+          break;
+        text = aw_timeline_view_describe_at (timeline, px, row_y + row_h / 2);
+        if (text == NULL)
+          continue;
+        lines = g_strsplit (text, "\n", -1);
+        for (guint i = 0; lines[i] != NULL; i++)
+          if (g_utf8_strlen (lines[i], -1) > (glong) longest)
+            {
+              longest = g_utf8_strlen (lines[i], -1);
+              *x = px;
+              *y = row_y + row_h / 2;
+            }
+      }
+  return longest;
+}
+
+/* The timeline's tooltip wraps its long lines at a readable width. */
+static void
+test_tooltip_width (void)
+{
+  AwWindow *window;
+  AwTimelineView *timeline;
+  GtkWidget *tooltip = NULL;
+  g_autofree char *xid = NULL;
+  g_autofree char *sx = NULL;
+  g_autofree char *sy = NULL;
+  graphene_point_t point;
+  double x = 0, y = 0, dx, dy;
+  gint64 end = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  guint longest;
+
+  if (!have_tools ())
+    {
+      g_test_skip ("needs an X display and xdotool, and no valgrind");
+      return;
+    }
+
+  window = test_window_new (app, 1024, 768);
+  timeline = aw_window_get_timeline (window);
+  g_assert_true (aw_window_select_scenario (window, "result-vs-await"));
+  aw_window_set_variant (window, -1);
+  aw_window_set_speed (window, 4);
+  x_focus (GTK_WINDOW (window));
+  run_with_key (window, "F5");
+
+  /* A line far wider than the width asked for: one error message. */
+  longest = longest_tooltip (timeline, &x, &y);
+  g_test_message ("the longest line of a tooltip: %u characters", longest);
+  g_assert_cmpuint (longest, >, 80);
+
+  g_assert_true (gtk_widget_compute_point (GTK_WIDGET (timeline), GTK_WIDGET (window),
+                                           &GRAPHENE_POINT_INIT (x, y), &point));
+  gtk_native_get_surface_transform (GTK_NATIVE (window), &dx, &dy);
+  xid = g_strdup_printf ("%lu", (gulong) gdk_x11_surface_get_xid (gtk_native_get_surface (GTK_NATIVE (window))));
+  sx = g_strdup_printf ("%d", (int) (point.x + dx));
+  sy = g_strdup_printf ("%d", (int) (point.y + dy));
+  xdotool ("mousemove", "--window", xid, sx, sy, NULL);
+  test_wait_ms (50);
+  xdotool ("mousemove_relative", "1", "0", NULL);
+  while (tooltip == NULL && g_get_monotonic_time () < end)
+    {
+      test_wait_ms (50);
+      tooltip = find_shown (GTK_WIDGET (window), "GtkTooltipWindow");
+    }
+  g_assert_nonnull (tooltip);
+  test_wait_ms (100);
+
+  /* Some 50 characters of the tooltip's type, not one line of 80 and more. */
+  g_test_message ("the tooltip: %d x %d px", gtk_widget_get_width (tooltip), gtk_widget_get_height (tooltip));
+  g_assert_cmpint (gtk_widget_get_width (tooltip), <, 500);
+  g_assert_cmpint (gtk_widget_get_height (tooltip), >, 5 * 14);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  test_wait_ms (50);
+}
+
+static char *
+theme_setting (void)
+{
+  return g_settings_get_string (aw_application_get_settings (app), "theme");
+}
+
+/* After a menu closes, the window's keys work again at once: Theme >
+ * Projector chosen with the pointer, then F5; Text Size > Bigger chosen
+ * with the keys, then Space; Ctrl+Q at the end. */
+static void
+test_menu_then_keys (void)
+{
+  AwWindow *window;
+  GtkWidget *menu_button;
+  GtkPopover *popover;
+  GtkWidget *item;
+  g_autofree char *theme = NULL;
+
+  if (!have_tools ())
+    {
+      g_test_skip ("needs an X display and xdotool, and no valgrind");
+      return;
+    }
+
+  g_settings_reset (aw_application_get_settings (app), "theme");
+  g_settings_reset (aw_application_get_settings (app), "text-scale");
+  window = test_window_new (app, 1280, 800);
+  g_assert_true (aw_window_select_scenario (window, "when-all"));
+  aw_window_set_variant (window, 0);
+  aw_window_set_speed (window, 4);
+  x_focus (GTK_WINDOW (window));
+  menu_button = find_widget (gtk_window_get_titlebar (GTK_WINDOW (window)), GTK_TYPE_MENU_BUTTON);
+  g_assert_nonnull (menu_button);
+
+  /* The pointer: the menu, Theme, Projector. */
+  click (menu_button);
+  popover = gtk_menu_button_get_popover (GTK_MENU_BUTTON (menu_button));
+  g_assert_nonnull (popover);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (popover)));
+  item = find_menu_item (GTK_WIDGET (popover), "Theme");
+  g_assert_nonnull (item);
+  click (item);
+  item = find_menu_item (GTK_WIDGET (popover), "Projector");
+  g_assert_nonnull (item);
+  click (item);
+  test_wait_ms (300);
+  theme = theme_setting ();
+  g_assert_cmpstr (theme, ==, "projector");
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (popover)));
+
+  run_with_key (window, "F5");
+
+  /* The keys: F10 opens the menu, S is Text _Size, B is _Bigger. */
+  key ("F10");
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (popover)));
+  key ("s");
+  key ("b");
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (popover)));
+  g_assert_cmpfloat_with_epsilon (text_scale_setting (), 1.1, 1e-6);
+
+  run_with_key (window, "space");
+
+  /* A dialog from the menu: the shortcuts, closed with Escape. */
+  click (menu_button);
+  item = find_menu_item (GTK_WIDGET (popover), "Keyboard Shortcuts");
+  g_assert_nonnull (item);
+  click (item);
+  test_wait_ms (300);
+  g_assert_nonnull (transient_of (window, GTK_TYPE_SHORTCUTS_WINDOW));
+  x_focus (transient_of (window, GTK_TYPE_SHORTCUTS_WINDOW));
+  key ("Escape");
+  g_assert_null (transient_of (window, GTK_TYPE_SHORTCUTS_WINDOW));
+  /* (Without a window manager, the test gives the window back its X focus.) */
+  x_focus (GTK_WINDOW (window));
+  run_with_key (window, "space");
+
+  /* And Ctrl+Q closes the window. */
+  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
+  key ("ctrl+q");
+  test_wait_ms (200);
+  g_assert_null (window);
+
+  g_settings_reset (aw_application_get_settings (app), "theme");
+  g_settings_reset (aw_application_get_settings (app), "text-scale");
 }
 
 /* Predict asks first; the teacher types the class's guess and presses
@@ -507,6 +1081,12 @@ main (int    argc,
   g_test_add_func ("/aw/app/keys/text-fields", test_text_fields);
   g_test_add_func ("/aw/app/keys/window", test_window_keys);
   g_test_add_func ("/aw/app/keys/predict-enter", test_predict_enter);
+  g_test_add_func ("/aw/app/keys/menu-then-keys", test_menu_then_keys);
+  g_test_add_func ("/aw/app/keys/start-up-focus", test_start_up_focus);
+  g_test_add_func ("/aw/app/keys/search", test_search_keys);
+  g_test_add_func ("/aw/app/keys/after-clicks", test_keys_after_clicks);
+  g_test_add_func ("/aw/app/keys/wheel", test_wheel);
+  g_test_add_func ("/aw/app/keys/tooltip-width", test_tooltip_width);
 
   return test_app_run (&app);
 }

@@ -8,6 +8,8 @@
 #include <cairo.h>
 #include <gio/gio.h>
 #include <glib/gstdio.h>
+#include <glib-unix.h>
+#include <unistd.h>
 
 
 static char *tmpdir;
@@ -83,6 +85,133 @@ check_size (gconstpointer data)
   cairo_surface_destroy (surface);
 }
 
+/* A display of our own with a window manager that maximizes every window
+ * (matchbox), so the one the tests run on is left alone. */
+typedef struct {
+  GSubprocess *xvfb;
+  GSubprocess *wm;
+  char        *display;
+} WmDisplay;
+
+static void
+wm_display_stop (WmDisplay *d)
+{
+  if (d->wm != NULL)
+    {
+      g_subprocess_force_exit (d->wm);
+      g_subprocess_wait (d->wm, NULL, NULL);
+    }
+  if (d->xvfb != NULL)
+    {
+      g_subprocess_force_exit (d->xvfb);
+      g_subprocess_wait (d->xvfb, NULL, NULL);
+    }
+  g_clear_object (&d->wm);
+  g_clear_object (&d->xvfb);
+  g_clear_pointer (&d->display, g_free);
+}
+
+static gboolean
+wm_display_start (WmDisplay *d)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
+                                                                      G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) number = g_string_new (NULL);
+  int fds[2];
+  char c;
+
+  g_assert_true (g_unix_open_pipe (fds, FD_CLOEXEC, NULL));
+  g_subprocess_launcher_take_fd (launcher, fds[1], 3);
+  d->xvfb = g_subprocess_launcher_spawn (launcher, &error, "Xvfb", "-displayfd", "3", "-nolisten", "tcp",
+                                         "-screen", "0", "1920x1080x24", NULL);
+  g_assert_no_error (error);
+  while (read (fds[0], &c, 1) == 1 && c != '\n')
+    g_string_append_c (number, c);
+  close (fds[0]);
+  if (number->len == 0)
+    return FALSE;
+  d->display = g_strdup_printf (":%s", number->str);
+
+  g_clear_object (&launcher);
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDERR_SILENCE | G_SUBPROCESS_FLAGS_STDOUT_SILENCE);
+  g_subprocess_launcher_setenv (launcher, "DISPLAY", d->display, TRUE);
+  d->wm = g_subprocess_launcher_spawn (launcher, &error, "matchbox-window-manager", "-use_titlebar", "no", NULL);
+  g_assert_no_error (error);
+  g_usleep (500 * 1000);
+  return g_subprocess_get_identifier (d->wm) != NULL;   /* still running */
+}
+
+/* Under a window manager that maximizes every window the picture still has
+ * the size asked for, and the user's settings (a key file here) are left
+ * as they were: the screenshot keeps its own in memory. */
+static void
+test_window_manager (void)
+{
+  g_autofree char *xvfb = g_find_program_in_path ("Xvfb");
+  g_autofree char *wm = g_find_program_in_path ("matchbox-window-manager");
+  g_autofree char *config = g_build_filename (tmpdir, "config", NULL);
+  g_autofree char *keyfile_dir = g_build_filename (config, "glib-2.0", "settings", NULL);
+  g_autofree char *keyfile = g_build_filename (keyfile_dir, "keyfile", NULL);
+  g_autofree char *out = g_build_filename (tmpdir, "window-wm.png", NULL);
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *stdout_text = NULL;
+  g_autofree char *stderr_text = NULL;
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *saved = "[org/awaitscope/Awaitscope]\nlast-scenario='when-any'\ntheme='dark'\nspeed=0.5\n";
+  WmDisplay display = { 0 };
+  cairo_surface_t *surface;
+
+  if (xvfb == NULL || wm == NULL)
+    {
+      g_test_skip ("needs Xvfb and matchbox-window-manager (apt-get install matchbox-window-manager)");
+      return;
+    }
+  if (!wm_display_start (&display))
+    {
+      wm_display_stop (&display);
+      g_test_skip ("could not start Xvfb with matchbox-window-manager");
+      return;
+    }
+
+  g_assert_cmpint (g_mkdir_with_parents (keyfile_dir, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (keyfile, saved, -1, NULL));
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_subprocess_launcher_setenv (launcher, "DISPLAY", display.display, TRUE);
+  g_subprocess_launcher_unsetenv (launcher, "WAYLAND_DISPLAY");
+  g_subprocess_launcher_setenv (launcher, "XDG_CONFIG_HOME", config, TRUE);
+  g_subprocess_launcher_setenv (launcher, "GSETTINGS_BACKEND", "keyfile", TRUE);
+  proc = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("AWAITSCOPE"), "screenshot", "when-all",
+                                      "-o", out, "--size", "1280x800", "--run", "--speed", "2", NULL);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (proc, NULL, NULL, &stdout_text, &stderr_text, &error);
+  g_assert_no_error (error);
+  g_test_message ("stdout: %s\nstderr: %s", stdout_text, stderr_text);
+  wm_display_stop (&display);
+  g_assert_cmpint (g_subprocess_get_exit_status (proc), ==, 0);
+
+  surface = cairo_image_surface_create_from_png (out);
+  g_assert_cmpint (cairo_surface_status (surface), ==, CAIRO_STATUS_SUCCESS);
+  g_assert_cmpint (cairo_image_surface_get_width (surface), ==, 1280);
+  g_assert_cmpint (cairo_image_surface_get_height (surface), ==, 800);
+  g_assert_cmpuint (count_blue (surface), >, 5000);
+  cairo_surface_destroy (surface);
+
+  g_assert_true (g_file_get_contents (keyfile, &after, NULL, NULL));
+  g_assert_cmpstr (after, ==, saved);
+  g_unlink (keyfile);
+  g_rmdir (keyfile_dir);
+  {
+    g_autofree char *glib_dir = g_path_get_dirname (keyfile_dir);
+    g_rmdir (glib_dir);
+  }
+  g_rmdir (config);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -99,6 +228,7 @@ main (int    argc,
 
   g_test_add_data_func ("/aw/app/screenshot/1280x800", "1280x800", check_size);
   g_test_add_data_func ("/aw/app/screenshot/1920x1080", "1920x1080", check_size);
+  g_test_add_func ("/aw/app/screenshot/window-manager", test_window_manager);
   ret = g_test_run ();
 
   {

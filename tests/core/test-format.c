@@ -67,6 +67,39 @@ assert_durations (void)
     }
 }
 
+/* Figures side by side share the largest one's unit. */
+static const struct {
+  double      ms;
+  double      scale_ms;
+  const char *text;
+} side_by_side[] = {
+  { 900, 1500, "0.90 s" },          /* off by, beside predicted 1.50 s */
+  { 640, 2410, "0.64 s" },          /* the replay's 640 ms / 2.41 s */
+  { 2410, 2410, "2.41 s" },
+  { 999.7, 999.7, "1.00 s" },
+  { 5, 12345, "0.0 s" },
+  { 640, 12345, "0.6 s" },
+  { 640, 120000, "1 s" },
+  { 640, 999.4, "640 ms" },         /* a scale below a second: as they are */
+  { 5.26, 640, "5.3 ms" },
+  { 1500, 900, "1.50 s" },          /* a scale too small counts as the figure */
+  { 900, NAN, "900 ms" },
+  { -1, 1500, "–" },
+  { NAN, 1500, "–" },
+};
+
+static void
+assert_side_by_side (void)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (side_by_side); i++)
+    {
+      g_autofree char *text = aw_format_duration_as (side_by_side[i].ms, side_by_side[i].scale_ms);
+
+      g_test_message ("%g ms beside %g ms: %s", side_by_side[i].ms, side_by_side[i].scale_ms, text);
+      g_assert_cmpstr (text, ==, side_by_side[i].text);
+    }
+}
+
 static void
 assert_speeds (void)
 {
@@ -165,6 +198,7 @@ static void
 test_duration (void)
 {
   assert_durations ();
+  assert_side_by_side ();
   assert_speeds ();
 }
 
@@ -190,6 +224,7 @@ test_german (void)
   g_assert_cmpstr (comma, ==, "1,5");
 
   assert_durations ();
+  assert_side_by_side ();
   assert_speeds ();
   assert_views_agree ();
 

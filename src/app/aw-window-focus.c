@@ -1,0 +1,272 @@
+/* aw-window-focus.c: where the window's keys go
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * A teacher drives the lesson with the keys (Space, F5, Page Down, W/S/A/D)
+ * and the pointer in turn, so the focus must never be somewhere the keys
+ * are lost. It starts on the timeline, not in the search (where Space would
+ * type a space). A click on a button, a dropdown or the replay slider
+ * leaves it where it was: those are for the pointer, and Tab still reaches
+ * them. When a menu or a popover closes, GTK 4.8 can leave the focus on a
+ * widget inside the hidden popover (after a submenu, a GtkScrolledWindow of
+ * the menu's), where no key arrives until a click; or on the button that
+ * opened it, where Space opens it again. So when a popover closes, the
+ * focus goes back to where it was if that widget takes keys (the timeline,
+ * the task table, the catalogue, the search, the code), else to the view
+ * on show; and so it does when the focused widget disappears (the catalogue
+ * hidden, the window back from a dialog with its focus gone).
+ *
+ * The search box is a way into the catalogue: Enter opens the first lesson
+ * it finds, Down moves into the list.
+ */
+
+#include "config.h"
+
+#include "aw-window-private.h"
+
+/* Whether @widget is one of those that take keys, and so is worth going
+ * back to. */
+static gboolean
+takes_keys (AwWindow  *self,
+            GtkWidget *widget)
+{
+  return widget == GTK_WIDGET (self->timeline) ||
+         GTK_IS_EDITABLE (widget) || GTK_IS_TEXT_VIEW (widget) ||
+         gtk_widget_get_ancestor (widget, GTK_TYPE_EDITABLE) != NULL ||
+         gtk_widget_is_ancestor (widget, GTK_WIDGET (self->scenario_list)) ||
+         gtk_widget_is_ancestor (widget, GTK_WIDGET (self->table));
+}
+
+/**
+ * _aw_window_focus_view:
+ *
+ * Gives the focus to the view on show: the timeline, or the task table.
+ */
+void
+_aw_window_focus_view (AwWindow *self)
+{
+  GtkWidget *page = gtk_stack_get_visible_child (self->view_stack);
+
+  if (page != NULL && !gtk_widget_is_ancestor (GTK_WIDGET (self->timeline), page) &&
+      gtk_widget_child_focus (page, GTK_DIR_TAB_FORWARD))
+    return;
+  gtk_widget_grab_focus (GTK_WIDGET (self->timeline));
+}
+
+/* The focus is lost if it is nowhere, or on a widget that is not shown
+ * (one inside a closed popover). */
+static gboolean
+focus_is_lost (AwWindow *self)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+
+  return focus == NULL || !gtk_widget_is_drawable (focus);
+}
+
+static gboolean
+focus_in_open_popover (AwWindow *self)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+  GtkWidget *popover = focus ? gtk_widget_get_ancestor (focus, GTK_TYPE_POPOVER) : NULL;
+
+  return popover != NULL && gtk_widget_get_visible (popover);
+}
+
+static void
+restore_focus (AwWindow *self)
+{
+  GtkWidget *last = g_weak_ref_get (&self->last_focus);
+
+  if (last != NULL && gtk_widget_is_drawable (last) && gtk_widget_grab_focus (last))
+    {
+      g_object_unref (last);
+      return;
+    }
+  g_clear_object (&last);
+  _aw_window_focus_view (self);
+}
+
+static gboolean
+check_focus_idle (gpointer data)
+{
+  AwWindow *self = data;
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+
+  self->focus_idle_id = 0;
+  if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
+    return G_SOURCE_REMOVE;
+
+  /* After a popover, a focused button (the menu's, a dropdown's) counts as
+   * lost too: Space would open it again. A popover opened meanwhile keeps
+   * its focus. */
+  if (!focus_in_open_popover (self) &&
+      (focus_is_lost (self) || (self->popover_closed && !takes_keys (self, focus))))
+    restore_focus (self);
+  self->popover_closed = FALSE;
+  return G_SOURCE_REMOVE;
+}
+
+/* GTK moves the focus itself as a popover closes or a widget hides; look
+ * once it is done. */
+static void
+queue_check_focus (AwWindow *self)
+{
+  if (self->focus_idle_id == 0)
+    self->focus_idle_id = g_idle_add (check_focus_idle, self);
+}
+
+static void
+on_popover_closed (GtkPopover *popover,
+                   AwWindow   *self)
+{
+  self->popover_closed = TRUE;
+  queue_check_focus (self);
+}
+
+static void
+on_focus_widget (GtkWindow  *window,
+                 GParamSpec *pspec,
+                 AwWindow   *self)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+  GtkWidget *popover;
+
+  if (focus == NULL)
+    {
+      queue_check_focus (self);
+      return;
+    }
+
+  popover = gtk_widget_get_ancestor (focus, GTK_TYPE_POPOVER);
+  if (popover == NULL)
+    {
+      g_weak_ref_set (&self->last_focus, takes_keys (self, focus) ? focus : NULL);
+      return;
+    }
+
+  /* Each popover once: menus, dropdowns, a text view's context menu. */
+  if (g_object_get_data (G_OBJECT (popover), "aw-focus-watched") == NULL)
+    {
+      g_object_set_data (G_OBJECT (popover), "aw-focus-watched", GINT_TO_POINTER (TRUE));
+      g_signal_connect_object (popover, "closed", G_CALLBACK (on_popover_closed), self, G_CONNECT_AFTER);
+    }
+}
+
+/* Back from a dialog (the file chooser, the shortcuts, Predict): only if
+ * the focus went away meanwhile. */
+static void
+on_is_active (GtkWindow  *window,
+              GParamSpec *pspec,
+              AwWindow   *self)
+{
+  if (gtk_window_is_active (window) && focus_is_lost (self))
+    queue_check_focus (self);
+}
+
+/* Buttons, dropdowns and the slider keep the focus where it was when
+ * clicked (see the top). */
+static void
+unset_focus_on_click (GtkWidget *widget)
+{
+  if (GTK_IS_POPOVER (widget))
+    return;
+  if (GTK_IS_BUTTON (widget) || GTK_IS_DROP_DOWN (widget) || GTK_IS_MENU_BUTTON (widget) ||
+      GTK_IS_RANGE (widget))
+    gtk_widget_set_focus_on_click (widget, FALSE);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    unset_focus_on_click (child);
+}
+
+/* The search ---------------------------------------------------------------- */
+
+static GtkListBoxRow *
+first_match (AwWindow *self)
+{
+  /* The search filters after a pause: a quick Enter must not find what
+   * was shown before the last letters. */
+  gtk_list_box_invalidate_filter (self->scenario_list);
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->scenario_list));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_LIST_BOX_ROW (child) && gtk_widget_get_visible (child) && gtk_widget_get_child_visible (child))
+      return GTK_LIST_BOX_ROW (child);
+  return NULL;
+}
+
+/* Enter: the first lesson found, ready to run. */
+static void
+on_search_activate (GtkSearchEntry *entry,
+                    AwWindow       *self)
+{
+  GtkListBoxRow *row = first_match (self);
+
+  if (row == NULL)
+    return;
+  gtk_list_box_select_row (self->scenario_list, row);
+  _aw_window_focus_view (self);
+}
+
+/* Down: into the list, on the first lesson found. */
+static gboolean
+on_search_key (GtkEventControllerKey *controller,
+               guint                  keyval,
+               guint                  keycode,
+               GdkModifierType        state,
+               AwWindow              *self)
+{
+  GtkListBoxRow *row;
+
+  if ((keyval != GDK_KEY_Down && keyval != GDK_KEY_KP_Down) ||
+      (state & (GDK_CONTROL_MASK | GDK_ALT_MASK | GDK_SHIFT_MASK)))
+    return FALSE;
+  row = first_match (self);
+  if (row == NULL)
+    return FALSE;
+  gtk_list_box_select_row (self->scenario_list, row);
+  gtk_widget_grab_focus (GTK_WIDGET (row));
+  return TRUE;
+}
+
+/* Construction ----------------------------------------------------------- */
+
+/* From the instance's init, after the template. */
+void
+_aw_window_focus_init (AwWindow *self)
+{
+  GtkEventController *controller;
+
+  g_weak_ref_init (&self->last_focus, NULL);
+
+  unset_focus_on_click (gtk_window_get_titlebar (GTK_WINDOW (self)));
+  unset_focus_on_click (self->replay_bar);
+  unset_focus_on_click (self->view_switcher);
+  unset_focus_on_click (GTK_WIDGET (self->error_revealer));
+
+  g_signal_connect (self->search_entry, "activate", G_CALLBACK (on_search_activate), self);
+  controller = gtk_event_controller_key_new ();
+  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+  g_signal_connect (controller, "key-pressed", G_CALLBACK (on_search_key), self);
+  gtk_widget_add_controller (GTK_WIDGET (self->search_entry), controller);
+
+  g_signal_connect (self, "notify::focus-widget", G_CALLBACK (on_focus_widget), self);
+  g_signal_connect (self, "notify::is-active", G_CALLBACK (on_is_active), self);
+
+  gtk_widget_grab_focus (GTK_WIDGET (self->timeline));
+}
+
+void
+_aw_window_focus_dispose (AwWindow *self)
+{
+  /* The template's widgets go next, and the focus with them. */
+  g_signal_handlers_disconnect_by_func (self, on_focus_widget, self);
+  g_signal_handlers_disconnect_by_func (self, on_is_active, self);
+  g_clear_handle_id (&self->focus_idle_id, g_source_remove);
+  g_weak_ref_set (&self->last_focus, NULL);
+}
+
+void
+_aw_window_focus_finalize (AwWindow *self)
+{
+  g_weak_ref_clear (&self->last_focus);
+}

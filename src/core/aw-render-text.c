@@ -175,19 +175,22 @@ key_append_int (GString *key,
 
 /* Sets the text that _aw_render_text_size() and _aw_render_text_draw()
  * work on: shaped once per cache for its font, size, weight and width. With @wrap_width > 0 the text
- * wraps at that width; else with @max_width > 0 it is ellipsized there. */
+ * wraps at that width, and with @max_lines > 0 it is ellipsized at the end
+ * of that many lines; else with @max_width > 0 it is ellipsized there. */
 static void
 text_set_full (Ctx        *c,
                const char *text,
                double      size,
                gboolean    bold,
                double      max_width,
-               double      wrap_width)
+               double      wrap_width,
+               guint       max_lines)
 {
   int abs_size = (int) (MAX (size, 1.0) * PANGO_SCALE);
   int width = wrap_width > 0 ? (int) (MAX (wrap_width, 1.0) * PANGO_SCALE)
             : max_width > 0 ? (int) (max_width * PANGO_SCALE) : -1;
-  gboolean ellipsize = wrap_width <= 0 && max_width > 0;
+  gboolean ellipsize = (wrap_width <= 0 && max_width > 0) || (wrap_width > 0 && max_lines > 0);
+  int height = wrap_width > 0 && max_lines > 0 ? -(int) max_lines : -1;
   CachedText *t;
 
   g_string_truncate (c->key, 0);
@@ -195,6 +198,7 @@ text_set_full (Ctx        *c,
   key_append_int (c->key, bold);
   key_append_int (c->key, width);
   key_append_int (c->key, ellipsize);
+  key_append_int (c->key, height);
   g_string_append (c->key, pango_font_description_get_family (c->font));
   g_string_append_c (c->key, '|');
   g_string_append (c->key, text);
@@ -209,7 +213,7 @@ text_set_full (Ctx        *c,
       pango_font_description_set_weight (c->font, bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
       pango_layout_set_font_description (t->layout, c->font);
       pango_layout_set_wrap (t->layout, PANGO_WRAP_WORD_CHAR);
-      pango_layout_set_height (t->layout, -1);
+      pango_layout_set_height (t->layout, height);
       pango_layout_set_width (t->layout, width);
       pango_layout_set_ellipsize (t->layout, ellipsize ? PANGO_ELLIPSIZE_END : PANGO_ELLIPSIZE_NONE);
       pango_layout_set_text (t->layout, text, -1);
@@ -230,7 +234,7 @@ _aw_render_text_set (Ctx        *c,
                      gboolean    bold,
                      double      max_width)
 {
-  text_set_full (c, text, size, bold, max_width, -1);
+  text_set_full (c, text, size, bold, max_width, -1, 0);
 }
 
 /* Wraps instead of ellipsizing. */
@@ -240,7 +244,18 @@ _aw_render_text_set_wrapped (Ctx        *c,
                              double      size,
                              double      width)
 {
-  text_set_full (c, text, size, FALSE, -1, width);
+  text_set_full (c, text, size, FALSE, -1, width, 0);
+}
+
+/* Wraps at @width, in at most @max_lines lines, the last ellipsized. */
+void
+_aw_render_text_set_lines (Ctx        *c,
+                           const char *text,
+                           double      size,
+                           double      width,
+                           guint       max_lines)
+{
+  text_set_full (c, text, size, FALSE, -1, width, MAX (max_lines, 1));
 }
 
 void

@@ -38,6 +38,7 @@ _aw_window_apply_looks (AwWindow *self)
   GtkSettings *settings = gtk_settings_get_default ();
   double scale = aw_session_get_text_scale (self->session) * (self->presentation ? PRESENTATION_TEXT_SCALE : 1.0);
   g_autofree char *css = NULL;
+  g_autofree char *muted = NULL;
   char em[G_ASCII_DTOSTR_BUF_SIZE];
 
   if (theme == NULL)
@@ -64,10 +65,14 @@ _aw_window_apply_looks (AwWindow *self)
     }
 
   /* Loading CSS restyles the whole window: only when it changes. */
-  /* CSS wants a decimal point in every locale. */
+  /* CSS wants a decimal point in every locale. Muted text has the
+   * theme's muted colour, which keeps 4.5:1 on the backgrounds of the
+   * GTK theme chosen with it (tests/app/test-readable.c measures it). */
   g_ascii_formatd (em, sizeof em, "%.2f", scale);
+  muted = aw_color_to_css (&theme->muted);
   css = g_strdup_printf ("lessonpanel { font-size: %sem; }\n"
-                         "window.presentation headerbar { font-size: 1.3em; }\n", em);
+                         "window.presentation headerbar { font-size: 1.3em; }\n"
+                         ".muted-text { color: %s; }\n", em, muted);
   if (g_strcmp0 (css, self->text_css_data) != 0)
     {
       gtk_css_provider_load_from_data (self->text_css, css, -1);

@@ -148,6 +148,7 @@ _aw_window_make_row (AwScenario *scenario,
   gtk_label_set_xalign (GTK_LABEL (id), 0);
   gtk_label_set_ellipsize (GTK_LABEL (id), PANGO_ELLIPSIZE_START);
   gtk_widget_add_css_class (id, "scenario-id");
+  gtk_widget_add_css_class (id, "muted-text");
   gtk_widget_add_css_class (box, "scenario-row");
   gtk_box_append (GTK_BOX (box), title);
   gtk_box_append (GTK_BOX (box), id);
@@ -178,6 +179,7 @@ header_func (GtkListBoxRow *row,
       gtk_label_set_xalign (GTK_LABEL (label), 0);
       gtk_label_set_wrap (GTK_LABEL (label), TRUE);
       gtk_widget_add_css_class (label, "part-header");
+      gtk_widget_add_css_class (label, "muted-text");
       gtk_list_box_row_set_header (row, label);
     }
   else

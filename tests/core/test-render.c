@@ -284,6 +284,48 @@ test_theme_lookup (void)
   g_assert_cmpfloat (projector->line_width, >, light->line_width);
 }
 
+/* Muted text (axis, header summaries, caption, worker lanes) and body text
+ * keep WCAG's 4.5:1 against every background the chart draws them on. */
+static void
+test_theme_contrast (void)
+{
+  const char **names = aw_theme_list_names ();
+  static const AwColor black = { 0, 0, 0, 1 }, white = { 1, 1, 1, 1 };
+
+  /* The formula first: its two ends, and a known pair (#767676 on white
+   * is the palest grey that passes). */
+  {
+    AwColor grey = { 0x76 / 255.0, 0x76 / 255.0, 0x76 / 255.0, 1 };
+    AwColor paler = { 0x77 / 255.0, 0x77 / 255.0, 0x77 / 255.0, 1 };
+
+    g_assert_cmpfloat_with_epsilon (aw_color_contrast (&black, &white), 21.0, 1e-6);
+    g_assert_cmpfloat_with_epsilon (aw_color_contrast (&white, &white), 1.0, 1e-9);
+    g_assert_cmpfloat (aw_color_contrast (&grey, &white), >=, AW_MIN_TEXT_CONTRAST);
+    g_assert_cmpfloat (aw_color_contrast (&paler, &white), <, AW_MIN_TEXT_CONTRAST);
+  }
+
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      const AwTheme *t = aw_theme_lookup (names[i]);
+      AwColor zebra;
+      const AwColor *backgrounds[3];
+
+      aw_color_mix (&t->background, &t->surface, 0.45, &zebra);
+      backgrounds[0] = &t->background;
+      backgrounds[1] = &t->surface;
+      backgrounds[2] = &zebra;
+      for (guint b = 0; b < G_N_ELEMENTS (backgrounds); b++)
+        {
+          double muted = aw_color_contrast (&t->muted, backgrounds[b]);
+          double body = aw_color_contrast (&t->foreground, backgrounds[b]);
+
+          g_test_message ("%s: muted text %.2f:1, text %.2f:1 on background %u", t->name, muted, body, b);
+          g_assert_cmpfloat (muted, >=, AW_MIN_TEXT_CONTRAST);
+          g_assert_cmpfloat (body, >=, AW_MIN_TEXT_CONTRAST);
+        }
+    }
+}
+
 static void
 test_format (void)
 {
@@ -1557,6 +1599,7 @@ main (int   argc,
   aw_catalog_init ();
 
   g_test_add_func ("/aw/render/theme/lookup", test_theme_lookup);
+  g_test_add_func ("/aw/render/theme/contrast", test_theme_contrast);
   g_test_add_func ("/aw/render/format-duration", test_format);
   g_test_add_func ("/aw/render/compare-text", test_compare_text);
   g_test_add_func ("/aw/render/background", test_background);

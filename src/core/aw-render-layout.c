@@ -27,6 +27,7 @@
 #define MAX_MEASURED_LABELS 256   /* label column width is taken from these */
 #define MAX_LABEL_LINES     4     /* a stretch's label wraps to at most this many lines */
 #define MAX_LISTED_NAMES    3     /* a mixed stretch's label names this many */
+#define MIN_STRETCH_SIZE    0.7   /* of the body size: the smallest a stretch's label gets */
 
 const Chrome _aw_render_chrome_levels[AW_RENDER_N_CHROME_LEVELS] = {
   { 1.9, 1.3, 1.15, 0.95, FALSE, FALSE },
@@ -790,20 +791,18 @@ stretch_label_size (Ctx                         *c,
   double size = LABEL_SIZE * c->f;
 
   if (_aw_render_line_height (c, size, FALSE) > vl->n_rows * vl->row_height)
-    size = 0.7 * c->f;
+    size = MIN_STRETCH_SIZE * c->f;
   return size;
 }
 
 /* Sets the text of @label as the layout shaped it, for drawing. */
 void
-_aw_render_row_label_set (Ctx                         *c,
-                          const AwRenderVariantLayout *vl,
-                          const AwRenderRowLabel      *label)
+_aw_render_row_label_set (Ctx                    *c,
+                          const AwRenderRowLabel *label)
 {
-  double size = stretch_label_size (c, vl);
-  double line_h = _aw_render_line_height (c, size, FALSE);
+  double line_h = _aw_render_line_height (c, label->text_size, FALSE);
 
-  _aw_render_text_set_lines (c, label->text, size, MAX (c->layout->label_width - 0.4 * c->f, c->f),
+  _aw_render_text_set_lines (c, label->text, label->text_size, MAX (c->layout->label_width - 0.4 * c->f, c->f),
                              (guint) MAX (1.0, round (label->text_height / line_h)));
 }
 
@@ -844,8 +843,6 @@ set_stretch (Stretches        *st,
              double            text_y)
 {
   double bottom = stretch_bottom (st->vl, end);
-  double room = MIN (MAX (bottom, text_y + st->line_h), st->limit) - text_y;
-  guint lines = (guint) CLAMP (floor (room / st->line_h + 0.01), 1, MAX_LABEL_LINES);
   double th;
 
   g_free (label->text);
@@ -855,7 +852,20 @@ set_stretch (Stretches        *st,
   label->y = stretch_top (st->vl, first);
   label->height = bottom - label->y;
   label->text_y = text_y;
-  _aw_render_text_set_lines (st->c, label->text, st->size, st->width, lines);
+
+  /* As many lines as its rows give it, at least one; a label that does not
+   * fit in them tries a smaller size before it loses its end. */
+  for (double size = st->size; ; size = MAX (size * 0.85, MIN_STRETCH_SIZE * st->c->f))
+    {
+      double line_h = _aw_render_line_height (st->c, size, FALSE);
+      double room = MIN (MAX (bottom, text_y + line_h), st->limit) - text_y;
+      guint lines = (guint) CLAMP (floor (room / line_h + 0.01), 1, MAX_LABEL_LINES);
+
+      _aw_render_text_set_lines (st->c, label->text, size, st->width, lines);
+      label->text_size = size;
+      if (!pango_layout_is_ellipsized (st->c->pl) || size <= MIN_STRETCH_SIZE * st->c->f + 1e-6)
+        break;
+    }
   _aw_render_text_size (st->c, NULL, &th);
   label->text_height = th;
 }
@@ -939,6 +949,7 @@ make_row_labels (Ctx                   *c,
             .height = vl->row_height,
             .text_y = vl->rows_y + i * vl->row_height,
             .text_height = vl->row_height,
+            .text_size = _aw_render_row_label_size (c, vl->row_height),
           };
 
           g_array_append_val (labels, label);

@@ -139,7 +139,6 @@ double       _aw_render_label_indent         (Ctx                         *c,
 double       _aw_render_row_label_size       (Ctx                         *c,
                                               double                       row_height);
 void         _aw_render_row_label_set        (Ctx                         *c,
-                                              const AwRenderVariantLayout *vl,
                                               const AwRenderRowLabel      *label);
 
 /* aw-render-cover.c */

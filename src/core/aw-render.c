@@ -542,7 +542,7 @@ draw_variant (Ctx   *c,
           cairo_fill (cr);
           cairo_restore (cr);
         }
-      _aw_render_row_label_set (c, vl, label);
+      _aw_render_row_label_set (c, label);
       _aw_render_text_draw (c, lay->label_x + 0.4 * c->f, label->text_y, &t->foreground);
     }
 

@@ -73,6 +73,7 @@ typedef struct {
  * @height: the height of those rows
  * @text_y: top of the text (below @y when the label above took the room)
  * @text_height: the height of the text
+ * @text_size: its font size, in cairo units
  *
  * The label of one row, or of a stretch of rows where rows are too small
  * for a label each: "GetPriceAsync × 1,000: 900 completed synchronously,
@@ -86,6 +87,7 @@ typedef struct {
   double  height;
   double  text_y;
   double  text_height;
+  double  text_size;
 } AwRenderRowLabel;
 
 /**

@@ -1,6 +1,11 @@
-/* aw-lesson-panel.c: narration, code side by side, and the outcome card
+/* aw-lesson-panel.c: the lesson's point, its outcome card, then its code
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * A student sees the point first: the lesson's summary and narration,
+ * beside the outcome of the last run; then the C#, the lesson's language;
+ * and the GLib C that Awaitscope runs behind an expander, one click (or
+ * Enter) away.
  */
 
 #include "config.h"
@@ -14,8 +19,10 @@ struct _AwLessonPanel {
   GtkLabel    *expected_label;
   GtkWidget   *warnings_card;
   GtkLabel    *warnings_label;
+  GtkLabel    *summary_label;
   GtkLabel    *narration_label;
   GtkTextView *csharp_view;
+  GtkExpander *c_expander;
   GtkTextView *c_view;
   guint        csharp_line;
   guint        c_line;
@@ -48,8 +55,10 @@ aw_lesson_panel_class_init (AwLessonPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AwLessonPanel, expected_label);
   gtk_widget_class_bind_template_child (widget_class, AwLessonPanel, warnings_card);
   gtk_widget_class_bind_template_child (widget_class, AwLessonPanel, warnings_label);
+  gtk_widget_class_bind_template_child (widget_class, AwLessonPanel, summary_label);
   gtk_widget_class_bind_template_child (widget_class, AwLessonPanel, narration_label);
   gtk_widget_class_bind_template_child (widget_class, AwLessonPanel, csharp_view);
+  gtk_widget_class_bind_template_child (widget_class, AwLessonPanel, c_expander);
   gtk_widget_class_bind_template_child (widget_class, AwLessonPanel, c_view);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "lessonpanel");
@@ -129,6 +138,9 @@ aw_lesson_panel_set_scenario (AwLessonPanel *self,
 
   g_return_if_fail (AW_IS_LESSON_PANEL (self));
 
+  gtk_label_set_text (self->summary_label, scenario ? aw_scenario_get_summary (scenario) : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->summary_label),
+                          scenario != NULL && aw_scenario_get_summary (scenario) != NULL);
   gtk_label_set_text (self->narration_label, scenario ? aw_scenario_get_narration (scenario) : "");
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->csharp_view),
                             scenario ? aw_scenario_get_csharp (scenario) : "", -1);
@@ -185,4 +197,17 @@ const char *
 aw_lesson_panel_get_outcome (AwLessonPanel *self)
 {
   return gtk_label_get_text (self->outcome_label);
+}
+
+/**
+ * aw_lesson_panel_get_c_expander:
+ *
+ * Returns: (transfer none): the expander that shows the GLib C
+ */
+GtkExpander *
+aw_lesson_panel_get_c_expander (AwLessonPanel *self)
+{
+  g_return_val_if_fail (AW_IS_LESSON_PANEL (self), NULL);
+
+  return self->c_expander;
 }

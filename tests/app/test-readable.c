@@ -189,6 +189,92 @@ test_muted_contrast (void)
   close_window (window);
 }
 
+/* The top of @widget in the lesson panel's visible area, or -1 when it is
+ * not shown. */
+static double
+top_in (GtkWidget *widget,
+        GtkWidget *panel)
+{
+  graphene_point_t p;
+
+  if (!gtk_widget_get_mapped (widget) ||
+      !gtk_widget_compute_point (widget, panel, &GRAPHENE_POINT_INIT (0, 0), &p))
+    return -1;
+  return p.y;
+}
+
+/* At 1280x800 a student sees the lesson's point first: its summary and
+ * narration at the top of the lesson panel, the C# next, and the GLib C
+ * only on request. */
+static void
+test_lesson_order (void)
+{
+  AwWindow *window = test_window_new (app, 1280, 800);
+  AwLessonPanel *lesson = _aw_window_get_lesson_panel (window);
+  GtkWidget *panel = GTK_WIDGET (lesson);
+  g_autoptr(GPtrArray) summary = g_ptr_array_new ();
+  g_autoptr(GPtrArray) narration = g_ptr_array_new ();
+  GtkExpander *expander = aw_lesson_panel_get_c_expander (lesson);
+  GtkWidget *csharp = NULL, *c = NULL;
+  double summary_y, narration_y, csharp_y;
+
+  g_assert_true (aw_window_select_scenario (window, "valuetask"));
+  test_wait_ms (100);
+  collect_labels (panel, summary, "lesson-summary", NULL);
+  collect_labels (panel, narration, "narration", NULL);
+  g_assert_cmpuint (summary->len, ==, 1);
+  g_assert_cmpuint (narration->len, ==, 1);
+  g_assert_true (g_str_has_prefix (gtk_label_get_text (g_ptr_array_index (summary, 0)), "1,000 price lookups"));
+  for (GtkWidget *w = gtk_widget_get_first_child (panel); w != NULL; )
+    {
+      /* The text views shown: the C# one, and the GLib C one if expanded. */
+      if (GTK_IS_TEXT_VIEW (w))
+        {
+          if (gtk_widget_get_ancestor (w, GTK_TYPE_EXPANDER) != NULL)
+            c = w;
+          else
+            csharp = w;
+        }
+      if (gtk_widget_get_first_child (w) != NULL)
+        w = gtk_widget_get_first_child (w);
+      else
+        {
+          while (w != panel && gtk_widget_get_next_sibling (w) == NULL)
+            w = gtk_widget_get_parent (w);
+          w = w == panel ? NULL : gtk_widget_get_next_sibling (w);
+        }
+    }
+  /* Collapsed, the expander keeps its child out of the window. */
+  g_assert_nonnull (csharp);
+  g_assert_null (c);
+  c = gtk_expander_get_child (expander);
+  g_assert_true (GTK_IS_TEXT_VIEW (c));
+
+  summary_y = top_in (g_ptr_array_index (summary, 0), panel);
+  narration_y = top_in (g_ptr_array_index (narration, 0), panel);
+  csharp_y = top_in (csharp, panel);
+  g_test_message ("summary at %.0f, narration at %.0f, C# at %.0f; the panel is %d tall",
+                  summary_y, narration_y, csharp_y, gtk_widget_get_height (panel));
+  /* Above the fold, in that order. */
+  g_assert_cmpfloat (summary_y, >=, 0);
+  g_assert_cmpfloat (narration_y, >, summary_y);
+  g_assert_cmpfloat (narration_y + 20, <, gtk_widget_get_height (panel));
+  g_assert_cmpfloat (csharp_y, >, narration_y);
+
+  /* The GLib C is a click (or Enter on the expander) away. */
+  g_assert_false (gtk_expander_get_expanded (expander));
+  g_assert_false (gtk_widget_get_mapped (c));
+  g_assert_true (gtk_widget_get_focusable (GTK_WIDGET (expander)) ||
+                 gtk_widget_get_focusable (gtk_widget_get_first_child (GTK_WIDGET (expander))));
+  g_signal_emit_by_name (expander, "activate");
+  test_wait_ms (100);
+  g_assert_true (gtk_expander_get_expanded (expander));
+  g_assert_true (gtk_widget_get_mapped (c));
+  g_assert_cmpfloat (top_in (c, panel), >, csharp_y);
+  gtk_test_accessible_assert_property (c, GTK_ACCESSIBLE_PROPERTY_LABEL, "GLib C code");
+  close_window (window);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -199,6 +285,7 @@ main (int    argc,
   app = test_app_new ();
 
   g_test_add_func ("/aw/app/readable/muted-contrast", test_muted_contrast);
+  g_test_add_func ("/aw/app/readable/lesson-order", test_lesson_order);
 
   return test_app_run (&app);
 }

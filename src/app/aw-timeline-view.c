@@ -5,6 +5,10 @@
  * The core renderer draws the recorded runs into a cairo node, which is
  * cached until the size, the data or the view changes. Hover feedback is
  * drawn as native nodes on top, so pointer motion never re-runs cairo.
+ *
+ * A child widget (the window's "How to read the picture" button, from
+ * the template) sits at the start of the legend, which keeps room for
+ * it; without a legend it waits in the bottom corner.
  */
 
 #include "config.h"
@@ -25,6 +29,7 @@ struct _AwTimelineView {
   GArray         *variants;    /* AwNamedRun; names and models owned */
   const AwTheme  *theme;
   double          text_scale;
+  double          legend_inset;  /* room for the child before the legend */
 
   gboolean        fitted;
   gint64          view_start_ns;
@@ -78,6 +83,9 @@ invalidate (AwTimelineView *self)
 {
   g_clear_pointer (&self->cache, gsk_render_node_unref);
   gtk_widget_queue_draw (GTK_WIDGET (self));
+  /* The legend may move, and the child with it. */
+  if (gtk_widget_get_first_child (GTK_WIDGET (self)) != NULL)
+    gtk_widget_queue_allocate (GTK_WIDGET (self));
 }
 
 static void
@@ -98,6 +106,7 @@ request_init (AwTimelineView  *self,
   request->height = height;
   request->text_scale = self->text_scale;
   request->cache = self->render_cache;
+  request->legend_inset = self->legend_inset;
   if (!self->fitted)
     {
       request->view_start_ns = self->view_start_ns;
@@ -144,6 +153,15 @@ ensure_cache (AwTimelineView *self,
 }
 
 static void
+snapshot_children (AwTimelineView *self,
+                   GtkSnapshot    *snapshot)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self)); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    gtk_widget_snapshot_child (GTK_WIDGET (self), child, snapshot);
+}
+
+static void
 aw_timeline_view_snapshot (GtkWidget   *widget,
                            GtkSnapshot *snapshot)
 {
@@ -179,6 +197,7 @@ aw_timeline_view_snapshot (GtkWidget   *widget,
       gtk_snapshot_restore (snapshot);
       pango_font_description_free (font);
       g_object_unref (layout);
+      snapshot_children (self, snapshot);
       return;
     }
 
@@ -202,6 +221,8 @@ aw_timeline_view_snapshot (GtkWidget   *widget,
                                    &GRAPHENE_RECT_INIT (self->hover_x, self->layout->variants[0].y,
                                                         1, self->layout->axis_y - self->layout->variants[0].y));
     }
+
+  snapshot_children (self, snapshot);
 }
 
 static void
@@ -231,7 +252,37 @@ aw_timeline_view_size_allocate (GtkWidget *widget,
                                 int        height,
                                 int        baseline)
 {
-  /* The cache checks its size itself; nothing to keep here. */
+  AwTimelineView *self = AW_TIMELINE_VIEW (widget);
+  GtkWidget *child = gtk_widget_get_first_child (widget);
+  GtkAllocation place;
+  int cw, ch;
+
+  /* The picture's cache checks its size itself. */
+  if (child == NULL || !gtk_widget_should_layout (child) || width <= 0 || height <= 0)
+    return;
+
+  gtk_widget_measure (child, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &cw, NULL, NULL);
+  gtk_widget_measure (child, GTK_ORIENTATION_VERTICAL, cw, NULL, &ch, NULL, NULL);
+  if (self->legend_inset != cw + 8)
+    {
+      self->legend_inset = cw + 8;
+      g_clear_pointer (&self->cache, gsk_render_node_unref);
+    }
+  ensure_cache (self, width, height);
+
+  place.width = cw;
+  place.height = ch;
+  if (self->layout != NULL && self->layout->legend_height > 0)
+    {
+      place.x = (int) round (self->layout->label_x);
+      place.y = (int) round (self->layout->legend_y + (self->layout->legend_row_height - ch) / 2);
+    }
+  else
+    {
+      place.x = 8;
+      place.y = height - ch - 8;
+    }
+  gtk_widget_size_allocate (child, &place, -1);
 }
 
 /* View window ---------------------------------------------------------------- */
@@ -750,11 +801,14 @@ static void
 aw_timeline_view_dispose (GObject *object)
 {
   AwTimelineView *self = AW_TIMELINE_VIEW (object);
+  GtkWidget *child;
 
   g_clear_pointer (&self->cache, gsk_render_node_unref);
   g_clear_pointer (&self->layout, aw_render_layout_free);
   if (self->variants != NULL)
     clear_variants (self);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
 
   G_OBJECT_CLASS (aw_timeline_view_parent_class)->dispose (object);
 }

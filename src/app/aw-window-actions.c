@@ -23,6 +23,8 @@
 
 #include "aw-window-private.h"
 
+#include "aw-help-dialog.h"
+
 static const double speeds[] = { 0.25, 0.5, 1.0, 2.0 };
 
 /* Looks: theme and text size, or presentation mode's ------------------- */
@@ -44,6 +46,8 @@ _aw_window_apply_looks (AwWindow *self)
   if (theme == NULL)
     theme = aw_theme_lookup ("light");
   aw_timeline_view_set_theme (self->timeline, theme);
+  if (self->how_to_read != NULL)
+    aw_help_dialog_set_theme (AW_HELP_DIALOG (self->how_to_read), theme);
 
   if (settings != NULL)
     {
@@ -70,7 +74,7 @@ _aw_window_apply_looks (AwWindow *self)
    * GTK theme chosen with it (tests/app/test-readable.c measures it). */
   g_ascii_formatd (em, sizeof em, "%.2f", scale);
   muted = aw_color_to_css (&theme->muted);
-  css = g_strdup_printf ("lessonpanel { font-size: %sem; }\n"
+  css = g_strdup_printf ("lessonpanel, window.help-dialog { font-size: %sem; }\n"
                          "window.presentation headerbar { font-size: 1.3em; }\n"
                          ".muted-text { color: %s; }\n", em, muted);
   if (g_strcmp0 (css, self->text_css_data) != 0)
@@ -410,6 +414,29 @@ show_help_overlay_action (GtkWidget  *widget,
   gtk_window_present (self->help_overlay);
 }
 
+/* "How to read the picture", built when first asked for: from the menu,
+ * F1, or the "?" at the start of the timeline's legend. */
+void
+_aw_window_show_how_to_read (AwWindow *self)
+{
+  if (self->how_to_read == NULL)
+    {
+      self->how_to_read = GTK_WINDOW (g_object_ref_sink (aw_help_dialog_new ()));
+      gtk_window_set_transient_for (self->how_to_read, GTK_WINDOW (self));
+      gtk_window_set_modal (self->how_to_read, TRUE);
+    }
+  aw_help_dialog_set_theme (AW_HELP_DIALOG (self->how_to_read), aw_timeline_view_get_theme (self->timeline));
+  gtk_window_present (self->how_to_read);
+}
+
+static void
+how_to_read_action (GtkWidget  *widget,
+                    const char *name,
+                    GVariant   *parameter)
+{
+  _aw_window_show_how_to_read (AW_WINDOW (widget));
+}
+
 /* What the state of these four says is theirs alone (see the top). */
 
 static void
@@ -640,6 +667,7 @@ _aw_window_class_actions_init (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.prev-scenario", NULL, move_scenario_action);
   gtk_widget_class_install_action (widget_class, "win.compare-toggle", NULL, compare_toggle_action);
   gtk_widget_class_install_action (widget_class, "win.show-help-overlay", NULL, show_help_overlay_action);
+  gtk_widget_class_install_action (widget_class, "win.how-to-read", NULL, how_to_read_action);
   gtk_widget_class_install_property_action (widget_class, "win.presentation", "presentation");
 
   add_key_bindings (widget_class);

@@ -59,6 +59,7 @@ struct _AwWindow {
   GtkWidget            *view_switcher;
   GtkPaned             *content_paned;
   AwTimelineView       *timeline;
+  GtkWidget            *legend_help_button;
   AwTaskTable          *table;
   AwLessonPanel        *lesson;
   GtkMenuButton        *menu_button;
@@ -105,6 +106,7 @@ struct _AwWindow {
   GArray               *predictions;     /* double seconds per variant index, < 0 none */
   GtkWindow            *quiz_dialog;
   GtkWindow            *help_overlay;
+  GtkWindow            *how_to_read;
 };
 
 /* aw-window.c */
@@ -154,6 +156,7 @@ void            _aw_window_actions_init              (AwWindow      *self);
 void            _aw_window_actions_set_settings      (AwWindow      *self,
                                                       GSettings     *settings);
 void            _aw_window_actions_dispose           (AwWindow      *self);
+void            _aw_window_show_how_to_read          (AwWindow      *self);
 void            _aw_window_apply_looks               (AwWindow      *self);
 void            _aw_window_on_speed_selected         (GtkDropDown   *dropdown,
                                                       GParamSpec    *pspec,
@@ -170,6 +173,8 @@ AwLessonPanel  *_aw_window_get_lesson_panel          (AwWindow      *self);
 AwTaskTable    *_aw_window_get_task_table            (AwWindow      *self);
 GtkWidget      *_aw_window_get_run_button            (AwWindow      *self);
 GtkWidget      *_aw_window_get_cancel_button         (AwWindow      *self);
+GtkWidget      *_aw_window_get_legend_help_button    (AwWindow      *self);
+GtkWindow      *_aw_window_get_how_to_read           (AwWindow      *self);
 GtkWidget      *_aw_window_get_sidebar_button        (AwWindow      *self);
 GPtrArray      *_aw_window_get_last_traces           (AwWindow      *self);
 gint64          _aw_window_get_replay_position       (AwWindow      *self);

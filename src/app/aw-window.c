@@ -366,6 +366,11 @@ aw_window_dispose (GObject *object)
       gtk_window_destroy (self->help_overlay);
       g_clear_object (&self->help_overlay);
     }
+  if (self->how_to_read != NULL)
+    {
+      gtk_window_destroy (self->how_to_read);
+      g_clear_object (&self->how_to_read);
+    }
   if (self->text_css != NULL)
     {
       gtk_style_context_remove_provider_for_display (gtk_widget_get_display (GTK_WIDGET (self)),
@@ -513,6 +518,7 @@ aw_window_class_init (AwWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AwWindow, scenario_list);
   gtk_widget_class_bind_template_child (widget_class, AwWindow, lesson_box);
   gtk_widget_class_bind_template_child (widget_class, AwWindow, timeline);
+  gtk_widget_class_bind_template_child (widget_class, AwWindow, legend_help_button);
   gtk_widget_class_bind_template_child (widget_class, AwWindow, table);
   gtk_widget_class_bind_template_child (widget_class, AwWindow, lesson);
   gtk_widget_class_bind_template_child (widget_class, AwWindow, replay_bar);
@@ -697,6 +703,18 @@ GtkWidget *
 _aw_window_get_run_button (AwWindow *self)
 {
   return self->run_button;
+}
+
+GtkWidget *
+_aw_window_get_legend_help_button (AwWindow *self)
+{
+  return self->legend_help_button;
+}
+
+GtkWindow *
+_aw_window_get_how_to_read (AwWindow *self)
+{
+  return self->how_to_read;
 }
 
 GtkWidget *

@@ -917,6 +917,59 @@ place_stretch (Stretches *st,
 }
 
 static void
+clear_labels (GArray *labels)
+{
+  for (guint i = 0; i < labels->len; i++)
+    g_free (g_array_index (labels, AwRenderRowLabel, i).text);
+  g_array_unref (labels);
+}
+
+/* Labels tasks [0, @n_tasks) by stretch, in type of @size. */
+static GArray *
+label_stretches (Ctx                   *c,
+                 AwRenderLayout        *lay,
+                 AwRenderVariantLayout *vl,
+                 const AwTaskInfo      *tasks,
+                 const AwSpan          *spans,
+                 guint                  n_tasks,
+                 double                 size)
+{
+  GArray *labels = g_array_new (FALSE, TRUE, sizeof (AwRenderRowLabel));
+  Stretches st = {
+    .c = c,
+    .vl = vl,
+    .tasks = tasks,
+    .spans = spans,
+    .labels = labels,
+    .size = size,
+    .line_h = _aw_render_line_height (c, size, FALSE),
+    .width = MAX (lay->label_width - 0.4 * c->f, c->f),
+    .limit = vl->rows_y + vl->n_rows * vl->row_height,
+    .last_bottom = -G_MAXDOUBLE,
+  };
+  guint pending = 0;
+
+  for (guint i = 0; i < n_tasks; )
+    {
+      guint end = i + 1;
+
+      while (end < n_tasks && g_strcmp0 (tasks[end].name, tasks[i].name) == 0)
+        end++;
+      if (place_stretch (&st, pending, end))
+        pending = end;
+      i = end;
+    }
+  /* What never found room joins the last label. */
+  if (pending < n_tasks && labels->len > 0)
+    {
+      AwRenderRowLabel *last = &g_array_index (labels, AwRenderRowLabel, labels->len - 1);
+
+      set_stretch (&st, last, last->first_task, n_tasks, last->text_y);
+    }
+  return labels;
+}
+
+static void
 make_row_labels (Ctx                   *c,
                  AwRenderLayout        *lay,
                  AwRenderVariantLayout *vl,
@@ -957,37 +1010,24 @@ make_row_labels (Ctx                   *c,
     }
   else
     {
-      Stretches st = {
-        .c = c,
-        .vl = vl,
-        .tasks = tasks,
-        .spans = spans,
-        .labels = labels,
-        .width = MAX (lay->label_width - 0.4 * c->f, c->f),
-        .limit = vl->rows_y + vl->n_rows * vl->row_height,
-        .last_bottom = -G_MAXDOUBLE,
-      };
-      guint pending = 0;
+      /* The largest type that names as many stretches as any: smaller
+       * type merges fewer names into one label. */
+      double sizes[3] = { stretch_label_size (c, vl), 0.82 * c->f, MIN_STRETCH_SIZE * c->f };
 
-      st.size = stretch_label_size (c, vl);
-      st.line_h = _aw_render_line_height (c, st.size, FALSE);
-
-      for (guint i = 0; i < n_tasks; )
+      for (guint k = 0; k < G_N_ELEMENTS (sizes); k++)
         {
-          guint end = i + 1;
+          GArray *tried;
 
-          while (end < n_tasks && g_strcmp0 (tasks[end].name, tasks[i].name) == 0)
-            end++;
-          if (place_stretch (&st, pending, end))
-            pending = end;
-          i = end;
-        }
-      /* What never found room joins the last label. */
-      if (pending < n_tasks && labels->len > 0)
-        {
-          AwRenderRowLabel *last = &g_array_index (labels, AwRenderRowLabel, labels->len - 1);
-
-          set_stretch (&st, last, last->first_task, n_tasks, last->text_y);
+          if (k > 0 && sizes[k] >= sizes[k - 1] - 0.01)
+            continue;
+          tried = label_stretches (c, lay, vl, tasks, spans, n_tasks, sizes[k]);
+          if (tried->len > labels->len)
+            {
+              clear_labels (labels);
+              labels = tried;
+            }
+          else
+            clear_labels (tried);
         }
       vl->row_labels_grouped = TRUE;
     }

@@ -15,6 +15,8 @@
 
 #include <gtk/gtk.h>
 
+#include "aw-help-dialog.h"
+#include "aw-legend-swatch.h"
 #include "aw-lesson-panel.h"
 #include "aw-theme.h"
 #include "aw-timeline-view.h"
@@ -275,6 +277,201 @@ test_lesson_order (void)
   close_window (window);
 }
 
+static GtkWidget *
+find_label_with_text (GtkWidget  *widget,
+                      const char *text)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (GTK_IS_LABEL (child) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (child)), text) == 0)
+        return child;
+      if ((found = find_label_with_text (child, text)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+collect_type (GtkWidget *widget,
+              GType      type,
+              GPtrArray *out)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (g_type_is_a (G_OBJECT_TYPE (child), type))
+        g_ptr_array_add (out, child);
+      collect_type (child, type, out);
+    }
+}
+
+static void
+on_text (GtkWidget *widget,
+         GString   *all)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_LABEL (child))
+        {
+          g_string_append (all, gtk_label_get_text (GTK_LABEL (child)));
+          g_string_append_c (all, '\n');
+        }
+      on_text (child, all);
+    }
+}
+
+/* What the help says and how it can be read: a swatch for every mark of
+ * the legend, named for a screen reader; the glossary with the GLib names;
+ * text the keyboard reaches. */
+static void
+check_help_dialog (GtkWindow *dialog)
+{
+  g_autoptr(GPtrArray) swatches = g_ptr_array_new ();
+  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+  g_autoptr(GString) all = g_string_new (NULL);
+  gboolean listed[AW_LEGEND_N_ITEMS] = { FALSE };
+  guint focusable = 0;
+  static const char *glossary[][2] = {
+    { "UI thread", "GMainContext" },
+    { "continuation", "callback" },
+    { "Task, Task<T>", "GTask" },
+    { "token (CancellationToken)", "GCancellable" },
+    { "SynchronizationContext", "main context" },
+    { "thread pool", "GThreadPool" },
+  };
+
+  g_assert_true (AW_IS_HELP_DIALOG (dialog));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (dialog)));
+  g_assert_cmpstr (gtk_window_get_title (dialog), ==, "How to Read the Picture");
+
+  collect_type (GTK_WIDGET (dialog), AW_TYPE_LEGEND_SWATCH, swatches);
+  g_assert_cmpuint (swatches->len, ==, AW_LEGEND_N_ITEMS);
+  for (guint i = 0; i < swatches->len; i++)
+    {
+      AwLegendSwatch *swatch = g_ptr_array_index (swatches, i);
+      AwLegendItem item = aw_legend_swatch_get_item (swatch);
+
+      listed[item] = TRUE;
+      gtk_test_accessible_assert_role (swatch, GTK_ACCESSIBLE_ROLE_IMG);
+      gtk_test_accessible_assert_property (swatch, GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                           aw_legend_item_get_label (item));
+      /* Its name as text beside it, as the legend words it. */
+      g_assert_nonnull (find_label_with_text (GTK_WIDGET (dialog), aw_legend_item_get_label (item)));
+    }
+  for (guint i = 0; i < AW_LEGEND_N_ITEMS; i++)
+    g_assert_true (listed[i]);
+
+  on_text (GTK_WIDGET (dialog), all);
+  for (guint i = 0; i < G_N_ELEMENTS (glossary); i++)
+    {
+      g_autoptr(GPtrArray) all_labels = g_ptr_array_new ();
+      GtkWidget *term = NULL, *row;
+      g_autoptr(GString) meaning = g_string_new (NULL);
+
+      /* The glossary comes last: its term is the last label of that text. */
+      collect_type (GTK_WIDGET (dialog), GTK_TYPE_LABEL, all_labels);
+      for (guint l = 0; l < all_labels->len; l++)
+        if (g_strcmp0 (gtk_label_get_text (g_ptr_array_index (all_labels, l)), glossary[i][0]) == 0)
+          term = g_ptr_array_index (all_labels, l);
+      g_assert_nonnull (term);
+      /* The GLib name is in the term's row. */
+      row = gtk_widget_get_next_sibling (term);
+      g_assert_nonnull (row);
+      on_text (row, meaning);
+      if (strstr (meaning->str, glossary[i][1]) == NULL)
+        g_test_fail_printf ("the glossary's \"%s\" does not say \"%s\": %s", glossary[i][0], glossary[i][1], meaning->str);
+    }
+  g_assert_nonnull (strstr (all->str, "In GLib:"));
+
+  /* The keyboard reaches the text, and a screen reader with it. */
+  collect_type (GTK_WIDGET (dialog), GTK_TYPE_LABEL, labels);
+  for (guint i = 0; i < labels->len; i++)
+    focusable += gtk_widget_get_focusable (g_ptr_array_index (labels, i)) &&
+                 gtk_label_get_selectable (g_ptr_array_index (labels, i));
+  g_assert_cmpuint (focusable, >, AW_LEGEND_N_ITEMS + G_N_ELEMENTS (glossary));
+}
+
+static GtkWidget *
+find_menu_item (GtkWidget  *widget,
+                const char *text)
+{
+  GtkWidget *label = find_label_with_text (widget, text);
+  GType model_button = g_type_from_name ("GtkModelButton");
+
+  return label != NULL && model_button != 0 ? gtk_widget_get_ancestor (label, model_button) : NULL;
+}
+
+/* "How to read the picture" opens from the main menu, from F1 and from the
+ * "?" at the start of the timeline's legend; Escape closes it. */
+static void
+test_help_dialog (void)
+{
+  AwWindow *window = test_window_new (app, 1280, 800);
+  GtkMenuButton *menu_button = NULL;
+  GtkWidget *item, *help_button;
+  GtkWindow *dialog;
+  g_auto(GStrv) accels = NULL;
+  graphene_rect_t box;
+  const AwRenderLayout *layout;
+  g_autoptr(GPtrArray) buttons = g_ptr_array_new ();
+
+  /* From the main menu, as a click on its item. */
+  collect_type (GTK_WIDGET (window), GTK_TYPE_MENU_BUTTON, buttons);
+  for (guint i = 0; i < buttons->len; i++)
+    if (gtk_menu_button_get_primary (g_ptr_array_index (buttons, i)))
+      menu_button = g_ptr_array_index (buttons, i);
+  g_assert_nonnull (menu_button);
+  gtk_menu_button_popup (menu_button);
+  test_wait_ms (200);
+  item = find_menu_item (GTK_WIDGET (gtk_menu_button_get_popover (menu_button)), "How to Read the Picture");
+  g_assert_nonnull (item);
+  g_signal_emit_by_name (item, "clicked");
+  test_wait_ms (300);
+  dialog = _aw_window_get_how_to_read (window);
+  g_assert_nonnull (dialog);
+  check_help_dialog (dialog);
+  g_assert_true (gtk_window_get_transient_for (dialog) == GTK_WINDOW (window));
+
+  /* Escape closes it: GtkWindow's close, bound to the key. */
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "window.close", NULL);
+  test_wait_ms (100);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (dialog)));
+
+  /* F1, from anywhere in the window. */
+  accels = gtk_application_get_accels_for_action (GTK_APPLICATION (app), "win.how-to-read");
+  g_assert_nonnull (accels);
+  g_assert_cmpstr (accels[0], ==, "F1");
+
+  /* The "?" sits at the start of the legend, named for a screen reader,
+   * and opens it too. */
+  g_assert_true (test_run_and_wait (window, 20000));
+  test_wait_ms (200);
+  help_button = _aw_window_get_legend_help_button (window);
+  gtk_test_accessible_assert_role (help_button, GTK_ACCESSIBLE_ROLE_BUTTON);
+  gtk_test_accessible_assert_property (help_button, GTK_ACCESSIBLE_PROPERTY_LABEL, "How to read the picture");
+  g_assert_true (gtk_widget_get_focusable (help_button));
+  g_assert_true (gtk_widget_get_mapped (help_button));
+  layout = aw_timeline_view_get_layout (aw_window_get_timeline (window));
+  g_assert_nonnull (layout);
+  g_assert_cmpfloat (layout->legend_height, >, 0);
+  g_assert_true (gtk_widget_compute_bounds (help_button, GTK_WIDGET (aw_window_get_timeline (window)), &box));
+  g_test_message ("\"?\" at %.0f,%.0f %.0fx%.0f; legend at %.0f, its first row %.0f tall",
+                  box.origin.x, box.origin.y, box.size.width, box.size.height,
+                  layout->legend_y, layout->legend_row_height);
+  g_assert_cmpfloat (fabs (box.origin.y + box.size.height / 2 - (layout->legend_y + layout->legend_row_height / 2)), <, 4);
+  g_assert_cmpfloat (box.origin.x, <, layout->label_x + 4);
+  g_signal_emit_by_name (help_button, "clicked");
+  test_wait_ms (300);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (dialog)));
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "window.close", NULL);
+  test_wait_ms (100);
+  close_window (window);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -286,6 +483,7 @@ main (int    argc,
 
   g_test_add_func ("/aw/app/readable/muted-contrast", test_muted_contrast);
   g_test_add_func ("/aw/app/readable/lesson-order", test_lesson_order);
+  g_test_add_func ("/aw/app/readable/help-dialog", test_help_dialog);
 
   return test_app_run (&app);
 }

@@ -689,6 +689,15 @@ append_breakdown (GString          *text,
     }
 }
 
+/* Names come from the trace's string table: equal names are usually the
+ * same pointer. */
+static inline gboolean
+same_name (const char *a,
+           const char *b)
+{
+  return a == b || g_strcmp0 (a, b) == 0;
+}
+
 static const char *
 task_name (const AwTaskInfo *task)
 {
@@ -696,13 +705,14 @@ task_name (const AwTaskInfo *task)
 }
 
 /* What a stretch of tasks [@first, @first + @n) says: the name of one; the
- * name, count and breakdown of several of one name; for several names the
- * count, the names (the most frequent first) and the breakdown. */
+ * name, count and breakdown of several of one name; for several names (if
+ * @mixed) the count, the names (the most frequent first) and the breakdown. */
 static char *
 stretch_label (const AwTaskInfo *tasks,
                const AwSpan     *spans,
                guint             first,
-               guint             n)
+               guint             n,
+               gboolean          mixed)
 {
   GString *text = g_string_new (NULL);
   const char *names[MAX_LISTED_NAMES + 1];
@@ -717,13 +727,19 @@ stretch_label (const AwTaskInfo *tasks,
       return g_string_free (text, FALSE);
     }
 
-  for (guint i = first; i < first + n; i++)
+  if (!mixed)
+    {
+      names[0] = task_name (&tasks[first]);
+      counts[0] = n;
+      n_names = 1;
+    }
+  for (guint i = first; mixed && i < first + n; i++)
     {
       const char *name = task_name (&tasks[i]);
       guint k;
 
       for (k = 0; k < n_names; k++)
-        if (g_str_equal (names[k], name))
+        if (same_name (names[k], name))
           break;
       if (k < n_names)
         counts[k]++;
@@ -817,6 +833,7 @@ typedef struct {
   double                 width;
   double                 limit;
   double                 last_bottom;
+  gboolean               last_mixed;  /* the last label names several names */
 } Stretches;
 
 static double
@@ -840,13 +857,14 @@ set_stretch (Stretches        *st,
              AwRenderRowLabel *label,
              guint             first,
              guint             end,
+             gboolean          mixed,
              double            text_y)
 {
   double bottom = stretch_bottom (st->vl, end);
   double th;
 
   g_free (label->text);
-  label->text = stretch_label (st->tasks, st->spans, first, end - first);
+  label->text = stretch_label (st->tasks, st->spans, first, end - first, mixed);
   label->first_task = first;
   label->n_tasks = end - first;
   label->y = stretch_top (st->vl, first);
@@ -870,39 +888,28 @@ set_stretch (Stretches        *st,
   label->text_height = th;
 }
 
-static gboolean
-is_mixed (const AwTaskInfo *tasks,
-          guint             first,
-          guint             end)
-{
-  for (guint i = first + 1; i < end; i++)
-    if (g_strcmp0 (tasks[i].name, tasks[first].name) != 0)
-      return TRUE;
-  return FALSE;
-}
-
-/* Tasks [@first, @end) are one name's run, or a run of runs too short for
- * labels of their own: labels them if the label can start beside them.
- * Runs of several names next to each other (names that alternate), and
- * short runs after them, make one label, not the same list again and
- * again. */
+/* Tasks [@first, @end) are one name's run, or (@mixed) a run of runs too
+ * short for labels of their own: labels them if the label can start
+ * beside them. Runs of several names next to each other (names that
+ * alternate), and short runs after them, make one label, not the same
+ * list again and again. */
 static gboolean
 place_stretch (Stretches *st,
                guint      first,
-               guint      end)
+               guint      end,
+               gboolean   mixed)
 {
   AwRenderRowLabel label = { 0 };
   double top = MAX (stretch_top (st->vl, first), st->last_bottom);
 
-  if (st->labels->len > 0)
+  if (st->labels->len > 0 && st->last_mixed)
     {
       AwRenderRowLabel *last = &g_array_index (st->labels, AwRenderRowLabel, st->labels->len - 1);
       gboolean short_run = stretch_bottom (st->vl, end) - stretch_top (st->vl, first) < st->line_h;
 
-      if (is_mixed (st->tasks, last->first_task, first) &&
-          (short_run || is_mixed (st->tasks, first, end)))
+      if (short_run || mixed)
         {
-          set_stretch (st, last, last->first_task, end, last->text_y);
+          set_stretch (st, last, last->first_task, end, TRUE, last->text_y);
           st->last_bottom = last->text_y + last->text_height;
           return TRUE;
         }
@@ -910,8 +917,9 @@ place_stretch (Stretches *st,
 
   if (top >= stretch_bottom (st->vl, end) || top + st->line_h > st->limit + 0.5)
     return FALSE;
-  set_stretch (st, &label, first, end, top);
+  set_stretch (st, &label, first, end, mixed, top);
   st->last_bottom = label.text_y + label.text_height;
+  st->last_mixed = mixed;
   g_array_append_val (st->labels, label);
   return TRUE;
 }
@@ -924,7 +932,8 @@ clear_labels (GArray *labels)
   g_array_unref (labels);
 }
 
-/* Labels tasks [0, @n_tasks) by stretch, in type of @size. */
+/* Labels tasks [0, @n_tasks) by stretch, in type of @size; *@n_runs gets
+ * the number of runs of one name. */
 static GArray *
 label_stretches (Ctx                   *c,
                  AwRenderLayout        *lay,
@@ -932,7 +941,8 @@ label_stretches (Ctx                   *c,
                  const AwTaskInfo      *tasks,
                  const AwSpan          *spans,
                  guint                  n_tasks,
-                 double                 size)
+                 double                 size,
+                 guint                 *n_runs)
 {
   GArray *labels = g_array_new (FALSE, TRUE, sizeof (AwRenderRowLabel));
   Stretches st = {
@@ -949,13 +959,15 @@ label_stretches (Ctx                   *c,
   };
   guint pending = 0;
 
+  *n_runs = 0;
   for (guint i = 0; i < n_tasks; )
     {
       guint end = i + 1;
 
-      while (end < n_tasks && g_strcmp0 (tasks[end].name, tasks[i].name) == 0)
+      while (end < n_tasks && same_name (tasks[end].name, tasks[i].name))
         end++;
-      if (place_stretch (&st, pending, end))
+      (*n_runs)++;
+      if (place_stretch (&st, pending, end, pending < i))
         pending = end;
       i = end;
     }
@@ -964,7 +976,7 @@ label_stretches (Ctx                   *c,
     {
       AwRenderRowLabel *last = &g_array_index (labels, AwRenderRowLabel, labels->len - 1);
 
-      set_stretch (&st, last, last->first_task, n_tasks, last->text_y);
+      set_stretch (&st, last, last->first_task, n_tasks, TRUE, last->text_y);
     }
   return labels;
 }
@@ -1017,10 +1029,11 @@ make_row_labels (Ctx                   *c,
       for (guint k = 0; k < G_N_ELEMENTS (sizes); k++)
         {
           GArray *tried;
+          guint n_runs;
 
           if (k > 0 && sizes[k] >= sizes[k - 1] - 0.01)
             continue;
-          tried = label_stretches (c, lay, vl, tasks, spans, n_tasks, sizes[k]);
+          tried = label_stretches (c, lay, vl, tasks, spans, n_tasks, sizes[k], &n_runs);
           if (tried->len > labels->len)
             {
               clear_labels (labels);
@@ -1028,6 +1041,9 @@ make_row_labels (Ctx                   *c,
             }
           else
             clear_labels (tried);
+          /* Every run has a label of its own: smaller type cannot do better. */
+          if (labels->len >= n_runs)
+            break;
         }
       vl->row_labels_grouped = TRUE;
     }
@@ -1057,6 +1073,10 @@ aw_render_layout_new (cairo_t               *cr,
 
   layout = g_new0 (AwRenderLayout, 1);
   _aw_render_ctx_init (&c, cr, request);
+  _aw_render_legend_find (&c);
+  for (guint i = 0; i < AW_LEGEND_N_ITEMS; i++)
+    if (c.legend_has[i])
+      layout->legend_items |= 1u << i;
   compute_layout (&c, layout);
   c.chrome = &_aw_render_chrome_levels[MIN (layout->compact, AW_RENDER_N_CHROME_LEVELS - 1)];
   layout->legend_row_height = request->show_legend ? _aw_render_legend_row_height (&c) : 0;

@@ -110,13 +110,24 @@ _aw_render_legend_find (Ctx *c)
         c->legend_has[_aw_render_marker_legend_item (&markers[i])] = TRUE;
       if (!c->legend_has[AW_LEGEND_ABANDONED])
         {
+          const AwTaskInfo *parent = NULL;
+
+          /* Siblings come together: look each parent up once. */
           tasks = aw_trace_model_get_tasks (model, &n_tasks);
           for (guint i = 0; i < n_tasks; i++)
-            if (_aw_render_task_abandoned_from (model, &tasks[i]) >= 0)
-              {
-                c->legend_has[AW_LEGEND_ABANDONED] = TRUE;
-                break;
-              }
+            {
+              const AwTaskInfo *task = &tasks[i];
+
+              if (task->lane == 0 && task->outcome != AW_OUTCOME_CANCELLED)
+                continue;
+              if (task->parent != 0 && (parent == NULL || parent->id != task->parent))
+                parent = aw_trace_model_find_task (model, task->parent);
+              if (_aw_render_task_abandoned_from (model, task, task->parent != 0 ? parent : NULL) >= 0)
+                {
+                  c->legend_has[AW_LEGEND_ABANDONED] = TRUE;
+                  break;
+                }
+            }
         }
     }
 }
@@ -318,6 +329,7 @@ aw_render_get_legend (const AwRenderRequest *request,
   g_return_val_if_fail (items != NULL, 0);
 
   _aw_render_ctx_init (&c, NULL, request);
+  _aw_render_legend_find (&c);
   for (guint i = 0; i < AW_LEGEND_N_ITEMS; i++)
     if (c.legend_has[i])
       items[n++] = i;

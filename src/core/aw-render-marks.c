@@ -287,10 +287,12 @@ _aw_render_draw_markers (Ctx                         *c,
  * Cancelled: from the request to the stop, the time the work took to
  * notice. Work on a worker that ignored its token, or whose awaiting task
  * had already finished, from the moment its caller gave up. The chart and
- * the legend both ask here. */
+ * the legend both ask here; @parent is the task's parent, or %NULL to look
+ * it up. */
 gint64
 _aw_render_task_abandoned_from (AwTraceModel     *model,
-                                const AwTaskInfo *task)
+                                const AwTaskInfo *task,
+                                const AwTaskInfo *parent)
 {
   gint64 from_ns = -1;
 
@@ -300,8 +302,8 @@ _aw_render_task_abandoned_from (AwTraceModel     *model,
     from_ns = task->cancel_request_ns;
   else if (task->lane != 0)
     {
-      const AwTaskInfo *parent = task->parent ? aw_trace_model_find_task (model, task->parent) : NULL;
-
+      if (parent == NULL && task->parent != 0)
+        parent = aw_trace_model_find_task (model, task->parent);
       from_ns = task->cancel_request_ns;
       if (parent != NULL && parent->gtask && parent->end_ns >= 0 && parent->end_ns < task->end_ns)
         from_ns = from_ns < 0 ? parent->end_ns : MIN (from_ns, parent->end_ns);
@@ -342,7 +344,7 @@ _aw_render_draw_task_decorations (Ctx              *c,
   ex = _aw_render_time_to_x (c, end_rel);
   _aw_render_phase_geometry (AW_PHASE_RUNNING, y, h, &inner_y, &inner_h);
 
-  from_ns = _aw_render_task_abandoned_from (model, task);
+  from_ns = _aw_render_task_abandoned_from (model, task, NULL);
   if (from_ns >= 0)
     {
       double x0 = MAX (_aw_render_time_to_x (c, from_ns - begin), lay->plot_x);

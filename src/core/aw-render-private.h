@@ -276,7 +276,8 @@ void         _aw_render_draw_task_decorations (Ctx                        *c,
                                                double                      y,
                                                double                      h);
 gint64       _aw_render_task_abandoned_from  (AwTraceModel                *model,
-                                              const AwTaskInfo            *task);
+                                              const AwTaskInfo            *task,
+                                              const AwTaskInfo            *parent);
 void         _aw_render_draw_task_error      (Ctx                         *c,
                                               const AwTaskInfo            *task,
                                               gint64                       begin,

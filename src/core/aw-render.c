@@ -61,8 +61,6 @@ _aw_render_ctx_init (Ctx                   *c,
   for (guint i = 0; i < N_BATCHES; i++)
     c->batch[i] = g_array_new (FALSE, FALSE, sizeof (Rect));
   c->taken = g_array_new (FALSE, FALSE, sizeof (double));
-
-  _aw_render_legend_find (c);
 }
 
 void
@@ -590,6 +588,9 @@ aw_render_with_layout (cairo_t               *cr,
 
   _aw_render_ctx_init (&c, cr, request);
   c.layout = layout;
+  /* The layout found what the legend lists: a scan of every task, once. */
+  for (guint i = 0; i < AW_LEGEND_N_ITEMS; i++)
+    c.legend_has[i] = (layout->legend_items >> i) & 1;
   c.chrome = &_aw_render_chrome_levels[MIN (layout->compact, G_N_ELEMENTS (_aw_render_chrome_levels) - 1)];
   t = c.theme;
   c.n_cover = (guint) ceil (MAX (layout->plot_width, 1.0)) + 1;

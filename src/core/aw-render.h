@@ -153,6 +153,8 @@ typedef struct {
  * @legend_y: top of the legend
  * @legend_height: its height, 0 when not drawn
  * @legend_row_height: the height of one row of the legend
+ * @legend_items: what the legend lists: bit N set for #AwLegendItem N (see
+ *   aw_render_get_legend())
  * @caption_y: top of the caption
  * @caption_height: its height, 0 when not drawn
  * @compact: 0, or how far title, legend and caption were made smaller
@@ -184,6 +186,7 @@ typedef struct {
   double                 legend_y;
   double                 legend_height;
   double                 legend_row_height;
+  guint32                legend_items;
   double                 caption_y;
   double                 caption_height;
   guint                  compact;
@@ -247,6 +250,8 @@ typedef enum {
   AW_LEGEND_MARK,
   AW_LEGEND_N_ITEMS
 } AwLegendItem;
+
+G_STATIC_ASSERT (AW_LEGEND_N_ITEMS <= 32);
 
 AwRenderCache *aw_render_cache_new  (void);
 void           aw_render_cache_free (AwRenderCache        *cache);

@@ -596,18 +596,23 @@ static const char *did_words[N_DIDS] = {
   [DID_NOT_START] = "not started",
 };
 
+/* *@queued: whether it queued for a thread before it ran */
 static Did
 task_did (const AwTaskInfo *task,
-          const AwSpan     *spans)
+          const AwSpan     *spans,
+          gboolean         *queued)
 {
   gboolean waited = FALSE;
 
+  *queued = FALSE;
   if (task->sync)
     return DID_SYNC;
   for (guint k = 0; k < task->n_spans; k++)
     {
       if (spans[task->first_span + k].phase == AW_PHASE_RUNNING)
         return DID_RUN;
+      *queued |= spans[task->first_span + k].phase == AW_PHASE_QUEUED &&
+                 aw_span_duration (&spans[task->first_span + k]) > 0;
       waited = TRUE;
     }
   if (waited)
@@ -627,7 +632,9 @@ append_count (GString    *text,
 }
 
 /* ": 900 completed synchronously, 100 waited, 3 faulted" for tasks
- * [@first, @first + @n); "all waited" when they all did the same. */
+ * [@first, @first + @n); "all waited" when they all did the same; "all
+ * queued, then ran on a thread", or "14 queued first", for those that ran
+ * after waiting for a thread. */
 static void
 append_breakdown (GString          *text,
                   const AwTaskInfo *tasks,
@@ -636,15 +643,17 @@ append_breakdown (GString          *text,
                   guint             n)
 {
   guint did[N_DIDS] = { 0 };
-  guint faulted = 0, cancelled = 0, deadlocked = 0, pending = 0;
+  guint faulted = 0, cancelled = 0, deadlocked = 0, pending = 0, queued_first = 0;
   gboolean any = FALSE;
 
   for (guint i = first; i < first + n; i++)
     {
       const AwTaskInfo *task = &tasks[i];
-      Did d = task_did (task, spans);
+      gboolean queued;
+      Did d = task_did (task, spans, &queued);
 
       did[d]++;
+      queued_first += queued && d == DID_RUN;
       faulted += task->outcome == AW_OUTCOME_FAULTED;
       cancelled += task->outcome == AW_OUTCOME_CANCELLED;
       deadlocked += task->outcome == AW_OUTCOME_DEADLOCKED;
@@ -654,18 +663,26 @@ append_breakdown (GString          *text,
   g_string_append (text, ": ");
   for (guint d = 0; d < N_DIDS; d++)
     {
+      /* Pale orange before the dark bar: they waited for a free thread. */
+      const char *words = d == DID_RUN && queued_first == did[d] ? "queued, then ran on a thread" : did_words[d];
+
       if (did[d] == 0)
         continue;
       if (did[d] == n)
         {
-          g_string_append_printf (text, "all %s", did_words[d]);
+          g_string_append_printf (text, "all %s", words);
           any = TRUE;
           break;
         }
       if (any)
         g_string_append (text, ", ");
-      append_count (text, did[d], did_words[d]);
+      append_count (text, did[d], words);
       any = TRUE;
+    }
+  if (queued_first > 0 && queued_first < did[DID_RUN])
+    {
+      g_string_append (text, ", ");
+      append_count (text, queued_first, "queued first");
     }
   if (faulted > 0)
     {

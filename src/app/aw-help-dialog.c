@@ -129,27 +129,27 @@ static const struct {
     "a GThreadPool of worker threads (GTask's own pool runs g_task_run_in_thread)" },
 };
 
-/* A label that gets the focus selects all its text (GtkLabel does it
- * right after the focus moves), which reads as a highlight, not as focus:
- * the selection goes before the next frame and the focus ring shows
- * where the focus is. */
+/* A label that gets the focus selects all its text (GtkLabel does it as
+ * it takes the focus, also when the window first shows), which reads as a
+ * highlight, not as focus: the selection goes before the next frame and
+ * the focus ring shows where the focus is. */
 static gboolean
 clear_selection (gpointer data)
 {
-  GtkLabel *label = data;
+  GtkWindow *window = data;
+  GtkWidget *focus = gtk_window_get_focus (window);
 
-  if (gtk_widget_has_focus (GTK_WIDGET (label)))
-    gtk_label_select_region (label, 0, 0);
+  if (GTK_IS_LABEL (focus) && gtk_label_get_selectable (GTK_LABEL (focus)))
+    gtk_label_select_region (GTK_LABEL (focus), 0, 0);
   return G_SOURCE_REMOVE;
 }
 
 static void
-on_label_focus (GtkLabel   *label,
-                GParamSpec *pspec,
-                gpointer    user_data)
+on_focus_changed (GtkWindow  *window,
+                  GParamSpec *pspec,
+                  gpointer    user_data)
 {
-  if (gtk_widget_has_focus (GTK_WIDGET (label)))
-    g_idle_add_full (G_PRIORITY_HIGH_IDLE, clear_selection, g_object_ref (label), g_object_unref);
+  g_idle_add_full (G_PRIORITY_HIGH_IDLE, clear_selection, g_object_ref (window), g_object_unref);
 }
 
 static GtkWidget *
@@ -165,9 +165,8 @@ text_label (const char *text,
   /* Selectable: Tab reaches it, the view scrolls to it, a screen reader
    * reads it as it gets the focus. */
   gtk_label_set_selectable (GTK_LABEL (label), TRUE);
-  g_signal_connect (label, "notify::has-focus", G_CALLBACK (on_label_focus), NULL);
   if (bold)
-    gtk_widget_add_css_class (label, "heading");
+    gtk_widget_add_css_class (label, "help-term");
   return label;
 }
 
@@ -264,6 +263,8 @@ aw_help_dialog_init (AwHelpDialog *self)
   gtk_widget_add_css_class (GTK_WIDGET (self), "help-dialog");
   self->swatches = g_ptr_array_new ();
   fill (self);
+  g_signal_connect (self, "notify::focus-widget", G_CALLBACK (on_focus_changed), NULL);
+  g_signal_connect (self, "notify::is-active", G_CALLBACK (on_focus_changed), NULL);
 }
 
 GtkWidget *

@@ -155,6 +155,7 @@ aw_application_startup (GApplication *application)
     { "win.text-smaller", { "<Control>minus", NULL } },
     { "win.text-reset", { "<Control>0", NULL } },
     { "win.show-help-overlay", { "<Control>question", NULL } },
+    { "win.how-to-read", { "F1", NULL } },
   };
 
   G_APPLICATION_CLASS (aw_application_parent_class)->startup (application);

@@ -1,6 +1,11 @@
-/* aw-lesson-panel.c: narration, code side by side, and the outcome card
+/* aw-lesson-panel.c: the lesson's point, its outcome card, then its code
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * A student sees the point first: the lesson's summary and narration,
+ * beside the outcome of the last run; then the C#, the lesson's language;
+ * and the GLib C that Awaitscope runs behind an expander, one click (or
+ * Enter) away.
  *
  * Before Predict's reveal the panel hides the answers: the expected outcome
  * and the figures of the narration after its first paragraph (which sets
@@ -21,14 +26,17 @@ struct _AwLessonPanel {
   GtkLabel    *expected_label;
   GtkWidget   *warnings_card;
   GtkLabel    *warnings_label;
+  GtkLabel    *summary_label;
   GtkLabel    *narration_label;
   GtkTextView *csharp_view;
+  GtkExpander *c_expander;
   GtkTextView *c_view;
   GtkScrolledWindow *csharp_scroller;
   GtkScrolledWindow *c_scroller;
   guint        csharp_line;
   guint        c_line;
 
+  char        *summary;
   char        *narration;
   char        *expected;
   gboolean     answers_hidden;
@@ -53,6 +61,7 @@ aw_lesson_panel_finalize (GObject *object)
 {
   AwLessonPanel *self = AW_LESSON_PANEL (object);
 
+  g_free (self->summary);
   g_free (self->narration);
   g_free (self->expected);
 
@@ -73,8 +82,10 @@ aw_lesson_panel_class_init (AwLessonPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AwLessonPanel, expected_label);
   gtk_widget_class_bind_template_child (widget_class, AwLessonPanel, warnings_card);
   gtk_widget_class_bind_template_child (widget_class, AwLessonPanel, warnings_label);
+  gtk_widget_class_bind_template_child (widget_class, AwLessonPanel, summary_label);
   gtk_widget_class_bind_template_child (widget_class, AwLessonPanel, narration_label);
   gtk_widget_class_bind_template_child (widget_class, AwLessonPanel, csharp_view);
+  gtk_widget_class_bind_template_child (widget_class, AwLessonPanel, c_expander);
   gtk_widget_class_bind_template_child (widget_class, AwLessonPanel, c_view);
   gtk_widget_class_bind_template_child (widget_class, AwLessonPanel, csharp_scroller);
   gtk_widget_class_bind_template_child (widget_class, AwLessonPanel, c_scroller);
@@ -199,6 +210,20 @@ hide_figures (const char *narration)
 static void
 show_answers (AwLessonPanel *self)
 {
+  /* The summary states the lesson's result: its figures wait for the
+   * reveal too. */
+  if (self->summary == NULL || !self->answers_hidden)
+    gtk_label_set_text (self->summary_label, self->summary ? self->summary : "");
+  else
+    {
+      /* All of it: the summary has no set-up paragraph to keep. */
+      g_autofree char *with_break = g_strconcat ("\n", self->summary, NULL);
+      g_autofree char *hidden = hide_figures (with_break);
+
+      gtk_label_set_text (self->summary_label, hidden + 1);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->summary_label), self->summary != NULL);
+
   if (self->narration == NULL || !self->answers_hidden)
     gtk_label_set_text (self->narration_label, self->narration ? self->narration : "");
   else
@@ -223,6 +248,8 @@ aw_lesson_panel_set_scenario (AwLessonPanel *self,
 {
   g_return_if_fail (AW_IS_LESSON_PANEL (self));
 
+  g_free (self->summary);
+  self->summary = g_strdup (scenario ? aw_scenario_get_summary (scenario) : NULL);
   g_free (self->narration);
   self->narration = g_strdup (scenario ? aw_scenario_get_narration (scenario) : NULL);
   g_free (self->expected);
@@ -333,4 +360,17 @@ const char *
 aw_lesson_panel_get_outcome (AwLessonPanel *self)
 {
   return gtk_label_get_text (self->outcome_label);
+}
+
+/**
+ * aw_lesson_panel_get_c_expander:
+ *
+ * Returns: (transfer none): the expander that shows the GLib C
+ */
+GtkExpander *
+aw_lesson_panel_get_c_expander (AwLessonPanel *self)
+{
+  g_return_val_if_fail (AW_IS_LESSON_PANEL (self), NULL);
+
+  return self->c_expander;
 }

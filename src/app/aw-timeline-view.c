@@ -11,6 +11,10 @@
  * axis, the rows and the legend hold still; what has not happened yet is
  * not drawn. The renderer puts the playhead's time on the axis (the tick
  * labels make room for it); its line is drawn on top, like the hover.
+ *
+ * A child widget (the window's "How to read the picture" button, from
+ * the template) sits at the start of the legend, which keeps room for
+ * it; without a legend it waits in the bottom corner.
  */
 
 #include "config.h"
@@ -39,6 +43,7 @@ struct _AwTimelineView {
   char           *placeholder; /* shown while there is no run, NULL for the default */
   double          min_label_share; /* > 0: labels at least this share of the window's height */
   guint           measured_shape; /* tasks and lanes when the height was last asked for */
+  double          legend_inset;  /* room for the child before the legend */
 
   gboolean        fitted;
   gint64          view_start_ns;
@@ -157,6 +162,9 @@ invalidate (AwTimelineView *self)
   /* With readable rows the view is as tall as its rows need. */
   if (self->min_label_share > 0 && runs_shape (self) != self->measured_shape)
     gtk_widget_queue_resize (GTK_WIDGET (self));
+  /* The legend may move, and the child with it. */
+  if (gtk_widget_get_first_child (GTK_WIDGET (self)) != NULL)
+    gtk_widget_queue_allocate (GTK_WIDGET (self));
 }
 
 static void
@@ -194,6 +202,7 @@ request_init (AwTimelineView  *self,
     }
   else
     g_ptr_array_set_size (self->whole, 0);   /* until the next replay */
+  request->legend_inset = self->legend_inset;
   if (!self->fitted)
     {
       request->view_start_ns = self->view_start_ns;
@@ -276,6 +285,15 @@ snapshot_playhead (AwTimelineView *self,
 }
 
 static void
+snapshot_children (AwTimelineView *self,
+                   GtkSnapshot    *snapshot)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self)); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    gtk_widget_snapshot_child (GTK_WIDGET (self), child, snapshot);
+}
+
+static void
 aw_timeline_view_snapshot (GtkWidget   *widget,
                            GtkSnapshot *snapshot)
 {
@@ -312,6 +330,7 @@ aw_timeline_view_snapshot (GtkWidget   *widget,
       gtk_snapshot_restore (snapshot);
       pango_font_description_free (font);
       g_object_unref (layout);
+      snapshot_children (self, snapshot);
       return;
     }
 
@@ -337,6 +356,8 @@ aw_timeline_view_snapshot (GtkWidget   *widget,
                                    &GRAPHENE_RECT_INIT (self->hover_x, self->layout->variants[0].y,
                                                         1, self->layout->axis_y - self->layout->variants[0].y));
     }
+
+  snapshot_children (self, snapshot);
 }
 
 static void
@@ -384,7 +405,37 @@ aw_timeline_view_size_allocate (GtkWidget *widget,
                                 int        height,
                                 int        baseline)
 {
-  /* The cache checks its size itself; nothing to keep here. */
+  AwTimelineView *self = AW_TIMELINE_VIEW (widget);
+  GtkWidget *child = gtk_widget_get_first_child (widget);
+  GtkAllocation place;
+  int cw, ch;
+
+  /* The picture's cache checks its size itself. */
+  if (child == NULL || !gtk_widget_should_layout (child) || width <= 0 || height <= 0)
+    return;
+
+  gtk_widget_measure (child, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &cw, NULL, NULL);
+  gtk_widget_measure (child, GTK_ORIENTATION_VERTICAL, cw, NULL, &ch, NULL, NULL);
+  if (self->legend_inset != cw + 8)
+    {
+      self->legend_inset = cw + 8;
+      g_clear_pointer (&self->cache, gsk_render_node_unref);
+    }
+  ensure_cache (self, width, height);
+
+  place.width = cw;
+  place.height = ch;
+  if (self->layout != NULL && self->layout->legend_height > 0)
+    {
+      place.x = (int) round (self->layout->label_x);
+      place.y = (int) round (self->layout->legend_y + (self->layout->legend_row_height - ch) / 2);
+    }
+  else
+    {
+      place.x = 8;
+      place.y = height - ch - 8;
+    }
+  gtk_widget_size_allocate (child, &place, -1);
 }
 
 /* View window ---------------------------------------------------------------- */
@@ -1016,12 +1067,15 @@ static void
 aw_timeline_view_dispose (GObject *object)
 {
   AwTimelineView *self = AW_TIMELINE_VIEW (object);
+  GtkWidget *child;
 
   g_clear_pointer (&self->cache, gsk_render_node_unref);
   g_clear_pointer (&self->layout, aw_render_layout_free);
   g_clear_object (&self->tooltip_label);
   if (self->variants != NULL)
     clear_variants (self);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
 
   G_OBJECT_CLASS (aw_timeline_view_parent_class)->dispose (object);
 }

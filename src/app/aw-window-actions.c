@@ -23,6 +23,8 @@
 
 #include "aw-window-private.h"
 
+#include "aw-help-dialog.h"
+
 static const double speeds[] = { 0.25, 0.5, 1.0, 2.0 };
 
 /* Looks: theme and text size, or presentation mode's ------------------- */
@@ -38,6 +40,7 @@ _aw_window_apply_looks (AwWindow *self)
   GtkSettings *settings = gtk_settings_get_default ();
   double scale = aw_session_get_text_scale (self->session) * (self->presentation ? PRESENTATION_TEXT_SCALE : 1.0);
   g_autofree char *css = NULL;
+  g_autofree char *muted = NULL;
   char em[G_ASCII_DTOSTR_BUF_SIZE];
 
   if (theme == NULL)
@@ -48,6 +51,8 @@ _aw_window_apply_looks (AwWindow *self)
    * squeezed out of sight otherwise: the timeline scrolls if they need it. */
   aw_timeline_view_set_min_label_share (self->timeline, self->presentation ? PRESENTATION_LABEL_SHARE
                                                                            : WINDOW_LABEL_SHARE);
+  if (self->how_to_read != NULL)
+    aw_help_dialog_set_theme (AW_HELP_DIALOG (self->how_to_read), theme);
 
   if (settings != NULL)
     {
@@ -69,8 +74,11 @@ _aw_window_apply_looks (AwWindow *self)
     }
 
   /* Loading CSS restyles the whole window: only when it changes. */
-  /* CSS wants a decimal point in every locale. */
+  /* CSS wants a decimal point in every locale. Muted text has the
+   * theme's muted colour, which keeps 4.5:1 on the backgrounds of the
+   * GTK theme chosen with it (tests/app/test-readable.c measures it). */
   g_ascii_formatd (em, sizeof em, "%.2f", scale);
+  muted = aw_color_to_css (&theme->muted);
   if (self->presentation)
     {
       /* The window's own type follows the screen too, and the text size:
@@ -87,12 +95,14 @@ _aw_window_apply_looks (AwWindow *self)
       gtk_widget_set_size_request (GTK_WIDGET (self->lesson_box), -1,
                                    (int) MAX (110, 0.16 * (height > 0 ? height : 768)));
       css = g_strdup_printf ("window.presentation { font-size: %spx; }\n"
-                             "lessonpanel { font-size: %sem; }\n"
-                             "window.presentation headerbar { font-size: 1.3em; }\n", px, em);
+                             "lessonpanel, window.help-dialog { font-size: %sem; }\n"
+                             "window.presentation headerbar { font-size: 1.3em; }\n"
+                             ".muted-text { color: %s; }\n", px, em, muted);
     }
   else
-    css = g_strdup_printf ("lessonpanel { font-size: %sem; }\n"
-                           "window.presentation headerbar { font-size: 1.3em; }\n", em);
+    css = g_strdup_printf ("lessonpanel, window.help-dialog { font-size: %sem; }\n"
+                           "window.presentation headerbar { font-size: 1.3em; }\n"
+                           ".muted-text { color: %s; }\n", em, muted);
   if (g_strcmp0 (css, self->text_css_data) != 0)
     {
       gtk_css_provider_load_from_data (self->text_css, css, -1);
@@ -493,6 +503,29 @@ show_help_overlay_action (GtkWidget  *widget,
   gtk_window_present (self->help_overlay);
 }
 
+/* "How to read the picture", built when first asked for: from the menu,
+ * F1, or the "?" at the start of the timeline's legend. */
+void
+_aw_window_show_how_to_read (AwWindow *self)
+{
+  if (self->how_to_read == NULL)
+    {
+      self->how_to_read = GTK_WINDOW (g_object_ref_sink (aw_help_dialog_new ()));
+      gtk_window_set_transient_for (self->how_to_read, GTK_WINDOW (self));
+      gtk_window_set_modal (self->how_to_read, TRUE);
+    }
+  aw_help_dialog_set_theme (AW_HELP_DIALOG (self->how_to_read), aw_timeline_view_get_theme (self->timeline));
+  gtk_window_present (self->how_to_read);
+}
+
+static void
+how_to_read_action (GtkWidget  *widget,
+                    const char *name,
+                    GVariant   *parameter)
+{
+  _aw_window_show_how_to_read (AW_WINDOW (widget));
+}
+
 /* What the state of these four says is theirs alone (see the top). */
 
 static void
@@ -754,6 +787,7 @@ _aw_window_class_actions_init (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.prev-scenario", NULL, move_scenario_action);
   gtk_widget_class_install_action (widget_class, "win.compare-toggle", NULL, compare_toggle_action);
   gtk_widget_class_install_action (widget_class, "win.show-help-overlay", NULL, show_help_overlay_action);
+  gtk_widget_class_install_action (widget_class, "win.how-to-read", NULL, how_to_read_action);
   gtk_widget_class_install_property_action (widget_class, "win.presentation", "presentation");
 
   add_key_bindings (widget_class);

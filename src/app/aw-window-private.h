@@ -83,6 +83,7 @@ struct _AwWindow {
   GtkPaned             *content_paned;
   GtkScrolledWindow    *timeline_scroller;
   AwTimelineView       *timeline;
+  GtkWidget            *legend_help_button;
   AwTaskTable          *table;
   AwLessonPanel        *lesson;
   GtkMenuButton        *menu_button;
@@ -144,6 +145,7 @@ struct _AwWindow {
   GWeakRef              last_focus;      /* the last focused widget that takes keys, outside popovers */
   guint                 focus_idle_id;
   gboolean              popover_closed;
+  GtkWindow            *how_to_read;
 };
 
 /* aw-window.c */
@@ -199,6 +201,7 @@ void            _aw_window_actions_init              (AwWindow      *self);
 void            _aw_window_actions_set_settings      (AwWindow      *self,
                                                       GSettings     *settings);
 void            _aw_window_actions_dispose           (AwWindow      *self);
+void            _aw_window_show_how_to_read          (AwWindow      *self);
 void            _aw_window_apply_looks               (AwWindow      *self);
 void            _aw_window_on_speed_selected         (GtkDropDown   *dropdown,
                                                       GParamSpec    *pspec,
@@ -221,6 +224,8 @@ AwLessonPanel  *_aw_window_get_lesson_panel          (AwWindow      *self);
 AwTaskTable    *_aw_window_get_task_table            (AwWindow      *self);
 GtkWidget      *_aw_window_get_run_button            (AwWindow      *self);
 GtkWidget      *_aw_window_get_cancel_button         (AwWindow      *self);
+GtkWidget      *_aw_window_get_legend_help_button    (AwWindow      *self);
+GtkWindow      *_aw_window_get_how_to_read           (AwWindow      *self);
 GtkWidget      *_aw_window_get_sidebar_button        (AwWindow      *self);
 GPtrArray      *_aw_window_get_last_traces           (AwWindow      *self);
 gint64          _aw_window_get_replay_position       (AwWindow      *self);

@@ -193,6 +193,7 @@ _aw_window_make_row (AwScenario *scenario,
   gtk_label_set_xalign (GTK_LABEL (id), 0);
   gtk_label_set_ellipsize (GTK_LABEL (id), PANGO_ELLIPSIZE_START);
   gtk_widget_add_css_class (id, "scenario-id");
+  gtk_widget_add_css_class (id, "muted-text");
   gtk_widget_add_css_class (box, "scenario-row");
   gtk_box_append (GTK_BOX (box), title);
   gtk_box_append (GTK_BOX (box), id);
@@ -223,6 +224,7 @@ header_func (GtkListBoxRow *row,
       gtk_label_set_xalign (GTK_LABEL (label), 0);
       gtk_label_set_wrap (GTK_LABEL (label), TRUE);
       gtk_widget_add_css_class (label, "part-header");
+      gtk_widget_add_css_class (label, "muted-text");
       gtk_list_box_row_set_header (row, label);
     }
   else
@@ -507,6 +509,11 @@ aw_window_dispose (GObject *object)
       gtk_window_destroy (self->help_overlay);
       g_clear_object (&self->help_overlay);
     }
+  if (self->how_to_read != NULL)
+    {
+      gtk_window_destroy (self->how_to_read);
+      g_clear_object (&self->how_to_read);
+    }
   if (self->text_css != NULL)
     {
       gtk_style_context_remove_provider_for_display (gtk_widget_get_display (GTK_WIDGET (self)),
@@ -691,6 +698,7 @@ aw_window_class_init (AwWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AwWindow, lesson_box);
   gtk_widget_class_bind_template_child (widget_class, AwWindow, timeline_scroller);
   gtk_widget_class_bind_template_child (widget_class, AwWindow, timeline);
+  gtk_widget_class_bind_template_child (widget_class, AwWindow, legend_help_button);
   gtk_widget_class_bind_template_child (widget_class, AwWindow, table);
   gtk_widget_class_bind_template_child (widget_class, AwWindow, lesson);
   gtk_widget_class_bind_template_child (widget_class, AwWindow, replay_bar);
@@ -890,6 +898,18 @@ GtkWidget *
 _aw_window_get_run_button (AwWindow *self)
 {
   return self->run_button;
+}
+
+GtkWidget *
+_aw_window_get_legend_help_button (AwWindow *self)
+{
+  return self->legend_help_button;
+}
+
+GtkWindow *
+_aw_window_get_how_to_read (AwWindow *self)
+{
+  return self->how_to_read;
 }
 
 GtkWidget *

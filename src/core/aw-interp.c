@@ -36,7 +36,7 @@
                            "UI thread as an unhandled exception and the app crashes here"
 #define CANCEL_AFTER       "Cancel pressed after %d ms"
 #define UNSUPPORTED        "This node type is not supported by this runner"
-#define POOL_GREW          "pool: %u threads"
+#define POOL_GREW          AW_MARK_POOL_GREW "%u threads"
 
 /**
  * aw_run_options_init:

@@ -125,10 +125,12 @@ _aw_render_batch_flush (Ctx      *c,
         cairo_fill (cr);
     }
 
+  /* Queued has the same fill at every size, so that a legend's swatch
+   * matches rows of any height; tall rows add the dotted outline. */
   if (c->batch[BATCH_QUEUED]->len > 0)
     {
       batch_path (c, BATCH_QUEUED);
-      _aw_render_set_color_mix (cr, &t->background, &t->queued, outline ? 0.15 : 0.6);
+      _aw_render_set_color_mix (cr, &t->background, &t->queued, _aw_render_theme_is_dark (t) ? 0.55 : 0.45);
       if (outline)
         {
           cairo_fill_preserve (cr);

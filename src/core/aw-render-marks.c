@@ -48,7 +48,6 @@ _aw_render_draw_main_lane (Ctx                         *c,
                            double                       bottom)
 {
   const AwRenderLayout *lay = c->layout;
-  const AwTheme *t = c->theme;
   cairo_t *cr = c->cr;
   gint64 begin = aw_trace_model_get_begin_ns (model);
   gint64 from = begin + lay->view_start_ns, to = begin + lay->view_end_ns;
@@ -61,7 +60,7 @@ _aw_render_draw_main_lane (Ctx                         *c,
   if (h <= 0)
     return;
 
-  /* Frozen main loop: a caution band in the lane and a faint wash over the
+  /* Frozen main loop: a caution band in the lane and a pale shade over the
    * whole variant, because nothing in it could move on the UI thread. */
   spans = aw_trace_model_get_blocks (model, &n);
   for (guint i = 0; i < n; i++)
@@ -71,15 +70,7 @@ _aw_render_draw_main_lane (Ctx                         *c,
 
       if (x1 <= x0)
         continue;
-      x1 = MAX (x1, x0 + 1);
-      cairo_save (cr);
-      cairo_new_path (cr);
-      cairo_rectangle (cr, x0, y + h, x1 - x0, bottom - (y + h));
-      cairo_set_source_rgba (cr, t->blocked.red, t->blocked.green, t->blocked.blue,
-                             _aw_render_theme_is_dark (t) ? 0.1 : 0.16);
-      cairo_fill (cr);
-      cairo_restore (cr);
-      _aw_render_draw_frozen_band (c, x0, y + 1, x1 - x0, h - 2);
+      _aw_render_draw_frozen (c, x0, MAX (x1, x0 + 1), y, h, bottom);
     }
 
   /* Code running on the main thread, in the lower part of the lane. */
@@ -116,8 +107,7 @@ _aw_render_draw_main_lane (Ctx                         *c,
           cairo_move_to (cr, col + 0.5, y + h * 0.1);
           cairo_line_to (cr, col + 0.5, y + h * 0.4);
         }
-      _aw_render_set_color (cr, &t->frame);
-      cairo_set_line_width (cr, MAX (1.0, c->lw * 0.7));
+      _aw_render_set_tick_line (c);
       cairo_stroke (cr);
       cairo_restore (cr);
     }
@@ -226,7 +216,6 @@ _aw_render_draw_markers (Ctx                         *c,
                          const AwRenderVariantLayout *vl)
 {
   const AwRenderLayout *lay = c->layout;
-  cairo_t *cr = c->cr;
   gint64 begin = aw_trace_model_get_begin_ns (model);
   double right = lay->plot_x + lay->plot_width;
   double top = vl->main_y, bottom = vl->y + vl->height;
@@ -243,7 +232,6 @@ _aw_render_draw_markers (Ctx                         *c,
     lane_label_right[l] = -G_MAXDOUBLE;
   markers = aw_trace_model_get_markers (model, &n);
 
-  cairo_save (cr);
   for (guint i = 0; i < n; i++)
     {
       gint64 rel = markers[i].time_ns - begin;
@@ -251,26 +239,12 @@ _aw_render_draw_markers (Ctx                         *c,
 
       if (rel < lay->view_start_ns || rel > lay->view_end_ns)
         continue;
+      /* In C# the process ended at a crash: veil what would never have
+       * run, sparing the badge of the task that threw. */
       if (markers[i].kind == AW_EVENT_CRASH)
-        {
-          /* In C# the process ended here: veil what would never have run,
-           * sparing the badge of the task that threw. */
-          double from = x + 1.5 * c->f;
-
-          cairo_new_path (cr);
-          cairo_rectangle (cr, from, top, MAX (0, lay->width - from), bottom - top);
-          cairo_set_source_rgba (cr, c->theme->background.red, c->theme->background.green,
-                                 c->theme->background.blue, 0.6);
-          cairo_fill (cr);
-        }
-      cairo_new_path (cr);
-      _aw_render_set_marker_line (c, _aw_render_marker_color (c->theme, markers[i].kind));
-      cairo_move_to (cr, x, top);
-      cairo_line_to (cr, x, bottom);
-      cairo_stroke (cr);
-      _aw_render_draw_marker_head (c, _aw_render_marker_color (c->theme, markers[i].kind), x, top, head);
+        _aw_render_draw_veil (c, x + 1.5 * c->f, top, lay->width, bottom);
+      _aw_render_draw_marker (c, _aw_render_marker_color (c->theme, markers[i].kind), x, top, bottom, head);
     }
-  cairo_restore (cr);
 
   /* Labels where they fit, in time order. */
   for (guint i = 0; i < n; i++)
@@ -309,6 +283,34 @@ _aw_render_draw_markers (Ctx                         *c,
     }
 }
 
+/* Where the hatching of a task's abandoned work starts, or -1 for none.
+ * Cancelled: from the request to the stop, the time the work took to
+ * notice. Work on a worker that ignored its token, or whose awaiting task
+ * had already finished, from the moment its caller gave up. The chart and
+ * the legend both ask here; @parent is the task's parent, or %NULL to look
+ * it up. */
+gint64
+_aw_render_task_abandoned_from (AwTraceModel     *model,
+                                const AwTaskInfo *task,
+                                const AwTaskInfo *parent)
+{
+  gint64 from_ns = -1;
+
+  if (task->sync || task->end_ns < 0 || task->outcome == AW_OUTCOME_PENDING)
+    return -1;
+  if (task->outcome == AW_OUTCOME_CANCELLED)
+    from_ns = task->cancel_request_ns;
+  else if (task->lane != 0)
+    {
+      if (parent == NULL && task->parent != 0)
+        parent = aw_trace_model_find_task (model, task->parent);
+      from_ns = task->cancel_request_ns;
+      if (parent != NULL && parent->gtask && parent->end_ns >= 0 && parent->end_ns < task->end_ns)
+        from_ns = from_ns < 0 ? parent->end_ns : MIN (from_ns, parent->end_ns);
+    }
+  return from_ns >= 0 && from_ns < task->end_ns ? from_ns : -1;
+}
+
 /* Where a task's end decorations go, and whether the row has room. */
 void
 _aw_render_draw_task_decorations (Ctx              *c,
@@ -324,9 +326,8 @@ _aw_render_draw_task_decorations (Ctx              *c,
   double right = lay->plot_x + lay->plot_width;
   double r = MIN (h * 0.36, 0.75 * c->f);
   double cy = y + h / 2;
-  gint64 end_rel, req_rel, from_ns;
+  gint64 end_rel, from_ns;
   double ex, inner_y, inner_h;
-  const AwTaskInfo *parent;
 
   if (task->sync)
     {
@@ -343,52 +344,13 @@ _aw_render_draw_task_decorations (Ctx              *c,
   ex = _aw_render_time_to_x (c, end_rel);
   _aw_render_phase_geometry (AW_PHASE_RUNNING, y, h, &inner_y, &inner_h);
 
-  /* Cancelled: outline the stretch from the request to the stop, the time
-   * the work took to notice. Work on a worker that ignored its token, or
-   * whose awaiting task had already finished, is outlined the same way from
-   * the moment its caller gave up. */
-  from_ns = -1;
-  if (task->outcome == AW_OUTCOME_CANCELLED)
-    from_ns = task->cancel_request_ns;
-  else if (task->lane != 0)
+  from_ns = _aw_render_task_abandoned_from (model, task, NULL);
+  if (from_ns >= 0)
     {
-      parent = task->parent ? aw_trace_model_find_task (model, task->parent) : NULL;
-      from_ns = task->cancel_request_ns;
-      if (parent != NULL && parent->gtask && parent->end_ns >= 0 && parent->end_ns < task->end_ns)
-        from_ns = from_ns < 0 ? parent->end_ns : MIN (from_ns, parent->end_ns);
-    }
-  if (from_ns >= 0 && from_ns < task->end_ns)
-    {
-      double dash[2];
-      double x0, x1, step;
+      double x0 = MAX (_aw_render_time_to_x (c, from_ns - begin), lay->plot_x);
 
-      req_rel = from_ns - begin;
-      x0 = MAX (_aw_render_time_to_x (c, req_rel), lay->plot_x);
       if (ex - x0 >= 3 && end_rel >= lay->view_start_ns)
-        {
-          dash[0] = 4.0 * c->s;
-          dash[1] = 3.0 * c->s;
-          x1 = MIN (ex, right);
-          step = MAX (5.0, 7.0 * c->s);
-          cairo_save (cr);
-          cairo_new_path (cr);
-          cairo_rectangle (cr, x0, inner_y, x1 - x0, inner_h);
-          cairo_clip_preserve (cr);
-          _aw_render_set_color (cr, &t->cancelled);
-          cairo_set_line_width (cr, MAX (1.0, c->lw));
-          cairo_set_dash (cr, dash, 2, 0);
-          cairo_stroke (cr);
-          /* Stripes: the work went on after it was no longer wanted. */
-          cairo_set_dash (cr, NULL, 0, 0);
-          cairo_set_line_width (cr, step * 0.3);
-          for (double sx = x0 - inner_h; sx < x1; sx += step)
-            {
-              cairo_move_to (cr, sx, inner_y + inner_h);
-              cairo_line_to (cr, sx + inner_h, inner_y);
-            }
-          cairo_stroke (cr);
-          cairo_restore (cr);
-        }
+        _aw_render_draw_abandoned (c, x0, MIN (ex, right), inner_y, inner_h);
     }
 
   if (end_rel < lay->view_start_ns || end_rel > lay->view_end_ns)

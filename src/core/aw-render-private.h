@@ -29,6 +29,10 @@ G_BEGIN_DECLS
 #define LANE_SIZE    0.9
 #define SMALL_SIZE   0.82
 
+/* Bars in rows at least this tall are outlined (waiting solid, queued
+ * dotted); in smaller rows the fill alone shows the state. */
+#define AW_RENDER_OUTLINE_MIN_HEIGHT 10.0
+
 typedef enum {
   BATCH_WAITING,
   BATCH_QUEUED,
@@ -43,25 +47,6 @@ typedef struct {
   double h;
 } Rect;
 
-typedef enum {
-  LEGEND_RUNNING,
-  LEGEND_WAITING,
-  LEGEND_QUEUED,
-  LEGEND_COMPLETED,
-  LEGEND_FAULTED,
-  LEGEND_CANCELLED,
-  LEGEND_DEADLOCKED,
-  LEGEND_SYNC,
-  LEGEND_HEARTBEAT,
-  LEGEND_FROZEN,
-  LEGEND_CANCEL_REQUEST,
-  LEGEND_WATCHDOG,
-  LEGEND_CRASH,
-  LEGEND_REPORT,
-  LEGEND_UNOBSERVED,
-  LEGEND_SWALLOWED,
-  N_LEGEND
-} LegendItem;
 
 /* Title, comparison, headers, legend and caption: the "chrome" around the
  * chart. When the chart is short of room, the layout takes a more compact
@@ -98,7 +83,8 @@ typedef struct {
   double                 clip_top;
   double                 clip_bottom;
   const Chrome          *chrome;
-  gboolean               legend_has[N_LEGEND];
+  gboolean               legend_has[AW_LEGEND_N_ITEMS];
+  gboolean               legend_outline; /* rows are tall enough for outlined bars */
   GArray                *taken;    /* x ranges of labels in the main lane */
   double                 label_limit;
   gint64                *cover;    /* per pixel column of the plot: see aw-render-cover.c */
@@ -153,6 +139,11 @@ void         _aw_render_text_set_wrapped     (Ctx                         *c,
                                               const char                  *text,
                                               double                       size,
                                               double                       width);
+void         _aw_render_text_set_wrapped_lines (Ctx                       *c,
+                                                const char                *text,
+                                                double                     size,
+                                                double                     width,
+                                                guint                      max_lines);
 void         _aw_render_caption_set          (Ctx                         *c,
                                               const char                  *caption,
                                               double                       width);
@@ -171,6 +162,10 @@ void         _aw_render_text_draw_tinted     (Ctx                         *c,
 /* aw-render-layout.c */
 double       _aw_render_label_indent         (Ctx                         *c,
                                               guint                        depth);
+double       _aw_render_row_label_size       (Ctx                         *c,
+                                              double                       row_height);
+void         _aw_render_row_label_set        (Ctx                         *c,
+                                              const AwRenderRowLabel      *label);
 
 /* aw-render-cover.c */
 void         _aw_render_phase_geometry       (AwPhase                      phase,
@@ -241,6 +236,29 @@ void         _aw_render_draw_frozen_band     (Ctx                         *c,
                                               double                       y,
                                               double                       w,
                                               double                       h);
+void         _aw_render_draw_frozen          (Ctx                         *c,
+                                              double                       x0,
+                                              double                       x1,
+                                              double                       lane_y,
+                                              double                       lane_h,
+                                              double                       shade_bottom);
+void         _aw_render_draw_abandoned       (Ctx                         *c,
+                                              double                       x0,
+                                              double                       x1,
+                                              double                       y,
+                                              double                       h);
+void         _aw_render_set_tick_line        (Ctx                         *c);
+void         _aw_render_draw_marker          (Ctx                         *c,
+                                              const AwColor               *color,
+                                              double                       x,
+                                              double                       top,
+                                              double                       bottom,
+                                              double                       head);
+void         _aw_render_draw_veil            (Ctx                         *c,
+                                              double                       x0,
+                                              double                       y0,
+                                              double                       x1,
+                                              double                       y1);
 const AwColor *_aw_render_marker_color       (const AwTheme               *theme,
                                               guint                        kind);
 void         _aw_render_draw_marker_head     (Ctx                         *c,
@@ -257,6 +275,9 @@ void         _aw_render_draw_plate           (Ctx                         *c,
                                               double                       h);
 
 /* aw-render-legend.c */
+void         _aw_render_legend_find          (Ctx                         *c);
+double       _aw_render_legend_row_height    (Ctx                         *c);
+AwLegendItem _aw_render_marker_legend_item   (const AwMarker              *marker);
 double       _aw_render_legend_flow          (Ctx                         *c,
                                               double                       x0,
                                               double                       y0,
@@ -280,6 +301,9 @@ void         _aw_render_draw_task_decorations (Ctx                        *c,
                                                gint64                      begin,
                                                double                      y,
                                                double                      h);
+gint64       _aw_render_task_abandoned_from  (AwTraceModel                *model,
+                                              const AwTaskInfo            *task,
+                                              const AwTaskInfo            *parent);
 void         _aw_render_draw_task_error      (Ctx                         *c,
                                               const AwTaskInfo            *task,
                                               gint64                       begin,

@@ -2,9 +2,11 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Outcome badges, the synchronous-completion diamond, the frozen band,
- * marker lines and the plates under text: each state looks the same in the
- * chart and in the legend that explains it, and each is told apart by its
+ * Outcome badges, the synchronous-completion diamond, the frozen band and
+ * its shade, the hatching of abandoned work, markers, the crash's veil and
+ * the plates under text: the chart and the legend that explains it (and
+ * the window's help, through aw_render_legend_swatch()) draw each with the
+ * same function, so they cannot drift apart, and each is told apart by its
  * shape as well as its colour.
  */
 
@@ -154,6 +156,92 @@ _aw_render_draw_frozen_band (Ctx    *c,
   cairo_restore (cr);
 }
 
+/* A frozen UI thread from @x0 to @x1: the caution band in its lane, and a
+ * pale shade from the lane down to @shade_bottom, because nothing below it
+ * could move on the UI thread. */
+void
+_aw_render_draw_frozen (Ctx    *c,
+                        double  x0,
+                        double  x1,
+                        double  lane_y,
+                        double  lane_h,
+                        double  shade_bottom)
+{
+  cairo_t *cr = c->cr;
+  const AwTheme *t = c->theme;
+
+  if (x1 <= x0)
+    return;
+  if (shade_bottom > lane_y + lane_h)
+    {
+      cairo_save (cr);
+      cairo_new_path (cr);
+      cairo_rectangle (cr, x0, lane_y + lane_h, x1 - x0, shade_bottom - (lane_y + lane_h));
+      cairo_set_source_rgba (cr, t->blocked.red, t->blocked.green, t->blocked.blue,
+                             _aw_render_theme_is_dark (t) ? 0.1 : 0.16);
+      cairo_fill (cr);
+      cairo_restore (cr);
+    }
+  _aw_render_draw_frozen_band (c, x0, lane_y + 1, x1 - x0, lane_h - 2);
+}
+
+/* Work that went on after it was no longer wanted: a dashed outline in the
+ * cancel colour with stripes over the bar from @x0 to @x1. */
+void
+_aw_render_draw_abandoned (Ctx    *c,
+                           double  x0,
+                           double  x1,
+                           double  y,
+                           double  h)
+{
+  cairo_t *cr = c->cr;
+  double step = MAX (5.0, 7.0 * c->s);
+  double dash[2];
+
+  if (x1 <= x0 || h <= 0)
+    return;
+  dash[0] = 4.0 * c->s;
+  dash[1] = 3.0 * c->s;
+  cairo_save (cr);
+  cairo_new_path (cr);
+  cairo_rectangle (cr, x0, y, x1 - x0, h);
+  cairo_clip_preserve (cr);
+  _aw_render_set_color (cr, &c->theme->cancelled);
+  cairo_set_line_width (cr, MAX (1.0, c->lw));
+  cairo_set_dash (cr, dash, 2, 0);
+  cairo_stroke (cr);
+  cairo_set_dash (cr, NULL, 0, 0);
+  cairo_set_line_width (cr, step * 0.3);
+  for (double sx = x0 - h; sx < x1; sx += step)
+    {
+      cairo_move_to (cr, sx, y + h);
+      cairo_line_to (cr, sx + h, y);
+    }
+  cairo_stroke (cr);
+  cairo_restore (cr);
+}
+
+/* Where an exception escaped async void, what would never have run in C#
+ * is veiled. */
+void
+_aw_render_draw_veil (Ctx    *c,
+                      double  x0,
+                      double  y0,
+                      double  x1,
+                      double  y1)
+{
+  const AwColor *bg = &c->theme->background;
+
+  if (x1 <= x0 || y1 <= y0)
+    return;
+  cairo_save (c->cr);
+  cairo_new_path (c->cr);
+  cairo_rectangle (c->cr, x0, y0, x1 - x0, y1 - y0);
+  cairo_set_source_rgba (c->cr, bg->red, bg->green, bg->blue, 0.6);
+  cairo_fill (c->cr);
+  cairo_restore (c->cr);
+}
+
 const AwColor *
 _aw_render_marker_color (const AwTheme *theme,
                          guint          kind)
@@ -198,6 +286,36 @@ _aw_render_set_marker_line (Ctx           *c,
   _aw_render_set_color (c->cr, color);
   cairo_set_line_width (c->cr, MAX (1.0, c->lw));
   cairo_set_dash (c->cr, dash, 2, 0);
+}
+
+/* The UI thread's heartbeat ticks. */
+void
+_aw_render_set_tick_line (Ctx *c)
+{
+  _aw_render_set_color (c->cr, &c->theme->frame);
+  cairo_set_line_width (c->cr, MAX (1.0, c->lw * 0.7));
+  cairo_set_dash (c->cr, NULL, 0, 0);
+}
+
+/* A marker: a dashed line from @top to @bottom under a triangular head. */
+void
+_aw_render_draw_marker (Ctx           *c,
+                        const AwColor *color,
+                        double         x,
+                        double         top,
+                        double         bottom,
+                        double         head)
+{
+  cairo_t *cr = c->cr;
+
+  cairo_save (cr);
+  cairo_new_path (cr);
+  _aw_render_set_marker_line (c, color);
+  cairo_move_to (cr, x, top);
+  cairo_line_to (cr, x, bottom);
+  cairo_stroke (cr);
+  _aw_render_draw_marker_head (c, color, x, top, head);
+  cairo_restore (cr);
 }
 
 /* A rounded, nearly opaque plate under text drawn over the chart. */

@@ -175,8 +175,9 @@ key_append_int (GString *key,
 
 /* Sets the text that _aw_render_text_size() and _aw_render_text_draw()
  * work on: shaped once per cache for its font, size, weight and width. With @wrap_width > 0 the text
- * wraps at that width; else with @max_width > 0 it is ellipsized there, on
- * its last line when it may take up to @lines lines (> 1). */
+ * wraps at that width, and with @max_lines > 0 it is ellipsized at the end
+ * of that many lines; else with @max_width > 0 it is ellipsized there, on
+ * its last line when it may take up to @max_lines lines (> 1). */
 static void
 text_set_full (Ctx        *c,
                const char *text,
@@ -184,13 +185,14 @@ text_set_full (Ctx        *c,
                gboolean    bold,
                double      max_width,
                double      wrap_width,
-               int         lines)
+               guint       max_lines)
 {
   int abs_size = (int) (MAX (size, 1.0) * PANGO_SCALE);
   int width = wrap_width > 0 ? (int) (MAX (wrap_width, 1.0) * PANGO_SCALE)
             : max_width > 0 ? (int) (max_width * PANGO_SCALE) : -1;
-  gboolean ellipsize = wrap_width <= 0 && max_width > 0;
-  int height = ellipsize && lines > 1 ? -lines : -1;
+  gboolean ellipsize = (wrap_width <= 0 && max_width > 0) || (wrap_width > 0 && max_lines > 0);
+  int height = ellipsize && max_lines > 1 ? -(int) max_lines
+             : wrap_width > 0 && max_lines > 0 ? -(int) max_lines : -1;
   CachedText *t;
 
   g_string_truncate (c->key, 0);
@@ -246,7 +248,7 @@ _aw_render_text_set_lines (Ctx        *c,
                            double      max_width,
                            int         lines)
 {
-  text_set_full (c, text, size, bold, max_width, -1, lines);
+  text_set_full (c, text, size, bold, max_width, -1, (guint) MAX (lines, 1));
 }
 
 /* Wraps instead of ellipsizing. */
@@ -267,6 +269,17 @@ _aw_render_headline_set (Ctx        *c,
 {
   _aw_render_text_set_lines (c, text, c->chrome->compare * c->f, TRUE,
                              MAX (c->request->width, 1.0) - 2 * c->pad - 1.2 * c->f, AW_RENDER_HEADLINE_LINES);
+}
+
+/* Wraps at @width, in at most @max_lines lines, the last ellipsized. */
+void
+_aw_render_text_set_wrapped_lines (Ctx        *c,
+                                   const char *text,
+                                   double      size,
+                                   double      width,
+                                   guint       max_lines)
+{
+  text_set_full (c, text, size, FALSE, -1, width, MAX (max_lines, 1));
 }
 
 void

@@ -65,41 +65,6 @@ _aw_render_ctx_init (Ctx                   *c,
   for (guint i = 0; i < N_BATCHES; i++)
     c->batch[i] = g_array_new (FALSE, FALSE, sizeof (Rect));
   c->taken = g_array_new (FALSE, FALSE, sizeof (double));
-
-  /* Legend entries that only appear when the picture uses them (in a
-   * replay, anywhere in the whole run: the legend stays put). */
-  for (guint i = 0; i < N_LEGEND; i++)
-    c->legend_has[i] = i <= LEGEND_CANCELLED || i == LEGEND_HEARTBEAT || i == LEGEND_FROZEN;
-  for (guint v = 0; v < request->n_variants; v++)
-    {
-      AwTraceModel *model = _aw_render_layout_model (request, v);
-      const AwMarker *markers;
-      guint n_markers;
-
-      if (model == NULL)
-        continue;
-      if (aw_trace_model_get_metrics (model)->sync_completed > 0)
-        c->legend_has[LEGEND_SYNC] = TRUE;
-      if (aw_trace_model_get_metrics (model)->deadlocked > 0)
-        c->legend_has[LEGEND_DEADLOCKED] = TRUE;
-      markers = aw_trace_model_get_markers (model, &n_markers);
-      for (guint i = 0; i < n_markers; i++)
-        {
-          if (markers[i].kind == AW_EVENT_CANCEL_REQUEST)
-            c->legend_has[LEGEND_CANCEL_REQUEST] = TRUE;
-          else if (markers[i].kind == AW_EVENT_WATCHDOG)
-            c->legend_has[LEGEND_WATCHDOG] = TRUE;
-          else if (markers[i].kind == AW_EVENT_CRASH)
-            c->legend_has[LEGEND_CRASH] = TRUE;
-          else if (markers[i].kind == AW_EVENT_MARK && markers[i].text != NULL &&
-                   g_str_has_prefix (markers[i].text, AW_MARK_REPORT))
-            c->legend_has[LEGEND_REPORT] = TRUE;
-          else if (markers[i].kind == AW_EVENT_ERROR_UNOBSERVED)
-            c->legend_has[LEGEND_UNOBSERVED] = TRUE;
-          else if (markers[i].kind == AW_EVENT_ERROR_SWALLOWED)
-            c->legend_has[LEGEND_SWALLOWED] = TRUE;
-        }
-    }
 }
 
 void
@@ -423,30 +388,6 @@ lane_label_size (Ctx    *c,
   return size < 8.0 * c->s ? 0.7 * c->f : size;
 }
 
-/* @same: whether all @count tasks have the name of the first */
-static void
-bucket_label (const AwTaskInfo *tasks,
-              guint             first,
-              guint             count,
-              gboolean          same,
-              char             *buf,
-              gsize             len)
-{
-  if (count <= 1)
-    g_snprintf (buf, len, "%s", tasks[first].name);
-  else if (same)
-    g_snprintf (buf, len, "%u × %s", count, tasks[first].name);
-  else
-    g_snprintf (buf, len, "%s (+%u)", tasks[first].name, count - 1);
-}
-
-static inline gboolean
-same_name (const char *a,
-           const char *b)
-{
-  return a == b || g_strcmp0 (a, b) == 0;
-}
-
 static void
 draw_variant (Ctx   *c,
               guint  v)
@@ -458,14 +399,13 @@ draw_variant (Ctx   *c,
   cairo_t *cr = c->cr;
   double band_right = lay->width - c->pad * 0.5;
   double bottom = vl->y + vl->height;
-  double label_size, label_h, last_bottom;
+  double label_size, last_bottom;
   const AwTaskInfo *tasks;
   const AwSpan *spans;
   AwTrace *trace;
   gint64 begin, from, to;
   guint n_tasks, n_spans, first_row, last_row, drawn_rows;
   guint tpr = MAX (vl->tasks_per_row, 1);
-  g_autofree gboolean *row_same = NULL;
   double rh = vl->row_height;
   gint64 max_gap = (gint64) (_aw_render_layout_time_span (lay) / MAX (lay->plot_width, 1.0) / 2);
 
@@ -531,14 +471,11 @@ draw_variant (Ctx   *c,
 
   _aw_render_draw_main_lane (c, model, vl, bottom);
 
-  /* Task rows. A shared row also finds out whether its tasks share a name,
-   * for its label. */
-  row_same = g_new0 (gboolean, MAX (last_row, first_row + 1) - first_row);
+  /* Task rows; in a replay, only those of tasks made by the playhead. */
   for (guint row = first_row; row < drawn_rows; row++)
     {
       double y = vl->rows_y + row * rh;
       guint t0 = row * tpr, t1 = MIN (t0 + tpr, n_tasks);
-      gboolean same = TRUE;
 
       if (tpr == 1)
         {
@@ -569,7 +506,6 @@ draw_variant (Ctx   *c,
                                             &ts, &i1, &points, &n_points, &name) &&
                   (i1 == 0 || _aw_render_block_within (ts, i1, to)))
                 {
-                  same = same && name != NULL && same_name (name, tasks[t0].name);
                   for (guint k = 0; k < i1; k++)
                     if (ts[k].end_ns > from && ts[k].start_ns <= to)
                       _aw_render_cover_mark (c, ts, k, k + 1, begin, FALSE);
@@ -581,7 +517,6 @@ draw_variant (Ctx   *c,
                 }
 
               task = &tasks[ti];
-              same = same && same_name (task->name, tasks[t0].name);
               ts = spans + task->first_span;
               i0 = _aw_render_first_ending_after (ts, task->n_spans, from);
               i1 = MAX (i0, _aw_render_first_starting_after (ts, task->n_spans, to));
@@ -595,9 +530,8 @@ draw_variant (Ctx   *c,
             }
           _aw_render_cover_emit (c, y, rh);
         }
-      row_same[row - first_row] = same;
     }
-  _aw_render_batch_flush (c, rh >= 10);
+  _aw_render_batch_flush (c, rh >= AW_RENDER_OUTLINE_MIN_HEIGHT);
 
   if (tpr == 1 && rh >= 4)
     for (guint row = first_row; row < drawn_rows; row++)
@@ -629,25 +563,40 @@ draw_variant (Ctx   *c,
                   lane_label_size (c, vl->main_height), TRUE,
                   &t->foreground, &last_bottom);
 
-  /* Labels shrink with rows down to a legible size; below it, only rows
-   * with room above them get one. */
-  label_size = aw_render_layout_label_size (lay, v);
-  if (label_size < 8.0 * c->s)
-    label_size = 0.7 * c->f;
-  label_h = _aw_render_line_height (c, label_size, FALSE);
-  last_bottom = MAX (last_bottom, vl->rows_y - label_h * 0.2);
-  for (guint row = first_row; row < drawn_rows; row++)
+  /* A label per row, indented under the task that awaits it; or, where
+   * rows are too small for that, a label per stretch of rows, with a
+   * bracket that shows which rows it names (see aw-render-layout.c). */
+  label_size = _aw_render_row_label_size (c, rh);
+  last_bottom = MAX (last_bottom, vl->rows_y - _aw_render_line_height (c, MAX (label_size, 0.7 * c->f), FALSE) * 0.2);
+  for (guint i = 0; i < vl->n_row_labels; i++)
     {
-      guint t0 = row * tpr, t1 = MIN (t0 + tpr, n_tasks);
-      char buf[256];
-      double indent;
+      const AwRenderRowLabel *label = &vl->row_labels[i];
 
-      if (t0 >= n_tasks)
-        break;
-      bucket_label (tasks, t0, t1 - t0, row_same[row - first_row], buf, sizeof buf);
-      indent = tpr == 1 ? _aw_render_label_indent (c, tasks[t0].depth) : 0;
-      draw_row_label (c, buf, lay->label_x + 0.4 * c->f + indent,
-                      vl->rows_y + row * rh, rh, label_size, FALSE, &t->foreground, &last_bottom);
+      if (label->y > c->clip_bottom || label->text_y + label->text_height < c->clip_top)
+        continue;
+      /* A replay lays out the whole run: a row's task may not exist yet. */
+      if (!vl->row_labels_grouped && label->first_task >= n_tasks)
+        continue;
+      if (!vl->row_labels_grouped)
+        {
+          draw_row_label (c, label->text,
+                          lay->label_x + 0.4 * c->f + _aw_render_label_indent (c, tasks[label->first_task].depth),
+                          label->y, label->height, label_size, FALSE, &t->foreground, &last_bottom);
+          continue;
+        }
+      if (label->height >= 2 * rh && label->height > 4)
+        {
+          double bw = MAX (2.0, 2.0 * c->s);
+
+          cairo_save (cr);
+          cairo_new_path (cr);
+          cairo_rectangle (cr, lay->label_x + 0.1 * c->f, label->y + 1, bw, label->height - 2);
+          _aw_render_set_color (cr, &t->frame);
+          cairo_fill (cr);
+          cairo_restore (cr);
+        }
+      _aw_render_row_label_set (c, label);
+      _aw_render_text_draw (c, lay->label_x + 0.4 * c->f, label->text_y, &t->foreground);
     }
 
   for (guint lane = 1; lane <= vl->n_worker_lanes; lane++)
@@ -694,9 +643,16 @@ aw_render_with_layout (cairo_t               *cr,
 
   _aw_render_ctx_init (&c, cr, request);
   c.layout = layout;
+  /* The layout found what the legend lists: a scan of every task, once. */
+  for (guint i = 0; i < AW_LEGEND_N_ITEMS; i++)
+    c.legend_has[i] = (layout->legend_items >> i) & 1;
   c.chrome = &_aw_render_chrome_levels[MIN (layout->compact, G_N_ELEMENTS (_aw_render_chrome_levels) - 1)];
   t = c.theme;
   c.n_cover = (guint) ceil (MAX (layout->plot_width, 1.0)) + 1;
+  /* The legend's bars look like the rows': outlined if rows are. */
+  for (guint v = 0; v < layout->n_variants; v++)
+    if (layout->variants[v].n_rows > 0 && layout->variants[v].row_height >= AW_RENDER_OUTLINE_MIN_HEIGHT)
+      c.legend_outline = TRUE;
   c.cover = g_new0 (gint64, c.n_cover + 1);
   c.cover_lo = c.n_cover;
 

@@ -52,6 +52,8 @@ typedef struct _AwRenderCache AwRenderCache;
  *   labels make room for (a replay's playhead; the line across the
  *   variants is the caller's to draw, over the picture)
  * @playhead_ns: the playhead, relative to each run's start
+ * @legend_inset: room kept free at the start of the legend's first row, in
+ *   cairo units (the window puts its "How to read this" button there)
  *
  * What to draw. The request owns nothing: its strings, theme, runs and
  * cache are the caller's and must stay valid while the request is laid out
@@ -79,7 +81,34 @@ typedef struct {
   AwTraceModel * const  *whole_models;
   gboolean               show_playhead;
   gint64                 playhead_ns;
+  double                 legend_inset;
 } AwRenderRequest;
+
+/**
+ * AwRenderRowLabel:
+ * @text: what the label says
+ * @first_task: the first task it names, an index in aw_trace_model_get_tasks()
+ * @n_tasks: how many tasks it names, from @first_task on
+ * @y: top of the rows of those tasks
+ * @height: the height of those rows
+ * @text_y: top of the text (below @y when the label above took the room)
+ * @text_height: the height of the text
+ * @text_size: its font size, in cairo units
+ *
+ * The label of one row, or of a stretch of rows where rows are too small
+ * for a label each: "GetPriceAsync × 1,000: 900 completed synchronously,
+ * 100 waited" once, beside all of them.
+ */
+typedef struct {
+  char   *text;
+  guint   first_task;
+  guint   n_tasks;
+  double  y;
+  double  height;
+  double  text_y;
+  double  text_height;
+  double  text_size;
+} AwRenderRowLabel;
 
 /**
  * AwRenderVariantLayout:
@@ -96,6 +125,12 @@ typedef struct {
  * @lanes_y: top of the first worker lane (lane 1)
  * @lane_height: height of one worker lane
  * @n_worker_lanes: the number of worker lanes
+ * @row_labels: (array length=n_row_labels): the labels of the task rows,
+ *   top to bottom; a label covers one row, or a stretch of rows too small
+ *   for a label each
+ * @n_row_labels: how many
+ * @row_labels_grouped: whether labels name stretches of rows (drawn with
+ *   a bracket beside them) rather than a row each
  *
  * Where one variant goes, in the request's cairo units.
  */
@@ -112,6 +147,9 @@ typedef struct {
   double lanes_y;
   double lane_height;
   guint  n_worker_lanes;
+  AwRenderRowLabel *row_labels;
+  guint  n_row_labels;
+  gboolean row_labels_grouped;
 } AwRenderVariantLayout;
 
 /**
@@ -134,6 +172,9 @@ typedef struct {
  * @axis_height: the axis with its tick labels
  * @legend_y: top of the legend
  * @legend_height: its height, 0 when not drawn
+ * @legend_row_height: the height of one row of the legend
+ * @legend_items: what the legend lists: bit N set for #AwLegendItem N (see
+ *   aw_render_get_legend())
  * @caption_y: top of the caption
  * @caption_height: its height, 0 when not drawn
  * @compact: 0, or how far title, legend and caption were made smaller
@@ -167,6 +208,8 @@ typedef struct {
   double                 axis_height;
   double                 legend_y;
   double                 legend_height;
+  double                 legend_row_height;
+  guint32                legend_items;
   double                 caption_y;
   double                 caption_height;
   guint                  compact;
@@ -175,6 +218,65 @@ typedef struct {
   double                 content_height;
   gboolean               readable;
 } AwRenderLayout;
+
+/**
+ * AwLegendItem:
+ * @AW_LEGEND_RUNNING: a bar of code running on a thread
+ * @AW_LEGEND_WAITING: a bar of waiting that holds no thread
+ * @AW_LEGEND_QUEUED: a bar of work queued for a free worker thread
+ * @AW_LEGEND_COMPLETED: the badge of a completed task
+ * @AW_LEGEND_FAULTED: the badge of a faulted task
+ * @AW_LEGEND_CANCELLED: the badge of a cancelled task
+ * @AW_LEGEND_DEADLOCKED: the badge of a task that never finishes in C#
+ * @AW_LEGEND_SYNC: the diamond of a call that completed synchronously
+ * @AW_LEGEND_ABANDONED: hatching over work that went on after its caller
+ *   gave up (its token cancelled, or the task awaiting it finished)
+ * @AW_LEGEND_HEARTBEAT: the UI thread's heartbeat ticks
+ * @AW_LEGEND_FROZEN: the frozen UI thread's band and the pale shade under it
+ * @AW_LEGEND_CANCEL_REQUEST: the marker of a cancel request
+ * @AW_LEGEND_WATCHDOG: the marker of a blocking wait's watchdog
+ * @AW_LEGEND_STRANDED: the marker of a continuation that ran after the
+ *   watchdog (in GLib; never in C#)
+ * @AW_LEGEND_CRASH: the marker of an exception that escaped async void,
+ *   with the veil over what follows it
+ * @AW_LEGEND_UNOBSERVED: the marker of an error nobody observed
+ * @AW_LEGEND_SWALLOWED: the marker of an error an awaited WhenAll swallowed
+ * @AW_LEGEND_REPORT: the marker of a progress report
+ * @AW_LEGEND_SET_RESULT: the marker of a callback's SetResult
+ * @AW_LEGEND_POOL_GREW: the marker of the thread pool adding a thread
+ * @AW_LEGEND_MARK: the marker of any other mark, named on the chart
+ * @AW_LEGEND_N_ITEMS: the number of items
+ *
+ * What a legend can explain, in the order it lists them. The first eight
+ * and the heartbeat and frozen entries are always listed; the others only
+ * when a run of the picture has them.
+ */
+typedef enum {
+  AW_LEGEND_RUNNING,
+  AW_LEGEND_WAITING,
+  AW_LEGEND_QUEUED,
+  AW_LEGEND_COMPLETED,
+  AW_LEGEND_FAULTED,
+  AW_LEGEND_CANCELLED,
+  AW_LEGEND_DEADLOCKED,
+  AW_LEGEND_SYNC,
+  AW_LEGEND_ABANDONED,
+  AW_LEGEND_HEARTBEAT,
+  AW_LEGEND_FROZEN,
+  AW_LEGEND_CANCEL_REQUEST,
+  AW_LEGEND_WATCHDOG,
+  AW_LEGEND_STRANDED,
+  AW_LEGEND_CRASH,
+  AW_LEGEND_UNOBSERVED,
+  AW_LEGEND_SWALLOWED,
+  AW_LEGEND_REPORT,
+  AW_LEGEND_SET_RESULT,
+  AW_LEGEND_POOL_GREW,
+  AW_LEGEND_MARK,
+  AW_LEGEND_N_ITEMS
+} AwLegendItem;
+
+G_STATIC_ASSERT (AW_LEGEND_N_ITEMS <= 32);
 
 AwRenderCache *aw_render_cache_new  (void);
 void           aw_render_cache_free (AwRenderCache        *cache);
@@ -211,6 +313,16 @@ gboolean        aw_render_layout_pick       (const AwRenderLayout  *layout,
                                              guint                 *variant,
                                              guint                 *task_index,
                                              gint64                *time_ns);
+
+const char     *aw_legend_item_get_label     (AwLegendItem           item);
+guint           aw_render_get_legend         (const AwRenderRequest *request,
+                                              AwLegendItem          *items);
+void            aw_render_legend_swatch      (cairo_t               *cr,
+                                              const AwTheme         *theme,
+                                              double                 text_scale,
+                                              AwLegendItem           item,
+                                              double                 width,
+                                              double                 height);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AwRenderLayout, aw_render_layout_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AwRenderCache, aw_render_cache_free)

@@ -5,12 +5,16 @@
  * Every theme draws task states with the Okabe-Ito palette, which stays
  * distinguishable for the common forms of colour blindness. The renderer
  * never relies on colour alone: waiting, queued and running differ in shape
- * and fill, and outcomes carry a glyph.
+ * and fill, and outcomes carry a glyph. Text, muted text included, keeps
+ * WCAG's 4.5:1 against every background it is drawn on: the window's
+ * muted text takes its colour from here too (aw-window-actions.c).
  */
 
 #include "config.h"
 
 #include "aw-theme.h"
+
+#include <math.h>
 
 #define RGB(hex) { ((hex) >> 16 & 0xff) / 255.0, ((hex) >> 8 & 0xff) / 255.0, \
                    ((hex) & 0xff) / 255.0, 1.0 }
@@ -140,4 +144,61 @@ const char **
 aw_theme_list_names (void)
 {
   return theme_names;
+}
+
+static double
+linear (double channel)
+{
+  return channel <= 0.04045 ? channel / 12.92 : pow ((channel + 0.055) / 1.055, 2.4);
+}
+
+/**
+ * aw_color_luminance:
+ * @color: an opaque colour
+ *
+ * Returns: its relative luminance as WCAG 2 defines it, 0 (black) to 1 (white)
+ */
+double
+aw_color_luminance (const AwColor *color)
+{
+  g_return_val_if_fail (color != NULL, 0);
+
+  return 0.2126 * linear (color->red) + 0.7152 * linear (color->green) + 0.0722 * linear (color->blue);
+}
+
+/**
+ * aw_color_contrast:
+ * @a: an opaque colour
+ * @b: another
+ *
+ * Returns: the WCAG 2 contrast ratio of @a and @b, 1 (none) to 21
+ */
+double
+aw_color_contrast (const AwColor *a,
+                   const AwColor *b)
+{
+  double la, lb;
+
+  g_return_val_if_fail (a != NULL && b != NULL, 1);
+
+  la = aw_color_luminance (a);
+  lb = aw_color_luminance (b);
+  return (MAX (la, lb) + 0.05) / (MIN (la, lb) + 0.05);
+}
+
+/**
+ * aw_color_to_css:
+ * @color: an opaque colour
+ *
+ * Returns: (transfer full): @color as "#rrggbb"
+ */
+char *
+aw_color_to_css (const AwColor *color)
+{
+  g_return_val_if_fail (color != NULL, NULL);
+
+  return g_strdup_printf ("#%02x%02x%02x",
+                          (guint) lround (CLAMP (color->red, 0, 1) * 255),
+                          (guint) lround (CLAMP (color->green, 0, 1) * 255),
+                          (guint) lround (CLAMP (color->blue, 0, 1) * 255));
 }

@@ -44,8 +44,15 @@ typedef struct {
   double line_width;     /* px, outlines */
 } AwTheme;
 
+/* WCAG 2 asks at least this contrast of text against its background. */
+#define AW_MIN_TEXT_CONTRAST 4.5
+
 const AwTheme *aw_theme_lookup       (const char *name);
 const char   **aw_theme_list_names   (void);
+double         aw_color_luminance    (const AwColor *color);
+double         aw_color_contrast     (const AwColor *a,
+                                      const AwColor *b);
+char          *aw_color_to_css       (const AwColor *color);
 
 /* @out = @a + (@b - @a) × @t, channel by channel (alpha too). */
 static inline void

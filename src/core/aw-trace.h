@@ -117,7 +117,7 @@ typedef struct _AwTrace AwTrace;
 /* Texts of recorded events that readers look for: a RUN_END's outcome
  * starts with one of the first five; a MARK says a blocking wait's
  * continuation ran after the watchdog gave up on it, or starts a
- * progress report. */
+ * progress report, a SetResult or the pool's growth. */
 #define AW_RUN_COMPLETED       "completed"
 #define AW_RUN_CANCELLED       "cancelled"
 #define AW_RUN_FAULTED         "faulted"
@@ -126,6 +126,7 @@ typedef struct _AwTrace AwTrace;
 #define AW_MARK_STRANDED       "stranded callback ran"
 #define AW_MARK_REPORT         "Report("      /* a progress report: "Report(25%)" */
 #define AW_MARK_SET_RESULT     "SetResult"    /* a callback completed a TaskCompletionSource's Task */
+#define AW_MARK_POOL_GREW      "pool: "       /* the dotnet pool added a thread: "pool: 3 threads" */
 
 #define AW_TYPE_TRACE (aw_trace_get_type ())
 GType        aw_trace_get_type        (void) G_GNUC_CONST;

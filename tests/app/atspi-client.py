@@ -1,7 +1,9 @@
 #!/usr/bin/python3
 # An assistive-technology client drives the window through AT-SPI, as a
 # screen reader user would: find the Run button and the timeline by name,
-# run a scenario through the button's action, read the updated summary.
+# run a scenario through the button's action, read the updated summary;
+# then open "How to read the picture" from the button beside the legend
+# and read a mark's picture by its name and a glossary entry.
 import os
 import subprocess
 import sys
@@ -86,6 +88,35 @@ def main():
             print("not ok: the timeline's description did not report a finished run: %s" % timeline.description)
             return 1
         print("after: %s" % summary)
+
+        help_button = wait_for(lambda: find(accessible_app, lambda a: a.name == "How to read the picture"
+                                            and a.getRoleName() in ("push button", "button")))
+        if help_button is None:
+            print("not ok: no 'How to read the picture' button")
+            return 1
+        action = help_button.queryAction()
+        names = [action.getName(i) for i in range(action.nActions)]
+        action.doAction(names.index("click") if "click" in names else 0)
+
+        def find_help():
+            for i in range(accessible_app.childCount):
+                child = accessible_app.getChildAtIndex(i)
+                if child is not None and child.name == "How to Read the Picture":
+                    return child
+            return None
+
+        dialog = wait_for(find_help)
+        if dialog is None:
+            print("not ok: 'How to Read the Picture' did not open")
+            return 1
+        swatch = find(dialog, lambda a: a.name == "queued for a thread" and a.getRoleName() == "image")
+        glossary = find(dialog, lambda a: "GCancellable" in (a.name or ""))
+        if swatch is None or glossary is None:
+            print("not ok: the help reads no picture named 'queued for a thread' (%s) "
+                  "or no glossary entry for GCancellable (%s)" % (swatch, glossary))
+            return 1
+        print("help: '%s' (%s: %s); '%s'" % (swatch.name, swatch.getRoleName(), swatch.description,
+                                            glossary.name))
         print("ok")
         return 0
     finally:

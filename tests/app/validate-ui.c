@@ -16,6 +16,7 @@
 
 #include <gtk/gtk.h>
 
+#include "aw-help-dialog.h"
 #include "aw-lesson-panel.h"
 #include "aw-session.h"
 #include "aw-task-table.h"
@@ -142,6 +143,7 @@ main (int    argc,
   g_type_ensure (AW_TYPE_TIMELINE_VIEW);
   g_type_ensure (AW_TYPE_TASK_TABLE);
   g_type_ensure (AW_TYPE_LESSON_PANEL);
+  g_type_ensure (AW_TYPE_HELP_DIALOG);
 
   names = g_resources_enumerate_children (UI_PATH, 0, &error);
   g_assert_no_error (error);

@@ -284,6 +284,48 @@ test_theme_lookup (void)
   g_assert_cmpfloat (projector->line_width, >, light->line_width);
 }
 
+/* Muted text (axis, header summaries, caption, worker lanes) and body text
+ * keep WCAG's 4.5:1 against every background the chart draws them on. */
+static void
+test_theme_contrast (void)
+{
+  const char **names = aw_theme_list_names ();
+  static const AwColor black = { 0, 0, 0, 1 }, white = { 1, 1, 1, 1 };
+
+  /* The formula first: its two ends, and a known pair (#767676 on white
+   * is the palest grey that passes). */
+  {
+    AwColor grey = { 0x76 / 255.0, 0x76 / 255.0, 0x76 / 255.0, 1 };
+    AwColor paler = { 0x77 / 255.0, 0x77 / 255.0, 0x77 / 255.0, 1 };
+
+    g_assert_cmpfloat_with_epsilon (aw_color_contrast (&black, &white), 21.0, 1e-6);
+    g_assert_cmpfloat_with_epsilon (aw_color_contrast (&white, &white), 1.0, 1e-9);
+    g_assert_cmpfloat (aw_color_contrast (&grey, &white), >=, AW_MIN_TEXT_CONTRAST);
+    g_assert_cmpfloat (aw_color_contrast (&paler, &white), <, AW_MIN_TEXT_CONTRAST);
+  }
+
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      const AwTheme *t = aw_theme_lookup (names[i]);
+      AwColor zebra;
+      const AwColor *backgrounds[3];
+
+      aw_color_mix (&t->background, &t->surface, 0.45, &zebra);
+      backgrounds[0] = &t->background;
+      backgrounds[1] = &t->surface;
+      backgrounds[2] = &zebra;
+      for (guint b = 0; b < G_N_ELEMENTS (backgrounds); b++)
+        {
+          double muted = aw_color_contrast (&t->muted, backgrounds[b]);
+          double body = aw_color_contrast (&t->foreground, backgrounds[b]);
+
+          g_test_message ("%s: muted text %.2f:1, text %.2f:1 on background %u", t->name, muted, body, b);
+          g_assert_cmpfloat (muted, >=, AW_MIN_TEXT_CONTRAST);
+          g_assert_cmpfloat (body, >=, AW_MIN_TEXT_CONTRAST);
+        }
+    }
+}
+
 static void
 test_format (void)
 {
@@ -1350,13 +1392,400 @@ test_readable_every_lesson (void)
     }
 }
 
+/* Legend and row labels {{{ */
+
+/* What the legend must explain for a run, read from its events alone (and
+ * for hatched work, from its tasks). */
+static void
+expect_legend_items (AwTrace      *trace,
+                     AwTraceModel *model,
+                     gboolean     *expected)
+{
+  const AwEvent *events;
+  const AwTaskInfo *tasks;
+  guint n_events, n_tasks;
+
+  events = aw_trace_get_events (trace, &n_events);
+  for (guint i = 0; i < n_events; i++)
+    {
+      const char *text = aw_trace_get_string (trace, events[i].str);
+
+      switch (events[i].kind)
+        {
+        case AW_EVENT_TASK_RUNNING: expected[AW_LEGEND_RUNNING] = TRUE; break;
+        case AW_EVENT_TASK_WAITING: expected[AW_LEGEND_WAITING] = TRUE; break;
+        case AW_EVENT_TASK_QUEUED: expected[AW_LEGEND_QUEUED] = TRUE; break;
+        case AW_EVENT_TASK_COMPLETED: expected[AW_LEGEND_COMPLETED] = TRUE; break;
+        case AW_EVENT_TASK_FAULTED: expected[AW_LEGEND_FAULTED] = TRUE; break;
+        case AW_EVENT_TASK_CANCELLED: expected[AW_LEGEND_CANCELLED] = TRUE; break;
+        case AW_EVENT_TASK_DEADLOCKED: expected[AW_LEGEND_DEADLOCKED] = TRUE; break;
+        case AW_EVENT_TASK_SYNC: expected[AW_LEGEND_SYNC] = TRUE; break;
+        case AW_EVENT_FRAME: expected[AW_LEGEND_HEARTBEAT] = TRUE; break;
+        case AW_EVENT_UI_BLOCK_BEGIN: expected[AW_LEGEND_FROZEN] = TRUE; break;
+        case AW_EVENT_CANCEL_REQUEST: expected[AW_LEGEND_CANCEL_REQUEST] = TRUE; break;
+        case AW_EVENT_WATCHDOG: expected[AW_LEGEND_WATCHDOG] = TRUE; break;
+        case AW_EVENT_CRASH: expected[AW_LEGEND_CRASH] = TRUE; break;
+        case AW_EVENT_ERROR_UNOBSERVED: expected[AW_LEGEND_UNOBSERVED] = TRUE; break;
+        case AW_EVENT_ERROR_SWALLOWED: expected[AW_LEGEND_SWALLOWED] = TRUE; break;
+        case AW_EVENT_MARK:
+          if (text != NULL && g_str_has_prefix (text, "Report("))
+            expected[AW_LEGEND_REPORT] = TRUE;
+          else if (g_strcmp0 (text, "SetResult") == 0)
+            expected[AW_LEGEND_SET_RESULT] = TRUE;
+          else if (text != NULL && g_str_has_prefix (text, "pool: "))
+            expected[AW_LEGEND_POOL_GREW] = TRUE;
+          else if (g_strcmp0 (text, AW_MARK_STRANDED) == 0)
+            expected[AW_LEGEND_STRANDED] = TRUE;
+          else
+            expected[AW_LEGEND_MARK] = TRUE;
+          break;
+        default:
+          break;
+        }
+    }
+
+  /* Hatched: a cancelled task that ran on after the request, or work on a
+   * worker that outlived the task awaiting it. */
+  tasks = aw_trace_model_get_tasks (model, &n_tasks);
+  for (guint i = 0; i < n_tasks; i++)
+    {
+      const AwTaskInfo *task = &tasks[i];
+      const AwTaskInfo *parent = task->parent ? aw_trace_model_find_task (model, task->parent) : NULL;
+
+      if (task->end_ns < 0 || task->sync)
+        continue;
+      if (task->cancel_request_ns >= 0 && task->cancel_request_ns < task->end_ns &&
+          (task->outcome == AW_OUTCOME_CANCELLED || task->lane != 0))
+        expected[AW_LEGEND_ABANDONED] = TRUE;
+      if (task->lane != 0 && parent != NULL && parent->gtask && parent->end_ns >= 0 &&
+          parent->end_ns < task->end_ns)
+        expected[AW_LEGEND_ABANDONED] = TRUE;
+    }
+}
+
+/* Every bundled scenario, each variant alone and all of them together, on
+ * the virtual clock: the legend lists every kind of mark the runs have,
+ * and no optional entry they lack. */
+static void
+test_legend_every_mark (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) scenarios = aw_catalog_load_all (&error);
+  gboolean seen[AW_LEGEND_N_ITEMS] = { FALSE };
+  static const AwLegendItem always[] = {
+    AW_LEGEND_RUNNING, AW_LEGEND_WAITING, AW_LEGEND_QUEUED, AW_LEGEND_COMPLETED,
+    AW_LEGEND_FAULTED, AW_LEGEND_CANCELLED, AW_LEGEND_HEARTBEAT, AW_LEGEND_FROZEN,
+  };
+  static const AwLegendItem must_occur[] = {
+    AW_LEGEND_DEADLOCKED, AW_LEGEND_SYNC, AW_LEGEND_ABANDONED, AW_LEGEND_CANCEL_REQUEST,
+    AW_LEGEND_WATCHDOG, AW_LEGEND_STRANDED, AW_LEGEND_CRASH, AW_LEGEND_UNOBSERVED,
+    AW_LEGEND_SWALLOWED, AW_LEGEND_REPORT, AW_LEGEND_SET_RESULT, AW_LEGEND_POOL_GREW,
+  };
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (scenarios->len, >, 20);
+
+  for (guint s = 0; s < scenarios->len; s++)
+    {
+      AwScenario *scenario = g_ptr_array_index (scenarios, s);
+      guint n_variants = aw_scenario_get_n_variants (scenario);
+      g_autofree AwNamedRun *runs = g_new0 (AwNamedRun, n_variants);
+      g_autofree gboolean *all_expected = g_new0 (gboolean, AW_LEGEND_N_ITEMS);
+      g_autoptr(GPtrArray) traces = g_ptr_array_new_with_free_func ((GDestroyNotify) aw_trace_unref);
+      AwRunOptions options;
+
+      aw_run_options_init (&options);
+      for (guint v = 0; v <= n_variants; v++)
+        {
+          AwRenderRequest request;
+          AwLegendItem items[AW_LEGEND_N_ITEMS];
+          gboolean expected[AW_LEGEND_N_ITEMS] = { FALSE }, listed[AW_LEGEND_N_ITEMS] = { FALSE };
+          guint n;
+
+          aw_render_request_init (&request);
+          if (v < n_variants)
+            {
+              AwTrace *trace = aw_clock_simulate (scenario, v, &options);
+
+              g_ptr_array_add (traces, trace);
+              runs[v].name = runs[v].title = aw_scenario_get_id (scenario);
+              runs[v].model = aw_trace_model_new (trace);
+              expect_legend_items (trace, runs[v].model, expected);
+              for (guint i = 0; i < AW_LEGEND_N_ITEMS; i++)
+                {
+                  all_expected[i] |= expected[i];
+                  seen[i] |= expected[i];
+                }
+              request.variants = &runs[v];
+              request.n_variants = 1;
+            }
+          else
+            {
+              /* The scenario's picture: every variant on one axis. */
+              memcpy (expected, all_expected, sizeof expected);
+              request.variants = runs;
+              request.n_variants = n_variants;
+            }
+
+          n = aw_render_get_legend (&request, items);
+          for (guint i = 0; i < n; i++)
+            {
+              g_assert_cmpint (items[i], <, AW_LEGEND_N_ITEMS);
+              g_assert_false (listed[items[i]]);
+              listed[items[i]] = TRUE;
+            }
+          for (guint i = 0; i < AW_LEGEND_N_ITEMS; i++)
+            {
+              if (expected[i] && !listed[i])
+                g_test_fail_printf ("%s (variant %d): the run has \"%s\" but the legend does not list it",
+                                    aw_scenario_get_id (scenario), v < n_variants ? (int) v : -1,
+                                    aw_legend_item_get_label (i));
+              if (!expected[i] && listed[i] && i >= AW_LEGEND_DEADLOCKED &&
+                  i != AW_LEGEND_HEARTBEAT && i != AW_LEGEND_FROZEN)
+                g_test_fail_printf ("%s (variant %d): the legend lists \"%s\", which the run lacks",
+                                    aw_scenario_get_id (scenario), v < n_variants ? (int) v : -1,
+                                    aw_legend_item_get_label (i));
+            }
+          for (guint i = 0; i < G_N_ELEMENTS (always); i++)
+            g_assert_true (listed[always[i]]);
+        }
+
+      for (guint v = 0; v < n_variants; v++)
+        aw_trace_model_unref (runs[v].model);
+    }
+
+  /* The scenarios' runs between them have every kind of mark: the check
+   * above was made for each. */
+  for (guint i = 0; i < G_N_ELEMENTS (must_occur); i++)
+    if (!seen[must_occur[i]])
+      g_test_fail_printf ("no bundled scenario shows \"%s\"", aw_legend_item_get_label (must_occur[i]));
+
+  /* Every entry says something, and no two say the same. */
+  for (guint i = 0; i < AW_LEGEND_N_ITEMS; i++)
+    {
+      g_assert_nonnull (aw_legend_item_get_label (i));
+      g_assert_cmpuint (strlen (aw_legend_item_get_label (i)), >, 3);
+      for (guint j = 0; j < i; j++)
+        g_assert_cmpstr (aw_legend_item_get_label (i), !=, aw_legend_item_get_label (j));
+    }
+}
+
+/* A legend swatch has the colours of the bar it explains, in small rows
+ * (filled only) and in tall ones (outlined). */
+static void
+test_legend_swatch_matches_chart (void)
+{
+  static const struct {
+    AwEventKind  phase;
+    AwLegendItem item;
+  } states[] = {
+    { AW_EVENT_TASK_WAITING, AW_LEGEND_WAITING },
+    { AW_EVENT_TASK_QUEUED, AW_LEGEND_QUEUED },
+    { AW_EVENT_TASK_RUNNING, AW_LEGEND_RUNNING },
+  };
+  static const guint task_counts[] = { 3, 60 };
+
+  for (guint k = 0; k < G_N_ELEMENTS (task_counts); k++)
+    for (guint s = 0; s < G_N_ELEMENTS (states); s++)
+      {
+        Picture pic;
+        g_autoptr(AwTrace) trace = aw_trace_new ();
+        cairo_surface_t *swatch;
+        cairo_t *cr;
+        double x, y, ry, rh;
+        Pixel chart, drawn;
+
+        run_begin (trace);
+        for (guint i = 0; i < task_counts[k]; i++)
+          simple_task (trace, i + 1, "bar", states[s].phase, states[s].phase == AW_EVENT_TASK_RUNNING ? 1 : 0,
+                       0, 1000 * MS, AW_EVENT_TASK_COMPLETED);
+        run_end (trace, 1000 * MS, "completed");
+        picture_init (&pic, "light", 1024, 768);
+        picture_add (&pic, "Bars", model_new (trace));
+        picture_draw (&pic);
+        g_assert_cmpuint (pic.layout->variants[0].tasks_per_row, ==, 1);
+        g_assert_true (aw_render_layout_task_row (pic.layout, 0, 0, &ry, &rh));
+        task_point (&pic, 0, 0, 500 * MS, &x, &y);
+        chart = get_pixel (pic.surface, x, y);
+
+        /* The swatch as tall as the rows, its middle against the bar's. */
+        swatch = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 40, (int) ceil (rh));
+        cr = cairo_create (swatch);
+        cairo_set_source_rgb (cr, 1, 1, 1);
+        cairo_paint (cr);
+        aw_render_legend_swatch (cr, pic.request.theme, 1.0, states[s].item, 40, rh);
+        cairo_destroy (cr);
+        drawn = get_pixel (swatch, 20, rh / 2);
+        g_test_message ("%s in rows %.1f px tall: chart #%02x%02x%02x, legend #%02x%02x%02x",
+                        aw_legend_item_get_label (states[s].item), rh,
+                        chart.r, chart.g, chart.b, drawn.r, drawn.g, drawn.b);
+        g_assert_cmpint (pixel_distance (chart, drawn), <=, 6);
+        cairo_surface_destroy (swatch);
+        picture_clear (&pic);
+      }
+}
+
+/* Labels of the rows of variant @v: the stretches cover every task once,
+ * in order, inside the variant; a label per stretch of shared or small
+ * rows says what it merges once (a row each may repeat a name: tasks of
+ * one name). */
+static void
+check_row_labels (Picture *pic,
+                  guint    v)
+{
+  const AwRenderVariantLayout *vl = &pic->layout->variants[v];
+  guint n_tasks, next = 0;
+
+  aw_trace_model_get_tasks (pic->variants[v].model, &n_tasks);
+  g_assert_cmpuint (vl->n_row_labels, >, 0);
+  for (guint i = 0; i < vl->n_row_labels; i++)
+    {
+      const AwRenderRowLabel *label = &vl->row_labels[i];
+
+      g_test_message ("%s: \"%s\" (%u tasks)", pic->variants[v].title, label->text, label->n_tasks);
+      g_assert_cmpuint (label->first_task, ==, next);
+      g_assert_cmpuint (label->n_tasks, >, 0);
+      next += label->n_tasks;
+      g_assert_null (strstr (label->text, "(+"));
+      g_assert_cmpfloat (label->text_y + label->text_height, <=, vl->y + vl->height + 0.5);
+      for (guint j = 0; j < i && vl->row_labels_grouped; j++)
+        g_assert_cmpstr (label->text, !=, vl->row_labels[j].text);
+    }
+  g_assert_cmpuint (next, ==, n_tasks);
+}
+
+static const AwRenderRowLabel *
+find_label (Picture    *pic,
+            guint       v,
+            const char *part)
+{
+  const AwRenderVariantLayout *vl = &pic->layout->variants[v];
+
+  for (guint i = 0; i < vl->n_row_labels; i++)
+    if (strstr (vl->row_labels[i].text, part) != NULL)
+      return &vl->row_labels[i];
+  return NULL;
+}
+
+/* Rows that 1,001 or 10,001 tasks share say once what they merge: the
+ * name, the count and what the tasks did. */
+static void
+test_row_labels_merged (void)
+{
+  g_autoptr(AwScenario) valuetask = aw_catalog_lookup ("valuetask", NULL);
+  g_autoptr(AwScenario) scale = aw_catalog_lookup ("scale", NULL);
+  static const int sizes[][2] = { { 1280, 720 }, { 1024, 768 } };
+  AwRunOptions options;
+
+  g_assert_nonnull (valuetask);
+  g_assert_nonnull (scale);
+  aw_run_options_init (&options);
+
+  for (guint z = 0; z < G_N_ELEMENTS (sizes); z++)
+    {
+      Picture pic;
+      const AwRenderRowLabel *label;
+      g_autoptr(AwTrace) task = aw_clock_simulate (valuetask, 0, &options);
+      g_autoptr(AwTrace) fast = aw_clock_simulate (valuetask, 1, &options);
+
+      picture_init (&pic, "light", sizes[z][0], sizes[z][1]);
+      picture_add (&pic, "Task<T>", model_new (task));
+      picture_add (&pic, "ValueTask<T>", model_new (fast));
+      picture_draw (&pic);
+      for (guint v = 0; v < 2; v++)
+        {
+          g_assert_true (pic.layout->variants[v].row_labels_grouped);
+          check_row_labels (&pic, v);
+        }
+
+      label = find_label (&pic, 1, "GetPriceFastAsync (ValueTask<T>)");
+      g_assert_nonnull (label);
+      g_assert_cmpuint (label->n_tasks, ==, 1000);
+      g_assert_nonnull (strstr (label->text, "\u00d7 1,000"));
+      g_assert_nonnull (strstr (label->text, "900 completed synchronously"));
+      g_assert_nonnull (strstr (label->text, "100 waited"));
+      /* Beside its rows, its text too. */
+      g_assert_cmpfloat (label->text_y, <, label->y + label->height);
+
+      label = find_label (&pic, 0, "GetPriceAsync (Task<T>)");
+      g_assert_nonnull (label);
+      g_assert_nonnull (strstr (label->text, "\u00d7 1,000"));
+      g_assert_nonnull (strstr (label->text, "900 completed at once"));
+      g_assert_nonnull (strstr (label->text, "100 waited"));
+      picture_clear (&pic);
+    }
+
+  for (guint z = 0; z < G_N_ELEMENTS (sizes); z++)
+    {
+      Picture pic;
+      const AwRenderRowLabel *label;
+      g_autoptr(AwTrace) awaits = aw_clock_simulate (scale, 0, &options);
+      g_autoptr(AwTrace) bound = aw_clock_simulate (scale, 1, &options);
+
+      picture_init (&pic, "light", sizes[z][0], sizes[z][1]);
+      picture_add (&pic, "10,000 awaits", model_new (awaits));
+      picture_add (&pic, "16 thread-bound waits", model_new (bound));
+      picture_draw (&pic);
+      g_assert_cmpuint (pic.layout->variants[0].tasks_per_row, >, 1);
+      check_row_labels (&pic, 0);
+      check_row_labels (&pic, 1);
+      label = find_label (&pic, 0, "await Task.Delay(1000)");
+      g_assert_nonnull (label);
+      g_assert_cmpuint (label->n_tasks, ==, 10000);
+      g_assert_nonnull (strstr (label->text, "\u00d7 10,000: all waited"));
+      picture_clear (&pic);
+    }
+}
+
+/* Stretches of several names say how many tasks and which names, never an
+ * unexplained "(+1)". */
+static void
+test_row_labels_mixed (void)
+{
+  static const char *names[] = { "A()", "B()", "C()", "D()" };
+  Picture pic;
+  g_autoptr(AwTrace) trace = aw_trace_new ();
+  const AwRenderVariantLayout *vl;
+  gboolean one_more = FALSE;
+
+  run_begin (trace);
+  for (guint i = 0; i < 2000; i++)
+    simple_task (trace, i + 1, names[i % 4], AW_EVENT_TASK_WAITING, 0, (i % 50) * MS,
+                 (i % 50 + 10) * MS, i % 100 == 7 ? AW_EVENT_TASK_FAULTED : AW_EVENT_TASK_COMPLETED);
+  run_end (trace, 60 * MS, "completed");
+
+  picture_init (&pic, "light", 1024, 768);
+  picture_add (&pic, "Mixed", model_new (trace));
+  picture_draw (&pic);
+  vl = &pic.layout->variants[0];
+  g_assert_true (vl->row_labels_grouped);
+  check_row_labels (&pic, 0);
+  for (guint i = 0; i < vl->n_row_labels; i++)
+    {
+      const AwRenderRowLabel *label = &vl->row_labels[i];
+
+      if (label->n_tasks < 4)
+        continue;
+      g_assert_true (g_str_has_prefix (label->text, "") && strstr (label->text, " tasks: ") != NULL);
+      one_more |= strstr (label->text, "and 1 more: ") != NULL;
+    }
+  g_assert_true (one_more);
+  /* The faults are counted. */
+  g_assert_nonnull (find_label (&pic, 0, "faulted"));
+  picture_clear (&pic);
+}
+
+/* }}} */
+
 int
 main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
+  aw_catalog_init ();
 
   g_test_add_func ("/aw/render/theme/lookup", test_theme_lookup);
+  g_test_add_func ("/aw/render/theme/contrast", test_theme_contrast);
   g_test_add_func ("/aw/render/format-duration", test_format);
   g_test_add_func ("/aw/render/compare-text", test_compare_text);
   g_test_add_func ("/aw/render/background", test_background);
@@ -1379,6 +1808,10 @@ main (int   argc,
   g_test_add_func ("/aw/render/surface/svg", test_svg);
   g_test_add_func ("/aw/render/surface/pdf", test_pdf);
   g_test_add_func ("/aw/render/surface/scaled", test_scaled_context);
+  g_test_add_func ("/aw/render/legend/every-mark", test_legend_every_mark);
+  g_test_add_func ("/aw/render/legend/swatch-matches-chart", test_legend_swatch_matches_chart);
+  g_test_add_func ("/aw/render/row-labels/merged", test_row_labels_merged);
+  g_test_add_func ("/aw/render/row-labels/mixed", test_row_labels_mixed);
 
   return g_test_run ();
 }

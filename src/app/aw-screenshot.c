@@ -258,6 +258,9 @@ on_activate (GApplication *app,
       g_printerr ("awaitscope screenshot: no scenario named \"%s\"; `awaitscope list` shows them all\n", shot->id);
       shot->status = 1;
       gtk_window_destroy (GTK_WINDOW (shot->window));
+      shot->window = NULL;
+      /* Nothing is left to wait for: no give-up timer was armed. */
+      g_application_quit (app);
       return;
     }
   aw_window_set_speed (shot->window, shot->speed);

@@ -73,13 +73,13 @@ _aw_window_show_outcome (AwWindow *self)
             off = aw_format_duration_as (ABS (wall_ms - predicted * 1000), scale);
             if (wall_ms != m->wall_ms)
               {
-                g_autofree char *real = aw_format_duration (m->wall_ms);
+                g_autofree char *real = aw_format_duration_as (m->wall_ms, scale);
                 const char *run_speed = aw_trace_get_metadata (aw_trace_model_get_trace (model), AW_META_SPEED);
                 g_autofree char *speed = aw_format_speed (run_speed ? g_ascii_strtod (run_speed, NULL) : 1);
                 at_speed = g_strdup_printf (", %s at %s", real, speed);
               }
-            g_string_append_printf (text, "\n  %s: predicted %s, measured %s (off by %s%s)",
-                                    variant->title, said, measured, off, at_speed ? at_speed : "");
+            g_string_append_printf (text, "\n  %s: predicted %s, measured %s%s (off by %s)",
+                                    variant->title, said, measured, at_speed ? at_speed : "", off);
           }
         }
     }

@@ -353,6 +353,22 @@ share_rows (VariantCount *counts,
     }
 }
 
+/* The comparison line the layout makes room for: in a replay, the whole
+ * run's, so that the rows below it do not move as the playhead does. */
+static char *
+layout_compare_text (const AwRenderRequest *request,
+                     guint                  n)
+{
+  g_autofree AwNamedRun *runs = NULL;
+
+  if (request->whole_models == NULL)
+    return aw_summary_compare_text (request->variants, n);
+  runs = g_memdup2 (request->variants, sizeof (AwNamedRun) * MAX (n, 1));
+  for (guint v = 0; v < n; v++)
+    runs[v].model = _aw_render_layout_model (request, v);
+  return aw_summary_compare_text (runs, n);
+}
+
 /* Lays out the picture with the chrome of @level. Returns how well the
  * chart fits: 1 or more when every row gets its natural height. */
 static double
@@ -393,7 +409,7 @@ compute_layout_level (Ctx            *c,
   if (n >= 2)
     {
       g_autofree char *compare = request->headline ? g_strdup (request->headline)
-                                                   : aw_summary_compare_text (request->variants, n);
+                                                   : layout_compare_text (request, n);
 
       if (compare != NULL)
         {
@@ -403,7 +419,10 @@ compute_layout_level (Ctx            *c,
           _aw_render_headline_set (c, compare);
           _aw_render_text_size (c, NULL, &th);
           lay->compare_y = y;
-          lay->compare_height = MAX (th, _aw_render_line_height (c, chrome->compare * f, TRUE)) + 0.5 * f;
+          /* Whole lines, so that the same number of lines is always the
+           * same height, whatever the glyphs. */
+          lay->compare_height = MAX (pango_layout_get_line_count (c->pl), 1) *
+                                _aw_render_line_height (c, chrome->compare * f, TRUE) + 0.5 * f;
           y += lay->compare_height + 0.3 * f;
         }
     }

@@ -48,7 +48,7 @@ count_blue (cairo_surface_t *surface)
     for (int x = 0; x < width; x++)
       {
         guint32 p = *(guint32 *) (data + y * stride + x * 4);
-        int pr = (p >> 16) & 0xff, pg = (p >> 8) & 0xff, pb = p & 0xff;
+        int pr = (p >> 16) & 0xff, pb = p & 0xff;
 
         if (pb - pr > 60 && pb > 150)
           count++;
@@ -212,6 +212,19 @@ test_window_manager (void)
   g_rmdir (config);
 }
 
+/* An unknown scenario is an error at once, not a wait for a window that
+ * never comes; and nothing is written. */
+static void
+test_unknown_scenario (void)
+{
+  g_autofree char *out = g_build_filename (tmpdir, "unknown.png", NULL);
+  gint64 start = g_get_monotonic_time ();
+
+  g_assert_cmpint (screenshot ("no-such-scenario", "640x480", out), ==, 1);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 30 * G_TIME_SPAN_SECOND);
+  g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -229,6 +242,7 @@ main (int    argc,
   g_test_add_data_func ("/aw/app/screenshot/1280x800", "1280x800", check_size);
   g_test_add_data_func ("/aw/app/screenshot/1920x1080", "1920x1080", check_size);
   g_test_add_func ("/aw/app/screenshot/window-manager", test_window_manager);
+  g_test_add_func ("/aw/app/screenshot/unknown-scenario", test_unknown_scenario);
   ret = g_test_run ();
 
   {

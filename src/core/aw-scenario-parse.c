@@ -490,7 +490,8 @@ parse_variant (ParseContext *ctx,
                                  "variant \"%s\" needs \"program\": the node tree it runs", variant->name);
 
   variant->program = _aw_scenario_parse_node (ctx, program, object, "program", 1, &variant->n_tasks, error);
-  return variant->program != NULL;
+  return variant->program != NULL &&
+         _aw_scenario_check_program_totals (ctx, object, variant->program, error);
 }
 
 /* "expected": a text, and checks on the figures of a run, kept as written

@@ -108,4 +108,9 @@ AwNode  *_aw_scenario_parse_node          (ParseContext *ctx,
                                            GError      **error);
 void     _aw_node_free                    (AwNode       *node);
 
+gboolean _aw_scenario_check_program_totals (ParseContext *ctx,
+                                            JsonObject   *holder,
+                                            const AwNode *program,
+                                            GError      **error);
+
 G_END_DECLS

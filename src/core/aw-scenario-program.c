@@ -456,3 +456,58 @@ _aw_scenario_parse_node (ParseContext *ctx,
 
   return node;
 }
+
+/* Totals over a program --------------------------------------------------------- */
+
+/* What a program asks of the machine when everything runs: its CPU work
+ * (cpu nodes, and the code after a completion_source's await) and how
+ * long it may block the UI thread (block_ui, and blocking waits up to
+ * their deadlines), copies counted, in ms, saturating. */
+static void
+program_totals (const AwNode *node,
+                guint64      *work_ms,
+                guint64      *blocked_ms)
+{
+  guint64 child_work = 0, child_blocked = 0;
+  guint64 copies = node->type == AW_NODE_REPEAT || node->type == AW_NODE_PARALLEL ? node->count : 1;
+
+  for (guint i = 0; i < node->n_children; i++)
+    program_totals (node->children[i], &child_work, &child_blocked);
+  *work_ms = saturating_add (*work_ms, saturating_mul (child_work, copies));
+  *blocked_ms = saturating_add (*blocked_ms, saturating_mul (child_blocked, copies));
+
+  if (node->type == AW_NODE_CPU)
+    *work_ms = saturating_add (*work_ms, node->ms);
+  else if (node->type == AW_NODE_COMPLETION_SOURCE)
+    *work_ms = saturating_add (*work_ms, node->work_ms);
+  else if (node->type == AW_NODE_BLOCK_UI)
+    *blocked_ms = saturating_add (*blocked_ms, node->ms);
+  else if (node->type == AW_NODE_WAIT_BLOCKING && !node->continue_on_worker)
+    *blocked_ms = saturating_add (*blocked_ms, node->ms);
+}
+
+/* A run must end in reasonable time even when nothing can cancel it: CPU
+ * work that ignores its token, and a UI thread blocked so long that
+ * neither Cancel nor the watchdog gets a turn. */
+gboolean
+_aw_scenario_check_program_totals (ParseContext *ctx,
+                                   JsonObject   *holder,
+                                   const AwNode *program,
+                                   GError      **error)
+{
+  guint64 work_ms = 0, blocked_ms = 0;
+
+  program_totals (program, &work_ms, &blocked_ms);
+  if (work_ms > AW_SCENARIO_MAX_TOTAL_WORK_MS)
+    return _aw_scenario_fail_at (ctx, error, AW_SCENARIO_ERROR_LIMIT, holder, "program",
+                                 "this program asks for more than %d minutes of CPU work in one run, copies "
+                                 "counted (cpu and completion_source work_ms); at most %d minutes are allowed",
+                                 AW_SCENARIO_MAX_TOTAL_WORK_MS / 60000, AW_SCENARIO_MAX_TOTAL_WORK_MS / 60000);
+  if (blocked_ms > AW_SCENARIO_MAX_TOTAL_BLOCKED_MS)
+    return _aw_scenario_fail_at (ctx, error, AW_SCENARIO_ERROR_LIMIT, holder, "program",
+                                 "this program may block the UI thread for more than %d minutes in one run, "
+                                 "copies counted (block_ui, and blocking waits up to their deadlines); at most "
+                                 "%d minutes are allowed",
+                                 AW_SCENARIO_MAX_TOTAL_BLOCKED_MS / 60000, AW_SCENARIO_MAX_TOTAL_BLOCKED_MS / 60000);
+  return TRUE;
+}

@@ -18,6 +18,8 @@ G_BEGIN_DECLS
 #define AW_SCENARIO_MAX_DEPTH       64             /* nested program nodes */
 #define AW_SCENARIO_MAX_TASKS       1000000        /* tasks one variant may start */
 #define AW_SCENARIO_MAX_DURATION_MS 600000         /* 10 minutes */
+#define AW_SCENARIO_MAX_TOTAL_WORK_MS    3600000   /* CPU work in one run, copies counted: 1 hour */
+#define AW_SCENARIO_MAX_TOTAL_BLOCKED_MS 600000    /* UI thread blocked in one run: 10 minutes */
 #define AW_SCENARIO_MAX_COUNT       1000000        /* repeat / parallel copies */
 #define AW_SCENARIO_MAX_REPORTS     1000           /* progress reports of one node */
 #define AW_SCENARIO_MAX_VARIANTS    8

@@ -41,6 +41,8 @@ static const BadCase bad_cases[] = {
   { "bad-catch.json", "12:40", "\"catch\" must be true or false" },
   { "bad-work-ms.json", "12:59", "\"work_ms\"" },
   { "bad-run-async.json", "12:59", "\"run_async\" must be true or false" },
+  { "too-much-work.json", "12:7", "more than 60 minutes of CPU work" },
+  { "too-long-block.json", "12:7", "block the UI thread for more than 10 minutes" },
   { "unknown-pool.json", "8:3", "unknown pool \"threads\" (known pools: fixed, dotnet)" },
   { "pool-fields.json", "8:30", "\"max_threads\" is for the dotnet pool" },
   { "pool-max.json", "10:5", "must be between 1 and 256" },

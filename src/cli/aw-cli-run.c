@@ -397,6 +397,16 @@ print_run_table (AwCliRunSet        *set,
   if (compare != NULL)
     printf ("\n%s", compare);
   printf ("\n");
+  /* A simulation cut short says so: its figures stop there. */
+  for (guint i = 0; i < set->models->len; i++)
+    {
+      AwTrace *trace = aw_trace_model_get_trace (g_ptr_array_index (set->models, i));
+      const char *cut = aw_trace_get_metadata (trace, AW_META_SIMULATION_CUT);
+      const char *name = aw_trace_get_metadata (trace, AW_META_VARIANT);
+
+      if (cut != NULL)
+        printf ("\nNote: %s: %s.\n", name != NULL ? name : "a variant", cut);
+    }
 
   if (set->predictions != NULL)
     {

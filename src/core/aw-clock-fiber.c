@@ -170,6 +170,9 @@ thread_yield (Sim    *sim,
           aw_clock_heap_pop (&sim->events, &item);
           continue;
         }
+      /* Past the longest simulated run: the scheduler ends it. */
+      if (item.time > AW_CLOCK_MAX_SIMULATED_NS)
+        break;
       if (item.kind != ENTRY_THREAD)
         {
           aw_clock_heap_pop (&sim->events, &item);

@@ -1222,7 +1222,8 @@ sim_free_leftovers (Sim *sim)
  *
  * A run that would never finish for real (its last callbacks queued on a
  * ConfigureAwait(false) thread that has already ended) stops when nothing
- * but the heartbeat is left.
+ * but the heartbeat is left; one longer than %AW_CLOCK_MAX_SIMULATED_NS
+ * stops there, and says so in the trace's `simulation_cut` metadata.
  *
  * Returns: (transfer full): the trace of the simulated run
  */
@@ -1274,6 +1275,12 @@ aw_clock_simulate (AwScenario         *scenario,
     {
       if (!_aw_clock_entry_is_current (&item))
         continue;
+      if (item.time > AW_CLOCK_MAX_SIMULATED_NS)
+        {
+          aw_trace_set_metadata (sim->engine.trace, AW_META_SIMULATION_CUT,
+                                 "the virtual clock simulates the first hour of a run; this one goes on");
+          break;
+        }
       sim->now = item.time;
       if (item.kind == ENTRY_WORKER)
         _aw_clock_worker_wake (sim, item.ptr);

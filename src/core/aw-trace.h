@@ -113,6 +113,7 @@ typedef struct _AwTrace AwTrace;
 #define AW_META_POOL_INTERVAL_MS "pool_interval_ms" /* the dotnet pool's, real ms */
 #define AW_META_POOL_MAX_THREADS "pool_max_threads" /* the dotnet pool's */
 #define AW_META_STOPPED_BY_USER "stopped_by_user" /* "true": the user cancelled the run (the window's Cancel) */
+#define AW_META_SIMULATION_CUT "simulation_cut"  /* why the virtual clock stopped before the run ended */
 
 /* Texts of recorded events that readers look for: a RUN_END's outcome
  * starts with one of the first five; a MARK says a blocking wait's

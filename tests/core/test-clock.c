@@ -1312,6 +1312,26 @@ test_pool_prediction (void)
   g_assert_cmpfloat (real, <, 2300);
 }
 
+/* Waiting costs nothing on the virtual clock, but its heartbeat is
+ * recorded: a repeat of ten-minute delays nineteen years long stops after
+ * the first simulated hour, at once, and says so. */
+static void
+test_long_run_cut (void)
+{
+  g_autoptr(AwScenario) s = scenario_from_program (
+    "{ \"type\": \"repeat\", \"count\": 999999, \"child\": { \"type\": \"delay\", \"ms\": 600000 } }");
+  AwRunOptions options;
+  g_autoptr(AwTrace) trace = NULL;
+  gint64 start = g_get_monotonic_time ();
+
+  aw_run_options_init (&options);
+  options.heartbeat_ms = 10;
+  trace = aw_clock_simulate (s, 0, &options);
+  g_assert_nonnull (aw_trace_get_metadata (trace, AW_META_SIMULATION_CUT));
+  g_assert_cmpint (aw_trace_get_memory_size (trace), <, 64 * 1024 * 1024);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 30 * G_TIME_SPAN_SECOND);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1345,6 +1365,7 @@ main (int    argc,
   g_test_add_func ("/aw/clock/configure-await-leftovers", test_leftovers);
   g_test_add_func ("/aw/clock/performance", test_performance);
   g_test_add_func ("/aw/clock/prediction", test_prediction);
+  g_test_add_func ("/aw/clock/long-run-cut", test_long_run_cut);
 
   return g_test_run ();
 }

@@ -5,6 +5,8 @@
 
 #include "config.h"
 
+#include <stdio.h>
+
 #include <glib.h>
 
 #include "aw-cli.h"
@@ -16,10 +18,23 @@
 # include "aw-catalog.h"
 #endif
 
+/* Whatever reaches the terminal through g_printerr(), a file name or a
+ * command the user typed among it, arrives with its control characters
+ * escaped. */
+static void
+print_escaped (const char *text)
+{
+  g_autofree char *shown = aw_cli_escape_controls (text);
+
+  fputs (shown, stderr);
+}
+
 int
 main (int    argc,
       char **argv)
 {
+  g_set_printerr_handler (print_escaped);
+
   if (argc > 1 && aw_cli_is_command (argv[1]))
     return aw_cli_main (argc, argv);
 

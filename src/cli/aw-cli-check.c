@@ -41,7 +41,7 @@ aw_cli_check (int    argc,
 
       if (scenario == NULL)
         {
-          fprintf (stderr, "%s\n", error->message);
+          g_printerr ("%s\n", error->message);
           failures++;
           continue;
         }

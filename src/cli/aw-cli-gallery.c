@@ -230,7 +230,7 @@ aw_cli_gallery (int    argc,
       gsize mark = html->len;
 
       if (progress)
-        fprintf (stderr, "[%u/%u] %s\n", i + 1, all->len, aw_scenario_get_id (scenario));
+        g_printerr ("[%u/%u] %s\n", i + 1, all->len, aw_scenario_get_id (scenario));
       if (!gallery_scenario (scenario, &style, argv[1], html, &local_error))
         {
           /* Report it and go on with the others. */
@@ -249,7 +249,7 @@ aw_cli_gallery (int    argc,
       return 1;
     }
   if (progress)
-    fprintf (stderr, "wrote %s\n", index_path);
+    g_printerr ("wrote %s\n", index_path);
 
   return failures > 0 ? 1 : 0;
 }

@@ -72,7 +72,7 @@ aw_cli_render (int    argc,
     }
 
   if (aw_cli_is_terminal (stderr))
-    fprintf (stderr, "wrote %s\n", picture.output);
+    g_printerr ("wrote %s\n", picture.output);
 
   return 0;
 }

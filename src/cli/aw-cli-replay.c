@@ -54,7 +54,7 @@ aw_cli_replay (int    argc,
     }
   /* What another tool's file had that Awaitscope does not draw. */
   if (ignored != NULL)
-    fprintf (stderr, "%s: %s\n", argv[1], ignored);
+    g_printerr ("%s: %s\n", argv[1], ignored);
 
   models = g_ptr_array_new_with_free_func ((GDestroyNotify) aw_trace_model_unref);
   names = g_ptr_array_new_with_free_func (g_free);
@@ -98,7 +98,7 @@ aw_cli_replay (int    argc,
       return 1;
     }
   if (aw_cli_is_terminal (stderr))
-    fprintf (stderr, "wrote %s\n", picture.output);
+    g_printerr ("wrote %s\n", picture.output);
 
   return 0;
 }

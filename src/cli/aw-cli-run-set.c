@@ -99,7 +99,7 @@ aw_cli_run_set_execute (AwCliRunSet        *set,
           g_autoptr(GError) error = NULL;
 
           if (progress)
-            fprintf (stderr, "running %s (%u of %u)...", variant->name, i + 1, set->indices->len);
+            g_printerr ("running %s (%u of %u)...", variant->name, i + 1, set->indices->len);
           if (!aw_runner_run_sync (runner, &error))
             {
               if (progress)
@@ -115,7 +115,7 @@ aw_cli_run_set_execute (AwCliRunSet        *set,
       if (progress)
         {
           g_autofree char *wall = aw_format_duration (aw_trace_model_get_metrics (model)->wall_ms);
-          fprintf (stderr, " %s\n", wall);
+          g_printerr (" %s\n", wall);
         }
       if (set->predict)
         {

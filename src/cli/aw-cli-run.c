@@ -516,7 +516,7 @@ aw_cli_run (int    argc,
           return 1;
         }
       if (aw_cli_is_terminal (stderr))
-        fprintf (stderr, "wrote %s\n", trace_path);
+        g_printerr ("wrote %s\n", trace_path);
     }
 
   if (json)

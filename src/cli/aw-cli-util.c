@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include "aw-cli-private.h"
+#include "aw-cli.h"
 
 #include <string.h>
 #include <unistd.h>
@@ -20,12 +21,49 @@ aw_cli_print_error (const char *format,
                     ...)
 {
   g_autofree char *msg = NULL;
+  g_autofree char *shown = NULL;
   va_list args;
 
   va_start (args, format);
   msg = g_strdup_vprintf (format, args);
   va_end (args);
-  fprintf (stderr, "awaitscope: %s\n", msg);
+  /* A message may quote what the user typed, control characters and all. */
+  shown = aw_cli_escape_controls (msg);
+  g_printerr ("awaitscope: %s\n", shown);
+}
+
+/**
+ * aw_cli_escape_controls:
+ * @text: text for a terminal, perhaps quoting what a user gave
+ *
+ * Returns: (transfer full): @text with its control characters (but line
+ *   breaks and tabs) written as `\x1b`, so that none reaches the terminal
+ *   raw: an escape sequence could clear the screen or retitle the window;
+ *   bytes that are not UTF-8 are written the same way
+ */
+char *
+aw_cli_escape_controls (const char *text)
+{
+  GString *out = g_string_new (NULL);
+  const char *p = text;
+
+  while (*p != '\0')
+    {
+      gunichar c = g_utf8_get_char_validated (p, -1);
+
+      if (c == (gunichar) -1 || c == (gunichar) -2)
+        {
+          g_string_append_printf (out, "\\x%02x", (guchar) *p);
+          p++;
+          continue;
+        }
+      if ((c < 0x20 && c != '\n' && c != '\t') || (c >= 0x7f && c <= 0x9f))
+        g_string_append_printf (out, "\\x%02x", c);
+      else
+        g_string_append_len (out, p, g_utf8_next_char (p) - p);
+      p = g_utf8_next_char (p);
+    }
+  return g_string_free (out, FALSE);
 }
 
 gboolean

@@ -14,4 +14,6 @@ int      aw_cli_main           (int          argc,
                                 char       **argv);
 int      aw_cli_render_default (const char  *path);
 
+char     *aw_cli_escape_controls (const char *text);
+
 G_END_DECLS

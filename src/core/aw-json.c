@@ -147,6 +147,16 @@ aw_json_precheck (const char  *data,
               gssize skip = aw_json_check_escape (data, length, i);
 
               escaped = FALSE;
+              /* JSON allows \u0000, but a C string would end there and
+               * silently lose the rest of the text. */
+              if (skip == 4 && hex4 (data + i + 1, length - i - 1) == 0)
+                {
+                  g_set_error (error, domain, syntax_code,
+                               "%s:%u:%u: a string holds \\u0000 (a NUL character), which would cut "
+                               "the text short; remove it",
+                               display_name, escape_line, escape_column);
+                  return FALSE;
+                }
               if (skip < 0)
                 {
                   g_set_error (error, domain, syntax_code,

@@ -144,6 +144,33 @@ _aw_scenario_fail_at (ParseContext *ctx,
 
 /* Fields ---------------------------------------------------------------- */
 
+/* Texts reach labels, pictures and terminals: a control character (an
+ * escape sequence that clears the screen or retitles the terminal, a bell,
+ * a carriage return that overwrites the line) has no place in them. Line
+ * breaks and tabs are text. Frees *@text when it refuses it. */
+static gboolean
+check_no_controls (ParseContext *ctx,
+                   JsonObject   *object,
+                   const char   *member,
+                   char        **text,
+                   GError      **error)
+{
+  for (const char *p = *text; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if ((c < 0x20 && c != '\n' && c != '\t') || (c >= 0x7f && c <= 0x9f))
+        {
+          g_clear_pointer (text, g_free);
+          return _aw_scenario_fail_at (ctx, error, AW_SCENARIO_ERROR_INVALID, object, member,
+                                       "\"%s\" holds a control character (U+%04X); texts may hold "
+                                       "line breaks and tabs, but no other control characters",
+                                       member, c);
+        }
+    }
+  return TRUE;
+}
+
 gboolean
 _aw_scenario_get_text (ParseContext *ctx,
                        JsonObject   *object,
@@ -173,7 +200,7 @@ _aw_scenario_get_text (ParseContext *ctx,
         return _aw_scenario_fail_at (ctx, error, AW_SCENARIO_ERROR_LIMIT, object, member,
                                      "\"%s\" is longer than %d bytes", member, AW_SCENARIO_MAX_TEXT);
       *out = g_strdup (s);
-      return TRUE;
+      return check_no_controls (ctx, object, member, out, error);
     }
 
   if (!JSON_NODE_HOLDS_ARRAY (node))
@@ -204,7 +231,7 @@ _aw_scenario_get_text (ParseContext *ctx,
     }
   *out = g_string_free (joined, FALSE);
 
-  return TRUE;
+  return check_no_controls (ctx, object, member, out, error);
 }
 
 gboolean

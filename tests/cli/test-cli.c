@@ -342,6 +342,9 @@ static const BadInput bad_inputs[] = {
   { "unknown-command", { "frobnicate", NULL }, "unknown command" },
   { "unknown-option", { "run", "when-all", "--frobnicate", NULL }, "Unknown option" },
   { "unknown-scenario", { "run", "no-such-thing", NULL }, "no scenario named" },
+  { "escape-in-argument", { "run", "no\033]0;owned\007such\r", NULL }, "no\\x1b]0;owned\\x07such\\x0d" },
+  { "control-in-scenario", { "run", "@SRC@/fixtures/bad/control-in-title.json", NULL }, "holds a control character (U+001B)" },
+  { "nul-in-scenario", { "check", "@SRC@/fixtures/bad/nul-in-name.json", NULL }, "\\u0000" },
   { "unknown-variant", { "run", "when-all", "--variant", "nope", NULL }, "has no variant" },
   { "bad-speed", { "run", "when-all", "--speed", "0", NULL }, "--speed" },
   { "bad-speed-text", { "run", "when-all", "--speed", "fast", NULL }, "--speed" },
@@ -382,6 +385,10 @@ test_bad_input (gconstpointer data)
   if (c->words != NULL)
     g_assert_nonnull (strstr (r.err, c->words));
   g_assert_cmpuint (strlen (r.err), >, 0);
+  /* Whatever the user gave is quoted with its control characters escaped:
+   * none reaches the terminal raw. */
+  for (const char *p = r.err; *p != '\0'; p++)
+    g_assert_true ((guchar) *p >= 0x20 || *p == '\n' || *p == '\t');
   g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
   assert_no_temp_files ();
 

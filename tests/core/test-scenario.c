@@ -43,6 +43,8 @@ static const BadCase bad_cases[] = {
   { "bad-run-async.json", "12:59", "\"run_async\" must be true or false" },
   { "too-much-work.json", "12:7", "more than 60 minutes of CPU work" },
   { "too-long-block.json", "12:7", "block the UI thread for more than 10 minutes" },
+  { "control-in-title.json", "3:3", "holds a control character (U+001B)" },
+  { "nul-in-name.json", "11:21", "(a NUL character)" },
   { "unknown-pool.json", "8:3", "unknown pool \"threads\" (known pools: fixed, dotnet)" },
   { "pool-fields.json", "8:30", "\"max_threads\" is for the dotnet pool" },
   { "pool-max.json", "10:5", "must be between 1 and 256" },

@@ -105,3 +105,51 @@ aw_write_file_atomic (const char  *path,
 
   return TRUE;
 }
+
+/**
+ * aw_read_file_bounded:
+ * @path: a file
+ * @max_size: the most bytes to accept
+ * @too_large: (out): set when the file holds more than @max_size bytes
+ * @error: return location for a GIO error
+ *
+ * Reads a file into memory, at most @max_size bytes: a copy, not a mapping,
+ * so that a file truncated while it is read (another program writing it)
+ * gives a short read, never SIGBUS; and a file that grows as it is read
+ * stops at the bound.
+ *
+ * Returns: (transfer full) (nullable): the contents, or %NULL with @error
+ *   set or *@too_large
+ */
+GBytes *
+aw_read_file_bounded (const char *path,
+                      gsize       max_size,
+                      gboolean   *too_large,
+                      GError    **error)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GFileInputStream) stream = NULL;
+  g_autoptr(GByteArray) data = g_byte_array_new ();
+  guint8 buffer[65536];
+
+  *too_large = FALSE;
+  stream = g_file_read (file, NULL, error);
+  if (stream == NULL)
+    return NULL;
+  for (;;)
+    {
+      gssize n = g_input_stream_read (G_INPUT_STREAM (stream), buffer, sizeof buffer, NULL, error);
+
+      if (n < 0)
+        return NULL;
+      if (n == 0)
+        break;
+      if (data->len + (gsize) n > max_size)
+        {
+          *too_large = TRUE;
+          return NULL;
+        }
+      g_byte_array_append (data, buffer, (guint) n);
+    }
+  return g_byte_array_free_to_bytes (g_steal_pointer (&data));
+}

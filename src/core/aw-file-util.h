@@ -1,4 +1,4 @@
-/* aw-file-util.h: files written whole or not at all
+/* aw-file-util.h: files written whole or not at all, and read into memory with a bound
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -11,6 +11,10 @@ G_BEGIN_DECLS
 
 gboolean aw_write_file_atomic (const char  *path,
                                GBytes      *contents,
+                               GError     **error);
+GBytes  *aw_read_file_bounded (const char  *path,
+                               gsize        max_size,
+                               gboolean    *too_large,
                                GError     **error);
 
 G_END_DECLS

@@ -14,6 +14,7 @@
 
 #include "aw-scenario.h"
 #include "aw-scenario-private.h"
+#include "aw-file-util.h"
 
 #include <sys/stat.h>
 
@@ -91,8 +92,11 @@ AwScenario *
 aw_scenario_new_from_file (const char  *path,
                            GError     **error)
 {
-  g_autoptr(GMappedFile) mapped = NULL;
+  g_autoptr(GBytes) contents = NULL;
   g_autoptr(GError) local_error = NULL;
+  gboolean too_large = FALSE;
+  const char *data;
+  gsize length;
   GStatBuf st;
 
   if (g_stat (path, &st) == 0 && !S_ISREG (st.st_mode))
@@ -109,8 +113,15 @@ aw_scenario_new_from_file (const char  *path,
       return NULL;
     }
 
-  mapped = g_mapped_file_new (path, FALSE, &local_error);
-  if (mapped == NULL)
+  contents = aw_read_file_bounded (path, AW_SCENARIO_MAX_FILE_SIZE, &too_large, &local_error);
+  if (too_large)
+    {
+      g_set_error (error, AW_SCENARIO_ERROR, AW_SCENARIO_ERROR_LIMIT,
+                   "%s: the file holds more than %d bytes; scenario files may be at most %d bytes",
+                   path, AW_SCENARIO_MAX_FILE_SIZE, AW_SCENARIO_MAX_FILE_SIZE);
+      return NULL;
+    }
+  if (contents == NULL)
     {
       g_set_error (error, AW_SCENARIO_ERROR, AW_SCENARIO_ERROR_IO,
                    "%s: cannot read the file: %s", path,
@@ -118,8 +129,8 @@ aw_scenario_new_from_file (const char  *path,
       return NULL;
     }
 
-  return aw_scenario_new_from_data (g_mapped_file_get_contents (mapped),
-                                    g_mapped_file_get_length (mapped), path, error);
+  data = g_bytes_get_data (contents, &length);
+  return aw_scenario_new_from_data (data != NULL ? data : "", length, path, error);
 }
 
 /**

@@ -1541,8 +1541,9 @@ aw_traces_load_from_file_full (const char  *path,
                                char       **ignored,
                                GError     **error)
 {
-  g_autoptr(GMappedFile) mapped = NULL;
+  g_autoptr(GBytes) contents = NULL;
   g_autoptr(GError) local_error = NULL;
+  gboolean too_large = FALSE;
   const guchar *data;
   gsize length;
   GStatBuf st;
@@ -1561,15 +1562,25 @@ aw_traces_load_from_file_full (const char  *path,
                    path, (gint64) st.st_size, AW_TRACE_MAX_FILE_SIZE);
       return NULL;
     }
-  mapped = g_mapped_file_new (path, FALSE, &local_error);
-  if (mapped == NULL)
+  /* Read, not mapped: a file cut short while it is read gives a short
+   * read here, where a mapping would end the process with SIGBUS. */
+  contents = aw_read_file_bounded (path, AW_TRACE_MAX_FILE_SIZE, &too_large, &local_error);
+  if (too_large)
+    {
+      g_set_error (error, AW_TRACE_ERROR, AW_TRACE_ERROR_LIMIT,
+                   "%s: the file holds more than %d bytes; traces may be at most %d bytes",
+                   path, AW_TRACE_MAX_FILE_SIZE, AW_TRACE_MAX_FILE_SIZE);
+      return NULL;
+    }
+  if (contents == NULL)
     {
       g_set_error (error, AW_TRACE_ERROR, AW_TRACE_ERROR_IO, "%s: cannot read the file: %s",
                    path, local_error->message);
       return NULL;
     }
-  data = (const guchar *) g_mapped_file_get_contents (mapped);
-  length = g_mapped_file_get_length (mapped);
+  data = g_bytes_get_data (contents, &length);
+  if (data == NULL)
+    data = (const guchar *) "";
 
   /* gzip's magic number, whatever the file is called. */
   if (length >= 2 && data[0] == 0x1f && data[1] == 0x8b)

@@ -111,10 +111,48 @@ _aw_window_toast (AwWindow   *self,
 {
   if (text == NULL || text[0] == '\0')
     return;
+  _aw_window_announce (self, text);
   gtk_label_set_text (self->toast_label, text);
   gtk_revealer_set_reveal_child (self->toast_revealer, TRUE);
   g_clear_handle_id (&self->toast_timeout, g_source_remove);
   self->toast_timeout = g_timeout_add (2000, hide_toast, self);
+}
+
+/* Announcements ---------------------------------------------------------- */
+
+/**
+ * _aw_window_announce:
+ * @text: what just happened, as a sentence
+ *
+ * Tells a screen reader what happened, without moving the focus. GTK 4.8
+ * has no call to announce, so a status element (AT-SPI's status bar) takes
+ * @text as its name: one change per event, which a screen reader can
+ * speak, and read again later as the window's status. The same text twice
+ * in a row goes through an empty one, so that it changes again.
+ */
+void
+_aw_window_announce (AwWindow   *self,
+                     const char *text)
+{
+  if (text == NULL || text[0] == '\0')
+    return;
+  if (g_strcmp0 (gtk_label_get_text (self->announcer), text) == 0)
+    {
+      gtk_label_set_text (self->announcer, "");
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self->announcer),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, "",
+                                      -1);
+    }
+  gtk_label_set_text (self->announcer, text);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->announcer),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, text,
+                                  -1);
+}
+
+const char *
+_aw_window_get_announcement (AwWindow *self)
+{
+  return gtk_label_get_text (self->announcer);
 }
 
 /* The catalogue ---------------------------------------------------------- */
@@ -375,6 +413,8 @@ aw_window_set_presentation_full (AwWindow *self,
   _aw_window_apply_looks (self);
   if (!aw_session_get_running (self->session) && aw_session_get_n_runs (self->session) > 0)
     _aw_window_show_outcome (self);
+  _aw_window_announce (self, presentation ? "Presentation mode on: full screen, large type, no catalogue. F11 leaves it."
+                                          : "Presentation mode off");
 }
 
 /* The presentation bar -------------------------------------------------- */
@@ -690,6 +730,7 @@ aw_window_class_init (AwWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AwWindow, presentation_question);
   gtk_widget_class_bind_template_child (widget_class, AwWindow, toast_revealer);
   gtk_widget_class_bind_template_child (widget_class, AwWindow, toast_label);
+  gtk_widget_class_bind_template_child (widget_class, AwWindow, announcer);
   gtk_widget_class_bind_template_child (widget_class, AwWindow, presentation_bar);
   gtk_widget_class_bind_template_child (widget_class, AwWindow, main_paned);
   gtk_widget_class_bind_template_child (widget_class, AwWindow, sidebar);

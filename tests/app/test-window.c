@@ -86,6 +86,18 @@ test_run_compare (void)
     g_assert_nonnull (strstr (card, "faster"));
   g_assert_true (gtk_widget_get_sensitive (_aw_window_get_run_button (window)));
 
+  /* A screen reader is told the end of the run: the card's headline and
+   * the verdict, from a status element. */
+  {
+    const char *announced = _aw_window_get_announcement (window);
+    g_auto(GStrv) lines = g_strsplit (card, "\n", 2);
+    g_autofree char *finished = g_strdup_printf ("Finished: %s.", lines[0]);
+
+    g_test_message ("announced: %s", announced);
+    g_assert_true (g_str_has_prefix (announced, finished));
+    g_assert_nonnull (strstr (announced, "xpected outcome"));
+  }
+
   /* The accessible description summarises what ran. */
   traces = _aw_window_get_last_traces (window);
   g_assert_cmpuint (traces->len, ==, 2);
@@ -175,6 +187,9 @@ test_cancel (void)
   g_assert_true (g_str_has_prefix (card, "Cancelled by you at "));
   g_assert_nonnull (strstr (card, "You pressed Cancel after"));
   g_assert_nonnull (strstr (card, "3 tasks stopped, 0 kept running"));
+  /* A screen reader hears that the run was cancelled, not that it finished. */
+  g_test_message ("announced: %s", _aw_window_get_announcement (window));
+  g_assert_true (g_str_has_prefix (_aw_window_get_announcement (window), "Cancelled: "));
   close_window (window);
 }
 

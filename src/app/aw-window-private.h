@@ -77,6 +77,7 @@ struct _AwWindow {
   GtkBox               *lesson_box;
   GtkWidget            *replay_bar;
   GtkAdjustment        *replay_adjustment;
+  GtkWidget            *replay_scale;
   GtkLabel             *replay_label;
   GtkDropDown          *replay_speed_dropdown;
   GtkStack             *view_stack;
@@ -233,6 +234,7 @@ GtkWidget      *_aw_window_get_cancel_button         (AwWindow      *self);
 GtkWidget      *_aw_window_get_legend_help_button    (AwWindow      *self);
 GtkWindow      *_aw_window_get_how_to_read           (AwWindow      *self);
 GtkWidget      *_aw_window_get_sidebar_button        (AwWindow      *self);
+GtkWidget      *_aw_window_get_replay_scale          (AwWindow      *self);
 const char     *_aw_window_get_announcement          (AwWindow      *self);
 GPtrArray      *_aw_window_get_last_traces           (AwWindow      *self);
 gint64          _aw_window_get_replay_position       (AwWindow      *self);

@@ -11,6 +11,7 @@
 #include <gtk/gtk.h>
 
 #include "aw-application.h"
+#include "aw-format.h"
 #include "aw-lesson-panel.h"
 #include "aw-summary.h"
 #include "aw-timeline-view.h"
@@ -96,6 +97,18 @@ test_run_compare (void)
     g_test_message ("announced: %s", announced);
     g_assert_true (g_str_has_prefix (announced, finished));
     g_assert_nonnull (strstr (announced, "xpected outcome"));
+  }
+
+  /* The replay slider reads as its label shows it: "2.40 s of 2.40 s". */
+  {
+    gint64 end = aw_session_get_replay_end (aw_window_get_session (window));
+    g_autofree char *pos_text = aw_format_duration_as (end / 1e6, end / 1e6);
+    g_autofree char *end_text = aw_format_duration (end / 1e6);
+    g_autofree char *spoken = g_strdup_printf ("%s of %s", pos_text, end_text);
+
+    g_assert_cmpint (end, >, 0);
+    gtk_test_accessible_assert_property (_aw_window_get_replay_scale (window),
+                                         GTK_ACCESSIBLE_PROPERTY_VALUE_TEXT, spoken);
   }
 
   /* The accessible description summarises what ran. */

@@ -31,6 +31,10 @@
 
 #define MIN_SPAN_NS G_GINT64_CONSTANT (10000)   /* 10 µs */
 #define TOOLTIP_WIDTH_CHARS 50                  /* as GTK wraps a one-line tooltip */
+/* While a run goes on, the description changes at most this often: a
+ * screen reader reads it again at each change, and a run redraws every
+ * frame. */
+#define DESCRIPTION_INTERVAL_US G_USEC_PER_SEC
 
 struct _AwTimelineView {
   GtkWidget       parent_instance;
@@ -67,6 +71,10 @@ struct _AwTimelineView {
   gint64          pinch_end_ns;
 
   GtkWidget      *tooltip_label;
+
+  char           *description; /* the accessible description last set */
+  gint64          described_at;
+  guint           describe_id; /* a description held back during a run */
 };
 
 G_DEFINE_FINAL_TYPE (AwTimelineView, aw_timeline_view, GTK_TYPE_WIDGET)
@@ -884,26 +892,71 @@ aw_timeline_view_set_runs (AwTimelineView   *self,
   aw_timeline_view_refresh (self);
 }
 
+/* Whether a run shown is still going on (or cut by a replay's playhead). */
+static gboolean
+runs_live (AwTimelineView *self)
+{
+  for (guint i = 0; i < self->variants->len; i++)
+    if (!aw_trace_model_is_finished (g_array_index (self->variants, AwNamedRun, i).model))
+      return TRUE;
+  return FALSE;
+}
+
+static void
+update_description (AwTimelineView *self)
+{
+  g_autofree char *description = aw_summary_accessible ((const AwNamedRun *) (gpointer) self->variants->data,
+                                                        self->variants->len);
+
+  self->described_at = g_get_monotonic_time ();
+  if (g_strcmp0 (description, self->description) == 0)
+    return;
+  g_free (self->description);
+  self->description = g_steal_pointer (&description);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, self->description,
+                                  -1);
+}
+
+static gboolean
+describe_later (gpointer data)
+{
+  AwTimelineView *self = data;
+
+  self->describe_id = 0;
+  update_description (self);
+  return G_SOURCE_REMOVE;
+}
+
 /**
  * aw_timeline_view_refresh:
  *
- * The runs have new events: derive the views again and redraw once.
+ * The runs have new events: derive the views again and redraw once. The
+ * accessible description follows at once when the runs are over, and at
+ * most once a second while they go on (the last change is never lost).
  */
 void
 aw_timeline_view_refresh (AwTimelineView *self)
 {
-  g_autofree char *description = NULL;
-
   g_return_if_fail (AW_IS_TIMELINE_VIEW (self));
 
   for (guint i = 0; i < self->variants->len; i++)
     aw_trace_model_update (g_array_index (self->variants, AwNamedRun, i).model);
 
-  description = aw_summary_accessible ((const AwNamedRun *) (gpointer) self->variants->data,
-                                       self->variants->len);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
-                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, description,
-                                  -1);
+  if (!runs_live (self))
+    {
+      g_clear_handle_id (&self->describe_id, g_source_remove);
+      update_description (self);
+    }
+  else if (self->describe_id == 0)
+    {
+      gint64 wait_us = self->described_at + DESCRIPTION_INTERVAL_US - g_get_monotonic_time ();
+
+      if (wait_us <= 0)
+        update_description (self);
+      else
+        self->describe_id = g_timeout_add (wait_us / 1000 + 1, describe_later, self);
+    }
   invalidate (self);
 }
 
@@ -1072,6 +1125,7 @@ aw_timeline_view_dispose (GObject *object)
   g_clear_pointer (&self->cache, gsk_render_node_unref);
   g_clear_pointer (&self->layout, aw_render_layout_free);
   g_clear_object (&self->tooltip_label);
+  g_clear_handle_id (&self->describe_id, g_source_remove);
   if (self->variants != NULL)
     clear_variants (self);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
@@ -1137,6 +1191,7 @@ aw_timeline_view_finalize (GObject *object)
   g_clear_pointer (&self->render_cache, aw_render_cache_free);
   g_free (self->title);
   g_free (self->placeholder);
+  g_free (self->description);
 
   G_OBJECT_CLASS (aw_timeline_view_parent_class)->finalize (object);
 }
@@ -1228,9 +1283,10 @@ aw_timeline_view_init (AwTimelineView *self)
   g_signal_connect (controller, "key-pressed", G_CALLBACK (on_key_pressed), self);
   gtk_widget_add_controller (GTK_WIDGET (self), controller);
 
+  self->description = g_strdup ("Not run yet");
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, "Timeline",
-                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, "Not run yet",
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, self->description,
                                   -1);
 }
 

@@ -134,6 +134,65 @@ _aw_window_show_outcome (AwWindow *self)
 }
 
 /**
+ * _aw_window_announce_outcome:
+ * @cancelled: the user cancelled the run
+ * @froze: its last variant froze the window, which now answers again
+ *
+ * What a screen reader says when a run ends: the outcome card's headline
+ * and the verdict, and after a freeze what the watchdog did.
+ */
+void
+_aw_window_announce_outcome (AwWindow *self,
+                             gboolean  cancelled,
+                             gboolean  froze)
+{
+  AwScenario *scenario = aw_session_get_scenario (self->session);
+  const AwNamedRun *runs;
+  guint n_runs;
+  g_autofree char *card = NULL;
+  g_auto(GStrv) lines = NULL;
+  GString *s = g_string_new (NULL);
+
+  runs = aw_session_get_runs (self->session, &n_runs);
+  if (n_runs == 0)
+    {
+      _aw_window_announce (self, cancelled ? "Cancelled before anything ran" : "Finished: nothing ran");
+      g_string_free (s, TRUE);
+      return;
+    }
+
+  if (froze)
+    {
+      const AwMetrics *m = aw_trace_model_get_metrics (runs[n_runs - 1].model);
+      g_autofree char *gap = aw_format_duration (m->max_main_loop_gap_ms);
+
+      g_string_append_printf (s, "The window is back after %s frozen%s. ", gap,
+                              m->watchdog_fired ? ": the watchdog gave up on .Result; in C# it would never "
+                                                  "come back" : "");
+    }
+  card = aw_summary_outcome_card (runs, n_runs);
+  lines = g_strsplit (card, "\n", 2);
+  g_string_append_printf (s, "%s: %s.", cancelled ? "Cancelled" : "Finished", lines[0]);
+  for (guint i = 0; i < n_runs; i++)
+    {
+      const AwMetrics *m = aw_trace_model_get_metrics (runs[i].model);
+
+      if (m->errors_unobserved > 0)
+        g_string_append_printf (s, " %s: %u error%s nobody observed.", runs[i].title, m->errors_unobserved,
+                                m->errors_unobserved == 1 ? "" : "s");
+    }
+  if (scenario != NULL)
+    {
+      g_autoptr(AwVerdict) verdict = aw_verdict_check (scenario, runs, n_runs);
+      g_autofree char *said = aw_verdict_to_string (verdict);
+
+      g_string_append_printf (s, " %s.", said);
+    }
+  _aw_window_announce (self, s->str);
+  g_string_free (s, TRUE);
+}
+
+/**
  * aw_window_set_prediction:
  * @index: a variant index of the current scenario
  * @seconds: the predicted wall time, or < 0 for none

@@ -68,6 +68,7 @@ struct _AwWindow {
   GtkLabel             *presentation_question;
   GtkRevealer          *toast_revealer;
   GtkLabel             *toast_label;
+  GtkLabel             *announcer;
   GtkRevealer          *presentation_bar;
   GtkPaned             *main_paned;
   GtkWidget            *sidebar;
@@ -76,6 +77,7 @@ struct _AwWindow {
   GtkBox               *lesson_box;
   GtkWidget            *replay_bar;
   GtkAdjustment        *replay_adjustment;
+  GtkWidget            *replay_scale;
   GtkLabel             *replay_label;
   GtkDropDown          *replay_speed_dropdown;
   GtkStack             *view_stack;
@@ -156,6 +158,8 @@ void            _aw_window_show_status               (AwWindow      *self,
                                                       const char    *text);
 void            _aw_window_toast                     (AwWindow      *self,
                                                       const char    *text);
+void            _aw_window_announce                  (AwWindow      *self,
+                                                      const char    *text);
 void            _aw_window_show_presentation_bar     (AwWindow      *self);
 void            _aw_window_hide_presentation_bar     (AwWindow      *self);
 void            _aw_window_set_scenario              (AwWindow      *self,
@@ -186,6 +190,9 @@ void            _aw_window_on_replay_scale_changed   (GtkAdjustment *adjustment,
 
 /* aw-window-outcome.c */
 void            _aw_window_show_outcome              (AwWindow      *self);
+void            _aw_window_announce_outcome          (AwWindow      *self,
+                                                      gboolean       cancelled,
+                                                      gboolean       froze);
 void            _aw_window_ask_predictions           (AwWindow      *self);
 void            _aw_window_update_answers            (AwWindow      *self);
 
@@ -227,6 +234,8 @@ GtkWidget      *_aw_window_get_cancel_button         (AwWindow      *self);
 GtkWidget      *_aw_window_get_legend_help_button    (AwWindow      *self);
 GtkWindow      *_aw_window_get_how_to_read           (AwWindow      *self);
 GtkWidget      *_aw_window_get_sidebar_button        (AwWindow      *self);
+GtkWidget      *_aw_window_get_replay_scale          (AwWindow      *self);
+const char     *_aw_window_get_announcement          (AwWindow      *self);
 GPtrArray      *_aw_window_get_last_traces           (AwWindow      *self);
 gint64          _aw_window_get_replay_position       (AwWindow      *self);
 gboolean        _aw_window_get_presentation          (AwWindow      *self);

@@ -100,6 +100,9 @@ _aw_window_update_replay_bar (AwWindow *self)
     {
       gtk_label_set_text (self->replay_label, "Nothing to replay");
       gtk_adjustment_configure (self->replay_adjustment, 0, 0, 1, 0.01, 0.1, 0);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self->replay_scale),
+                                      GTK_ACCESSIBLE_PROPERTY_VALUE_TEXT, "Nothing to replay",
+                                      -1);
     }
   else
     {
@@ -108,7 +111,14 @@ _aw_window_update_replay_bar (AwWindow *self)
       g_autofree char *end_text = aw_format_duration (end / 1e6);
       g_autofree char *label = g_strdup_printf ("%s / %s", pos_text, end_text);
 
+      g_autofree char *spoken = g_strdup_printf ("%s of %s", pos_text, end_text);
+
       gtk_label_set_text (self->replay_label, label);
+      /* A screen reader reads the slider's value as the label shows it, not
+       * as a bare number of seconds. */
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self->replay_scale),
+                                      GTK_ACCESSIBLE_PROPERTY_VALUE_TEXT, spoken,
+                                      -1);
       gtk_adjustment_configure (self->replay_adjustment,
                                 (pos < 0 ? end : pos) / 1e9,
                                 0, MAX (end / 1e9, 0.001), 0.01, 0.1, 0);

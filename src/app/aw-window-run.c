@@ -186,11 +186,46 @@ live_drawing_stop (AwWindow *self)
 
 /* Variants, one after the other ------------------------------------------ */
 
+/* Whether the run just recorded froze the window long enough to announce. */
+static gboolean
+last_run_froze (AwWindow *self)
+{
+  const AwNamedRun *runs;
+  guint n_runs;
+
+  runs = aw_session_get_runs (self->session, &n_runs);
+  if (n_runs == 0 || runs[n_runs - 1].model == NULL)
+    return FALSE;
+  aw_trace_model_update (runs[n_runs - 1].model);
+  return aw_trace_model_get_metrics (runs[n_runs - 1].model)->max_main_loop_gap_ms >= FREEZE_NOTICE_MS;
+}
+
+/* After a freeze, the window answers again: what froze it, how long, and
+ * what the watchdog did. */
+static char *
+describe_return (AwWindow *self)
+{
+  const AwNamedRun *runs;
+  const AwMetrics *m;
+  guint n_runs;
+  g_autofree char *gap = NULL;
+
+  runs = aw_session_get_runs (self->session, &n_runs);
+  m = aw_trace_model_get_metrics (runs[n_runs - 1].model);
+  gap = aw_format_duration (m->max_main_loop_gap_ms);
+  if (m->watchdog_fired)
+    return g_strdup_printf ("The window is back after %s frozen in “%s”: the watchdog gave up on .Result. "
+                            "In C# it would never come back.", gap, runs[n_runs - 1].title);
+  return g_strdup_printf ("The window is back after %s frozen in “%s”.", gap, runs[n_runs - 1].title);
+}
+
 static void
 finish_run (AwWindow *self)
 {
   const AwNamedRun *runs;
   guint n_runs;
+  gboolean cancelled = self->cancelled;
+  gboolean froze = last_run_froze (self);
 
   live_drawing_stop (self);
   aw_session_set_running (self->session, FALSE);
@@ -210,6 +245,7 @@ finish_run (AwWindow *self)
   _aw_window_update_actions (self);
   _aw_window_apply_replay (self);
   _aw_window_show_outcome (self);
+  _aw_window_announce_outcome (self, cancelled, froze);
   _aw_window_emit_run_finished (self);
 }
 
@@ -231,7 +267,14 @@ on_variant_done (GObject      *source,
       /* The freeze, if any, is over. */
       gtk_widget_set_visible (GTK_WIDGET (self->notice_revealer), FALSE);
       if (!self->cancelled && self->queue->len > 0)
-        start_next_variant_when_drawn (self);
+        {
+          if (last_run_froze (self))
+            {
+              g_autofree char *back = describe_return (self);
+              _aw_window_announce (self, back);
+            }
+          start_next_variant_when_drawn (self);
+        }
       else
         finish_run (self);
     }
@@ -274,6 +317,7 @@ stage_freeze (AwWindow *self,
   gtk_label_set_text (self->notice_label, text);
   gtk_widget_set_visible (GTK_WIDGET (self->notice_revealer), TRUE);
   aw_lesson_panel_set_outcome (self->lesson, "The UI thread is blocked…");
+  _aw_window_announce (self, text);
   start_next_variant_when_drawn (self);
   return TRUE;
 }
@@ -459,11 +503,28 @@ _aw_window_start_run_now (AwWindow *self)
       gtk_label_set_text (self->notice_label, notice);
       gtk_widget_set_visible (GTK_WIDGET (self->notice_revealer), TRUE);
       aw_lesson_panel_set_outcome (self->lesson, "About to freeze the window…");
+      {
+        g_autofree char *started = g_strdup_printf ("Running “%s”. %s", aw_scenario_get_title (self->scenario),
+                                                    notice);
+        _aw_window_announce (self, started);
+      }
       self->start_delay_id = g_timeout_add (1500, start_next_variant_cb, self);
       return;
     }
 
   gtk_widget_set_visible (GTK_WIDGET (self->notice_revealer), FALSE);
+  {
+    g_autofree char *started = NULL;
+
+    if (self->queue->len > 1)
+      started = g_strdup_printf ("Running “%s”: %u variants, one after the other",
+                                 aw_scenario_get_title (self->scenario), self->queue->len);
+    else
+      started = g_strdup_printf ("Running “%s”: %s", aw_scenario_get_title (self->scenario),
+                                 aw_scenario_get_variant (self->scenario,
+                                                          g_array_index (self->queue, guint, 0))->title);
+    _aw_window_announce (self, started);
+  }
   start_next_variant_when_drawn (self);
 }
 
@@ -476,4 +537,5 @@ _aw_window_cancel_run (AwWindow *self)
   if (self->runner != NULL)
     aw_runner_stop (self->runner);
   _aw_window_update_actions (self);
+  _aw_window_announce (self, "Cancelling: the run's token is cancelled");
 }

@@ -57,6 +57,9 @@ _aw_window_show_error (AwWindow   *self,
   g_free (self->error);
   self->error = g_strdup (message);
   gtk_label_set_text (self->error_label, message ? message : "");
+  /* Selectable, so that the message can be copied; a selectable label takes
+   * the focus, so the hidden, empty banner must not be. */
+  gtk_label_set_selectable (self->error_label, message != NULL);
   gtk_revealer_set_reveal_child (self->error_revealer, message != NULL);
 }
 
@@ -111,10 +114,95 @@ _aw_window_toast (AwWindow   *self,
 {
   if (text == NULL || text[0] == '\0')
     return;
+  _aw_window_announce (self, text);
   gtk_label_set_text (self->toast_label, text);
   gtk_revealer_set_reveal_child (self->toast_revealer, TRUE);
   g_clear_handle_id (&self->toast_timeout, g_source_remove);
   self->toast_timeout = g_timeout_add (2000, hide_toast, self);
+}
+
+/* Announcements ---------------------------------------------------------- */
+
+/**
+ * _aw_window_announce:
+ * @text: what just happened, as a sentence
+ *
+ * Tells a screen reader what happened, without moving the focus. GTK 4.8
+ * has no call to announce, so a status element (AT-SPI's status bar) takes
+ * @text as its name: one change per event, which a screen reader can
+ * speak, and read again later as the window's status. The same text twice
+ * in a row goes through an empty one, so that it changes again.
+ */
+void
+_aw_window_announce (AwWindow   *self,
+                     const char *text)
+{
+  if (text == NULL || text[0] == '\0')
+    return;
+  if (g_strcmp0 (gtk_label_get_text (self->announcer), text) == 0)
+    {
+      gtk_label_set_text (self->announcer, "");
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self->announcer),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, "",
+                                      -1);
+    }
+  gtk_label_set_text (self->announcer, text);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->announcer),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, text,
+                                  -1);
+}
+
+const char *
+_aw_window_get_announcement (AwWindow *self)
+{
+  return gtk_label_get_text (self->announcer);
+}
+
+/* A chooser (a GtkDropDown) is read through the button that takes the
+ * focus, which GTK 4.8 names after its class: it gets the chooser's name
+ * and the value chosen, "Speed: 1×". */
+/* The value shown inside the button is a list item, which takes the focus
+ * by default and is named after its class; the button speaks for it. */
+static void
+unfocus_descendants (GtkWidget *widget)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      gtk_widget_set_focusable (child, FALSE);
+      unfocus_descendants (child);
+    }
+}
+
+static void
+state_chooser (GtkDropDown *dropdown,
+               GParamSpec  *pspec,
+               const char  *name)
+{
+  GObject *item = gtk_drop_down_get_selected_item (dropdown);
+  const char *value = GTK_IS_STRING_OBJECT (item) ? gtk_string_object_get_string (GTK_STRING_OBJECT (item)) : NULL;
+  g_autofree char *label = value != NULL ? g_strdup_printf ("%s: %s", name, value) : g_strdup (name);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (dropdown));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_TOGGLE_BUTTON (child))
+      {
+        gtk_accessible_update_property (GTK_ACCESSIBLE (child),
+                                        GTK_ACCESSIBLE_PROPERTY_LABEL, label,
+                                        -1);
+        unfocus_descendants (child);
+      }
+}
+
+static void
+follow_chooser (GtkDropDown *dropdown,
+                const char  *name)
+{
+  g_signal_connect (dropdown, "notify::selected", G_CALLBACK (state_chooser), (gpointer) name);
+  g_signal_connect (dropdown, "notify::model", G_CALLBACK (state_chooser), (gpointer) name);
+  state_chooser (dropdown, NULL, name);
 }
 
 /* The catalogue ---------------------------------------------------------- */
@@ -375,6 +463,8 @@ aw_window_set_presentation_full (AwWindow *self,
   _aw_window_apply_looks (self);
   if (!aw_session_get_running (self->session) && aw_session_get_n_runs (self->session) > 0)
     _aw_window_show_outcome (self);
+  _aw_window_announce (self, presentation ? "Presentation mode on: full screen, large type, no catalogue. F11 leaves it."
+                                          : "Presentation mode off");
 }
 
 /* The presentation bar -------------------------------------------------- */
@@ -690,6 +780,7 @@ aw_window_class_init (AwWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AwWindow, presentation_question);
   gtk_widget_class_bind_template_child (widget_class, AwWindow, toast_revealer);
   gtk_widget_class_bind_template_child (widget_class, AwWindow, toast_label);
+  gtk_widget_class_bind_template_child (widget_class, AwWindow, announcer);
   gtk_widget_class_bind_template_child (widget_class, AwWindow, presentation_bar);
   gtk_widget_class_bind_template_child (widget_class, AwWindow, main_paned);
   gtk_widget_class_bind_template_child (widget_class, AwWindow, sidebar);
@@ -703,6 +794,7 @@ aw_window_class_init (AwWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AwWindow, lesson);
   gtk_widget_class_bind_template_child (widget_class, AwWindow, replay_bar);
   gtk_widget_class_bind_template_child (widget_class, AwWindow, replay_adjustment);
+  gtk_widget_class_bind_template_child (widget_class, AwWindow, replay_scale);
   gtk_widget_class_bind_template_child (widget_class, AwWindow, replay_label);
   gtk_widget_class_bind_template_child (widget_class, AwWindow, replay_speed_dropdown);
   gtk_widget_class_bind_template_child (widget_class, AwWindow, view_stack);
@@ -761,6 +853,10 @@ aw_window_init (AwWindow *self)
     g_signal_connect (bar, "leave", G_CALLBACK (on_bar_leave), self);
     gtk_widget_add_controller (GTK_WIDGET (self->presentation_bar), bar);
   }
+
+  follow_chooser (self->speed_dropdown, "Speed");
+  follow_chooser (self->variant_dropdown, "Variant");
+  follow_chooser (self->replay_speed_dropdown, "Replay speed");
 
   gtk_list_box_set_header_func (self->scenario_list, header_func, NULL, NULL);
   gtk_list_box_set_filter_func (self->scenario_list, filter_func, self, NULL);
@@ -928,6 +1024,12 @@ GtkWidget *
 _aw_window_get_sidebar_button (AwWindow *self)
 {
   return self->sidebar_button;
+}
+
+GtkWidget *
+_aw_window_get_replay_scale (AwWindow *self)
+{
+  return self->replay_scale;
 }
 
 /**

@@ -11,6 +11,7 @@
 #include <gtk/gtk.h>
 
 #include "aw-application.h"
+#include "aw-format.h"
 #include "aw-lesson-panel.h"
 #include "aw-summary.h"
 #include "aw-timeline-view.h"
@@ -85,6 +86,30 @@ test_run_compare (void)
   if (test_timing_checked ())
     g_assert_nonnull (strstr (card, "faster"));
   g_assert_true (gtk_widget_get_sensitive (_aw_window_get_run_button (window)));
+
+  /* A screen reader is told the end of the run: the card's headline and
+   * the verdict, from a status element. */
+  {
+    const char *announced = _aw_window_get_announcement (window);
+    g_auto(GStrv) lines = g_strsplit (card, "\n", 2);
+    g_autofree char *finished = g_strdup_printf ("Finished: %s.", lines[0]);
+
+    g_test_message ("announced: %s", announced);
+    g_assert_true (g_str_has_prefix (announced, finished));
+    g_assert_nonnull (strstr (announced, "xpected outcome"));
+  }
+
+  /* The replay slider reads as its label shows it: "2.40 s of 2.40 s". */
+  {
+    gint64 end = aw_session_get_replay_end (aw_window_get_session (window));
+    g_autofree char *pos_text = aw_format_duration_as (end / 1e6, end / 1e6);
+    g_autofree char *end_text = aw_format_duration (end / 1e6);
+    g_autofree char *spoken = g_strdup_printf ("%s of %s", pos_text, end_text);
+
+    g_assert_cmpint (end, >, 0);
+    gtk_test_accessible_assert_property (_aw_window_get_replay_scale (window),
+                                         GTK_ACCESSIBLE_PROPERTY_VALUE_TEXT, spoken);
+  }
 
   /* The accessible description summarises what ran. */
   traces = _aw_window_get_last_traces (window);
@@ -175,6 +200,9 @@ test_cancel (void)
   g_assert_true (g_str_has_prefix (card, "Cancelled by you at "));
   g_assert_nonnull (strstr (card, "You pressed Cancel after"));
   g_assert_nonnull (strstr (card, "3 tasks stopped, 0 kept running"));
+  /* A screen reader hears that the run was cancelled, not that it finished. */
+  g_test_message ("announced: %s", _aw_window_get_announcement (window));
+  g_assert_true (g_str_has_prefix (_aw_window_get_announcement (window), "Cancelled: "));
   close_window (window);
 }
 

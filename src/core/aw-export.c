@@ -341,7 +341,12 @@ svg_add_texts (GByteArray    *svg,
       svg_append_number (out, run->y);
       g_string_append (out, "\" font-size=\"");
       svg_append_number (out, run->size);
-      g_string_append_c (out, '"');
+      /* Readers shape text with their own hinting and rounding, often a
+       * little wider: each line keeps the width it was laid out for, so
+       * that it stays inside its column. */
+      g_string_append (out, "\" textLength=\"");
+      svg_append_number (out, run->width);
+      g_string_append (out, "\" lengthAdjust=\"spacing\"");
       if (run->bold)
         g_string_append (out, " font-weight=\"bold\"");
       svg_append_fill (out, &run->color);

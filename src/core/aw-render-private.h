@@ -102,6 +102,7 @@ typedef struct {
   char     *text;      /* the line as shown, ellipsis included */
   double    x;         /* where the line starts */
   double    y;         /* its baseline */
+  double    width;     /* its width as measured here */
   double    size;      /* font size */
   gboolean  bold;
   AwColor   color;

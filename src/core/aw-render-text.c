@@ -389,6 +389,7 @@ text_record (Ctx           *c,
         }
       run.x = x + (double) logical.x / PANGO_SCALE;
       run.y = y + (double) pango_layout_iter_get_baseline (iter) / PANGO_SCALE;
+      run.width = scale * logical.width / PANGO_SCALE;
       cairo_user_to_device (c->cr, &run.x, &run.y);
       run.size = scale * pango_font_description_get_size (font) / PANGO_SCALE;
       run.bold = pango_font_description_get_weight (font) >= PANGO_WEIGHT_SEMIBOLD;

@@ -82,7 +82,7 @@ gallery_picture (AwCliRunSet        *set,
 
   if (thumbnail >= 0)
     g_string_append_printf (html,
-                            "          <a href=\"%s.%s\"><img src=\"%s.%s\" alt=\"%s\" width=\"%d\" loading=\"lazy\"></a>\n",
+                            "          <a href=\"%s.%s\"><img src=\"%s.%s\" alt=\"%s\" width=\"%d\" loading=\"lazy\" /></a>\n",
                             stem, format_extensions[thumbnail], stem, format_extensions[thumbnail],
                             escaped_heading, style->width);
   g_string_append_printf (html, "          <figcaption><strong>%s</strong>", escaped_heading);
@@ -299,10 +299,11 @@ aw_cli_gallery (int    argc,
   /* A contact sheet: a table of contents, then per part of the lesson
    * each scenario's words beside a grid of thumbnails. One column on a
    * phone, never wider than the window: every box is border-box, long
-   * words wrap, pictures shrink to their column. */
+   * words wrap, pictures shrink to their column. Well-formed XML too
+   * (void elements closed), so that any XML tool can read it. */
   g_string_append (html,
-                   "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n  <meta charset=\"utf-8\">\n"
-                   "  <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+                   "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n  <meta charset=\"utf-8\" />\n"
+                   "  <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\" />\n"
                    "  <title>Awaitscope gallery</title>\n"
                    "  <style>\n"
                    "  *, *::before, *::after { box-sizing: border-box; }\n"

@@ -56,7 +56,8 @@ aw_window_open_file (AwWindow   *self,
  * aw_window_export_image:
  * @path: a .png, .svg or .pdf file
  *
- * Draws the last runs as `awaitscope render` does, 1280x720.
+ * Draws the last runs as `awaitscope render` does: 1280 wide and as tall
+ * as the drawing.
  *
  * Returns: %TRUE if the whole picture was written
  */
@@ -87,7 +88,7 @@ aw_window_export_image (AwWindow   *self,
   request.variants = aw_session_get_runs (self->session, &request.n_variants);
   request.theme = aw_timeline_view_get_theme (self->timeline);
   request.width = 1280;
-  request.height = 720;
+  request.height = 0;
 
   if (!aw_export_image (&request, path, 1, &error))
     {

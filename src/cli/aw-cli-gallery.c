@@ -4,7 +4,8 @@
  *
  * The pictures of the documentation: for each scenario the comparison of
  * its variants and each variant alone, in every format asked for, with an
- * index.html of pictures, titles and captions. Timing is simulated unless
+ * index.html: a contact sheet of thumbnails by part of the lesson, each
+ * linking to every format made, beside the lesson's words. Timing is simulated unless
  * --real is given, so two runs give identical files.
  */
 
@@ -31,6 +32,7 @@ typedef struct {
 } GalleryStyle;
 
 static const char *format_extensions[] = { "png", "svg", "pdf" };
+static const char *format_labels[] = { "PNG", "SVG", "PDF" };
 
 /* Draws one picture of @set in every format asked for; appends the HTML. */
 static gboolean
@@ -48,7 +50,7 @@ gallery_picture (AwCliRunSet        *set,
   g_autofree char *escaped_caption = NULL;
   g_autofree char *escaped_heading = NULL;
   AwRenderRequest request;
-  gboolean first = TRUE;
+  int thumbnail = -1;
 
   aw_cli_run_set_request (set, &style->options, &request, &caption, &headline, &description);
   request.theme = style->theme;
@@ -58,8 +60,10 @@ gallery_picture (AwCliRunSet        *set,
 
   escaped_caption = g_markup_escape_text (caption, -1);
   escaped_heading = g_markup_escape_text (heading, -1);
-  g_string_append_printf (html, "    <figure>\n      <figcaption><strong>%s</strong></figcaption>\n", escaped_heading);
+  g_string_append (html, "        <figure>\n");
 
+  /* Every format first, so that the thumbnail and the links name only
+   * files that were written. */
   for (guint f = 0; f < G_N_ELEMENTS (format_extensions); f++)
     {
       g_autofree char *name = NULL;
@@ -71,15 +75,43 @@ gallery_picture (AwCliRunSet        *set,
       path = g_build_filename (dir, name, NULL);
       if (!aw_export_image (&request, path, style->scale, error))
         return FALSE;
-      if (first && f != AW_IMAGE_PDF)
-        g_string_append_printf (html, "      <img src=\"%s\" alt=\"%s\" width=\"%d\">\n", name, escaped_heading,
-                                style->width);
-      else
-        g_string_append_printf (html, "      <a href=\"%s\">%s</a>\n", name, format_extensions[f]);
-      first = FALSE;
+      /* A browser shows PNG and SVG; PDF is only linked. */
+      if (thumbnail < 0 && f != AW_IMAGE_PDF)
+        thumbnail = f;
     }
-  g_string_append_printf (html, "      <p>%s</p>\n    </figure>\n", escaped_caption);
+
+  if (thumbnail >= 0)
+    g_string_append_printf (html,
+                            "          <a href=\"%s.%s\"><img src=\"%s.%s\" alt=\"%s\" width=\"%d\" loading=\"lazy\" /></a>\n",
+                            stem, format_extensions[thumbnail], stem, format_extensions[thumbnail],
+                            escaped_heading, style->width);
+  g_string_append_printf (html, "          <figcaption><strong>%s</strong>", escaped_heading);
+  for (guint f = 0; f < G_N_ELEMENTS (format_extensions); f++)
+    if (style->formats[f])
+      g_string_append_printf (html, " <a class=\"format\" href=\"%s.%s\">%s</a>", stem, format_extensions[f],
+                              format_labels[f]);
+  g_string_append_printf (html, "</figcaption>\n          <p>%s</p>\n        </figure>\n", escaped_caption);
   return TRUE;
+}
+
+/* Paragraphs, one per line of @text. */
+static void
+append_paragraphs (GString    *html,
+                   const char *indent,
+                   const char *text)
+{
+  g_auto(GStrv) lines = g_strsplit (text != NULL ? text : "", "\n", -1);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_autofree char *escaped = NULL;
+
+      g_strstrip (lines[i]);
+      if (lines[i][0] == '\0')
+        continue;
+      escaped = g_markup_escape_text (lines[i], -1);
+      g_string_append_printf (html, "%s<p>%s</p>\n", indent, escaped);
+    }
 }
 
 static gboolean
@@ -94,8 +126,13 @@ gallery_scenario (AwScenario         *scenario,
   g_autofree char *summary = g_markup_escape_text (aw_scenario_get_summary (scenario)
                                                      ? aw_scenario_get_summary (scenario) : "", -1);
 
-  g_string_append_printf (html, "  <section id=\"%s\">\n    <h2>%s</h2>\n    <p>%s</p>\n",
+  /* The lesson's words beside its pictures: the summary and narration,
+   * then a sheet of thumbnails. */
+  g_string_append_printf (html, "    <article class=\"scenario\" id=\"%s\">\n      <div class=\"text\">\n"
+                                "        <h3>%s</h3>\n        <p class=\"summary\">%s</p>\n",
                           aw_scenario_get_id (scenario), title, summary);
+  append_paragraphs (html, "        ", aw_scenario_get_narration (scenario));
+  g_string_append (html, "      </div>\n      <div class=\"sheet\">\n");
 
   /* The comparison of every variant, then each variant alone. */
   for (int v = -1; v < (int) n; v++)
@@ -127,7 +164,7 @@ gallery_scenario (AwScenario         *scenario,
         return FALSE;
     }
 
-  g_string_append (html, "  </section>\n");
+  g_string_append (html, "      </div>\n    </article>\n");
   return TRUE;
 }
 
@@ -141,6 +178,8 @@ aw_cli_gallery (int    argc,
   g_autoptr(GPtrArray) all = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GString) html = g_string_new (NULL);
+  g_autoptr(GString) body = g_string_new (NULL);
+  g_autoptr(GString) nav = g_string_new (NULL);
   g_autoptr(GBytes) index = NULL;
   g_auto(GStrv) format_list = NULL;
   GalleryStyle style = { 0 };
@@ -213,32 +252,89 @@ aw_cli_gallery (int    argc,
       return 1;
     }
 
-  g_string_append (html,
-                   "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n  <meta charset=\"utf-8\">\n"
-                   "  <title>Awaitscope gallery</title>\n"
-                   "  <style>body { font-family: \"DejaVu Sans\", sans-serif; max-width: 1340px; margin: 2em auto; }\n"
-                   "  figure { margin: 1em 0 2em; } img { max-width: 100%; height: auto; border: 1px solid #ccc; }\n"
-                   "  figcaption { margin-bottom: 0.4em; } p { color: #444; }</style>\n</head>\n<body>\n"
-                   "  <h1>Awaitscope gallery</h1>\n");
-  g_string_append_printf (html, "  <p>%s. Regenerate with <code>awaitscope gallery DIR</code>.</p>\n",
-                          style.real ? "Recorded runs, real clock" : "Simulated timing (virtual clock)");
-
   for (guint i = 0; i < all->len; i++)
     {
       AwScenario *scenario = g_ptr_array_index (all, i);
       g_autoptr(GError) local_error = NULL;
-      gsize mark = html->len;
+      g_autofree char *title = g_markup_escape_text (aw_scenario_get_title (scenario), -1);
+      guint part = aw_scenario_get_part (scenario);
+      gsize mark = body->len;
 
       if (progress)
         g_printerr ("[%u/%u] %s\n", i + 1, all->len, aw_scenario_get_id (scenario));
-      if (!gallery_scenario (scenario, &style, argv[1], html, &local_error))
+      /* A section per part of the lesson, in the catalogue's order. */
+      if (i == 0 || part != aw_scenario_get_part (g_ptr_array_index (all, i - 1)))
+        {
+          const char *part_title = aw_scenario_get_part_title (scenario);
+          g_autofree char *heading = NULL;
+
+          if (part_title == NULL)
+            part_title = part > 0 ? NULL : "More scenarios";
+          heading = part_title != NULL ? g_markup_escape_text (part_title, -1) : g_strdup_printf ("Part %u", part);
+          if (i > 0)
+            {
+              g_string_append (body, "  </section>\n");
+              g_string_append (nav, "      </ol></li>\n");
+            }
+          g_string_append_printf (body, "  <section class=\"part\" id=\"part-%u\">\n    <h2>%s</h2>\n", part, heading);
+          g_string_append_printf (nav, "      <li><a href=\"#part-%u\">%s</a><ol>\n", part, heading);
+          mark = body->len;
+        }
+      if (!gallery_scenario (scenario, &style, argv[1], body, &local_error))
         {
           /* Report it and go on with the others. */
           aw_cli_print_error ("gallery: %s: %s", aw_scenario_get_id (scenario), local_error->message);
-          g_string_truncate (html, mark);
+          g_string_truncate (body, mark);
           failures++;
+          continue;
         }
+      g_string_append_printf (nav, "        <li><a href=\"#%s\">%s</a></li>\n", aw_scenario_get_id (scenario), title);
     }
+  if (all->len > 0)
+    {
+      g_string_append (body, "  </section>\n");
+      g_string_append (nav, "      </ol></li>\n");
+    }
+
+  /* A contact sheet: a table of contents, then per part of the lesson
+   * each scenario's words beside a grid of thumbnails. One column on a
+   * phone, never wider than the window: every box is border-box, long
+   * words wrap, pictures shrink to their column. Well-formed XML too
+   * (void elements closed), so that any XML tool can read it. */
+  g_string_append (html,
+                   "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n  <meta charset=\"utf-8\" />\n"
+                   "  <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\" />\n"
+                   "  <title>Awaitscope gallery</title>\n"
+                   "  <style>\n"
+                   "  *, *::before, *::after { box-sizing: border-box; }\n"
+                   "  body { font-family: \"DejaVu Sans\", sans-serif; line-height: 1.45; color: #1c1d21;\n"
+                   "         max-width: 1400px; margin: 0 auto; padding: 1rem; overflow-wrap: anywhere; }\n"
+                   "  h1, h2, h3 { line-height: 1.2; }\n"
+                   "  h2 { margin-top: 2.5rem; padding-top: 0.5rem; border-top: 2px solid #1c1d21; }\n"
+                   "  nav ol { padding-left: 1.2rem; }\n"
+                   "  nav > ol { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 17rem), 1fr));\n"
+                   "             gap: 0 2rem; padding: 0; list-style: none; }\n"
+                   "  nav > ol > li > a { font-weight: bold; }\n"
+                   "  .scenario { display: grid; grid-template-columns: minmax(0, 1fr); gap: 0 1.5rem;\n"
+                   "              margin: 1.5rem 0 2.5rem; }\n"
+                   "  @media (min-width: 60rem) { .scenario { grid-template-columns: minmax(0, 2fr) minmax(0, 3fr); } }\n"
+                   "  .scenario h3 { margin-top: 0; }\n"
+                   "  .summary { font-weight: bold; }\n"
+                   "  .sheet { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(100%, 15rem), 1fr));\n"
+                   "           gap: 1rem; align-content: start; }\n"
+                   "  figure { margin: 0; }\n"
+                   "  figure p { font-size: 0.85rem; color: #444; margin: 0.3rem 0 0; }\n"
+                   "  img { display: block; max-width: 100%; height: auto; border: 1px solid #ccc; }\n"
+                   "  figcaption { margin-top: 0.3rem; }\n"
+                   "  a.format { display: inline-block; font-size: 0.8rem; padding: 0 0.3rem; margin-left: 0.2rem;\n"
+                   "             border: 1px solid #888; border-radius: 3px; text-decoration: none; }\n"
+                   "  </style>\n</head>\n<body>\n"
+                   "  <h1>Awaitscope gallery</h1>\n");
+  g_string_append_printf (html, "  <p>%s. Each lesson's pictures: all its variants on one time axis, then each variant "
+                                "alone. Select a picture for its full size. Regenerate with <code>awaitscope gallery DIR</code>.</p>\n",
+                          style.real ? "Recorded runs, real clock" : "Simulated timing (virtual clock)");
+  g_string_append_printf (html, "  <nav aria-label=\"Contents\">\n    <ol>\n%s    </ol>\n  </nav>\n", nav->str);
+  g_string_append (html, body->str);
   g_string_append (html, "</body>\n</html>\n");
 
   index_path = g_build_filename (argv[1], "index.html", NULL);

@@ -221,7 +221,8 @@ aw_cli_picture_init (AwCliPicture *picture)
   memset (picture, 0, sizeof *picture);
   picture->scale = 1;
   picture->width = 1280;
-  picture->height = 720;
+  /* As tall as the drawing: a short run leaves no empty band. */
+  picture->height = 0;
 }
 
 void
@@ -257,7 +258,7 @@ aw_cli_picture_options (AwCliPicture      *picture,
     { NULL }
   };
   GOptionEntry common[] = {
-    { "size", 0, 0, G_OPTION_ARG_STRING, &picture->size, "Picture size (default 1280x720)", "WxH" },
+    { "size", 0, 0, G_OPTION_ARG_STRING, &picture->size, "Picture size; height 0 is as tall as the drawing, at most 16:9 (default 1280x0)", "WxH" },
     { "theme", 0, 0, G_OPTION_ARG_STRING, &picture->theme_name, "light, dark, high-contrast or projector", "THEME" },
     { "scale", 0, 0, G_OPTION_ARG_DOUBLE, &picture->scale, "Pixels per point for PNG (2 for HiDPI)", "N" },
     { NULL }
@@ -316,7 +317,7 @@ aw_cli_picture_check (AwCliPicture *picture,
   double scale = picture->scale;
 
   if (!aw_image_format_from_path (output, &picture->format, &error) ||
-      (picture->size != NULL && !aw_parse_size (picture->size, &picture->width, &picture->height, &error)))
+      (picture->size != NULL && !aw_parse_picture_size (picture->size, &picture->width, &picture->height, &error)))
     {
       aw_cli_print_error ("%s", error->message);
       return 2;

@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include "aw-export.h"
+#include "aw-render-private.h"
 
 #include <cairo-pdf.h>
 #include <cairo-svg.h>
@@ -48,17 +49,12 @@ aw_image_format_from_path (const char     *path,
   return TRUE;
 }
 
-/**
- * aw_parse_size:
- * @text: "WIDTHxHEIGHT", e.g. "1280x720"
- *
- * Returns: %TRUE if @text is a size within the export limits
- */
-gboolean
-aw_parse_size (const char  *text,
-               int         *width,
-               int         *height,
-               GError     **error)
+static gboolean
+parse_size (const char  *text,
+            gboolean     fit_height,
+            int         *width,
+            int         *height,
+            GError     **error)
 {
   guint64 w, h;
   char *end = NULL;
@@ -72,11 +68,12 @@ aw_parse_size (const char  *text,
   if (*end != '\0')
     goto bad;
 
-  if (w < AW_EXPORT_MIN_SIDE || h < AW_EXPORT_MIN_SIDE ||
+  if (w < AW_EXPORT_MIN_SIDE || (h < AW_EXPORT_MIN_SIDE && !(fit_height && h == 0)) ||
       w > AW_EXPORT_MAX_SIDE || h > AW_EXPORT_MAX_SIDE)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   "size %s is out of range: width and height must be between %d and %d",
+                   fit_height ? "size %s is out of range: width and height must be between %d and %d (or the height 0)"
+                              : "size %s is out of range: width and height must be between %d and %d",
                    text, AW_EXPORT_MIN_SIDE, AW_EXPORT_MAX_SIDE);
       return FALSE;
     }
@@ -87,8 +84,43 @@ aw_parse_size (const char  *text,
 
 bad:
   g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-               "bad size \"%s\": write it as WIDTHxHEIGHT, for example 1280x720", text ? text : "");
+               fit_height ? "bad size \"%s\": write it as WIDTHxHEIGHT, for example 1280x720 (or 1280x0 for as tall as the drawing)"
+                          : "bad size \"%s\": write it as WIDTHxHEIGHT, for example 1280x720",
+               text ? text : "");
   return FALSE;
+}
+
+/**
+ * aw_parse_size:
+ * @text: "WIDTHxHEIGHT", e.g. "1280x720"
+ *
+ * Returns: %TRUE if @text is a size within the export limits
+ */
+gboolean
+aw_parse_size (const char  *text,
+               int         *width,
+               int         *height,
+               GError     **error)
+{
+  return parse_size (text, FALSE, width, height, error);
+}
+
+/**
+ * aw_parse_picture_size:
+ * @text: "WIDTHxHEIGHT", e.g. "1280x720", or "WIDTHx0"
+ *
+ * Like aw_parse_size(), and a height of 0 asks for a picture as tall as
+ * its drawing (see #AwRenderRequest:height).
+ *
+ * Returns: %TRUE if @text is a size within the export limits
+ */
+gboolean
+aw_parse_picture_size (const char  *text,
+                       int         *width,
+                       int         *height,
+                       GError     **error)
+{
+  return parse_size (text, TRUE, width, height, error);
 }
 
 /* PNG ---------------------------------------------------------------------
@@ -245,6 +277,116 @@ svg_add_description (GByteArray *svg,
   memcpy (svg->data + at, element, strlen (element));
 }
 
+/* "#rrggbb" and the opacity apart, which every SVG reader understands. */
+static void
+svg_append_fill (GString       *out,
+                 const AwColor *color)
+{
+  g_string_append_printf (out, " fill=\"#%02x%02x%02x\"",
+                          (guint) lround (CLAMP (color->red, 0, 1) * 255),
+                          (guint) lround (CLAMP (color->green, 0, 1) * 255),
+                          (guint) lround (CLAMP (color->blue, 0, 1) * 255));
+  if (color->alpha < 1)
+    g_string_append_printf (out, " fill-opacity=\"%.3g\"", CLAMP (color->alpha, 0, 1));
+}
+
+static void
+svg_append_number (GString *out,
+                   double   value)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+  /* Hundredths of a point: enough, and locale-proof. */
+  g_string_append (out, g_ascii_formatd (buf, sizeof buf, "%.2f", value));
+}
+
+/* The picture's text as <text> elements, one per line, inserted just
+ * before cairo's closing </svg> so that it is drawn over the shapes, as
+ * the renderer draws it. Text that a clip cut in the drawing is clipped
+ * by the same rectangle. */
+static void
+svg_add_texts (GByteArray    *svg,
+               GArray        *texts,
+               const AwTheme *theme)
+{
+  g_autoptr(GString) out = g_string_new ("\n<g font-family=\"");
+  g_autoptr(GHashTable) clips = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GString) defs = g_string_new (NULL);
+  g_autofree char *family = g_markup_escape_text (theme != NULL && theme->font_family != NULL
+                                                  ? theme->font_family : "DejaVu Sans", -1);
+  const char *end = NULL;
+  gsize at;
+
+  for (const char *p = (const char *) svg->data; p != NULL; )
+    {
+      const char *next = g_strstr_len (p, svg->len - (p - (const char *) svg->data), "</svg>");
+
+      if (next != NULL)
+        end = next;
+      p = next != NULL ? next + 1 : NULL;
+    }
+  if (end == NULL || texts->len == 0)
+    return;
+  at = end - (const char *) svg->data;
+
+  g_string_append_printf (out, "&apos;%s&apos;, sans-serif\">\n", family);
+  for (guint i = 0; i < texts->len; i++)
+    {
+      const AwRenderTextRun *run = &g_array_index (texts, AwRenderTextRun, i);
+      g_autofree char *escaped = g_markup_escape_text (run->text, -1);
+
+      g_string_append (out, "<text x=\"");
+      svg_append_number (out, run->x);
+      g_string_append (out, "\" y=\"");
+      svg_append_number (out, run->y);
+      g_string_append (out, "\" font-size=\"");
+      svg_append_number (out, run->size);
+      /* Readers shape text with their own hinting and rounding, often a
+       * little wider: each line keeps the width it was laid out for, so
+       * that it stays inside its column. */
+      g_string_append (out, "\" textLength=\"");
+      svg_append_number (out, run->width);
+      g_string_append (out, "\" lengthAdjust=\"spacing\"");
+      if (run->bold)
+        g_string_append (out, " font-weight=\"bold\"");
+      svg_append_fill (out, &run->color);
+      if (run->clip[2] >= 0)
+        {
+          g_autoptr(GString) rect = g_string_new ("<rect x=\"");
+          gpointer id;
+
+          svg_append_number (rect, run->clip[0]);
+          g_string_append (rect, "\" y=\"");
+          svg_append_number (rect, run->clip[1]);
+          g_string_append (rect, "\" width=\"");
+          svg_append_number (rect, run->clip[2]);
+          g_string_append (rect, "\" height=\"");
+          svg_append_number (rect, run->clip[3]);
+          g_string_append (rect, "\"/>");
+          if (!g_hash_table_lookup_extended (clips, rect->str, NULL, &id))
+            {
+              id = GUINT_TO_POINTER (g_hash_table_size (clips) + 1);
+              g_string_append_printf (defs, "<clipPath id=\"aw-text-clip%u\">%s</clipPath>\n",
+                                      GPOINTER_TO_UINT (id), rect->str);
+              g_hash_table_insert (clips, g_strdup (rect->str), id);
+            }
+          g_string_append_printf (out, " clip-path=\"url(#aw-text-clip%u)\"", GPOINTER_TO_UINT (id));
+        }
+      g_string_append_printf (out, " xml:space=\"preserve\">%s</text>\n", escaped);
+    }
+  g_string_append (out, "</g>\n");
+  if (defs->len > 0)
+    {
+      g_string_prepend (defs, "\n<defs>\n");
+      g_string_append (defs, "</defs>");
+      g_string_prepend (out, defs->str);
+    }
+
+  g_byte_array_set_size (svg, svg->len + out->len);
+  memmove (svg->data + at + out->len, svg->data + at, svg->len - out->len - at);
+  memcpy (svg->data + at, out->str, out->len);
+}
+
 static cairo_status_t
 append_to_array (void                *closure,
                  const unsigned char *data,
@@ -256,7 +398,9 @@ append_to_array (void                *closure,
 
 /**
  * aw_render_to_bytes:
- * @request: what to draw; its width and height are in points
+ * @request: what to draw; its width and height are in points, and a
+ *   height of 0 makes the picture as tall as its drawing (see
+ *   #AwRenderLayout:content_height)
  * @format: the file format
  * @scale: device pixels per point for PNG (2 for HiDPI); ignored for vector formats
  *
@@ -269,27 +413,35 @@ aw_render_to_bytes (const AwRenderRequest  *request,
                     GError                **error)
 {
   g_autoptr(GByteArray) bytes = g_byte_array_new ();
+  g_autoptr(AwRenderLayout) layout = NULL;
+  g_autoptr(GArray) texts = NULL;
   cairo_surface_t *surface;
   cairo_status_t status;
+  double height;
   cairo_t *cr;
 
   if (scale <= 0)
     scale = 1;
+  /* A height of 0 is as tall as the drawing: the layout knows it before
+   * the surface is made. Text is measured the same on every target. */
+  if (request->height <= 0)
+    layout = aw_render_layout_new (NULL, request);
+  height = layout != NULL ? layout->height : request->height;
 
   switch (format)
     {
     case AW_IMAGE_PNG:
       surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32,
                                             (int) ceil (request->width * scale),
-                                            (int) ceil (request->height * scale));
+                                            (int) ceil (height * scale));
       break;
     case AW_IMAGE_SVG:
       surface = cairo_svg_surface_create_for_stream (append_to_array, bytes,
-                                                     request->width, request->height);
+                                                     request->width, height);
       break;
     case AW_IMAGE_PDF:
       surface = cairo_pdf_surface_create_for_stream (append_to_array, bytes,
-                                                     request->width, request->height);
+                                                     request->width, height);
       /* A fixed date keeps the same picture the same file. */
       cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATE_DATE, "2000-01-01T00:00:00Z");
       cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATOR, "Awaitscope");
@@ -305,7 +457,15 @@ aw_render_to_bytes (const AwRenderRequest  *request,
   cr = cairo_create (surface);
   if (format == AW_IMAGE_PNG)
     cairo_scale (cr, scale, scale);
-  aw_render (cr, request);
+  /* cairo's SVG surface writes every glyph as an outline: SVG gets its
+   * text as <text> elements instead (svg_add_texts()). */
+  if (format == AW_IMAGE_SVG)
+    texts = g_array_new (FALSE, TRUE, sizeof (AwRenderTextRun));
+  if (texts != NULL)
+    g_array_set_clear_func (texts, _aw_render_text_run_clear);
+  if (layout == NULL)
+    layout = aw_render_layout_new (cr, request);
+  _aw_render_with_texts (cr, request, layout, texts);
   status = cairo_status (cr);
   cairo_destroy (cr);
   if (format == AW_IMAGE_PNG)
@@ -334,6 +494,8 @@ aw_render_to_bytes (const AwRenderRequest  *request,
       return NULL;
     }
 
+  if (texts != NULL)
+    svg_add_texts (bytes, texts, request->theme);
   if (request->description != NULL && format == AW_IMAGE_SVG)
     svg_add_description (bytes, request->description);
 

@@ -29,6 +29,10 @@ gboolean aw_parse_size             (const char             *text,
                                     int                    *width,
                                     int                    *height,
                                     GError                **error);
+gboolean aw_parse_picture_size     (const char             *text,
+                                    int                    *width,
+                                    int                    *height,
+                                    GError                **error);
 GBytes  *aw_render_to_bytes        (const AwRenderRequest  *request,
                                     AwImageFormat           format,
                                     double                  scale,

@@ -556,12 +556,16 @@ compute_layout_level (Ctx            *c,
         {
           lay->caption_y = y + 0.4 * f;
           lay->caption_height = caption_h;
+          y = lay->caption_y + caption_h;
         }
     }
 
-  lay->content_height = MAX (y + pad * 0.8, H);
-  if (request->min_label_px <= 0)
-    lay->content_height = H;
+  /* Readable rows may need more than the canvas; else what room is left
+   * stays empty at the bottom, which a picture as tall as its drawing
+   * leaves out (a request's height of 0). */
+  lay->content_height = y + pad * 0.8;
+  if (request->min_label_px > 0)
+    lay->content_height = MAX (lay->content_height, H);
   return request->min_label_px > 0 ? MAX (fit, 1.0) : fit;
 }
 
@@ -571,7 +575,10 @@ compute_layout (Ctx            *c,
 {
   const AwRenderRequest *request = c->request;
   guint n = request->n_variants;
-  double W = MAX (request->width, 1.0), H = MAX (request->height, 1.0);
+  double W = MAX (request->width, 1.0);
+  /* A picture as tall as its drawing is laid out on a 16:9 canvas, then
+   * cut where the drawing ends (aw_render_layout_new()). */
+  double H = request->height > 0 ? MAX (request->height, 1.0) : MAX (round (W * 9 / 16), 1.0);
   double f = c->f, pad = c->pad;
   double R = MAX (c->theme->row_height * c->s, 4.0);
   double label_w, reserve;
@@ -1173,6 +1180,8 @@ aw_render_layout_new (cairo_t               *cr,
     if (c.legend_has[i])
       layout->legend_items |= 1u << i;
   compute_layout (&c, layout);
+  if (request->height <= 0)
+    layout->height = layout->content_height = ceil (layout->content_height);
   c.chrome = &_aw_render_chrome_levels[MIN (layout->compact, AW_RENDER_N_CHROME_LEVELS - 1)];
   layout->legend_row_height = request->show_legend ? _aw_render_legend_row_height (&c) : 0;
   for (guint v = 0; v < layout->n_variants; v++)

@@ -92,7 +92,28 @@ typedef struct {
   guint                  cover_lo; /* the columns touched since the last reset */
   guint                  cover_hi;
   GArray                *batch[N_BATCHES];
+  GArray                *texts;    /* AwRenderTextRun: text kept as text, not drawn */
 } Ctx;
+
+/* One line of text as a vector picture keeps it: an SVG <text> rather
+ * than glyph outlines, so that a writer can select, search, restyle and
+ * translate the words of a picture. In device units. */
+typedef struct {
+  char     *text;      /* the line as shown, ellipsis included */
+  double    x;         /* where the line starts */
+  double    y;         /* its baseline */
+  double    width;     /* its width as measured here */
+  double    size;      /* font size */
+  gboolean  bold;
+  AwColor   color;
+  double    clip[4];   /* x, y, width, height of the clip over it; width < 0: none */
+} AwRenderTextRun;
+
+void         _aw_render_text_run_clear       (gpointer                     data);
+void         _aw_render_with_texts           (cairo_t                     *cr,
+                                              const AwRenderRequest       *request,
+                                              const AwRenderLayout        *layout,
+                                              GArray                      *texts);
 
 /* The model a variant is laid out for: its whole run when the request
  * replays a cut-off one (AwRenderRequest.whole_models). */

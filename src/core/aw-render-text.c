@@ -308,11 +308,110 @@ _aw_render_line_height (Ctx      *c,
 }
 
 void
+_aw_render_text_run_clear (gpointer data)
+{
+  AwRenderTextRun *run = data;
+
+  g_clear_pointer (&run->text, g_free);
+}
+
+/* A line as it is shown: an ellipsized line's runs hold the text they
+ * show, and the ellipsis run stands for the text it cut. */
+static char *
+line_text (PangoLayoutLine *line,
+           const char      *text)
+{
+  GString *shown = g_string_new (NULL);
+
+  for (GSList *l = line->runs; l != NULL; l = l->next)
+    {
+      const PangoGlyphItem *run = l->data;
+
+      if (run->item->analysis.flags & PANGO_ANALYSIS_FLAG_IS_ELLIPSIS)
+        g_string_append (shown, "\u2026");
+      else
+        g_string_append_len (shown, text + run->item->offset, run->item->length);
+    }
+  /* The space or newline a line was wrapped at is not shown. */
+  while (shown->len > 0 && g_ascii_isspace (shown->str[shown->len - 1]))
+    g_string_truncate (shown, shown->len - 1);
+  return g_string_free (shown, FALSE);
+}
+
+/* Keeps the text set last as text runs, one per line, where
+ * _aw_render_text_draw() would draw it. Returns %FALSE when the target is
+ * rotated or skewed, for which glyphs are drawn instead. */
+static gboolean
+text_record (Ctx           *c,
+             double         x,
+             double         y,
+             const AwColor *color)
+{
+  const PangoFontDescription *font = pango_layout_get_font_description (c->pl);
+  const char *text = pango_layout_get_text (c->pl);
+  double scale, clip[4] = { 0, 0, -1, 0 }, x1, y1, x2, y2;
+  PangoLayoutIter *iter;
+  cairo_matrix_t m;
+
+  cairo_get_matrix (c->cr, &m);
+  if (m.xy != 0 || m.yx != 0 || m.xx <= 0 || fabs (m.xx - m.yy) > 1e-9 * m.xx)
+    return FALSE;
+  scale = m.xx;
+
+  /* Text the chart's clip cuts is cut the same way; the clips are
+   * rectangles. */
+  cairo_clip_extents (c->cr, &x1, &y1, &x2, &y2);
+  if (x >= x1 && y >= y1 && x + c->pl_size[0] <= x2 && y + c->pl_size[1] <= y2)
+    clip[2] = -1;
+  else
+    {
+      cairo_user_to_device (c->cr, &x1, &y1);
+      cairo_user_to_device (c->cr, &x2, &y2);
+      clip[0] = x1;
+      clip[1] = y1;
+      clip[2] = x2 - x1;
+      clip[3] = y2 - y1;
+    }
+
+  iter = pango_layout_get_iter (c->pl);
+  do
+    {
+      PangoLayoutLine *line = pango_layout_iter_get_line_readonly (iter);
+      PangoRectangle logical;
+      AwRenderTextRun run = { 0 };
+
+      pango_layout_iter_get_line_extents (iter, NULL, &logical);
+      run.text = line_text (line, text);
+      if (run.text[0] == '\0')
+        {
+          g_free (run.text);
+          continue;
+        }
+      run.x = x + (double) logical.x / PANGO_SCALE;
+      run.y = y + (double) pango_layout_iter_get_baseline (iter) / PANGO_SCALE;
+      run.width = scale * logical.width / PANGO_SCALE;
+      cairo_user_to_device (c->cr, &run.x, &run.y);
+      run.size = scale * pango_font_description_get_size (font) / PANGO_SCALE;
+      run.bold = pango_font_description_get_weight (font) >= PANGO_WEIGHT_SEMIBOLD;
+      run.color = *color;
+      memcpy (run.clip, clip, sizeof clip);
+      g_array_append_val (c->texts, run);
+    }
+  while (pango_layout_iter_next_line (iter));
+  pango_layout_iter_free (iter);
+
+  return TRUE;
+}
+
+void
 _aw_render_text_draw (Ctx           *c,
                       double         x,
                       double         y,
                       const AwColor *color)
 {
+  if (c->texts != NULL && text_record (c, x, y, color))
+    return;
+
   cairo_set_source_rgba (c->cr, color->red, color->green, color->blue, color->alpha);
   cairo_move_to (c->cr, x, y);
   pango_cairo_show_layout (c->cr, c->pl);

@@ -630,19 +630,32 @@ aw_render_with_layout (cairo_t               *cr,
                        const AwRenderRequest *request,
                        const AwRenderLayout  *layout)
 {
-  const AwTheme *t;
-  double x1, y1, x2, y2;
-  Ctx c;
-
   g_return_if_fail (cr != NULL);
   g_return_if_fail (request != NULL);
   g_return_if_fail (layout != NULL);
 
-  if (request->width <= 0 || request->height <= 0)
+  _aw_render_with_texts (cr, request, layout, NULL);
+}
+
+/* Draws like aw_render_with_layout(); with @texts, every line of text is
+ * appended to it as an AwRenderTextRun instead of being drawn, for a
+ * vector format that keeps text as text. */
+void
+_aw_render_with_texts (cairo_t               *cr,
+                       const AwRenderRequest *request,
+                       const AwRenderLayout  *layout,
+                       GArray                *texts)
+{
+  const AwTheme *t;
+  double x1, y1, x2, y2;
+  Ctx c;
+
+  if (request->width <= 0 || layout->height <= 0)
     return;
 
   _aw_render_ctx_init (&c, cr, request);
   c.layout = layout;
+  c.texts = texts;
   /* The layout found what the legend lists: a scan of every task, once. */
   for (guint i = 0; i < AW_LEGEND_N_ITEMS; i++)
     c.legend_has[i] = (layout->legend_items >> i) & 1;
@@ -757,7 +770,7 @@ aw_render (cairo_t               *cr,
   g_return_if_fail (cr != NULL);
   g_return_if_fail (request != NULL);
 
-  if (request->width <= 0 || request->height <= 0)
+  if (request->width <= 0 || request->height < 0)
     return;
 
   layout = aw_render_layout_new (cr, request);

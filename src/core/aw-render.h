@@ -23,7 +23,9 @@ typedef struct _AwRenderCache AwRenderCache;
  * @variants: the runs, stacked on one shared time axis
  * @theme: the theme
  * @width: the width of the area to draw, in cairo units
- * @height: the height
+ * @height: the height; 0 for a picture as tall as its drawing: laid out
+ *   on a 16:9 canvas and cut where the drawing ends, without the empty
+ *   band a short run leaves (see #AwRenderLayout:content_height)
  * @view_start_ns: first instant in view, relative to each run's start
  * @view_end_ns: last instant in view; when <= @view_start_ns, fit every run
  * @show_title: draw the title
@@ -155,7 +157,8 @@ typedef struct {
 /**
  * AwRenderLayout:
  * @width: the request's width
- * @height: the request's height
+ * @height: the request's height, or for a request's height of 0 the
+ *   height of the drawing
  * @scale: the text scale in use
  * @font_size: the body font size, in cairo units
  * @label_x: left edge of the label column
@@ -179,8 +182,9 @@ typedef struct {
  * @caption_height: its height, 0 when not drawn
  * @compact: 0, or how far title, legend and caption were made smaller
  *   to leave room for the chart
- * @content_height: where the drawing ends: @height or less, unless the
- *   request's min_label_px made it taller
+ * @content_height: where the drawing ends, its bottom margin included:
+ *   @height or less, unless the request's min_label_px made it taller
+ *   (then never less than @height)
  * @readable: the request had min_label_px: rows were not squeezed
  * @n_variants: the number of variants
  * @variants: (array length=n_variants): where each variant goes

@@ -11,6 +11,7 @@
 
 #include "aw-catalog.h"
 #include "aw-clock.h"
+#include "aw-export.h"
 #include "aw-format.h"
 #include "aw-render.h"
 #include "aw-summary.h"
@@ -1292,6 +1293,202 @@ test_svg (void)
   render_vector ("svg");
 }
 
+/* What an SVG reader finds: the text content of each <text> element with
+ * its position and weight, and glyph outlines by their ids. */
+typedef struct {
+  char   *text;
+  double  x;
+  double  y;
+  double  size;
+  gboolean bold;
+} SvgText;
+
+typedef struct {
+  GArray  *texts;      /* SvgText */
+  gboolean in_text;
+  guint    glyphs;     /* elements whose id names a glyph outline */
+} SvgScan;
+
+static void
+svg_start (GMarkupParseContext  *context,
+           const char           *element,
+           const char          **names,
+           const char          **values,
+           gpointer              data,
+           GError              **error)
+{
+  SvgScan *scan = data;
+  SvgText t = { g_strdup (""), 0 };
+
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      if (g_str_equal (names[i], "id") && g_str_has_prefix (values[i], "glyph"))
+        scan->glyphs++;
+      else if (g_str_equal (names[i], "x"))
+        t.x = g_ascii_strtod (values[i], NULL);
+      else if (g_str_equal (names[i], "y"))
+        t.y = g_ascii_strtod (values[i], NULL);
+      else if (g_str_equal (names[i], "font-size"))
+        t.size = g_ascii_strtod (values[i], NULL);
+      else if (g_str_equal (names[i], "font-weight"))
+        t.bold = g_str_equal (values[i], "bold");
+    }
+  if (g_str_equal (element, "text"))
+    {
+      g_array_append_val (scan->texts, t);
+      scan->in_text = TRUE;
+    }
+  else
+    g_free (t.text);
+}
+
+static void
+svg_end (GMarkupParseContext  *context,
+         const char           *element,
+         gpointer              data,
+         GError              **error)
+{
+  ((SvgScan *) data)->in_text = FALSE;
+}
+
+static void
+svg_text (GMarkupParseContext  *context,
+          const char           *text,
+          gsize                 length,
+          gpointer              data,
+          GError              **error)
+{
+  SvgScan *scan = data;
+  g_autofree char *more = NULL;
+  char *old;
+  SvgText *t;
+
+  if (!scan->in_text)
+    return;
+  t = &g_array_index (scan->texts, SvgText, scan->texts->len - 1);
+  more = g_strndup (text, length);
+  old = t->text;
+  t->text = g_strconcat (old, more, NULL);
+  g_free (old);
+}
+
+static const SvgText *
+svg_find (SvgScan    *scan,
+          const char *text)
+{
+  for (guint i = 0; i < scan->texts->len; i++)
+    if (g_str_equal (g_array_index (scan->texts, SvgText, i).text, text))
+      return &g_array_index (scan->texts, SvgText, i);
+  return NULL;
+}
+
+static void
+svg_text_clear (gpointer data)
+{
+  g_free (((SvgText *) data)->text);
+}
+
+/* An SVG picture's words are text a writer can select, search and
+ * translate, placed where the glyphs are drawn: no glyph outlines. */
+static void
+test_svg_text (void)
+{
+  static const char long_name[] = "DownloadTheQuarterlyReportForEveryRegionAndMergeThemIntoOneSpreadsheetAsync"
+                                  "ThenEmailItToEveryManagerWhoAskedForItLastWeekAsync";
+  g_autoptr(AwTrace) trace = aw_trace_new ();
+  g_autoptr(AwTraceModel) model = NULL;
+  g_autoptr(AwRenderLayout) layout = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GMarkupParseContext) parser = NULL;
+  GMarkupParser callbacks = { svg_start, svg_end, svg_text, NULL, NULL };
+  SvgScan scan = { g_array_new (FALSE, TRUE, sizeof (SvgText)) };
+  const char *headline = "Invoices & reports took <1 s> \u2014 \"fast\"";
+  const SvgText *found;
+  AwNamedRun variants[2];
+  AwRenderRequest request;
+  gboolean ellipsized = FALSE;
+  double y, h;
+  gsize len;
+  const char *data;
+
+  g_array_set_clear_func (scan.texts, svg_text_clear);
+  run_begin (trace);
+  simple_task (trace, 1, "FetchInvoiceAsync", AW_EVENT_TASK_WAITING, 0, 0, 400 * MS, AW_EVENT_TASK_COMPLETED);
+  simple_task (trace, 2, long_name, AW_EVENT_TASK_WAITING, 0, 0, 900 * MS, AW_EVENT_TASK_COMPLETED);
+  run_end (trace, 900 * MS, "completed");
+  model = model_new (trace);
+
+  variants[0] = (AwNamedRun) { "a", "First run", model };
+  variants[1] = (AwNamedRun) { "b", "Second run", model };
+  aw_render_request_init (&request);
+  request.title = "Words as text";
+  request.headline = headline;
+  request.caption = "A caption long enough to wrap onto a second line when the picture is narrow: "
+                    "each of its lines is a text element of its own, in the order they are read, "
+                    "with nothing cut and nothing left out of the words a writer may want to quote.";
+  request.variants = variants;
+  request.n_variants = 2;
+  request.width = 960;
+  request.height = 0;
+
+  bytes = aw_render_to_bytes (&request, AW_IMAGE_SVG, 1, &error);
+  g_assert_no_error (error);
+  data = g_bytes_get_data (bytes, &len);
+  parser = g_markup_parse_context_new (&callbacks, 0, &scan, NULL);
+  g_assert_true (g_markup_parse_context_parse (parser, data, len, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_markup_parse_context_end_parse (parser, &error));
+
+  g_assert_cmpuint (scan.glyphs, ==, 0);
+
+  found = svg_find (&scan, "Words as text");
+  g_assert_nonnull (found);
+  g_assert_true (found->bold);
+
+  /* The headline is whole, escaped and unescaped again, in its band. */
+  layout = aw_render_layout_new (NULL, &request);
+  found = svg_find (&scan, headline);
+  g_assert_nonnull (found);
+  g_assert_true (found->bold);
+  g_assert_cmpfloat (found->y, >, layout->compare_y);
+  g_assert_cmpfloat (found->y, <, layout->compare_y + layout->compare_height);
+
+  /* A task's name, on its row and at the label's size (the first
+   * variant's, the first found). */
+  found = svg_find (&scan, "FetchInvoiceAsync");
+  g_assert_nonnull (found);
+  g_assert_true (aw_render_layout_task_row (layout, 0, 0, &y, &h));
+  g_assert_cmpfloat (found->y, >, y);
+  g_assert_cmpfloat (found->y, <, y + h);
+  g_assert_cmpfloat (found->x, <, layout->plot_x);
+  g_assert_cmpfloat (fabs (found->size - layout->variants[0].row_labels[0].text_size), <, 0.01);
+
+  /* A name too long for its column reads as it is shown: cut, with an ellipsis. */
+  for (guint i = 0; i < scan.texts->len; i++)
+    {
+      const char *text = g_array_index (scan.texts, SvgText, i).text;
+
+      g_assert_cmpstr (text, !=, long_name);
+      if (g_str_has_prefix (text, "DownloadTheQuarterly") && g_str_has_suffix (text, "\u2026"))
+        ellipsized = TRUE;
+    }
+  g_assert_true (ellipsized);
+
+  /* The wrapped caption: a line each, the second below the first. */
+  found = NULL;
+  for (guint i = 0; i < scan.texts->len; i++)
+    if (g_str_has_prefix (g_array_index (scan.texts, SvgText, i).text, "A caption long enough"))
+      found = &g_array_index (scan.texts, SvgText, i);
+  g_assert_nonnull (found);
+  g_assert_false (g_str_has_suffix (found->text, "want to quote."));
+  g_assert_true (g_str_has_suffix (g_array_index (scan.texts, SvgText, found - (SvgText *) scan.texts->data + 1).text,
+                                   "want to quote."));
+  g_assert_cmpfloat (g_array_index (scan.texts, SvgText, found - (SvgText *) scan.texts->data + 1).y, >, found->y);
+
+  g_array_unref (scan.texts);
+}
+
 static void
 test_pdf (void)
 {
@@ -1806,6 +2003,7 @@ main (int   argc,
   g_test_add_func ("/aw/render/empty", test_empty);
   g_test_add_func ("/aw/render/readable-every-lesson", test_readable_every_lesson);
   g_test_add_func ("/aw/render/surface/svg", test_svg);
+  g_test_add_func ("/aw/render/surface/svg-text", test_svg_text);
   g_test_add_func ("/aw/render/surface/pdf", test_pdf);
   g_test_add_func ("/aw/render/surface/scaled", test_scaled_context);
   g_test_add_func ("/aw/render/legend/every-mark", test_legend_every_mark);

@@ -263,13 +263,18 @@ is_terminal (guint16 kind)
  * runs, awaits again, starts a child, sees an error or ends). Of several
  * children ending before that step (Task.WhenAll), the last one resumed it.
  * A child nobody awaits (fire and forget) gets no arrow: its parent has
- * ended, or is running, or an awaited sibling ends after it. */
+ * ended, or is running, or an awaited sibling ends after it. Nor does a
+ * child that was over as soon as it existed (Task.FromResult, a
+ * synchronous call such as List.ForEach): it ended where it was made,
+ * without waiting, queueing or running, or at the very time it was made,
+ * so awaiting it did not suspend and no continuation was scheduled. */
 static GArray *
 find_flows (AwTrace *trace)
 {
   g_autoptr(GHashTable) phase = g_hash_table_new (NULL, NULL);     /* task -> AwEventKind + 1 */
   g_autoptr(GHashTable) parents = g_hash_table_new (NULL, NULL);   /* task -> parent */
   g_autoptr(GHashTable) pending = g_hash_table_new (NULL, NULL);   /* parent -> index of the event */
+  g_autoptr(GHashTable) created = g_hash_table_new_full (NULL, NULL, NULL, g_free);  /* task -> time */
   GArray *flows = g_array_new (FALSE, FALSE, sizeof (Flow));
   const AwEvent *events;
   guint n;
@@ -288,6 +293,7 @@ find_flows (AwTrace *trace)
         case AW_EVENT_TASK_SYNC:
         case AW_EVENT_TASK_CALL:
           g_hash_table_insert (parents, GUINT_TO_POINTER (e->task), GUINT_TO_POINTER (e->parent));
+          g_hash_table_insert (created, GUINT_TO_POINTER (e->task), g_memdup2 (&e->time_ns, sizeof e->time_ns));
           step_of = e->parent;
           break;
         case AW_EVENT_ERROR_OBSERVED:
@@ -314,18 +320,21 @@ find_flows (AwTrace *trace)
           g_hash_table_remove (pending, GUINT_TO_POINTER (step_of));
         }
 
-      if (e->kind == AW_EVENT_TASK_RUNNING || e->kind == AW_EVENT_TASK_WAITING ||
-          e->kind == AW_EVENT_TASK_QUEUED || is_terminal (e->kind))
-        g_hash_table_insert (phase, GUINT_TO_POINTER (e->task), GUINT_TO_POINTER (e->kind + 1));
-
       if (is_terminal (e->kind))
         {
           guint32 parent = GPOINTER_TO_UINT (g_hash_table_lookup (parents, GUINT_TO_POINTER (e->task)));
+          const gint64 *made = g_hash_table_lookup (created, GUINT_TO_POINTER (e->task));
+          gboolean was_pending = g_hash_table_contains (phase, GUINT_TO_POINTER (e->task)) &&
+                                 (made == NULL || *made < e->time_ns);
 
-          if (parent != 0 &&
+          if (parent != 0 && was_pending &&
               GPOINTER_TO_UINT (g_hash_table_lookup (phase, GUINT_TO_POINTER (parent))) == AW_EVENT_TASK_WAITING + 1)
             g_hash_table_insert (pending, GUINT_TO_POINTER (parent), GUINT_TO_POINTER (i + 1));
         }
+
+      if (e->kind == AW_EVENT_TASK_RUNNING || e->kind == AW_EVENT_TASK_WAITING ||
+          e->kind == AW_EVENT_TASK_QUEUED || is_terminal (e->kind))
+        g_hash_table_insert (phase, GUINT_TO_POINTER (e->task), GUINT_TO_POINTER (e->kind + 1));
     }
   return flows;
 }

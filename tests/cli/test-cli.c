@@ -546,6 +546,31 @@ test_trace_and_replay (void)
   assert_no_temp_files ();
 }
 
+/* Real traces of other tools (tests/fixtures/traces/foreign) replay into
+ * a picture: a Chrome recording (gzipped, its names at ts 0) and Node's
+ * --trace-event-categories output. Their axis is checked in
+ * test-trace-io (/aw/trace-io/foreign/real-axis). */
+static void
+test_replay_foreign (void)
+{
+  const char *files[] = { "chrome-animation-events.json.gz", "node-trace-events.json" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_autofree char *trace = g_test_build_filename (G_TEST_DIST, "fixtures", "traces", "foreign", files[i], NULL);
+      g_autofree char *picture = tmp_path ("foreign.png");
+      g_auto(Result) r = { 0 };
+
+      run_cli (&r, "replay", trace, "-o", picture, NULL);
+      if (r.status != 0)
+        g_test_message ("%s: %s", files[i], r.err);
+      g_assert_cmpint (r.status, ==, 0);
+      check_png (picture, 1280, 720);
+      g_assert_cmpint (g_unlink (picture), ==, 0);
+    }
+  assert_no_temp_files ();
+}
+
 static void
 test_check (void)
 {
@@ -731,6 +756,7 @@ main (int    argc,
   g_test_add_func ("/aw/cli/no-command", test_no_command);
   g_test_add_func ("/aw/cli/check", test_check);
   g_test_add_func ("/aw/cli/trace-and-replay", test_trace_and_replay);
+  g_test_add_func ("/aw/cli/replay-foreign", test_replay_foreign);
   g_test_add_func ("/aw/cli/help", test_help);
   g_test_add_func ("/aw/cli/german-locale", test_german_locale);
   g_test_add_func ("/aw/cli/output-not-clobbered", test_output_not_clobbered);

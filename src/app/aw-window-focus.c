@@ -17,7 +17,16 @@
  * hidden, the window back from a dialog with its focus gone).
  *
  * The search box is a way into the catalogue: Enter opens the first lesson
- * it finds, Down moves into the list.
+ * it finds, Down moves into the list. In the list the arrows move and Tab
+ * leaves it, in one press either way: GtkListBox would take Tab from row
+ * to row, and a screen reader user would walk every lesson to get out.
+ *
+ * Input typed while the main loop was frozen (the .Result deadlock blocks
+ * it for seconds, on purpose) reaches the window only when the freeze
+ * ends. A Tab, an arrow or a Space pressed at a window that did not answer
+ * would then open another lesson or run again, and wipe what the run
+ * left on screen; so keys and clicks that were made before the end of a
+ * freeze are dropped.
  */
 
 #include "config.h"
@@ -194,7 +203,7 @@ first_match (AwWindow *self)
   return NULL;
 }
 
-/* Enter: the first lesson found, ready to run. */
+/* Enter: the first lesson found, opened and ready to run. */
 static void
 on_search_activate (GtkSearchEntry *entry,
                     AwWindow       *self)
@@ -204,6 +213,7 @@ on_search_activate (GtkSearchEntry *entry,
   if (row == NULL)
     return;
   gtk_list_box_select_row (self->scenario_list, row);
+  g_signal_emit_by_name (self->scenario_list, "row-activated", row);
   _aw_window_focus_view (self);
 }
 
@@ -228,6 +238,143 @@ on_search_key (GtkEventControllerKey *controller,
   return TRUE;
 }
 
+/* The list --------------------------------------------------------------- */
+
+/* Tab and Shift+Tab in the list: to the widget after (or before) the
+ * whole list. The list stops taking the focus for the move, so the
+ * window's focus chain passes over it. */
+static gboolean
+on_list_key (GtkEventControllerKey *controller,
+             guint                  keyval,
+             guint                  keycode,
+             GdkModifierType        state,
+             AwWindow              *self)
+{
+  GtkWidget *list = GTK_WIDGET (self->scenario_list);
+  GtkDirectionType direction;
+  gboolean moved;
+
+  if (state & (GDK_CONTROL_MASK | GDK_ALT_MASK))
+    return FALSE;
+  if (keyval == GDK_KEY_ISO_Left_Tab || ((keyval == GDK_KEY_Tab || keyval == GDK_KEY_KP_Tab) &&
+                                         (state & GDK_SHIFT_MASK)))
+    direction = GTK_DIR_TAB_BACKWARD;
+  else if (keyval == GDK_KEY_Tab || keyval == GDK_KEY_KP_Tab)
+    direction = GTK_DIR_TAB_FORWARD;
+  else
+    return FALSE;
+
+  gtk_widget_set_can_focus (list, FALSE);
+  moved = gtk_widget_child_focus (GTK_WIDGET (self), direction);
+  gtk_widget_set_can_focus (list, TRUE);
+  return moved;
+}
+
+/* Freezes --------------------------------------------------------------- */
+
+/* A gap this long between two ticks of the watch is a freeze. */
+#define FREEZE_GAP_MS 250
+/* The watch's tick while a run is live. */
+#define FREEZE_WATCH_MS 50
+/* After a freeze, input is looked at for this long. */
+#define FREEZE_AFTERMATH_MS 2000
+/* ...and without a clock to date input by, all of it is dropped for this
+ * long: what was queued arrives within a few frames. */
+#define FREEZE_FLUSH_MS 300
+
+static void
+freeze_watch_check (AwWindow *self)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  if (self->freeze_watch_at != 0 && now - self->freeze_watch_at >= FREEZE_GAP_MS * G_TIME_SPAN_MILLISECOND)
+    self->freeze_ended_at = now;
+  self->freeze_watch_at = now;
+}
+
+static gboolean
+freeze_watch_tick (gpointer data)
+{
+  freeze_watch_check (data);
+  return G_SOURCE_CONTINUE;
+}
+
+/* Only a run can freeze the window, so the watch ticks only during one.
+ * Its priority is above the input's: after a freeze it runs before what
+ * was queued is delivered. */
+static void
+on_running (AwSession  *session,
+            GParamSpec *pspec,
+            AwWindow   *self)
+{
+  if (aw_session_get_running (session))
+    {
+      self->freeze_watch_at = g_get_monotonic_time ();
+      if (self->freeze_watch_id == 0)
+        self->freeze_watch_id = g_timeout_add_full (G_PRIORITY_HIGH, FREEZE_WATCH_MS,
+                                                    freeze_watch_tick, self, NULL);
+      return;
+    }
+  /* The run can end in the same callback as its freeze. */
+  if (self->freeze_watch_id != 0)
+    freeze_watch_check (self);
+  g_clear_handle_id (&self->freeze_watch_id, g_source_remove);
+  self->freeze_watch_at = 0;
+}
+
+/* Whether @event was made while the window was frozen. GDK's event times
+ * are another clock's milliseconds (the X server's); the least difference
+ * seen between the two clocks dates an event on ours, to within the time
+ * an event takes to arrive. */
+static gboolean
+made_during_freeze (AwWindow *self,
+                    GdkEvent *event)
+{
+  gint64 now_ms = g_get_monotonic_time () / 1000;
+  gint64 ended_ms = self->freeze_ended_at / 1000;
+  guint32 time = gdk_event_get_time (event);
+  gint64 lag;
+  gboolean stale;
+
+  if (time == GDK_CURRENT_TIME)
+    return self->freeze_ended_at != 0 && now_ms - ended_ms < FREEZE_FLUSH_MS;
+
+  lag = now_ms - (gint64) time;
+  if (self->freeze_ended_at == 0 || now_ms - ended_ms >= FREEZE_AFTERMATH_MS)
+    stale = FALSE;
+  else if (self->event_lag_ms == G_MAXINT64)
+    stale = now_ms - ended_ms < FREEZE_FLUSH_MS;
+  else
+    stale = (gint64) time + self->event_lag_ms < ended_ms;
+
+  if (!stale)
+    self->event_lag_ms = MIN (self->event_lag_ms, lag);
+  return stale;
+}
+
+static gboolean
+on_window_event (GtkEventControllerLegacy *controller,
+                 GdkEvent                 *event,
+                 AwWindow                 *self)
+{
+  switch ((int) gdk_event_get_event_type (event))
+    {
+    case GDK_KEY_PRESS:
+    case GDK_KEY_RELEASE:
+    case GDK_BUTTON_PRESS:
+    case GDK_BUTTON_RELEASE:
+    case GDK_TOUCH_BEGIN:
+    case GDK_TOUCH_END:
+      break;
+    default:
+      return FALSE;
+    }
+  if (!made_during_freeze (self, event))
+    return FALSE;
+  g_debug ("Input made during a freeze dropped");
+  return TRUE;
+}
+
 /* Construction ----------------------------------------------------------- */
 
 /* From the instance's init, after the template. */
@@ -249,6 +396,18 @@ _aw_window_focus_init (AwWindow *self)
   g_signal_connect (controller, "key-pressed", G_CALLBACK (on_search_key), self);
   gtk_widget_add_controller (GTK_WIDGET (self->search_entry), controller);
 
+  controller = gtk_event_controller_key_new ();
+  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+  g_signal_connect (controller, "key-pressed", G_CALLBACK (on_list_key), self);
+  gtk_widget_add_controller (GTK_WIDGET (self->scenario_list), controller);
+
+  self->event_lag_ms = G_MAXINT64;
+  controller = gtk_event_controller_legacy_new ();
+  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+  g_signal_connect (controller, "event", G_CALLBACK (on_window_event), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), controller);
+  g_signal_connect_object (self->session, "notify::running", G_CALLBACK (on_running), self, 0);
+
   g_signal_connect (self, "notify::focus-widget", G_CALLBACK (on_focus_widget), self);
   g_signal_connect (self, "notify::is-active", G_CALLBACK (on_is_active), self);
 
@@ -262,6 +421,7 @@ _aw_window_focus_dispose (AwWindow *self)
   g_signal_handlers_disconnect_by_func (self, on_focus_widget, self);
   g_signal_handlers_disconnect_by_func (self, on_is_active, self);
   g_clear_handle_id (&self->focus_idle_id, g_source_remove);
+  g_clear_handle_id (&self->freeze_watch_id, g_source_remove);
   g_weak_ref_set (&self->last_focus, NULL);
 }
 

@@ -173,6 +173,7 @@ aw_task_table_init (AwTaskTable *self)
 {
   g_autoptr(GtkNoSelection) selection = NULL;
 
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, "Task table", -1);
   self->rows = g_list_store_new (AW_TYPE_TASK_ROW);
   selection = gtk_no_selection_new (G_LIST_MODEL (g_object_ref (self->rows)));
   self->view = GTK_COLUMN_VIEW (gtk_column_view_new (GTK_SELECTION_MODEL (g_steal_pointer (&selection))));

@@ -117,6 +117,38 @@ bind_cell (GtkSignalListItemFactory *factory,
     gtk_accessible_update_property (GTK_ACCESSIBLE (row_widget), GTK_ACCESSIBLE_PROPERTY_LABEL, row->sentence, -1);
 }
 
+/* Tab and Shift+Tab leave the table in one press: GtkListView takes Tab
+ * from row to row, and a keyboard user would walk every task to get out
+ * (the arrows move between rows). The view stops taking the focus for
+ * the move, so the window's focus chain passes over it. */
+static gboolean
+on_key_pressed (GtkEventControllerKey *controller,
+                guint                  keyval,
+                guint                  keycode,
+                GdkModifierType        state,
+                AwTaskTable           *self)
+{
+  GtkWidget *view = GTK_WIDGET (self->view);
+  GtkRoot *root = gtk_widget_get_root (view);
+  GtkDirectionType direction;
+  gboolean moved;
+
+  if (root == NULL || (state & (GDK_CONTROL_MASK | GDK_ALT_MASK)))
+    return FALSE;
+  if (keyval == GDK_KEY_ISO_Left_Tab || ((keyval == GDK_KEY_Tab || keyval == GDK_KEY_KP_Tab) &&
+                                         (state & GDK_SHIFT_MASK)))
+    direction = GTK_DIR_TAB_BACKWARD;
+  else if (keyval == GDK_KEY_Tab || keyval == GDK_KEY_KP_Tab)
+    direction = GTK_DIR_TAB_FORWARD;
+  else
+    return FALSE;
+
+  gtk_widget_set_can_focus (view, FALSE);
+  moved = gtk_widget_child_focus (GTK_WIDGET (root), direction);
+  gtk_widget_set_can_focus (view, TRUE);
+  return moved;
+}
+
 /* The column view's own parts: the row of titles, each title and the list
  * of rows. Their classes are private in GTK 4.8, so they are told apart by
  * what is public: the list is a GtkListView, the titles sit in the other
@@ -197,6 +229,14 @@ aw_task_table_init (AwTaskTable *self)
     }
 
   label_view_parts (self);
+
+  {
+    GtkEventController *keys = gtk_event_controller_key_new ();
+
+    gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+    g_signal_connect (keys, "key-pressed", G_CALLBACK (on_key_pressed), self);
+    gtk_widget_add_controller (GTK_WIDGET (self->view), keys);
+  }
 
   self->scroller = gtk_scrolled_window_new ();
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (self->scroller), GTK_WIDGET (self->view));

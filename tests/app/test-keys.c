@@ -21,6 +21,7 @@
 #include "aw-application.h"
 #include "aw-lesson-panel.h"
 #include "aw-render.h"
+#include "aw-task-table.h"
 #include "aw-timeline-view.h"
 #include "aw-window-private.h"
 #include "window-test-util.h"
@@ -1139,6 +1140,50 @@ test_list_keys (void)
   test_wait_ms (50);
 }
 
+/* In the Task table the arrows move between tasks and Tab leaves the
+ * table in one press; Shift+Tab comes back to the same task. */
+static void
+test_table_keys (void)
+{
+  AwWindow *window;
+  GtkWidget *view;
+  GtkWidget *row;
+
+  if (!have_tools ())
+    {
+      g_test_skip ("needs an X display and xdotool, and no valgrind");
+      return;
+    }
+
+  window = test_window_new (app, 1280, 800);
+  g_assert_true (aw_window_select_scenario (window, "when-all"));
+  aw_window_set_variant (window, -1);
+  aw_window_set_speed (window, 4);
+  x_focus (GTK_WINDOW (window));
+  run_with_key (window, "F5");
+  g_assert_cmpuint (aw_task_table_get_n_rows (_aw_window_get_task_table (window)), >=, 4);
+
+  gtk_stack_set_visible_child_name (window->view_stack, "table");
+  test_wait_ms (150);
+  view = GTK_WIDGET (aw_task_table_get_view (_aw_window_get_task_table (window)));
+  g_assert_true (gtk_widget_child_focus (view, GTK_DIR_TAB_FORWARD));
+  key ("Down");
+  key ("Down");
+  row = focus_of (window);
+  g_assert_true (gtk_widget_is_ancestor (row, view));
+
+  key ("Tab");
+  g_assert_nonnull (focus_of (window));
+  g_assert_false (gtk_widget_is_ancestor (focus_of (window), view));
+  key ("shift+Tab");
+  g_assert_true (focus_of (window) == row);
+  key ("shift+Tab");
+  g_assert_false (gtk_widget_is_ancestor (focus_of (window), view));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  test_wait_ms (50);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1156,6 +1201,7 @@ main (int    argc,
   g_test_add_func ("/aw/app/keys/start-up-focus", test_start_up_focus);
   g_test_add_func ("/aw/app/keys/search", test_search_keys);
   g_test_add_func ("/aw/app/keys/list", test_list_keys);
+  g_test_add_func ("/aw/app/keys/table", test_table_keys);
   g_test_add_func ("/aw/app/keys/after-clicks", test_keys_after_clicks);
   g_test_add_func ("/aw/app/keys/wheel", test_wheel);
   g_test_add_func ("/aw/app/keys/tooltip-width", test_tooltip_width);

@@ -5,6 +5,14 @@
  * A picture cannot be navigated with a keyboard or read by a screen reader;
  * this table holds the same facts (task, state, start, duration, thread)
  * as rows and cells that can.
+ *
+ * GTK 4.8 names an unlabelled widget after its class on AT-SPI, and a
+ * column view's row, its cells, its list and its titles have no label of
+ * their own: a screen reader would read "GtkListItemWidget table row" and
+ * never the figures. So each row is labelled with its sentence ("WhenAll:
+ * GetProfileAsync, completed, started at 0 ms, took 800 ms, held no
+ * thread"), each cell with its column and value, and the list and the
+ * titles with what they are.
  */
 
 #include "config.h"
@@ -17,9 +25,21 @@
 #define AW_TYPE_TASK_ROW (aw_task_row_get_type ())
 G_DECLARE_FINAL_TYPE (AwTaskRow, aw_task_row, AW, TASK_ROW, GObject)
 
+enum {
+  COLUMN_TASK,
+  COLUMN_STATE,
+  COLUMN_START,
+  COLUMN_DURATION,
+  COLUMN_THREAD,
+  N_COLUMNS
+};
+
+static const char *column_titles[N_COLUMNS] = { "Task", "State", "Start", "Duration", "Thread" };
+
 struct _AwTaskRow {
   GObject parent_instance;
-  char   *cells[5];   /* task, state, start, duration, thread */
+  char   *cells[N_COLUMNS];
+  char   *sentence;   /* the row as a screen reader reads it */
 };
 
 G_DEFINE_FINAL_TYPE (AwTaskRow, aw_task_row, G_TYPE_OBJECT)
@@ -31,6 +51,7 @@ aw_task_row_finalize (GObject *object)
 
   for (guint i = 0; i < G_N_ELEMENTS (self->cells); i++)
     g_free (self->cells[i]);
+  g_free (self->sentence);
   G_OBJECT_CLASS (aw_task_row_parent_class)->finalize (object);
 }
 
@@ -49,6 +70,7 @@ struct _AwTaskTable {
   GtkWidget      parent_instance;
   GtkWidget     *scroller;
   GtkColumnView *view;
+  GtkWidget     *list;   /* the view's list of rows, as AT-SPI shows it */
   GListStore    *rows;
 };
 
@@ -73,8 +95,91 @@ bind_cell (GtkSignalListItemFactory *factory,
 {
   AwTaskRow *row = gtk_list_item_get_item (item);
   guint column = GPOINTER_TO_UINT (user_data);
+  GtkWidget *label = gtk_list_item_get_child (item);
+  GtkWidget *cell = gtk_widget_get_parent (label);
+  GtkWidget *row_widget = cell ? gtk_widget_get_parent (cell) : NULL;
+  g_autofree char *cell_name = NULL;
+  const char *value = row->cells[column];
 
-  gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (item)), row->cells[column]);
+  gtk_label_set_text (GTK_LABEL (label), row->cells[column]);
+
+  /* The child's parent is the column view's cell, and the cell's the row
+   * (GTK 4.8 has no API for either): both are what AT-SPI exposes, and
+   * what a screen reader reads as the focus moves. A cell is read without
+   * the indentation that shows nesting. */
+  if (cell == NULL)
+    return;
+  while (*value == ' ')
+    value++;
+  cell_name = g_strdup_printf ("%s: %s", column_titles[column], value);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (cell), GTK_ACCESSIBLE_PROPERTY_LABEL, cell_name, -1);
+  if (row_widget != NULL)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (row_widget), GTK_ACCESSIBLE_PROPERTY_LABEL, row->sentence, -1);
+}
+
+/* Tab and Shift+Tab leave the table in one press: GtkListView takes Tab
+ * from row to row, and a keyboard user would walk every task to get out
+ * (the arrows move between rows). The view stops taking the focus for
+ * the move, so the window's focus chain passes over it. */
+static gboolean
+on_key_pressed (GtkEventControllerKey *controller,
+                guint                  keyval,
+                guint                  keycode,
+                GdkModifierType        state,
+                AwTaskTable           *self)
+{
+  GtkWidget *view = GTK_WIDGET (self->view);
+  GtkRoot *root = gtk_widget_get_root (view);
+  GtkDirectionType direction;
+  gboolean moved;
+
+  if (root == NULL || (state & (GDK_CONTROL_MASK | GDK_ALT_MASK)))
+    return FALSE;
+  if (keyval == GDK_KEY_ISO_Left_Tab || ((keyval == GDK_KEY_Tab || keyval == GDK_KEY_KP_Tab) &&
+                                         (state & GDK_SHIFT_MASK)))
+    direction = GTK_DIR_TAB_BACKWARD;
+  else if (keyval == GDK_KEY_Tab || keyval == GDK_KEY_KP_Tab)
+    direction = GTK_DIR_TAB_FORWARD;
+  else
+    return FALSE;
+
+  gtk_widget_set_can_focus (view, FALSE);
+  moved = gtk_widget_child_focus (GTK_WIDGET (root), direction);
+  gtk_widget_set_can_focus (view, TRUE);
+  return moved;
+}
+
+/* The column view's own parts: the row of titles, each title and the list
+ * of rows. Their classes are private in GTK 4.8, so they are told apart by
+ * what is public: the list is a GtkListView, the titles sit in the other
+ * child, in the columns' order. */
+static void
+label_view_parts (AwTaskTable *self)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->view));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      guint i = 0;
+
+      if (GTK_IS_LIST_VIEW (child))
+        {
+          self->list = child;
+          gtk_accessible_update_property (GTK_ACCESSIBLE (child),
+                                          GTK_ACCESSIBLE_PROPERTY_LABEL, "No tasks yet: run the lesson",
+                                          -1);
+          continue;
+        }
+      gtk_accessible_update_property (GTK_ACCESSIBLE (child),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, "Column titles",
+                                      -1);
+      for (GtkWidget *title = gtk_widget_get_first_child (child);
+           title != NULL && i < N_COLUMNS;
+           title = gtk_widget_get_next_sibling (title), i++)
+        gtk_accessible_update_property (GTK_ACCESSIBLE (title),
+                                        GTK_ACCESSIBLE_PROPERTY_LABEL, column_titles[i],
+                                        -1);
+    }
 }
 
 static void
@@ -98,9 +203,9 @@ aw_task_table_class_init (AwTaskTableClass *klass)
 static void
 aw_task_table_init (AwTaskTable *self)
 {
-  static const char *titles[] = { "Task", "State", "Start", "Duration", "Thread" };
   g_autoptr(GtkNoSelection) selection = NULL;
 
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, "Task table", -1);
   self->rows = g_list_store_new (AW_TYPE_TASK_ROW);
   selection = gtk_no_selection_new (G_LIST_MODEL (g_object_ref (self->rows)));
   self->view = GTK_COLUMN_VIEW (gtk_column_view_new (GTK_SELECTION_MODEL (g_steal_pointer (&selection))));
@@ -109,19 +214,29 @@ aw_task_table_init (AwTaskTable *self)
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, "Tasks of the last run",
                                   -1);
 
-  for (guint i = 0; i < G_N_ELEMENTS (titles); i++)
+  for (guint i = 0; i < N_COLUMNS; i++)
     {
       GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
       GtkColumnViewColumn *column;
 
       g_signal_connect (factory, "setup", G_CALLBACK (setup_cell), NULL);
       g_signal_connect (factory, "bind", G_CALLBACK (bind_cell), GUINT_TO_POINTER (i));
-      column = gtk_column_view_column_new (titles[i], factory);
+      column = gtk_column_view_column_new (column_titles[i], factory);
       gtk_column_view_column_set_resizable (column, TRUE);
       gtk_column_view_column_set_expand (column, i == 0);
       gtk_column_view_append_column (self->view, column);
       g_object_unref (column);
     }
+
+  label_view_parts (self);
+
+  {
+    GtkEventController *keys = gtk_event_controller_key_new ();
+
+    gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+    g_signal_connect (keys, "key-pressed", G_CALLBACK (on_key_pressed), self);
+    gtk_widget_add_controller (GTK_WIDGET (self->view), keys);
+  }
 
   self->scroller = gtk_scrolled_window_new ();
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (self->scroller), GTK_WIDGET (self->view));
@@ -144,6 +259,16 @@ guint
 aw_task_table_get_n_rows (AwTaskTable *self)
 {
   return g_list_model_get_n_items (G_LIST_MODEL (self->rows));
+}
+
+/* "held no thread", "held worker 2": the thread column as part of a
+ * sentence. */
+static char *
+thread_phrase (const char *thread)
+{
+  if (g_str_has_prefix (thread, "none"))
+    return g_strdup ("held no thread");
+  return g_strdup_printf ("held %s", thread);
 }
 
 static const char *
@@ -182,19 +307,35 @@ aw_task_table_set_runs (AwTaskTable      *self,
         {
           const AwTaskInfo *t = &tasks[i];
           AwTaskRow *row = g_object_new (AW_TYPE_TASK_ROW, NULL);
+          g_autofree char *thread = NULL;
           gint64 end = t->end_ns >= 0 ? t->end_ns : aw_trace_model_get_end_ns (model);
 
-          row->cells[0] = n_variants > 1
+          row->cells[COLUMN_TASK] = n_variants > 1
             ? g_strdup_printf ("%s: %*s%s", variants[v].title, (int) MIN (t->depth, 8) * 2, "", t->name)
             : g_strdup_printf ("%*s%s", (int) MIN (t->depth, 8) * 2, "", t->name);
-          row->cells[1] = g_strdup (task_state (t));
-          row->cells[2] = aw_format_duration ((t->created_ns - begin) / 1e6);
-          row->cells[3] = aw_format_duration ((end - t->created_ns) / 1e6);
-          row->cells[4] = aw_summary_task_thread (model, t);
+          row->cells[COLUMN_STATE] = g_strdup (task_state (t));
+          row->cells[COLUMN_START] = aw_format_duration ((t->created_ns - begin) / 1e6);
+          row->cells[COLUMN_DURATION] = aw_format_duration ((end - t->created_ns) / 1e6);
+          row->cells[COLUMN_THREAD] = aw_summary_task_thread (model, t);
+          thread = thread_phrase (row->cells[COLUMN_THREAD]);
+          row->sentence = g_strdup_printf ("%s%s%s, %s, started at %s, %s %s, %s",
+                                           n_variants > 1 ? variants[v].title : "",
+                                           n_variants > 1 ? ": " : "",
+                                           t->name, row->cells[COLUMN_STATE], row->cells[COLUMN_START],
+                                           t->outcome == AW_OUTCOME_PENDING ? "running for" : "took",
+                                           row->cells[COLUMN_DURATION], thread);
           g_ptr_array_add (rows, row);
         }
     }
 
   g_list_store_splice (self->rows, 0, g_list_model_get_n_items (G_LIST_MODEL (self->rows)),
                        rows->pdata, rows->len);
+
+  if (self->list != NULL)
+    {
+      g_autofree char *name = rows->len == 0 ? g_strdup ("No tasks yet: run the lesson")
+                                             : g_strdup_printf (rows->len == 1 ? "%u task" : "%u tasks", rows->len);
+
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self->list), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+    }
 }

@@ -17,7 +17,17 @@
  * hidden, the window back from a dialog with its focus gone).
  *
  * The search box is a way into the catalogue: Enter opens the first lesson
- * it finds, Down moves into the list.
+ * it finds, Down moves into the list. In the list the arrows move and Tab
+ * leaves it, in one press either way: GtkListBox would take Tab from row
+ * to row, and a screen reader user would walk every lesson to get out.
+ *
+ * Input typed while the main loop was frozen (the .Result deadlock blocks
+ * it for seconds, on purpose) reaches the window only when the freeze
+ * ends. A Tab, an arrow or a Space pressed at a window that did not answer
+ * would then open another lesson or run again, and wipe what the run
+ * left on screen; so those keys and clicks, made before the end of a
+ * freeze, are dropped. Other input keeps arriving late, as the lesson
+ * says it does.
  */
 
 #include "config.h"
@@ -194,7 +204,7 @@ first_match (AwWindow *self)
   return NULL;
 }
 
-/* Enter: the first lesson found, ready to run. */
+/* Enter: the first lesson found, opened and ready to run. */
 static void
 on_search_activate (GtkSearchEntry *entry,
                     AwWindow       *self)
@@ -204,6 +214,7 @@ on_search_activate (GtkSearchEntry *entry,
   if (row == NULL)
     return;
   gtk_list_box_select_row (self->scenario_list, row);
+  g_signal_emit_by_name (self->scenario_list, "row-activated", row);
   _aw_window_focus_view (self);
 }
 
@@ -228,6 +239,195 @@ on_search_key (GtkEventControllerKey *controller,
   return TRUE;
 }
 
+/* The list --------------------------------------------------------------- */
+
+/* Tab and Shift+Tab in the list: to the widget after (or before) the
+ * whole list. The list stops taking the focus for the move, so the
+ * window's focus chain passes over it. */
+static gboolean
+on_list_key (GtkEventControllerKey *controller,
+             guint                  keyval,
+             guint                  keycode,
+             GdkModifierType        state,
+             AwWindow              *self)
+{
+  GtkWidget *list = GTK_WIDGET (self->scenario_list);
+  GtkDirectionType direction;
+  gboolean moved;
+
+  if (state & (GDK_CONTROL_MASK | GDK_ALT_MASK))
+    return FALSE;
+  if (keyval == GDK_KEY_ISO_Left_Tab || ((keyval == GDK_KEY_Tab || keyval == GDK_KEY_KP_Tab) &&
+                                         (state & GDK_SHIFT_MASK)))
+    direction = GTK_DIR_TAB_BACKWARD;
+  else if (keyval == GDK_KEY_Tab || keyval == GDK_KEY_KP_Tab)
+    direction = GTK_DIR_TAB_FORWARD;
+  else
+    return FALSE;
+
+  gtk_widget_set_can_focus (list, FALSE);
+  moved = gtk_widget_child_focus (GTK_WIDGET (self), direction);
+  gtk_widget_set_can_focus (list, TRUE);
+  return moved;
+}
+
+/* Freezes --------------------------------------------------------------- */
+
+/* A gap this long between two ticks of the watch is a freeze. */
+#define FREEZE_GAP_MS 250
+/* The watch's tick while a run is live. */
+#define FREEZE_WATCH_MS 50
+/* After a freeze, input is looked at for this long. */
+#define FREEZE_AFTERMATH_MS 2000
+/* ...and without a clock to date input by, all of it is dropped for this
+ * long: what was queued arrives within a few frames. */
+#define FREEZE_FLUSH_MS 300
+
+static void
+freeze_watch_check (AwWindow *self)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  if (self->freeze_watch_at != 0 && now - self->freeze_watch_at >= FREEZE_GAP_MS * G_TIME_SPAN_MILLISECOND)
+    self->freeze_ended_at = now;
+  self->freeze_watch_at = now;
+}
+
+static gboolean
+freeze_watch_tick (gpointer data)
+{
+  freeze_watch_check (data);
+  return G_SOURCE_CONTINUE;
+}
+
+/* Only a run can freeze the window, so the watch ticks only during one.
+ * Its priority is above the input's: after a freeze it runs before what
+ * was queued is delivered. */
+static void
+on_running (AwSession  *session,
+            GParamSpec *pspec,
+            AwWindow   *self)
+{
+  if (aw_session_get_running (session))
+    {
+      self->freeze_watch_at = g_get_monotonic_time ();
+      if (self->freeze_watch_id == 0)
+        self->freeze_watch_id = g_timeout_add_full (G_PRIORITY_HIGH, FREEZE_WATCH_MS,
+                                                    freeze_watch_tick, self, NULL);
+      return;
+    }
+  /* The run can end in the same callback as its freeze. */
+  if (self->freeze_watch_id != 0)
+    freeze_watch_check (self);
+  g_clear_handle_id (&self->freeze_watch_id, g_source_remove);
+  self->freeze_watch_at = 0;
+}
+
+/* Whether @event was made while the window was frozen. GDK's event times
+ * are another clock's milliseconds (the X server's); the least difference
+ * seen between the two clocks dates an event on ours, to within the time
+ * an event takes to arrive. */
+static gboolean
+made_during_freeze (AwWindow *self,
+                    GdkEvent *event)
+{
+  gint64 now_ms = g_get_monotonic_time () / 1000;
+  gint64 ended_ms = self->freeze_ended_at / 1000;
+  guint32 time = gdk_event_get_time (event);
+  gint64 lag;
+  gboolean stale;
+
+  if (time == GDK_CURRENT_TIME)
+    return self->freeze_ended_at != 0 && now_ms - ended_ms < FREEZE_FLUSH_MS;
+
+  lag = now_ms - (gint64) time;
+  if (self->freeze_ended_at == 0 || now_ms - ended_ms >= FREEZE_AFTERMATH_MS)
+    stale = FALSE;
+  else if (self->event_lag_ms == G_MAXINT64)
+    stale = now_ms - ended_ms < FREEZE_FLUSH_MS;
+  else
+    stale = (gint64) time + self->event_lag_ms < ended_ms;
+
+  if (!stale)
+    self->event_lag_ms = MIN (self->event_lag_ms, lag);
+  return stale;
+}
+
+/* The keys that open a lesson or start a run, wherever the focus is:
+ * the list's, Page Up and Down, Space and Enter (on the timeline, a row,
+ * the Run button), F5. */
+static gboolean
+is_lesson_key (guint keyval)
+{
+  switch (keyval)
+    {
+    case GDK_KEY_Tab: case GDK_KEY_ISO_Left_Tab: case GDK_KEY_KP_Tab:
+    case GDK_KEY_Up: case GDK_KEY_Down: case GDK_KEY_KP_Up: case GDK_KEY_KP_Down:
+    case GDK_KEY_Page_Up: case GDK_KEY_Page_Down: case GDK_KEY_KP_Page_Up: case GDK_KEY_KP_Page_Down:
+    case GDK_KEY_Home: case GDK_KEY_End: case GDK_KEY_KP_Home: case GDK_KEY_KP_End:
+    case GDK_KEY_space: case GDK_KEY_KP_Space:
+    case GDK_KEY_Return: case GDK_KEY_KP_Enter: case GDK_KEY_ISO_Enter:
+    case GDK_KEY_F5:
+      return TRUE;
+    default:
+      return FALSE;
+    }
+}
+
+/* Whether a click lands on the list or the Run button. */
+static gboolean
+is_lesson_click (AwWindow *self,
+                 GdkEvent *event)
+{
+  GtkNative *native = GTK_NATIVE (self);
+  GtkWidget *target;
+  double x, y, sx, sy;
+
+  if (gdk_event_get_surface (event) != gtk_native_get_surface (native) ||
+      !gdk_event_get_position (event, &x, &y))
+    return FALSE;
+  gtk_native_get_surface_transform (native, &sx, &sy);
+  target = gtk_widget_pick (GTK_WIDGET (self), x - sx, y - sy, GTK_PICK_DEFAULT);
+  return target != NULL &&
+         (gtk_widget_is_ancestor (target, GTK_WIDGET (self->scenario_list)) ||
+          target == self->run_button || gtk_widget_is_ancestor (target, self->run_button));
+}
+
+/* Input made during a freeze still arrives, late, as the lesson shows
+ * (a click on a button is handled after the freeze, Ctrl+Q quits); only
+ * what would open another lesson or run again is dropped. */
+static gboolean
+on_window_event (GtkEventControllerLegacy *controller,
+                 GdkEvent                 *event,
+                 AwWindow                 *self)
+{
+  GtkWidget *focus;
+  gboolean lesson;
+
+  switch ((int) gdk_event_get_event_type (event))
+    {
+    case GDK_KEY_PRESS:
+    case GDK_KEY_RELEASE:
+      focus = gtk_root_get_focus (GTK_ROOT (self));
+      lesson = is_lesson_key (gdk_key_event_get_keyval (event)) ||
+               (focus != NULL && gtk_widget_is_ancestor (focus, GTK_WIDGET (self->scenario_list)));
+      break;
+    case GDK_BUTTON_PRESS:
+    case GDK_BUTTON_RELEASE:
+    case GDK_TOUCH_BEGIN:
+    case GDK_TOUCH_END:
+      lesson = is_lesson_click (self, event);
+      break;
+    default:
+      return FALSE;
+    }
+  /* Dated for every key and click, to keep the clocks' difference. */
+  if (!made_during_freeze (self, event) || !lesson)
+    return FALSE;
+  g_debug ("A key or click made during a freeze would have changed the lesson: dropped");
+  return TRUE;
+}
+
 /* Construction ----------------------------------------------------------- */
 
 /* From the instance's init, after the template. */
@@ -249,6 +449,18 @@ _aw_window_focus_init (AwWindow *self)
   g_signal_connect (controller, "key-pressed", G_CALLBACK (on_search_key), self);
   gtk_widget_add_controller (GTK_WIDGET (self->search_entry), controller);
 
+  controller = gtk_event_controller_key_new ();
+  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+  g_signal_connect (controller, "key-pressed", G_CALLBACK (on_list_key), self);
+  gtk_widget_add_controller (GTK_WIDGET (self->scenario_list), controller);
+
+  self->event_lag_ms = G_MAXINT64;
+  controller = gtk_event_controller_legacy_new ();
+  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+  g_signal_connect (controller, "event", G_CALLBACK (on_window_event), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), controller);
+  g_signal_connect_object (self->session, "notify::running", G_CALLBACK (on_running), self, 0);
+
   g_signal_connect (self, "notify::focus-widget", G_CALLBACK (on_focus_widget), self);
   g_signal_connect (self, "notify::is-active", G_CALLBACK (on_is_active), self);
 
@@ -262,6 +474,7 @@ _aw_window_focus_dispose (AwWindow *self)
   g_signal_handlers_disconnect_by_func (self, on_focus_widget, self);
   g_signal_handlers_disconnect_by_func (self, on_is_active, self);
   g_clear_handle_id (&self->focus_idle_id, g_source_remove);
+  g_clear_handle_id (&self->freeze_watch_id, g_source_remove);
   g_weak_ref_set (&self->last_focus, NULL);
 }
 

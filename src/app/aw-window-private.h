@@ -148,6 +148,15 @@ struct _AwWindow {
   guint                 focus_idle_id;
   gboolean              popover_closed;
   GtkWindow            *how_to_read;
+
+  /* The catalogue: moving selects, Enter or a pause opens */
+  guint                 open_timeout_id;
+
+  /* Input that waited out a freeze of the main loop is dropped */
+  guint                 freeze_watch_id;
+  gint64                freeze_watch_at;  /* monotonic µs: the watch's last tick */
+  gint64                freeze_ended_at;  /* monotonic µs: the end of the last freeze, or 0 */
+  gint64                event_lag_ms;     /* the least (monotonic ms - event time) seen, or G_MAXINT64 */
 };
 
 /* aw-window.c */

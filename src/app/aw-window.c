@@ -253,13 +253,19 @@ _aw_window_set_scenario (AwWindow   *self,
   _aw_window_update_actions (self);
 }
 
+/* The catalogue opens a lesson on Enter, a click, or after the selection
+ * rests for this long: moving through the list with the arrows (as a
+ * screen reader user does, hearing each title) must not load, and wipe
+ * the last run, at every row passed. */
+#define OPEN_PAUSE_MS 600
+
 static void
-on_row_selected (GtkListBox    *box,
-                 GtkListBoxRow *row,
-                 AwWindow      *self)
+open_row (AwWindow      *self,
+          GtkListBoxRow *row)
 {
   AwScenario *scenario;
 
+  g_clear_handle_id (&self->open_timeout_id, g_source_remove);
   if (row == NULL)
     return;
   scenario = g_object_get_data (G_OBJECT (row), "scenario");
@@ -267,32 +273,84 @@ on_row_selected (GtkListBox    *box,
     _aw_window_set_scenario (self, scenario);
 }
 
+static gboolean
+open_selected_row (gpointer data)
+{
+  AwWindow *self = data;
+  GtkListBoxRow *row = gtk_list_box_get_selected_row (self->scenario_list);
+
+  self->open_timeout_id = 0;
+  if (row != NULL && gtk_widget_get_child_visible (GTK_WIDGET (row)))
+    open_row (self, row);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_row_selected (GtkListBox    *box,
+                 GtkListBoxRow *row,
+                 AwWindow      *self)
+{
+  g_clear_handle_id (&self->open_timeout_id, g_source_remove);
+  if (row == NULL || g_object_get_data (G_OBJECT (row), "scenario") == self->scenario)
+    return;
+  self->open_timeout_id = g_timeout_add (OPEN_PAUSE_MS, open_selected_row, self);
+}
+
+/* Enter, Space or a click on a lesson. */
+static void
+on_row_activated (GtkListBox    *box,
+                  GtkListBoxRow *row,
+                  AwWindow      *self)
+{
+  open_row (self, row);
+}
+
+/* A lesson's row. The part headings GtkListBox draws between rows are
+ * children of the list on AT-SPI, where a screen reader counts them as
+ * items ("3 of 20" for 16 lessons) and finds them after the last row; so
+ * they are hidden from it, and the row that starts a part holds the
+ * heading instead (an empty box with the heading role, see header_func),
+ * and says its part in its name. */
 GtkWidget *
 _aw_window_make_row (AwScenario *scenario,
                      gboolean    user_file)
 {
   GtkWidget *row = gtk_list_box_row_new ();
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *heading = g_object_new (GTK_TYPE_BOX, "accessible-role", GTK_ACCESSIBLE_ROLE_HEADING, NULL);
   GtkWidget *title = gtk_label_new (aw_scenario_get_title (scenario));
   GtkWidget *id = gtk_label_new (user_file ? aw_scenario_get_source (scenario) : aw_scenario_get_id (scenario));
 
+  gtk_widget_set_visible (heading, FALSE);
   gtk_label_set_xalign (GTK_LABEL (title), 0);
   gtk_label_set_wrap (GTK_LABEL (title), TRUE);
+  gtk_widget_set_margin_bottom (title, 2);
   gtk_label_set_xalign (GTK_LABEL (id), 0);
   gtk_label_set_ellipsize (GTK_LABEL (id), PANGO_ELLIPSIZE_START);
   gtk_widget_add_css_class (id, "scenario-id");
   gtk_widget_add_css_class (id, "muted-text");
   gtk_widget_add_css_class (box, "scenario-row");
+  gtk_box_append (GTK_BOX (box), heading);
   gtk_box_append (GTK_BOX (box), title);
   gtk_box_append (GTK_BOX (box), id);
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
   g_object_set_data_full (G_OBJECT (row), "scenario", g_object_ref (scenario), g_object_unref);
+  g_object_set_data (G_OBJECT (row), "heading", heading);
   g_object_set_data (G_OBJECT (row), "part",
                      GUINT_TO_POINTER (user_file ? USER_FILES_PART : aw_scenario_get_part (scenario)));
   gtk_accessible_update_property (GTK_ACCESSIBLE (row),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, aw_scenario_get_title (scenario),
                                   -1);
   return row;
+}
+
+static const char *
+row_part_title (GtkListBoxRow *row)
+{
+  guint part = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (row), "part"));
+  AwScenario *scenario = g_object_get_data (G_OBJECT (row), "scenario");
+
+  return part == USER_FILES_PART ? "Opened files" : aw_scenario_get_part_title (scenario);
 }
 
 static void
@@ -302,21 +360,36 @@ header_func (GtkListBoxRow *row,
 {
   guint part = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (row), "part"));
   guint before_part = before ? GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (before), "part")) : 0;
+  AwScenario *scenario = g_object_get_data (G_OBJECT (row), "scenario");
+  GtkWidget *heading = g_object_get_data (G_OBJECT (row), "heading");
+  gboolean starts_part = part != before_part;
 
-  if (part != before_part)
+  if (starts_part)
     {
-      AwScenario *scenario = g_object_get_data (G_OBJECT (row), "scenario");
-      GtkWidget *label = gtk_label_new (part == USER_FILES_PART ? "Opened files"
-                                                                : aw_scenario_get_part_title (scenario));
+      GtkWidget *label = gtk_label_new (row_part_title (row));
+      g_autofree char *name = g_strdup_printf ("%s: %s", row_part_title (row), aw_scenario_get_title (scenario));
 
       gtk_label_set_xalign (GTK_LABEL (label), 0);
       gtk_label_set_wrap (GTK_LABEL (label), TRUE);
       gtk_widget_add_css_class (label, "part-header");
       gtk_widget_add_css_class (label, "muted-text");
+      gtk_accessible_update_state (GTK_ACCESSIBLE (label), GTK_ACCESSIBLE_STATE_HIDDEN, TRUE, -1);
       gtk_list_box_row_set_header (row, label);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (heading),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, row_part_title (row),
+                                      -1);
+      /* Heard as the focus crosses into the part, as the heading is seen. */
+      gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
     }
   else
-    gtk_list_box_row_set_header (row, NULL);
+    {
+      gtk_list_box_row_set_header (row, NULL);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (row),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, aw_scenario_get_title (scenario),
+                                      -1);
+    }
+  if (heading != NULL)
+    gtk_widget_set_visible (heading, starts_part);
 }
 
 static gboolean
@@ -340,11 +413,59 @@ filter_func (GtkListBoxRow *row,
   return strstr (hay, needle) != NULL;
 }
 
+/* GtkListBox hides a filtered row from the eye only: AT-SPI still lists it,
+ * and a screen reader would say "List with 16 items" after any search. */
+static gboolean
+filter_and_hide (GtkListBoxRow *row,
+                 gpointer       user_data)
+{
+  gboolean shown = filter_func (row, user_data);
+
+  gtk_accessible_update_state (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_STATE_HIDDEN, !shown, -1);
+  return shown;
+}
+
+/* How many lessons the search finds, said where a screen reader reads it:
+ * the search field's description (read as it changes, while typing) and
+ * the list's. */
+static void
+update_match_count (AwWindow *self)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+  g_autofree char *count = NULL;
+  guint shown = 0, total = 0;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->scenario_list));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_LIST_BOX_ROW (child))
+      {
+        total++;
+        if (filter_func (GTK_LIST_BOX_ROW (child), self))
+          shown++;
+      }
+
+  if (text == NULL || *text == '\0')
+    count = g_strdup_printf (total == 1 ? "%u lesson" : "%u lessons", total);
+  else if (shown == 0)
+    count = g_strdup_printf ("No lesson matches “%s”", text);
+  else
+    count = g_strdup_printf (shown == 1 ? "%u lesson of %u matches “%s”" : "%u lessons of %u match “%s”",
+                             shown, total, text);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->scenario_list),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, count,
+                                  -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->search_entry),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, count,
+                                  -1);
+}
+
 static void
 on_search_changed (GtkSearchEntry *entry,
                    AwWindow       *self)
 {
   gtk_list_box_invalidate_filter (self->scenario_list);
+  update_match_count (self);
 }
 
 static GtkListBoxRow *
@@ -382,7 +503,7 @@ aw_window_select_scenario (AwWindow   *self,
   if (row == NULL)
     return FALSE;
   gtk_list_box_select_row (self->scenario_list, row);
-  on_row_selected (self->scenario_list, row, self);
+  open_row (self, row);
   return TRUE;
 }
 
@@ -399,7 +520,7 @@ _aw_window_move_scenario (AwWindow *self,
   if (next == NULL)
     return;
   gtk_list_box_select_row (self->scenario_list, next);
-  on_row_selected (self->scenario_list, next, self);
+  open_row (self, next);
   /* In the list, the focus goes along, so that Up and Down go on from
    * the lesson shown. */
   if (focus != NULL && gtk_widget_is_ancestor (focus, GTK_WIDGET (self->scenario_list)))
@@ -588,6 +709,7 @@ aw_window_dispose (GObject *object)
   _aw_window_abandon_run (self);
   _aw_window_actions_dispose (self);
   _aw_window_focus_dispose (self);
+  g_clear_handle_id (&self->open_timeout_id, g_source_remove);
   if (self->replay_tick_id != 0 && self->timeline != NULL)
     gtk_widget_remove_tick_callback (GTK_WIDGET (self->timeline), self->replay_tick_id);
   self->replay_tick_id = 0;
@@ -802,6 +924,7 @@ aw_window_class_init (AwWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AwWindow, content_paned);
 
   gtk_widget_class_bind_template_callback (widget_class, on_row_selected);
+  gtk_widget_class_bind_template_callback (widget_class, on_row_activated);
   gtk_widget_class_bind_template_callback (widget_class, on_search_changed);
   gtk_widget_class_bind_template_callback_full (widget_class, "on_speed_selected",
                                                 G_CALLBACK (_aw_window_on_speed_selected));
@@ -859,7 +982,7 @@ aw_window_init (AwWindow *self)
   follow_chooser (self->replay_speed_dropdown, "Replay speed");
 
   gtk_list_box_set_header_func (self->scenario_list, header_func, NULL, NULL);
-  gtk_list_box_set_filter_func (self->scenario_list, filter_func, self, NULL);
+  gtk_list_box_set_filter_func (self->scenario_list, filter_and_hide, self, NULL);
 
   g_signal_connect_object (self->session, "notify::running", G_CALLBACK (_aw_window_update_actions),
                            self, G_CONNECT_SWAPPED);
@@ -882,6 +1005,7 @@ aw_window_init (AwWindow *self)
     }
   for (guint i = 0; i < self->scenarios->len; i++)
     gtk_list_box_append (self->scenario_list, _aw_window_make_row (g_ptr_array_index (self->scenarios, i), FALSE));
+  update_match_count (self);
 
   _aw_window_update_actions (self);
   _aw_window_update_replay_sensitivity (self);

@@ -3,7 +3,10 @@
 # screen reader user would: find the Run button and the timeline by name,
 # run a scenario through the button's action, read the updated summary;
 # then open "How to read the picture" from the button beside the legend
-# and read a mark's picture by its name and a glossary entry.
+# and read a mark's picture by its name and a glossary entry. Then what a
+# screen reader reads in the Task table (each row a sentence of its
+# figures) and in the lesson list (lessons as items, parts as headings, the
+# search's count).
 #
 # What a screen reader user depends on is checked on the way: a status
 # element announces the end of the run with the headline the timeline's
@@ -99,6 +102,109 @@ def wait_for(what, timeout=20.0):
     return None
 
 
+CLASS_NAME = re.compile(r"^(Gtk|Aw)[A-Z][A-Za-z]*$")
+DURATION = re.compile(r"\d+(\.\d+)? (ms|s)\b")
+
+
+def walk(root, depth=0):
+    if root is None or depth > 40:
+        return
+    yield root
+    for i in range(root.childCount):
+        child = root.getChildAtIndex(i)
+        if child is not None:
+            yield from walk(child, depth + 1)
+
+
+def class_named(root):
+    """The focusable objects under root that are named after a class."""
+    return ["%s (%s)" % (a.name, a.getRoleName()) for a in walk(root)
+            if a.getState().contains(pyatspi.STATE_FOCUSABLE) and CLASS_NAME.match(a.name or "")]
+
+
+def check_task_table(app):
+    tab = wait_for(lambda: find(app, lambda a: a.name == "Task table" and a.getRoleName() == "page tab"))
+    if tab is None:
+        print("not ok: no 'Task table' tab")
+        return False
+    action = tab.queryAction()
+    action.doAction(0)
+    table = wait_for(lambda: find(app, lambda a: a.name == "Tasks of the last run"))
+    if table is None:
+        print("not ok: no table named 'Tasks of the last run'")
+        return False
+    rows = wait_for(lambda: [a for a in walk(table) if a.getRoleName() == "table row"
+                             and a.getState().contains(pyatspi.STATE_FOCUSABLE)
+                             and any(c.getRoleName() == "table cell" for c in walk(a))])
+    if not rows:
+        print("not ok: the table has no rows with cells")
+        return False
+    for row in rows:
+        cells = [c for c in walk(row) if c.getRoleName() == "table cell"]
+        texts = [next((l.name for l in walk(c) if l.getRoleName() == "label"), "") for c in cells]
+        task = texts[0].split(":")[-1].strip() if texts else ""
+        print("row: '%s'; cells %s" % (row.name, [c.name for c in cells]))
+        # The row is read as a sentence holding what its cells show.
+        if not task or task not in row.name or texts[1] not in row.name or texts[3] not in row.name:
+            print("not ok: the row's name does not say its task, state and duration (%s)" % texts)
+            return False
+        if not DURATION.search(row.name):
+            print("not ok: the row's name holds no duration")
+            return False
+        for title, cell in zip(("Task", "State", "Start", "Duration", "Thread"), cells):
+            if not cell.name.startswith(title + ": "):
+                print("not ok: a cell is not labelled by its column: '%s'" % cell.name)
+                return False
+    if not any("completed" in row.name and "started at" in row.name and "took" in row.name for row in rows):
+        print("not ok: no row says a task completed, when it started and what it took")
+        return False
+    bad = class_named(table)
+    if bad:
+        print("not ok: focusable objects in the table named after a class: %s" % bad)
+        return False
+    return True
+
+
+def check_lesson_list(app):
+    lessons = find(app, lambda a: a.name == "Lesson scenarios" and a.getRoleName() == "list")
+    search = find(app, lambda a: a.name == "Search scenarios")
+    if lessons is None or search is None:
+        print("not ok: no lesson list (%s) or search (%s)" % (lessons, search))
+        return False
+    children = [lessons.getChildAtIndex(i) for i in range(lessons.childCount)]
+    roles = set(c.getRoleName() for c in children)
+    # A screen reader says "N of M" counting the list's children: only lessons.
+    if roles != {"list item"}:
+        print("not ok: the lesson list holds more than lessons: %s" % roles)
+        return False
+    headings = [a for a in walk(lessons) if a.getRoleName() == "heading"]
+    print("%d lessons; headings: %s" % (len(children), [h.name for h in headings]))
+    if len(headings) < 4 or not all(h.name.startswith("Part ") for h in headings):
+        print("not ok: the parts are not headings")
+        return False
+    bad = class_named(lessons)
+    if bad:
+        print("not ok: focusable objects in the list named after a class: %s" % bad)
+        return False
+    total = len(children)
+    if str(total) not in lessons.description:
+        print("not ok: the list does not say how many lessons it holds: '%s'" % lessons.description)
+        return False
+
+    # A search: the list and the field say how many lessons match, and the
+    # lessons it hides are no longer items.
+    search.queryEditableText().setTextContents("thread")
+    described = wait_for(lambda: search.description if "match" in search.description else None)
+    shown = [lessons.getChildAtIndex(i) for i in range(lessons.childCount)]
+    print("search: '%s'; %d items" % (described, len(shown)))
+    if described is None or not (0 < len(shown) < total) or \
+       not described.startswith("%d lesson" % len(shown)) or lessons.description != described:
+        print("not ok: after a search, the count said (%s) is not the items shown (%d)" % (described, len(shown)))
+        return False
+    search.queryEditableText().setTextContents("")
+    return True
+
+
 def main():
     env = dict(os.environ)
     env.pop("GTK_A11Y", None)
@@ -189,6 +295,9 @@ def main():
         if misnamed:
             print("not ok: %d focusable controls named after a GTK class or not at all: %s"
                   % (len(misnamed), "; ".join(misnamed)))
+            return 1
+
+        if not check_task_table(accessible_app) or not check_lesson_list(accessible_app):
             return 1
 
         help_button = wait_for(lambda: find(accessible_app, lambda a: a.name == "How to read the picture"

@@ -529,6 +529,118 @@ test_quit_during_freeze (void)
   test_wait_ms (300);
 }
 
+/* Keys that would open another lesson or run again, pressed at the frozen
+ * window (a student pressing Tab, Down, Page Down and Space while nothing
+ * answers), are dropped when the freeze ends: the deadlock's results stay
+ * on screen. A key pressed afterwards works again. */
+static gpointer
+lesson_keys_thread (gpointer data)
+{
+  KeyProbe *probe = data;
+  gint64 give_up = g_get_monotonic_time () + 8 * G_USEC_PER_SEC;
+  gint last = g_atomic_int_get (&probe->ticks);
+  gint64 last_change = g_get_monotonic_time ();
+
+  while (g_get_monotonic_time () < give_up)
+    {
+      gint now_ticks = g_atomic_int_get (&probe->ticks);
+
+      if (now_ticks != last)
+        {
+          last = now_ticks;
+          last_change = g_get_monotonic_time ();
+        }
+      else if (g_get_monotonic_time () - last_change > 250 * 1000 && g_get_monotonic_time () > probe->not_before)
+        {
+          const char *argv[] = { "xdotool", "key", "Down", "Tab", "Next", "space", "Return", NULL };
+          int status = 0;
+
+          g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, &status, NULL);
+          probe->sent = TRUE;
+          break;
+        }
+      g_usleep (20 * 1000);
+    }
+  return NULL;
+}
+
+static void
+count_runs (gpointer data)
+{
+  (*(guint *) data)++;
+}
+
+static void
+test_keys_during_freeze (void)
+{
+  AwWindow *window;
+  KeyProbe probe = { 0, 0, FALSE };
+  GtkListBoxRow *row;
+  gboolean finished = FALSE;
+  guint runs_finished = 0;
+  guint tick_id;
+  gulong id, count_id;
+  GThread *thread;
+  gint64 end;
+
+  /* Keys timed against the freeze. */
+  TEST_SKIP_IF_SLOW ();
+  if (!have_tools ())
+    {
+      g_test_skip ("needs an X display and xdotool");
+      return;
+    }
+
+  window = new_window ();
+  aw_window_set_variant (window, 0);
+  /* The keys go to the window under the pointer (no window manager), to
+   * the deadlock's row in the list. */
+  {
+    const char *argv[] = { "xdotool", "mousemove", "640", "400", NULL };
+
+    g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL, NULL);
+  }
+  row = gtk_list_box_get_selected_row (window->scenario_list);
+  g_assert_nonnull (row);
+  g_assert_true (gtk_widget_grab_focus (GTK_WIDGET (row)));
+  tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (window), count_key_tick, &probe, NULL);
+  probe.not_before = g_get_monotonic_time () + 1400 * 1000;
+  thread = g_thread_new ("keys", lesson_keys_thread, &probe);
+  id = g_signal_connect_swapped (window, "run-finished", G_CALLBACK (test_set_flag), &finished);
+  count_id = g_signal_connect_swapped (window, "run-finished", G_CALLBACK (count_runs), &runs_finished);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.run", NULL);
+  g_assert_true (test_wait_for (&finished, 15000));
+  g_thread_join (thread);
+  g_signal_handler_disconnect (window, id);
+  gtk_widget_remove_tick_callback (GTK_WIDGET (window), tick_id);
+  g_assert_true (probe.sent);
+
+  /* Whatever was queued has been delivered by now, and the pause after
+   * which a selected lesson opens has passed. */
+  test_wait_ms (1500);
+  g_assert_cmpstr (aw_scenario_get_id (_aw_window_get_scenario (window)), ==, "deadlock");
+  g_assert_false (_aw_window_is_running (window));
+  g_assert_cmpuint (runs_finished, ==, 1);
+  g_assert_cmpuint (aw_session_get_n_runs (aw_window_get_session (window)), ==, 1);
+  g_assert_nonnull (strstr (aw_lesson_panel_get_outcome (_aw_window_get_lesson_panel (window)), "Deadlock"));
+
+  /* Once the window answers, the same key is handled. */
+  end = g_get_monotonic_time () + 3 * G_USEC_PER_SEC;
+  {
+    const char *argv[] = { "xdotool", "key", "Next", NULL };
+
+    g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL, NULL);
+  }
+  while (g_strcmp0 (aw_scenario_get_id (_aw_window_get_scenario (window)), "deadlock") == 0 &&
+         g_get_monotonic_time () < end)
+    test_wait_ms (20);
+  g_assert_cmpstr (aw_scenario_get_id (_aw_window_get_scenario (window)), !=, "deadlock");
+
+  g_signal_handler_disconnect (window, count_id);
+  gtk_window_destroy (GTK_WINDOW (window));
+  test_wait_ms (100);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -546,6 +658,7 @@ main (int    argc,
   g_test_add_func ("/aw/app/deadlock/await", test_await);
   g_test_add_func ("/aw/app/deadlock/quit-during-freeze", test_quit_during_freeze);
   g_test_add_func ("/aw/app/deadlock/staged-freeze", test_staged_freeze);
+  g_test_add_func ("/aw/app/deadlock/keys-during-freeze", test_keys_during_freeze);
 
   ret = test_app_run (&app);
   {

@@ -21,11 +21,15 @@
 #include "aw-application.h"
 #include "aw-lesson-panel.h"
 #include "aw-render.h"
+#include "aw-task-table.h"
 #include "aw-timeline-view.h"
 #include "aw-window-private.h"
 #include "window-test-util.h"
 
 static AwApplication *app;
+
+/* More than the pause after which the lesson selected in the list opens. */
+#define OPEN_PAUSE_MS 900
 
 /* Each key is given 150 ms to be handled: under valgrind that is too
  * little, so these tests are skipped there (AW_TEST_SLOW). */
@@ -642,9 +646,11 @@ test_search_keys (void)
   g_assert_cmpuint (rows->len, >=, 2);
   key ("Down");
   g_assert_true (focus_of (window) == g_ptr_array_index (rows, 0));
+  test_wait_ms (OPEN_PAUSE_MS);
   g_assert_cmpstr (scenario_id (window), ==, row_id (g_ptr_array_index (rows, 0)));
   key ("Down");
   g_assert_true (focus_of (window) == g_ptr_array_index (rows, 1));
+  test_wait_ms (OPEN_PAUSE_MS);
   g_assert_cmpstr (scenario_id (window), ==, row_id (g_ptr_array_index (rows, 1)));
 
   gtk_window_destroy (GTK_WINDOW (window));
@@ -747,6 +753,7 @@ test_keys_after_clicks (void)
   key ("Next");
   g_assert_true (focus_of (window) == g_ptr_array_index (rows, 4));
   key ("Down");
+  test_wait_ms (OPEN_PAUSE_MS);
   g_assert_cmpstr (scenario_id (window), ==, row_id (g_ptr_array_index (rows, 5)));
 
   /* The task table's tab, and back to the timeline's. */
@@ -1068,6 +1075,115 @@ test_predict_enter (void)
   test_wait_ms (50);
 }
 
+/* In the lesson list the arrows select and only Enter, a click or a pause
+ * opens: a screen reader user hears each title on the way without loading
+ * each lesson. Tab and Shift+Tab leave the list in one press, from any
+ * row. */
+static void
+test_list_keys (void)
+{
+  AwWindow *window;
+  g_autoptr(GPtrArray) rows = NULL;
+  GtkWidget *list;
+  guint first = 0;
+
+  if (!have_tools ())
+    {
+      g_test_skip ("needs an X display and xdotool, and no valgrind");
+      return;
+    }
+
+  window = test_window_new (app, 1280, 800);
+  g_assert_true (aw_window_select_scenario (window, "when-all"));
+  x_focus (GTK_WINDOW (window));
+  rows = visible_rows (window);
+  list = find_widget (GTK_WIDGET (window), GTK_TYPE_LIST_BOX);
+  while (g_strcmp0 (row_id (g_ptr_array_index (rows, first)), "when-all") != 0)
+    first++;
+  g_assert_cmpuint (first + 3, <, rows->len);
+  g_assert_true (gtk_widget_grab_focus (g_ptr_array_index (rows, first)));
+
+  /* Down, Down: the focus and the selection move, the lesson stays. */
+  key ("Down");
+  key ("Down");
+  g_assert_true (focus_of (window) == g_ptr_array_index (rows, first + 2));
+  g_assert_true (gtk_list_box_get_selected_row (GTK_LIST_BOX (list)) == g_ptr_array_index (rows, first + 2));
+  g_assert_cmpstr (scenario_id (window), ==, "when-all");
+  /* Enter opens the selected lesson at once. */
+  key ("Return");
+  g_assert_cmpstr (scenario_id (window), ==, row_id (g_ptr_array_index (rows, first + 2)));
+
+  /* Up, then a pause: the lesson opens by itself. */
+  key ("Up");
+  g_assert_cmpstr (scenario_id (window), ==, row_id (g_ptr_array_index (rows, first + 2)));
+  test_wait_ms (OPEN_PAUSE_MS);
+  g_assert_cmpstr (scenario_id (window), ==, row_id (g_ptr_array_index (rows, first + 1)));
+
+  /* Tab from a row: out of the list in one press, and no lesson opened. */
+  key ("Tab");
+  g_assert_nonnull (focus_of (window));
+  g_assert_false (gtk_widget_is_ancestor (focus_of (window), list));
+  g_assert_cmpstr (scenario_id (window), ==, row_id (g_ptr_array_index (rows, first + 1)));
+
+  /* Shift+Tab from a row: out the other way, to the search. */
+  g_assert_true (gtk_widget_grab_focus (g_ptr_array_index (rows, first + 1)));
+  key ("shift+Tab");
+  g_assert_true (focus_in_search (window));
+
+  /* And Tab from the search comes back to the lesson shown, in one press. */
+  key ("Tab");
+  g_assert_true (focus_of (window) == g_ptr_array_index (rows, first + 1));
+  test_wait_ms (OPEN_PAUSE_MS);
+  g_assert_cmpstr (scenario_id (window), ==, row_id (g_ptr_array_index (rows, first + 1)));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  test_wait_ms (50);
+}
+
+/* In the Task table the arrows move between tasks and Tab leaves the
+ * table in one press; Shift+Tab comes back to the same task. */
+static void
+test_table_keys (void)
+{
+  AwWindow *window;
+  GtkWidget *view;
+  GtkWidget *row;
+
+  if (!have_tools ())
+    {
+      g_test_skip ("needs an X display and xdotool, and no valgrind");
+      return;
+    }
+
+  window = test_window_new (app, 1280, 800);
+  g_assert_true (aw_window_select_scenario (window, "when-all"));
+  aw_window_set_variant (window, -1);
+  aw_window_set_speed (window, 4);
+  x_focus (GTK_WINDOW (window));
+  run_with_key (window, "F5");
+  g_assert_cmpuint (aw_task_table_get_n_rows (_aw_window_get_task_table (window)), >=, 4);
+
+  gtk_stack_set_visible_child_name (window->view_stack, "table");
+  test_wait_ms (150);
+  view = GTK_WIDGET (aw_task_table_get_view (_aw_window_get_task_table (window)));
+  g_assert_true (gtk_widget_child_focus (view, GTK_DIR_TAB_FORWARD));
+  key ("Down");
+  key ("Down");
+  row = focus_of (window);
+  g_assert_true (gtk_widget_is_ancestor (row, view));
+
+  key ("Tab");
+  g_assert_nonnull (focus_of (window));
+  g_assert_false (gtk_widget_is_ancestor (focus_of (window), view));
+  key ("shift+Tab");
+  g_assert_true (focus_of (window) == row);
+  key ("shift+Tab");
+  g_assert_false (gtk_widget_is_ancestor (focus_of (window), view));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  test_wait_ms (50);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1084,6 +1200,8 @@ main (int    argc,
   g_test_add_func ("/aw/app/keys/menu-then-keys", test_menu_then_keys);
   g_test_add_func ("/aw/app/keys/start-up-focus", test_start_up_focus);
   g_test_add_func ("/aw/app/keys/search", test_search_keys);
+  g_test_add_func ("/aw/app/keys/list", test_list_keys);
+  g_test_add_func ("/aw/app/keys/table", test_table_keys);
   g_test_add_func ("/aw/app/keys/after-clicks", test_keys_after_clicks);
   g_test_add_func ("/aw/app/keys/wheel", test_wheel);
   g_test_add_func ("/aw/app/keys/tooltip-width", test_tooltip_width);

@@ -56,23 +56,6 @@ def walk(root, depth=0):
 
 # The Task table's rows and cells are named by the table itself, which has
 # tests of its own; here only the controls around it are checked.
-TABLE_ROLES = ("table row", "table cell", "list")
-
-
-def in_task_table(a):
-    try:
-        parent = a.parent
-        for _ in range(6):
-            if parent is None:
-                return False
-            if parent.name in ("GtkColumnView", "Task table") or "GtkColumn" in (parent.name or ""):
-                return True
-            parent = parent.parent
-    except Exception:
-        return False
-    return False
-
-
 def focusable_named_after_class(app):
     found = []
     for a in walk(app):
@@ -80,8 +63,6 @@ def focusable_named_after_class(app):
             states = a.getState()
             # GTK 4.8 does not set "showing": hidden controls count too.
             if not states.contains(pyatspi.STATE_FOCUSABLE):
-                continue
-            if a.getRoleName() in TABLE_ROLES and (in_task_table(a) or a.name in ("GtkColumnListView",)):
                 continue
             if a.getRoleName() == "scroll pane":
                 continue

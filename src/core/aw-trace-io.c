@@ -1139,6 +1139,14 @@ load_foreign (JsonArray   *events,
       ts = foreign_ts (ev, "ts");
 
       f = g_hash_table_lookup (by_pid, GINT_TO_POINTER (pid));
+      if (f == NULL && g_hash_table_size (by_pid) >= AW_TRACE_MAX_RUNS)
+        {
+          /* Each process becomes a run with buffers of its own. */
+          g_set_error (error, AW_TRACE_ERROR, AW_TRACE_ERROR_LIMIT,
+                       "%s: more than %d processes; a trace file may hold at most that many runs",
+                       name, AW_TRACE_MAX_RUNS);
+          return NULL;
+        }
       if (f == NULL)
         {
           f = g_new0 (Foreign, 1);
@@ -1394,6 +1402,13 @@ load_parsed (JsonParser  *parser,
       if (traces == NULL || !JSON_NODE_HOLDS_ARRAY (traces) || json_array_get_length (json_node_get_array (traces)) == 0)
         {
           invalid (error, name, "the saved log (otherData.awaitscope.traces) is missing or empty");
+          return NULL;
+        }
+      /* Each run is a trace with buffers of its own. */
+      if (json_array_get_length (json_node_get_array (traces)) > AW_TRACE_MAX_RUNS)
+        {
+          g_set_error (error, AW_TRACE_ERROR, AW_TRACE_ERROR_LIMIT,
+                       "%s: more than %d runs; a trace file may hold at most that many", name, AW_TRACE_MAX_RUNS);
           return NULL;
         }
 

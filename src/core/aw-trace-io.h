@@ -13,6 +13,7 @@ G_BEGIN_DECLS
 
 #define AW_TRACE_MAX_FILE_SIZE  (64 * 1024 * 1024)   /* bytes */
 #define AW_TRACE_MAX_EVENTS     2000000
+#define AW_TRACE_MAX_RUNS       1024          /* runs (processes) in one file */
 #define AW_TRACE_MAX_JSON_DEPTH 64
 
 #define AW_TRACE_ERROR (aw_trace_error_quark ())

@@ -783,6 +783,26 @@ test_limits (void)
   g_assert_error (error, AW_TRACE_ERROR, AW_TRACE_ERROR_IO);
 }
 
+/* Each process of a foreign trace becomes a run with buffers of its own:
+ * a file of more than AW_TRACE_MAX_RUNS of them is refused, not loaded
+ * into gigabytes. */
+static void
+test_too_many_processes (void)
+{
+  g_autoptr(GString) json = g_string_new ("[");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) traces = NULL;
+
+  for (guint pid = 1; pid <= AW_TRACE_MAX_RUNS + 1; pid++)
+    g_string_append_printf (json, "%s{\"ph\": \"X\", \"name\": \"w\", \"pid\": %u, \"tid\": 1, \"ts\": %u, \"dur\": 5}",
+                            pid > 1 ? ", " : "", pid, pid);
+  g_string_append (json, "]");
+  traces = aw_traces_load_from_data (json->str, json->len, "many.json", &error);
+  g_assert_null (traces);
+  g_assert_error (error, AW_TRACE_ERROR, AW_TRACE_ERROR_LIMIT);
+  g_assert_nonnull (strstr (error->message, "processes"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -810,5 +830,6 @@ main (int    argc,
       g_autofree char *name = g_strdup_printf ("/aw/trace-io/bad/%s", bad_traces[i].file);
       g_test_add_data_func (name, &bad_traces[i], test_bad);
     }
+  g_test_add_func ("/aw/trace-io/too-many-processes", test_too_many_processes);
   return g_test_run ();
 }

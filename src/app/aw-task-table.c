@@ -20,6 +20,7 @@
 #include "aw-task-table.h"
 
 #include "aw-format.h"
+#include "aw-tab-past.h"
 #include "aw-summary.h"
 
 #define AW_TYPE_TASK_ROW (aw_task_row_get_type ())
@@ -129,24 +130,8 @@ on_key_pressed (GtkEventControllerKey *controller,
                 AwTaskTable           *self)
 {
   GtkWidget *view = GTK_WIDGET (self->view);
-  GtkRoot *root = gtk_widget_get_root (view);
-  GtkDirectionType direction;
-  gboolean moved;
 
-  if (root == NULL || (state & (GDK_CONTROL_MASK | GDK_ALT_MASK)))
-    return FALSE;
-  if (keyval == GDK_KEY_ISO_Left_Tab || ((keyval == GDK_KEY_Tab || keyval == GDK_KEY_KP_Tab) &&
-                                         (state & GDK_SHIFT_MASK)))
-    direction = GTK_DIR_TAB_BACKWARD;
-  else if (keyval == GDK_KEY_Tab || keyval == GDK_KEY_KP_Tab)
-    direction = GTK_DIR_TAB_FORWARD;
-  else
-    return FALSE;
-
-  gtk_widget_set_can_focus (view, FALSE);
-  moved = gtk_widget_child_focus (GTK_WIDGET (root), direction);
-  gtk_widget_set_can_focus (view, TRUE);
-  return moved;
+  return aw_tab_past (view, GTK_WIDGET (gtk_widget_get_root (view)), keyval, state);
 }
 
 /* The column view's own parts: the row of titles, each title and the list

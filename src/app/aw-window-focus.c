@@ -34,6 +34,8 @@
 
 #include "aw-window-private.h"
 
+#include "aw-tab-past.h"
+
 /* Whether @widget is one of those that take keys, and so is worth going
  * back to. */
 static gboolean
@@ -251,24 +253,7 @@ on_list_key (GtkEventControllerKey *controller,
              GdkModifierType        state,
              AwWindow              *self)
 {
-  GtkWidget *list = GTK_WIDGET (self->scenario_list);
-  GtkDirectionType direction;
-  gboolean moved;
-
-  if (state & (GDK_CONTROL_MASK | GDK_ALT_MASK))
-    return FALSE;
-  if (keyval == GDK_KEY_ISO_Left_Tab || ((keyval == GDK_KEY_Tab || keyval == GDK_KEY_KP_Tab) &&
-                                         (state & GDK_SHIFT_MASK)))
-    direction = GTK_DIR_TAB_BACKWARD;
-  else if (keyval == GDK_KEY_Tab || keyval == GDK_KEY_KP_Tab)
-    direction = GTK_DIR_TAB_FORWARD;
-  else
-    return FALSE;
-
-  gtk_widget_set_can_focus (list, FALSE);
-  moved = gtk_widget_child_focus (GTK_WIDGET (self), direction);
-  gtk_widget_set_can_focus (list, TRUE);
-  return moved;
+  return aw_tab_past (GTK_WIDGET (self->scenario_list), GTK_WIDGET (self), keyval, state);
 }
 
 /* Freezes --------------------------------------------------------------- */

@@ -625,6 +625,34 @@ _aw_window_hide_presentation_bar (AwWindow *self)
   gtk_revealer_set_reveal_child (self->presentation_bar, FALSE);
 }
 
+/* Left and Right switch the Timeline and Task table tabs, as in any tab
+ * list, when the focus is on them; the focus follows to the tab shown. */
+static gboolean
+on_switcher_key (GtkEventControllerKey *controller,
+                 guint                  keyval,
+                 guint                  keycode,
+                 GdkModifierType        state,
+                 AwWindow              *self)
+{
+  const char *next;
+
+  if (state & (GDK_CONTROL_MASK | GDK_ALT_MASK | GDK_SHIFT_MASK))
+    return FALSE;
+  if (keyval == GDK_KEY_Left || keyval == GDK_KEY_KP_Left)
+    next = "timeline";
+  else if (keyval == GDK_KEY_Right || keyval == GDK_KEY_KP_Right)
+    next = "table";
+  else
+    return FALSE;
+
+  gtk_stack_set_visible_child_name (self->view_stack, next);
+  for (GtkWidget *tab = gtk_widget_get_first_child (self->view_switcher); tab != NULL;
+       tab = gtk_widget_get_next_sibling (tab))
+    if (GTK_IS_TOGGLE_BUTTON (tab) && gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (tab)))
+      gtk_widget_grab_focus (tab);
+  return TRUE;
+}
+
 static void
 on_pointer_motion (GtkEventControllerMotion *controller,
                    double                    x,
@@ -969,7 +997,10 @@ aw_window_init (AwWindow *self)
   {
     GtkEventController *motion = gtk_event_controller_motion_new ();
     GtkEventController *bar = gtk_event_controller_motion_new ();
+    GtkEventController *tabs = gtk_event_controller_key_new ();
 
+    g_signal_connect (tabs, "key-pressed", G_CALLBACK (on_switcher_key), self);
+    gtk_widget_add_controller (self->view_switcher, tabs);
     g_signal_connect (motion, "motion", G_CALLBACK (on_pointer_motion), self);
     gtk_widget_add_controller (GTK_WIDGET (self), motion);
     g_signal_connect (bar, "enter", G_CALLBACK (on_bar_enter), self);

@@ -1184,6 +1184,41 @@ test_table_keys (void)
   test_wait_ms (50);
 }
 
+/* Left and Right switch the Timeline and Task table tabs when the focus is
+ * on them, and the focus goes along to the tab shown. */
+static void
+test_tab_keys (void)
+{
+  AwWindow *window;
+  GtkWidget *first;
+
+  if (!have_tools ())
+    {
+      g_test_skip ("needs an X display and xdotool, and no valgrind");
+      return;
+    }
+
+  window = test_window_new (app, 1280, 800);
+  g_assert_true (aw_window_select_scenario (window, "when-all"));
+  x_focus (GTK_WINDOW (window));
+  first = gtk_widget_get_first_child (window->view_switcher);
+  g_assert_nonnull (first);
+  gtk_widget_grab_focus (first);
+  test_wait_ms (100);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (window->view_stack), ==, "timeline");
+
+  key ("Right");
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (window->view_stack), ==, "table");
+  g_assert_true (gtk_widget_is_ancestor (focus_of (window), window->view_switcher));
+  g_assert_true (focus_of (window) != first);
+  key ("Left");
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (window->view_stack), ==, "timeline");
+  g_assert_true (focus_of (window) == first);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  test_wait_ms (50);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1194,6 +1229,7 @@ main (int    argc,
   app = test_app_new ();
 
   g_test_add_func ("/aw/app/keys/run", test_run_keys);
+  g_test_add_func ("/aw/app/keys/tabs", test_tab_keys);
   g_test_add_func ("/aw/app/keys/text-fields", test_text_fields);
   g_test_add_func ("/aw/app/keys/window", test_window_keys);
   g_test_add_func ("/aw/app/keys/predict-enter", test_predict_enter);

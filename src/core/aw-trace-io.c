@@ -1433,6 +1433,59 @@ load_parsed (JsonParser  *parser,
   return load_foreign (events, name, ignored, error);
 }
 
+/* The events of a Trace Event text, counted without parsing it: the
+ * objects and arrays directly inside its events array (the top-level
+ * array, or "traceEvents"), brackets inside strings left out. */
+static guint64
+count_events (const char *data,
+              gsize       length)
+{
+  gboolean in_string = FALSE, escaped = FALSE;
+  guint depth = 0, events_depth = 0;
+  gsize key_start = 0, key_end = 0;   /* the last string at depth 1 */
+  guint64 n = 0;
+
+  for (gsize i = 0; i < length; i++)
+    {
+      char ch = data[i];
+
+      if (in_string)
+        {
+          if (escaped)
+            escaped = FALSE;
+          else if (ch == '\\')
+            escaped = TRUE;
+          else if (ch == '"')
+            {
+              in_string = FALSE;
+              if (depth == 1)
+                key_end = i;
+            }
+          continue;
+        }
+      if (ch == '"')
+        {
+          in_string = TRUE;
+          if (depth == 1)
+            key_start = i + 1;
+        }
+      else if (ch == '{' || ch == '[')
+        {
+          if (events_depth > 0 && depth == events_depth)
+            n++;
+          else if (depth == 0 && ch == '[')
+            events_depth = 1;
+          else if (depth == 1 && ch == '[' && key_end - key_start == strlen ("traceEvents") &&
+                   memcmp (data + key_start, "traceEvents", key_end - key_start) == 0)
+            events_depth = 2;
+          depth++;
+        }
+      else if ((ch == '}' || ch == ']') && depth > 0)
+        depth--;
+    }
+  return n;
+}
+
 /**
  * aw_traces_load_from_data_full:
  * @data: Trace Event JSON
@@ -1468,6 +1521,13 @@ aw_traces_load_from_data_full (const char  *data,
   if (!aw_json_precheck (data, length, name, AW_TRACE_MAX_FILE_SIZE, AW_TRACE_MAX_JSON_DEPTH,
                          AW_TRACE_ERROR, AW_TRACE_ERROR_SYNTAX, AW_TRACE_ERROR_LIMIT, error))
     return NULL;
+  /* Before json-glib builds a tree of it all. */
+  if (count_events (data, length) > AW_TRACE_MAX_EVENTS)
+    {
+      g_set_error (error, AW_TRACE_ERROR, AW_TRACE_ERROR_LIMIT,
+                   "%s: more than %d events; a trace may hold at most that many", name, AW_TRACE_MAX_EVENTS);
+      return NULL;
+    }
 
   parser = json_parser_new_immutable ();
   if (!json_parser_load_from_data (parser, data, length, &local_error))

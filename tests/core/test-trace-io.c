@@ -245,7 +245,7 @@ assert_flows_bound (JsonArray *events,
                     guint     *n_flows)
 {
   g_autoptr(GHashTable) slices = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  g_autoptr(GHashTable) starts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GHashTable) starts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   guint ends = 0;
 
   *n_flows = 0;

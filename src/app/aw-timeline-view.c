@@ -677,9 +677,23 @@ on_scroll (GtkEventControllerScroll *controller,
       aw_timeline_view_zoom (self, dy < 0 ? 1.25 : 0.8, self->hovering ? self->hover_x : -1);
       return TRUE;
     }
-  /* Nothing around the timeline scrolls, so the plain wheel pans: down
-   * (or right) to later times, as Shift+wheel and a touchpad's sideways
-   * swipe do. */
+  /* When the picture is taller than its pane (readable rows for a room, a
+   * crowded comparison), the plain wheel scrolls the pane and Shift+wheel
+   * pans; otherwise nothing around the timeline scrolls, so the plain
+   * wheel pans: down (or right) to later times, as a touchpad's sideways
+   * swipe does. */
+  if (dx == 0 && !(state & GDK_SHIFT_MASK))
+    {
+      GtkWidget *scroller = gtk_widget_get_ancestor (GTK_WIDGET (self), GTK_TYPE_SCROLLED_WINDOW);
+
+      if (scroller != NULL)
+        {
+          GtkAdjustment *v = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
+
+          if (gtk_adjustment_get_upper (v) - gtk_adjustment_get_lower (v) > gtk_adjustment_get_page_size (v) + 1)
+            return FALSE;
+        }
+    }
   aw_timeline_view_pan (self, 40 * (dx != 0 ? dx : dy));
   return TRUE;
 }

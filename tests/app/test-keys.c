@@ -1219,6 +1219,58 @@ test_tab_keys (void)
   test_wait_ms (50);
 }
 
+/* In presentation mode at 1024x768 the rows keep their size and the
+ * picture is taller than its pane: the wheel scrolls the pane there, and
+ * Shift+wheel pans the time. */
+static void
+test_wheel_scrolls_tall (void)
+{
+  AwWindow *window;
+  AwTimelineView *timeline;
+  GtkAdjustment *v;
+  gint64 start, end, before_start, before_end;
+  double before;
+
+  if (!have_tools ())
+    {
+      g_test_skip ("needs an X display and xdotool, and no valgrind");
+      return;
+    }
+
+  window = test_window_new (app, 1024, 768);
+  timeline = aw_window_get_timeline (window);
+  g_assert_true (aw_window_select_scenario (window, "when-all"));
+  aw_window_set_variant (window, -1);
+  aw_window_set_speed (window, 4);
+  aw_window_set_presentation_full (window, TRUE, FALSE);
+  x_focus (GTK_WINDOW (window));
+  run_with_key (window, "F5");
+  key ("w");
+  key ("w");
+  v = gtk_scrolled_window_get_vadjustment (window->timeline_scroller);
+  g_assert_cmpfloat (gtk_adjustment_get_upper (v), >, gtk_adjustment_get_page_size (v) + 1);
+
+  gtk_adjustment_set_value (v, 0);
+  test_wait_ms (100);
+  aw_timeline_view_get_view (timeline, &before_start, &before_end);
+  press_over (GTK_WIDGET (window->timeline_scroller), "5", 3);
+  aw_timeline_view_get_view (timeline, &start, &end);
+  g_assert_cmpfloat (gtk_adjustment_get_value (v), >, 0);
+  g_assert_cmpint (start, ==, before_start);
+
+  before = gtk_adjustment_get_value (v);
+  xdotool ("keydown", "shift", NULL);
+  press_over (GTK_WIDGET (window->timeline_scroller), "5", 1);
+  xdotool ("keyup", "shift", NULL);
+  test_wait_ms (100);
+  aw_timeline_view_get_view (timeline, &start, &end);
+  g_assert_cmpint (start, >, before_start);
+  g_assert_cmpfloat (gtk_adjustment_get_value (v), ==, before);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  test_wait_ms (50);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1230,6 +1282,7 @@ main (int    argc,
 
   g_test_add_func ("/aw/app/keys/run", test_run_keys);
   g_test_add_func ("/aw/app/keys/tabs", test_tab_keys);
+  g_test_add_func ("/aw/app/keys/wheel-scrolls-tall", test_wheel_scrolls_tall);
   g_test_add_func ("/aw/app/keys/text-fields", test_text_fields);
   g_test_add_func ("/aw/app/keys/window", test_window_keys);
   g_test_add_func ("/aw/app/keys/predict-enter", test_predict_enter);

@@ -171,6 +171,8 @@ void            _aw_window_announce                  (AwWindow      *self,
                                                       const char    *text);
 void            _aw_window_show_presentation_bar     (AwWindow      *self);
 void            _aw_window_hide_presentation_bar     (AwWindow      *self);
+void            _aw_window_update_presentation_header (AwWindow     *self);
+void            _aw_window_feedback_init             (AwWindow      *self);
 void            _aw_window_set_scenario              (AwWindow      *self,
                                                       AwScenario    *scenario);
 GtkWidget      *_aw_window_make_row                  (AwScenario    *scenario,

@@ -17,6 +17,7 @@ import sys
 HEADER_ONLY = {
     'aw-trace-private.h': 'trace',
     'aw-trace-model-private.h': 'trace',
+    'aw-trace-io-private.h': 'trace',
     'aw-trace-enums.h': 'trace',
     'aw-engine-enums.h': 'engine',
     'aw-engine-private.h': 'engine',

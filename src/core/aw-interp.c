@@ -5,7 +5,8 @@
  * The one interpreter of the program tree. node start, the continuation of
  * each composite, cancellation of a scope's waits, the worker's job, the
  * blocking wait and the end of the run are written here once, and so is
- * every text recorded into a trace. The back-ends (aw-runner.c for real
+ * every text recorded into a trace (the worker's job, the callback thread
+ * and progress reports are in aw-interp-jobs.c). The back-ends (aw-runner.c for real
  * GLib, aw-clock.c for the virtual clock) supply tasks, timers, tokens, a
  * worker pool and blocking, through AwEngineBackend; see
  * aw-engine-private.h for the contract between them.
@@ -14,13 +15,13 @@
 #include "config.h"
 
 #include "aw-engine-private.h"
+#include "aw-interp-private.h"
 
 #include <math.h>
 #include <string.h>
 
 /* Texts recorded into traces. */
 #define CANCELLED_MESSAGE  "The operation was cancelled"
-#define WORKER_STOPPED     "The worker saw the cancellation and stopped"
 #define WHEN_ANY_CANCEL    "WhenAny has a winner: cancel the rest"
 #define DEADLINE_PASSED    "Deadline of %u ms passed"
 #define TIMED_OUT          "Timed out after %u ms"
@@ -31,12 +32,10 @@
                            "blocked: in C# it never runs; in GLib it ran after the watchdog"
 #define AGGREGATE          "%u more error%s in the aggregate; the first: "
 #define AGGREGATE_WAIT     "AggregateException: One or more errors occurred. (%s)"
-#define REPORT             AW_MARK_REPORT "%u%%)"
 #define CRASH              "%s: the exception escaped an async void method; in C# it is rethrown on the " \
                            "UI thread as an unhandled exception and the app crashes here"
 #define CANCEL_AFTER       "Cancel pressed after %d ms"
 #define UNSUPPORTED        "This node type is not supported by this runner"
-#define POOL_GREW          AW_MARK_POOL_GREW "%u threads"
 
 /**
  * aw_run_options_init:
@@ -105,36 +104,6 @@ aw_runner_default_workers (void)
   guint processors = fake != NULL ? (guint) g_ascii_strtoull (fake, NULL, 10) : g_get_num_processors ();
 
   return CLAMP (processors, 2, 8);
-}
-
-static inline gint64
-record (AwEngine    *engine,
-        AwEventKind  kind,
-        guint32      task,
-        guint32      parent,
-        guint32      str)
-{
-  return engine->backend->record (engine, kind, task, parent, str);
-}
-
-static inline guint32
-intern (AwEngine   *engine,
-        const char *text)
-{
-  return aw_trace_intern (engine->trace, text);
-}
-
-static inline guint32
-new_id (AwEngine *engine)
-{
-  return (guint32) g_atomic_int_add ((gint *) &engine->next_id, 1) + 1;
-}
-
-static inline gboolean
-is_cancelled (AwEngine *engine,
-              AwScope  *scope)
-{
-  return engine->backend->scope_is_cancelled (engine, scope);
 }
 
 /* Every node's name is interned when the run starts, so the lookup needs
@@ -581,112 +550,6 @@ _aw_engine_timer_fired (AwEngine    *engine,
     op_finish (engine, op, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_FAILED, op->node->message));
   else
     op_finish (engine, op, NULL);
-}
-
-/* Leaves: cpu on the worker pool ----------------------------------------------------- */
-
-/* A worker takes the job: returns FALSE if it must not start, when
- * Task.Run(work, token) sees its token already cancelled. */
-/* What a worker does for @op's job: a cpu node's work, or the code a
- * completion_source runs after its await, which never looks at a token. */
-void
-_aw_engine_job_describe (AwEngine *engine,
-                         AwOp     *op,
-                         AwJob    *job)
-{
-  const AwNode *node = op->node;
-  gboolean continuation = node->type == AW_NODE_COMPLETION_SOURCE;
-
-  job->work_us = _aw_engine_scaled_us (engine, continuation ? node->work_ms : node->ms);
-  job->check_us = MAX (_aw_engine_scaled_us (engine, node->check_ms), 100);
-  job->report_us = !continuation && node->progress_ms > 0 ? _aw_engine_scaled_us (engine, node->progress_ms) : 0;
-  job->cooperative = !continuation && node->cooperative;
-  job->blocking = !continuation && node->blocking;
-}
-
-gboolean
-_aw_engine_job_begin (AwEngine *engine,
-                      AwOp     *op)
-{
-  if (op->node->type == AW_NODE_CPU && op->node->cooperative && is_cancelled (engine, op->scope))
-    return FALSE;
-  record (engine, AW_EVENT_TASK_RUNNING, op->id, 0, 0);
-  return TRUE;
-}
-
-/* The job ran, or stopped at a check of its token: the error to return its
- * task with. The op is only read on the run's thread after the task's
- * callback, which runs after the worker returns it. */
-GError *
-_aw_engine_job_end (AwEngine *engine,
-                    AwOp     *op,
-                    gboolean  cancelled)
-{
-  op->done = TRUE;
-  if (cancelled)
-    {
-      record (engine, AW_EVENT_CANCEL_OBSERVED, op->id, 0, 0);
-      record (engine, AW_EVENT_TASK_CANCELLED, op->id, 0, 0);
-      return g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, WORKER_STOPPED);
-    }
-  record (engine, AW_EVENT_TASK_COMPLETED, op->id, 0, 0);
-  return NULL;
-}
-
-/* The callback API calls back, on its callback thread: the callback calls
- * tcs.SetResult (data). Without RunContinuationsAsynchronously SetResult
- * runs the awaiting code's continuation at once, on this very thread, when
- * that code has no SynchronizationContext to go back to: returns TRUE, and
- * the callback thread runs the op's job before it takes its next callback.
- * With it, SetResult queues the continuation to the pool and returns. */
-gboolean
-_aw_engine_callback_fired (AwEngine *engine,
-                           AwOp     *op)
-{
-  record (engine, AW_EVENT_MARK, op->id, 0, intern (engine, AW_MARK_SET_RESULT));
-  if (!op->node->run_async)
-    return TRUE;
-  record (engine, AW_EVENT_TASK_QUEUED, op->id, 0, 0);
-  engine->backend->pool_push (engine, op);
-  return FALSE;
-}
-
-/* The dotnet pool's monitor added a thread: a mark on the main thread's
- * lane, since the monitor has no lane of its own. */
-void
-_aw_engine_pool_grew (AwEngine *engine,
-                      guint     threads)
-{
-  g_autofree char *text = g_strdup_printf (POOL_GREW, threads);
-
-  engine->backend->record_main (engine, AW_EVENT_MARK, intern (engine, text));
-}
-
-/* Progress reports ----------------------------------------------------------------------- */
-
-/* A job has done @work_done_us of its work (scaled), a multiple of its
- * progress_ms: IProgress<T>.Report posts the share done to the context the
- * work was started from. */
-void
-_aw_engine_job_progress (AwEngine *engine,
-                         AwOp     *op,
-                         gint64    work_done_us)
-{
-  gint64 total = _aw_engine_scaled_us (engine, op->node->ms);
-  guint percent = total > 0 ? (guint) MIN (100, (work_done_us * 100 + total / 2) / total) : 100;
-
-  engine->backend->post_report (engine, op, op->id, percent);
-}
-
-/* The report runs on its context's thread: the Progress<T> handler. */
-void
-_aw_engine_report_delivered (AwEngine *engine,
-                             guint32   task,
-                             guint     percent)
-{
-  g_autofree char *text = g_strdup_printf (REPORT, percent);
-
-  record (engine, AW_EVENT_MARK, task, 0, intern (engine, text));
 }
 
 /* Composites ---------------------------------------------------------------------------- */

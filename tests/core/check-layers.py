@@ -21,6 +21,7 @@ HEADER_ONLY = {
     'aw-trace-enums.h': 'trace',
     'aw-engine-enums.h': 'engine',
     'aw-engine-private.h': 'engine',
+    'aw-interp-private.h': 'engine',
     'aw-scenario-private.h': 'engine',
     'aw-clock-private.h': 'engine',
     'aw-runner-private.h': 'engine',

@@ -491,7 +491,7 @@ compute_layout_level (Ctx            *c,
     {
       /* Room to spare: grow a little, then widen the gaps a little; the
        * rest stays empty at the bottom. */
-      double grow = MIN (MAX_GROW, fit);
+      double grow = MAX (MIN (MAX_GROW, fit), min_fit);
 
       lane_scale = grow;
       for (guint v = 0; v < n; v++)
@@ -618,7 +618,7 @@ compute_layout (Ctx            *c,
    * outcome badge of a task that ends at the right edge. */
   label_w = measure_label_column (c);
   /* Large type for a room needs a wider column to keep names whole. */
-  label_w = CLAMP (label_w, 6.5 * f, MAX (6.5 * f, (request->min_label_px > 0 ? 0.45 : 0.3) * W));
+  label_w = CLAMP (label_w, 6.5 * f, MAX (6.5 * f, (request->min_label_px > 0 ? 0.55 : 0.3) * W));
   lay->label_x = pad;
   lay->label_width = label_w;
   lay->plot_x = lay->label_x + label_w + 0.6 * f;
@@ -1105,9 +1105,15 @@ make_row_labels (Ctx                   *c,
 
   if (vl->tasks_per_row <= 1 && _aw_render_row_label_size (c, vl->row_height) > 0)
     {
-      /* A label per row: the task's name. */
+      /* A label per row: the task's name. A name too long for the column
+       * tries type up to 15% smaller before it loses its end, so that
+       * on a projector a long name stays whole at about 3% of the screen. */
+      double row_size = _aw_render_row_label_size (c, vl->row_height);
+      double width = MAX (lay->label_width - 0.4 * c->f, c->f);
+
       for (guint i = 0; i < n_tasks; i++)
         {
+          double size = row_size;
           AwRenderRowLabel label = {
             .text = g_strdup (task_name (&tasks[i])),
             .first_task = i,
@@ -1116,9 +1122,18 @@ make_row_labels (Ctx                   *c,
             .height = vl->row_height,
             .text_y = vl->rows_y + i * vl->row_height,
             .text_height = vl->row_height,
-            .text_size = _aw_render_row_label_size (c, vl->row_height),
           };
 
+          if (i < MAX_MEASURED_LABELS)
+            for (;;)
+              {
+                _aw_render_text_set (c, label.text, size, FALSE, -1);
+                if (_aw_render_label_indent (c, tasks[i].depth) + _aw_render_text_width (c) <= width
+                    || size <= 0.85 * row_size + 1e-6)
+                  break;
+                size = MAX (size * 0.95, 0.85 * row_size);
+              }
+          label.text_size = size;
           g_array_append_val (labels, label);
         }
     }

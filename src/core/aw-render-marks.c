@@ -400,7 +400,17 @@ _aw_render_draw_task_error (Ctx              *c,
 
     if (avail >= 3 * c->f && size >= 6)
       {
-        _aw_render_text_set (c, task->error, size, FALSE, avail);
+        const char *colon = strstr (task->error, ": ");
+        g_autofree char *type = colon != NULL && memchr (task->error, ' ', colon - task->error) == NULL
+                                ? g_strndup (task->error, colon - task->error) : NULL;
+        const char *text = task->error;
+
+        /* "AggregateException: One or more errors occurred…" that does not
+         * fit says which exception, whole, rather than half its type. */
+        _aw_render_text_set (c, text, size, FALSE, -1);
+        if (_aw_render_text_width (c) > avail && type != NULL)
+          text = type;
+        _aw_render_text_set (c, text, size, FALSE, avail);
         _aw_render_text_size (c, NULL, &th);
         _aw_render_draw_plate (c, tx - 0.15 * c->f, cy - th / 2, MIN (_aw_render_text_width (c), avail) + 0.3 * c->f, th);
         _aw_render_text_draw_tinted (c, tx, cy - th / 2, &c->theme->faulted);

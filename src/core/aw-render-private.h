@@ -147,6 +147,8 @@ void         _aw_render_text_set             (Ctx                         *c,
                                               double                       max_width);
 /* The comparison line under the title wraps onto at most this many lines. */
 #define AW_RENDER_HEADLINE_LINES 3
+/* Large type for a room: a three-run sentence may need a fourth line. */
+#define AW_RENDER_HEADLINE_LINES_READABLE 4
 
 void         _aw_render_text_set_lines       (Ctx                         *c,
                                               const char                  *text,

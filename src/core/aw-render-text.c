@@ -268,7 +268,8 @@ _aw_render_headline_set (Ctx        *c,
                          const char *text)
 {
   _aw_render_text_set_lines (c, text, c->chrome->compare * c->f, TRUE,
-                             MAX (c->request->width, 1.0) - 2 * c->pad - 1.2 * c->f, AW_RENDER_HEADLINE_LINES);
+                             MAX (c->request->width, 1.0) - 2 * c->pad - 1.2 * c->f,
+                             c->request->min_label_px > 0 ? AW_RENDER_HEADLINE_LINES_READABLE : AW_RENDER_HEADLINE_LINES);
 }
 
 /* Wraps at @width, in at most @max_lines lines, the last ellipsized. */

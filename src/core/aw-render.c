@@ -259,6 +259,36 @@ draw_axis (Ctx *c)
   cairo_restore (cr);
 }
 
+/* "  ·  faulted: AggregateException: One or more errors occurred", or as
+ * much of it as fits in @width whole: up to its second colon (the kind and
+ * the exception's type), else the kind alone. Cut only if not even that
+ * fits; the whole message is in the task's row and the outcome card. */
+static char *
+header_status (Ctx        *c,
+               const char *status,
+               double      size,
+               double      width)
+{
+  const char *first = strchr (status, ':');
+  const char *second = first != NULL ? strchr (first + 1, ':') : NULL;
+  g_autofree char *kind_type = second != NULL ? g_strndup (status, second - status) : NULL;
+  g_autofree char *kind = first != NULL ? g_strndup (status, first - status) : NULL;
+  const char *tries[] = { status, kind_type, kind };
+  char *text = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (tries); i++)
+    {
+      if (tries[i] == NULL)
+        continue;
+      g_free (text);
+      text = g_strdup_printf ("  \u00b7  %s", tries[i]);
+      _aw_render_text_set (c, text, size, TRUE, -1);
+      if (_aw_render_text_width (c) <= width)
+        break;
+    }
+  return text;
+}
+
 static void
 draw_header (Ctx                         *c,
              guint                        v,
@@ -337,7 +367,7 @@ draw_header (Ctx                         *c,
 
   if (status != NULL && x + 2 * c->f < max_x)
     {
-      g_autofree char *text = g_strdup_printf ("  ·  %s", status);
+      g_autofree char *text = header_status (c, status, size, max_x - x);
 
       _aw_render_text_set (c, text, size, TRUE, max_x - x);
       _aw_render_text_size (c, &tw, &th);
@@ -581,7 +611,8 @@ draw_variant (Ctx   *c,
         {
           draw_row_label (c, label->text,
                           lay->label_x + 0.4 * c->f + _aw_render_label_indent (c, tasks[label->first_task].depth),
-                          label->y, label->height, label_size, FALSE, &t->foreground, &last_bottom);
+                          label->y, label->height, label->text_size > 0 ? label->text_size : label_size,
+                          FALSE, &t->foreground, &last_bottom);
           continue;
         }
       if (label->height >= 2 * rh && label->height > 4)

@@ -310,38 +310,56 @@ aw_summary_compare_text (const AwNamedRun *variants,
  * aw_summary_variant:
  * @variant: one run
  *
- * Returns: (transfer full): e.g. "WhenAll: 4 tasks, all completed, 1.00 s"
+ * What one run did, as a sentence: the run's clause, then its tasks.
+ *
+ * Returns: (transfer full): e.g. "“WhenAll” took 1.00 s; its 4 tasks all
+ *   completed", "“Timeout” was cancelled after 511 ms; of its 3 tasks, 1
+ *   completed and 2 were cancelled"
  */
 char *
 aw_summary_variant (const AwNamedRun *variant)
 {
   const AwMetrics *m = aw_trace_model_get_metrics (variant->model);
-  g_autofree char *wall = aw_format_duration (m->wall_ms);
-  GString *s = g_string_new (NULL);
+  g_autofree char *clause = aw_summary_run_clause (variant, 0);
+  GString *s = g_string_new (clause);
+  const char *parts[5];
+  char *owned[5] = { NULL };
+  guint n = 0;
 
-  g_string_append_printf (s, "%s: %u task%s, ", variant->title, m->tasks, m->tasks == 1 ? "" : "s");
   if (!aw_trace_model_is_finished (variant->model))
-    g_string_append_printf (s, "running for %s", wall);
-  else
     {
-      if (m->completed == m->tasks)
-        g_string_append (s, m->tasks == 1 ? "completed" : "all completed");
+      g_string_append_printf (s, "; %u task%s so far", m->tasks, m->tasks == 1 ? "" : "s");
+      return g_string_free (s, FALSE);
+    }
+  if (m->tasks == 0)
+    return g_string_free (s, FALSE);
+  if (m->completed == m->tasks)
+    {
+      if (m->tasks == 1)
+        g_string_append (s, "; its task completed");
       else
-        {
-          gboolean first = TRUE;
-
-#define PART(count, word) \
-          if ((count) > 0) { g_string_append_printf (s, "%s%u %s", first ? "" : ", ", (count), (word)); first = FALSE; }
-          PART (m->completed, "completed");
-          PART (m->failed, "failed");
-          PART (m->cancelled, "cancelled");
-          PART (m->deadlocked, "deadlocked");
-          PART (m->pending, "still running");
-#undef PART
-        }
-      g_string_append_printf (s, ", %s", wall);
+        g_string_append_printf (s, "; its %u tasks all completed", m->tasks);
+      return g_string_free (s, FALSE);
     }
 
+#define PART(count, one, many) \
+  if ((count) > 0) \
+    parts[n] = owned[n] = g_strdup_printf ("%u %s", (count), (count) == 1 ? (one) : (many)), n++;
+  PART (m->completed, "completed", "completed");
+  PART (m->failed, "failed", "failed");
+  PART (m->cancelled, "was cancelled", "were cancelled");
+  PART (m->deadlocked, "deadlocked", "deadlocked");
+  PART (m->pending, "was still running", "were still running");
+#undef PART
+
+  g_string_append_printf (s, "; of its %u task%s, ", m->tasks, m->tasks == 1 ? "" : "s");
+  for (guint i = 0; i < n; i++)
+    {
+      if (i > 0)
+        g_string_append (s, i + 1 == n ? " and " : ", ");
+      g_string_append (s, parts[i]);
+      g_free (owned[i]);
+    }
   return g_string_free (s, FALSE);
 }
 
@@ -465,8 +483,8 @@ aw_summary_outcome_card (const AwNamedRun *variants,
  * then every run in a clause. While a run goes on, only the clauses.
  *
  * Returns: (transfer full): e.g. "“WhenAll” took 1.00 s, 2.4x faster than
- *   “One by one” (2.41 s). WhenAll: 4 tasks, all completed, 1.00 s; One by
- *   one: 4 tasks, all completed, 2.41 s"
+ *   “One by one” (2.41 s). “WhenAll” took 1.00 s; its 4 tasks all
+ *   completed. “One by one” took 2.41 s; its 4 tasks all completed"
  */
 char *
 aw_summary_accessible (const AwNamedRun *variants,
@@ -505,7 +523,7 @@ aw_summary_accessible (const AwNamedRun *variants,
       g_autofree char *one = aw_summary_variant (&variants[i]);
 
       if (i > 0)
-        g_string_append (s, "; ");
+        g_string_append (s, ". ");
       g_string_append (s, one);
     }
   if (n_variants == 0)

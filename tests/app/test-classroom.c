@@ -451,7 +451,7 @@ test_accessible (void)
 
     g_assert_true (g_str_has_prefix (lines[0], "Main claim not checked"));
     for (guint i = 0; lines[i] != NULL && sentence == NULL; i++)
-      if (g_str_has_prefix (lines[i], "One by one: 4 tasks, all completed, "))
+      if (g_str_has_prefix (lines[i], "\u201cOne by one\u201d took ") && strstr (lines[i], "; its 4 tasks all completed") != NULL)
         sentence = lines[i];
     g_assert_nonnull (sentence);
     gtk_test_accessible_assert_property (timeline, GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, sentence);

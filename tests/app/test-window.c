@@ -123,7 +123,8 @@ test_run_compare (void)
       variants[i].model = model;
     }
   expected = aw_summary_accessible (variants, 2);
-  g_assert_nonnull (strstr (expected, "One by one: 4 tasks, all completed"));
+  g_assert_nonnull (strstr (expected, "\u201cOne by one\u201d took "));
+  g_assert_nonnull (strstr (expected, "its 4 tasks all completed"));
   gtk_test_accessible_assert_property (GTK_WIDGET (timeline), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, expected);
 
   g_ptr_array_unref (models);

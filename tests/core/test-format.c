@@ -184,12 +184,13 @@ assert_views_agree (void)
   headline = aw_verdict_headline (verdict, runs, 2);
 
   g_test_message ("%s\n%s\n%s\n%s\n%s\n%s", one, compare, accessible, wall->text, ratio->text, headline);
-  g_assert_cmpstr (one, ==, "Fast: 1 task, completed, 1.00 s");
+  g_assert_cmpstr (one, ==, "\u201cFast\u201d took 1.00 s; its task completed");
   g_assert_cmpstr (compare, ==, "\u201cFast\u201d took 1.00 s, 1.5x faster than \u201cSlow\u201d (1.50 s)");
   g_assert_cmpstr (card, ==, compare);
   /* A screen reader hears the point first, in the card's words. */
   g_assert_cmpstr (accessible, ==, "\u201cFast\u201d took 1.00 s, 1.5x faster than \u201cSlow\u201d (1.50 s). "
-                                   "Fast: 1 task, completed, 1.00 s; Slow: 1 task, completed, 1.50 s");
+                                   "\u201cFast\u201d took 1.00 s; its task completed. "
+                                   "\u201cSlow\u201d took 1.50 s; its task completed");
   g_assert_cmpstr (wall->text, ==, "fast: wall time 1.00 s; expected at most 1.00 s");
   g_assert_cmpstr (ratio->text, ==,
                    "fast: wall time 1.00 s = 0.67x that of slow (1.50 s); expected at most 0.75x");

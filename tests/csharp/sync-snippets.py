@@ -101,7 +101,7 @@ LANGS = [
                  ("*", "OnStartClickedBlocking"): "static void OnStartClickedBlocking(",
                  ("*", "Compute(progress) on the UI thread"): "Compute(progress, CancellationToken.None);",
                  ("*", "OnStartClicked (async)"): "static async void OnStartClicked(",
-                 ("*", "await Task.Run(() => Compute(progress, token))"): "await Task.Run(() => Compute(progress, token), token);",
+                 ("*", "Task.Run(() => Compute(progress, token))"): "await Task.Run(() => Compute(progress, token), token);",
              },
              "completion-source": {
                  ("*", "await InlineAsync(client)"): "static Task InlineAsync(ILegacyClient client) =>",
@@ -160,7 +160,7 @@ LANGS = [
                  ("*", "OnStartClickedBlocking"): "on_start_clicked_blocking (GtkButton",
                  ("*", "Compute(progress) on the UI thread"): "compute (progress, NULL);",
                  ("*", "OnStartClicked (async)"): "on_start_clicked (GtkButton",
-                 ("*", "await Task.Run(() => Compute(progress, token))"): "if (compute (g_task_get_task_data (task), g_task_get_cancellable (task)))",
+                 ("*", "Task.Run(() => Compute(progress, token))"): "if (compute (g_task_get_task_data (task), g_task_get_cancellable (task)))",
              },
              "completion-source": {
                  ("*", "await InlineAsync(client)"): "on_fetched_inline (const char *data",

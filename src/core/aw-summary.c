@@ -333,14 +333,26 @@ aw_summary_variant (const AwNamedRun *variant)
     }
   if (m->tasks == 0)
     return g_string_free (s, FALSE);
-  if (m->completed == m->tasks)
-    {
-      if (m->tasks == 1)
-        g_string_append (s, "; its task completed");
-      else
-        g_string_append_printf (s, "; its %u tasks all completed", m->tasks);
-      return g_string_free (s, FALSE);
-    }
+  {
+    /* Every task alike: "its 4 tasks all completed", "its task was cancelled". */
+    const struct { guint count; const char *one; const char *all; } alike[] = {
+      { m->completed, "completed", "all completed" },
+      { m->failed, "failed", "all failed" },
+      { m->cancelled, "was cancelled", "were all cancelled" },
+      { m->deadlocked, "deadlocked", "all deadlocked" },
+      { m->pending, "was still running", "were all still running" },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (alike); i++)
+      if (alike[i].count == m->tasks)
+        {
+          if (m->tasks == 1)
+            g_string_append_printf (s, "; its task %s", alike[i].one);
+          else
+            g_string_append_printf (s, "; its %u tasks %s", m->tasks, alike[i].all);
+          return g_string_free (s, FALSE);
+        }
+  }
 
 #define PART(count, one, many) \
   if ((count) > 0) \

@@ -163,8 +163,8 @@ test_cancelled (void)
   /* First, in so many words; "One by one" was cut short, "WhenAll" never ran. */
   g_assert_true (g_str_has_prefix (card, "Cancelled by you at "));
   g_assert_nonnull (strstr (card, ": the rest was not run, so the expected outcome was not checked\n"));
-  g_assert_nonnull (strstr (card, "\nOne by one: "));
-  g_assert_nonnull (strstr (card, " cancelled, "));
+  g_assert_nonnull (strstr (card, "\n\u201cOne by one\u201d was cancelled by you after "));
+  g_assert_nonnull (strstr (card, " cancelled"));
   g_assert_nonnull (strstr (card, "You pressed Cancel after"));
   g_assert_null (strstr (card, "NOT met"));
   g_assert_null (strstr (card, "Not met"));

@@ -2,7 +2,7 @@
 """The csharp suite: every scenario's C# twin on Mono against its GLib run.
 
 For each data/scenarios/ID.json this compiles tests/csharp/ID.cs with Mono's
-mcs (with UiThread.cs and Lab.cs), runs it on Mono, runs the same scenario on
+mcs (with Lab.cs and the C# lab, csharp/Awaitscope.Lab.cs), runs it on Mono, runs the same scenario on
 GLib (`awaitscope run ID --json --speed S --deadline D`, the binary named by
 $AWAITSCOPE), and compares them:
 
@@ -814,7 +814,7 @@ def run_glib(cmd, sid, timeout):
 
 def compile_twin(mcs, source, out):
     cmd = [mcs, "-langversion:latest", "-out:" + out, source,
-           os.path.join(HERE, "UiThread.cs"), os.path.join(HERE, "Lab.cs")]
+           os.path.join(HERE, "Lab.cs"), os.path.join(ROOT, "csharp", "Awaitscope.Lab.cs")]
     p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=300)
     return p.returncode == 0, p.stdout.decode(errors="replace")
 

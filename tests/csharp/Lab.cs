@@ -16,7 +16,9 @@
 // local functions, target-typed `new()` or `!`; `out var` inside an async
 // method crashes it; and an expression-bodied async void method
 // (`async void F() => x = await G();`) never tells the SynchronizationContext
-// that it ended: give async void handlers a block body.
+// that it ended: give async void handlers a block body. Io(ms, token) with a
+// token variable is ambiguous for mcs (Io<T>(ms, value) fits too): write
+// Io(ms, token: token).
 //
 // Durations: Ms(1000) is 1000 scenario milliseconds divided by --speed, as
 // `awaitscope run --speed X` divides every duration. Mono's mcs has no async

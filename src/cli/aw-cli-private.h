@@ -15,6 +15,7 @@
 #include <stdio.h>
 
 #include <glib.h>
+#include <json-glib/json-glib.h>
 
 #include "aw-export.h"
 #include "aw-format.h"
@@ -155,5 +156,48 @@ void     aw_cli_run_set_request (AwCliRunSet         *set,
                                  char               **description);
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (AwCliRunSet, aw_cli_run_set_clear)
+
+/* aw-cli-run.c */
+void     aw_cli_add_metrics_json (JsonBuilder        *b,
+                                  const char         *name,
+                                  const char         *title,
+                                  AwTraceModel       *model);
+
+/**
+ * AwCliCsharp:
+ * @models: (element-type AwTraceModel): the C# twin's run of each variant
+ *   of the run set, in its order
+ * @titles: (element-type utf8): the titles @both shows
+ * @both: (element-type AwNamedRun): for each variant, its C# run and then
+ *   its GLib run, for one picture
+ * @runtime: (nullable): the runtime that ran the twin ("Mono 6.8.0.105")
+ *
+ * A scenario's C# twin, run on Mono beside a run set (aw-cli-csharp.c).
+ */
+typedef struct {
+  GPtrArray *models;
+  GPtrArray *titles;
+  GArray    *both;
+  char      *runtime;
+} AwCliCsharp;
+
+void       aw_cli_csharp_clear       (AwCliCsharp        *cs);
+gboolean   aw_cli_csharp_run         (AwCliCsharp        *cs,
+                                      AwCliRunSet        *set,
+                                      const AwRunOptions *options);
+GPtrArray *aw_cli_csharp_differences (AwCliCsharp        *cs,
+                                      AwCliRunSet        *set);
+void       aw_cli_csharp_print       (AwCliCsharp        *cs,
+                                      AwCliRunSet        *set);
+void       aw_cli_csharp_add_json    (AwCliCsharp        *cs,
+                                      AwCliRunSet        *set,
+                                      JsonBuilder        *b);
+void       aw_cli_csharp_request     (AwCliCsharp        *cs,
+                                      AwCliRunSet        *set,
+                                      AwRenderRequest    *request,
+                                      char              **caption,
+                                      char              **headline);
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (AwCliCsharp, aw_cli_csharp_clear)
 
 G_END_DECLS

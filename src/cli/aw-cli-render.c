@@ -16,6 +16,8 @@ aw_cli_render (int    argc,
                char **argv)
 {
   g_auto(AwCliRunSet) set = { 0 };
+  g_auto(AwCliCsharp) cs = { 0 };
+  gboolean csharp = FALSE;
   g_auto(AwCliPicture) picture = { 0 };
   g_autofree char *variant = NULL;
   g_autofree char *speed = NULL;
@@ -32,6 +34,7 @@ aw_cli_render (int    argc,
     { "variant", 0, 0, G_OPTION_ARG_STRING, &variant, "Draw only this variant", "NAME" },
     { "speed", 0, 0, G_OPTION_ARG_STRING, &speed, "Divide every duration by X (default 1)", "X" },
     { "deadline", 0, 0, G_OPTION_ARG_INT, &deadline, "Watchdog deadline of blocking waits (.Result), 1 to 30000 ms", "MS" },
+    { "csharp", 0, 0, G_OPTION_ARG_NONE, &csharp, "Also run the scenario's C# twin on Mono: each variant's C# run drawn above its GLib run", NULL },
     { NULL }
   };
 
@@ -55,11 +58,20 @@ aw_cli_render (int    argc,
   options.heartbeat_ms = AW_CLI_HEARTBEAT_MS;
   if (!aw_cli_parse_speed (speed, &options.speed) || !aw_cli_parse_deadline (deadline, &options))
     return 2;
+  if (csharp && set.virtual_clock)
+    {
+      aw_cli_print_error ("--csharp runs the C# twin for real: it does not go with --virtual-clock");
+      return 2;
+    }
 
   if (!aw_cli_run_set_prepare (&set, argv[1], variant) || !aw_cli_run_set_execute (&set, &options))
     return 1;
+  if (csharp && !aw_cli_csharp_run (&cs, &set, &options))
+    return 1;
 
   aw_cli_run_set_request (&set, &options, &request, &caption, &headline, &description);
+  if (csharp)
+    aw_cli_csharp_request (&cs, &set, &request, &caption, &headline);
   request.theme = picture.theme;
   request.width = picture.width;
   request.height = picture.height;

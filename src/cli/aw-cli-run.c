@@ -17,6 +17,7 @@
 #include <json-glib/json-glib.h>
 
 #include "aw-clock.h"
+#include "aw-csharp.h"
 #include "aw-summary.h"
 #include "aw-trace-io.h"
 #include "aw-verdict.h"
@@ -56,18 +57,19 @@ add_warnings_json (JsonBuilder  *b,
   json_builder_end_array (b);
 }
 
-static void
-add_metrics_json (JsonBuilder      *b,
-                  const AwVariant  *variant,
-                  AwTraceModel     *model)
+void
+aw_cli_add_metrics_json (JsonBuilder  *b,
+                         const char   *name,
+                         const char   *title,
+                         AwTraceModel *model)
 {
   const AwMetrics *m = aw_trace_model_get_metrics (model);
 
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "name");
-  json_builder_add_string_value (b, variant->name);
+  json_builder_add_string_value (b, name);
   json_builder_set_member_name (b, "title");
-  json_builder_add_string_value (b, variant->title);
+  json_builder_add_string_value (b, title ? title : name);
   json_builder_set_member_name (b, "outcome");
   json_builder_add_string_value (b, m->outcome ? m->outcome : "unknown");
   json_builder_set_member_name (b, "wall_ms");
@@ -215,6 +217,7 @@ add_pool_json (JsonBuilder *b,
 
 static void
 print_run_json (AwCliRunSet        *set,
+                AwCliCsharp        *cs,
                 const AwRunOptions *options)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
@@ -240,8 +243,11 @@ print_run_json (AwCliRunSet        *set,
   json_builder_set_member_name (b, "variants");
   json_builder_begin_array (b);
   for (guint i = 0; i < set->indices->len; i++)
-    add_metrics_json (b, aw_scenario_get_variant (set->scenario, g_array_index (set->indices, guint, i)),
-                      g_ptr_array_index (set->models, i));
+    {
+      const AwVariant *v = aw_scenario_get_variant (set->scenario, g_array_index (set->indices, guint, i));
+
+      aw_cli_add_metrics_json (b, v->name, v->title, g_ptr_array_index (set->models, i));
+    }
   json_builder_end_array (b);
   if (set->predictions != NULL)
     {
@@ -280,6 +286,8 @@ print_run_json (AwCliRunSet        *set,
     }
   json_builder_set_member_name (b, "verdict");
   add_verdict_json (b, set);
+  if (cs != NULL && cs->models != NULL)
+    aw_cli_csharp_add_json (cs, set, b);
   json_builder_end_object (b);
 
   root = json_builder_get_root (b);
@@ -431,11 +439,107 @@ print_run_table (AwCliRunSet        *set,
   print_warnings_and_verdict (set);
 }
 
+/* `run FILE.cs`: a C# program that uses the C# lab, run on Mono. */
+static int
+run_csharp_file (const char         *path,
+                 const AwRunOptions *options,
+                 gboolean            json,
+                 const char         *trace_path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) traces = aw_csharp_run_file (path, options->speed,
+                                                        options->wait_deadline_ms > 0 ? (int) options->wait_deadline_ms
+                                                        : AW_WAIT_DEFAULT_DEADLINE_MS, NULL, &error);
+  g_autoptr(GPtrArray) models = g_ptr_array_new_with_free_func ((GDestroyNotify) aw_trace_model_unref);
+
+  if (traces == NULL)
+    {
+      aw_cli_print_error ("%s", error->message);
+      return 1;
+    }
+  if (traces->len == 0)
+    {
+      aw_cli_print_error ("%s recorded no run: call Lab.Variant(...) before Lab.Save()", path);
+      return 1;
+    }
+  if (trace_path != NULL &&
+      !aw_traces_save ((AwTrace **) traces->pdata, traces->len, trace_path, &error))
+    {
+      aw_cli_print_error ("%s", error->message);
+      return 1;
+    }
+  for (guint i = 0; i < traces->len; i++)
+    g_ptr_array_add (models, aw_trace_model_new (g_ptr_array_index (traces, i)));
+
+  if (json)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+      g_autoptr(JsonGenerator) gen = json_generator_new ();
+      g_autoptr(JsonNode) root = NULL;
+      g_autofree char *text = NULL;
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "file");
+      json_builder_add_string_value (b, path);
+      json_builder_set_member_name (b, "runtime");
+      json_builder_add_string_value (b, aw_trace_get_metadata (g_ptr_array_index (traces, 0), "runtime"));
+      json_builder_set_member_name (b, "variants");
+      json_builder_begin_array (b);
+      for (guint i = 0; i < models->len; i++)
+        {
+          AwTrace *trace = g_ptr_array_index (traces, i);
+
+          aw_cli_add_metrics_json (b, aw_trace_get_metadata (trace, AW_META_VARIANT),
+                                   aw_trace_get_metadata (trace, AW_META_VARIANT_TITLE),
+                                   g_ptr_array_index (models, i));
+        }
+      json_builder_end_array (b);
+      json_builder_end_object (b);
+      root = json_builder_get_root (b);
+      json_generator_set_root (gen, root);
+      json_generator_set_pretty (gen, TRUE);
+      text = json_generator_to_data (gen, NULL);
+      printf ("%s\n", text);
+      return 0;
+    }
+
+  printf ("%s on %s (recorded by the C# lab, speed %g)\n\n", path,
+          aw_trace_get_metadata (g_ptr_array_index (traces, 0), "runtime"), options->speed);
+  printf ("%-22s %10s %6s %5s %6s %9s %10s %7s %10s %9s\n", "variant", "wall", "tasks", "done", "failed",
+          "cancelled", "deadlocked", "threads", "unobserved", "max gap");
+  for (guint i = 0; i < models->len; i++)
+    {
+      const AwMetrics *m = aw_trace_model_get_metrics (g_ptr_array_index (models, i));
+      g_autofree char *wall = aw_format_duration (m->wall_ms);
+      g_autofree char *gap = aw_format_duration (m->max_main_loop_gap_ms);
+
+      printf ("%-22s %10s %6u %5u %6u %9u %10u %7u %10u %9s\n",
+              aw_trace_get_metadata (g_ptr_array_index (traces, i), AW_META_VARIANT), wall, m->tasks,
+              m->completed, m->failed, m->cancelled, m->deadlocked, m->threads_used, m->errors_unobserved, gap);
+    }
+  for (guint i = 0; i < models->len; i++)
+    {
+      const AwMetrics *m = aw_trace_model_get_metrics (g_ptr_array_index (models, i));
+      g_autoptr(GPtrArray) warnings = aw_lint_run (g_ptr_array_index (models, i));
+      const char *name = aw_trace_get_metadata (g_ptr_array_index (traces, i), AW_META_VARIANT);
+
+      if (m->outcome != NULL && !g_str_equal (m->outcome, "completed"))
+        printf ("\n%s: %s", name, m->outcome);
+      for (guint k = 0; k < warnings->len; k++)
+        printf ("\n%s: %s: %s", name, aw_warning_kind_title (((AwWarning *) g_ptr_array_index (warnings, k))->kind),
+                ((AwWarning *) g_ptr_array_index (warnings, k))->message);
+    }
+  printf ("\n");
+  return 0;
+}
+
 int
 aw_cli_run (int    argc,
             char **argv)
 {
   g_auto(AwCliRunSet) set = { 0 };
+  g_auto(AwCliCsharp) cs = { 0 };
+  gboolean csharp = FALSE;
   g_autofree char *variant = NULL;
   g_autofree char *speed = NULL;
   AwRunOptions options;
@@ -463,12 +567,14 @@ aw_cli_run (int    argc,
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print one JSON object instead of a table", NULL },
     { "virtual-clock", 0, 0, G_OPTION_ARG_NONE, &set.virtual_clock, "Simulate instead of running: instant, deterministic, simulated timing", NULL },
     { "predict", 0, 0, G_OPTION_ARG_NONE, &set.predict, "Also simulate, and print the prediction beside the measurement", NULL },
+    { "csharp", 0, 0, G_OPTION_ARG_NONE, &csharp, "Also run the scenario's C# twin on Mono and show its runs beside the GLib ones", NULL },
     { NULL }
   };
 
   if (!aw_cli_parse_options ("run", "ID|FILE",
                              "Runs every variant of a scenario (or one) for real, one after the other,\n"
-                             "and prints what each took: wall time, tasks, threads, Task objects (GTasks), errors.",
+                             "and prints what each took: wall time, tasks, threads, Task objects (GTasks), errors.\n"
+                             "A FILE.cs is a C# program that uses the C# lab: it runs on Mono.",
                              NULL, entries, &argc, &argv, &exit_code))
     return exit_code;
   if (argc != 2)
@@ -499,8 +605,25 @@ aw_cli_run (int    argc,
     return 2;
   if (trace_path != NULL && !aw_cli_check_output_folder (trace_path))
     return 1;
+  if (csharp && (set.virtual_clock || set.predict))
+    {
+      aw_cli_print_error ("--csharp runs the C# twin for real: it does not go with --virtual-clock or --predict");
+      return 2;
+    }
+
+  if (g_str_has_suffix (argv[1], ".cs"))
+    {
+      if (variant != NULL || set.virtual_clock || set.predict)
+        {
+          aw_cli_print_error ("run %s: a C# file runs all its variants for real (no --variant, --virtual-clock or --predict)", argv[1]);
+          return 2;
+        }
+      return run_csharp_file (argv[1], &options, json, trace_path);
+    }
 
   if (!aw_cli_run_set_prepare (&set, argv[1], variant) || !aw_cli_run_set_execute (&set, &options))
+    return 1;
+  if (csharp && !aw_cli_csharp_run (&cs, &set, &options))
     return 1;
 
   if (trace_path != NULL)
@@ -510,6 +633,8 @@ aw_cli_run (int    argc,
 
       for (guint i = 0; i < set.models->len; i++)
         g_ptr_array_add (traces, aw_trace_model_get_trace (g_ptr_array_index (set.models, i)));
+      for (guint i = 0; cs.models != NULL && i < cs.models->len; i++)
+        g_ptr_array_add (traces, aw_trace_model_get_trace (g_ptr_array_index (cs.models, i)));
       if (!aw_traces_save ((AwTrace **) traces->pdata, traces->len, trace_path, &error))
         {
           aw_cli_print_error ("%s", error->message);
@@ -520,9 +645,13 @@ aw_cli_run (int    argc,
     }
 
   if (json)
-    print_run_json (&set, &options);
+    print_run_json (&set, &cs, &options);
   else
-    print_run_table (&set, &options);
+    {
+      print_run_table (&set, &options);
+      if (cs.models != NULL)
+        aw_cli_csharp_print (&cs, &set);
+    }
 
   return 0;
 }

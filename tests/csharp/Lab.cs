@@ -1,18 +1,24 @@
 // What every C# twin shares: the scenario's building blocks (a wait that
 // holds no thread, a fixed amount of CPU work, a failure), the run of each
 // variant on its own UI thread with a watchdog, and the JSON the twin prints.
+// The building blocks, the UI thread and the runs are the C# lab's
+// (csharp/Awaitscope.Lab.cs): each run is also recorded in Awaitscope's
+// trace format, which `awaitscope run ID --csharp` draws beside the GLib run.
 //
 // A twin is tests/csharp/ID.cs; its `// <lesson>` region is the C# the app
 // shows for scenario ID. Build and run one:
-//   mcs -langversion:latest -out:ID.exe tests/csharp/ID.cs tests/csharp/UiThread.cs tests/csharp/Lab.cs
-//   mono ID.exe [--speed X] [--deadline MS]
-// It prints one JSON object on stdout (see Finish below for its fields).
+//   mcs -langversion:latest -out:ID.exe tests/csharp/ID.cs tests/csharp/Lab.cs csharp/Awaitscope.Lab.cs
+//   mono ID.exe [--speed X] [--deadline MS] [--trace FILE]
+// It prints one JSON object on stdout (see Finish below for its fields) and,
+// with --trace, saves the recorded runs to FILE.
 //
 // Writing a twin: Debian's mcs (Mono 6.8) takes C# up to 7.2, so no `using var`,
 // local functions, target-typed `new()` or `!`; `out var` inside an async
 // method crashes it; and an expression-bodied async void method
 // (`async void F() => x = await G();`) never tells the SynchronizationContext
-// that it ended: give async void handlers a block body.
+// that it ended: give async void handlers a block body. Io(ms, token) with a
+// token variable is ambiguous for mcs (Io<T>(ms, value) fits too): write
+// Io(ms, token: token).
 //
 // Durations: Ms(1000) is 1000 scenario milliseconds divided by --speed, as
 // `awaitscope run --speed X` divides every duration. Mono's mcs has no async
@@ -24,10 +30,11 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.Globalization;
 using System.Linq;
-using System.Runtime.InteropServices;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
+using Awaitscope;
 
 /// <summary>A JSON object whose members keep their order.</summary>
 public sealed class JObj : List<KeyValuePair<string, object>>
@@ -161,10 +168,10 @@ public sealed class Recorder
 
 public static class Lab
 {
-    static readonly long clockOrigin = Stopwatch.GetTimestamp();   // first: Rec below reads it
-    public static double Speed = 1;
+    /// <summary>Every duration is divided by Speed: the recording library's, which the building blocks use.</summary>
+    public static double Speed { get { return Awaitscope.Lab.Speed; } set { Awaitscope.Lab.Speed = value; } }
     /// <summary>How long the UI loop may stay blocked before the watchdog gives up on the variant.</summary>
-    public static int DeadlineMs = 5000;
+    public static int DeadlineMs { get { return Awaitscope.Lab.DeadlineMs; } set { Awaitscope.Lab.DeadlineMs = value; } }
     public static Recorder Rec = new Recorder();
 
     static string scenarioId;
@@ -175,25 +182,36 @@ public static class Lab
         new System.Runtime.CompilerServices.ConditionalWeakTable<Exception, Recorder>();
     static readonly List<object> probes = new List<object>();
 
-    public static double Now { get { return At(Stopwatch.GetTimestamp()); } }
+    public static double Now { get { return Awaitscope.Lab.Now; } }
 
     /// <summary>A Stopwatch.GetTimestamp() reading, in the milliseconds of Now.</summary>
-    public static double At(long timestamp) { return (timestamp - clockOrigin) * 1000.0 / Stopwatch.Frequency; }
+    public static double At(long timestamp) { return Awaitscope.Lab.At(timestamp); }
 
     /// <summary>ms scenario milliseconds at the run's speed.</summary>
-    public static TimeSpan Ms(double ms)
-    {
-        return TimeSpan.FromTicks((long) Math.Round(ms * TimeSpan.TicksPerMillisecond / Speed));
-    }
+    public static TimeSpan Ms(double ms) { return Awaitscope.Lab.Ms(ms); }
 
     // ---- Building blocks ------------------------------------------------
+    //
+    // Each records itself in the run's trace (csharp/Awaitscope.Lab.cs) under
+    // the name of the method that called it: GetProfileAsync() { return
+    // Io(800, ...); } is the task "GetProfileAsync".
+
+    static string Named(string caller, string what)
+    {
+        if (string.IsNullOrEmpty(caller) || caller == "Main" || caller.StartsWith("<") || caller.StartsWith("."))
+            return what;
+        return caller.EndsWith("Async") ? caller : caller + ": " + what;
+    }
+
+    static string Millis(double ms) { return ms.ToString("0.###", CultureInfo.InvariantCulture) + " ms"; }
 
     /// <summary>
     /// A wait that holds no thread (a timer standing in for the network), as
     /// library code writes it: ConfigureAwait(false) inside, so only the
     /// caller's own await decides where the caller continues.
     /// </summary>
-    public static async Task Io(double ms, CancellationToken token = default(CancellationToken))
+    public static async Task Io(double ms, CancellationToken token = default(CancellationToken),
+                                [CallerMemberName] string caller = null)
     {
         var rec = Rec;
         double start = Now;
@@ -203,10 +221,7 @@ public static class Lab
         rec.Watch(token);
         try
         {
-            // Task.Delay counts whole milliseconds; 0 would complete synchronously.
-            var d = Ms(ms);
-            if (ms > 0 && d < TimeSpan.FromMilliseconds(1)) d = TimeSpan.FromMilliseconds(1);
-            await Task.Delay(d, token).ConfigureAwait(false);
+            await Awaitscope.Lab.Io(Named(caller, "Io(" + Millis(ms) + ")"), ms, token).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
@@ -216,109 +231,99 @@ public static class Lab
         rec.IoEnded(start, false);
     }
 
-    public static async Task<T> Io<T>(double ms, T value, CancellationToken token = default(CancellationToken))
+    public static async Task<T> Io<T>(double ms, T value, CancellationToken token = default(CancellationToken),
+                                      [CallerMemberName] string caller = null)
     {
-        await Io(ms, token).ConfigureAwait(false);
+        await Io(ms, token, caller).ConfigureAwait(false);
         return value;
     }
 
     /// <summary>Fails with error after ms milliseconds of waiting.</summary>
-    public static async Task Fail(double ms, Exception error, CancellationToken token = default(CancellationToken))
+    public static async Task Fail(double ms, Exception error, CancellationToken token = default(CancellationToken),
+                                  [CallerMemberName] string caller = null)
     {
         var rec = Rec;
-        await Io(ms, token).ConfigureAwait(false);
-        rec.Count("tasks_failed");
-        origin.Remove(error);
-        origin.Add(error, rec);
-        throw error;
+        double start = Now;
+        rec.IoStarted();
+        rec.Watch(token);
+        try
+        {
+            await Awaitscope.Lab.Fail(Named(caller, "Fail(" + Millis(ms) + ")"), ms, error, token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            rec.IoEnded(start, true);
+            throw;
+        }
+        catch (Exception e) when (e == error)
+        {
+            rec.IoEnded(start, false);
+            rec.Count("tasks_failed");
+            origin.Remove(error);
+            origin.Add(error, rec);
+            throw;
+        }
     }
 
-    public static async Task<T> Fail<T>(double ms, Exception error, CancellationToken token = default(CancellationToken))
+    public static async Task<T> Fail<T>(double ms, Exception error, CancellationToken token = default(CancellationToken),
+                                        [CallerMemberName] string caller = null)
     {
-        await Fail(ms, error, token).ConfigureAwait(false);
+        await Fail(ms, error, token, caller).ConfigureAwait(false);
         return default(T);
-    }
-
-    [StructLayout(LayoutKind.Sequential)]
-    struct Timespec { public long Sec; public long Nsec; }
-
-    [DllImport("libc", EntryPoint = "clock_gettime")]
-    static extern int clock_gettime(int clock, out Timespec ts);
-
-    const int CLOCK_THREAD_CPUTIME_ID = 3;
-
-    static double ThreadCpuMs()
-    {
-        Timespec ts;
-        clock_gettime(CLOCK_THREAD_CPUTIME_ID, out ts);
-        return ts.Sec * 1000.0 + ts.Nsec / 1e6;
     }
 
     /// <summary>
     /// ms milliseconds of CPU time on the calling thread: a fixed amount of
     /// work, so more threads than cores make it take longer, as real work does.
     /// </summary>
-    public static void Cpu(double ms)
+    public static void Cpu(double ms, [CallerMemberName] string caller = null)
     {
         var rec = Rec;
         double start = Now;
         rec.WorkStarted();
-        try
-        {
-            double until = ThreadCpuMs() + Ms(ms).TotalMilliseconds;
-            while (ThreadCpuMs() < until) { }
-        }
+        try { Awaitscope.Lab.Compute(Named(caller, "Cpu(" + Millis(ms) + ")"), ms); }
         finally { rec.WorkEnded(start); }
     }
 
     /// <summary>ms of CPU work that checks the token every checkMs.</summary>
-    public static void CpuChecking(double ms, double checkMs, CancellationToken token)
+    public static void CpuChecking(double ms, double checkMs, CancellationToken token, [CallerMemberName] string caller = null)
     {
         var rec = Rec;
         rec.Watch(token);
-        try
-        {
-            for (double done = 0; done < ms; done += checkMs)
-            {
-                token.ThrowIfCancellationRequested();
-                Cpu(Math.Min(checkMs, ms - done));
-            }
-        }
+        double start = Now;
+        rec.WorkStarted();
+        try { Awaitscope.Lab.Compute(Named(caller, "Cpu(" + Millis(ms) + ")"), ms, token, checkMs); }
         catch (OperationCanceledException)
         {
             rec.TaskCancelled();
             throw;
         }
+        finally { rec.WorkEnded(start); }
     }
 
     /// <summary>Calls an event handler on the current UI thread (see UiThread.RunHandler).</summary>
     public static Task Click(Action handler) { return UiThread.CurrentUi.RunHandler(handler); }
 
     /// <summary>A catch block hands what it caught to Log: the run records it.</summary>
-    public static void Log(Exception e) { Rec.Caught(e); }
+    public static void Log(Exception e) { Rec.Caught(e); Awaitscope.Lab.Observed(e); }
 
     public static void Count(string figure, int by = 1) { Rec.Count(figure, by); }
 
     // ---- Running variants --------------------------------------------------
 
+    /// <summary>Reads --speed X, --deadline MS and --trace FILE (where Finish saves the recorded runs).</summary>
     public static void Start(string id, string[] args)
     {
         scenarioId = id;
-        for (int i = 0; i < args.Length; i++)
-        {
-            string a = args[i];
-            string v = i + 1 < args.Length ? args[i + 1] : null;
-            if (a == "--speed" && v != null) { Speed = double.Parse(v, CultureInfo.InvariantCulture); i++; }
-            else if (a == "--deadline" && v != null) { DeadlineMs = int.Parse(v, CultureInfo.InvariantCulture); i++; }
-            else if (a.StartsWith("--speed=")) Speed = double.Parse(a.Substring(8), CultureInfo.InvariantCulture);
-            else if (a.StartsWith("--deadline=")) DeadlineMs = int.Parse(a.Substring(11), CultureInfo.InvariantCulture);
-            else throw new ArgumentException("usage: ID.exe [--speed X] [--deadline MS]; not " + a);
-        }
-        if (!(Speed > 0)) throw new ArgumentException("--speed must be positive");
+        var rest = Awaitscope.Lab.Init(args);
+        if (rest.Length > 0)
+            throw new ArgumentException("usage: ID.exe [--speed X] [--deadline MS] [--trace FILE]; not " + rest[0]);
+        Awaitscope.Lab.Scenario = id;
         // The first run of the machinery pays for compiling it: pay before measuring.
         Variant("warm-up", _ => WarmUp());
         variants.Clear();
         unfilled.Clear();
+        Awaitscope.Trace.Clear();
         // .NET raises this when a faulted task nobody observed is collected.
         TaskScheduler.UnobservedTaskException += (sender, e) =>
         {
@@ -332,65 +337,27 @@ public static class Lab
     }
 
     /// <summary>
-    /// Runs one variant on a UI thread of its own and records it. entry gets
-    /// the token of the variant's Cancel button, pressed after cancelAfterMs
-    /// (never if negative). A UI loop blocked for longer than the deadline
-    /// fires the watchdog: the variant ends there ("deadlocked"), its UI
-    /// thread is left blocked, and the next variant gets a new one.
+    /// Runs one variant on a UI thread of its own and records it (see
+    /// Awaitscope.Lab.Variant). entry gets the token of the variant's Cancel
+    /// button, pressed after cancelAfterMs (never if negative). A UI loop
+    /// blocked for longer than the deadline fires the watchdog: the variant
+    /// ends there ("deadlocked"), its UI thread is left blocked, and the next
+    /// variant gets a new one.
     /// </summary>
     public static void Variant(string name, Func<CancellationToken, Task> entry, double cancelAfterMs = -1)
     {
         var rec = Rec = new Recorder();
-        var ui = new UiThread("UI: " + name);
-        var user = new CancellationTokenSource();
-        var box = new Task[1];
-        var uiGapAtEnd = new double[] { -1 };
-
-        ui.Post(_ =>
-        {
-            ui.ResetGap();
-            rec.Touch();
-            rec.Watch(user.Token);
-            if (cancelAfterMs >= 0) user.CancelAfter(Ms(cancelAfterMs));
-            Task t;
-            try { t = entry(user.Token); }
-            catch (Exception e) { var tcs = new TaskCompletionSource<bool>(); tcs.SetException(e); t = tcs.Task; }
-            t.ContinueWith(done => { rec.Ended(); uiGapAtEnd[0] = ui.LongestGapMs; },
-                           TaskContinuationOptions.ExecuteSynchronously);
-            Volatile.Write(ref box[0], t);
-        }, null);
-
-        // The watchdog: this (second) thread watches the UI loop's heartbeat.
         int maxPoolBusy = 0;
-        bool watchdog = false, timedOut = false;
-        double hardCapMs = 60000;
-        while (true)
+        var hooks = new Awaitscope.VariantHooks
         {
-            var t = Volatile.Read(ref box[0]);
-            if (t != null && t.IsCompleted && rec.EndTime >= 0) break;
-            if (ui.MsSinceBeat > DeadlineMs) { watchdog = true; break; }
-            if (Now - rec.T0 > hardCapMs) { timedOut = true; break; }
-            maxPoolBusy = Math.Max(maxPoolBusy, PoolBusy());
-            Thread.Sleep(1);
-        }
-        double wallEnd = watchdog || timedOut ? Now : rec.EndTime;
-        double gap = watchdog || timedOut ? ui.LongestGapMs : uiGapAtEnd[0];
-        int stranded = ui.Pending;
-
-        // Work the caller no longer waits for may still run: let it finish,
-        // so what it wasted is counted (and it does not run into the next variant).
-        if (!watchdog && !timedOut)
-        {
-            double quietSince = -1, giveUp = Now + 30000;
-            while (Now < giveUp)
-            {
-                maxPoolBusy = Math.Max(maxPoolBusy, PoolBusy());
-                if (rec.Quiet) { if (quietSince < 0) quietSince = Now; else if (Now - quietSince > 20) break; }
-                else quietSince = -1;
-                Thread.Sleep(1);
-            }
-            ui.Stop(5000);
-        }
+            Started = token => { rec.Touch(); rec.Watch(token); },
+            Ended = _ => rec.Ended(),
+            Quiet = () => rec.Quiet,
+            Sample = () => { maxPoolBusy = Math.Max(maxPoolBusy, PoolBusy()); },
+        };
+        var run = Awaitscope.Lab.Variant(name, entry, cancelAfterMs, null, hooks);
+        bool watchdog = run.Watchdog, timedOut = run.TimedOut;
+        double wallEnd = watchdog || timedOut ? run.End : rec.EndTime;
 
         var v = new JObj();
         v.Add("name", name);
@@ -398,9 +365,9 @@ public static class Lab
         string outcome;
         Exception error = null;
         bool handled = false;
-        var task = Volatile.Read(ref box[0]);
-        var crashes = ui.Crashes;
-        var crashTimes = ui.CrashTimestamps;
+        var task = run.Task;
+        var crashes = run.Crashes;
+        var crashTimes = run.CrashTimestamps;
         rec.Crashed(crashes.Length);
         if (watchdog) outcome = "deadlocked";
         else if (timedOut) outcome = "timed-out";
@@ -428,8 +395,8 @@ public static class Lab
         v.Add("exception", error == null ? null : Describe(error));
         v.Add("handled_by_code", handled);
         v.Add("watchdog_fired", watchdog);
-        v.Add("max_ui_gap_ms", gap);
-        v.Add("stranded_continuations", watchdog ? stranded : 0);
+        v.Add("max_ui_gap_ms", run.MaxUiGapMs);
+        v.Add("stranded_continuations", watchdog ? run.Stranded : 0);
         v.Add("crashed", crashes.Length > 0);
         v.Add("crashes", crashes.Select(e => (object) Describe(e)).ToList());
         // When the first exception was rethrown on the UI thread: where C# ends the app.
@@ -437,7 +404,7 @@ public static class Lab
         v.Add("pool_threads_busy_max", maxPoolBusy);
 
         // .NET reports an unobserved exception only when its task is collected.
-        box[0] = null;
+        run.Task = null;
         task = null;
         Collect();
         variants.Add(v);
@@ -511,7 +478,7 @@ public static class Lab
     {
         var root = new JObj();
         root.Add("scenario", scenarioId);
-        root.Add("runtime", RuntimeName());
+        root.Add("runtime", Awaitscope.Lab.RuntimeName());
         root.Add("speed", Speed);
         root.Add("deadline_ms", DeadlineMs);
         root.Add("processors", Environment.ProcessorCount);
@@ -524,6 +491,13 @@ public static class Lab
             Thread.Sleep(5);
         }
         foreach (var kv in unfilled) kv.Value.Fill(kv.Key, kv.Value.EndTime);
+        // The recorded runs, late unobserved errors included.
+        try { Awaitscope.Lab.Save(); }
+        catch (Exception e)
+        {
+            Console.Error.WriteLine("cannot write the trace " + Awaitscope.Lab.TracePath + ": " + e.Message);
+            Environment.Exit(1);
+        }
         root.Add("variants", variants);
         root.Add("probes", probes);
         var sb = new StringBuilder();
@@ -539,15 +513,6 @@ public static class Lab
         var junk = new long[16];
         for (int i = 0; i < junk.Length; i++) junk[i] = depth * i;
         return depth == 0 ? (int) junk[3] : Scrub(depth - 1) + (int) junk[depth % 16];
-    }
-
-    static string RuntimeName()
-    {
-        var mono = Type.GetType("Mono.Runtime");
-        if (mono == null) return ".NET " + Environment.Version;
-        var m = mono.GetMethod("GetDisplayName",
-            System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static);
-        return "Mono " + (m != null ? m.Invoke(null, null) : Environment.Version.ToString());
     }
 
     static void Write(StringBuilder sb, object v)

@@ -19,6 +19,7 @@ using System.Diagnostics;
 using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
+using Awaitscope;
 using static Lab;
 
 class Draft

@@ -11,7 +11,7 @@ static class CancelTwin
 {
     static readonly int[] images = Enumerable.Range(0, 200).ToArray();    // 2 s of work
     static void Resize(int image) { Cpu(10); }
-    static Task DownloadReportAsync(CancellationToken token) { return Io(2000, token); }
+    static Task DownloadReportAsync(CancellationToken token) { return Io(2000, token: token); }
 
     // <lesson>
     static async Task ResizeAndDownloadAsync(CancellationToken token)

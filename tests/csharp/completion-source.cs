@@ -31,6 +31,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using Awaitscope;
 using static Lab;
 
 static class CompletionSourceTwin

@@ -12,6 +12,7 @@ using System.Globalization;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using Awaitscope;
 using static Lab;
 
 static class NeedlessAsyncTwin

@@ -17,6 +17,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using Awaitscope;
 using static Lab;
 
 /// <summary>Stands in for a WinForms/WPF ProgressBar: records each value it is given.</summary>

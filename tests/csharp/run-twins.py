@@ -2,7 +2,7 @@
 """The csharp suite: every scenario's C# twin on Mono against its GLib run.
 
 For each data/scenarios/ID.json this compiles tests/csharp/ID.cs with Mono's
-mcs (with UiThread.cs and Lab.cs), runs it on Mono, runs the same scenario on
+mcs (with Lab.cs and the C# lab, csharp/Awaitscope.Lab.cs), runs it on Mono, runs the same scenario on
 GLib (`awaitscope run ID --json --speed S --deadline D`, the binary named by
 $AWAITSCOPE), and compares them:
 
@@ -14,7 +14,10 @@ $AWAITSCOPE), and compares them:
   - wall-time ratios between variants (RATIOS), each inside the same stated,
     generous bounds on both sides; other figures within bounds (FIGURES) or
     equal (SAME);
-  - facts of C# that the twins print as probes (PROBE_FACTS, PROBE_RANGES).
+  - facts of C# that the twins print as probes (PROBE_FACTS, PROBE_RANGES);
+  - the runs the C# lab (csharp/Awaitscope.Lab.cs) recorded for the twin
+    (`--trace`): one per variant, with its tasks, ending as the twin's own
+    figures say, with the error `await` threw and the watchdog where it fired.
 
 Figures that `run --json` does not print are taken, for the scenarios in
 TRACE_FIGURES, from the GLib run's recorded log (`--trace`): the progress
@@ -812,9 +815,48 @@ def run_glib(cmd, sid, timeout):
     return glib
 
 
+def trace_checks(path, cs):
+    """The runs the C# lab recorded (--trace) against the twin's own figures:
+    one run per variant, with its tasks, ending as the twin says it did
+    (a failure's run-end names the error `await` threw)."""
+    out = []
+    try:
+        with open(path, encoding="utf-8") as f:
+            saved = json.load(f)
+        runs = {t["metadata"].get("variant"): t for t in saved["otherData"]["awaitscope"]["traces"]}
+    except (OSError, ValueError, KeyError) as e:
+        return [("lab-trace", False, f"the lab's trace {path} did not load: {e}")]
+    for v in cs["variants"]:
+        cid = f"lab-trace {v['name']}"
+        t = runs.get(v["name"])
+        if t is None:
+            out.append((cid, False, "no recorded run"))
+            continue
+        strings = [None] + t["strings"]
+        ends = [strings[e[5]] or "" for e in t["events"] if e[1] == "run-end"]
+        created = [e for e in t["events"] if e[1] in ("created", "call")]
+        if len(ends) != 1:
+            out.append((cid, False, f"{len(ends)} run-end events"))
+            continue
+        word = ends[0].split(":")[0]
+        want = "completed" if v["handled_by_code"] else "deadlocked" if v["outcome"] == "timed-out" else v["outcome"]
+        ok = word == want and len(created) >= 1   # the root at least: some twins use no primitive
+        detail = f"recorded {ends[0][:80]!r} with {len(created)} tasks; the twin says {v['outcome']}"
+        if ok and want in ("faulted", "crashed") and v["exception"]:
+            e = v["exception"]
+            message = (e.get("inner") or [e])[0]["message"]
+            ok = message in ends[0]
+            detail += f" ({message})"
+        if ok and v["watchdog_fired"]:
+            ok = any(e[1] == "watchdog" for e in t["events"])
+            detail += ", watchdog recorded" if ok else ", no watchdog recorded"
+        out.append((cid, ok, detail))
+    return out
+
+
 def compile_twin(mcs, source, out):
     cmd = [mcs, "-langversion:latest", "-out:" + out, source,
-           os.path.join(HERE, "UiThread.cs"), os.path.join(HERE, "Lab.cs")]
+           os.path.join(HERE, "Lab.cs"), os.path.join(ROOT, "csharp", "Awaitscope.Lab.cs")]
     p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=300)
     return p.returncode == 0, p.stdout.decode(errors="replace")
 
@@ -884,13 +926,14 @@ def main():
             try:
                 glib = run_glib([AWAITSCOPE, "run", target, "--json", "--speed", str(speed),
                                  "--deadline", str(DEADLINE_MS), "--pool-interval", str(POOL_INTERVAL_MS)], sid, 300)
+                lab_trace = os.path.join(outdir, sid + ".trace.json")
                 cs = run([mono, os.path.join(outdir, sid + ".exe"), "--speed", str(speed),
-                          "--deadline", str(DEADLINE_MS)], 300)
+                          "--deadline", str(DEADLINE_MS), "--trace", lab_trace], 300)
             except (RuntimeError, subprocess.TimeoutExpired, json.JSONDecodeError) as e:
                 error = str(e)
                 continue
             error = None
-            results = checks_for(sid, doc, glib, cs, speed)
+            results = checks_for(sid, doc, glib, cs, speed) + trace_checks(lab_trace, cs)
             bad = [(cid, d) for cid, ok, d in results if not ok and cid not in pending_here]
             if not bad:
                 break

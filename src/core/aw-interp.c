@@ -28,6 +28,8 @@
 #define WATCHDOG           "watchdog: .Result gave up after %.2f s"
 #define DEADLOCK           ".Result blocked the UI thread that the task needed to finish: " \
                            "in C# it never returns; the watchdog gave up after %.2f s"
+#define NOT_A_DEADLOCK     ".Result gave up after %.2f s, the longest deadline: not a deadlock, since the task " \
+                           "finishes on a pool thread; in C# .Result returns when it does"
 #define STRANDED           "Its continuation was queued to the UI thread that .Result " \
                            "blocked: in C# it never runs; in GLib it ran after the watchdog"
 #define AGGREGATE          "%u more error%s in the aggregate; the first: "
@@ -79,9 +81,10 @@ aw_run_estimate_freeze_ms (const AwNode       *program,
       guint deadline = options->wait_deadline_ms > 0 ? options->wait_deadline_ms : program->ms;
 
       longest = MIN (deadline, AW_WAIT_MAX_DEADLINE_MS);
+      /* ConfigureAwait(false) waits as long as its task (see wait_start()). */
       if (program->continue_on_worker)
-        longest = MIN (longest, aw_run_estimate_freeze_ms (program->children[0], options) +
-                                (guint) (program->children[0]->ms / options->speed));
+        longest = MIN (AW_WAIT_MAX_DEADLINE_MS, aw_run_estimate_freeze_ms (program->children[0], options) +
+                                                (guint) (program->children[0]->ms / options->speed));
     }
 
   for (guint i = 0; i < program->n_children; i++)
@@ -760,6 +763,12 @@ wait_start (AwEngine *engine,
   guint deadline_ms = engine->options.wait_deadline_ms > 0 ? engine->options.wait_deadline_ms : node->ms;
   GError *error = NULL;
 
+  /* ConfigureAwait(false): the task finishes on a pool thread, so the wait
+   * is no deadlock and, as in C#, lasts as long as the task. The watchdog,
+   * there to end deadlocks, guards it only with the longest deadline: a
+   * short one would call "deadlocked" a wait that was about to return. */
+  if (node->continue_on_worker)
+    deadline_ms = AW_WAIT_MAX_DEADLINE_MS;
   deadline_ms = MIN (deadline_ms, AW_WAIT_MAX_DEADLINE_MS);
   record (engine, AW_EVENT_TASK_RUNNING, op->id, 0, 0);
   record (engine, AW_EVENT_UI_BLOCK_BEGIN, op->id, 0, 0);
@@ -784,7 +793,9 @@ wait_start (AwEngine *engine,
 
       record (engine, AW_EVENT_WATCHDOG, op->id, 0, intern (engine, why));
       record (engine, AW_EVENT_UI_BLOCK_END, op->id, 0, 0);
-      op_finish (engine, op, g_error_new (deadlock_error_quark (), 0, DEADLOCK, deadline_ms / 1000.0));
+      op_finish (engine, op, g_error_new (deadlock_error_quark (), 0,
+                                          node->continue_on_worker ? NOT_A_DEADLOCK : DEADLOCK,
+                                          deadline_ms / 1000.0));
     }
 }
 

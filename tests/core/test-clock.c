@@ -972,6 +972,37 @@ test_heartbeat (void)
 }
 
 /* .Result on the main thread: the watchdog at the deadline, then the stranded callback. */
+/* A watchdog shorter than a ConfigureAwait(false) wait leaves it alone: its
+ * task finishes on a pool thread, so it is no deadlock, and in C# .Result
+ * returns when the task does. The same wait without ConfigureAwait(false)
+ * deadlocks and the watchdog ends it. */
+static void
+test_watchdog_spares_configure_await (void)
+{
+  g_autoptr(AwScenario) configure = scenario_from_program (
+    "{ \"type\": \"wait_blocking\", \"continue_on\": \"worker\","
+    "  \"child\": { \"type\": \"io\", \"ms\": 500, \"name\": \"child\" } }");
+  g_autoptr(AwScenario) result = scenario_from_program (
+    "{ \"type\": \"wait_blocking\", \"child\": { \"type\": \"io\", \"ms\": 500, \"name\": \"child\" } }");
+  Opts opts = { 1.0, 0, -1, 10, 100 };
+  g_autoptr(AwTrace) tc = simulate (configure, "v", &opts);
+  g_autoptr(AwTrace) tr = simulate (result, "v", &opts);
+  g_autoptr(AwTraceModel) mc = aw_trace_model_new (tc);
+  g_autoptr(AwTraceModel) mr = aw_trace_model_new (tr);
+  const AwMetrics *c = aw_trace_model_get_metrics (mc);
+  const AwMetrics *r = aw_trace_model_get_metrics (mr);
+
+  g_assert_cmpint (find_event (tc, 0, AW_EVENT_WATCHDOG, G_MAXUINT32, NULL), <, 0);
+  g_assert_cmpstr (c->outcome, ==, AW_RUN_COMPLETED);
+  g_assert_cmpuint (c->deadlocked, ==, 0);
+  g_assert_cmpfloat (c->wall_ms, >=, 500);
+  g_assert_cmpfloat (c->max_main_loop_gap_ms, >=, 490);
+
+  g_assert_cmpint (find_event (tr, 0, AW_EVENT_WATCHDOG, G_MAXUINT32, NULL), >=, 0);
+  g_assert_true (g_str_has_prefix (r->outcome, AW_RUN_DEADLOCKED));
+  g_assert_cmpfloat (r->wall_ms, <, 500);
+}
+
 static void
 test_wait_blocking (void)
 {
@@ -1362,6 +1393,7 @@ main (int    argc,
   g_test_add_func ("/aw/clock/async-void-crash", test_async_void_crash);
   g_test_add_func ("/aw/clock/progress", test_progress);
   g_test_add_func ("/aw/clock/wait-blocking", test_wait_blocking);
+  g_test_add_func ("/aw/clock/watchdog-spares-configure-await", test_watchdog_spares_configure_await);
   g_test_add_func ("/aw/clock/configure-await-leftovers", test_leftovers);
   g_test_add_func ("/aw/clock/performance", test_performance);
   g_test_add_func ("/aw/clock/prediction", test_prediction);

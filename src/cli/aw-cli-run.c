@@ -544,6 +544,7 @@ aw_cli_run (int    argc,
   g_autofree char *speed = NULL;
   AwRunOptions options;
   gboolean json = FALSE;
+  g_autoptr(AwCLocale) c_locale = NULL;
   g_autofree char *trace_path = NULL;
   int cancel_after = -1;
   int workers = 0;
@@ -620,6 +621,11 @@ aw_cli_run (int    argc,
         }
       return run_csharp_file (argv[1], &options, json, trace_path);
     }
+
+  /* `--json` is for programs: its numbers and texts are the same in every
+   * locale (C), the lesson's texts as bundled. */
+  if (json)
+    c_locale = aw_c_locale_push ();
 
   if (!aw_cli_run_set_prepare (&set, argv[1], variant) || !aw_cli_run_set_execute (&set, &options))
     return 1;

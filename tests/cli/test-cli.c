@@ -692,13 +692,21 @@ test_help (void)
   }
 }
 
-/* Durations and speeds read the same in a locale with a decimal comma:
- * the table, the notes under it, the comparison and the checks. */
+/* In a locale with a decimal comma a reader gets commas, everywhere alike:
+ * the table, the notes under it, the comparison and the checks. What a
+ * program reads does not change with the locale: `run --json` is the same
+ * text as in the C locale, and valid JSON; a picture's metadata says
+ * "0.5x" while its caption, for the reader, says "0,5x". */
 static void
 test_german_locale (void)
 {
   g_auto(Result) r = { 0 };
+  g_auto(Result) c = { 0 };
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
   g_autofree char *saved = g_strdup (setlocale (LC_ALL, NULL));
+  g_autofree char *svg_path = tmp_path ("german.svg");
+  g_autofree char *svg = NULL;
   gboolean have = setlocale (LC_ALL, "de_DE.UTF-8") != NULL;
 
   setlocale (LC_ALL, saved);
@@ -712,13 +720,13 @@ test_german_locale (void)
   run_cli (&r, "run", "cancel", "--virtual-clock", "--speed", "0.5", NULL);
   cli_locale = NULL;
   g_assert_cmpint (r.status, ==, 0);
-  g_assert_nonnull (strstr (r.out, "speed 0.5x"));
-  g_assert_nonnull (strstr (r.out, "   1.00 s "));
-  g_assert_nonnull (strstr (r.out, "cancellation took effect within 0.00 ms"));
-  g_assert_nonnull (strstr (r.out, "cancellation latency 0.00 ms"));
-  g_assert_nonnull (strstr (r.out, "0.25x that of no-deadline (2.00 s)"));
-  g_assert_null (strstr (r.out, "0,"));
-  g_assert_null (strstr (r.out, "1,00"));
+  g_assert_nonnull (strstr (r.out, "speed 0,5x"));
+  g_assert_nonnull (strstr (r.out, "   1,00 s "));
+  g_assert_nonnull (strstr (r.out, "cancellation took effect within 0,00 ms"));
+  g_assert_nonnull (strstr (r.out, "cancellation latency 0,00 ms"));
+  g_assert_nonnull (strstr (r.out, "0,25x that of no-deadline (2,00 s)"));
+  g_assert_null (strstr (r.out, "0.25x"));
+  g_assert_null (strstr (r.out, "1.00 s"));
   result_clear (&r);
 
   /* The checks read the run's speed back from its trace: at half speed,
@@ -728,6 +736,32 @@ test_german_locale (void)
   cli_locale = NULL;
   g_assert_cmpint (r.status, ==, 0);
   g_assert_nonnull (strstr (r.out, "Expected outcome met (3 of 3 checks)"));
+  result_clear (&r);
+
+  /* `run --json`: valid JSON, and not a byte different from the C locale's. */
+  cli_locale = "de_DE.UTF-8";
+  run_cli (&r, "run", "when-all", "--virtual-clock", "--speed", "0.5", "--json", NULL);
+  cli_locale = "C";
+  run_cli (&c, "run", "when-all", "--virtual-clock", "--speed", "0.5", "--json", NULL);
+  cli_locale = NULL;
+  g_assert_cmpint (r.status, ==, 0);
+  json_parser_load_from_data (parser, r.out, -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (r.out, ==, c.out);
+  g_assert_null (strstr (r.out, "1,00 s"));
+  result_clear (&r);
+
+  /* A picture: the caption as the reader writes numbers, the metadata as
+   * a program reads them. */
+  cli_locale = "de_DE.UTF-8";
+  run_cli (&r, "render", "when-all", "--virtual-clock", "--speed", "0.5", "-o", svg_path, NULL);
+  cli_locale = NULL;
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_true (g_file_get_contents (svg_path, &svg, NULL, NULL));
+  g_assert_nonnull (strstr (svg, "<desc>Awaitscope: simulated timing (virtual clock), speed 0.5x,"));
+  g_assert_nonnull (strstr (svg, "speed 0,5x"));
+  g_assert_nonnull (strstr (svg, ">2,0 s</text>"));
+  g_assert_null (strstr (svg, "opacity=\"0,"));
 }
 
 int

@@ -757,7 +757,8 @@ mark_development_build (AwWindow *self)
   gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
   if (!GTK_IS_HEADER_BAR (bar))
     return;
-  badge = gtk_label_new (_("Development build"));
+  /* Translators: a badge in the header bar of a development build; keep it short. */
+  badge = gtk_label_new (C_("build profile", "Devel"));
   gtk_widget_add_css_class (badge, "devel-badge");
   gtk_widget_set_valign (badge, GTK_ALIGN_CENTER);
   gtk_widget_set_tooltip_text (badge, _("Built with -Dprofile=development: "

@@ -612,6 +612,11 @@ aw_cli_run (int    argc,
       return 2;
     }
 
+  /* `--json` is for programs: its numbers and texts are the same in every
+   * locale (C), the lesson's texts as bundled. */
+  if (json)
+    c_locale = aw_c_locale_push ();
+
   if (g_str_has_suffix (argv[1], ".cs"))
     {
       if (variant != NULL || set.virtual_clock || set.predict)
@@ -621,11 +626,6 @@ aw_cli_run (int    argc,
         }
       return run_csharp_file (argv[1], &options, json, trace_path);
     }
-
-  /* `--json` is for programs: its numbers and texts are the same in every
-   * locale (C), the lesson's texts as bundled. */
-  if (json)
-    c_locale = aw_c_locale_push ();
 
   if (!aw_cli_run_set_prepare (&set, argv[1], variant) || !aw_cli_run_set_execute (&set, &options))
     return 1;

@@ -5,11 +5,13 @@
 
 #include "config.h"
 
+#include <locale.h>
 #include <stdio.h>
 
 #include <glib.h>
 
 #include "aw-cli.h"
+#include "aw-i18n.h"
 
 #ifdef AW_HAVE_GTK
 # include <gtk/gtk.h>
@@ -29,10 +31,25 @@ print_escaped (const char *text)
   fputs (shown, stderr);
 }
 
+/* The user's locale for messages, and numbers on screen; our translations
+ * from where they are installed, or from AWAITSCOPE_LOCALEDIR (a build
+ * tree's po/ folder: scripts/run, `meson devenv` and the tests set it). */
+static void
+init_i18n (void)
+{
+  const char *localedir = g_getenv ("AWAITSCOPE_LOCALEDIR");
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, localedir != NULL && *localedir != '\0' ? localedir : LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+}
+
 int
 main (int    argc,
       char **argv)
 {
+  init_i18n ();
   g_set_printerr_handler (print_escaped);
 
   if (argc > 1 && aw_cli_is_command (argv[1]))

@@ -14,6 +14,7 @@
 #include "aw-window-private.h"
 
 #include "aw-catalog.h"
+#include "aw-i18n.h"
 
 #include <string.h>
 
@@ -743,12 +744,36 @@ create_primary_menu (GtkMenuButton *button,
     gtk_menu_button_set_menu_model (button, self->primary_menu);
 }
 
+/* A development build (-Dprofile=development) is another application with
+ * its own settings; its header bar is striped and says so, as GNOME's
+ * development builds do, so it is never taken for the installed one. */
+static void
+mark_development_build (AwWindow *self)
+{
+#if AW_DEVELOPMENT_BUILD
+  GtkWidget *bar = gtk_window_get_titlebar (GTK_WINDOW (self));
+  GtkWidget *badge;
+
+  gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
+  if (!GTK_IS_HEADER_BAR (bar))
+    return;
+  /* Translators: a badge in the header bar of a development build; keep it short. */
+  badge = gtk_label_new (C_("build profile", "Devel"));
+  gtk_widget_add_css_class (badge, "devel-badge");
+  gtk_widget_set_valign (badge, GTK_ALIGN_CENTER);
+  gtk_widget_set_tooltip_text (badge, _("Built with -Dprofile=development: "
+                                        "its own application id and settings"));
+  gtk_header_bar_pack_end (GTK_HEADER_BAR (bar), badge);
+#endif
+}
+
 static void
 aw_window_init (AwWindow *self)
 {
   g_autoptr(GError) error = NULL;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  mark_development_build (self);
 
   self->live_paint_us = 8 * G_TIME_SPAN_MILLISECOND;   /* until a live frame is measured */
   self->pointer_x = self->pointer_y = -1;

@@ -58,10 +58,13 @@ aw_cli_list (int    argc,
 {
   g_autoptr(GPtrArray) all = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(AwCLocale) c_locale = NULL;
   gboolean json = FALSE;
+  gboolean ids = FALSE;
   int exit_code = 0;
   GOptionEntry entries[] = {
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the list as JSON", NULL },
+    { "ids", 0, 0, G_OPTION_ARG_NONE, &ids, "Print only the ids, one a line (for shell completion)", NULL },
     { NULL }
   };
   guint part = 0;
@@ -75,6 +78,11 @@ aw_cli_list (int    argc,
       return 2;
     }
 
+  /* JSON is for programs: the lessons' texts as bundled, whatever the
+   * locale. */
+  if (json)
+    c_locale = aw_c_locale_push ();
+
   if (!(all = aw_catalog_load_all (&error)))
     {
       aw_cli_print_error ("%s", error->message);
@@ -84,6 +92,12 @@ aw_cli_list (int    argc,
   if (json)
     {
       print_json (all);
+      return 0;
+    }
+  if (ids)
+    {
+      for (guint i = 0; i < all->len; i++)
+        printf ("%s\n", aw_scenario_get_id (g_ptr_array_index (all, i)));
       return 0;
     }
 

@@ -163,11 +163,21 @@ aw_cli_run_set_request (AwCliRunSet         *set,
   g_autofree char *pool = aw_cli_run_set_describe_pool (set);
   GString *text = g_string_new (NULL);
 
-  *description = set->virtual_clock
-    ? g_strdup_printf ("Awaitscope: simulated timing (virtual clock), speed %s, %s", speed, pool)
-    : g_strdup_printf ("Awaitscope: recorded run, real clock, speed %s, %s", speed, pool);
-  g_string_append_printf (text, "%s. ", *description + strlen ("Awaitscope: "));
-  text->str[0] = g_ascii_toupper (text->str[0]);
+  /* The file's metadata is for programs: the same in every locale. */
+  {
+    g_autoptr(AwCLocale) c_locale = aw_c_locale_push ();
+    g_autofree char *c_speed = aw_format_speed (options->speed);
+    g_autofree char *c_pool = aw_cli_run_set_describe_pool (set);
+
+    *description = set->virtual_clock
+      ? g_strdup_printf ("Awaitscope: simulated timing (virtual clock), speed %s, %s", c_speed, c_pool)
+      : g_strdup_printf ("Awaitscope: recorded run, real clock, speed %s, %s", c_speed, c_pool);
+  }
+  /* The caption is for a reader: the figures as the locale writes them. */
+  if (set->virtual_clock)
+    g_string_append_printf (text, "Simulated timing (virtual clock), speed %s, %s. ", speed, pool);
+  else
+    g_string_append_printf (text, "Recorded run, real clock, speed %s, %s. ", speed, pool);
   if (aw_scenario_get_expected_text (set->scenario) != NULL)
     g_string_append_printf (text, "%s ", aw_scenario_get_expected_text (set->scenario));
   g_string_append_printf (text, "%s.", summary);

@@ -544,6 +544,7 @@ aw_cli_run (int    argc,
   g_autofree char *speed = NULL;
   AwRunOptions options;
   gboolean json = FALSE;
+  g_autoptr(AwCLocale) c_locale = NULL;
   g_autofree char *trace_path = NULL;
   int cancel_after = -1;
   int workers = 0;
@@ -610,6 +611,11 @@ aw_cli_run (int    argc,
       aw_cli_print_error ("--csharp runs the C# twin for real: it does not go with --virtual-clock or --predict");
       return 2;
     }
+
+  /* `--json` is for programs: its numbers and texts are the same in every
+   * locale (C), the lesson's texts as bundled. */
+  if (json)
+    c_locale = aw_c_locale_push ();
 
   if (g_str_has_suffix (argv[1], ".cs"))
     {

@@ -89,6 +89,20 @@ compare_scenarios (gconstpointer a,
   return strcmp (aw_scenario_get_id (sa), aw_scenario_get_id (sb));
 }
 
+/* A bundled scenario, in the reader's language where the catalogue has
+ * it (scripts/extract-scenario-strings extracts its text). Never called for
+ * a user's file, which stays as its author wrote it. */
+static AwScenario *
+bundled (const char  *resource_path,
+         GError     **error)
+{
+  AwScenario *scenario = aw_scenario_new_from_resource (resource_path, error);
+
+  if (scenario != NULL)
+    aw_scenario_translate (scenario, GETTEXT_PACKAGE);
+  return scenario;
+}
+
 static GPtrArray *
 load_all_now (GError **error)
 {
@@ -108,7 +122,7 @@ load_all_now (GError **error)
       if (!g_str_has_suffix (names[i], ".json"))
         continue;
       path = g_strconcat (AW_CATALOG_RESOURCE_PATH, names[i], NULL);
-      if (!(scenario = aw_scenario_new_from_resource (path, error)))
+      if (!(scenario = bundled (path, error)))
         return NULL;
       g_ptr_array_add (ret, scenario);
       if (!aw_verdict_validate_scenario (scenario, error))
@@ -271,5 +285,5 @@ aw_catalog_lookup (const char  *id_or_path,
       return NULL;
     }
 
-  return validated (aw_scenario_new_from_resource (path, error), error);
+  return validated (bundled (path, error), error);
 }

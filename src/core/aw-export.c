@@ -287,7 +287,13 @@ svg_append_fill (GString       *out,
                           (guint) lround (CLAMP (color->green, 0, 1) * 255),
                           (guint) lround (CLAMP (color->blue, 0, 1) * 255));
   if (color->alpha < 1)
-    g_string_append_printf (out, " fill-opacity=\"%.3g\"", CLAMP (color->alpha, 0, 1));
+    {
+      char opacity[G_ASCII_DTOSTR_BUF_SIZE];
+
+      /* A decimal point in every locale: "0,5" is no SVG number. */
+      g_ascii_formatd (opacity, sizeof opacity, "%.3g", CLAMP (color->alpha, 0, 1));
+      g_string_append_printf (out, " fill-opacity=\"%s\"", opacity);
+    }
 }
 
 static void

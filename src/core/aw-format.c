@@ -4,15 +4,21 @@
  *
  * The chart, the outcome card, the accessible description, the verdicts
  * and the CLI's tables all show durations; they must agree on one text for
- * one figure, in every locale. So numbers are written here with
- * g_ascii_formatd(): a decimal point, never a comma, whatever LC_NUMERIC
- * says (the window and the CLI both set the locale from the environment).
+ * one figure. Every one of them is written here, for a person: with the
+ * decimal separator of the locale (LC_NUMERIC: "1.50 s" in English, "1,50 s"
+ * in German; src/main.c sets the locale from the environment).
+ *
+ * What a program reads instead (`run --json`, traces, the metadata of SVG
+ * and PDF files, CSS) is written with g_ascii_formatd() or json-glib, or
+ * inside an aw_c_locale_push() scope, which makes this thread write
+ * numbers and messages as the C locale does.
  */
 
 #include "config.h"
 
 #include "aw-format.h"
 
+#include <locale.h>
 #include <math.h>
 
 /**
@@ -22,8 +28,8 @@
  * @decimals: digits after the point, 0 to 9
  * @value: the number
  *
- * Writes @value with @decimals digits after a decimal point, whatever the
- * locale.
+ * Writes @value with @decimals digits after the locale's decimal
+ * separator ("1.5", "1,5"), without grouping the thousands.
  */
 void
 aw_format_number (char   *buf,
@@ -31,10 +37,8 @@ aw_format_number (char   *buf,
                   int     decimals,
                   double  value)
 {
-  char fmt[16];
-
-  g_snprintf (fmt, sizeof fmt, "%%.%df", CLAMP (decimals, 0, 9));
-  g_ascii_formatd (buf, len, fmt, value);
+  /* The C library's printf follows this thread's LC_NUMERIC. */
+  g_snprintf (buf, len, "%.*f", CLAMP (decimals, 0, 9), value);
 }
 
 /**
@@ -43,7 +47,7 @@ aw_format_number (char   *buf,
  *
  * Formats a duration the one way every view shows it: three significant
  * digits, "640 ms" below a second and "2.41 s", "12.3 s", "120 s" from one
- * second up, with a decimal point whatever the locale. A value that rounds
+ * second up, with the locale's decimal separator. A value that rounds
  * to 1000 ms at millisecond precision (999.5 ms and up) is "1.00 s", never
  * "1000 ms". Below 1 ms, two decimals: "0.40 ms", "0.00 ms". A negative or
  * non-finite value is "–". This is the rule the chart has always used.
@@ -108,14 +112,57 @@ aw_format_duration_as (double ms,
  * aw_format_speed:
  * @speed: a speed factor (0.25 is slow motion)
  *
- * Returns: (transfer full): e.g. "0.25x" or "2x", with a decimal point
- *   whatever the locale
+ * Returns: (transfer full): e.g. "0.25x" or "2x", with the locale's
+ *   decimal separator
  */
 char *
 aw_format_speed (double speed)
 {
-  char num[G_ASCII_DTOSTR_BUF_SIZE];
+  return g_strdup_printf ("%gx", speed);
+}
 
-  g_ascii_formatd (num, sizeof num, "%g", speed);
-  return g_strdup_printf ("%sx", num);
+struct _AwCLocale {
+  locale_t saved;
+};
+
+/**
+ * aw_c_locale_push:
+ *
+ * Makes the calling thread write numbers, and look messages up, as the C
+ * locale does, until aw_c_locale_pop(): for output a program reads, which
+ * must be the same in every locale. Other threads keep theirs. Use it as
+ * `g_autoptr(AwCLocale) c = aw_c_locale_push ();`.
+ *
+ * Returns: (transfer full): what aw_c_locale_pop() restores
+ */
+AwCLocale *
+aw_c_locale_push (void)
+{
+  static gsize once;
+  static locale_t c_locale;
+  AwCLocale *scope = g_new (AwCLocale, 1);
+
+  if (g_once_init_enter (&once))
+    {
+      c_locale = newlocale (LC_ALL_MASK, "C", (locale_t) 0);
+      g_once_init_leave (&once, 1);
+    }
+  scope->saved = c_locale != (locale_t) 0 ? uselocale (c_locale) : (locale_t) 0;
+  return scope;
+}
+
+/**
+ * aw_c_locale_pop:
+ * @scope: (transfer full): what aw_c_locale_push() returned
+ *
+ * Gives the calling thread back the locale it had before.
+ */
+void
+aw_c_locale_pop (AwCLocale *scope)
+{
+  if (scope == NULL)
+    return;
+  if (scope->saved != (locale_t) 0)
+    uselocale (scope->saved);
+  g_free (scope);
 }

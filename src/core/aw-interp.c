@@ -25,10 +25,10 @@
 #define WHEN_ANY_CANCEL    "WhenAny has a winner: cancel the rest"
 #define DEADLINE_PASSED    "Deadline of %u ms passed"
 #define TIMED_OUT          "Timed out after %u ms"
-#define WATCHDOG           "watchdog: .Result gave up after %.2f s"
+#define WATCHDOG           "watchdog: .Result gave up after %s s"
 #define DEADLOCK           ".Result blocked the UI thread that the task needed to finish: " \
-                           "in C# it never returns; the watchdog gave up after %.2f s"
-#define NOT_A_DEADLOCK     ".Result gave up after %.2f s, the longest deadline: not a deadlock, since the task " \
+                           "in C# it never returns; the watchdog gave up after %s s"
+#define NOT_A_DEADLOCK     ".Result gave up after %s s, the longest deadline: not a deadlock, since the task " \
                            "finishes on a pool thread; in C# .Result returns when it does"
 #define STRANDED           "Its continuation was queued to the UI thread that .Result " \
                            "blocked: in C# it never runs; in GLib it ran after the watchdog"
@@ -789,13 +789,16 @@ wait_start (AwEngine *engine,
     }
   else
     {
-      g_autofree char *why = g_strdup_printf (WATCHDOG, deadline_ms / 1000.0);
+      char seconds[G_ASCII_DTOSTR_BUF_SIZE];
+      g_autofree char *why = NULL;
 
+      /* Recorded in the trace, a file: a decimal point in every locale. */
+      g_ascii_formatd (seconds, sizeof seconds, "%.2f", deadline_ms / 1000.0);
+      why = g_strdup_printf (WATCHDOG, seconds);
       record (engine, AW_EVENT_WATCHDOG, op->id, 0, intern (engine, why));
       record (engine, AW_EVENT_UI_BLOCK_END, op->id, 0, 0);
       op_finish (engine, op, g_error_new (deadlock_error_quark (), 0,
-                                          node->continue_on_worker ? NOT_A_DEADLOCK : DEADLOCK,
-                                          deadline_ms / 1000.0));
+                                          node->continue_on_worker ? NOT_A_DEADLOCK : DEADLOCK, seconds));
     }
 }
 

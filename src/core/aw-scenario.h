@@ -217,4 +217,7 @@ gboolean         aw_pool_kind_from_string      (const char   *name,
                                                 AwPoolKind   *kind);
 GQuark           aw_scenario_error_quark       (void);
 
+void             aw_scenario_translate         (AwScenario   *self,
+                                                const char   *domain);
+
 G_END_DECLS

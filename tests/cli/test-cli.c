@@ -32,6 +32,7 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Result, result_clear)
 
 static char *tmpdir;
 static const char *cli_locale;  /* LC_ALL for the next commands, if set */
+static const char *cli_language;  /* LANGUAGE for the next commands, if set */
 
 static void
 run_cli (Result     *r,
@@ -59,6 +60,8 @@ run_cli (Result     *r,
   g_subprocess_launcher_setenv (launcher, "XDG_CACHE_HOME", tmpdir, TRUE);
   if (cli_locale != NULL)
     g_subprocess_launcher_setenv (launcher, "LC_ALL", cli_locale, TRUE);
+  if (cli_language != NULL)
+    g_subprocess_launcher_setenv (launcher, "LANGUAGE", cli_language, TRUE);
 
   proc = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
   g_assert_no_error (error);
@@ -692,13 +695,21 @@ test_help (void)
   }
 }
 
-/* Durations and speeds read the same in a locale with a decimal comma:
- * the table, the notes under it, the comparison and the checks. */
+/* In a locale with a decimal comma a reader gets commas, everywhere alike:
+ * the table, the notes under it, the comparison and the checks. What a
+ * program reads does not change with the locale: `run --json` is the same
+ * text as in the C locale, and valid JSON; a picture's metadata says
+ * "0.5x" while its caption, for the reader, says "0,5x". */
 static void
 test_german_locale (void)
 {
   g_auto(Result) r = { 0 };
+  g_auto(Result) c = { 0 };
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
   g_autofree char *saved = g_strdup (setlocale (LC_ALL, NULL));
+  g_autofree char *svg_path = tmp_path ("german.svg");
+  g_autofree char *svg = NULL;
   gboolean have = setlocale (LC_ALL, "de_DE.UTF-8") != NULL;
 
   setlocale (LC_ALL, saved);
@@ -712,13 +723,13 @@ test_german_locale (void)
   run_cli (&r, "run", "cancel", "--virtual-clock", "--speed", "0.5", NULL);
   cli_locale = NULL;
   g_assert_cmpint (r.status, ==, 0);
-  g_assert_nonnull (strstr (r.out, "speed 0.5x"));
-  g_assert_nonnull (strstr (r.out, "   1.00 s "));
-  g_assert_nonnull (strstr (r.out, "cancellation took effect within 0.00 ms"));
-  g_assert_nonnull (strstr (r.out, "cancellation latency 0.00 ms"));
-  g_assert_nonnull (strstr (r.out, "0.25x that of no-deadline (2.00 s)"));
-  g_assert_null (strstr (r.out, "0,"));
-  g_assert_null (strstr (r.out, "1,00"));
+  g_assert_nonnull (strstr (r.out, "speed 0,5x"));
+  g_assert_nonnull (strstr (r.out, "   1,00 s "));
+  g_assert_nonnull (strstr (r.out, "cancellation took effect within 0,00 ms"));
+  g_assert_nonnull (strstr (r.out, "cancellation latency 0,00 ms"));
+  g_assert_nonnull (strstr (r.out, "0,25x that of no-deadline (2,00 s)"));
+  g_assert_null (strstr (r.out, "0.25x"));
+  g_assert_null (strstr (r.out, "1.00 s"));
   result_clear (&r);
 
   /* The checks read the run's speed back from its trace: at half speed,
@@ -728,6 +739,85 @@ test_german_locale (void)
   cli_locale = NULL;
   g_assert_cmpint (r.status, ==, 0);
   g_assert_nonnull (strstr (r.out, "Expected outcome met (3 of 3 checks)"));
+  result_clear (&r);
+
+  /* `run --json`: valid JSON, and not a byte different from the C locale's. */
+  cli_locale = "de_DE.UTF-8";
+  run_cli (&r, "run", "when-all", "--virtual-clock", "--speed", "0.5", "--json", NULL);
+  cli_locale = "C";
+  run_cli (&c, "run", "when-all", "--virtual-clock", "--speed", "0.5", "--json", NULL);
+  cli_locale = NULL;
+  g_assert_cmpint (r.status, ==, 0);
+  json_parser_load_from_data (parser, r.out, -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (r.out, ==, c.out);
+  g_assert_null (strstr (r.out, "1,00 s"));
+  result_clear (&r);
+
+  /* A picture: the caption as the reader writes numbers, the metadata as
+   * a program reads them. */
+  cli_locale = "de_DE.UTF-8";
+  run_cli (&r, "render", "when-all", "--virtual-clock", "--speed", "0.5", "-o", svg_path, NULL);
+  cli_locale = NULL;
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_true (g_file_get_contents (svg_path, &svg, NULL, NULL));
+  g_assert_nonnull (strstr (svg, "<desc>Awaitscope: simulated timing (virtual clock), speed 0.5x,"));
+  g_assert_nonnull (strstr (svg, "speed 0,5x"));
+  g_assert_nonnull (strstr (svg, ">2,0 s</text>"));
+  g_assert_null (strstr (svg, "opacity=\"0,"));
+}
+
+/* In Spanish the bundled lessons read translated, in the list, a run and
+ * a picture (with the build tree's po/, AWAITSCOPE_LOCALEDIR); a user's
+ * own copy of the same file stays as its author wrote it, and `run --json`
+ * stays as bundled. */
+static void
+test_translated (void)
+{
+  g_auto(Result) r = { 0 };
+  g_autofree char *saved = g_strdup (setlocale (LC_ALL, NULL));
+  g_autofree char *bundled = g_build_filename (g_getenv ("AW_SOURCE_ROOT"), "data", "scenarios", "when-all.json", NULL);
+  g_autofree char *mine = tmp_path ("mine.json");
+  g_autofree char *svg_path = tmp_path ("spanish.svg");
+  g_autofree char *text = NULL;
+  g_autofree char *svg = NULL;
+  gboolean have = setlocale (LC_ALL, "es_ES.UTF-8") != NULL;
+
+  setlocale (LC_ALL, saved);
+  if (!have)
+    {
+      g_test_skip ("no es_ES.UTF-8 locale on this system (scripts/test makes one)");
+      return;
+    }
+  g_assert_true (g_file_get_contents (bundled, &text, NULL, NULL));
+  g_assert_true (g_file_set_contents (mine, text, -1, NULL));
+
+  cli_locale = "es_ES.UTF-8";
+  cli_language = "es";
+  run_cli (&r, "list", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, "when-all             Uno a uno frente a Task.WhenAll"));
+  g_assert_null (strstr (r.out, "One by one vs Task.WhenAll"));
+  result_clear (&r);
+
+  run_cli (&r, "render", "when-all", "--virtual-clock", "-o", svg_path, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_true (g_file_get_contents (svg_path, &svg, NULL, NULL));
+  g_assert_nonnull (strstr (svg, ">Uno a uno frente a Task.WhenAll</text>"));
+  g_assert_nonnull (strstr (svg, ">1,0 s</text>"));
+  result_clear (&r);
+
+  run_cli (&r, "run", mine, "--virtual-clock", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, "One by one vs Task.WhenAll"));
+  g_assert_null (strstr (r.out, "Uno a uno"));
+  result_clear (&r);
+
+  run_cli (&r, "run", "when-all", "--virtual-clock", "--json", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_null (strstr (r.out, "Uno a uno"));
+  cli_locale = NULL;
+  cli_language = NULL;
 }
 
 int
@@ -759,6 +849,7 @@ main (int    argc,
   g_test_add_func ("/aw/cli/replay-foreign", test_replay_foreign);
   g_test_add_func ("/aw/cli/help", test_help);
   g_test_add_func ("/aw/cli/german-locale", test_german_locale);
+  g_test_add_func ("/aw/cli/translated", test_translated);
   g_test_add_func ("/aw/cli/output-not-clobbered", test_output_not_clobbered);
   g_test_add_func ("/aw/cli/dev-full", test_dev_full);
   for (guint i = 0; i < G_N_ELEMENTS (bad_inputs); i++)

@@ -6,7 +6,9 @@
  * and the CLI all write durations with aw_format_duration(). These tests
  * pin its rule at the boundaries (999.7 ms is "1.00 s", never "1000 ms"),
  * check that the texts built on it agree, and repeat both under a German
- * locale, whose decimal comma printf would use, when the system has one.
+ * locale, when the system has one: there every one of them writes "1,00 s"
+ * and "1,5x", and inside aw_c_locale_push() (machine formats) "1.00 s"
+ * again.
  */
 
 #include "config.h"
@@ -21,6 +23,26 @@
 #include "aw-verdict.h"
 
 #define MS 1000000  /* ns */
+
+/* Whether the texts are expected with a decimal comma (German). */
+static gboolean comma;
+
+/* @text as expected: a point between two digits is the decimal separator,
+ * a comma when `comma` is set; other points (a sentence's end) stay. */
+static const char *
+expect (const char *text)
+{
+  static GString *out;
+
+  if (out == NULL)
+    out = g_string_new (NULL);
+  g_string_assign (out, text);
+  if (comma)
+    for (gsize i = 1; i + 1 < out->len; i++)
+      if (out->str[i] == '.' && g_ascii_isdigit (out->str[i - 1]) && g_ascii_isdigit (out->str[i + 1]))
+        out->str[i] = ',';
+  return out->str;
+}
 
 typedef struct {
   double      ms;
@@ -63,7 +85,7 @@ assert_durations (void)
       g_autofree char *text = aw_format_duration (cases[i].ms);
 
       g_test_message ("%g ms: %s", cases[i].ms, text);
-      g_assert_cmpstr (text, ==, cases[i].text);
+      g_assert_cmpstr (text, ==, expect (cases[i].text));
     }
 }
 
@@ -96,7 +118,7 @@ assert_side_by_side (void)
       g_autofree char *text = aw_format_duration_as (side_by_side[i].ms, side_by_side[i].scale_ms);
 
       g_test_message ("%g ms beside %g ms: %s", side_by_side[i].ms, side_by_side[i].scale_ms, text);
-      g_assert_cmpstr (text, ==, side_by_side[i].text);
+      g_assert_cmpstr (text, ==, expect (side_by_side[i].text));
     }
 }
 
@@ -107,9 +129,9 @@ assert_speeds (void)
   g_autofree char *one = aw_format_speed (1);
   g_autofree char *fast = aw_format_speed (2.5);
 
-  g_assert_cmpstr (slow, ==, "0.25x");
+  g_assert_cmpstr (slow, ==, expect ("0.25x"));
   g_assert_cmpstr (one, ==, "1x");
-  g_assert_cmpstr (fast, ==, "2.5x");
+  g_assert_cmpstr (fast, ==, expect ("2.5x"));
 }
 
 static void
@@ -156,7 +178,7 @@ static const char scenario_json[] =
   "                { \"name\": \"slow\", \"title\": \"Slow\", \"program\": { \"type\": \"delay\", \"ms\": 1 } } ] }";
 
 /* The texts the views show, for a run of 999.7 ms against one of 1.5 s:
- * each says "1.00 s" and "1.50 s", with a decimal point. */
+ * each says "1.00 s" and "1.50 s", with the locale's decimal separator. */
 static void
 assert_views_agree (void)
 {
@@ -184,17 +206,17 @@ assert_views_agree (void)
   headline = aw_verdict_headline (verdict, runs, 2);
 
   g_test_message ("%s\n%s\n%s\n%s\n%s\n%s", one, compare, accessible, wall->text, ratio->text, headline);
-  g_assert_cmpstr (one, ==, "\u201cFast\u201d took 1.00 s; its task completed");
-  g_assert_cmpstr (compare, ==, "\u201cFast\u201d took 1.00 s, 1.5x faster than \u201cSlow\u201d (1.50 s)");
+  g_assert_cmpstr (one, ==, expect ("\u201cFast\u201d took 1.00 s; its task completed"));
+  g_assert_cmpstr (compare, ==, expect ("\u201cFast\u201d took 1.00 s, 1.5x faster than \u201cSlow\u201d (1.50 s)"));
   g_assert_cmpstr (card, ==, compare);
   /* A screen reader hears the point first, in the card's words. */
-  g_assert_cmpstr (accessible, ==, "\u201cFast\u201d took 1.00 s, 1.5x faster than \u201cSlow\u201d (1.50 s). "
+  g_assert_cmpstr (accessible, ==, expect ("\u201cFast\u201d took 1.00 s, 1.5x faster than \u201cSlow\u201d (1.50 s). "
                                    "\u201cFast\u201d took 1.00 s; its task completed. "
-                                   "\u201cSlow\u201d took 1.50 s; its task completed");
-  g_assert_cmpstr (wall->text, ==, "fast: wall time 1.00 s; expected at most 1.00 s");
+                                   "\u201cSlow\u201d took 1.50 s; its task completed"));
+  g_assert_cmpstr (wall->text, ==, expect ("fast: wall time 1.00 s; expected at most 1.00 s"));
   g_assert_cmpstr (ratio->text, ==,
-                   "fast: wall time 1.00 s = 0.67x that of slow (1.50 s); expected at most 0.75x");
-  g_assert_cmpstr (headline, ==, "\u201cFast\u201d took 1.00 s");
+                   expect ("fast: wall time 1.00 s = 0.67x that of slow (1.50 s); expected at most 0.75x"));
+  g_assert_cmpstr (headline, ==, expect ("\u201cFast\u201d took 1.00 s"));
 }
 
 static void
@@ -211,25 +233,43 @@ test_views (void)
   assert_views_agree ();
 }
 
-/* The same texts where printf would write "1,50 s". */
+/* Under a German locale every view writes "1,00 s", "1,5x" (a reader
+ * there expects the comma); a machine format, inside aw_c_locale_push(),
+ * writes "1.00 s" still, and this thread gets its locale back after. */
 static void
 test_german (void)
 {
   g_autofree char *saved = g_strdup (setlocale (LC_ALL, NULL));
-  char comma[16];
+  char buf[16];
 
   if (setlocale (LC_ALL, "de_DE.UTF-8") == NULL)
     {
       g_test_skip ("no de_DE.UTF-8 locale on this system (scripts/test makes one)");
       return;
     }
-  g_snprintf (comma, sizeof comma, "%.1f", 1.5);
-  g_assert_cmpstr (comma, ==, "1,5");
+  g_snprintf (buf, sizeof buf, "%.1f", 1.5);
+  g_assert_cmpstr (buf, ==, "1,5");
 
+  comma = TRUE;
   assert_durations ();
   assert_side_by_side ();
   assert_speeds ();
   assert_views_agree ();
+
+  {
+    g_autoptr(AwCLocale) c_locale = aw_c_locale_push ();
+
+    comma = FALSE;
+    assert_durations ();
+    assert_side_by_side ();
+    assert_speeds ();
+    assert_views_agree ();
+  }
+
+  /* Out of the scope, the reader's locale again. */
+  comma = TRUE;
+  assert_durations ();
+  comma = FALSE;
 
   setlocale (LC_ALL, saved);
 }

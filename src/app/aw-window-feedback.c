@@ -140,10 +140,18 @@ static gboolean
 hide_presentation_bar (gpointer data)
 {
   AwWindow *self = data;
+  GtkWidget *focus;
 
   self->bar_timeout = 0;
   if (self->bar_hovered)
     return G_SOURCE_REMOVE;
+  /* Reached with F6, the bar stays while the keys are in it. */
+  focus = gtk_root_get_focus (GTK_ROOT (self));
+  if (focus != NULL && gtk_widget_is_ancestor (focus, GTK_WIDGET (self->presentation_bar)))
+    {
+      self->bar_timeout = g_timeout_add (BAR_SHOWN_MS, hide_presentation_bar, self);
+      return G_SOURCE_REMOVE;
+    }
   gtk_revealer_set_reveal_child (self->presentation_bar, FALSE);
   return G_SOURCE_REMOVE;
 }

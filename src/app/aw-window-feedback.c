@@ -190,13 +190,15 @@ hide_presentation_bar (gpointer data)
   self->bar_timeout = 0;
   if (self->bar_hovered)
     return G_SOURCE_REMOVE;
-  /* Reached with F6, the bar stays while the keys are in it. */
+  /* Reached with F6, the bar stays while the keys are in it (not after
+   * a click on one of its buttons: the mouse brings it back). */
   focus = gtk_root_get_focus (GTK_ROOT (self));
-  if (focus != NULL && gtk_widget_is_ancestor (focus, GTK_WIDGET (self->presentation_bar)))
+  if (self->bar_keys && focus != NULL && gtk_widget_is_ancestor (focus, GTK_WIDGET (self->presentation_bar)))
     {
       self->bar_timeout = g_timeout_add (BAR_SHOWN_MS, hide_presentation_bar, self);
       return G_SOURCE_REMOVE;
     }
+  self->bar_keys = FALSE;
   gtk_revealer_set_reveal_child (self->presentation_bar, FALSE);
   return G_SOURCE_REMOVE;
 }
@@ -274,6 +276,7 @@ on_bar_enter (GtkEventControllerMotion *controller,
               AwWindow                 *self)
 {
   self->bar_hovered = TRUE;
+  self->bar_keys = FALSE;
 }
 
 static void

@@ -346,7 +346,10 @@ enter_region (AwWindow *self,
       _aw_window_show_presentation_bar (self);
       /* Its controls are not laid out until the bar has been drawn open,
        * and GTK's focus chain passes over them until then. */
-      return grab_first_focusable (widget);
+      if (!grab_first_focusable (widget))
+        return FALSE;
+      self->bar_keys = TRUE;
+      return TRUE;
     }
   if (!gtk_widget_is_drawable (widget))
     return FALSE;

@@ -363,6 +363,28 @@ aw_lesson_panel_get_outcome (AwLessonPanel *self)
 }
 
 /**
+ * aw_lesson_panel_focus_outcome:
+ *
+ * Gives the focus to the outcome card's text: what the last run did is
+ * what a student coming to the panel wants first, before the narration.
+ *
+ * Returns: whether the card took the focus
+ */
+gboolean
+aw_lesson_panel_focus_outcome (AwLessonPanel *self)
+{
+  g_return_val_if_fail (AW_IS_LESSON_PANEL (self), FALSE);
+
+  if (!gtk_widget_grab_focus (GTK_WIDGET (self->outcome_label)))
+    return FALSE;
+  /* A selectable label selects all of its text when it takes the focus:
+   * a screen reader would read it as selected, and a key typed next
+   * would act on it. */
+  gtk_label_select_region (self->outcome_label, 0, 0);
+  return TRUE;
+}
+
+/**
  * aw_lesson_panel_get_c_expander:
  *
  * Returns: (transfer none): the expander that shows the GLib C

@@ -20,6 +20,7 @@ void        aw_lesson_panel_set_scenario (AwLessonPanel *self,
 void        aw_lesson_panel_set_outcome  (AwLessonPanel *self,
                                           const char    *text);
 const char *aw_lesson_panel_get_outcome  (AwLessonPanel *self);
+gboolean    aw_lesson_panel_focus_outcome (AwLessonPanel *self);
 GtkExpander *aw_lesson_panel_get_c_expander (AwLessonPanel *self);
 void        aw_lesson_panel_set_warnings (AwLessonPanel *self,
                                           const char    *text);

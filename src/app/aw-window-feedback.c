@@ -3,9 +3,10 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Toasts for a change made with a key or a menu, announcements for screen
- * readers, the choosers' spoken names with their values, the Left/Right
- * keys of the view's tabs, and presentation mode's title, question and bar
- * of controls that comes with the mouse.
+ * readers, the choosers' spoken names with their values, the toggle
+ * buttons read as on or off, the Left/Right keys of the view's tabs, and
+ * presentation mode's title, question and bar of controls that comes with
+ * the mouse.
  */
 
 #include "config.h"
@@ -131,6 +132,50 @@ follow_chooser (GtkDropDown *dropdown,
   state_chooser (dropdown, NULL, name);
 }
 
+/* Toggle buttons, read as on or off ----------------------------------- */
+
+/* GTK 4.8 exposes a GtkToggleButton as a push button with a "pressed"
+ * state, which Orca does not read as on or off; the toggle-button role
+ * came in 4.10. So each of ours (Show catalogue, Predict, Compare,
+ * Presentation mode, Replay) is given the switch role in its .ui file (the
+ * role can only be set at construction), which 4.8 exposes as a check box,
+ * and its checked state follows :active here. */
+static void
+state_switch (GtkToggleButton *button)
+{
+  gtk_accessible_update_state (GTK_ACCESSIBLE (button),
+                               GTK_ACCESSIBLE_STATE_CHECKED,
+                               gtk_toggle_button_get_active (button) ? GTK_ACCESSIBLE_TRISTATE_TRUE
+                                                                     : GTK_ACCESSIBLE_TRISTATE_FALSE,
+                               -1);
+}
+
+static void
+follow_switches (GtkWidget *widget)
+{
+  /* The toggle buttons inside these are GTK's, and open a popup or show a
+   * page: they are not on/off controls. */
+  if (GTK_IS_DROP_DOWN (widget) || GTK_IS_MENU_BUTTON (widget) || GTK_IS_STACK_SWITCHER (widget))
+    return;
+  if (GTK_IS_TOGGLE_BUTTON (widget))
+    {
+      GtkAccessibleRole role = gtk_accessible_get_accessible_role (GTK_ACCESSIBLE (widget));
+
+      if (role == GTK_ACCESSIBLE_ROLE_SWITCH)
+        {
+          g_signal_connect (widget, "notify::active", G_CALLBACK (state_switch), NULL);
+          state_switch (GTK_TOGGLE_BUTTON (widget));
+        }
+      else if (role == GTK_ACCESSIBLE_ROLE_BUTTON)
+        g_warning ("A toggle button (%s) has no switch role: a screen reader cannot tell it on from off",
+                   gtk_widget_get_tooltip_text (widget) ? gtk_widget_get_tooltip_text (widget)
+                                                        : G_OBJECT_TYPE_NAME (widget));
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    follow_switches (child);
+}
+
 /* The presentation bar -------------------------------------------------- */
 
 /* How long the bar stays after the mouse last moved. */
@@ -140,10 +185,20 @@ static gboolean
 hide_presentation_bar (gpointer data)
 {
   AwWindow *self = data;
+  GtkWidget *focus;
 
   self->bar_timeout = 0;
   if (self->bar_hovered)
     return G_SOURCE_REMOVE;
+  /* Reached with F6, the bar stays while the keys are in it (not after
+   * a click on one of its buttons: the mouse brings it back). */
+  focus = gtk_root_get_focus (GTK_ROOT (self));
+  if (self->bar_keys && focus != NULL && gtk_widget_is_ancestor (focus, GTK_WIDGET (self->presentation_bar)))
+    {
+      self->bar_timeout = g_timeout_add (BAR_SHOWN_MS, hide_presentation_bar, self);
+      return G_SOURCE_REMOVE;
+    }
+  self->bar_keys = FALSE;
   gtk_revealer_set_reveal_child (self->presentation_bar, FALSE);
   return G_SOURCE_REMOVE;
 }
@@ -221,6 +276,7 @@ on_bar_enter (GtkEventControllerMotion *controller,
               AwWindow                 *self)
 {
   self->bar_hovered = TRUE;
+  self->bar_keys = FALSE;
 }
 
 static void
@@ -261,4 +317,5 @@ _aw_window_feedback_init (AwWindow *self)
   follow_chooser (self->speed_dropdown, "Speed");
   follow_chooser (self->variant_dropdown, "Variant");
   follow_chooser (self->replay_speed_dropdown, "Replay speed");
+  follow_switches (GTK_WIDGET (self));
 }

@@ -16,6 +16,9 @@
  * on show; and so it does when the focused widget disappears (the catalogue
  * hidden, the window back from a dialog with its focus gone).
  *
+ * F6 and Shift+F6 go from region to region of the window: the controls,
+ * the catalogue, the view, the lesson panel (see on_region_key()).
+ *
  * The search box is a way into the catalogue: Enter opens the first lesson
  * it finds, Down moves into the list. In the list the arrows move and Tab
  * leaves it, in one press either way: GtkListBox would take Tab from row
@@ -34,6 +37,7 @@
 
 #include "aw-window-private.h"
 
+#include "aw-lesson-panel.h"
 #include "aw-tab-past.h"
 
 /* Whether @widget is one of those that take keys, and so is worth going
@@ -256,6 +260,159 @@ on_list_key (GtkEventControllerKey *controller,
   return aw_tab_past (GTK_WIDGET (self->scenario_list), GTK_WIDGET (self), keyval, state);
 }
 
+/* F6 and Shift+F6 -------------------------------------------------------- */
+
+/* The window's regions, in the order F6 visits them (Shift+F6 goes back):
+ * the controls (the header bar, or in full screen presentation mode's bar
+ * of controls, shown for the purpose), the catalogue, the view (the
+ * timeline or the task table, with its tabs and the replay bar) and the
+ * lesson panel. Hidden regions are passed over. GtkPaned's own F6 only
+ * moves between the two sides of the paned that holds the focus, never to
+ * the header bar, and lands on the first thing a pane can focus: in the
+ * lesson panel that was the summary, not the outcome card, which says
+ * what the run just did. */
+typedef enum {
+  REGION_CONTROLS,
+  REGION_CATALOGUE,
+  REGION_VIEW,
+  REGION_LESSON,
+  N_REGIONS
+} Region;
+
+static GtkWidget *
+region_widget (AwWindow *self,
+               Region    region)
+{
+  GtkWidget *header;
+
+  switch (region)
+    {
+    case REGION_CONTROLS:
+      header = gtk_window_get_titlebar (GTK_WINDOW (self));
+      if (header != NULL && gtk_widget_is_drawable (header))
+        return header;
+      return self->presentation ? GTK_WIDGET (self->presentation_bar) : NULL;
+    case REGION_CATALOGUE:
+      return self->sidebar;
+    case REGION_VIEW:
+      return gtk_paned_get_start_child (self->content_paned);
+    case REGION_LESSON:
+      return GTK_WIDGET (self->lesson_box);
+    case N_REGIONS:
+    default:
+      g_assert_not_reached ();
+    }
+  return NULL;
+}
+
+static gboolean
+region_holds (AwWindow  *self,
+              Region     region,
+              GtkWidget *focus)
+{
+  GtkWidget *widget = region_widget (self, region);
+
+  if (region == REGION_CONTROLS &&
+      gtk_widget_is_ancestor (focus, GTK_WIDGET (self->presentation_bar)))
+    return TRUE;
+  return widget != NULL && (focus == widget || gtk_widget_is_ancestor (focus, widget));
+}
+
+static gboolean
+grab_first_focusable (GtkWidget *widget)
+{
+  if (gtk_widget_get_focusable (widget) && gtk_widget_is_sensitive (widget) &&
+      gtk_widget_grab_focus (widget))
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (gtk_widget_get_visible (child) && grab_first_focusable (child))
+      return TRUE;
+  return FALSE;
+}
+
+/* Moves the focus to the region's first stop; FALSE if it is hidden. */
+static gboolean
+enter_region (AwWindow *self,
+              Region    region)
+{
+  GtkWidget *widget = region_widget (self, region);
+  GtkListBoxRow *row;
+
+  if (widget == NULL || !gtk_widget_get_visible (widget))
+    return FALSE;
+  if (widget == GTK_WIDGET (self->presentation_bar))
+    {
+      _aw_window_show_presentation_bar (self);
+      /* Its controls are not laid out until the bar has been drawn open,
+       * and GTK's focus chain passes over them until then. */
+      if (!grab_first_focusable (widget))
+        return FALSE;
+      self->bar_keys = TRUE;
+      return TRUE;
+    }
+  if (!gtk_widget_is_drawable (widget))
+    return FALSE;
+
+  switch (region)
+    {
+    case REGION_CONTROLS:
+      return gtk_widget_child_focus (widget, GTK_DIR_TAB_FORWARD);
+    case REGION_CATALOGUE:
+      /* The lesson on show, where the arrows go on to the others; the
+       * search if the search hides it. */
+      row = gtk_list_box_get_selected_row (self->scenario_list);
+      if (row != NULL && gtk_widget_get_child_visible (GTK_WIDGET (row)) &&
+          gtk_widget_grab_focus (GTK_WIDGET (row)))
+        return TRUE;
+      return gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+    case REGION_VIEW:
+      _aw_window_focus_view (self);
+      return TRUE;
+    case REGION_LESSON:
+      return aw_lesson_panel_focus_outcome (self->lesson) ||
+             gtk_widget_child_focus (widget, GTK_DIR_TAB_FORWARD);
+    case N_REGIONS:
+    default:
+      g_assert_not_reached ();
+    }
+  return FALSE;
+}
+
+/* Taken before the focused widget sees the key, so that GtkPaned's F6
+ * binding does not run. */
+static gboolean
+on_region_key (GtkEventControllerKey *controller,
+               guint                  keyval,
+               guint                  keycode,
+               GdkModifierType        state,
+               AwWindow              *self)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+  int step;
+  int current = -1;
+
+  if (keyval != GDK_KEY_F6 || (state & (GDK_CONTROL_MASK | GDK_ALT_MASK)))
+    return FALSE;
+  /* In a menu, the menu keeps the keys. */
+  if (focus_in_open_popover (self))
+    return FALSE;
+
+  step = (state & GDK_SHIFT_MASK) ? N_REGIONS - 1 : 1;
+  for (int r = 0; r < N_REGIONS && focus != NULL; r++)
+    if (region_holds (self, r, focus))
+      current = r;
+  /* From outside every region (the error bar), F6 goes to the first and
+   * Shift+F6 to the last. */
+  if (current < 0)
+    current = step == 1 ? N_REGIONS - 1 : 0;
+
+  for (int i = 1; i <= N_REGIONS; i++)
+    if (enter_region (self, (current + i * step) % N_REGIONS))
+      break;
+  return TRUE;
+}
+
 /* Freezes --------------------------------------------------------------- */
 
 /* A gap this long between two ticks of the watch is a freeze. */
@@ -438,6 +595,11 @@ _aw_window_focus_init (AwWindow *self)
   gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
   g_signal_connect (controller, "key-pressed", G_CALLBACK (on_list_key), self);
   gtk_widget_add_controller (GTK_WIDGET (self->scenario_list), controller);
+
+  controller = gtk_event_controller_key_new ();
+  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+  g_signal_connect (controller, "key-pressed", G_CALLBACK (on_region_key), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), controller);
 
   self->event_lag_ms = G_MAXINT64;
   controller = gtk_event_controller_legacy_new ();

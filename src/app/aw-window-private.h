@@ -126,6 +126,7 @@ struct _AwWindow {
   guint                 toast_timeout;
   guint                 bar_timeout;     /* hides the presentation bar after the mouse rests */
   gboolean              bar_hovered;
+  gboolean              bar_keys;        /* the bar was opened with F6: it stays while focused */
   double                pointer_x;       /* where the pointer last was, to tell motion from none */
   double                pointer_y;
   guint                 staged_variant;

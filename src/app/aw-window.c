@@ -732,6 +732,88 @@ aw_window_class_init (AwWindowClass *klass)
                                                 G_CALLBACK (_aw_window_on_replay_scale_changed));
 }
 
+/* A menu's name as a label shows it: without the mnemonic's "_". */
+static void
+strip_mnemonic (char *name)
+{
+  char *out = name;
+
+  for (const char *in = name; *in != '\0'; in++)
+    if (*in != '_')
+      *out++ = *in;
+  *out = '\0';
+}
+
+/* GTK 4.8 gives the item that opens a submenu of a GtkPopoverMenu (Theme,
+ * Watchdog Deadline, Text Size) nothing that says so: a screen reader
+ * reads it as any other item. It is marked as ARIA marks a menu item with
+ * a submenu: it has a popup (which 4.8 does not pass on to AT-SPI; later
+ * GTKs do) and is not expanded, which 4.8 passes on as "expandable", so
+ * Orca says "Theme collapsed". The items are GTK's private GtkModelButton:
+ * the one that opens a submenu is named after it ("menu-name" is its own
+ * label), where a submenu's title, which goes back, names the menu it
+ * goes back to. */
+static void
+mark_submenu_items (GtkWidget *widget)
+{
+  if (g_object_class_find_property (G_OBJECT_GET_CLASS (widget), "menu-name") != NULL &&
+      g_object_class_find_property (G_OBJECT_GET_CLASS (widget), "text") != NULL)
+    {
+      g_autofree char *menu_name = NULL;
+      g_autofree char *text = NULL;
+
+      g_object_get (widget, "menu-name", &menu_name, "text", &text, NULL);
+      if (menu_name != NULL)
+        strip_mnemonic (menu_name);
+      if (menu_name != NULL && g_strcmp0 (menu_name, text) == 0)
+        {
+          gtk_accessible_update_property (GTK_ACCESSIBLE (widget),
+                                          GTK_ACCESSIBLE_PROPERTY_HAS_POPUP, TRUE,
+                                          -1);
+          gtk_accessible_update_state (GTK_ACCESSIBLE (widget),
+                                       GTK_ACCESSIBLE_STATE_EXPANDED, FALSE,
+                                       -1);
+        }
+      else if (g_strcmp0 (menu_name, "main") == 0)
+        gtk_accessible_update_property (GTK_ACCESSIBLE (widget),
+                                        GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, "Back to the main menu",
+                                        -1);
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    mark_submenu_items (child);
+}
+
+/* The menu and its pages (a GtkStack, one page per submenu) would be read
+ * by their class names, "GtkPopoverMenu menu" and "GtkStackPage panel";
+ * named, a submenu says it is one as it opens ("Theme submenu"). */
+static void
+name_menu_pages (GtkWidget *widget)
+{
+  if (GTK_IS_STACK (widget))
+    {
+      for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+           child = gtk_widget_get_next_sibling (child))
+        {
+          GtkStackPage *page = gtk_stack_get_page (GTK_STACK (widget), child);
+          g_autofree char *name = g_strdup (gtk_stack_page_get_name (page));
+          g_autofree char *label = NULL;
+
+          if (name == NULL)
+            continue;
+          strip_mnemonic (name);
+          label = g_str_equal (name, "main") ? g_strdup ("Main menu") : g_strdup_printf ("%s submenu", name);
+          gtk_accessible_update_property (GTK_ACCESSIBLE (page),
+                                          GTK_ACCESSIBLE_PROPERTY_LABEL, label,
+                                          -1);
+        }
+      return;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    name_menu_pages (child);
+}
+
 /* The main menu's popover, some thirty widgets, is built the first time it
  * opens rather than before the window's first frame. */
 static void
@@ -739,9 +821,18 @@ create_primary_menu (GtkMenuButton *button,
                      gpointer       user_data)
 {
   AwWindow *self = user_data;
+  GtkWidget *popover;
 
-  if (gtk_menu_button_get_popover (button) == NULL)
-    gtk_menu_button_set_menu_model (button, self->primary_menu);
+  if (gtk_menu_button_get_popover (button) != NULL)
+    return;
+  gtk_menu_button_set_menu_model (button, self->primary_menu);
+  popover = GTK_WIDGET (gtk_menu_button_get_popover (button));
+  /* Read with its role: "Main menu". */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (popover),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, "Main",
+                                  -1);
+  name_menu_pages (popover);
+  mark_submenu_items (popover);
 }
 
 /* A development build (-Dprofile=development) is another application with

@@ -444,6 +444,10 @@ aw_render_to_bytes (const AwRenderRequest  *request,
     case AW_IMAGE_SVG:
       surface = cairo_svg_surface_create_for_stream (append_to_array, bytes,
                                                      request->width, height);
+      /* cairo 1.16 writes the size in points by default, so a browser or
+       * Inkscape showed a 1280 wide picture 1707 px wide; the PNG of the
+       * same request is 1280 px. */
+      cairo_svg_surface_set_document_unit (surface, CAIRO_SVG_UNIT_PX);
       break;
     case AW_IMAGE_PDF:
       surface = cairo_pdf_surface_create_for_stream (append_to_array, bytes,

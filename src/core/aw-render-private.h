@@ -110,6 +110,12 @@ typedef struct {
 } AwRenderTextRun;
 
 void         _aw_render_text_run_clear       (gpointer                     data);
+void         _aw_render_veil_texts           (GArray                      *texts,
+                                              double                       x0,
+                                              double                       y0,
+                                              double                       x1,
+                                              double                       y1,
+                                              const AwColor               *color);
 void         _aw_render_with_texts           (cairo_t                     *cr,
                                               const AwRenderRequest       *request,
                                               const AwRenderLayout        *layout,

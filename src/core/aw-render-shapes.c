@@ -231,13 +231,30 @@ _aw_render_draw_veil (Ctx    *c,
                       double  y1)
 {
   const AwColor *bg = &c->theme->background;
+  AwColor veil = { bg->red, bg->green, bg->blue, 0.6 };
 
   if (x1 <= x0 || y1 <= y0)
     return;
+  /* Text kept as text for a vector picture is veiled apart, the part of
+   * the veil that the clip leaves. */
+  if (c->texts != NULL)
+    {
+      double cx0, cy0, cx1, cy1;
+
+      cairo_clip_extents (c->cr, &cx0, &cy0, &cx1, &cy1);
+      cx0 = MAX (cx0, x0);
+      cy0 = MAX (cy0, y0);
+      cx1 = MIN (cx1, x1);
+      cy1 = MIN (cy1, y1);
+      cairo_user_to_device (c->cr, &cx0, &cy0);
+      cairo_user_to_device (c->cr, &cx1, &cy1);
+      if (cx1 > cx0 && cy1 > cy0)
+        _aw_render_veil_texts (c->texts, cx0, cy0, cx1, cy1, &veil);
+    }
   cairo_save (c->cr);
   cairo_new_path (c->cr);
   cairo_rectangle (c->cr, x0, y0, x1 - x0, y1 - y0);
-  cairo_set_source_rgba (c->cr, bg->red, bg->green, bg->blue, 0.6);
+  cairo_set_source_rgba (c->cr, veil.red, veil.green, veil.blue, veil.alpha);
   cairo_fill (c->cr);
   cairo_restore (c->cr);
 }

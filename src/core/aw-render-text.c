@@ -316,6 +316,90 @@ _aw_render_text_run_clear (gpointer data)
   g_clear_pointer (&run->text, g_free);
 }
 
+/* A copy of @run cut to the columns [@x0, @x1) by its clip. */
+static AwRenderTextRun
+text_run_cut (const AwRenderTextRun *run,
+              double                 x0,
+              double                 x1)
+{
+  AwRenderTextRun cut = *run;
+  double top = run->y - 2 * run->size, bottom = run->y + run->size;
+
+  if (run->clip[2] >= 0)
+    {
+      x0 = MAX (x0, run->clip[0]);
+      x1 = MIN (x1, run->clip[0] + run->clip[2]);
+      top = MAX (top, run->clip[1]);
+      bottom = MIN (bottom, run->clip[1] + run->clip[3]);
+    }
+  cut.text = g_strdup (run->text);
+  cut.clip[0] = x0;
+  cut.clip[1] = top;
+  cut.clip[2] = MAX (x1 - x0, 0);
+  cut.clip[3] = MAX (bottom - top, 0);
+  return cut;
+}
+
+/**
+ * _aw_render_veil_texts:
+ * @texts: (element-type AwRenderTextRun): the text recorded so far
+ * @x0, @y0, @x1, @y1: the veil, in device units
+ * @color: the veil's colour, with its opacity
+ *
+ * A vector picture keeps its text apart and puts it over the whole
+ * drawing (aw-export.c), so a veil drawn over text would leave that text
+ * as it was. Here the text recorded before the veil takes the colour the
+ * veil gives it in a PNG; a line whose start or end the veil covers is
+ * cut at the veil's edge, its part under the veil in the veiled colour.
+ */
+void
+_aw_render_veil_texts (GArray        *texts,
+                       double         x0,
+                       double         y0,
+                       double         x1,
+                       double         y1,
+                       const AwColor *color)
+{
+  guint n = texts->len;
+
+  for (guint i = 0; i < n; i++)
+    {
+      AwRenderTextRun *run = &g_array_index (texts, AwRenderTextRun, i);
+      double middle = run->y - 0.35 * run->size;
+      double left = run->x, right = run->x + run->width;
+      AwRenderTextRun pieces[2];
+      guint n_pieces = 0;
+      double alpha;
+
+      if (middle < y0 || middle > y1 || right <= x0 || left >= x1)
+        continue;
+      if (run->clip[2] >= 0 &&
+          (run->clip[0] >= x1 || run->clip[0] + run->clip[2] <= x0))
+        continue;
+
+      /* The parts outside the veil, as they were. */
+      if (left < x0)
+        pieces[n_pieces++] = text_run_cut (run, left - run->size, x0);
+      if (right > x1)
+        pieces[n_pieces++] = text_run_cut (run, x1, right + run->size);
+      if (n_pieces > 0)
+        {
+          AwRenderTextRun veiled = text_run_cut (run, x0, x1);
+
+          _aw_render_text_run_clear (run);
+          *run = veiled;
+        }
+      /* The veil over the text's colour, as cairo composites it. */
+      alpha = run->color.alpha;
+      aw_color_mix (&run->color, color, color->alpha, &run->color);
+      run->color.alpha = alpha;
+      /* The pieces come right after, drawn where the line was. */
+      g_array_insert_vals (texts, i + 1, pieces, n_pieces);
+      i += n_pieces;
+      n += n_pieces;
+    }
+}
+
 /* A line as it is shown: an ellipsized line's runs hold the text they
  * show, and the ellipsis run stands for the text it cut. */
 static char *

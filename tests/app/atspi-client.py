@@ -6,7 +6,9 @@
 # and read a mark's picture by its name and a glossary entry. Then what a
 # screen reader reads in the Task table (each row a sentence of its
 # figures) and in the lesson list (lessons as items, parts as headings, the
-# search's count).
+# search's count). The toggle buttons are read as on or off (a check box
+# whose checked state follows the button), descriptions say more than the
+# name, and the main menu's items that open a submenu say so.
 #
 # What a screen reader user depends on is checked on the way: a status
 # element announces the end of the run with the headline the timeline's
@@ -186,6 +188,128 @@ def check_lesson_list(app):
     return True
 
 
+def do_click(accessible):
+    action = accessible.queryAction()
+    names = [action.getName(i) for i in range(action.nActions)]
+    action.doAction(names.index("click") if "click" in names else 0)
+
+
+def is_checked(accessible):
+    return accessible.getState().contains(pyatspi.STATE_CHECKED)
+
+
+# GTK 4.8 has no toggle-button role: a GtkToggleButton is a push button
+# whose "pressed" state a screen reader does not read as on or off. Ours
+# are switches, which 4.8 exposes as check boxes with a checked state.
+def check_switches(app):
+    expected = {"Show catalogue": True, "Predict": False, "Presentation mode": False, "Replay": False}
+    for name, checked in expected.items():
+        switch = find(app, lambda a: a.name == name and a.getState().contains(pyatspi.STATE_FOCUSABLE))
+        if switch is None or switch.getRoleName() != "check box" or is_checked(switch) != checked:
+            print("not ok: '%s' is not a check box %s (%s, %s)"
+                  % (name, "checked" if checked else "not checked",
+                     switch.getRoleName() if switch else None, switch and is_checked(switch)))
+            return False
+    pressed = [a.name for a in walk(app) if a.getRoleName() == "push button"
+               and a.getState().contains(pyatspi.STATE_PRESSED)]
+    if pressed:
+        print("not ok: toggle buttons read as pressed push buttons: %s" % pressed)
+        return False
+
+    # The state follows the button both ways.
+    for name in ("Show catalogue", "Predict"):
+        switch = find(app, lambda a: a.name == name and a.getRoleName() == "check box")
+        before = is_checked(switch)
+        do_click(switch)
+        after = wait_for(lambda: is_checked(switch) != before or None, timeout=5)
+        if after is None:
+            print("not ok: '%s' still %s after a click" % (name, "checked" if before else "not checked"))
+            return False
+        do_click(switch)
+        if wait_for(lambda: is_checked(switch) == before or None, timeout=5) is None:
+            print("not ok: '%s' did not come back after a second click" % name)
+            return False
+        print("switch: '%s' %s, then %s, then back" % (name, before, not before))
+    return True
+
+
+NON_WORD = re.compile(r"[^\w×]+")
+SHORTCUT = re.compile(r"\s*\([^()]*\)\s*$")
+
+
+def words(text):
+    return NON_WORD.sub(" ", text or "").strip().lower()
+
+
+# A screen reader reads a control's name, then its description (the
+# tooltip unless one is given): a description that repeats the name is
+# heard twice. The window's own Minimize/Maximize/Close are GTK's.
+def repeated_descriptions(app):
+    found = []
+    for a in walk(app):
+        try:
+            if not a.getState().contains(pyatspi.STATE_FOCUSABLE) or not a.description:
+                continue
+            if a.name in ("Minimize", "Maximize", "Close"):
+                continue
+            name = words(a.name)
+            description = words(SHORTCUT.sub("", a.description))
+            if not name:
+                continue
+            if description == name or (description and name.startswith(description)) or \
+               description.startswith(name + " ") or a.description.lower().startswith(a.name.lower() + ":"):
+                found.append("%s '%s': '%s'" % (a.getRoleName(), a.name, a.description))
+        except Exception:
+            continue
+    return found
+
+
+SUBMENUS = ("Theme", "Watchdog Deadline", "Text Size")
+
+
+# GTK 4.8 exposes no has-popup state: an item that opens a submenu is
+# marked expandable (and not expanded), which Orca reads as "collapsed".
+def check_submenus(app):
+    pyatspi.Registry.generateKeyboardEvent(0xffc7, None, pyatspi.KEY_SYM)   # F10
+    menu = wait_for(lambda: find(app, lambda a: a.getRoleName() == "menu"
+                                 and find(a, lambda i: i.name == "Open Scenario File…") is not None), timeout=10)
+    if menu is None:
+        print("not ok: F10 did not open the main menu")
+        return False
+    try:
+        items = [a for a in walk(menu) if a.getRoleName() == "menu item"]
+        print("menu: %s" % ["%s%s" % (i.name, " (expandable)" if i.getState().contains(pyatspi.STATE_EXPANDABLE)
+                                      else "") for i in items])
+        for name in SUBMENUS:
+            openers = [i for i in items if i.name == name and i.getState().contains(pyatspi.STATE_EXPANDABLE)
+                       and not i.getState().contains(pyatspi.STATE_EXPANDED)]
+            backs = [i for i in items if i.name == name and i.description == "Back to the main menu"]
+            if len(openers) != 1 or len(backs) != 1:
+                print("not ok: '%s' is not marked as opening a submenu (%d) or its way back (%d)"
+                      % (name, len(openers), len(backs)))
+                return False
+        others = [i.name for i in items if i.name not in SUBMENUS
+                  and i.getState().contains(pyatspi.STATE_EXPANDABLE)]
+        if others:
+            print("not ok: items that open no submenu are marked expandable: %s" % others)
+            return False
+        # The menu and its pages, which Orca reads as the focus enters them,
+        # are named, not read by their class names ("GtkStackPage panel"),
+        # and a submenu's page says that it is one.
+        classes = ["%s (%s)" % (a.name, a.getRoleName()) for a in walk(menu)
+                   if a.getRoleName() in ("menu", "panel") and GTK_CLASS_NAME.search(a.name or "")]
+        pages = [a.name for a in walk(menu) if a.name.endswith(" submenu")]
+        if menu.name != "Main" or classes or sorted(pages) != sorted(n + " submenu" for n in SUBMENUS):
+            print("not ok: the menu is '%s', its pages %s; named after a class: %s" % (menu.name, pages, classes))
+            return False
+        return True
+    finally:
+        pyatspi.Registry.generateKeyboardEvent(0xff1b, None, pyatspi.KEY_SYM)   # Escape
+        wait_for(lambda: find(app, lambda a: a.getRoleName() == "menu"
+                              and find(a, lambda i: i.name == "Open Scenario File…") is not None) is None,
+                 timeout=5)
+
+
 def main():
     env = dict(os.environ)
     env.pop("GTK_A11Y", None)
@@ -276,6 +400,15 @@ def main():
         if misnamed:
             print("not ok: %d focusable controls named after a GTK class or not at all: %s"
                   % (len(misnamed), "; ".join(misnamed)))
+            return 1
+
+        repeated = repeated_descriptions(accessible_app)
+        if repeated:
+            print("not ok: %d focusable controls whose description repeats their name: %s"
+                  % (len(repeated), "; ".join(repeated)))
+            return 1
+
+        if not check_switches(accessible_app) or not check_submenus(accessible_app):
             return 1
 
         if not check_task_table(accessible_app) or not check_lesson_list(accessible_app):

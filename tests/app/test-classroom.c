@@ -432,6 +432,17 @@ test_accessible (void)
                                        "Timeline: One by one vs Task.WhenAll");
   gtk_test_accessible_assert_property (_aw_window_get_sidebar_button (window),
                                        GTK_ACCESSIBLE_PROPERTY_LABEL, "Show catalogue");
+  /* A toggle button is a switch (GTK 4.8 has no toggle-button role) whose
+   * checked state follows it. */
+  gtk_test_accessible_assert_role (_aw_window_get_sidebar_button (window), GTK_ACCESSIBLE_ROLE_SWITCH);
+  gtk_test_accessible_assert_state (_aw_window_get_sidebar_button (window),
+                                    GTK_ACCESSIBLE_STATE_CHECKED, GTK_ACCESSIBLE_TRISTATE_TRUE);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.sidebar", NULL);
+  gtk_test_accessible_assert_state (_aw_window_get_sidebar_button (window),
+                                    GTK_ACCESSIBLE_STATE_CHECKED, GTK_ACCESSIBLE_TRISTATE_FALSE);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.sidebar", NULL);
+  gtk_test_accessible_assert_state (_aw_window_get_sidebar_button (window),
+                                    GTK_ACCESSIBLE_STATE_CHECKED, GTK_ACCESSIBLE_TRISTATE_TRUE);
   gtk_test_accessible_assert_property (GTK_WIDGET (aw_task_table_get_view (table)),
                                        GTK_ACCESSIBLE_PROPERTY_LABEL, "Tasks of the last run");
 

@@ -1219,6 +1219,87 @@ test_tab_keys (void)
   test_wait_ms (50);
 }
 
+/* The focus is on the outcome card's text, with nothing selected. */
+static gboolean
+focus_on_outcome (AwWindow *window)
+{
+  GtkWidget *focus = focus_of (window);
+
+  return GTK_IS_LABEL (focus) && gtk_widget_is_ancestor (focus, GTK_WIDGET (window->lesson)) &&
+         g_strcmp0 (gtk_label_get_text (GTK_LABEL (focus)), aw_lesson_panel_get_outcome (window->lesson)) == 0 &&
+         !gtk_label_get_selection_bounds (GTK_LABEL (focus), NULL, NULL);
+}
+
+static gboolean
+focus_on_lesson_row (AwWindow   *window,
+                     const char *id)
+{
+  GtkWidget *focus = focus_of (window);
+
+  return GTK_IS_LIST_BOX_ROW (focus) && g_strcmp0 (row_id (focus), id) == 0;
+}
+
+/* F6 goes from region to region: the header bar, the catalogue (on the
+ * lesson on show), the view, the lesson panel (on the outcome card, what
+ * the run did); Shift+F6 goes back. GtkPaned's own F6 would stay within
+ * one paned. A hidden catalogue is passed over. */
+static void
+test_region_keys (void)
+{
+  AwWindow *window;
+  GtkWidget *timeline;
+
+  if (!have_tools ())
+    {
+      g_test_skip ("needs an X display and xdotool, and no valgrind");
+      return;
+    }
+
+  window = test_window_new (app, 1280, 800);
+  timeline = GTK_WIDGET (aw_window_get_timeline (window));
+  g_assert_true (aw_window_select_scenario (window, "when-all"));
+  x_focus (GTK_WINDOW (window));
+  gtk_widget_grab_focus (timeline);
+  test_wait_ms (100);
+
+  key ("F6");
+  g_assert_true (focus_on_outcome (window));
+  key ("F6");
+  g_assert_true (focus_of (window) == window->sidebar_button);
+  key ("F6");
+  g_assert_true (focus_on_lesson_row (window, "when-all"));
+  key ("F6");
+  g_assert_true (focus_of (window) == timeline);
+
+  key ("shift+F6");
+  g_assert_true (focus_on_lesson_row (window, "when-all"));
+  key ("shift+F6");
+  g_assert_true (focus_of (window) == window->sidebar_button);
+  key ("shift+F6");
+  g_assert_true (focus_on_outcome (window));
+  key ("shift+F6");
+  g_assert_true (focus_of (window) == timeline);
+
+  /* From the view's tabs too. */
+  gtk_widget_grab_focus (gtk_widget_get_first_child (window->view_switcher));
+  test_wait_ms (100);
+  key ("F6");
+  g_assert_true (focus_on_outcome (window));
+
+  key ("F9");
+  g_assert_false (gtk_widget_get_visible (window->sidebar));
+  key ("F6");
+  g_assert_true (focus_of (window) == window->sidebar_button);
+  key ("F6");
+  g_assert_true (focus_of (window) == timeline);
+  key ("shift+F6");
+  g_assert_true (focus_of (window) == window->sidebar_button);
+  key ("F9");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  test_wait_ms (50);
+}
+
 /* In presentation mode at 1024x768 the rows keep their size and the
  * picture is taller than its pane: the wheel scrolls the pane there, and
  * Shift+wheel pans the time. */
@@ -1282,6 +1363,7 @@ main (int    argc,
 
   g_test_add_func ("/aw/app/keys/run", test_run_keys);
   g_test_add_func ("/aw/app/keys/tabs", test_tab_keys);
+  g_test_add_func ("/aw/app/keys/regions", test_region_keys);
   g_test_add_func ("/aw/app/keys/wheel-scrolls-tall", test_wheel_scrolls_tall);
   g_test_add_func ("/aw/app/keys/text-fields", test_text_fields);
   g_test_add_func ("/aw/app/keys/window", test_window_keys);

@@ -14,6 +14,7 @@
 #include "aw-export.h"
 #include "aw-format.h"
 #include "aw-render.h"
+#include "aw-render-private.h"
 #include "aw-summary.h"
 
 #include <math.h>
@@ -1489,6 +1490,125 @@ test_svg_text (void)
   g_array_unref (scan.texts);
 }
 
+/* The root element of an SVG picture. */
+static void
+svg_root_start (GMarkupParseContext  *context,
+                const char           *element,
+                const char          **names,
+                const char          **values,
+                gpointer              data,
+                GError              **error)
+{
+  GHashTable *root = data;
+
+  if (!g_str_equal (element, "svg") || g_hash_table_size (root) > 0)
+    return;
+  for (guint i = 0; names[i] != NULL; i++)
+    g_hash_table_insert (root, g_strdup (names[i]), g_strdup (values[i]));
+}
+
+/* A picture asked for 1280 wide is 1280 pixels wide in a browser or
+ * Inkscape, as the PNG of the same request is: cairo 1.16 writes the
+ * size in points unless told, which shows it 1707 px wide. */
+static void
+test_svg_size (void)
+{
+  g_autoptr(AwTrace) trace = aw_trace_new ();
+  g_autoptr(AwTraceModel) model = NULL;
+  g_autoptr(AwRenderLayout) layout = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GMarkupParseContext) parser = NULL;
+  g_autoptr(GHashTable) root = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  GMarkupParser callbacks = { svg_root_start, NULL, NULL, NULL, NULL };
+  g_autofree char *height = NULL;
+  g_autofree char *view_box = NULL;
+  AwNamedRun variant;
+  AwRenderRequest request;
+  const char *data;
+  gsize len;
+
+  run_begin (trace);
+  simple_task (trace, 1, "FetchInvoiceAsync", AW_EVENT_TASK_WAITING, 0, 0, 400 * MS, AW_EVENT_TASK_COMPLETED);
+  run_end (trace, 400 * MS, "completed");
+  model = model_new (trace);
+  variant = (AwNamedRun) { "a", "A run", model };
+  aw_render_request_init (&request);
+  request.title = "Pixels";
+  request.variants = &variant;
+  request.n_variants = 1;
+  request.width = 1280;
+  request.height = 0;
+  layout = aw_render_layout_new (NULL, &request);
+
+  bytes = aw_render_to_bytes (&request, AW_IMAGE_SVG, 1, &error);
+  g_assert_no_error (error);
+  data = g_bytes_get_data (bytes, &len);
+  parser = g_markup_parse_context_new (&callbacks, 0, root, NULL);
+  g_assert_true (g_markup_parse_context_parse (parser, data, len, &error));
+  g_assert_no_error (error);
+
+  /* Pixels, or a bare number, which SVG reads as pixels. */
+  g_assert_true (g_strcmp0 (g_hash_table_lookup (root, "width"), "1280px") == 0 ||
+                 g_strcmp0 (g_hash_table_lookup (root, "width"), "1280") == 0);
+  height = g_strdup_printf ("%gpx", layout->height);
+  g_assert_cmpstr (g_hash_table_lookup (root, "height"), ==, height);
+  view_box = g_strdup_printf ("0 0 1280 %g", layout->height);
+  g_assert_cmpstr (g_hash_table_lookup (root, "viewBox"), ==, view_box);
+}
+
+/* A vector picture keeps its text apart and puts it over the drawing, so
+ * text that a veil (what C# would never have run, after a crash) covers
+ * in a PNG is veiled apart: it takes the veiled colour, and a line that
+ * crosses the veil's edge is cut there, its part outside as it was. */
+static void
+test_veil_texts (void)
+{
+  g_autoptr(GArray) texts = g_array_new (FALSE, TRUE, sizeof (AwRenderTextRun));
+  const AwColor ink = { 0, 0, 0, 1 };
+  const AwColor veil = { 1, 1, 1, 0.6 };
+  AwRenderTextRun runs[] = {
+    { g_strdup ("under"), 120, 30, 40, 10, FALSE, ink, { 0, 0, -1, 0 } },
+    { g_strdup ("across"), 80, 30, 60, 10, FALSE, ink, { 0, 0, -1, 0 } },
+    { g_strdup ("beside"), 300, 30, 50, 10, FALSE, ink, { 0, 0, -1, 0 } },
+    { g_strdup ("below"), 120, 90, 40, 10, FALSE, ink, { 0, 0, -1, 0 } },
+  };
+  const AwRenderTextRun *r;
+
+  g_array_set_clear_func (texts, _aw_render_text_run_clear);
+  g_array_append_vals (texts, runs, G_N_ELEMENTS (runs));
+  _aw_render_veil_texts (texts, 100, 0, 200, 50, &veil);
+
+  g_assert_cmpuint (texts->len, ==, 5);
+  r = &g_array_index (texts, AwRenderTextRun, 0);
+  g_assert_cmpstr (r->text, ==, "under");
+  g_assert_cmpfloat_with_epsilon (r->color.red, 0.6, 1e-9);
+  g_assert_cmpfloat_with_epsilon (r->color.alpha, 1, 1e-9);
+  g_assert_cmpfloat (r->clip[2], <, 0);
+
+  /* "across": its part under the veil, then its part before it. */
+  r = &g_array_index (texts, AwRenderTextRun, 1);
+  g_assert_cmpstr (r->text, ==, "across");
+  g_assert_cmpfloat_with_epsilon (r->color.red, 0.6, 1e-9);
+  g_assert_cmpfloat_with_epsilon (r->clip[0], 100, 1e-9);
+  g_assert_cmpfloat_with_epsilon (r->clip[0] + r->clip[2], 200, 1e-9);
+  g_assert_cmpfloat (r->clip[1], <=, 30 - 10);
+  g_assert_cmpfloat (r->clip[1] + r->clip[3], >=, 30);
+  r = &g_array_index (texts, AwRenderTextRun, 2);
+  g_assert_cmpstr (r->text, ==, "across");
+  g_assert_cmpfloat_with_epsilon (r->color.red, 0, 1e-9);
+  g_assert_cmpfloat (r->clip[0], <=, 80);
+  g_assert_cmpfloat_with_epsilon (r->clip[0] + r->clip[2], 100, 1e-9);
+
+  for (guint i = 3; i < 5; i++)
+    {
+      r = &g_array_index (texts, AwRenderTextRun, i);
+      g_assert_true (g_str_equal (r->text, "beside") || g_str_equal (r->text, "below"));
+      g_assert_cmpfloat_with_epsilon (r->color.red, 0, 1e-9);
+      g_assert_cmpfloat (r->clip[2], <, 0);
+    }
+}
+
 static void
 test_pdf (void)
 {
@@ -2060,6 +2180,8 @@ main (int   argc,
   g_test_add_func ("/aw/render/readable-every-lesson", test_readable_every_lesson);
   g_test_add_func ("/aw/render/surface/svg", test_svg);
   g_test_add_func ("/aw/render/surface/svg-text", test_svg_text);
+  g_test_add_func ("/aw/render/surface/svg-size", test_svg_size);
+  g_test_add_func ("/aw/render/surface/svg-veil", test_veil_texts);
   g_test_add_func ("/aw/render/surface/pdf", test_pdf);
   g_test_add_func ("/aw/render/surface/scaled", test_scaled_context);
   g_test_add_func ("/aw/render/legend/every-mark", test_legend_every_mark);

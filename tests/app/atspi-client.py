@@ -383,7 +383,9 @@ def main():
             return 1
         print("after: %s" % summary)
         print("the description changed %d times in %.1f s of run" % (changes, took))
-        if changes > took + 2:
+        # One a second, plus the start and the end (and a change between
+        # the last tick and the end on a loaded machine).
+        if changes > took + 3:
             print("not ok: the description changed %d times in %.1f s: more than about once a second"
                   % (changes, took))
             return 1

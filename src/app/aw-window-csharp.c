@@ -68,6 +68,12 @@ run_done (GObject      *source,
   g_clear_object (&self->csharp_cancellable);
   _aw_window_abandon_run (self);
 
+  if (traces == NULL || traces->len == 0)
+    {
+      /* Nothing to show: the window is back at its lesson, not yet run. */
+      gtk_label_set_text (self->title_label, self->scenario ? aw_scenario_get_title (self->scenario) : "");
+      gtk_label_set_text (self->subtitle_label, self->scenario ? aw_scenario_get_part_title (self->scenario) : "");
+    }
   if (traces == NULL)
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))

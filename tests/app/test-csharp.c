@@ -87,6 +87,9 @@ test_open_csharp (void)
   g_assert_nonnull (strstr (gtk_label_get_text (window->subtitle_label), "orders.cs"));
   g_assert_nonnull (aw_lesson_panel_get_outcome (window->lesson));
   g_assert_false (_aw_window_is_running (window));
+  /* AW_TEST_PAUSE_MS: time to take a picture of the window by hand. */
+  if (g_getenv ("AW_TEST_PAUSE_MS") != NULL)
+    test_wait_ms ((guint) g_ascii_strtoull (g_getenv ("AW_TEST_PAUSE_MS"), NULL, 10));
   close_window (window);
 }
 
@@ -106,6 +109,11 @@ test_compile_error (void)
   g_assert_true (gtk_revealer_get_reveal_child (window->error_revealer));
   g_assert_cmpstr (gtk_label_get_text (window->error_label), ==, error);
   g_assert_false (_aw_window_is_running (window));
+  /* Nothing ran: the title is the lesson's again, which Run runs. */
+  g_assert_cmpstr (gtk_label_get_text (window->title_label), ==,
+                   aw_scenario_get_title (_aw_window_get_scenario (window)));
+  if (g_getenv ("AW_TEST_PAUSE_MS") != NULL)
+    test_wait_ms ((guint) g_ascii_strtoull (g_getenv ("AW_TEST_PAUSE_MS"), NULL, 10));
   close_window (window);
 }
 

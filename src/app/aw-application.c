@@ -144,6 +144,7 @@ aw_application_startup (GApplication *application)
     { "win.run", { "F5", "<Control>r", NULL } },
     { "win.cancel", { "Escape", NULL } },
     { "win.open", { "<Control>o", NULL } },
+    { "win.open-csharp", { "<Control><Shift>o", NULL } },
     { "win.export", { "<Control>e", NULL } },
     { "win.sidebar", { "F9", NULL } },
     { "win.search", { "<Control>f", NULL } },

@@ -355,6 +355,14 @@ open_trace_action (GtkWidget  *widget,
 }
 
 static void
+open_csharp_action (GtkWidget  *widget,
+                    const char *name,
+                    GVariant   *parameter)
+{
+  _aw_window_choose_csharp (AW_WINDOW (widget));
+}
+
+static void
 export_action (GtkWidget  *widget,
                const char *name,
                GVariant   *parameter)
@@ -771,6 +779,7 @@ _aw_window_class_actions_init (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.cancel", NULL, cancel_action);
   gtk_widget_class_install_action (widget_class, "win.open", NULL, open_action);
   gtk_widget_class_install_action (widget_class, "win.open-trace", NULL, open_trace_action);
+  gtk_widget_class_install_action (widget_class, "win.open-csharp", NULL, open_csharp_action);
   gtk_widget_class_install_action (widget_class, "win.export", NULL, export_action);
   gtk_widget_class_install_action (widget_class, "win.export-trace", NULL, export_trace_action);
   gtk_widget_class_install_action (widget_class, "win.dismiss-error", NULL, dismiss_error_action);

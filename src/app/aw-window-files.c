@@ -118,9 +118,6 @@ aw_window_open_trace (AwWindow   *self,
   g_autoptr(GPtrArray) traces = aw_traces_load_from_file (path, &error);
   g_autofree char *base = NULL;
   g_autofree char *subtitle = NULL;
-  const char *title;
-  const AwNamedRun *runs;
-  guint n_runs;
 
   if (traces == NULL)
     {
@@ -128,15 +125,33 @@ aw_window_open_trace (AwWindow   *self,
       return FALSE;
     }
 
+  base = g_path_get_basename (path);
+  subtitle = g_strdup_printf ("Saved trace: %s", base);
+  _aw_window_show_traces (self, traces, base, subtitle);
+  return TRUE;
+}
+
+/* Shows @traces (at least one) as the window's runs, ready to replay: a
+ * loaded trace, a C# program's runs. The title is the first trace's
+ * scenario title, else @fallback_title. */
+void
+_aw_window_show_traces (AwWindow   *self,
+                        GPtrArray  *traces,
+                        const char *fallback_title,
+                        const char *subtitle)
+{
+  const char *title;
+  const AwNamedRun *runs;
+  guint n_runs;
+
   _aw_window_show_error (self, NULL);
   _aw_window_stop_replay (self);
   _aw_window_abandon_run (self);
   _aw_window_clear_run (self);
   g_array_set_size (self->predictions, 0);
 
-  base = g_path_get_basename (path);
   title = aw_trace_get_metadata (g_ptr_array_index (traces, 0), "scenario_title");
-  aw_session_set_source (self->session, NULL, title ? title : base);
+  aw_session_set_source (self->session, NULL, title ? title : fallback_title);
   for (guint i = 0; i < traces->len; i++)
     {
       AwTrace *trace = g_ptr_array_index (traces, i);
@@ -149,7 +164,6 @@ aw_window_open_trace (AwWindow   *self,
     }
 
   gtk_label_set_text (self->title_label, aw_session_get_title (self->session));
-  subtitle = g_strdup_printf ("Saved trace: %s", base);
   gtk_label_set_text (self->subtitle_label, subtitle);
   aw_session_set_view (self->session, NULL);
   runs = aw_session_get_runs (self->session, &n_runs);
@@ -158,7 +172,6 @@ aw_window_open_trace (AwWindow   *self,
   aw_session_set_replay_position (self->session, -1);
   _aw_window_update_actions (self);
   _aw_window_apply_replay (self);
-  return TRUE;
 }
 
 /**
@@ -189,15 +202,12 @@ aw_window_export_trace (AwWindow   *self,
 
 /* File choosers ---------------------------------------------------------- */
 
-typedef gboolean (*ChooserDone) (AwWindow   *self,
-                                 const char *path);
-
 static void
 on_chooser_response (GtkNativeDialog *dialog,
                      int              response,
                      AwWindow        *self)
 {
-  ChooserDone done = g_object_get_data (G_OBJECT (dialog), "done");
+  AwChooserDone done = g_object_get_data (G_OBJECT (dialog), "done");
   const char *extension = g_object_get_data (G_OBJECT (dialog), "extension");
 
   if (response == GTK_RESPONSE_ACCEPT)
@@ -220,14 +230,14 @@ on_chooser_response (GtkNativeDialog *dialog,
 
 /* One file chooser at a time; @filters is a NULL-terminated list of
  * name, pattern pairs. */
-static void
-run_chooser (AwWindow             *self,
-             const char           *title,
-             GtkFileChooserAction  action,
-             const char           *current_name,
-             const char           *extension,
-             ChooserDone           done,
-             ...)
+void
+_aw_window_run_chooser (AwWindow             *self,
+                        const char           *title,
+                        GtkFileChooserAction  action,
+                        const char           *current_name,
+                        const char           *extension,
+                        AwChooserDone         done,
+                        ...)
 {
   const char *name;
   va_list filters;
@@ -260,7 +270,7 @@ run_chooser (AwWindow             *self,
 void
 _aw_window_choose_scenario_file (AwWindow *self)
 {
-  run_chooser (self, "Open Scenario File", GTK_FILE_CHOOSER_ACTION_OPEN, NULL, NULL,
+  _aw_window_run_chooser (self, "Open Scenario File", GTK_FILE_CHOOSER_ACTION_OPEN, NULL, NULL,
                aw_window_open_file, "Scenario files (*.json)", "*.json", NULL);
 }
 
@@ -273,7 +283,7 @@ _aw_window_choose_image_export (AwWindow *self)
   if (aw_session_get_n_runs (self->session) == 0 || aw_session_get_running (self->session))
     return;
   name = g_strdup_printf ("%s.png", scenario ? aw_scenario_get_id (scenario) : "trace");
-  run_chooser (self, "Export Image", GTK_FILE_CHOOSER_ACTION_SAVE, name, ".png", aw_window_export_image,
+  _aw_window_run_chooser (self, "Export Image", GTK_FILE_CHOOSER_ACTION_SAVE, name, ".png", aw_window_export_image,
                "PNG image", "*.png", "SVG drawing", "*.svg", "PDF document", "*.pdf", NULL);
 }
 
@@ -282,7 +292,7 @@ _aw_window_choose_trace (AwWindow *self)
 {
   if (aw_session_get_running (self->session))
     return;
-  run_chooser (self, "Open Trace", GTK_FILE_CHOOSER_ACTION_OPEN, NULL, NULL, aw_window_open_trace,
+  _aw_window_run_chooser (self, "Open Trace", GTK_FILE_CHOOSER_ACTION_OPEN, NULL, NULL, aw_window_open_trace,
                "Trace files (*.json)", "*.json", NULL);
 }
 
@@ -295,6 +305,6 @@ _aw_window_choose_trace_export (AwWindow *self)
   if (aw_session_get_n_runs (self->session) == 0 || aw_session_get_running (self->session))
     return;
   name = g_strdup_printf ("%s-trace.json", scenario ? aw_scenario_get_id (scenario) : "awaitscope");
-  run_chooser (self, "Export Trace", GTK_FILE_CHOOSER_ACTION_SAVE, name, ".json", aw_window_export_trace,
+  _aw_window_run_chooser (self, "Export Trace", GTK_FILE_CHOOSER_ACTION_SAVE, name, ".json", aw_window_export_trace,
                "Trace Event JSON", "*.json", NULL);
 }

@@ -119,6 +119,7 @@ struct _AwWindow {
   gboolean              cancelled;
 
   GtkNativeDialog      *chooser;
+  GCancellable         *csharp_cancellable;  /* a C# program compiling or running */
 
   gboolean              presentation;
   int                   looks_height;    /* the window height the presentation type was sized for */
@@ -159,6 +160,28 @@ struct _AwWindow {
   gint64                freeze_ended_at;  /* monotonic µs: the end of the last freeze, or 0 */
   gint64                event_lag_ms;     /* the least (monotonic ms - event time) seen, or G_MAXINT64 */
 };
+
+typedef gboolean (*AwChooserDone) (AwWindow   *self,
+                                   const char *path);
+
+/* aw-window-files.c */
+void            _aw_window_run_chooser               (AwWindow             *self,
+                                                      const char           *title,
+                                                      GtkFileChooserAction  action,
+                                                      const char           *current_name,
+                                                      const char           *extension,
+                                                      AwChooserDone         done,
+                                                      ...) G_GNUC_NULL_TERMINATED;
+void            _aw_window_show_traces               (AwWindow      *self,
+                                                      GPtrArray     *traces,
+                                                      const char    *fallback_title,
+                                                      const char    *subtitle);
+
+/* aw-window-csharp.c */
+void            _aw_window_choose_csharp             (AwWindow      *self);
+void            _aw_window_csharp_abandon            (AwWindow      *self);
+void            _aw_window_csharp_cancel             (AwWindow      *self);
+gboolean        _aw_window_csharp_running            (AwWindow      *self);
 
 /* aw-window.c */
 void            _aw_window_update_actions            (AwWindow      *self);

@@ -41,6 +41,7 @@ void
 _aw_window_abandon_run (AwWindow *self)
 {
   self->generation++;
+  _aw_window_csharp_abandon (self);
   g_clear_handle_id (&self->start_delay_id, g_source_remove);
   if (self->start_tick_id != 0)
     {
@@ -536,6 +537,7 @@ _aw_window_cancel_run (AwWindow *self)
   self->cancelled = TRUE;
   if (self->runner != NULL)
     aw_runner_stop (self->runner);
+  _aw_window_csharp_cancel (self);
   _aw_window_update_actions (self);
   _aw_window_announce (self, "Cancelling: the run's token is cancelled");
 }

@@ -30,6 +30,8 @@ gboolean        aw_window_open_file             (AwWindow      *self,
                                                  const char    *path);
 gboolean        aw_window_open_trace            (AwWindow      *self,
                                                  const char    *path);
+gboolean        aw_window_open_csharp           (AwWindow      *self,
+                                                 const char    *path);
 gboolean        aw_window_export_image          (AwWindow      *self,
                                                  const char    *path);
 gboolean        aw_window_export_trace          (AwWindow      *self,

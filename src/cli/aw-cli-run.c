@@ -17,6 +17,7 @@
 #include <json-glib/json-glib.h>
 
 #include "aw-clock.h"
+#include "aw-cli.h"
 #include "aw-csharp.h"
 #include "aw-summary.h"
 #include "aw-trace-io.h"
@@ -441,20 +442,30 @@ print_run_table (AwCliRunSet        *set,
 
 /* `run FILE.cs`: a C# program that uses the C# lab, run on Mono. */
 static int
-run_csharp_file (const char         *path,
-                 const AwRunOptions *options,
+run_csharp_file (const char            *path,
+                 const AwRunOptions    *options,
+                 const AwCsharpLimits  *limits,
                  gboolean            json,
                  const char         *trace_path)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) traces = aw_csharp_run_file (path, options->speed,
                                                         options->wait_deadline_ms > 0 ? (int) options->wait_deadline_ms
-                                                        : AW_WAIT_DEFAULT_DEADLINE_MS, NULL, &error);
+                                                        : AW_WAIT_DEFAULT_DEADLINE_MS, limits, NULL, &error);
   g_autoptr(GPtrArray) models = g_ptr_array_new_with_free_func ((GDestroyNotify) aw_trace_model_unref);
 
   if (traces == NULL)
     {
-      aw_cli_print_error ("%s", error->message);
+      if (g_error_matches (error, AW_CSHARP_ERROR, AW_CSHARP_ERROR_COMPILE))
+        {
+          /* "bad.cs:12:5: error CS1002: ; expected", a line each, as a
+           * compiler prints them, for editors and terminals to follow. */
+          g_autofree char *shown = aw_cli_escape_controls (error->message);
+
+          g_printerr ("%s\n", shown);
+        }
+      else
+        aw_cli_print_error ("%s", error->message);
       return 1;
     }
   if (traces->len == 0)
@@ -554,6 +565,10 @@ aw_cli_run (int    argc,
   int pool_max = 0;
   int deadline = 0;
   int exit_code = 0;
+  AwCsharpLimits limits;
+  int time_limit = -1;
+  int memory_limit = -1;
+  int thread_limit = -1;
   GOptionEntry entries[] = {
     { "variant", 0, 0, G_OPTION_ARG_STRING, &variant, "Run only this variant", "NAME" },
     { "trace", 0, 0, G_OPTION_ARG_FILENAME, &trace_path, "Save the runs as Trace Event JSON (opens in Perfetto)", "FILE" },
@@ -569,6 +584,9 @@ aw_cli_run (int    argc,
     { "virtual-clock", 0, 0, G_OPTION_ARG_NONE, &set.virtual_clock, "Simulate instead of running: instant, deterministic, simulated timing", NULL },
     { "predict", 0, 0, G_OPTION_ARG_NONE, &set.predict, "Also simulate, and print the prediction beside the measurement", NULL },
     { "csharp", 0, 0, G_OPTION_ARG_NONE, &csharp, "Also run the scenario's C# twin on Mono and show its runs beside the GLib ones", NULL },
+    { "time-limit", 0, 0, G_OPTION_ARG_INT, &time_limit, "A FILE.cs is stopped after S seconds, 1 to 3600 (default 30)", "S" },
+    { "memory-limit", 0, 0, G_OPTION_ARG_INT, &memory_limit, "A FILE.cs is stopped above MIB MiB of memory, 64 to 65536 (default 1024)", "MIB" },
+    { "thread-limit", 0, 0, G_OPTION_ARG_INT, &thread_limit, "A FILE.cs is stopped above N threads, 16 to 4096 (default 256)", "N" },
     { NULL }
   };
 
@@ -619,12 +637,45 @@ aw_cli_run (int    argc,
 
   if (g_str_has_suffix (argv[1], ".cs"))
     {
+      const char *note;
+
       if (variant != NULL || set.virtual_clock || set.predict)
         {
           aw_cli_print_error ("run %s: a C# file runs all its variants for real (no --variant, --virtual-clock or --predict)", argv[1]);
           return 2;
         }
-      return run_csharp_file (argv[1], &options, json, trace_path);
+      aw_csharp_limits_init_file (&limits);
+      if (time_limit != -1 && (time_limit < 1 || time_limit > 3600))
+        {
+          aw_cli_print_error ("--time-limit %d: give a number of seconds between 1 and 3600", time_limit);
+          return 2;
+        }
+      if (memory_limit != -1 && (memory_limit < 64 || memory_limit > 65536))
+        {
+          aw_cli_print_error ("--memory-limit %d: give a number of MiB between 64 and 65536", memory_limit);
+          return 2;
+        }
+      if (thread_limit != -1 && (thread_limit < 16 || thread_limit > 4096))
+        {
+          aw_cli_print_error ("--thread-limit %d: give a number of threads between 16 and 4096", thread_limit);
+          return 2;
+        }
+      if (time_limit != -1)
+        limits.time_s = (guint) time_limit;
+      if (memory_limit != -1)
+        limits.memory_mib = (guint) memory_limit;
+      if (thread_limit != -1)
+        limits.threads = (guint) thread_limit;
+      /* Say so when the program runs with the network and the user's /tmp. */
+      note = aw_csharp_sandbox_note ();
+      if (note != NULL && aw_csharp_have_mono (NULL))
+        aw_cli_print_error ("note: %s", note);
+      return run_csharp_file (argv[1], &options, &limits, json, trace_path);
+    }
+  if (time_limit != -1 || memory_limit != -1 || thread_limit != -1)
+    {
+      aw_cli_print_error ("--time-limit, --memory-limit and --thread-limit are for a FILE.cs");
+      return 2;
     }
 
   if (!aw_cli_run_set_prepare (&set, argv[1], variant) || !aw_cli_run_set_execute (&set, &options))

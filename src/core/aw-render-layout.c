@@ -18,6 +18,10 @@
 
 #include "config.h"
 
+#include "aw-i18n.h"
+
+#include <stdio.h>
+
 #include "aw-render-private.h"
 
 #include <math.h>
@@ -224,6 +228,41 @@ aw_render_layout_pick (const AwRenderLayout *layout,
   return FALSE;
 }
 
+/* The names the engine gives lanes (aw-trace.c, aw-engine-private.h),
+ * recorded in English in every trace, for the catalogue. */
+static const char *recorded_lane_names[] G_GNUC_UNUSED = {
+  N_("UI thread"),
+  N_("callback thread"),
+  N_("pool thread (ConfigureAwait(false))"),
+};
+
+/* A lane's name as a reader sees it: the name recorded in the trace,
+ * translated when it is one the engine gives ("worker 2" too); a name of
+ * a user's own, or from another tool's trace, as it is. */
+const char *
+_aw_render_lane_label (const char *recorded,
+                       guint       lane,
+                       char       *buf,
+                       gsize       size)
+{
+  guint n;
+  char end;
+
+  if (recorded == NULL || recorded[0] == '\0')
+    {
+      if (lane == 0)
+        return _("UI thread");
+      g_snprintf (buf, size, _("worker %u"), lane);
+      return buf;
+    }
+  if (sscanf (recorded, "worker %u%c", &n, &end) == 1)
+    {
+      g_snprintf (buf, size, _("worker %u"), n);
+      return buf;
+    }
+  return g_dgettext (GETTEXT_PACKAGE, recorded);
+}
+
 double
 _aw_render_label_indent (Ctx   *c,
                          guint  depth)
@@ -249,7 +288,7 @@ measure_label_column (Ctx *c)
   double label_size = LABEL_SIZE * c->f;
   double widest = 0;
 
-  _aw_render_text_set (c, "UI thread", LANE_SIZE * c->f, TRUE, -1);
+  _aw_render_text_set (c, _("UI thread"), LANE_SIZE * c->f, TRUE, -1);
   widest = _aw_render_text_width (c);
 
   for (guint v = 0; v < request->n_variants; v++)
@@ -265,9 +304,11 @@ measure_label_column (Ctx *c)
       for (guint lane = 0; lane < n_lanes && lane < MAX_MEASURED_LABELS; lane++)
         {
           const char *name = aw_trace_get_lane_name (aw_trace_model_get_trace (model), lane);
+          char buf[64];
 
           if (name == NULL)
             continue;
+          name = _aw_render_lane_label (name, lane, buf, sizeof buf);
           _aw_render_text_set (c, name, LANE_SIZE * c->f, TRUE, -1);
           widest = MAX (widest, _aw_render_text_width (c));
         }

@@ -12,32 +12,34 @@
 
 #include "config.h"
 
+#include "aw-i18n.h"
+
 #include "aw-render-private.h"
 
 #include <math.h>
 
 static const char *legend_labels[AW_LEGEND_N_ITEMS] = {
-  [AW_LEGEND_RUNNING] = "running on a thread",
-  [AW_LEGEND_WAITING] = "waiting (holds no thread)",
-  [AW_LEGEND_QUEUED] = "queued for a thread",
-  [AW_LEGEND_COMPLETED] = "completed",
-  [AW_LEGEND_FAULTED] = "faulted",
-  [AW_LEGEND_CANCELLED] = "cancelled",
-  [AW_LEGEND_DEADLOCKED] = "deadlocked: never finishes in C#",
-  [AW_LEGEND_SYNC] = "completed synchronously (no Task)",
-  [AW_LEGEND_ABANDONED] = "work after its caller gave up",
-  [AW_LEGEND_HEARTBEAT] = "heartbeat (UI responsive)",
-  [AW_LEGEND_FROZEN] = "UI frozen (band and pale shade)",
-  [AW_LEGEND_CANCEL_REQUEST] = "cancel requested",
-  [AW_LEGEND_WATCHDOG] = "watchdog fired",
-  [AW_LEGEND_STRANDED] = "queued continuation ran late (GLib only)",
-  [AW_LEGEND_CRASH] = "exception escaped async void: the process ends",
-  [AW_LEGEND_UNOBSERVED] = "unobserved error",
-  [AW_LEGEND_SWALLOWED] = "error swallowed by await",
-  [AW_LEGEND_REPORT] = "progress report, run by the UI thread",
-  [AW_LEGEND_SET_RESULT] = "SetResult: a callback completes the Task",
-  [AW_LEGEND_POOL_GREW] = "the thread pool adds a thread",
-  [AW_LEGEND_MARK] = "a mark (its label says what)",
+  [AW_LEGEND_RUNNING] = N_("running on a thread"),
+  [AW_LEGEND_WAITING] = N_("waiting (holds no thread)"),
+  [AW_LEGEND_QUEUED] = N_("queued for a thread"),
+  [AW_LEGEND_COMPLETED] = N_("completed"),
+  [AW_LEGEND_FAULTED] = N_("faulted"),
+  [AW_LEGEND_CANCELLED] = N_("cancelled"),
+  [AW_LEGEND_DEADLOCKED] = N_("deadlocked: never finishes in C#"),
+  [AW_LEGEND_SYNC] = N_("completed synchronously (no Task)"),
+  [AW_LEGEND_ABANDONED] = N_("work after its caller gave up"),
+  [AW_LEGEND_HEARTBEAT] = N_("heartbeat (UI responsive)"),
+  [AW_LEGEND_FROZEN] = N_("UI frozen (band and pale shade)"),
+  [AW_LEGEND_CANCEL_REQUEST] = N_("cancel requested"),
+  [AW_LEGEND_WATCHDOG] = N_("watchdog fired"),
+  [AW_LEGEND_STRANDED] = N_("queued continuation ran late (GLib only)"),
+  [AW_LEGEND_CRASH] = N_("exception escaped async void: the process ends"),
+  [AW_LEGEND_UNOBSERVED] = N_("unobserved error"),
+  [AW_LEGEND_SWALLOWED] = N_("error swallowed by await"),
+  [AW_LEGEND_REPORT] = N_("progress report, run by the UI thread"),
+  [AW_LEGEND_SET_RESULT] = N_("SetResult: a callback completes the Task"),
+  [AW_LEGEND_POOL_GREW] = N_("the thread pool adds a thread"),
+  [AW_LEGEND_MARK] = N_("a mark (its label says what)"),
 };
 
 /**
@@ -51,7 +53,7 @@ aw_legend_item_get_label (AwLegendItem item)
 {
   g_return_val_if_fail (item < AW_LEGEND_N_ITEMS, NULL);
 
-  return legend_labels[item];
+  return _(legend_labels[item]);
 }
 
 /* Which legend entry explains a marker. */
@@ -281,7 +283,7 @@ _aw_render_legend_flow (Ctx      *c,
       if (!c->legend_has[i])
         continue;
 
-      _aw_render_text_set (c, legend_labels[i], size, FALSE, -1);
+      _aw_render_text_set (c, _(legend_labels[i]), size, FALSE, -1);
       _aw_render_text_size (c, &tw, &th);
       iw = sw + gap + tw;
       if (x > x0 + inset && x + iw > x0 + width)
@@ -292,7 +294,7 @@ _aw_render_legend_flow (Ctx      *c,
       if (draw)
         {
           draw_legend_swatch (c, i, x, y + (item_h - sh) / 2, sw, sh, c->legend_outline);
-          _aw_render_text_set (c, legend_labels[i], size, FALSE, -1);
+          _aw_render_text_set (c, _(legend_labels[i]), size, FALSE, -1);
           _aw_render_text_draw (c, x + sw + gap, y + (item_h - th) / 2, &c->theme->foreground);
         }
       x += iw + spacing;

@@ -11,6 +11,8 @@
 
 #include "config.h"
 
+#include "aw-i18n.h"
+
 #include "aw-render-private.h"
 
 #include <math.h>
@@ -134,7 +136,7 @@ _aw_render_draw_frozen_labels (Ctx                         *c,
   if (n == 0 || size < 6)
     return;
 
-  _aw_render_text_set (c, "frozen", size, TRUE, -1);
+  _aw_render_text_set (c, C_("band", "frozen"), size, TRUE, -1);
   _aw_render_text_size (c, &tw, &th);
   if (th > h)
     return;
@@ -157,7 +159,7 @@ _aw_render_draw_frozen_labels (Ctx                         *c,
           if (is_taken (c, lx - margin, lx + tw + margin))
             continue;
           _aw_render_draw_plate (c, lx - margin, y + (h - th) / 2, tw + 2 * margin, th);
-          _aw_render_text_set (c, "frozen", size, TRUE, -1);
+          _aw_render_text_set (c, C_("band", "frozen"), size, TRUE, -1);
           _aw_render_text_draw (c, lx, y + (h - th) / 2, &c->theme->foreground);
           take (c, lx - margin, lx + tw + margin);
           break;

@@ -189,6 +189,10 @@ void         _aw_render_text_draw_tinted     (Ctx                         *c,
                                               const AwColor               *color);
 
 /* aw-render-layout.c */
+const char  *_aw_render_lane_label          (const char                  *recorded,
+                                             guint                        lane,
+                                             char                        *buf,
+                                             gsize                        size);
 double       _aw_render_label_indent         (Ctx                         *c,
                                               guint                        depth);
 double       _aw_render_row_label_size       (Ctx                         *c,

@@ -18,6 +18,8 @@
 
 #include "config.h"
 
+#include "aw-i18n.h"
+
 #include "aw-render-private.h"
 
 #include <math.h>
@@ -316,11 +318,11 @@ draw_header (Ctx                         *c,
       main_text = g_strdup_printf ("%s: %s", aw_named_run_get_title (variant, v, buf, sizeof buf), duration);
 
       if (!aw_trace_model_is_finished (variant->model))
-        status = g_strdup ("running");
+        status = g_strdup (_("running"));
       else if (aw_trace_model_get_stopped_by_user (variant->model, NULL))
         {
           /* Not the program's outcome: the run was cut short. */
-          status = g_strdup ("cancelled by you");
+          status = g_strdup (_("cancelled by you"));
           status_color = &t->cancelled;
         }
       else if (m->outcome != NULL && !g_str_has_prefix (m->outcome, "completed"))
@@ -339,19 +341,29 @@ draw_header (Ctx                         *c,
 
           /* Tasks that needed no Task object (synchronous completions) are
            * the point of some lessons: say how many were allocated. */
+          g_autofree char *tasks = NULL;
+          g_autofree char *objects = NULL;
+          g_autofree char *threads = NULL;
+
           _aw_render_format_count (gtasks, sizeof gtasks, m->gtasks_created);
-          summary = g_strdup_printf ("%s task%s · %s Task object%s · %u thread%s",
-                                     count, m->tasks == 1 ? "" : "s",
-                                     gtasks, m->gtasks_created == 1 ? "" : "s",
-                                     m->threads_used, m->threads_used == 1 ? "" : "s");
+          tasks = g_strdup_printf (NG_("%s task", "%s tasks", m->tasks), count);
+          objects = g_strdup_printf (NG_("%s Task object", "%s Task objects", m->gtasks_created), gtasks);
+          threads = g_strdup_printf (NG_("%u thread", "%u threads", m->threads_used), m->threads_used);
+
+          /* Translators: a run's tasks, Task objects and threads, "4 tasks · 1 Task object · 2 threads" */
+          summary = g_strdup_printf (_("%s · %s · %s"), tasks, objects, threads);
         }
       else
-        summary = g_strdup_printf ("%s task%s · %u thread%s",
-                                   count, m->tasks == 1 ? "" : "s",
-                                   m->threads_used, m->threads_used == 1 ? "" : "s");
+        {
+          g_autofree char *tasks = g_strdup_printf (NG_("%s task", "%s tasks", m->tasks), count);
+          g_autofree char *threads = g_strdup_printf (NG_("%u thread", "%u threads", m->threads_used), m->threads_used);
+
+          /* Translators: a run's tasks and threads, "4 tasks · 1 thread" */
+          summary = g_strdup_printf (_("%s · %s"), tasks, threads);
+        }
     }
   else
-    main_text = g_strdup_printf ("%s: no run", aw_named_run_get_title (variant, v, buf, sizeof buf));
+    main_text = g_strdup_printf (_("%s: no run"), aw_named_run_get_title (variant, v, buf, sizeof buf));
 
   /* Right: a muted summary, if the header leaves room for it. */
   if (summary != NULL)
@@ -430,6 +442,7 @@ draw_variant (Ctx   *c,
   double band_right = lay->width - c->pad * 0.5;
   double bottom = vl->y + vl->height;
   double label_size, last_bottom;
+  char lane_buf[64];
   const AwTaskInfo *tasks;
   const AwSpan *spans;
   AwTrace *trace;
@@ -586,9 +599,9 @@ draw_variant (Ctx   *c,
 
   /* Labels. */
   last_bottom = vl->main_y - 0.15 * c->f;
+
   c->label_limit = bottom + 0.15 * c->f;
-  draw_row_label (c, aw_trace_get_lane_name (trace, 0) != NULL ? aw_trace_get_lane_name (trace, 0)
-                                                                : "UI thread",
+  draw_row_label (c, _aw_render_lane_label (aw_trace_get_lane_name (trace, 0), 0, lane_buf, sizeof lane_buf),
                   lay->label_x + 0.4 * c->f, vl->main_y, vl->main_height,
                   lane_label_size (c, vl->main_height), TRUE,
                   &t->foreground, &last_bottom);
@@ -632,14 +645,9 @@ draw_variant (Ctx   *c,
 
   for (guint lane = 1; lane <= vl->n_worker_lanes; lane++)
     {
-      const char *name = aw_trace_get_lane_name (trace, lane);
-      char buf[32];
+      char buf[64];
+      const char *name = _aw_render_lane_label (aw_trace_get_lane_name (trace, lane), lane, buf, sizeof buf);
 
-      if (name == NULL)
-        {
-          g_snprintf (buf, sizeof buf, "worker %u", lane);
-          name = buf;
-        }
       draw_row_label (c, name, lay->label_x + 0.4 * c->f,
                       vl->lanes_y + (lane - 1) * vl->lane_height, vl->lane_height,
                       lane_label_size (c, vl->lane_height), TRUE,

@@ -12,6 +12,8 @@
 
 #include "config.h"
 
+#include "aw-i18n.h"
+
 #include "aw-scenario.h"
 #include "aw-scenario-private.h"
 #include "aw-file-util.h"
@@ -277,15 +279,15 @@ aw_scenario_get_part_title (AwScenario *self)
 {
   static const char *defaults[] = {
     NULL,
-    "Part 1: async and await",
-    "Part 2: running work concurrently",
-    "Part 3: cancellation and timeouts",
-    "Part 4: common mistakes",
+    N_("Part 1: async and await"),
+    N_("Part 2: running work concurrently"),
+    N_("Part 3: cancellation and timeouts"),
+    N_("Part 4: common mistakes"),
   };
 
   if (self->part_title != NULL)
     return self->part_title;
-  return self->part < G_N_ELEMENTS (defaults) ? defaults[self->part] : NULL;
+  return self->part < G_N_ELEMENTS (defaults) && defaults[self->part] != NULL ? _(defaults[self->part]) : NULL;
 }
 
 /**

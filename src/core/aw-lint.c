@@ -338,6 +338,14 @@ lint_blocked (AwTraceModel *model,
   gap = aw_format_duration (gap_ms);
   if (blocker != NULL)
     blocked_by = g_strdup_printf (" \u201c%s\u201d held it.", blocker->name);
+  /* Blocks one after the other (a loop of Thread.Sleep) add up. */
+  if (m->ui_blocked_ms > 1.5 * gap_ms)
+    {
+      g_autofree char *in_all = aw_format_duration (m->ui_blocked_ms);
+      g_autofree char *longest = g_steal_pointer (&gap);
+
+      gap = g_strdup_printf ("%s in all, at most %s at a time", in_all, longest);
+    }
   warning_new (warnings, AW_WARNING_MAIN_LOOP_BLOCKED, blocker, gap_ms, 1,
                g_strdup_printf ("The UI thread was blocked for %s (the longest gap between two frames; "
                                 "%u frame%s missed): the window could not redraw or react to input.%s "

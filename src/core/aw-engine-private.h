@@ -146,6 +146,10 @@ struct _AwEngineBackend {
    * context, below everything else that is ready there (input, timers,
    * the heartbeat, the cancel-after timer), holding a ref on @op. */
   void      (*post_turn)          (AwEngine *engine, AwOp *op);
+  /* Optional: whether the back-end has work piling up for the run's loop
+   * (resources of finished waits it frees there), so that a composite
+   * starting children synchronously should give it a turn now. */
+  gboolean  (*turn_wanted)        (AwEngine *engine);
 
   /* The callback thread: _aw_engine_callback_fired (@op) there @us after
    * @at (back-end clock), in due order, one at a time. */

@@ -596,14 +596,19 @@ child_count (const AwNode *node)
  * add up to the same time), but the run can be cancelled between two
  * blocks. The turn is not in C#, where a loop of Thread.Sleep holds the
  * UI thread to its end; Awaitscope's limit on that (10 minutes in all)
- * is checked when the file is read.
+ * is checked when the file is read. A back-end may also ask for a turn
+ * sooner, to free what finished waits left for the loop (a parallel of
+ * thousands of ConfigureAwait(false) waits, each with a context of its
+ * own, would otherwise keep every context, and its file descriptors,
+ * until the last copy started).
  */
 static gboolean
 turn_due (AwEngine *engine,
           AwOp     *op,
           gint64    entered_ns)
 {
-  if (engine->backend->now (engine) - entered_ns < (gint64) AW_ENGINE_TURN_MS * G_TIME_SPAN_MILLISECOND * 1000)
+  if (engine->backend->now (engine) - entered_ns < (gint64) AW_ENGINE_TURN_MS * G_TIME_SPAN_MILLISECOND * 1000 &&
+      (engine->backend->turn_wanted == NULL || !engine->backend->turn_wanted (engine)))
     return FALSE;
   op->turned = TRUE;
   engine->backend->post_turn (engine, op);

@@ -432,6 +432,7 @@ static void runner_root_done (AwEngine *engine);
 static void runner_post_report (AwEngine *engine, AwOp *op, guint32 task, guint percent);
 
 static void runner_post_turn (AwEngine *engine, AwOp *op);
+static gboolean runner_turn_wanted (AwEngine *engine);
 
 static const AwEngineBackend runner_backend = {
   .record = runner_record,
@@ -447,6 +448,7 @@ static const AwEngineBackend runner_backend = {
   .pool_push = _aw_runner_pool_push,
   .post_report = runner_post_report,
   .post_turn = runner_post_turn,
+  .turn_wanted = runner_turn_wanted,
   .callback_start = _aw_runner_callback_start,
   .sleep = _aw_runner_sleep,
   .block_on = _aw_runner_block_on,
@@ -639,6 +641,17 @@ runner_post_turn (AwEngine *engine,
   engine->backend->op_ref (engine, op);
   turn->op = op;
   _aw_runner_defer_to_context (SCOPE (op->scope)->context, G_PRIORITY_DEFAULT_IDLE, turn_deliver, turn, turn_free);
+}
+
+/* Each finished ConfigureAwait(false) wait leaves its context (a file
+ * descriptor or two) for the run's loop to free: past this many, a
+ * composite starting such waits one after the other gives the loop a turn. */
+#define MAX_WAITS_TO_RELEASE 64
+
+static gboolean
+runner_turn_wanted (AwEngine *engine)
+{
+  return g_atomic_int_get (&RUNNER (engine)->waits_to_release) >= MAX_WAITS_TO_RELEASE;
 }
 
 static void

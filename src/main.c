@@ -51,6 +51,8 @@ main (int    argc,
 {
   init_i18n ();
   g_set_printerr_handler (print_escaped);
+  /* Ctrl+C during a write leaves no temporary file behind. */
+  aw_cli_install_signal_handlers ();
 
   if (argc > 1 && aw_cli_is_command (argv[1]))
     return aw_cli_main (argc, argv);

@@ -26,6 +26,7 @@
 #include "aw-application.h"
 #include "aw-catalog.h"
 #include "aw-export.h"
+#include "aw-file-util.h"
 #include "aw-window-private.h"
 
 #define SCREENSHOT_TIMEOUT_S 120
@@ -372,14 +373,12 @@ aw_screenshot_main (int    argc,
           return 2;
         }
     }
-  {
-    g_autofree char *dir = g_path_get_dirname (output);
-    if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
-      {
-        g_printerr ("awaitscope screenshot: %s: cannot write: the folder %s does not exist\n", output, dir);
-        return 1;
-      }
-  }
+  /* Before the window opens and the run goes: the file can be written. */
+  if (!aw_file_check_target (output, TRUE, &error))
+    {
+      g_printerr ("awaitscope screenshot: %s\n", error->message);
+      return 1;
+    }
 
   if (!gtk_init_check ())
     {

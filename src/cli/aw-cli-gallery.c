@@ -14,13 +14,16 @@
 #include "aw-cli-private.h"
 
 #include <errno.h>
+#include <string.h>
 
 #include <glib/gstdio.h>
 #include <gio/gio.h>
 
 #include "aw-catalog.h"
+#include "aw-file-util.h"
 
 typedef struct {
+  guint          pictures;     /* figures this run drew, every format written */
   const AwTheme *theme;
   int            width;
   int            height;
@@ -37,7 +40,7 @@ static const char *format_labels[] = { "PNG", "SVG", "PDF" };
 /* Draws one picture of @set in every format asked for; appends the HTML. */
 static gboolean
 gallery_picture (AwCliRunSet        *set,
-                 const GalleryStyle *style,
+                 GalleryStyle       *style,
                  const char         *dir,
                  const char         *stem,
                  const char         *heading,
@@ -91,7 +94,78 @@ gallery_picture (AwCliRunSet        *set,
       g_string_append_printf (html, " <a class=\"format\" href=\"%s.%s\">%s</a>", stem, format_extensions[f],
                               format_labels[f]);
   g_string_append_printf (html, "</figcaption>\n          <p>%s</p>\n        </figure>\n", escaped_caption);
+  style->pictures++;
   return TRUE;
+}
+
+/* The file names of @scenario's pictures, without the extension: the
+ * comparison of every variant, then each variant alone. */
+static GPtrArray *
+gallery_stems (AwScenario *scenario)
+{
+  GPtrArray *stems = g_ptr_array_new_with_free_func (g_free);
+  guint n = aw_scenario_get_n_variants (scenario);
+
+  g_ptr_array_add (stems, g_strdup (aw_scenario_get_id (scenario)));
+  for (guint v = 0; n > 1 && v < n; v++)
+    g_ptr_array_add (stems, g_strdup_printf ("%s-%s", aw_scenario_get_id (scenario),
+                                             aw_scenario_get_variant (scenario, v)->name));
+  return stems;
+}
+
+/* Every file the gallery will write can be written, checked before the
+ * first run: a read-only or hard-linked picture, or a folder in a
+ * picture's place, is found now and not after minutes of drawing. */
+static gboolean
+gallery_check_targets (GPtrArray          *all,
+                       const GalleryStyle *style,
+                       const char         *dir)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *index_path = g_build_filename (dir, "index.html", NULL);
+
+  if (!aw_file_check_target (index_path, TRUE, &error))
+    {
+      aw_cli_print_error ("%s", error->message);
+      return FALSE;
+    }
+  for (guint i = 0; i < all->len; i++)
+    {
+      g_autoptr(GPtrArray) stems = gallery_stems (g_ptr_array_index (all, i));
+
+      for (guint k = 0; k < stems->len; k++)
+        for (guint f = 0; f < G_N_ELEMENTS (format_extensions); f++)
+          {
+            g_autofree char *name = NULL;
+            g_autofree char *path = NULL;
+
+            if (!style->formats[f])
+              continue;
+            name = g_strdup_printf ("%s.%s", (char *) g_ptr_array_index (stems, k), format_extensions[f]);
+            path = g_build_filename (dir, name, NULL);
+            if (!aw_file_check_target (path, FALSE, &error))
+              {
+                aw_cli_print_error ("%s", error->message);
+                return FALSE;
+              }
+          }
+    }
+  return TRUE;
+}
+
+/* How many pictures an index written earlier shows: one <figure> each. */
+static guint
+count_index_pictures (const char *index_path)
+{
+  g_autofree char *text = NULL;
+  gsize length = 0;
+  guint count = 0;
+
+  if (!g_file_get_contents (index_path, &text, &length, NULL))
+    return 0;
+  for (const char *p = text; (p = strstr (p, "<figure>")) != NULL; p++)
+    count++;
+  return count;
 }
 
 /* Paragraphs, one per line of @text. */
@@ -116,7 +190,7 @@ append_paragraphs (GString    *html,
 
 static gboolean
 gallery_scenario (AwScenario         *scenario,
-                  const GalleryStyle *style,
+                  GalleryStyle       *style,
                   const char         *dir,
                   GString            *html,
                   GError            **error)
@@ -251,6 +325,8 @@ aw_cli_gallery (int    argc,
       aw_cli_print_error ("%s", error->message);
       return 1;
     }
+  if (!gallery_check_targets (all, &style, argv[1]))
+    return 1;
 
   for (guint i = 0; i < all->len; i++)
     {
@@ -337,7 +413,24 @@ aw_cli_gallery (int    argc,
   g_string_append (html, body->str);
   g_string_append (html, "</body>\n</html>\n");
 
+  /* The index last, once every picture it names is written. After a
+   * failure it names fewer; a good index from an earlier run that shows
+   * more is kept, and the pictures it names are still there. */
   index_path = g_build_filename (argv[1], "index.html", NULL);
+  if (failures > 0)
+    {
+      guint before = count_index_pictures (index_path);
+
+      if (before > style.pictures)
+        {
+          aw_cli_print_error ("gallery: %u of %u scenarios failed; %s was kept as it was: it shows %u "
+                              "pictures, this run drew only %u",
+                              failures, all->len, index_path, before, style.pictures);
+          return 1;
+        }
+      aw_cli_print_error ("gallery: %u of %u scenarios failed; %s shows only the %u pictures drawn",
+                          failures, all->len, index_path, style.pictures);
+    }
   index = g_bytes_new (html->str, html->len);
   if (!aw_write_file_atomic (index_path, index, &error))
     {

@@ -397,6 +397,13 @@ print_run_table (AwCliRunSet        *set,
       if (m->watchdog_fired)
         printf ("\n%s: deadlock: the UI thread stopped for %s until the watchdog gave up on the wait "
                 "(in C# it never would)", v->name, gap);
+      else if (m->max_main_loop_gap_ms >= 100 && m->ui_blocked_ms > 1.5 * m->max_main_loop_gap_ms)
+        {
+          /* Blocks in a row, with a turn of the loop between them. */
+          g_autofree char *total = aw_format_duration (m->ui_blocked_ms);
+
+          printf ("\n%s: the UI thread was blocked for %s in all, at most %s at a time", v->name, total, gap);
+        }
       else if (m->max_main_loop_gap_ms >= 100)
         printf ("\n%s: the UI thread was blocked for %s", v->name, gap);
     }

@@ -13,8 +13,11 @@
 #include "aw-cli-private.h"
 #include "aw-cli.h"
 
+#include <signal.h>
 #include <string.h>
 #include <unistd.h>
+
+#include "aw-file-util.h"
 
 void
 aw_cli_print_error (const char *format,
@@ -200,17 +203,65 @@ aw_cli_describe_pool (AwTrace *trace)
                           workers ? workers : "?", every, max);
 }
 
+/* Before a run: the file can be written where asked (the folder exists
+ * and takes a file; the target is no folder, device, read-only or
+ * hard-linked file), so that a long run does not end in a write error. */
 gboolean
 aw_cli_check_output_folder (const char *path)
 {
-  g_autofree char *dir = g_path_get_dirname (path);
+  g_autoptr(GError) error = NULL;
 
-  if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
+  if (!aw_file_check_target (path, TRUE, &error))
     {
-      aw_cli_print_error ("%s: cannot write: the folder %s does not exist", path, dir);
+      aw_cli_print_error ("%s", error->message);
       return FALSE;
     }
   return TRUE;
+}
+
+static void
+on_fatal_signal (int signum)
+{
+  static const char interrupted[] = "\nawaitscope: interrupted; no file was left half-written\n";
+  static const char terminated[] = "\nawaitscope: terminated; no file was left half-written\n";
+  ssize_t ignored;
+
+  /* Only async-signal-safe calls here: unlink(), write(), _exit(). */
+  aw_file_util_remove_temporaries ();
+  if (signum == SIGINT)
+    ignored = write (STDERR_FILENO, interrupted, sizeof interrupted - 1);
+  else
+    ignored = write (STDERR_FILENO, terminated, sizeof terminated - 1);
+  (void) ignored;
+  _exit (128 + signum);
+}
+
+/**
+ * aw_cli_install_signal_handlers:
+ *
+ * On SIGINT, SIGTERM and SIGHUP, removes the temporary file of any write
+ * in progress (see aw_write_file_atomic()), says so and exits with 128 plus
+ * the signal's number, as a shell reports a process the signal ended. A
+ * handler, not a main-loop source: a run may hold its main loop for
+ * seconds (blocking the UI thread is a lesson) and drawing holds it too.
+ */
+void
+aw_cli_install_signal_handlers (void)
+{
+  struct sigaction action = { 0 };
+  static const int signals[] = { SIGINT, SIGTERM, SIGHUP };
+
+  action.sa_handler = on_fatal_signal;
+  sigemptyset (&action.sa_mask);
+  for (guint i = 0; i < G_N_ELEMENTS (signals); i++)
+    {
+      struct sigaction old;
+
+      /* A signal ignored by whoever started us (nohup) stays ignored. */
+      if (sigaction (signals[i], NULL, &old) == 0 && old.sa_handler == SIG_IGN)
+        continue;
+      sigaction (signals[i], &action, NULL);
+    }
 }
 
 /* Picture options ------------------------------------------------------------- */

@@ -15,5 +15,6 @@ int      aw_cli_main           (int          argc,
 int      aw_cli_render_default (const char  *path);
 
 char     *aw_cli_escape_controls (const char *text);
+void      aw_cli_install_signal_handlers (void);
 
 G_END_DECLS

@@ -87,6 +87,7 @@ typedef enum {
   SOURCE_CANCEL_SCOPE,          /* cancel_in_context */
   SOURCE_WAITS,                 /* the runner's one source for every wait of a context */
   SOURCE_REPORT,                /* a progress report: report_deliver */
+  SOURCE_TURN,                  /* a composite's turn of the loop: _aw_engine_turn */
 } SourceKind;
 
 struct _Source {

@@ -1010,6 +1010,19 @@ report_deliver (Sim    *sim,
     maybe_finish (sim);
 }
 
+/* A composite gives the loop a turn: after what is due now on the context
+ * (the simulated contexts have no idle priority; the heartbeat and the
+ * cancel-after timer are high priority, so they still come first). */
+static void
+sim_post_turn (AwEngine *engine,
+               AwOp     *op)
+{
+  Sim *sim = SIM (engine);
+
+  op_ref (OP (op));
+  _aw_clock_source_attach (sim, OP (op)->context, SOURCE_TURN, FALSE, sim->now, op);
+}
+
 static void
 sim_root_done (AwEngine *engine)
 {
@@ -1036,6 +1049,7 @@ static const AwEngineBackend sim_backend = {
   .timer_clear = sim_timer_clear,
   .pool_push = sim_pool_push,
   .post_report = sim_post_report,
+  .post_turn = sim_post_turn,
   .callback_start = sim_callback_start,
   .sleep = sim_sleep,
   .block_on = sim_block_on,
@@ -1088,6 +1102,11 @@ _aw_clock_source_dispatch (Sim    *sim,
 
     case SOURCE_REPORT:
       report_deliver (sim, source->data);
+      break;
+
+    case SOURCE_TURN:
+      _aw_engine_turn (&sim->engine, source->data);
+      op_unref (sim, source->data);
       break;
 
     case SOURCE_FINISH:

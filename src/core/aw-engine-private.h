@@ -101,6 +101,7 @@ struct _AwOp {
   GError         *deadlock;         /* when_all: a child that deadlocked, which it never gets past */
   gboolean        done;
   gboolean        timed_out;
+  gboolean        turned;           /* a composite that gave its thread's loop a turn */
   gboolean        stranded;         /* finished after its blocking wait gave up on it */
 };
 
@@ -140,6 +141,15 @@ struct _AwEngineBackend {
    * (the UI thread's, which the run serves to its end); never run it at
    * once, even on that context's thread. */
   void      (*post_report)        (AwEngine *engine, AwOp *op, guint32 task, guint percent);
+
+  /* A turn of the loop: queue a call of _aw_engine_turn (@op) to @op's
+   * context, below everything else that is ready there (input, timers,
+   * the heartbeat, the cancel-after timer), holding a ref on @op. */
+  void      (*post_turn)          (AwEngine *engine, AwOp *op);
+  /* Optional: whether the back-end has work piling up for the run's loop
+   * (resources of finished waits it frees there), so that a composite
+   * starting children synchronously should give it a turn now. */
+  gboolean  (*turn_wanted)        (AwEngine *engine);
 
   /* The callback thread: _aw_engine_callback_fired (@op) there @us after
    * @at (back-end clock), in due order, one at a time. */
@@ -196,6 +206,11 @@ struct _AwEngine {
   gboolean               running;
   gboolean               cancelled;
 };
+
+/* How long children that complete synchronously (block_ui) may hold a
+ * composite's thread before its loop gets a turn (aw-interp.c, turn_due),
+ * in real milliseconds: Cancel is heard within about this long. */
+#define AW_ENGINE_TURN_MS 500
 
 /* The lane name of a ConfigureAwait(false) wait's own thread. */
 #define AW_ENGINE_CONFIGURE_AWAIT_LANE "pool thread (ConfigureAwait(false))"
@@ -260,6 +275,8 @@ void      _aw_engine_pool_grew           (AwEngine              *engine,
 void      _aw_engine_job_progress        (AwEngine              *engine,
                                           AwOp                  *op,
                                           gint64                 work_done_us);
+void      _aw_engine_turn                (AwEngine              *engine,
+                                          AwOp                  *op);
 void      _aw_engine_report_delivered    (AwEngine              *engine,
                                           guint32                task,
                                           guint                  percent);

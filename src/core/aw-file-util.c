@@ -7,6 +7,14 @@
  * failure at any step leaves the target as it was and no temporary file
  * behind. It lives in the trace layer, below both trace I/O and image
  * export, so that saving a trace does not depend on the renderer.
+ *
+ * A rename replaces the directory entry, not the file: a replaced file
+ * would lose its mode, a read-only file would be replaced all the same and
+ * a file with other hard links would silently part from them. So the new
+ * file takes the old one's mode, and read-only and hard-linked targets are
+ * refused. The temporary files being written are listed where a signal
+ * handler can remove them (aw_file_util_remove_temporaries()), so that
+ * Ctrl+C in the middle of a write leaves nothing behind.
  */
 
 #include "config.h"
@@ -15,10 +23,160 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <glib/gstdio.h>
+
+/* Temporary files being written, for a signal handler: a slot is claimed
+ * (1), filled, then published (2); the handler only reads published slots
+ * and only calls unlink(), which is async-signal-safe. */
+#define N_TEMP_SLOTS 8
+#define TEMP_PATH_MAX 4096
+
+static struct {
+  volatile gint state;
+  char          path[TEMP_PATH_MAX];
+} temporaries[N_TEMP_SLOTS];
+
+/* The umask, read once: umask() can only be read by setting it, which
+ * would race with other threads creating files. */
+static mode_t
+process_umask (void)
+{
+  static gsize cached = 0;
+
+  if (g_once_init_enter (&cached))
+    {
+      mode_t mask = umask (0);
+
+      umask (mask);
+      g_once_init_leave (&cached, (gsize) mask | 0x10000);
+    }
+  return (mode_t) (cached & 0777);
+}
+
+static int
+temporary_register (const char *path)
+{
+  if (strlen (path) >= TEMP_PATH_MAX)
+    return -1;
+  for (int i = 0; i < N_TEMP_SLOTS; i++)
+    if (g_atomic_int_compare_and_exchange (&temporaries[i].state, 0, 1))
+      {
+        strcpy (temporaries[i].path, path);
+        g_atomic_int_set (&temporaries[i].state, 2);
+        return i;
+      }
+  /* More writes at once than slots: this one is not cleaned by a signal. */
+  return -1;
+}
+
+static void
+temporary_forget (int slot)
+{
+  if (slot >= 0)
+    g_atomic_int_set (&temporaries[slot].state, 0);
+}
+
+/**
+ * aw_file_util_remove_temporaries:
+ *
+ * Removes the temporary files of every write in progress. Only calls
+ * unlink(), so a SIGINT or SIGTERM handler may call it.
+ */
+void
+aw_file_util_remove_temporaries (void)
+{
+  for (int i = 0; i < N_TEMP_SLOTS; i++)
+    if (g_atomic_int_get (&temporaries[i].state) == 2)
+      unlink (temporaries[i].path);
+}
+
+/**
+ * aw_file_check_target:
+ * @path: a file to be written by aw_write_file_atomic()
+ * @probe: also create and remove a file in @path's folder, to prove that
+ *   it can be written
+ * @error: return location for a GIO error
+ *
+ * Checks, before any long work, what aw_write_file_atomic() would refuse:
+ * a missing folder, one that is not a folder or cannot be written, a
+ * target that is a folder, a device or another special file, a read-only
+ * target and one with more than one hard link.
+ *
+ * Returns: %TRUE if @path can be written
+ */
+gboolean
+aw_file_check_target (const char  *path,
+                      gboolean     probe,
+                      GError     **error)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  GStatBuf st;
+
+  if (g_stat (dir, &st) != 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                   "%s: cannot write: the folder %s does not exist", path, dir);
+      return FALSE;
+    }
+  if (!S_ISDIR (st.st_mode))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_DIRECTORY,
+                   "%s: cannot write: %s is not a folder", path, dir);
+      return FALSE;
+    }
+  if (g_stat (path, &st) == 0)
+    {
+      if (S_ISDIR (st.st_mode))
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_IS_DIRECTORY,
+                       "%s: cannot write here: it is a folder", path);
+          return FALSE;
+        }
+      if (!S_ISREG (st.st_mode))
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_REGULAR_FILE,
+                       "%s: cannot write here: it exists and is not a regular file", path);
+          return FALSE;
+        }
+      /* Mode bits, not access(): root may write anything, but a file
+       * someone made read-only is meant to stay as it is. */
+      if ((st.st_mode & (S_IWUSR | S_IWGRP | S_IWOTH)) == 0 || access (path, W_OK) != 0)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_READ_ONLY,
+                       "%s: cannot write: the file is read-only; make it writable or choose another name",
+                       path);
+          return FALSE;
+        }
+      if (st.st_nlink > 1)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                       "%s: cannot write: the file has %u hard links, and replacing it would leave the "
+                       "other names with the old contents; remove it first or choose another name",
+                       path, (guint) st.st_nlink);
+          return FALSE;
+        }
+    }
+  if (probe)
+    {
+      g_autofree char *tmpl = g_build_filename (dir, ".awaitscope-XXXXXX", NULL);
+      int fd = g_mkstemp_full (tmpl, O_WRONLY | O_CLOEXEC, 0600);
+
+      if (fd < 0)
+        {
+          int saved = errno;
+          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                       "%s: cannot write in %s: %s", path, dir, g_strerror (saved));
+          return FALSE;
+        }
+      close (fd);
+      g_unlink (tmpl);
+    }
+  return TRUE;
+}
 
 /**
  * aw_write_file_atomic:
@@ -26,8 +184,9 @@
  * @contents: what to write
  *
  * Writes a temporary file beside @path, syncs it and renames it over
- * @path. Refuses targets that exist and are not regular files (such as
- * /dev/full), so a device is never replaced.
+ * @path. Refuses what aw_file_check_target() refuses (devices such as
+ * /dev/full, read-only and hard-linked files), so none is replaced. A
+ * replaced file keeps its mode; a new one gets 0666 less the umask.
  *
  * Returns: %TRUE if @path now holds @contents, whole
  */
@@ -41,23 +200,15 @@ aw_write_file_atomic (const char  *path,
   const guint8 *data;
   gsize size, written = 0;
   GStatBuf st;
-  int fd;
+  gboolean replacing;
+  int fd, slot;
 
-  if (g_stat (path, &st) == 0 && !S_ISREG (st.st_mode))
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_REGULAR_FILE,
-                   "%s: cannot write here: it exists and is not a regular file", path);
-      return FALSE;
-    }
-  if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                   "%s: cannot write: the folder %s does not exist", path, dir);
-      return FALSE;
-    }
+  if (!aw_file_check_target (path, FALSE, error))
+    return FALSE;
+  replacing = g_stat (path, &st) == 0;
 
   tmpl = g_build_filename (dir, ".awaitscope-XXXXXX", NULL);
-  fd = g_mkstemp_full (tmpl, O_WRONLY | O_CLOEXEC, 0644);
+  fd = g_mkstemp_full (tmpl, O_WRONLY | O_CLOEXEC, 0666);
   if (fd < 0)
     {
       int saved = errno;
@@ -65,6 +216,28 @@ aw_write_file_atomic (const char  *path,
                    "%s: cannot write in %s: %s", path, dir, g_strerror (saved));
       return FALSE;
     }
+  slot = temporary_register (tmpl);
+
+  /* mkstemp makes the file 0600 whatever it is asked: a replaced file
+   * keeps its mode, a new one gets what the umask allows. */
+  {
+    mode_t mode;
+
+    if (replacing)
+      mode = st.st_mode & 07777;
+    else
+      mode = 0666 & ~process_umask ();
+    if (fchmod (fd, mode) != 0)
+      {
+        int saved = errno;
+        close (fd);
+        g_unlink (tmpl);
+        temporary_forget (slot);
+        g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                     "%s: cannot set the file's mode: %s", path, g_strerror (saved));
+        return FALSE;
+      }
+  }
 
   data = g_bytes_get_data (contents, &size);
   while (written < size)
@@ -78,6 +251,7 @@ aw_write_file_atomic (const char  *path,
           int saved = n < 0 ? errno : ENOSPC;
           close (fd);
           g_unlink (tmpl);
+          temporary_forget (slot);
           g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
                        "%s: writing failed: %s; the file was left as it was", path, g_strerror (saved));
           return FALSE;
@@ -89,6 +263,7 @@ aw_write_file_atomic (const char  *path,
     {
       int saved = errno;
       g_unlink (tmpl);
+      temporary_forget (slot);
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
                    "%s: writing failed: %s; the file was left as it was", path, g_strerror (saved));
       return FALSE;
@@ -98,10 +273,12 @@ aw_write_file_atomic (const char  *path,
     {
       int saved = errno;
       g_unlink (tmpl);
+      temporary_forget (slot);
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
                    "%s: cannot replace the file: %s", path, g_strerror (saved));
       return FALSE;
     }
+  temporary_forget (slot);
 
   return TRUE;
 }

@@ -62,35 +62,49 @@ aw_run_options_init (AwRunOptions *options)
  * @program: a variant's program
  * @options: the options it would run with
  *
- * How long a run of @program may block the main thread at once, at most:
- * the longest block_ui, or the deadline of a blocking wait. The window warns
- * before such a run, so that a class knows the freeze is the point.
+ * How long a run of @program may block the main thread in all, at most:
+ * every block_ui, copies counted, and each blocking wait up to its
+ * deadline. The window warns before such a run, so that a class knows the
+ * freeze is the point; a loop of short blocks freezes the window as long
+ * as their sum (the loop gets a turn between two of them only so that
+ * Cancel is heard, see aw-interp.c), so the sum is what it announces.
  *
- * Returns: milliseconds of real time, 0 if the main thread is never blocked
+ * Returns: milliseconds of real time, 0 if the main thread is never
+ *   blocked, %G_MAXUINT if more than that
  */
 guint
 aw_run_estimate_freeze_ms (const AwNode       *program,
                            const AwRunOptions *options)
 {
-  guint longest = 0;
+  guint64 total = 0;
 
   if (program->type == AW_NODE_BLOCK_UI)
-    longest = (guint) (program->ms / options->speed);
+    total = (guint64) (program->ms / options->speed);
   else if (program->type == AW_NODE_WAIT_BLOCKING)
     {
       guint deadline = options->wait_deadline_ms > 0 ? options->wait_deadline_ms : program->ms;
 
-      longest = MIN (deadline, AW_WAIT_MAX_DEADLINE_MS);
-      /* ConfigureAwait(false) waits as long as its task (see wait_start()). */
+      /* The wait blocks the thread while its child runs: the child's own
+       * blocks are inside it. ConfigureAwait(false) waits as long as its
+       * task (see wait_start()). */
+      total = MIN (deadline, AW_WAIT_MAX_DEADLINE_MS);
       if (program->continue_on_worker)
-        longest = MIN (AW_WAIT_MAX_DEADLINE_MS, aw_run_estimate_freeze_ms (program->children[0], options) +
-                                                (guint) (program->children[0]->ms / options->speed));
+        total = MIN ((guint64) AW_WAIT_MAX_DEADLINE_MS,
+                     (guint64) aw_run_estimate_freeze_ms (program->children[0], options) +
+                     (guint64) (program->children[0]->ms / options->speed));
+      return (guint) total;
     }
 
   for (guint i = 0; i < program->n_children; i++)
-    longest = MAX (longest, aw_run_estimate_freeze_ms (program->children[i], options));
+    {
+      guint64 copies = program->type == AW_NODE_REPEAT || program->type == AW_NODE_PARALLEL ? program->count : 1;
 
-  return longest;
+      total += (guint64) aw_run_estimate_freeze_ms (program->children[i], options) * copies;
+      if (total >= G_MAXUINT)
+        return G_MAXUINT;
+    }
+
+  return (guint) MIN (total, (guint64) G_MAXUINT);
 }
 
 /**
@@ -574,11 +588,43 @@ child_count (const AwNode *node)
   return node->n_children;
 }
 
+/*
+ * Children that complete synchronously (Thread.Sleep on this thread, a
+ * ValueTask hit) let a composite start the next one without returning to
+ * its thread's loop, so a repeat of blocking nodes could hold the loop for
+ * minutes: no Cancel click, cancel-after timer, timeout deadline or
+ * heartbeat would get a turn until the last copy. Once such a stretch has
+ * held the thread for AW_ENGINE_TURN_MS, the composite gives the loop one
+ * turn at the next node boundary and goes on from there. The UI thread
+ * stays blocked for as long in all (each block is whole, the freeze bands
+ * add up to the same time), but the run can be cancelled between two
+ * blocks. The turn is not in C#, where a loop of Thread.Sleep holds the
+ * UI thread to its end; Awaitscope's limit on that (10 minutes in all)
+ * is checked when the file is read. A back-end may also ask for a turn
+ * sooner, to free what finished waits left for the loop (a parallel of
+ * thousands of ConfigureAwait(false) waits, each with a context of its
+ * own, would otherwise keep every context, and its file descriptors,
+ * until the last copy started).
+ */
+static gboolean
+turn_due (AwEngine *engine,
+          AwOp     *op,
+          gint64    entered_ns)
+{
+  if (engine->backend->now (engine) - entered_ns < (gint64) AW_ENGINE_TURN_MS * G_TIME_SPAN_MILLISECOND * 1000 &&
+      (engine->backend->turn_wanted == NULL || !engine->backend->turn_wanted (engine)))
+    return FALSE;
+  op->turned = TRUE;
+  engine->backend->post_turn (engine, op);
+  return TRUE;
+}
+
 static void
 sequence_advance (AwEngine *engine,
                   AwOp     *op)
 {
   guint total = child_count (op->node);
+  gint64 entered = engine->backend->now (engine);
 
   while (!op->done)
     {
@@ -592,6 +638,8 @@ sequence_advance (AwEngine *engine,
           op_finish (engine, op, take_cancelled_error (engine));
           return;
         }
+      if (turn_due (engine, op, entered))
+        return;
       if (op_start_child (engine, op, nth_child (op->node, op->next_child++), op->scope))
         return;
     }
@@ -673,15 +721,20 @@ join_fill (AwEngine *engine,
 {
   guint total = child_count (op->node);
   guint limit = op->node->limit;
+  gint64 entered = engine->backend->now (engine);
 
   while (!op->done && op->n_started < total && (limit == 0 || op->outstanding < limit))
     {
-      if (limit > 0 && is_cancelled (engine, op->scope))
+      /* After a turn of the loop (see turn_due()), a cancelled token stops
+       * the copies not started yet, as it does those waiting for a limit. */
+      if ((limit > 0 || op->turned) && is_cancelled (engine, op->scope))
         {
           op->n_cancelled += total - op->n_started;
           op->n_started = total;
           break;
         }
+      if (turn_due (engine, op, entered))
+        return;
       op_start_child (engine, op, nth_child (op->node, op->n_started), op->scope);
     }
 
@@ -694,6 +747,19 @@ join_start (AwEngine *engine,
             AwOp     *op)
 {
   join_fill (engine, op);
+}
+
+/* The loop had its turn (see turn_due()): the composite goes on. */
+void
+_aw_engine_turn (AwEngine *engine,
+                 AwOp     *op)
+{
+  if (op->done)
+    return;
+  if (op->node->type == AW_NODE_SEQUENCE || op->node->type == AW_NODE_REPEAT)
+    sequence_advance (engine, op);
+  else
+    join_fill (engine, op);
 }
 
 static void

@@ -238,6 +238,21 @@ lint_unobserved (AwTraceModel *model,
 /* `await Task.WhenAll (...)` rethrows the first error in argument order.
  * WhenAll observed the others (.NET raises no UnobservedTaskException for
  * them), but the code never sees them: one warning per WhenAll. */
+typedef struct {
+  const AwTaskInfo *first;      /* the first faulted child whose error was rethrown */
+  GString          *names;      /* the swallowed ones, quoted */
+  guint             swallowed;
+} Swallowed;
+
+static void
+swallowed_free (gpointer data)
+{
+  Swallowed *acc = data;
+
+  g_string_free (acc->names, TRUE);
+  g_free (acc);
+}
+
 static void
 lint_swallowed (AwTraceModel *model,
                 GPtrArray    *warnings)
@@ -245,34 +260,49 @@ lint_swallowed (AwTraceModel *model,
   const AwTaskInfo *tasks;
   guint n_tasks;
   gint64 begin = aw_trace_model_get_begin_ns (model);
+  g_autoptr(GHashTable) joins = g_hash_table_new_full (NULL, NULL, NULL, swallowed_free);
 
+  /* One pass over the children (a run may have a million tasks), then one
+   * over the joins, in task order. */
   tasks = aw_trace_model_get_tasks (model, &n_tasks);
+  for (guint k = 0; k < n_tasks; k++)
+    {
+      const AwTaskInfo *t = &tasks[k];
+      Swallowed *acc;
+
+      if (t->outcome != AW_OUTCOME_FAULTED || t->parent == 0)
+        continue;
+      acc = g_hash_table_lookup (joins, GUINT_TO_POINTER (t->parent));
+      if (acc == NULL)
+        {
+          acc = g_new0 (Swallowed, 1);
+          acc->names = g_string_new (NULL);
+          g_hash_table_insert (joins, GUINT_TO_POINTER (t->parent), acc);
+        }
+      if (!t->error_swallowed)
+        {
+          if (acc->first == NULL)
+            acc->first = t;
+          continue;
+        }
+      g_string_append_printf (acc->names, "%s\u201c%s\u201d (\u201c%s\u201d)",
+                              acc->swallowed > 0 ? ", " : "", t->name, t->error ? t->error : "an error");
+      acc->swallowed++;
+    }
+  if (g_hash_table_size (joins) == 0)
+    return;
+
   for (guint i = 0; i < n_tasks; i++)
     {
       const AwTaskInfo *join = &tasks[i];
-      const AwTaskInfo *first = NULL;
-      g_autoptr(GString) names = g_string_new (NULL);
-      guint swallowed = 0;
+      Swallowed *acc = g_hash_table_lookup (joins, GUINT_TO_POINTER (join->id));
+      const AwTaskInfo *first;
+      guint swallowed;
 
-      for (guint k = i + 1; k < n_tasks; k++)
-        {
-          const AwTaskInfo *t = &tasks[k];
-
-          if (t->parent != join->id || t->outcome != AW_OUTCOME_FAULTED)
-            continue;
-          if (!t->error_swallowed)
-            {
-              if (first == NULL)
-                first = t;
-              continue;
-            }
-          g_string_append_printf (names, "%s\u201c%s\u201d (\u201c%s\u201d)",
-                                  swallowed > 0 ? ", " : "", t->name, t->error ? t->error : "an error");
-          swallowed++;
-        }
-      if (swallowed == 0)
+      if (acc == NULL || acc->swallowed == 0)
         continue;
-
+      first = acc->first;
+      swallowed = acc->swallowed;
       warning_new (warnings, AW_WARNING_ERROR_SWALLOWED, join,
                    join->end_ns >= 0 ? (join->end_ns - begin) / 1e6 : -1, swallowed,
                    g_strdup_printf ("\u201c%s\u201d rethrew only %s%s%s: await Task.WhenAll throws the first "
@@ -283,8 +313,10 @@ lint_swallowed (AwTraceModel *model,
                                     first != NULL ? "\u201c" : "the first error",
                                     first != NULL ? (first->error ? first->error : first->name) : "",
                                     first != NULL ? "\u201d" : "",
-                                    swallowed == 1 ? "" : "s", names->str,
+                                    swallowed == 1 ? "" : "s", acc->names->str,
                                     swallowed == 1 ? "it" : "them", swallowed == 1 ? "it" : "them"));
+      /* One warning per join, even if two tasks share its id. */
+      g_hash_table_remove (joins, GUINT_TO_POINTER (join->id));
     }
 }
 
@@ -338,6 +370,14 @@ lint_blocked (AwTraceModel *model,
   gap = aw_format_duration (gap_ms);
   if (blocker != NULL)
     blocked_by = g_strdup_printf (" \u201c%s\u201d held it.", blocker->name);
+  /* Blocks one after the other (a loop of Thread.Sleep) add up. */
+  if (m->ui_blocked_ms > 1.5 * gap_ms)
+    {
+      g_autofree char *in_all = aw_format_duration (m->ui_blocked_ms);
+      g_autofree char *longest = g_steal_pointer (&gap);
+
+      gap = g_strdup_printf ("%s in all, at most %s at a time", in_all, longest);
+    }
   warning_new (warnings, AW_WARNING_MAIN_LOOP_BLOCKED, blocker, gap_ms, 1,
                g_strdup_printf ("The UI thread was blocked for %s (the longest gap between two frames; "
                                 "%u frame%s missed): the window could not redraw or react to input.%s "

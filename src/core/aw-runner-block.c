@@ -85,7 +85,12 @@ _aw_runner_wait_unref (AwEngine *engine,
 static gboolean
 wait_state_release (gpointer data)
 {
-  wait_state_unref (data);
+  WaitState *ws = data;
+  AwRunner *run = ws->run;
+
+  g_atomic_int_dec_and_test (&run->waits_to_release);
+  wait_state_unref (ws);
+  g_object_unref (run);
   return G_SOURCE_REMOVE;
 }
 
@@ -142,6 +147,8 @@ wait_worker (gpointer data)
    * token of its parent, which the run's thread may be cancelling right now:
    * dropping the scope here would free it under that signal's emission.
    * Release it on the run's thread instead. */
+  g_atomic_int_inc (&run->waits_to_release);
+  g_object_ref (run);   /* dropped by wait_state_release () */
   _aw_runner_defer_to_context (run->context, G_PRIORITY_DEFAULT, wait_state_release, ws, NULL);
   if (g_atomic_int_dec_and_test (&run->live_ops))
     _aw_runner_maybe_finish (run);

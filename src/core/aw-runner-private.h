@@ -112,6 +112,7 @@ struct _AwRunner {
   OpBlock      *op_blocks;       /* main thread only */
   Op           *free_ops;        /* main thread only */
   GSource      *release_idle;
+  gint          waits_to_release; /* atomic: ConfigureAwait(false) waits whose context the run's loop frees */
   GCancellable *external;
   gulong        external_handler;
   GMutex        lock;            /* loop_gone of scopes */

@@ -431,6 +431,9 @@ runner_timer_clear (AwEngine *engine,
 static void runner_root_done (AwEngine *engine);
 static void runner_post_report (AwEngine *engine, AwOp *op, guint32 task, guint percent);
 
+static void runner_post_turn (AwEngine *engine, AwOp *op);
+static gboolean runner_turn_wanted (AwEngine *engine);
+
 static const AwEngineBackend runner_backend = {
   .record = runner_record,
   .now = runner_now,
@@ -444,6 +447,8 @@ static const AwEngineBackend runner_backend = {
   .timer_clear = runner_timer_clear,
   .pool_push = _aw_runner_pool_push,
   .post_report = runner_post_report,
+  .post_turn = runner_post_turn,
+  .turn_wanted = runner_turn_wanted,
   .callback_start = _aw_runner_callback_start,
   .sleep = _aw_runner_sleep,
   .block_on = _aw_runner_block_on,
@@ -595,6 +600,58 @@ runner_post_report (AwEngine *engine,
   report->percent = percent;
   g_atomic_int_inc (&run->live_ops);
   _aw_runner_defer_to_context (context, G_PRIORITY_DEFAULT, report_deliver, report, report_free);
+}
+
+/* A composite gives its context's loop a turn (aw-interp.c, turn_due):
+ * at idle priority, so that input, timers, the heartbeat and a redraw come
+ * first. */
+typedef struct {
+  AwRunner *run;
+  AwOp     *op;
+} Turn;
+
+static gboolean
+turn_deliver (gpointer data)
+{
+  Turn *turn = data;
+
+  _aw_engine_turn (&turn->run->engine, turn->op);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+turn_free (gpointer data)
+{
+  Turn *turn = data;
+  AwRunner *run = turn->run;
+
+  run->engine.backend->op_unref (&run->engine, turn->op);
+  g_object_unref (run);
+  g_free (turn);
+}
+
+static void
+runner_post_turn (AwEngine *engine,
+                  AwOp     *op)
+{
+  AwRunner *run = RUNNER (engine);
+  Turn *turn = g_new0 (Turn, 1);
+
+  turn->run = g_object_ref (run);
+  engine->backend->op_ref (engine, op);
+  turn->op = op;
+  _aw_runner_defer_to_context (SCOPE (op->scope)->context, G_PRIORITY_DEFAULT_IDLE, turn_deliver, turn, turn_free);
+}
+
+/* Each finished ConfigureAwait(false) wait leaves its context (a file
+ * descriptor or two) for the run's loop to free: past this many, a
+ * composite starting such waits one after the other gives the loop a turn. */
+#define MAX_WAITS_TO_RELEASE 64
+
+static gboolean
+runner_turn_wanted (AwEngine *engine)
+{
+  return g_atomic_int_get (&RUNNER (engine)->waits_to_release) >= MAX_WAITS_TO_RELEASE;
 }
 
 static void

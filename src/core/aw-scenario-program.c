@@ -482,7 +482,9 @@ program_totals (const AwNode *node,
     *work_ms = saturating_add (*work_ms, node->work_ms);
   else if (node->type == AW_NODE_BLOCK_UI)
     *blocked_ms = saturating_add (*blocked_ms, node->ms);
-  else if (node->type == AW_NODE_WAIT_BLOCKING && !node->continue_on_worker)
+  else if (node->type == AW_NODE_WAIT_BLOCKING)
+    /* With ConfigureAwait(false) too: the UI thread waits for the child,
+     * up to the deadline, even though the child does not need it. */
     *blocked_ms = saturating_add (*blocked_ms, node->ms);
 }
 

@@ -724,8 +724,36 @@ aw_traces_save (AwTrace    **traces,
                 const char  *path,
                 GError     **error)
 {
-  g_autoptr(GBytes) bytes = aw_traces_to_json (traces, n_traces);
+  g_autoptr(GBytes) bytes = NULL;
+  guint64 at_least = 0;
 
+  /* Every event takes at least MIN_EVENT_BYTES in the file (its entry in
+   * the raw log, `,\n[0,"frame",0,0,0,0]`) and every task MIN_TASK_BYTES
+   * more (its Trace Event "b" entry): a trace certain to be over the limit
+   * is refused before it is written out in memory, which for a run of a
+   * million tasks cost over a GiB for nothing. */
+#define MIN_EVENT_BYTES 20
+#define MIN_TASK_BYTES 70
+  for (guint i = 0; i < n_traces; i++)
+    {
+      guint n;
+      const AwEvent *events = aw_trace_get_events (traces[i], &n);
+
+      at_least += (guint64) n * MIN_EVENT_BYTES;
+      for (guint k = 0; k < n; k++)
+        if (events[k].kind == AW_EVENT_TASK_CREATED)
+          at_least += MIN_TASK_BYTES;
+    }
+  if (at_least > AW_TRACE_MAX_FILE_SIZE)
+    {
+      g_set_error (error, AW_TRACE_ERROR, AW_TRACE_ERROR_LIMIT,
+                   "%s: not written: the trace would be more than %" G_GUINT64_FORMAT " MiB, and traces "
+                   "load back only up to %d MiB (record fewer tasks or fewer variants)",
+                   path, at_least >> 20, AW_TRACE_MAX_FILE_SIZE >> 20);
+      return FALSE;
+    }
+
+  bytes = aw_traces_to_json (traces, n_traces);
   if (g_bytes_get_size (bytes) > AW_TRACE_MAX_FILE_SIZE)
     {
       g_set_error (error, AW_TRACE_ERROR, AW_TRACE_ERROR_LIMIT,

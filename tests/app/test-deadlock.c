@@ -641,6 +641,72 @@ test_keys_during_freeze (void)
   test_wait_ms (100);
 }
 
+/* A loop of short blocks (each under the notice's threshold, 3 s in all)
+ * is announced by its total, and the window's Cancel, queued while the UI
+ * thread is blocked, ends it at the next block boundary: the loop gets a
+ * turn every half second. */
+static gboolean
+press_cancel (gpointer data)
+{
+  gtk_widget_activate_action (GTK_WIDGET (data), "win.cancel", NULL);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_first_notice (GtkLabel   *label,
+                 GParamSpec *pspec,
+                 char      **first)
+{
+  if (*first == NULL && gtk_widget_get_visible (gtk_widget_get_parent (GTK_WIDGET (label))))
+    *first = g_strdup (gtk_label_get_text (label));
+}
+
+static void
+test_loop_of_blocks (void)
+{
+  AwWindow *window = test_window_new (app, 1280, 800);
+  g_autofree char *path = g_build_filename (tmpdir, "loop.json", NULL);
+  g_autofree char *first = NULL;
+  const AwNamedRun *runs;
+  gboolean finished = FALSE;
+  gulong id, text_id;
+  gint64 start;
+  double elapsed_ms;
+  guint n_runs;
+
+  g_assert_true (g_file_set_contents (path,
+    "{ \"id\": \"loop-of-blocks\", \"title\": \"Thread.Sleep in a loop\", \"part\": 1, \"narration\": \"n\",\n"
+    "  \"csharp\": \"c\", \"c\": \"c\", \"variants\": [ { \"name\": \"loop\", \"title\": \"Loop\", \"program\":\n"
+    "  { \"type\": \"repeat\", \"count\": 30, \"child\": { \"type\": \"block_ui\", \"ms\": 100, \"name\": \"Thread.Sleep(100)\" } } } ] }\n",
+    -1, NULL));
+  aw_window_set_speed (window, 1);
+  g_assert_true (aw_window_open_file (window, path));
+  text_id = g_signal_connect (window->notice_label, "notify::label", G_CALLBACK (on_first_notice), &first);
+  id = g_signal_connect_swapped (window, "run-finished", G_CALLBACK (test_set_flag), &finished);
+  start = g_get_monotonic_time ();
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.run", NULL);
+  /* The notice stays up 1.5 s before the run starts; Cancel comes 0.5 s
+   * into the 3 s of blocks. */
+  g_timeout_add (2000, press_cancel, window);
+  g_assert_true (test_wait_for (&finished, 15000));
+  elapsed_ms = (g_get_monotonic_time () - start) / 1000.0;
+  g_signal_handler_disconnect (window, id);
+  g_signal_handler_disconnect (window->notice_label, text_id);
+
+  g_test_message ("notice: %s; run ended %.0f ms after Run", first, elapsed_ms);
+  g_assert_nonnull (first);
+  g_assert_nonnull (strstr (first, "about 3.00 s"));
+  runs = aw_session_get_runs (aw_window_get_session (window), &n_runs);
+  g_assert_cmpuint (n_runs, ==, 1);
+  g_assert_true (g_str_has_prefix (aw_trace_model_get_metrics (runs[0].model)->outcome, "cancelled"));
+  /* Uncancelled it would end 4.5 s after Run. */
+  if (test_timing_checked ())
+    g_assert_cmpfloat (elapsed_ms, <, 3500);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  test_wait_ms (100);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -659,6 +725,7 @@ main (int    argc,
   g_test_add_func ("/aw/app/deadlock/quit-during-freeze", test_quit_during_freeze);
   g_test_add_func ("/aw/app/deadlock/staged-freeze", test_staged_freeze);
   g_test_add_func ("/aw/app/deadlock/keys-during-freeze", test_keys_during_freeze);
+  g_test_add_func ("/aw/app/deadlock/loop-of-blocks", test_loop_of_blocks);
 
   ret = test_app_run (&app);
   {

@@ -19,6 +19,7 @@
 #include <glib/gstdio.h>
 
 #include "aw-export.h"
+#include "aw-file-util.h"
 #include "aw-scenario.h"
 #include "aw-trace-io.h"
 
@@ -564,6 +565,116 @@ test_output_write_fails_midway (void)
   g_rmdir (dir);
 }
 
+/* A replaced file keeps its mode: a picture shared with the group stays
+ * shared, a private trace stays private. A new file follows the umask. */
+static void
+test_output_keeps_mode (void)
+{
+  g_autofree char *dir = fresh_dir ("modes");
+  g_autoptr(GBytes) bytes = picture_bytes (1000);
+  const mode_t modes[] = { 0600, 0640, 0664, 0755 };
+  GStatBuf st;
+  mode_t mask;
+
+  for (guint i = 0; i < G_N_ELEMENTS (modes); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("%s/out-%o.png", dir, modes[i]);
+      g_autoptr(GError) error = NULL;
+
+      g_assert_true (g_file_set_contents (path, "old", -1, NULL));
+      g_assert_cmpint (g_chmod (path, modes[i]), ==, 0);
+      g_assert_true (aw_write_file_atomic (path, bytes, &error));
+      g_assert_no_error (error);
+      g_assert_cmpint (g_stat (path, &st), ==, 0);
+      g_assert_cmpuint (st.st_mode & 07777, ==, modes[i]);
+      g_assert_cmpuint (st.st_size, ==, g_bytes_get_size (bytes));
+    }
+
+  {
+    g_autofree char *path = g_build_filename (dir, "new.png", NULL);
+
+    mask = umask (022);
+    g_assert_true (aw_write_file_atomic (path, bytes, NULL));
+    umask (mask);
+    g_assert_cmpint (g_stat (path, &st), ==, 0);
+    g_assert_cmpuint (st.st_mode & 07777, ==, 0644);
+  }
+  {
+    g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+    const char *name;
+
+    while ((name = g_dir_read_name (d)) != NULL)
+      g_assert_false (g_str_has_prefix (name, ".awaitscope-"));
+  }
+}
+
+/* A read-only file is refused, even for root, and stays as it was. */
+static void
+test_output_read_only_file (void)
+{
+  g_autofree char *dir = fresh_dir ("read-only-file");
+  g_autofree char *path = g_build_filename (dir, "out.png", NULL);
+  g_autoptr(GBytes) bytes = picture_bytes (1000);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+
+  g_assert_true (g_file_set_contents (path, "keep me", -1, NULL));
+  g_assert_cmpint (g_chmod (path, 0444), ==, 0);
+  g_assert_false (aw_write_file_atomic (path, bytes, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_READ_ONLY);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "read-only"));
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  g_assert_cmpstr (contents, ==, "keep me");
+  g_clear_error (&error);
+  g_assert_false (aw_file_check_target (path, TRUE, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_READ_ONLY);
+  g_chmod (path, 0644);
+}
+
+/* A file with another name (a hard link) is refused: replacing one name
+ * would leave the other with the old contents. */
+static void
+test_output_hard_link (void)
+{
+  g_autofree char *dir = fresh_dir ("hard-link");
+  g_autofree char *path = g_build_filename (dir, "out.png", NULL);
+  g_autofree char *other = g_build_filename (dir, "other.png", NULL);
+  g_autoptr(GBytes) bytes = picture_bytes (1000);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+
+  g_assert_true (g_file_set_contents (path, "shared", -1, NULL));
+  g_assert_cmpint (link (path, other), ==, 0);
+  g_assert_false (aw_write_file_atomic (path, bytes, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "2 hard links"));
+  g_assert_true (g_file_get_contents (other, &contents, NULL, NULL));
+  g_assert_cmpstr (contents, ==, "shared");
+}
+
+/* A folder where the file should go, and a folder path that is a file. */
+static void
+test_output_not_a_file (void)
+{
+  g_autofree char *dir = fresh_dir ("not-a-file");
+  g_autofree char *sub = g_build_filename (dir, "out.png", NULL);
+  g_autofree char *file = g_build_filename (dir, "plain", NULL);
+  g_autofree char *inside = g_build_filename (file, "out.png", NULL);
+  g_autoptr(GBytes) bytes = picture_bytes (1000);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (g_mkdir (sub, 0755), ==, 0);
+  g_assert_false (aw_write_file_atomic (sub, bytes, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_IS_DIRECTORY);
+  g_clear_error (&error);
+  g_assert_true (g_file_set_contents (file, "x", -1, NULL));
+  g_assert_false (aw_write_file_atomic (inside, bytes, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_DIRECTORY);
+  g_rmdir (sub);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -591,6 +702,10 @@ main (int    argc,
   g_test_add_func ("/aw/limits/output/read-only-folder", test_output_read_only_folder);
   g_test_add_func ("/aw/limits/output/dev-full", test_output_dev_full);
   g_test_add_func ("/aw/limits/output/write-fails-midway", test_output_write_fails_midway);
+  g_test_add_func ("/aw/limits/output/keeps-mode", test_output_keeps_mode);
+  g_test_add_func ("/aw/limits/output/read-only-file", test_output_read_only_file);
+  g_test_add_func ("/aw/limits/output/hard-link", test_output_hard_link);
+  g_test_add_func ("/aw/limits/output/not-a-file", test_output_not_a_file);
 
   ret = g_test_run ();
   g_rmdir (tmpdir);

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "aw-catalog.h"
+#include "aw-clock.h"
 #include "aw-runner.h"
 #include "aw-trace-model.h"
 
@@ -593,6 +594,180 @@ test_wait_blocking_nested (void)
     }
 }
 
+/* Loops of blocking work -------------------------------------------------------------------- */
+
+/* AW_ENGINE_TURN_MS (aw-engine-private.h): how long a loop of blocks holds
+ * the UI thread before its loop gets a turn. */
+#define TURN_MS 500
+
+/* How many of @model's tasks are named @name, and how many of those completed. */
+static guint
+count_named (AwTraceModel *model,
+             const char   *name,
+             guint        *completed)
+{
+  const AwTaskInfo *tasks;
+  guint n, count = 0;
+
+  *completed = 0;
+  tasks = aw_trace_model_get_tasks (model, &n);
+  for (guint i = 0; i < n; i++)
+    if (g_strcmp0 (tasks[i].name, name) == 0)
+      {
+        count++;
+        if (tasks[i].outcome == AW_OUTCOME_COMPLETED)
+          (*completed)++;
+      }
+  return count;
+}
+
+/* A loop of Thread.Sleep on the UI thread (4 s of 100 ms blocks) is
+ * cancelled by CancelAfter at the next block boundary after its loop's
+ * turn, within about half a second, not after the 4 s: each block that ran
+ * ran whole, and the rest never started. Both back-ends agree. */
+static void
+test_block_loop_cancel_after (void)
+{
+  const char *programs[] = {
+    "{ \"type\": \"repeat\", \"count\": 40, \"child\": { \"type\": \"block_ui\", \"ms\": 100, \"name\": \"sleep\" } }",
+    "{ \"type\": \"parallel\", \"count\": 40, \"child\": { \"type\": \"block_ui\", \"ms\": 100, \"name\": \"sleep\" } }",
+  };
+
+  for (guint k = 0; k < G_N_ELEMENTS (programs); k++)
+    {
+      g_autoptr(AwScenario) s = scenario_from_program (programs[k]);
+      g_autoptr(AwTraceModel) real = run_variant (s, "v", 1.0, 200, 10);
+      g_autoptr(AwTraceModel) simulated = NULL;
+      g_autoptr(AwTrace) trace = NULL;
+      const AwMetrics *m = aw_trace_model_get_metrics (real);
+      AwRunOptions options;
+      guint n, completed;
+
+      g_test_message ("%s", programs[k]);
+      g_assert_true (g_str_has_prefix (m->outcome, "cancelled"));
+      n = count_named (real, "sleep", &completed);
+      g_assert_cmpuint (n, ==, completed);
+      g_assert_cmpuint (n, >=, 3);
+      g_assert_cmpuint (n, <, 40);
+      assert_within (m->wall_ms, TURN_MS, 0.0, 0.5, "cancelled loop of blocks");
+      /* The loop's turn recorded a heartbeat: no gap spans the whole loop. */
+      if (test_timing_checked ())
+        g_assert_cmpfloat (m->max_main_loop_gap_ms, <, 1000);
+
+      aw_run_options_init (&options);
+      options.cancel_after_ms = 200;
+      options.heartbeat_ms = 10;
+      trace = aw_clock_simulate (s, 0, &options);
+      simulated = aw_trace_model_new (trace);
+      g_assert_true (g_str_has_prefix (aw_trace_model_get_metrics (simulated)->outcome, "cancelled"));
+      g_assert_cmpfloat (aw_trace_model_get_metrics (simulated)->wall_ms, ==, TURN_MS);
+      g_assert_cmpuint (count_named (simulated, "sleep", &completed), ==, TURN_MS / 100);
+    }
+}
+
+/* The window's Cancel is an event of the blocked loop: it is heard at the
+ * loop's next turn, and the run ends at the next block boundary. */
+static gboolean
+press_cancel (gpointer data)
+{
+  aw_runner_stop (data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_loop_run_done (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_assert_true (aw_runner_run_finish (AW_RUNNER (source), result, NULL));
+  *(gboolean *) user_data = TRUE;
+}
+
+static void
+test_block_loop_stop (void)
+{
+  g_autoptr(AwScenario) s = scenario_from_program (
+    "{ \"type\": \"repeat\", \"count\": 50, \"child\": { \"type\": \"block_ui\", \"ms\": 100, \"name\": \"sleep\" } }");
+  g_autoptr(AwRunner) runner = NULL;
+  g_autoptr(AwTraceModel) model = NULL;
+  AwRunOptions options;
+  gboolean done = FALSE;
+  gint64 start;
+  double elapsed_ms;
+
+  aw_run_options_init (&options);
+  options.heartbeat_ms = 10;
+  runner = aw_runner_new (s, 0, &options);
+  /* The click, due while the thread is blocked (the run starts its first
+   * blocks before aw_runner_run_async() returns). */
+  g_timeout_add (150, press_cancel, runner);
+  start = g_get_monotonic_time ();
+  aw_runner_run_async (runner, NULL, on_loop_run_done, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+  elapsed_ms = (g_get_monotonic_time () - start) / 1000.0;
+  model = aw_trace_model_new (aw_runner_get_trace (runner));
+
+  g_assert_true (g_str_has_prefix (aw_trace_model_get_metrics (model)->outcome, "cancelled"));
+  assert_within (elapsed_ms, TURN_MS, 0.0, 0.5, "stopped loop of blocks");
+}
+
+/* Uncancelled, the loop blocks the UI thread as long in all: every block
+ * runs whole; the freeze is told as the sum. */
+static void
+test_block_loop_whole (void)
+{
+  g_autoptr(AwScenario) s = scenario_from_program (
+    "{ \"type\": \"repeat\", \"count\": 12, \"child\": { \"type\": \"block_ui\", \"ms\": 100, \"name\": \"sleep\" } }");
+  g_autoptr(AwTraceModel) model = run_variant (s, "v", 1.0, -1, 10);
+  const AwMetrics *m = aw_trace_model_get_metrics (model);
+  guint completed;
+
+  g_assert_cmpstr (m->outcome, ==, "completed");
+  g_assert_cmpuint (count_named (model, "sleep", &completed), ==, 12);
+  g_assert_cmpuint (completed, ==, 12);
+  assert_within (m->ui_blocked_ms, 1200, 0.0, 0.1, "blocked in all");
+  assert_within (m->wall_ms, 1200, 0.0, 0.15, "loop of blocks");
+}
+
+/* CPU work that ignores its token, in a loop: the loop stops at the next
+ * copy; the copy that was running runs to its end (the lesson). */
+static void
+test_cpu_loop_cancel (void)
+{
+  g_autoptr(AwScenario) s = scenario_from_program (
+    "{ \"type\": \"repeat\", \"count\": 40, \"child\": { \"type\": \"cpu\", \"ms\": 100, \"cooperative\": false, \"name\": \"work\" } }");
+  g_autoptr(AwTraceModel) model = run_variant (s, "v", 1.0, 250, 10);
+  const AwMetrics *m = aw_trace_model_get_metrics (model);
+  guint completed, n;
+
+  g_assert_true (g_str_has_prefix (m->outcome, "cancelled"));
+  n = count_named (model, "work", &completed);
+  g_assert_cmpuint (n, <=, 4);
+  assert_within (m->wall_ms, 300, 0.0, 0.5, "cancelled loop of CPU work");
+}
+
+/* What the window announces before a run: the UI thread blocked in all. */
+static void
+test_freeze_estimate (void)
+{
+  g_autoptr(AwScenario) loop = scenario_from_program (
+    "{ \"type\": \"repeat\", \"count\": 10, \"child\": { \"type\": \"block_ui\", \"ms\": 100 } }");
+  g_autoptr(AwScenario) mixed = scenario_from_program (
+    "{ \"type\": \"sequence\", \"children\": [ { \"type\": \"block_ui\", \"ms\": 300 },"
+    "  { \"type\": \"delay\", \"ms\": 1000 },"
+    "  { \"type\": \"parallel\", \"count\": 3, \"child\": { \"type\": \"block_ui\", \"ms\": 200 } },"
+    "  { \"type\": \"wait_blocking\", \"deadline_ms\": 2000, \"child\": { \"type\": \"delay\", \"ms\": 100 } } ] }");
+  AwRunOptions options;
+
+  aw_run_options_init (&options);
+  g_assert_cmpuint (aw_run_estimate_freeze_ms (aw_scenario_get_variant (loop, 0)->program, &options), ==, 1000);
+  g_assert_cmpuint (aw_run_estimate_freeze_ms (aw_scenario_get_variant (mixed, 0)->program, &options), ==,
+                    300 + 3 * 200 + 2000);
+  options.speed = 2;
+  g_assert_cmpuint (aw_run_estimate_freeze_ms (aw_scenario_get_variant (loop, 0)->program, &options), ==, 500);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -612,6 +787,11 @@ main (int    argc,
   g_test_add_func ("/aw/runner/cpu-work", test_cpu_work);
   g_test_add_func ("/aw/runner/pool-dotnet", test_pool_dotnet);
   g_test_add_func ("/aw/runner/block-ui", test_block_ui);
+  g_test_add_func ("/aw/runner/block-loop/cancel-after", test_block_loop_cancel_after);
+  g_test_add_func ("/aw/runner/block-loop/stop", test_block_loop_stop);
+  g_test_add_func ("/aw/runner/block-loop/whole", test_block_loop_whole);
+  g_test_add_func ("/aw/runner/cpu-loop/cancel", test_cpu_loop_cancel);
+  g_test_add_func ("/aw/runner/freeze-estimate", test_freeze_estimate);
   g_test_add_func ("/aw/runner/many", test_many);
   g_test_add_func ("/aw/runner/next-deadline", test_next_deadline);
   g_test_add_func ("/aw/runner/wait-blocking", test_wait_blocking);

@@ -283,6 +283,7 @@ aw_timeline_view_snapshot (GtkWidget   *widget,
       PangoLayout *layout = gtk_widget_create_pango_layout (widget, NULL);
       GdkRGBA fg = { self->theme->muted.red, self->theme->muted.green, self->theme->muted.blue, 1 };
       PangoFontDescription *font = pango_font_description_new ();
+      double top;
       int lw, lh;
 
       /* A little larger than the theme's body text, so the projector
@@ -294,8 +295,13 @@ aw_timeline_view_snapshot (GtkWidget   *widget,
       pango_layout_set_text (layout, self->placeholder != NULL ? self->placeholder
                                                                : "Press Run (F5) to run this scenario for real", -1);
       pango_layout_get_pixel_size (layout, &lw, &lh);
+      /* In the middle, or below the legend where the legend reaches it. */
+      top = (height - lh) / 2.0;
+      if (self->layout != NULL && self->layout->legend_height > 0 &&
+          top < self->layout->legend_y + self->layout->legend_height + 0.5 * lh)
+        top = MAX (top, self->layout->legend_y + self->layout->legend_height + 0.5 * lh);
       gtk_snapshot_save (snapshot);
-      gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT ((width - lw) / 2.0, (height - lh) / 2.0));
+      gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT ((width - lw) / 2.0, top));
       gtk_snapshot_append_layout (snapshot, layout, &fg);
       gtk_snapshot_restore (snapshot);
       pango_font_description_free (font);

@@ -15,6 +15,7 @@ import sys
 # Headers with no .c file of the same name in the source folder (some are
 # generated), and the layer they belong to.
 HEADER_ONLY = {
+    'aw-i18n.h': 'trace',          # marking text for translation: every layer
     'aw-trace-private.h': 'trace',
     'aw-trace-model-private.h': 'trace',
     'aw-trace-io-private.h': 'trace',

@@ -71,6 +71,7 @@ _aw_window_apply_looks (AwWindow *self)
         g_object_set (settings, "gtk-application-prefer-dark-theme", dark, NULL);
       if (g_strcmp0 (current, wanted) != 0)
         g_object_set (settings, "gtk-theme-name", wanted, NULL);
+      aw_code_view_set_dark (self->code_view, dark);
     }
 
   /* Loading CSS restyles the whole window: only when it changes. */
@@ -360,6 +361,22 @@ open_csharp_action (GtkWidget  *widget,
                     GVariant   *parameter)
 {
   _aw_window_choose_csharp (AW_WINDOW (widget));
+}
+
+static void
+save_csharp_action (GtkWidget  *widget,
+                    const char *name,
+                    GVariant   *parameter)
+{
+  _aw_window_csharp_save (AW_WINDOW (widget));
+}
+
+static void
+open_example_action (GtkWidget  *widget,
+                     const char *name,
+                     GVariant   *parameter)
+{
+  _aw_window_open_example (AW_WINDOW (widget), g_variant_get_string (parameter, NULL));
 }
 
 static void
@@ -780,6 +797,8 @@ _aw_window_class_actions_init (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.open", NULL, open_action);
   gtk_widget_class_install_action (widget_class, "win.open-trace", NULL, open_trace_action);
   gtk_widget_class_install_action (widget_class, "win.open-csharp", NULL, open_csharp_action);
+  gtk_widget_class_install_action (widget_class, "win.save-csharp", NULL, save_csharp_action);
+  gtk_widget_class_install_action (widget_class, "win.open-example", "s", open_example_action);
   gtk_widget_class_install_action (widget_class, "win.export", NULL, export_action);
   gtk_widget_class_install_action (widget_class, "win.export-trace", NULL, export_trace_action);
   gtk_widget_class_install_action (widget_class, "win.dismiss-error", NULL, dismiss_error_action);

@@ -437,6 +437,12 @@ queued_freeze_ms (AwWindow *self)
 void
 _aw_window_start_run (AwWindow *self)
 {
+  /* With a C# file open, Run runs the file. */
+  if (_aw_window_csharp_is_open (self))
+    {
+      _aw_window_csharp_run (self);
+      return;
+    }
   if (aw_session_get_running (self->session) || self->scenario == NULL)
     return;
   if (self->quiz && self->quiz_dialog == NULL)

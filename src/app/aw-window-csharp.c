@@ -31,6 +31,7 @@
 #include "aw-csharp.h"
 #include "aw-file-util.h"
 #include "aw-i18n.h"
+#include "aw-summary.h"
 #include "aw-timeline-view.h"
 
 typedef struct {
@@ -530,6 +531,176 @@ _aw_window_open_example (AwWindow   *self,
         }
     }
   aw_window_open_csharp (self, copy);
+}
+
+/* C# beside GLib ---------------------------------------------------------- */
+
+typedef struct {
+  char   *scenario_id;
+  double  speed;
+  guint   deadline_ms;
+  guint   generation;
+} TwinJob;
+
+static void
+twin_job_free (TwinJob *job)
+{
+  g_free (job->scenario_id);
+  g_free (job);
+}
+
+static void
+twin_in_thread (GTask        *task,
+                gpointer      source,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  TwinJob *job = task_data;
+  GError *error = NULL;
+  GPtrArray *traces = aw_csharp_run_twin (job->scenario_id, job->speed, (int) job->deadline_ms,
+                                          cancellable, &error);
+
+  if (traces == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, traces, (GDestroyNotify) g_ptr_array_unref);
+}
+
+static AwTrace *
+find_variant_trace (GPtrArray  *traces,
+                    const char *name)
+{
+  for (guint i = 0; i < traces->len; i++)
+    if (g_strcmp0 (aw_trace_get_metadata (g_ptr_array_index (traces, i), "variant"), name) == 0)
+      return g_ptr_array_index (traces, i);
+  return NULL;
+}
+
+/* Each GLib run gets its C# twin's run before it, as `render --csharp`
+ * draws them: "C# on Mono: …", then "GLib: …", on one time axis. */
+static gboolean
+pair_runs (AwWindow  *self,
+           GPtrArray *traces)
+{
+  const AwNamedRun *runs;
+  guint n_runs;
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) titles = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) models = g_ptr_array_new_with_free_func ((GDestroyNotify) aw_trace_model_unref);
+  AwScenario *scenario = aw_session_get_scenario (self->session);
+
+  runs = aw_session_get_runs (self->session, &n_runs);
+  for (guint i = 0; i < n_runs; i++)
+    {
+      AwTrace *twin = find_variant_trace (traces, runs[i].name);
+      const char *title = runs[i].title ? runs[i].title : runs[i].name;
+      char *cs_title;
+
+      if (twin == NULL)
+        return FALSE;
+      cs_title = g_strdup_printf ("C# on Mono: %s", title);
+      /* Saved (Export Trace), the C# runs stay apart from the GLib ones. */
+      aw_trace_set_metadata (twin, "variant_title", cs_title);
+      if (scenario != NULL)
+        aw_trace_set_metadata (twin, "scenario_title", aw_scenario_get_title (scenario));
+      g_ptr_array_add (names, g_strdup (runs[i].name));
+      g_ptr_array_add (titles, cs_title);
+      g_ptr_array_add (models, aw_trace_model_new (twin));
+      g_ptr_array_add (names, g_strdup (runs[i].name));
+      g_ptr_array_add (titles, g_strdup_printf ("GLib: %s", title));
+      g_ptr_array_add (models, aw_trace_model_ref (runs[i].model));
+    }
+  aw_session_clear_runs (self->session);
+  for (guint i = 0; i < models->len; i++)
+    aw_session_add_run (self->session, g_ptr_array_index (names, i), g_ptr_array_index (titles, i),
+                        g_ptr_array_index (models, i));
+  self->csharp_pairs = TRUE;
+  runs = aw_session_get_runs (self->session, &n_runs);
+  aw_session_set_view (self->session, NULL);
+  aw_timeline_view_set_runs (self->timeline, aw_session_get_title (self->session), runs, n_runs);
+  /* The line over them compares the variants' GLib runs, as the outcome
+   * card does, not one variant's C# run with another's GLib run. */
+  {
+    g_autoptr(GArray) glib = g_array_new (FALSE, TRUE, sizeof (AwNamedRun));
+    g_autofree char *headline = NULL;
+
+    for (guint i = 1; i < n_runs; i += 2)
+      g_array_append_val (glib, runs[i]);
+    headline = aw_summary_compare_text ((const AwNamedRun *) (gpointer) glib->data, glib->len);
+    aw_timeline_view_set_headline (self->timeline, headline);
+  }
+  return TRUE;
+}
+
+static void
+twin_done (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  AwWindow *self = AW_WINDOW (source);
+  TwinJob *job = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) traces = g_task_propagate_pointer (G_TASK (result), &error);
+
+  if (job->generation != self->generation)
+    return;
+  g_clear_object (&self->csharp_cancellable);
+  aw_timeline_view_set_placeholder (self->timeline, NULL);
+  if (self->scenario != NULL)
+    gtk_label_set_text (self->subtitle_label, aw_scenario_get_part_title (self->scenario));
+  if (traces == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      /* The GLib runs stand; the banner says why C# is not beside them. */
+      g_autofree char *text = g_strdup_printf (_("The C# twin did not run: %s"), error->message);
+
+      _aw_window_show_error (self, text);
+    }
+  else if (traces != NULL && !pair_runs (self, traces))
+    _aw_window_show_error (self, _("The C# twin's variants are not the lesson's: only the GLib runs are shown"));
+  _aw_window_finish_run (self);
+}
+
+/**
+ * _aw_window_csharp_start_twin:
+ *
+ * With C# beside GLib on, after a lesson's GLib runs: its C# twin, run on
+ * Mono on a thread of its own (Cancel or leaving kills it), whose runs are
+ * then drawn beside the GLib runs and finish the run.
+ *
+ * Returns: %TRUE if the twin is running (the caller leaves the run open)
+ */
+gboolean
+_aw_window_csharp_start_twin (AwWindow *self)
+{
+  AwScenario *scenario = aw_session_get_scenario (self->session);
+  g_autoptr(GTask) task = NULL;
+  g_autofree char *twin = NULL;
+  g_autofree char *waiting = NULL;
+  TwinJob *job;
+
+  if (!self->csharp_beside || scenario == NULL || aw_session_get_n_runs (self->session) == 0 ||
+      !aw_csharp_have_mono (NULL))
+    return FALSE;
+  twin = aw_csharp_find_twin (aw_scenario_get_id (scenario), NULL);
+  if (twin == NULL)
+    return FALSE;
+
+  job = g_new0 (TwinJob, 1);
+  job->scenario_id = g_strdup (aw_scenario_get_id (scenario));
+  job->speed = aw_session_get_speed (self->session);
+  job->deadline_ms = self->wait_deadline_ms > 0 ? self->wait_deadline_ms : AW_WINDOW_WATCHDOG_MS;
+  job->generation = self->generation;
+
+  self->csharp_cancellable = g_cancellable_new ();
+  waiting = g_strdup (_("Running the C# twin on Mono…"));
+  gtk_label_set_text (self->subtitle_label, waiting);
+  _aw_window_announce (self, waiting);
+
+  task = g_task_new (self, self->csharp_cancellable, twin_done, NULL);
+  g_task_set_source_tag (task, _aw_window_csharp_start_twin);
+  g_task_set_task_data (task, job, (GDestroyNotify) twin_job_free);
+  g_task_run_in_thread (task, twin_in_thread);
+  return TRUE;
 }
 
 /* From abandoning a run: a C# program in progress is killed. */

@@ -94,6 +94,7 @@ struct _AwWindow {
   AwLessonPanel        *lesson;
   GtkMenuButton        *menu_button;
   GMenuModel           *primary_menu;
+  GMenu                *csharp_section;
 
   int                   saved_paned_position;
   GtkCssProvider       *text_css;
@@ -126,6 +127,8 @@ struct _AwWindow {
   GCancellable         *csharp_cancellable;  /* a C# program compiling or running */
   GtkWindow            *save_prompt;         /* asks whether to save the C# file's edits */
   gboolean              closing;             /* the prompt answered: close without asking again */
+  gboolean              csharp_beside;       /* after a lesson's GLib runs, its C# twin's */
+  gboolean              csharp_pairs;        /* the runs are C# and GLib pairs, in that order */
 
   gboolean              presentation;
   int                   looks_height;    /* the window height the presentation type was sized for */
@@ -189,6 +192,7 @@ void            _aw_window_csharp_abandon            (AwWindow      *self);
 void            _aw_window_csharp_cancel             (AwWindow      *self);
 gboolean        _aw_window_csharp_running            (AwWindow      *self);
 void            _aw_window_csharp_init               (AwWindow      *self);
+gboolean        _aw_window_csharp_start_twin         (AwWindow      *self);
 gboolean        _aw_window_csharp_is_open            (AwWindow      *self);
 void            _aw_window_csharp_run                (AwWindow      *self);
 gboolean        _aw_window_csharp_save               (AwWindow      *self);
@@ -230,6 +234,7 @@ void            _aw_window_abandon_run               (AwWindow      *self);
 void            _aw_window_start_run                 (AwWindow      *self);
 void            _aw_window_start_run_now             (AwWindow      *self);
 void            _aw_window_cancel_run                (AwWindow      *self);
+void            _aw_window_finish_run                (AwWindow      *self);
 
 /* aw-window-replay.c */
 void            _aw_window_apply_replay              (AwWindow      *self);

@@ -711,6 +711,7 @@ aw_window_class_init (AwWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AwWindow, session);
   gtk_widget_class_bind_template_child (widget_class, AwWindow, menu_button);
   gtk_widget_class_bind_template_child (widget_class, AwWindow, primary_menu);
+  gtk_widget_class_bind_template_child (widget_class, AwWindow, csharp_section);
   gtk_widget_class_bind_template_child (widget_class, AwWindow, title_label);
   gtk_widget_class_bind_template_child (widget_class, AwWindow, subtitle_label);
   gtk_widget_class_bind_template_child (widget_class, AwWindow, sidebar_button);

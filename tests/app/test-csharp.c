@@ -438,6 +438,81 @@ test_open_example (void)
 }
 
 static void
+test_csharp_beside (void)
+{
+  AwWindow *window = test_window_new (app, 1024, 768);
+  g_autoptr(GVariant) state = NULL;
+  const AwNamedRun *runs;
+  guint n_runs;
+  gint64 start;
+
+  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "csharp-beside"));
+  g_action_group_change_action_state (G_ACTION_GROUP (window), "csharp-beside", g_variant_new_boolean (TRUE));
+  state = g_action_group_get_action_state (G_ACTION_GROUP (window), "csharp-beside");
+  g_assert_true (g_variant_get_boolean (state));
+  g_assert_true (aw_window_select_scenario (window, "when-all"));
+  aw_window_set_variant (window, -1);
+  aw_window_set_speed (window, 4);
+
+  /* The GLib runs, then the twin on Mono, still running meanwhile. */
+  start = g_get_monotonic_time ();
+  g_assert_true (test_run_and_wait (window, 180000));
+  g_assert_null (_aw_window_get_error (window));
+  g_assert_false (_aw_window_is_running (window));
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 180 * G_USEC_PER_SEC);
+
+  /* Four blocks on one time axis: each variant's C# run, then its GLib run. */
+  g_assert_cmpuint (aw_timeline_view_get_n_runs (aw_window_get_timeline (window)), ==, 4);
+  runs = aw_session_get_runs (aw_window_get_session (window), &n_runs);
+  g_assert_cmpuint (n_runs, ==, 4);
+  g_assert_cmpstr (runs[0].title, ==, "C# on Mono: One by one");
+  g_assert_cmpstr (runs[1].title, ==, "GLib: One by one");
+  g_assert_true (g_str_has_prefix (runs[2].title, "C# on Mono: "));
+  g_assert_true (g_str_has_prefix (runs[3].title, "GLib: "));
+  g_assert_cmpstr (runs[0].name, ==, runs[1].name);
+  g_assert_cmpstr (runs[2].name, ==, runs[3].name);
+  for (guint i = 0; i < n_runs; i++)
+    {
+      guint n_tasks = 0;
+
+      aw_trace_model_update (runs[i].model);
+      aw_trace_model_get_tasks (runs[i].model, &n_tasks);
+      g_assert_cmpuint (n_tasks, >=, 3);
+    }
+  /* The twin ran on Mono: its runs say so. */
+  g_assert_nonnull (strstr (aw_trace_get_metadata (aw_trace_model_get_trace (runs[0].model), "runtime"), "Mono"));
+  g_assert_nonnull (aw_lesson_panel_get_outcome (window->lesson));
+  if (g_getenv ("AW_TEST_PAUSE_MS") != NULL)
+    test_wait_ms ((guint) g_ascii_strtoull (g_getenv ("AW_TEST_PAUSE_MS"), NULL, 10));
+
+  /* Off: GLib alone again. */
+  g_action_group_change_action_state (G_ACTION_GROUP (window), "csharp-beside", g_variant_new_boolean (FALSE));
+  g_assert_true (test_run_and_wait (window, 60000));
+  g_assert_cmpuint (aw_timeline_view_get_n_runs (aw_window_get_timeline (window)), ==, 2);
+  close_window (window);
+}
+
+/* Without Mono the toggle cannot be turned on, and says what to install. */
+static void
+test_csharp_beside_no_mono (void)
+{
+  g_autofree char *path = g_strdup (g_getenv ("PATH"));
+  AwWindow *window;
+  GMenuModel *section;
+  g_autofree char *label = NULL;
+
+  g_setenv ("PATH", "/nonexistent", TRUE);
+  window = test_window_new (app, 1024, 768);
+  g_setenv ("PATH", path, TRUE);
+  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "csharp-beside"));
+  section = G_MENU_MODEL (window->csharp_section);
+  g_assert_cmpint (g_menu_model_get_n_items (section), ==, 1);
+  g_assert_true (g_menu_model_get_item_attribute (section, 0, G_MENU_ATTRIBUTE_LABEL, "s", &label));
+  g_assert_nonnull (strstr (label, "apt-get install mono-mcs"));
+  close_window (window);
+}
+
+static void
 test_no_mono (void)
 {
   g_test_skip ("mcs or mono is not installed");
@@ -469,6 +544,8 @@ main (int    argc,
   g_test_add_func ("/aw/app/csharp/edit-and-save", test_edit_and_save);
   g_test_add_func ("/aw/app/csharp/edit-syntax-error", test_edit_syntax_error);
   g_test_add_func ("/aw/app/csharp/open-example", test_open_example);
+  g_test_add_func ("/aw/app/csharp/beside-glib", test_csharp_beside);
+  g_test_add_func ("/aw/app/csharp/beside-glib-no-mono", test_csharp_beside_no_mono);
 
   return test_app_run (&app);
 }

@@ -1,4 +1,4 @@
-// An example of the C# lab: a page that loads three things, in five ways.
+// Part 2 of the lesson, running work concurrently: a page that loads three things, in five ways.
 // Run it and draw it:
 //   awaitscope run csharp/examples/orders.cs --trace orders.json
 //   awaitscope replay orders.json -o orders.png

@@ -145,6 +145,7 @@ aw_application_startup (GApplication *application)
     { "win.cancel", { "Escape", NULL } },
     { "win.open", { "<Control>o", NULL } },
     { "win.open-csharp", { "<Control><Shift>o", NULL } },
+    { "win.save-csharp", { "<Control>s", NULL } },
     { "win.export", { "<Control>e", NULL } },
     { "win.sidebar", { "F9", NULL } },
     { "win.search", { "<Control>f", NULL } },

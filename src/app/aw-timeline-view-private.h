@@ -14,6 +14,7 @@ struct _AwTimelineView {
   GtkWidget       parent_instance;
 
   char           *title;
+  char           *headline;    /* the line over the runs, or NULL for their comparison */
   GArray         *variants;    /* AwNamedRun; names and models owned */
   GPtrArray      *whole;       /* AwTraceModel per variant, uncut, while replaying */
   const AwTheme  *theme;

@@ -148,6 +148,7 @@ request_init (AwTimelineView  *self,
   request->show_title = FALSE;
   request->show_legend = TRUE;
   request->caption = NULL;
+  request->headline = self->headline;
   request->variants = (const AwNamedRun *) (gpointer) self->variants->data;
   request->n_variants = self->variants->len;
   request->theme = self->theme;
@@ -641,11 +642,30 @@ aw_timeline_view_set_runs (AwTimelineView   *self,
     }
   g_free (self->title);
   self->title = g_strdup (title);
+  g_clear_pointer (&self->headline, g_free);
 
   label = g_strdup_printf ("Timeline: %s", title ? title : "no scenario");
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, label,
                                   -1);
+  aw_timeline_view_refresh (self);
+}
+
+/**
+ * aw_timeline_view_set_headline:
+ * @headline: (nullable): the line over the runs; %NULL (as after
+ *   aw_timeline_view_set_runs()) for the renderer's comparison of them
+ */
+void
+aw_timeline_view_set_headline (AwTimelineView *self,
+                               const char     *headline)
+{
+  g_return_if_fail (AW_IS_TIMELINE_VIEW (self));
+
+  if (g_strcmp0 (self->headline, headline) == 0)
+    return;
+  g_free (self->headline);
+  self->headline = g_strdup (headline);
   aw_timeline_view_refresh (self);
 }
 
@@ -947,6 +967,7 @@ aw_timeline_view_finalize (GObject *object)
   g_clear_pointer (&self->whole, g_ptr_array_unref);
   g_clear_pointer (&self->render_cache, aw_render_cache_free);
   g_free (self->title);
+  g_free (self->headline);
   g_free (self->placeholder);
   g_free (self->description);
 

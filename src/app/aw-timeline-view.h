@@ -23,6 +23,8 @@ void            aw_timeline_view_set_runs       (AwTimelineView   *self,
 guint           aw_timeline_view_get_n_runs     (AwTimelineView        *self);
 gint64          aw_timeline_view_get_draw_time  (AwTimelineView        *self);
 guint           aw_timeline_view_get_n_tasks    (AwTimelineView        *self);
+void            aw_timeline_view_set_headline   (AwTimelineView   *self,
+                                                 const char       *headline);
 void            aw_timeline_view_refresh        (AwTimelineView        *self);
 gint64          aw_timeline_view_get_playhead   (AwTimelineView        *self);
 void            aw_timeline_view_set_theme      (AwTimelineView        *self,

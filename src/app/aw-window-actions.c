@@ -23,7 +23,9 @@
 
 #include "aw-window-private.h"
 
+#include "aw-csharp.h"
 #include "aw-help-dialog.h"
+#include "aw-i18n.h"
 
 static const double speeds[] = { 0.25, 0.5, 1.0, 2.0 };
 
@@ -71,6 +73,7 @@ _aw_window_apply_looks (AwWindow *self)
         g_object_set (settings, "gtk-application-prefer-dark-theme", dark, NULL);
       if (g_strcmp0 (current, wanted) != 0)
         g_object_set (settings, "gtk-theme-name", wanted, NULL);
+      aw_code_view_set_dark (self->code_view, dark);
     }
 
   /* Loading CSS restyles the whole window: only when it changes. */
@@ -222,6 +225,46 @@ add_setting_action (AwWindow           *self,
   ((void (*) (GAction *, GParamSpec *, AwWindow *)) on_state) (action, NULL, self);
 }
 
+static void
+on_csharp_beside_state (GAction    *action,
+                        GParamSpec *pspec,
+                        AwWindow   *self)
+{
+  g_autoptr(GVariant) state = g_action_get_state (action);
+
+  self->csharp_beside = g_variant_get_boolean (state);
+  if (pspec != NULL && gtk_widget_get_mapped (GTK_WIDGET (self)))
+    _aw_window_toast (self, self->csharp_beside ? _("C# beside GLib: Run then runs the lesson's C# twin on Mono too")
+                                                : _("C# beside GLib off"));
+}
+
+/* C# beside GLib, a setting; without Mono it is off and cannot be turned
+ * on, and its menu item says what to install. */
+static void
+add_csharp_beside_action (AwWindow *self)
+{
+  g_autoptr(GSimpleAction) off = NULL;
+  g_autoptr(GMenuItem) item = NULL;
+
+  if (aw_csharp_have_mono (NULL))
+    {
+      add_setting_action (self, "csharp-beside", NULL, g_variant_new_boolean (FALSE),
+                          G_CALLBACK (on_csharp_beside_state));
+      return;
+    }
+  off = g_simple_action_new_stateful ("csharp-beside", NULL, g_variant_new_boolean (FALSE));
+  g_simple_action_set_enabled (off, FALSE);
+  g_action_map_add_action (G_ACTION_MAP (self), G_ACTION (off));
+  self->csharp_beside = FALSE;
+  if (self->csharp_section != NULL && g_menu_model_get_n_items (G_MENU_MODEL (self->csharp_section)) == 1)
+    {
+      g_menu_remove (self->csharp_section, 0);
+      /* Translators: a menu item that cannot be chosen; keep the command as it is. */
+      item = g_menu_item_new (_("C# Beside GLib (needs Mono: apt-get install mono-mcs)"), "win.csharp-beside");
+      g_menu_append_item (self->csharp_section, item);
+    }
+}
+
 /**
  * _aw_window_actions_set_settings:
  * @settings: (nullable): the application's settings, or %NULL without the schema
@@ -241,6 +284,7 @@ _aw_window_actions_set_settings (AwWindow  *self,
                       G_CALLBACK (on_speed_state));
   add_setting_action (self, "compare", NULL, g_variant_new_boolean (TRUE),
                       G_CALLBACK (on_compare_state));
+  add_csharp_beside_action (self);
 
   if (settings != NULL)
     {
@@ -360,6 +404,22 @@ open_csharp_action (GtkWidget  *widget,
                     GVariant   *parameter)
 {
   _aw_window_choose_csharp (AW_WINDOW (widget));
+}
+
+static void
+save_csharp_action (GtkWidget  *widget,
+                    const char *name,
+                    GVariant   *parameter)
+{
+  _aw_window_csharp_save (AW_WINDOW (widget));
+}
+
+static void
+open_example_action (GtkWidget  *widget,
+                     const char *name,
+                     GVariant   *parameter)
+{
+  _aw_window_open_example (AW_WINDOW (widget), g_variant_get_string (parameter, NULL));
 }
 
 static void
@@ -780,6 +840,8 @@ _aw_window_class_actions_init (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.open", NULL, open_action);
   gtk_widget_class_install_action (widget_class, "win.open-trace", NULL, open_trace_action);
   gtk_widget_class_install_action (widget_class, "win.open-csharp", NULL, open_csharp_action);
+  gtk_widget_class_install_action (widget_class, "win.save-csharp", NULL, save_csharp_action);
+  gtk_widget_class_install_action (widget_class, "win.open-example", "s", open_example_action);
   gtk_widget_class_install_action (widget_class, "win.export", NULL, export_action);
   gtk_widget_class_install_action (widget_class, "win.export-trace", NULL, export_trace_action);
   gtk_widget_class_install_action (widget_class, "win.dismiss-error", NULL, dismiss_error_action);
@@ -819,7 +881,7 @@ _aw_window_actions_init (AwWindow *self)
 void
 _aw_window_actions_dispose (AwWindow *self)
 {
-  static const char * const keys[] = { "theme", "text-scale", "speed", "compare" };
+  static const char * const keys[] = { "theme", "text-scale", "speed", "compare", "csharp-beside" };
 
   for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
     g_action_map_remove_action (G_ACTION_MAP (self), keys[i]);

@@ -19,7 +19,9 @@ _aw_window_show_outcome (AwWindow *self)
   g_autofree char *card = NULL;
   GString *text;
   const AwNamedRun *runs;
-  guint n_runs;
+  const AwNamedRun *all_runs;
+  guint n_runs, n_all;
+  g_autoptr(GArray) glib_runs = NULL;
 
   /* A replay leaves the card with the whole run's outcome: re-wrapping it
    * at every step would make the window jump under the class's eyes, and
@@ -28,6 +30,18 @@ _aw_window_show_outcome (AwWindow *self)
     return;
 
   runs = aw_session_get_runs (self->session, &n_runs);
+  /* C# beside GLib: the card, the predictions and the verdict are the
+   * GLib runs', as the lesson's checks are; the lints are every run's. */
+  all_runs = runs;
+  n_all = n_runs;
+  if (self->csharp_pairs)
+    {
+      glib_runs = g_array_new (FALSE, TRUE, sizeof (AwNamedRun));
+      for (guint i = 1; i < n_runs; i += 2)
+        g_array_append_val (glib_runs, runs[i]);
+      runs = (const AwNamedRun *) (gpointer) glib_runs->data;
+      n_runs = glib_runs->len;
+    }
   card = aw_summary_outcome_card (runs, n_runs);
   text = g_string_new (card);
 
@@ -116,9 +130,9 @@ _aw_window_show_outcome (AwWindow *self)
   {
     GString *warnings = g_string_new (NULL);
 
-    for (guint i = 0; i < n_runs; i++)
+    for (guint i = 0; i < n_all; i++)
       {
-        const AwNamedRun *v = &runs[i];
+        const AwNamedRun *v = &all_runs[i];
         g_autoptr(GPtrArray) found = aw_lint_run (v->model);
 
         for (guint k = 0; k < found->len; k++)

@@ -20,6 +20,7 @@
 
 #include "aw-window.h"
 
+#include "aw-code-view.h"
 #include "aw-runner.h"
 #include "aw-session.h"
 
@@ -87,9 +88,13 @@ struct _AwWindow {
   AwTimelineView       *timeline;
   GtkWidget            *legend_help_button;
   AwTaskTable          *table;
+  GtkStackPage         *code_page;
+  AwCodeView           *code_view;
+  GtkLabel             *code_path_label;
   AwLessonPanel        *lesson;
   GtkMenuButton        *menu_button;
   GMenuModel           *primary_menu;
+  GMenu                *csharp_section;
 
   int                   saved_paned_position;
   GtkCssProvider       *text_css;
@@ -120,6 +125,10 @@ struct _AwWindow {
 
   GtkNativeDialog      *chooser;
   GCancellable         *csharp_cancellable;  /* a C# program compiling or running */
+  GtkWindow            *save_prompt;         /* asks whether to save the C# file's edits */
+  gboolean              closing;             /* the prompt answered: close without asking again */
+  gboolean              csharp_beside;       /* after a lesson's GLib runs, its C# twin's */
+  gboolean              csharp_pairs;        /* the runs are C# and GLib pairs, in that order */
 
   gboolean              presentation;
   int                   looks_height;    /* the window height the presentation type was sized for */
@@ -182,11 +191,25 @@ void            _aw_window_choose_csharp             (AwWindow      *self);
 void            _aw_window_csharp_abandon            (AwWindow      *self);
 void            _aw_window_csharp_cancel             (AwWindow      *self);
 gboolean        _aw_window_csharp_running            (AwWindow      *self);
+void            _aw_window_csharp_init               (AwWindow      *self);
+gboolean        _aw_window_csharp_start_twin         (AwWindow      *self);
+gboolean        _aw_window_csharp_is_open            (AwWindow      *self);
+void            _aw_window_csharp_run                (AwWindow      *self);
+gboolean        _aw_window_csharp_save               (AwWindow      *self);
+gboolean        _aw_window_csharp_leave              (AwWindow      *self,
+                                                      AwScenario    *then_scenario);
+void            _aw_window_open_example              (AwWindow      *self,
+                                                      const char    *name);
+char           *_aw_window_find_example              (const char    *name,
+                                                      GError       **error);
 
 /* aw-window.c */
 void            _aw_window_update_actions            (AwWindow      *self);
 void            _aw_window_show_error                (AwWindow      *self,
                                                       const char    *message);
+void            _aw_window_show_error_markup         (AwWindow      *self,
+                                                      const char    *message,
+                                                      const char    *markup);
 void            _aw_window_show_status               (AwWindow      *self,
                                                       const char    *text);
 void            _aw_window_toast                     (AwWindow      *self,
@@ -211,6 +234,7 @@ void            _aw_window_abandon_run               (AwWindow      *self);
 void            _aw_window_start_run                 (AwWindow      *self);
 void            _aw_window_start_run_now             (AwWindow      *self);
 void            _aw_window_cancel_run                (AwWindow      *self);
+void            _aw_window_finish_run                (AwWindow      *self);
 
 /* aw-window-replay.c */
 void            _aw_window_apply_replay              (AwWindow      *self);
@@ -264,6 +288,7 @@ gboolean        _aw_window_is_running                (AwWindow      *self);
 const char     *_aw_window_get_error                 (AwWindow      *self);
 AwLessonPanel  *_aw_window_get_lesson_panel          (AwWindow      *self);
 AwTaskTable    *_aw_window_get_task_table            (AwWindow      *self);
+AwCodeView     *_aw_window_get_code_view             (AwWindow      *self);
 GtkWidget      *_aw_window_get_run_button            (AwWindow      *self);
 GtkWidget      *_aw_window_get_cancel_button         (AwWindow      *self);
 GtkWidget      *_aw_window_get_legend_help_button    (AwWindow      *self);

@@ -32,6 +32,7 @@ void
 _aw_window_clear_run (AwWindow *self)
 {
   g_array_set_size (self->queue, 0);
+  self->csharp_pairs = FALSE;
   aw_session_set_source (self->session, NULL, NULL);
 }
 
@@ -220,8 +221,8 @@ describe_return (AwWindow *self)
   return g_strdup_printf ("The window is back after %s frozen in “%s”.", gap, runs[n_runs - 1].title);
 }
 
-static void
-finish_run (AwWindow *self)
+void
+_aw_window_finish_run (AwWindow *self)
 {
   const AwNamedRun *runs;
   guint n_runs;
@@ -276,8 +277,11 @@ on_variant_done (GObject      *source,
             }
           start_next_variant_when_drawn (self);
         }
+      else if (!self->cancelled && _aw_window_csharp_start_twin (self))
+        /* C# beside GLib: the twin runs now, and finishes the run. */
+        live_drawing_stop (self);
       else
-        finish_run (self);
+        _aw_window_finish_run (self);
     }
 
   g_weak_ref_clear (&ctx->window);
@@ -437,6 +441,12 @@ queued_freeze_ms (AwWindow *self)
 void
 _aw_window_start_run (AwWindow *self)
 {
+  /* With a C# file open, Run runs the file. */
+  if (_aw_window_csharp_is_open (self))
+    {
+      _aw_window_csharp_run (self);
+      return;
+    }
   if (aw_session_get_running (self->session) || self->scenario == NULL)
     return;
   if (self->quiz && self->quiz_dialog == NULL)

@@ -48,6 +48,7 @@ _aw_window_update_actions (AwWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel", running && !self->cancelled);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export", !running && have_runs);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export-trace", !running && have_runs);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.save-csharp", _aw_window_csharp_is_open (self));
 }
 
 void
@@ -61,6 +62,18 @@ _aw_window_show_error (AwWindow   *self,
    * the focus, so the hidden, empty banner must not be. */
   gtk_label_set_selectable (self->error_label, message != NULL);
   gtk_revealer_set_reveal_child (self->error_revealer, message != NULL);
+}
+
+/* The banner with links in it (a compiler error's place); @message is the
+ * same text without them. */
+void
+_aw_window_show_error_markup (AwWindow   *self,
+                              const char *message,
+                              const char *markup)
+{
+  _aw_window_show_error (self, message);
+  if (message != NULL && markup != NULL)
+    gtk_label_set_markup (self->error_label, markup);
 }
 
 static gboolean
@@ -94,8 +107,13 @@ _aw_window_set_scenario (AwWindow   *self,
 {
   g_autoptr(GtkStringList) variants = NULL;
   gboolean compare = TRUE;
+  gboolean left_csharp = _aw_window_csharp_is_open (self);
 
-  if (self->scenario == scenario)
+  /* A lesson takes the place of an open C# file, whose edits are asked
+   * about first (the answer comes back here). */
+  if (left_csharp && !_aw_window_csharp_leave (self, scenario))
+    return;
+  if (self->scenario == scenario && !left_csharp)
     return;
 
   _aw_window_stop_replay (self);
@@ -482,6 +500,14 @@ aw_window_close_request (GtkWindow *window)
 {
   AwWindow *self = AW_WINDOW (window);
 
+  /* Edits to the C# file are asked about first; the answer closes again. */
+  if (!self->closing && _aw_window_csharp_is_open (self) && aw_code_view_get_modified (self->code_view))
+    {
+      g_object_set_data (G_OBJECT (self), "aw-then-close", GINT_TO_POINTER (TRUE));
+      _aw_window_csharp_leave (self, NULL);
+      return TRUE;
+    }
+
   if (self->settings != NULL)
     {
       int width, height;
@@ -679,11 +705,13 @@ aw_window_class_init (AwWindowClass *klass)
   g_type_ensure (AW_TYPE_TIMELINE_VIEW);
   g_type_ensure (AW_TYPE_TASK_TABLE);
   g_type_ensure (AW_TYPE_LESSON_PANEL);
+  g_type_ensure (AW_TYPE_CODE_VIEW);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/awaitscope/Awaitscope/aw-window.ui");
   gtk_widget_class_bind_template_child (widget_class, AwWindow, session);
   gtk_widget_class_bind_template_child (widget_class, AwWindow, menu_button);
   gtk_widget_class_bind_template_child (widget_class, AwWindow, primary_menu);
+  gtk_widget_class_bind_template_child (widget_class, AwWindow, csharp_section);
   gtk_widget_class_bind_template_child (widget_class, AwWindow, title_label);
   gtk_widget_class_bind_template_child (widget_class, AwWindow, subtitle_label);
   gtk_widget_class_bind_template_child (widget_class, AwWindow, sidebar_button);
@@ -711,6 +739,9 @@ aw_window_class_init (AwWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AwWindow, timeline);
   gtk_widget_class_bind_template_child (widget_class, AwWindow, legend_help_button);
   gtk_widget_class_bind_template_child (widget_class, AwWindow, table);
+  gtk_widget_class_bind_template_child (widget_class, AwWindow, code_page);
+  gtk_widget_class_bind_template_child (widget_class, AwWindow, code_view);
+  gtk_widget_class_bind_template_child (widget_class, AwWindow, code_path_label);
   gtk_widget_class_bind_template_child (widget_class, AwWindow, lesson);
   gtk_widget_class_bind_template_child (widget_class, AwWindow, replay_bar);
   gtk_widget_class_bind_template_child (widget_class, AwWindow, replay_adjustment);
@@ -880,6 +911,7 @@ aw_window_init (AwWindow *self)
   gtk_menu_button_set_create_popup_func (self->menu_button, create_primary_menu, self, NULL);
 
   _aw_window_feedback_init (self);
+  _aw_window_csharp_init (self);
 
   gtk_list_box_set_header_func (self->scenario_list, header_func, NULL, NULL);
   gtk_list_box_set_filter_func (self->scenario_list, filter_and_hide, self, NULL);
@@ -1042,6 +1074,12 @@ AwTaskTable *
 _aw_window_get_task_table (AwWindow *self)
 {
   return self->table;
+}
+
+AwCodeView *
+_aw_window_get_code_view (AwWindow *self)
+{
+  return self->code_view;
 }
 
 GtkWidget *

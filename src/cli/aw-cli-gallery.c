@@ -6,7 +6,9 @@
  * its variants and each variant alone, in every format asked for, with an
  * index.html: a contact sheet of thumbnails by part of the lesson, each
  * linking to every format made, beside the lesson's words. Timing is simulated unless
- * --real is given, so two runs give identical files.
+ * --real is given, so two runs give identical files. With --csharp each
+ * lesson's comparison is drawn once more, with its C# twin run on Mono
+ * beside the GLib runs (both for real, as `render ID --csharp` draws them).
  */
 
 #include "config.h"
@@ -20,6 +22,7 @@
 #include <gio/gio.h>
 
 #include "aw-catalog.h"
+#include "aw-csharp.h"
 #include "aw-file-util.h"
 
 typedef struct {
@@ -30,6 +33,7 @@ typedef struct {
   double         scale;
   gboolean       transparent;
   gboolean       real;         /* run for real instead of simulating */
+  gboolean       csharp;       /* each comparison with its C# twin on Mono, for real */
   gboolean       formats[3];   /* by AwImageFormat */
   AwRunOptions   options;
 } GalleryStyle;
@@ -40,6 +44,7 @@ static const char *format_labels[] = { "PNG", "SVG", "PDF" };
 /* Draws one picture of @set in every format asked for; appends the HTML. */
 static gboolean
 gallery_picture (AwCliRunSet        *set,
+                 AwCliCsharp        *cs,
                  GalleryStyle       *style,
                  const char         *dir,
                  const char         *stem,
@@ -56,6 +61,8 @@ gallery_picture (AwCliRunSet        *set,
   int thumbnail = -1;
 
   aw_cli_run_set_request (set, &style->options, &request, &caption, &headline, &description);
+  if (cs != NULL)
+    aw_cli_csharp_request (cs, set, &request, &caption, &headline);
   request.theme = style->theme;
   request.width = style->width;
   request.height = style->height;
@@ -234,7 +241,34 @@ gallery_scenario (AwScenario         *scenario,
                    : g_strdup_printf ("%s-%s", aw_scenario_get_id (scenario), aw_scenario_get_variant (scenario, v)->name);
       heading = v < 0 ? g_strdup (n > 1 ? "All variants on one time axis" : aw_scenario_get_variant (scenario, 0)->title)
                       : g_strdup (aw_scenario_get_variant (scenario, v)->title);
-      if (!gallery_picture (&set, style, dir, stem, heading, html, error))
+      if (!gallery_picture (&set, NULL, style, dir, stem, heading, html, error))
+        return FALSE;
+    }
+
+  /* C# beside GLib: the comparison again, each variant's twin on Mono
+   * above its GLib run, on one time axis. */
+  if (style->csharp)
+    {
+      g_auto(AwCliRunSet) set = { 0 };
+      g_auto(AwCliCsharp) cs = { 0 };
+      g_autofree char *stem = g_strdup_printf ("%s-csharp", aw_scenario_get_id (scenario));
+
+      set.scenario = g_object_ref (scenario);
+      set.virtual_clock = FALSE;
+      set.indices = g_array_new (FALSE, FALSE, sizeof (guint));
+      for (guint i = 0; i < n; i++)
+        g_array_append_val (set.indices, i);
+      if (!aw_cli_run_set_execute (&set, &style->options))
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "the run failed");
+          return FALSE;
+        }
+      if (!aw_cli_csharp_run (&cs, &set, &style->options))
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "its C# twin did not run on Mono");
+          return FALSE;
+        }
+      if (!gallery_picture (&set, &cs, style, dir, stem, "C# on Mono beside GLib", html, error))
         return FALSE;
     }
 
@@ -263,23 +297,29 @@ aw_cli_gallery (int    argc,
   GOptionEntry entries[] = {
     { "format", 0, 0, G_OPTION_ARG_STRING, &formats, "Comma-separated formats: png, svg, pdf (default png)", "LIST" },
     { "real", 0, 0, G_OPTION_ARG_NONE, &style.real, "Run every scenario for real instead of simulating (slow, not reproducible)", NULL },
+    { "csharp", 0, 0, G_OPTION_ARG_NONE, &style.csharp, "Also draw each comparison with the scenario's C# twin run on Mono beside its GLib runs (both for real; needs mono-mcs)", NULL },
     { NULL }
   };
 
   aw_cli_picture_init (&picture);
   /* The gallery has always taken --scale 0 for the default. */
   picture.scale = 0;
-  if (!aw_cli_parse_options ("gallery", "DIR",
-                             "Draws every scenario into DIR: the comparison of its variants and each variant\n"
-                             "alone, with an index.html of the pictures, titles and captions. Timing is\n"
-                             "simulated (the virtual clock), so two runs give identical files.",
+  if (!aw_cli_parse_options ("gallery", "DIR [ID…]",
+                             "Draws every scenario (or those named) into DIR: the comparison of its variants\n"
+                             "and each variant alone, with an index.html of the pictures, titles and captions.\n"
+                             "Timing is simulated (the virtual clock), so two runs give identical files.",
                              aw_cli_picture_options (&picture, AW_CLI_PICTURE_TRANSPARENT),
                              entries, &argc, &argv, &exit_code))
     return exit_code;
-  if (argc != 2)
+  if (argc < 2)
     {
       aw_cli_print_error ("gallery: give the folder to draw into");
       return 2;
+    }
+  if (style.csharp && !aw_csharp_have_mono (&error))
+    {
+      aw_cli_print_error ("gallery --csharp: %s", error->message);
+      return 1;
     }
 
   if (picture.scale == 0)
@@ -324,6 +364,34 @@ aw_cli_gallery (int    argc,
     {
       aw_cli_print_error ("%s", error->message);
       return 1;
+    }
+  /* Only the scenarios named, in the catalogue's order. */
+  if (argc > 2)
+    {
+      g_autoptr(GPtrArray) named = g_ptr_array_new_with_free_func (g_object_unref);
+
+      for (int a = 2; a < argc; a++)
+        {
+          gboolean found = FALSE;
+
+          for (guint i = 0; i < all->len; i++)
+            if (g_str_equal (aw_scenario_get_id (g_ptr_array_index (all, i)), argv[a]))
+              found = TRUE;
+          if (!found)
+            {
+              aw_cli_print_error ("gallery: no scenario \"%s\" (awaitscope list shows them)", argv[a]);
+              return 2;
+            }
+        }
+      for (guint i = 0; i < all->len; i++)
+        for (int a = 2; a < argc; a++)
+          if (g_str_equal (aw_scenario_get_id (g_ptr_array_index (all, i)), argv[a]))
+            {
+              g_ptr_array_add (named, g_object_ref (g_ptr_array_index (all, i)));
+              break;
+            }
+      g_ptr_array_unref (all);
+      all = g_steal_pointer (&named);
     }
   if (!gallery_check_targets (all, &style, argv[1]))
     return 1;
@@ -409,6 +477,9 @@ aw_cli_gallery (int    argc,
   g_string_append_printf (html, "  <p>%s. Each lesson's pictures: all its variants on one time axis, then each variant "
                                 "alone. Select a picture for its full size. Regenerate with <code>awaitscope gallery DIR</code>.</p>\n",
                           style.real ? "Recorded runs, real clock" : "Simulated timing (virtual clock)");
+  if (style.csharp)
+    g_string_append (html, "  <p>Each lesson's comparison is also drawn with its C# twin, run on Mono and recorded by "
+                           "the C# lab, above each GLib run (both recorded for real): <code>awaitscope gallery --csharp DIR</code>.</p>\n");
   g_string_append_printf (html, "  <nav aria-label=\"Contents\">\n    <ol>\n%s    </ol>\n  </nav>\n", nav->str);
   g_string_append (html, body->str);
   g_string_append (html, "</body>\n</html>\n");

@@ -6,15 +6,22 @@
  * window keeps drawing meanwhile, its runs are then shown in the timeline,
  * the task table and the outcome card; a file that does not compile is
  * explained in the banner with its line and column; Cancel kills a program
- * that would run on. Skips without mcs or mono.
+ * that would run on. The C# code page shows the file and edits it: Ctrl+S
+ * writes it, Run saves and runs it again, a compiler error puts the cursor
+ * on its line (and its link in the banner does too), edits not saved show
+ * in the title and are asked about before the file is left; Open Example
+ * opens a copy of each bundled example. Skips without mcs or mono.
  */
 
 #include "config.h"
 
 #include <string.h>
 
+#include <glib/gstdio.h>
 #include <gtk/gtk.h>
+#include <gtksourceview/gtksource.h>
 
+#include "aw-code-view.h"
 #include "aw-csharp.h"
 #include "aw-lesson-panel.h"
 #include "aw-task-table.h"
@@ -109,9 +116,17 @@ test_compile_error (void)
   g_assert_true (gtk_revealer_get_reveal_child (window->error_revealer));
   g_assert_cmpstr (gtk_label_get_text (window->error_label), ==, error);
   g_assert_false (_aw_window_is_running (window));
-  /* Nothing ran: the title is the lesson's again, which Run runs. */
-  g_assert_cmpstr (gtk_label_get_text (window->title_label), ==,
-                   aw_scenario_get_title (_aw_window_get_scenario (window)));
+  /* Nothing ran: the file stays open, with the cursor on its error, for
+   * Run to run again once it is mended. */
+  g_assert_cmpstr (gtk_label_get_text (window->title_label), ==, "bad.cs");
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (window->view_stack), ==, "code");
+  {
+    guint line = 0, column = 0;
+
+    aw_code_view_get_cursor (_aw_window_get_code_view (window), &line, &column);
+    g_assert_cmpuint (line, ==, 9);
+    g_assert_cmpuint (column, ==, 8);
+  }
   if (g_getenv ("AW_TEST_PAUSE_MS") != NULL)
     test_wait_ms ((guint) g_ascii_strtoull (g_getenv ("AW_TEST_PAUSE_MS"), NULL, 10));
   close_window (window);
@@ -151,6 +166,352 @@ test_close_during_csharp (void)
   test_wait_ms (1000);
 }
 
+/* A copy of orders.cs in a folder of its own, to edit. */
+static char *
+copy_orders (void)
+{
+  g_autofree char *orders = g_build_filename (AW_SOURCE_ROOT, "csharp", "examples", "orders.cs", NULL);
+  g_autofree char *text = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("aw-code-XXXXXX", NULL);
+  char *copy = g_build_filename (dir, "orders.cs", NULL);
+
+  g_assert_true (g_file_get_contents (orders, &text, NULL, NULL));
+  g_assert_true (g_file_set_contents (copy, text, -1, NULL));
+  return copy;
+}
+
+static void
+remove_copy (const char *path)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+static char *
+buffer_text (AwWindow *window)
+{
+  return aw_code_view_dup_text (_aw_window_get_code_view (window));
+}
+
+static GtkTextBuffer *
+code_buffer (AwWindow *window)
+{
+  return gtk_text_view_get_buffer (aw_code_view_get_text_view (_aw_window_get_code_view (window)));
+}
+
+/* Types @text at the start of 1-based @line, as the keyboard would. */
+static void
+insert_at_line (AwWindow   *window,
+                int         line,
+                const char *text)
+{
+  GtkTextBuffer *buffer = code_buffer (window);
+  GtkTextIter iter;
+
+  gtk_text_buffer_get_iter_at_line (buffer, &iter, line - 1);
+  gtk_text_buffer_insert_interactive (buffer, &iter, text, -1, TRUE);
+}
+
+static void
+test_code_view (void)
+{
+  AwWindow *window = test_window_new (app, 1024, 768);
+  g_autofree char *orders = g_build_filename (AW_SOURCE_ROOT, "csharp", "examples", "orders.cs", NULL);
+  g_autofree char *text = NULL;
+  g_autofree char *shown = NULL;
+  AwCodeView *code = _aw_window_get_code_view (window);
+  GtkSourceBuffer *buffer;
+
+  g_assert_false (gtk_stack_page_get_visible (window->code_page));
+  aw_window_set_speed (window, 4);
+  g_assert_true (aw_window_open_csharp (window, orders));
+  /* The file, highlighted as C#, in the code page shown while it compiles. */
+  g_assert_true (gtk_stack_page_get_visible (window->code_page));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (window->view_stack), ==, "code");
+  g_assert_true (g_file_get_contents (orders, &text, NULL, NULL));
+  shown = buffer_text (window);
+  g_assert_cmpstr (shown, ==, text);
+  g_assert_cmpstr (aw_code_view_get_path (code), ==, orders);
+  buffer = GTK_SOURCE_BUFFER (code_buffer (window));
+  g_assert_nonnull (gtk_source_buffer_get_language (buffer));
+  g_assert_cmpstr (gtk_source_language_get_id (gtk_source_buffer_get_language (buffer)), ==, "c-sharp");
+  g_assert_true (gtk_source_view_get_show_line_numbers (GTK_SOURCE_VIEW (aw_code_view_get_text_view (code))));
+  g_assert_true (gtk_text_view_get_monospace (aw_code_view_get_text_view (code)));
+  g_assert_false (aw_code_view_get_modified (code));
+  g_assert_cmpstr (gtk_label_get_text (window->title_label), ==, "orders.cs");
+
+  /* Its runs, then the timeline shows them. */
+  g_assert_true (wait_csharp (window, 120000, NULL));
+  g_assert_null (_aw_window_get_error (window));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (window->view_stack), ==, "timeline");
+  g_assert_cmpuint (aw_timeline_view_get_n_runs (aw_window_get_timeline (window)), ==, 5);
+  g_assert_true (gtk_stack_page_get_visible (window->code_page));
+
+  /* A lesson takes its place: the code page goes. */
+  g_assert_true (aw_window_select_scenario (window, "when-any"));
+  g_assert_false (gtk_stack_page_get_visible (window->code_page));
+  g_assert_null (aw_code_view_get_path (code));
+  g_assert_cmpstr (gtk_label_get_text (window->title_label), ==,
+                   aw_scenario_get_title (_aw_window_get_scenario (window)));
+  close_window (window);
+}
+
+static void
+test_edit_and_save (void)
+{
+  AwWindow *window = test_window_new (app, 1024, 768);
+  g_autofree char *copy = copy_orders ();
+  g_autofree char *on_disk = NULL;
+  g_autofree char *shown = NULL;
+  AwCodeView *code = _aw_window_get_code_view (window);
+
+  aw_window_set_speed (window, 4);
+  g_assert_true (aw_window_open_csharp (window, copy));
+  g_assert_true (wait_csharp (window, 120000, NULL));
+  g_assert_null (_aw_window_get_error (window));
+
+  insert_at_line (window, 8, "// Edited in the window\n");
+  /* An edit not saved: "•" before the name, in the title and the window's. */
+  g_assert_true (aw_code_view_get_modified (code));
+  g_assert_cmpstr (gtk_label_get_text (window->title_label), ==, "• orders.cs");
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "• orders.cs");
+  g_assert_true (g_file_get_contents (copy, &on_disk, NULL, NULL));
+  g_assert_null (strstr (on_disk, "Edited in the window"));
+  g_clear_pointer (&on_disk, g_free);
+
+  /* Ctrl+S writes it, whole. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.save-csharp", NULL));
+  g_assert_false (aw_code_view_get_modified (code));
+  g_assert_cmpstr (gtk_label_get_text (window->title_label), ==, "orders.cs");
+  g_assert_true (g_file_get_contents (copy, &on_disk, NULL, NULL));
+  shown = buffer_text (window);
+  g_assert_cmpstr (on_disk, ==, shown);
+  g_assert_nonnull (strstr (on_disk, "// Edited in the window\nusing System;"));
+
+  /* Edits, then a lesson: asked first; Discard leaves the file as saved. */
+  insert_at_line (window, 1, "// not kept\n");
+  g_assert_true (aw_window_select_scenario (window, "when-any"));
+  g_assert_nonnull (window->save_prompt);
+  g_assert_true (gtk_stack_page_get_visible (window->code_page));
+  g_assert_cmpstr (aw_code_view_get_path (code), ==, copy);
+  gtk_dialog_response (GTK_DIALOG (window->save_prompt), GTK_RESPONSE_REJECT);
+  g_assert_null (window->save_prompt);
+  g_assert_null (aw_code_view_get_path (code));
+  g_assert_cmpstr (aw_scenario_get_id (_aw_window_get_scenario (window)), ==, "when-any");
+  g_clear_pointer (&on_disk, g_free);
+  g_assert_true (g_file_get_contents (copy, &on_disk, NULL, NULL));
+  g_assert_null (strstr (on_disk, "not kept"));
+
+  remove_copy (copy);
+  close_window (window);
+}
+
+static void
+test_edit_syntax_error (void)
+{
+  AwWindow *window = test_window_new (app, 1024, 768);
+  g_autofree char *copy = copy_orders ();
+  g_autofree char *on_disk = NULL;
+  AwCodeView *code = _aw_window_get_code_view (window);
+  gboolean handled = FALSE;
+  const char *error;
+  guint line = 0, column = 0;
+
+  aw_window_set_speed (window, 4);
+  g_assert_true (aw_window_open_csharp (window, copy));
+  g_assert_true (wait_csharp (window, 120000, NULL));
+  g_assert_null (_aw_window_get_error (window));
+
+  /* Line 20 gets a statement with no value: CS1525 there. */
+  insert_at_line (window, 20, "    static int broken = ;\n");
+  aw_code_view_go_to (code, 1, 1);
+  /* Run (F5) saves the file, then compiles it. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.run", NULL));
+  g_assert_false (aw_code_view_get_modified (code));
+  g_assert_true (g_file_get_contents (copy, &on_disk, NULL, NULL));
+  g_assert_nonnull (strstr (on_disk, "static int broken = ;"));
+  g_assert_true (wait_csharp (window, 120000, NULL));
+
+  error = _aw_window_get_error (window);
+  g_assert_nonnull (error);
+  g_assert_true (g_str_has_prefix (error, "orders.cs:20:"));
+  g_assert_true (gtk_revealer_get_reveal_child (window->error_revealer));
+  g_assert_cmpstr (gtk_label_get_text (window->error_label), ==, error);
+  /* The code page, the cursor on the error's line, the line marked. */
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (window->view_stack), ==, "code");
+  aw_code_view_get_cursor (code, &line, &column);
+  g_assert_cmpuint (line, ==, 20);
+  g_assert_cmpuint (column, >, 1);
+  g_assert_cmpuint (aw_code_view_get_n_error_lines (code), >=, 1);
+  g_assert_true (gtk_widget_has_focus (GTK_WIDGET (aw_code_view_get_text_view (code))));
+
+  /* The banner's link goes there too, from wherever the cursor was. */
+  aw_code_view_go_to (code, 3, 1);
+  gtk_stack_set_visible_child_name (window->view_stack, "timeline");
+  g_assert_nonnull (strstr (gtk_label_get_label (window->error_label), "href=\"aw-code:20:"));
+  g_signal_emit_by_name (window->error_label, "activate-link", "aw-code:20:5", &handled);
+  g_assert_true (handled);
+  aw_code_view_get_cursor (code, &line, &column);
+  g_assert_cmpuint (line, ==, 20);
+  g_assert_cmpuint (column, ==, 5);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (window->view_stack), ==, "code");
+  if (g_getenv ("AW_TEST_PAUSE_MS") != NULL)
+    test_wait_ms ((guint) g_ascii_strtoull (g_getenv ("AW_TEST_PAUSE_MS"), NULL, 10));
+
+  remove_copy (copy);
+  close_window (window);
+}
+
+/* The examples the main menu offers: every bundled one, once each. */
+static void
+collect_examples (GMenuModel *menu,
+                  GPtrArray  *names)
+{
+  for (int i = 0; i < g_menu_model_get_n_items (menu); i++)
+    {
+      g_autofree char *action = NULL;
+      g_autofree char *target = NULL;
+      GMenuModel *link;
+
+      if (g_menu_model_get_item_attribute (menu, i, G_MENU_ATTRIBUTE_ACTION, "s", &action) &&
+          g_str_equal (action, "win.open-example") &&
+          g_menu_model_get_item_attribute (menu, i, G_MENU_ATTRIBUTE_TARGET, "s", &target))
+        g_ptr_array_add (names, g_steal_pointer (&target));
+      link = g_menu_model_get_item_link (menu, i, G_MENU_LINK_SECTION);
+      if (link != NULL)
+        {
+          collect_examples (link, names);
+          g_object_unref (link);
+        }
+      link = g_menu_model_get_item_link (menu, i, G_MENU_LINK_SUBMENU);
+      if (link != NULL)
+        {
+          collect_examples (link, names);
+          g_object_unref (link);
+        }
+    }
+}
+
+static void
+test_open_example (void)
+{
+  AwWindow *window = test_window_new (app, 1024, 768);
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *dir = g_build_filename (AW_SOURCE_ROOT, "csharp", "examples", NULL);
+  g_autoptr(GDir) folder = g_dir_open (dir, 0, NULL);
+  g_autofree char *copy = NULL;
+  g_autofree char *bundled_text = NULL;
+  g_autofree char *shown = NULL;
+  const char *name;
+  guint n_files = 0;
+
+  collect_examples (window->primary_menu, names);
+  g_assert_cmpuint (names->len, ==, 4);
+  while ((name = g_dir_read_name (folder)) != NULL)
+    if (g_str_has_suffix (name, ".cs"))
+      {
+        n_files++;
+        g_assert_true (g_ptr_array_find_with_equal_func (names, name, g_str_equal, NULL));
+      }
+  g_assert_cmpuint (n_files, ==, names->len);
+  for (guint i = 0; i < names->len; i++)
+    {
+      g_autofree char *path = _aw_window_find_example (g_ptr_array_index (names, i), NULL);
+
+      g_assert_nonnull (path);
+    }
+
+  /* Opened from the menu: a copy the student may edit, the bundled one left alone. */
+  aw_window_set_speed (window, 4);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-example", "s", "cancel.cs"));
+  copy = g_build_filename (g_get_user_data_dir (), "awaitscope", "examples", "cancel.cs", NULL);
+  g_assert_cmpstr (aw_code_view_get_path (_aw_window_get_code_view (window)), ==, copy);
+  g_assert_true (g_file_get_contents (_aw_window_find_example ("cancel.cs", NULL), &bundled_text, NULL, NULL));
+  shown = buffer_text (window);
+  g_assert_cmpstr (shown, ==, bundled_text);
+  g_assert_true (wait_csharp (window, 120000, NULL));
+  g_assert_null (_aw_window_get_error (window));
+  g_assert_cmpuint (aw_timeline_view_get_n_runs (aw_window_get_timeline (window)), ==, 4);
+  close_window (window);
+}
+
+static void
+test_csharp_beside (void)
+{
+  AwWindow *window = test_window_new (app, 1024, 768);
+  g_autoptr(GVariant) state = NULL;
+  const AwNamedRun *runs;
+  guint n_runs;
+  gint64 start;
+
+  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "csharp-beside"));
+  g_action_group_change_action_state (G_ACTION_GROUP (window), "csharp-beside", g_variant_new_boolean (TRUE));
+  state = g_action_group_get_action_state (G_ACTION_GROUP (window), "csharp-beside");
+  g_assert_true (g_variant_get_boolean (state));
+  g_assert_true (aw_window_select_scenario (window, "when-all"));
+  aw_window_set_variant (window, -1);
+  aw_window_set_speed (window, 4);
+
+  /* The GLib runs, then the twin on Mono, still running meanwhile. */
+  start = g_get_monotonic_time ();
+  g_assert_true (test_run_and_wait (window, 180000));
+  g_assert_null (_aw_window_get_error (window));
+  g_assert_false (_aw_window_is_running (window));
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 180 * G_USEC_PER_SEC);
+
+  /* Four blocks on one time axis: each variant's C# run, then its GLib run. */
+  g_assert_cmpuint (aw_timeline_view_get_n_runs (aw_window_get_timeline (window)), ==, 4);
+  runs = aw_session_get_runs (aw_window_get_session (window), &n_runs);
+  g_assert_cmpuint (n_runs, ==, 4);
+  g_assert_cmpstr (runs[0].title, ==, "C# on Mono: One by one");
+  g_assert_cmpstr (runs[1].title, ==, "GLib: One by one");
+  g_assert_true (g_str_has_prefix (runs[2].title, "C# on Mono: "));
+  g_assert_true (g_str_has_prefix (runs[3].title, "GLib: "));
+  g_assert_cmpstr (runs[0].name, ==, runs[1].name);
+  g_assert_cmpstr (runs[2].name, ==, runs[3].name);
+  for (guint i = 0; i < n_runs; i++)
+    {
+      guint n_tasks = 0;
+
+      aw_trace_model_update (runs[i].model);
+      aw_trace_model_get_tasks (runs[i].model, &n_tasks);
+      g_assert_cmpuint (n_tasks, >=, 3);
+    }
+  /* The twin ran on Mono: its runs say so. */
+  g_assert_nonnull (strstr (aw_trace_get_metadata (aw_trace_model_get_trace (runs[0].model), "runtime"), "Mono"));
+  g_assert_nonnull (aw_lesson_panel_get_outcome (window->lesson));
+  if (g_getenv ("AW_TEST_PAUSE_MS") != NULL)
+    test_wait_ms ((guint) g_ascii_strtoull (g_getenv ("AW_TEST_PAUSE_MS"), NULL, 10));
+
+  /* Off: GLib alone again. */
+  g_action_group_change_action_state (G_ACTION_GROUP (window), "csharp-beside", g_variant_new_boolean (FALSE));
+  g_assert_true (test_run_and_wait (window, 60000));
+  g_assert_cmpuint (aw_timeline_view_get_n_runs (aw_window_get_timeline (window)), ==, 2);
+  close_window (window);
+}
+
+/* Without Mono the toggle cannot be turned on, and says what to install. */
+static void
+test_csharp_beside_no_mono (void)
+{
+  g_autofree char *path = g_strdup (g_getenv ("PATH"));
+  AwWindow *window;
+  GMenuModel *section;
+  g_autofree char *label = NULL;
+
+  g_setenv ("PATH", "/nonexistent", TRUE);
+  window = test_window_new (app, 1024, 768);
+  g_setenv ("PATH", path, TRUE);
+  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "csharp-beside"));
+  section = G_MENU_MODEL (window->csharp_section);
+  g_assert_cmpint (g_menu_model_get_n_items (section), ==, 1);
+  g_assert_true (g_menu_model_get_item_attribute (section, 0, G_MENU_ATTRIBUTE_LABEL, "s", &label));
+  g_assert_nonnull (strstr (label, "apt-get install mono-mcs"));
+  close_window (window);
+}
+
 static void
 test_no_mono (void)
 {
@@ -161,6 +522,10 @@ int
 main (int    argc,
       char **argv)
 {
+  g_autofree char *data_home = g_dir_make_tmp ("aw-test-data-XXXXXX", NULL);
+
+  /* Open Example copies into the user's data folder: one of the test's own. */
+  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
   if (!test_app_init (&argc, &argv))
     return 0;
 
@@ -175,6 +540,12 @@ main (int    argc,
   g_test_add_func ("/aw/app/csharp/compile-error", test_compile_error);
   g_test_add_func ("/aw/app/csharp/cancel", test_cancel_csharp);
   g_test_add_func ("/aw/app/csharp/close-during-run", test_close_during_csharp);
+  g_test_add_func ("/aw/app/csharp/code-view", test_code_view);
+  g_test_add_func ("/aw/app/csharp/edit-and-save", test_edit_and_save);
+  g_test_add_func ("/aw/app/csharp/edit-syntax-error", test_edit_syntax_error);
+  g_test_add_func ("/aw/app/csharp/open-example", test_open_example);
+  g_test_add_func ("/aw/app/csharp/beside-glib", test_csharp_beside);
+  g_test_add_func ("/aw/app/csharp/beside-glib-no-mono", test_csharp_beside_no_mono);
 
   return test_app_run (&app);
 }

@@ -8,7 +8,8 @@
     deadlock the watchdog broke, the freeze, the pool thread;
   - `awaitscope run ID --csharp --json` puts the twin's runs beside the
     GLib runs: the same variants ending the same way, the error `await`
-    rethrew, the deadlock, the crash; `render ID --csharp` draws both.
+    rethrew, the deadlock, the crash; `render ID --csharp` draws both, and
+    `gallery --csharp DIR ID ID` draws two lessons' comparisons so.
 
 TAP. Without mcs or mono: `1..0 # SKIP`.
 """
@@ -142,11 +143,32 @@ def main():
     rc, _, err = aw("render", "deadlock", "--csharp", "--speed", "4", "--deadline", "500", "-o", png)
     check(rc == 0 and os.path.getsize(png) > 10000, "render deadlock --csharp draws both runs", err)
 
+    # gallery --csharp on two lessons: each comparison once more, C# beside GLib.
+    gal = os.path.join(tmp, "gallery")
+    rc, _, err = aw("gallery", "--csharp", gal, "when-all", "deadlock", timeout=600)
+    made = sorted(os.listdir(gal)) if os.path.isdir(gal) else []
+    check(rc == 0 and "when-all-csharp.png" in made and "deadlock-csharp.png" in made
+          and not any(f.startswith(("when-any", "cancel")) for f in made),
+          "gallery --csharp DIR when-all deadlock: both lessons, each with its C#-beside-GLib picture", (rc, made, err[-800:]))
+    if rc == 0:
+        with open(os.path.join(gal, "index.html"), encoding="utf-8") as f:
+            index = f.read()
+        check('href="when-all-csharp.png"' in index and "C# on Mono beside GLib" in index,
+              "gallery --csharp: the index shows the C# pictures", index[-400:])
+        check(os.path.getsize(os.path.join(gal, "deadlock-csharp.png")) > 20000,
+              "gallery --csharp: the picture is drawn", os.path.getsize(os.path.join(gal, "deadlock-csharp.png")))
+    rc, _, err = aw("gallery", os.path.join(tmp, "nope"), "no-such-lesson")
+    check(rc == 2 and "no-such-lesson" in err, "gallery DIR ID: an unknown lesson is named, exit 2", (rc, err))
+
     # Without Mono on PATH: a clear message and a failure.
     p = subprocess.run([AWAITSCOPE, "run", "when-all", "--csharp"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                        env=dict(os.environ, PATH="/nonexistent"), timeout=120)
     check(p.returncode != 0 and b"mono-mcs" in p.stderr, "without Mono, --csharp says how to install it",
           p.stderr.decode(errors="replace"))
+    p = subprocess.run([AWAITSCOPE, "gallery", "--csharp", os.path.join(tmp, "g2"), "when-all"], stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, env=dict(os.environ, PATH="/nonexistent"), timeout=120)
+    check(p.returncode != 0 and b"mono-mcs" in p.stderr and not os.path.exists(os.path.join(tmp, "g2", "index.html")),
+          "without Mono, gallery --csharp says how to install it", p.stderr.decode(errors="replace"))
 
     shutil.rmtree(tmp, ignore_errors=True)
     print(f"1..{n}")

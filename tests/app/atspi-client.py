@@ -264,7 +264,7 @@ def repeated_descriptions(app):
     return found
 
 
-SUBMENUS = ("Theme", "Watchdog Deadline", "Text Size")
+SUBMENUS = ("Open Example", "Theme", "Watchdog Deadline", "Text Size")
 
 
 # GTK 4.8 exposes no has-popup state: an item that opens a submenu is

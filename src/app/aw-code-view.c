@@ -110,7 +110,11 @@ aw_code_view_get_property (GObject    *object,
 static gboolean
 aw_code_view_grab_focus (GtkWidget *widget)
 {
-  return gtk_widget_grab_focus (GTK_WIDGET (AW_CODE_VIEW (widget)->view));
+  AwCodeView *self = AW_CODE_VIEW (widget);
+
+  if (self->view == NULL)
+    return FALSE;
+  return gtk_widget_grab_focus (GTK_WIDGET (self->view));
 }
 
 static void
@@ -146,14 +150,21 @@ aw_code_view_class_init (AwCodeViewClass *klass)
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "codeview");
-
-  gtk_source_init ();
 }
 
+/* GtkSourceView is set up when a file is first shown, not with the window:
+ * its types and styles add some two thousand quarks, past which GLib
+ * leaves its first quark table behind (gquark.c), and most sessions never
+ * open a C# file. */
 static void
-aw_code_view_init (AwCodeView *self)
+ensure_view (AwCodeView *self)
 {
-  GtkSourceLanguageManager *languages = gtk_source_language_manager_get_default ();
+  GtkSourceLanguageManager *languages;
+
+  if (self->view != NULL)
+    return;
+  gtk_source_init ();
+  languages = gtk_source_language_manager_get_default ();
 
   self->buffer = gtk_source_buffer_new (NULL);
   gtk_source_buffer_set_language (self->buffer, gtk_source_language_manager_get_language (languages, "c-sharp"));
@@ -186,6 +197,11 @@ aw_code_view_init (AwCodeView *self)
   self->scroller = gtk_scrolled_window_new ();
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (self->scroller), GTK_WIDGET (self->view));
   gtk_widget_set_parent (self->scroller, GTK_WIDGET (self));
+}
+
+static void
+aw_code_view_init (AwCodeView *self)
+{
 }
 
 /**
@@ -235,6 +251,7 @@ aw_code_view_load (AwCodeView  *self,
       return FALSE;
     }
 
+  ensure_view (self);
   gtk_text_buffer_begin_irreversible_action (GTK_TEXT_BUFFER (self->buffer));
   gtk_text_buffer_set_text (GTK_TEXT_BUFFER (self->buffer), text ? text : "", (int) len);
   gtk_text_buffer_end_irreversible_action (GTK_TEXT_BUFFER (self->buffer));
@@ -273,7 +290,8 @@ aw_code_view_save (AwCodeView  *self,
   bytes = g_bytes_new_take (text, strlen (text));
   if (!aw_write_file_atomic (self->path, bytes, error))
     return FALSE;
-  gtk_text_buffer_set_modified (GTK_TEXT_BUFFER (self->buffer), FALSE);
+  if (self->buffer != NULL)
+    gtk_text_buffer_set_modified (GTK_TEXT_BUFFER (self->buffer), FALSE);
   return TRUE;
 }
 
@@ -287,10 +305,13 @@ aw_code_view_close (AwCodeView *self)
 {
   g_return_if_fail (AW_IS_CODE_VIEW (self));
 
-  gtk_text_buffer_begin_irreversible_action (GTK_TEXT_BUFFER (self->buffer));
-  gtk_text_buffer_set_text (GTK_TEXT_BUFFER (self->buffer), "", 0);
-  gtk_text_buffer_end_irreversible_action (GTK_TEXT_BUFFER (self->buffer));
-  gtk_text_buffer_set_modified (GTK_TEXT_BUFFER (self->buffer), FALSE);
+  if (self->buffer != NULL)
+    {
+      gtk_text_buffer_begin_irreversible_action (GTK_TEXT_BUFFER (self->buffer));
+      gtk_text_buffer_set_text (GTK_TEXT_BUFFER (self->buffer), "", 0);
+      gtk_text_buffer_end_irreversible_action (GTK_TEXT_BUFFER (self->buffer));
+      gtk_text_buffer_set_modified (GTK_TEXT_BUFFER (self->buffer), FALSE);
+    }
   self->n_error_lines = 0;
   if (self->path != NULL)
     {
@@ -312,7 +333,7 @@ aw_code_view_get_modified (AwCodeView *self)
 {
   g_return_val_if_fail (AW_IS_CODE_VIEW (self), FALSE);
 
-  return gtk_text_buffer_get_modified (GTK_TEXT_BUFFER (self->buffer));
+  return self->buffer != NULL && gtk_text_buffer_get_modified (GTK_TEXT_BUFFER (self->buffer));
 }
 
 /**
@@ -327,6 +348,8 @@ aw_code_view_dup_text (AwCodeView *self)
 
   g_return_val_if_fail (AW_IS_CODE_VIEW (self), NULL);
 
+  if (self->buffer == NULL)
+    return g_strdup ("");
   gtk_text_buffer_get_bounds (GTK_TEXT_BUFFER (self->buffer), &start, &end);
   return gtk_text_buffer_get_text (GTK_TEXT_BUFFER (self->buffer), &start, &end, TRUE);
 }
@@ -341,6 +364,7 @@ aw_code_view_get_text_view (AwCodeView *self)
 {
   g_return_val_if_fail (AW_IS_CODE_VIEW (self), NULL);
 
+  ensure_view (self);
   return GTK_TEXT_VIEW (self->view);
 }
 
@@ -359,7 +383,8 @@ aw_code_view_set_dark (AwCodeView *self,
   if (self->dark == dark)
     return;
   self->dark = dark;
-  apply_scheme (self);
+  if (self->buffer != NULL)
+    apply_scheme (self);
 }
 
 /* The iterator at 1-based @line and @column, held inside the text. */
@@ -398,6 +423,8 @@ aw_code_view_go_to (AwCodeView *self,
 
   g_return_if_fail (AW_IS_CODE_VIEW (self));
 
+  if (self->view == NULL)
+    return;
   iter_at (self, line, column, &iter);
   gtk_text_buffer_place_cursor (GTK_TEXT_BUFFER (self->buffer), &iter);
   gtk_text_view_scroll_to_mark (GTK_TEXT_VIEW (self->view),
@@ -420,6 +447,14 @@ aw_code_view_get_cursor (AwCodeView *self,
 
   g_return_if_fail (AW_IS_CODE_VIEW (self));
 
+  if (self->buffer == NULL)
+    {
+      if (line != NULL)
+        *line = 0;
+      if (column != NULL)
+        *column = 0;
+      return;
+    }
   gtk_text_buffer_get_iter_at_mark (GTK_TEXT_BUFFER (self->buffer), &iter,
                                     gtk_text_buffer_get_insert (GTK_TEXT_BUFFER (self->buffer)));
   if (line != NULL)
@@ -435,6 +470,9 @@ aw_code_view_clear_errors (AwCodeView *self)
 
   g_return_if_fail (AW_IS_CODE_VIEW (self));
 
+  self->n_error_lines = 0;
+  if (self->buffer == NULL)
+    return;
   gtk_text_buffer_get_bounds (GTK_TEXT_BUFFER (self->buffer), &start, &end);
   gtk_text_buffer_remove_tag (GTK_TEXT_BUFFER (self->buffer), self->error_tag, &start, &end);
   self->n_error_lines = 0;

@@ -402,6 +402,7 @@ test_open_example (void)
   g_autofree char *dir = g_build_filename (AW_SOURCE_ROOT, "csharp", "examples", NULL);
   g_autoptr(GDir) folder = g_dir_open (dir, 0, NULL);
   g_autofree char *copy = NULL;
+  g_autofree char *bundled = NULL;
   g_autofree char *bundled_text = NULL;
   g_autofree char *shown = NULL;
   const char *name;
@@ -428,7 +429,8 @@ test_open_example (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-example", "s", "cancel.cs"));
   copy = g_build_filename (g_get_user_data_dir (), "awaitscope", "examples", "cancel.cs", NULL);
   g_assert_cmpstr (aw_code_view_get_path (_aw_window_get_code_view (window)), ==, copy);
-  g_assert_true (g_file_get_contents (_aw_window_find_example ("cancel.cs", NULL), &bundled_text, NULL, NULL));
+  bundled = _aw_window_find_example ("cancel.cs", NULL);
+  g_assert_true (g_file_get_contents (bundled, &bundled_text, NULL, NULL));
   shown = buffer_text (window);
   g_assert_cmpstr (shown, ==, bundled_text);
   g_assert_true (wait_csharp (window, 120000, NULL));

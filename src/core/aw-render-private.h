@@ -26,6 +26,9 @@ G_BEGIN_DECLS
 /* With readable rows (a request's min_label_px), a label's size as a share
  * of its row's height; else rows squeeze and labels take 0.8 of them. */
 #define READABLE_LABEL_SHARE 0.85
+/* The label column's width, and the shrinking of long names, look at the
+ * first this many tasks of a run. */
+#define MAX_MEASURED_LABELS 256
 #define LANE_SIZE    0.9
 #define SMALL_SIZE   0.82
 
@@ -189,6 +192,10 @@ void         _aw_render_text_draw_tinted     (Ctx                         *c,
                                               const AwColor               *color);
 
 /* aw-render-layout.c */
+void         _aw_render_make_row_labels      (Ctx                         *c,
+                                             AwRenderLayout              *lay,
+                                             AwRenderVariantLayout       *vl,
+                                             AwTraceModel                *model);
 const char  *_aw_render_lane_label          (const char                  *recorded,
                                              guint                        lane,
                                              char                        *buf,

@@ -504,30 +504,9 @@ namespace Awaitscope
         /// <summary>A wait of ms that holds no thread, then value.</summary>
         public static async Task<T> Io<T>(string name, double ms, T value, CancellationToken token = default(CancellationToken))
         {
-            var rec = Trace.Current;
-            int parent = currentTask.Value, id = 0, lane = 0;
-            if (rec != null)
-            {
-                id = rec.NewTask();
-                lane = rec.CurrentLane;
-                rec.RecordOn(lane, "created", id, parent, name);
-                rec.RecordOn(lane, "waiting", id, 0, null);
-                WatchToken(rec, token, parent);
-            }
-            try
-            {
-                // Task.Delay counts whole milliseconds; 0 would complete synchronously.
-                var d = Ms(ms);
-                if (ms > 0 && d < TimeSpan.FromMilliseconds(1)) d = TimeSpan.FromMilliseconds(1);
-                await Task.Delay(d, token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException e)
-            {
-                // The wait held no thread: it ends where it began.
-                if (rec != null) rec.RecordOn(lane, "cancelled", id, 0, e.Message);
-                throw;
-            }
-            if (rec != null) rec.RecordOn(lane, "completed", id, 0, null);
+            var wait = RecordedWait.Begin(name, token);
+            await wait.Delay(ms, token).ConfigureAwait(false);
+            if (wait.Rec != null) wait.Rec.RecordOn(wait.Lane, "completed", wait.Id, 0, null);
             return value;
         }
 
@@ -539,33 +518,54 @@ namespace Awaitscope
 
         public static async Task<T> Fail<T>(string name, double ms, Exception error, CancellationToken token = default(CancellationToken))
         {
-            var rec = Trace.Current;
-            int parent = currentTask.Value, id = 0, lane = 0;
-            if (rec != null)
+            var wait = RecordedWait.Begin(name, token);
+            await wait.Delay(ms, token).ConfigureAwait(false);
+            if (wait.Rec != null)
             {
-                id = rec.NewTask();
-                lane = rec.CurrentLane;
-                rec.RecordOn(lane, "created", id, parent, name);
-                rec.RecordOn(lane, "waiting", id, 0, null);
-                WatchToken(rec, token, parent);
-            }
-            try
-            {
-                var d = Ms(ms);
-                if (ms > 0 && d < TimeSpan.FromMilliseconds(1)) d = TimeSpan.FromMilliseconds(1);
-                await Task.Delay(d, token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException e)
-            {
-                if (rec != null) rec.RecordOn(lane, "cancelled", id, 0, e.Message);
-                throw;
-            }
-            if (rec != null)
-            {
-                Claim(error, rec, id);
-                rec.RecordOn(lane, "faulted", id, 0, Described(error));
+                Claim(error, wait.Rec, wait.Id);
+                wait.Rec.RecordOn(wait.Lane, "faulted", wait.Id, 0, Described(error));
             }
             throw error;
+        }
+
+        /// <summary>A task that waits holding no thread (Io, Fail): created and
+        /// waiting where it is called, cancelled where it began.</summary>
+        sealed class RecordedWait
+        {
+            public Recording Rec;
+            public int Id, Lane;
+
+            public static RecordedWait Begin(string name, CancellationToken token)
+            {
+                var wait = new RecordedWait { Rec = Trace.Current };
+                int parent = currentTask.Value;
+                if (wait.Rec != null)
+                {
+                    wait.Id = wait.Rec.NewTask();
+                    wait.Lane = wait.Rec.CurrentLane;
+                    wait.Rec.RecordOn(wait.Lane, "created", wait.Id, parent, name);
+                    wait.Rec.RecordOn(wait.Lane, "waiting", wait.Id, 0, null);
+                    WatchToken(wait.Rec, token, parent);
+                }
+                return wait;
+            }
+
+            public async Task Delay(double ms, CancellationToken token)
+            {
+                try
+                {
+                    // Task.Delay counts whole milliseconds; 0 would complete synchronously.
+                    var d = Ms(ms);
+                    if (ms > 0 && d < TimeSpan.FromMilliseconds(1)) d = TimeSpan.FromMilliseconds(1);
+                    await Task.Delay(d, token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException e)
+                {
+                    // The wait held no thread: it ends where it began.
+                    if (Rec != null) Rec.RecordOn(Lane, "cancelled", Id, 0, e.Message);
+                    throw;
+                }
+            }
         }
 
         [StructLayout(LayoutKind.Sequential)]

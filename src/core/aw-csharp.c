@@ -17,6 +17,8 @@
 
 #include "config.h"
 
+#include "aw-i18n.h"
+
 #include "aw-csharp.h"
 
 #include <errno.h>
@@ -53,13 +55,16 @@ aw_csharp_find_lab (GError **error)
         return g_strdup (dirs[i]);
       if (i == 0)
         {
+          /* Translators: AWAITSCOPE_CSHARP_DIR stays as it is; the first %s is a folder, the
+           * second a file name. */
           g_set_error (error, AW_CSHARP_ERROR, AW_CSHARP_ERROR_NO_SOURCE,
-                       "AWAITSCOPE_CSHARP_DIR is %s, which has no %s", env, LAB_FILE);
+                       _("AWAITSCOPE_CSHARP_DIR is %s, which has no %s"), env, LAB_FILE);
           return NULL;
         }
     }
+  /* Translators: the first %s is a file name, the others folders. */
   g_set_error (error, AW_CSHARP_ERROR, AW_CSHARP_ERROR_NO_SOURCE,
-               "the C# lab (%s) is not installed: not in %s nor in %s/csharp",
+               _("the C# lab (%s) is not installed: not in %s nor in %s/csharp"),
                LAB_FILE, AW_CSHARP_INSTALL_DIR, AW_SOURCE_ROOT);
   return NULL;
 }
@@ -98,8 +103,10 @@ aw_csharp_find_twin (const char  *scenario_id,
   path = g_build_filename (twins, name, NULL);
   if (strchr (scenario_id, '/') != NULL || !g_file_test (path, G_FILE_TEST_IS_REGULAR))
     {
+      /* Translators: the first %s is a scenario's id, the second a file name; a twin is the same
+       * program written in C#. */
       g_set_error (error, AW_CSHARP_ERROR, AW_CSHARP_ERROR_NO_SOURCE,
-                   "scenario \"%s\" has no C# twin (no %s)", scenario_id, path);
+                   _("scenario \"%s\" has no C# twin (no %s)"), scenario_id, path);
       g_free (path);
       return NULL;
     }
@@ -115,11 +122,17 @@ find_mono (char   **mcs,
   *mono = g_find_program_in_path ("mono");
   if (*mcs == NULL || *mono == NULL)
     {
-      g_set_error (error, AW_CSHARP_ERROR, AW_CSHARP_ERROR_NO_MONO,
-                   "the C# lab needs Mono, and %s is not installed "
-                   "(on Debian or Ubuntu: apt-get install mono-mcs)",
-                   *mcs == NULL && *mono == NULL ? "neither mcs nor mono"
-                   : *mcs == NULL ? "its compiler mcs" : "its runtime mono");
+      /* Translators: mcs, mono and apt-get install mono-mcs are commands
+       * and stay as they are. */
+      g_set_error_literal (error, AW_CSHARP_ERROR, AW_CSHARP_ERROR_NO_MONO,
+                           *mcs == NULL && *mono == NULL
+                           ? _("the C# lab needs Mono, and neither mcs nor mono is installed "
+                               "(on Debian or Ubuntu: apt-get install mono-mcs)")
+                           : *mcs == NULL
+                           ? _("the C# lab needs Mono, and its compiler mcs is not installed "
+                               "(on Debian or Ubuntu: apt-get install mono-mcs)")
+                           : _("the C# lab needs Mono, and its runtime mono is not installed "
+                               "(on Debian or Ubuntu: apt-get install mono-mcs)"));
       g_clear_pointer (mcs, g_free);
       g_clear_pointer (mono, g_free);
       return FALSE;
@@ -174,15 +187,17 @@ probe_sandbox (gpointer data)
   (void) data;
   if (g_strcmp0 (g_getenv ("AWAITSCOPE_CSHARP_SANDBOX"), "0") == 0)
     {
-      sandbox_note = g_strdup ("the sandbox is turned off (AWAITSCOPE_CSHARP_SANDBOX=0): "
-                               "the program runs with the network and the user's /tmp");
+      /* Translators: AWAITSCOPE_CSHARP_SANDBOX=0 stays as it is. */
+      sandbox_note = g_strdup (_("the sandbox is turned off (AWAITSCOPE_CSHARP_SANDBOX=0): "
+                                 "the program runs with the network and the user's /tmp"));
       return NULL;
     }
   bwrap = g_find_program_in_path ("bwrap");
   if (bwrap == NULL)
     {
-      sandbox_note = g_strdup ("bwrap is not installed, so the program runs with the network and the "
-                               "user's /tmp (apt-get install bubblewrap to run it without them)");
+      /* Translators: bwrap and apt-get install bubblewrap stay as they are. */
+      sandbox_note = g_strdup (_("bwrap is not installed, so the program runs with the network and the "
+                                 "user's /tmp (apt-get install bubblewrap to run it without them)"));
       return NULL;
     }
   {
@@ -200,9 +215,15 @@ probe_sandbox (gpointer data)
         if (nl != NULL)
           *nl = '\0';
         g_strstrip (first);
-        sandbox_note = g_strdup_printf ("bwrap cannot make a sandbox here (%s), so the program runs "
-                                        "with the network and the user's /tmp",
-                                        first[0] ? first : "it failed");
+        if (first[0] != '\0')
+          /* Translators: %s is bwrap's own message; bwrap stays as it is. */
+          sandbox_note = g_strdup_printf (_("bwrap cannot make a sandbox here (%s), so the program runs "
+                                            "with the network and the user's /tmp"),
+                                          first);
+        else
+          /* Translators: bwrap stays as it is. */
+          sandbox_note = g_strdup (_("bwrap cannot make a sandbox here, so the program runs "
+                                     "with the network and the user's /tmp"));
         return NULL;
       }
   }
@@ -679,8 +700,9 @@ compile (const char  *mcs,
 
   if (g_mkdir_with_parents (dir, 0755) != 0)
     {
+      /* Translators: the first %s is a folder, the second the system's reason. */
       g_set_error (error, AW_CSHARP_ERROR, AW_CSHARP_ERROR_COMPILE,
-                   "cannot make the cache folder %s: %s", dir, g_strerror (errno));
+                   _("cannot make the cache folder %s: %s"), dir, g_strerror (errno));
       return NULL;
     }
   tmp = g_strdup_printf ("%s.%d.tmp", exe, (int) getpid ());
@@ -711,23 +733,27 @@ compile (const char  *mcs,
       if (g_strcmp0 (first, display) != 0)
         g_string_replace (shown, first, display, 0);
       if (built.stop == STOP_TIME)
+        /* Translators: %s is a file name; mcs is the C# compiler and stays as it is. */
         g_set_error (error, AW_CSHARP_ERROR, AW_CSHARP_ERROR_COMPILE,
-                     "%s: mcs did not finish compiling it within 300 s", display);
+                     _("%s: mcs did not finish compiling it within 300 s"), display);
       else if (shown->len > 0)
         g_set_error_literal (error, AW_CSHARP_ERROR, AW_CSHARP_ERROR_COMPILE, shown->str);
       else
         {
           g_autofree char *lines = tail (text, 12);
 
-          g_set_error (error, AW_CSHARP_ERROR, AW_CSHARP_ERROR_COMPILE, "%s: mcs could not compile it:%s",
+          /* Translators: the first %s is a file name, the second the compiler's last lines, each
+           * on a line of its own; mcs stays as it is. */
+          g_set_error (error, AW_CSHARP_ERROR, AW_CSHARP_ERROR_COMPILE, _("%s: mcs could not compile it:%s"),
                        display, lines);
         }
       return NULL;
     }
   if (g_rename (tmp, exe) != 0)
     {
+      /* Translators: the first %s is a file name, the second the system's reason. */
       g_set_error (error, AW_CSHARP_ERROR, AW_CSHARP_ERROR_COMPILE,
-                   "cannot move the compiled program to %s: %s", exe, g_strerror (errno));
+                   _("cannot move the compiled program to %s: %s"), exe, g_strerror (errno));
       g_unlink (tmp);
       return NULL;
     }
@@ -760,18 +786,21 @@ set_run_error (GError               **error,
 
   switch (o->stop)
     {
+    /* Translators: %s is a file name, %u a number of seconds. */
     case STOP_TIME:
       g_set_error (error, AW_CSHARP_ERROR, AW_CSHARP_ERROR_LIMIT,
-                   "%s: stopped after %u s (time limit)", display, time_s);
+                   _("%s: stopped after %u s (time limit)"), display, time_s);
       return;
     case STOP_MEMORY:
       format_mib (mib, sizeof mib, limits->memory_mib);
+      /* Translators: the first %s is a file name, the second a size such as 2 GiB. */
       g_set_error (error, AW_CSHARP_ERROR, AW_CSHARP_ERROR_LIMIT,
-                   "%s: used more than %s of memory and was stopped (memory limit)", display, mib);
+                   _("%s: used more than %s of memory and was stopped (memory limit)"), display, mib);
       return;
+    /* Translators: %s is a file name, %u the most threads allowed. */
     case STOP_THREADS:
       g_set_error (error, AW_CSHARP_ERROR, AW_CSHARP_ERROR_LIMIT,
-                   "%s: started more than %u threads and was stopped (thread limit)", display, limits->threads);
+                   _("%s: started more than %u threads and was stopped (thread limit)"), display, limits->threads);
       return;
     case STOP_NONE:
     default:
@@ -781,8 +810,9 @@ set_run_error (GError               **error,
   if (limits != NULL && limits->output_mib != 0 && o->signalled && o->signal == SIGXFSZ && o->stop == STOP_NONE)
     {
       format_mib (mib, sizeof mib, limits->output_mib);
+      /* Translators: the first %s is a file name, the second a size such as 64 MiB. */
       g_set_error (error, AW_CSHARP_ERROR, AW_CSHARP_ERROR_LIMIT,
-                   "%s: wrote more than %s of output or trace and was stopped (output limit)", display, mib);
+                   _("%s: wrote more than %s of output or trace and was stopped (output limit)"), display, mib);
       return;
     }
   /* The address space backstop: Mono's own words for it. */
@@ -791,7 +821,7 @@ set_run_error (GError               **error,
     {
       format_mib (mib, sizeof mib, limits->memory_mib);
       g_set_error (error, AW_CSHARP_ERROR, AW_CSHARP_ERROR_LIMIT,
-                   "%s: used more than %s of memory and was stopped (memory limit)", display, mib);
+                   _("%s: used more than %s of memory and was stopped (memory limit)"), display, mib);
       return;
     }
   if (unhandled != NULL)
@@ -800,18 +830,24 @@ set_run_error (GError               **error,
       const char *line = unhandled + strlen ("Unhandled Exception:\n");
       g_autofree char *first = g_strndup (line, strcspn (line, "\n"));
 
+      /* Translators: the first %s is a file name, the second the exception, as in
+       * System.InvalidOperationException: message. */
       g_set_error (error, AW_CSHARP_ERROR, AW_CSHARP_ERROR_RUN,
-                   "%s: the program ended with an unhandled exception: %s", display, first);
+                   _("%s: the program ended with an unhandled exception: %s"), display, first);
       return;
     }
   {
     g_autofree char *lines = tail (output, 12);
 
     if (o->signalled)
-      g_set_error (error, AW_CSHARP_ERROR, AW_CSHARP_ERROR_RUN, "%s: the program was killed by signal %d (%s)%s",
+      /* Translators: the first %s is a file name, %d and the second %s the signal's number and
+       * name, the last %s the program's last lines of output, each on a line of its own. */
+      g_set_error (error, AW_CSHARP_ERROR, AW_CSHARP_ERROR_RUN, _("%s: the program was killed by signal %d (%s)%s"),
                    display, o->signal, g_strsignal (o->signal), lines);
     else
-      g_set_error (error, AW_CSHARP_ERROR, AW_CSHARP_ERROR_RUN, "%s: the program exited with status %d%s",
+      /* Translators: the first %s is a file name, %d the exit status, the last %s the program's
+       * last lines of output, each on a line of its own. */
+      g_set_error (error, AW_CSHARP_ERROR, AW_CSHARP_ERROR_RUN, _("%s: the program exited with status %d%s"),
                    display, o->status, lines);
   }
 }
@@ -922,8 +958,10 @@ run_sources (GPtrArray             *sources,
   if (!g_file_test (trace, G_FILE_TEST_IS_REGULAR))
     {
       g_rmdir (tmpdir);
+      /* Translators: %s is a file name; Main, Lab.Init(args) and Lab.Save() are C# and stay as
+       * they are. */
       g_set_error (error, AW_CSHARP_ERROR, AW_CSHARP_ERROR_RUN,
-                   "%s: the program wrote no trace: does its Main call Lab.Init(args) and end with Lab.Save()?",
+                   _("%s: the program wrote no trace: does its Main call Lab.Init(args) and end with Lab.Save()?"),
                    display);
       return NULL;
     }
@@ -1010,7 +1048,8 @@ aw_csharp_run_file (const char            *path,
 
   if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
     {
-      g_set_error (error, AW_CSHARP_ERROR, AW_CSHARP_ERROR_NO_SOURCE, "%s: no such file", path);
+      /* Translators: %s is a file name. */
+      g_set_error (error, AW_CSHARP_ERROR, AW_CSHARP_ERROR_NO_SOURCE, _("%s: no such file"), path);
       return NULL;
     }
   lab = aw_csharp_find_lab (error);

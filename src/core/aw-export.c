@@ -9,6 +9,8 @@
 
 #include "config.h"
 
+#include "aw-i18n.h"
+
 #include "aw-export.h"
 #include "aw-render-private.h"
 
@@ -42,8 +44,9 @@ aw_image_format_from_path (const char     *path,
     *format = AW_IMAGE_PDF;
   else
     {
+      /* Translators: %s is a file name. */
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   "%s: unknown picture format; the name must end in .png, .svg or .pdf", path);
+                   _("%s: unknown picture format; the name must end in .png, .svg or .pdf"), path);
       return FALSE;
     }
   return TRUE;
@@ -71,9 +74,10 @@ parse_size (const char  *text,
   if (w < AW_EXPORT_MIN_SIDE || (h < AW_EXPORT_MIN_SIDE && !(fit_height && h == 0)) ||
       w > AW_EXPORT_MAX_SIDE || h > AW_EXPORT_MAX_SIDE)
     {
+      /* Translators: %s is the size as given, such as 1280x720. */
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   fit_height ? "size %s is out of range: width and height must be between %d and %d (or the height 0)"
-                              : "size %s is out of range: width and height must be between %d and %d",
+                   fit_height ? _("size %s is out of range: width and height must be between %d and %d (or the height 0)")
+                              : _("size %s is out of range: width and height must be between %d and %d"),
                    text, AW_EXPORT_MIN_SIDE, AW_EXPORT_MAX_SIDE);
       return FALSE;
     }
@@ -83,9 +87,11 @@ parse_size (const char  *text,
   return TRUE;
 
 bad:
+  /* Translators: %s is the size as given; WIDTHxHEIGHT may be translated,
+   * but the x between the numbers stays. */
   g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-               fit_height ? "bad size \"%s\": write it as WIDTHxHEIGHT, for example 1280x720 (or 1280x0 for as tall as the drawing)"
-                          : "bad size \"%s\": write it as WIDTHxHEIGHT, for example 1280x720",
+               fit_height ? _("bad size \"%s\": write it as WIDTHxHEIGHT, for example 1280x720 (or 1280x0 for as tall as the drawing)")
+                          : _("bad size \"%s\": write it as WIDTHxHEIGHT, for example 1280x720"),
                text ? text : "");
   return FALSE;
 }
@@ -190,14 +196,15 @@ encode_png (cairo_surface_t *surface,
   if (info == NULL)
     {
       png_destroy_write_struct (&png, NULL);
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, "writing PNG failed: out of memory");
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("writing PNG failed: out of memory"));
       return FALSE;
     }
   if (setjmp (png_jmpbuf (png)))
     {
       png_destroy_write_struct (&png, &info);
       g_free (row);
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "writing PNG failed: %s", failure.message);
+      /* Translators: %s is libpng's own message. */
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("writing PNG failed: %s"), failure.message);
       return FALSE;
     }
 
@@ -499,8 +506,9 @@ aw_render_to_bytes (const AwRenderRequest  *request,
 
   if (status != CAIRO_STATUS_SUCCESS)
     {
+      /* Translators: %s is cairo's own message. */
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
-                   "drawing failed: %s", cairo_status_to_string (status));
+                   _("drawing failed: %s"), cairo_status_to_string (status));
       return NULL;
     }
 

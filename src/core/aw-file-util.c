@@ -19,6 +19,8 @@
 
 #include "config.h"
 
+#include "aw-i18n.h"
+
 #include "aw-file-util.h"
 
 #include <errno.h>
@@ -118,44 +120,50 @@ aw_file_check_target (const char  *path,
 
   if (g_stat (dir, &st) != 0)
     {
+      /* Translators: the first %s is a file name, the second its folder. */
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                   "%s: cannot write: the folder %s does not exist", path, dir);
+                   _("%s: cannot write: the folder %s does not exist"), path, dir);
       return FALSE;
     }
   if (!S_ISDIR (st.st_mode))
     {
+      /* Translators: the first %s is a file name, the second its folder. */
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_DIRECTORY,
-                   "%s: cannot write: %s is not a folder", path, dir);
+                   _("%s: cannot write: %s is not a folder"), path, dir);
       return FALSE;
     }
   if (g_stat (path, &st) == 0)
     {
       if (S_ISDIR (st.st_mode))
         {
+          /* Translators: %s is a file name. */
           g_set_error (error, G_IO_ERROR, G_IO_ERROR_IS_DIRECTORY,
-                       "%s: cannot write here: it is a folder", path);
+                       _("%s: cannot write here: it is a folder"), path);
           return FALSE;
         }
       if (!S_ISREG (st.st_mode))
         {
+          /* Translators: %s is a file name. */
           g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_REGULAR_FILE,
-                       "%s: cannot write here: it exists and is not a regular file", path);
+                       _("%s: cannot write here: it exists and is not a regular file"), path);
           return FALSE;
         }
       /* Mode bits, not access(): root may write anything, but a file
        * someone made read-only is meant to stay as it is. */
       if ((st.st_mode & (S_IWUSR | S_IWGRP | S_IWOTH)) == 0 || access (path, W_OK) != 0)
         {
+          /* Translators: %s is a file name. */
           g_set_error (error, G_IO_ERROR, G_IO_ERROR_READ_ONLY,
-                       "%s: cannot write: the file is read-only; make it writable or choose another name",
+                       _("%s: cannot write: the file is read-only; make it writable or choose another name"),
                        path);
           return FALSE;
         }
       if (st.st_nlink > 1)
         {
+          /* Translators: %s is a file name, %u a number of names the file has. */
           g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                       "%s: cannot write: the file has %u hard links, and replacing it would leave the "
-                       "other names with the old contents; remove it first or choose another name",
+                       _("%s: cannot write: the file has %u hard links, and replacing it would leave the "
+                         "other names with the old contents; remove it first or choose another name"),
                        path, (guint) st.st_nlink);
           return FALSE;
         }
@@ -169,7 +177,7 @@ aw_file_check_target (const char  *path,
         {
           int saved = errno;
           g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
-                       "%s: cannot write in %s: %s", path, dir, g_strerror (saved));
+                       _("%s: cannot write in %s: %s"), path, dir, g_strerror (saved));
           return FALSE;
         }
       close (fd);
@@ -213,7 +221,7 @@ aw_write_file_atomic (const char  *path,
     {
       int saved = errno;
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
-                   "%s: cannot write in %s: %s", path, dir, g_strerror (saved));
+                   _("%s: cannot write in %s: %s"), path, dir, g_strerror (saved));
       return FALSE;
     }
   slot = temporary_register (tmpl);
@@ -233,8 +241,9 @@ aw_write_file_atomic (const char  *path,
         close (fd);
         g_unlink (tmpl);
         temporary_forget (slot);
+        /* Translators: the first %s is a file name, the second the system's reason. */
         g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
-                     "%s: cannot set the file's mode: %s", path, g_strerror (saved));
+                     _("%s: cannot set the file's mode: %s"), path, g_strerror (saved));
         return FALSE;
       }
   }
@@ -253,7 +262,7 @@ aw_write_file_atomic (const char  *path,
           g_unlink (tmpl);
           temporary_forget (slot);
           g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
-                       "%s: writing failed: %s; the file was left as it was", path, g_strerror (saved));
+                       _("%s: writing failed: %s; the file was left as it was"), path, g_strerror (saved));
           return FALSE;
         }
       written += n;
@@ -265,7 +274,7 @@ aw_write_file_atomic (const char  *path,
       g_unlink (tmpl);
       temporary_forget (slot);
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
-                   "%s: writing failed: %s; the file was left as it was", path, g_strerror (saved));
+                   _("%s: writing failed: %s; the file was left as it was"), path, g_strerror (saved));
       return FALSE;
     }
 
@@ -274,8 +283,9 @@ aw_write_file_atomic (const char  *path,
       int saved = errno;
       g_unlink (tmpl);
       temporary_forget (slot);
+      /* Translators: the first %s is a file name, the second the system's reason. */
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
-                   "%s: cannot replace the file: %s", path, g_strerror (saved));
+                   _("%s: cannot replace the file: %s"), path, g_strerror (saved));
       return FALSE;
     }
   temporary_forget (slot);

@@ -9,8 +9,11 @@
 
 #include "config.h"
 
+#include "aw-i18n.h"
+
 #include "aw-json.h"
 
+#include <inttypes.h>
 #include <string.h>
 
 static gint
@@ -69,6 +72,27 @@ aw_json_check_escape (const char *data,
   return -1;
 }
 
+/* "FILE:LINE:COLUMN: problem": the position stays as editors and
+ * terminals read it, only the problem is in the reader's language. */
+static void G_GNUC_PRINTF (7, 8)
+set_error_at (GError     **error,
+              GQuark       domain,
+              gint         code,
+              const char  *display_name,
+              guint        line,
+              guint        column,
+              const char  *format,
+              ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_set_error (error, domain, code, "%s:%u:%u: %s", display_name, line, column, message);
+}
+
 /**
  * aw_json_precheck:
  * @data: the text
@@ -101,14 +125,16 @@ aw_json_precheck (const char  *data,
 
   if (length == 0)
     {
-      g_set_error (error, domain, syntax_code, "%s: the file is empty", display_name);
+      /* Translators: %s is a file name. */
+      g_set_error (error, domain, syntax_code, _("%s: the file is empty"), display_name);
       return FALSE;
     }
   if (length > max_size)
     {
+      /* Translators: the first %s is a file name, then two numbers of bytes. */
       g_set_error (error, domain, limit_code,
-                   "%s: the file is %" G_GSIZE_FORMAT " bytes; at most %" G_GSIZE_FORMAT " are accepted",
-                   display_name, length, max_size);
+                   _("%s: the file is %" PRIu64 " bytes; at most %" PRIu64 " are accepted"),
+                   display_name, (guint64) length, (guint64) max_size);
       return FALSE;
     }
   if (!g_utf8_validate (data, length, &invalid))
@@ -120,8 +146,8 @@ aw_json_precheck (const char  *data,
           else if (((guchar) *p & 0xC0) != 0x80)
             column++;
         }
-      g_set_error (error, domain, syntax_code,
-                   "%s:%u:%u: the file is not UTF-8 text (a binary file?)", display_name, line, column);
+      set_error_at (error, domain, syntax_code, display_name, line, column,
+                    "%s", _("the file is not UTF-8 text (a binary file?)"));
       return FALSE;
     }
 
@@ -151,19 +177,17 @@ aw_json_precheck (const char  *data,
                * silently lose the rest of the text. */
               if (skip == 4 && hex4 (data + i + 1, length - i - 1) == 0)
                 {
-                  g_set_error (error, domain, syntax_code,
-                               "%s:%u:%u: a string holds \\u0000 (a NUL character), which would cut "
-                               "the text short; remove it",
-                               display_name, escape_line, escape_column);
+                  set_error_at (error, domain, syntax_code, display_name, escape_line, escape_column,
+                                "%s", _("a string holds \\u0000 (a NUL character), which would cut "
+                                        "the text short; remove it"));
                   return FALSE;
                 }
               if (skip < 0)
                 {
-                  g_set_error (error, domain, syntax_code,
-                               "%s:%u:%u: this escape is not JSON: a string may use \\\" \\\\ \\/ "
-                               "\\b \\f \\n \\r \\t and \\u with four hex digits (a character "
-                               "beyond U+FFFF as a surrogate pair)",
-                               display_name, escape_line, escape_column);
+                  set_error_at (error, domain, syntax_code, display_name, escape_line, escape_column,
+                                "%s", _("this escape is not JSON: a string may use \\\" \\\\ \\/ "
+                                        "\\b \\f \\n \\r \\t and \\u with four hex digits (a character "
+                                        "beyond U+FFFF as a surrogate pair)"));
                   return FALSE;
                 }
               i += skip;
@@ -181,10 +205,11 @@ aw_json_precheck (const char  *data,
             {
               /* json-glib takes them; JSON, and every strict reader of a
                * file we pass on, does not. */
-              g_set_error (error, domain, syntax_code,
-                           "%s:%u:%u: a control character (U+%04X) inside a string: JSON "
-                           "writes it as an escape (\\u%04x)",
-                           display_name, line, c == '\n' ? column : column - 1, (guint) c, (guint) c);
+              /* Translators: U+%04X and \\u%04x are the same character's code. */
+              set_error_at (error, domain, syntax_code, display_name, line, c == '\n' ? column : column - 1,
+                            _("a control character (U+%04X) inside a string: JSON "
+                              "writes it as an escape (\\u%04x)"),
+                            (guint) c, (guint) c);
               return FALSE;
             }
           continue;
@@ -193,18 +218,16 @@ aw_json_precheck (const char  *data,
         in_string = TRUE;
       else if (c == '/' || c == '\'')
         {
-          g_set_error (error, domain, syntax_code,
-                       "%s:%u:%u: %s are not JSON", display_name, line, column - 1,
-                       c == '/' ? "comments" : "single-quoted strings");
+          set_error_at (error, domain, syntax_code, display_name, line, column - 1, "%s",
+                        c == '/' ? _("comments are not JSON") : _("single-quoted strings are not JSON"));
           return FALSE;
         }
       else if (c == '{' || c == '[')
         {
           if (++depth > max_depth)
             {
-              g_set_error (error, domain, limit_code,
-                           "%s:%u:%u: nesting too deep: more than %u levels of brackets",
-                           display_name, line, column - 1, max_depth);
+              set_error_at (error, domain, limit_code, display_name, line, column - 1,
+                            _("nesting too deep: more than %u levels of brackets"), max_depth);
               return FALSE;
             }
         }

@@ -21,6 +21,8 @@
 
 #include "config.h"
 
+#include "aw-i18n.h"
+
 #include "aw-scenario-private.h"
 #include "aw-json.h"
 
@@ -162,9 +164,10 @@ check_no_controls (ParseContext *ctx,
       if ((c < 0x20 && c != '\n' && c != '\t') || (c >= 0x7f && c <= 0x9f))
         {
           g_clear_pointer (text, g_free);
+          /* Translators: %s is a field's name, U+%04X a character's code. */
           return _aw_scenario_fail_at (ctx, error, AW_SCENARIO_ERROR_INVALID, object, member,
-                                       "\"%s\" holds a control character (U+%04X); texts may hold "
-                                       "line breaks and tabs, but no other control characters",
+                                       _("\"%s\" holds a control character (U+%04X); texts may hold "
+                                         "line breaks and tabs, but no other control characters"),
                                        member, c);
         }
     }
@@ -187,8 +190,10 @@ _aw_scenario_get_text (ParseContext *ctx,
   if (node == NULL || JSON_NODE_HOLDS_NULL (node))
     {
       if (required)
+        /* Translators: the first %s is what needs the field ("a variant",
+         * "a delay node"), the second the field's name. */
         return _aw_scenario_fail_at (ctx, error, AW_SCENARIO_ERROR_INVALID, object, NULL,
-                                     "%s needs \"%s\"", what, member);
+                                     _("%s needs \"%s\""), what, member);
       return TRUE;
     }
 
@@ -198,14 +203,15 @@ _aw_scenario_get_text (ParseContext *ctx,
 
       if (strlen (s) > AW_SCENARIO_MAX_TEXT)
         return _aw_scenario_fail_at (ctx, error, AW_SCENARIO_ERROR_LIMIT, object, member,
-                                     "\"%s\" is longer than %d bytes", member, AW_SCENARIO_MAX_TEXT);
+                                     _("\"%s\" is longer than %d bytes"), member, AW_SCENARIO_MAX_TEXT);
       *out = g_strdup (s);
       return check_no_controls (ctx, object, member, out, error);
     }
 
   if (!JSON_NODE_HOLDS_ARRAY (node))
+    /* Translators: %s is a field's name. */
     return _aw_scenario_fail_at (ctx, error, AW_SCENARIO_ERROR_INVALID, object, member,
-                                 "\"%s\" must be text (a string, or an array of lines)", member);
+                                 _("\"%s\" must be text (a string, or an array of lines)"), member);
 
   /* An array of strings is read as lines: code stays readable in JSON. */
   joined = g_string_new (NULL);
@@ -216,8 +222,9 @@ _aw_scenario_get_text (ParseContext *ctx,
       if (!JSON_NODE_HOLDS_VALUE (item) || json_node_get_value_type (item) != G_TYPE_STRING)
         {
           g_string_free (joined, TRUE);
+          /* Translators: %u is a line number, %s a field's name. */
           return _aw_scenario_fail_at (ctx, error, AW_SCENARIO_ERROR_INVALID, object, member,
-                                       "line %u of \"%s\" is not a string", i + 1, member);
+                                       _("line %u of \"%s\" is not a string"), i + 1, member);
         }
       if (i > 0)
         g_string_append_c (joined, '\n');
@@ -226,7 +233,7 @@ _aw_scenario_get_text (ParseContext *ctx,
         {
           g_string_free (joined, TRUE);
           return _aw_scenario_fail_at (ctx, error, AW_SCENARIO_ERROR_LIMIT, object, member,
-                                       "\"%s\" is longer than %d bytes", member, AW_SCENARIO_MAX_TEXT);
+                                       _("\"%s\" is longer than %d bytes"), member, AW_SCENARIO_MAX_TEXT);
         }
     }
   *out = g_string_free (joined, FALSE);
@@ -252,34 +259,59 @@ _aw_scenario_get_uint (ParseContext *ctx,
   if (node == NULL)
     {
       if (required)
-        return _aw_scenario_fail_at (ctx, error, AW_SCENARIO_ERROR_INVALID, object, NULL,
-                                     "%s needs \"%s\"%s%s", what, member,
-                                     unit ? " in " : "", unit ? unit : "");
+        {
+          if (unit != NULL)
+            /* Translators: the first %s is what needs the field ("a variant",
+             * "a delay node"), the second the field's name, the third a unit
+             * such as ms. */
+            return _aw_scenario_fail_at (ctx, error, AW_SCENARIO_ERROR_INVALID, object, NULL,
+                                         _("%s needs \"%s\" in %s"), what, member, unit);
+          /* Translators: the first %s is what needs the field ("a variant",
+           * "a delay node"), the second the field's name. */
+          return _aw_scenario_fail_at (ctx, error, AW_SCENARIO_ERROR_INVALID, object, NULL,
+                                       _("%s needs \"%s\""), what, member);
+        }
       return TRUE;
     }
 
   if (!JSON_NODE_HOLDS_VALUE (node) ||
       (json_node_get_value_type (node) != G_TYPE_INT64 &&
        json_node_get_value_type (node) != G_TYPE_DOUBLE))
+    /* Translators: %s is a field's name. */
     return _aw_scenario_fail_at (ctx, error, AW_SCENARIO_ERROR_INVALID, object, member,
-                                 "\"%s\" must be a number", member);
+                                 _("\"%s\" must be a number"), member);
 
   value = json_node_get_double (node);
   if (json_node_get_value_type (node) == G_TYPE_INT64)
     value = (double) json_node_get_int (node);
 
-  if (value < 0)
+  if (value < 0 && unit != NULL)
+    /* Translators: the first %s is a field's name, %g the number it holds,
+     * the last %s a unit such as ms. */
     return _aw_scenario_fail_at (ctx, error, AW_SCENARIO_ERROR_INVALID, object, member,
-                                 "\"%s\" is negative (%g); it must be between %u and %u%s%s",
-                                 member, value, min, max, unit ? " " : "", unit ? unit : "");
+                                 _("\"%s\" is negative (%g); it must be between %u and %u %s"),
+                                 member, value, min, max, unit);
+  if (value < 0)
+    /* Translators: %s is a field's name, %g the number it holds. */
+    return _aw_scenario_fail_at (ctx, error, AW_SCENARIO_ERROR_INVALID, object, member,
+                                 _("\"%s\" is negative (%g); it must be between %u and %u"),
+                                 member, value, min, max);
   /* No cast before the range check: 1e300 does not fit any integer. */
   if (value != floor (value))
+    /* Translators: %s is a field's name, %g the number it holds. */
     return _aw_scenario_fail_at (ctx, error, AW_SCENARIO_ERROR_INVALID, object, member,
-                                 "\"%s\" must be a whole number, not %g", member, value);
-  if (value < min || value > max)
+                                 _("\"%s\" must be a whole number, not %g"), member, value);
+  if ((value < min || value > max) && unit != NULL)
+    /* Translators: the first %s is a field's name, %.15g the number it
+     * holds, the last %s a unit such as ms. */
     return _aw_scenario_fail_at (ctx, error, AW_SCENARIO_ERROR_LIMIT, object, member,
-                                 "\"%s\" is %.15g; it must be between %u and %u%s%s",
-                                 member, value, min, max, unit ? " " : "", unit ? unit : "");
+                                 _("\"%s\" is %.15g; it must be between %u and %u %s"),
+                                 member, value, min, max, unit);
+  if (value < min || value > max)
+    /* Translators: %s is a field's name, %.15g the number it holds. */
+    return _aw_scenario_fail_at (ctx, error, AW_SCENARIO_ERROR_LIMIT, object, member,
+                                 _("\"%s\" is %.15g; it must be between %u and %u"),
+                                 member, value, min, max);
 
   *out = (guint) value;
   return TRUE;
@@ -297,8 +329,9 @@ _aw_scenario_get_bool (ParseContext *ctx,
   if (node == NULL)
     return TRUE;
   if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
+    /* Translators: %s is a field's name; true and false are JSON and stay as they are. */
     return _aw_scenario_fail_at (ctx, error, AW_SCENARIO_ERROR_INVALID, object, member,
-                                 "\"%s\" must be true or false", member);
+                                 _("\"%s\" must be true or false"), member);
   *out = json_node_get_boolean (node);
   return TRUE;
 }
@@ -307,7 +340,7 @@ gboolean
 _aw_scenario_check_known_members (ParseContext *ctx,
                                   JsonObject   *object,
                                   const char   *known,
-                                  const char   *what,
+                                  const char   *where,
                                   GError      **error)
 {
   g_auto(GStrv) words = g_strsplit (known, " ", -1);
@@ -321,7 +354,7 @@ _aw_scenario_check_known_members (ParseContext *ctx,
         {
           g_autofree char *list = g_strjoinv (", ", words);
           return _aw_scenario_fail_at (ctx, error, AW_SCENARIO_ERROR_INVALID, object, member,
-                                       "unknown field \"%s\" in %s (known fields: %s)", member, what, list);
+                                       _("unknown field \"%s\" in %s (known fields: %s)"), member, where, list);
         }
     }
 
@@ -336,12 +369,14 @@ check_id (ParseContext *ctx,
           GError      **error)
 {
   if (*value == '\0' || strlen (value) > 64)
+    /* Translators: %s is a field's name. */
     return _aw_scenario_fail_at (ctx, error, AW_SCENARIO_ERROR_INVALID, object, member,
-                                 "\"%s\" must be 1 to 64 characters", member);
+                                 _("\"%s\" must be 1 to 64 characters"), member);
   for (const char *p = value; *p; p++)
     if (!(g_ascii_islower (*p) || g_ascii_isdigit (*p) || *p == '-'))
+      /* Translators: the first %s is a field's name, the second what it holds. */
       return _aw_scenario_fail_at (ctx, error, AW_SCENARIO_ERROR_INVALID, object, member,
-                                   "\"%s\" may only use lower-case letters, digits and '-' (got \"%s\")",
+                                   _("\"%s\" may only use lower-case letters, digits and '-' (got \"%s\")"),
                                    member, value);
   return TRUE;
 }
@@ -405,8 +440,9 @@ pool_kind_or_fail (ParseContext *ctx,
   const char *name = json_node_get_string (json);
 
   if (!aw_pool_kind_from_string (name, kind))
+    /* Translators: %s is what the file names; fixed and dotnet are words of the scenario language. */
     return _aw_scenario_fail_at (ctx, error, AW_SCENARIO_ERROR_INVALID, object, member,
-                                 "unknown pool \"%s\" (known pools: fixed, dotnet)", name);
+                                 _("unknown pool \"%s\" (known pools: fixed, dotnet)"), name);
   return TRUE;
 }
 
@@ -426,20 +462,23 @@ parse_pool (ParseContext *ctx,
   if (JSON_NODE_HOLDS_VALUE (json) && json_node_get_value_type (json) == G_TYPE_STRING)
     return pool_kind_or_fail (ctx, holder, "pool", json, &self->pool.kind, error);
   if (!JSON_NODE_HOLDS_OBJECT (json))
+    /* Translators: the quoted words and the JSON are the scenario language and stay as they are. */
     return _aw_scenario_fail_at (ctx, error, AW_SCENARIO_ERROR_INVALID, holder, "pool",
-                                 "\"pool\" must be \"fixed\", \"dotnet\" or an object such as "
-                                 "{\"type\": \"dotnet\", \"interval_ms\": 500, \"max_threads\": 32}");
+                                 _("\"pool\" must be \"fixed\", \"dotnet\" or an object such as "
+                                   "{\"type\": \"dotnet\", \"interval_ms\": 500, \"max_threads\": 32}"));
 
   object = json_node_get_object (json);
   if (!_aw_scenario_check_known_members (ctx, object, "type interval_ms max_threads", "\"pool\"", error))
     return FALSE;
   type = json_object_get_member (object, "type");
   if (type == NULL)
+    /* Translators: the quoted words are the scenario language and stay as they are. */
     return _aw_scenario_fail_at (ctx, error, AW_SCENARIO_ERROR_INVALID, object, NULL,
-                                 "\"pool\" needs \"type\": \"fixed\" or \"dotnet\"");
+                                 _("\"pool\" needs \"type\": \"fixed\" or \"dotnet\""));
   if (!JSON_NODE_HOLDS_VALUE (type) || json_node_get_value_type (type) != G_TYPE_STRING)
+    /* Translators: the quoted words are the scenario language and stay as they are. */
     return _aw_scenario_fail_at (ctx, error, AW_SCENARIO_ERROR_INVALID, object, "type",
-                                 "\"type\" must be \"fixed\" or \"dotnet\"");
+                                 _("\"type\" must be \"fixed\" or \"dotnet\""));
   if (!pool_kind_or_fail (ctx, object, "type", type, &self->pool.kind, error))
     return FALSE;
 
@@ -449,9 +488,10 @@ parse_pool (ParseContext *ctx,
                          : json_object_has_member (object, "max_threads") ? "max_threads" : NULL;
 
       if (member != NULL)
+        /* Translators: %s is a field's name (interval_ms or max_threads). */
         return _aw_scenario_fail_at (ctx, error, AW_SCENARIO_ERROR_INVALID, object, member,
-                                     "\"%s\" is for the dotnet pool, which grows; "
-                                     "a fixed pool never changes its number of threads", member);
+                                     _("\"%s\" is for the dotnet pool, which grows; "
+                                       "a fixed pool never changes its number of threads"), member);
       return TRUE;
     }
 
@@ -471,34 +511,39 @@ parse_variant (ParseContext *ctx,
                JsonObject   *holder,
                GError      **error)
 {
+  /* Translators: the subject of messages such as "a variant needs \"title\"". */
+  const char *what = _("a variant");
   AwVariant *variant;
   JsonObject *object;
   JsonNode *program;
 
   if (!JSON_NODE_HOLDS_OBJECT (json))
+    /* Translators: the quoted words are the scenario language and stay as they are. */
     return _aw_scenario_fail_at (ctx, error, AW_SCENARIO_ERROR_INVALID, holder, "variants",
-                                 "each variant must be an object with \"name\", \"title\" and \"program\"");
+                                 _("each variant must be an object with \"name\", \"title\" and \"program\""));
   object = json_node_get_object (json);
 
   if (!_aw_scenario_check_known_members (ctx, object, "name title description cancel_after_ms program",
-                                         "a variant", error))
+                                         /* Translators: where an unknown field is, as in
+                                          * "unknown field \"x\" in a variant". */
+                                         C_("unknown field in", "a variant"), error))
     return FALSE;
 
   variant = g_new0 (AwVariant, 1);
   variant->cancel_after_ms = -1;
   g_ptr_array_add (self->variants, variant);
 
-  if (!_aw_scenario_get_text (ctx, object, "name", TRUE, "a variant", &variant->name, error) ||
+  if (!_aw_scenario_get_text (ctx, object, "name", TRUE, what, &variant->name, error) ||
       !check_id (ctx, object, "name", variant->name, error) ||
-      !_aw_scenario_get_text (ctx, object, "title", TRUE, "a variant", &variant->title, error) ||
-      !_aw_scenario_get_text (ctx, object, "description", FALSE, "a variant", &variant->description, error))
+      !_aw_scenario_get_text (ctx, object, "title", TRUE, what, &variant->title, error) ||
+      !_aw_scenario_get_text (ctx, object, "description", FALSE, what, &variant->description, error))
     return FALSE;
   if (json_object_has_member (object, "cancel_after_ms"))
     {
       guint ms = 0;
 
       if (!_aw_scenario_get_uint (ctx, object, "cancel_after_ms", TRUE, 0, AW_SCENARIO_MAX_DURATION_MS,
-                                  "a variant", "ms", &ms, error))
+                                  what, "ms", &ms, error))
         return FALSE;
       variant->cancel_after_ms = (gint) ms;
     }
@@ -507,14 +552,16 @@ parse_variant (ParseContext *ctx,
     {
       AwVariant *other = g_ptr_array_index (self->variants, i);
       if (g_str_equal (other->name, variant->name))
+        /* Translators: %s is a variant's name. */
         return _aw_scenario_fail_at (ctx, error, AW_SCENARIO_ERROR_INVALID, object, "name",
-                                     "two variants are named \"%s\"; names must differ", variant->name);
+                                     _("two variants are named \"%s\"; names must differ"), variant->name);
     }
 
   program = json_object_get_member (object, "program");
   if (program == NULL)
+    /* Translators: %s is a variant's name; "program" stays as it is. */
     return _aw_scenario_fail_at (ctx, error, AW_SCENARIO_ERROR_INVALID, object, NULL,
-                                 "variant \"%s\" needs \"program\": the node tree it runs", variant->name);
+                                 _("variant \"%s\" needs \"program\": the node tree it runs"), variant->name);
 
   variant->program = _aw_scenario_parse_node (ctx, program, object, "program", 1, &variant->n_tasks, error);
   return variant->program != NULL &&
@@ -539,9 +586,10 @@ parse_expected_checks (ParseContext *ctx,
   if (checks == NULL)
     return TRUE;
   if (!JSON_NODE_HOLDS_ARRAY (checks))
+    /* Translators: the quoted words and the JSON are the scenario language and stay as they are. */
     return _aw_scenario_fail_at (ctx, error, AW_SCENARIO_ERROR_INVALID, self->expected, "checks",
-                                 "\"checks\" must be an array of checks such as "
-                                 "{\"metric\": \"wall_ms\", \"variant\": \"when-all\", \"at_most\": 1200}");
+                                 _("\"checks\" must be an array of checks such as "
+                                   "{\"metric\": \"wall_ms\", \"variant\": \"when-all\", \"at_most\": 1200}"));
 
   array = json_node_get_array (checks);
   for (guint i = 0; i < json_array_get_length (array); i++)
@@ -583,6 +631,8 @@ parse_scenario (ParseContext *ctx,
                 JsonNode     *root,
                 GError      **error)
 {
+  /* Translators: the subject of messages such as "a scenario needs \"title\"". */
+  const char *what = _("a scenario");
   JsonObject *object;
   JsonNode *variants;
   JsonNode *expected;
@@ -591,26 +641,28 @@ parse_scenario (ParseContext *ctx,
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     {
       g_set_error (error, AW_SCENARIO_ERROR, AW_SCENARIO_ERROR_INVALID,
-                   "%s:1:1: a scenario must be a JSON object ({ ... })", ctx->name);
+                   "%s:1:1: %s", ctx->name, _("a scenario must be a JSON object ({ ... })"));
       return FALSE;
     }
   object = json_node_get_object (root);
 
   if (!_aw_scenario_check_known_members (ctx, object,
                                          "id title part part_title question summary narration csharp c pool expected variants comment",
-                                         "a scenario", error))
+                                         /* Translators: where an unknown field is, as in
+                                          * "unknown field \"x\" in a scenario". */
+                                         C_("unknown field in", "a scenario"), error))
     return FALSE;
 
-  if (!_aw_scenario_get_text (ctx, object, "id", TRUE, "a scenario", &self->id, error) ||
+  if (!_aw_scenario_get_text (ctx, object, "id", TRUE, what, &self->id, error) ||
       !check_id (ctx, object, "id", self->id, error) ||
-      !_aw_scenario_get_text (ctx, object, "title", TRUE, "a scenario", &self->title, error) ||
-      !_aw_scenario_get_uint (ctx, object, "part", TRUE, 1, 4, "a scenario", NULL, &self->part, error) ||
-      !_aw_scenario_get_text (ctx, object, "part_title", FALSE, "a scenario", &self->part_title, error) ||
-      !_aw_scenario_get_text (ctx, object, "question", FALSE, "a scenario", &self->question, error) ||
-      !_aw_scenario_get_text (ctx, object, "summary", FALSE, "a scenario", &self->summary, error) ||
-      !_aw_scenario_get_text (ctx, object, "narration", TRUE, "a scenario", &self->narration, error) ||
-      !_aw_scenario_get_text (ctx, object, "csharp", TRUE, "a scenario", &self->csharp, error) ||
-      !_aw_scenario_get_text (ctx, object, "c", TRUE, "a scenario", &self->c_code, error) ||
+      !_aw_scenario_get_text (ctx, object, "title", TRUE, what, &self->title, error) ||
+      !_aw_scenario_get_uint (ctx, object, "part", TRUE, 1, 4, what, NULL, &self->part, error) ||
+      !_aw_scenario_get_text (ctx, object, "part_title", FALSE, what, &self->part_title, error) ||
+      !_aw_scenario_get_text (ctx, object, "question", FALSE, what, &self->question, error) ||
+      !_aw_scenario_get_text (ctx, object, "summary", FALSE, what, &self->summary, error) ||
+      !_aw_scenario_get_text (ctx, object, "narration", TRUE, what, &self->narration, error) ||
+      !_aw_scenario_get_text (ctx, object, "csharp", TRUE, what, &self->csharp, error) ||
+      !_aw_scenario_get_text (ctx, object, "c", TRUE, what, &self->c_code, error) ||
       !parse_pool (ctx, self, object, error))
     return FALSE;
 
@@ -618,8 +670,9 @@ parse_scenario (ParseContext *ctx,
   if (expected != NULL)
     {
       if (!JSON_NODE_HOLDS_OBJECT (expected))
+        /* Translators: the quoted words are the scenario language and stay as they are. */
         return _aw_scenario_fail_at (ctx, error, AW_SCENARIO_ERROR_INVALID, object, "expected",
-                                     "\"expected\" must be an object with at least \"text\"");
+                                     _("\"expected\" must be an object with at least \"text\""));
       self->expected = json_object_ref (json_node_get_object (expected));
       if (!_aw_scenario_get_text (ctx, self->expected, "text", TRUE, "\"expected\"",
                                   &self->expected_text, error))
@@ -628,15 +681,18 @@ parse_scenario (ParseContext *ctx,
 
   variants = json_object_get_member (object, "variants");
   if (variants == NULL)
+    /* Translators: "variants" is the scenario language and stays as it is. */
     return _aw_scenario_fail_at (ctx, error, AW_SCENARIO_ERROR_INVALID, object, NULL,
-                                 "a scenario needs \"variants\": an array of at least one variant");
+                                 _("a scenario needs \"variants\": an array of at least one variant"));
   if (!JSON_NODE_HOLDS_ARRAY (variants) || json_array_get_length (json_node_get_array (variants)) == 0)
+    /* Translators: "variants" is the scenario language and stays as it is. */
     return _aw_scenario_fail_at (ctx, error, AW_SCENARIO_ERROR_INVALID, object, "variants",
-                                 "\"variants\" must be an array of at least one variant");
+                                 _("\"variants\" must be an array of at least one variant"));
   array = json_node_get_array (variants);
   if (json_array_get_length (array) > AW_SCENARIO_MAX_VARIANTS)
+    /* Translators: %u is how many variants the file has, %d the most allowed. */
     return _aw_scenario_fail_at (ctx, error, AW_SCENARIO_ERROR_LIMIT, object, "variants",
-                                 "%u variants; a scenario may have at most %d",
+                                 _("%u variants; a scenario may have at most %d"),
                                  json_array_get_length (array), AW_SCENARIO_MAX_VARIANTS);
 
   for (guint i = 0; i < json_array_get_length (array); i++)
@@ -674,8 +730,9 @@ aw_scenario_new_from_data (const char  *data,
 
   if (ctx.length == 0)
     {
+      /* Translators: %s is a file name. */
       g_set_error (error, AW_SCENARIO_ERROR, AW_SCENARIO_ERROR_SYNTAX,
-                   "%s: the file is empty; a scenario is a JSON object", ctx.name);
+                   _("%s: the file is empty; a scenario is a JSON object"), ctx.name);
       return NULL;
     }
   if (!aw_json_precheck (ctx.data, ctx.length, ctx.name, AW_SCENARIO_MAX_FILE_SIZE, AW_SCENARIO_MAX_JSON_DEPTH,

@@ -59,7 +59,10 @@ typedef struct {
   JsonParser *parser;
 } ParseContext;
 
-/* aw-scenario-parse.c: positions and fields */
+/* aw-scenario-parse.c: positions and fields. Messages are translated:
+ * @what is the translated subject of "%s needs \"title\"" ("a variant"),
+ * @where the translated place of "unknown field \"x\" in %s", which some
+ * languages inflect differently, so each caller gives both words. */
 Pos      _aw_scenario_position_of         (ParseContext *ctx,
                                            JsonObject   *object,
                                            const char   *member);
@@ -95,7 +98,7 @@ gboolean _aw_scenario_get_bool            (ParseContext *ctx,
 gboolean _aw_scenario_check_known_members (ParseContext *ctx,
                                            JsonObject   *object,
                                            const char   *known,
-                                           const char   *what,
+                                           const char   *where,
                                            GError      **error);
 
 /* aw-scenario-program.c: program nodes */

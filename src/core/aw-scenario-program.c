@@ -12,6 +12,8 @@
 
 #include "config.h"
 
+#include "aw-i18n.h"
+
 #include "aw-scenario-private.h"
 
 /* The fields each node type accepts, beyond "type" and "name". */
@@ -103,8 +105,9 @@ parse_child (ParseContext *ctx,
   JsonNode *child = json_object_get_member (object, "child");
 
   if (child == NULL)
+    /* Translators: %s is the node ("a timeout node"); "child" stays as it is. */
     return _aw_scenario_fail_at (ctx, error, AW_SCENARIO_ERROR_INVALID, object, NULL,
-                                 "%s needs \"child\": the node it runs", what);
+                                 _("%s needs \"child\": the node it runs"), what);
 
   node->children = g_new0 (AwNode *, 1);
   node->children[0] = _aw_scenario_parse_node (ctx, child, object, "child", depth + 1, n_tasks, error);
@@ -129,20 +132,25 @@ parse_children (ParseContext *ctx,
   guint n;
 
   if (children == NULL)
+    /* Translators: %s is the node ("a when_all node"); "children" stays as it is. */
     return _aw_scenario_fail_at (ctx, error, AW_SCENARIO_ERROR_INVALID, object, NULL,
-                                 "%s needs \"children\": an array of nodes", what);
+                                 _("%s needs \"children\": an array of nodes"), what);
   if (!JSON_NODE_HOLDS_ARRAY (children))
+    /* Translators: "children" is the scenario language and stays as it is. */
     return _aw_scenario_fail_at (ctx, error, AW_SCENARIO_ERROR_INVALID, object, "children",
-                                 "\"children\" must be an array of nodes");
+                                 _("\"children\" must be an array of nodes"));
 
   array = json_node_get_array (children);
   n = json_array_get_length (array);
   if (n == 0)
+    /* Translators: %s is the node ("a when_all node"). */
     return _aw_scenario_fail_at (ctx, error, AW_SCENARIO_ERROR_INVALID, object, "children",
-                                 "%s has no children; give it at least one node", what);
+                                 _("%s has no children; give it at least one node"), what);
   if (n > AW_SCENARIO_MAX_CHILDREN)
+    /* Translators: %s is the node ("a when_all node"), %u how many children it has, %d the most
+     * allowed; the quoted words stay as they are. */
     return _aw_scenario_fail_at (ctx, error, AW_SCENARIO_ERROR_LIMIT, object, "children",
-                                 "%s has %u children; at most %d are allowed (use \"repeat\" or \"parallel\" for more)",
+                                 _("%s has %u children; at most %d are allowed (use \"repeat\" or \"parallel\" for more)"),
                                  what, n, AW_SCENARIO_MAX_CHILDREN);
 
   node->children = g_new0 (AwNode *, n);
@@ -199,8 +207,10 @@ parse_progress (ParseContext *ctx,
                               what, "ms", &node->progress_ms, error))
     return FALSE;
   if (node->progress_ms > 0 && node->ms / node->progress_ms > AW_SCENARIO_MAX_REPORTS)
+    /* Translators: "progress_ms" stays as it is; the numbers are the interval, how many reports
+     * that makes, the node's duration and the most reports allowed. */
     return _aw_scenario_fail_at (ctx, error, AW_SCENARIO_ERROR_LIMIT, object, "progress_ms",
-                                 "\"progress_ms\" of %u ms makes %u reports in %u ms; at most %d",
+                                 _("\"progress_ms\" of %u ms makes %u reports in %u ms; at most %d"),
                                  node->progress_ms, node->ms / node->progress_ms, node->ms,
                                  AW_SCENARIO_MAX_REPORTS);
   return TRUE;
@@ -217,6 +227,7 @@ _aw_scenario_parse_node (ParseContext *ctx,
 {
   g_autoptr(GString) known = NULL;
   g_autofree char *what = NULL;
+  g_autofree char *where = NULL;
   g_autofree char *type_name = NULL;
   JsonObject *object;
   AwNode *node;
@@ -227,8 +238,9 @@ _aw_scenario_parse_node (ParseContext *ctx,
 
   if (!JSON_NODE_HOLDS_OBJECT (json))
     {
+      /* Translators: the JSON is the scenario language and stays as it is. */
       _aw_scenario_fail_at (ctx, error, AW_SCENARIO_ERROR_INVALID, holder, member,
-                            "a program node must be an object like {\"type\": \"delay\", \"ms\": 500}");
+                            _("a program node must be an object like {\"type\": \"delay\", \"ms\": 500}"));
       return NULL;
     }
   object = json_node_get_object (json);
@@ -236,12 +248,13 @@ _aw_scenario_parse_node (ParseContext *ctx,
   if (depth > AW_SCENARIO_MAX_DEPTH)
     {
       _aw_scenario_fail_at (ctx, error, AW_SCENARIO_ERROR_LIMIT, object, NULL,
-                            "nesting too deep: program nodes may nest at most %d levels",
+                            _("nesting too deep: program nodes may nest at most %d levels"),
                             AW_SCENARIO_MAX_DEPTH);
       return NULL;
     }
 
-  if (!_aw_scenario_get_text (ctx, object, "type", TRUE, "a program node", &type_name, error))
+  /* Translators: the subject of "a program node needs \"type\"". */
+  if (!_aw_scenario_get_text (ctx, object, "type", TRUE, _("a program node"), &type_name, error))
     return NULL;
   {
     GEnumValue *value = g_enum_get_value_by_nick (node_types (), type_name);
@@ -255,15 +268,24 @@ _aw_scenario_parse_node (ParseContext *ctx,
 
       for (guint i = 0; i < AW_NODE_LAST; i++)
         g_string_append_printf (list, "%s%s", i ? ", " : "", aw_node_type_to_string (i));
+      /* Translators: the first %s is what the file names, the second the list of the language's
+       * node types. */
       _aw_scenario_fail_at (ctx, error, AW_SCENARIO_ERROR_INVALID, object, "type",
-                            "unknown node type \"%s\" (known types: %s)", type_name, list->str);
+                            _("unknown node type \"%s\" (known types: %s)"), type_name, list->str);
       return NULL;
     }
 
-  what = g_strdup_printf ("a %s node", aw_node_type_to_string (type));
+  /* Translators: %s is a node type of the scenario language, such as
+   * when_all, and stays as it is; the subject of messages such as "a delay
+   * node needs \"ms\"". */
+  what = g_strdup_printf (_("a %s node"), aw_node_type_to_string (type));
+  /* Translators: %s is a node type of the scenario language, such as
+   * when_all; where an unknown field is, as in "unknown field \"x\" in a
+   * delay node". */
+  where = g_strdup_printf (C_("unknown field in", "a %s node"), aw_node_type_to_string (type));
   known = g_string_new ("type name csharp_line c_line ");
   g_string_append (known, node_fields[type]);
-  if (!_aw_scenario_check_known_members (ctx, object, known->str, what, error))
+  if (!_aw_scenario_check_known_members (ctx, object, known->str, where, error))
     return NULL;
 
   pos = _aw_scenario_position_of (ctx, object, NULL);
@@ -321,16 +343,18 @@ _aw_scenario_parse_node (ParseContext *ctx,
               if (!JSON_NODE_HOLDS_VALUE (ratio) ||
                   (json_node_get_value_type (ratio) != G_TYPE_DOUBLE &&
                    json_node_get_value_type (ratio) != G_TYPE_INT64))
+                /* Translators: "hit_ratio" stays as it is. */
                 ok = _aw_scenario_fail_at (ctx, error, AW_SCENARIO_ERROR_INVALID, object, "hit_ratio",
-                                           "\"hit_ratio\" must be a number between 0 and 1");
+                                           _("\"hit_ratio\" must be a number between 0 and 1"));
               else
                 {
                   node->hit_ratio = json_node_get_double (ratio);
                   if (json_node_get_value_type (ratio) == G_TYPE_INT64)
                     node->hit_ratio = json_node_get_int (ratio);
                   if (!(node->hit_ratio >= 0 && node->hit_ratio <= 1))
+                    /* Translators: "hit_ratio" stays as it is; %g is the number it holds. */
                     ok = _aw_scenario_fail_at (ctx, error, AW_SCENARIO_ERROR_INVALID, object, "hit_ratio",
-                                               "\"hit_ratio\" is %g; it must be between 0 and 1",
+                                               _("\"hit_ratio\" is %g; it must be between 0 and 1"),
                                                node->hit_ratio);
                 }
             }
@@ -352,8 +376,10 @@ _aw_scenario_parse_node (ParseContext *ctx,
             if (g_str_equal (errors, "first"))
               node->first_error_only = TRUE;
             else if (!g_str_equal (errors, "all"))
+              /* Translators: the quoted words except the last, which is what the file names, are
+               * the scenario language and stay as they are; await stays as it is. */
               ok = _aw_scenario_fail_at (ctx, error, AW_SCENARIO_ERROR_INVALID, object, "errors",
-                                         "\"errors\" must be \"all\" (the aggregate) or \"first\" (what await rethrows), not \"%s\"",
+                                         _("\"errors\" must be \"all\" (the aggregate) or \"first\" (what await rethrows), not \"%s\""),
                                          errors);
           }
         if (ok)
@@ -402,8 +428,10 @@ _aw_scenario_parse_node (ParseContext *ctx,
             if (g_str_equal (continue_on, "worker"))
               node->continue_on_worker = TRUE;
             else if (!g_str_equal (continue_on, "main"))
+              /* Translators: the quoted words except the last, which is what the file names, are
+               * the scenario language and stay as they are. */
               ok = _aw_scenario_fail_at (ctx, error, AW_SCENARIO_ERROR_INVALID, object, "continue_on",
-                                         "\"continue_on\" must be \"main\" or \"worker\", not \"%s\"",
+                                         _("\"continue_on\" must be \"main\" or \"worker\", not \"%s\""),
                                          continue_on);
           }
         if (ok)
@@ -432,8 +460,9 @@ _aw_scenario_parse_node (ParseContext *ctx,
                                 what, NULL, &node->csharp_line, error) &&
          _aw_scenario_get_uint (ctx, object, "c_line", FALSE, 1, 10000, what, NULL, &node->c_line, error);
   if (ok && node->name != NULL && g_utf8_strlen (node->name, -1) > AW_SCENARIO_MAX_NAME)
+    /* Translators: "name" stays as it is. */
     ok = _aw_scenario_fail_at (ctx, error, AW_SCENARIO_ERROR_LIMIT, object, "name",
-                               "\"name\" is longer than %d characters", AW_SCENARIO_MAX_NAME);
+                               _("\"name\" is longer than %d characters"), AW_SCENARIO_MAX_NAME);
 
   if (!ok)
     {
@@ -448,7 +477,7 @@ _aw_scenario_parse_node (ParseContext *ctx,
   if (*n_tasks > AW_SCENARIO_MAX_TASKS)
     {
       _aw_scenario_fail_at (ctx, error, AW_SCENARIO_ERROR_LIMIT, object, NULL,
-                            "too many tasks: this program would start more than %d tasks in one run",
+                            _("too many tasks: this program would start more than %d tasks in one run"),
                             AW_SCENARIO_MAX_TASKS);
       _aw_node_free (node);
       return NULL;
@@ -501,15 +530,18 @@ _aw_scenario_check_program_totals (ParseContext *ctx,
 
   program_totals (program, &work_ms, &blocked_ms);
   if (work_ms > AW_SCENARIO_MAX_TOTAL_WORK_MS)
+    /* Translators: cpu, completion_source and work_ms are the scenario language and stay as they
+     * are. */
     return _aw_scenario_fail_at (ctx, error, AW_SCENARIO_ERROR_LIMIT, holder, "program",
-                                 "this program asks for more than %d minutes of CPU work in one run, copies "
-                                 "counted (cpu and completion_source work_ms); at most %d minutes are allowed",
+                                 _("this program asks for more than %d minutes of CPU work in one run, copies "
+                                   "counted (cpu and completion_source work_ms); at most %d minutes are allowed"),
                                  AW_SCENARIO_MAX_TOTAL_WORK_MS / 60000, AW_SCENARIO_MAX_TOTAL_WORK_MS / 60000);
   if (blocked_ms > AW_SCENARIO_MAX_TOTAL_BLOCKED_MS)
+    /* Translators: block_ui is the scenario language and stays as it is. */
     return _aw_scenario_fail_at (ctx, error, AW_SCENARIO_ERROR_LIMIT, holder, "program",
-                                 "this program may block the UI thread for more than %d minutes in one run, "
-                                 "copies counted (block_ui, and blocking waits up to their deadlines); at most "
-                                 "%d minutes are allowed",
+                                 _("this program may block the UI thread for more than %d minutes in one run, "
+                                   "copies counted (block_ui, and blocking waits up to their deadlines); at most "
+                                   "%d minutes are allowed"),
                                  AW_SCENARIO_MAX_TOTAL_BLOCKED_MS / 60000, AW_SCENARIO_MAX_TOTAL_BLOCKED_MS / 60000);
   return TRUE;
 }

@@ -18,6 +18,7 @@
 #include "aw-scenario-private.h"
 #include "aw-file-util.h"
 
+#include <inttypes.h>
 #include <sys/stat.h>
 
 #include <glib/gstdio.h>
@@ -103,14 +104,16 @@ aw_scenario_new_from_file (const char  *path,
 
   if (g_stat (path, &st) == 0 && !S_ISREG (st.st_mode))
     {
+      /* Translators: %s is a file name. */
       g_set_error (error, AW_SCENARIO_ERROR, AW_SCENARIO_ERROR_IO,
-                   "%s: not a regular file", path);
+                   _("%s: not a regular file"), path);
       return NULL;
     }
   if (g_stat (path, &st) == 0 && st.st_size > AW_SCENARIO_MAX_FILE_SIZE)
     {
+      /* Translators: %s is a file name, then its size and the largest size allowed, in bytes. */
       g_set_error (error, AW_SCENARIO_ERROR, AW_SCENARIO_ERROR_LIMIT,
-                   "%s: the file is %" G_GINT64_FORMAT " bytes; scenario files may be at most %d bytes",
+                   _("%s: the file is %" PRId64 " bytes; scenario files may be at most %d bytes"),
                    path, (gint64) st.st_size, AW_SCENARIO_MAX_FILE_SIZE);
       return NULL;
     }
@@ -118,15 +121,17 @@ aw_scenario_new_from_file (const char  *path,
   contents = aw_read_file_bounded (path, AW_SCENARIO_MAX_FILE_SIZE, &too_large, &local_error);
   if (too_large)
     {
+      /* Translators: %s is a file name, then the largest size allowed twice, in bytes. */
       g_set_error (error, AW_SCENARIO_ERROR, AW_SCENARIO_ERROR_LIMIT,
-                   "%s: the file holds more than %d bytes; scenario files may be at most %d bytes",
+                   _("%s: the file holds more than %d bytes; scenario files may be at most %d bytes"),
                    path, AW_SCENARIO_MAX_FILE_SIZE, AW_SCENARIO_MAX_FILE_SIZE);
       return NULL;
     }
   if (contents == NULL)
     {
+      /* Translators: the first %s is a file name, the second the system's reason. */
       g_set_error (error, AW_SCENARIO_ERROR, AW_SCENARIO_ERROR_IO,
-                   "%s: cannot read the file: %s", path,
+                   _("%s: cannot read the file: %s"), path,
                    local_error->message);
       return NULL;
     }

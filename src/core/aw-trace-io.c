@@ -18,9 +18,12 @@
 
 #include "config.h"
 
+#include "aw-i18n.h"
+
 #include "aw-trace-io.h"
 #include "aw-trace-io-private.h"
 
+#include <inttypes.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -746,20 +749,22 @@ aw_traces_save (AwTrace    **traces,
     }
   if (at_least > AW_TRACE_MAX_FILE_SIZE)
     {
+      /* Translators: %s is a file name, then two sizes in MiB. */
       g_set_error (error, AW_TRACE_ERROR, AW_TRACE_ERROR_LIMIT,
-                   "%s: not written: the trace would be more than %" G_GUINT64_FORMAT " MiB, and traces "
-                   "load back only up to %d MiB (record fewer tasks or fewer variants)",
-                   path, at_least >> 20, AW_TRACE_MAX_FILE_SIZE >> 20);
+                   _("%s: not written: the trace would be more than %" PRIu64 " MiB, and traces "
+                     "load back only up to %d MiB (record fewer tasks or fewer variants)"),
+                   path, (guint64) (at_least >> 20), AW_TRACE_MAX_FILE_SIZE >> 20);
       return FALSE;
     }
 
   bytes = aw_traces_to_json (traces, n_traces);
   if (g_bytes_get_size (bytes) > AW_TRACE_MAX_FILE_SIZE)
     {
+      /* Translators: %s is a file name, then two sizes in MiB. */
       g_set_error (error, AW_TRACE_ERROR, AW_TRACE_ERROR_LIMIT,
-                   "%s: not written: the trace would be %" G_GSIZE_FORMAT " MiB, and traces "
-                   "load back only up to %d MiB (record fewer tasks or fewer variants)",
-                   path, (g_bytes_get_size (bytes) + (1 << 20) - 1) >> 20, AW_TRACE_MAX_FILE_SIZE >> 20);
+                   _("%s: not written: the trace would be %" PRIu64 " MiB, and traces "
+                     "load back only up to %d MiB (record fewer tasks or fewer variants)"),
+                   path, (guint64) ((g_bytes_get_size (bytes) + (1 << 20) - 1) >> 20), AW_TRACE_MAX_FILE_SIZE >> 20);
       return FALSE;
     }
   return aw_write_file_atomic (path, bytes, error);

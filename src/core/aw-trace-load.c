@@ -12,9 +12,12 @@
 
 #include "config.h"
 
+#include "aw-i18n.h"
+
 #include "aw-trace-io.h"
 #include "aw-trace-io-private.h"
 
+#include <inttypes.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -129,12 +132,15 @@ load_own (JsonObject  *raw,
 
   if (events == NULL || lanes == NULL || strings == NULL)
     {
-      invalid (error, name, "run %u of the saved log has no \"events\", \"lanes\" or \"strings\"", index + 1);
+      /* Translators: %u is a run's number; "events", "lanes" and "strings" are the file's format
+       * and stay as they are. */
+      invalid (error, name, _("run %u of the saved log has no \"events\", \"lanes\" or \"strings\""), index + 1);
       return NULL;
     }
   if (json_array_get_length (lanes) > G_MAXUINT16)
     {
-      invalid (error, name, "run %u has too many lanes", index + 1);
+      /* Translators: %u is a run's number. */
+      invalid (error, name, _("run %u has too many lanes"), index + 1);
       return NULL;
     }
 
@@ -171,7 +177,7 @@ load_own (JsonObject  *raw,
   if (*total_events > AW_TRACE_MAX_EVENTS)
     {
       g_set_error (error, AW_TRACE_ERROR, AW_TRACE_ERROR_LIMIT,
-                   "%s: more than %d events; a trace may hold at most that many", name, AW_TRACE_MAX_EVENTS);
+                   _("%s: more than %d events; a trace may hold at most that many"), name, AW_TRACE_MAX_EVENTS);
       return NULL;
     }
 
@@ -185,7 +191,9 @@ load_own (JsonObject  *raw,
 
       if (!JSON_NODE_HOLDS_ARRAY (node) || json_array_get_length (e = json_node_get_array (node)) != 6)
         {
-          invalid (error, name, "event %u of run %u is not [time, kind, task, parent, lane, text]", i + 1, index + 1);
+          /* Translators: the first %u is an event's number, the second a run's; the bracket shows
+           * the format's fields. */
+          invalid (error, name, _("event %u of run %u is not [time, kind, task, parent, lane, text]"), i + 1, index + 1);
           return NULL;
         }
       kind = aw_event_kind_from_string (node_string (json_array_get_element (e, 1)));
@@ -196,7 +204,8 @@ load_own (JsonObject  *raw,
           !get_int (e, 4, 0, (gint64) json_array_get_length (lanes) - 1, &lane) ||
           !get_int (e, 5, 0, (gint64) ids->len - 1, &str))
         {
-          invalid (error, name, "event %u of run %u has a value out of range or an unknown kind", i + 1, index + 1);
+          /* Translators: the first %u is an event's number, the second a run's. */
+          invalid (error, name, _("event %u of run %u has a value out of range or an unknown kind"), i + 1, index + 1);
           return NULL;
         }
       event.time_ns = t;
@@ -235,16 +244,35 @@ typedef enum {
   N_IGNORED
 } Ignored;
 
-static const char * const ignored_names[N_IGNORED][2] = {
-  { "sample event", "sample events" },
-  { "counter event", "counter events" },
-  { "flow event", "flow events" },
-  { "object event", "object events" },
-  { "unmatched end", "unmatched ends" },
-  { "event without a time", "events without a time" },
-  { "async event without an id", "async events without an id" },
-  { "event of another kind", "events of other kinds" },
-};
+/* "12 unmatched ends": a whole phrase, number included, so that each
+ * language chooses its plural. */
+static char *
+ignored_phrase (Ignored why,
+                guint   n)
+{
+  switch (why)
+    {
+    case IGNORED_SAMPLE:
+      return g_strdup_printf (NG_("%u sample event", "%u sample events", n), n);
+    case IGNORED_COUNTER:
+      return g_strdup_printf (NG_("%u counter event", "%u counter events", n), n);
+    case IGNORED_FLOW:
+      return g_strdup_printf (NG_("%u flow event", "%u flow events", n), n);
+    case IGNORED_OBJECT:
+      return g_strdup_printf (NG_("%u object event", "%u object events", n), n);
+    case IGNORED_UNMATCHED_END:
+      /* Translators: a duration event's end (E) with no begin (B) before it. */
+      return g_strdup_printf (NG_("%u unmatched end", "%u unmatched ends", n), n);
+    case IGNORED_NO_TIME:
+      return g_strdup_printf (NG_("%u event without a time", "%u events without a time", n), n);
+    case IGNORED_NO_ID:
+      return g_strdup_printf (NG_("%u async event without an id", "%u async events without an id", n), n);
+    case IGNORED_OTHER:
+    case N_IGNORED:
+    default:
+      return g_strdup_printf (NG_("%u event of another kind", "%u events of other kinds", n), n);
+    }
+}
 
 static void
 foreign_free (Foreign *f)
@@ -385,7 +413,7 @@ load_foreign (JsonArray   *events,
   if (json_array_get_length (events) > AW_TRACE_MAX_EVENTS)
     {
       g_set_error (error, AW_TRACE_ERROR, AW_TRACE_ERROR_LIMIT,
-                   "%s: more than %d events; a trace may hold at most that many", name, AW_TRACE_MAX_EVENTS);
+                   _("%s: more than %d events; a trace may hold at most that many"), name, AW_TRACE_MAX_EVENTS);
       return NULL;
     }
 
@@ -428,9 +456,10 @@ load_foreign (JsonArray   *events,
       f = g_hash_table_lookup (by_pid, GINT_TO_POINTER (pid));
       if (f == NULL && g_hash_table_size (by_pid) >= AW_TRACE_MAX_RUNS)
         {
+          /* Translators: %s is a file name, %d the most processes allowed. */
           /* Each process becomes a run with buffers of its own. */
           g_set_error (error, AW_TRACE_ERROR, AW_TRACE_ERROR_LIMIT,
-                       "%s: more than %d processes; a trace file may hold at most that many runs",
+                       _("%s: more than %d processes; a trace file may hold at most that many runs"),
                        name, AW_TRACE_MAX_RUNS);
           return NULL;
         }
@@ -572,10 +601,9 @@ load_foreign (JsonArray   *events,
     n_ignored += ignored[i];
   if (n_ignored > 0)
     {
-      GString *s = g_string_new (NULL);
+      g_autoptr(GString) list = g_string_new (NULL);
       gboolean done[N_IGNORED] = { FALSE };
 
-      g_string_append_printf (s, "%u %s ignored: ", n_ignored, n_ignored == 1 ? "event" : "events");
       for (guint k = 0; k < N_IGNORED; k++)
         {
           guint most = N_IGNORED;
@@ -586,10 +614,20 @@ load_foreign (JsonArray   *events,
           if (most == N_IGNORED)
             break;
           done[most] = TRUE;
-          g_string_append_printf (s, "%s%u %s", k > 0 ? ", " : "", ignored[most],
-                                  ignored_names[most][ignored[most] == 1 ? 0 : 1]);
+          {
+            g_autofree char *phrase = ignored_phrase (most, ignored[most]);
+
+            if (k > 0)
+              /* Translators: between the items of a list, as in "400 sample
+               * events, 12 unmatched ends". */
+              g_string_append (list, C_("list", ", "));
+            g_string_append (list, phrase);
+          }
         }
-      summary = g_string_free (s, FALSE);
+      /* Translators: %u is how many events were left out, %s the list of
+       * why, as in "412 events ignored: 400 sample events, 12 unmatched ends". */
+      summary = g_strdup_printf (NG_("%u event ignored: %s", "%u events ignored: %s", n_ignored),
+                                 n_ignored, list->str);
     }
 
   ret = g_ptr_array_new_with_free_func ((GDestroyNotify) aw_trace_unref);
@@ -608,8 +646,17 @@ load_foreign (JsonArray   *events,
   if (ret->len == 0)
     {
       g_ptr_array_unref (ret);
-      invalid (error, name, "nothing Awaitscope can show: no complete (X), duration (B/E), async (b/e) or "
-               "instant (i) events with a time (\"ts\")%s%s", summary ? "; " : "", summary ? summary : "");
+      if (summary != NULL)
+        /* Translators: X, B/E, b/e, i and "ts" are Trace Event format and
+         * stay as they are; %s says which events were ignored, as in "412
+         * events ignored: 400 sample events, 12 unmatched ends". */
+        invalid (error, name, _("nothing Awaitscope can show: no complete (X), duration (B/E), async (b/e) or "
+                                "instant (i) events with a time (\"ts\"); %s"), summary);
+      else
+        /* Translators: X, B/E, b/e, i and "ts" are Trace Event format and
+         * stay as they are. */
+        invalid (error, name, "%s", _("nothing Awaitscope can show: no complete (X), duration (B/E), async (b/e) or "
+                                      "instant (i) events with a time (\"ts\")"));
       return NULL;
     }
   if (ignored_out != NULL)
@@ -668,7 +715,8 @@ load_parsed (JsonParser  *parser,
     }
   if (events == NULL)
     {
-      invalid (error, name, "not a trace: expected Trace Event JSON (an object with a \"traceEvents\" array)");
+      /* Translators: Trace Event JSON is a file format; "traceEvents" stays as it is. */
+      invalid (error, name, _("not a trace: expected Trace Event JSON (an object with a \"traceEvents\" array)"));
       return NULL;
     }
 
@@ -682,20 +730,23 @@ load_parsed (JsonParser  *parser,
 
       if (member_int (own, "format", 0) != FORMAT_VERSION)
         {
-          invalid (error, name, "saved by a version of Awaitscope whose format (%" G_GINT64_FORMAT ") this one does not read",
+          /* Translators: the number is the file's format version. */
+          invalid (error, name, _("saved by a version of Awaitscope whose format (%" PRId64 ") this one does not read"),
                    member_int (own, "format", 0));
           return NULL;
         }
       if (traces == NULL || !JSON_NODE_HOLDS_ARRAY (traces) || json_array_get_length (json_node_get_array (traces)) == 0)
         {
-          invalid (error, name, "the saved log (otherData.awaitscope.traces) is missing or empty");
+          /* Translators: otherData.awaitscope.traces stays as it is. */
+          invalid (error, name, _("the saved log (otherData.awaitscope.traces) is missing or empty"));
           return NULL;
         }
       /* Each run is a trace with buffers of its own. */
       if (json_array_get_length (json_node_get_array (traces)) > AW_TRACE_MAX_RUNS)
         {
+          /* Translators: %s is a file name, %d the most runs allowed. */
           g_set_error (error, AW_TRACE_ERROR, AW_TRACE_ERROR_LIMIT,
-                       "%s: more than %d runs; a trace file may hold at most that many", name, AW_TRACE_MAX_RUNS);
+                       _("%s: more than %d runs; a trace file may hold at most that many"), name, AW_TRACE_MAX_RUNS);
           return NULL;
         }
 
@@ -707,7 +758,8 @@ load_parsed (JsonParser  *parser,
 
           if (!JSON_NODE_HOLDS_OBJECT (raw))
             {
-              invalid (error, name, "run %u of the saved log is not an object", i + 1);
+              /* Translators: %u is a run's number. */
+              invalid (error, name, _("run %u of the saved log is not an object"), i + 1);
               return NULL;
             }
           if (!(trace = load_own (json_node_get_object (raw), i, name, &total, error)))
@@ -812,7 +864,7 @@ aw_traces_load_from_data_full (const char  *data,
   if (count_events (data, length) > AW_TRACE_MAX_EVENTS)
     {
       g_set_error (error, AW_TRACE_ERROR, AW_TRACE_ERROR_LIMIT,
-                   "%s: more than %d events; a trace may hold at most that many", name, AW_TRACE_MAX_EVENTS);
+                   _("%s: more than %d events; a trace may hold at most that many"), name, AW_TRACE_MAX_EVENTS);
       return NULL;
     }
 
@@ -874,7 +926,7 @@ read_gzip (const char  *path,
   raw = G_INPUT_STREAM (g_file_read (file, NULL, &local_error));
   if (raw == NULL)
     {
-      g_set_error (error, AW_TRACE_ERROR, AW_TRACE_ERROR_IO, "%s: cannot read the file: %s", path, local_error->message);
+      g_set_error (error, AW_TRACE_ERROR, AW_TRACE_ERROR_IO, _("%s: cannot read the file: %s"), path, local_error->message);
       return NULL;
     }
   in = g_converter_input_stream_new (raw, G_CONVERTER (gunzip));
@@ -882,8 +934,9 @@ read_gzip (const char  *path,
     {
       if (out->len + (gsize) n > AW_TRACE_MAX_FILE_SIZE)
         {
+          /* Translators: %s is a file name, %d the largest size allowed, in bytes. */
           g_set_error (error, AW_TRACE_ERROR, AW_TRACE_ERROR_LIMIT,
-                       "%s: uncompressed, the trace is over %d bytes; traces may be at most that",
+                       _("%s: uncompressed, the trace is over %d bytes; traces may be at most that"),
                        path, AW_TRACE_MAX_FILE_SIZE);
           return NULL;
         }
@@ -891,7 +944,8 @@ read_gzip (const char  *path,
     }
   if (n < 0)
     {
-      g_set_error (error, AW_TRACE_ERROR, AW_TRACE_ERROR_SYNTAX, "%s: cannot decompress the file: %s",
+      /* Translators: the first %s is a file name, the second the reason. */
+      g_set_error (error, AW_TRACE_ERROR, AW_TRACE_ERROR_SYNTAX, _("%s: cannot decompress the file: %s"),
                    path, local_error->message);
       return NULL;
     }
@@ -923,13 +977,15 @@ aw_traces_load_from_file_full (const char  *path,
     *ignored = NULL;
   if (g_stat (path, &st) == 0 && !S_ISREG (st.st_mode))
     {
-      g_set_error (error, AW_TRACE_ERROR, AW_TRACE_ERROR_IO, "%s: not a regular file", path);
+      /* Translators: %s is a file name. */
+      g_set_error (error, AW_TRACE_ERROR, AW_TRACE_ERROR_IO, _("%s: not a regular file"), path);
       return NULL;
     }
   if (g_stat (path, &st) == 0 && (guint64) st.st_size > AW_TRACE_MAX_FILE_SIZE)
     {
+      /* Translators: %s is a file name, then its size and the largest size allowed, in bytes. */
       g_set_error (error, AW_TRACE_ERROR, AW_TRACE_ERROR_LIMIT,
-                   "%s: the file is %" G_GINT64_FORMAT " bytes; traces may be at most %d bytes",
+                   _("%s: the file is %" PRId64 " bytes; traces may be at most %d bytes"),
                    path, (gint64) st.st_size, AW_TRACE_MAX_FILE_SIZE);
       return NULL;
     }
@@ -938,14 +994,15 @@ aw_traces_load_from_file_full (const char  *path,
   contents = aw_read_file_bounded (path, AW_TRACE_MAX_FILE_SIZE, &too_large, &local_error);
   if (too_large)
     {
+      /* Translators: %s is a file name, then the largest size allowed twice, in bytes. */
       g_set_error (error, AW_TRACE_ERROR, AW_TRACE_ERROR_LIMIT,
-                   "%s: the file holds more than %d bytes; traces may be at most %d bytes",
+                   _("%s: the file holds more than %d bytes; traces may be at most %d bytes"),
                    path, AW_TRACE_MAX_FILE_SIZE, AW_TRACE_MAX_FILE_SIZE);
       return NULL;
     }
   if (contents == NULL)
     {
-      g_set_error (error, AW_TRACE_ERROR, AW_TRACE_ERROR_IO, "%s: cannot read the file: %s",
+      g_set_error (error, AW_TRACE_ERROR, AW_TRACE_ERROR_IO, _("%s: cannot read the file: %s"),
                    path, local_error->message);
       return NULL;
     }

@@ -21,6 +21,8 @@
 
 #include "config.h"
 
+#include "aw-i18n.h"
+
 #include "aw-trace-model.h"
 #include "aw-trace-model-private.h"
 #include "aw-trace-private.h"
@@ -375,6 +377,10 @@ aw_trace_model_get_blocks (AwTraceModel *self,
  * aw_marker_get_label:
  * @marker: a marker of a model
  *
+ * The kinds' names are in English, as exported traces keep them; they are
+ * marked for translation, so that what draws a timeline can show them with
+ * _(): a mark's own text is the scenario's and has no translation.
+ *
  * Returns: (transfer none): what the marker is called on a timeline and in
  *   exported traces: a kind's name, or a mark's own text
  */
@@ -383,14 +389,18 @@ aw_marker_get_label (const AwMarker *marker)
 {
   switch (marker->kind)
     {
-    case AW_EVENT_CANCEL_REQUEST: return "cancel";
-    case AW_EVENT_WATCHDOG: return "watchdog";
-    case AW_EVENT_CRASH: return "process crash";
-    case AW_EVENT_ERROR_UNOBSERVED: return "unobserved error";
-    case AW_EVENT_ERROR_SWALLOWED: return "error swallowed by await";
+    /* Translators: a marker on the timeline: Cancel was asked for here. */
+    case AW_EVENT_CANCEL_REQUEST: return N_("cancel");
+    /* Translators: a marker on the timeline: the watchdog broke a blocking wait here. */
+    case AW_EVENT_WATCHDOG: return N_("watchdog");
+    case AW_EVENT_CRASH: return N_("process crash");
+    case AW_EVENT_ERROR_UNOBSERVED: return N_("unobserved error");
+    /* Translators: await stays as it is. */
+    case AW_EVENT_ERROR_SWALLOWED: return N_("error swallowed by await");
     case AW_EVENT_MARK:
       if (g_strcmp0 (marker->text, AW_MARK_STRANDED) == 0)
-        return "queued continuation ran (in GLib; never in C#)";
+        /* Translators: GLib and C# stay as they are. */
+        return N_("queued continuation ran (in GLib; never in C#)");
       return marker->text;
     default: return marker->text;
     }

@@ -37,6 +37,8 @@ static const Command commands[] = {
 #endif
 };
 
+/* scripts/make-man and the shell completion read this in the C locale, so
+ * in English; a translation is for people only. */
 static void
 print_usage (FILE *stream)
 {
@@ -45,10 +47,8 @@ print_usage (FILE *stream)
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
     width = MAX (width, (int) strlen (commands[i].name));
 
-  /* scripts/make-man and the shell completion read this in the C locale,
-   * so in English; a translation is for people only. */
   /* Translators: "awaitscope" is the program; COMMAND and OPTION are
-   * placeholders. */
+      placeholders. */
   fprintf (stream, "%s\n\n", _("Usage: awaitscope [COMMAND] [OPTION...]"));
 #ifdef AW_HAVE_GTK
   fprintf (stream, "%s\n\n%s\n",

@@ -634,9 +634,9 @@ aw_cli_run (int    argc,
   int thread_limit = -1;
   GOptionEntry entries[] = {
     /* Translators: the texts of --help. Option names (--virtual-clock),
-        the pool kinds (fixed, dotnet) and code (.Result) stay as they are;
-        a placeholder in capitals (MS, X, N, S, MIB) is the one at the end of
-        the line, translated the same way there. */
+       the pool kinds (fixed, dotnet) and code (.Result) stay as they are,
+       and so do the placeholders MS, X, N, S and MIB: --help shows them
+       untranslated beside the option (--speed=X). */
     { "variant", 0, 0, G_OPTION_ARG_STRING, &variant, N_("Run only this variant"), N_("NAME") },
     { "trace", 0, 0, G_OPTION_ARG_FILENAME, &trace_path, N_("Save the runs as Trace Event JSON (opens in Perfetto)"), N_("FILE") },
     { "speed", 0, 0, G_OPTION_ARG_STRING, &speed, N_("Divide every duration by X (default 1)"), "X" },

@@ -58,7 +58,7 @@ aw_cli_check (int    argc,
       printf ("\n");
       pool = aw_scenario_get_pool (scenario);
       /* Translators: "pool", "dotnet" and "fixed" are words of the scenario
-          file ("pool": {"type": "dotnet"}): keep them as they are. */
+         file ("pool": {"type": "dotnet"}): keep them as they are. */
       printf ("  ");
       if (pool->kind == AW_POOL_DOTNET)
         printf (_("pool: dotnet: starts with the run's workers, adds one thread every %u ms while queued work "

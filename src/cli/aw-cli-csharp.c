@@ -299,7 +299,7 @@ aw_cli_csharp_request (AwCliCsharp     *cs,
   request->variants = (const AwNamedRun *) (gpointer) cs->both->data;
   request->n_variants = cs->both->len;
   /* Translators: a picture's caption: %s is the runtime, like "Mono
-      6.8.0.105"; the rest of the caption follows. */
+     6.8.0.105"; the rest of the caption follows. */
   twice = g_strdup_printf (_("Each variant twice: its C# twin on %s (recorded by the C# lab), then the GLib run."),
                            cs->runtime ? cs->runtime : "Mono");
   *caption = g_strdup_printf ("%s %s", twice, old ? old : "");

@@ -502,7 +502,7 @@ aw_cli_gallery (int    argc,
       if (before > style.pictures)
         {
           /* Translators: how many scenarios failed, of how many; the index
-              file; how many pictures it shows; how many this run drew. */
+             file; how many pictures it shows; how many this run drew. */
           aw_cli_print_error (NG_("gallery: %u of %u scenarios failed; %s was kept as it was: it shows %u "
                                   "pictures, this run drew only %u",
                                   "gallery: %u of %u scenarios failed; %s was kept as it was: it shows %u "
@@ -511,7 +511,7 @@ aw_cli_gallery (int    argc,
           return 1;
         }
       /* Translators: how many scenarios failed, of how many; the index
-          file; how many pictures were drawn. */
+         file; how many pictures were drawn. */
       aw_cli_print_error (NG_("gallery: %u of %u scenarios failed; %s shows only the %u pictures drawn",
                               "gallery: %u of %u scenarios failed; %s shows only the %u pictures drawn", failures),
                           failures, all->len, index_path, style.pictures);

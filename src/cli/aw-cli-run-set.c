@@ -59,7 +59,7 @@ aw_cli_run_set_prepare (AwCliRunSet *set,
             g_string_append_printf (names, "%s%s", i ? C_("list", ", ") : "",
                                     aw_scenario_get_variant (set->scenario, i)->name);
           /* Translators: a scenario's id, the variant asked for, then the
-              list of its variants. */
+             list of its variants. */
           aw_cli_print_error (_("scenario \"%s\" has no variant \"%s\" (it has: %s)"),
                               aw_scenario_get_id (set->scenario), variant, names->str);
           return FALSE;
@@ -104,7 +104,7 @@ aw_cli_run_set_execute (AwCliRunSet        *set,
 
           if (progress)
             /* Translators: progress: a variant's name, then which run of
-                how many; the run's time follows on the same line. */
+               how many; the run's time follows on the same line. */
             g_printerr (_("running %s (%u of %u)..."), variant->name, i + 1, set->indices->len);
           if (!aw_runner_run_sync (runner, &error))
             {
@@ -182,7 +182,7 @@ aw_cli_run_set_request (AwCliRunSet         *set,
   /* The caption is for a reader: the figures and words as the locale
    * writes them. */
   /* Translators: a picture's caption; the first %s is a speed like "0.5x",
-      the second the worker pool, like "2 worker threads". */
+     the second the worker pool, like "2 worker threads". */
   if (set->virtual_clock)
     g_string_append_printf (text, _("Simulated timing (virtual clock), speed %s, %s."), speed, pool);
   else

@@ -382,8 +382,8 @@ print_run_table (AwCliRunSet        *set,
   int widths[AW_CLI_N_COLUMNS];
 
   /* Translators: the first %s is the scenario's id, the second its title,
-      the third a speed like "0.5x", the fourth the worker pool, like "2
-      worker threads". */
+     the third a speed like "0.5x", the fourth the worker pool, like "2
+     worker threads". */
   printf (set->virtual_clock ? _("%s: %s (virtual clock: simulated timing, speed %s, %s)")
                              : _("%s: %s (real clock, speed %s, %s)"),
           aw_scenario_get_id (set->scenario), aw_scenario_get_title (set->scenario), speed, pool);
@@ -462,7 +462,7 @@ print_run_table (AwCliRunSet        *set,
       const char *name = aw_trace_get_metadata (trace, AW_META_VARIANT);
 
       /* Translators: the first %s is a variant's name, the second why
-          its simulation stopped early. */
+         its simulation stopped early. */
       if (cut != NULL)
         {
           printf ("\n");
@@ -488,7 +488,7 @@ print_run_table (AwCliRunSet        *set,
                            predicted > 0 ? (measured - predicted) / predicted * 100 : 0.0);
           printf ("  %-22s ", v->name);
           /* Translators: three durations, like "1.20 s", then a percentage
-              like "+2.5"; keep %10s as it is (it aligns the columns). */
+             like "+2.5"; keep %10s as it is (it aligns the columns). */
           printf (_("predicted %10s  measured %10s  difference %s (%s%%)"), p_text, m_text, d_text, percent);
           printf ("\n");
         }
@@ -574,7 +574,7 @@ run_csharp_file (const char            *path,
     }
 
   /* Translators: the first %s is a C# file, the second the runtime, like
-      "Mono 6.8.0.105"; %g is a speed like 0.5. */
+     "Mono 6.8.0.105"; %g is a speed like 0.5. */
   printf (_("%s on %s (recorded by the C# lab, speed %g)"), path,
           aw_trace_get_metadata (g_ptr_array_index (traces, 0), "runtime"), options->speed);
   printf ("\n\n");

@@ -124,7 +124,7 @@ aw_cli_parse_options (const char    *command,
   if (!g_option_context_parse (context, argc, argv, &error))
     {
       /* Translators: the first and last %s are a command ("run"), the
-          second what was wrong with its options. */
+         second what was wrong with its options. */
       aw_cli_print_error (_("%s: %s (see `awaitscope %s --help`)"), command, error->message, command);
       *exit_code = 2;
       return FALSE;
@@ -177,7 +177,7 @@ aw_cli_parse_pool (const char   *kind,
   if (kind != NULL && !aw_pool_kind_from_string (kind, &options->pool))
     {
       /* Translators: "fixed" and "dotnet" are what the user types: keep
-          them as they are. */
+         them as they are. */
       aw_cli_print_error (_("--pool %s: give fixed (a fixed number of workers) or dotnet (.NET's thread pool, "
                             "which grows while queued work makes no progress)"), kind);
       return FALSE;
@@ -214,7 +214,7 @@ aw_cli_describe_pool (AwTrace *trace)
     return g_strdup_printf (NG_("%s worker thread", "%s worker threads", n), workers ? workers : "?");
   every = aw_format_duration (g_ascii_strtod (interval, NULL));
   /* Translators: the first %s is a number of threads, the second a
-      duration like "500 ms", the third the most threads the pool grows to. */
+     duration like "500 ms", the third the most threads the pool grows to. */
   return g_strdup_printf (NG_(".NET's thread pool from %s thread, one more every %s while queued work makes no progress (at most %s)",
                               ".NET's thread pool from %s threads, one more every %s while queued work makes no progress (at most %s)",
                               n),
@@ -264,7 +264,7 @@ static const struct {
   int         width;
 } run_columns[AW_CLI_N_COLUMNS] = {
   /* Translators: the headings of the columns of `awaitscope run`'s table
-      of runs; keep them short: a column is as wide as its heading. */
+     of runs; keep them short: a column is as wide as its heading. */
   [AW_CLI_COLUMN_VARIANT]    = { NC_("column", "variant"), -22 },
   /* Translators: a heading: how long the run took by the clock on the wall. */
   [AW_CLI_COLUMN_WALL]       = { NC_("column", "wall"), 10 },

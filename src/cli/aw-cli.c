@@ -48,7 +48,7 @@ print_usage (FILE *stream)
     width = MAX (width, (int) strlen (commands[i].name));
 
   /* Translators: "awaitscope" is the program; COMMAND and OPTION are
-      placeholders. */
+     placeholders. */
   fprintf (stream, "%s\n\n", _("Usage: awaitscope [COMMAND] [OPTION...]"));
 #ifdef AW_HAVE_GTK
   fprintf (stream, "%s\n\n%s\n",

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "aw-csharp.h"
+#include "aw-i18n.h"
 #include "aw-summary.h"
 
 void
@@ -58,13 +59,13 @@ aw_cli_csharp_run (AwCliCsharp        *cs,
   const char *id = aw_scenario_get_id (set->scenario);
 
   if (progress)
-    g_printerr ("running the C# twin on Mono...");
+    g_printerr ("%s", _("running the C# twin on Mono..."));
   /* The GLib runs' watchdog deadline: --deadline, else the waits' own (5 s). */
   traces = aw_csharp_run_twin (id, options->speed,
                                options->wait_deadline_ms > 0 ? (int) options->wait_deadline_ms : AW_WAIT_DEFAULT_DEADLINE_MS,
                                NULL, &error);
   if (progress)
-    g_printerr (traces ? " done\n" : "\n");
+    g_printerr (traces ? " %s\n" : "\n", C_("progress", "done"));
   if (traces == NULL)
     {
       aw_cli_print_error ("%s --csharp: %s", id, error->message);
@@ -86,7 +87,8 @@ aw_cli_csharp_run (AwCliCsharp        *cs,
       g_ptr_array_add (cs->models, model ? aw_trace_model_ref (model) : NULL);
       if (model == NULL)
         {
-          aw_cli_print_error ("%s --csharp: the C# twin has no variant \"%s\"", id, glib->name);
+          /* Translators: a scenario's id, then a variant's name. */
+          aw_cli_print_error (_("%s --csharp: the C# twin has no variant \"%s\""), id, glib->name);
           return FALSE;
         }
       if (cs->runtime == NULL && aw_trace_get_metadata (aw_trace_model_get_trace (model), "runtime") != NULL)
@@ -98,7 +100,8 @@ aw_cli_csharp_run (AwCliCsharp        *cs,
           cs->runtime = paren ? g_strndup (runtime, paren - runtime) : g_strdup (runtime);
         }
 
-      title = g_strdup_printf ("C# on Mono: %s", glib->title ? glib->title : glib->name);
+      /* Translators: a lane's title: %s is a variant's title. */
+      title = g_strdup_printf (_("C# on Mono: %s"), glib->title ? glib->title : glib->name);
       g_ptr_array_add (cs->titles, title);
       /* A saved trace (run --trace) keeps the C# runs apart from the GLib ones. */
       aw_trace_set_metadata (aw_trace_model_get_trace (model), AW_META_VARIANT_TITLE, title);
@@ -109,7 +112,8 @@ aw_cli_csharp_run (AwCliCsharp        *cs,
       rv.model = model;
       g_array_append_val (cs->both, rv);
 
-      title = g_strdup_printf ("GLib: %s", glib->title ? glib->title : glib->name);
+      /* Translators: a lane's title: %s is a variant's title. */
+      title = g_strdup_printf (_("GLib: %s"), glib->title ? glib->title : glib->name);
       g_ptr_array_add (cs->titles, title);
       rv = *glib;
       rv.title = title;
@@ -161,19 +165,30 @@ aw_cli_csharp_differences (AwCliCsharp *cs,
       g_autofree char *gw = outcome_word (g);
       g_autofree char *cw = outcome_word (c);
 
+      /* Each line starts with the variant's name, untranslated; `run
+       * --json` reads these in the C locale, in English. */
       if (!g_str_equal (gw, cw))
-        g_ptr_array_add (lines, g_strdup_printf ("%s: GLib %s, C# %s", glib->name, gw, cw));
+        {
+          g_autofree char *gt = aw_cli_outcome_text (gw);
+          g_autofree char *ct = aw_cli_outcome_text (cw);
+
+          /* Translators: a variant's name, then how it ended in GLib and in C#. */
+          g_ptr_array_add (lines, g_strdup_printf (_("%s: GLib %s, C# %s"), glib->name, gt, ct));
+        }
       else if (g_str_equal (gw, "faulted") && g_strcmp0 (outcome_detail (g), outcome_detail (c)) != 0)
-        g_ptr_array_add (lines, g_strdup_printf ("%s: both faulted; GLib: %s; C#: %s", glib->name,
+        /* Translators: a variant's name, then the error of each run. */
+        g_ptr_array_add (lines, g_strdup_printf (_("%s: both faulted; GLib: %s; C#: %s"), glib->name,
                                                  outcome_detail (g), outcome_detail (c)));
       if (g->watchdog_fired != c->watchdog_fired)
-        g_ptr_array_add (lines, g_strdup_printf ("%s: the watchdog fired only in %s", glib->name,
+        /* Translators: a variant's name, then "GLib" or "C#". */
+        g_ptr_array_add (lines, g_strdup_printf (_("%s: the watchdog fired only in %s"), glib->name,
                                                  g->watchdog_fired ? "GLib" : "C#"));
       if (g->errors_unobserved != c->errors_unobserved)
-        g_ptr_array_add (lines, g_strdup_printf ("%s: unobserved errors: GLib %u, C# %u%s", glib->name,
-                                                 g->errors_unobserved, c->errors_unobserved,
-                                                 c->errors_unobserved < g->errors_unobserved
-                                                 ? " (.NET reports one only when its Task is garbage-collected)" : ""));
+        g_ptr_array_add (lines, g_strdup_printf (c->errors_unobserved < g->errors_unobserved
+                                                 /* Translators: a variant's name, then two counts. */
+                                                 ? _("%s: unobserved errors: GLib %u, C# %u (.NET reports one only when its Task is garbage-collected)")
+                                                 : _("%s: unobserved errors: GLib %u, C# %u"),
+                                                 glib->name, g->errors_unobserved, c->errors_unobserved));
     }
 
   /* What the lesson itself says about the two. */
@@ -183,7 +198,8 @@ aw_cli_csharp_differences (AwCliCsharp *cs,
       const char *p = g_strstrip (paragraphs[i]);
 
       if (strstr (p, "GLib") != NULL && strstr (p, "C#") != NULL)
-        g_ptr_array_add (lines, g_strdup_printf ("the lesson says: %s", p));
+        /* Translators: %s is a paragraph of the lesson. */
+        g_ptr_array_add (lines, g_strdup_printf (_("the lesson says: %s"), p));
     }
   return lines;
 }
@@ -193,18 +209,21 @@ print_table (const char   *heading,
              GArray       *variants,
              GPtrArray    *models)
 {
-  printf ("%s\n%-22s %10s %6s %5s %6s %9s %10s %7s %10s %9s\n", heading,
-          "variant", "wall", "tasks", "done", "failed", "cancelled", "deadlocked", "threads", "unobserved", "max gap");
+  guint columns = AW_CLI_COLUMNS_BUT (AW_CLI_COLUMN_TASK_OBJS);
+  int widths[AW_CLI_N_COLUMNS];
+
+  printf ("%s\n", heading);
+  aw_cli_runs_header (columns, widths);
+  printf ("\n");
   for (guint i = 0; i < variants->len; i++)
     {
       const AwNamedRun *v = &g_array_index (variants, AwNamedRun, i);
       const AwMetrics *m = aw_trace_model_get_metrics (models ? g_ptr_array_index (models, i) : v->model);
-      g_autofree char *wall = aw_format_duration (m->wall_ms);
-      g_autofree char *gap = aw_format_duration (m->max_main_loop_gap_ms);
       g_autofree char *word = outcome_word (m);
+      g_autofree char *shown = aw_cli_outcome_text (word);
 
-      printf ("%-22s %10s %6u %5u %6u %9u %10u %7u %10u %9s  %s\n", v->name, wall, m->tasks, m->completed,
-              m->failed, m->cancelled, m->deadlocked, m->threads_used, m->errors_unobserved, gap, word);
+      aw_cli_runs_row (columns, widths, v->name, m);
+      printf ("  %s\n", shown);
     }
 }
 
@@ -213,14 +232,17 @@ void
 aw_cli_csharp_print (AwCliCsharp *cs,
                      AwCliRunSet *set)
 {
-  g_autofree char *heading = g_strdup_printf ("\nC# on %s:", cs->runtime ? cs->runtime : "Mono");
+  /* Translators: a heading; %s is the runtime, like "Mono 6.8.0.105". */
+  g_autofree char *runtime = g_strdup_printf (_("C# on %s:"), cs->runtime ? cs->runtime : "Mono");
+  g_autofree char *heading = g_strconcat ("\n", runtime, NULL);
+  g_autofree char *glib = g_strconcat ("\n", C_("heading", "GLib:"), NULL);
   g_autoptr(GPtrArray) diffs = aw_cli_csharp_differences (cs, set);
 
-  print_table ("\nGLib:", set->variants, NULL);
+  print_table (glib, set->variants, NULL);
   print_table (heading, set->variants, cs->models);
-  printf ("\nWhere C# and GLib differ:\n");
+  printf ("\n%s\n", _("Where C# and GLib differ:"));
   if (diffs->len == 0)
-    printf ("  nothing: every variant ended the same way in both\n");
+    printf ("  %s\n", _("nothing: every variant ended the same way in both"));
   for (guint i = 0; i < diffs->len; i++)
     printf ("  - %s\n", (const char *) g_ptr_array_index (diffs, i));
 }
@@ -263,6 +285,7 @@ aw_cli_csharp_request (AwCliCsharp     *cs,
                        char           **headline)
 {
   g_autofree char *old = *caption;
+  g_autofree char *twice = NULL;
 
   /* The comparison line compares the variants, not a variant's C# run
    * with another's GLib run: the GLib runs', as without --csharp. */
@@ -275,7 +298,10 @@ aw_cli_csharp_request (AwCliCsharp     *cs,
 
   request->variants = (const AwNamedRun *) (gpointer) cs->both->data;
   request->n_variants = cs->both->len;
-  *caption = g_strdup_printf ("Each variant twice: its C# twin on %s (recorded by the C# lab), then the GLib run. %s",
-                              cs->runtime ? cs->runtime : "Mono", old ? old : "");
+  /* Translators: a picture's caption: %s is the runtime, like "Mono
+     6.8.0.105"; the rest of the caption follows. */
+  twice = g_strdup_printf (_("Each variant twice: its C# twin on %s (recorded by the C# lab), then the GLib run."),
+                           cs->runtime ? cs->runtime : "Mono");
+  *caption = g_strdup_printf ("%s %s", twice, old ? old : "");
   request->caption = *caption;
 }

@@ -24,6 +24,7 @@
 #include "aw-catalog.h"
 #include "aw-csharp.h"
 #include "aw-file-util.h"
+#include "aw-i18n.h"
 
 typedef struct {
   guint          pictures;     /* figures this run drew, every format written */
@@ -233,7 +234,7 @@ gallery_scenario (AwScenario         *scenario,
 
       if (!aw_cli_run_set_execute (&set, &style->options))
         {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "the run failed");
+          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("the run failed"));
           return FALSE;
         }
 
@@ -260,12 +261,12 @@ gallery_scenario (AwScenario         *scenario,
         g_array_append_val (set.indices, i);
       if (!aw_cli_run_set_execute (&set, &style->options))
         {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "the run failed");
+          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("the run failed"));
           return FALSE;
         }
       if (!aw_cli_csharp_run (&cs, &set, &style->options))
         {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "its C# twin did not run on Mono");
+          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("its C# twin did not run on Mono"));
           return FALSE;
         }
       if (!gallery_picture (&set, &cs, style, dir, stem, "C# on Mono beside GLib", html, error))
@@ -295,25 +296,28 @@ aw_cli_gallery (int    argc,
   guint failures = 0;
   int exit_code = 0;
   GOptionEntry entries[] = {
-    { "format", 0, 0, G_OPTION_ARG_STRING, &formats, "Comma-separated formats: png, svg, pdf (default png)", "LIST" },
-    { "real", 0, 0, G_OPTION_ARG_NONE, &style.real, "Run every scenario for real instead of simulating (slow, not reproducible)", NULL },
-    { "csharp", 0, 0, G_OPTION_ARG_NONE, &style.csharp, "Also draw each comparison with the scenario's C# twin run on Mono beside its GLib runs (both for real; needs mono-mcs)", NULL },
+    /* Translators: png, svg and pdf are typed as they are. */
+    { "format", 0, 0, G_OPTION_ARG_STRING, &formats, N_("Comma-separated formats: png, svg, pdf (default png)"), N_("LIST") },
+    { "real", 0, 0, G_OPTION_ARG_NONE, &style.real, N_("Run every scenario for real instead of simulating (slow, not reproducible)"), NULL },
+    /* Translators: mono-mcs is a package's name. */
+    { "csharp", 0, 0, G_OPTION_ARG_NONE, &style.csharp, N_("Also draw each comparison with the scenario's C# twin run on Mono beside its GLib runs (both for real; needs mono-mcs)"), NULL },
     { NULL }
   };
 
   aw_cli_picture_init (&picture);
   /* The gallery has always taken --scale 0 for the default. */
   picture.scale = 0;
-  if (!aw_cli_parse_options ("gallery", "DIR [ID…]",
-                             "Draws every scenario (or those named) into DIR: the comparison of its variants\n"
-                             "and each variant alone, with an index.html of the pictures, titles and captions.\n"
-                             "Timing is simulated (the virtual clock), so two runs give identical files.",
+  /* Translators: placeholders of the usage line: a folder, then scenario ids. */
+  if (!aw_cli_parse_options ("gallery", N_("DIR [ID…]"),
+                             N_("Draws every scenario (or those named) into DIR: the comparison of its variants\n"
+                                "and each variant alone, with an index.html of the pictures, titles and captions.\n"
+                                "Timing is simulated (the virtual clock), so two runs give identical files."),
                              aw_cli_picture_options (&picture, AW_CLI_PICTURE_TRANSPARENT),
                              entries, &argc, &argv, &exit_code))
     return exit_code;
   if (argc < 2)
     {
-      aw_cli_print_error ("gallery: give the folder to draw into");
+      aw_cli_print_error (_("gallery: give the folder to draw into"));
       return 2;
     }
   if (style.csharp && !aw_csharp_have_mono (&error))
@@ -335,7 +339,7 @@ aw_cli_gallery (int    argc,
           known = style.formats[k] = TRUE;
       if (!known)
         {
-          aw_cli_print_error ("--format: unknown format \"%s\" (png, svg, pdf)", f);
+          aw_cli_print_error (_("--format: unknown format \"%s\" (png, svg, pdf)"), f);
           return 2;
         }
     }
@@ -352,7 +356,8 @@ aw_cli_gallery (int    argc,
   style.transparent = picture.transparent;
   if (g_mkdir_with_parents (argv[1], 0755) != 0)
     {
-      aw_cli_print_error ("%s: cannot create the folder: %s", argv[1], g_strerror (errno));
+      /* Translators: a folder's name, then the system's reason. */
+      aw_cli_print_error (_("%s: cannot create the folder: %s"), argv[1], g_strerror (errno));
       return 1;
     }
 
@@ -379,7 +384,7 @@ aw_cli_gallery (int    argc,
               found = TRUE;
           if (!found)
             {
-              aw_cli_print_error ("gallery: no scenario \"%s\" (awaitscope list shows them)", argv[a]);
+              aw_cli_print_error (_("gallery: no scenario \"%s\" (awaitscope list shows them)"), argv[a]);
               return 2;
             }
         }
@@ -440,6 +445,8 @@ aw_cli_gallery (int    argc,
       g_string_append (nav, "      </ol></li>\n");
     }
 
+  /* The index's own words are English, as the documentation it makes
+   * (docs/gallery) is: only the lessons' texts follow the locale. */
   /* A contact sheet: a table of contents, then per part of the lesson
    * each scenario's words beside a grid of thumbnails. One column on a
    * phone, never wider than the window: every box is border-box, long
@@ -494,12 +501,19 @@ aw_cli_gallery (int    argc,
 
       if (before > style.pictures)
         {
-          aw_cli_print_error ("gallery: %u of %u scenarios failed; %s was kept as it was: it shows %u "
-                              "pictures, this run drew only %u",
+          /* Translators: how many scenarios failed, of how many; the index
+             file; how many pictures it shows; how many this run drew. */
+          aw_cli_print_error (NG_("gallery: %u of %u scenarios failed; %s was kept as it was: it shows %u "
+                                  "pictures, this run drew only %u",
+                                  "gallery: %u of %u scenarios failed; %s was kept as it was: it shows %u "
+                                  "pictures, this run drew only %u", failures),
                               failures, all->len, index_path, before, style.pictures);
           return 1;
         }
-      aw_cli_print_error ("gallery: %u of %u scenarios failed; %s shows only the %u pictures drawn",
+      /* Translators: how many scenarios failed, of how many; the index
+         file; how many pictures were drawn. */
+      aw_cli_print_error (NG_("gallery: %u of %u scenarios failed; %s shows only the %u pictures drawn",
+                              "gallery: %u of %u scenarios failed; %s shows only the %u pictures drawn", failures),
                           failures, all->len, index_path, style.pictures);
     }
   index = g_bytes_new (html->str, html->len);
@@ -509,7 +523,7 @@ aw_cli_gallery (int    argc,
       return 1;
     }
   if (progress)
-    g_printerr ("wrote %s\n", index_path);
+    g_printerr (_("wrote %s\n"), index_path);
 
   return failures > 0 ? 1 : 0;
 }

@@ -13,6 +13,7 @@
 #include <json-glib/json-glib.h>
 
 #include "aw-catalog.h"
+#include "aw-i18n.h"
 
 static void
 print_json (GPtrArray *all)
@@ -63,18 +64,18 @@ aw_cli_list (int    argc,
   gboolean ids = FALSE;
   int exit_code = 0;
   GOptionEntry entries[] = {
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the list as JSON", NULL },
-    { "ids", 0, 0, G_OPTION_ARG_NONE, &ids, "Print only the ids, one a line (for shell completion)", NULL },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print the list as JSON"), NULL },
+    { "ids", 0, 0, G_OPTION_ARG_NONE, &ids, N_("Print only the ids, one a line (for shell completion)"), NULL },
     { NULL }
   };
   guint part = 0;
 
-  if (!aw_cli_parse_options ("list", "", "Lists the bundled lesson scenarios, grouped by the part of the lesson they teach.",
+  if (!aw_cli_parse_options ("list", NULL, N_("Lists the bundled lesson scenarios, grouped by the part of the lesson they teach."),
                              NULL, entries, &argc, &argv, &exit_code))
     return exit_code;
   if (argc > 1)
     {
-      aw_cli_print_error ("list: unexpected argument \"%s\"", argv[1]);
+      aw_cli_print_error (_("list: unexpected argument \"%s\""), argv[1]);
       return 2;
     }
 
@@ -110,8 +111,11 @@ aw_cli_list (int    argc,
           part = aw_scenario_get_part (s);
           printf ("%s%s\n", i ? "\n" : "", aw_scenario_get_part_title (s));
         }
-      printf ("  %-20s %s (%u variant%s)\n", aw_scenario_get_id (s), aw_scenario_get_title (s),
-              aw_scenario_get_n_variants (s), aw_scenario_get_n_variants (s) == 1 ? "" : "s");
+      printf ("  %-20s ", aw_scenario_get_id (s));
+      /* Translators: %s is a lesson's title, %u its number of variants. */
+      printf (NG_("%s (%u variant)", "%s (%u variants)", aw_scenario_get_n_variants (s)),
+              aw_scenario_get_title (s), aw_scenario_get_n_variants (s));
+      printf ("\n");
     }
 
   return 0;

@@ -65,6 +65,42 @@ gboolean aw_cli_parse_pool          (const char    *kind,
                                      AwRunOptions  *options);
 char    *aw_cli_describe_pool       (AwTrace       *trace);
 gboolean aw_cli_check_output_folder (const char    *path);
+int      aw_cli_column_width        (const char    *heading,
+                                     int            min);
+void     aw_cli_print_padded        (const char    *text,
+                                     int            width);
+char    *aw_cli_outcome_text        (const char    *outcome);
+
+/**
+ * AwCliColumn:
+ *
+ * The columns of a table of runs (`run`, `run FILE.cs`, `run --csharp`),
+ * in their order: each figure of #AwMetrics the table shows.
+ */
+typedef enum {
+  AW_CLI_COLUMN_VARIANT,
+  AW_CLI_COLUMN_WALL,
+  AW_CLI_COLUMN_TASKS,
+  AW_CLI_COLUMN_DONE,
+  AW_CLI_COLUMN_FAILED,
+  AW_CLI_COLUMN_CANCELLED,
+  AW_CLI_COLUMN_DEADLOCKED,
+  AW_CLI_COLUMN_THREADS,
+  AW_CLI_COLUMN_TASK_OBJS,
+  AW_CLI_COLUMN_UNOBSERVED,
+  AW_CLI_COLUMN_MAX_GAP,
+  AW_CLI_N_COLUMNS
+} AwCliColumn;
+
+/* Every column but @c. */
+#define AW_CLI_COLUMNS_BUT(c) (((1u << AW_CLI_N_COLUMNS) - 1) & ~(1u << (c)))
+
+void     aw_cli_runs_header         (guint            columns,
+                                     int              widths[AW_CLI_N_COLUMNS]);
+void     aw_cli_runs_row            (guint            columns,
+                                     const int        widths[AW_CLI_N_COLUMNS],
+                                     const char      *name,
+                                     const AwMetrics *m);
 
 /**
  * AwCliPictureFlags:

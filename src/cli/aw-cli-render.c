@@ -11,6 +11,8 @@
 
 #include "aw-cli-private.h"
 
+#include "aw-i18n.h"
+
 int
 aw_cli_render (int    argc,
                char **argv)
@@ -30,24 +32,25 @@ aw_cli_render (int    argc,
   int deadline = 0;
   int exit_code = 0;
   GOptionEntry entries[] = {
-    { "virtual-clock", 0, 0, G_OPTION_ARG_NONE, &set.virtual_clock, "Simulate instead of running: instant, reproducible, simulated timing", NULL },
-    { "variant", 0, 0, G_OPTION_ARG_STRING, &variant, "Draw only this variant", "NAME" },
-    { "speed", 0, 0, G_OPTION_ARG_STRING, &speed, "Divide every duration by X (default 1)", "X" },
-    { "deadline", 0, 0, G_OPTION_ARG_INT, &deadline, "Watchdog deadline of blocking waits (.Result), 1 to 30000 ms", "MS" },
-    { "csharp", 0, 0, G_OPTION_ARG_NONE, &csharp, "Also run the scenario's C# twin on Mono: each variant's C# run drawn above its GLib run", NULL },
+    { "virtual-clock", 0, 0, G_OPTION_ARG_NONE, &set.virtual_clock, N_("Simulate instead of running: instant, reproducible, simulated timing"), NULL },
+    { "variant", 0, 0, G_OPTION_ARG_STRING, &variant, N_("Draw only this variant"), N_("NAME") },
+    { "speed", 0, 0, G_OPTION_ARG_STRING, &speed, N_("Divide every duration by X (default 1)"), "X" },
+    { "deadline", 0, 0, G_OPTION_ARG_INT, &deadline, N_("Watchdog deadline of blocking waits (.Result), 1 to 30000 ms"), "MS" },
+    { "csharp", 0, 0, G_OPTION_ARG_NONE, &csharp, N_("Also run the scenario's C# twin on Mono: each variant's C# run drawn above its GLib run"), NULL },
     { NULL }
   };
 
   aw_cli_picture_init (&picture);
-  if (!aw_cli_parse_options ("render", "ID|FILE -o FILE",
-                             "Runs a scenario for real and draws its timeline: every variant stacked on\n"
-                             "one time axis. The format follows the file name: .png, .svg or .pdf.",
+  /* Translators: placeholders of the usage line; -o is an option. */
+  if (!aw_cli_parse_options ("render", N_("ID|FILE -o FILE"),
+                             N_("Runs a scenario for real and draws its timeline: every variant stacked on\n"
+                                "one time axis. The format follows the file name: .png, .svg or .pdf."),
                              aw_cli_picture_options (&picture, AW_CLI_PICTURE_OUTPUT | AW_CLI_PICTURE_TRANSPARENT),
                              entries, &argc, &argv, &exit_code))
     return exit_code;
   if (argc != 2)
     {
-      aw_cli_print_error ("render: give one scenario id or file (see `awaitscope list`)");
+      aw_cli_print_error (_("render: give one scenario id or file (see `awaitscope list`)"));
       return 2;
     }
   /* Refuse bad requests before spending seconds on a run. */
@@ -60,7 +63,7 @@ aw_cli_render (int    argc,
     return 2;
   if (csharp && set.virtual_clock)
     {
-      aw_cli_print_error ("--csharp runs the C# twin for real: it does not go with --virtual-clock");
+      aw_cli_print_error ("%s", _("--csharp runs the C# twin for real: it does not go with --virtual-clock"));
       return 2;
     }
 
@@ -84,7 +87,7 @@ aw_cli_render (int    argc,
     }
 
   if (aw_cli_is_terminal (stderr))
-    g_printerr ("wrote %s\n", picture.output);
+    g_printerr (_("wrote %s\n"), picture.output);
 
   return 0;
 }

@@ -11,6 +11,7 @@
 
 #include "aw-cli-private.h"
 
+#include "aw-i18n.h"
 #include "aw-trace-io.h"
 
 int
@@ -32,15 +33,16 @@ aw_cli_replay (int    argc,
   GOptionEntry entries[] = { { NULL } };
 
   aw_cli_picture_init (&picture);
-  if (!aw_cli_parse_options ("replay", "TRACE.json -o FILE",
-                             "Draws a saved trace: one saved by `awaitscope run --trace` (every run it\n"
-                             "holds, exactly as recorded) or a Trace Event file from another tool.",
+  /* Translators: placeholders of the usage line; -o is an option. */
+  if (!aw_cli_parse_options ("replay", N_("TRACE.json -o FILE"),
+                             N_("Draws a saved trace: one saved by `awaitscope run --trace` (every run it\n"
+                                "holds, exactly as recorded) or a Trace Event file from another tool."),
                              aw_cli_picture_options (&picture, AW_CLI_PICTURE_OUTPUT),
                              entries, &argc, &argv, &exit_code))
     return exit_code;
   if (argc != 2)
     {
-      aw_cli_print_error ("replay: give one trace file");
+      aw_cli_print_error (_("replay: give one trace file"));
       return 2;
     }
   if ((exit_code = aw_cli_picture_check_output ("replay", &picture)) != 0)
@@ -64,7 +66,8 @@ aw_cli_replay (int    argc,
       AwTrace *trace = g_ptr_array_index (traces, i);
       const char *title = aw_trace_get_metadata (trace, "variant_title");
       AwNamedRun rv;
-      char *fallback = g_strdup_printf ("run %u", i + 1);
+      /* Translators: the name of a recorded run that has none, on its lane. */
+      char *fallback = g_strdup_printf (C_("replayed run", "run %u"), i + 1);
 
       g_ptr_array_add (names, fallback);
       g_ptr_array_add (models, aw_trace_model_new (trace));
@@ -76,10 +79,10 @@ aw_cli_replay (int    argc,
 
   base = g_path_get_basename (argv[1]);
   clock = aw_trace_get_metadata (g_ptr_array_index (traces, 0), "clock");
-  caption = g_strdup_printf ("Replayed from %s (%s).", base,
-                             g_strcmp0 (clock, "virtual") == 0 ? "simulated timing"
-                             : g_strcmp0 (clock, "real") == 0 ? "recorded run, real clock"
-                             : "imported from another tool");
+  /* Translators: a picture's caption; %s is a trace file's name. */
+  caption = g_strdup_printf (g_strcmp0 (clock, "virtual") == 0 ? _("Replayed from %s (simulated timing).")
+                             : g_strcmp0 (clock, "real") == 0 ? _("Replayed from %s (recorded run, real clock).")
+                             : _("Replayed from %s (imported from another tool)."), base);
 
   aw_render_request_init (&request);
   request.title = aw_trace_get_metadata (g_ptr_array_index (traces, 0), "scenario_title");
@@ -98,7 +101,7 @@ aw_cli_replay (int    argc,
       return 1;
     }
   if (aw_cli_is_terminal (stderr))
-    g_printerr ("wrote %s\n", picture.output);
+    g_printerr (_("wrote %s\n"), picture.output);
 
   return 0;
 }

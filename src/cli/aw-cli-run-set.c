@@ -17,6 +17,7 @@
 
 #include "aw-catalog.h"
 #include "aw-clock.h"
+#include "aw-i18n.h"
 #include "aw-verdict.h"
 
 void
@@ -54,9 +55,12 @@ aw_cli_run_set_prepare (AwCliRunSet *set,
           g_autoptr(GString) names = g_string_new (NULL);
 
           for (guint i = 0; i < aw_scenario_get_n_variants (set->scenario); i++)
-            g_string_append_printf (names, "%s%s", i ? ", " : "",
+            /* Translators: what separates the items of a list ("a, b, c"). */
+            g_string_append_printf (names, "%s%s", i ? C_("list", ", ") : "",
                                     aw_scenario_get_variant (set->scenario, i)->name);
-          aw_cli_print_error ("scenario \"%s\" has no variant \"%s\" (it has: %s)",
+          /* Translators: a scenario's id, the variant asked for, then the
+             list of its variants. */
+          aw_cli_print_error (_("scenario \"%s\" has no variant \"%s\" (it has: %s)"),
                               aw_scenario_get_id (set->scenario), variant, names->str);
           return FALSE;
         }
@@ -99,7 +103,9 @@ aw_cli_run_set_execute (AwCliRunSet        *set,
           g_autoptr(GError) error = NULL;
 
           if (progress)
-            g_printerr ("running %s (%u of %u)...", variant->name, i + 1, set->indices->len);
+            /* Translators: progress: a variant's name, then which run of
+               how many; the run's time follows on the same line. */
+            g_printerr (_("running %s (%u of %u)..."), variant->name, i + 1, set->indices->len);
           if (!aw_runner_run_sync (runner, &error))
             {
               if (progress)
@@ -173,11 +179,15 @@ aw_cli_run_set_request (AwCliRunSet         *set,
       ? g_strdup_printf ("Awaitscope: simulated timing (virtual clock), speed %s, %s", c_speed, c_pool)
       : g_strdup_printf ("Awaitscope: recorded run, real clock, speed %s, %s", c_speed, c_pool);
   }
-  /* The caption is for a reader: the figures as the locale writes them. */
+  /* The caption is for a reader: the figures and words as the locale
+   * writes them. */
+  /* Translators: a picture's caption; the first %s is a speed like "0.5x",
+     the second the worker pool, like "2 worker threads". */
   if (set->virtual_clock)
-    g_string_append_printf (text, "Simulated timing (virtual clock), speed %s, %s. ", speed, pool);
+    g_string_append_printf (text, _("Simulated timing (virtual clock), speed %s, %s."), speed, pool);
   else
-    g_string_append_printf (text, "Recorded run, real clock, speed %s, %s. ", speed, pool);
+    g_string_append_printf (text, _("Recorded run, real clock, speed %s, %s."), speed, pool);
+  g_string_append_c (text, ' ');
   if (aw_scenario_get_expected_text (set->scenario) != NULL)
     g_string_append_printf (text, "%s ", aw_scenario_get_expected_text (set->scenario));
   g_string_append_printf (text, "%s.", summary);

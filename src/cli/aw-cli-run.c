@@ -19,6 +19,7 @@
 #include "aw-clock.h"
 #include "aw-cli.h"
 #include "aw-csharp.h"
+#include "aw-i18n.h"
 #include "aw-summary.h"
 #include "aw-trace-io.h"
 #include "aw-verdict.h"
@@ -298,12 +299,28 @@ print_run_json (AwCliRunSet        *set,
   printf ("%s\n", text);
 }
 
+/* A check's status for a reader; `run --json` keeps
+ * aw_check_status_to_string()'s words. */
+static const char *
+check_status_text (AwCheckStatus status)
+{
+  switch (status)
+    {
+    /* Translators: how a check of the expected outcome went, in a column. */
+    case AW_CHECK_MET: return C_("check", "met");
+    case AW_CHECK_NOT_MET: return C_("check", "not met");
+    case AW_CHECK_NOT_CHECKED:
+    default: return C_("check", "not checked");
+    }
+}
+
 static void
 print_warnings_and_verdict (AwCliRunSet *set)
 {
   g_autoptr(AwVerdict) verdict = NULL;
   g_autofree char *summary = NULL;
   gboolean header = FALSE;
+  int width = 11;
 
   for (guint i = 0; i < set->indices->len; i++)
     {
@@ -315,7 +332,7 @@ print_warnings_and_verdict (AwCliRunSet *set)
           const AwWarning *w = g_ptr_array_index (warnings, k);
 
           if (!header)
-            printf ("\nWarnings:\n");
+            printf ("\n%s\n", _("Warnings:"));
           header = TRUE;
           printf ("  %s: %s: %s\n", v->name, aw_warning_kind_title (w->kind), w->message);
         }
@@ -325,13 +342,22 @@ print_warnings_and_verdict (AwCliRunSet *set)
                               set->variants->len);
   summary = aw_verdict_to_string (verdict);
   if (aw_scenario_get_expected_text (set->scenario) != NULL)
-    printf ("\nExpected: %s\n", aw_scenario_get_expected_text (set->scenario));
+    {
+      printf ("\n");
+      /* Translators: %s is the lesson's expected outcome, a sentence. */
+      printf (_("Expected: %s"), aw_scenario_get_expected_text (set->scenario));
+      printf ("\n");
+    }
   printf ("%s%s\n", aw_scenario_get_expected_text (set->scenario) ? "" : "\n", summary);
+  for (AwCheckStatus s = AW_CHECK_MET; s <= AW_CHECK_NOT_CHECKED; s++)
+    width = aw_cli_column_width (check_status_text (s), width);
   for (guint i = 0; i < verdict->checks->len; i++)
     {
       const AwCheck *c = g_ptr_array_index (verdict->checks, i);
 
-      printf ("  %-11s %s\n", aw_check_status_to_string (c->status), c->text);
+      printf ("  ");
+      aw_cli_print_padded (check_status_text (c->status), -width);
+      printf (" %s\n", c->text);
     }
 }
 
@@ -352,30 +378,29 @@ print_run_table (AwCliRunSet        *set,
   g_autofree char *speed = aw_format_speed (options->speed);
   g_autofree char *pool = aw_cli_run_set_describe_pool (set);
   gboolean deadlocked = FALSE;
+  guint columns;
+  int widths[AW_CLI_N_COLUMNS];
 
-  printf ("%s: %s (%s, speed %s, %s)\n\n",
-          aw_scenario_get_id (set->scenario), aw_scenario_get_title (set->scenario),
-          set->virtual_clock ? "virtual clock: simulated timing" : "real clock", speed, pool);
+  /* Translators: the first %s is the scenario's id, the second its title,
+     the third a speed like "0.5x", the fourth the worker pool, like "2
+     worker threads". */
+  printf (set->virtual_clock ? _("%s: %s (virtual clock: simulated timing, speed %s, %s)")
+                             : _("%s: %s (real clock, speed %s, %s)"),
+          aw_scenario_get_id (set->scenario), aw_scenario_get_title (set->scenario), speed, pool);
+  printf ("\n\n");
   /* A column for deadlocked tasks only when a run has some. */
   for (guint i = 0; i < set->models->len; i++)
     deadlocked |= aw_trace_model_get_metrics (g_ptr_array_index (set->models, i))->deadlocked > 0;
+  columns = deadlocked ? AW_CLI_COLUMNS_BUT (AW_CLI_N_COLUMNS) : AW_CLI_COLUMNS_BUT (AW_CLI_COLUMN_DEADLOCKED);
 
-  printf ("%-22s %10s %6s %5s %6s %9s", "variant", "wall", "tasks", "done", "failed", "cancelled");
-  if (deadlocked)
-    printf (" %10s", "deadlocked");
-  printf (" %7s %9s %10s %9s\n", "threads", "Task objs", "unobserved", "max gap");
-
+  aw_cli_runs_header (columns, widths);
+  printf ("\n");
   for (guint i = 0; i < set->indices->len; i++)
     {
       const AwVariant *v = aw_scenario_get_variant (set->scenario, g_array_index (set->indices, guint, i));
-      const AwMetrics *m = aw_trace_model_get_metrics (g_ptr_array_index (set->models, i));
-      g_autofree char *wall = aw_format_duration (m->wall_ms);
-      g_autofree char *gap = aw_format_duration (m->max_main_loop_gap_ms);
 
-      printf ("%-22s %10s %6u %5u %6u %9u", v->name, wall, m->tasks, m->completed, m->failed, m->cancelled);
-      if (deadlocked)
-        printf (" %10u", m->deadlocked);
-      printf (" %7u %9u %10u %9s\n", m->threads_used, m->gtasks_created, m->errors_unobserved, gap);
+      aw_cli_runs_row (columns, widths, v->name, aw_trace_model_get_metrics (g_ptr_array_index (set->models, i)));
+      printf ("\n");
     }
 
   for (guint i = 0; i < set->indices->len; i++)
@@ -385,27 +410,43 @@ print_run_table (AwCliRunSet        *set,
       g_autofree char *gap = aw_format_duration (m->max_main_loop_gap_ms);
 
       if (m->outcome != NULL && !g_str_equal (m->outcome, "completed"))
-        printf ("\n%s: %s", v->name, m->outcome);
+        {
+          g_autofree char *outcome = aw_cli_outcome_text (m->outcome);
+
+          printf ("\n%s: %s", v->name, outcome);
+        }
+      /* Each line starts with the variant's name, untranslated: "NAME: ". */
       if (m->cancel_latency_ms >= 0)
         {
           g_autofree char *latency = aw_format_duration (m->cancel_latency_ms);
           g_autofree char *wasted = aw_format_duration (m->wasted_ms);
 
-          printf ("\n%s: cancellation took effect within %s; %s of work ran on after it",
-                  v->name, latency, wasted);
+          printf ("\n%s: ", v->name);
+          /* Translators: both %s are durations like "120 ms". */
+          printf (_("cancellation took effect within %s; %s of work ran on after it"), latency, wasted);
         }
       if (m->watchdog_fired)
-        printf ("\n%s: deadlock: the UI thread stopped for %s until the watchdog gave up on the wait "
-                "(in C# it never would)", v->name, gap);
+        {
+          printf ("\n%s: ", v->name);
+          /* Translators: %s is a duration like "2.00 s". */
+          printf (_("deadlock: the UI thread stopped for %s until the watchdog gave up on the wait "
+                    "(in C# it never would)"), gap);
+        }
       else if (m->max_main_loop_gap_ms >= 100 && m->ui_blocked_ms > 1.5 * m->max_main_loop_gap_ms)
         {
           /* Blocks in a row, with a turn of the loop between them. */
           g_autofree char *total = aw_format_duration (m->ui_blocked_ms);
 
-          printf ("\n%s: the UI thread was blocked for %s in all, at most %s at a time", v->name, total, gap);
+          printf ("\n%s: ", v->name);
+          /* Translators: both %s are durations like "1.20 s": the total, then the longest. */
+          printf (_("the UI thread was blocked for %s in all, at most %s at a time"), total, gap);
         }
       else if (m->max_main_loop_gap_ms >= 100)
-        printf ("\n%s: the UI thread was blocked for %s", v->name, gap);
+        {
+          printf ("\n%s: ", v->name);
+          /* Translators: %s is a duration like "1.20 s". */
+          printf (_("the UI thread was blocked for %s"), gap);
+        }
     }
 
   compare = aw_summary_compare_text ((const AwNamedRun *) (gpointer) set->variants->data,
@@ -420,13 +461,19 @@ print_run_table (AwCliRunSet        *set,
       const char *cut = aw_trace_get_metadata (trace, AW_META_SIMULATION_CUT);
       const char *name = aw_trace_get_metadata (trace, AW_META_VARIANT);
 
+      /* Translators: the first %s is a variant's name, the second why
+         its simulation stopped early. */
       if (cut != NULL)
-        printf ("\nNote: %s: %s.\n", name != NULL ? name : "a variant", cut);
+        {
+          printf ("\n");
+          printf (_("Note: %s: %s."), name != NULL ? name : _("a variant"), cut);
+          printf ("\n");
+        }
     }
 
   if (set->predictions != NULL)
     {
-      printf ("\nPredicted by the virtual clock vs measured:\n");
+      printf ("\n%s\n", _("Predicted by the virtual clock vs measured:"));
       for (guint i = 0; i < set->predictions->len; i++)
         {
           const AwVariant *v = aw_scenario_get_variant (set->scenario, g_array_index (set->indices, guint, i));
@@ -439,8 +486,11 @@ print_run_table (AwCliRunSet        *set,
 
           g_ascii_formatd (percent, sizeof percent, "%+.1f",
                            predicted > 0 ? (measured - predicted) / predicted * 100 : 0.0);
-          printf ("  %-22s predicted %10s  measured %10s  difference %s (%s%%)\n",
-                  v->name, p_text, m_text, d_text, percent);
+          printf ("  %-22s ", v->name);
+          /* Translators: three durations, like "1.20 s", then a percentage
+             like "+2.5"; keep %10s as it is (it aligns the columns). */
+          printf (_("predicted %10s  measured %10s  difference %s (%s%%)"), p_text, m_text, d_text, percent);
+          printf ("\n");
         }
     }
 
@@ -460,6 +510,7 @@ run_csharp_file (const char            *path,
                                                         options->wait_deadline_ms > 0 ? (int) options->wait_deadline_ms
                                                         : AW_WAIT_DEFAULT_DEADLINE_MS, limits, NULL, &error);
   g_autoptr(GPtrArray) models = g_ptr_array_new_with_free_func ((GDestroyNotify) aw_trace_model_unref);
+  int widths[AW_CLI_N_COLUMNS];
 
   if (traces == NULL)
     {
@@ -477,7 +528,8 @@ run_csharp_file (const char            *path,
     }
   if (traces->len == 0)
     {
-      aw_cli_print_error ("%s recorded no run: call Lab.Variant(...) before Lab.Save()", path);
+      /* Translators: %s is a C# file; Lab.Variant(...) and Lab.Save() are code. */
+      aw_cli_print_error (_("%s recorded no run: call Lab.Variant(...) before Lab.Save()"), path);
       return 1;
     }
   if (trace_path != NULL &&
@@ -521,19 +573,19 @@ run_csharp_file (const char            *path,
       return 0;
     }
 
-  printf ("%s on %s (recorded by the C# lab, speed %g)\n\n", path,
+  /* Translators: the first %s is a C# file, the second the runtime, like
+     "Mono 6.8.0.105"; %g is a speed like 0.5. */
+  printf (_("%s on %s (recorded by the C# lab, speed %g)"), path,
           aw_trace_get_metadata (g_ptr_array_index (traces, 0), "runtime"), options->speed);
-  printf ("%-22s %10s %6s %5s %6s %9s %10s %7s %10s %9s\n", "variant", "wall", "tasks", "done", "failed",
-          "cancelled", "deadlocked", "threads", "unobserved", "max gap");
+  printf ("\n\n");
+  aw_cli_runs_header (AW_CLI_COLUMNS_BUT (AW_CLI_COLUMN_TASK_OBJS), widths);
+  printf ("\n");
   for (guint i = 0; i < models->len; i++)
     {
-      const AwMetrics *m = aw_trace_model_get_metrics (g_ptr_array_index (models, i));
-      g_autofree char *wall = aw_format_duration (m->wall_ms);
-      g_autofree char *gap = aw_format_duration (m->max_main_loop_gap_ms);
-
-      printf ("%-22s %10s %6u %5u %6u %9u %10u %7u %10u %9s\n",
-              aw_trace_get_metadata (g_ptr_array_index (traces, i), AW_META_VARIANT), wall, m->tasks,
-              m->completed, m->failed, m->cancelled, m->deadlocked, m->threads_used, m->errors_unobserved, gap);
+      aw_cli_runs_row (AW_CLI_COLUMNS_BUT (AW_CLI_COLUMN_TASK_OBJS), widths,
+                       aw_trace_get_metadata (g_ptr_array_index (traces, i), AW_META_VARIANT),
+                       aw_trace_model_get_metrics (g_ptr_array_index (models, i)));
+      printf ("\n");
     }
   for (guint i = 0; i < models->len; i++)
     {
@@ -542,7 +594,11 @@ run_csharp_file (const char            *path,
       const char *name = aw_trace_get_metadata (g_ptr_array_index (traces, i), AW_META_VARIANT);
 
       if (m->outcome != NULL && !g_str_equal (m->outcome, "completed"))
-        printf ("\n%s: %s", name, m->outcome);
+        {
+          g_autofree char *outcome = aw_cli_outcome_text (m->outcome);
+
+          printf ("\n%s: %s", name, outcome);
+        }
       for (guint k = 0; k < warnings->len; k++)
         printf ("\n%s: %s: %s", name, aw_warning_kind_title (((AwWarning *) g_ptr_array_index (warnings, k))->kind),
                 ((AwWarning *) g_ptr_array_index (warnings, k))->message);
@@ -577,35 +633,40 @@ aw_cli_run (int    argc,
   int memory_limit = -1;
   int thread_limit = -1;
   GOptionEntry entries[] = {
-    { "variant", 0, 0, G_OPTION_ARG_STRING, &variant, "Run only this variant", "NAME" },
-    { "trace", 0, 0, G_OPTION_ARG_FILENAME, &trace_path, "Save the runs as Trace Event JSON (opens in Perfetto)", "FILE" },
-    { "speed", 0, 0, G_OPTION_ARG_STRING, &speed, "Divide every duration by X (default 1)", "X" },
-    { "cancel-after", 0, 0, G_OPTION_ARG_INT, &cancel_after, "Press Cancel after MS milliseconds", "MS" },
-    { "workers", 0, 0, G_OPTION_ARG_INT, &workers, "Worker threads for cpu work (default: processors, 2 to 8; 2 with --virtual-clock)", "N" },
-    { "cores", 0, 0, G_OPTION_ARG_INT, &cores, "With --virtual-clock: processors that CPU work shares (default: one per worker)", "N" },
-    { "pool", 0, 0, G_OPTION_ARG_STRING, &pool, "The worker pool: fixed, or dotnet (.NET's, which grows while work waits); default: the scenario's", "KIND" },
-    { "pool-interval", 0, 0, G_OPTION_ARG_INT, &pool_interval, "How often the dotnet pool may add a thread, in real ms whatever the speed (default: the scenario's, 500 ms at speed 1)", "MS" },
-    { "pool-max", 0, 0, G_OPTION_ARG_INT, &pool_max, "The most threads the dotnet pool grows to (default: the scenario's, 32)", "N" },
-    { "deadline", 0, 0, G_OPTION_ARG_INT, &deadline, "Watchdog deadline of blocking waits (.Result), 1 to 30000 ms", "MS" },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print one JSON object instead of a table", NULL },
-    { "virtual-clock", 0, 0, G_OPTION_ARG_NONE, &set.virtual_clock, "Simulate instead of running: instant, deterministic, simulated timing", NULL },
-    { "predict", 0, 0, G_OPTION_ARG_NONE, &set.predict, "Also simulate, and print the prediction beside the measurement", NULL },
-    { "csharp", 0, 0, G_OPTION_ARG_NONE, &csharp, "Also run the scenario's C# twin on Mono and show its runs beside the GLib ones", NULL },
-    { "time-limit", 0, 0, G_OPTION_ARG_INT, &time_limit, "A FILE.cs is stopped after S seconds, 1 to 3600 (default 30)", "S" },
-    { "memory-limit", 0, 0, G_OPTION_ARG_INT, &memory_limit, "A FILE.cs is stopped above MIB MiB of memory, 64 to 65536 (default 1024)", "MIB" },
-    { "thread-limit", 0, 0, G_OPTION_ARG_INT, &thread_limit, "A FILE.cs is stopped above N threads, 16 to 4096 (default 256)", "N" },
+    /* Translators: the texts of --help. Option names (--virtual-clock),
+       the pool kinds (fixed, dotnet) and code (.Result) stay as they are,
+       and so do the placeholders MS, X, N, S and MIB: --help shows them
+       untranslated beside the option (--speed=X). */
+    { "variant", 0, 0, G_OPTION_ARG_STRING, &variant, N_("Run only this variant"), N_("NAME") },
+    { "trace", 0, 0, G_OPTION_ARG_FILENAME, &trace_path, N_("Save the runs as Trace Event JSON (opens in Perfetto)"), N_("FILE") },
+    { "speed", 0, 0, G_OPTION_ARG_STRING, &speed, N_("Divide every duration by X (default 1)"), "X" },
+    { "cancel-after", 0, 0, G_OPTION_ARG_INT, &cancel_after, N_("Press Cancel after MS milliseconds"), "MS" },
+    { "workers", 0, 0, G_OPTION_ARG_INT, &workers, N_("Worker threads for cpu work (default: processors, 2 to 8; 2 with --virtual-clock)"), "N" },
+    { "cores", 0, 0, G_OPTION_ARG_INT, &cores, N_("With --virtual-clock: processors that CPU work shares (default: one per worker)"), "N" },
+    { "pool", 0, 0, G_OPTION_ARG_STRING, &pool, N_("The worker pool: fixed, or dotnet (.NET's, which grows while work waits); default: the scenario's"), N_("KIND") },
+    { "pool-interval", 0, 0, G_OPTION_ARG_INT, &pool_interval, N_("How often the dotnet pool may add a thread, in real ms whatever the speed (default: the scenario's, 500 ms at speed 1)"), "MS" },
+    { "pool-max", 0, 0, G_OPTION_ARG_INT, &pool_max, N_("The most threads the dotnet pool grows to (default: the scenario's, 32)"), "N" },
+    { "deadline", 0, 0, G_OPTION_ARG_INT, &deadline, N_("Watchdog deadline of blocking waits (.Result), 1 to 30000 ms"), "MS" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print one JSON object instead of a table"), NULL },
+    { "virtual-clock", 0, 0, G_OPTION_ARG_NONE, &set.virtual_clock, N_("Simulate instead of running: instant, deterministic, simulated timing"), NULL },
+    { "predict", 0, 0, G_OPTION_ARG_NONE, &set.predict, N_("Also simulate, and print the prediction beside the measurement"), NULL },
+    { "csharp", 0, 0, G_OPTION_ARG_NONE, &csharp, N_("Also run the scenario's C# twin on Mono and show its runs beside the GLib ones"), NULL },
+    { "time-limit", 0, 0, G_OPTION_ARG_INT, &time_limit, N_("A FILE.cs is stopped after S seconds, 1 to 3600 (default 30)"), "S" },
+    { "memory-limit", 0, 0, G_OPTION_ARG_INT, &memory_limit, N_("A FILE.cs is stopped above MIB MiB of memory, 64 to 65536 (default 1024)"), "MIB" },
+    { "thread-limit", 0, 0, G_OPTION_ARG_INT, &thread_limit, N_("A FILE.cs is stopped above N threads, 16 to 4096 (default 256)"), "N" },
     { NULL }
   };
 
-  if (!aw_cli_parse_options ("run", "ID|FILE",
-                             "Runs every variant of a scenario (or one) for real, one after the other,\n"
-                             "and prints what each took: wall time, tasks, threads, Task objects (GTasks), errors.\n"
-                             "A FILE.cs is a C# program that uses the C# lab: it runs on Mono.",
+  /* Translators: placeholders of the usage line: a scenario's id or a file. */
+  if (!aw_cli_parse_options ("run", N_("ID|FILE"),
+                             N_("Runs every variant of a scenario (or one) for real, one after the other,\n"
+                                "and prints what each took: wall time, tasks, threads, Task objects (GTasks), errors.\n"
+                                "A FILE.cs is a C# program that uses the C# lab: it runs on Mono."),
                              NULL, entries, &argc, &argv, &exit_code))
     return exit_code;
   if (argc != 2)
     {
-      aw_cli_print_error ("run: give one scenario id or file (see `awaitscope list`)");
+      aw_cli_print_error (_("run: give one scenario id or file (see `awaitscope list`)"));
       return 2;
     }
 
@@ -616,13 +677,13 @@ aw_cli_run (int    argc,
     return 2;
   if (workers < 0 || workers > 64)
     {
-      aw_cli_print_error ("--workers %d: give a number between 1 and 64", workers);
+      aw_cli_print_error (_("--workers %d: give a number between 1 and 64"), workers);
       return 2;
     }
   options.workers = workers;
   if (cores < 0 || cores > 64)
     {
-      aw_cli_print_error ("--cores %d: give a number between 1 and 64", cores);
+      aw_cli_print_error (_("--cores %d: give a number between 1 and 64"), cores);
       return 2;
     }
   options.cores = cores;
@@ -633,7 +694,7 @@ aw_cli_run (int    argc,
     return 1;
   if (csharp && (set.virtual_clock || set.predict))
     {
-      aw_cli_print_error ("--csharp runs the C# twin for real: it does not go with --virtual-clock or --predict");
+      aw_cli_print_error ("%s", _("--csharp runs the C# twin for real: it does not go with --virtual-clock or --predict"));
       return 2;
     }
 
@@ -648,23 +709,24 @@ aw_cli_run (int    argc,
 
       if (variant != NULL || set.virtual_clock || set.predict)
         {
-          aw_cli_print_error ("run %s: a C# file runs all its variants for real (no --variant, --virtual-clock or --predict)", argv[1]);
+          /* Translators: %s is a C# file. */
+          aw_cli_print_error (_("run %s: a C# file runs all its variants for real (no --variant, --virtual-clock or --predict)"), argv[1]);
           return 2;
         }
       aw_csharp_limits_init_file (&limits);
       if (time_limit != -1 && (time_limit < 1 || time_limit > 3600))
         {
-          aw_cli_print_error ("--time-limit %d: give a number of seconds between 1 and 3600", time_limit);
+          aw_cli_print_error (_("--time-limit %d: give a number of seconds between 1 and 3600"), time_limit);
           return 2;
         }
       if (memory_limit != -1 && (memory_limit < 64 || memory_limit > 65536))
         {
-          aw_cli_print_error ("--memory-limit %d: give a number of MiB between 64 and 65536", memory_limit);
+          aw_cli_print_error (_("--memory-limit %d: give a number of MiB between 64 and 65536"), memory_limit);
           return 2;
         }
       if (thread_limit != -1 && (thread_limit < 16 || thread_limit > 4096))
         {
-          aw_cli_print_error ("--thread-limit %d: give a number of threads between 16 and 4096", thread_limit);
+          aw_cli_print_error (_("--thread-limit %d: give a number of threads between 16 and 4096"), thread_limit);
           return 2;
         }
       if (time_limit != -1)
@@ -676,12 +738,13 @@ aw_cli_run (int    argc,
       /* Say so when the program runs with the network and the user's /tmp. */
       note = aw_csharp_sandbox_note ();
       if (note != NULL && aw_csharp_have_mono (NULL))
-        aw_cli_print_error ("note: %s", note);
+        /* Translators: %s says what the sandbox of a C# program lacks. */
+        aw_cli_print_error (_("note: %s"), note);
       return run_csharp_file (argv[1], &options, &limits, json, trace_path);
     }
   if (time_limit != -1 || memory_limit != -1 || thread_limit != -1)
     {
-      aw_cli_print_error ("--time-limit, --memory-limit and --thread-limit are for a FILE.cs");
+      aw_cli_print_error ("%s", _("--time-limit, --memory-limit and --thread-limit are for a FILE.cs"));
       return 2;
     }
 
@@ -705,7 +768,8 @@ aw_cli_run (int    argc,
           return 1;
         }
       if (aw_cli_is_terminal (stderr))
-        g_printerr ("wrote %s\n", trace_path);
+        /* Translators: %s is a file's name. */
+        g_printerr (_("wrote %s\n"), trace_path);
     }
 
   if (json)

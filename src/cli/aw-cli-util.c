@@ -14,10 +14,12 @@
 #include "aw-cli.h"
 
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "aw-file-util.h"
+#include "aw-i18n.h"
 
 void
 aw_cli_print_error (const char *format,
@@ -78,8 +80,9 @@ aw_cli_is_terminal (FILE *stream)
 /**
  * aw_cli_parse_options:
  * @command: the command's name, for messages
- * @parameters: what follows the options in the usage line ("ID|FILE")
- * @summary: the paragraph under the usage line
+ * @parameters: (nullable): what follows the options in the usage line
+ *   ("ID|FILE"), marked with N_()
+ * @summary: the paragraph under the usage line, marked with N_()
  * @group: (nullable) (transfer full): the main group to parse with, such
  *   as the picture options; @entries are added to it
  * @entries: the command's own options
@@ -105,18 +108,24 @@ aw_cli_parse_options (const char    *command,
   g_autoptr(GOptionContext) context = g_option_context_new (parameters);
   g_autoptr(GError) error = NULL;
 
+  /* The usage line's parameters, the summary and the options' texts are
+   * marked with N_() where they are written; GOption translates them. */
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   g_option_context_set_summary (context, summary);
   g_option_context_set_help_enabled (context, TRUE);
   if (group != NULL)
     {
+      g_option_group_set_translation_domain (group, GETTEXT_PACKAGE);
       g_option_group_add_entries (group, entries);
       g_option_context_set_main_group (context, group);
     }
   else
-    g_option_context_add_main_entries (context, entries, NULL);
+    g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!g_option_context_parse (context, argc, argv, &error))
     {
-      aw_cli_print_error ("%s: %s (see `awaitscope %s --help`)", command, error->message, command);
+      /* Translators: the first and last %s are a command ("run"), the
+         second what was wrong with its options. */
+      aw_cli_print_error (_("%s: %s (see `awaitscope %s --help`)"), command, error->message, command);
       *exit_code = 2;
       return FALSE;
     }
@@ -135,7 +144,8 @@ aw_cli_parse_speed (const char *text,
   value = g_ascii_strtod (text, &end);
   if (end == text || *end != '\0' || !(value >= AW_RUNNER_MIN_SPEED && value <= AW_RUNNER_MAX_SPEED))
     {
-      aw_cli_print_error ("--speed %s: give a number between %g and %g (0.25 is slow motion, 4 is four times faster)",
+      /* Translators: %s is what was typed after --speed; %g are numbers. */
+      aw_cli_print_error (_("--speed %s: give a number between %g and %g (0.25 is slow motion, 4 is four times faster)"),
                           text, AW_RUNNER_MIN_SPEED, AW_RUNNER_MAX_SPEED);
       return FALSE;
     }
@@ -149,7 +159,7 @@ aw_cli_parse_deadline (int           deadline,
 {
   if (deadline < 0 || deadline > AW_WAIT_MAX_DEADLINE_MS)
     {
-      aw_cli_print_error ("--deadline %d: give a number of milliseconds between 1 and %d",
+      aw_cli_print_error (_("--deadline %d: give a number of milliseconds between 1 and %d"),
                           deadline, AW_WAIT_MAX_DEADLINE_MS);
       return FALSE;
     }
@@ -166,19 +176,21 @@ aw_cli_parse_pool (const char   *kind,
 {
   if (kind != NULL && !aw_pool_kind_from_string (kind, &options->pool))
     {
-      aw_cli_print_error ("--pool %s: give fixed (a fixed number of workers) or dotnet (.NET's thread pool, "
-                          "which grows while queued work makes no progress)", kind);
+      /* Translators: "fixed" and "dotnet" are what the user types: keep
+         them as they are. */
+      aw_cli_print_error (_("--pool %s: give fixed (a fixed number of workers) or dotnet (.NET's thread pool, "
+                            "which grows while queued work makes no progress)"), kind);
       return FALSE;
     }
   if (interval < 0 || interval > AW_SCENARIO_MAX_DURATION_MS || (interval > 0 && interval < AW_POOL_MIN_INTERVAL_MS))
     {
-      aw_cli_print_error ("--pool-interval %d: give a number of milliseconds between %d and %d",
+      aw_cli_print_error (_("--pool-interval %d: give a number of milliseconds between %d and %d"),
                           interval, AW_POOL_MIN_INTERVAL_MS, AW_SCENARIO_MAX_DURATION_MS);
       return FALSE;
     }
   if (max_threads < 0 || max_threads > AW_POOL_MAX_THREADS)
     {
-      aw_cli_print_error ("--pool-max %d: give a number of threads between 1 and %d", max_threads, AW_POOL_MAX_THREADS);
+      aw_cli_print_error (_("--pool-max %d: give a number of threads between 1 and %d"), max_threads, AW_POOL_MAX_THREADS);
       return FALSE;
     }
   options->pool_interval_ms = interval;
@@ -194,13 +206,192 @@ aw_cli_describe_pool (AwTrace *trace)
   const char *workers = aw_trace_get_metadata (trace, AW_META_WORKERS);
   const char *interval = aw_trace_get_metadata (trace, AW_META_POOL_INTERVAL_MS);
   const char *max = aw_trace_get_metadata (trace, AW_META_POOL_MAX_THREADS);
+  gulong n = workers != NULL ? strtoul (workers, NULL, 10) : 0;
   g_autofree char *every = NULL;
 
   if (g_strcmp0 (aw_trace_get_metadata (trace, AW_META_POOL), "dotnet") != 0 || interval == NULL || max == NULL)
-    return g_strdup_printf ("%s worker threads", workers ? workers : "?");
+    /* Translators: %s is a number of threads. */
+    return g_strdup_printf (NG_("%s worker thread", "%s worker threads", n), workers ? workers : "?");
   every = aw_format_duration (g_ascii_strtod (interval, NULL));
-  return g_strdup_printf (".NET's thread pool from %s threads, one more every %s while queued work makes no progress (at most %s)",
+  /* Translators: the first %s is a number of threads, the second a
+     duration like "500 ms", the third the most threads the pool grows to. */
+  return g_strdup_printf (NG_(".NET's thread pool from %s thread, one more every %s while queued work makes no progress (at most %s)",
+                              ".NET's thread pool from %s threads, one more every %s while queued work makes no progress (at most %s)",
+                              n),
                           workers ? workers : "?", every, max);
+}
+
+/**
+ * aw_cli_column_width:
+ * @heading: a column's heading, translated
+ * @min: the width its figures need
+ *
+ * Returns: the column's width in characters: @min, or the heading's width
+ *   if it is wider (a translation may be longer than the English word)
+ */
+int
+aw_cli_column_width (const char *heading,
+                     int         min)
+{
+  return MAX (min, (int) g_utf8_strlen (heading, -1));
+}
+
+/**
+ * aw_cli_print_padded:
+ * @text: a cell of a table
+ * @width: its column's width in characters; negative to align it left
+ *
+ * Prints @text padded with spaces to @width, as printf's "%*s" does in
+ * bytes: a translated heading may have letters of more than one byte.
+ */
+void
+aw_cli_print_padded (const char *text,
+                     int         width)
+{
+  int pad = ABS (width) - (int) g_utf8_strlen (text, -1);
+
+  if (width > 0)
+    printf ("%*s", MAX (pad, 0), "");
+  fputs (text, stdout);
+  if (width < 0)
+    printf ("%*s", MAX (pad, 0), "");
+}
+
+/* The columns of a table of runs: the heading and the width its figures
+ * need (negative: aligned left). */
+static const struct {
+  const char *heading;
+  int         width;
+} run_columns[AW_CLI_N_COLUMNS] = {
+  /* Translators: the headings of the columns of `awaitscope run`'s table
+     of runs; keep them short: a column is as wide as its heading. */
+  [AW_CLI_COLUMN_VARIANT]    = { NC_("column", "variant"), -22 },
+  /* Translators: a heading: how long the run took by the clock on the wall. */
+  [AW_CLI_COLUMN_WALL]       = { NC_("column", "wall"), 10 },
+  [AW_CLI_COLUMN_TASKS]      = { NC_("column", "tasks"), 6 },
+  [AW_CLI_COLUMN_DONE]       = { NC_("column", "done"), 5 },
+  [AW_CLI_COLUMN_FAILED]     = { NC_("column", "failed"), 6 },
+  [AW_CLI_COLUMN_CANCELLED]  = { NC_("column", "cancelled"), 9 },
+  [AW_CLI_COLUMN_DEADLOCKED] = { NC_("column", "deadlocked"), 10 },
+  [AW_CLI_COLUMN_THREADS]    = { NC_("column", "threads"), 7 },
+  /* Translators: a heading: the Task objects (GTasks) a run made. */
+  [AW_CLI_COLUMN_TASK_OBJS]  = { NC_("column", "Task objs"), 9 },
+  /* Translators: a heading: errors nobody awaited. */
+  [AW_CLI_COLUMN_UNOBSERVED] = { NC_("column", "unobserved"), 10 },
+  /* Translators: a heading: the longest time the main loop did not turn. */
+  [AW_CLI_COLUMN_MAX_GAP]    = { NC_("column", "max gap"), 9 },
+};
+
+/**
+ * aw_cli_runs_header:
+ * @columns: the columns to print, a bit (1 << AwCliColumn) each
+ * @widths: (out caller-allocates): each column's width, for the rows
+ *
+ * Prints the headings of a table of runs (no line break): each column as
+ * wide as its figures need or as its heading, in the reader's language.
+ */
+void
+aw_cli_runs_header (guint columns,
+                    int   widths[AW_CLI_N_COLUMNS])
+{
+  gboolean first = TRUE;
+
+  for (guint c = 0; c < AW_CLI_N_COLUMNS; c++)
+    {
+      const char *heading = g_dpgettext2 (GETTEXT_PACKAGE, "column", run_columns[c].heading);
+      int width = aw_cli_column_width (heading, ABS (run_columns[c].width));
+
+      widths[c] = run_columns[c].width < 0 ? -width : width;
+      if (!(columns & (1u << c)))
+        continue;
+      if (!first)
+        printf (" ");
+      aw_cli_print_padded (heading, widths[c]);
+      first = FALSE;
+    }
+}
+
+/**
+ * aw_cli_runs_row:
+ * @columns: the columns, as given to aw_cli_runs_header()
+ * @widths: the widths aw_cli_runs_header() gave
+ * @name: the run's name
+ * @m: its figures
+ *
+ * Prints a row of a table of runs (no line break).
+ */
+void
+aw_cli_runs_row (guint            columns,
+                 const int        widths[AW_CLI_N_COLUMNS],
+                 const char      *name,
+                 const AwMetrics *m)
+{
+  g_autofree char *wall = aw_format_duration (m->wall_ms);
+  g_autofree char *gap = aw_format_duration (m->max_main_loop_gap_ms);
+  gboolean first = TRUE;
+
+  for (guint c = 0; c < AW_CLI_N_COLUMNS; c++)
+    {
+      g_autofree char *cell = NULL;
+
+      if (!(columns & (1u << c)))
+        continue;
+      switch ((AwCliColumn) c)
+        {
+        case AW_CLI_COLUMN_VARIANT: cell = g_strdup (name); break;
+        case AW_CLI_COLUMN_WALL: cell = g_strdup (wall); break;
+        case AW_CLI_COLUMN_TASKS: cell = g_strdup_printf ("%u", m->tasks); break;
+        case AW_CLI_COLUMN_DONE: cell = g_strdup_printf ("%u", m->completed); break;
+        case AW_CLI_COLUMN_FAILED: cell = g_strdup_printf ("%u", m->failed); break;
+        case AW_CLI_COLUMN_CANCELLED: cell = g_strdup_printf ("%u", m->cancelled); break;
+        case AW_CLI_COLUMN_DEADLOCKED: cell = g_strdup_printf ("%u", m->deadlocked); break;
+        case AW_CLI_COLUMN_THREADS: cell = g_strdup_printf ("%u", m->threads_used); break;
+        case AW_CLI_COLUMN_TASK_OBJS: cell = g_strdup_printf ("%u", m->gtasks_created); break;
+        case AW_CLI_COLUMN_UNOBSERVED: cell = g_strdup_printf ("%u", m->errors_unobserved); break;
+        case AW_CLI_COLUMN_MAX_GAP: cell = g_strdup (gap); break;
+        case AW_CLI_N_COLUMNS:
+        default: g_assert_not_reached ();
+        }
+      if (!first)
+        printf (" ");
+      aw_cli_print_padded (cell, widths[c]);
+      first = FALSE;
+    }
+}
+
+/**
+ * aw_cli_outcome_text:
+ * @outcome: a run's outcome as recorded: "completed", "faulted: card
+ *   declined", ...
+ *
+ * The recorded outcome stays as it is in traces and JSON; only its first
+ * word is shown in the reader's language, the rest (an error's own text)
+ * as recorded.
+ *
+ * Returns: (transfer full): @outcome for a reader
+ */
+char *
+aw_cli_outcome_text (const char *outcome)
+{
+  static const struct {
+    const char *word;
+    const char *text;
+  } words[] = {
+    /* Translators: how a run ended, in `awaitscope run`'s report. */
+    { AW_RUN_COMPLETED, NC_("outcome", "completed") },
+    { AW_RUN_CANCELLED, NC_("outcome", "cancelled") },
+    { AW_RUN_FAULTED, NC_("outcome", "faulted") },
+    { AW_RUN_DEADLOCKED, NC_("outcome", "deadlocked") },
+    { AW_RUN_CRASHED, NC_("outcome", "crashed") },
+    { "unfinished", NC_("outcome", "unfinished") },
+  };
+  const char *colon = strchr (outcome, ':');
+  gsize len = colon != NULL ? (gsize) (colon - outcome) : strlen (outcome);
+
+  for (guint i = 0; i < G_N_ELEMENTS (words); i++)
+    if (strlen (words[i].word) == len && strncmp (outcome, words[i].word, len) == 0)
+      return g_strconcat (g_dpgettext2 (GETTEXT_PACKAGE, "outcome", words[i].text), colon, NULL);
+  return g_strdup (outcome);
 }
 
 /* Before a run: the file can be written where asked (the folder exists
@@ -219,20 +410,27 @@ aw_cli_check_output_folder (const char *path)
   return TRUE;
 }
 
+/* What a signal handler says, looked up in the translations beforehand:
+ * gettext() is not async-signal-safe, its result stays valid. */
+static const char *interrupted_text;
+static const char *terminated_text;
+
+static void
+write_text (const char *text)
+{
+  ssize_t ignored = write (STDERR_FILENO, text, strlen (text));
+
+  (void) ignored;
+}
+
 static void
 on_fatal_signal (int signum)
 {
-  static const char interrupted[] = "\nawaitscope: interrupted; no file was left half-written\n";
-  static const char terminated[] = "\nawaitscope: terminated; no file was left half-written\n";
-  ssize_t ignored;
-
-  /* Only async-signal-safe calls here: unlink(), write(), _exit(). */
+  /* Only async-signal-safe calls here: unlink(), strlen(), write(), _exit(). */
   aw_file_util_remove_temporaries ();
-  if (signum == SIGINT)
-    ignored = write (STDERR_FILENO, interrupted, sizeof interrupted - 1);
-  else
-    ignored = write (STDERR_FILENO, terminated, sizeof terminated - 1);
-  (void) ignored;
+  write_text ("\nawaitscope: ");
+  write_text (signum == SIGINT ? interrupted_text : terminated_text);
+  write_text ("\n");
   _exit (128 + signum);
 }
 
@@ -251,6 +449,8 @@ aw_cli_install_signal_handlers (void)
   struct sigaction action = { 0 };
   static const int signals[] = { SIGINT, SIGTERM, SIGHUP };
 
+  interrupted_text = _("interrupted; no file was left half-written");
+  terminated_text = _("terminated; no file was left half-written");
   action.sa_handler = on_fatal_signal;
   sigemptyset (&action.sa_mask);
   for (guint i = 0; i < G_N_ELEMENTS (signals); i++)
@@ -298,24 +498,28 @@ GOptionGroup *
 aw_cli_picture_options (AwCliPicture      *picture,
                         AwCliPictureFlags  flags)
 {
-  GOptionGroup *group = g_option_group_new ("picture", "Picture options:", "Show the picture options",
+  GOptionGroup *group = g_option_group_new ("picture", N_("Picture options:"), N_("Show the picture options"),
                                             NULL, NULL);
   GOptionEntry output[] = {
-    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &picture->output, "Write the picture here (.png, .svg or .pdf)", "FILE" },
+    /* Translators: FILE is the placeholder for a file name in --help. */
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &picture->output, N_("Write the picture here (.png, .svg or .pdf)"), N_("FILE") },
     { NULL }
   };
   GOptionEntry transparent[] = {
-    { "transparent", 0, 0, G_OPTION_ARG_NONE, &picture->transparent, "Leave the background transparent", NULL },
+    { "transparent", 0, 0, G_OPTION_ARG_NONE, &picture->transparent, N_("Leave the background transparent"), NULL },
     { NULL }
   };
   GOptionEntry common[] = {
-    { "size", 0, 0, G_OPTION_ARG_STRING, &picture->size, "Picture size; height 0 is as tall as the drawing, at most 16:9 (default 1280x0)", "WxH" },
-    { "theme", 0, 0, G_OPTION_ARG_STRING, &picture->theme_name, "light, dark, high-contrast or projector", "THEME" },
-    { "scale", 0, 0, G_OPTION_ARG_DOUBLE, &picture->scale, "Pixels per point for PNG (2 for HiDPI)", "N" },
+    /* Translators: WxH is written as width x height; "1280x0" is a value to type. */
+    { "size", 0, 0, G_OPTION_ARG_STRING, &picture->size, N_("Picture size; height 0 is as tall as the drawing, at most 16:9 (default 1280x0)"), N_("WxH") },
+    /* Translators: the theme names are what the user types: keep them. */
+    { "theme", 0, 0, G_OPTION_ARG_STRING, &picture->theme_name, N_("light, dark, high-contrast or projector"), N_("THEME") },
+    { "scale", 0, 0, G_OPTION_ARG_DOUBLE, &picture->scale, N_("Pixels per point for PNG (2 for HiDPI)"), "N" },
     { NULL }
   };
 
-  /* The group copies the entries. */
+  /* The group copies the entries; aw_cli_parse_options() sets its
+   * translation domain. */
   if (flags & AW_CLI_PICTURE_OUTPUT)
     g_option_group_add_entries (group, output);
   if (flags & AW_CLI_PICTURE_TRANSPARENT)
@@ -341,7 +545,8 @@ aw_cli_picture_check_output (const char   *command,
 {
   if (picture->output == NULL)
     {
-      aw_cli_print_error ("%s: say where to write the picture with -o FILE.png (or .svg, .pdf)", command);
+      /* Translators: %s is a command ("render"); -o is an option. */
+      aw_cli_print_error (_("%s: say where to write the picture with -o FILE.png (or .svg, .pdf)"), command);
       return 2;
     }
   return aw_cli_picture_check (picture, picture->output, TRUE);
@@ -376,16 +581,18 @@ aw_cli_picture_check (AwCliPicture *picture,
   if (!(scale >= 0.5 && scale <= 4) ||
       picture->width * scale > AW_EXPORT_MAX_SIDE || picture->height * scale > AW_EXPORT_MAX_SIDE)
     {
-      aw_cli_print_error ("--scale %g: give a number between 0.5 and 4, with the scaled size at most %d pixels a side",
+      aw_cli_print_error (_("--scale %g: give a number between 0.5 and 4, with the scaled size at most %d pixels a side"),
                           scale, AW_EXPORT_MAX_SIDE);
       return 2;
     }
   picture->theme = aw_theme_lookup (picture->theme_name ? picture->theme_name : "light");
   if (picture->theme == NULL)
     {
-      g_autofree char *names = g_strjoinv (", ", (char **) aw_theme_list_names ());
+      /* Translators: what separates the items of a list ("a, b, c"). */
+      g_autofree char *names = g_strjoinv (C_("list", ", "), (char **) aw_theme_list_names ());
 
-      aw_cli_print_error ("unknown theme \"%s\" (themes: %s)", picture->theme_name, names);
+      /* Translators: %s is the theme that was asked for, then the list of themes. */
+      aw_cli_print_error (_("unknown theme \"%s\" (themes: %s)"), picture->theme_name, names);
       return 2;
     }
   if (check_folder && !aw_cli_check_output_folder (output))

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "aw-catalog.h"
+#include "aw-i18n.h"
 
 typedef struct {
   const char *name;
@@ -23,18 +24,21 @@ typedef struct {
   int       (*run) (int argc, char **argv);   /* NULL: main.c runs it */
 } Command;
 
+/* The names are typed: never translated. */
 static const Command commands[] = {
-  { "list",   "List the bundled lesson scenarios, grouped by part", aw_cli_list },
-  { "run",    "Run a scenario for real and print what happened", aw_cli_run },
-  { "render", "Run a scenario and draw its timeline to PNG, SVG or PDF", aw_cli_render },
-  { "check",  "Check scenario files and explain any mistake", aw_cli_check },
-  { "replay", "Draw a saved trace (ours or another tool's) to PNG, SVG or PDF", aw_cli_replay },
-  { "gallery", "Draw every scenario, variant and comparison into a folder, with an index", aw_cli_gallery },
+  { "list",   N_("List the bundled lesson scenarios, grouped by part"), aw_cli_list },
+  { "run",    N_("Run a scenario for real and print what happened"), aw_cli_run },
+  { "render", N_("Run a scenario and draw its timeline to PNG, SVG or PDF"), aw_cli_render },
+  { "check",  N_("Check scenario files and explain any mistake"), aw_cli_check },
+  { "replay", N_("Draw a saved trace (ours or another tool's) to PNG, SVG or PDF"), aw_cli_replay },
+  { "gallery", N_("Draw every scenario, variant and comparison into a folder, with an index"), aw_cli_gallery },
 #ifdef AW_HAVE_GTK
-  { "screenshot", "Open the window on a scenario and save it as a PNG (needs a display)", NULL },
+  { "screenshot", N_("Open the window on a scenario and save it as a PNG (needs a display)"), NULL },
 #endif
 };
 
+/* scripts/make-man and the shell completion read this in the C locale, so
+ * in English; a translation is for people only. */
 static void
 print_usage (FILE *stream)
 {
@@ -43,20 +47,25 @@ print_usage (FILE *stream)
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
     width = MAX (width, (int) strlen (commands[i].name));
 
-  fprintf (stream,
-           "Usage: awaitscope [COMMAND] [OPTION...]\n\n"
-           "Awaitscope runs small asynchronous programs for real on GLib and draws\n"
-           "what happened on a timeline. Without a command it %s.\n\n"
-           "Commands (%s):\n",
+  /* Translators: "awaitscope" is the program; COMMAND and OPTION are
+     placeholders. */
+  fprintf (stream, "%s\n\n", _("Usage: awaitscope [COMMAND] [OPTION...]"));
 #ifdef AW_HAVE_GTK
-           "opens the window", "only screenshot needs a display"
+  fprintf (stream, "%s\n\n%s\n",
+           _("Awaitscope runs small asynchronous programs for real on GLib and draws\n"
+             "what happened on a timeline. Without a command it opens the window."),
+           /* Translators: "screenshot" is a command's name: keep it. */
+           _("Commands (only screenshot needs a display):"));
 #else
-           "renders the default scenario to a PNG", "no display needed"
+  fprintf (stream, "%s\n\n%s\n",
+           _("Awaitscope runs small asynchronous programs for real on GLib and draws\n"
+             "what happened on a timeline. Without a command it renders the default scenario to a PNG."),
+           _("Commands (no display needed):"));
 #endif
-           );
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
-    fprintf (stream, "  %-*s %s\n", width + 1, commands[i].name, commands[i].summary);
-  fprintf (stream, "\nRun `awaitscope COMMAND --help` for a command's options.\n");
+    fprintf (stream, "  %-*s %s\n", width + 1, commands[i].name, _(commands[i].summary));
+  /* Translators: COMMAND is a placeholder; the rest of `...` is typed. */
+  fprintf (stream, "\n%s\n", _("Run `awaitscope COMMAND --help` for a command's options."));
 }
 
 /**
@@ -116,7 +125,7 @@ aw_cli_main (int    argc,
         return commands[i].run (argc - 1, argv + 1);
       }
 
-  aw_cli_print_error ("unknown command \"%s\"", name);
+  aw_cli_print_error (_("unknown command \"%s\""), name);
   print_usage (stderr);
   return 2;
 }

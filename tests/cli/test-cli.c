@@ -699,7 +699,10 @@ test_help (void)
  * the table, the notes under it, the comparison and the checks. What a
  * program reads does not change with the locale: `run --json` is the same
  * text as in the C locale, and valid JSON; a picture's metadata says
- * "0.5x" while its caption, for the reader, says "0,5x". */
+ * "0.5x" while its caption, for the reader, says "0,5x". The words stay
+ * English (LANGUAGE=en, a language with no catalogue: the program's own),
+ * as for a reader who set only the numbers' locale; the next tests
+ * check the words in German and Spanish. */
 static void
 test_german_locale (void)
 {
@@ -719,6 +722,7 @@ test_german_locale (void)
       return;
     }
 
+  cli_language = "en";
   cli_locale = "de_DE.UTF-8";
   run_cli (&r, "run", "cancel", "--virtual-clock", "--speed", "0.5", NULL);
   cli_locale = NULL;
@@ -765,6 +769,103 @@ test_german_locale (void)
   g_assert_nonnull (strstr (svg, "speed 0,5x"));
   g_assert_nonnull (strstr (svg, ">2,0 s</text>"));
   g_assert_null (strstr (svg, "opacity=\"0,"));
+  cli_language = NULL;
+}
+
+/* The first line of @text that starts with @prefix, or NULL. */
+static char *
+line_starting (const char *text,
+               const char *prefix)
+{
+  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (g_str_has_prefix (lines[i], prefix))
+      return g_strdup (lines[i]);
+  return NULL;
+}
+
+/* The CLI's own words in Spanish and German (the build tree's po/, through
+ * AWAITSCOPE_LOCALEDIR): the command list and an option's help, an error,
+ * the table of a run, whose columns stay aligned though the headings are
+ * longer and have letters of more than one byte. What is typed or read
+ * by a program stays as it is: command and option names, `list --ids`. */
+static void
+test_translated_cli (void)
+{
+  g_auto(Result) r = { 0 };
+  g_auto(Result) c = { 0 };
+  g_autofree char *saved = g_strdup (setlocale (LC_ALL, NULL));
+  g_autofree char *heading = NULL;
+  g_autofree char *row = NULL;
+  g_autofree char *catalogue = g_build_filename (g_getenv ("AWAITSCOPE_LOCALEDIR"), "es", "LC_MESSAGES",
+                                                 "awaitscope.mo", NULL);
+  gboolean have = setlocale (LC_ALL, "es_ES.UTF-8") != NULL && setlocale (LC_ALL, "de_DE.UTF-8") != NULL;
+
+  setlocale (LC_ALL, saved);
+  if (!have)
+    {
+      g_test_skip ("no es_ES.UTF-8 or de_DE.UTF-8 locale on this system (scripts/test makes them)");
+      return;
+    }
+  if (g_getenv ("AWAITSCOPE_LOCALEDIR") == NULL || !g_file_test (catalogue, G_FILE_TEST_EXISTS))
+    {
+      g_test_skip ("the translations are not built (AWAITSCOPE_LOCALEDIR/es/LC_MESSAGES/awaitscope.mo)");
+      return;
+    }
+
+  cli_locale = "es_ES.UTF-8";
+  cli_language = "es";
+  run_cli (&r, "--help", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_true (g_str_has_prefix (r.out, "Uso: awaitscope [ORDEN] [OPCIÓN...]\n"));
+  g_assert_nonnull (strstr (r.out, "\n  run         Ejecutar un escenario de verdad y mostrar lo que pasó\n"));
+  g_assert_null (strstr (r.out, "Run a scenario"));
+  result_clear (&r);
+
+  run_cli (&r, "run", "--help", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, "awaitscope run [OPCIÓN"));
+  g_assert_nonnull (strstr (r.out, "] ID|ARCHIVO\n"));
+  g_assert_nonnull (strstr (r.out, "  --speed=X "));
+  g_assert_nonnull (strstr (r.out, "Dividir cada duración entre X (por omisión 1)"));
+  g_assert_nonnull (strstr (r.out, "  --trace=ARCHIVO "));
+  result_clear (&r);
+
+  run_cli (&r, "run", "when-all", "--workers", "99", NULL);
+  g_assert_cmpint (r.status, ==, 2);
+  g_assert_cmpstr (r.err, ==, "awaitscope: --workers 99: indique un número entre 1 y 64\n");
+  result_clear (&r);
+
+  /* Shell completion reads the ids: the same in every language. */
+  run_cli (&r, "list", "--ids", NULL);
+  cli_locale = NULL;
+  cli_language = NULL;
+  run_cli (&c, "list", "--ids", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_cmpstr (r.out, ==, c.out);
+  result_clear (&r);
+
+  cli_locale = "de_DE.UTF-8";
+  cli_language = "de";
+  run_cli (&r, "list", "--bogus", NULL);
+  g_assert_cmpint (r.status, ==, 2);
+  g_assert_nonnull (strstr (r.err, "(siehe `awaitscope list --help`)\n"));
+  result_clear (&r);
+
+  run_cli (&r, "run", "deadlock", "--virtual-clock", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, "(virtuelle Uhr: simulierte Zeiten, Geschwindigkeit 1x, 2 Worker-Threads)"));
+  heading = line_starting (r.out, "Variante ");
+  row = line_starting (r.out, "result ");
+  g_assert_nonnull (heading);
+  g_assert_nonnull (row);
+  /* "max. Lücke" is wider than its column in English: the column widens,
+   * counted in characters, so its figures still end under its heading. */
+  g_assert_true (g_str_has_suffix (heading, " max. Lücke"));
+  g_assert_cmpint (g_utf8_strlen (heading, -1), ==, g_utf8_strlen (row, -1));
+  cli_locale = NULL;
+  cli_language = NULL;
 }
 
 /* In Spanish the bundled lessons read translated, in the list, a run and
@@ -850,6 +951,7 @@ main (int    argc,
   g_test_add_func ("/aw/cli/help", test_help);
   g_test_add_func ("/aw/cli/german-locale", test_german_locale);
   g_test_add_func ("/aw/cli/translated", test_translated);
+  g_test_add_func ("/aw/cli/translated-cli", test_translated_cli);
   g_test_add_func ("/aw/cli/output-not-clobbered", test_output_not_clobbered);
   g_test_add_func ("/aw/cli/dev-full", test_dev_full);
   for (guint i = 0; i < G_N_ELEMENTS (bad_inputs); i++)

@@ -64,7 +64,8 @@ main (int    argc,
 
   if (argc > 1)
     {
-      g_printerr ("awaitscope: unknown command \"%s\"; `awaitscope --help` lists the commands\n", argv[1]);
+      /* Translators: %s is what the user typed as a command. */
+      g_printerr (_("awaitscope: unknown command \"%s\"; `awaitscope --help` lists the commands\n"), argv[1]);
       return 2;
     }
 
@@ -82,7 +83,7 @@ main (int    argc,
       return status;
     }
   aw_catalog_preload_drop ();
-  g_printerr ("awaitscope: no display, so here is the default scenario as a picture:\n");
+  g_printerr (_("awaitscope: no display, so here is the default scenario as a picture:\n"));
 #endif
 
   return aw_cli_render_default (NULL);

@@ -241,6 +241,65 @@ _aw_scenario_get_text (ParseContext *ctx,
   return check_no_controls (ctx, object, member, out, error);
 }
 
+/* The number @member of @object holds as written in the file. json-glib
+ * wraps an integer too large for 64 bits around (18446744073709551616
+ * reads as -1), so a negative integer is read again from the text, where
+ * the value follows its key. Returns @parsed when the text is not found. */
+static double
+number_as_written (ParseContext *ctx,
+                   JsonObject   *object,
+                   const char   *member,
+                   double        parsed)
+{
+  Pos pos = _aw_scenario_position_of (ctx, object, member);
+  const char *p = ctx->data;
+  const char *end = ctx->data + ctx->length;
+  char *number_end = NULL;
+  double value;
+
+  if (pos.line == 0 || pos.column == 0)
+    return parsed;
+  for (guint l = 1; l < pos.line; l++)
+    {
+      const char *nl = memchr (p, '\n', end - p);
+      if (nl == NULL)
+        return parsed;
+      p = nl + 1;
+    }
+  for (guint c = 1; c < pos.column && p < end; c++)
+    {
+      const char *next = g_utf8_find_next_char (p, end);
+      p = next != NULL ? next : end;
+    }
+  /* The key, quoted, then a colon. */
+  if (end - p < (gssize) strlen (member) + 2 || *p != '"' ||
+      strncmp (p + 1, member, strlen (member)) != 0)
+    return parsed;
+  p += strlen (member) + 2;
+  while (p < end && g_ascii_isspace (*p))
+    p++;
+  if (p >= end || *p != ':')
+    return parsed;
+  p++;
+  while (p < end && g_ascii_isspace (*p))
+    p++;
+  if (p >= end || !(g_ascii_isdigit (*p) || *p == '-'))
+    return parsed;
+  {
+    /* The file's text is not NUL-terminated here: copy the number. */
+    const char *q = p;
+    g_autofree char *digits = NULL;
+
+    while (q < end && (g_ascii_isdigit (*q) || *q == '-' || *q == '+' || *q == '.' || *q == 'e' || *q == 'E'))
+      q++;
+    digits = g_strndup (p, q - p);
+    value = g_ascii_strtod (digits, &number_end);
+    if (number_end == digits)
+      return parsed;
+  }
+  return value;
+}
+
 gboolean
 _aw_scenario_get_uint (ParseContext *ctx,
                        JsonObject   *object,
@@ -284,6 +343,8 @@ _aw_scenario_get_uint (ParseContext *ctx,
   value = json_node_get_double (node);
   if (json_node_get_value_type (node) == G_TYPE_INT64)
     value = (double) json_node_get_int (node);
+  if (value < 0 && json_node_get_value_type (node) == G_TYPE_INT64)
+    value = number_as_written (ctx, object, member, value);
 
   if (value < 0 && unit != NULL)
     /* Translators: the first %s is a field's name, %g the number it holds,

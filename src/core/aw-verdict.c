@@ -534,13 +534,13 @@ format_figure (Unit   unit,
   if (!(value >= 1000 && value < 1e15))
     return g_strdup (digits);
 
-  /* 10001 -> "10,001" */
+  /* 10001 -> "10,001", with the locale's separator */
   s = g_string_new (NULL);
   n = strlen (digits);
   for (guint i = 0; i < n; i++)
     {
       if (i > 0 && (n - i) % 3 == 0)
-        g_string_append_c (s, ',');
+        g_string_append (s, aw_format_thousands_separator ());
       g_string_append_c (s, digits[i]);
     }
   return g_string_free (s, FALSE);

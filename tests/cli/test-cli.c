@@ -719,6 +719,9 @@ test_german_locale (void)
       return;
     }
 
+  /* German numbers with English words: LC_ALL=de_DE alone would also
+   * choose the German messages, and this test is about the numbers. */
+  cli_language = "en";
   cli_locale = "de_DE.UTF-8";
   run_cli (&r, "run", "cancel", "--virtual-clock", "--speed", "0.5", NULL);
   cli_locale = NULL;
@@ -765,6 +768,7 @@ test_german_locale (void)
   g_assert_nonnull (strstr (svg, "speed 0,5x"));
   g_assert_nonnull (strstr (svg, ">2,0 s</text>"));
   g_assert_null (strstr (svg, "opacity=\"0,"));
+  cli_language = NULL;
 }
 
 /* In Spanish the bundled lessons read translated, in the list, a run and

@@ -17,6 +17,7 @@
 
 #include <string.h>
 
+#include "aw-i18n.h"
 #include "aw-verdict.h"
 
 /* Lesson order within each part; scenarios not listed follow, by id. */
@@ -280,8 +281,9 @@ aw_catalog_lookup (const char  *id_or_path,
   if (!g_resources_get_info (path, 0, NULL, NULL, NULL))
     {
       g_set_error (error, AW_SCENARIO_ERROR, AW_SCENARIO_ERROR_NOT_FOUND,
-                   "no scenario named \"%s\"; `awaitscope list` shows them all, "
-                   "or give the path of a scenario file", id_or_path);
+                   /* Translators: `awaitscope list` is a command: keep it as written */
+                   _("no scenario named \"%s\"; `awaitscope list` shows them all, "
+                     "or give the path of a scenario file"), id_or_path);
       return NULL;
     }
 

@@ -18,7 +18,9 @@
 
 #include "aw-format.h"
 
+#include <langinfo.h>
 #include <locale.h>
+#include <string.h>
 #include <math.h>
 
 /**
@@ -39,6 +41,27 @@ aw_format_number (char   *buf,
 {
   /* The C library's printf follows this thread's LC_NUMERIC. */
   g_snprintf (buf, len, "%.*f", CLAMP (decimals, 0, 9), value);
+}
+
+/**
+ * aw_format_thousands_separator:
+ *
+ * What separates groups of three digits in a count ("1,001" in English,
+ * "1.001" in German): the separator of this thread's LC_NUMERIC, or where
+ * it has none (the C locale) a comma, or a point if the comma is the
+ * decimal separator, so a count never reads as a fraction.
+ *
+ * Returns: (transfer none): the separator
+ */
+const char *
+aw_format_thousands_separator (void)
+{
+  const char *sep = nl_langinfo (THOUSEP);
+  const char *point = nl_langinfo (RADIXCHAR);
+
+  if (sep != NULL && sep[0] != '\0')
+    return sep;
+  return point != NULL && strcmp (point, ",") == 0 ? "." : ",";
 }
 
 /**

@@ -13,6 +13,7 @@ void  aw_format_number      (char   *buf,
                              gsize   len,
                              int     decimals,
                              double  value);
+const char *aw_format_thousands_separator (void);
 char *aw_format_duration    (double  ms);
 char *aw_format_duration_as (double  ms,
                              double  scale_ms);

@@ -16,17 +16,18 @@
 #include <string.h>
 
 #include "aw-format.h"
+#include "aw-i18n.h"
 
 /* Lints ---------------------------------------------------------------------- */
 
 /* What a teacher reads; the ids are the enum's nicks. */
 static const char *warning_titles[AW_WARNING_LAST] = {
-  [AW_WARNING_ERROR_UNOBSERVED] = "Error never observed",
-  [AW_WARNING_ERROR_SWALLOWED] = "Errors swallowed by await",
-  [AW_WARNING_MAIN_LOOP_BLOCKED] = "UI thread blocked",
-  [AW_WARNING_CANCEL_IGNORED] = "Cancellation ignored",
-  [AW_WARNING_COMPLETED_SYNC] = "Completed synchronously: no Task needed",
-  [AW_WARNING_WORK_WASTED] = "Work wasted after the caller gave up",
+  [AW_WARNING_ERROR_UNOBSERVED] = N_("Error never observed"),
+  [AW_WARNING_ERROR_SWALLOWED] = N_("Errors swallowed by await"),
+  [AW_WARNING_MAIN_LOOP_BLOCKED] = N_("UI thread blocked"),
+  [AW_WARNING_CANCEL_IGNORED] = N_("Cancellation ignored"),
+  [AW_WARNING_COMPLETED_SYNC] = N_("Completed synchronously: no Task needed"),
+  [AW_WARNING_WORK_WASTED] = N_("Work wasted after the caller gave up"),
 };
 
 /**
@@ -58,7 +59,7 @@ aw_warning_kind_to_string (AwWarningKind kind)
 const char *
 aw_warning_kind_title (AwWarningKind kind)
 {
-  return kind < AW_WARNING_LAST ? warning_titles[kind] : "Warning";
+  return kind < AW_WARNING_LAST ? _(warning_titles[kind]) : _("Warning");
 }
 
 /**
@@ -205,30 +206,33 @@ lint_unobserved (AwTraceModel *model,
     {
       const AwTaskInfo *t = &tasks[i];
       const AwTaskInfo *parent;
-      const char *why = t->error ? t->error : "an error";
+      /* Translators: stands for an error's message when the trace has none */
+      const char *why = t->error ? t->error : _("an error");
       char *message;
 
       if (!t->error_unobserved)
         continue;
 
       parent = t->parent ? aw_trace_model_find_task (model, t->parent) : NULL;
+      /* Translators: in the three warnings below, %1$s is a task's name,
+       * %2$s its error's message, %3$s another task's name */
       if (parent != NULL && parent->gtask && parent->end_ns >= 0 && t->end_ns >= 0 &&
           parent->end_ns < t->end_ns)
-        message = g_strdup_printf ("\u201c%s\u201d failed (\u201c%s\u201d) and no code ever saw that error: "
-                                   "\u201c%s\u201d had already finished with another task, so nobody awaited "
-                                   "this one any more. Cancel the losers, or observe their exceptions.",
+        message = g_strdup_printf (_("\u201c%1$s\u201d failed (\u201c%2$s\u201d) and no code ever saw that error: "
+                                     "\u201c%3$s\u201d had already finished with another task, so nobody awaited "
+                                     "this one any more. Cancel the losers, or observe their exceptions."),
                                    t->name, why, parent->name);
       else if (parent != NULL && parent->gtask)
         /* A trace saved before swallowed errors were told apart. */
-        message = g_strdup_printf ("\u201c%s\u201d failed (\u201c%s\u201d) and no code ever saw that error: "
-                                   "\u201c%s\u201d passed on only the first error of the group (that is what "
-                                   "await rethrows); this one stayed in the aggregate that no code read. Read "
-                                   "the task's Exception.InnerExceptions to see every error.",
+        message = g_strdup_printf (_("\u201c%1$s\u201d failed (\u201c%2$s\u201d) and no code ever saw that error: "
+                                     "\u201c%3$s\u201d passed on only the first error of the group (that is what "
+                                     "await rethrows); this one stayed in the aggregate that no code read. Read "
+                                     "the task's Exception.InnerExceptions to see every error."),
                                    t->name, why, parent->name);
       else
-        message = g_strdup_printf ("\u201c%s\u201d failed (\u201c%s\u201d) and no code ever saw that error: "
-                                   "nothing awaited the task, so the failure vanished silently. Await it, "
-                                   "or at least attach a continuation that logs its exception.",
+        message = g_strdup_printf (_("\u201c%1$s\u201d failed (\u201c%2$s\u201d) and no code ever saw that error: "
+                                     "nothing awaited the task, so the failure vanished silently. Await it, "
+                                     "or at least attach a continuation that logs its exception."),
                                    t->name, why);
       warning_new (warnings, AW_WARNING_ERROR_UNOBSERVED, t,
                    t->end_ns >= 0 ? (t->end_ns - begin) / 1e6 : -1, 1, message);
@@ -285,8 +289,11 @@ lint_swallowed (AwTraceModel *model,
             acc->first = t;
           continue;
         }
-      g_string_append_printf (acc->names, "%s\u201c%s\u201d (\u201c%s\u201d)",
-                              acc->swallowed > 0 ? ", " : "", t->name, t->error ? t->error : "an error");
+      if (acc->swallowed > 0)
+        g_string_append (acc->names, C_("list", ", "));
+      /* Translators: a task and its error, in a list: %1$s is a task's name, %2$s its error's message */
+      g_string_append_printf (acc->names, _("\u201c%1$s\u201d (\u201c%2$s\u201d)"),
+                              t->name, t->error ? t->error : _("an error"));
       acc->swallowed++;
     }
   if (g_hash_table_size (joins) == 0)
@@ -298,23 +305,42 @@ lint_swallowed (AwTraceModel *model,
       Swallowed *acc = g_hash_table_lookup (joins, GUINT_TO_POINTER (join->id));
       const AwTaskInfo *first;
       guint swallowed;
+      char *message;
 
       if (acc == NULL || acc->swallowed == 0)
         continue;
       first = acc->first;
       swallowed = acc->swallowed;
+      if (first != NULL)
+        /* Translators: %1$s is the WhenAll task's name, %2$s the error it
+         * rethrew, %3$s a list of the other tasks with their errors; the
+         * plural follows how many are in that list */
+        message = g_strdup_printf (NG_("\u201c%1$s\u201d rethrew only \u201c%2$s\u201d: await Task.WhenAll throws "
+                                       "the first error in argument order. WhenAll observed the other, %3$s, so "
+                                       "nothing reports it as unobserved, but no code sees it. Keep the WhenAll "
+                                       "task and read its Exception.InnerExceptions to see every error.",
+                                       "\u201c%1$s\u201d rethrew only \u201c%2$s\u201d: await Task.WhenAll throws "
+                                       "the first error in argument order. WhenAll observed the others, %3$s, so "
+                                       "nothing reports them as unobserved, but no code sees them. Keep the "
+                                       "WhenAll task and read its Exception.InnerExceptions to see every error.",
+                                       swallowed),
+                                   join->name, first->error ? first->error : first->name, acc->names->str);
+      else
+        /* Translators: %1$s is the WhenAll task's name, %2$s a list of the
+         * other tasks with their errors; the plural follows how many are in
+         * that list */
+        message = g_strdup_printf (NG_("\u201c%1$s\u201d rethrew only the first error: await Task.WhenAll throws "
+                                       "the first error in argument order. WhenAll observed the other, %2$s, so "
+                                       "nothing reports it as unobserved, but no code sees it. Keep the WhenAll "
+                                       "task and read its Exception.InnerExceptions to see every error.",
+                                       "\u201c%1$s\u201d rethrew only the first error: await Task.WhenAll throws "
+                                       "the first error in argument order. WhenAll observed the others, %2$s, so "
+                                       "nothing reports them as unobserved, but no code sees them. Keep the "
+                                       "WhenAll task and read its Exception.InnerExceptions to see every error.",
+                                       swallowed),
+                                   join->name, acc->names->str);
       warning_new (warnings, AW_WARNING_ERROR_SWALLOWED, join,
-                   join->end_ns >= 0 ? (join->end_ns - begin) / 1e6 : -1, swallowed,
-                   g_strdup_printf ("\u201c%s\u201d rethrew only %s%s%s: await Task.WhenAll throws the first "
-                                    "error in argument order. WhenAll observed the other%s, %s, so nothing "
-                                    "reports %s as unobserved, but no code sees %s. Keep the WhenAll task and "
-                                    "read its Exception.InnerExceptions to see every error.",
-                                    join->name,
-                                    first != NULL ? "\u201c" : "the first error",
-                                    first != NULL ? (first->error ? first->error : first->name) : "",
-                                    first != NULL ? "\u201d" : "",
-                                    swallowed == 1 ? "" : "s", acc->names->str,
-                                    swallowed == 1 ? "it" : "them", swallowed == 1 ? "it" : "them"));
+                   join->end_ns >= 0 ? (join->end_ns - begin) / 1e6 : -1, swallowed, message);
       /* One warning per join, even if two tasks share its id. */
       g_hash_table_remove (joins, GUINT_TO_POINTER (join->id));
     }
@@ -369,22 +395,29 @@ lint_blocked (AwTraceModel *model,
 
   gap = aw_format_duration (gap_ms);
   if (blocker != NULL)
-    blocked_by = g_strdup_printf (" \u201c%s\u201d held it.", blocker->name);
+    /* Translators: %s is a task's name; this follows the warning's first sentence */
+    blocked_by = g_strdup_printf (_(" \u201c%s\u201d held it."), blocker->name);
   /* Blocks one after the other (a loop of Thread.Sleep) add up. */
   if (m->ui_blocked_ms > 1.5 * gap_ms)
     {
       g_autofree char *in_all = aw_format_duration (m->ui_blocked_ms);
       g_autofree char *longest = g_steal_pointer (&gap);
 
-      gap = g_strdup_printf ("%s in all, at most %s at a time", in_all, longest);
+      /* Translators: %1$s and %2$s are durations ("3.00 s", "1.00 s") */
+      gap = g_strdup_printf (_("%1$s in all, at most %2$s at a time"), in_all, longest);
     }
   warning_new (warnings, AW_WARNING_MAIN_LOOP_BLOCKED, blocker, gap_ms, 1,
-               g_strdup_printf ("The UI thread was blocked for %s (the longest gap between two frames; "
-                                "%u frame%s missed): the window could not redraw or react to input.%s "
-                                "Await waits instead of blocking the UI thread, and move CPU work "
-                                "off it (Task.Run).",
-                                gap, m->frames_missed, m->frames_missed == 1 ? "" : "s",
-                                blocked_by ? blocked_by : ""));
+               /* Translators: %1$s is a duration ("1.00 s"), %2$u a count of
+                * frames, %3$s either empty or " “Thread.Sleep” held it." */
+               g_strdup_printf (NG_("The UI thread was blocked for %1$s (the longest gap between two frames; "
+                                    "%2$u frame missed): the window could not redraw or react to input.%3$s "
+                                    "Await waits instead of blocking the UI thread, and move CPU work "
+                                    "off it (Task.Run).",
+                                    "The UI thread was blocked for %1$s (the longest gap between two frames; "
+                                    "%2$u frames missed): the window could not redraw or react to input.%3$s "
+                                    "Await waits instead of blocking the UI thread, and move CPU work "
+                                    "off it (Task.Run).", m->frames_missed),
+                                gap, m->frames_missed, blocked_by ? blocked_by : ""));
 }
 
 static void
@@ -408,16 +441,18 @@ lint_cancel_ignored (AwTraceModel *model,
       after = aw_format_duration (ms);
       if (t->outcome == AW_OUTCOME_CANCELLED)
         warning_new (warnings, AW_WARNING_CANCEL_IGNORED, t, ms, 1,
-                     g_strdup_printf ("\u201c%s\u201d stopped only %s after its token was cancelled, "
-                                      "work done for nothing: it checks the token too rarely. Check it every "
-                                      "few milliseconds of work.",
+                     /* Translators: %1$s is a task's name, %2$s a duration */
+                     g_strdup_printf (_("\u201c%1$s\u201d stopped only %2$s after its token was cancelled, "
+                                        "work done for nothing: it checks the token too rarely. Check it every "
+                                        "few milliseconds of work."),
                                       t->name, after));
       else
         warning_new (warnings, AW_WARNING_CANCEL_IGNORED, t, ms, 1,
-                     g_strdup_printf ("\u201c%s\u201d kept running %s after the cancel, to its very end, "
-                                      "for a result nobody wanted: it was given no token, or never checks it. "
-                                      "Pass it the token and call token.ThrowIfCancellationRequested() in "
-                                      "its loop.",
+                     /* Translators: %1$s is a task's name, %2$s a duration */
+                     g_strdup_printf (_("\u201c%1$s\u201d kept running %2$s after the cancel, to its very end, "
+                                        "for a result nobody wanted: it was given no token, or never checks it. "
+                                        "Pass it the token and call token.ThrowIfCancellationRequested() in "
+                                        "its loop."),
                                       t->name, after));
     }
 }
@@ -445,17 +480,24 @@ lint_completed_sync (AwTraceModel *model,
 
   warning_new (warnings, AW_WARNING_COMPLETED_SYNC, first, -1, count,
                count == 1
-               ? g_strdup_printf ("\u201c%s\u201d completed without waiting for anything, yet a Task was "
-                                  "allocated for it. In C# awaiting a completed Task continues synchronously: "
-                                  "the cost is the allocation. In GLib the GTask's result also waits for a "
-                                  "later main-loop iteration. A synchronous path (a ValueTask, or a plain "
-                                  "method call) needs neither.",
+               /* Translators: %s is a task's name */
+               ? g_strdup_printf (_("\u201c%s\u201d completed without waiting for anything, yet a Task was "
+                                    "allocated for it. In C# awaiting a completed Task continues synchronously: "
+                                    "the cost is the allocation. In GLib the GTask's result also waits for a "
+                                    "later main-loop iteration. A synchronous path (a ValueTask, or a plain "
+                                    "method call) needs neither."),
                                   first->name)
-               : g_strdup_printf ("%u tasks (such as \u201c%s\u201d) completed without waiting for anything, "
-                                  "yet a Task was allocated for each. In C# awaiting a completed Task continues "
-                                  "synchronously: the cost is the allocations. In GLib each GTask's result also "
-                                  "waits for a later main-loop iteration. A synchronous path (a ValueTask, or a "
-                                  "plain method call) needs neither.",
+               /* Translators: %1$u is a count of tasks (2 or more), %2$s a task's name */
+               : g_strdup_printf (NG_("%1$u tasks (such as \u201c%2$s\u201d) completed without waiting for "
+                                      "anything, yet a Task was allocated for each. In C# awaiting a completed "
+                                      "Task continues synchronously: the cost is the allocations. In GLib each "
+                                      "GTask's result also waits for a later main-loop iteration. A synchronous "
+                                      "path (a ValueTask, or a plain method call) needs neither.",
+                                      "%1$u tasks (such as \u201c%2$s\u201d) completed without waiting for "
+                                      "anything, yet a Task was allocated for each. In C# awaiting a completed "
+                                      "Task continues synchronously: the cost is the allocations. In GLib each "
+                                      "GTask's result also waits for a later main-loop iteration. A synchronous "
+                                      "path (a ValueTask, or a plain method call) needs neither.", count),
                                   count, first->name));
 }
 
@@ -475,11 +517,12 @@ lint_abandoned (AwTraceModel *model,
   task = aw_trace_model_find_task (model, worst);
   wasted = aw_format_duration (ms);
   warning_new (warnings, AW_WARNING_WORK_WASTED, task, ms, 1,
-               g_strdup_printf ("%s of work ran after its caller had given up (the token was cancelled, "
-                                "or the task awaiting it had already finished), most of it in \u201c%s\u201d: "
-                                "a thread was kept busy for a result nobody used. Pass a token, and cancel "
-                                "it when you stop waiting.",
-                                wasted, task ? task->name : "a task"));
+               /* Translators: %1$s is a duration, %2$s a task's name */
+               g_strdup_printf (_("%1$s of work ran after its caller had given up (the token was cancelled, "
+                                  "or the task awaiting it had already finished), most of it in \u201c%2$s\u201d: "
+                                  "a thread was kept busy for a result nobody used. Pass a token, and cancel "
+                                  "it when you stop waiting."),
+                                wasted, task ? task->name : _("a task")));
 }
 
 /**

@@ -11,6 +11,8 @@
 
 #include "aw-named-run.h"
 
+#include "aw-i18n.h"
+
 /**
  * aw_named_run_get_title:
  * @run: a run
@@ -31,6 +33,7 @@ aw_named_run_get_title (const AwNamedRun *run,
     return run->title;
   if (run->name != NULL && run->name[0] != '\0')
     return run->name;
-  g_snprintf (buf, len, "Variant %u", index + 1);
+  /* Translators: the name of a run that has no title or name of its own */
+  g_snprintf (buf, len, _("Variant %u"), index + 1);
   return buf;
 }

@@ -92,13 +92,85 @@ typedef enum {
   N_DIDS
 } Did;
 
-static const char *did_words[N_DIDS] = {
-  [DID_SYNC] = "completed synchronously",
-  [DID_AT_ONCE] = "completed at once",
-  [DID_WAIT] = "waited",
-  [DID_RUN] = "ran on a thread",
-  [DID_NOT_START] = "not started",
-};
+/* What the tasks of a stretch did, beyond the Did kinds: the words of a
+ * breakdown's items. */
+typedef enum {
+  WORDS_QUEUED_RAN = N_DIDS,
+  WORDS_QUEUED_FIRST,
+  WORDS_FAULTED,
+  WORDS_CANCELLED,
+  WORDS_DEADLOCKED,
+  WORDS_NOT_FINISHED,
+} Words;
+
+/* "all waited": every task of the stretch did the same. */
+static const char *
+words_all (guint words)
+{
+  /* Translators: the breakdown of a row label that stands for many tasks,
+   * "Fetch × 100: all waited" */
+  switch (words)
+    {
+    case DID_SYNC: return C_("tasks", "all completed synchronously");
+    case DID_AT_ONCE: return C_("tasks", "all completed at once");
+    case DID_WAIT: return C_("tasks", "all waited");
+    case DID_RUN: return C_("tasks", "all ran on a thread");
+    case DID_NOT_START: return C_("tasks", "all not started");
+    case WORDS_QUEUED_RAN:
+    default: return C_("tasks", "all queued, then ran on a thread");
+    }
+}
+
+/* "900 completed synchronously": @num is @count as the label writes it. */
+static void
+append_count (GString    *text,
+              guint       count,
+              guint       words)
+{
+  char num[32];
+
+  _aw_render_format_count (num, sizeof num, count);
+  /* Translators: the items of a row label's breakdown, "Fetch × 1,000: 900
+   * completed synchronously, 100 waited, 3 faulted"; %s is a count */
+  switch (words)
+    {
+    case DID_SYNC:
+      g_string_append_printf (text, NG_("%s completed synchronously", "%s completed synchronously", count), num);
+      break;
+    case DID_AT_ONCE:
+      g_string_append_printf (text, NG_("%s completed at once", "%s completed at once", count), num);
+      break;
+    case DID_WAIT:
+      g_string_append_printf (text, NG_("%s waited", "%s waited", count), num);
+      break;
+    case DID_RUN:
+      g_string_append_printf (text, NG_("%s ran on a thread", "%s ran on a thread", count), num);
+      break;
+    case DID_NOT_START:
+      g_string_append_printf (text, NG_("%s not started", "%s not started", count), num);
+      break;
+    case WORDS_QUEUED_RAN:
+      g_string_append_printf (text, NG_("%s queued, then ran on a thread", "%s queued, then ran on a thread",
+                                        count), num);
+      break;
+    case WORDS_QUEUED_FIRST:
+      g_string_append_printf (text, NG_("%s queued first", "%s queued first", count), num);
+      break;
+    case WORDS_FAULTED:
+      g_string_append_printf (text, NG_("%s faulted", "%s faulted", count), num);
+      break;
+    case WORDS_CANCELLED:
+      g_string_append_printf (text, NG_("%s cancelled", "%s cancelled", count), num);
+      break;
+    case WORDS_DEADLOCKED:
+      g_string_append_printf (text, NG_("%s deadlocked", "%s deadlocked", count), num);
+      break;
+    case WORDS_NOT_FINISHED:
+    default:
+      g_string_append_printf (text, NG_("%s not finished", "%s not finished", count), num);
+      break;
+    }
+}
 
 /* *@queued: whether it queued for a thread before it ran */
 static Did
@@ -122,17 +194,6 @@ task_did (const AwTaskInfo *task,
   if (waited)
     return DID_WAIT;
   return task->outcome == AW_OUTCOME_PENDING ? DID_NOT_START : DID_AT_ONCE;
-}
-
-static void
-append_count (GString    *text,
-              guint       count,
-              const char *what)
-{
-  char num[32];
-
-  _aw_render_format_count (num, sizeof num, count);
-  g_string_append_printf (text, "%s %s", num, what);
 }
 
 /* ": 900 completed synchronously, 100 waited, 3 faulted" for tasks
@@ -168,45 +229,45 @@ append_breakdown (GString          *text,
   for (guint d = 0; d < N_DIDS; d++)
     {
       /* Pale orange before the dark bar: they waited for a free thread. */
-      const char *words = d == DID_RUN && queued_first == did[d] ? "queued, then ran on a thread" : did_words[d];
+      guint words = d == DID_RUN && queued_first == did[d] ? WORDS_QUEUED_RAN : d;
 
       if (did[d] == 0)
         continue;
       if (did[d] == n)
         {
-          g_string_append_printf (text, "all %s", words);
+          g_string_append (text, words_all (words));
           any = TRUE;
           break;
         }
       if (any)
-        g_string_append (text, ", ");
+        g_string_append (text, C_("list", ", "));
       append_count (text, did[d], words);
       any = TRUE;
     }
   if (queued_first > 0 && queued_first < did[DID_RUN])
     {
-      g_string_append (text, ", ");
-      append_count (text, queued_first, "queued first");
+      g_string_append (text, C_("list", ", "));
+      append_count (text, queued_first, WORDS_QUEUED_FIRST);
     }
   if (faulted > 0)
     {
-      g_string_append (text, ", ");
-      append_count (text, faulted, "faulted");
+      g_string_append (text, C_("list", ", "));
+      append_count (text, faulted, WORDS_FAULTED);
     }
   if (cancelled > 0)
     {
-      g_string_append (text, ", ");
-      append_count (text, cancelled, "cancelled");
+      g_string_append (text, C_("list", ", "));
+      append_count (text, cancelled, WORDS_CANCELLED);
     }
   if (deadlocked > 0)
     {
-      g_string_append (text, ", ");
-      append_count (text, deadlocked, "deadlocked");
+      g_string_append (text, C_("list", ", "));
+      append_count (text, deadlocked, WORDS_DEADLOCKED);
     }
   if (pending > 0)
     {
-      g_string_append (text, ", ");
-      append_count (text, pending, "not finished");
+      g_string_append (text, C_("list", ", "));
+      append_count (text, pending, WORDS_NOT_FINISHED);
     }
 }
 
@@ -222,7 +283,7 @@ same_name (const char *a,
 static const char *
 task_name (const AwTaskInfo *task)
 {
-  return task->name != NULL ? task->name : "(unnamed task)";
+  return task->name != NULL ? task->name : _("(unnamed task)");
 }
 
 /* What a stretch of tasks [@first, @first + @n) says: the name of one; the
@@ -298,11 +359,13 @@ stretch_label (const AwTaskInfo *tasks,
             counts[b - 1] = tc;
           }
 
-      g_string_append_printf (text, "%s tasks: ", num);
+      /* Translators: the start of a row label for many tasks of several
+       * names, "1,000 tasks: Fetch × 900, Parse × 100"; %s is a count */
+      g_string_append_printf (text, NG_("%s tasks: ", "%s tasks: ", n), num);
       for (guint k = 0; k < listed; k++)
         {
           if (k > 0)
-            g_string_append (text, k + 1 == listed && more == 0 ? " and " : ", ");
+            g_string_append (text, k + 1 == listed && more == 0 ? C_("list, no comma", " and ") : C_("list", ", "));
           g_string_append (text, names[k]);
           if (counts[k] > 1)
             {
@@ -311,9 +374,11 @@ stretch_label (const AwTaskInfo *tasks,
             }
         }
       if (more == 1 && n_names > listed)
-        g_string_append_printf (text, " and 1 more: %s", names[listed]);
+        /* Translators: ends a list of task names; %s is the last name */
+        g_string_append_printf (text, _(" and 1 more: %s"), names[listed]);
       else if (more > 0)
-        g_string_append_printf (text, " and %u other names", more);
+        /* Translators: ends a list of task names; %u is how many more names there are (2 or more) */
+        g_string_append_printf (text, NG_(" and %u other names", " and %u other names", more), more);
     }
   append_breakdown (text, tasks, spans, first, n);
   return g_string_free (text, FALSE);

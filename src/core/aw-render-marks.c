@@ -209,7 +209,11 @@ report_group_label (Ctx            *c,
     return NULL;
   from = report_value (&markers[first]);
   to = report_value (&markers[*last]);
-  return g_strdup_printf ("%u reports at once: %s \u2026 %s", *last - first + 1, from, to);
+  /* Translators: progress reports drawn on one spot, "3 reports at once:
+   * 20% … 40%"; %1$u is how many (2 or more), %2$s the first, %3$s the last */
+  return g_strdup_printf (NG_("%1$u reports at once: %2$s \u2026 %3$s", "%1$u reports at once: %2$s \u2026 %3$s",
+                              *last - first + 1),
+                          *last - first + 1, from, to);
 }
 
 void

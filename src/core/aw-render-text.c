@@ -135,21 +135,26 @@ _aw_render_cache_trim (AwRenderCache *cache)
       g_hash_table_iter_remove (&iter);
 }
 
-/* 10000 -> "10,000" */
+/* 10000 -> "10,000", with the locale's separator ("10.000" in German). */
 void
 _aw_render_format_count (char  *buf,
                          gsize  len,
                          guint  count)
 {
+  const char *sep = aw_format_thousands_separator ();
+  gsize sep_len = strlen (sep);
   char digits[16];
   guint n, o = 0;
 
   g_snprintf (digits, sizeof digits, "%u", count);
   n = strlen (digits);
-  for (guint i = 0; i < n && o + 2 < len; i++)
+  for (guint i = 0; i < n && o + sep_len + 2 < len; i++)
     {
       if (i > 0 && (n - i) % 3 == 0)
-        buf[o++] = ',';
+        {
+          memcpy (buf + o, sep, sep_len);
+          o += sep_len;
+        }
       buf[o++] = digits[i];
     }
   buf[o] = '\0';

@@ -291,6 +291,26 @@ header_status (Ctx        *c,
   return text;
 }
 
+/* A run's outcome as the header shows it: the trace's word ("deadlocked",
+ * the scenario language's) translated, and what follows it (the recorded
+ * error, part of the trace) as it was recorded. */
+static char *
+outcome_status (const char *outcome)
+{
+  static const struct { const char *word; const char *shown; } words[] = {
+    { AW_RUN_FAULTED, NC_("outcome", "faulted") },
+    { AW_RUN_CANCELLED, NC_("outcome", "cancelled") },
+    { AW_RUN_DEADLOCKED, NC_("outcome", "deadlocked") },
+    { AW_RUN_CRASHED, NC_("outcome", "crashed") },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (words); i++)
+    if (g_str_has_prefix (outcome, words[i].word))
+      return g_strconcat (g_dpgettext2 (GETTEXT_PACKAGE, "outcome", words[i].shown),
+                          outcome + strlen (words[i].word), NULL);
+  return g_strdup (outcome);
+}
+
 static void
 draw_header (Ctx                         *c,
              guint                        v,
@@ -327,7 +347,7 @@ draw_header (Ctx                         *c,
         }
       else if (m->outcome != NULL && !g_str_has_prefix (m->outcome, "completed"))
         {
-          status = g_strdup (m->outcome);
+          status = outcome_status (m->outcome);
           status_color = g_str_has_prefix (m->outcome, AW_RUN_CANCELLED) ? &t->cancelled
                        : g_str_has_prefix (m->outcome, AW_RUN_DEADLOCKED) ? &t->foreground
                        : g_str_has_prefix (m->outcome, AW_RUN_CRASHED) ? &t->foreground

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "aw-format.h"
+#include "aw-i18n.h"
 
 /* Tasks that were cancelled, and tasks whose token was cancelled but that
  * ran on to their end anyway. */
@@ -72,6 +73,26 @@ quoted_title (const AwNamedRun *variant,
   return g_strdup_printf ("\u201c%s\u201d", aw_named_run_get_title (variant, index, buf, sizeof buf));
 }
 
+/* Joins @items (strings) into a list a reader says: "a", "a and b", "a, b,
+ * and c". @last_of_two and @last_of_many go before the last item, so a list
+ * with "and" and one with "or" each read as the language writes them. */
+static void
+append_list (GString     *s,
+             GPtrArray   *items,
+             const char  *last_of_two,
+             const char  *last_of_many)
+{
+  for (guint i = 0; i < items->len; i++)
+    {
+      if (i > 0 && i + 1 < items->len)
+        /* Translators: the separator between the items of a list, "a, b and c" */
+        g_string_append (s, C_("list", ", "));
+      else if (i > 0)
+        g_string_append (s, items->len == 2 ? last_of_two : last_of_many);
+      g_string_append (s, g_ptr_array_index (items, i));
+    }
+}
+
 /* When the run's first crash marker is, in ms from its start, or -1. */
 static double
 crash_ms (AwTraceModel *model)
@@ -107,32 +128,41 @@ aw_summary_run_clause (const AwNamedRun *variant,
   g_autofree char *outcome = NULL;
   char *colon;
 
+  /* Translators: the clauses below say what a run did; %1$s is a variant's
+   * quoted title ("“WhenAll”"), %2$s a duration ("1.00 s") */
   if (aw_trace_model_get_stopped_by_user (variant->model, NULL))
-    return g_strdup_printf ("%s was cancelled by you after %s", title, duration);
+    return g_strdup_printf (_("%1$s was cancelled by you after %2$s"), title, duration);
   if (!aw_trace_model_is_finished (variant->model))
-    return g_strdup_printf ("%s has been running for %s", title, duration);
+    return g_strdup_printf (_("%1$s has been running for %2$s"), title, duration);
   if (outcome_is_completed (variant->model) && m->failed > 0 && m->errors_unobserved > 0)
-    return g_strdup_printf ("%s completed in %s, with an error nobody observed", title, duration);
+    return g_strdup_printf (_("%1$s completed in %2$s, with an error nobody observed"), title, duration);
   if (outcome_is_completed (variant->model) && m->failed > 0)
-    return g_strdup_printf ("%s caught an error and completed in %s", title, duration);
+    return g_strdup_printf (_("%1$s caught an error and completed in %2$s"), title, duration);
   if (outcome_is_completed (variant->model))
-    return g_strdup_printf ("%s took %s", title, duration);
+    return g_strdup_printf (_("%1$s took %2$s"), title, duration);
 
   outcome = g_strdup (m->outcome);
   colon = strchr (outcome, ':');
   if (colon != NULL)
     *colon = '\0';
   if (g_str_equal (outcome, AW_RUN_CANCELLED))
-    return g_strdup_printf ("%s was cancelled after %s", title, duration);
+    return g_strdup_printf (_("%1$s was cancelled after %2$s"), title, duration);
   if (g_str_equal (outcome, AW_RUN_FAULTED))
-    return g_strdup_printf ("%s failed after %s", title, duration);
+    return g_strdup_printf (_("%1$s failed after %2$s"), title, duration);
+  if (g_str_equal (outcome, AW_RUN_DEADLOCKED))
+    return g_strdup_printf (_("%1$s deadlocked after %2$s"), title, duration);
   /* The process ends at the crash; what ran after it in GLib never would. */
   if (g_str_equal (outcome, AW_RUN_CRASHED) && crash_ms (variant->model) >= 0)
     {
       g_autofree char *at = aw_format_duration (crash_ms (variant->model));
-      return g_strdup_printf ("%s crashed at %s", title, at);
+      /* Translators: %1$s is a variant's quoted title, %2$s when it crashed ("300 ms") */
+      return g_strdup_printf (_("%1$s crashed at %2$s"), title, at);
     }
-  return g_strdup_printf ("%s %s after %s", title, outcome, duration);
+  if (g_str_equal (outcome, AW_RUN_CRASHED))
+    return g_strdup_printf (_("%1$s crashed after %2$s"), title, duration);
+  /* Translators: an outcome this version does not know; %1$s is a variant's
+   * quoted title, %2$s the outcome's word as the trace has it, %3$s a duration */
+  return g_strdup_printf (_("%1$s %2$s after %3$s"), title, outcome, duration);
 }
 
 /* "The UI thread froze for 1.00 s in “Thread.Sleep”, and never in
@@ -142,17 +172,10 @@ static char *
 describe_freezes (const AwNamedRun *variants,
                   guint             n_variants)
 {
-  GString *s = g_string_new ("The UI thread froze");
-  guint n_froze = 0, n_never = 0, k = 0;
-
-  for (guint i = 0; i < n_variants; i++)
-    if (variants[i].model != NULL)
-      {
-        if (aw_trace_model_get_metrics (variants[i].model)->max_main_loop_gap_ms >= 100)
-          n_froze++;
-        else
-          n_never++;
-      }
+  g_autoptr(GPtrArray) froze = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) never = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GString) froze_list = g_string_new (NULL);
+  g_autoptr(GString) never_list = g_string_new (NULL);
 
   for (guint i = 0; i < n_variants; i++)
     {
@@ -163,32 +186,42 @@ describe_freezes (const AwNamedRun *variants,
       if (variants[i].model == NULL)
         continue;
       m = aw_trace_model_get_metrics (variants[i].model);
+      title = quoted_title (&variants[i], i);
       if (m->max_main_loop_gap_ms < 100)
-        continue;
+        {
+          g_ptr_array_add (never, g_steal_pointer (&title));
+          continue;
+        }
       gap = aw_format_duration (m->max_main_loop_gap_ms);
-      title = quoted_title (&variants[i], i);
-      k++;
-      g_string_append_printf (s, "%s for %s in %s%s",
-                              k == 1 ? "" : k == n_froze && n_never == 0 ? (n_froze > 2 ? ", and" : " and") : ",",
-                              gap, title, m->watchdog_fired ? " (a deadlock)" : "");
+      g_ptr_array_add (froze, m->watchdog_fired
+                               /* Translators: one item of "The UI thread froze %s"; %1$s is a
+                                * duration ("1.00 s"), %2$s a variant's quoted title */
+                               ? g_strdup_printf (_("for %1$s in %2$s (a deadlock)"), gap, title)
+                               : g_strdup_printf (_("for %1$s in %2$s"), gap, title));
     }
 
-  k = 0;
-  for (guint i = 0; i < n_variants; i++)
+  if (never->len == 0)
     {
-      g_autofree char *title = NULL;
-
-      if (variants[i].model == NULL ||
-          aw_trace_model_get_metrics (variants[i].model)->max_main_loop_gap_ms >= 100)
-        continue;
-      title = quoted_title (&variants[i], i);
-      if (k++ == 0)
-        g_string_append_printf (s, "%s never in %s", n_froze > 1 ? ", and" : " and", title);
-      else
-        g_string_append_printf (s, "%s %s", k == n_never ? " or" : ",", title);
+      /* Translators: the last separator of a list of two, "a and b" */
+      append_list (froze_list, froze, C_("list", " and "),
+                   /* Translators: the last separator of a list of three or more, "a, b, and c" */
+                   C_("list", ", and "));
+      /* Translators: %s is a list such as "for 1.00 s in “Sleep” and for 2.00 s in “Result”" */
+      return g_strdup_printf (_("The UI thread froze %s"), froze_list->str);
     }
 
-  return g_string_free (s, FALSE);
+  /* Followed by "and never in", the list has commas only. */
+  append_list (froze_list, froze, C_("list", ", "), C_("list", ", "));
+
+  /* Translators: the last separator of a list of alternatives, "a, b or c" */
+  append_list (never_list, never, C_("list", " or "), C_("list", " or "));
+  if (froze->len > 1)
+    /* Translators: %1$s is a list such as "for 1.00 s in “Sleep”, for 2.00 s
+     * in “Result”", %2$s a list of variants' quoted titles ("“await”") */
+    return g_strdup_printf (_("The UI thread froze %1$s, and never in %2$s"), froze_list->str, never_list->str);
+  /* Translators: %1$s is "for 1.00 s in “Sleep”", %2$s a list of variants'
+   * quoted titles ("“await”") */
+  return g_strdup_printf (_("The UI thread froze %1$s and never in %2$s"), froze_list->str, never_list->str);
 }
 
 /**
@@ -296,13 +329,18 @@ aw_summary_compare_text (const AwNamedRun *variants,
   slow_title = quoted_title (&variants[slow], slow);
   slow_wall = aw_format_duration (slow_ms);
   if (fast_ms <= 0 || ratio < 1.05)
-    return g_strdup_printf ("%s, about the same as %s (%s)", fast_text, slow_title, slow_wall);
+    /* Translators: %1$s is what a run did ("“WhenAll” took 1.00 s"), %2$s
+     * another variant's quoted title, %3$s its duration */
+    return g_strdup_printf (_("%1$s, about the same as %2$s (%3$s)"), fast_text, slow_title, slow_wall);
   else
     {
       char num[G_ASCII_DTOSTR_BUF_SIZE];
 
       aw_format_number (num, sizeof num, ratio < 9.95 ? 1 : 0, ratio);
-      return g_strdup_printf ("%s, %sx faster than %s (%s)", fast_text, num, slow_title, slow_wall);
+      /* Translators: "“WhenAll” took 1.00 s, 2.4x faster than “One by one”
+       * (2.41 s)": %1$s is what a run did, %2$s a number ("2.4"), %3$s
+       * another variant's quoted title, %4$s its duration */
+      return g_strdup_printf (_("%1$s, %2$sx faster than %3$s (%4$s)"), fast_text, num, slow_title, slow_wall);
     }
 }
 
@@ -322,56 +360,94 @@ aw_summary_variant (const AwNamedRun *variant)
   const AwMetrics *m = aw_trace_model_get_metrics (variant->model);
   g_autofree char *clause = aw_summary_run_clause (variant, 0);
   GString *s = g_string_new (clause);
-  const char *parts[5];
-  char *owned[5] = { NULL };
-  guint n = 0;
+  g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *list = NULL;
+  const guint counts[] = { m->completed, m->failed, m->cancelled, m->deadlocked, m->pending };
 
   if (!aw_trace_model_is_finished (variant->model))
     {
-      g_string_append_printf (s, "; %u task%s so far", m->tasks, m->tasks == 1 ? "" : "s");
+      g_string_append_printf (s, NG_("; %u task so far", "; %u tasks so far", m->tasks), m->tasks);
       return g_string_free (s, FALSE);
     }
   if (m->tasks == 0)
     return g_string_free (s, FALSE);
+
+  /* Every task alike: "its 4 tasks all completed", "its task was cancelled". */
+  for (guint i = 0; i < G_N_ELEMENTS (counts); i++)
+    if (counts[i] == m->tasks)
+      {
+        g_autofree char *all = NULL;
+        const char *one;
+
+        /* Translators: these follow what a run did ("“WhenAll” took 1.00 s");
+         * the plural forms are for 2 tasks or more */
+        switch (i)
+          {
+          case 0:
+            one = _("; its task completed");
+            all = g_strdup_printf (NG_("; its %u tasks all completed",
+                                       "; its %u tasks all completed", m->tasks),
+                                   m->tasks);
+            break;
+          case 1:
+            one = _("; its task failed");
+            all = g_strdup_printf (NG_("; its %u tasks all failed",
+                                       "; its %u tasks all failed", m->tasks),
+                                   m->tasks);
+            break;
+          case 2:
+            one = _("; its task was cancelled");
+            all = g_strdup_printf (NG_("; its %u tasks were all cancelled",
+                                       "; its %u tasks were all cancelled", m->tasks),
+                                   m->tasks);
+            break;
+          case 3:
+            one = _("; its task deadlocked");
+            all = g_strdup_printf (NG_("; its %u tasks all deadlocked",
+                                       "; its %u tasks all deadlocked", m->tasks),
+                                   m->tasks);
+            break;
+          default:
+            one = _("; its task was still running");
+            all = g_strdup_printf (NG_("; its %u tasks were all still running",
+                                       "; its %u tasks were all still running", m->tasks),
+                                   m->tasks);
+            break;
+          }
+        if (m->tasks == 1)
+          g_string_append (s, one);
+        else
+          g_string_append (s, all);
+        return g_string_free (s, FALSE);
+      }
+
+  /* Translators: the items of "of its 4 tasks, 1 completed, 2 were
+   * cancelled and 1 deadlocked" */
+  if (m->completed > 0)
+    g_ptr_array_add (parts, g_strdup_printf (NG_("%u completed", "%u completed", m->completed), m->completed));
+  if (m->failed > 0)
+    g_ptr_array_add (parts, g_strdup_printf (NG_("%u failed", "%u failed", m->failed), m->failed));
+  if (m->cancelled > 0)
+    g_ptr_array_add (parts, g_strdup_printf (NG_("%u was cancelled", "%u were cancelled", m->cancelled),
+                                             m->cancelled));
+  if (m->deadlocked > 0)
+    g_ptr_array_add (parts, g_strdup_printf (NG_("%u deadlocked", "%u deadlocked", m->deadlocked), m->deadlocked));
+  if (m->pending > 0)
+    g_ptr_array_add (parts, g_strdup_printf (NG_("%u was still running", "%u were still running", m->pending),
+                                             m->pending));
+
   {
-    /* Every task alike: "its 4 tasks all completed", "its task was cancelled". */
-    const struct { guint count; const char *one; const char *all; } alike[] = {
-      { m->completed, "completed", "all completed" },
-      { m->failed, "failed", "all failed" },
-      { m->cancelled, "was cancelled", "were all cancelled" },
-      { m->deadlocked, "deadlocked", "all deadlocked" },
-      { m->pending, "was still running", "were all still running" },
-    };
+    g_autoptr(GString) joined = g_string_new (NULL);
 
-    for (guint i = 0; i < G_N_ELEMENTS (alike); i++)
-      if (alike[i].count == m->tasks)
-        {
-          if (m->tasks == 1)
-            g_string_append_printf (s, "; its task %s", alike[i].one);
-          else
-            g_string_append_printf (s, "; its %u tasks %s", m->tasks, alike[i].all);
-          return g_string_free (s, FALSE);
-        }
+    /* Translators: the last separator of a list without a comma before
+     * "and": "1 completed, 2 were cancelled and 1 deadlocked" */
+    append_list (joined, parts, C_("list", " and "), C_("list, no comma", " and "));
+    list = g_string_free (g_steal_pointer (&joined), FALSE);
   }
-
-#define PART(count, one, many) \
-  if ((count) > 0) \
-    parts[n] = owned[n] = g_strdup_printf ("%u %s", (count), (count) == 1 ? (one) : (many)), n++;
-  PART (m->completed, "completed", "completed");
-  PART (m->failed, "failed", "failed");
-  PART (m->cancelled, "was cancelled", "were cancelled");
-  PART (m->deadlocked, "deadlocked", "deadlocked");
-  PART (m->pending, "was still running", "were still running");
-#undef PART
-
-  g_string_append_printf (s, "; of its %u task%s, ", m->tasks, m->tasks == 1 ? "" : "s");
-  for (guint i = 0; i < n; i++)
-    {
-      if (i > 0)
-        g_string_append (s, i + 1 == n ? " and " : ", ");
-      g_string_append (s, parts[i]);
-      g_free (owned[i]);
-    }
+  /* Translators: %1$u is how many tasks a run had, %2$s a list such as "1
+   * completed, 2 were cancelled and 1 deadlocked" */
+  g_string_append_printf (s, NG_("; of its %1$u task, %2$s", "; of its %1$u tasks, %2$s", m->tasks),
+                          m->tasks, list);
   return g_string_free (s, FALSE);
 }
 
@@ -405,7 +481,11 @@ aw_summary_outcome_card (const AwNamedRun *variants,
   for (guint i = 0; i < n_variants; i++)
     {
       const AwMetrics *m = aw_trace_model_get_metrics (variants[i].model);
-      const char *who = n_variants > 1 ? variants[i].title : NULL;
+      /* Translators: before a line of the outcome card about one of several
+       * runs, "WhenAll: 2 errors were never observed"; %s is a variant's title */
+      g_autofree char *who = n_variants > 1 && variants[i].title != NULL
+        ? g_strdup_printf (_("%s: "), variants[i].title)
+        : g_strdup ("");
 
       if (m->cancel_requested)
         {
@@ -420,29 +500,48 @@ aw_summary_outcome_card (const AwNamedRun *variants,
               first_cancel = markers[k].time_ns - aw_trace_model_get_begin_ns (variants[i].model);
           count_cancellation (variants[i].model, &stopped, &ignored);
           when = aw_format_duration (first_cancel / 1e6);
-          g_string_append_printf (s, "\n%s%s%s after %s: %u task%s stopped, %u kept running",
-                                  who ? who : "", who ? ": " : "",
-                                  aw_trace_model_get_stopped_by_user (variants[i].model, NULL)
-                                    ? "You pressed Cancel" : "Cancel requested",
-                                  when, stopped, stopped == 1 ? "" : "s", ignored);
+          g_string_append_printf (s, "\n%s", who);
+          if (aw_trace_model_get_stopped_by_user (variants[i].model, NULL))
+            /* Translators: %1$s is when ("500 ms"), %2$u and %3$u are counts of
+             * tasks; the plural follows %2$u */
+            g_string_append_printf (s, NG_("You pressed Cancel after %1$s: %2$u task stopped, %3$u kept running",
+                                           "You pressed Cancel after %1$s: %2$u tasks stopped, %3$u kept running",
+                                           stopped),
+                                    when, stopped, ignored);
+          else
+            /* Translators: %1$s is when ("500 ms"), %2$u and %3$u are counts of
+             * tasks; the plural follows %2$u */
+            g_string_append_printf (s, NG_("Cancel requested after %1$s: %2$u task stopped, %3$u kept running",
+                                           "Cancel requested after %1$s: %2$u tasks stopped, %3$u kept running",
+                                           stopped),
+                                    when, stopped, ignored);
           if (m->wasted_ms >= 1)
             {
               g_autofree char *wasted = aw_format_duration (m->wasted_ms);
-              g_string_append_printf (s, " (%s of work after the cancel)", wasted);
+              /* Translators: %s is a duration ("200 ms") */
+              g_string_append_printf (s, _(" (%s of work after the cancel)"), wasted);
             }
         }
       if (m->errors_unobserved > 0)
-        g_string_append_printf (s, "\n%s%s%u error%s never observed", who ? who : "", who ? ": " : "",
-                                m->errors_unobserved, m->errors_unobserved == 1 ? " was" : "s were");
+        {
+          g_string_append_printf (s, "\n%s", who);
+          g_string_append_printf (s, NG_("%u error was never observed", "%u errors were never observed",
+                                         m->errors_unobserved), m->errors_unobserved);
+        }
       if (m->crashed)
-        g_string_append_printf (s, "\n%s%sAn exception escaped an async void method: in C# it is rethrown on the "
-                                   "UI thread and the process ends there; what comes after the crash marker "
-                                   "never runs. Catch inside async void handlers, or return a Task and await it.",
-                                who ? who : "", who ? ": " : "");
+        {
+          g_string_append_printf (s, "\n%s", who);
+          g_string_append (s, _("An exception escaped an async void method: in C# it is rethrown on the "
+                                "UI thread and the process ends there; what comes after the crash marker "
+                                "never runs. Catch inside async void handlers, or return a Task and await it."));
+        }
       if (m->errors_swallowed > 0)
-        g_string_append_printf (s, "\n%s%s%u error%s swallowed by await (observed, not rethrown)",
-                                who ? who : "", who ? ": " : "",
-                                m->errors_swallowed, m->errors_swallowed == 1 ? " was" : "s were");
+        {
+          g_string_append_printf (s, "\n%s", who);
+          g_string_append_printf (s, NG_("%u error was swallowed by await (observed, not rethrown)",
+                                         "%u errors were swallowed by await (observed, not rethrown)",
+                                         m->errors_swallowed), m->errors_swallowed);
+        }
       if (m->watchdog_fired)
         {
           g_autofree char *gap = aw_format_duration (m->max_main_loop_gap_ms);
@@ -463,21 +562,32 @@ aw_summary_outcome_card (const AwNamedRun *variants,
           if (watchdog >= 0 && stranded >= watchdog)
             late = aw_format_duration ((stranded - watchdog) / 1e6);
 
-          g_string_append_printf (s, "\n%s%sDeadlock: the window was frozen for %s (%u frames missed) "
-                                  "until the watchdog gave up on .Result. In C# .Result has no deadline: "
-                                  "it never returns, and the window stays frozen for good",
-                                  who ? who : "", who ? ": " : "", gap, m->frames_missed);
+          g_string_append_printf (s, "\n%s", who);
+          /* Translators: %1$s is a duration ("2.00 s"), %2$u a count of frames */
+          g_string_append_printf (s, NG_("Deadlock: the window was frozen for %1$s (%2$u frame missed) "
+                                         "until the watchdog gave up on .Result. In C# .Result has no deadline: "
+                                         "it never returns, and the window stays frozen for good",
+                                         "Deadlock: the window was frozen for %1$s (%2$u frames missed) "
+                                         "until the watchdog gave up on .Result. In C# .Result has no deadline: "
+                                         "it never returns, and the window stays frozen for good",
+                                         m->frames_missed),
+                                  gap, m->frames_missed);
           if (late != NULL)
-            g_string_append_printf (s, ". The continuation it waited for never runs in C#; in GLib it "
-                                       "ran %s after the watchdog", late);
-          g_string_append (s, ". Clicks made during the freeze were queued and handled afterwards. "
-                              "The fix: await the task instead of blocking on .Result.");
+            /* Translators: continues the sentence "Deadlock: …"; %s is a duration */
+            g_string_append_printf (s, _(". The continuation it waited for never runs in C#; in GLib it "
+                                         "ran %s after the watchdog"), late);
+          g_string_append (s, _(". Clicks made during the freeze were queued and handled afterwards. "
+                                "The fix: await the task instead of blocking on .Result."));
         }
       else if (m->max_main_loop_gap_ms >= 100)
         {
           g_autofree char *gap = aw_format_duration (m->max_main_loop_gap_ms);
-          g_string_append_printf (s, "\n%s%sThe UI thread was blocked for %s (%u frames missed)",
-                                  who ? who : "", who ? ": " : "", gap, m->frames_missed);
+          g_string_append_printf (s, "\n%s", who);
+          /* Translators: %1$s is a duration ("2.00 s"), %2$u a count of frames */
+          g_string_append_printf (s, NG_("The UI thread was blocked for %1$s (%2$u frame missed)",
+                                         "The UI thread was blocked for %1$s (%2$u frames missed)",
+                                         m->frames_missed),
+                                  gap, m->frames_missed);
         }
     }
 
@@ -539,7 +649,7 @@ aw_summary_accessible (const AwNamedRun *variants,
       g_string_append (s, one);
     }
   if (n_variants == 0)
-    g_string_append (s, "Not run yet");
+    g_string_append (s, _("Not run yet"));
 
   return g_string_free (s, FALSE);
 }
@@ -581,8 +691,10 @@ aw_summary_task_thread (AwTraceModel     *model,
       const AwTaskInfo *blocker = aw_trace_model_find_task (model, blocks[b].task);
 
       if (blocker != NULL && blocker->parent == task->id)
-        return g_strdup_printf ("%s (blocked in %s)", aw_trace_get_lane_name (trace, blocks[b].lane),
+        /* Translators: a task's thread, "main thread (blocked in
+         * Thread.Sleep(1000))": %1$s is a thread's name, %2$s a task's name */
+        return g_strdup_printf (_("%1$s (blocked in %2$s)"), aw_trace_get_lane_name (trace, blocks[b].lane),
                                 blocker->name);
     }
-  return g_strdup ("none: it awaited without holding a thread");
+  return g_strdup (_("none: it awaited without holding a thread"));
 }

@@ -36,6 +36,7 @@
 #include <string.h>
 
 #include "aw-format.h"
+#include "aw-i18n.h"
 #include "aw-summary.h"
 
 /* Metrics -------------------------------------------------------------------- */
@@ -47,43 +48,37 @@ typedef enum {
   UNIT_OUTCOME,
 } Unit;
 
-/* Each metric in words: @words names the figure ("wall time: 1.00 s");
- * @one and @many say what a run did, for a sentence ("“WhenAll” took
- * 1.00 s"), with a count of one or any other (a flag: yes, then no). */
+/* Each metric in words: @words names the figure ("wall time: 1.00 s"),
+ * marked for translation (describe_figure() says what a run did). The
+ * names are the scenario language's keywords and stay as written. */
 static const struct {
   const char *name;
   Unit        unit;
   const char *words;
-  const char *one;
-  const char *many;
 } metrics[] = {
-  { "wall_ms", UNIT_MS, "wall time", "took %s", NULL },
-  { "tasks", UNIT_COUNT, "tasks", "ran %s task", "ran %s tasks" },
-  { "completed", UNIT_COUNT, "tasks completed", "completed %s task", "completed %s tasks" },
-  { "failed", UNIT_COUNT, "tasks failed", "had %s task fail", "had %s tasks fail" },
-  { "cancelled", UNIT_COUNT, "tasks cancelled", "had %s task cancelled", "had %s tasks cancelled" },
-  { "deadlocked", UNIT_COUNT, "tasks deadlocked", "had %s task deadlocked", "had %s tasks deadlocked" },
-  { "pending", UNIT_COUNT, "tasks still running", "left %s task running", "left %s tasks running" },
-  { "sync_completed", UNIT_COUNT, "calls completed synchronously",
-    "completed %s call synchronously", "completed %s calls synchronously" },
-  { "threads_used", UNIT_COUNT, "threads used", "used %s thread", "used %s threads" },
-  { "gtasks_created", UNIT_COUNT, "Task objects allocated (GTasks)",
-    "allocated %s Task object (GTask)", "allocated %s Task objects (GTasks)" },
-  { "errors_observed", UNIT_COUNT, "errors observed", "observed %s error", "observed %s errors" },
-  { "errors_unobserved", UNIT_COUNT, "errors never observed",
-    "left %s error never observed", "left %s errors never observed" },
-  { "errors_swallowed", UNIT_COUNT, "errors an awaited WhenAll did not rethrow",
-    "swallowed %s error (await rethrew only the first)", "swallowed %s errors (await rethrew only the first)" },
-  { "max_main_loop_gap_ms", UNIT_MS, "longest main-loop gap", "froze the UI thread for up to %s", NULL },
-  { "frames_missed", UNIT_COUNT, "frames missed", "missed %s frame", "missed %s frames" },
-  { "ui_blocked_ms", UNIT_MS, "UI thread blocked", "blocked the UI thread for %s", NULL },
-  { "cancel_latency_ms", UNIT_MS, "cancellation latency", "stopped %s after the cancel", NULL },
-  { "wasted_ms", UNIT_MS, "work after the cancel", "ran %s of work after the cancel", NULL },
-  { "abandoned_work_ms", UNIT_MS, "work after the caller gave up", "ran %s of work after the caller gave up", NULL },
-  { "cancel_requested", UNIT_FLAG, "cancel requested", "requested a cancel", "requested no cancel" },
-  { "watchdog_fired", UNIT_FLAG, "watchdog fired", "set off the watchdog", "did not set off the watchdog" },
-  { "crashed", UNIT_FLAG, "process crashed", "crashed", "did not crash" },
-  { "outcome", UNIT_OUTCOME, "outcome", NULL, NULL },
+  { "wall_ms", UNIT_MS, N_("wall time") },
+  { "tasks", UNIT_COUNT, N_("tasks") },
+  { "completed", UNIT_COUNT, N_("tasks completed") },
+  { "failed", UNIT_COUNT, N_("tasks failed") },
+  { "cancelled", UNIT_COUNT, N_("tasks cancelled") },
+  { "deadlocked", UNIT_COUNT, N_("tasks deadlocked") },
+  { "pending", UNIT_COUNT, N_("tasks still running") },
+  { "sync_completed", UNIT_COUNT, N_("calls completed synchronously") },
+  { "threads_used", UNIT_COUNT, N_("threads used") },
+  { "gtasks_created", UNIT_COUNT, N_("Task objects allocated (GTasks)") },
+  { "errors_observed", UNIT_COUNT, N_("errors observed") },
+  { "errors_unobserved", UNIT_COUNT, N_("errors never observed") },
+  { "errors_swallowed", UNIT_COUNT, N_("errors an awaited WhenAll did not rethrow") },
+  { "max_main_loop_gap_ms", UNIT_MS, N_("longest main-loop gap") },
+  { "frames_missed", UNIT_COUNT, N_("frames missed") },
+  { "ui_blocked_ms", UNIT_MS, N_("UI thread blocked") },
+  { "cancel_latency_ms", UNIT_MS, N_("cancellation latency") },
+  { "wasted_ms", UNIT_MS, N_("work after the cancel") },
+  { "abandoned_work_ms", UNIT_MS, N_("work after the caller gave up") },
+  { "cancel_requested", UNIT_FLAG, N_("cancel requested") },
+  { "watchdog_fired", UNIT_FLAG, N_("watchdog fired") },
+  { "crashed", UNIT_FLAG, N_("process crashed") },
+  { "outcome", UNIT_OUTCOME, N_("outcome") },
 };
 
 static const char * const operators[] = { "at_most", "at_least", "at_most_ratio", "at_least_ratio", "is", NULL };
@@ -198,6 +193,28 @@ outcome_word (AwTraceModel *model)
   return outcome;
 }
 
+/* An outcome word as a reader sees it. The words themselves ("completed",
+ * "cancelled") are the scenario language's and the traces'; they are
+ * compared and written to `run --json` as they are, and only translated
+ * here, where a sentence shows them. */
+static const char *
+outcome_display (const char *word)
+{
+  if (g_strcmp0 (word, AW_RUN_COMPLETED) == 0)
+    return C_("outcome", "completed");
+  if (g_strcmp0 (word, AW_RUN_FAULTED) == 0)
+    return C_("outcome", "faulted");
+  if (g_strcmp0 (word, AW_RUN_CANCELLED) == 0)
+    return C_("outcome", "cancelled");
+  if (g_strcmp0 (word, AW_RUN_DEADLOCKED) == 0)
+    return C_("outcome", "deadlocked");
+  if (g_strcmp0 (word, AW_RUN_CRASHED) == 0)
+    return C_("outcome", "crashed");
+  if (g_strcmp0 (word, "running") == 0)
+    return C_("outcome", "running");
+  return word;
+}
+
 /* Checks: the schema ------------------------------------------------------------ */
 
 static gboolean
@@ -239,7 +256,8 @@ variant_names (AwScenario *scenario)
   GString *names = g_string_new (NULL);
 
   for (guint i = 0; i < aw_scenario_get_n_variants (scenario); i++)
-    g_string_append_printf (names, "%s%s", i ? ", " : "", aw_scenario_get_variant (scenario, i)->name);
+    /* Translators: the separator of a list of variant names, "a, b, c" */
+    g_string_append_printf (names, "%s%s", i ? C_("list", ", ") : "", aw_scenario_get_variant (scenario, i)->name);
   return g_string_free (names, FALSE);
 }
 
@@ -284,8 +302,9 @@ aw_verdict_validate_check (AwScenario  *scenario,
                !g_str_equal (name, "real_only"))
         {
           *member = name;
-          *message = g_strdup_printf ("unknown field \"%s\" in a check (known fields: metric, variant, "
-                                      "at_most, at_least, at_most_ratio, at_least_ratio, is, of, real_only)", name);
+          /* Translators: the field names are the scenario language's keywords: keep them as written */
+          *message = g_strdup_printf (_("unknown field \"%s\" in a check (known fields: metric, variant, "
+                                        "at_most, at_least, at_most_ratio, at_least_ratio, is, of, real_only)"), name);
           return FALSE;
         }
     }
@@ -294,7 +313,7 @@ aw_verdict_validate_check (AwScenario  *scenario,
       json_node_get_value_type (json_object_get_member (check, "real_only")) != G_TYPE_BOOLEAN)
     {
       *member = "real_only";
-      *message = g_strdup ("\"real_only\" must be true or false");
+      *message = g_strdup (_("\"real_only\" must be true or false"));
       return FALSE;
     }
 
@@ -302,15 +321,15 @@ aw_verdict_validate_check (AwScenario  *scenario,
   if (metric == NULL)
     {
       *member = json_object_has_member (check, "metric") ? "metric" : NULL;
-      *message = g_strdup ("a check needs \"metric\": the name of a figure, such as \"wall_ms\"");
+      *message = g_strdup (_("a check needs \"metric\": the name of a figure, such as \"wall_ms\""));
       return FALSE;
     }
   if ((index = find_metric (metric)) < 0)
     {
-      g_autofree char *list = g_strjoinv (", ", (char **) aw_verdict_list_metrics ());
+      g_autofree char *list = g_strjoinv (C_("list", ", "), (char **) aw_verdict_list_metrics ());
 
       *member = "metric";
-      *message = g_strdup_printf ("unknown metric \"%s\" (known metrics: %s)", metric, list);
+      *message = g_strdup_printf (_("unknown metric \"%s\" (known metrics: %s)"), metric, list);
       return FALSE;
     }
 
@@ -321,16 +340,20 @@ aw_verdict_validate_check (AwScenario  *scenario,
 
       *member = json_object_has_member (check, "variant") ? "variant" : NULL;
       if (variant == NULL)
-        *message = g_strdup_printf ("a check needs \"variant\": the variant whose figure it checks (%s)", names);
+        /* Translators: %s is a list of the scenario's variant names */
+        *message = g_strdup_printf (_("a check needs \"variant\": the variant whose figure it checks (%s)"), names);
       else
-        *message = g_strdup_printf ("no variant named \"%s\" in this scenario (variants: %s)", variant, names);
+        *message = g_strdup_printf (_("no variant named \"%s\" in this scenario (variants: %s)"), variant, names);
       return FALSE;
     }
 
   if (n_ops != 1)
     {
-      *message = g_strdup_printf ("a check needs exactly one operator (at_most, at_least, at_most_ratio, "
-                                  "at_least_ratio or is); this one has %u", n_ops);
+      /* Translators: the operators are the scenario language's keywords: keep them as written */
+      *message = g_strdup_printf (NG_("a check needs exactly one operator (at_most, at_least, at_most_ratio, "
+                                      "at_least_ratio or is); this one has %u",
+                                      "a check needs exactly one operator (at_most, at_least, at_most_ratio, "
+                                      "at_least_ratio or is); this one has %u", n_ops), n_ops);
       return FALSE;
     }
 
@@ -341,12 +364,12 @@ aw_verdict_validate_check (AwScenario  *scenario,
       *member = "is";
       if (metrics[index].unit != UNIT_OUTCOME)
         {
-          *message = g_strdup_printf ("\"is\" compares the outcome; for \"%s\" use at_most or at_least", metric);
+          *message = g_strdup_printf (_("\"is\" compares the outcome; for \"%s\" use at_most or at_least"), metric);
           return FALSE;
         }
       if (value == NULL || !g_strv_contains (outcomes, value))
         {
-          *message = g_strdup ("\"is\" must be \"completed\", \"faulted\", \"cancelled\", \"deadlocked\" or \"crashed\"");
+          *message = g_strdup (_("\"is\" must be \"completed\", \"faulted\", \"cancelled\", \"deadlocked\" or \"crashed\""));
           return FALSE;
         }
     }
@@ -355,12 +378,12 @@ aw_verdict_validate_check (AwScenario  *scenario,
       *member = op;
       if (metrics[index].unit == UNIT_OUTCOME)
         {
-          *message = g_strdup_printf ("the outcome is a word: check it with \"is\", not \"%s\"", op);
+          *message = g_strdup_printf (_("the outcome is a word: check it with \"is\", not \"%s\""), op);
           return FALSE;
         }
       if (!member_is_number (check, op) || !(member_number (check, op) >= 0))
         {
-          *message = g_strdup_printf ("\"%s\" must be a number, 0 or more", op);
+          *message = g_strdup_printf (_("\"%s\" must be a number, 0 or more"), op);
           return FALSE;
         }
     }
@@ -372,13 +395,14 @@ aw_verdict_validate_check (AwScenario  *scenario,
       g_autofree char *names = variant_names (scenario);
 
       *member = json_object_has_member (check, "of") ? "of" : op;
-      *message = g_strdup_printf ("\"%s\" needs \"of\": another variant to compare with (%s)", op, names);
+      /* Translators: %1$s is an operator keyword such as at_most_ratio, %2$s a list of variant names */
+      *message = g_strdup_printf (_("\"%1$s\" needs \"of\": another variant to compare with (%2$s)"), op, names);
       return FALSE;
     }
   if (!ratio && json_object_has_member (check, "of"))
     {
       *member = "of";
-      *message = g_strdup_printf ("\"of\" only goes with at_most_ratio or at_least_ratio, not \"%s\"", op);
+      *message = g_strdup_printf (_("\"of\" only goes with at_most_ratio or at_least_ratio, not \"%s\""), op);
       return FALSE;
     }
 
@@ -413,8 +437,8 @@ aw_verdict_validate_scenario (AwScenario  *scenario,
       if (check == NULL)
         {
           aw_scenario_set_check_error (scenario, i, NULL, error,
-                                       "check %u is not an object like {\"metric\": \"wall_ms\", "
-                                       "\"variant\": \"v\", \"at_most\": 1200}", i + 1);
+                                       _("check %u is not an object like {\"metric\": \"wall_ms\", "
+                                         "\"variant\": \"v\", \"at_most\": 1200}"), i + 1);
           return FALSE;
         }
       if (!aw_verdict_validate_check (scenario, check, &member, &message))
@@ -504,19 +528,19 @@ format_figure (Unit   unit,
   if (unit == UNIT_MS)
     return aw_format_duration (value);
   if (unit == UNIT_FLAG)
-    return g_strdup (value != 0 ? "yes" : "no");
+    return g_strdup (value != 0 ? C_("flag", "yes") : C_("flag", "no"));
 
   aw_format_number (digits, sizeof digits, 0, value);
   if (!(value >= 1000 && value < 1e15))
     return g_strdup (digits);
 
-  /* 10001 -> "10,001" */
+  /* 10001 -> "10,001", with the locale's separator */
   s = g_string_new (NULL);
   n = strlen (digits);
   for (guint i = 0; i < n; i++)
     {
       if (i > 0 && (n - i) % 3 == 0)
-        g_string_append_c (s, ',');
+        g_string_append (s, aw_format_thousands_separator ());
       g_string_append_c (s, digits[i]);
     }
   return g_string_free (s, FALSE);
@@ -528,7 +552,8 @@ format_ratio (double ratio)
   char num[G_ASCII_DTOSTR_BUF_SIZE];
 
   aw_format_number (num, sizeof num, ratio >= 9.95 ? 0 : ratio >= 0.995 ? 1 : ratio >= 0.095 ? 2 : 3, ratio);
-  return g_strdup_printf ("%sx", num);
+  /* Translators: a ratio, "0.50x" (half as much); %s is the number */
+  return g_strdup_printf (_("%sx"), num);
 }
 
 /* A variant's title in quotes, so that a title holding figures ("Answer in
@@ -556,24 +581,30 @@ expectation (const AwCheck *check,
              gboolean       names)
 {
   Unit unit = metrics[find_metric (check->metric)].unit;
-  const char *op = g_str_has_prefix (check->op, "at_most") ? "at most" : "at least";
+  gboolean at_most = g_str_has_prefix (check->op, "at_most");
 
   if (g_str_equal (check->op, "is"))
-    return g_strdup (check->expected_outcome);
+    return g_strdup (outcome_display (check->expected_outcome));
   if (check->of != NULL)
     {
       g_autofree char *r = format_ratio (check->bound);
-      return names ? g_strdup_printf ("%s %s", op, r)
-                   : g_strdup_printf ("%s %s that of %s", op, r, check->of_title);
+
+      if (names)
+        /* Translators: %s is a ratio such as "0.50x" */
+        return g_strdup_printf (at_most ? _("at most %s") : _("at least %s"), r);
+      /* Translators: %1$s is a ratio such as "0.50x", %2$s a variant's quoted title */
+      return g_strdup_printf (at_most ? _("at most %1$s that of %2$s") : _("at least %1$s that of %2$s"),
+                              r, check->of_title);
     }
   /* A flag is 0 or 1: "at most 0" is "no", "at least 1" is "yes". */
   if (unit == UNIT_FLAG && !names && g_str_equal (check->op, "at_most") && check->bound < 1)
-    return g_strdup ("no");
+    return g_strdup (C_("flag", "no"));
   if (unit == UNIT_FLAG && !names && g_str_equal (check->op, "at_least") && check->bound > 0)
-    return g_strdup ("yes");
+    return g_strdup (C_("flag", "yes"));
   {
     g_autofree char *b = format_figure (unit, check->bound);
-    return g_strdup_printf ("%s %s", op, b);
+    /* Translators: %s is a figure such as "1.50 s" or "3" */
+    return g_strdup_printf (at_most ? _("at most %s") : _("at least %s"), b);
   }
 }
 
@@ -592,7 +623,7 @@ shortfall (const AwCheck *check,
       if (isinf (by))
         return NULL;
       aw_format_number (num, sizeof num, by >= 9.95 ? 0 : by >= 0.995 ? 1 : 2, by);
-      return g_strdup_printf ("%sx", num);
+      return g_strdup_printf (_("%sx"), num);
     }
   if (unit == UNIT_FLAG || unit == UNIT_OUTCOME)
     return NULL;
@@ -610,17 +641,26 @@ evaluate (AwCheck          *check,
   AwTraceModel *other = check->of ? find_run (variants, n_variants, check->of) : NULL;
   gint index = find_metric (check->metric);
   Unit unit = metrics[index].unit;
-  const char *words = metrics[index].words;
+  const char *words = _(metrics[index].words);
   g_autofree char *value = NULL;
   g_autofree char *bound = expectation (check, TRUE);
-  g_autofree char *expected = g_strdup_printf ("expected %s", bound);
+  /* Translators: %s is what a check expects, "at most 1.50 s" */
+  g_autofree char *expected = g_strdup_printf (_("expected %s"), bound);
   g_autofree char *wanted = expectation (check, FALSE);
+  g_autofree char *expected_titles = g_strdup_printf (_("expected %s"), wanted);
   gboolean ratio = check->of != NULL;
   gboolean has_value, has_other = TRUE;
   const char *stopped = NULL;
 
-  check->claim = g_strdup_printf ("%s: %s %s", check->variant_title, unit == UNIT_OUTCOME ? "ends" : words,
-                                  wanted);
+  if (unit == UNIT_OUTCOME)
+    /* Translators: a check's claim; %1$s is a variant's quoted title, %2$s an
+     * outcome word ("cancelled", "completed") */
+    check->claim = g_strdup_printf (_("%1$s: ends %2$s"), check->variant_title, wanted);
+  else
+    /* Translators: a check's claim, "“WhenAll”: wall time at most 1.50 s";
+     * %1$s is a variant's quoted title, %2$s a figure's name ("wall time"),
+     * %3$s what is expected ("at most 1.50 s") */
+    check->claim = g_strdup_printf (_("%1$s: %2$s %3$s"), check->variant_title, words, wanted);
 
   /* A run the user cancelled was cut short: its figures are not what
    * the program does. */
@@ -632,9 +672,13 @@ evaluate (AwCheck          *check,
     {
       check->status = AW_CHECK_NOT_CHECKED;
       check->stopped = TRUE;
-      check->text = g_strdup_printf ("%s: %s; %s: not checked, %s was cancelled by you",
+      /* Translators: a check as `run` prints it; %1$s is a variant's name,
+       * %2$s a figure's name, %3$s "expected at most 1.50 s", %4$s the
+       * variant the user cancelled */
+      check->text = g_strdup_printf (_("%1$s: %2$s; %3$s: not checked, %4$s was cancelled by you"),
                                      check->variant, words, expected, stopped);
-      check->detail = g_strdup_printf ("%s: not checked, %s was cancelled by you", check->claim,
+      /* Translators: %1$s is a check's claim, %2$s a variant's quoted title */
+      check->detail = g_strdup_printf (_("%1$s: not checked, %2$s was cancelled by you"), check->claim,
                                        stopped == check->variant ? check->variant_title : check->of_title);
       return;
     }
@@ -646,21 +690,27 @@ evaluate (AwCheck          *check,
     {
       check->status = AW_CHECK_NOT_CHECKED;
       check->needs_real_run = TRUE;
-      check->text = g_strdup_printf ("%s: %s; %s: not checked, measured only on a real run "
-                                     "(the virtual clock does not time the UI thread's own work)",
+      /* Translators: %1$s is a variant's name, %2$s a figure's name,
+       * %3$s "expected at most 1.50 s" */
+      check->text = g_strdup_printf (_("%1$s: %2$s; %3$s: not checked, measured only on a real run "
+                                       "(the virtual clock does not time the UI thread's own work)"),
                                      check->variant, words, expected);
-      check->detail = g_strdup_printf ("%s: not checked, measured only on a real run", check->claim);
+      /* Translators: %s is a check's claim, "“WhenAll”: wall time at most 1.50 s" */
+      check->detail = g_strdup_printf (_("%s: not checked, measured only on a real run"), check->claim);
       return;
     }
 
   if (run == NULL || (ratio && other == NULL))
     {
       check->status = AW_CHECK_NOT_CHECKED;
-      check->text = g_strdup_printf ("%s: %s; %s: not checked, %s was not run",
+      /* Translators: %1$s is a variant's name, %2$s a figure's name,
+       * %3$s "expected at most 1.50 s", %4$s the variant that was not run */
+      check->text = g_strdup_printf (_("%1$s: %2$s; %3$s: not checked, %4$s was not run"),
                                      check->variant, words, expected,
                                      run == NULL ? check->variant : check->of);
       check->missing = run == NULL ? check->variant_title : check->of_title;
-      check->detail = g_strdup_printf ("%s: not checked, %s was not run", check->claim, check->missing);
+      /* Translators: %1$s is a check's claim, %2$s a variant's quoted title */
+      check->detail = g_strdup_printf (_("%1$s: not checked, %2$s was not run"), check->claim, check->missing);
       return;
     }
 
@@ -668,8 +718,12 @@ evaluate (AwCheck          *check,
     {
       check->outcome = g_strdup (outcome_word (run));
       check->status = g_str_equal (check->outcome, check->expected_outcome) ? AW_CHECK_MET : AW_CHECK_NOT_MET;
-      check->text = g_strdup_printf ("%s: outcome %s; %s", check->variant, check->outcome, expected);
-      check->detail = g_strdup_printf ("%s: outcome %s; %s", check->variant_title, check->outcome, expected);
+      /* Translators: %1$s is a variant (its name or quoted title), %2$s the
+       * outcome it had ("cancelled"), %3$s "expected completed" */
+      check->text = g_strdup_printf (_("%1$s: outcome %2$s; %3$s"), check->variant,
+                                     outcome_display (check->outcome), expected);
+      check->detail = g_strdup_printf (_("%1$s: outcome %2$s; %3$s"), check->variant_title,
+                                       outcome_display (check->outcome), expected);
       return;
     }
 
@@ -679,11 +733,13 @@ evaluate (AwCheck          *check,
   if (!has_value || !has_other)
     {
       check->status = AW_CHECK_NOT_MET;
-      check->text = g_strdup_printf ("%s: %s: no figure (nothing was cancelled in %s); %s",
+      /* Translators: %1$s is a variant, %2$s a figure's name, %3$s the
+       * variant without the figure, %4$s "expected at most 1.50 s" */
+      check->text = g_strdup_printf (_("%1$s: %2$s: no figure (nothing was cancelled in %3$s); %4$s"),
                                      check->variant, words, has_value ? check->of : check->variant, expected);
-      check->detail = g_strdup_printf ("%s: %s: no figure (nothing was cancelled in %s); expected %s",
+      check->detail = g_strdup_printf (_("%1$s: %2$s: no figure (nothing was cancelled in %3$s); %4$s"),
                                        check->variant_title, words,
-                                       has_value ? check->of_title : check->variant_title, wanted);
+                                       has_value ? check->of_title : check->variant_title, expected_titles);
       return;
     }
 
@@ -701,10 +757,17 @@ evaluate (AwCheck          *check,
         check->ratio = check->value > 0 ? INFINITY : 1.0;
       ok = g_str_equal (check->op, "at_most_ratio") ? check->ratio <= check->bound : check->ratio >= check->bound;
       check->status = ok ? AW_CHECK_MET : AW_CHECK_NOT_MET;
-      r = isinf (check->ratio) ? g_strdup ("more than none") : format_ratio (check->ratio);
-      check->text = g_strdup_printf ("%s: %s %s = %s that of %s (%s); %s",
+      /* Translators: a ratio against a figure of 0, in "%1$s: %2$s %3$s = %4$s that of %5$s" */
+      r = isinf (check->ratio) ? g_strdup (_("more than none")) : format_ratio (check->ratio);
+      /* Translators: "when-all: wall time 1.00 s = 0.41x that of one-by-one
+       * (2.41 s); expected at most 0.50x": %1$s a variant's name, %2$s a
+       * figure's name, %3$s its figure, %4$s the ratio, %5$s the other
+       * variant's name, %6$s its figure, %7$s what was expected */
+      check->text = g_strdup_printf (_("%1$s: %2$s %3$s = %4$s that of %5$s (%6$s); %7$s"),
                                      check->variant, words, value, r, check->of, other_value, expected);
-      check->detail = g_strdup_printf ("%s: %s %s, %s that of %s (%s); %s",
+      /* Translators: as "%1$s: %2$s %3$s = %4$s that of %5$s (%6$s); %7$s",
+       * with quoted titles instead of names */
+      check->detail = g_strdup_printf (_("%1$s: %2$s %3$s, %4$s that of %5$s (%6$s); %7$s"),
                                        check->variant_title, words, value, r, check->of_title, other_value,
                                        expected);
     }
@@ -713,8 +776,12 @@ evaluate (AwCheck          *check,
       gboolean ok = g_str_equal (check->op, "at_most") ? check->value <= check->bound : check->value >= check->bound;
 
       check->status = ok ? AW_CHECK_MET : AW_CHECK_NOT_MET;
-      check->text = g_strdup_printf ("%s: %s %s; %s", check->variant, words, value, expected);
-      check->detail = g_strdup_printf ("%s: %s %s; expected %s", check->variant_title, words, value, wanted);
+      /* Translators: "when-all: wall time 1.00 s; expected at most 1.50 s":
+       * %1$s a variant, %2$s a figure's name, %3$s its figure, %4$s what was
+       * expected */
+      check->text = g_strdup_printf (_("%1$s: %2$s %3$s; %4$s"), check->variant, words, value, expected);
+      check->detail = g_strdup_printf (_("%1$s: %2$s %3$s; %4$s"), check->variant_title, words, value,
+                                       expected_titles);
     }
 
   /* By how much it failed, so a class sees whether it was close. */
@@ -724,8 +791,13 @@ evaluate (AwCheck          *check,
 
       if (by != NULL)
         {
-          char *more = g_strdup_printf ("%s: %s %s", check->detail, by,
-                                        g_str_has_prefix (check->op, "at_most") ? "over" : "short");
+          char *more = g_str_has_prefix (check->op, "at_most")
+            /* Translators: %1$s is a check with its figures, %2$s by how
+             * much it was over its bound ("200 ms", "0.10x") */
+            ? g_strdup_printf (_("%1$s: %2$s over"), check->detail, by)
+            /* Translators: %1$s is a check with its figures, %2$s by how
+             * much it fell short of its bound ("200 ms", "0.10x") */
+            : g_strdup_printf (_("%1$s: %2$s short"), check->detail, by);
           g_free (check->detail);
           check->detail = more;
         }
@@ -847,13 +919,19 @@ append_not_checked (GString         *s,
     }
   if (total == 0)
     return;
+  /* Translators: these follow "Expected outcome met (3 of 4 checks)"; %u
+   * is the number of checks not checked */
   if (real_only == total)
-    g_string_append_printf (s, "; %u not checked: measured only on a real run", real_only);
+    g_string_append_printf (s, NG_("; %u not checked: measured only on a real run",
+                                   "; %u not checked: measured only on a real run", real_only), real_only);
   else if (real_only == 0)
-    g_string_append_printf (s, "; %u not checked: a variant they need was not run", total);
+    g_string_append_printf (s, NG_("; %u not checked: a variant they need was not run",
+                                   "; %u not checked: a variant they need was not run", total), total);
   else
-    g_string_append_printf (s, "; %u not checked: a variant they need was not run, or measured only on a "
-                               "real run", total);
+    g_string_append_printf (s, NG_("; %u not checked: a variant they need was not run, or measured only on a "
+                                   "real run",
+                                   "; %u not checked: a variant they need was not run, or measured only on a "
+                                   "real run", total), total);
 }
 
 /**
@@ -881,34 +959,42 @@ aw_verdict_to_string (const AwVerdict *verdict)
       g_autofree char *at = aw_format_duration (MAX (verdict->stopped_ms, 0));
 
       if (verdict->n_runs_before_stop > 0)
-        g_string_append_printf (s, "Cancelled by you %s into %s", at, verdict->stopped_title);
+        /* Translators: %1$s is a duration ("620 ms"), %2$s a variant's quoted title */
+        g_string_append_printf (s, _("Cancelled by you %1$s into %2$s: the rest was not run, so the expected "
+                                     "outcome was not checked"), at, verdict->stopped_title);
       else
-        g_string_append_printf (s, "Cancelled by you at %s", at);
-      g_string_append (s, ": the rest was not run, so the expected outcome was not checked");
+        /* Translators: %s is a duration ("620 ms") */
+        g_string_append_printf (s, _("Cancelled by you at %s: the rest was not run, so the expected outcome "
+                                     "was not checked"), at);
       if (verdict->n_not_met > 0)
-        g_string_append_printf (s, "; before that, %u check%s failed",
-                                verdict->n_not_met, verdict->n_not_met == 1 ? "" : "s");
+        g_string_append_printf (s, NG_("; before that, %u check failed", "; before that, %u checks failed",
+                                       verdict->n_not_met), verdict->n_not_met);
     }
   else if (total == 0)
-    g_string_append (s, "No expected outcome to check");
+    g_string_append (s, _("No expected outcome to check"));
   else if (verdict->n_not_met > 0)
-    g_string_append_printf (s, "Expected outcome NOT met (%u of %u check%s failed)",
-                            verdict->n_not_met, total, total == 1 ? "" : "s");
+    /* Translators: "%1$u of %2$u checks failed"; the plural follows the total, %2$u */
+    g_string_append_printf (s, NG_("Expected outcome NOT met (%1$u of %2$u check failed)",
+                                   "Expected outcome NOT met (%1$u of %2$u checks failed)", total),
+                            verdict->n_not_met, total);
   else if (headline->status == AW_CHECK_NOT_CHECKED)
     {
       if (headline->needs_real_run)
-        g_string_append (s, "Main claim not checked: it is measured only on a real run");
+        g_string_append (s, _("Main claim not checked: it is measured only on a real run"));
       else
-        g_string_append_printf (s, "Main claim not checked: %s was not run",
+        /* Translators: %s is a variant's quoted title */
+        g_string_append_printf (s, _("Main claim not checked: %s was not run"),
                                 headline->missing != NULL ? headline->missing : headline->variant_title);
       if (verdict->n_met > 0)
-        g_string_append_printf (s, "; the %u check%s that ran held",
-                                verdict->n_met, verdict->n_met == 1 ? "" : "s");
+        g_string_append_printf (s, NG_("; the %u check that ran held", "; the %u checks that ran held",
+                                       verdict->n_met), verdict->n_met);
     }
   else
     {
-      g_string_append_printf (s, "Expected outcome met (%u of %u check%s)",
-                              verdict->n_met, total, total == 1 ? "" : "s");
+      /* Translators: "%1$u of %2$u checks"; the plural follows the total, %2$u */
+      g_string_append_printf (s, NG_("Expected outcome met (%1$u of %2$u check)",
+                                     "Expected outcome met (%1$u of %2$u checks)", total),
+                              verdict->n_met, total);
       append_not_checked (s, verdict);
     }
 
@@ -940,7 +1026,9 @@ aw_verdict_explain (const AwVerdict *verdict)
 
       if (c->status != AW_CHECK_NOT_MET)
         continue;
-      g_string_append_printf (s, "\nNot met: %s", c->detail);
+      g_string_append_c (s, '\n');
+      /* Translators: %s is a check that failed, with its figures */
+      g_string_append_printf (s, _("Not met: %s"), c->detail);
       times |= metrics[find_metric (c->metric)].unit == UNIT_MS;
     }
   if (times && verdict->speed != 1)
@@ -949,30 +1037,71 @@ aw_verdict_explain (const AwVerdict *verdict)
       char factor[G_ASCII_DTOSTR_BUF_SIZE];
 
       g_ascii_formatd (factor, sizeof factor, "%g", verdict->speed);
-      g_string_append_printf (s, "\n(Checks compare times at speed 1x: measured at %s, multiplied by %s.)",
+      g_string_append_c (s, '\n');
+      /* Translators: %1$s is a speed ("0.25x"), %2$s the factor ("0.25") */
+      g_string_append_printf (s, _("(Checks compare times at speed 1x: measured at %1$s, multiplied by %2$s.)"),
                               speed, factor);
     }
 
   return g_string_free (s, FALSE);
 }
 
-/* A sentence, from the check's figure: "took 1.00 s", "allocated 101 Task
- * objects (GTasks)". */
+/* A clause, from the check's figure, with the variant's title: "“WhenAll”
+ * took 1.00 s", "“ValueTask<T>” allocated 101 Task objects (GTasks)". Whole
+ * clauses, so a translator can order the title, the verb and the figure
+ * as the language needs. */
 static char *
 describe_figure (const AwCheck *check,
                  double         value)
 {
   gint index = find_metric (check->metric);
   g_autofree char *figure = format_figure (metrics[index].unit, value);
-  const char *format, *at;
+  const char *m = check->metric;
+  gulong n = value >= 0 && value < G_MAXULONG ? (gulong) value : G_MAXULONG;
 
-  if (metrics[index].unit == UNIT_FLAG)
-    return g_strdup (value != 0 ? metrics[index].one : metrics[index].many);
-  format = metrics[index].many != NULL && value != 1 ? metrics[index].many : metrics[index].one;
-  /* The table's formats hold one %s: the figure. */
-  at = strstr (format, "%s");
-  g_assert (at != NULL);
-  return g_strdup_printf ("%.*s%s%s", (int) (at - format), format, figure, at + 2);
+  /* Translators: the clauses below say what a run did, for the line under
+   * a picture's title. %1$s is a variant's quoted title ("“WhenAll”"), %2$s
+   * the figure: a duration ("1.00 s") or a count ("1,001") */
+#define IS(name) g_str_equal (m, name)
+#define SAY(format) return g_strdup_printf ((format), check->variant_title, figure)
+  if (IS ("wall_ms")) SAY (_("%1$s took %2$s"));
+  else if (IS ("tasks")) SAY (NG_("%1$s ran %2$s task", "%1$s ran %2$s tasks", n));
+  else if (IS ("completed")) SAY (NG_("%1$s completed %2$s task", "%1$s completed %2$s tasks", n));
+  else if (IS ("failed")) SAY (NG_("%1$s had %2$s task fail", "%1$s had %2$s tasks fail", n));
+  else if (IS ("cancelled")) SAY (NG_("%1$s had %2$s task cancelled", "%1$s had %2$s tasks cancelled", n));
+  else if (IS ("deadlocked")) SAY (NG_("%1$s had %2$s task deadlocked", "%1$s had %2$s tasks deadlocked", n));
+  else if (IS ("pending")) SAY (NG_("%1$s left %2$s task running", "%1$s left %2$s tasks running", n));
+  else if (IS ("sync_completed"))
+    SAY (NG_("%1$s completed %2$s call synchronously", "%1$s completed %2$s calls synchronously", n));
+  else if (IS ("threads_used")) SAY (NG_("%1$s used %2$s thread", "%1$s used %2$s threads", n));
+  else if (IS ("gtasks_created"))
+    SAY (NG_("%1$s allocated %2$s Task object (GTask)", "%1$s allocated %2$s Task objects (GTasks)", n));
+  else if (IS ("errors_observed")) SAY (NG_("%1$s observed %2$s error", "%1$s observed %2$s errors", n));
+  else if (IS ("errors_unobserved"))
+    SAY (NG_("%1$s left %2$s error never observed", "%1$s left %2$s errors never observed", n));
+  else if (IS ("errors_swallowed"))
+    SAY (NG_("%1$s swallowed %2$s error (await rethrew only the first)",
+             "%1$s swallowed %2$s errors (await rethrew only the first)", n));
+  else if (IS ("max_main_loop_gap_ms")) SAY (_("%1$s froze the UI thread for up to %2$s"));
+  else if (IS ("frames_missed")) SAY (NG_("%1$s missed %2$s frame", "%1$s missed %2$s frames", n));
+  else if (IS ("ui_blocked_ms")) SAY (_("%1$s blocked the UI thread for %2$s"));
+  else if (IS ("cancel_latency_ms")) SAY (_("%1$s stopped %2$s after the cancel"));
+  else if (IS ("wasted_ms")) SAY (_("%1$s ran %2$s of work after the cancel"));
+  else if (IS ("abandoned_work_ms")) SAY (_("%1$s ran %2$s of work after the caller gave up"));
+  /* Translators: the clauses below say whether a run did something; %s is
+   * a variant's quoted title */
+  else if (IS ("cancel_requested"))
+    return g_strdup_printf (value != 0 ? _("%s requested a cancel") : _("%s requested no cancel"),
+                            check->variant_title);
+  else if (IS ("watchdog_fired"))
+    return g_strdup_printf (value != 0 ? _("%s set off the watchdog") : _("%s did not set off the watchdog"),
+                            check->variant_title);
+  else if (IS ("crashed"))
+    return g_strdup_printf (value != 0 ? _("%s crashed") : _("%s did not crash"), check->variant_title);
+#undef SAY
+#undef IS
+
+  g_assert_not_reached ();
 }
 
 /**
@@ -1020,12 +1149,21 @@ aw_verdict_headline (const AwVerdict  *verdict,
           g_autofree char *ratio = NULL;
 
           if (isinf (c->ratio))
-            return g_strdup_printf ("%s %s, against none for %s", c->variant_title, did, c->of_title);
+            /* Translators: %1$s is what a run did ("“WhenAll” took 1.00 s"),
+             * %2$s the other variant's quoted title, which had none */
+            return g_strdup_printf (_("%1$s, against none for %2$s"), did, c->of_title);
           ratio = format_ratio (c->ratio);
-          return g_strdup_printf ("%s %s, %s as %s as %s (%s)", c->variant_title, did, ratio,
-                                  metrics[index].unit == UNIT_MS ? "long" : "many", c->of_title, other);
+          if (metrics[index].unit == UNIT_MS)
+            /* Translators: %1$s is what a run did ("“WhenAll” took 1.00 s"),
+             * %2$s a ratio ("0.41x"), %3$s the other variant's quoted title,
+             * %4$s its figure ("2.41 s") */
+            return g_strdup_printf (_("%1$s, %2$s as long as %3$s (%4$s)"), did, ratio, c->of_title, other);
+          /* Translators: %1$s is what a run did ("“ValueTask<T>” allocated
+           * 101 Task objects (GTasks)"), %2$s a ratio ("0.10x"), %3$s the
+           * other variant's quoted title, %4$s its figure ("1,001") */
+          return g_strdup_printf (_("%1$s, %2$s as many as %3$s (%4$s)"), did, ratio, c->of_title, other);
         }
-      return g_strdup_printf ("%s %s", c->variant_title, did);
+      return g_steal_pointer (&did);
     }
 
   return NULL;

@@ -722,6 +722,8 @@ test_german_locale (void)
       return;
     }
 
+  /* German numbers with English words: LC_ALL=de_DE alone would also
+   * choose the German messages, and this test is about the numbers. */
   cli_language = "en";
   cli_locale = "de_DE.UTF-8";
   run_cli (&r, "run", "cancel", "--virtual-clock", "--speed", "0.5", NULL);

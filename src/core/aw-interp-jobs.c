@@ -13,9 +13,9 @@
 
 #include "aw-engine-private.h"
 #include "aw-interp-private.h"
+#include "aw-recorded-text.h"
 
 /* Texts recorded into traces. */
-#define WORKER_STOPPED     "The worker saw the cancellation and stopped"
 #define REPORT             AW_MARK_REPORT "%u%%)"
 #define POOL_GREW          AW_MARK_POOL_GREW "%u threads"
 
@@ -63,7 +63,7 @@ _aw_engine_job_end (AwEngine *engine,
     {
       record (engine, AW_EVENT_CANCEL_OBSERVED, op->id, 0, 0);
       record (engine, AW_EVENT_TASK_CANCELLED, op->id, 0, 0);
-      return g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, WORKER_STOPPED);
+      return g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, AW_TEXT_WORKER_STOPPED);
     }
   record (engine, AW_EVENT_TASK_COMPLETED, op->id, 0, 0);
   return NULL;

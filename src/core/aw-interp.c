@@ -16,28 +16,12 @@
 
 #include "aw-engine-private.h"
 #include "aw-interp-private.h"
+#include "aw-recorded-text.h"
 
 #include <math.h>
 #include <string.h>
 
-/* Texts recorded into traces. */
-#define CANCELLED_MESSAGE  "The operation was cancelled"
-#define WHEN_ANY_CANCEL    "WhenAny has a winner: cancel the rest"
-#define DEADLINE_PASSED    "Deadline of %u ms passed"
-#define TIMED_OUT          "Timed out after %u ms"
-#define WATCHDOG           "watchdog: .Result gave up after %s s"
-#define DEADLOCK           ".Result blocked the UI thread that the task needed to finish: " \
-                           "in C# it never returns; the watchdog gave up after %s s"
-#define NOT_A_DEADLOCK     ".Result gave up after %s s, the longest deadline: not a deadlock, since the task " \
-                           "finishes on a pool thread; in C# .Result returns when it does"
-#define STRANDED           "Its continuation was queued to the UI thread that .Result " \
-                           "blocked: in C# it never runs; in GLib it ran after the watchdog"
-#define AGGREGATE          "%u more error%s in the aggregate; the first: "
-#define AGGREGATE_WAIT     "AggregateException: One or more errors occurred. (%s)"
-#define CRASH              "%s: the exception escaped an async void method; in C# it is rethrown on the " \
-                           "UI thread as an unhandled exception and the app crashes here"
-#define CANCEL_AFTER       "Cancel pressed after %d ms"
-#define UNSUPPORTED        "This node type is not supported by this runner"
+/* Texts recorded into traces: aw-recorded-text.h. */
 
 /**
  * aw_run_options_init:
@@ -157,7 +141,7 @@ take_cancelled_error (AwEngine *engine)
 {
   if (engine->spare_cancelled != NULL && engine->backend->on_run_thread (engine))
     return g_steal_pointer (&engine->spare_cancelled);
-  return g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, CANCELLED_MESSAGE);
+  return g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, AW_TEXT_CANCELLED);
 }
 
 /* Frees @error, or keeps it for take_cancelled_error(). */
@@ -169,7 +153,7 @@ drop_error (AwEngine *engine,
     return;
   if (engine->spare_cancelled == NULL && engine->backend->on_run_thread (engine) &&
       g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
-      strcmp (error->message, CANCELLED_MESSAGE) == 0)
+      strcmp (error->message, AW_TEXT_CANCELLED) == 0)
     engine->spare_cancelled = error;
   else
     g_error_free (error);
@@ -276,7 +260,7 @@ _aw_engine_begin (AwEngine   *engine,
   g_ascii_formatd (speed, sizeof speed, "%g", engine->options.speed);
   engine->trace = trace;
   engine->running = TRUE;
-  engine->cancelled_text = intern (engine, CANCELLED_MESSAGE);
+  engine->cancelled_text = intern (engine, AW_TEXT_CANCELLED);
   intern_names (engine, variant->program);
 
   aw_trace_set_metadata (trace, AW_META_SCENARIO, aw_scenario_get_id (engine->scenario));
@@ -380,7 +364,7 @@ _aw_engine_cancel (AwEngine   *engine,
 void
 _aw_engine_cancel_after_fired (AwEngine *engine)
 {
-  g_autofree char *why = g_strdup_printf (CANCEL_AFTER, engine->cancel_after_ms);
+  g_autofree char *why = g_strdup_printf (AW_TEXT_CANCEL_AFTER, engine->cancel_after_ms);
 
   _aw_engine_cancel (engine, why);
 }
@@ -465,13 +449,13 @@ op_finish (AwEngine *engine,
   op->stranded = op->cont == AW_CONT_WAIT && engine->backend->wait_abandoned (engine, op->cont_data);
 
   if (op->stranded)
-    record (engine, AW_EVENT_TASK_DEADLOCKED, op->id, 0, intern (engine, STRANDED));
+    record (engine, AW_EVENT_TASK_DEADLOCKED, op->id, 0, intern (engine, AW_TEXT_STRANDED));
   else if (error == NULL)
     record (engine, AW_EVENT_TASK_COMPLETED, op->id, 0, 0);
   else if (is_cancellation (error))
     /* A cancelled token cancels thousands of tasks with one message. */
     record (engine, AW_EVENT_TASK_CANCELLED, op->id, 0,
-            strcmp (error->message, CANCELLED_MESSAGE) == 0 ? engine->cancelled_text
+            strcmp (error->message, AW_TEXT_CANCELLED) == 0 ? engine->cancelled_text
                                                             : intern (engine, error->message));
   else if (is_deadlock (error))
     record (engine, AW_EVENT_TASK_DEADLOCKED, op->id, 0, intern (engine, error->message));
@@ -548,7 +532,7 @@ static void
 deadline_passed (AwEngine *engine,
                  AwOp     *op)
 {
-  g_autofree char *why = g_strdup_printf (DEADLINE_PASSED, op->node->ms);
+  g_autofree char *why = g_strdup_printf (AW_TEXT_DEADLINE_PASSED, op->node->ms);
 
   op->timed_out = TRUE;
   record (engine, AW_EVENT_CANCEL_REQUEST, op->id, 0, intern (engine, why));
@@ -702,7 +686,7 @@ join_complete (AwEngine *engine,
       GError *error = g_steal_pointer (&op->error);
 
       if (op->n_errors > 0)
-        g_prefix_error (&error, AGGREGATE, op->n_errors, op->n_errors == 1 ? "" : "s");
+        g_prefix_error (&error, AW_TEXT_AGGREGATE, op->n_errors, op->n_errors == 1 ? "" : "s");
       op_finish (engine, op, error);
     }
   else if (op->n_cancelled > 0)
@@ -768,7 +752,7 @@ any_cancel_rest (AwEngine *engine,
 {
   if (op->node->cancel_rest && !is_cancelled (engine, op->child_scope))
     {
-      record (engine, AW_EVENT_CANCEL_REQUEST, op->id, 0, intern (engine, WHEN_ANY_CANCEL));
+      record (engine, AW_EVENT_CANCEL_REQUEST, op->id, 0, intern (engine, AW_TEXT_WHEN_ANY_CANCEL));
       engine->backend->scope_cancel (engine, op->child_scope);
     }
 }
@@ -846,7 +830,7 @@ wait_start (AwEngine *engine,
        * (await throws the error itself). */
       if (node->aggregate && is_fault (error))
         {
-          GError *wrapped = g_error_new (error->domain, error->code, AGGREGATE_WAIT, error->message);
+          GError *wrapped = g_error_new (error->domain, error->code, AW_TEXT_AGGREGATE_WAIT, error->message);
 
           g_error_free (error);
           error = wrapped;
@@ -860,11 +844,11 @@ wait_start (AwEngine *engine,
 
       /* Recorded in the trace, a file: a decimal point in every locale. */
       g_ascii_formatd (seconds, sizeof seconds, "%.2f", deadline_ms / 1000.0);
-      why = g_strdup_printf (WATCHDOG, seconds);
+      why = g_strdup_printf (AW_TEXT_WATCHDOG, seconds);
       record (engine, AW_EVENT_WATCHDOG, op->id, 0, intern (engine, why));
       record (engine, AW_EVENT_UI_BLOCK_END, op->id, 0, 0);
       op_finish (engine, op, g_error_new (deadlock_error_quark (), 0,
-                                          node->continue_on_worker ? NOT_A_DEADLOCK : DEADLOCK, seconds));
+                                          node->continue_on_worker ? AW_TEXT_NOT_A_DEADLOCK : AW_TEXT_DEADLOCK, seconds));
     }
 }
 
@@ -956,7 +940,7 @@ child_done (AwEngine *engine,
       engine->backend->timer_clear (engine, op);
       if (cancelled && op->timed_out)
         {
-          g_autofree char *msg = g_strdup_printf (TIMED_OUT, op->node->ms);
+          g_autofree char *msg = g_strdup_printf (AW_TEXT_TIMED_OUT, op->node->ms);
 
           op_finish (engine, op, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, msg));
         }
@@ -1006,7 +990,7 @@ _aw_engine_op_returned (AwEngine *engine,
        * escapes an async void method ends the process. */
       if (is_fault (error) && ((const AwNode *) op->cont_data)->async_void)
         {
-          g_autofree char *why = g_strdup_printf (CRASH, error->message);
+          g_autofree char *why = g_strdup_printf (AW_TEXT_CRASH, error->message);
 
           record (engine, AW_EVENT_CRASH, op->id, 0, intern (engine, why));
           g_mutex_lock (&engine->lock);
@@ -1184,7 +1168,7 @@ _aw_engine_node_start (AwEngine       *engine,
       {
         guint32 id = record_call (engine, AW_EVENT_TASK_CALL, node, parent_id);
 
-        record (engine, AW_EVENT_TASK_FAULTED, id, 0, intern (engine, UNSUPPORTED));
+        record (engine, AW_EVENT_TASK_FAULTED, id, 0, intern (engine, AW_TEXT_UNSUPPORTED));
         record (engine, AW_EVENT_ERROR_UNOBSERVED, id, 0, 0);
         return FALSE;
       }

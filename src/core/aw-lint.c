@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "aw-format.h"
+#include "aw-recorded-text.h"
 #include "aw-i18n.h"
 
 /* Lints ---------------------------------------------------------------------- */
@@ -207,7 +208,8 @@ lint_unobserved (AwTraceModel *model,
       const AwTaskInfo *t = &tasks[i];
       const AwTaskInfo *parent;
       /* Translators: stands for an error's message when the trace has none */
-      const char *why = t->error ? t->error : _("an error");
+      g_autofree char *error = aw_recorded_text_shown (t->error);
+      const char *why = error ? error : _("an error");
       char *message;
 
       if (!t->error_unobserved)
@@ -272,6 +274,7 @@ lint_swallowed (AwTraceModel *model,
   for (guint k = 0; k < n_tasks; k++)
     {
       const AwTaskInfo *t = &tasks[k];
+      g_autofree char *error = NULL;
       Swallowed *acc;
 
       if (t->outcome != AW_OUTCOME_FAULTED || t->parent == 0)
@@ -289,11 +292,12 @@ lint_swallowed (AwTraceModel *model,
             acc->first = t;
           continue;
         }
+      error = aw_recorded_text_shown (t->error);
       if (acc->swallowed > 0)
         g_string_append (acc->names, C_("list", ", "));
       /* Translators: a task and its error, in a list: %1$s is a task's name, %2$s its error's message */
       g_string_append_printf (acc->names, _("\u201c%1$s\u201d (\u201c%2$s\u201d)"),
-                              t->name, t->error ? t->error : _("an error"));
+                              t->name, error ? error : _("an error"));
       acc->swallowed++;
     }
   if (g_hash_table_size (joins) == 0)
@@ -304,12 +308,14 @@ lint_swallowed (AwTraceModel *model,
       const AwTaskInfo *join = &tasks[i];
       Swallowed *acc = g_hash_table_lookup (joins, GUINT_TO_POINTER (join->id));
       const AwTaskInfo *first;
+      g_autofree char *first_error = NULL;
       guint swallowed;
       char *message;
 
       if (acc == NULL || acc->swallowed == 0)
         continue;
       first = acc->first;
+      first_error = first != NULL ? aw_recorded_text_shown (first->error) : NULL;
       swallowed = acc->swallowed;
       if (first != NULL)
         /* Translators: %1$s is the WhenAll task's name, %2$s the error it
@@ -324,7 +330,7 @@ lint_swallowed (AwTraceModel *model,
                                        "nothing reports them as unobserved, but no code sees them. Keep the "
                                        "WhenAll task and read its Exception.InnerExceptions to see every error.",
                                        swallowed),
-                                   join->name, first->error ? first->error : first->name, acc->names->str);
+                                   join->name, first_error ? first_error : first->name, acc->names->str);
       else
         /* Translators: %1$s is the WhenAll task's name, %2$s a list of the
          * other tasks with their errors; the plural follows how many are in

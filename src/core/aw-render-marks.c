@@ -11,6 +11,7 @@
 
 #include "config.h"
 
+#include "aw-recorded-text.h"
 #include "aw-i18n.h"
 
 #include "aw-render-private.h"
@@ -258,7 +259,10 @@ _aw_render_draw_markers (Ctx                         *c,
       gint64 rel = markers[i].time_ns - begin;
       guint last;
       g_autofree char *group = report_group_label (c, markers, n, i, begin, &last);
-      const char *label = group != NULL ? group : aw_marker_get_label (&markers[i]);
+      const char *kind_label = aw_marker_get_label (&markers[i]);
+      /* A kind's name is ours and translated; a mark's own text is the scenario's. */
+      const char *label = group != NULL ? group :
+                          kind_label == markers[i].text ? kind_label : _(kind_label);
       double x = _aw_render_time_to_x (c, rel), tw, th, lx, ly;
 
       guint lane = markers[i].lane;
@@ -406,10 +410,11 @@ _aw_render_draw_task_error (Ctx              *c,
 
     if (avail >= 3 * c->f && size >= 6)
       {
-        const char *colon = strstr (task->error, ": ");
-        g_autofree char *type = colon != NULL && memchr (task->error, ' ', colon - task->error) == NULL
-                                ? g_strndup (task->error, colon - task->error) : NULL;
-        const char *text = task->error;
+        g_autofree char *error = aw_recorded_text_shown (task->error);
+        const char *colon = strstr (error, ": ");
+        g_autofree char *type = colon != NULL && memchr (error, ' ', colon - error) == NULL
+                                ? g_strndup (error, colon - error) : NULL;
+        const char *text = error;
 
         /* "AggregateException: One or more errors occurred…" that does not
          * fit says which exception, whole, rather than half its type. */

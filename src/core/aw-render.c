@@ -18,6 +18,7 @@
 
 #include "config.h"
 
+#include "aw-recorded-text.h"
 #include "aw-i18n.h"
 
 #include "aw-render-private.h"
@@ -293,7 +294,7 @@ header_status (Ctx        *c,
 
 /* A run's outcome as the header shows it: the trace's word ("deadlocked",
  * the scenario language's) translated, and what follows it (the recorded
- * error, part of the trace) as it was recorded. */
+ * error, part of the trace) as aw_recorded_text_shown() writes it. */
 static char *
 outcome_status (const char *outcome)
 {
@@ -306,8 +307,13 @@ outcome_status (const char *outcome)
 
   for (guint i = 0; i < G_N_ELEMENTS (words); i++)
     if (g_str_has_prefix (outcome, words[i].word))
-      return g_strconcat (g_dpgettext2 (GETTEXT_PACKAGE, "outcome", words[i].shown),
-                          outcome + strlen (words[i].word), NULL);
+      {
+        const char *rest = outcome + strlen (words[i].word);
+        g_autofree char *why = g_str_has_prefix (rest, ": ") ? aw_recorded_text_shown (rest + 2) : NULL;
+
+        return g_strconcat (g_dpgettext2 (GETTEXT_PACKAGE, "outcome", words[i].shown),
+                            why != NULL ? ": " : rest, why, NULL);
+      }
   return g_strdup (outcome);
 }
 

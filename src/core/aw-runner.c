@@ -27,6 +27,7 @@
 
 #include "config.h"
 
+#include "aw-recorded-text.h"
 #include "aw-runner-private.h"
 
 #include <math.h>
@@ -877,7 +878,7 @@ aw_runner_cancel (AwRunner   *self,
 {
   g_return_if_fail (AW_IS_RUNNER (self));
 
-  _aw_engine_cancel (&self->engine, why ? why : "Cancel pressed");
+  _aw_engine_cancel (&self->engine, why ? why : AW_TEXT_CANCEL_PRESSED);
 }
 
 /**

@@ -15,6 +15,7 @@
 #include "aw-i18n.h"
 
 #include "aw-scenario-private.h"
+#include "aw-recorded-text.h"
 
 /* The fields each node type accepts, beyond "type" and "name". */
 static const char *node_fields[AW_NODE_LAST] = {
@@ -326,7 +327,7 @@ _aw_scenario_parse_node (ParseContext *ctx,
                                   what, "ms", &node->ms, error) &&
            _aw_scenario_get_text (ctx, object, "message", FALSE, what, &node->message, error);
       if (ok && node->message == NULL)
-        node->message = g_strdup ("the operation failed");
+        node->message = g_strdup (AW_TEXT_FAILED);
       break;
 
     case AW_NODE_CACHED:

@@ -1,0 +1,194 @@
+/* aw-recorded-text.c: the texts a run records, as a reader sees them
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * A run records why a task failed or was cancelled ("Timed out after 500
+ * ms") into its trace, in English and with a decimal point: a trace is a
+ * file, read the same in every locale and by other tools. Where such a
+ * text is shown (a run's header, a task's tooltip, a warning), it is
+ * recognised by its template and written again in the reader's language,
+ * with the locale's numbers. A text that matches no template (a C#
+ * exception's message, a scenario's own "message") is shown as recorded.
+ */
+
+#include "config.h"
+
+#include "aw-recorded-text.h"
+
+#include "aw-format.h"
+#include "aw-i18n.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+  const char *recorded;   /* the template, as aw-interp.c records it */
+  const char *shown;      /* the same, marked for translation */
+  char        arg;        /* 0: none; 'u', 'd': a whole number; 'n': a decimal; 't': a recorded text */
+} Template;
+
+static const Template templates[] = {
+  { AW_TEXT_CANCELLED, N_("The operation was cancelled"), 0 },
+  { AW_TEXT_WHEN_ANY_CANCEL, N_("WhenAny has a winner: cancel the rest"), 0 },
+  /* Translators: %u is a number of milliseconds. */
+  { AW_TEXT_DEADLINE_PASSED, N_("Deadline of %u ms passed"), 'u' },
+  /* Translators: %u is a number of milliseconds. */
+  { AW_TEXT_TIMED_OUT, N_("Timed out after %u ms"), 'u' },
+  /* Translators: %s is a number of seconds ("5.00"); .Result stays as it is. */
+  { AW_TEXT_WATCHDOG, N_("watchdog: .Result gave up after %s s"), 'n' },
+  /* Translators: %s is a number of seconds ("5.00"); .Result stays as it is. */
+  { AW_TEXT_DEADLOCK, N_(".Result blocked the UI thread that the task needed to finish: "
+                         "in C# it never returns; the watchdog gave up after %s s"), 'n' },
+  /* Translators: %s is a number of seconds ("5.00"); .Result stays as it is. */
+  { AW_TEXT_NOT_A_DEADLOCK, N_(".Result gave up after %s s, the longest deadline: not a deadlock, since the task "
+                               "finishes on a pool thread; in C# .Result returns when it does"), 'n' },
+  { AW_TEXT_STRANDED, N_("Its continuation was queued to the UI thread that .Result "
+                         "blocked: in C# it never runs; in GLib it ran after the watchdog"), 0 },
+  /* Translators: an exception's type and .NET's own message stay in
+   * English, as .NET writes them; %s is the first error's message. */
+  { AW_TEXT_AGGREGATE_WAIT, N_("AggregateException: One or more errors occurred. (%s)"), 't' },
+  /* Translators: %s is an error's message. */
+  { AW_TEXT_CRASH, N_("%s: the exception escaped an async void method; in C# it is rethrown on the "
+                      "UI thread as an unhandled exception and the app crashes here"), 't' },
+  { AW_TEXT_CANCEL_PRESSED, N_("Cancel pressed"), 0 },
+  /* Translators: %d is a number of milliseconds. */
+  { AW_TEXT_CANCEL_AFTER, N_("Cancel pressed after %d ms"), 'd' },
+  { AW_TEXT_UNSUPPORTED, N_("This node type is not supported by this runner"), 0 },
+  { AW_TEXT_WORKER_STOPPED, N_("The worker saw the cancellation and stopped"), 0 },
+  { AW_TEXT_FAILED, N_("the operation failed"), 0 },
+};
+
+/* The aggregate's prefix, "%u more error%s in the aggregate; the first: ",
+ * is matched on its own: its plural is a language's, not an "s". */
+#define AGGREGATE_PATTERN "^([0-9]+) more errors? in the aggregate; the first: (.*)$"
+
+static GRegex *
+template_regex (const Template *t)
+{
+  const char *directive = strchr (t->recorded, '%');
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *pattern = NULL;
+  const char *group;
+
+  if (directive == NULL)
+    return NULL;
+  before = g_regex_escape_string (t->recorded, directive - t->recorded);
+  after = g_regex_escape_string (directive + 2, -1);
+  group = t->arg == 't' ? "(.*)" : t->arg == 'n' ? "([0-9]+(?:\\.[0-9]+)?)" : "(-?[0-9]+)";
+  pattern = g_strconcat ("^", before, group, after, "$", NULL);
+  return g_regex_new (pattern, G_REGEX_DOTALL | G_REGEX_OPTIMIZE, 0, NULL);
+}
+
+/* Compiled once, for every thread; never freed, as GLib keeps its quarks. */
+static GRegex **
+regexes (void)
+{
+  static GRegex **all;
+
+  if (g_once_init_enter (&all))
+    {
+      GRegex **compiled = g_new0 (GRegex *, G_N_ELEMENTS (templates) + 1);
+
+      for (guint i = 0; i < G_N_ELEMENTS (templates); i++)
+        compiled[i] = template_regex (&templates[i]);
+      compiled[G_N_ELEMENTS (templates)] = g_regex_new (AGGREGATE_PATTERN, G_REGEX_DOTALL, 0, NULL);
+      g_once_init_leave (&all, compiled);
+    }
+  return all;
+}
+
+/* "5.00", as recorded, in the locale's way ("5,00"). */
+static char *
+decimal_shown (const char *recorded)
+{
+  const char *point = strchr (recorded, '.');
+  char buf[64];
+
+  aw_format_number (buf, sizeof buf, point != NULL ? (int) strlen (point + 1) : 0,
+                    g_ascii_strtod (recorded, NULL));
+  return g_strdup (buf);
+}
+
+/* The formats are translated templates: msgfmt --check holds each one to
+ * its original's directives, which the table's @arg names. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+
+static char *
+shown (const char *text,
+       guint       depth)
+{
+  GRegex **all = regexes ();
+  g_autoptr(GMatchInfo) info = NULL;
+
+  /* A nested text is one or two levels deep; a trace from elsewhere may
+   * nest deeper, and is shown as it is there. */
+  if (text == NULL || depth > 4)
+    return g_strdup (text);
+
+  for (guint i = 0; i < G_N_ELEMENTS (templates); i++)
+    {
+      const Template *t = &templates[i];
+      g_autofree char *arg = NULL;
+
+      if (all[i] == NULL)
+        {
+          if (strcmp (text, t->recorded) == 0)
+            return g_strdup (_(t->shown));
+          continue;
+        }
+      g_clear_pointer (&info, g_match_info_free);
+      if (!g_regex_match (all[i], text, 0, &info))
+        continue;
+      arg = g_match_info_fetch (info, 1);
+      switch (t->arg)
+        {
+        case 'u':
+          return g_strdup_printf (_(t->shown), (guint) g_ascii_strtoull (arg, NULL, 10));
+        case 'd':
+          return g_strdup_printf (_(t->shown), (int) g_ascii_strtoll (arg, NULL, 10));
+        case 'n':
+          {
+            g_autofree char *number = decimal_shown (arg);
+            return g_strdup_printf (_(t->shown), number);
+          }
+        default:
+          {
+            g_autofree char *inner = shown (arg, depth + 1);
+            return g_strdup_printf (_(t->shown), inner);
+          }
+        }
+    }
+
+  g_clear_pointer (&info, g_match_info_free);
+  if (g_regex_match (all[G_N_ELEMENTS (templates)], text, 0, &info))
+    {
+      g_autofree char *count = g_match_info_fetch (info, 1);
+      g_autofree char *first = g_match_info_fetch (info, 2);
+      g_autofree char *inner = shown (first, depth + 1);
+      guint n = (guint) MIN (g_ascii_strtoull (count, NULL, 10), G_MAXUINT);
+
+      /* Translators: %1$u is how many errors follow the first, %2$s the first's message. */
+      return g_strdup_printf (NG_("%1$u more error in the aggregate; the first: %2$s",
+                                  "%1$u more errors in the aggregate; the first: %2$s", n), n, inner);
+    }
+  return g_strdup (text);
+}
+
+#pragma GCC diagnostic pop
+
+/**
+ * aw_recorded_text_shown:
+ * @text: (nullable): a text a run recorded: why a task failed, was
+ *   cancelled or deadlocked
+ *
+ * Returns: (transfer full) (nullable): @text in the reader's language and
+ *   with the locale's numbers, if it is one of the texts a run records;
+ *   else @text as it is
+ */
+char *
+aw_recorded_text_shown (const char *text)
+{
+  return shown (text, 0);
+}

@@ -27,6 +27,7 @@
 #include "aw-catalog.h"
 #include "aw-export.h"
 #include "aw-file-util.h"
+#include "aw-i18n.h"
 #include "aw-window-private.h"
 
 #define SCREENSHOT_TIMEOUT_S 120

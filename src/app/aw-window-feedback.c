@@ -15,6 +15,8 @@
 
 #include "aw-window-private.h"
 
+#include "aw-i18n.h"
+
 /* Toasts ------------------------------------------------------------------ */
 
 static gboolean

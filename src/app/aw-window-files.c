@@ -17,6 +17,7 @@
 #include "aw-catalog.h"
 #include "aw-export.h"
 #include "aw-format.h"
+#include "aw-i18n.h"
 #include "aw-trace-io.h"
 
 /**

@@ -8,6 +8,7 @@
 #include "aw-window-private.h"
 
 #include "aw-format.h"
+#include "aw-i18n.h"
 #include "aw-summary.h"
 #include "aw-verdict.h"
 

@@ -16,6 +16,7 @@
 #include "aw-window-private.h"
 
 #include "aw-format.h"
+#include "aw-i18n.h"
 #include "aw-summary.h"
 
 #include <math.h>

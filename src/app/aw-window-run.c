@@ -15,6 +15,7 @@
 #include "aw-window-private.h"
 
 #include "aw-format.h"
+#include "aw-i18n.h"
 
 typedef struct {
   GWeakRef window;

@@ -17,6 +17,7 @@
 #include <gio/gsettingsbackend.h>
 
 #include "aw-catalog.h"
+#include "aw-i18n.h"
 #include "aw-window.h"
 
 struct _AwApplication {
@@ -42,16 +43,19 @@ about_action (GSimpleAction *action,
               gpointer       user_data)
 {
   GtkApplication *app = user_data;
-  static const char *authors[] = { "The Awaitscope developers", NULL };
+  const char *authors[] = { _("The Awaitscope developers"), NULL };
 
   gtk_show_about_dialog (gtk_application_get_active_window (app),
                          "program-name", "Awaitscope",
                          "logo-icon-name", APP_ID,
                          "version", PACKAGE_VERSION,
-                         "comments", "Watch asynchronous code run for real: await, WhenAll, "
-                                     "cancellation and deadlocks on a timeline.",
+                         "comments", _("Watch asynchronous code run for real: await, WhenAll, "
+                                       "cancellation and deadlocks on a timeline."),
                          "license-type", GTK_LICENSE_GPL_3_0,
                          "authors", authors,
+                         /* Translators: your names, one a line; shown on the
+                          * About dialog's Credits page. */
+                         "translator-credits", _("translator-credits"),
                          "system-information", AW_APPLICATION (app)->renderer_info,
                          NULL);
 }
@@ -105,28 +109,34 @@ choose_renderer (GdkDisplay *display)
   const char *forced = g_getenv ("GSK_RENDERER");
 
   if (forced != NULL && *forced != '\0')
-    return g_strdup_printf ("Renderer: %s (set by GSK_RENDERER)", forced);
+    /* Translators: the About dialog's System page; %s is a GSK renderer's
+     * name such as "cairo" or "gl". */
+    return g_strdup_printf (_("Renderer: %s (set by GSK_RENDERER)"), forced);
 
   if (!gdk_display_prepare_gl (display, &error) ||
       (context = gdk_display_create_gl_context (display, &error)) == NULL ||
       !gdk_gl_context_realize (context, &error))
-    return g_strdup_printf ("Renderer: cairo\nOpenGL: not available (%s)", error->message);
+    /* Translators: %s is why OpenGL could not be used, from GTK. */
+    return g_strdup_printf (_("Renderer: cairo\nOpenGL: not available (%s)"), error->message);
 
   gdk_gl_context_make_current (context);
   gl = g_strdup ((const char *) glGetString (GL_RENDERER));
   gdk_gl_context_clear_current ();
   if (gl == NULL)
-    return g_strdup ("Renderer: GTK's default");
+    return g_strdup (_("Renderer: GTK's default"));
 
   if (is_software_rasterizer (gl))
     {
       /* Read by gsk_renderer_new_for_surface() before GSK_RENDERER. */
       g_object_set_data (G_OBJECT (display), "gsk-renderer", (gpointer) "cairo");
-      return g_strdup_printf ("Renderer: cairo\nOpenGL: %s\n"
-                              "This OpenGL is a software rasterizer: it draws the\n"
-                              "timeline several times slower than cairo does.", gl);
+      /* Translators: %s is the OpenGL renderer's name, such as "llvmpipe". */
+      return g_strdup_printf (_("Renderer: cairo\nOpenGL: %s\n"
+                                "This OpenGL is a software rasterizer: it draws the\n"
+                                "timeline several times slower than cairo does."), gl);
     }
-  return g_strdup_printf ("Renderer: OpenGL\nOpenGL: %s", gl);
+  /* Translators: %s is the OpenGL renderer's name, such as "Mesa Intel UHD". */
+  return g_strdup_printf (_("Renderer: OpenGL\nOpenGL: %s"), gl);
+
 }
 
 static const GActionEntry app_actions[] = {

@@ -19,6 +19,8 @@
 
 #include <string.h>
 
+#include "aw-i18n.h"
+
 struct _AwLessonPanel {
   GtkWidget    parent_instance;
 
@@ -235,8 +237,9 @@ show_answers (AwLessonPanel *self)
   if (self->expected != NULL)
     {
       g_autofree char *text = self->answers_hidden
-        ? g_strdup ("Expected: hidden until the run reveals it. Predict first.")
-        : g_strdup_printf ("Expected: %s", self->expected);
+        ? g_strdup (_("Expected: hidden until the run reveals it. Predict first."))
+        /* Translators: %s is the lesson's expected outcome, a sentence. */
+        : g_strdup_printf (_("Expected: %s"), self->expected);
       gtk_label_set_text (self->expected_label, text);
     }
   gtk_widget_set_visible (GTK_WIDGET (self->expected_label), self->expected != NULL);
@@ -333,7 +336,8 @@ aw_lesson_panel_set_outcome (AwLessonPanel *self,
   g_return_if_fail (AW_IS_LESSON_PANEL (self));
 
   gtk_label_set_text (self->outcome_label,
-                      text ? text : "Not run yet. Press Run (F5) to run this scenario for real.");
+                      text ? text : _("Not run yet. Press Run (F5) to run this scenario for real."));
+
 }
 
 /**

@@ -27,6 +27,7 @@
 #include "aw-catalog.h"
 #include "aw-export.h"
 #include "aw-file-util.h"
+#include "aw-i18n.h"
 #include "aw-window-private.h"
 
 #define SCREENSHOT_TIMEOUT_S 120
@@ -90,7 +91,7 @@ aw_screenshot_save_widget (GtkWidget   *widget,
   renderer = gtk_widget_get_native (widget) ? gtk_native_get_renderer (gtk_widget_get_native (widget)) : NULL;
   if (width <= 0 || height <= 0 || renderer == NULL)
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_PENDING, "the window has not been drawn yet");
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_PENDING, _("the window has not been drawn yet"));
       return FALSE;
     }
 
@@ -101,7 +102,7 @@ aw_screenshot_save_widget (GtkWidget   *widget,
   node = gtk_snapshot_free_to_node (snapshot);
   if (node == NULL)
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_PENDING, "the window drew nothing");
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_PENDING, _("the window drew nothing"));
       return FALSE;
     }
   texture = gsk_renderer_render_texture (renderer, node,
@@ -119,12 +120,27 @@ aw_screenshot_save_widget (GtkWidget   *widget,
 
   if (status != CAIRO_STATUS_SUCCESS)
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "encoding the PNG failed: %s",
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, /* Translators: %s is cairo's reason. */
+                   _("encoding the PNG failed: %s"),
                    cairo_status_to_string (status));
       return FALSE;
     }
 
   return aw_write_file_atomic (path, png, error);
+}
+
+/* A message on stderr after the command's name, which stays as it is. */
+static void G_GNUC_PRINTF (1, 2)
+fail (const char *format,
+      ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_printerr ("awaitscope screenshot: %s\n", message);
 }
 
 /* Returns FALSE to try again at a later frame. */
@@ -142,7 +158,7 @@ shoot (Shot *shot)
     return FALSE;
   else
     {
-      g_printerr ("awaitscope screenshot: %s\n", error->message);
+      fail ("%s", error->message);
       shot->status = 1;
     }
   gtk_window_destroy (GTK_WINDOW (shot->window));
@@ -219,7 +235,9 @@ on_timeout (gpointer user_data)
 {
   Shot *shot = user_data;
 
-  g_printerr ("awaitscope screenshot: gave up after %d s without a finished frame\n", SCREENSHOT_TIMEOUT_S);
+  /* Translators: %d is a number of seconds. */
+  fail (_("gave up after %d s without a finished frame"), SCREENSHOT_TIMEOUT_S);
+
   shot->status = 1;
   if (shot->window != NULL)
     gtk_window_destroy (GTK_WINDOW (shot->window));
@@ -256,7 +274,8 @@ on_activate (GApplication *app,
   shot->window = aw_window_new (AW_APPLICATION (app));
   if (!aw_window_select_scenario (shot->window, shot->id))
     {
-      g_printerr ("awaitscope screenshot: no scenario named \"%s\"; `awaitscope list` shows them all\n", shot->id);
+      /* Translators: %s is the scenario id given. */
+      fail (_("no scenario named \"%s\"; `awaitscope list` shows them all"), shot->id);
       shot->status = 1;
       gtk_window_destroy (GTK_WINDOW (shot->window));
       shot->window = NULL;
@@ -293,7 +312,8 @@ int
 aw_screenshot_main (int    argc,
                     char **argv)
 {
-  g_autoptr(GOptionContext) context = g_option_context_new ("ID -o FILE.png");
+  /* Translators: what follows the command in its usage line. */
+  g_autoptr(GOptionContext) context = g_option_context_new (N_("ID -o FILE.png"));
   g_autoptr(AwApplication) app = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *output = NULL;
@@ -307,30 +327,32 @@ aw_screenshot_main (int    argc,
   int replay_steps = -1;
   Shot shot = { 0 };
   GOptionEntry entries[] = {
-    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Write the PNG here", "FILE" },
-    { "size", 0, 0, G_OPTION_ARG_STRING, &size, "Window size (default 1280x800)", "WxH" },
-    { "run", 0, 0, G_OPTION_ARG_NONE, &run, "Run the scenario to its end first", NULL },
-    { "speed", 0, 0, G_OPTION_ARG_STRING, &speed, "Divide every duration by X (default 1)", "X" },
-    { "scale", 0, 0, G_OPTION_ARG_DOUBLE, &scale, "Pixels per point (2 for HiDPI)", "N" },
-    { "presentation", 0, 0, G_OPTION_ARG_NONE, &presentation, "In presentation mode (projector theme, large type)", NULL },
-    { "replay-at", 0, 0, G_OPTION_ARG_DOUBLE, &replay_at, "After --run, put the replay's playhead at this share of the run (0 to 1)", "F" },
-    { "replay-steps", 0, 0, G_OPTION_ARG_INT, &replay_steps, "After --run, go to the replay's start (Home) and step forward N times (Right)", "N" },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("Write the PNG here"), N_("FILE") },
+    { "size", 0, 0, G_OPTION_ARG_STRING, &size, N_("Window size (default 1280x800)"), N_("WxH") },
+    { "run", 0, 0, G_OPTION_ARG_NONE, &run, N_("Run the scenario to its end first"), NULL },
+    { "speed", 0, 0, G_OPTION_ARG_STRING, &speed, N_("Divide every duration by X (default 1)"), N_("X") },
+    { "scale", 0, 0, G_OPTION_ARG_DOUBLE, &scale, N_("Pixels per point (2 for HiDPI)"), N_("N") },
+    { "presentation", 0, 0, G_OPTION_ARG_NONE, &presentation, N_("In presentation mode (projector theme, large type)"), NULL },
+    { "replay-at", 0, 0, G_OPTION_ARG_DOUBLE, &replay_at, N_("After --run, put the replay's playhead at this share of the run (0 to 1)"), N_("F") },
+    { "replay-steps", 0, 0, G_OPTION_ARG_INT, &replay_steps, N_("After --run, go to the replay's start (Home) and step forward N times (Right)"), N_("N") },
     { NULL }
   };
 
   g_set_prgname ("awaitscope screenshot");
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   g_option_context_set_summary (context,
-                                "Opens the window (this needs a display; Xvfb is fine), optionally runs\n"
-                                "the scenario to its end, and saves the whole window as a PNG.");
-  g_option_context_add_main_entries (context, entries, NULL);
+                                N_("Opens the window (this needs a display; Xvfb is fine), optionally runs\n"
+                                   "the scenario to its end, and saves the whole window as a PNG."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
-      g_printerr ("awaitscope screenshot: %s (see `awaitscope screenshot --help`)\n", error->message);
+      /* Translators: %s is GLib's message about the command line. */
+      fail (_("%s (see `awaitscope screenshot --help`)"), error->message);
       return 2;
     }
   if (argc != 2 || output == NULL)
     {
-      g_printerr ("awaitscope screenshot: give one scenario id and -o FILE.png\n");
+      fail ("%s", _("give one scenario id and -o FILE.png"));
       return 2;
     }
   shot.width = 1280;
@@ -339,27 +361,28 @@ aw_screenshot_main (int    argc,
   if (!aw_image_format_from_path (output, &format, &error) ||
       (size != NULL && !aw_parse_size (size, &shot.width, &shot.height, &error)))
     {
-      g_printerr ("awaitscope screenshot: %s\n", error->message);
+      fail ("%s", error->message);
       return 2;
     }
   if (format != AW_IMAGE_PNG)
     {
-      g_printerr ("awaitscope screenshot: %s: a screenshot is a PNG; use `awaitscope render` for SVG or PDF\n", output);
+      /* Translators: %s is the output file's name. */
+      fail (_("%s: a screenshot is a PNG; use `awaitscope render` for SVG or PDF"), output);
       return 2;
     }
   if (!(scale >= 0.5 && scale <= 4))
     {
-      g_printerr ("awaitscope screenshot: --scale %g: give a number between 0.5 and 4\n", scale);
+      fail (_("--scale %g: give a number between 0.5 and 4"), scale);
       return 2;
     }
   if ((replay_at >= 0 || replay_steps >= 0) && !run)
     {
-      g_printerr ("awaitscope screenshot: --replay-at and --replay-steps replay a run: add --run\n");
+      fail ("%s", _("--replay-at and --replay-steps replay a run: add --run"));
       return 2;
     }
   if (replay_at != -1 && !(replay_at >= 0 && replay_at <= 1))
     {
-      g_printerr ("awaitscope screenshot: --replay-at %g: give a share of the run between 0 and 1\n", replay_at);
+      fail (_("--replay-at %g: give a share of the run between 0 and 1"), replay_at);
       return 2;
     }
   if (speed != NULL)
@@ -369,21 +392,21 @@ aw_screenshot_main (int    argc,
       shot.speed = g_ascii_strtod (speed, &end);
       if (end == speed || *end != '\0' || !(shot.speed >= 0.05 && shot.speed <= 100))
         {
-          g_printerr ("awaitscope screenshot: --speed %s: give a number between 0.05 and 100\n", speed);
+          fail (_("--speed %s: give a number between 0.05 and 100"), speed);
           return 2;
         }
     }
   /* Before the window opens and the run goes: the file can be written. */
   if (!aw_file_check_target (output, TRUE, &error))
     {
-      g_printerr ("awaitscope screenshot: %s\n", error->message);
+      fail ("%s", error->message);
       return 1;
     }
 
   if (!gtk_init_check ())
     {
-      g_printerr ("awaitscope screenshot: cannot open a display; run it under a desktop session or "
-                  "`xvfb-run -a awaitscope screenshot ...` (`awaitscope render` needs no display)\n");
+      fail ("%s", _("cannot open a display; run it under a desktop session or "
+                     "`xvfb-run -a awaitscope screenshot ...` (`awaitscope render` needs no display)"));
       return 1;
     }
 

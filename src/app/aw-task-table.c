@@ -20,6 +20,7 @@
 #include "aw-task-table.h"
 
 #include "aw-format.h"
+#include "aw-i18n.h"
 #include "aw-tab-past.h"
 #include "aw-summary.h"
 
@@ -35,7 +36,20 @@ enum {
   N_COLUMNS
 };
 
-static const char *column_titles[N_COLUMNS] = { "Task", "State", "Start", "Duration", "Thread" };
+static const char *column_titles[N_COLUMNS] = {
+  NC_("task table", "Task"),
+  NC_("task table", "State"),
+  NC_("task table", "Start"),
+  NC_("task table", "Duration"),
+  NC_("task table", "Thread"),
+};
+
+/* A column's title, in the reader's language. */
+static const char *
+column_title (guint column)
+{
+  return g_dpgettext2 (GETTEXT_PACKAGE, "task table", column_titles[column]);
+}
 
 struct _AwTaskRow {
   GObject parent_instance;
@@ -112,7 +126,9 @@ bind_cell (GtkSignalListItemFactory *factory,
     return;
   while (*value == ' ')
     value++;
-  cell_name = g_strdup_printf ("%s: %s", column_titles[column], value);
+  /* Translators: a cell of the task table as a screen reader reads it:
+   * the column's title, then the cell's text. */
+  cell_name = g_strdup_printf (_("%s: %s"), column_title (column), value);
   gtk_accessible_update_property (GTK_ACCESSIBLE (cell), GTK_ACCESSIBLE_PROPERTY_LABEL, cell_name, -1);
   if (row_widget != NULL)
     gtk_accessible_update_property (GTK_ACCESSIBLE (row_widget), GTK_ACCESSIBLE_PROPERTY_LABEL, row->sentence, -1);
@@ -151,18 +167,18 @@ label_view_parts (AwTaskTable *self)
         {
           self->list = child;
           gtk_accessible_update_property (GTK_ACCESSIBLE (child),
-                                          GTK_ACCESSIBLE_PROPERTY_LABEL, "No tasks yet: run the lesson",
+                                          GTK_ACCESSIBLE_PROPERTY_LABEL, _("No tasks yet: run the lesson"),
                                           -1);
           continue;
         }
       gtk_accessible_update_property (GTK_ACCESSIBLE (child),
-                                      GTK_ACCESSIBLE_PROPERTY_LABEL, "Column titles",
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, _("Column titles"),
                                       -1);
       for (GtkWidget *title = gtk_widget_get_first_child (child);
            title != NULL && i < N_COLUMNS;
            title = gtk_widget_get_next_sibling (title), i++)
         gtk_accessible_update_property (GTK_ACCESSIBLE (title),
-                                        GTK_ACCESSIBLE_PROPERTY_LABEL, column_titles[i],
+                                        GTK_ACCESSIBLE_PROPERTY_LABEL, column_title (i),
                                         -1);
     }
 }
@@ -190,13 +206,13 @@ aw_task_table_init (AwTaskTable *self)
 {
   g_autoptr(GtkNoSelection) selection = NULL;
 
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, "Task table", -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Task table"), -1);
   self->rows = g_list_store_new (AW_TYPE_TASK_ROW);
   selection = gtk_no_selection_new (G_LIST_MODEL (g_object_ref (self->rows)));
   self->view = GTK_COLUMN_VIEW (gtk_column_view_new (GTK_SELECTION_MODEL (g_steal_pointer (&selection))));
   gtk_column_view_set_show_row_separators (self->view, TRUE);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->view),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, "Tasks of the last run",
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Tasks of the last run"),
                                   -1);
 
   for (guint i = 0; i < N_COLUMNS; i++)
@@ -206,7 +222,7 @@ aw_task_table_init (AwTaskTable *self)
 
       g_signal_connect (factory, "setup", G_CALLBACK (setup_cell), NULL);
       g_signal_connect (factory, "bind", G_CALLBACK (bind_cell), GUINT_TO_POINTER (i));
-      column = gtk_column_view_column_new (column_titles[i], factory);
+      column = gtk_column_view_column_new (column_title (i), factory);
       gtk_column_view_column_set_resizable (column, TRUE);
       gtk_column_view_column_set_expand (column, i == 0);
       gtk_column_view_append_column (self->view, column);
@@ -251,19 +267,48 @@ aw_task_table_get_n_rows (AwTaskTable *self)
 static char *
 thread_phrase (const char *thread)
 {
-  if (g_str_has_prefix (thread, "none"))
-    return g_strdup ("held no thread");
-  return g_strdup_printf ("held %s", thread);
+  /* aw_summary_task_thread()'s words for a task that held no thread,
+   * as they are or in the reader's language. */
+  if (g_str_has_prefix (thread, "none") ||
+      g_str_equal (thread, _("none: it awaited without holding a thread")))
+    return g_strdup (_("held no thread"));
+  /* Translators: %s is a thread, such as "worker 2" or "main thread". */
+  return g_strdup_printf (_("held %s"), thread);
+}
+
+/**
+ * aw_task_table_outcome_label:
+ * @outcome: how a task ended
+ *
+ * What the task table and the timeline's tooltips call an outcome: the
+ * word aw_outcome_to_string() gives (which saved traces keep in English),
+ * in the reader's language.
+ *
+ * Returns: (transfer none): "completed", "faulted", "cancelled",
+ *   "deadlocked" or "running", translated
+ */
+const char *
+aw_task_table_outcome_label (AwOutcome outcome)
+{
+  switch (outcome)
+    {
+    case AW_OUTCOME_COMPLETED: return C_("outcome", "completed");
+    case AW_OUTCOME_FAULTED: return C_("outcome", "faulted");
+    case AW_OUTCOME_CANCELLED: return C_("outcome", "cancelled");
+    case AW_OUTCOME_DEADLOCKED: return C_("outcome", "deadlocked");
+    case AW_OUTCOME_PENDING:
+    default: return C_("outcome", "running");
+    }
 }
 
 static const char *
 task_state (const AwTaskInfo *task)
 {
   if (task->sync)
-    return "completed synchronously";
+    return _("completed synchronously");
   if (task->outcome == AW_OUTCOME_FAULTED && task->error_unobserved)
-    return "faulted (never observed)";
-  return aw_outcome_to_string (task->outcome);
+    return _("faulted (never observed)");
+  return aw_task_table_outcome_label (task->outcome);
 }
 
 /**
@@ -303,12 +348,32 @@ aw_task_table_set_runs (AwTaskTable      *self,
           row->cells[COLUMN_DURATION] = aw_format_duration ((end - t->created_ns) / 1e6);
           row->cells[COLUMN_THREAD] = aw_summary_task_thread (model, t);
           thread = thread_phrase (row->cells[COLUMN_THREAD]);
-          row->sentence = g_strdup_printf ("%s%s%s, %s, started at %s, %s %s, %s",
-                                           n_variants > 1 ? variants[v].title : "",
-                                           n_variants > 1 ? ": " : "",
-                                           t->name, row->cells[COLUMN_STATE], row->cells[COLUMN_START],
-                                           t->outcome == AW_OUTCOME_PENDING ? "running for" : "took",
-                                           row->cells[COLUMN_DURATION], thread);
+          {
+            g_autofree char *sentence = NULL;
+
+            if (t->outcome == AW_OUTCOME_PENDING)
+              /* Translators: a row of the task table as a screen reader
+               * reads it: the task's name, its state, when it started,
+               * how long it has run so far and the thread it held ("held
+               * worker 2"); the times are durations like "1.50 s". */
+              sentence = g_strdup_printf (_("%s, %s, started at %s, running for %s, %s"),
+                                          t->name, row->cells[COLUMN_STATE], row->cells[COLUMN_START],
+                                          row->cells[COLUMN_DURATION], thread);
+            else
+              /* Translators: a row of the task table as a screen reader
+               * reads it: the task's name, its state, when it started,
+               * how long it took and the thread it held ("held worker
+               * 2"); the times are durations like "1.50 s". */
+              sentence = g_strdup_printf (_("%s, %s, started at %s, took %s, %s"),
+                                          t->name, row->cells[COLUMN_STATE], row->cells[COLUMN_START],
+                                          row->cells[COLUMN_DURATION], thread);
+            row->sentence = n_variants > 1
+              /* Translators: a row of the task table as a screen reader
+               * reads it, in a comparison: the variant's title, then the
+               * row. */
+              ? g_strdup_printf (_("%s: %s"), variants[v].title, sentence)
+              : g_steal_pointer (&sentence);
+          }
           g_ptr_array_add (rows, row);
         }
     }
@@ -318,8 +383,9 @@ aw_task_table_set_runs (AwTaskTable      *self,
 
   if (self->list != NULL)
     {
-      g_autofree char *name = rows->len == 0 ? g_strdup ("No tasks yet: run the lesson")
-                                             : g_strdup_printf (rows->len == 1 ? "%u task" : "%u tasks", rows->len);
+      g_autofree char *name = rows->len == 0 ? g_strdup (_("No tasks yet: run the lesson"))
+                                             : g_strdup_printf (NG_("%u task", "%u tasks", rows->len), rows->len);
+
 
       gtk_accessible_update_property (GTK_ACCESSIBLE (self->list), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
     }

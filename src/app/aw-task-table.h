@@ -21,4 +21,7 @@ void       aw_task_table_set_runs (AwTaskTable      *self,
 guint      aw_task_table_get_n_rows (AwTaskTable         *self);
 GtkColumnView *aw_task_table_get_view (AwTaskTable       *self);
 
+const char *aw_task_table_outcome_label (AwOutcome outcome);
+
+
 G_END_DECLS

@@ -15,7 +15,9 @@
 #include "aw-timeline-view-private.h"
 
 #include "aw-format.h"
+#include "aw-i18n.h"
 #include "aw-summary.h"
+#include "aw-task-table.h"
 
 #define TOOLTIP_WIDTH_CHARS 50                  /* as GTK wraps a one-line tooltip */
 
@@ -196,23 +198,35 @@ aw_timeline_view_describe_at (AwTimelineView *self,
   for (guint s = task->first_span; s < task->first_span + task->n_spans; s++)
     {
       if (t >= spans[s].start_ns - begin && t < spans[s].end_ns - begin)
-        state = spans[s].phase == AW_PHASE_RUNNING ? "running"
-              : spans[s].phase == AW_PHASE_QUEUED ? "queued for a worker thread"
-              : "waiting (holds no thread)";
+        state = spans[s].phase == AW_PHASE_RUNNING ? C_("outcome", "running")
+              : spans[s].phase == AW_PHASE_QUEUED ? _("queued for a worker thread")
+              : _("waiting (holds no thread)");
     }
   if (task->sync)
-    state = "completed synchronously: no Task allocated (no GTask)";
+    state = _("completed synchronously: no Task allocated (no GTask)");
   thread = aw_summary_task_thread (variant->model, task);
   if (state == NULL)
-    state = aw_outcome_to_string (task->outcome);
+    state = aw_task_table_outcome_label (task->outcome);
 
   start = aw_format_duration ((task->created_ns - begin) / 1e6);
   duration = aw_format_duration ((end - task->created_ns) / 1e6);
 
-  return g_strdup_printf ("%s\n%s at this moment; %s in the end%s%s\nstarted at %s, took %s\nthread: %s",
-                          task->name, state, aw_outcome_to_string (task->outcome),
-                          task->error ? ": " : "", task->error ? task->error : "",
+  if (task->error != NULL)
+    /* Translators: a task's tooltip on the timeline: its name; what it
+     * did at the pointer's moment ("running", "waiting (holds no
+     * thread)"); how it ended ("faulted") and its error message; when it
+     * started and how long it took (durations like "1.50 s"); its thread. */
+    return g_strdup_printf (_("%s\n%s at this moment; %s in the end: %s\nstarted at %s, took %s\nthread: %s"),
+                            task->name, state, aw_task_table_outcome_label (task->outcome), task->error,
+                            start, duration, thread);
+  /* Translators: a task's tooltip on the timeline: its name; what it did
+   * at the pointer's moment ("running", "waiting (holds no thread)"); how
+   * it ended ("completed"); when it started and how long it took
+   * (durations like "1.50 s"); its thread. */
+  return g_strdup_printf (_("%s\n%s at this moment; %s in the end\nstarted at %s, took %s\nthread: %s"),
+                          task->name, state, aw_task_table_outcome_label (task->outcome),
                           start, duration, thread);
+
 }
 
 static gboolean

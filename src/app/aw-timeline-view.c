@@ -27,6 +27,7 @@
 #include "aw-timeline-view-private.h"
 
 #include "aw-format.h"
+#include "aw-i18n.h"
 #include "aw-summary.h"
 
 #include <math.h>
@@ -294,7 +295,7 @@ aw_timeline_view_snapshot (GtkWidget   *widget,
       pango_layout_set_font_description (layout, font);
       pango_layout_set_alignment (layout, PANGO_ALIGN_CENTER);
       pango_layout_set_text (layout, self->placeholder != NULL ? self->placeholder
-                                                               : "Press Run (F5) to run this scenario for real", -1);
+                                                               : _("Press Run (F5) to run this scenario for real"), -1);
       pango_layout_get_pixel_size (layout, &lw, &lh);
       /* In the middle, or below the legend where the legend reaches it. */
       top = (height - lh) / 2.0;
@@ -644,7 +645,9 @@ aw_timeline_view_set_runs (AwTimelineView   *self,
   self->title = g_strdup (title);
   g_clear_pointer (&self->headline, g_free);
 
-  label = g_strdup_printf ("Timeline: %s", title ? title : "no scenario");
+  /* Translators: the timeline's name for a screen reader; %s is the
+   * scenario's title. */
+  label = g_strdup_printf (_("Timeline: %s"), title ? title : _("no scenario"));
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, label,
                                   -1);
@@ -1034,9 +1037,10 @@ aw_timeline_view_init (AwTimelineView *self)
   gtk_widget_set_vexpand (GTK_WIDGET (self), TRUE);
   _aw_timeline_view_input_init (self);
 
-  self->description = g_strdup ("Not run yet");
+  self->description = g_strdup (_("Not run yet"));
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, "Timeline",
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Timeline"),
+
                                   GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, self->description,
                                   -1);
 }

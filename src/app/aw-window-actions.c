@@ -121,6 +121,22 @@ _aw_window_apply_looks (AwWindow *self)
 
 /* Settings ----------------------------------------------------------------- */
 
+/* A theme's name as the Theme menu shows it (without its mnemonic), for
+ * the toast; the setting keeps the theme's id. */
+static const char *
+theme_title (const char *name)
+{
+  if (g_str_equal (name, "light"))
+    return C_("theme", "Light");
+  if (g_str_equal (name, "dark"))
+    return C_("theme", "Dark");
+  if (g_str_equal (name, "high-contrast"))
+    return C_("theme", "High Contrast");
+  if (g_str_equal (name, "projector"))
+    return C_("theme", "Projector");
+  return name;
+}
+
 static void
 on_theme_state (GAction    *action,
                 GParamSpec *pspec,
@@ -131,9 +147,10 @@ on_theme_state (GAction    *action,
   aw_session_set_theme (self->session, g_variant_get_string (state, NULL));
   if (pspec != NULL && gtk_widget_get_mapped (GTK_WIDGET (self)))
     {
-      g_autofree char *text = g_strdup_printf (self->presentation ? "Theme: %s (after presentation mode)"
-                                                                  : "Theme: %s",
-                                               g_variant_get_string (state, NULL));
+      /* Translators: a toast; %s is a theme's name from the Theme menu. */
+      g_autofree char *text = g_strdup_printf (self->presentation ? _("Theme: %s (after presentation mode)")
+                                                                  : _("Theme: %s"),
+                                               theme_title (g_variant_get_string (state, NULL)));
 
       _aw_window_toast (self, text);
     }
@@ -149,7 +166,8 @@ on_text_scale_state (GAction    *action,
   aw_session_set_text_scale (self->session, g_variant_get_double (state));
   if (pspec != NULL && gtk_widget_get_mapped (GTK_WIDGET (self)))
     {
-      g_autofree char *text = g_strdup_printf ("Text size: %.0f%%", 100 * g_variant_get_double (state));
+      /* Translators: a toast; %.0f%% is a percentage like "125%". */
+      g_autofree char *text = g_strdup_printf (_("Text size: %.0f%%"), 100 * g_variant_get_double (state));
 
       _aw_window_toast (self, text);
     }
@@ -176,8 +194,11 @@ on_speed_state (GAction    *action,
             g_autofree char *text = NULL;
 
             g_ascii_formatd (number, sizeof number, "%g", speeds[i]);
-            text = speeds[i] == 1.0 ? g_strdup ("Speed: 1×, real time")
-                                    : g_strdup_printf ("Speed: %s×, every duration divided by %s", number, number);
+            /* Translators: a toast; both %s are the same number, like
+             * "0.25" or "2" (the number is written the C way, with a
+             * dot). */
+            text = speeds[i] == 1.0 ? g_strdup (_("Speed: 1×, real time"))
+                                    : g_strdup_printf (_("Speed: %s×, every duration divided by %s"), number, number);
             _aw_window_toast (self, text);
           }
         return;
@@ -327,9 +348,10 @@ _aw_window_on_variant_selected (GtkDropDown *dropdown,
       g_autofree char *text = NULL;
 
       if (selected == 0)
-        text = g_strdup ("Compare: Run runs every variant on one time axis");
+        text = g_strdup (_("Compare: Run runs every variant on one time axis"));
       else if (selected - 1 < aw_scenario_get_n_variants (self->scenario))
-        text = g_strdup_printf ("One variant: Run runs only “%s”",
+        /* Translators: a toast; %s is a variant's title. */
+        text = g_strdup_printf (_("One variant: Run runs only “%s”"),
                                 aw_scenario_get_variant (self->scenario, selected - 1)->title);
       _aw_window_toast (self, text);
     }
@@ -532,16 +554,16 @@ static void
 relabel_keys (GtkWidget *widget)
 {
   static const struct { const char *shown; const char *better; } keys[] = {
-    { "Page_Down", "Page Down" },
-    { "Page_Up", "Page Up" },
-    { "\u2423", "Space" },
+    { "Page_Down", NC_("key", "Page Down") },
+    { "Page_Up", NC_("key", "Page Up") },
+    { "\u2423", NC_("key", "Space") },
   };
 
   if (GTK_IS_LABEL (widget) && gtk_widget_get_ancestor (widget, g_type_from_name ("GtkShortcutLabel")) != NULL)
     {
       for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
         if (g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), keys[i].shown) == 0)
-          gtk_label_set_label (GTK_LABEL (widget), keys[i].better);
+          gtk_label_set_label (GTK_LABEL (widget), g_dpgettext2 (GETTEXT_PACKAGE, "key", keys[i].better));
     }
   for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
        child = gtk_widget_get_next_sibling (child))
@@ -629,8 +651,9 @@ quiz_action (GSimpleAction *action,
   if (!self->quiz)
     g_array_set_size (self->predictions, 0);
   _aw_window_update_answers (self);
-  _aw_window_toast (self, self->quiz ? "Predict on: the class guesses the times before each run"
-                                     : "Predict off");
+  _aw_window_toast (self, self->quiz ? _("Predict on: the class guesses the times before each run")
+                                     : _("Predict off"));
+
 }
 
 /* Preference: how long a blocking wait may freeze the window. */

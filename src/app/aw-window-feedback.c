@@ -15,6 +15,8 @@
 
 #include "aw-window-private.h"
 
+#include "aw-i18n.h"
+
 /* Toasts ------------------------------------------------------------------ */
 
 static gboolean
@@ -109,7 +111,9 @@ state_chooser (GtkDropDown *dropdown,
 {
   GObject *item = gtk_drop_down_get_selected_item (dropdown);
   const char *value = GTK_IS_STRING_OBJECT (item) ? gtk_string_object_get_string (GTK_STRING_OBJECT (item)) : NULL;
-  g_autofree char *label = value != NULL ? g_strdup_printf ("%s: %s", name, value) : g_strdup (name);
+  /* Translators: a chooser's name for a screen reader, with its choice:
+   * "Speed: 2×". */
+  g_autofree char *label = value != NULL ? g_strdup_printf (C_("chooser", "%s: %s"), name, value) : g_strdup (name);
 
   for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (dropdown));
        child != NULL;
@@ -314,8 +318,9 @@ _aw_window_feedback_init (AwWindow *self)
   g_signal_connect (bar, "leave", G_CALLBACK (on_bar_leave), self);
   gtk_widget_add_controller (GTK_WIDGET (self->presentation_bar), bar);
 
-  follow_chooser (self->speed_dropdown, "Speed");
-  follow_chooser (self->variant_dropdown, "Variant");
-  follow_chooser (self->replay_speed_dropdown, "Replay speed");
+  follow_chooser (self->speed_dropdown, _("Speed"));
+  follow_chooser (self->variant_dropdown, _("Variant"));
+  follow_chooser (self->replay_speed_dropdown, _("Replay speed"));
+
   follow_switches (GTK_WIDGET (self));
 }

@@ -17,6 +17,7 @@
 #include "aw-catalog.h"
 #include "aw-export.h"
 #include "aw-format.h"
+#include "aw-i18n.h"
 #include "aw-trace-io.h"
 
 /**
@@ -76,12 +77,15 @@ aw_window_export_image (AwWindow   *self,
     {
       g_autofree char *speed = aw_format_speed (aw_session_get_speed (self->session));
 
-      caption = g_strdup_printf ("Recorded run, real clock, speed %s. %s", speed,
+      /* Translators: the caption under an exported picture; %1$s is a
+       * speed like "1×", %2$s the lesson's expected outcome (a sentence,
+       * or nothing). */
+      caption = g_strdup_printf (_("Recorded run, real clock, speed %s. %s"), speed,
                                  aw_scenario_get_expected_text (scenario)
                                    ? aw_scenario_get_expected_text (scenario) : "");
     }
   else
-    caption = g_strdup ("From a saved trace.");
+    caption = g_strdup (_("From a saved trace."));
   aw_render_request_init (&request);
   request.title = aw_session_get_title (self->session);
   request.caption = caption;
@@ -96,7 +100,8 @@ aw_window_export_image (AwWindow   *self,
       return FALSE;
     }
   base = g_path_get_basename (path);
-  status = g_strdup_printf ("Saved %s", base);
+  /* Translators: %s is the name of the file just written. */
+  status = g_strdup_printf (_("Saved %s"), base);
   _aw_window_show_status (self, status);
   return TRUE;
 }
@@ -126,7 +131,8 @@ aw_window_open_trace (AwWindow   *self,
     }
 
   base = g_path_get_basename (path);
-  subtitle = g_strdup_printf ("Saved trace: %s", base);
+  /* Translators: the header bar's subtitle; %s is a trace file's name. */
+  subtitle = g_strdup_printf (_("Saved trace: %s"), base);
   _aw_window_show_traces (self, traces, base, subtitle);
   return TRUE;
 }
@@ -191,11 +197,11 @@ aw_window_export_trace (AwWindow   *self,
 
   if (traces->len == 0 || !aw_traces_save ((AwTrace **) traces->pdata, traces->len, path, &error))
     {
-      _aw_window_show_error (self, error ? error->message : "Run the scenario first: a trace is a recorded run.");
+      _aw_window_show_error (self, error ? error->message : _("Run the scenario first: a trace is a recorded run."));
       return FALSE;
     }
   base = g_path_get_basename (path);
-  status = g_strdup_printf ("Saved %s", base);
+  status = g_strdup_printf (_("Saved %s"), base);
   _aw_window_show_status (self, status);
   return TRUE;
 }
@@ -230,8 +236,11 @@ on_chooser_response (GtkNativeDialog *dialog,
 
 /* One file chooser at a time; @filters is a NULL-terminated list of
  * name, pattern pairs. */
+/* The filters follow @done as pairs of a name, marked with N_() and
+ * translated here, and a pattern, ended by %NULL. */
 void
 _aw_window_run_chooser (AwWindow             *self,
+
                         const char           *title,
                         GtkFileChooserAction  action,
                         const char           *current_name,
@@ -245,14 +254,14 @@ _aw_window_run_chooser (AwWindow             *self,
   if (self->chooser != NULL)
     return;
   self->chooser = GTK_NATIVE_DIALOG (gtk_file_chooser_native_new (title, GTK_WINDOW (self), action,
-                                                                  action == GTK_FILE_CHOOSER_ACTION_SAVE ? "_Export" : "_Open",
-                                                                  "_Cancel"));
+                                                                  action == GTK_FILE_CHOOSER_ACTION_SAVE ? _("_Export") : _("_Open"),
+                                                                  _("_Cancel")));
   va_start (filters, done);
   while ((name = va_arg (filters, const char *)) != NULL)
     {
       g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
 
-      gtk_file_filter_set_name (filter, name);
+      gtk_file_filter_set_name (filter, _(name));
       gtk_file_filter_add_pattern (filter, va_arg (filters, const char *));
       gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), filter);
     }
@@ -270,8 +279,8 @@ _aw_window_run_chooser (AwWindow             *self,
 void
 _aw_window_choose_scenario_file (AwWindow *self)
 {
-  _aw_window_run_chooser (self, "Open Scenario File", GTK_FILE_CHOOSER_ACTION_OPEN, NULL, NULL,
-               aw_window_open_file, "Scenario files (*.json)", "*.json", NULL);
+  _aw_window_run_chooser (self, _("Open Scenario File"), GTK_FILE_CHOOSER_ACTION_OPEN, NULL, NULL,
+               aw_window_open_file, N_("Scenario files (*.json)"), "*.json", NULL);
 }
 
 void
@@ -283,8 +292,8 @@ _aw_window_choose_image_export (AwWindow *self)
   if (aw_session_get_n_runs (self->session) == 0 || aw_session_get_running (self->session))
     return;
   name = g_strdup_printf ("%s.png", scenario ? aw_scenario_get_id (scenario) : "trace");
-  _aw_window_run_chooser (self, "Export Image", GTK_FILE_CHOOSER_ACTION_SAVE, name, ".png", aw_window_export_image,
-               "PNG image", "*.png", "SVG drawing", "*.svg", "PDF document", "*.pdf", NULL);
+  _aw_window_run_chooser (self, _("Export Image"), GTK_FILE_CHOOSER_ACTION_SAVE, name, ".png", aw_window_export_image,
+               N_("PNG image"), "*.png", N_("SVG drawing"), "*.svg", N_("PDF document"), "*.pdf", NULL);
 }
 
 void
@@ -292,8 +301,8 @@ _aw_window_choose_trace (AwWindow *self)
 {
   if (aw_session_get_running (self->session))
     return;
-  _aw_window_run_chooser (self, "Open Trace", GTK_FILE_CHOOSER_ACTION_OPEN, NULL, NULL, aw_window_open_trace,
-               "Trace files (*.json)", "*.json", NULL);
+  _aw_window_run_chooser (self, _("Open Trace"), GTK_FILE_CHOOSER_ACTION_OPEN, NULL, NULL, aw_window_open_trace,
+               N_("Trace files (*.json)"), "*.json", NULL);
 }
 
 void
@@ -305,6 +314,7 @@ _aw_window_choose_trace_export (AwWindow *self)
   if (aw_session_get_n_runs (self->session) == 0 || aw_session_get_running (self->session))
     return;
   name = g_strdup_printf ("%s-trace.json", scenario ? aw_scenario_get_id (scenario) : "awaitscope");
-  _aw_window_run_chooser (self, "Export Trace", GTK_FILE_CHOOSER_ACTION_SAVE, name, ".json", aw_window_export_trace,
-               "Trace Event JSON", "*.json", NULL);
+  _aw_window_run_chooser (self, _("Export Trace"), GTK_FILE_CHOOSER_ACTION_SAVE, name, ".json", aw_window_export_trace,
+               N_("Trace Event JSON"), "*.json", NULL);
+
 }

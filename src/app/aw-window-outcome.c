@@ -8,6 +8,7 @@
 #include "aw-window-private.h"
 
 #include "aw-format.h"
+#include "aw-i18n.h"
 #include "aw-summary.h"
 #include "aw-verdict.h"
 
@@ -66,7 +67,10 @@ _aw_window_show_outcome (AwWindow *self)
           if (predicted < 0)
             continue;
           if (!any)
-            g_string_append (text, "\nPrediction vs measurement:");
+            {
+              g_string_append_c (text, '\n');
+              g_string_append (text, _("Prediction vs measurement:"));
+            }
           any = TRUE;
           /* One unit for the three figures of a line. */
           {
@@ -75,7 +79,7 @@ _aw_window_show_outcome (AwWindow *self)
             g_autofree char *measured = NULL;
             g_autofree char *said = NULL;
             g_autofree char *off = NULL;
-            g_autofree char *at_speed = NULL;
+            g_autofree char *line = NULL;
 
             /* The class predicts the program's time: at another speed the
              * measurement is scaled back to it. Figures side by side share
@@ -90,10 +94,23 @@ _aw_window_show_outcome (AwWindow *self)
                 g_autofree char *real = aw_format_duration_as (m->wall_ms, scale);
                 const char *run_speed = aw_trace_get_metadata (aw_trace_model_get_trace (model), AW_META_SPEED);
                 g_autofree char *speed = aw_format_speed (run_speed ? g_ascii_strtod (run_speed, NULL) : 1);
-                at_speed = g_strdup_printf (", %s at %s", real, speed);
+                /* Translators: a line of the outcome card; %1$s is a
+                 * variant's title; the other figures are durations like
+                 * "1.50 s": what the class predicted, what was measured
+                 * scaled back to real time, what was measured at the run's
+                 * speed (%5$s, like "2×") and the difference. */
+                line = g_strdup_printf (_("%1$s: predicted %2$s, measured %3$s, %4$s at %5$s (off by %6$s)"),
+                                        variant->title, said, measured, real, speed, off);
               }
-            g_string_append_printf (text, "\n  %s: predicted %s, measured %s%s (off by %s)",
-                                    variant->title, said, measured, at_speed ? at_speed : "", off);
+            else
+              /* Translators: a line of the outcome card; %1$s is a
+               * variant's title; the other figures are durations like
+               * "1.50 s": what the class predicted, what was measured
+               * and the difference. */
+              line = g_strdup_printf (_("%1$s: predicted %2$s, measured %3$s (off by %4$s)"),
+                                      variant->title, said, measured, off);
+            g_string_append (text, "\n  ");
+            g_string_append (text, line);
           }
         }
     }
@@ -114,8 +131,13 @@ _aw_window_show_outcome (AwWindow *self)
       /* One variant run alone cannot check a comparison. */
       if (!verdict->stopped_by_user && verdict->n_not_met == 0 && verdict->headline != NULL &&
           verdict->headline->missing != NULL)
-        g_string_append_printf (summary, "\nRun Compare all to check the main claim: %s.",
-                                verdict->headline->claim);
+        {
+          g_string_append_c (summary, '\n');
+          /* Translators: %s is the lesson's main claim, such as "WhenAll
+           * is faster than awaiting one by one". */
+          g_string_append_printf (summary, _("Run Compare all to check the main claim: %s."),
+                                  verdict->headline->claim);
+        }
 
       if (self->presentation || (!verdict->met && verdict->checks->len > 0))
         g_string_prepend (g_string_prepend_c (text, '\n'), summary->str);
@@ -170,7 +192,7 @@ _aw_window_announce_outcome (AwWindow *self,
   runs = aw_session_get_runs (self->session, &n_runs);
   if (n_runs == 0)
     {
-      _aw_window_announce (self, cancelled ? "Cancelled before anything ran" : "Finished: nothing ran");
+      _aw_window_announce (self, cancelled ? _("Cancelled before anything ran") : _("Finished: nothing ran"));
       g_string_free (s, TRUE);
       return;
     }
@@ -180,20 +202,40 @@ _aw_window_announce_outcome (AwWindow *self,
       const AwMetrics *m = aw_trace_model_get_metrics (runs[n_runs - 1].model);
       g_autofree char *gap = aw_format_duration (m->max_main_loop_gap_ms);
 
-      g_string_append_printf (s, "The window is back after %s frozen%s. ", gap,
-                              m->watchdog_fired ? ": the watchdog gave up on .Result; in C# it would never "
-                                                  "come back" : "");
+      if (m->watchdog_fired)
+        /* Translators: said by a screen reader as a run ends; %s is a
+         * duration like "1.50 s". */
+        g_string_append_printf (s, _("The window is back after %s frozen: the watchdog gave up on .Result; "
+                                     "in C# it would never come back."), gap);
+      else
+        /* Translators: said by a screen reader as a run ends; %s is a
+         * duration like "1.50 s". */
+        g_string_append_printf (s, _("The window is back after %s frozen."), gap);
+      g_string_append_c (s, ' ');
     }
   card = aw_summary_outcome_card (runs, n_runs);
   lines = g_strsplit (card, "\n", 2);
-  g_string_append_printf (s, "%s: %s.", cancelled ? "Cancelled" : "Finished", lines[0]);
+  if (cancelled)
+    /* Translators: said by a screen reader as a run ends; %s is the first
+     * line of the outcome card. */
+    g_string_append_printf (s, _("Cancelled: %s."), lines[0]);
+  else
+    /* Translators: said by a screen reader as a run ends; %s is the first
+     * line of the outcome card. */
+    g_string_append_printf (s, _("Finished: %s."), lines[0]);
   for (guint i = 0; i < n_runs; i++)
     {
       const AwMetrics *m = aw_trace_model_get_metrics (runs[i].model);
 
       if (m->errors_unobserved > 0)
-        g_string_append_printf (s, " %s: %u error%s nobody observed.", runs[i].title, m->errors_unobserved,
-                                m->errors_unobserved == 1 ? "" : "s");
+        {
+          g_string_append_c (s, ' ');
+          /* Translators: said by a screen reader as a run ends; %s is a
+           * variant's title. */
+          g_string_append_printf (s, NG_("%s: %u error nobody observed.", "%s: %u errors nobody observed.",
+                                         m->errors_unobserved),
+                                  runs[i].title, m->errors_unobserved);
+        }
     }
   if (scenario != NULL)
     {
@@ -201,7 +243,9 @@ _aw_window_announce_outcome (AwWindow *self,
       g_autofree char *said = aw_verdict_to_string (verdict);
 
       g_string_append_printf (s, " %s.", said);
+
     }
+
   _aw_window_announce (self, s->str);
   g_string_free (s, TRUE);
 }
@@ -297,8 +341,8 @@ _aw_window_ask_predictions (AwWindow *self)
 {
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
   GtkWidget *grid = gtk_grid_new ();
-  GtkWidget *intro = gtk_label_new ("Predict first: how long will each variant take?");
-  GtkWidget *run = gtk_button_new_with_mnemonic ("_Run and Compare");
+  GtkWidget *intro = gtk_label_new (_("Predict first: how long will each variant take?"));
+  GtkWidget *run = gtk_button_new_with_mnemonic (_("_Run and Compare"));
   QuizForm *form = g_new0 (QuizForm, 1);
 
   form->window = self;
@@ -312,7 +356,9 @@ _aw_window_ask_predictions (AwWindow *self)
       const AwVariant *v = aw_scenario_get_variant (self->scenario, i);
       GtkWidget *label = gtk_label_new (v->title);
       GtkWidget *spin = gtk_spin_button_new_with_range (0, 600, 0.1);
-      g_autofree char *a11y = g_strdup_printf ("Predicted seconds for %s", v->title);
+      /* Translators: a field's name for a screen reader; %s is a
+       * variant's title. */
+      g_autofree char *a11y = g_strdup_printf (_("Predicted seconds for %s"), v->title);
 
       gtk_label_set_xalign (GTK_LABEL (label), 0);
       gtk_spin_button_set_digits (GTK_SPIN_BUTTON (spin), 1);
@@ -323,7 +369,8 @@ _aw_window_ask_predictions (AwWindow *self)
       gtk_accessible_update_property (GTK_ACCESSIBLE (spin), GTK_ACCESSIBLE_PROPERTY_LABEL, a11y, -1);
       gtk_grid_attach (GTK_GRID (grid), label, 0, i, 1, 1);
       gtk_grid_attach (GTK_GRID (grid), spin, 1, i, 1, 1);
-      gtk_grid_attach (GTK_GRID (grid), gtk_label_new ("s"), 2, i, 1, 1);
+      /* Translators: the unit beside a field for seconds. */
+      gtk_grid_attach (GTK_GRID (grid), gtk_label_new (C_("unit", "s")), 2, i, 1, 1);
       g_ptr_array_add (form->spins, spin);
     }
 
@@ -339,7 +386,7 @@ _aw_window_ask_predictions (AwWindow *self)
   gtk_widget_set_margin_bottom (box, 24);
 
   self->quiz_dialog = GTK_WINDOW (gtk_window_new ());
-  gtk_window_set_title (self->quiz_dialog, "Predict, Then Run");
+  gtk_window_set_title (self->quiz_dialog, _("Predict, Then Run"));
   gtk_window_set_transient_for (self->quiz_dialog, GTK_WINDOW (self));
   gtk_window_set_modal (self->quiz_dialog, TRUE);
   gtk_window_set_child (self->quiz_dialog, box);
@@ -350,8 +397,9 @@ _aw_window_ask_predictions (AwWindow *self)
   g_signal_connect (self->quiz_dialog, "destroy", G_CALLBACK (on_quiz_destroy), self);
 
   /* The answers stay hidden while the class predicts. */
-  aw_lesson_panel_set_outcome (self->lesson, "Predict first: how long will each variant take? "
-                                             "The outcome is revealed after the run.");
+  aw_lesson_panel_set_outcome (self->lesson, _("Predict first: how long will each variant take? "
+                                               "The outcome is revealed after the run."));
+
   _aw_window_update_answers (self);
   gtk_window_present (self->quiz_dialog);
 }

@@ -16,6 +16,7 @@
 #include "aw-window-private.h"
 
 #include "aw-format.h"
+#include "aw-i18n.h"
 #include "aw-summary.h"
 
 #include <math.h>
@@ -98,10 +99,10 @@ _aw_window_update_replay_bar (AwWindow *self)
   self->updating_scale = TRUE;
   if (!aw_session_get_can_replay (self->session) || end <= 0)
     {
-      gtk_label_set_text (self->replay_label, "Nothing to replay");
+      gtk_label_set_text (self->replay_label, _("Nothing to replay"));
       gtk_adjustment_configure (self->replay_adjustment, 0, 0, 1, 0.01, 0.1, 0);
       gtk_accessible_update_property (GTK_ACCESSIBLE (self->replay_scale),
-                                      GTK_ACCESSIBLE_PROPERTY_VALUE_TEXT, "Nothing to replay",
+                                      GTK_ACCESSIBLE_PROPERTY_VALUE_TEXT, _("Nothing to replay"),
                                       -1);
     }
   else
@@ -111,7 +112,10 @@ _aw_window_update_replay_bar (AwWindow *self)
       g_autofree char *end_text = aw_format_duration (end / 1e6);
       g_autofree char *label = g_strdup_printf ("%s / %s", pos_text, end_text);
 
-      g_autofree char *spoken = g_strdup_printf ("%s of %s", pos_text, end_text);
+      /* Translators: the replay slider's value for a screen reader: the
+       * playhead's time of the run's length, durations like "0.64 s". */
+      g_autofree char *spoken = g_strdup_printf (_("%s of %s"), pos_text, end_text);
+
 
       gtk_label_set_text (self->replay_label, label);
       /* A screen reader reads the slider's value as the label shows it, not

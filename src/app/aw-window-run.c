@@ -15,6 +15,7 @@
 #include "aw-window-private.h"
 
 #include "aw-format.h"
+#include "aw-i18n.h"
 
 typedef struct {
   GWeakRef window;
@@ -216,9 +217,12 @@ describe_return (AwWindow *self)
   m = aw_trace_model_get_metrics (runs[n_runs - 1].model);
   gap = aw_format_duration (m->max_main_loop_gap_ms);
   if (m->watchdog_fired)
-    return g_strdup_printf ("The window is back after %s frozen in “%s”: the watchdog gave up on .Result. "
-                            "In C# it would never come back.", gap, runs[n_runs - 1].title);
-  return g_strdup_printf ("The window is back after %s frozen in “%s”.", gap, runs[n_runs - 1].title);
+    /* Translators: %1$s is a duration like "1.50 s", %2$s a variant's
+     * title. */
+    return g_strdup_printf (_("The window is back after %s frozen in “%s”: the watchdog gave up on .Result. "
+                              "In C# it would never come back."), gap, runs[n_runs - 1].title);
+  /* Translators: %1$s is a duration like "1.50 s", %2$s a variant's title. */
+  return g_strdup_printf (_("The window is back after %s frozen in “%s”."), gap, runs[n_runs - 1].title);
 }
 
 void
@@ -317,11 +321,12 @@ stage_freeze (AwWindow *self,
     return FALSE;
   self->staged_variant = index + 1;
   how_long = aw_format_duration (freeze_ms);
-  text = g_strdup_printf ("The UI thread is blocked now: nothing moves, repaints or answers a click "
-                          "for up to %s. It comes back by itself.", how_long);
+  /* Translators: %s is a duration like "3.00 s". */
+  text = g_strdup_printf (_("The UI thread is blocked now: nothing moves, repaints or answers a click "
+                            "for up to %s. It comes back by itself."), how_long);
   gtk_label_set_text (self->notice_label, text);
   gtk_widget_set_visible (GTK_WIDGET (self->notice_revealer), TRUE);
-  aw_lesson_panel_set_outcome (self->lesson, "The UI thread is blocked…");
+  aw_lesson_panel_set_outcome (self->lesson, _("The UI thread is blocked…"));
   _aw_window_announce (self, text);
   start_next_variant_when_drawn (self);
   return TRUE;
@@ -491,10 +496,10 @@ _aw_window_start_run_now (AwWindow *self)
   self->cancelled = FALSE;
   aw_session_set_running (self->session, TRUE);
   /* Not an invitation to press Run on a frame a freeze may hold. */
-  aw_timeline_view_set_placeholder (self->timeline, "Starting…");
+  aw_timeline_view_set_placeholder (self->timeline, _("Starting…"));
   self->revealed = FALSE;
   _aw_window_update_answers (self);
-  aw_lesson_panel_set_outcome (self->lesson, "Running…");
+  aw_lesson_panel_set_outcome (self->lesson, _("Running…"));
   aw_lesson_panel_set_warnings (self->lesson, NULL);
   aw_session_set_view (self->session, NULL);
   live_drawing_start (self);
@@ -507,15 +512,18 @@ _aw_window_start_run_now (AwWindow *self)
   if (freeze_ms >= FREEZE_NOTICE_MS)
     {
       g_autofree char *how_long = aw_format_duration (freeze_ms);
+      /* Translators: %s is a duration like "3.00 s". */
       g_autofree char *notice = g_strdup_printf (
-        "In a moment this run will freeze the window for about %s. That is the point: the UI "
-        "thread will be blocked, so nothing repaints and clicks wait. It will recover by itself.", how_long);
+        _("In a moment this run will freeze the window for about %s. That is the point: the UI "
+          "thread will be blocked, so nothing repaints and clicks wait. It will recover by itself."), how_long);
 
       gtk_label_set_text (self->notice_label, notice);
       gtk_widget_set_visible (GTK_WIDGET (self->notice_revealer), TRUE);
-      aw_lesson_panel_set_outcome (self->lesson, "About to freeze the window…");
+      aw_lesson_panel_set_outcome (self->lesson, _("About to freeze the window…"));
       {
-        g_autofree char *started = g_strdup_printf ("Running “%s”. %s", aw_scenario_get_title (self->scenario),
+        /* Translators: said by a screen reader; %1$s is the lesson's
+         * title, %2$s the notice that the run will freeze the window. */
+        g_autofree char *started = g_strdup_printf (_("Running “%s”. %s"), aw_scenario_get_title (self->scenario),
                                                     notice);
         _aw_window_announce (self, started);
       }
@@ -528,10 +536,14 @@ _aw_window_start_run_now (AwWindow *self)
     g_autofree char *started = NULL;
 
     if (self->queue->len > 1)
-      started = g_strdup_printf ("Running “%s”: %u variants, one after the other",
+      /* Translators: said by a screen reader; %s is the lesson's title. */
+      started = g_strdup_printf (NG_("Running “%s”: %u variant, one after the other",
+                                     "Running “%s”: %u variants, one after the other", self->queue->len),
                                  aw_scenario_get_title (self->scenario), self->queue->len);
     else
-      started = g_strdup_printf ("Running “%s”: %s", aw_scenario_get_title (self->scenario),
+      /* Translators: said by a screen reader; %1$s is the lesson's title,
+       * %2$s the variant's. */
+      started = g_strdup_printf (_("Running “%s”: %s"), aw_scenario_get_title (self->scenario),
                                  aw_scenario_get_variant (self->scenario,
                                                           g_array_index (self->queue, guint, 0))->title);
     _aw_window_announce (self, started);
@@ -549,5 +561,6 @@ _aw_window_cancel_run (AwWindow *self)
     aw_runner_stop (self->runner);
   _aw_window_csharp_cancel (self);
   _aw_window_update_actions (self);
-  _aw_window_announce (self, "Cancelling: the run's token is cancelled");
+  _aw_window_announce (self, _("Cancelling: the run's token is cancelled"));
+
 }

@@ -134,7 +134,8 @@ _aw_window_set_scenario (AwWindow   *self,
   aw_timeline_view_set_runs (self->timeline, aw_scenario_get_title (scenario), NULL, 0);
 
   variants = gtk_string_list_new (NULL);
-  gtk_string_list_append (variants, aw_scenario_get_n_variants (scenario) > 1 ? "Compare all" : "Run");
+  gtk_string_list_append (variants, aw_scenario_get_n_variants (scenario) > 1 ? _("Compare all")
+                                                                             : C_("action", "Run"));
   for (guint i = 0; i < aw_scenario_get_n_variants (scenario); i++)
     gtk_string_list_append (variants, aw_scenario_get_variant (scenario, i)->title);
   self->choosing_scenario = TRUE;
@@ -249,7 +250,7 @@ row_part_title (GtkListBoxRow *row)
   guint part = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (row), "part"));
   AwScenario *scenario = g_object_get_data (G_OBJECT (row), "scenario");
 
-  return part == USER_FILES_PART ? "Opened files" : aw_scenario_get_part_title (scenario);
+  return part == USER_FILES_PART ? _("Opened files") : aw_scenario_get_part_title (scenario);
 }
 
 static void
@@ -345,11 +346,14 @@ update_match_count (AwWindow *self)
       }
 
   if (text == NULL || *text == '\0')
-    count = g_strdup_printf (total == 1 ? "%u lesson" : "%u lessons", total);
+    count = g_strdup_printf (NG_("%u lesson", "%u lessons", total), total);
   else if (shown == 0)
-    count = g_strdup_printf ("No lesson matches “%s”", text);
+    /* Translators: %s is what the reader typed into the lesson search. */
+    count = g_strdup_printf (_("No lesson matches “%s”"), text);
   else
-    count = g_strdup_printf (shown == 1 ? "%u lesson of %u matches “%s”" : "%u lessons of %u match “%s”",
+    /* Translators: the lessons a search shows, of all of them; %3$s is
+     * what the reader typed into the search. */
+    count = g_strdup_printf (NG_("%u lesson of %u matches “%s”", "%u lessons of %u match “%s”", shown),
                              shown, total, text);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->scenario_list),
                                   GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, count,
@@ -483,8 +487,8 @@ aw_window_set_presentation_full (AwWindow *self,
   _aw_window_apply_looks (self);
   if (!aw_session_get_running (self->session) && aw_session_get_n_runs (self->session) > 0)
     _aw_window_show_outcome (self);
-  _aw_window_announce (self, presentation ? "Presentation mode on: full screen, large type, no catalogue. F11 leaves it."
-                                          : "Presentation mode off");
+  _aw_window_announce (self, presentation ? _("Presentation mode on: full screen, large type, no catalogue. F11 leaves it.")
+                                          : _("Presentation mode off"));
 }
 
 gboolean
@@ -807,7 +811,7 @@ mark_submenu_items (GtkWidget *widget)
         }
       else if (g_strcmp0 (menu_name, "main") == 0)
         gtk_accessible_update_property (GTK_ACCESSIBLE (widget),
-                                        GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, "Back to the main menu",
+                                        GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, _("Back to the main menu"),
                                         -1);
     }
   for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
@@ -833,7 +837,8 @@ name_menu_pages (GtkWidget *widget)
           if (name == NULL)
             continue;
           strip_mnemonic (name);
-          label = g_str_equal (name, "main") ? g_strdup ("Main menu") : g_strdup_printf ("%s submenu", name);
+          /* Translators: %s is a submenu's title, such as "Theme". */
+          label = g_str_equal (name, "main") ? g_strdup (_("Main menu")) : g_strdup_printf (_("%s submenu"), name);
           gtk_accessible_update_property (GTK_ACCESSIBLE (page),
                                           GTK_ACCESSIBLE_PROPERTY_LABEL, label,
                                           -1);
@@ -860,7 +865,8 @@ create_primary_menu (GtkMenuButton *button,
   popover = GTK_WIDGET (gtk_menu_button_get_popover (button));
   /* Read with its role: "Main menu". */
   gtk_accessible_update_property (GTK_ACCESSIBLE (popover),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, "Main",
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, C_("menu", "Main"),
+
                                   -1);
   name_menu_pages (popover);
   mark_submenu_items (popover);

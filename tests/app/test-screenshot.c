@@ -9,6 +9,8 @@
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <glib-unix.h>
+#include <locale.h>
+#include <string.h>
 #include <unistd.h>
 
 
@@ -225,6 +227,91 @@ test_unknown_scenario (void)
   g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
 }
 
+/* Runs the screenshot command in @locale with LANGUAGE=@language; the
+ * exit status, and what it printed. */
+static int
+screenshot_in (const char  *locale,
+               const char  *language,
+               char       **out,
+               char       **err,
+               ...)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                                                       G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *arg;
+  va_list ap;
+
+  g_ptr_array_add (args, (gpointer) g_getenv ("AWAITSCOPE"));
+  g_ptr_array_add (args, "screenshot");
+  va_start (ap, err);
+  while ((arg = va_arg (ap, const char *)) != NULL)
+    g_ptr_array_add (args, (gpointer) arg);
+  va_end (ap);
+  g_ptr_array_add (args, NULL);
+
+  g_subprocess_launcher_setenv (launcher, "LC_ALL", locale, TRUE);
+  g_subprocess_launcher_setenv (launcher, "LANGUAGE", language, TRUE);
+  proc = g_subprocess_launcher_spawnv (launcher, (const char * const *) args->pdata, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (proc, NULL, NULL, out, err, &error);
+  g_assert_no_error (error);
+  g_test_message ("stdout: %s\nstderr: %s", *out, *err);
+  return g_subprocess_get_exit_status (proc);
+}
+
+static gboolean
+have_locale (const char *locale)
+{
+  g_autofree char *saved = g_strdup (setlocale (LC_ALL, NULL));
+  gboolean have = setlocale (LC_ALL, locale) != NULL;
+
+  setlocale (LC_ALL, saved);
+  return have;
+}
+
+/* The command's help and its errors read in the reader's language (with
+ * the build tree's po/, AWAITSCOPE_LOCALEDIR); option names, the command's
+ * name before a message and the exit status stay as they are. */
+static void
+test_translated (void)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  if (!have_locale ("de_DE.UTF-8") || !have_locale ("es_ES.UTF-8"))
+    {
+      g_test_skip ("no de_DE.UTF-8 or es_ES.UTF-8 locale on this system (scripts/test makes them)");
+      return;
+    }
+
+  g_assert_cmpint (screenshot_in ("de_DE.UTF-8", "de", &out, &err, "--help", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "-o, --output=DATEI"));
+  g_assert_nonnull (strstr (out, "Das PNG hierhin schreiben"));
+  g_assert_nonnull (strstr (out, "--replay-steps=N"));
+  g_assert_null (strstr (out, "Write the PNG here"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (screenshot_in ("de_DE.UTF-8", "de", &out, &err, "when-all", "-o", "shot.svg", NULL), ==, 2);
+  g_assert_true (g_str_has_prefix (err, "awaitscope screenshot: shot.svg: ein Bildschirmfoto ist ein PNG;"));
+  g_assert_nonnull (strstr (err, "`awaitscope render`"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (screenshot_in ("es_ES.UTF-8", "es", &out, &err, "when-all", "-o", "shot.png", "--scale", "9", NULL),
+                   ==, 2);
+  g_assert_cmpstr (err, ==, "awaitscope screenshot: --scale 9: indique un número entre 0.5 y 4\n");
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* With LANGUAGE empty, as in the C locale: English. */
+  g_assert_cmpint (screenshot_in ("C.UTF-8", "", &out, &err, "when-all", "-o", "shot.png", "--scale", "9", NULL), ==, 2);
+  g_assert_cmpstr (err, ==, "awaitscope screenshot: --scale 9: give a number between 0.5 and 4\n");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -243,6 +330,8 @@ main (int    argc,
   g_test_add_data_func ("/aw/app/screenshot/1920x1080", "1920x1080", check_size);
   g_test_add_func ("/aw/app/screenshot/window-manager", test_window_manager);
   g_test_add_func ("/aw/app/screenshot/unknown-scenario", test_unknown_scenario);
+  g_test_add_func ("/aw/app/screenshot/translated", test_translated);
+
   ret = g_test_run ();
 
   {

@@ -919,6 +919,20 @@ test_translated (void)
   run_cli (&r, "run", "when-all", "--virtual-clock", "--json", NULL);
   g_assert_cmpint (r.status, ==, 0);
   g_assert_null (strstr (r.out, "Uno a uno"));
+  result_clear (&r);
+
+  /* Why a run was cancelled is recorded in English (`run --json`, traces)
+   * and drawn in the reader's language. */
+  run_cli (&r, "render", "cancel", "--virtual-clock", "-o", svg_path, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_clear_pointer (&svg, g_free);
+  g_assert_true (g_file_get_contents (svg_path, &svg, NULL, NULL));
+  g_assert_nonnull (strstr (svg, "cancelada: Se agotó el tiempo tras 500 ms</text>"));
+  g_assert_null (strstr (svg, "Timed out"));
+  result_clear (&r);
+  run_cli (&r, "run", "cancel", "--virtual-clock", "--json", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, "Timed out after 500 ms"));
   cli_locale = NULL;
   cli_language = NULL;
 }

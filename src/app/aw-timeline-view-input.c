@@ -15,6 +15,7 @@
 #include "aw-timeline-view-private.h"
 
 #include "aw-format.h"
+#include "aw-recorded-text.h"
 #include "aw-i18n.h"
 #include "aw-summary.h"
 #include "aw-task-table.h"
@@ -212,13 +213,17 @@ aw_timeline_view_describe_at (AwTimelineView *self,
   duration = aw_format_duration ((end - task->created_ns) / 1e6);
 
   if (task->error != NULL)
-    /* Translators: a task's tooltip on the timeline: its name; what it
-     * did at the pointer's moment ("running", "waiting (holds no
-     * thread)"); how it ended ("faulted") and its error message; when it
-     * started and how long it took (durations like "1.50 s"); its thread. */
-    return g_strdup_printf (_("%s\n%s at this moment; %s in the end: %s\nstarted at %s, took %s\nthread: %s"),
-                            task->name, state, aw_task_table_outcome_label (task->outcome), task->error,
-                            start, duration, thread);
+    {
+      g_autofree char *error = aw_recorded_text_shown (task->error);
+
+      /* Translators: a task's tooltip on the timeline: its name; what it
+       * did at the pointer's moment ("running", "waiting (holds no
+       * thread)"); how it ended ("faulted") and its error message; when it
+       * started and how long it took (durations like "1.50 s"); its thread. */
+      return g_strdup_printf (_("%s\n%s at this moment; %s in the end: %s\nstarted at %s, took %s\nthread: %s"),
+                              task->name, state, aw_task_table_outcome_label (task->outcome), error,
+                              start, duration, thread);
+    }
   /* Translators: a task's tooltip on the timeline: its name; what it did
    * at the pointer's moment ("running", "waiting (holds no thread)"); how
    * it ended ("completed"); when it started and how long it took

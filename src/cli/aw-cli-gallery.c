@@ -240,7 +240,7 @@ gallery_scenario (AwScenario         *scenario,
 
       stem = v < 0 ? g_strdup (aw_scenario_get_id (scenario))
                    : g_strdup_printf ("%s-%s", aw_scenario_get_id (scenario), aw_scenario_get_variant (scenario, v)->name);
-      heading = v < 0 ? g_strdup (n > 1 ? "All variants on one time axis" : aw_scenario_get_variant (scenario, 0)->title)
+      heading = v < 0 ? g_strdup (n > 1 ? _("All variants on one time axis") : aw_scenario_get_variant (scenario, 0)->title)
                       : g_strdup (aw_scenario_get_variant (scenario, v)->title);
       if (!gallery_picture (&set, NULL, style, dir, stem, heading, html, error))
         return FALSE;
@@ -269,12 +269,90 @@ gallery_scenario (AwScenario         *scenario,
           g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("its C# twin did not run on Mono"));
           return FALSE;
         }
-      if (!gallery_picture (&set, &cs, style, dir, stem, "C# on Mono beside GLib", html, error))
+      if (!gallery_picture (&set, &cs, style, dir, stem, _("C# on Mono beside GLib"), html, error))
         return FALSE;
     }
 
   g_string_append (html, "      </div>\n    </article>\n");
   return TRUE;
+}
+
+/* The page up to its table of contents: its language, title, style and
+ * first paragraphs. A contact sheet: a table of contents, then per part of
+ * the lesson each scenario's words beside a grid of thumbnails. One column
+ * on a phone, never wider than the window: every box is border-box, long
+ * words wrap, pictures shrink to their column. Well-formed XML too (void
+ * elements closed), so that any XML tool can read it. */
+static void
+page_start (GString            *html,
+            const GalleryStyle *style,
+            const char         *nav)
+{
+  /* Translators: the language code of this translation, as HTML's lang
+   * attribute writes it ("de", "es"). */
+  const char *lang = C_("html-lang", "en");
+  g_autofree char *title = g_markup_escape_text (_("Awaitscope gallery"), -1);
+  /* Translators: how the gallery's pictures were timed, at the start of its page. */
+  g_autofree char *timing = g_markup_escape_text (style->real ? _("Recorded runs, real clock")
+                                                              : _("Simulated timing (virtual clock)"), -1);
+  /* Translators: the gallery page's first paragraph: the first %s is how
+   * its pictures were timed ("Recorded runs, real clock"), the second the
+   * command that makes the page again. */
+  g_autofree char *intro = g_markup_escape_text (_("%s. Each lesson's pictures: all its variants on one time axis, "
+                                                   "then each variant alone. Select a picture for its full size. "
+                                                   "Regenerate with %s."), -1);
+  /* Translators: the gallery page's paragraph on C#; %s is the command that makes the page again. */
+  g_autofree char *csharp = g_markup_escape_text (_("Each lesson's comparison is also drawn with its C# twin, run on "
+                                                    "Mono and recorded by the C# lab, above each GLib run (both "
+                                                    "recorded for real): %s."), -1);
+  /* Translators: the name of the gallery page's table of contents, for a screen reader. */
+  g_autofree char *contents = g_markup_escape_text (_("Contents"), -1);
+
+  g_string_append_printf (html,
+                          "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n  <meta charset=\"utf-8\" />\n"
+                          "  <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\" />\n"
+                          "  <title>%s</title>\n", lang, title);
+  g_string_append (html,
+                   "  <style>\n"
+                   "  *, *::before, *::after { box-sizing: border-box; }\n"
+                   "  body { font-family: \"DejaVu Sans\", sans-serif; line-height: 1.45; color: #1c1d21;\n"
+                   "         max-width: 1400px; margin: 0 auto; padding: 1rem; overflow-wrap: anywhere; }\n"
+                   "  h1, h2, h3 { line-height: 1.2; }\n"
+                   "  h2 { margin-top: 2.5rem; padding-top: 0.5rem; border-top: 2px solid #1c1d21; }\n"
+                   "  nav ol { padding-left: 1.2rem; }\n"
+                   "  nav > ol { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 17rem), 1fr));\n"
+                   "             gap: 0 2rem; padding: 0; list-style: none; }\n"
+                   "  nav > ol > li > a { font-weight: bold; }\n"
+                   "  .scenario { display: grid; grid-template-columns: minmax(0, 1fr); gap: 0 1.5rem;\n"
+                   "              margin: 1.5rem 0 2.5rem; }\n"
+                   "  @media (min-width: 60rem) { .scenario { grid-template-columns: minmax(0, 2fr) minmax(0, 3fr); } }\n"
+                   "  .scenario h3 { margin-top: 0; }\n"
+                   "  .summary { font-weight: bold; }\n"
+                   "  .sheet { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(100%, 15rem), 1fr));\n"
+                   "           gap: 1rem; align-content: start; }\n"
+                   "  figure { margin: 0; }\n"
+                   "  figure p { font-size: 0.85rem; color: #444; margin: 0.3rem 0 0; }\n"
+                   "  img { display: block; max-width: 100%; height: auto; border: 1px solid #ccc; }\n"
+                   "  figcaption { margin-top: 0.3rem; }\n"
+                   "  a.format { display: inline-block; font-size: 0.8rem; padding: 0 0.3rem; margin-left: 0.2rem;\n"
+                   "             border: 1px solid #888; border-radius: 3px; text-decoration: none; }\n"
+                   "  </style>\n</head>\n<body>\n");
+  g_string_append_printf (html, "  <h1>%s</h1>\n", title);
+  /* The formats are translated and escaped: msgfmt --check holds each to
+   * its original's directives. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+  g_string_append (html, "  <p>");
+  g_string_append_printf (html, intro, timing, "<code>awaitscope gallery DIR</code>");
+  g_string_append (html, "</p>\n");
+  if (style->csharp)
+    {
+      g_string_append (html, "  <p>");
+      g_string_append_printf (html, csharp, "<code>awaitscope gallery --csharp DIR</code>");
+      g_string_append (html, "</p>\n");
+    }
+#pragma GCC diagnostic pop
+  g_string_append_printf (html, "  <nav aria-label=\"%s\">\n    <ol>\n%s    </ol>\n  </nav>\n", contents, nav);
 }
 
 int
@@ -418,8 +496,8 @@ aw_cli_gallery (int    argc,
           g_autofree char *heading = NULL;
 
           if (part_title == NULL)
-            part_title = part > 0 ? NULL : "More scenarios";
-          heading = part_title != NULL ? g_markup_escape_text (part_title, -1) : g_strdup_printf ("Part %u", part);
+            part_title = part > 0 ? NULL : _("More scenarios");
+          heading = part_title != NULL ? g_markup_escape_text (part_title, -1) : g_strdup_printf (_("Part %u"), part);
           if (i > 0)
             {
               g_string_append (body, "  </section>\n");
@@ -445,49 +523,9 @@ aw_cli_gallery (int    argc,
       g_string_append (nav, "      </ol></li>\n");
     }
 
-  /* The index's own words are English, as the documentation it makes
-   * (docs/gallery) is: only the lessons' texts follow the locale. */
-  /* A contact sheet: a table of contents, then per part of the lesson
-   * each scenario's words beside a grid of thumbnails. One column on a
-   * phone, never wider than the window: every box is border-box, long
-   * words wrap, pictures shrink to their column. Well-formed XML too
-   * (void elements closed), so that any XML tool can read it. */
-  g_string_append (html,
-                   "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n  <meta charset=\"utf-8\" />\n"
-                   "  <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\" />\n"
-                   "  <title>Awaitscope gallery</title>\n"
-                   "  <style>\n"
-                   "  *, *::before, *::after { box-sizing: border-box; }\n"
-                   "  body { font-family: \"DejaVu Sans\", sans-serif; line-height: 1.45; color: #1c1d21;\n"
-                   "         max-width: 1400px; margin: 0 auto; padding: 1rem; overflow-wrap: anywhere; }\n"
-                   "  h1, h2, h3 { line-height: 1.2; }\n"
-                   "  h2 { margin-top: 2.5rem; padding-top: 0.5rem; border-top: 2px solid #1c1d21; }\n"
-                   "  nav ol { padding-left: 1.2rem; }\n"
-                   "  nav > ol { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 17rem), 1fr));\n"
-                   "             gap: 0 2rem; padding: 0; list-style: none; }\n"
-                   "  nav > ol > li > a { font-weight: bold; }\n"
-                   "  .scenario { display: grid; grid-template-columns: minmax(0, 1fr); gap: 0 1.5rem;\n"
-                   "              margin: 1.5rem 0 2.5rem; }\n"
-                   "  @media (min-width: 60rem) { .scenario { grid-template-columns: minmax(0, 2fr) minmax(0, 3fr); } }\n"
-                   "  .scenario h3 { margin-top: 0; }\n"
-                   "  .summary { font-weight: bold; }\n"
-                   "  .sheet { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(100%, 15rem), 1fr));\n"
-                   "           gap: 1rem; align-content: start; }\n"
-                   "  figure { margin: 0; }\n"
-                   "  figure p { font-size: 0.85rem; color: #444; margin: 0.3rem 0 0; }\n"
-                   "  img { display: block; max-width: 100%; height: auto; border: 1px solid #ccc; }\n"
-                   "  figcaption { margin-top: 0.3rem; }\n"
-                   "  a.format { display: inline-block; font-size: 0.8rem; padding: 0 0.3rem; margin-left: 0.2rem;\n"
-                   "             border: 1px solid #888; border-radius: 3px; text-decoration: none; }\n"
-                   "  </style>\n</head>\n<body>\n"
-                   "  <h1>Awaitscope gallery</h1>\n");
-  g_string_append_printf (html, "  <p>%s. Each lesson's pictures: all its variants on one time axis, then each variant "
-                                "alone. Select a picture for its full size. Regenerate with <code>awaitscope gallery DIR</code>.</p>\n",
-                          style.real ? "Recorded runs, real clock" : "Simulated timing (virtual clock)");
-  if (style.csharp)
-    g_string_append (html, "  <p>Each lesson's comparison is also drawn with its C# twin, run on Mono and recorded by "
-                           "the C# lab, above each GLib run (both recorded for real): <code>awaitscope gallery --csharp DIR</code>.</p>\n");
-  g_string_append_printf (html, "  <nav aria-label=\"Contents\">\n    <ol>\n%s    </ol>\n  </nav>\n", nav->str);
+  /* The index's words follow the locale, as the lessons' texts and the
+   * pictures do; docs/gallery is made in English (LANGUAGE unset). */
+  page_start (html, &style, nav->str);
   g_string_append (html, body->str);
   g_string_append (html, "</body>\n</html>\n");
 

@@ -933,6 +933,22 @@ test_translated (void)
   run_cli (&r, "run", "cancel", "--virtual-clock", "--json", NULL);
   g_assert_cmpint (r.status, ==, 0);
   g_assert_nonnull (strstr (r.out, "Timed out after 500 ms"));
+  result_clear (&r);
+
+  /* A gallery made in Spanish is a Spanish page. */
+  {
+    g_autofree char *dir = tmp_path ("galeria");
+    g_autofree char *index = g_build_filename (dir, "index.html", NULL);
+    g_autofree char *page = NULL;
+
+    run_cli (&r, "gallery", dir, "when-all", NULL);
+    g_assert_cmpint (r.status, ==, 0);
+    g_assert_true (g_file_get_contents (index, &page, NULL, NULL));
+    g_assert_nonnull (strstr (page, "<html lang=\"es\">"));
+    g_assert_nonnull (strstr (page, "<h1>Galería de Awaitscope</h1>"));
+    g_assert_nonnull (strstr (page, "Todas las variantes en un mismo eje de tiempo"));
+    g_assert_null (strstr (page, "Each lesson"));
+  }
   cli_locale = NULL;
   cli_language = NULL;
 }

@@ -482,10 +482,12 @@ print_run_table (AwCliRunSet        *set,
           g_autofree char *m_text = aw_format_duration (measured);
           g_autofree char *p_text = aw_format_duration (predicted);
           g_autofree char *d_text = format_difference (measured - predicted);
+          double change = predicted > 0 ? (measured - predicted) / predicted * 100 : 0.0;
           char percent[G_ASCII_DTOSTR_BUF_SIZE];
 
-          g_ascii_formatd (percent, sizeof percent, "%+.1f",
-                           predicted > 0 ? (measured - predicted) / predicted * 100 : 0.0);
+          /* For a person: the locale's decimal separator ("+2,5" in German). */
+          aw_format_number (percent + 1, sizeof percent - 1, 1, fabs (change));
+          percent[0] = change < 0 ? '-' : '+';
           printf ("  %-22s ", v->name);
           /* Translators: three durations, like "1.20 s", then a percentage
              like "+2.5"; keep %10s as it is (it aligns the columns). */

@@ -170,6 +170,7 @@ run_done (GObject      *source,
 
           _aw_window_show_status (self, text);
           _aw_window_announce (self, text);
+          aw_lesson_panel_set_outcome (self->lesson, text);
         }
       else if (g_error_matches (error, AW_CSHARP_ERROR, AW_CSHARP_ERROR_COMPILE) &&
                g_strcmp0 (aw_code_view_get_path (self->code_view), job->path) == 0)
@@ -180,9 +181,13 @@ run_done (GObject      *source,
           /* Straight to the first error, as an IDE goes after a failed build. */
           gtk_stack_set_visible_child_name (self->view_stack, "code");
           aw_code_view_show_errors (self->code_view, error->message);
+          aw_lesson_panel_set_outcome (self->lesson, "Not run: it does not compile. Each error above is a link to its line.");
         }
       else
-        _aw_window_show_error (self, error->message);
+        {
+          _aw_window_show_error (self, error->message);
+          aw_lesson_panel_set_outcome (self->lesson, "Not run: the message above says why.");
+        }
       _aw_window_update_actions (self);
       return;
     }
@@ -191,6 +196,7 @@ run_done (GObject      *source,
       g_autofree char *text = g_strdup_printf ("%s recorded no run: call Lab.Variant(…) before Lab.Save()", base);
 
       _aw_window_show_error (self, text);
+      aw_lesson_panel_set_outcome (self->lesson, text);
       _aw_window_update_actions (self);
       return;
     }
@@ -202,6 +208,30 @@ run_done (GObject      *source,
   if (g_strcmp0 (gtk_stack_get_visible_child_name (self->view_stack), "code") == 0)
     gtk_stack_set_visible_child_name (self->view_stack, "timeline");
   _aw_window_emit_run_finished (self);
+}
+
+/* The lesson panel, and the title presentation mode shows, say what is
+ * open: the student's own program, not the lesson shown before it, and how
+ * to work with it. The lesson's own controls go meanwhile
+ * (_aw_window_update_actions()); a lesson brings its panel back. */
+static void
+show_file_panel (AwWindow   *self,
+                 const char *path)
+{
+  g_autofree char *base = g_path_get_basename (path);
+  g_autofree char *heading = NULL;
+
+  /* Translators: the lesson panel's heading while a C# file is open; %s is the file's name. */
+  heading = g_strdup_printf (_("%s: your own C# program, run on Mono"), base);
+  aw_lesson_panel_set_file (self->lesson, heading,
+                            _("This is not a lesson: it is a C# program of your own, compiled with mcs "
+                              "and run on Mono with the C# lab, which records what it does.\n\n"
+                              "Edit it on the C# code page. Ctrl+S saves it; Run (F5) saves it and runs "
+                              "it again, and the Timeline page then shows its runs. If it does not "
+                              "compile, each error in the banner is a link to its line."));
+  gtk_label_set_text (self->presentation_title, base);
+  gtk_label_set_text (self->presentation_question, _("Your own C# program, run on Mono"));
+  gtk_widget_set_visible (GTK_WIDGET (self->presentation_question), TRUE);
 }
 
 /* Compiles and runs @path in the background, as it is on disk. */
@@ -233,6 +263,7 @@ start_job (AwWindow   *self,
   gtk_label_set_text (self->subtitle_label, "C# on Mono");
   waiting = g_strdup_printf ("Compiling %s and running it on Mono…", base);
   aw_timeline_view_set_placeholder (self->timeline, waiting);
+  aw_lesson_panel_set_outcome (self->lesson, waiting);
   _aw_window_announce (self, waiting);
   _aw_window_update_actions (self);
 
@@ -300,6 +331,7 @@ aw_window_open_csharp (AwWindow   *self,
     }
   gtk_stack_page_set_visible (self->code_page, TRUE);
   gtk_stack_set_visible_child_name (self->view_stack, "code");
+  show_file_panel (self, path);
   start_job (self, path);
   return TRUE;
 }
@@ -373,6 +405,8 @@ leave_then (AwWindow *self)
   else if (scenario != NULL)
     {
       close_document (self);
+      /* Even the lesson shown before the file: its panel and controls come back. */
+      g_clear_object (&self->scenario);
       _aw_window_set_scenario (self, scenario);
     }
   g_free (path);

@@ -60,6 +60,9 @@ struct _AwWindow {
   GtkWidget            *cancel_button;
   GtkDropDown          *speed_dropdown;
   GtkDropDown          *variant_dropdown;
+  GtkWidget            *quiz_button;
+  GtkWidget            *bar_compare_button;
+  GtkWidget            *bar_quiz_button;
   GtkRevealer          *error_revealer;
   GtkLabel             *error_label;
   GtkRevealer          *notice_revealer;

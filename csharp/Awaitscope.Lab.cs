@@ -685,6 +685,48 @@ namespace Awaitscope
             });
         }
 
+        /// <summary>Task.Run(() => Thread.Sleep(ms)): a pool thread held, doing nothing, for ms;
+        /// queued, then running there, as a task named name.</summary>
+        public static Task Sleep(string name, double ms)
+        {
+            var rec = Trace.Current;
+            int parent = currentTask.Value, id = 0;
+            if (rec != null)
+            {
+                id = rec.NewTask();
+                rec.Record("created", id, parent, name);
+                rec.Record("queued", id, 0, null);
+            }
+            return Task.Run(() =>
+            {
+                if (rec != null) rec.Record("running", id, 0, null);
+                Thread.Sleep(Ms(ms));
+                if (rec != null) rec.Record("completed", id, 0, null);
+            });
+        }
+
+        /// <summary>Task.FromResult(value), recorded as a task named name that is
+        /// created complete: an await of it continues at once.</summary>
+        public static Task<T> FromResult<T>(string name, T value)
+        {
+            var rec = Trace.Current;
+            if (rec != null)
+            {
+                int id = rec.NewTask();
+                rec.Record("created", id, currentTask.Value, name);
+                rec.Record("completed", id, 0, null);
+            }
+            return Task.FromResult(value);
+        }
+
+        /// <summary>A call named name that returned its result at once, with no
+        /// Task: recorded as a synchronous completion (a diamond, no bar).</summary>
+        public static void Returned(string name)
+        {
+            var rec = Trace.Current;
+            if (rec != null) rec.Record("sync-completed", rec.NewTask(), currentTask.Value, name);
+        }
+
         /// <summary>Thread.Sleep(ms) on the UI thread: nothing else runs there meanwhile.</summary>
         public static void BlockUi(double ms)
         {

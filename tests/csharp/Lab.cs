@@ -13,7 +13,8 @@
 // with --trace, saves the recorded runs to FILE.
 //
 // Writing a twin: Debian's mcs (Mono 6.8) takes C# up to 7.2, so no `using var`,
-// local functions, target-typed `new()` or `!`; `out var` inside an async
+// local functions, target-typed `new()` or `!`; its digit separators are wrong
+// (it reads 10_000 as 100000: write 10000); `out var` inside an async
 // method crashes it; and an expression-bodied async void method
 // (`async void F() => x = await G();`) never tells the SynchronizationContext
 // that it ended: give async void handlers a block body. Io(ms, token) with a
@@ -210,8 +211,15 @@ public static class Lab
     /// library code writes it: ConfigureAwait(false) inside, so only the
     /// caller's own await decides where the caller continues.
     /// </summary>
-    public static async Task Io(double ms, CancellationToken token = default(CancellationToken),
-                                [CallerMemberName] string caller = null)
+    public static Task Io(double ms, CancellationToken token = default(CancellationToken),
+                          [CallerMemberName] string caller = null)
+    {
+        return IoAs(Named(caller, "Io(" + Millis(ms) + ")"), ms, token);
+    }
+
+    /// <summary>Io under the name the GLib run gives the same wait, so that
+    /// both runs draw the same rows.</summary>
+    public static async Task IoAs(string name, double ms, CancellationToken token = default(CancellationToken))
     {
         var rec = Rec;
         double start = Now;
@@ -221,7 +229,7 @@ public static class Lab
         rec.Watch(token);
         try
         {
-            await Awaitscope.Lab.Io(Named(caller, "Io(" + Millis(ms) + ")"), ms, token).ConfigureAwait(false);
+            await Awaitscope.Lab.Io(name, ms, token).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {

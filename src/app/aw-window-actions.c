@@ -76,7 +76,8 @@ _aw_window_apply_looks (AwWindow *self)
       aw_code_view_set_dark (self->code_view, dark);
     }
 
-  /* Loading CSS restyles the whole window: only when it changes. */
+  /* Loading CSS restyles the whole window: only when it changes. The C#
+   * code page follows the text size as the lesson panel's code does. */
   /* CSS wants a decimal point in every locale. Muted text has the
    * theme's muted colour, which keeps 4.5:1 on the backgrounds of the
    * GTK theme chosen with it (tests/app/test-readable.c measures it). */
@@ -98,12 +99,12 @@ _aw_window_apply_looks (AwWindow *self)
       gtk_widget_set_size_request (GTK_WIDGET (self->lesson_box), -1,
                                    (int) MAX (110, 0.16 * (height > 0 ? height : 768)));
       css = g_strdup_printf ("window.presentation { font-size: %spx; }\n"
-                             "lessonpanel, window.help-dialog { font-size: %sem; }\n"
+                             "lessonpanel, codeview, window.help-dialog { font-size: %sem; }\n"
                              "window.presentation headerbar { font-size: 1.3em; }\n"
                              ".muted-text { color: %s; }\n", px, em, muted);
     }
   else
-    css = g_strdup_printf ("lessonpanel, window.help-dialog { font-size: %sem; }\n"
+    css = g_strdup_printf ("lessonpanel, codeview, window.help-dialog { font-size: %sem; }\n"
                            "window.presentation headerbar { font-size: 1.3em; }\n"
                            ".muted-text { color: %s; }\n", em, muted);
   if (g_strcmp0 (css, self->text_css_data) != 0)

@@ -308,6 +308,45 @@ test_edit_and_save (void)
   close_window (window);
 }
 
+/* The code's type size, in Pango units, as the code page draws it. */
+static int
+code_font_size (AwWindow *window)
+{
+  GtkWidget *view = GTK_WIDGET (aw_code_view_get_text_view (_aw_window_get_code_view (window)));
+
+  test_wait_ms (100);
+  return pango_font_description_get_size (pango_context_get_font_description (gtk_widget_get_pango_context (view)));
+}
+
+/* The code page follows the window's text size and presentation mode's
+ * larger type, as the lesson panel does. */
+static void
+test_code_text_scale (void)
+{
+  AwWindow *window = test_window_new (app, 1024, 768);
+  g_autofree char *orders = g_build_filename (AW_SOURCE_ROOT, "csharp", "examples", "orders.cs", NULL);
+  int normal, larger, presented;
+
+  aw_window_set_speed (window, 4);
+  g_assert_true (aw_window_open_csharp (window, orders));
+  g_assert_true (wait_csharp (window, 120000, NULL));
+  gtk_stack_set_visible_child_name (window->view_stack, "code");
+  normal = code_font_size (window);
+  g_assert_cmpint (normal, >, 0);
+
+  g_action_group_activate_action (G_ACTION_GROUP (window), "text-scale", g_variant_new_double (1.5));
+  larger = code_font_size (window);
+  g_assert_cmpfloat_with_epsilon ((double) larger / normal, 1.5, 0.1);
+
+  g_action_group_activate_action (G_ACTION_GROUP (window), "text-scale", g_variant_new_double (1.0));
+  g_assert_cmpint (code_font_size (window), ==, normal);
+  aw_window_set_presentation (window, TRUE);
+  presented = code_font_size (window);
+  g_assert_cmpint (presented, >, normal);
+  aw_window_set_presentation (window, FALSE);
+  close_window (window);
+}
+
 /* The lesson's controls: shown, or gone with nothing that reaches them. */
 static void
 assert_lesson_controls (AwWindow *window,
@@ -637,6 +676,7 @@ main (int    argc,
   g_test_add_func ("/aw/app/csharp/edit-and-save", test_edit_and_save);
   g_test_add_func ("/aw/app/csharp/edit-syntax-error", test_edit_syntax_error);
   g_test_add_func ("/aw/app/csharp/file-panel", test_file_panel);
+  g_test_add_func ("/aw/app/csharp/code-text-scale", test_code_text_scale);
   g_test_add_func ("/aw/app/csharp/open-example", test_open_example);
   g_test_add_func ("/aw/app/csharp/beside-glib", test_csharp_beside);
   g_test_add_func ("/aw/app/csharp/beside-glib-no-mono", test_csharp_beside_no_mono);

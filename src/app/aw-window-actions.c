@@ -424,6 +424,14 @@ open_example_action (GtkWidget  *widget,
 }
 
 static void
+revert_example_action (GtkWidget  *widget,
+                       const char *name,
+                       GVariant   *parameter)
+{
+  _aw_window_revert_example (AW_WINDOW (widget));
+}
+
+static void
 export_action (GtkWidget  *widget,
                const char *name,
                GVariant   *parameter)
@@ -843,6 +851,7 @@ _aw_window_class_actions_init (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.open-csharp", NULL, open_csharp_action);
   gtk_widget_class_install_action (widget_class, "win.save-csharp", NULL, save_csharp_action);
   gtk_widget_class_install_action (widget_class, "win.open-example", "s", open_example_action);
+  gtk_widget_class_install_action (widget_class, "win.revert-example", NULL, revert_example_action);
   gtk_widget_class_install_action (widget_class, "win.export", NULL, export_action);
   gtk_widget_class_install_action (widget_class, "win.export-trace", NULL, export_trace_action);
   gtk_widget_class_install_action (widget_class, "win.dismiss-error", NULL, dismiss_error_action);

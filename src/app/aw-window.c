@@ -52,6 +52,8 @@ _aw_window_update_actions (AwWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export", !running && have_runs);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export-trace", !running && have_runs);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.save-csharp", csharp);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.revert-example",
+                                 !running && csharp && _aw_window_csharp_is_example (self));
 
   /* A C# file of the user's own has no variants to choose or compare and
    * no times to predict: the lesson's controls go while it is open, and

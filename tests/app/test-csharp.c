@@ -524,6 +524,23 @@ collect_examples (GMenuModel *menu,
     }
 }
 
+/* The message dialog the window shows, if any. */
+static GtkWidget *
+find_message_dialog (AwWindow *window)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  test_wait_ms (50);
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) top = g_list_model_get_item (toplevels, i);
+
+      if (GTK_IS_MESSAGE_DIALOG (top) && gtk_window_get_transient_for (top) == GTK_WINDOW (window))
+        return GTK_WIDGET (top);
+    }
+  return NULL;
+}
+
 static void
 test_open_example (void)
 {
@@ -535,6 +552,9 @@ test_open_example (void)
   g_autofree char *bundled = NULL;
   g_autofree char *bundled_text = NULL;
   g_autofree char *shown = NULL;
+  g_autofree char *on_disk = NULL;
+  g_autofree char *base = NULL;
+  GtkWidget *dialog;
   const char *name;
   guint n_files = 0;
 
@@ -566,6 +586,47 @@ test_open_example (void)
   g_assert_true (wait_csharp (window, 120000, NULL));
   g_assert_null (_aw_window_get_error (window));
   g_assert_cmpuint (aw_timeline_view_get_n_runs (aw_window_get_timeline (window)), ==, 4);
+  g_assert_false (aw_code_view_get_modified (_aw_window_get_code_view (window)));
+
+  /* A copy not edited, made by an older version: it follows the bundle. */
+  g_assert_true (g_file_set_contents (copy, "// an older example\n", -1, NULL));
+  base = g_build_filename (g_get_user_data_dir (), "awaitscope", "examples", ".bundled", "cancel.cs", NULL);
+  g_assert_true (g_file_set_contents (base, "// an older example\n", -1, NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-example", "s", "cancel.cs"));
+  g_clear_pointer (&shown, g_free);
+  shown = buffer_text (window);
+  g_assert_cmpstr (shown, ==, bundled_text);
+  g_assert_true (g_file_get_contents (copy, &on_disk, NULL, NULL));
+  g_assert_cmpstr (on_disk, ==, bundled_text);
+  g_clear_pointer (&on_disk, g_free);
+  g_assert_true (wait_csharp (window, 120000, NULL));
+
+  /* An edited copy is kept, and the window says how to get the bundled one back. */
+  g_assert_true (g_file_set_contents (copy, "// my own edits\n", -1, NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-example", "s", "cancel.cs"));
+  g_clear_pointer (&shown, g_free);
+  shown = buffer_text (window);
+  g_assert_cmpstr (shown, ==, "// my own edits\n");
+  g_assert_nonnull (strstr (gtk_label_get_text (window->toast_label), "edited copy of cancel.cs"));
+  g_assert_nonnull (strstr (gtk_label_get_text (window->toast_label), "Revert to Example"));
+  g_assert_true (wait_csharp (window, 120000, NULL));
+
+  /* Revert to Example, answered Revert: the bundled example again, on disk and shown. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.revert-example", NULL));
+  dialog = find_message_dialog (window);
+  g_assert_nonnull (dialog);
+  gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT);
+  g_clear_pointer (&shown, g_free);
+  shown = buffer_text (window);
+  g_assert_cmpstr (shown, ==, bundled_text);
+  g_assert_true (g_file_get_contents (copy, &on_disk, NULL, NULL));
+  g_assert_cmpstr (on_disk, ==, bundled_text);
+  g_assert_false (aw_code_view_get_modified (_aw_window_get_code_view (window)));
+
+  /* A lesson is no example: nothing to revert. */
+  g_assert_true (aw_window_select_scenario (window, "when-any"));
+  g_assert_false (gtk_widget_activate_action (GTK_WIDGET (window), "win.revert-example", NULL) &&
+                  find_message_dialog (window) != NULL);
   close_window (window);
 }
 

@@ -159,14 +159,15 @@ run_done (GObject      *source,
       gtk_label_set_text (self->title_label, self->scenario ? aw_scenario_get_title (self->scenario) : "");
       gtk_label_set_text (self->subtitle_label, self->scenario ? aw_scenario_get_part_title (self->scenario) : "");
       if (_aw_window_csharp_is_open (self))
-        gtk_label_set_text (self->subtitle_label, "C# on Mono");
+        gtk_label_set_text (self->subtitle_label, _("C# on Mono"));
       update_title (self);
     }
   if (traces == NULL)
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
-          g_autofree char *text = g_strdup_printf ("Stopped %s", base);
+          /* Translators: %s is a C# file's name; its program was stopped (Cancel). */
+          g_autofree char *text = g_strdup_printf (_("Stopped %s"), base);
 
           _aw_window_show_status (self, text);
           _aw_window_announce (self, text);
@@ -181,19 +182,22 @@ run_done (GObject      *source,
           /* Straight to the first error, as an IDE goes after a failed build. */
           gtk_stack_set_visible_child_name (self->view_stack, "code");
           aw_code_view_show_errors (self->code_view, error->message);
-          aw_lesson_panel_set_outcome (self->lesson, "Not run: it does not compile. Each error above is a link to its line.");
+          aw_lesson_panel_set_outcome (self->lesson, _("Not run: it does not compile. Each error above is a link to its line."));
         }
       else
         {
           _aw_window_show_error (self, error->message);
-          aw_lesson_panel_set_outcome (self->lesson, "Not run: the message above says why.");
+          aw_lesson_panel_set_outcome (self->lesson, _("Not run: the message above says why."));
         }
       _aw_window_update_actions (self);
       return;
     }
   if (traces->len == 0)
     {
-      g_autofree char *text = g_strdup_printf ("%s recorded no run: call Lab.Variant(…) before Lab.Save()", base);
+      g_autofree char *text = NULL;
+
+      /* Translators: %s is a C# file's name; keep Lab.Variant(…) and Lab.Save() as they are. */
+      text = g_strdup_printf (_("%s recorded no run: call Lab.Variant(…) before Lab.Save()"), base);
 
       _aw_window_show_error (self, text);
       aw_lesson_panel_set_outcome (self->lesson, text);
@@ -201,7 +205,8 @@ run_done (GObject      *source,
       return;
     }
   aw_code_view_clear_errors (self->code_view);
-  subtitle = g_strdup_printf ("C# on Mono: %s", base);
+  /* Translators: the window's subtitle after a C# file ran; %s is the file's name. */
+  subtitle = g_strdup_printf (_("C# on Mono: %s"), base);
   _aw_window_show_traces (self, traces, base, subtitle);
   update_title (self);
   /* What it did: the timeline, as after a lesson's run. */
@@ -260,8 +265,9 @@ start_job (AwWindow   *self,
   aw_session_set_running (self->session, TRUE);
   gtk_label_set_text (self->title_label, base);
   update_title (self);
-  gtk_label_set_text (self->subtitle_label, "C# on Mono");
-  waiting = g_strdup_printf ("Compiling %s and running it on Mono…", base);
+  gtk_label_set_text (self->subtitle_label, _("C# on Mono"));
+  /* Translators: %s is a C# file's name; mcs compiles it, then Mono runs it. */
+  waiting = g_strdup_printf (_("Compiling %s and running it on Mono…"), base);
   aw_timeline_view_set_placeholder (self->timeline, waiting);
   aw_lesson_panel_set_outcome (self->lesson, waiting);
   _aw_window_announce (self, waiting);
@@ -799,6 +805,7 @@ pair_runs (AwWindow  *self,
 
       if (twin == NULL)
         return FALSE;
+      /* Not translated: the title is saved with the run (Export Trace). */
       cs_title = g_strdup_printf ("C# on Mono: %s", title);
       /* Saved (Export Trace), the C# runs stay apart from the GLib ones. */
       aw_trace_set_metadata (twin, "variant_title", cs_title);
@@ -808,7 +815,7 @@ pair_runs (AwWindow  *self,
       g_ptr_array_add (titles, cs_title);
       g_ptr_array_add (models, aw_trace_model_new (twin));
       g_ptr_array_add (names, g_strdup (runs[i].name));
-      g_ptr_array_add (titles, g_strdup_printf ("GLib: %s", title));
+      g_ptr_array_add (titles, g_strdup_printf ("GLib: %s", title));   /* as the C# title */
       g_ptr_array_add (models, aw_trace_model_ref (runs[i].model));
     }
   aw_session_clear_runs (self->session);
@@ -932,8 +939,8 @@ _aw_window_choose_csharp (AwWindow *self)
 {
   if (aw_session_get_running (self->session))
     return;
-  _aw_window_run_chooser (self, "Open C# File", GTK_FILE_CHOOSER_ACTION_OPEN, NULL, NULL,
-                          aw_window_open_csharp, "C# programs (*.cs)", "*.cs", NULL);
+  _aw_window_run_chooser (self, _("Open C# File"), GTK_FILE_CHOOSER_ACTION_OPEN, NULL, NULL,
+                          aw_window_open_csharp, _("C# programs (*.cs)"), "*.cs", NULL);
 }
 
 /* From the window's init. */

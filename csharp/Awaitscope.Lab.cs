@@ -972,10 +972,12 @@ namespace Awaitscope
         /// cancelAfterMs (never if negative). A UI loop blocked for longer
         /// than DeadlineMs fires the watchdog: the variant ends there
         /// ("deadlocked"), its UI thread is left blocked (as .Result leaves
-        /// it in C#), and the next variant gets a new one.
+        /// it in C#), and the next variant gets a new one. The variant's root
+        /// task is named rootName (as a lesson's GLib run names its
+        /// program), else title, else name.
         /// </summary>
         public static VariantRun Variant(string name, Func<CancellationToken, Task> entry, double cancelAfterMs = -1,
-                                         string title = null, VariantHooks hooks = null)
+                                         string title = null, VariantHooks hooks = null, string rootName = null)
         {
             Hook();
             hooks = hooks ?? new VariantHooks();
@@ -1000,7 +1002,7 @@ namespace Awaitscope
                 ui.Recording = rec;
                 run.Start = Now;
                 rec.Record("run-begin", 0, 0, name);
-                rec.Record("created", root, 0, title ?? name);
+                rec.Record("created", root, 0, rootName ?? title ?? name);
                 rec.Record("waiting", root, 0, null);
                 user.Token.Register(() => rec.CancelRequest(root, "Cancel pressed after " +
                     cancelAfterMs.ToString("0.###", CultureInfo.InvariantCulture) + " ms"));

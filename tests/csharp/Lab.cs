@@ -352,7 +352,8 @@ public static class Lab
     /// ends there ("deadlocked"), its UI thread is left blocked, and the next
     /// variant gets a new one.
     /// </summary>
-    public static void Variant(string name, Func<CancellationToken, Task> entry, double cancelAfterMs = -1)
+    public static void Variant(string name, Func<CancellationToken, Task> entry, double cancelAfterMs = -1,
+                               string root = null)
     {
         var rec = Rec = new Recorder();
         int maxPoolBusy = 0;
@@ -363,7 +364,7 @@ public static class Lab
             Quiet = () => rec.Quiet,
             Sample = () => { maxPoolBusy = Math.Max(maxPoolBusy, PoolBusy()); },
         };
-        var run = Awaitscope.Lab.Variant(name, entry, cancelAfterMs, null, hooks);
+        var run = Awaitscope.Lab.Variant(name, entry, cancelAfterMs, null, hooks, root);
         bool watchdog = run.Watchdog, timedOut = run.TimedOut;
         double wallEnd = watchdog || timedOut ? run.End : rec.EndTime;
 

@@ -81,8 +81,8 @@ static class NeedlessAsyncTwin
         // Compile both paths before measuring them.
         FillLabels(prices.Take(100).ToArray(), new List<string>());
         FillLabelsAsync(prices.Take(100).ToArray(), new List<string>()).Wait();
-        Variant("direct", _ => Direct());
-        Variant("async-wrapper", _ => Wrapped());
+        Variant("direct", _ => Direct(), root: "10,000 x FormatPrice()");
+        Variant("async-wrapper", _ => Wrapped(), root: "10,000 x await FormatPriceAsync()");
         Finish();
     }
 }

@@ -17,7 +17,9 @@ $AWAITSCOPE), and compares them:
   - facts of C# that the twins print as probes (PROBE_FACTS, PROBE_RANGES);
   - the runs the C# lab (csharp/Awaitscope.Lab.cs) recorded for the twin
     (`--trace`): one per variant, with its tasks, ending as the twin's own
-    figures say, with the error `await` threw and the watchdog where it fired.
+    figures say, with the error `await` threw and the watchdog where it fired,
+    each run's root named as the GLib run names it (the lesson's program),
+    and for SAME_TASKS the GLib run's tasks by name and number.
 
 Figures that `run --json` does not print are taken, for the scenarios in
 TRACE_FIGURES, from the GLib run's recorded log (`--trace`): the progress
@@ -830,10 +832,23 @@ def task_shapes(path):
     return out
 
 
-def run_glib(cmd, sid, timeout):
+def root_names(path):
+    """{variant: [names of its root tasks]} of a saved trace."""
+    with open(path, encoding="utf-8") as f:
+        saved = json.load(f)
+    out = {}
+    for t in saved["otherData"]["awaitscope"]["traces"]:
+        strings = [None] + t["strings"]
+        out[t["metadata"].get("variant")] = [strings[e[5]] for e in t["events"]
+                                             if e[1] in TASK_KINDS and e[3] == 0]
+    return out
+
+
+def run_glib(cmd, sid, timeout, lesson=True):
     """`awaitscope run ... --json`, with the TRACE_FIGURES of its log added to
-    each variant, and for SAME_TASKS its tasks' shapes ("shapes")."""
-    if sid not in TRACE_FIGURES and sid not in SAME_TASKS:
+    each variant; for a lesson its runs' root names ("roots"), and for
+    SAME_TASKS its tasks' shapes ("shapes")."""
+    if sid not in TRACE_FIGURES and sid not in SAME_TASKS and not lesson:
         return run(cmd, timeout)
     with tempfile.TemporaryDirectory(prefix="aw-twin-") as tmp:
         path = os.path.join(tmp, "trace.json")
@@ -841,21 +856,28 @@ def run_glib(cmd, sid, timeout):
         figures = trace_figures(path) if sid in TRACE_FIGURES else {}
         if sid in SAME_TASKS:
             glib["shapes"] = task_shapes(path)
+        if lesson:
+            glib["roots"] = root_names(path)
     for v in glib["variants"]:
         v.update(figures.get(v["name"], {}))
     return glib
 
 
 def shape_checks(path, glib):
-    """Each variant's recorded C# run has the GLib run's tasks: as many
-    roots, and as many tasks of each name under them (SAME_TASKS)."""
-    if "shapes" not in glib:
-        return []
+    """Each variant's recorded C# run has the GLib run's root, under the same
+    name (the lesson's program's), and for SAME_TASKS the GLib run's tasks:
+    as many roots, and as many tasks of each name under them."""
     out = []
     try:
-        cs = task_shapes(path)
+        cs = task_shapes(path) if "shapes" in glib else {}
+        cs_roots = root_names(path) if "roots" in glib else {}
     except (OSError, ValueError, KeyError) as e:
         return [("lab-tasks", False, f"the lab's trace {path} did not load: {e}")]
+    for variant, names in sorted(glib.get("roots", {}).items()):
+        got = cs_roots.get(variant)
+        out.append((f"lab-root {variant}", got == names, f"C# root {got!r}; GLib root {names!r}"))
+    if "shapes" not in glib:
+        return out
     for variant, (roots, names) in sorted(glib["shapes"].items()):
         cid = f"lab-tasks {variant}"
         got_roots, got = cs.get(variant, (0, {}))
@@ -977,7 +999,8 @@ def main():
         for attempt in range(1, ATTEMPTS + 1):
             try:
                 glib = run_glib([AWAITSCOPE, "run", target, "--json", "--speed", str(speed),
-                                 "--deadline", str(DEADLINE_MS), "--pool-interval", str(POOL_INTERVAL_MS)], sid, 300)
+                                 "--deadline", str(DEADLINE_MS), "--pool-interval", str(POOL_INTERVAL_MS)], sid, 300,
+                                lesson=target == sid)
                 lab_trace = os.path.join(outdir, sid + ".trace.json")
                 cs = run([mono, os.path.join(outdir, sid + ".exe"), "--speed", str(speed),
                           "--deadline", str(DEADLINE_MS), "--trace", lab_trace], 300)

@@ -38,8 +38,8 @@ static class ScaleTwin
     static void Main(string[] args)
     {
         Start("scale", args);
-        Variant("awaits", _ => AwaitManyAsync());
-        Variant("thread-bound", _ => BlockManyAsync());
+        Variant("awaits", _ => AwaitManyAsync(), root: "Task.WhenAll(10,000 delays)");
+        Variant("thread-bound", _ => BlockManyAsync(), root: "Task.WhenAll(16 blocked threads)");
         Finish();
     }
 }

@@ -185,6 +185,105 @@ namespace Awaitscope
             get { lock (gate) return open.OrderBy(kv => kv.Key).ToArray(); }
         }
 
+        /// <summary>
+        /// Writes this run in the Trace Event Format, as process pid, for the
+        /// tools that read only "traceEvents" (Perfetto, chrome://tracing), as
+        /// `awaitscope run --trace` writes a GLib run: the run and each lane
+        /// named, and each task an async slice from its creation to its
+        /// outcome (a synchronous completion is one of no length), with the
+        /// spans it waited, was queued or ran nested in it. Returns whether
+        /// it wrote anything.
+        /// </summary>
+        public bool WriteTraceEvents(StringBuilder sb, int pid, bool first)
+        {
+            lock (gate)
+            {
+                var sorted = events.OrderBy(e => e.Ns).ThenBy(e => e.Seq).ToList();
+                long begin = beginNs >= 0 ? beginNs : sorted.Count > 0 ? sorted[0].Ns : 0;
+                var names = new Dictionary<int, string>();
+                var laneOf = new Dictionary<int, int>();
+                var state = new Dictionary<int, KeyValuePair<string, long>>();
+                string title;
+                if (!metadata.TryGetValue("variant_title", out title) && !metadata.TryGetValue("variant", out title))
+                    title = "run " + pid;
+                string scenario;
+                if (metadata.TryGetValue("scenario_title", out scenario) || metadata.TryGetValue("scenario", out scenario))
+                    title = scenario + ": " + title;
+
+                Action<string, string, int, long, int, string> emit = (ph, name, tid, ns, task, args) =>
+                {
+                    sb.Append(first ? "\n{" : ",\n{");
+                    first = false;
+                    sb.Append("\"ph\":");
+                    Json.String(sb, ph);
+                    sb.Append(",\"name\":");
+                    Json.String(sb, name);
+                    sb.Append(",\"pid\":").Append(pid.ToString(CultureInfo.InvariantCulture));
+                    sb.Append(",\"tid\":").Append(tid.ToString(CultureInfo.InvariantCulture));
+                    sb.Append(",\"ts\":").Append(((ns - begin) / 1000.0).ToString("0.###", CultureInfo.InvariantCulture));
+                    if (task != 0)
+                        sb.Append(",\"cat\":\"task\",\"id\":\"0x").Append(((long) pid << 32 | (uint) task).ToString("x", CultureInfo.InvariantCulture)).Append('"');
+                    if (args != null) sb.Append(",\"args\":").Append(args);
+                    sb.Append('}');
+                };
+                Func<string, string, string> arg = (key, value) =>
+                {
+                    var a = new StringBuilder("{");
+                    Json.String(a, key);
+                    a.Append(':');
+                    Json.String(a, value ?? "");
+                    return a.Append('}').ToString();
+                };
+                Action<int, long> endState = (task, ns) =>
+                {
+                    KeyValuePair<string, long> st;
+                    if (!state.TryGetValue(task, out st)) return;
+                    emit("e", st.Key, laneOf[task] + 1, ns, task, null);
+                    state.Remove(task);
+                };
+
+                emit("M", "process_name", 0, begin, 0, arg("name", title));
+                for (int i = 0; i < lanes.Count; i++)
+                    emit("M", "thread_name", i + 1, begin, 0, arg("name", lanes[i]));
+                foreach (var e in sorted)
+                {
+                    switch (e.Kind)
+                    {
+                    case "created":
+                    case "call":
+                        names[e.Task] = e.Text ?? "task " + e.Task;
+                        laneOf[e.Task] = e.Lane;
+                        emit("b", names[e.Task], e.Lane + 1, e.Ns, e.Task,
+                             arg("parent", e.Parent != 0 ? "0x" + ((long) pid << 32 | (uint) e.Parent).ToString("x", CultureInfo.InvariantCulture) : ""));
+                        break;
+                    case "sync-completed":
+                        emit("b", e.Text ?? "task " + e.Task, e.Lane + 1, e.Ns, e.Task, arg("parent", ""));
+                        emit("e", e.Text ?? "task " + e.Task, e.Lane + 1, e.Ns, e.Task, arg("outcome", "completed synchronously"));
+                        break;
+                    case "waiting":
+                    case "queued":
+                    case "running":
+                        if (!names.ContainsKey(e.Task)) break;
+                        endState(e.Task, e.Ns);
+                        state[e.Task] = new KeyValuePair<string, long>(e.Kind, e.Ns);
+                        emit("b", e.Kind, laneOf[e.Task] + 1, e.Ns, e.Task, null);
+                        break;
+                    case "completed":
+                    case "faulted":
+                    case "cancelled":
+                    case "deadlocked":
+                        if (!names.ContainsKey(e.Task)) break;
+                        endState(e.Task, e.Ns);
+                        emit("e", names[e.Task], laneOf[e.Task] + 1, e.Ns, e.Task,
+                             arg("outcome", e.Text != null ? e.Kind + ": " + e.Text : e.Kind));
+                        names.Remove(e.Task);
+                        break;
+                    }
+                }
+                return !first;
+            }
+        }
+
         /// <summary>Writes this run as one element of otherData.awaitscope.traces.</summary>
         public void WriteJson(StringBuilder sb)
         {
@@ -265,9 +364,13 @@ namespace Awaitscope
         public static string ToJson()
         {
             var sb = new StringBuilder();
-            sb.Append("{\"displayTimeUnit\":\"ms\",\"traceEvents\":[],\n\"otherData\":{\"awaitscope\":{\"format\":");
-            sb.Append(Format).Append(",\"traces\":[");
             var all = Runs;
+            bool first = true;
+            sb.Append("{\"displayTimeUnit\":\"ms\",\"traceEvents\":[");
+            for (int i = 0; i < all.Length; i++)
+                if (all[i].WriteTraceEvents(sb, i + 1, first)) first = false;
+            sb.Append("],\n\"otherData\":{\"awaitscope\":{\"format\":");
+            sb.Append(Format).Append(",\"traces\":[");
             for (int i = 0; i < all.Length; i++)
             {
                 sb.Append(i > 0 ? ",\n" : "\n");
@@ -685,6 +788,48 @@ namespace Awaitscope
             });
         }
 
+        /// <summary>Task.Run(() => Thread.Sleep(ms)): a pool thread held, doing nothing, for ms;
+        /// queued, then running there, as a task named name.</summary>
+        public static Task Sleep(string name, double ms)
+        {
+            var rec = Trace.Current;
+            int parent = currentTask.Value, id = 0;
+            if (rec != null)
+            {
+                id = rec.NewTask();
+                rec.Record("created", id, parent, name);
+                rec.Record("queued", id, 0, null);
+            }
+            return Task.Run(() =>
+            {
+                if (rec != null) rec.Record("running", id, 0, null);
+                Thread.Sleep(Ms(ms));
+                if (rec != null) rec.Record("completed", id, 0, null);
+            });
+        }
+
+        /// <summary>Task.FromResult(value), recorded as a task named name that is
+        /// created complete: an await of it continues at once.</summary>
+        public static Task<T> FromResult<T>(string name, T value)
+        {
+            var rec = Trace.Current;
+            if (rec != null)
+            {
+                int id = rec.NewTask();
+                rec.Record("created", id, currentTask.Value, name);
+                rec.Record("completed", id, 0, null);
+            }
+            return Task.FromResult(value);
+        }
+
+        /// <summary>A call named name that returned its result at once, with no
+        /// Task: recorded as a synchronous completion (a diamond, no bar).</summary>
+        public static void Returned(string name)
+        {
+            var rec = Trace.Current;
+            if (rec != null) rec.Record("sync-completed", rec.NewTask(), currentTask.Value, name);
+        }
+
         /// <summary>Thread.Sleep(ms) on the UI thread: nothing else runs there meanwhile.</summary>
         public static void BlockUi(double ms)
         {
@@ -827,10 +972,12 @@ namespace Awaitscope
         /// cancelAfterMs (never if negative). A UI loop blocked for longer
         /// than DeadlineMs fires the watchdog: the variant ends there
         /// ("deadlocked"), its UI thread is left blocked (as .Result leaves
-        /// it in C#), and the next variant gets a new one.
+        /// it in C#), and the next variant gets a new one. The variant's root
+        /// task is named rootName (as a lesson's GLib run names its
+        /// program), else title, else name.
         /// </summary>
         public static VariantRun Variant(string name, Func<CancellationToken, Task> entry, double cancelAfterMs = -1,
-                                         string title = null, VariantHooks hooks = null)
+                                         string title = null, VariantHooks hooks = null, string rootName = null)
         {
             Hook();
             hooks = hooks ?? new VariantHooks();
@@ -855,7 +1002,7 @@ namespace Awaitscope
                 ui.Recording = rec;
                 run.Start = Now;
                 rec.Record("run-begin", 0, 0, name);
-                rec.Record("created", root, 0, title ?? name);
+                rec.Record("created", root, 0, rootName ?? title ?? name);
                 rec.Record("waiting", root, 0, null);
                 user.Token.Register(() => rec.CancelRequest(root, "Cancel pressed after " +
                     cancelAfterMs.ToString("0.###", CultureInfo.InvariantCulture) + " ms"));

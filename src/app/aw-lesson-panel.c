@@ -30,6 +30,7 @@ struct _AwLessonPanel {
   GtkLabel    *warnings_label;
   GtkLabel    *summary_label;
   GtkLabel    *narration_label;
+  GtkWidget   *csharp_box;
   GtkTextView *csharp_view;
   GtkExpander *c_expander;
   GtkTextView *c_view;
@@ -42,6 +43,7 @@ struct _AwLessonPanel {
   char        *narration;
   char        *expected;
   gboolean     answers_hidden;
+  gboolean     no_lesson;     /* a file of the user's own: nothing to hide, no lesson code */
 };
 
 G_DEFINE_FINAL_TYPE (AwLessonPanel, aw_lesson_panel, GTK_TYPE_WIDGET)
@@ -86,6 +88,7 @@ aw_lesson_panel_class_init (AwLessonPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AwLessonPanel, warnings_label);
   gtk_widget_class_bind_template_child (widget_class, AwLessonPanel, summary_label);
   gtk_widget_class_bind_template_child (widget_class, AwLessonPanel, narration_label);
+  gtk_widget_class_bind_template_child (widget_class, AwLessonPanel, csharp_box);
   gtk_widget_class_bind_template_child (widget_class, AwLessonPanel, csharp_view);
   gtk_widget_class_bind_template_child (widget_class, AwLessonPanel, c_expander);
   gtk_widget_class_bind_template_child (widget_class, AwLessonPanel, c_view);
@@ -264,8 +267,60 @@ aw_lesson_panel_set_scenario (AwLessonPanel *self,
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->c_view),
                             scenario ? aw_scenario_get_c_code (scenario) : "", -1);
   self->csharp_line = self->c_line = 0;
+  self->no_lesson = FALSE;
+  gtk_widget_set_visible (self->csharp_box, TRUE);
+  gtk_widget_set_visible (GTK_WIDGET (self->c_expander), TRUE);
   aw_lesson_panel_set_outcome (self, NULL);
   aw_lesson_panel_set_warnings (self, NULL);
+}
+
+/**
+ * aw_lesson_panel_set_file:
+ * @heading: what the window shows instead of a lesson, such as a file's name
+ * @text: what it is and how to work with it
+ *
+ * The panel for a program of the user's own: @heading and @text where a
+ * lesson's summary and narration go, and none of the lesson's parts (its
+ * expected outcome, its C# and GLib C: the file has a page of its own), so
+ * that nothing on screen speaks of the lesson shown before. Nothing is
+ * hidden for Predict: there is no answer to give away. A lesson
+ * (aw_lesson_panel_set_scenario()) brings them all back.
+ */
+void
+aw_lesson_panel_set_file (AwLessonPanel *self,
+                          const char    *heading,
+                          const char    *text)
+{
+  g_return_if_fail (AW_IS_LESSON_PANEL (self));
+
+  g_free (self->summary);
+  self->summary = g_strdup (heading);
+  g_free (self->narration);
+  self->narration = g_strdup (text);
+  g_clear_pointer (&self->expected, g_free);
+  self->no_lesson = TRUE;
+  self->answers_hidden = FALSE;
+  show_answers (self);
+
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->csharp_view), "", -1);
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->c_view), "", -1);
+  self->csharp_line = self->c_line = 0;
+  gtk_widget_set_visible (self->csharp_box, FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->c_expander), FALSE);
+  aw_lesson_panel_set_warnings (self, NULL);
+}
+
+/**
+ * aw_lesson_panel_get_summary:
+ *
+ * Returns: (transfer none): the summary (or a file's heading) as shown
+ */
+const char *
+aw_lesson_panel_get_summary (AwLessonPanel *self)
+{
+  g_return_val_if_fail (AW_IS_LESSON_PANEL (self), NULL);
+
+  return gtk_label_get_text (self->summary_label);
 }
 
 /**
@@ -281,7 +336,7 @@ aw_lesson_panel_set_answers_hidden (AwLessonPanel *self,
 {
   g_return_if_fail (AW_IS_LESSON_PANEL (self));
 
-  hidden = !!hidden;
+  hidden = !!hidden && !self->no_lesson;
   if (self->answers_hidden == hidden)
     return;
   self->answers_hidden = hidden;

@@ -17,6 +17,10 @@ G_DECLARE_FINAL_TYPE (AwLessonPanel, aw_lesson_panel, AW, LESSON_PANEL, GtkWidge
 GtkWidget  *aw_lesson_panel_new         (void);
 void        aw_lesson_panel_set_scenario (AwLessonPanel *self,
                                           AwScenario    *scenario);
+void        aw_lesson_panel_set_file     (AwLessonPanel *self,
+                                          const char    *heading,
+                                          const char    *text);
+const char *aw_lesson_panel_get_summary  (AwLessonPanel *self);
 void        aw_lesson_panel_set_outcome  (AwLessonPanel *self,
                                           const char    *text);
 const char *aw_lesson_panel_get_outcome  (AwLessonPanel *self);

@@ -76,7 +76,8 @@ _aw_window_apply_looks (AwWindow *self)
       aw_code_view_set_dark (self->code_view, dark);
     }
 
-  /* Loading CSS restyles the whole window: only when it changes. */
+  /* Loading CSS restyles the whole window: only when it changes. The C#
+   * code page follows the text size as the lesson panel's code does. */
   /* CSS wants a decimal point in every locale. Muted text has the
    * theme's muted colour, which keeps 4.5:1 on the backgrounds of the
    * GTK theme chosen with it (tests/app/test-readable.c measures it). */
@@ -98,12 +99,12 @@ _aw_window_apply_looks (AwWindow *self)
       gtk_widget_set_size_request (GTK_WIDGET (self->lesson_box), -1,
                                    (int) MAX (110, 0.16 * (height > 0 ? height : 768)));
       css = g_strdup_printf ("window.presentation { font-size: %spx; }\n"
-                             "lessonpanel, window.help-dialog { font-size: %sem; }\n"
+                             "lessonpanel, codeview, window.help-dialog { font-size: %sem; }\n"
                              "window.presentation headerbar { font-size: 1.3em; }\n"
                              ".muted-text { color: %s; }\n", px, em, muted);
     }
   else
-    css = g_strdup_printf ("lessonpanel, window.help-dialog { font-size: %sem; }\n"
+    css = g_strdup_printf ("lessonpanel, codeview, window.help-dialog { font-size: %sem; }\n"
                            "window.presentation headerbar { font-size: 1.3em; }\n"
                            ".muted-text { color: %s; }\n", em, muted);
   if (g_strcmp0 (css, self->text_css_data) != 0)
@@ -442,6 +443,14 @@ open_example_action (GtkWidget  *widget,
                      GVariant   *parameter)
 {
   _aw_window_open_example (AW_WINDOW (widget), g_variant_get_string (parameter, NULL));
+}
+
+static void
+revert_example_action (GtkWidget  *widget,
+                       const char *name,
+                       GVariant   *parameter)
+{
+  _aw_window_revert_example (AW_WINDOW (widget));
 }
 
 static void
@@ -865,6 +874,7 @@ _aw_window_class_actions_init (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.open-csharp", NULL, open_csharp_action);
   gtk_widget_class_install_action (widget_class, "win.save-csharp", NULL, save_csharp_action);
   gtk_widget_class_install_action (widget_class, "win.open-example", "s", open_example_action);
+  gtk_widget_class_install_action (widget_class, "win.revert-example", NULL, revert_example_action);
   gtk_widget_class_install_action (widget_class, "win.export", NULL, export_action);
   gtk_widget_class_install_action (widget_class, "win.export-trace", NULL, export_trace_action);
   gtk_widget_class_install_action (widget_class, "win.dismiss-error", NULL, dismiss_error_action);

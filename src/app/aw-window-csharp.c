@@ -159,17 +159,19 @@ run_done (GObject      *source,
       gtk_label_set_text (self->title_label, self->scenario ? aw_scenario_get_title (self->scenario) : "");
       gtk_label_set_text (self->subtitle_label, self->scenario ? aw_scenario_get_part_title (self->scenario) : "");
       if (_aw_window_csharp_is_open (self))
-        gtk_label_set_text (self->subtitle_label, "C# on Mono");
+        gtk_label_set_text (self->subtitle_label, _("C# on Mono"));
       update_title (self);
     }
   if (traces == NULL)
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
-          g_autofree char *text = g_strdup_printf ("Stopped %s", base);
+          /* Translators: %s is a C# file's name; its program was stopped (Cancel). */
+          g_autofree char *text = g_strdup_printf (_("Stopped %s"), base);
 
           _aw_window_show_status (self, text);
           _aw_window_announce (self, text);
+          aw_lesson_panel_set_outcome (self->lesson, text);
         }
       else if (g_error_matches (error, AW_CSHARP_ERROR, AW_CSHARP_ERROR_COMPILE) &&
                g_strcmp0 (aw_code_view_get_path (self->code_view), job->path) == 0)
@@ -180,28 +182,61 @@ run_done (GObject      *source,
           /* Straight to the first error, as an IDE goes after a failed build. */
           gtk_stack_set_visible_child_name (self->view_stack, "code");
           aw_code_view_show_errors (self->code_view, error->message);
+          aw_lesson_panel_set_outcome (self->lesson, _("Not run: it does not compile. Each error above is a link to its line."));
         }
       else
-        _aw_window_show_error (self, error->message);
+        {
+          _aw_window_show_error (self, error->message);
+          aw_lesson_panel_set_outcome (self->lesson, _("Not run: the message above says why."));
+        }
       _aw_window_update_actions (self);
       return;
     }
   if (traces->len == 0)
     {
-      g_autofree char *text = g_strdup_printf ("%s recorded no run: call Lab.Variant(…) before Lab.Save()", base);
+      g_autofree char *text = NULL;
+
+      /* Translators: %s is a C# file's name; keep Lab.Variant(…) and Lab.Save() as they are. */
+      text = g_strdup_printf (_("%s recorded no run: call Lab.Variant(…) before Lab.Save()"), base);
 
       _aw_window_show_error (self, text);
+      aw_lesson_panel_set_outcome (self->lesson, text);
       _aw_window_update_actions (self);
       return;
     }
   aw_code_view_clear_errors (self->code_view);
-  subtitle = g_strdup_printf ("C# on Mono: %s", base);
+  /* Translators: the window's subtitle after a C# file ran; %s is the file's name. */
+  subtitle = g_strdup_printf (_("C# on Mono: %s"), base);
   _aw_window_show_traces (self, traces, base, subtitle);
   update_title (self);
   /* What it did: the timeline, as after a lesson's run. */
   if (g_strcmp0 (gtk_stack_get_visible_child_name (self->view_stack), "code") == 0)
     gtk_stack_set_visible_child_name (self->view_stack, "timeline");
   _aw_window_emit_run_finished (self);
+}
+
+/* The lesson panel, and the title presentation mode shows, say what is
+ * open: the student's own program, not the lesson shown before it, and how
+ * to work with it. The lesson's own controls go meanwhile
+ * (_aw_window_update_actions()); a lesson brings its panel back. */
+static void
+show_file_panel (AwWindow   *self,
+                 const char *path)
+{
+  g_autofree char *base = g_path_get_basename (path);
+  g_autofree char *heading = NULL;
+
+  /* Translators: the lesson panel's heading while a C# file is open; %s is the file's name. */
+  heading = g_strdup_printf (_("%s: your own C# program, run on Mono"), base);
+  aw_lesson_panel_set_file (self->lesson, heading,
+                            _("This is not a lesson: it is a C# program of your own, compiled with mcs "
+                              "and run on Mono with the C# lab, which records what it does.\n\n"
+                              "Edit it on the C# code page. Ctrl+S saves it; Run (F5) saves it and runs "
+                              "it again, and the Timeline page then shows its runs. If it does not "
+                              "compile, each error in the banner is a link to its line."));
+  gtk_label_set_text (self->presentation_title, base);
+  gtk_label_set_text (self->presentation_question, _("Your own C# program, run on Mono"));
+  gtk_widget_set_visible (GTK_WIDGET (self->presentation_question), TRUE);
 }
 
 /* Compiles and runs @path in the background, as it is on disk. */
@@ -230,9 +265,11 @@ start_job (AwWindow   *self,
   aw_session_set_running (self->session, TRUE);
   gtk_label_set_text (self->title_label, base);
   update_title (self);
-  gtk_label_set_text (self->subtitle_label, "C# on Mono");
-  waiting = g_strdup_printf ("Compiling %s and running it on Mono…", base);
+  gtk_label_set_text (self->subtitle_label, _("C# on Mono"));
+  /* Translators: %s is a C# file's name; mcs compiles it, then Mono runs it. */
+  waiting = g_strdup_printf (_("Compiling %s and running it on Mono…"), base);
   aw_timeline_view_set_placeholder (self->timeline, waiting);
+  aw_lesson_panel_set_outcome (self->lesson, waiting);
   _aw_window_announce (self, waiting);
   _aw_window_update_actions (self);
 
@@ -300,6 +337,7 @@ aw_window_open_csharp (AwWindow   *self,
     }
   gtk_stack_page_set_visible (self->code_page, TRUE);
   gtk_stack_set_visible_child_name (self->view_stack, "code");
+  show_file_panel (self, path);
   start_job (self, path);
   return TRUE;
 }
@@ -373,6 +411,8 @@ leave_then (AwWindow *self)
   else if (scenario != NULL)
     {
       close_document (self);
+      /* Even the lesson shown before the file: its panel and controls come back. */
+      g_clear_object (&self->scenario);
       _aw_window_set_scenario (self, scenario);
     }
   g_free (path);
@@ -492,45 +532,212 @@ _aw_window_find_example (const char  *name,
   return g_steal_pointer (&path);
 }
 
+/* Where the user's copies of the examples are, and beside them (hidden)
+ * the bundled text each copy was made from: a copy that still has that
+ * text was not edited, and may follow a newer bundle. */
+static char *
+examples_dir (void)
+{
+  return g_build_filename (g_get_user_data_dir (), "awaitscope", "examples", NULL);
+}
+
+static char *
+example_base_path (const char *name)
+{
+  g_autofree char *dir = examples_dir ();
+
+  return g_build_filename (dir, ".bundled", name, NULL);
+}
+
+static GBytes *
+read_example (const char  *path,
+              GError     **error)
+{
+  gboolean too_large = FALSE;
+
+  return aw_read_file_bounded (path, AW_CODE_VIEW_MAX_FILE, &too_large, error);
+}
+
+/* The copy (and the record of what it was made from) become @bundled. */
+static gboolean
+write_example (const char  *name,
+               GBytes      *bundled,
+               GError     **error)
+{
+  g_autofree char *dir = examples_dir ();
+  g_autofree char *copy = g_build_filename (dir, name, NULL);
+  g_autofree char *base = example_base_path (name);
+  g_autofree char *base_dir = g_path_get_dirname (base);
+
+  if (g_mkdir_with_parents (base_dir, 0755) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), "%s", g_strerror (saved));
+      return FALSE;
+    }
+  return aw_write_file_atomic (copy, bundled, error) && aw_write_file_atomic (base, bundled, error);
+}
+
+static gboolean
+same_bytes (GBytes *a,
+            GBytes *b)
+{
+  return a != NULL && b != NULL && g_bytes_equal (a, b);
+}
+
 /**
  * _aw_window_open_example:
  * @name: a file of the lab's examples
  *
- * Opens the user's copy of a bundled example, made the first time
- * (`~/.local/share/awaitscope/examples/`), so that it can be edited and
- * saved while the bundled one stays as it is.
+ * Opens the user's copy of a bundled example (`~/.local/share/awaitscope/examples/`),
+ * so that it can be edited and saved while the bundled one stays as it is.
+ * The copy is made the first time; a copy the user has not edited follows
+ * the bundled example when that changes (a newer version of Awaitscope);
+ * an edited copy is kept, and a toast says so and how to get the bundled
+ * example back (Revert to Example).
  */
 void
 _aw_window_open_example (AwWindow   *self,
                          const char *name)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *bundled = _aw_window_find_example (name, &error);
-  g_autofree char *dir = g_build_filename (g_get_user_data_dir (), "awaitscope", "examples", NULL);
+  g_autofree char *bundled_path = _aw_window_find_example (name, &error);
+  g_autofree char *dir = examples_dir ();
   g_autofree char *copy = NULL;
+  g_autofree char *base_path = NULL;
+  g_autoptr(GBytes) bundled = NULL;
+  g_autoptr(GBytes) current = NULL;
+  g_autoptr(GBytes) base = NULL;
+  gboolean edited = FALSE;
 
-  if (bundled == NULL)
+  if (bundled_path == NULL || (bundled = read_example (bundled_path, &error)) == NULL)
     {
       _aw_window_show_error (self, error->message);
       return;
     }
   copy = g_build_filename (dir, name, NULL);
-  if (!g_file_test (copy, G_FILE_TEST_IS_REGULAR))
+  base_path = example_base_path (name);
+  if (g_file_test (copy, G_FILE_TEST_IS_REGULAR))
+    current = read_example (copy, NULL);
+  if (g_file_test (base_path, G_FILE_TEST_IS_REGULAR))
+    base = read_example (base_path, NULL);
+  /* Edited: neither the bundled text nor the one it was copied from. */
+  edited = current != NULL && !same_bytes (current, bundled) && !same_bytes (current, base);
+  if (!edited && (!same_bytes (current, bundled) || !same_bytes (base, bundled)) &&
+      !write_example (name, bundled, &error))
     {
-      gboolean too_large = FALSE;
-      g_autoptr(GBytes) bytes = aw_read_file_bounded (bundled, AW_CODE_VIEW_MAX_FILE, &too_large, &error);
+      g_autofree char *text = g_strdup_printf (_("Cannot copy the example to %s: %s"), dir, error->message);
 
-      if (bytes == NULL || g_mkdir_with_parents (dir, 0755) != 0 ||
-          !aw_write_file_atomic (copy, bytes, &error))
-        {
-          g_autofree char *text = g_strdup_printf (_("Cannot copy the example to %s: %s"), dir,
-                                                   error ? error->message : g_strerror (errno));
-
-          _aw_window_show_error (self, text);
-          return;
-        }
+      _aw_window_show_error (self, text);
+      return;
     }
-  aw_window_open_csharp (self, copy);
+  if (!aw_window_open_csharp (self, copy))
+    return;
+  if (edited)
+    {
+      g_autofree char *text = NULL;
+
+      /* Translators: %s is an example's file name; "Open Example" and "Revert to Example" are menu items. */
+      text = g_strdup_printf (_("Your edited copy of %s is open. To start again from the bundled example, "
+                                "choose Open Example ▸ Revert to Example."), name);
+      _aw_window_toast (self, text);
+      _aw_window_announce (self, text);
+    }
+}
+
+/* The example the open file is a copy of, or %NULL. */
+static char *
+open_example_name (AwWindow *self)
+{
+  const char *path = _aw_window_csharp_is_open (self) ? aw_code_view_get_path (self->code_view) : NULL;
+  g_autofree char *dir = examples_dir ();
+  g_autofree char *parent = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *bundled = NULL;
+
+  if (path == NULL)
+    return NULL;
+  parent = g_path_get_dirname (path);
+  name = g_path_get_basename (path);
+  if (g_strcmp0 (parent, dir) != 0 || (bundled = _aw_window_find_example (name, NULL)) == NULL)
+    return NULL;
+  return g_steal_pointer (&name);
+}
+
+gboolean
+_aw_window_csharp_is_example (AwWindow *self)
+{
+  g_autofree char *name = open_example_name (self);
+
+  return name != NULL;
+}
+
+static void
+on_revert_response (GtkDialog *dialog,
+                    int        response,
+                    AwWindow  *self)
+{
+  g_autofree char *name = open_example_name (self);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *bundled_path = NULL;
+  g_autoptr(GBytes) bundled = NULL;
+  g_autofree char *copy = NULL;
+  g_autofree char *text = NULL;
+
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  if (response != GTK_RESPONSE_ACCEPT || name == NULL || aw_session_get_running (self->session))
+    return;
+  bundled_path = _aw_window_find_example (name, &error);
+  if (bundled_path == NULL || (bundled = read_example (bundled_path, &error)) == NULL ||
+      !write_example (name, bundled, &error))
+    {
+      _aw_window_show_error (self, error->message);
+      return;
+    }
+  copy = g_strdup (aw_code_view_get_path (self->code_view));
+  if (!aw_code_view_load (self->code_view, copy, &error))
+    {
+      _aw_window_show_error (self, error->message);
+      return;
+    }
+  aw_code_view_clear_errors (self->code_view);
+  _aw_window_show_error (self, NULL);
+  update_title (self);
+  /* Translators: %s is an example's file name. */
+  text = g_strdup_printf (_("%s is the bundled example again"), name);
+  _aw_window_show_status (self, text);
+  _aw_window_announce (self, text);
+}
+
+/**
+ * _aw_window_revert_example:
+ *
+ * Revert to Example: after asking, the open copy of an example (its edits
+ * saved or not) becomes the bundled example again.
+ */
+void
+_aw_window_revert_example (AwWindow *self)
+{
+  g_autofree char *name = open_example_name (self);
+  GtkWidget *dialog;
+
+  if (name == NULL || aw_session_get_running (self->session))
+    return;
+  dialog = gtk_message_dialog_new (GTK_WINDOW (self), GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
+                                   GTK_MESSAGE_QUESTION, GTK_BUTTONS_NONE,
+                                   _("Revert “%s” to the bundled example?"), name);
+  gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog),
+                                            _("Your changes to your copy of it are lost."));
+  gtk_dialog_add_buttons (GTK_DIALOG (dialog),
+                          _("_Cancel"), GTK_RESPONSE_CANCEL,
+                          _("_Revert"), GTK_RESPONSE_ACCEPT,
+                          NULL);
+  gtk_dialog_set_default_response (GTK_DIALOG (dialog), GTK_RESPONSE_CANCEL);
+  gtk_widget_add_css_class (gtk_dialog_get_widget_for_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT),
+                            "destructive-action");
+  g_signal_connect (dialog, "response", G_CALLBACK (on_revert_response), self);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 /* C# beside GLib ---------------------------------------------------------- */
@@ -598,6 +805,7 @@ pair_runs (AwWindow  *self,
 
       if (twin == NULL)
         return FALSE;
+      /* Not translated: the title is saved with the run (Export Trace). */
       cs_title = g_strdup_printf ("C# on Mono: %s", title);
       /* Saved (Export Trace), the C# runs stay apart from the GLib ones. */
       aw_trace_set_metadata (twin, "variant_title", cs_title);
@@ -607,7 +815,7 @@ pair_runs (AwWindow  *self,
       g_ptr_array_add (titles, cs_title);
       g_ptr_array_add (models, aw_trace_model_new (twin));
       g_ptr_array_add (names, g_strdup (runs[i].name));
-      g_ptr_array_add (titles, g_strdup_printf ("GLib: %s", title));
+      g_ptr_array_add (titles, g_strdup_printf ("GLib: %s", title));   /* as the C# title */
       g_ptr_array_add (models, aw_trace_model_ref (runs[i].model));
     }
   aw_session_clear_runs (self->session);
@@ -731,8 +939,8 @@ _aw_window_choose_csharp (AwWindow *self)
 {
   if (aw_session_get_running (self->session))
     return;
-  _aw_window_run_chooser (self, "Open C# File", GTK_FILE_CHOOSER_ACTION_OPEN, NULL, NULL,
-                          aw_window_open_csharp, "C# programs (*.cs)", "*.cs", NULL);
+  _aw_window_run_chooser (self, _("Open C# File"), GTK_FILE_CHOOSER_ACTION_OPEN, NULL, NULL,
+                          aw_window_open_csharp, _("C# programs (*.cs)"), "*.cs", NULL);
 }
 
 /* From the window's init. */

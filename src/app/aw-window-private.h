@@ -60,6 +60,9 @@ struct _AwWindow {
   GtkWidget            *cancel_button;
   GtkDropDown          *speed_dropdown;
   GtkDropDown          *variant_dropdown;
+  GtkWidget            *quiz_button;
+  GtkWidget            *bar_compare_button;
+  GtkWidget            *bar_quiz_button;
   GtkRevealer          *error_revealer;
   GtkLabel             *error_label;
   GtkRevealer          *notice_revealer;
@@ -200,6 +203,8 @@ gboolean        _aw_window_csharp_leave              (AwWindow      *self,
                                                       AwScenario    *then_scenario);
 void            _aw_window_open_example              (AwWindow      *self,
                                                       const char    *name);
+void            _aw_window_revert_example            (AwWindow      *self);
+gboolean        _aw_window_csharp_is_example         (AwWindow      *self);
 char           *_aw_window_find_example              (const char    *name,
                                                       GError       **error);
 

@@ -43,12 +43,28 @@ _aw_window_update_actions (AwWindow *self)
 {
   gboolean running = aw_session_get_running (self->session);
   gboolean have_runs = aw_session_get_n_runs (self->session) > 0;
+  gboolean csharp = _aw_window_csharp_is_open (self);
+  gboolean variants = !csharp && self->scenario != NULL && aw_scenario_get_n_variants (self->scenario) > 1;
+  GAction *quiz = g_action_map_lookup_action (G_ACTION_MAP (self), "quiz");
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.run", !running && self->scenario != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel", running && !self->cancelled);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export", !running && have_runs);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export-trace", !running && have_runs);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.save-csharp", _aw_window_csharp_is_open (self));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.save-csharp", csharp);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.revert-example",
+                                 !running && csharp && _aw_window_csharp_is_example (self));
+
+  /* A C# file of the user's own has no variants to choose or compare and
+   * no times to predict: the lesson's controls go while it is open, and
+   * come back with a lesson. */
+  gtk_widget_set_visible (GTK_WIDGET (self->variant_dropdown), variants);
+  gtk_widget_set_visible (self->bar_compare_button, !csharp);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.compare-toggle", !csharp);
+  gtk_widget_set_visible (self->quiz_button, !csharp);
+  gtk_widget_set_visible (self->bar_quiz_button, !csharp);
+  if (quiz != NULL)
+    g_simple_action_set_enabled (G_SIMPLE_ACTION (quiz), !csharp);
 }
 
 void
@@ -144,7 +160,6 @@ _aw_window_set_scenario (AwWindow   *self,
     compare = g_settings_get_boolean (self->settings, "compare");
   gtk_drop_down_set_selected (self->variant_dropdown, compare ? 0 : 1);
   self->choosing_scenario = FALSE;
-  gtk_widget_set_visible (GTK_WIDGET (self->variant_dropdown), aw_scenario_get_n_variants (scenario) > 1);
 
   if (self->settings != NULL && aw_scenario_get_part (scenario) != USER_FILES_PART &&
       g_str_has_prefix (aw_scenario_get_source (scenario), "/org/awaitscope/"))
@@ -723,6 +738,9 @@ aw_window_class_init (AwWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AwWindow, cancel_button);
   gtk_widget_class_bind_template_child (widget_class, AwWindow, speed_dropdown);
   gtk_widget_class_bind_template_child (widget_class, AwWindow, variant_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, AwWindow, quiz_button);
+  gtk_widget_class_bind_template_child (widget_class, AwWindow, bar_compare_button);
+  gtk_widget_class_bind_template_child (widget_class, AwWindow, bar_quiz_button);
   gtk_widget_class_bind_template_child (widget_class, AwWindow, error_revealer);
   gtk_widget_class_bind_template_child (widget_class, AwWindow, error_label);
   gtk_widget_class_bind_template_child (widget_class, AwWindow, notice_revealer);

@@ -308,6 +308,136 @@ test_edit_and_save (void)
   close_window (window);
 }
 
+/* The code's type size, in Pango units, as the code page draws it. */
+static int
+code_font_size (AwWindow *window)
+{
+  GtkWidget *view = GTK_WIDGET (aw_code_view_get_text_view (_aw_window_get_code_view (window)));
+
+  test_wait_ms (100);
+  return pango_font_description_get_size (pango_context_get_font_description (gtk_widget_get_pango_context (view)));
+}
+
+/* The code page follows the window's text size and presentation mode's
+ * larger type, as the lesson panel does. */
+static void
+test_code_text_scale (void)
+{
+  AwWindow *window = test_window_new (app, 1024, 768);
+  g_autofree char *orders = g_build_filename (AW_SOURCE_ROOT, "csharp", "examples", "orders.cs", NULL);
+  int normal, larger, presented;
+
+  aw_window_set_speed (window, 4);
+  g_assert_true (aw_window_open_csharp (window, orders));
+  g_assert_true (wait_csharp (window, 120000, NULL));
+  gtk_stack_set_visible_child_name (window->view_stack, "code");
+  normal = code_font_size (window);
+  g_assert_cmpint (normal, >, 0);
+
+  g_action_group_activate_action (G_ACTION_GROUP (window), "text-scale", g_variant_new_double (1.5));
+  larger = code_font_size (window);
+  g_assert_cmpfloat_with_epsilon ((double) larger / normal, 1.5, 0.1);
+
+  g_action_group_activate_action (G_ACTION_GROUP (window), "text-scale", g_variant_new_double (1.0));
+  g_assert_cmpint (code_font_size (window), ==, normal);
+  aw_window_set_presentation (window, TRUE);
+  presented = code_font_size (window);
+  g_assert_cmpint (presented, >, normal);
+  aw_window_set_presentation (window, FALSE);
+  close_window (window);
+}
+
+/* The lesson's controls: shown, or gone with nothing that reaches them. */
+static void
+assert_lesson_controls (AwWindow *window,
+                        gboolean  shown)
+{
+  g_assert_cmpint (gtk_widget_get_visible (GTK_WIDGET (window->variant_dropdown)), ==, shown);
+  g_assert_cmpint (gtk_widget_get_visible (window->quiz_button), ==, shown);
+  g_assert_cmpint (gtk_widget_get_visible (window->bar_quiz_button), ==, shown);
+  g_assert_cmpint (gtk_widget_get_visible (window->bar_compare_button), ==, shown);
+  g_assert_cmpint (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "quiz"), ==, shown);
+  g_assert_cmpint (gtk_widget_get_visible (GTK_WIDGET (aw_lesson_panel_get_c_expander (window->lesson))), ==, shown);
+}
+
+/* A file of the student's own: the panel says what it is and how to
+ * work with it, not what the lesson before it said; the lesson's
+ * controls go, and come back with the lesson. */
+static void
+test_file_panel (void)
+{
+  AwWindow *window = test_window_new (app, 1024, 768);
+  g_autofree char *copy = copy_orders ();
+  g_autofree char *narration = NULL;
+  g_autoptr(GVariant) compare = NULL;
+  g_autoptr(GVariant) compare_after = NULL;
+  AwScenario *lesson;
+  const char *text;
+
+  g_assert_true (aw_window_select_scenario (window, "when-all"));
+  lesson = _aw_window_get_scenario (window);
+  g_assert_cmpuint (aw_scenario_get_n_variants (lesson), >, 1);
+  narration = g_strdup (aw_lesson_panel_get_narration (window->lesson));
+  g_assert_cmpstr (narration, !=, "");
+  g_assert_nonnull (aw_lesson_panel_get_expected (window->lesson));
+  assert_lesson_controls (window, TRUE);
+
+  aw_window_set_speed (window, 4);
+  g_assert_true (aw_window_open_csharp (window, copy));
+  text = aw_lesson_panel_get_summary (window->lesson);
+  g_assert_nonnull (strstr (text, "orders.cs"));
+  g_assert_nonnull (strstr (text, "your own C# program"));
+  text = aw_lesson_panel_get_narration (window->lesson);
+  g_assert_cmpstr (text, !=, narration);
+  g_assert_nonnull (strstr (text, "Mono"));
+  g_assert_nonnull (strstr (text, "Ctrl+S"));
+  g_assert_nonnull (strstr (text, "Run (F5)"));
+  g_assert_nonnull (strstr (text, "link to its line"));
+  g_assert_null (aw_lesson_panel_get_expected (window->lesson));
+  g_assert_nonnull (strstr (aw_lesson_panel_get_outcome (window->lesson), "orders.cs"));
+  g_assert_cmpstr (gtk_label_get_text (window->presentation_title), ==, "orders.cs");
+  assert_lesson_controls (window, FALSE);
+  /* C, which toggles Compare, does nothing to the file. */
+  compare = g_action_group_get_action_state (G_ACTION_GROUP (window), "compare");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.compare-toggle", NULL);
+  compare_after = g_action_group_get_action_state (G_ACTION_GROUP (window), "compare");
+  g_assert_true (g_variant_equal (compare, compare_after));
+
+  /* Its runs leave it so. */
+  g_assert_true (wait_csharp (window, 120000, NULL));
+  g_assert_null (_aw_window_get_error (window));
+  g_assert_nonnull (strstr (aw_lesson_panel_get_summary (window->lesson), "orders.cs"));
+  assert_lesson_controls (window, FALSE);
+  if (g_getenv ("AW_TEST_PAUSE_MS") != NULL)
+    test_wait_ms ((guint) g_ascii_strtoull (g_getenv ("AW_TEST_PAUSE_MS"), NULL, 10));
+
+  /* The same lesson again, after edits that are discarded: its panel and
+   * controls are back. */
+  insert_at_line (window, 1, "// not kept\n");
+  g_assert_true (aw_window_select_scenario (window, "when-all"));
+  g_assert_nonnull (window->save_prompt);
+  gtk_dialog_response (GTK_DIALOG (window->save_prompt), GTK_RESPONSE_REJECT);
+  g_assert_null (aw_code_view_get_path (_aw_window_get_code_view (window)));
+  g_assert_cmpstr (aw_lesson_panel_get_narration (window->lesson), ==, narration);
+  g_assert_cmpstr (aw_lesson_panel_get_summary (window->lesson), ==, aw_scenario_get_summary (lesson));
+  g_assert_nonnull (aw_lesson_panel_get_expected (window->lesson));
+  g_assert_cmpstr (gtk_label_get_text (window->presentation_title), ==, aw_scenario_get_title (lesson));
+  assert_lesson_controls (window, TRUE);
+
+  /* And straight to a lesson from a file with no edits. */
+  g_assert_true (aw_window_open_csharp (window, copy));
+  assert_lesson_controls (window, FALSE);
+  g_assert_true (wait_csharp (window, 120000, NULL));
+  g_assert_true (aw_window_select_scenario (window, "when-any"));
+  g_assert_null (window->save_prompt);
+  g_assert_cmpstr (aw_lesson_panel_get_narration (window->lesson), ==,
+                   aw_scenario_get_narration (_aw_window_get_scenario (window)));
+  assert_lesson_controls (window, TRUE);
+
+  remove_copy (copy);
+  close_window (window);
+}
+
 static void
 test_edit_syntax_error (void)
 {
@@ -394,6 +524,23 @@ collect_examples (GMenuModel *menu,
     }
 }
 
+/* The message dialog the window shows, if any. */
+static GtkWidget *
+find_message_dialog (AwWindow *window)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  test_wait_ms (50);
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) top = g_list_model_get_item (toplevels, i);
+
+      if (GTK_IS_MESSAGE_DIALOG (top) && gtk_window_get_transient_for (top) == GTK_WINDOW (window))
+        return GTK_WIDGET (top);
+    }
+  return NULL;
+}
+
 static void
 test_open_example (void)
 {
@@ -405,6 +552,9 @@ test_open_example (void)
   g_autofree char *bundled = NULL;
   g_autofree char *bundled_text = NULL;
   g_autofree char *shown = NULL;
+  g_autofree char *on_disk = NULL;
+  g_autofree char *base = NULL;
+  GtkWidget *dialog;
   const char *name;
   guint n_files = 0;
 
@@ -436,6 +586,47 @@ test_open_example (void)
   g_assert_true (wait_csharp (window, 120000, NULL));
   g_assert_null (_aw_window_get_error (window));
   g_assert_cmpuint (aw_timeline_view_get_n_runs (aw_window_get_timeline (window)), ==, 4);
+  g_assert_false (aw_code_view_get_modified (_aw_window_get_code_view (window)));
+
+  /* A copy not edited, made by an older version: it follows the bundle. */
+  g_assert_true (g_file_set_contents (copy, "// an older example\n", -1, NULL));
+  base = g_build_filename (g_get_user_data_dir (), "awaitscope", "examples", ".bundled", "cancel.cs", NULL);
+  g_assert_true (g_file_set_contents (base, "// an older example\n", -1, NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-example", "s", "cancel.cs"));
+  g_clear_pointer (&shown, g_free);
+  shown = buffer_text (window);
+  g_assert_cmpstr (shown, ==, bundled_text);
+  g_assert_true (g_file_get_contents (copy, &on_disk, NULL, NULL));
+  g_assert_cmpstr (on_disk, ==, bundled_text);
+  g_clear_pointer (&on_disk, g_free);
+  g_assert_true (wait_csharp (window, 120000, NULL));
+
+  /* An edited copy is kept, and the window says how to get the bundled one back. */
+  g_assert_true (g_file_set_contents (copy, "// my own edits\n", -1, NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-example", "s", "cancel.cs"));
+  g_clear_pointer (&shown, g_free);
+  shown = buffer_text (window);
+  g_assert_cmpstr (shown, ==, "// my own edits\n");
+  g_assert_nonnull (strstr (gtk_label_get_text (window->toast_label), "edited copy of cancel.cs"));
+  g_assert_nonnull (strstr (gtk_label_get_text (window->toast_label), "Revert to Example"));
+  g_assert_true (wait_csharp (window, 120000, NULL));
+
+  /* Revert to Example, answered Revert: the bundled example again, on disk and shown. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.revert-example", NULL));
+  dialog = find_message_dialog (window);
+  g_assert_nonnull (dialog);
+  gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT);
+  g_clear_pointer (&shown, g_free);
+  shown = buffer_text (window);
+  g_assert_cmpstr (shown, ==, bundled_text);
+  g_assert_true (g_file_get_contents (copy, &on_disk, NULL, NULL));
+  g_assert_cmpstr (on_disk, ==, bundled_text);
+  g_assert_false (aw_code_view_get_modified (_aw_window_get_code_view (window)));
+
+  /* A lesson is no example: nothing to revert. */
+  g_assert_true (aw_window_select_scenario (window, "when-any"));
+  g_assert_false (gtk_widget_activate_action (GTK_WIDGET (window), "win.revert-example", NULL) &&
+                  find_message_dialog (window) != NULL);
   close_window (window);
 }
 
@@ -545,6 +736,8 @@ main (int    argc,
   g_test_add_func ("/aw/app/csharp/code-view", test_code_view);
   g_test_add_func ("/aw/app/csharp/edit-and-save", test_edit_and_save);
   g_test_add_func ("/aw/app/csharp/edit-syntax-error", test_edit_syntax_error);
+  g_test_add_func ("/aw/app/csharp/file-panel", test_file_panel);
+  g_test_add_func ("/aw/app/csharp/code-text-scale", test_code_text_scale);
   g_test_add_func ("/aw/app/csharp/open-example", test_open_example);
   g_test_add_func ("/aw/app/csharp/beside-glib", test_csharp_beside);
   g_test_add_func ("/aw/app/csharp/beside-glib-no-mono", test_csharp_beside_no_mono);

@@ -13,7 +13,8 @@
 // with --trace, saves the recorded runs to FILE.
 //
 // Writing a twin: Debian's mcs (Mono 6.8) takes C# up to 7.2, so no `using var`,
-// local functions, target-typed `new()` or `!`; `out var` inside an async
+// local functions, target-typed `new()` or `!`; its digit separators are wrong
+// (it reads 10_000 as 100000: write 10000); `out var` inside an async
 // method crashes it; and an expression-bodied async void method
 // (`async void F() => x = await G();`) never tells the SynchronizationContext
 // that it ended: give async void handlers a block body. Io(ms, token) with a
@@ -210,8 +211,15 @@ public static class Lab
     /// library code writes it: ConfigureAwait(false) inside, so only the
     /// caller's own await decides where the caller continues.
     /// </summary>
-    public static async Task Io(double ms, CancellationToken token = default(CancellationToken),
-                                [CallerMemberName] string caller = null)
+    public static Task Io(double ms, CancellationToken token = default(CancellationToken),
+                          [CallerMemberName] string caller = null)
+    {
+        return IoAs(Named(caller, "Io(" + Millis(ms) + ")"), ms, token);
+    }
+
+    /// <summary>Io under the name the GLib run gives the same wait, so that
+    /// both runs draw the same rows.</summary>
+    public static async Task IoAs(string name, double ms, CancellationToken token = default(CancellationToken))
     {
         var rec = Rec;
         double start = Now;
@@ -221,7 +229,7 @@ public static class Lab
         rec.Watch(token);
         try
         {
-            await Awaitscope.Lab.Io(Named(caller, "Io(" + Millis(ms) + ")"), ms, token).ConfigureAwait(false);
+            await Awaitscope.Lab.Io(name, ms, token).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
@@ -344,7 +352,8 @@ public static class Lab
     /// ends there ("deadlocked"), its UI thread is left blocked, and the next
     /// variant gets a new one.
     /// </summary>
-    public static void Variant(string name, Func<CancellationToken, Task> entry, double cancelAfterMs = -1)
+    public static void Variant(string name, Func<CancellationToken, Task> entry, double cancelAfterMs = -1,
+                               string root = null)
     {
         var rec = Rec = new Recorder();
         int maxPoolBusy = 0;
@@ -355,7 +364,7 @@ public static class Lab
             Quiet = () => rec.Quiet,
             Sample = () => { maxPoolBusy = Math.Max(maxPoolBusy, PoolBusy()); },
         };
-        var run = Awaitscope.Lab.Variant(name, entry, cancelAfterMs, null, hooks);
+        var run = Awaitscope.Lab.Variant(name, entry, cancelAfterMs, null, hooks, root);
         bool watchdog = run.Watchdog, timedOut = run.TimedOut;
         double wallEnd = watchdog || timedOut ? run.End : rec.EndTime;
 

@@ -77,9 +77,9 @@ static class AsyncNotAThreadTwin
     static void Main(string[] args)
     {
         Start("async-not-a-thread", args);
-        Variant("cpu-before-await", _ => ClickTimed(OnLoadClicked));
-        Variant("no-await", _ => ClickTimed(OnLoadClickedParseAsync));
-        Variant("task-run", _ => ClickTimed(OnLoadClickedFixed));
+        Variant("cpu-before-await", _ => ClickTimed(OnLoadClicked), root: "OnLoadClicked (async)");
+        Variant("no-await", _ => ClickTimed(OnLoadClickedParseAsync), root: "OnLoadClickedParseAsync (async)");
+        Variant("task-run", _ => ClickTimed(OnLoadClickedFixed), root: "OnLoadClickedFixed (async)");
 
         // What ParseAsync hands back: a task already complete, after the work.
         double t0 = Now;

@@ -139,9 +139,9 @@ static class AsyncVoidTwin
             Environment.Exit(ConsoleApp());
         }
         Start("async-void", args);
-        Variant("async-void", _ => Click(() => OnSaveClicked(null, EventArgs.Empty)));
-        Variant("foreach", _ => Click(() => OnSaveAllClicked(null, EventArgs.Empty)));
-        Variant("async-task", _ => Click(() => OnSaveClickedFixed(null, EventArgs.Empty)));
+        Variant("async-void", _ => Click(() => OnSaveClicked(null, EventArgs.Empty)), root: "OnSaveClicked");
+        Variant("foreach", _ => Click(() => OnSaveAllClicked(null, EventArgs.Empty)), root: "OnSaveAllClicked");
+        Variant("async-task", _ => Click(() => OnSaveClickedFixed(null, EventArgs.Empty)), root: "OnSaveClicked");
         Probe("no-context-ends-process", RunConsoleApp());
         Finish();
     }

@@ -29,8 +29,8 @@ static class AwaitVsBlockTwin
     static void Main(string[] args)
     {
         Start("await-vs-block", args);
-        Variant("await", _ => Click(() => OnRefreshClicked(null, EventArgs.Empty)));
-        Variant("block", _ => Click(() => OnRefreshClickedBlocking(null, EventArgs.Empty)));
+        Variant("await", _ => Click(() => OnRefreshClicked(null, EventArgs.Empty)), root: "OnRefreshClicked (async)");
+        Variant("block", _ => Click(() => OnRefreshClickedBlocking(null, EventArgs.Empty)), root: "OnRefreshClicked (blocking)");
         Finish();
     }
 }

@@ -84,9 +84,9 @@ static class BoundedTwin
     static void Main(string[] args)
     {
         Start("bounded", args);
-        Variant("one-by-one", Measured(DownloadOneByOneAsync));
-        Variant("all-at-once", Measured(DownloadAllAtOnceAsync));
-        Variant("at-most-10", Measured(DownloadAtMost10Async));
+        Variant("one-by-one", Measured(DownloadOneByOneAsync), root: "foreach (url) await DownloadAsync(url)");
+        Variant("all-at-once", Measured(DownloadAllAtOnceAsync), root: "Task.WhenAll(100 downloads)");
+        Variant("at-most-10", Measured(DownloadAtMost10Async), root: "Task.WhenAll(100 downloads), SemaphoreSlim(10)");
         Finish();
     }
 }

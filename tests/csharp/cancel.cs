@@ -41,8 +41,8 @@ static class CancelTwin
     static void Main(string[] args)
     {
         Start("cancel", args);
-        Variant("cancel-after", _ => WithDeadlineAsync());
-        Variant("no-deadline", _ => ResizeAndDownloadAsync(new CancellationTokenSource().Token));
+        Variant("cancel-after", _ => WithDeadlineAsync(), root: "CancelAfter(500)");
+        Variant("no-deadline", _ => ResizeAndDownloadAsync(new CancellationTokenSource().Token), root: "Task.WhenAll");
         Finish();
     }
 }

@@ -107,6 +107,44 @@ def main():
                   and figures["block"]["max_main_loop_gap_ms"] >= 200,
                   "orders: run FILE.cs --json gives the figures of its runs", figures)
 
+    # Run by hand (mono PROGRAM.exe --trace FILE), the lab writes the file
+    # itself: its "traceEvents" carry the runs too, for the tools that read
+    # only those (Perfetto, chrome://tracing), each task a slice from its
+    # creation to its outcome.
+    exe = os.path.join(tmp, "orders.exe")
+    p = subprocess.run(["mcs", "-langversion:latest", "-nowarn:1998", "-out:" + exe, os.path.join(examples, "orders.cs"),
+                        os.path.join(ROOT, "csharp", "Awaitscope.Lab.cs")],
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=300)
+    trace = os.path.join(tmp, "orders-by-hand.json")
+    if p.returncode == 0:
+        p = subprocess.run(["mono", exe, "--speed", "4", "--deadline", "500", "--trace", trace],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=300)
+    if p.returncode != 0 or not os.path.exists(trace):
+        check(False, "orders.cs run by hand records its runs", p.stdout.decode(errors="replace")[-800:])
+    else:
+        with open(trace, encoding="utf-8") as f:
+            saved = json.load(f)
+        events = saved["traceEvents"]
+        runs = load_runs(trace)
+        names = {(e["pid"], e["name"]) for e in events if e["ph"] == "b"}
+        processes = [e["args"]["name"] for e in events if e["ph"] == "M" and e["name"] == "process_name"]
+        open_ids = {}
+        for e in events:
+            if e["ph"] in ("b", "e"):
+                open_ids[(e["id"], e["name"])] = open_ids.get((e["id"], e["name"]), 0) + (1 if e["ph"] == "b" else -1)
+        missing = [(v, name) for pid, v in enumerate(runs, 1) for name in runs[v]["tasks"] if (pid, name) not in names]
+        check(len(processes) == len(runs) and not missing and all(c == 0 for c in open_ids.values()),
+              "orders.cs run by hand: traceEvents name each run and hold each task, every slice closed",
+              f"{len(events)} events, processes {processes}, missing {missing[:5]}, "
+              f"unclosed {[k for k, c in open_ids.items() if c][:5]}")
+        # Read as another tool's trace (traceEvents alone), it draws the same runs.
+        del saved["otherData"]
+        alone = os.path.join(tmp, "orders-trace-events.json")
+        with open(alone, "w", encoding="utf-8") as f:
+            json.dump(saved, f)
+        rc, out, err = aw("replay", alone, "-o", os.path.join(tmp, "orders-trace-events.png"))
+        check(rc == 0, "orders.cs run by hand: its traceEvents alone draw", err[-800:])
+
     # A twin through the lab, beside its GLib run.
     expect = {
         "when-all": {"one-by-one": "completed", "when-all": "completed"},

@@ -179,7 +179,7 @@ static class CompletionSourceTwin
                      ProcessAsync(client, "C", TaskCreationOptions.RunContinuationsAsynchronously));
     // </lesson>
 
-    static void Run(string name, Func<ILegacyClient, Task> entry)
+    static void Run(string name, Func<ILegacyClient, Task> entry, string root)
     {
         var client = new LegacyClient();
         Variant(name, _ =>
@@ -188,7 +188,7 @@ static class CompletionSourceTwin
             Rec.Set("parses_on_pool_threads", 0);
             Rec.Set("parses_elsewhere", 0);
             return entry(client);
-        });
+        }, root: root);
         client.Stop();
     }
 
@@ -280,8 +280,8 @@ static class CompletionSourceTwin
     static void Main(string[] args)
     {
         Start("completion-source", args);
-        Run("inline", InlineAsync);
-        Run("queued", QueuedAsync);
+        Run("inline", InlineAsync, "await InlineAsync(client)");
+        Run("queued", QueuedAsync, "await QueuedAsync(client)");
         SetResultProbe("set-result-inline", TaskCreationOptions.None, false, false);
         SetResultProbe("set-result-run-async", TaskCreationOptions.RunContinuationsAsynchronously, false, false);
         SetResultProbe("ui-context-inline", TaskCreationOptions.None, true, false);

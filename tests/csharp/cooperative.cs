@@ -46,9 +46,9 @@ static class CooperativeTwin
         Start("cooperative", args);
         // The caller awaits the returned task; the variant's Cancel button is
         // pressed after 500 ms.
-        Variant("checks-often", token => CompressAsync(Items(200, 10), token), 500);
-        Variant("checks-rarely", token => CompressAsync(Items(5, 400), token), 500);
-        Variant("never-checks", token => CompressIgnoringTokenAsync(Items(200, 10), token), 500);
+        Variant("checks-often", token => CompressAsync(Items(200, 10), token), 500, root: "CompressFiles (checks every 10 ms)");
+        Variant("checks-rarely", token => CompressAsync(Items(5, 400), token), 500, root: "CompressFiles (checks every 400 ms)");
+        Variant("never-checks", token => CompressIgnoringTokenAsync(Items(200, 10), token), 500, root: "CompressFiles (never checks)");
         Finish();
     }
 }

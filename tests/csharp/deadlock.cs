@@ -61,9 +61,9 @@ static class DeadlockTwin
     static void Main(string[] args)
     {
         Start("deadlock", args);
-        Variant("result", _ => Click(() => OnClick(null, EventArgs.Empty)));
-        Variant("configure-await", _ => Click(() => OnClickHalfFixed(null, EventArgs.Empty)));
-        Variant("await", _ => Click(() => OnClickFixed(null, EventArgs.Empty)));
+        Variant("result", _ => Click(() => OnClick(null, EventArgs.Empty)), root: "OnClick");
+        Variant("configure-await", _ => Click(() => OnClickHalfFixed(null, EventArgs.Empty)), root: "OnClick");
+        Variant("await", _ => Click(() => OnClickFixed(null, EventArgs.Empty)), root: "OnClick");
 
         // A console app or ASP.NET Core has no SynchronizationContext: the same
         // .Result does not deadlock there, it blocks a pool thread meanwhile.

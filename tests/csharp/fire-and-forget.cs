@@ -52,8 +52,8 @@ static class FireAndForgetTwin
     static void Main(string[] args)
     {
         Start("fire-and-forget", args);
-        Variant("forget", _ => Click(() => OnSaveClicked(null, EventArgs.Empty)));
-        Variant("await", _ => Click(() => OnSaveClickedAwaited(null, EventArgs.Empty)));
+        Variant("forget", _ => Click(() => OnSaveClicked(null, EventArgs.Empty)), root: "OnSaveClicked");
+        Variant("await", _ => Click(() => OnSaveClickedAwaited(null, EventArgs.Empty)), root: "OnSaveClicked");
 
         // An exception escaping `async void` is rethrown on the UI thread's
         // SynchronizationContext: in a real UI app it ends the process.

@@ -42,8 +42,8 @@ static class IoVsCpuTwin
         Start("io-vs-cpu", args);
         var urls = Enumerable.Range(0, 16).Select(i => "https://example.com/" + i).ToArray();
         var images = Enumerable.Range(0, 16).Select(i => new Image()).ToArray();
-        Variant("io", _ => DownloadAllAsync(urls));
-        Variant("cpu", _ => ResizeAllAsync(images));
+        Variant("io", _ => DownloadAllAsync(urls), root: "Task.WhenAll(16 downloads)");
+        Variant("cpu", _ => ResizeAllAsync(images), root: "Task.WhenAll(16 resizes)");
         Finish();
     }
 }

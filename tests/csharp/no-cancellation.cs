@@ -53,8 +53,8 @@ static class NoCancellationTwin
     static void Main(string[] args)
     {
         Start("no-cancellation", args);
-        Variant("no-token", leaves => Open(false, leaves), 300);
-        Variant("with-token", leaves => Open(true, leaves), 300);
+        Variant("no-token", leaves => Open(false, leaves), 300, root: "BuildReport() (no token)");
+        Variant("with-token", leaves => Open(true, leaves), 300, root: "BuildReport(token)");
         Finish();
     }
 }

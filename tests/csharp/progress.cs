@@ -159,10 +159,10 @@ static class ProgressTwin
     static void Main(string[] args)
     {
         Start("progress", args);
-        Variant("on-ui-thread", Clicked(() => OnStartClickedBlocking(null, EventArgs.Empty)));
-        Variant("task-run", Clicked(() => OnStartClicked(null, EventArgs.Empty)));
+        Variant("on-ui-thread", Clicked(() => OnStartClickedBlocking(null, EventArgs.Empty)), root: "OnStartClickedBlocking");
+        Variant("task-run", Clicked(() => OnStartClicked(null, EventArgs.Empty)), root: "OnStartClicked (async)");
         // The Cancel button is pressed 0.9 s after Start.
-        Variant("cancel", Clicked(() => OnStartClicked(null, EventArgs.Empty)), 900);
+        Variant("cancel", Clicked(() => OnStartClicked(null, EventArgs.Empty)), 900, root: "OnStartClicked (async)");
         ConsoleProgress();
         Finish();
     }

@@ -92,9 +92,9 @@ static class ResultVsAwaitTwin
     static void Main(string[] args)
     {
         Start("result-vs-await", args);
-        Variant("await", _ => RefreshAsync());
-        Variant("result", _ => RefreshBlockingAsync());
-        Variant("get-result", _ => RefreshGetResultAsync());
+        Variant("await", _ => RefreshAsync(), root: "RefreshAsync()");
+        Variant("result", _ => RefreshBlockingAsync(), root: "RefreshBlockingAsync()");
+        Variant("get-result", _ => RefreshGetResultAsync(), root: "RefreshGetResultAsync()");
 
         // Off the UI thread (Main has no SynchronizationContext).
         Probe("wait-on-task-of-t", Thrown(() => GetPriceAsync().Wait()));

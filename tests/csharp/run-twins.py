@@ -17,7 +17,9 @@ $AWAITSCOPE), and compares them:
   - facts of C# that the twins print as probes (PROBE_FACTS, PROBE_RANGES);
   - the runs the C# lab (csharp/Awaitscope.Lab.cs) recorded for the twin
     (`--trace`): one per variant, with its tasks, ending as the twin's own
-    figures say, with the error `await` threw and the watchdog where it fired.
+    figures say, with the error `await` threw and the watchdog where it fired,
+    each run's root named as the GLib run names it (the lesson's program),
+    and for SAME_TASKS the GLib run's tasks by name and number.
 
 Figures that `run --json` does not print are taken, for the scenarios in
 TRACE_FIGURES, from the GLib run's recorded log (`--trace`): the progress
@@ -298,6 +300,14 @@ SAME = {
 # run began (first_report_ms, last_report_ms), the last value (bar_value)
 # and how many ran off the UI thread's lane (reports_off_ui_thread).
 TRACE_FIGURES = {"progress"}
+
+# Scenarios whose twin records the tasks the GLib run records (Lab.Io,
+# Lab.Sleep, Lab.FromResult, Lab.Returned under the GLib run's names), so
+# that C# beside GLib draws the same rows: each variant's recorded run must
+# have as many tasks of each name as the GLib run's (`--trace`), beside the
+# root.
+SAME_TASKS = {"needless-async", "scale"}
+TASK_KINDS = ("created", "call", "sync-completed")
 
 # (probe, dotted path, expected value): what the twins show about C# beyond
 # the scenario's variants.
@@ -802,17 +812,81 @@ def trace_figures(path):
     return out
 
 
-def run_glib(cmd, sid, timeout):
-    """`awaitscope run ... --json`, with the TRACE_FIGURES of its log added to each variant."""
-    if sid not in TRACE_FIGURES:
+def task_shapes(path):
+    """{variant: (number of roots, {task name: how many})} of a saved trace:
+    the tasks (and synchronous completions) under the roots, by name."""
+    with open(path, encoding="utf-8") as f:
+        saved = json.load(f)
+    out = {}
+    for t in saved["otherData"]["awaitscope"]["traces"]:
+        strings = [None] + t["strings"]
+        roots, names = 0, {}
+        for _ts, kind, _task, parent, _lane, text in t["events"]:
+            if kind not in TASK_KINDS:
+                continue
+            if parent == 0:
+                roots += 1
+            else:
+                names[strings[text]] = names.get(strings[text], 0) + 1
+        out[t["metadata"].get("variant")] = (roots, names)
+    return out
+
+
+def root_names(path):
+    """{variant: [names of its root tasks]} of a saved trace."""
+    with open(path, encoding="utf-8") as f:
+        saved = json.load(f)
+    out = {}
+    for t in saved["otherData"]["awaitscope"]["traces"]:
+        strings = [None] + t["strings"]
+        out[t["metadata"].get("variant")] = [strings[e[5]] for e in t["events"]
+                                             if e[1] in TASK_KINDS and e[3] == 0]
+    return out
+
+
+def run_glib(cmd, sid, timeout, lesson=True):
+    """`awaitscope run ... --json`, with the TRACE_FIGURES of its log added to
+    each variant; for a lesson its runs' root names ("roots"), and for
+    SAME_TASKS its tasks' shapes ("shapes")."""
+    if sid not in TRACE_FIGURES and sid not in SAME_TASKS and not lesson:
         return run(cmd, timeout)
     with tempfile.TemporaryDirectory(prefix="aw-twin-") as tmp:
         path = os.path.join(tmp, "trace.json")
         glib = run(cmd + ["--trace", path], timeout)
-        figures = trace_figures(path)
+        figures = trace_figures(path) if sid in TRACE_FIGURES else {}
+        if sid in SAME_TASKS:
+            glib["shapes"] = task_shapes(path)
+        if lesson:
+            glib["roots"] = root_names(path)
     for v in glib["variants"]:
         v.update(figures.get(v["name"], {}))
     return glib
+
+
+def shape_checks(path, glib):
+    """Each variant's recorded C# run has the GLib run's root, under the same
+    name (the lesson's program's), and for SAME_TASKS the GLib run's tasks:
+    as many roots, and as many tasks of each name under them."""
+    out = []
+    try:
+        cs = task_shapes(path) if "shapes" in glib else {}
+        cs_roots = root_names(path) if "roots" in glib else {}
+    except (OSError, ValueError, KeyError) as e:
+        return [("lab-tasks", False, f"the lab's trace {path} did not load: {e}")]
+    for variant, names in sorted(glib.get("roots", {}).items()):
+        got = cs_roots.get(variant)
+        out.append((f"lab-root {variant}", got == names, f"C# root {got!r}; GLib root {names!r}"))
+    if "shapes" not in glib:
+        return out
+    for variant, (roots, names) in sorted(glib["shapes"].items()):
+        cid = f"lab-tasks {variant}"
+        got_roots, got = cs.get(variant, (0, {}))
+        ok = got_roots == roots and got == names
+        def said(r, n):
+            return f"{r} root(s), " + ", ".join(f"{c} x {k!r}" for k, c in sorted(n.items())) if n else f"{r} root(s), nothing under them"
+        detail = f"C# recorded {said(got_roots, got)}; GLib {said(roots, names)}"
+        out.append((cid, ok, detail))
+    return out
 
 
 def trace_checks(path, cs):
@@ -925,7 +999,8 @@ def main():
         for attempt in range(1, ATTEMPTS + 1):
             try:
                 glib = run_glib([AWAITSCOPE, "run", target, "--json", "--speed", str(speed),
-                                 "--deadline", str(DEADLINE_MS), "--pool-interval", str(POOL_INTERVAL_MS)], sid, 300)
+                                 "--deadline", str(DEADLINE_MS), "--pool-interval", str(POOL_INTERVAL_MS)], sid, 300,
+                                lesson=target == sid)
                 lab_trace = os.path.join(outdir, sid + ".trace.json")
                 cs = run([mono, os.path.join(outdir, sid + ".exe"), "--speed", str(speed),
                           "--deadline", str(DEADLINE_MS), "--trace", lab_trace], 300)
@@ -933,7 +1008,7 @@ def main():
                 error = str(e)
                 continue
             error = None
-            results = checks_for(sid, doc, glib, cs, speed) + trace_checks(lab_trace, cs)
+            results = checks_for(sid, doc, glib, cs, speed) + trace_checks(lab_trace, cs) + shape_checks(lab_trace, glib)
             bad = [(cid, d) for cid, ok, d in results if not ok and cid not in pending_here]
             if not bad:
                 break

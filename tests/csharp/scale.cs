@@ -12,11 +12,17 @@ using static Lab;
 
 static class ScaleTwin
 {
+    // Task.Delay(Ms(ms)) and Task.Run(() => Thread.Sleep(Ms(ms))), each
+    // recorded as a task under the name the GLib run gives it, so that the
+    // C# run draws the same rows as the GLib run.
+    static Task Delay(double ms) { return IoAs("await Task.Delay(" + ms + ")", ms); }
+    static Task RunSleep(double ms) { return Awaitscope.Lab.Sleep("Task.Run(() => Thread.Sleep(" + ms + "))", ms); }
+
     // <lesson>
     // Scales: 10,000 awaits, no thread held while waiting
     static async Task AwaitManyAsync()
     {
-        var waits = Enumerable.Range(0, 10_000).Select(_ => Task.Delay(Ms(1000)));
+        var waits = Enumerable.Range(0, 10000).Select(_ => Delay(1000));    // Task.Delay
         await Task.WhenAll(waits);               // about 1 s
     }
 
@@ -24,7 +30,7 @@ static class ScaleTwin
     static async Task BlockManyAsync()
     {
         var blocked = Enumerable.Range(0, 16)
-            .Select(_ => Task.Run(() => Thread.Sleep(Ms(1000))));
+            .Select(_ => RunSleep(1000));        // Task.Run(() => Thread.Sleep(1000))
         await Task.WhenAll(blocked);             // 5 s on 2 processors: the pool grows slowly
     }
     // </lesson>
@@ -32,8 +38,8 @@ static class ScaleTwin
     static void Main(string[] args)
     {
         Start("scale", args);
-        Variant("awaits", _ => AwaitManyAsync());
-        Variant("thread-bound", _ => BlockManyAsync());
+        Variant("awaits", _ => AwaitManyAsync(), root: "Task.WhenAll(10,000 delays)");
+        Variant("thread-bound", _ => BlockManyAsync(), root: "Task.WhenAll(16 blocked threads)");
         Finish();
     }
 }

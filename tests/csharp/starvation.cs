@@ -141,12 +141,12 @@ static class StarvationTwin
         {
             var t = Click(() => Clicked(StartSync));
             return t.ContinueWith(done => { RecordTotal(); return done; }, TaskContinuationOptions.ExecuteSynchronously).Unwrap();
-        });
+        }, root: "Sync, then Total");
         Variant("async", _ =>
         {
             var t = Click(() => Clicked(StartSyncAsync));
             return t.ContinueWith(done => { RecordTotal(); return done; }, TaskContinuationOptions.ExecuteSynchronously).Unwrap();
-        });
+        }, root: "Sync, then Total");
         CompletionNeedsPool();
         Finish();
     }

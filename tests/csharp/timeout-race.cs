@@ -60,9 +60,9 @@ static class TimeoutRaceTwin
     static void Main(string[] args)
     {
         Start("timeout-race", args);
-        Variant("in-time", _ => { reportMs = 600; return ShowReportAsync(); });
-        Variant("too-late", _ => { reportMs = 2000; return ShowReportAsync(); });
-        Variant("too-late-not-cancelled", _ => { reportMs = 2000; return ShowReportForgettingTheLoserAsync(); });
+        Variant("in-time", _ => { reportMs = 600; return ShowReportAsync(); }, root: "Task.WhenAny(work, delay)");
+        Variant("too-late", _ => { reportMs = 2000; return ShowReportAsync(); }, root: "Task.WhenAny(work, delay)");
+        Variant("too-late-not-cancelled", _ => { reportMs = 2000; return ShowReportForgettingTheLoserAsync(); }, root: "Task.WhenAny(work, delay)");
         Finish();
     }
 }

@@ -50,8 +50,8 @@ static class TimeoutTwin
     static void Main(string[] args)
     {
         Start("timeout", args);
-        Variant("fits", _ => { _http.AnswerMs = 500; return ShowQuoteAsync(); });
-        Variant("too-slow", _ => { _http.AnswerMs = 2500; return ShowQuoteAsync(); });
+        Variant("fits", _ => { _http.AnswerMs = 500; return ShowQuoteAsync(); }, root: "CancelAfter(1 s)");
+        Variant("too-slow", _ => { _http.AnswerMs = 2500; return ShowQuoteAsync(); }, root: "CancelAfter(1 s)");
         Finish();
     }
 }

@@ -80,8 +80,8 @@ static class ValueTaskTwin
     {
         Start("valuetask", args);
         FillCache();
-        Variant("task", _ => { FillCache(); return LookUpAllAsync(false); });
-        Variant("valuetask", _ => { FillCache(); return LookUpAllAsync(true); });
+        Variant("task", _ => { FillCache(); return LookUpAllAsync(false); }, root: "1,000 x await GetPriceAsync()");
+        Variant("valuetask", _ => { FillCache(); return LookUpAllAsync(true); }, root: "1,000 x await GetPriceFastAsync()");
         Finish();
     }
 }

@@ -37,8 +37,8 @@ static class WhenAllFailuresTwin
     static void Main(string[] args)
     {
         Start("when-all-failures", args);
-        Variant("await", _ => CheckoutAsync());
-        Variant("aggregate", _ => CheckoutReportingAllAsync());
+        Variant("await", _ => CheckoutAsync(), root: "await Task.WhenAll(...)");
+        Variant("aggregate", _ => CheckoutReportingAllAsync(), root: "all.Exception.InnerExceptions");
 
         // .Wait() (and .Result) wrap the errors in an AggregateException;
         // await throws the first inner exception itself.

@@ -40,8 +40,8 @@ static class WhenAllTwin
     static void Main(string[] args)
     {
         Start("when-all", args);
-        Variant("one-by-one", _ => LoadOneByOneAsync());
-        Variant("when-all", _ => LoadTogetherAsync());
+        Variant("one-by-one", _ => LoadOneByOneAsync(), root: "await one by one");
+        Variant("when-all", _ => LoadTogetherAsync(), root: "Task.WhenAll");
         Finish();
     }
 }

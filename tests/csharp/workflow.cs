@@ -82,11 +82,11 @@ static class WorkflowTwin
     static void Main(string[] args)
     {
         Start("workflow", args);
-        Variant("normal", page => { _api.OrdersMs = 900; _api.OrdersFail = false; return LoadDashboardAsync(page); });
-        Variant("slow-server", page => { _api.OrdersMs = 3000; _api.OrdersFail = false; return LoadDashboardAsync(page); });
-        Variant("orders-fail", page => { _api.OrdersMs = 900; _api.OrdersFail = true; return LoadDashboardAsync(page); });
+        Variant("normal", page => { _api.OrdersMs = 900; _api.OrdersFail = false; return LoadDashboardAsync(page); }, root: "CancelAfter(2 s)");
+        Variant("slow-server", page => { _api.OrdersMs = 3000; _api.OrdersFail = false; return LoadDashboardAsync(page); }, root: "CancelAfter(2 s)");
+        Variant("orders-fail", page => { _api.OrdersMs = 900; _api.OrdersFail = true; return LoadDashboardAsync(page); }, root: "CancelAfter(2 s)");
         // The page's token is cancelled after 500 ms: the user leaves.
-        Variant("user-leaves", page => { _api.OrdersMs = 900; _api.OrdersFail = false; return LoadDashboardAsync(page); }, 500);
+        Variant("user-leaves", page => { _api.OrdersMs = 900; _api.OrdersFail = false; return LoadDashboardAsync(page); }, 500, root: "CancelAfter(2 s)");
         Finish();
     }
 }

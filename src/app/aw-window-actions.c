@@ -118,6 +118,10 @@ _aw_window_apply_looks (AwWindow *self)
     gtk_widget_add_css_class (GTK_WIDGET (self), "presentation");
   else
     gtk_widget_remove_css_class (GTK_WIDGET (self), "presentation");
+  /* Presentation mode shows the lesson's title large under the header bar,
+   * whose own, in its larger type, would only fit cut short beside the
+   * buttons; statuses are shown as toasts then. */
+  gtk_widget_set_visible (gtk_widget_get_parent (GTK_WIDGET (self->title_label)), !self->presentation);
 }
 
 /* Settings ----------------------------------------------------------------- */

@@ -234,6 +234,10 @@ show_file_panel (AwWindow   *self,
                               "Edit it on the C# code page. Ctrl+S saves it; Run (F5) saves it and runs "
                               "it again, and the Timeline page then shows its runs. If it does not "
                               "compile, each error in the banner is a link to its line."));
+  /* No lesson is chosen in the list meanwhile: a click on any lesson,
+   * the one shown before too, brings the lessons back. */
+  gtk_list_box_set_selection_mode (self->scenario_list, GTK_SELECTION_SINGLE);
+  gtk_list_box_unselect_all (self->scenario_list);
   gtk_label_set_text (self->presentation_title, base);
   gtk_label_set_text (self->presentation_question, _("Your own C# program, run on Mono"));
   gtk_widget_set_visible (GTK_WIDGET (self->presentation_question), TRUE);

@@ -117,6 +117,10 @@ _aw_window_show_status (AwWindow   *self,
 
 /* The catalogue ---------------------------------------------------------- */
 
+static GtkListBoxRow *find_row (AwWindow   *self,
+                                AwScenario *scenario,
+                                const char *id);
+
 void
 _aw_window_set_scenario (AwWindow   *self,
                          AwScenario *scenario)
@@ -136,6 +140,15 @@ _aw_window_set_scenario (AwWindow   *self,
   _aw_window_abandon_run (self);
   _aw_window_clear_run (self);
   g_set_object (&self->scenario, scenario);
+  if (left_csharp)
+    {
+      /* The list had no lesson chosen while the file was open. */
+      GtkListBoxRow *row = find_row (self, scenario, NULL);
+
+      gtk_list_box_set_selection_mode (self->scenario_list, GTK_SELECTION_BROWSE);
+      if (row != NULL && gtk_list_box_get_selected_row (self->scenario_list) != row)
+        gtk_list_box_select_row (self->scenario_list, row);
+    }
   aw_session_set_replay_position (self->session, -1);
   g_array_set_size (self->predictions, 0);
   aw_task_table_set_runs (self->table, NULL, 0);

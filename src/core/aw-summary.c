@@ -70,7 +70,8 @@ quoted_title (const AwNamedRun *variant,
 {
   char buf[32];
 
-  return g_strdup_printf ("\u201c%s\u201d", aw_named_run_get_title (variant, index, buf, sizeof buf));
+  /* Translators: a variant's title in quotation marks, as your language writes them. */
+  return g_strdup_printf (C_("quoted", "\u201c%s\u201d"), aw_named_run_get_title (variant, index, buf, sizeof buf));
 }
 
 /* Joins @items (strings) into a list a reader says: "a", "a and b", "a, b,

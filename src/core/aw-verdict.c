@@ -561,7 +561,8 @@ format_ratio (double ratio)
 static char *
 quote (const char *title)
 {
-  return g_strdup_printf ("\u201c%s\u201d", title);
+  /* Translators: a variant's title in quotation marks, as your language writes them. */
+  return g_strdup_printf (C_("quoted", "\u201c%s\u201d"), title);
 }
 
 static char *

@@ -397,6 +397,8 @@ test_file_panel (void)
   g_assert_nonnull (strstr (aw_lesson_panel_get_outcome (window->lesson), "orders.cs"));
   g_assert_cmpstr (gtk_label_get_text (window->presentation_title), ==, "orders.cs");
   assert_lesson_controls (window, FALSE);
+  /* No lesson is marked as chosen in the list. */
+  g_assert_null (gtk_list_box_get_selected_row (window->scenario_list));
   /* C, which toggles Compare, does nothing to the file. */
   compare = g_action_group_get_action_state (G_ACTION_GROUP (window), "compare");
   gtk_widget_activate_action (GTK_WIDGET (window), "win.compare-toggle", NULL);
@@ -422,6 +424,23 @@ test_file_panel (void)
   g_assert_cmpstr (aw_lesson_panel_get_summary (window->lesson), ==, aw_scenario_get_summary (lesson));
   g_assert_nonnull (aw_lesson_panel_get_expected (window->lesson));
   g_assert_cmpstr (gtk_label_get_text (window->presentation_title), ==, aw_scenario_get_title (lesson));
+  assert_lesson_controls (window, TRUE);
+  g_assert_true (g_object_get_data (G_OBJECT (gtk_list_box_get_selected_row (window->scenario_list)),
+                                    "scenario") == (gpointer) lesson);
+
+  /* A click on the lesson shown before the file brings it back. */
+  g_assert_true (aw_window_open_csharp (window, copy));
+  g_assert_null (gtk_list_box_get_selected_row (window->scenario_list));
+  {
+    GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (window->scenario_list));
+
+    while (row != NULL && (!GTK_IS_LIST_BOX_ROW (row) || g_object_get_data (G_OBJECT (row), "scenario") != lesson))
+      row = gtk_widget_get_next_sibling (row);
+    g_assert_nonnull (row);
+    g_signal_emit_by_name (row, "activate");
+  }
+  g_assert_null (aw_code_view_get_path (_aw_window_get_code_view (window)));
+  g_assert_cmpstr (aw_lesson_panel_get_narration (window->lesson), ==, narration);
   assert_lesson_controls (window, TRUE);
 
   /* And straight to a lesson from a file with no edits. */

@@ -522,6 +522,21 @@ namespace Awaitscope
         static void Hook()
         {
             if (Interlocked.Exchange(ref initialized, 1) != 0) return;
+            // An exception no code catches off the UI thread (async void with no
+            // SynchronizationContext, a plain Thread) ends the process, as in .NET:
+            // record it as the run's crash and save what was recorded first.
+            AppDomain.CurrentDomain.UnhandledException += (sender, e) =>
+            {
+                var rec = Trace.Current;
+                var x = e.ExceptionObject as Exception;
+                if (rec != null && x != null)
+                {
+                    rec.Record("crash", OriginTask(x, rec), 0, x.Message +
+                               ": unhandled on a thread with no SynchronizationContext: the process ends here");
+                    rec.Record("run-end", 0, 0, "crashed: " + Described(x));
+                }
+                try { Save(); } catch (Exception) { }
+            };
             // .NET reports a faulted task nobody observed when it is collected.
             TaskScheduler.UnobservedTaskException += (sender, e) =>
             {
@@ -755,16 +770,20 @@ namespace Awaitscope
         public static Task<T> Cpu<T>(string name, double ms, T value, CancellationToken token = default(CancellationToken))
         {
             var rec = Trace.Current;
-            int parent = currentTask.Value, id = 0;
+            int parent = currentTask.Value, id = 0, lane = 0;
             if (rec != null)
             {
                 id = rec.NewTask();
+                lane = rec.CurrentLane;
                 rec.Record("created", id, parent, name);
                 rec.Record("queued", id, 0, null);
                 WatchToken(rec, token, parent);
             }
-            return Task.Run(() =>
+            bool started = false;
+            // With the token, as Task.Run(..., token): cancelled, the task ends Canceled, not Faulted.
+            var task = Task.Run(() =>
             {
+                Volatile.Write(ref started, true);
                 if (rec != null) rec.Record("running", id, 0, null);
                 try
                 {
@@ -785,12 +804,18 @@ namespace Awaitscope
                 }
                 if (rec != null) rec.Record("completed", id, 0, null);
                 return value;
-            });
+            }, token);
+            if (rec != null)
+                // Cancelled before a pool thread took it: Task.Run never calls the work.
+                task.ContinueWith(_ => { if (!Volatile.Read(ref started)) rec.RecordOn(lane, "cancelled", id, 0, "The operation was cancelled before it started"); },
+                                  CancellationToken.None, TaskContinuationOptions.OnlyOnCanceled | TaskContinuationOptions.ExecuteSynchronously,
+                                  TaskScheduler.Default);
+            return task;
         }
 
-        /// <summary>Task.Run(() => Thread.Sleep(ms)): a pool thread held, doing nothing, for ms;
-        /// queued, then running there, as a task named name.</summary>
-        public static Task Sleep(string name, double ms)
+        /// <summary>Task.Run(action), recorded as a task named name: queued for the
+        /// pool, then running on a pool thread until action returns.</summary>
+        public static Task Queued(string name, Action action)
         {
             var rec = Trace.Current;
             int parent = currentTask.Value, id = 0;
@@ -803,7 +828,7 @@ namespace Awaitscope
             return Task.Run(() =>
             {
                 if (rec != null) rec.Record("running", id, 0, null);
-                Thread.Sleep(Ms(ms));
+                action();
                 if (rec != null) rec.Record("completed", id, 0, null);
             });
         }
@@ -884,8 +909,13 @@ namespace Awaitscope
         public static Task<T> Run<T>(string name, Func<Task<T>> body)
         {
             Task<T> typed = null;
-            Run(name, () => (Task) (typed = body()));
-            return typed ?? Faulted<T>(new InvalidOperationException(name + " returned no task"));
+            Exception thrown = null;
+            Run(name, () =>
+            {
+                try { return (Task) (typed = body()); }
+                catch (Exception e) { thrown = e; throw; }
+            });
+            return typed ?? Faulted<T>(thrown ?? new InvalidOperationException(name + " returned no task"));
         }
 
         static Task<T> Faulted<T>(Exception e)

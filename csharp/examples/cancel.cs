@@ -44,7 +44,8 @@ static class Cancel
         Task timeout = Lab.Io("Task.Delay(500)", 500);
         if (await Task.WhenAny(download, timeout) == timeout)
             Lab.Mark("gave up waiting; the download goes on");
-        await download;
+        else
+            await download;                      // done: its result, or its error
     }
 
     static void Main(string[] args)

@@ -503,14 +503,16 @@ static const char *scenario_strings[] = {
   /* Translators: scenario “valuetask”: the lesson's summary. Keep names of code (Task.WhenAll, GTask) as they are. */
   /* xgettext:no-c-format */
   N_("1,000 price lookups, 90% served from a cache: every call allocates a Task, or hits complete synchronously."),
-  /* Translators: scenario “valuetask”: narration, paragraph 1 of 4. Keep names of code (Task.WhenAll, GTask) as they are. */
+  /* Translators: scenario “valuetask”: narration, paragraph 1 of 5. Keep names of code (Task.WhenAll, GTask) as they are. */
   N_("A shop page looks up 1,000 prices. Nine lookups in ten are answered from an in-memory cache; only one in ten really waits on the database (2 ms)."),
-  /* Translators: scenario “valuetask”: narration, paragraph 2 of 4. Keep names of code (Task.WhenAll, GTask) as they are. */
+  /* Translators: scenario “valuetask”: narration, paragraph 2 of 5. Keep names of code (Task.WhenAll, GTask) as they are. */
   N_("A method that returns Task<T> must hand back a Task even when the answer is already in the cache: 1,000 Task objects for 1,000 calls. In C# an await of a Task that is already complete continues synchronously, as with a completed ValueTask: what the hit costs is the allocation. In GLib the Task is a GTask, and its callback runs on a later main-loop iteration: here every hit also waits for the loop before the caller continues."),
-  /* Translators: scenario “valuetask”: narration, paragraph 3 of 4. Keep names of code (Task.WhenAll, GTask) as they are. */
+  /* Translators: scenario “valuetask”: narration, paragraph 3 of 5. Keep names of code (Task.WhenAll, GTask) as they are. */
   N_("A method that returns ValueTask<T> can return the cached value directly, with no Task at all. Only the 100 misses allocate a Task. On the timeline the hits are diamonds (completed synchronously) instead of bars."),
-  /* Translators: scenario “valuetask”: narration, paragraph 4 of 4. Keep names of code (Task.WhenAll, GTask) as they are. */
+  /* Translators: scenario “valuetask”: narration, paragraph 4 of 5. Keep names of code (Task.WhenAll, GTask) as they are. */
   N_("Compare the task count in the two runs: about ten times fewer. The time saved is small here, because the misses dominate: in C# one allocation per hit; in GLib also a few microseconds per hit, waiting for the main loop. It matters in hot paths called millions of times, where every allocation costs garbage-collection work."),
+  /* Translators: scenario “valuetask”: narration, paragraph 5 of 5. Keep names of code (Task.WhenAll, GTask) as they are. */
+  N_("The price of ValueTask: consume it once. Await it once, never twice or from two places at once, and do not read .Result before it has completed; call .AsTask() when you need more (Task.WhenAll, a cache, a second await). Return Task by default; use ValueTask on hot paths where most calls complete synchronously."),
   /* Translators: scenario “valuetask”: the expected outcome. Keep names of code (Task.WhenAll, GTask) as they are. */
   N_("Task<T> allocates about 1,000 Task objects, ValueTask about 100 (only the cache misses): at least 5x fewer, and 900 calls complete synchronously. Both take about the same time, the hundred 2 ms misses dominating."),
   /* Translators: scenario “valuetask”: the title of variant “task”, shown on its lane and in verdicts. Keep names of code (Task.WhenAll, GTask) as they are. */

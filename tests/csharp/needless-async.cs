@@ -17,24 +17,36 @@ using static Lab;
 
 static class NeedlessAsyncTwin
 {
-    // Task.FromResult, and a plain call's return, each recorded under the
-    // name the GLib run gives it, so that the C# run draws the same rows
-    // (a bar per Task, a diamond per plain call).
-    static Task<string> FromResult(string value)
+    // The lesson's code is recorded as it is written: each variant puts a
+    // culture on the UI thread whose number format every price.ToString("C")
+    // asks for, once, and records that call as the GLib run records the
+    // variant's: a plain call that returned (a diamond), or the
+    // Task.FromResult it is wrapped in (a task created complete).
+    sealed class RecordingCulture : CultureInfo
     {
-        return Awaitscope.Lab.FromResult("await FormatPriceAsync() (Task.FromResult)", value);
+        readonly Action formatting;
+        public RecordingCulture(string name, Action formatting) : base(name) { this.formatting = formatting; }
+
+        public override object GetFormat(Type formatType)
+        {
+            if (formatType == typeof(NumberFormatInfo)) formatting();
+            return base.GetFormat(formatType);
+        }
     }
 
-    static string Returned(string value)
+    static void Recording(Action formatting, Action body)
     {
-        Awaitscope.Lab.Returned("FormatPrice() (plain call)");
-        return value;
+        var thread = Thread.CurrentThread;
+        var culture = thread.CurrentCulture;
+        thread.CurrentCulture = new RecordingCulture(culture.Name, formatting);
+        try { body(); }
+        finally { thread.CurrentCulture = culture; }
     }
 
     // <lesson>
     // Adds nothing: no await inside, yet a Task per call
     static Task<string> FormatPriceAsync(decimal price) =>
-        FromResult(price.ToString("C"));         // Task.FromResult
+        Task.FromResult(price.ToString("C"));
 
     static async Task FillLabelsAsync(decimal[] prices, List<string> labels)
     {
@@ -43,7 +55,7 @@ static class NeedlessAsyncTwin
     }
 
     // Plain: just a method call
-    static string FormatPrice(decimal price) => Returned(price.ToString("C"));
+    static string FormatPrice(decimal price) => price.ToString("C");
 
     static void FillLabels(decimal[] prices, List<string> labels)
     {
@@ -56,7 +68,8 @@ static class NeedlessAsyncTwin
 
     static Task Direct()
     {
-        FillLabels(prices, new List<string>());
+        Recording(() => Awaitscope.Lab.Returned("FormatPrice() (plain call)"),
+                  () => FillLabels(prices, new List<string>()));
         Count("sync_completed", prices.Length);
         Count("tasks_allocated", 0);
         Count("loop_hops", 0);
@@ -67,7 +80,9 @@ static class NeedlessAsyncTwin
     {
         var ui = UiThread.CurrentUi;
         int turns = ui.Turns;
-        Task fill = FillLabelsAsync(prices, new List<string>());
+        Task fill = null;
+        Recording(() => Awaitscope.Lab.FromResult("await FormatPriceAsync() (Task.FromResult)", 0),
+                  () => { fill = FillLabelsAsync(prices, new List<string>()); });
         bool ranThrough = fill.IsCompleted;     // every await continued synchronously
         await fill;
         Count("tasks_allocated", prices.Length);   // Task.FromResult allocates each time

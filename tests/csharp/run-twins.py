@@ -302,7 +302,7 @@ SAME = {
 TRACE_FIGURES = {"progress"}
 
 # Scenarios whose twin records the tasks the GLib run records (Lab.Io,
-# Lab.Sleep, Lab.FromResult, Lab.Returned under the GLib run's names), so
+# Lab.Queued, Lab.FromResult, Lab.Returned under the GLib run's names), so
 # that C# beside GLib draws the same rows: each variant's recorded run must
 # have as many tasks of each name as the GLib run's (`--trace`), beside the
 # root.

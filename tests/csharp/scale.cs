@@ -5,6 +5,7 @@
 // processor count and adds a thread about every 500 ms (of real time, whatever
 // the speed) while queued work makes no progress (probes/pool-growth.cs).
 using System;
+using System.Globalization;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
@@ -12,17 +13,30 @@ using static Lab;
 
 static class ScaleTwin
 {
-    // Task.Delay(Ms(ms)) and Task.Run(() => Thread.Sleep(Ms(ms))), each
-    // recorded as a task under the name the GLib run gives it, so that the
-    // C# run draws the same rows as the GLib run.
-    static Task Delay(double ms) { return IoAs("await Task.Delay(" + ms + ")", ms); }
-    static Task RunSleep(double ms) { return Awaitscope.Lab.Sleep("Task.Run(() => Thread.Sleep(" + ms + "))", ms); }
+    // Recorded.Delay and Recorded.Run are Task.Delay and Task.Run with the
+    // same arguments and the same Task, each task also recorded under the
+    // name the GLib run gives it, so that the C# run draws the same rows.
+    static class Recorded
+    {
+        public static Task Delay(TimeSpan delay)
+        {
+            double ms = delay.TotalMilliseconds * Speed;            // back to scenario ms
+            return IoAs("await Task.Delay(" + ms.ToString("0.###", CultureInfo.InvariantCulture) + ")", ms);
+        }
+
+        public static Task Run(Action action)
+        {
+            return Awaitscope.Lab.Queued("Task.Run(() => Thread.Sleep(1000))", action);
+        }
+    }
 
     // <lesson>
+    // Recorded.Delay and Recorded.Run: Task.Delay and Task.Run, each task
+    // recorded for the timeline
     // Scales: 10,000 awaits, no thread held while waiting
     static async Task AwaitManyAsync()
     {
-        var waits = Enumerable.Range(0, 10000).Select(_ => Delay(1000));    // Task.Delay
+        var waits = Enumerable.Range(0, 10000).Select(_ => Recorded.Delay(Ms(1000)));
         await Task.WhenAll(waits);               // about 1 s
     }
 
@@ -30,7 +44,7 @@ static class ScaleTwin
     static async Task BlockManyAsync()
     {
         var blocked = Enumerable.Range(0, 16)
-            .Select(_ => RunSleep(1000));        // Task.Run(() => Thread.Sleep(1000))
+            .Select(_ => Recorded.Run(() => Thread.Sleep(Ms(1000))));
         await Task.WhenAll(blocked);             // 5 s on 2 processors: the pool grows slowly
     }
     // </lesson>

@@ -28,7 +28,7 @@ static class TimeoutRaceTwin
             Task delay = Task.Delay(Ms(1000), cts.Token);
             Task first = await Task.WhenAny(work, delay);
             cts.Cancel();             // stop the loser, whichever it is:
-                                      // WhenAny only stopped the waiting
+                                      // WhenAny stops nothing
             if (first == work)
                 Show(await work);
             else

@@ -30,7 +30,8 @@ static class WhenAllFailuresTwin
     {
         Task all = Task.WhenAll(ChargeCardAsync(), ReserveStockAsync(), SendReceiptAsync());
         try { await all; }
-        catch { foreach (var e in all.Exception.InnerExceptions) Log(e); }   // both
+        catch when (all.IsFaulted)                       // not if only cancelled: then Exception is null
+        { foreach (var e in all.Exception.InnerExceptions) Log(e); }         // both
     }
     // </lesson>
 

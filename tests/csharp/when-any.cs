@@ -25,13 +25,15 @@ static class WhenAnyTwin
     // <lesson>
     static async Task<byte[]> DownloadFromFastestAsync(string[] mirrors)
     {
-        var cts = new CancellationTokenSource();
-        // Calling DownloadAsync starts each download; WhenAny only watches them
-        var downloads = mirrors.Select(m => DownloadAsync(m, cts.Token)).ToList();
-        // The first to complete wins, even if it failed or was cancelled
-        Task<byte[]> first = await Task.WhenAny(downloads);
-        cts.Cancel();                            // stop the slower mirrors
-        return await first;                      // its file, or its error
+        using (var cts = new CancellationTokenSource())
+        {
+            // Calling DownloadAsync starts each download; WhenAny only watches them
+            var downloads = mirrors.Select(m => DownloadAsync(m, cts.Token)).ToList();
+            // The first to complete wins, even if it failed or was cancelled
+            Task<byte[]> first = await Task.WhenAny(downloads);
+            cts.Cancel();                        // stop the slower mirrors
+            return await first;                  // its file, or its error
+        }
     }
     // </lesson>
 

@@ -68,7 +68,7 @@ static class WorkflowTwin
                 await Task.WhenAll(profile, orders);                 // both at once
                 Order[] loaded = await orders;                       // complete: no wait
                 Charts charts = await Task.Run(
-                () => BuildCharts(settings, loaded, cts.Token), cts.Token);
+                    () => BuildCharts(settings, loaded, cts.Token), cts.Token);
                 Show(await profile, charts);
             }
             catch (OperationCanceledException ex) when (!pageToken.IsCancellationRequested)

@@ -145,6 +145,33 @@ def main():
         rc, out, err = aw("replay", alone, "-o", os.path.join(tmp, "orders-trace-events.png"))
         check(rc == 0, "orders.cs run by hand: its traceEvents alone draw", err[-800:])
 
+    # The lab's tasks end as the .NET calls they stand for: a cancelled
+    # Lab.Cpu is Canceled (Task.Run(..., token)), before it starts too;
+    # Lab.Run<T> hands back its body's synchronous exception; an async void
+    # that fails on a pool thread ends the process, recorded as the crash.
+    semantics = os.path.join(ROOT, "tests", "fixtures", "csharp-lab", "semantics.cs")
+    exe = os.path.join(tmp, "semantics.exe")
+    p = subprocess.run(["mcs", "-langversion:latest", "-nowarn:1998", "-out:" + exe, semantics,
+                        os.path.join(ROOT, "csharp", "Awaitscope.Lab.cs")],
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=300)
+    if p.returncode != 0:
+        check(False, "semantics.cs compiles with the lab", p.stdout.decode(errors="replace")[-800:])
+    else:
+        p = subprocess.run(["mono", exe, "--speed", "4", "--trace", os.path.join(tmp, "semantics.json")],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=300)
+        said = p.stdout.decode(errors="replace")
+        check(p.returncode == 0 and "cpu-mid: Canceled" in said and "cpu-before: Canceled" in said,
+              "Lab.Cpu: cancelled while running or before it starts, its task is Canceled", said[-800:])
+        check("run-throws: ArgumentOutOfRangeException" in said,
+              "Lab.Run<T>: the body's synchronous exception is the one the caller catches", said[-800:])
+        crash = os.path.join(tmp, "semantics-crash.json")
+        p = subprocess.run(["mono", exe, "crash", "--speed", "4", "--trace", crash],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=300)
+        kinds = load_runs(crash)["crash"]["kinds"] if os.path.exists(crash) else []
+        check(p.returncode != 0 and "crash" in kinds,
+              "async void failing on a pool thread ends the process, and the lab records the crash first",
+              (p.returncode, kinds))
+
     # A twin through the lab, beside its GLib run.
     expect = {
         "when-all": {"one-by-one": "completed", "when-all": "completed"},

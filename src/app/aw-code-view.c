@@ -420,6 +420,7 @@ aw_code_view_go_to (AwCodeView *self,
                     guint       column)
 {
   GtkTextIter iter;
+  GtkTextMark *mark;
 
   g_return_if_fail (AW_IS_CODE_VIEW (self));
 
@@ -427,9 +428,15 @@ aw_code_view_go_to (AwCodeView *self,
     return;
   iter_at (self, line, column, &iter);
   gtk_text_buffer_place_cursor (GTK_TEXT_BUFFER (self->buffer), &iter);
-  gtk_text_view_scroll_to_mark (GTK_TEXT_VIEW (self->view),
-                                gtk_text_buffer_get_insert (GTK_TEXT_BUFFER (self->buffer)),
-                                0.1, TRUE, 0.0, 0.3);
+  /* The line shown from its start, a third of the way down: aligned on
+   * the cursor itself, the view would cut the line's start off. */
+  gtk_text_iter_set_line_offset (&iter, 0);
+  mark = gtk_text_buffer_get_mark (GTK_TEXT_BUFFER (self->buffer), "aw-go-to");
+  if (mark == NULL)
+    mark = gtk_text_buffer_create_mark (GTK_TEXT_BUFFER (self->buffer), "aw-go-to", &iter, TRUE);
+  else
+    gtk_text_buffer_move_mark (GTK_TEXT_BUFFER (self->buffer), mark, &iter);
+  gtk_text_view_scroll_to_mark (GTK_TEXT_VIEW (self->view), mark, 0.1, TRUE, 0.0, 0.3);
   gtk_widget_grab_focus (GTK_WIDGET (self->view));
 }
 

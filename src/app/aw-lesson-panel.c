@@ -34,6 +34,7 @@ struct _AwLessonPanel {
   GtkTextView *csharp_view;
   GtkExpander *c_expander;
   GtkTextView *c_view;
+  GtkScrolledWindow *scroller;
   GtkScrolledWindow *csharp_scroller;
   GtkScrolledWindow *c_scroller;
   guint        csharp_line;
@@ -92,6 +93,7 @@ aw_lesson_panel_class_init (AwLessonPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AwLessonPanel, csharp_view);
   gtk_widget_class_bind_template_child (widget_class, AwLessonPanel, c_expander);
   gtk_widget_class_bind_template_child (widget_class, AwLessonPanel, c_view);
+  gtk_widget_class_bind_template_child (widget_class, AwLessonPanel, scroller);
   gtk_widget_class_bind_template_child (widget_class, AwLessonPanel, csharp_scroller);
   gtk_widget_class_bind_template_child (widget_class, AwLessonPanel, c_scroller);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
@@ -272,6 +274,8 @@ aw_lesson_panel_set_scenario (AwLessonPanel *self,
   gtk_widget_set_visible (GTK_WIDGET (self->c_expander), TRUE);
   aw_lesson_panel_set_outcome (self, NULL);
   aw_lesson_panel_set_warnings (self, NULL);
+  /* A new lesson is read from its start. */
+  gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scroller), 0);
 }
 
 /**
@@ -308,6 +312,7 @@ aw_lesson_panel_set_file (AwLessonPanel *self,
   gtk_widget_set_visible (self->csharp_box, FALSE);
   gtk_widget_set_visible (GTK_WIDGET (self->c_expander), FALSE);
   aw_lesson_panel_set_warnings (self, NULL);
+  gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scroller), 0);
 }
 
 /**

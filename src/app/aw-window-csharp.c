@@ -32,6 +32,7 @@
 #include "aw-file-util.h"
 #include "aw-i18n.h"
 #include "aw-summary.h"
+#include "aw-task-table.h"
 #include "aw-timeline-view.h"
 
 typedef struct {
@@ -270,6 +271,11 @@ start_job (AwWindow   *self,
   gtk_label_set_text (self->title_label, base);
   update_title (self);
   gtk_label_set_text (self->subtitle_label, _("C# on Mono"));
+  /* The last run's timeline, tasks and warnings go: what shows next is this
+   * compile's and this run's. */
+  aw_timeline_view_set_runs (self->timeline, base, NULL, 0);
+  aw_task_table_set_runs (self->table, NULL, 0);
+  aw_lesson_panel_set_warnings (self->lesson, NULL);
   /* Translators: %s is a C# file's name; mcs compiles it, then Mono runs it. */
   waiting = g_strdup_printf (_("Compiling %s and running it on Mono…"), base);
   aw_timeline_view_set_placeholder (self->timeline, waiting);
@@ -445,7 +451,10 @@ on_save_prompt_response (GtkDialog *dialog,
     default:
       break;
     }
-  /* Cancelled: the file stays, and so does what it was left for. */
+  /* Cancelled: the file stays, and no lesson is chosen in the list (a
+   * click on one chose it before the prompt). */
+  gtk_list_box_unselect_all (self->scenario_list);
+  /* What it was left for is forgotten. */
   g_object_set_data (G_OBJECT (self), "aw-then-scenario", NULL);
   g_object_set_data (G_OBJECT (self), "aw-then-path", NULL);
   g_object_set_data (G_OBJECT (self), "aw-then-close", NULL);
@@ -809,8 +818,10 @@ pair_runs (AwWindow  *self,
 
       if (twin == NULL)
         return FALSE;
-      /* Not translated: the title is saved with the run (Export Trace). */
-      cs_title = g_strdup_printf ("C# on Mono: %s", title);
+      /* In the reader's language, as the lesson's variant titles are (and
+       * saved so with the run, as the command line's --csharp --trace does). */
+      /* Translators: a lane's title: %s is a variant's title. */
+      cs_title = g_strdup_printf (_("C# on Mono: %s"), title);
       /* Saved (Export Trace), the C# runs stay apart from the GLib ones. */
       aw_trace_set_metadata (twin, "variant_title", cs_title);
       if (scenario != NULL)
@@ -819,7 +830,8 @@ pair_runs (AwWindow  *self,
       g_ptr_array_add (titles, cs_title);
       g_ptr_array_add (models, aw_trace_model_new (twin));
       g_ptr_array_add (names, g_strdup (runs[i].name));
-      g_ptr_array_add (titles, g_strdup_printf ("GLib: %s", title));   /* as the C# title */
+      /* Translators: a lane's title: %s is a variant's title. */
+      g_ptr_array_add (titles, g_strdup_printf (_("GLib: %s"), title));
       g_ptr_array_add (models, aw_trace_model_ref (runs[i].model));
     }
   aw_session_clear_runs (self->session);

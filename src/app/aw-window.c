@@ -98,8 +98,12 @@ clear_status (gpointer data)
   AwWindow *self = data;
 
   self->status_timeout = 0;
-  gtk_label_set_text (self->subtitle_label,
-                      self->scenario ? aw_scenario_get_part_title (self->scenario) : "");
+  /* Back to what is open: a C# file of the user's own, or a lesson's part. */
+  if (_aw_window_csharp_is_open (self))
+    gtk_label_set_text (self->subtitle_label, _("C# on Mono"));
+  else
+    gtk_label_set_text (self->subtitle_label,
+                        self->scenario ? aw_scenario_get_part_title (self->scenario) : "");
   return G_SOURCE_REMOVE;
 }
 
@@ -148,6 +152,8 @@ _aw_window_set_scenario (AwWindow   *self,
       gtk_list_box_set_selection_mode (self->scenario_list, GTK_SELECTION_BROWSE);
       if (row != NULL && gtk_list_box_get_selected_row (self->scenario_list) != row)
         gtk_list_box_select_row (self->scenario_list, row);
+      /* The file's compile errors, and their links, went with it. */
+      _aw_window_show_error (self, NULL);
     }
   aw_session_set_replay_position (self->session, -1);
   g_array_set_size (self->predictions, 0);

@@ -33,6 +33,18 @@ G_BEGIN_DECLS
 #define AW_TEXT_WORKER_STOPPED  "The worker saw the cancellation and stopped"
 #define AW_TEXT_FAILED          "the operation failed"
 
-char *aw_recorded_text_shown (const char *text);
+/* Texts the C# lab (csharp/Awaitscope.Lab.cs) records; a duration is
+ * written "300 ms" or "4.00 s". */
+#define AW_TEXT_LAB_DEADLOCK    "a blocking wait blocked the UI thread that the task needed to finish: " \
+                                "in C# it never returns; the watchdog gave up after %s"
+#define AW_TEXT_LAB_WATCHDOG    "watchdog: the UI thread was blocked for %s"
+#define AW_TEXT_LAB_TIMED_OUT   "the run did not end within 60 s"
+#define AW_TEXT_LAB_CRASH       "%s: unhandled on a thread with no SynchronizationContext: the process ends here"
+
+char       *aw_recorded_text_shown      (const char *text);
+const char *aw_recorded_lane_shown      (const char *recorded,
+                                         guint       lane,
+                                         char       *buf,
+                                         gsize       size);
 
 G_END_DECLS

@@ -13,6 +13,7 @@
 
 #include "config.h"
 
+#include "aw-recorded-text.h"
 #include "aw-i18n.h"
 
 #include <stdio.h>
@@ -27,39 +28,14 @@
 #define MAX_LISTED_NAMES    3     /* a mixed stretch's label names this many */
 #define MIN_STRETCH_SIZE    0.7   /* of the body size: the smallest a stretch's label gets */
 
-/* The names the engine gives lanes (aw-trace.c, aw-engine-private.h),
- * recorded in English in every trace, for the catalogue. */
-static const char *recorded_lane_names[] G_GNUC_UNUSED = {
-  N_("UI thread"),
-  N_("callback thread"),
-  N_("pool thread (ConfigureAwait(false))"),
-};
-
-/* A lane's name as a reader sees it: the name recorded in the trace,
- * translated when it is one the engine gives ("worker 2" too); a name of
- * a user's own, or from another tool's trace, as it is. */
+/* A lane's name as a reader sees it: aw_recorded_lane_shown(). */
 const char *
 _aw_render_lane_label (const char *recorded,
                        guint       lane,
                        char       *buf,
                        gsize       size)
 {
-  guint n;
-  char end;
-
-  if (recorded == NULL || recorded[0] == '\0')
-    {
-      if (lane == 0)
-        return _("UI thread");
-      g_snprintf (buf, size, _("worker %u"), lane);
-      return buf;
-    }
-  if (sscanf (recorded, "worker %u%c", &n, &end) == 1)
-    {
-      g_snprintf (buf, size, _("worker %u"), n);
-      return buf;
-    }
-  return g_dgettext (GETTEXT_PACKAGE, recorded);
+  return aw_recorded_lane_shown (recorded, lane, buf, size);
 }
 
 double

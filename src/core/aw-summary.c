@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "aw-format.h"
+#include "aw-recorded-text.h"
 #include "aw-i18n.h"
 
 /* Tasks that were cancelled, and tasks whose token was cancelled but that
@@ -676,15 +677,17 @@ aw_summary_task_thread (AwTraceModel     *model,
   const AwSpan *spans, *blocks;
   guint n_spans, n_blocks;
   const char *thread = NULL;
+  guint lane = 0;
+  char buf[64];
 
   spans = aw_trace_model_get_spans (model, &n_spans);
   for (guint s = task->first_span; s < task->first_span + task->n_spans && s < n_spans; s++)
     if (spans[s].phase == AW_PHASE_RUNNING)
-      thread = aw_trace_get_lane_name (trace, spans[s].lane);
+      thread = aw_trace_get_lane_name (trace, lane = spans[s].lane);
   if (task->sync)
-    thread = aw_trace_get_lane_name (trace, task->lane);
+    thread = aw_trace_get_lane_name (trace, lane = task->lane);
   if (thread != NULL)
-    return g_strdup (thread);
+    return g_strdup (aw_recorded_lane_shown (thread, lane, buf, sizeof buf));
 
   blocks = aw_trace_model_get_blocks (model, &n_blocks);
   for (guint b = 0; b < n_blocks; b++)
@@ -694,7 +697,9 @@ aw_summary_task_thread (AwTraceModel     *model,
       if (blocker != NULL && blocker->parent == task->id)
         /* Translators: a task's thread, "main thread (blocked in
          * Thread.Sleep(1000))": %1$s is a thread's name, %2$s a task's name */
-        return g_strdup_printf (_("%1$s (blocked in %2$s)"), aw_trace_get_lane_name (trace, blocks[b].lane),
+        return g_strdup_printf (_("%1$s (blocked in %2$s)"),
+                                aw_recorded_lane_shown (aw_trace_get_lane_name (trace, blocks[b].lane),
+                                                        blocks[b].lane, buf, sizeof buf),
                                 blocker->name);
     }
   return g_strdup (_("none: it awaited without holding a thread"));

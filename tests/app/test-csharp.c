@@ -506,8 +506,17 @@ test_edit_syntax_error (void)
   g_assert_cmpuint (line, ==, 20);
   g_assert_cmpuint (column, ==, 5);
   g_assert_cmpstr (gtk_stack_get_visible_child_name (window->view_stack), ==, "code");
+  /* What the run before drew went when this compile began: a failed
+   * compile shows no timeline of an older program. */
+  g_assert_cmpuint (aw_timeline_view_get_n_runs (window->timeline), ==, 0);
   if (g_getenv ("AW_TEST_PAUSE_MS") != NULL)
     test_wait_ms ((guint) g_ascii_strtoull (g_getenv ("AW_TEST_PAUSE_MS"), NULL, 10));
+
+  /* Back to a lesson: the file's errors and their links go with it. */
+  g_assert_true (aw_window_select_scenario (window, "when-all"));
+  g_assert_null (aw_code_view_get_path (code));
+  g_assert_null (_aw_window_get_error (window));
+  g_assert_false (gtk_revealer_get_reveal_child (window->error_revealer));
 
   remove_copy (copy);
   close_window (window);

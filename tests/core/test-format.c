@@ -19,6 +19,8 @@
 
 #include "aw-catalog.h"
 #include "aw-format.h"
+#include "aw-i18n.h"
+#include "aw-recorded-text.h"
 #include "aw-summary.h"
 #include "aw-verdict.h"
 
@@ -274,6 +276,59 @@ test_german (void)
   setlocale (LC_ALL, saved);
 }
 
+/* What a run recorded (in English, with a decimal point: a trace reads
+ * the same everywhere) is shown in the reader's language and numbers:
+ * the GLib runs' texts, the C# lab's, nested ones, and lane names; a text
+ * no run writes (an exception's own message) stays as it is. */
+static void
+test_recorded_text (void)
+{
+  g_autofree char *saved = g_strdup (setlocale (LC_ALL, NULL));
+  g_autofree char *saved_language = g_strdup (g_getenv ("LANGUAGE"));
+  const char *localedir = g_getenv ("AWAITSCOPE_LOCALEDIR");
+  g_autofree char *catalogue = localedir ? g_build_filename (localedir, "es", "LC_MESSAGES", "awaitscope.mo", NULL) : NULL;
+  static const struct { const char *recorded; const char *shown; } texts[] = {
+    { "Timed out after 500 ms", "Se agotó el tiempo tras 500 ms" },
+    { "watchdog: .Result gave up after 4.00 s", "vigilante: .Result desistió tras 4,00 s" },
+    { "watchdog: the UI thread was blocked for 4.00 s", "vigilante: el hilo de la interfaz estuvo bloqueado durante 4,00 s" },
+    { "watchdog: the UI thread was blocked for 300 ms; 2 continuations wait in its queue",
+      "vigilante: el hilo de la interfaz estuvo bloqueado durante 300 ms; 2 continuaciones esperan en su cola" },
+    { "1 more error in the aggregate; the first: Timed out after 500 ms",
+      "1 error más en la excepción agregada; el primero: Se agotó el tiempo tras 500 ms" },
+    { "card declined", "card declined" },
+    { "Timed out after 500 ms, or so", "Timed out after 500 ms, or so" },
+  };
+  char buf[64];
+
+  if (catalogue == NULL || !g_file_test (catalogue, G_FILE_TEST_EXISTS) ||
+      setlocale (LC_ALL, "es_ES.UTF-8") == NULL)
+    {
+      setlocale (LC_ALL, saved);
+      g_test_skip ("no es_ES.UTF-8 locale or no built catalogue (scripts/test makes both)");
+      return;
+    }
+  bindtextdomain (GETTEXT_PACKAGE, localedir);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  g_setenv ("LANGUAGE", "es", TRUE);
+
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    {
+      g_autofree char *shown = aw_recorded_text_shown (texts[i].recorded);
+
+      g_assert_cmpstr (shown, ==, texts[i].shown);
+    }
+  g_assert_null (aw_recorded_text_shown (NULL));
+  g_assert_cmpstr (aw_recorded_lane_shown ("pool thread 2", 3, buf, sizeof buf), ==, "hilo del grupo 2");
+  g_assert_cmpstr (aw_recorded_lane_shown ("worker 1", 1, buf, sizeof buf), ==, "trabajador 1");
+  g_assert_cmpstr (aw_recorded_lane_shown ("my thread", 1, buf, sizeof buf), ==, "my thread");
+
+  if (saved_language != NULL)
+    g_setenv ("LANGUAGE", saved_language, TRUE);
+  else
+    g_unsetenv ("LANGUAGE");
+  setlocale (LC_ALL, saved);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -283,6 +338,7 @@ main (int    argc,
   g_test_add_func ("/aw/format/duration", test_duration);
   g_test_add_func ("/aw/format/views-agree", test_views);
   g_test_add_func ("/aw/format/german-locale", test_german);
+  g_test_add_func ("/aw/format/recorded-text", test_recorded_text);
 
   return g_test_run ();
 }

@@ -230,6 +230,7 @@ aw_code_view_load (AwCodeView  *self,
                    GError     **error)
 {
   g_autoptr(GBytes) bytes = NULL;
+  g_autofree char *terminated = NULL;
   gboolean too_large = FALSE;
   const char *text;
   gsize len;
@@ -251,9 +252,17 @@ aw_code_view_load (AwCodeView  *self,
       return FALSE;
     }
 
+  /* The file's bytes end without a NUL; GTK 4.8's AT-SPI code reads the
+   * text of an insertion up to one, whatever its length says
+   * (gtkatspitext.c, insert_range_cb), and sends it to the accessibility
+   * bus as a string: the bytes after the file's, invalid UTF-8 as often as
+   * not, made GVariant refuse it and the window abort. So the buffer gets
+   * a string. (It has no NUL inside: g_utf8_validate_len() said so.) */
+  terminated = g_strndup (text ? text : "", len);
+
   ensure_view (self);
   gtk_text_buffer_begin_irreversible_action (GTK_TEXT_BUFFER (self->buffer));
-  gtk_text_buffer_set_text (GTK_TEXT_BUFFER (self->buffer), text ? text : "", (int) len);
+  gtk_text_buffer_set_text (GTK_TEXT_BUFFER (self->buffer), terminated, (int) len);
   gtk_text_buffer_end_irreversible_action (GTK_TEXT_BUFFER (self->buffer));
   gtk_text_buffer_get_start_iter (GTK_TEXT_BUFFER (self->buffer), &start);
   gtk_text_buffer_place_cursor (GTK_TEXT_BUFFER (self->buffer), &start);

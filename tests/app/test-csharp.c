@@ -658,6 +658,80 @@ test_open_example (void)
   close_window (window);
 }
 
+/* GTK 4.8's AT-SPI code reads the text of each insertion into a text
+ * view up to a NUL, whatever its length says (gtkatspitext.c,
+ * insert_range_cb), and sends it to the screen reader as a D-Bus string:
+ * bytes after the text there that are not UTF-8 make GVariant refuse it
+ * and the window abort. This handler reads the text as that code does;
+ * text without its NUL fails here at once under AddressSanitizer (which
+ * fills new memory with 0xbe), and otherwise whenever the bytes after it
+ * are not zero. */
+static void
+on_insert_text (GtkTextBuffer *buffer,
+                GtkTextIter   *iter,
+                const char    *text,
+                int            len,
+                guint         *n_inserts)
+{
+  g_assert_cmpuint (strlen (text), ==, (gsize) len);
+  g_assert_true (g_utf8_validate (text, -1, NULL));
+  (*n_inserts)++;
+}
+
+/* An example edited until it does not compile, a lesson (the file closes,
+ * the banner with its links stays), a leftover link, then the example
+ * again and Revert to Example: each time the file is shown again, its
+ * text goes into the code view as the string it is, for a screen reader. */
+static void
+test_reopen_example (void)
+{
+  AwWindow *window = test_window_new (app, 1024, 768);
+  AwCodeView *code = _aw_window_get_code_view (window);
+  g_autofree char *shown = NULL;
+  g_autofree char *bundled = _aw_window_find_example ("orders.cs", NULL);
+  g_autofree char *bundled_text = NULL;
+  GtkWidget *dialog;
+  gboolean handled = FALSE;
+  guint n_inserts = 0;
+  gulong handler;
+
+  g_assert_true (g_file_get_contents (bundled, &bundled_text, NULL, NULL));
+  aw_window_set_speed (window, 4);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-example", "s", "orders.cs"));
+  g_assert_true (wait_csharp (window, 120000, NULL));
+  handler = g_signal_connect (code_buffer (window), "insert-text", G_CALLBACK (on_insert_text), &n_inserts);
+
+  insert_at_line (window, 21, "         junk junk\n");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.run", NULL));
+  g_assert_true (wait_csharp (window, 120000, NULL));
+  g_assert_true (g_str_has_prefix (_aw_window_get_error (window), "orders.cs:21:"));
+  g_assert_true (aw_window_select_scenario (window, "when-any"));
+  g_assert_null (aw_code_view_get_path (code));
+  g_signal_emit_by_name (window->error_label, "activate-link", "aw-code:21:10", &handled);
+  g_assert_null (aw_code_view_get_path (code));
+
+  /* The edited copy again, then the bundled example again. */
+  n_inserts = 0;
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-example", "s", "orders.cs"));
+  g_assert_cmpuint (n_inserts, >, 0);
+  shown = buffer_text (window);
+  g_assert_nonnull (strstr (shown, "junk junk"));
+  g_assert_true (wait_csharp (window, 120000, NULL));
+  g_assert_true (g_str_has_prefix (_aw_window_get_error (window), "orders.cs:21:"));
+  n_inserts = 0;
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.revert-example", NULL));
+  dialog = find_message_dialog (window);
+  g_assert_nonnull (dialog);
+  gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT);
+  g_assert_cmpuint (n_inserts, >, 0);
+  g_clear_pointer (&shown, g_free);
+  shown = buffer_text (window);
+  g_assert_cmpstr (shown, ==, bundled_text);
+
+  g_signal_handler_disconnect (code_buffer (window), handler);
+  close_window (window);
+}
+
 static void
 test_csharp_beside (void)
 {
@@ -767,6 +841,7 @@ main (int    argc,
   g_test_add_func ("/aw/app/csharp/file-panel", test_file_panel);
   g_test_add_func ("/aw/app/csharp/code-text-scale", test_code_text_scale);
   g_test_add_func ("/aw/app/csharp/open-example", test_open_example);
+  g_test_add_func ("/aw/app/csharp/reopen-example", test_reopen_example);
   g_test_add_func ("/aw/app/csharp/beside-glib", test_csharp_beside);
   g_test_add_func ("/aw/app/csharp/beside-glib-no-mono", test_csharp_beside_no_mono);
 

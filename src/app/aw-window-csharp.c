@@ -655,7 +655,6 @@ _aw_window_open_example (AwWindow   *self,
       text = g_strdup_printf (_("Your edited copy of %s is open. To start again from the bundled example, "
                                 "choose Open Example ▸ Revert to Example."), name);
       _aw_window_toast (self, text);
-      _aw_window_announce (self, text);
     }
 }
 

@@ -73,9 +73,13 @@ _aw_window_show_error (AwWindow   *self,
 {
   g_free (self->error);
   self->error = g_strdup (message);
-  gtk_label_set_text (self->error_label, message ? message : "");
+  /* A banner that goes keeps its text while it slides away: emptied at
+   * once, the wrapped label's height would change under GtkRevealer's
+   * animation, which GTK 4.8 reports as overlapping widgets. */
+  if (message != NULL)
+    gtk_label_set_text (self->error_label, message);
   /* Selectable, so that the message can be copied; a selectable label takes
-   * the focus, so the hidden, empty banner must not be. */
+   * the focus, so the hidden banner must not be. */
   gtk_label_set_selectable (self->error_label, message != NULL);
   gtk_revealer_set_reveal_child (self->error_revealer, message != NULL);
 }

@@ -305,8 +305,8 @@ aw_write_file_atomic (const char  *path,
  * gives a short read, never SIGBUS; and a file that grows as it is read
  * stops at the bound.
  *
- * Returns: (transfer full) (nullable): the contents, or %NULL with @error
- *   set or *@too_large
+ * Returns: (transfer full) (nullable): the contents (a NUL follows them,
+ *   not counted in their size), or %NULL with @error set or *@too_large
  */
 GBytes *
 aw_read_file_bounded (const char *path,
@@ -338,5 +338,14 @@ aw_read_file_bounded (const char *path,
         }
       g_byte_array_append (data, buffer, (guint) n);
     }
-  return g_byte_array_free_to_bytes (g_steal_pointer (&data));
+  {
+    /* A NUL after the contents, not counted in their size: text read
+     * here can go where a C string is wanted (GTK 4.8's text buffer hands
+     * what it is given to AT-SPI as one) without reading past its end. */
+    guint len = data->len;
+    guint8 nul = 0;
+
+    g_byte_array_append (data, &nul, 1);
+    return g_bytes_new_take (g_byte_array_free (g_steal_pointer (&data), FALSE), len);
+  }
 }

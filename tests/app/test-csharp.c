@@ -813,6 +813,34 @@ test_no_mono (void)
   g_test_skip ("mcs or mono is not installed");
 }
 
+/* GTK 4.8 checks each measure against one at a width of 1048576 px, and
+ * the error banner (a horizontal box around a wrapped label of compiler
+ * errors) comes out 8 px taller at that width than for its natural one
+ * (95 against 103 px, measured), which GTK reports as "Expect overlapping
+ * widgets" while the banner slides. At the window's real widths it does
+ * not overlap. That one message is let through; every other warning or
+ * critical still ends the test, as g_test_init() makes them. */
+static GLogWriterOutput
+log_writer (GLogLevelFlags   log_level,
+            const GLogField *fields,
+            gsize            n_fields,
+            gpointer         user_data)
+{
+  const char *domain = NULL, *message = NULL;
+  GLogWriterOutput out = g_log_writer_default (log_level, fields, n_fields, user_data);
+
+  for (gsize i = 0; i < n_fields; i++)
+    if (g_strcmp0 (fields[i].key, "GLIB_DOMAIN") == 0)
+      domain = fields[i].value;
+    else if (g_strcmp0 (fields[i].key, "MESSAGE") == 0 && fields[i].length < 0)
+      message = fields[i].value;
+  if ((log_level & (G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING)) &&
+      !(g_strcmp0 (domain, "Gtk") == 0 && message != NULL && g_str_has_prefix (message, "GtkRevealer ") &&
+        g_str_has_suffix (message, "Expect overlapping widgets.")))
+    G_BREAKPOINT ();
+  return out;
+}
+
 int
 main (int    argc,
       char **argv)
@@ -823,6 +851,8 @@ main (int    argc,
   g_setenv ("XDG_DATA_HOME", data_home, TRUE);
   if (!test_app_init (&argc, &argv))
     return 0;
+  g_log_set_always_fatal (G_LOG_FATAL_MASK);
+  g_log_set_writer_func (log_writer, NULL, NULL);
 
   app = test_app_new ();
   if (!aw_csharp_have_mono (NULL))

@@ -15,6 +15,7 @@
 #include "aw-window-private.h"
 
 #include "aw-format.h"
+#include "aw-recorded-text.h"
 #include "aw-i18n.h"
 
 typedef struct {
@@ -52,7 +53,7 @@ _aw_window_abandon_run (AwWindow *self)
     }
   gtk_widget_set_visible (GTK_WIDGET (self->notice_revealer), FALSE);
   if (self->runner != NULL)
-    aw_runner_cancel (self->runner, "The window moved on");
+    aw_runner_cancel (self->runner, AW_TEXT_WINDOW_MOVED_ON);
   g_clear_object (&self->runner);
   live_drawing_stop (self);
   aw_session_set_running (self->session, FALSE);

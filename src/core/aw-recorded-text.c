@@ -53,6 +53,10 @@ static const Template templates[] = {
   { AW_TEXT_CRASH, N_("%s: the exception escaped an async void method; in C# it is rethrown on the "
                       "UI thread as an unhandled exception and the app crashes here"), 't' },
   { AW_TEXT_CANCEL_PRESSED, N_("Cancel pressed"), 0 },
+  { AW_TEXT_CANCELLED_BY_CALLER, N_("Cancelled by the caller"), 0 },
+  { AW_TEXT_CANCELLED_BY_YOU, N_("Cancelled by you"), 0 },
+  /* Translators: why a run was cancelled: the window went to another lesson or closed. */
+  { AW_TEXT_WINDOW_MOVED_ON, N_("The window moved on"), 0 },
   /* Translators: %d is a number of milliseconds. */
   { AW_TEXT_CANCEL_AFTER, N_("Cancel pressed after %d ms"), 'd' },
   { AW_TEXT_UNSUPPORTED, N_("This node type is not supported by this runner"), 0 },

@@ -28,6 +28,9 @@ G_BEGIN_DECLS
 #define AW_TEXT_CRASH           "%s: the exception escaped an async void method; in C# it is rethrown on the " \
                                 "UI thread as an unhandled exception and the app crashes here"
 #define AW_TEXT_CANCEL_PRESSED  "Cancel pressed"
+#define AW_TEXT_CANCELLED_BY_CALLER "Cancelled by the caller"
+#define AW_TEXT_CANCELLED_BY_YOU "Cancelled by you"
+#define AW_TEXT_WINDOW_MOVED_ON "The window moved on"
 #define AW_TEXT_CANCEL_AFTER    "Cancel pressed after %d ms"
 #define AW_TEXT_UNSUPPORTED     "This node type is not supported by this runner"
 #define AW_TEXT_WORKER_STOPPED  "The worker saw the cancellation and stopped"

@@ -681,7 +681,7 @@ cancel_after_fired (gpointer data)
 static gboolean
 external_cancel_cb (gpointer data)
 {
-  aw_runner_cancel (data, "Cancelled by the caller");
+  aw_runner_cancel (data, AW_TEXT_CANCELLED_BY_CALLER);
   return G_SOURCE_REMOVE;
 }
 
@@ -900,7 +900,7 @@ aw_runner_stop (AwRunner *self)
 {
   g_return_val_if_fail (AW_IS_RUNNER (self), FALSE);
 
-  if (!_aw_engine_cancel (&self->engine, "Cancelled by you"))
+  if (!_aw_engine_cancel (&self->engine, AW_TEXT_CANCELLED_BY_YOU))
     return FALSE;
   aw_trace_set_metadata (self->engine.trace, AW_META_STOPPED_BY_USER, "true");
   return TRUE;

@@ -13,7 +13,6 @@
 
 #include "config.h"
 
-#include "aw-recorded-text.h"
 #include "aw-i18n.h"
 
 #include <stdio.h>
@@ -27,16 +26,6 @@
 #define MAX_LABEL_LINES     4     /* a stretch's label wraps to at most this many lines */
 #define MAX_LISTED_NAMES    3     /* a mixed stretch's label names this many */
 #define MIN_STRETCH_SIZE    0.7   /* of the body size: the smallest a stretch's label gets */
-
-/* A lane's name as a reader sees it: aw_recorded_lane_shown(). */
-const char *
-_aw_render_lane_label (const char *recorded,
-                       guint       lane,
-                       char       *buf,
-                       gsize       size)
-{
-  return aw_recorded_lane_shown (recorded, lane, buf, size);
-}
 
 double
 _aw_render_label_indent (Ctx   *c,

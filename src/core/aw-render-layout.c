@@ -13,6 +13,7 @@
 
 #include "config.h"
 
+#include "aw-recorded-text.h"
 #include "aw-i18n.h"
 #include "aw-render-private.h"
 
@@ -243,7 +244,7 @@ measure_label_column (Ctx *c)
 
           if (name == NULL)
             continue;
-          name = _aw_render_lane_label (name, lane, buf, sizeof buf);
+          name = aw_recorded_lane_shown (name, lane, buf, sizeof buf);
           _aw_render_text_set (c, name, LANE_SIZE * c->f, TRUE, -1);
           widest = MAX (widest, _aw_render_text_width (c));
         }

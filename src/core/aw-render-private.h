@@ -196,10 +196,6 @@ void         _aw_render_make_row_labels      (Ctx                         *c,
                                              AwRenderLayout              *lay,
                                              AwRenderVariantLayout       *vl,
                                              AwTraceModel                *model);
-const char  *_aw_render_lane_label          (const char                  *recorded,
-                                             guint                        lane,
-                                             char                        *buf,
-                                             gsize                        size);
 double       _aw_render_label_indent         (Ctx                         *c,
                                               guint                        depth);
 double       _aw_render_row_label_size       (Ctx                         *c,

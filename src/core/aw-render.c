@@ -627,7 +627,7 @@ draw_variant (Ctx   *c,
   last_bottom = vl->main_y - 0.15 * c->f;
 
   c->label_limit = bottom + 0.15 * c->f;
-  draw_row_label (c, _aw_render_lane_label (aw_trace_get_lane_name (trace, 0), 0, lane_buf, sizeof lane_buf),
+  draw_row_label (c, aw_recorded_lane_shown (aw_trace_get_lane_name (trace, 0), 0, lane_buf, sizeof lane_buf),
                   lay->label_x + 0.4 * c->f, vl->main_y, vl->main_height,
                   lane_label_size (c, vl->main_height), TRUE,
                   &t->foreground, &last_bottom);
@@ -672,7 +672,7 @@ draw_variant (Ctx   *c,
   for (guint lane = 1; lane <= vl->n_worker_lanes; lane++)
     {
       char buf[64];
-      const char *name = _aw_render_lane_label (aw_trace_get_lane_name (trace, lane), lane, buf, sizeof buf);
+      const char *name = aw_recorded_lane_shown (aw_trace_get_lane_name (trace, lane), lane, buf, sizeof buf);
 
       draw_row_label (c, name, lay->label_x + 0.4 * c->f,
                       vl->lanes_y + (lane - 1) * vl->lane_height, vl->lane_height,
